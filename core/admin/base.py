@@ -1,0 +1,252 @@
+"""Base admin views: every staff screen, core or plugin, derives from these.
+
+They enforce, in one place: login, roles, the module being switched on for the user's office,
+office scoping of rows (list, detail, create, edit, delete, bulk actions, export), read-only
+auditors, masked personal data and safe exports.
+"""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import ValidationError
+
+from core import permissions
+from core.audit import record_event
+from core.exports import export_response
+from core.extensions import db
+from core.masking import mask_value
+from core.modules import enabled_office_ids, is_enabled
+
+
+def _masked_formatter(view, context, model, name):
+    return mask_value(name, getattr(model, name))
+
+
+class SecureViewMixin:
+    """Access rules shared by model and non-model views.
+
+    ``plugin_name`` is set by the core on views a plugin registered; ``allowed_roles`` limits
+    a screen to some roles (None: every staff role).
+    """
+
+    plugin_name: str | None = None
+    allowed_roles: frozenset | None = None
+
+    def is_accessible(self) -> bool:
+        if not current_user.is_authenticated:
+            return False
+        if self.allowed_roles is not None and current_user.role not in self.allowed_roles:
+            return False
+        if self.plugin_name is None:
+            return True
+        if permissions.sees_all_offices(current_user):
+            return bool(enabled_office_ids(self.plugin_name))
+        return is_enabled(self.plugin_name, current_user.office_id)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied is not None:
+            return denied
+        if request.method == "POST" and permissions.is_read_only(current_user):
+            abort(403)
+        return None
+
+
+class ModuleView(SecureViewMixin, BaseView):
+    """A non-model staff screen (dashboards, printable sheets, wizards)."""
+
+
+class OfficeScopedModelView(SecureViewMixin, ModelView):
+    """A CRUD screen over a model with an ``office_id`` column.
+
+    Subclasses set the usual Flask-Admin attributes, plus:
+    - ``allow_create`` / ``allow_edit`` / ``allow_delete`` / ``allow_export`` (not ``can_*``,
+      which are computed per user: auditors never write);
+    - ``personal_data_columns``: columns holding private persons' data (masked in lists,
+      left out of exports unless the role may see them, logged when shown in full);
+    - ``office_column``: the column naming the office (default ``office_id``).
+    """
+
+    office_column = "office_id"
+    personal_data_columns: tuple[str, ...] = ()
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+    allow_export = True
+    export_types = ["csv", "xlsx"]
+    can_view_details = True
+    simple_list_pager = True  # never count the whole table on a list page
+    page_size = 50
+
+    def __init_subclass__(cls, **kwargs):
+        # Subclasses written the usual Flask-Admin way (can_delete = False) keep working.
+        super().__init_subclass__(**kwargs)
+        for action in ("create", "edit", "delete", "export"):
+            if f"can_{action}" in cls.__dict__ and not isinstance(cls.__dict__[f"can_{action}"], property):
+                setattr(cls, f"allow_{action}", cls.__dict__[f"can_{action}"])
+                delattr(cls, f"can_{action}")
+
+    @property
+    def can_create(self):
+        return self.allow_create and not permissions.is_read_only(current_user)
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and not permissions.is_read_only(current_user)
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and not permissions.is_read_only(current_user)
+
+    @property
+    def can_export(self):
+        return self.allow_export
+
+    # --- scoping -----------------------------------------------------------------------
+
+    def scoped_office_ids(self) -> set[int] | None:
+        """Office ids whose rows the current user may see here; None: all."""
+        allowed = permissions.visible_office_ids(current_user)
+        if self.plugin_name is not None:
+            on = enabled_office_ids(self.plugin_name)
+            allowed = on if allowed is None else allowed & on
+        return allowed
+
+    def scope(self, query):
+        """Limit ``query`` to the rows of offices the user may see."""
+        allowed = self.scoped_office_ids()
+        if allowed is None:
+            return query
+        return query.filter(getattr(self.model, self.office_column).in_(allowed))
+
+    def get_query(self):
+        return self.scope(super().get_query())
+
+    def get_count_query(self):
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id):
+        """The row with this id, or 404 when it is outside the user's scope."""
+        model = db.session.get(self.model, self._decode_pk(id))
+        if model is None or not self._in_scope(model):
+            abort(404)
+        return model
+
+    def _decode_pk(self, id):
+        from flask_admin.contrib.sqla import tools
+
+        return tools.iterdecode(id)
+
+    def _in_scope(self, model) -> bool:
+        allowed = self.scoped_office_ids()
+        return allowed is None or getattr(model, self.office_column) in allowed
+
+    # --- forms ------------------------------------------------------------------------------
+
+    def _limit_office_field(self, form):
+        field = getattr(form, "office", None)
+        if field is None:
+            return form
+        if permissions.sees_all_offices(current_user) and self.plugin_name is None:
+            return form
+        allowed = self.scoped_office_ids()
+        if allowed is None or len(allowed) > 1:
+            field.query_factory = lambda: self._office_choices(allowed)
+        else:
+            del form.office  # staff always create in their own office
+        return form
+
+    def _office_choices(self, allowed):
+        from core.models import Office
+
+        query = db.session.query(Office).order_by(Office.sort_order, Office.code)
+        return query if allowed is None else query.filter(Office.id.in_(allowed))
+
+    def create_form(self, obj=None):
+        return self._limit_office_field(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._limit_office_field(super().edit_form(obj))
+
+    def on_model_change(self, form, model, is_created):
+        """Keep every saved row inside the user's scope (and a switched-on office)."""
+        if getattr(model, self.office_column, None) is None or not hasattr(form, "office"):
+            if not permissions.sees_all_offices(current_user):
+                setattr(model, self.office_column, current_user.office_id)
+        office_id = getattr(model, self.office_column)
+        if office_id is None:
+            raise ValidationError(_("请选择单位。"))
+        if not self._in_scope(model):
+            raise ValidationError(_("您不能在该单位下保存记录。"))
+        super().on_model_change(form, model, is_created)
+
+    # --- personal data ------------------------------------------------------------------
+
+    def may_see_personal_data(self) -> bool:
+        return permissions.may_see_personal_data(current_user)
+
+    def __init__(self, *args, **kwargs):
+        # Lists always show personal data masked; the full value only on the detail screen.
+        masked = {name: _masked_formatter for name in self.personal_data_columns}
+        self.column_formatters = {**masked, **dict(self.column_formatters or {})}
+        super().__init__(*args, **kwargs)
+
+    def get_detail_value(self, context, model, name):
+        if name in self.personal_data_columns and not self.may_see_personal_data():
+            return mask_value(name, getattr(model, name))
+        return super().get_detail_value(context, model, name)
+
+    @expose("/details/")
+    def details_view(self):
+        response = super().details_view()
+        if self.personal_data_columns and self.may_see_personal_data():
+            pk = request.args.get("id")
+            record_event("personal_data.view", target_type=self.model.__tablename__,
+                         target_id=pk, details={"columns": list(self.personal_data_columns)})
+
+            db.session.commit()
+        return response
+
+    # --- export ------------------------------------------------------------------------
+
+    def export_columns(self) -> list[tuple[str, str]]:
+        """(column, label) pairs exported for the current user."""
+        columns = list(self._export_columns)
+        if not self.may_see_personal_data():
+            columns = [(c, label) for c, label in columns if c not in self.personal_data_columns]
+        return columns
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        """CSV or XLSX of the filtered list, capped, formula-safe, recorded in the audit log."""
+        if not self.can_export or export_type not in self.export_types:
+            abort(404)
+        limit = int(current_app.config["EXPORT_MAX_ROWS"])
+        self.export_max_rows = limit
+        _count, rows = self._export_data()
+        columns = self.export_columns()
+        record_event(
+            "export",
+            target_type=self.model.__tablename__,
+            details={"view": self.endpoint, "format": export_type, "rows": len(rows),
+                     "filters": {k: v for k, v in request.args.items()},
+                     "columns": [c for c, _ in columns]},
+        )
+
+        db.session.commit()
+        if len(rows) >= limit:
+            flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
+        return export_response(
+            export_type,
+            self.get_export_name(export_type).rsplit(".", 1)[0],
+            [str(label) for _c, label in columns],
+            ([self.get_export_value(row, c) for c, _l in columns] for row in rows),
+        )
+

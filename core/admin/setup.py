@@ -1,0 +1,42 @@
+"""Builds the Flask-Admin instance: core screens plus each plugin's screens."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from core.admin.dashboard import DashboardView
+from core.admin.modules_view import ModulesView
+from core.admin.staff_views import OfficeView, UserView
+from core.extensions import db
+from core.models import Office, User
+from core.plugins import PluginRegistry
+from core.security import csp_nonce
+
+
+def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
+    """Create the admin at /admin with the core's views and every plugin's views."""
+    admin = Admin(
+        app,
+        name=str(app.config.get("TOWNSHIP_NAME", "")) or "Township",
+        index_view=DashboardView(name=_l("工作台"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/township_base.html", swatch="default"),
+        csp_nonce_generator=csp_nonce,
+    )
+    admin.add_view(OfficeView(Office, db, name=_l("单位"), category=_l("系统"),
+                              endpoint="offices"))
+    admin.add_view(UserView(User, db, name=_l("工作人员"), category=_l("系统"),
+                            endpoint="staff"))
+    admin.add_view(ModulesView(name=_l("模块"), category=_l("系统"), endpoint="modules"))
+
+    for plugin_name, views in registry.call_each("register_admin_views"):
+        title = registry.manifests[plugin_name].title
+        for view in views if isinstance(views, list | tuple) else [views]:
+            view.plugin_name = plugin_name
+            if not view.endpoint.startswith(f"{plugin_name}_"):
+                view.endpoint = f"{plugin_name}_{view.endpoint}"
+            if view.category is None:
+                view.category = title
+            admin.add_view(view)
+    app.extensions["township_admin"] = admin
+    return admin

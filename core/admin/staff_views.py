@@ -1,0 +1,96 @@
+"""Admin screens for offices and staff accounts."""
+
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import PasswordField, ValidationError
+from wtforms.validators import Length, Optional
+
+from core import permissions
+from core.admin.base import OfficeScopedModelView, SecureViewMixin
+from core.auth.passwords import hash_password
+from core.models import OFFICE_KIND_LABELS, ROLE_LABELS, Role
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class OfficeView(SecureViewMixin, ModelView):
+    """Every role reads the office tree; only township admins change it."""
+
+    can_view_details = True
+    column_list = ("code", "name", "kind", "parent", "public_phone", "office_hours")
+    column_searchable_list = ("code", "name")
+    column_filters = ("kind",)
+    column_labels = {"code": _l("代码"), "name": _l("名称"), "kind": _l("类型"),
+                     "parent": _l("上级单位"), "public_phone": _l("办公电话"),
+                     "office_hours": _l("办公时间"), "address": _l("地址"),
+                     "sort_order": _l("排序")}
+    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    form_columns = ("code", "name", "kind", "parent", "address", "public_phone",
+                    "office_hours", "sort_order")
+    form_choices = {"kind": [(k.value, str(label)) for k, label in OFFICE_KIND_LABELS.items()]}
+
+    def _is_township_admin(self):
+        return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
+
+    @property
+    def can_create(self):
+        return self._is_township_admin()
+
+    @property
+    def can_edit(self):
+        return self._is_township_admin()
+
+    @property
+    def can_delete(self):
+        return False  # offices hold history; they are renamed or moved, never deleted
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied is None and name in ("create_view", "edit_view") and not self._is_township_admin():
+            from flask import abort
+
+            abort(403)
+        return denied
+
+
+class UserView(OfficeScopedModelView):
+    """Staff accounts: township admins manage all, office admins their own office."""
+
+    allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.AUDITOR})
+    allow_delete = False  # accounts are deactivated, never deleted: the audit log names them
+    column_list = ("username", "display_name", "role", "office", "post", "staff_number",
+                   "active", "last_login_at")
+    column_searchable_list = ("username", "display_name", "staff_number")
+    column_filters = ("role", "active", "office.name")
+    column_labels = {"username": _l("用户名"), "display_name": _l("姓名"), "role": _l("角色"),
+                     "office": _l("单位"), "post": _l("职务"), "staff_number": _l("工号"),
+                     "contact_phone": _l("联系电话"), "active": _l("启用"),
+                     "in_public_directory": _l("在公开名录中显示"),
+                     "last_login_at": _l("最近登录"), "new_password": _l("新密码")}
+    column_formatters = {"role": lambda v, c, m, n: m.role.label}
+    column_details_exclude_list = ("password_hash",)
+    column_export_exclude_list = ("password_hash",)
+    form_columns = ("username", "display_name", "role", "office", "active", "post",
+                    "staff_number", "contact_phone", "in_public_directory")
+    form_choices = {"role": [(r.value, str(label)) for r, label in ROLE_LABELS.items()]}
+    form_extra_fields = {
+        "new_password": PasswordField(_l("新密码"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+                                      description=_l("至少 10 个字符；留空则不修改。")),
+    }
+
+    def on_model_change(self, form, model, is_created):
+        role = Role(model.role)
+        if current_user.role != Role.TOWNSHIP_ADMIN and role in (Role.TOWNSHIP_ADMIN, Role.AUDITOR):
+            raise ValidationError(_("科室管理员不能授予乡镇管理员或审计员角色。"))
+        if is_created and not form.new_password.data:
+            raise ValidationError(_("新建账号必须设置密码。"))
+        if form.new_password.data:
+            model.password_hash = hash_password(form.new_password.data)
+        if model.id == current_user.id and not model.active:
+            raise ValidationError(_("不能停用自己的账号。"))
+        super().on_model_change(form, model, is_created)
+
+    def _in_scope(self, model) -> bool:
+        return permissions.may_see_office(current_user, model.office_id)

@@ -1,0 +1,69 @@
+"""Login and logout."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from core.audit import record_event
+from core.auth import throttle
+from core.auth.forms import LoginForm
+from core.auth.passwords import hash_password, needs_rehash, verify_password
+from core.auth.sessions import end_session, start_session
+from core.extensions import db
+from core.models import User, utcnow
+from core.urls import client_ip, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign a staff member in; the same message for a wrong name or a wrong password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        username, ip = form.username.data.strip(), client_ip()
+        wait = throttle.seconds_locked(username, ip)
+        if wait:
+            flash(_("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
+                  "error")
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
+        # Verify even when the account does not exist, so timing reveals nothing.
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
+        if user is not None and user.active and password_ok:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            throttle.clear_failures(username, ip)
+            start_session(user)
+            user.last_login_at = utcnow()
+            login_user(user)
+            record_event("auth.login", office_id=user.office_id, target_type="user",
+                         target_id=user.id)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next"), url_for("admin.index")))
+        record_event("auth.login_failed", details={"username": username[:64]},
+                     actor_name=username[:64])
+        db.session.commit()
+        throttle.record_failure(username, ip)
+        flash(_("用户名或密码不正确。"), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session server-side, so the old cookie no longer works anywhere."""
+    user = current_user._get_current_object()
+    end_session(user.session_token)
+    record_event("auth.logout", office_id=user.office_id, target_type="user", target_id=user.id)
+    db.session.commit()
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,96 @@
+"""Every extension point a plugin may implement.
+
+A plugin is a module with a ``manifest`` (see ``core.plugins.Manifest``) and functions decorated
+with ``@hookimpl`` (``from core import hookimpl``) whose names match the specs below. Hooks are
+called with keyword arguments; an implementation may accept fewer arguments than the spec lists.
+Hooks named ``register_*`` return a list (or one object) that the core collects per plugin, so it
+always knows which plugin contributed what and can hide it where that plugin is switched off.
+"""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("township")
+hookimpl = pluggy.HookimplMarker("township")
+
+
+# --- Data -----------------------------------------------------------------------------------
+
+
+@hookspec
+def register_models():
+    """Return the plugin's model classes.
+
+    Called once at start-up. Models with an ``office_id`` column are the plugin's office data:
+    the Modules screen counts them and "delete this module's data for an office" removes them
+    (children go through the relationships' cascades). Every model is audited by the core.
+    """
+
+
+@hookspec
+def register_migrations():
+    """Return the path of the plugin's Alembic ``versions`` folder (its own branch).
+
+    The branch's first revision sets ``branch_labels = ("<plugin name>",)`` and
+    ``depends_on`` the core's base revision; ``flask db upgrade`` applies every branch.
+    """
+
+
+@hookspec
+def load_demo_data(offices):
+    """Add the plugin's records to the demo township (``flask demo load``).
+
+    ``offices`` maps office code to Office. Must be safe to run twice: create only what is
+    missing. The core commits afterwards.
+    """
+
+
+# --- Staff side ------------------------------------------------------------------------------
+
+
+@hookspec
+def register_admin_views():
+    """Return Flask-Admin view instances for the staff screens.
+
+    Derive them from ``core.admin.OfficeScopedModelView`` (or ``core.admin.ModuleView`` for
+    non-model screens): the core tags each with the plugin's name, so they vanish from the menu
+    and answer 403 for staff whose office has the module switched off.
+    """
+
+
+@hookspec
+def dashboard_widgets(user, office_ids):
+    """Return a list of ``core.admin.Widget`` for the user's dashboard.
+
+    ``office_ids`` are the offices the user may see that have this plugin switched on (never
+    empty when called). Keep each widget to one or two cheap queries.
+    """
+
+
+# --- Residents' side -----------------------------------------------------------------------
+
+
+@hookspec
+def register_public_blueprint():
+    """Return a Flask Blueprint of public pages for one office.
+
+    The core mounts it at ``/o/<office_code>/<plugin name>/`` and answers 404 for offices that
+    have the module switched off. Views receive ``office_code`` and find the office in
+    ``flask.g.office``. Never render a private person's phone or ID number.
+    """
+
+
+@hookspec
+def public_home_sections(offices):
+    """Return a list of ``core.public.HomeSection`` for the residents' home page.
+
+    ``offices`` are the offices that have this plugin switched on (never empty when called).
+    """
+
+
+@hookspec
+def register_api(api):
+    """Add read-only endpoints of published data to the public JSON API.
+
+    ``api`` is the ``core.api.PublicApi`` registry: call ``api.route(...)`` with pydantic
+    response models so the endpoints appear in the generated OpenAPI document.
+    """

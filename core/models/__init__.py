@@ -1,0 +1,21 @@
+"""The core's models. Plugins import what they need from here (or from ``core``)."""
+
+from core.models.base import TimestampMixin, VersionedMixin, utcnow
+from core.models.module import OfficeModule
+from core.models.office import OFFICE_KIND_LABELS, Office, OfficeKind
+from core.models.user import ROLE_LABELS, LoginFailure, Role, User, UserSession
+
+__all__ = [
+    "OFFICE_KIND_LABELS",
+    "ROLE_LABELS",
+    "LoginFailure",
+    "Office",
+    "OfficeKind",
+    "OfficeModule",
+    "Role",
+    "TimestampMixin",
+    "User",
+    "UserSession",
+    "VersionedMixin",
+    "utcnow",
+]

@@ -1,0 +1,34 @@
+"""Column helpers shared by core and plugin models."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC; stored values are always UTC."""
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    """created_at / updated_at columns kept by the ORM."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class VersionedMixin:
+    """Optimistic locking: a save based on a stale version raises StaleDataError.
+
+    Forms carry the version they were loaded with; ``core.concurrency`` turns the error into
+    a clear "changed meanwhile" message instead of overwriting someone else's work.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}

@@ -1,0 +1,73 @@
+"""A small plugin used by the tests to prove the plugin contract end to end (not shipped)."""
+
+from flask import Blueprint, g, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from core import Manifest, db, hookimpl
+from core.admin import OfficeScopedModelView, Widget
+from core.public import HomeSection
+from example_plugin.models import ExampleNote
+
+manifest = Manifest(name="example", title=_l("示例模块"), version="1.0")
+
+bp = Blueprint("example_public", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def index():
+    notes = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == g.office.id))
+    return render_template("example/index.html", office=g.office, notes=list(notes))
+
+
+class ExampleNoteView(OfficeScopedModelView):
+    column_list = ("title", "office", "phone")
+    column_searchable_list = ("title",)
+    form_columns = ("title", "office", "phone")
+    personal_data_columns = ("phone",)
+
+
+class NoteOut(BaseModel):
+    title: str
+
+
+@hookimpl
+def register_models():
+    return [ExampleNote]
+
+
+@hookimpl
+def register_admin_views():
+    return [ExampleNoteView(ExampleNote, db, name="Notes", endpoint="notes")]
+
+
+@hookimpl
+def register_public_blueprint():
+    return bp
+
+
+@hookimpl
+def public_home_sections(offices):
+    return [HomeSection(title="示例", items=[(o.name, url_for("example_public.index", office_code=o.code), "")
+                                              for o in offices])]
+
+
+@hookimpl
+def register_api(api):
+    @api.route("/example/<office_code>/notes", list[NoteOut], tag="example")
+    def notes(office_code):
+        """Notes of one office."""
+        from core.models import Office
+
+        office = db.session.scalar(select(Office).where(Office.code == office_code))
+        rows = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == office.id))
+        return [{"title": n.title} for n in rows]
+
+
+@hookimpl
+def dashboard_widgets(user, office_ids):
+    count = db.session.scalar(
+        select(db.func.count()).select_from(ExampleNote).where(ExampleNote.office_id.in_(office_ids))
+    )
+    return [Widget(title="示例笔记", value=count)]

@@ -1,0 +1,19 @@
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.models import Office
+
+
+class ExampleNote(db.Model):
+    __tablename__ = "example_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    office: Mapped[Office] = relationship()
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,100 @@
+"""Per-office enablement and office scoping, end to end through the example plugin."""
+
+import pytest
+from conftest import csrf_token, post
+from example_plugin.models import ExampleNote
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Office
+from core.modules import set_module
+
+
+@pytest.fixture
+def notes(app, offices):
+    """Example module on for A and B, one note each."""
+    with app.app_context():
+        for code in ("A", "B"):
+            set_module("example", db.session.get(Office, offices[code]), True)
+        db.session.add_all([
+            ExampleNote(office_id=offices["A"], title="甲的笔记", phone="13812345678"),
+            ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13987654321"),
+        ])
+        db.session.commit()
+        return {n.title: n.id for n in db.session.scalars(select(ExampleNote))}
+
+
+def _switch(app, code, on):
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.code == code))
+        set_module("example", office, on)
+        db.session.commit()
+
+
+def test_disabled_module_vanishes_for_that_office_only(app, client, users, notes, login_as):
+    _switch(app, "B", False)
+    login_as("staff_b")
+    dashboard = client.get("/admin/")
+    assert "示例模块" not in dashboard.get_data(as_text=True)
+    assert client.get("/admin/example_notes/").status_code == 403
+    assert client.get("/o/B/example/").status_code == 404
+    assert client.get("/o/A/example/").status_code == 200
+
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    login_as("staff_a")
+    page = client.get("/admin/")
+    assert "示例模块" in page.get_data(as_text=True)
+    assert client.get("/admin/example_notes/").status_code == 200
+
+
+def test_disable_then_enable_keeps_data(app, client, users, notes, login_as):
+    _switch(app, "A", False)
+    _switch(app, "A", True)
+    login_as("staff_a")
+    listing = client.get("/admin/example_notes/").get_data(as_text=True)
+    assert "甲的笔记" in listing
+
+
+def test_staff_cannot_reach_other_office_rows(app, client, users, notes, login_as):
+    login_as("staff_a")
+    listing = client.get("/admin/example_notes/").get_data(as_text=True)
+    assert "甲的笔记" in listing and "乙的笔记" not in listing
+    other = notes["乙的笔记"]
+    assert client.get(f"/admin/example_notes/details/?id={other}").status_code == 404
+    assert client.get(f"/admin/example_notes/edit/?id={other}").status_code == 404
+    response = post(client, "/admin/example_notes/delete/", {"id": other})
+    assert response.status_code == 404
+    response = post(client, "/admin/example_notes/action/", {"action": "delete", "rowid": [other]})
+    export = client.get("/admin/example_notes/export/csv/").get_data(as_text=True)
+    assert "乙的笔记" not in export
+    with app.app_context():
+        assert db.session.get(ExampleNote, other) is not None
+
+
+def test_auditor_reads_everything_and_writes_nothing(app, client, users, notes, login_as):
+    login_as("auditor")
+    listing = client.get("/admin/example_notes/").get_data(as_text=True)
+    assert "甲的笔记" in listing and "乙的笔记" in listing
+    note = notes["甲的笔记"]
+    assert post(client, "/admin/example_notes/delete/", {"id": note}).status_code == 403
+    assert post(client, "/admin/example_notes/new/", {"title": "x"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(ExampleNote, note) is not None
+
+
+def test_list_masks_phone_and_export_leaves_it_out_for_auditor(app, client, users, notes, login_as):
+    login_as("auditor")
+    listing = client.get("/admin/example_notes/").get_data(as_text=True)
+    assert "13812345678" not in listing and "138****5678" in listing
+    export = client.get("/admin/example_notes/export/csv/").get_data(as_text=True)
+    assert "13812345678" not in export and "138" not in export.splitlines()[0]
+
+
+def test_staff_creates_rows_only_in_own_office(app, client, users, notes, login_as):
+    login_as("staff_a")
+    response = post(client, "/admin/example_notes/new/", {"title": "新笔记", "office": str(notes["乙的笔记"])})
+    assert response.status_code == 302
+    with app.app_context():
+        created = db.session.scalar(select(ExampleNote).where(ExampleNote.title == "新笔记"))
+        office_a = db.session.scalar(select(Office).where(Office.code == "A"))
+        assert created.office_id == office_a.id
