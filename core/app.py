@@ -59,8 +59,10 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType, .
     init_admin(app, registry)
 
     from core.cli import register_cli
+    from core.schema import init_schema
 
     register_cli(app)
+    init_schema(app)
 
     @app.before_request
     def _request_id():

@@ -1,0 +1,100 @@
+"""Alembic wiring: the core's migrations plus one branch per plugin, applied together.
+
+- ``flask db upgrade`` applies every branch (its default revision is ``heads``, not ``head``).
+- ``flask schema revision [--plugin NAME] -m MSG`` autogenerates a revision for the core's
+  tables only, or for one plugin's tables into that plugin's own ``migrations/versions``.
+- Each plugin branch's first revision depends on ``CORE_BASE_REVISION``.
+"""
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from core.extensions import db, migrate
+from core.plugins import get_registry
+
+CORE_BASE_REVISION = "core_0001"
+CORE_VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+
+
+def plugin_tables() -> dict[str, set[str]]:
+    """Table names of each loaded plugin, from its ``register_models`` hook."""
+    tables: dict[str, set[str]] = {}
+    for name, models in get_registry().call_each("register_models"):
+        tables[name] = {m.__table__.name for m in models}
+    return tables
+
+
+def core_tables() -> set[str]:
+    """Tables of models defined in the core package (not plugins, not test plugins)."""
+    names = set()
+    for mapper in db.Model.registry.mappers:
+        if mapper.class_.__module__.startswith("core."):
+            names.add(mapper.local_table.name)
+    return names
+
+
+def plugin_version_paths() -> dict[str, str]:
+    """Each plugin's ``versions`` folder from its ``register_migrations`` hook."""
+    return {name: str(path) for name, path in get_registry().call_each("register_migrations")}
+
+
+@migrate.configure
+def _version_locations(config):
+    """Tell Alembic where every branch lives (the core's folder first)."""
+    locations = [str(CORE_VERSIONS), *plugin_version_paths().values()]
+    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "space")
+    return config
+
+
+def _upgrade_defaults_to_heads() -> None:
+    # Flask-Migrate's `db upgrade` defaults to "head", which refuses several branches.
+    from flask_migrate.cli import db as db_group
+
+    for param in db_group.commands["upgrade"].params:
+        if param.name == "revision":
+            param.default = "heads"
+
+
+schema_cli = AppGroup("schema", help="Generate Alembic revisions for the core or one plugin.")
+
+
+@schema_cli.command("revision")
+@click.option("--plugin", "plugin_name", default=None, help="Plugin name (default: the core).")
+@click.option("-m", "--message", required=True)
+def revision(plugin_name, message):
+    """Autogenerate a revision holding only the core's (or one plugin's) tables."""
+    from alembic import command
+
+    config = migrate.get_config()
+    if plugin_name is None:
+        include, head, path, label, depends = core_tables(), "core@head", None, None, None
+        if not any(CORE_VERSIONS.glob("*.py")):
+            head, label = "base", "core"
+        rev_id = CORE_BASE_REVISION if label else None
+    else:
+        tables = plugin_tables()
+        if plugin_name not in tables:
+            raise click.ClickException(f"没有名为“{plugin_name}”的模块。")
+        include = tables[plugin_name]
+        path = plugin_version_paths().get(plugin_name)
+        if path is None:
+            raise click.ClickException(f"模块“{plugin_name}”没有声明迁移目录 (register_migrations)。")
+        Path(path).mkdir(parents=True, exist_ok=True)
+        first = not any(Path(path).glob("*.py"))
+        head = "base" if first else f"{plugin_name}@head"
+        label = plugin_name if first else None
+        depends = CORE_BASE_REVISION if first else None
+        rev_id = f"{plugin_name}_0001" if first else None
+    config.attributes["include_tables"] = include
+    command.revision(config, message=message, autogenerate=True, head=head,
+                     branch_label=label, version_path=path, depends_on=depends, rev_id=rev_id)
+
+
+def init_schema(app: Flask) -> None:
+    """Register ``flask schema`` and make ``flask db upgrade`` apply every branch."""
+    _upgrade_defaults_to_heads()
+    app.cli.add_command(schema_cli)
