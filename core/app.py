@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
-def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType, ...] = ()) -> Flask:
+def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | str, ...] = ()) -> Flask:
     """Build the application.
 
     ``config`` overrides everything else (tests use it); ``extra_plugins`` registers plugin
-    modules that are not installed as entry points (tests' example plugins).
+    modules (or dotted module names) that are not installed as entry points (tests' example
+    plugins).
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
     _configure(app, config or {})

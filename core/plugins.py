@@ -6,6 +6,7 @@ core itself never imports a plugin by name. A plugin that fails to load is recor
 ``PluginRegistry.failures`` (shown on the Modules screen and logged) and skipped.
 """
 
+import importlib
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -82,10 +83,12 @@ def _manifest_of(module: ModuleType, fallback_name: str) -> Manifest:
     return manifest
 
 
-def load_plugins(app: Flask, extra: tuple[ModuleType, ...] = ()) -> PluginRegistry:
+def load_plugins(app: Flask, extra: tuple[ModuleType | str, ...] = ()) -> PluginRegistry:
     """Build the plugin manager: entry points (built-ins and third party) plus ``extra``.
 
-    ``TOWNSHIP_PLUGINS`` (comma-separated names) restricts which entry points load.
+    ``extra`` holds plugin modules, or dotted module names imported here so that an import
+    error is reported like any other load failure. ``TOWNSHIP_PLUGINS`` (comma-separated
+    names) restricts which entry points load.
     """
     pm = pluggy.PluginManager("township")
     pm.add_hookspecs(hookspecs)
@@ -99,6 +102,9 @@ def load_plugins(app: Flask, extra: tuple[ModuleType, ...] = ()) -> PluginRegist
             continue
         candidates.append((ep.name, ep.load))
     for module in extra:
+        if isinstance(module, str):
+            candidates.append((module, lambda dotted=module: importlib.import_module(dotted)))
+            continue
         candidates.append((getattr(getattr(module, "manifest", None), "name", module.__name__),
                            lambda m=module: m))
 
