@@ -2,19 +2,25 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def select_locale() -> str:
-    """The language chosen with the switch (kept in the session), else Chinese."""
+    """The language chosen with the switch (kept in the session), else Chinese.
+
+    Outside a request (CLI commands, jobs) the default language is used.
+    """
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen in languages:
         return chosen
-    if request and request.args.get("lang") in current_app.config["LANGUAGES"]:
-        return request.args["lang"]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    return asked if asked in languages else default
 
 
 def translation_directories(plugin_modules) -> list[str]:
@@ -36,3 +42,99 @@ def init_i18n(app: Flask, plugin_modules) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+# --- Catalogue maintenance (used by `./dev i18n` and tests/test_i18n.py) --------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+BABEL_CFG = ROOT / "babel.cfg"
+CATALOGUE_LOCALES = ("zh_Hans_CN", "en")  # zh_Hans_CN, not zh_CN: Flask-Babel normalises to it
+EXTRA_KEYWORDS = ("_l", "lazy_gettext")
+
+
+def extract_messages(source: Path) -> dict[str, list[str]]:
+    """Every gettext msgid used under ``source`` (the core or one plugin folder), mapped to
+    the files that use it; the same extraction ``./dev i18n`` runs, done in-process."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with BABEL_CFG.open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {**DEFAULT_KEYWORDS, **{k: None for k in EXTRA_KEYWORDS}}
+    found: dict[str, list[str]] = {}
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        str(source), method_map, options_map, keywords=keywords
+    ):
+        msgid = message[0] if isinstance(message, tuple | list) else message
+        if msgid:
+            found.setdefault(msgid, []).append(filename)
+    return found
+
+
+def catalogue_path(source: Path, locale: str) -> Path:
+    """Where the ``messages.po`` of ``locale`` lives for the core or a plugin folder."""
+    return source / "translations" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def missing_translations(source: Path, locale: str = "en") -> list[str]:
+    """``file: msgid`` for every string under ``source`` without a (non-fuzzy) translation in
+    its ``locale`` catalogue. Empty when the catalogue is complete."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    po = catalogue_path(source, locale)
+    catalog = Catalog()
+    if po.exists():
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+    missing = []
+    for msgid, files in sorted(extract_messages(source).items(), key=lambda kv: kv[1][0]):
+        message = catalog.get(msgid)
+        strings = message.string if message is not None else ""
+        strings = strings if isinstance(strings, tuple | list) else (strings,)
+        if message is None or message.fuzzy or not all(strings):
+            missing.append(f"{files[0]}: {msgid}")
+    return missing
+
+
+def compile_catalogues(folder: Path) -> None:
+    """Compile each ``*.po`` under ``folder`` into the ``.mo`` Flask-Babel reads, when stale."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in folder.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        with mo.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+
+
+def translation_sources() -> list[Path]:
+    """The core and every built-in plugin folder: each has its own catalogues."""
+    plugins = ROOT / "plugins"
+    found = [ROOT / "core"]
+    if plugins.is_dir():
+        found += sorted(p for p in plugins.iterdir() if (p / "__init__.py").is_file())
+    return found
+
+
+def main() -> int:
+    """``python -m core.i18n``: report untranslated English strings per catalogue."""
+    total = 0
+    for source in translation_sources():
+        missing = missing_translations(source, "en")
+        total += len(missing)
+        label = source.relative_to(ROOT)
+        print(f"{label}: {len(missing)} string(s) without an English translation")
+        for line in missing[:50]:
+            print(f"    {line}")
+        if len(missing) > 50:
+            print(f"    … and {len(missing) - 50} more")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,11 +5,14 @@ office scoping of rows (list, detail, create, edit, delete, bulk actions, export
 auditors, masked personal data and safe exports.
 """
 
+from urllib.parse import urlencode
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from wtforms import ValidationError
 
 from core import permissions
@@ -18,10 +21,28 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
 from core.modules import enabled_office_ids, is_enabled
+from core.urls import safe_next
 
 
 def _masked_formatter(view, context, model, name):
     return mask_value(name, getattr(model, name))
+
+
+def _refuse_foreign_return_url():
+    """Flask-Admin redirects to its ``url`` parameter after a save; accept only local paths.
+
+    Flask-Admin itself accepts any absolute URL on the request's host, which a forged Host
+    header turns into an open redirect. A GET carrying another URL is sent to the same page
+    without it; a POST is refused.
+    """
+    target = request.args.get("url")
+    if target is None or safe_next(target, "") == target.strip().replace("\\", "/"):
+        return None
+    if request.method != "GET":
+        abort(400)
+    args = request.args.to_dict(flat=False)
+    del args["url"]
+    return redirect(request.path + ("?" + urlencode(args, doseq=True) if args else ""))
 
 
 class SecureViewMixin:
@@ -56,7 +77,7 @@ class SecureViewMixin:
             return denied
         if request.method == "POST" and permissions.is_read_only(current_user):
             abort(403)
-        return None
+        return _refuse_foreign_return_url()
 
 
 class ModuleView(SecureViewMixin, BaseView):
@@ -198,6 +219,7 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         self.column_formatters = {**masked, **dict(self.column_formatters or {})}
         super().__init__(*args, **kwargs)
 
+    @pass_context  # the details template calls get_value(model, name)
     def get_detail_value(self, context, model, name):
         if name in self.personal_data_columns and not self.may_see_personal_data():
             return mask_value(name, getattr(model, name))

@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from core.admin.badge import BadgeView
 from core.admin.dashboard import DashboardView
 from core.admin.modules_view import ModulesView
 from core.admin.staff_views import OfficeView, UserView
@@ -28,6 +29,7 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     admin.add_view(UserView(User, db, name=_l("工作人员"), category=_l("系统"),
                             endpoint="staff"))
     admin.add_view(ModulesView(name=_l("模块"), category=_l("系统"), endpoint="modules"))
+    admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
 
     for plugin_name, views in registry.call_each("register_admin_views"):
         title = registry.manifests[plugin_name].title

@@ -1,13 +1,15 @@
 """Admin screens for offices and staff accounts."""
 
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import PasswordField, ValidationError
+from wtforms import BooleanField, PasswordField, ValidationError
 from wtforms.validators import Length, Optional
 
-from core import permissions
+from core import permissions, storage
+from core.admin.badge import BadgePhotoField
 from core.admin.base import OfficeScopedModelView, SecureViewMixin
 from core.auth.passwords import hash_password
 from core.models import OFFICE_KIND_LABELS, ROLE_LABELS, Role
@@ -29,7 +31,7 @@ class OfficeView(SecureViewMixin, ModelView):
     column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
     form_columns = ("code", "name", "kind", "parent", "address", "public_phone",
                     "office_hours", "sort_order")
-    form_choices = {"kind": [(k.value, str(label)) for k, label in OFFICE_KIND_LABELS.items()]}
+    form_choices = {"kind": [(k.value, label) for k, label in OFFICE_KIND_LABELS.items()]}
 
     def _is_township_admin(self):
         return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
@@ -56,10 +58,11 @@ class OfficeView(SecureViewMixin, ModelView):
 
 
 class UserView(OfficeScopedModelView):
-    """Staff accounts: township admins manage all, office admins their own office."""
+    """Staff accounts and their badges: township admins manage all, office admins their own office."""
 
     allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.AUDITOR})
     allow_delete = False  # accounts are deactivated, never deleted: the audit log names them
+    details_template = "admin/badge_staff_details.html"
     column_list = ("username", "display_name", "role", "office", "post", "staff_number",
                    "active", "last_login_at")
     column_searchable_list = ("username", "display_name", "staff_number")
@@ -68,16 +71,32 @@ class UserView(OfficeScopedModelView):
                      "office": _l("单位"), "post": _l("职务"), "staff_number": _l("工号"),
                      "contact_phone": _l("联系电话"), "active": _l("启用"),
                      "in_public_directory": _l("在公开名录中显示"),
-                     "last_login_at": _l("最近登录"), "new_password": _l("新密码")}
-    column_formatters = {"role": lambda v, c, m, n: m.role.label}
+                     "last_login_at": _l("最近登录"), "new_password": _l("新密码"),
+                     "photo_key": _l("照片"), "photo": _l("工作证照片"),
+                     "remove_photo": _l("删除现有照片"), "created_at": _l("创建时间"),
+                     "updated_at": _l("修改时间")}
+    column_formatters = {"role": lambda v, c, m, n: m.role.label,
+                         "photo_key": lambda v, c, m, n: _("已上传") if m.photo_key else _("未上传")}
     column_details_exclude_list = ("password_hash",)
-    column_export_exclude_list = ("password_hash",)
-    form_columns = ("username", "display_name", "role", "office", "active", "post",
-                    "staff_number", "contact_phone", "in_public_directory")
-    form_choices = {"role": [(r.value, str(label)) for r, label in ROLE_LABELS.items()]}
+    column_export_exclude_list = ("password_hash", "photo_key")
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-id-card", "badge.index", title=_l("工作证")),
+    ]
+    # Extra fields must be named here too: with form_columns set, Flask-Admin adds only these.
+    form_columns = ("username", "display_name", "role", "office", "active", "new_password",
+                    "post", "staff_number", "contact_phone", "in_public_directory", "photo",
+                    "remove_photo")
+    form_choices = {"role": [(r.value, label) for r, label in ROLE_LABELS.items()]}
+    form_args = {
+        "contact_phone": {"description": _l("印在工作证上并在公开名录中显示，请填写办公电话，不要填写私人手机。")},
+        "in_public_directory": {"description": _l("勾选后，姓名、职务、工号、照片和联系电话在群众端“工作人员公示”中显示。")},
+    }
     form_extra_fields = {
         "new_password": PasswordField(_l("新密码"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
                                       description=_l("至少 10 个字符；留空则不修改。")),
+        "photo": BadgePhotoField(_l("工作证照片"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
+                                 description=_l("JPEG、PNG 或 WebP 格式的证件照，不超过 2 MB；保存时会去除拍摄信息。")),
+        "remove_photo": BooleanField(_l("删除现有照片")),
     }
 
     def on_model_change(self, form, model, is_created):
@@ -91,6 +110,26 @@ class UserView(OfficeScopedModelView):
         if model.id == current_user.id and not model.active:
             raise ValidationError(_("不能停用自己的账号。"))
         super().on_model_change(form, model, is_created)
+        self._replace_photo(form, model)
+
+    def _replace_photo(self, form, model):
+        """Store a new photo (already checked and re-encoded by the form) or drop the old one.
+
+        The old file is removed only after the commit (``after_model_change``), so a failed
+        save never leaves a row pointing at a deleted file.
+        """
+        new_photo = getattr(form.photo, "processed", None) if hasattr(form, "photo") else None
+        remove = hasattr(form, "remove_photo") and form.remove_photo.data
+        if new_photo is None and not remove:
+            return
+        model._old_photo_key = model.photo_key
+        model.photo_key = storage.get_storage().save(new_photo, ".jpg") if new_photo else None
+
+    def after_model_change(self, form, model, is_created):
+        old_key = getattr(model, "_old_photo_key", None)
+        if old_key and old_key != model.photo_key:
+            storage.get_storage().delete(old_key)
+        super().after_model_change(form, model, is_created)
 
     def _in_scope(self, model) -> bool:
         return permissions.may_see_office(current_user, model.office_id)
