@@ -92,5 +92,7 @@ def register_api(api):
     """Add read-only endpoints of published data to the public JSON API.
 
     ``api`` is the ``core.api.PublicApi`` registry: call ``api.route(...)`` with pydantic
-    response models so the endpoints appear in the generated OpenAPI document.
+    response models so the endpoints appear in the generated OpenAPI document. A path with an
+    ``<office_code>`` segment answers 404 for offices that have the module switched off; the
+    view finds the office in ``flask.g.office``. Never return a private person's phone or ID.
     """

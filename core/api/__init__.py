@@ -1,25 +1,38 @@
-"""The read-only public JSON API (/api/v1/…) and its generated OpenAPI 3 document.
+"""The read-only public JSON API (/api/v1/…) and its generated OpenAPI 3.1 document.
 
 Endpoints declare a pydantic response model; the OpenAPI document is built from those models
 and the routes' docstrings, so it cannot drift from the code. Plugins add endpoints through
-the ``register_api`` hook.
+the ``register_api`` hook; a plugin path with an ``<office_code>`` segment answers 404 for
+offices that have the module switched off, exactly like the plugin's public pages.
 """
 
+import logging
+import re
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify
-from pydantic import TypeAdapter
+from flask import Blueprint, Flask, abort, g, jsonify
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from core.plugins import PluginRegistry
 
 API_PREFIX = "/api/v1"
+OPENAPI_VERSION = "3.1.0"
+log = logging.getLogger(__name__)
+
+_PARAM = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
+_PARAM_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
 
 
 @dataclass
 class _Endpoint:
     path: str
+    name: str
     summary: str
+    description: str
     response: Any
     params: dict[str, str]
     tag: str
@@ -31,55 +44,106 @@ class PublicApi:
 
     blueprint: Blueprint
     endpoints: list[_Endpoint] = field(default_factory=list)
+    plugin_name: str | None = None  # set on the view handed to one plugin (see for_plugin)
 
-    def route(self, path: str, response, *, tag: str = "core", params: dict[str, str] | None = None):
+    def for_plugin(self, plugin_name: str) -> "PublicApi":
+        """The same registry as seen by one plugin: its endpoints are tagged with its name and
+        check that the module is switched on for the ``<office_code>`` in their path."""
+        return PublicApi(self.blueprint, self.endpoints, plugin_name)
+
+    def route(self, path: str, response, *, tag: str | None = None,
+              params: dict[str, str] | None = None):
         """Decorate a view returning data that validates against ``response`` (a pydantic model,
         or ``list[Model]``). ``params`` names query parameters with their descriptions."""
         adapter = TypeAdapter(response)
+        tag = tag or self.plugin_name or "core"
+        plugin_name = self.plugin_name
 
         def decorator(func):
             endpoint_name = f"{tag}_{func.__name__}"
 
             def view(**kwargs):
+                if plugin_name is not None and "office_code" in kwargs:
+                    g.office = _enabled_office_or_404(plugin_name, kwargs["office_code"])
                 data = func(**kwargs)
                 return jsonify(adapter.dump_python(adapter.validate_python(data), mode="json"))
 
             view.__name__ = endpoint_name
             self.blueprint.add_url_rule(path, endpoint_name, view)
-            self.endpoints.append(_Endpoint(path, (func.__doc__ or "").strip().splitlines()[0]
-                                            if func.__doc__ else func.__name__,
-                                            response, params or {}, tag))
+            doc = (func.__doc__ or func.__name__).strip().splitlines()
+            self.endpoints.append(_Endpoint(path, endpoint_name, doc[0].strip(),
+                                            "\n".join(doc[1:]).strip(), response,
+                                            params or {}, tag))
             return func
 
         return decorator
 
-    def openapi(self, title: str) -> dict:
+    def openapi(self, title: str, version: str = "1") -> dict:
         """The OpenAPI 3.1 document of every registered endpoint."""
-        paths, schemas = {}, {}
+        paths: dict[str, dict] = {}
+        schemas: dict[str, dict] = {}
         for ep in self.endpoints:
             schema = TypeAdapter(ep.response).json_schema(ref_template="#/components/schemas/{model}")
             schemas.update(schema.pop("$defs", {}))
+            if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
+                schemas[ep.response.__name__] = schema
+                schema = {"$ref": f"#/components/schemas/{ep.response.__name__}"}
             parameters = [
-                {"name": name.strip("<>").split(":")[-1], "in": "path", "required": True,
-                 "schema": {"type": "string"}}
-                for name in ep.path.split("/") if name.startswith("<")
+                {"name": m["name"], "in": "path", "required": True,
+                 "schema": _PARAM_TYPES.get(m["converter"] or "", {"type": "string"})}
+                for m in _PARAM.finditer(ep.path)
             ] + [
                 {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
                  "description": desc}
                 for name, desc in ep.params.items()
             ]
-            openapi_path = API_PREFIX + "/".join(
-                "{" + s.strip("<>").split(":")[-1] + "}" if s.startswith("<") else s
-                for s in ep.path.split("/")
-            )
-            paths[openapi_path] = {"get": {
-                "summary": ep.summary, "tags": [ep.tag], "parameters": parameters,
-                "responses": {"200": {"description": "OK", "content": {
-                    "application/json": {"schema": schema}}},
-                    "404": {"description": "Not found"}},
-            }}
-        return {"openapi": "3.1.0", "info": {"title": title, "version": "1"},
+            operation = {
+                "operationId": ep.name, "summary": ep.summary, "tags": [ep.tag],
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": "OK",
+                            "content": {"application/json": {"schema": schema}}},
+                    "404": {"description": "Not found",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                },
+            }
+            if ep.description:
+                operation["description"] = ep.description
+            paths[API_PREFIX + _PARAM.sub(lambda m: "{" + m["name"] + "}", ep.path)] = {
+                "get": operation}
+        schemas["Error"] = {"type": "object", "title": "Error",
+                            "properties": {"error": {"type": "string"},
+                                           "status": {"type": "integer"}},
+                            "required": ["error", "status"]}
+        tags = sorted({ep.tag for ep in self.endpoints})
+        return {"openapi": OPENAPI_VERSION,
+                "info": {"title": title, "version": version,
+                         "description": "Read-only public data: no personal data of private "
+                                        "persons (ID numbers, phones) is ever included."},
+                "tags": [{"name": t} for t in tags],
                 "paths": paths, "components": {"schemas": schemas}}
+
+
+def _enabled_office_or_404(plugin_name: str, office_code: str):
+    from core.extensions import db
+    from core.models import Office
+    from core.modules import is_enabled
+
+    office = db.session.scalar(select(Office).where(Office.code == office_code))
+    if office is None or not is_enabled(plugin_name, office.id):
+        abort(404)
+    return office
+
+
+def _register_plugin_endpoints(api: PublicApi, registry: PluginRegistry) -> None:
+    # Each plugin gets its own view of the registry, so the core knows whose endpoint is whose.
+    for impl in registry.pm.hook.register_api.get_hookimpls():
+        try:
+            impl.function(api=api.for_plugin(impl.plugin_name))
+        except Exception:
+            log.exception("plugin %s failed in hook register_api", impl.plugin_name)
+            registry.failures.setdefault(impl.plugin_name, traceback.format_exc(limit=3))
 
 
 def init_api(app: Flask, registry: PluginRegistry) -> PublicApi:
@@ -88,15 +152,20 @@ def init_api(app: Flask, registry: PluginRegistry) -> PublicApi:
 
     api = PublicApi(Blueprint("api", __name__, url_prefix=API_PREFIX))
     register_core_endpoints(api)
-    registry.call_each("register_api", api=api)
+    _register_plugin_endpoints(api, registry)
 
     @api.blueprint.route("/openapi.json")
     def openapi_document():
         return jsonify(api.openapi(f"{app.config['TOWNSHIP_NAME']} public API"))
 
+    @api.blueprint.errorhandler(HTTPException)
+    def _json_error(exc: HTTPException):
+        return jsonify({"error": exc.name, "status": exc.code}), exc.code
+
     @api.blueprint.after_request
-    def _cors(response):
+    def _headers(response):
         response.headers["Access-Control-Allow-Origin"] = "*"  # public, read-only data
+        response.headers.setdefault("Cache-Control", "public, max-age=60")
         return response
 
     from core.extensions import csrf

@@ -2,12 +2,13 @@
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.auth.passwords import hash_password
 from core.extensions import db
-from core.models import Office, OfficeKind, Role, User
-from core.modules import set_module
+from core.models import Office, OfficeKind, OfficeModule, Role, User
+from core.modules import ModuleError, set_module
 from core.plugins import get_registry
 
 demo_cli = AppGroup("demo", help="Demo data for trying the system out.")
@@ -40,6 +41,26 @@ USERS = [
 ]
 
 
+# Offices that get every module switched on in the demo.
+DEMO_MODULE_OFFICES = ("SFZ-ZF", "SFZ-DQC", "SFZ-XJSQ", "GTJ-DT")
+
+
+def requirements_first(manifests: dict) -> list[str]:
+    """Plugin names ordered so that each comes after the plugins it requires."""
+    ordered: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in ordered or name not in manifests or name in path:
+            return
+        for required in manifests[name].requires:
+            visit(required, (*path, name))
+        ordered.append(name)
+
+    for name in sorted(manifests):
+        visit(name, ())
+    return ordered
+
+
 def load_demo() -> list[str]:
     """Create what is missing of the demo township; return what was created."""
     created: list[str] = []
@@ -65,11 +86,15 @@ def load_demo() -> list[str]:
                             contact_phone=phone, password_hash=password_hash))
         created.append(f"user {username}")
     db.session.flush()
+    for name in requirements_first(get_registry().manifests):
+        for code in DEMO_MODULE_OFFICES:
+            # Only modules never switched for the office: a second run keeps an admin's choice.
+            if db.session.get(OfficeModule, (by_code[code].id, name)) is None:
+                try:
+                    set_module(name, by_code[code], True)
+                except ModuleError:
+                    continue  # a required module was switched off there on purpose
     registry = get_registry()
-    for name in registry.names():
-        for code in ("SFZ-ZF", "SFZ-DQC", "SFZ-XJSQ", "GTJ-DT"):
-            if code in by_code:
-                set_module(name, by_code[code], True)
     registry.call_each("load_demo_data", offices=by_code)
     db.session.commit()
     return created
@@ -79,8 +104,8 @@ def load_demo() -> list[str]:
 def load():
     """Load the demo township (offices, one user per role, modules on); safe to run twice."""
     created = load_demo()
-    click.echo(f"demo township ready ({len(created)} new records).")
+    click.echo(_("示范镇已就绪（新建 %(n)d 条记录）。", n=len(created)))
     click.echo("")
-    click.echo("  登录 / sign in:  http://127.0.0.1:5000/login")
-    click.echo(f"  乡镇管理员 township admin:  admin / {DEMO_PASSWORD}")
-    click.echo(f"  其他角色 other roles (same password): {', '.join(u[0] for u in USERS[1:])}")
+    click.echo("  " + _("登录地址：%(url)s", url="http://127.0.0.1:5000/login"))
+    click.echo("  " + _("乡镇管理员：%(user)s / %(password)s", user="admin", password=DEMO_PASSWORD))
+    click.echo("  " + _("其他角色（密码相同）：%(users)s", users=", ".join(u[0] for u in USERS[1:])))

@@ -55,14 +55,25 @@ def public_home_sections(offices):
 
 @hookimpl
 def register_api(api):
-    @api.route("/example/<office_code>/notes", list[NoteOut], tag="example")
+    @api.route("/example/<office_code>/notes", list[NoteOut])
     def notes(office_code):
         """Notes of one office."""
-        from core.models import Office
-
-        office = db.session.scalar(select(Office).where(Office.code == office_code))
-        rows = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == office.id))
+        rows = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == g.office.id))
         return [{"title": n.title} for n in rows]
+
+
+@hookimpl
+def load_demo_data(offices):
+    """One note for each demo office that has the module on; only what is missing."""
+    from core.modules import is_enabled
+
+    for office in offices.values():
+        if not is_enabled("example", office.id):
+            continue
+        exists = db.session.scalar(select(ExampleNote).where(
+            ExampleNote.office_id == office.id, ExampleNote.title == "示例笔记"))
+        if exists is None:
+            db.session.add(ExampleNote(office_id=office.id, title="示例笔记", phone="13800000000"))
 
 
 @hookimpl
