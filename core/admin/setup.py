@@ -29,6 +29,11 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     admin.add_view(UserView(User, db, name=_l("工作人员"), category=_l("系统"),
                             endpoint="staff"))
     admin.add_view(ModulesView(name=_l("模块"), category=_l("系统"), endpoint="modules"))
+    from core.sla.admin import CalendarDayView
+    from core.sla.models import CalendarDay
+
+    admin.add_view(CalendarDayView(CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"),
+                                   endpoint="calendar_days"))
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
 
     for plugin_name, views in registry.call_each("register_admin_views"):

@@ -1,0 +1,46 @@
+"""The deadline engine: one way of counting time limits for the whole system.
+
+Public names (see /work/contracts.md "core.sla")::
+
+    from core.sla import LimitUnit, Limit, DueDate, compute_due, working_days_between, \
+        calendar_status, is_working_day, colour
+
+Counting rules and pauses: ``core.sla.engine``; calendar sources and caching:
+``core.sla.calendar``; admin-entered days: ``core.sla.models.CalendarDay``.
+"""
+
+from core.sla.calendar import (
+    SHANGHAI,
+    CalendarOutOfRange,
+    CalendarStatus,
+    add_working_days,
+    calendar_status,
+    invalidate_calendar,
+    is_working_day,
+    next_working_day,
+    official_years,
+    working_days_between,
+)
+from core.sla.engine import DueDate, add_months, as_local, colour, colour_of, compute_due
+from core.sla.units import Limit, LimitUnit
+
+__all__ = [
+    "SHANGHAI",
+    "CalendarOutOfRange",
+    "CalendarStatus",
+    "DueDate",
+    "Limit",
+    "LimitUnit",
+    "add_months",
+    "add_working_days",
+    "as_local",
+    "calendar_status",
+    "colour",
+    "colour_of",
+    "compute_due",
+    "invalidate_calendar",
+    "is_working_day",
+    "next_working_day",
+    "official_years",
+    "working_days_between",
+]

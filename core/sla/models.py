@@ -1,0 +1,53 @@
+"""Admin-entered calendar days: holidays and make-up workdays the official package lacks."""
+
+import enum
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models.base import TimestampMixin
+
+
+class DayKind(enum.StrEnum):
+    """What an entered day is: a rest day (holiday) or a working day (调休 make-up day)."""
+
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"
+
+    @property
+    def label(self) -> str:
+        return str(DAY_KIND_LABELS[self])
+
+
+DAY_KIND_LABELS = {
+    DayKind.HOLIDAY: _l("休息日（节假日）"),
+    DayKind.WORKDAY: _l("工作日（调休上班）"),
+}
+
+
+class CalendarDay(TimestampMixin, db.Model):
+    """One day entered by a township admin.
+
+    It overrides the official calendar for that day, and a year with at least one entered day
+    counts as covered (its other days follow the weekend rule) instead of falling back with a
+    warning. ``note`` records why an officially covered day was overridden.
+    """
+
+    __tablename__ = "calendar_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    @property
+    def working(self) -> bool:
+        """True for a make-up working day."""
+        return self.kind == DayKind.WORKDAY
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name}"
