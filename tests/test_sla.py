@@ -113,10 +113,11 @@ def test_acceptance_day_is_not_counted_even_late_at_night(app_ctx):
     assert due(at(2025, 11, 3, 0, 1), 1, WD).last_day == date(2025, 11, 4)
 
 
-def test_naive_datetimes_are_utc(app_ctx):
+def test_naive_datetimes_are_utc_and_plain_dates_are_beijing_days(app_ctx):
     # 2025-09-30 20:00 UTC is 2025-10-01 04:00 in Beijing: accepted on 10-01.
     result = compute_due(datetime(2025, 9, 30, 20), Limit(1, WD))
     assert result.last_day == date(2025, 10, 9)
+    assert compute_due(date(2025, 9, 30), Limit(15, WD)).last_day == date(2025, 10, 28)
 
 
 # --- calendar days and months -------------------------------------------------------------------
@@ -333,6 +334,10 @@ def test_limit_validation_and_description():
 def test_dates_outside_the_calendar_range_are_refused(app_ctx):
     with pytest.raises(CalendarOutOfRange, match="超出期限计算范围"):
         due(at(1999, 5, 1), 3, WD)
+    with pytest.raises(CalendarOutOfRange, match="超出期限计算范围"):
+        due(at(2100, 12, 20), 30, WD)
+    with pytest.raises(CalendarOutOfRange, match="超出期限计算范围"):
+        compute_due(at(2100, 12, 20), Limit(20, CD), extra=Limit(2, WD))
 
 
 def test_working_days_between_counts_after_the_first_day():

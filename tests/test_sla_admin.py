@@ -43,6 +43,10 @@ def test_staff_read_but_cannot_change(app, client, users, login_as):
     login_as("staff_a")
     page = client.get(URL)
     assert page.status_code == 200 and "元旦" in text_of(page)
+    with app.app_context():
+        row_id = db.session.scalar(select(CalendarDay.id))
+    details = client.get(f"{URL}details/?id={row_id}")
+    assert details.status_code == 200 and "官方未公布" in text_of(details)
     assert "批量录入" not in text_of(page)
     assert client.get(URL + "new/").status_code == 403
     assert client.get(URL + "bulk/").status_code == 403

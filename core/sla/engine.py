@@ -11,7 +11,8 @@ Counting (Civil Code arts. 201–203, followed by Chinese administrative practic
 - N months end on the same day of the month N months later, or on that month's last day when it
   has no such day (31 Jan + 1 month → 28/29 Feb); the rest-day rule then applies.
 - An approved extension (``extra``) adds to the limit. In the limit's own unit it simply adds
-  to the amount; in another unit it is counted on from the end of the original period.
+  to the amount; in another unit it is counted on from the nominal end of the original period
+  (the rest-day rule applies once, to the final last day).
 - The limit ends at 24:00 of its last day (returned as 23:59:59.999999 Asia/Shanghai), or at
   ``close_time`` on that day where an office sets its closing hour.
 
@@ -92,8 +93,11 @@ class DueDate:
         return explain(self)
 
 
-def as_local(moment: datetime) -> datetime:
-    """``moment`` in Asia/Shanghai; naive values are taken as UTC (how SQLite returns them)."""
+def as_local(moment: datetime | date) -> datetime:
+    """``moment`` in Asia/Shanghai; naive values are taken as UTC (how SQLite returns them),
+    a plain date as noon of that day in Beijing."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time(12), tzinfo=SHANGHAI)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(SHANGHAI)
@@ -115,11 +119,20 @@ def compute_due(start: datetime, limit: Limit, *,
                 close_time: time | None = None) -> DueDate:
     """The deadline of a matter accepted at ``start`` with ``limit`` (rules: module docstring).
 
+    ``start`` is an aware datetime (naive: UTC; a plain date: that day in Beijing).
     ``pauses`` are (from, to) instants, ``to`` None while still paused (``now`` then stands
     for the end; default: the current time). ``extra`` is an approved extension. ``close_time``
     ends the limit at the office's closing hour instead of 24:00. Raises ValueError (Chinese
     message) for a pause that ends before it starts or dates outside 2000–2100.
     """
+    try:
+        return _compute(start, limit, pauses, extra, now, close_time)
+    except IndexError:
+        # Only reachable when a period runs past the end of the laid-out calendar.
+        raise CalendarOutOfRange(_("期限超出期限计算范围。")) from None
+
+
+def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:
     cal = get_calendar()
     local_start = as_local(start)
     si = cal.index(local_start.date())
