@@ -44,6 +44,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     audit.init_app(app)
     jobs.init_app(app)
     security.init_app(app)
+    from core import cases
+
+    cases.init_app(app)  # case categories (core + plugins), residents' receipt pages, sweep
 
     from core.auth.views import bp as auth_bp
     from core.public import init_public

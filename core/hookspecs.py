@@ -44,6 +44,31 @@ def load_demo_data(offices):
     """
 
 
+# --- Cases -----------------------------------------------------------------------------------
+
+
+@hookspec
+def case_categories():
+    """Return a list of ``core.cases.categories.CategorySpec`` the plugin adds.
+
+    Called once at start-up (the result is cached). Each spec carries a stable ``code``, a
+    translatable title, the statutory ``limit`` and optionally the ``max_limit`` extensions may
+    reach; the core fills ``plugin``. A code already taken by the core or another plugin is
+    reported and skipped.
+    """
+
+
+@hookspec
+def case_closed(case):
+    """Called after a case is closed (resolved, i.e. ``core.cases.close_case``).
+
+    ``case`` is the ``core.cases.Case`` with its outcome set, inside the caller's transaction
+    (do not commit). Plugins check ``case.source_type`` / ``case.source_id`` to find the record
+    the case came from and publish its outcome. Return value ignored; an exception is logged
+    and does not stop the closing.
+    """
+
+
 # --- Staff side ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,61 @@
+"""Formatting of case data for pages: local times, labels and colours."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from core.cases.models import (
+    CHANNEL_LABELS,
+    COLOUR_LABELS,
+    GRADE_LABELS,
+    STATUS_LABELS,
+    Channel,
+    aware,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """``moment`` in Beijing time."""
+    return aware(moment).astimezone(SHANGHAI) if moment is not None else None
+
+
+def fmt_datetime(moment: datetime | None) -> str:
+    """2025-10-09 23:59 (Beijing time); empty for None."""
+    value = local(moment)
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def fmt_date(moment: datetime | None) -> str:
+    """2025-10-09 (Beijing time); empty for None."""
+    value = local(moment)
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def status_label(status) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def channel_label(channel) -> str:
+    try:
+        return str(CHANNEL_LABELS[Channel(channel)])
+    except ValueError:
+        return str(channel)
+
+
+def colour_label(colour: str | None) -> str:
+    return str(COLOUR_LABELS.get(colour, "")) if colour else ""
+
+
+def grade_label(grade) -> str:
+    return str(GRADE_LABELS.get(grade, grade)) if grade else ""
+
+
+def init_filters(app) -> None:
+    """Register the filters the case templates use."""
+    app.add_template_filter(fmt_datetime, "case_datetime")
+    app.add_template_filter(fmt_date, "case_date")
+    app.add_template_filter(status_label, "case_status")
+    app.add_template_filter(channel_label, "case_channel")
+    app.add_template_filter(colour_label, "case_colour")
+    app.add_template_filter(grade_label, "case_grade")

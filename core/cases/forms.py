@@ -1,0 +1,194 @@
+"""WTForms for the case screens (staff) and the residents' receipt and rating pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from core.cases.models import (
+    APPEAL_REASON_LABELS,
+    CHANNEL_LABELS,
+    GRADE_LABELS,
+    PAUSE_REASON_LABELS,
+)
+
+
+def _choices(labels):
+    return [(k.value, v) for k, v in labels.items()]
+
+
+def optional_int(value):
+    """Coerce a select's value to an int; "" or anything else becomes None (the service
+    layer then says in Chinese what is missing)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _dynamic(label, **kwargs):
+    # Choices are filled when the form is shown; on POST the service checks the value.
+    return SelectField(label, coerce=optional_int, validate_choice=False, **kwargs)
+
+
+def _multi(label):
+    return SelectMultipleField(label, coerce=optional_int, validate_choice=False)
+
+
+# --- residents ---------------------------------------------------------------------------
+
+
+class LookupForm(FlaskForm):
+    """A receipt number, typed any way (spaces, hyphens, small letters)."""
+
+    receipt = StringField(_l("回执号"), validators=[DataRequired(_l("请输入回执号。")),
+                                                   Length(max=20)])
+
+
+class RatingForm(FlaskForm):
+    """The resident's rating on the national five grades."""
+
+    receipt = HiddenField(validators=[DataRequired(_l("请输入回执号。")), Length(max=20)])
+    grade = RadioField(_l("评价"), choices=_choices(GRADE_LABELS),
+                       validators=[InputRequired(_l("请选择评价等级。"))])
+    comment = TextAreaField(_l("意见和建议（选填）"), validators=[Optional(), Length(max=1000)])
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+class VersionedForm(FlaskForm):
+    """Every action form carries the case version the user saw (stale saves are refused)."""
+
+    version = HiddenField()
+
+
+class IntakeForm(FlaskForm):
+    """统一接件: register a new matter."""
+
+    office_id = _dynamic(_l("承办单位"))
+    category = SelectField(_l("事项类别"), validate_choice=False,
+                           validators=[DataRequired(_l("请选择事项类别。"))])
+    channel = SelectField(_l("受理渠道"), choices=_choices(CHANNEL_LABELS),
+                          validators=[DataRequired()])
+    subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
+    content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
+    applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
+    applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    applicant_id_number = StringField(_l("身份证号"), validators=[Optional(), Length(max=32)])
+    accept_now = BooleanField(_l("由我直接承办"), default=True)
+
+
+class EditForm(VersionedForm):
+    """Registration details that may be corrected."""
+
+    channel = SelectField(_l("受理渠道"), choices=_choices(CHANNEL_LABELS))
+    subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
+    content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
+    applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
+    applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
+    applicant_id_number = StringField(_l("身份证号"), validators=[Optional(), Length(max=32)])
+
+
+class NoteForm(VersionedForm):
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+
+
+class TransferForm(VersionedForm):
+    to_office_id = _dynamic(_l("转至单位"))
+    to_user_id = _dynamic(_l("转至人员（选填）"))
+    reason = TextAreaField(_l("转办理由"), validators=[Optional(), Length(max=2000)])
+
+
+class EscalateForm(VersionedForm):
+    leader_id = _dynamic(_l("呈报领导"))
+    reason = TextAreaField(_l("呈报理由"), validators=[Optional(), Length(max=2000)])
+
+
+class NotifyOfficesForm(VersionedForm):
+    office_ids = _multi(_l("知会单位"))
+    note = TextAreaField(_l("知会说明"), validators=[Optional(), Length(max=2000)])
+
+
+class PauseForm(VersionedForm):
+    reason = SelectField(_l("暂停原因"), choices=_choices(PAUSE_REASON_LABELS))
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+
+
+class ExtensionForm(VersionedForm):
+    amount = IntegerField(_l("延长"), validators=[InputRequired(_l("请填写延期时长。")),
+                                                 NumberRange(min=1, message=_l("延期时长必须是正整数。"))])
+    reason = TextAreaField(_l("延期理由"), validators=[Optional(), Length(max=2000)])
+
+
+class DecisionForm(VersionedForm):
+    item_id = HiddenField()
+    note = TextAreaField(_l("意见"), validators=[Optional(), Length(max=2000)])
+
+
+class DeadlineForm(VersionedForm):
+    last_day = DateField(_l("截止日期"), validators=[InputRequired(_l("请填写截止日期。"))])
+    reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
+
+
+class AgencyForm(VersionedForm):
+    agent_id = _dynamic(_l("代办人"))
+    reason = TextAreaField(_l("代办原因"), validators=[Optional(), Length(max=2000)])
+
+
+class DeliveryForm(VersionedForm):
+    item_id = HiddenField()
+    delivered_at = DateTimeLocalField(_l("送达时间"), format="%Y-%m-%dT%H:%M",
+                                      validators=[InputRequired(_l("请填写送达时间。"))])
+    delivered_by_id = _dynamic(_l("送达人"))
+    items = TextAreaField(_l("送达内容"), validators=[Optional(), Length(max=2000)])
+
+
+class ResolveForm(VersionedForm):
+    outcome = TextAreaField(_l("办理结果"), validators=[Optional(), Length(max=5000)])
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("附件"), validators=[FileRequired(_l("请选择要上传的文件。"))])
+
+
+class RectificationForm(FlaskForm):
+    item_id = HiddenField()
+    measures = TextAreaField(_l("整改措施"), validators=[Optional(), Length(max=5000)])
+
+
+class FollowUpForm(FlaskForm):
+    item_id = HiddenField()
+    called_at = DateTimeLocalField(_l("回访时间"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(_l("请填写回访时间。"))])
+    reached = BooleanField(_l("已联系上群众"), default=True)
+    resident_grade = SelectField(_l("群众对整改的评价"),
+                                 choices=[("", "—")] + _choices(GRADE_LABELS))
+    note = TextAreaField(_l("回访记录"), validators=[Optional(), Length(max=2000)])
+
+
+class AppealForm(FlaskForm):
+    reason = SelectField(_l("申诉理由"), choices=_choices(APPEAL_REASON_LABELS))
+    statement = TextAreaField(_l("事实和依据"), validators=[Optional(), Length(max=5000)])
+
+
+class AppealDecisionForm(FlaskForm):
+    item_id = HiddenField()
+    upheld = RadioField(_l("裁定"), choices=[("1", _l("申诉成立，该评价作废")),
+                                            ("0", _l("申诉不成立，评价有效"))],
+                        validators=[InputRequired(_l("请选择裁定结果。"))])
+    note = TextAreaField(_l("裁定理由"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,399 @@
+"""Read-side queries of the case register: the list page, supervision figures, reports.
+
+The list never counts the table and never sorts it: every filter combination is served by an
+index whose order is the list's order, and pages are taken with a keyset cursor ("after this
+deadline and id"), or — when someone jumps straight to page N — by an index-only subquery of
+ids (a deferred join), so deep pages do not read the rows they skip.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.orm import load_only
+
+from core import permissions
+from core.cases.models import (
+    ACTIVE_STATUSES,
+    FINISHED_STATUSES,
+    Case,
+    CaseOffice,
+    CaseStatus,
+    Channel,
+    aware,
+)
+from core.extensions import db
+from core.models import Office, Role, User, utcnow
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+COLOURS = ("green", "yellow", "red", "closed")
+LIST_COLUMNS = (Case.id, Case.receipt_no, Case.office_id, Case.category, Case.channel,
+                Case.subject, Case.applicant_name, Case.applicant_phone, Case.status,
+                Case.accepted_at, Case.due_at, Case.warn_at, Case.paused_since, Case.handler_id,
+                Case.closed_at, Case.due_uncovered, Case.step_due_at, Case.step_started_at,
+                Case.version)
+
+
+def _at(now: datetime):
+    return literal(aware(now), type_=Case.due_at.type)
+
+
+def colour_expr(now: datetime):
+    """SQL for ``Case.colour(now)``: a paused case keeps the colour it had when paused."""
+    moment = func.coalesce(Case.paused_since, _at(now))
+    return case(
+        (Case.status.in_(FINISHED_STATUSES), "closed"),
+        (Case.due_at < moment, "red"),
+        (Case.warn_at <= moment, "yellow"),
+        else_="green",
+    )
+
+
+def colour_condition(colour: str, now: datetime):
+    """WHERE clause selecting the cases of one colour at ``now``."""
+    if colour == "closed":
+        return Case.status.in_(FINISHED_STATUSES)
+    at = _at(now)
+    running = and_(Case.status.in_(ACTIVE_STATUSES), Case.paused_since.is_(None))
+    paused = Case.paused_since.is_not(None)
+    if colour == "red":
+        return or_(and_(running, Case.due_at < at),
+                   and_(paused, Case.due_at < Case.paused_since))
+    if colour == "yellow":
+        return or_(and_(running, Case.due_at >= at, Case.warn_at <= at),
+                   and_(paused, Case.due_at >= Case.paused_since,
+                        Case.warn_at <= Case.paused_since))
+    return or_(and_(running, Case.warn_at > at), and_(paused, Case.warn_at > Case.paused_since))
+
+
+# --- who sees what ---------------------------------------------------------------------
+
+
+def list_office_ids(user: User) -> set[int] | None:
+    """Offices whose cases fill the user's list; None: every office.
+
+    Township admins and auditors see all; a leader sees their office and the offices below it
+    (分管); everyone else their own office.
+    """
+    allowed = permissions.visible_office_ids(user)
+    if allowed is None:
+        return None
+    if user.role == Role.LEADER:
+        return {user.office_id} | descendant_ids(user.office_id)
+    return allowed
+
+
+def descendant_ids(office_id: int) -> set[int]:
+    """Ids of the offices below ``office_id`` in the tree."""
+    rows = db.session.execute(select(Office.id, Office.parent_id)).all()
+    children = defaultdict(list)
+    for oid, parent in rows:
+        children[parent].append(oid)
+    found, stack = set(), list(children[office_id])
+    while stack:
+        oid = stack.pop()
+        if oid not in found:
+            found.add(oid)
+            stack.extend(children[oid])
+    return found
+
+
+# --- the list page -----------------------------------------------------------------------
+
+
+@dataclass
+class ListFilters:
+    """What the list page was asked for (all optional; parsed from the query string)."""
+
+    office_id: int | None = None
+    status: str | None = None  # a CaseStatus value, or "active"
+    category: str | None = None
+    channel: str | None = None
+    colour: str | None = None
+    tab: str = "office"  # office | out (transferred away) | notified | mine
+    receipt: str | None = None
+    q: str | None = None
+    sort: str = "due"  # due (deadline first) | -accepted (newest first)
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (defaults left out)."""
+        args = {"office": self.office_id, "status": self.status, "category": self.category,
+                "channel": self.channel, "colour": self.colour, "q": self.q or self.receipt,
+                "tab": None if self.tab == "office" else self.tab,
+                "sort": None if self.sort == "due" else self.sort}
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+@dataclass
+class Page:
+    """One page of the list: rows, whether more follow, and the cursor to the next page."""
+
+    rows: list
+    number: int
+    has_next: bool
+    next_cursor: str | None
+    filters: ListFilters
+    extra: dict = field(default_factory=dict)
+
+
+def _sort_columns(sort: str):
+    if sort == "-accepted":
+        return (Case.accepted_at, Case.id), True
+    return (Case.due_at, Case.id), False
+
+
+def encode_cursor(row, sort: str) -> str:
+    """"<iso time>_<id>" of the last row shown."""
+    moment = row.accepted_at if sort == "-accepted" else row.due_at
+    return f"{aware(moment).strftime('%Y%m%dT%H%M%S%f')}_{row.id}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The inverse of ``encode_cursor``; None for anything malformed."""
+    if not text:
+        return None
+    try:
+        stamp, _, ident = text.partition("_")
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=ZoneInfo("UTC"))
+        return moment, int(ident)
+    except ValueError:
+        return None
+
+
+def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
+    """WHERE clauses for the user's list with these filters."""
+    conditions = []
+    allowed = list_office_ids(user)
+    if filters.tab == "out" and allowed is not None:
+        conditions += [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
+    elif filters.tab == "notified" and allowed is not None:
+        conditions.append(Case.id.in_(select(CaseOffice.case_id).where(
+            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified")))
+    elif filters.tab == "mine":
+        conditions.append(or_(Case.handler_id == user.id, Case.first_responder_id == user.id))
+    elif allowed is not None:
+        conditions.append(_office_in(allowed))
+    if filters.office_id is not None:
+        conditions.append(Case.office_id == filters.office_id)
+    if filters.status == "active":
+        conditions.append(Case.status.in_(ACTIVE_STATUSES))
+    elif filters.status:
+        conditions.append(Case.status == filters.status)
+    if filters.category:
+        conditions.append(Case.category == filters.category)
+    if filters.channel:
+        conditions.append(Case.channel == filters.channel)
+    if filters.colour in COLOURS:
+        conditions.append(colour_condition(filters.colour, now))
+    if filters.receipt:
+        conditions.append(Case.receipt_no == filters.receipt)
+    elif filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Case.subject.like(f"%{escaped}%", escape="\\"))
+    return conditions
+
+
+def _office_in(allowed: set[int]):
+    # One office compares with "=", so the planner sees the (office_id, …, due_at) index.
+    if len(allowed) == 1:
+        return Case.office_id == next(iter(allowed))
+    return Case.office_id.in_(sorted(allowed))
+
+
+def list_page(user: User, filters: ListFilters, *, page: int = 1, after: str | None = None,
+              page_size: int = 100, now: datetime | None = None) -> Page:
+    """One page of the user's case list, ordered by deadline (or newest first)."""
+    now = now or utcnow()
+    (first, second), descending = _sort_columns(filters.sort)
+    conditions = list_conditions(user, filters, now)
+    order = (first.desc(), second.desc()) if descending else (first, second)
+    cursor = decode_cursor(after)
+    if cursor is not None:
+        key = tuple_(first, second)
+        bound = tuple_(_at(cursor[0]), literal(cursor[1]))
+        conditions.append(key < bound if descending else key > bound)
+        ids = select(Case.id).where(*conditions).order_by(*order).limit(page_size + 1)
+    else:
+        offset = max(page - 1, 0) * page_size
+        ids = (select(Case.id).where(*conditions).order_by(*order)
+               .limit(page_size + 1).offset(offset))
+    # Deferred join: the subquery walks the index for ids only; rows are read for one page.
+    ids = ids.subquery()
+    query = (select(Case).join(ids, ids.c.id == Case.id).order_by(*order)
+             .options(load_only(*LIST_COLUMNS[1:])))
+    rows = list(db.session.scalars(query))
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    return Page(rows=rows, number=page, has_next=has_next,
+                next_cursor=encode_cursor(rows[-1], filters.sort) if has_next and rows else None,
+                filters=filters)
+
+
+def export_rows(user: User, filters: ListFilters, limit: int, now: datetime | None = None):
+    """The filtered list for an export, at most ``limit`` rows, deadline order."""
+    now = now or utcnow()
+    (first, second), descending = _sort_columns(filters.sort)
+    order = (first.desc(), second.desc()) if descending else (first, second)
+    query = (select(Case).where(*list_conditions(user, filters, now)).order_by(*order)
+             .limit(limit).options(load_only(*LIST_COLUMNS[1:], Case.outcome)))
+    return list(db.session.scalars(query))
+
+
+# --- supervision -------------------------------------------------------------------------
+
+
+def counts_by(column, office_ids: set[int] | None, now: datetime) -> dict:
+    """{value of ``column``: {colour: count}} over the active cases in scope."""
+    inner = select(column.label("value"), colour_expr(now).label("colour")).where(
+        Case.status.in_(ACTIVE_STATUSES))
+    if office_ids is not None:
+        inner = inner.where(_office_in(office_ids))
+    inner = inner.subquery()
+    query = (select(inner.c.value, inner.c.colour, func.count())
+             .group_by(inner.c.value, inner.c.colour))
+    result: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
+    for value, colour_value, n in db.session.execute(query):
+        result[value.value if isinstance(value, Channel) else value][colour_value] = n
+    return dict(result)
+
+
+def month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last ``months`` months, oldest first, ending with this one."""
+    firsts, year, month = [], today.year, today.month
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(firsts))
+
+
+def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int = 6) -> dict:
+    """{office_id: [(month first day, open, overdue)]}: cases open at the end of each month
+    (now for the current one) and how many of them were past their deadline then."""
+    local_today = aware(now).astimezone(SHANGHAI).date()
+    starts = month_starts(local_today, months)
+    ends = []
+    for i, _first in enumerate(starts):
+        if i + 1 < len(starts):
+            end = datetime.combine(starts[i + 1], datetime.min.time(), tzinfo=SHANGHAI)
+        else:
+            end = aware(now)
+        ends.append(end)
+    window_start = datetime.combine(starts[0], datetime.min.time(), tzinfo=SHANGHAI)
+    columns = []
+    for end in ends:
+        at = _at(end)
+        is_open = and_(Case.accepted_at < at, or_(Case.closed_at.is_(None), Case.closed_at >= at))
+        columns.append(func.sum(case((is_open, 1), else_=0)))
+        columns.append(func.sum(case((and_(is_open, Case.due_at < at), 1), else_=0)))
+    query = (select(Case.office_id, *columns)
+             .where(Case.accepted_at < _at(now),
+                    or_(Case.closed_at.is_(None), Case.closed_at >= _at(window_start)))
+             .group_by(Case.office_id))
+    if office_ids is not None:
+        query = query.where(_office_in(office_ids))
+    result = {}
+    for row in db.session.execute(query):
+        values = list(row[1:])
+        result[row[0]] = [(starts[i], int(values[2 * i] or 0), int(values[2 * i + 1] or 0))
+                          for i in range(len(starts))]
+    return result
+
+
+def overdue_cases(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
+    """The most overdue active cases in scope (oldest deadline first)."""
+    query = (select(Case).where(colour_condition("red", now)).order_by(Case.due_at, Case.id)
+             .limit(limit).options(load_only(*LIST_COLUMNS[1:])))
+    if office_ids is not None:
+        query = query.where(_office_in(office_ids))
+    return list(db.session.scalars(query))
+
+
+def overdue_steps(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
+    """Transfers not signed for and hand-backs past their own limit."""
+    query = (select(Case).where(Case.status.in_(ACTIVE_STATUSES), Case.step_due_at < _at(now))
+             .order_by(Case.step_due_at).limit(limit).options(load_only(*LIST_COLUMNS[1:],
+                                                                          Case.step_kind)))
+    if office_ids is not None:
+        query = query.where(_office_in(office_ids))
+    return list(db.session.scalars(query))
+
+
+QUOTA = {Role.LEADER: 10, Role.STAFF: 5}
+
+
+@dataclass
+class QuotaRow:
+    """One person's handled matters this year against the annual service quota."""
+
+    user: User
+    handled: int
+    required: int
+
+    @property
+    def short(self) -> int:
+        return max(self.required - self.handled, 0)
+
+
+def annual_quota(office_ids: set[int] | None, year: int) -> list[QuotaRow]:
+    """服务承诺: each leader handles ≥ 10 matters a year, each staff member ≥ 5; counted as
+    cases resolved in the year with the person as handler. Short first."""
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    counts = dict(db.session.execute(
+        select(Case.handler_id, func.count())
+        .where(Case.closed_at >= _at(start), Case.closed_at < _at(end),
+               Case.handler_id.is_not(None))
+        .group_by(Case.handler_id)).all())
+    people = select(User).where(User.active, User.role.in_(tuple(QUOTA)))
+    if office_ids is not None:
+        people = people.where(User.office_id.in_(office_ids))
+    rows = [QuotaRow(u, counts.get(u.id, 0), QUOTA[Role(u.role)])
+            for u in db.session.scalars(people.order_by(User.office_id, User.id))]
+    rows.sort(key=lambda r: (-r.short, r.user.office_id, r.user.id))
+    return rows
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+REPORT_DIMENSIONS = {"category": Case.category, "channel": Case.channel, "office": Case.office_id}
+
+
+@dataclass
+class ReportRow:
+    """Counts for one category, channel or office in the period."""
+
+    key: object
+    total: int = 0
+    resolved: int = 0
+    on_time: int = 0
+    late: int = 0
+    active: int = 0
+    overdue_open: int = 0
+
+
+def report(dimension: str, office_ids: set[int] | None, start: date, end: date,
+           now: datetime | None = None) -> list[ReportRow]:
+    """Cases accepted in [start, end] (Beijing dates) by category, channel or office."""
+    now = now or utcnow()
+    column = REPORT_DIMENSIONS[dimension]
+    begin = _at(datetime.combine(start, datetime.min.time(), tzinfo=SHANGHAI))
+    finish = _at(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI))
+    finished = Case.status.in_(FINISHED_STATUSES)
+    active = Case.status.in_(ACTIVE_STATUSES)
+    query = (select(column, func.count(),
+                    func.sum(case((finished, 1), else_=0)),
+                    func.sum(case((and_(finished, Case.closed_at <= Case.due_at), 1), else_=0)),
+                    func.sum(case((and_(finished, Case.closed_at > Case.due_at), 1), else_=0)),
+                    func.sum(case((active, 1), else_=0)),
+                    func.sum(case((colour_condition("red", now), 1), else_=0)))
+             .where(Case.accepted_at >= begin, Case.accepted_at < finish).group_by(column))
+    if office_ids is not None:
+        query = query.where(_office_in(office_ids))
+    rows = [ReportRow(key.value if isinstance(key, Channel | CaseStatus) else key,
+                      *(int(v or 0) for v in values))
+            for key, *values in db.session.execute(query)]
+    rows.sort(key=lambda r: -r.total)
+    return rows
