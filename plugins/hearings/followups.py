@@ -1,0 +1,189 @@
+"""Questions and their follow-ups: answered on the spot, or deferred to a tracked core case.
+
+A deferred answer records the reason, the responsible staff member and the deadline, and opens
+a case in the core register (category ``hearing_followup``, channel ``hearing``) whose
+deadline the core's engine computes; the case points back to the question through
+``source_type="hearing_question"`` and ``source_id``. When the case is closed the core calls
+the ``case_closed`` hook, and the outcome is published under the hearing.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core import db
+from core.models import User
+from plugins.hearings.disclosure import private_and_public_names
+from plugins.hearings.errors import HearingError
+from plugins.hearings.minutes import withhold_personal_data
+from plugins.hearings.models import (
+    HELD_STATUSES,
+    AttendeeCategory,
+    Hearing,
+    HearingStatus,
+    Question,
+    QuestionStatus,
+)
+from plugins.hearings.timeutil import aware
+from plugins.hearings.timeutil import now as utc_now
+
+CATEGORY_CODE = "hearing_followup"
+CHANNEL = "hearing"
+SOURCE_TYPE = "hearing_question"
+TEXT_MAX = 5000
+
+
+def category_spec():
+    """The core case category of hearing follow-ups: 15 working days.
+
+    Why 15 working days: the rulebook gives a matter that needs research or a superior's
+    answer (咨询需调研或请示) "half a month"; a question deferred at a hearing is exactly such a
+    matter. Counted in working days on the official calendar, half a month keeps its meaning
+    when a hearing falls just before the Spring Festival or National Day week, instead of
+    losing half the time to a statutory holiday; and residents who watched the question being
+    deferred can check the date against the published calendar. Extensions follow the core's
+    approval rule (the rulebook allows up to one month with the responsible leader's
+    approval).
+    """
+    from core.cases.categories import CategorySpec
+    from core.sla import Limit, LimitUnit
+
+    return CategorySpec(code=CATEGORY_CODE, title=_l("听证质询会后答复"),
+                        limit=Limit(15, LimitUnit.WORKING_DAYS),
+                        max_limit=Limit(1, LimitUnit.MONTHS))
+
+
+def _clean(text: str | None, label: str, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise HearingError(_("请填写%(field)s。", field=label))
+    if len(text) > TEXT_MAX:
+        raise HearingError(_("%(field)s不能超过 %(n)d 个字。", field=label, n=TEXT_MAX))
+    return text
+
+
+def add_question(hearing: Hearing, *, asker_name: str, asker_category: str, text: str,
+                 attendee_id: int | None = None) -> Question:
+    """Record a question raised at the hearing, numbered in order; the caller commits."""
+    if hearing.status not in (HearingStatus.ANNOUNCED, *HELD_STATUSES):
+        raise HearingError(_("只能为已公告或已举行的听证会记录提问。"))
+    try:
+        category = AttendeeCategory(asker_category)
+    except ValueError:
+        raise HearingError(_("请选择提问人类别。")) from None
+    name = _clean(asker_name, _("提问人"))
+    if len(name) > 64:
+        raise HearingError(_("提问人姓名过长。"))
+    number = (db.session.scalar(select(func.max(Question.number))
+                                .where(Question.hearing_id == hearing.id)) or 0) + 1
+    question = Question(hearing_id=hearing.id, office_id=hearing.office_id, number=number,
+                        asker_name=name, asker_category=category,
+                        text=_clean(text, _("问题内容")), attendee_id=attendee_id)
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def answer_on_the_spot(question: Question, *, answer: str, answered_by: str) -> None:
+    """Record the answer given at the hearing."""
+    if question.status == QuestionStatus.DEFERRED:
+        raise HearingError(_("该问题已转为会后限期答复，请在办件中答复。"))
+    question.answer = _clean(answer, _("答复内容"))
+    question.answered_by = _clean(answered_by, _("答复人"))[:64]
+    question.status = QuestionStatus.ANSWERED
+
+
+def defer(question: Question, *, reason: str, responsible_id: int | None,
+          actor_id: int | None = None, now=None):
+    """Defer the answer: reason, responsible staff member, and a core case with its deadline.
+
+    Returns the new case. Refused when already deferred, without a reason, or when the
+    responsible person is not active staff of the hearing's office.
+    """
+    if question.status == QuestionStatus.DEFERRED:
+        raise HearingError(_("该问题已转为会后限期答复（办件号 %(no)s）。",
+                             no=question.case_receipt_no or ""))
+    reason = _clean(reason, _("不能当场答复的原因"))
+    responsible = db.session.get(User, responsible_id) if responsible_id else None
+    if responsible is None or not responsible.active or responsible.office_id != question.office_id:
+        raise HearingError(_("请选择本单位在岗的工作人员作为责任人。"))
+    from core.cases import CaseError, open_case
+
+    hearing = question.hearing
+    try:
+        case = open_case(
+            office_id=question.office_id, category=CATEGORY_CODE, channel=CHANNEL,
+            subject=_("听证会后答复：%(title)s（问题 %(n)d）", title=hearing.title,
+                      n=question.number)[:200],
+            content=_("问题：%(q)s\n\n不能当场答复的原因：%(r)s", q=question.text, r=reason),
+            applicant_name=question.asker_name,
+            applicant_phone=question.attendee.phone if question.attendee else None,
+            first_responder_id=actor_id, handler_id=responsible.id,
+            accepted_at=now or utc_now(), source_type=SOURCE_TYPE, source_id=str(question.id),
+            actor_id=actor_id,
+        )
+    except CaseError as exc:
+        raise HearingError(str(exc)) from None
+    db.session.flush()
+    question.status = QuestionStatus.DEFERRED
+    question.deferred_reason = reason
+    question.responsible_id = responsible.id
+    question.case_id = case.id
+    question.case_receipt_no = case.receipt_no
+    question.due_at = case.due_at
+    from plugins.hearings.notifications import _notify_staff
+
+    _notify_staff(responsible.id,
+                  _("您是“%(title)s”问题 %(n)d 的会后答复责任人，办件号 %(no)s。",
+                    title=hearing.title, n=question.number, no=case.receipt_no),
+                  f"responsible:{question.id}")
+    return case
+
+
+def case_states(case_ids) -> dict[int, str]:
+    """Status label of each follow-up case, as residents see it (办理中 / 已超期 / 已办结)."""
+    ids = [i for i in case_ids if i]
+    if not ids:
+        return {}
+    from core.cases import Case, CaseStatus
+
+    labels = {}
+    now = utc_now()
+    for case in db.session.scalars(select(Case).where(Case.id.in_(ids))):
+        if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+            labels[case.id] = _("已办结")
+        elif case.colour(now) == "red":
+            labels[case.id] = _("已超期，督办中")
+        else:
+            labels[case.id] = case.status.label
+    return labels
+
+
+def on_case_closed(case) -> Question | None:
+    """Publish a closed follow-up case's outcome under its hearing and tell the participants.
+
+    When it was the hearing's last open follow-up and the minutes are out, the hearing's
+    results are published. Returns the question, or None for cases of other origins.
+    """
+    if getattr(case, "source_type", None) != SOURCE_TYPE or not case.source_id:
+        return None
+    try:
+        question = db.session.get(Question, int(case.source_id))
+    except ValueError:
+        return None
+    if question is None:
+        return None
+    hearing = question.hearing
+    private, public = private_and_public_names(hearing)
+    question.outcome = withhold_personal_data(case.outcome or _("已办结。"), private, public)
+    question.outcome_at = aware(case.closed_at) or utc_now()
+    from plugins.hearings.notifications import message_participants
+
+    message_participants(hearing, _("“%(title)s”问题 %(n)d 已办结，办理结果已在听证会页面公开。",
+                                    title=hearing.title, n=question.number),
+                         key=f"outcome:{question.id}")
+    from plugins.hearings.lifecycle import open_followups, publish_results
+
+    if hearing.status == HearingStatus.MINUTES_PUBLISHED and open_followups(hearing) == 0:
+        publish_results(hearing)
+    return question

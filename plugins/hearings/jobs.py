@@ -1,0 +1,106 @@
+"""Background work of the hearings module. Each job takes JSON values and is idempotent."""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core import db
+from core.storage import get_storage
+from plugins.hearings.models import Hearing, HearingStatus, MinutesVersion, ParticipantMessage
+from plugins.hearings.timeutil import aware, format_local, format_local_date
+from plugins.hearings.timeutil import now as utc_now
+
+REMINDER_DAYS = (3, 7)
+DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.DeskView)
+
+
+def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
+    """Render one published version of the minutes (not stored)."""
+    from plugins.hearings.pdf import render_minutes_pdf
+
+    hearing = version.hearing
+    meta = [
+        _("%(kind)s · %(office)s", kind=hearing.kind.label, office=hearing.office.name),
+        _("时间：%(start)s", start=format_local(hearing.starts_at)),
+        _("地点：%(venue)s", venue=hearing.venue or ""),
+    ]
+    if hearing.decision_ref:
+        meta.append(_("召开依据：党委会决定（%(date)s，%(ref)s）",
+                      date=format_local_date(hearing.decision_date), ref=hearing.decision_ref))
+    note = _("第 %(n)d 版，%(date)s 公开。", n=version.number,
+             date=format_local_date(version.published_at))
+    if version.correction_note:
+        note += " " + _("更正说明：%(note)s", note=version.correction_note)
+    return render_minutes_pdf(
+        title=_("%(title)s 会议纪要", title=hearing.title), meta_lines=meta,
+        body_md=version.body_md, version_note=note,
+        footer=_("%(office)s · 本纪要已隐去个人电话、身份证号等信息", office=hearing.office.name),
+    )
+
+
+def render_minutes_pdf(minutes_id: int) -> str | None:
+    """Render and store the PDF of a published version once; returns its storage key."""
+    version = db.session.get(MinutesVersion, minutes_id)
+    if version is None:
+        return None
+    if version.pdf_key and get_storage().path(version.pdf_key) is not None:
+        return version.pdf_key
+    data, pages = minutes_pdf_bytes(version)
+    version.pdf_key = get_storage().save(data, ".pdf")
+    version.pdf_pages = pages
+    version.pdf_rendered_at = utc_now()
+    db.session.commit()
+    return version.pdf_key
+
+
+def deliver_messages(hearing_id: int) -> int:
+    """Hand one hearing's pending participant messages to the sender."""
+    from plugins.hearings.notifications import deliver_pending
+
+    return deliver_pending(hearing_id)
+
+
+def deliver_all_pending() -> int:
+    """Periodic: deliver messages queued where no request followed up (e.g. case closures)."""
+    from core.jobs import offices_with
+    from plugins.hearings.notifications import PENDING, deliver_pending
+
+    ids = db.session.scalars(select(ParticipantMessage.hearing_id).where(
+        ParticipantMessage.status == PENDING,
+        ParticipantMessage.office_id.in_(offices_with("hearings"))).distinct()).all()
+    return sum(deliver_pending(i) for i in ids)
+
+
+def remind_missing_minutes(now_iso: str | None = None) -> int:
+    """Periodic: remind organisers 3 and 7 days after a held hearing still without minutes.
+
+    Each reminder is sent once (the notification's dedupe key names the hearing and the day
+    count), so running the job often is harmless. Returns how many reminders were due.
+    """
+    from datetime import datetime
+
+    from core.jobs import notify, offices_with
+
+    now = datetime.fromisoformat(now_iso) if now_iso else utc_now()
+    offices = offices_with("hearings")
+    if not offices:
+        return 0
+    rows = db.session.scalars(select(Hearing).where(
+        Hearing.status == HearingStatus.HELD, Hearing.office_id.in_(offices),
+        Hearing.organiser_id.is_not(None))).all()
+    due = 0
+    for hearing in rows:
+        held = aware(hearing.held_at) or aware(hearing.starts_at)
+        if held is None:
+            continue
+        for days in REMINDER_DAYS:
+            if now - held >= timedelta(days=days):
+                notify(hearing.organiser_id, _("听证会纪要尚未公开"),
+                       _("“%(title)s”已于 %(date)s 举行 %(days)d 天，会议纪要还没有公开，请尽快整理发布。",
+                         title=hearing.title, date=format_local_date(held), days=days),
+                       url=f"{DESK_URL}/{hearing.id}",
+                       dedupe_key=f"hearings:minutes-reminder:{hearing.id}:{days}")
+                due += 1
+    db.session.commit()
+    return due

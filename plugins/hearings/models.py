@@ -1,0 +1,361 @@
+"""Hearings, their attendees, questions, published minutes and messages to participants."""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+
+
+def _enum(cls, length=24):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class HearingKind(enum.StrEnum):
+    """A hearing (听证) asks residents before a decision; an inquiry (质询) questions officials."""
+
+    HEARING = "hearing"
+    INQUIRY = "inquiry"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {HearingKind.HEARING: _l("听证会"), HearingKind.INQUIRY: _l("质询会")}
+
+
+class HearingStatus(enum.StrEnum):
+    """Lifecycle: draft → announced → held → minutes published → results published.
+
+    An announced hearing may be postponed (and announced again) or cancelled, with a reason
+    that residents see.
+    """
+
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    POSTPONED = "postponed"
+    HELD = "held"
+    MINUTES_PUBLISHED = "minutes_published"
+    RESULTS_PUBLISHED = "results_published"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    HearingStatus.DRAFT: _l("草稿"),
+    HearingStatus.ANNOUNCED: _l("已公告，接受报名"),
+    HearingStatus.POSTPONED: _l("已延期"),
+    HearingStatus.HELD: _l("已举行，纪要整理中"),
+    HearingStatus.MINUTES_PUBLISHED: _l("纪要已公开"),
+    HearingStatus.RESULTS_PUBLISHED: _l("结果已公开"),
+    HearingStatus.CANCELLED: _l("已取消"),
+}
+
+# Statuses residents can see (a draft is staff-only).
+PUBLIC_STATUSES = tuple(s for s in HearingStatus if s != HearingStatus.DRAFT)
+# Statuses after the hearing took place.
+HELD_STATUSES = (HearingStatus.HELD, HearingStatus.MINUTES_PUBLISHED,
+                 HearingStatus.RESULTS_PUBLISHED)
+
+
+class AttendeeCategory(enum.StrEnum):
+    """Who attends, in the rulebook's words (群众听证质询制度)."""
+
+    CONCERNED = "concerned"  # 利害关系人（当事群众）
+    RETIRED_CADRE = "retired_cadre"  # 离退休老干部
+    NPC_DEPUTY = "npc_deputy"  # 人大代表
+    CPPCC_MEMBER = "cppcc_member"  # 政协委员
+    RESIDENT_REP = "resident_rep"  # 群众代表
+    STAFF = "staff"  # 工作人员（干部）
+
+    @property
+    def label(self) -> str:
+        return str(CATEGORY_LABELS[self])
+
+    @property
+    def is_public_figure(self) -> bool:
+        """Deputies, CPPCC members and officials act in a public role: named in full."""
+        return self in PUBLIC_FIGURE_CATEGORIES
+
+
+CATEGORY_LABELS = {
+    AttendeeCategory.CONCERNED: _l("利害关系人"),
+    AttendeeCategory.RETIRED_CADRE: _l("离退休老干部"),
+    AttendeeCategory.NPC_DEPUTY: _l("人大代表"),
+    AttendeeCategory.CPPCC_MEMBER: _l("政协委员"),
+    AttendeeCategory.RESIDENT_REP: _l("群众代表"),
+    AttendeeCategory.STAFF: _l("工作人员"),
+}
+PUBLIC_FIGURE_CATEGORIES = frozenset(
+    {AttendeeCategory.NPC_DEPUTY, AttendeeCategory.CPPCC_MEMBER, AttendeeCategory.STAFF}
+)
+# What a resident may pick on the public form (staff are invited, not self-registered).
+SELF_REGISTER_CATEGORIES = (
+    AttendeeCategory.CONCERNED, AttendeeCategory.RESIDENT_REP, AttendeeCategory.RETIRED_CADRE,
+    AttendeeCategory.NPC_DEPUTY, AttendeeCategory.CPPCC_MEMBER,
+)
+
+
+class AttendeeStatus(enum.StrEnum):
+    """A place in the hall, a place on the waiting list, or withdrawn."""
+
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(ATTENDEE_STATUS_LABELS[self])
+
+
+ATTENDEE_STATUS_LABELS = {
+    AttendeeStatus.CONFIRMED: _l("已确认参加"),
+    AttendeeStatus.WAITING: _l("候补"),
+    AttendeeStatus.WITHDRAWN: _l("已退出"),
+}
+
+
+class AttendeeSource(enum.StrEnum):
+    INVITED = "invited"  # added by staff
+    REGISTERED = "registered"  # self-registered on the public page
+
+    @property
+    def label(self) -> str:
+        return str(_l("工作人员邀请") if self == AttendeeSource.INVITED else _l("群众报名"))
+
+
+class QuestionStatus(enum.StrEnum):
+    """A question is raised, then answered on the spot or deferred to a tracked follow-up."""
+
+    RAISED = "raised"
+    ANSWERED = "answered"
+    DEFERRED = "deferred"
+
+    @property
+    def label(self) -> str:
+        return str(QUESTION_STATUS_LABELS[self])
+
+
+QUESTION_STATUS_LABELS = {
+    QuestionStatus.RAISED: _l("待答复"),
+    QuestionStatus.ANSWERED: _l("已当场答复"),
+    QuestionStatus.DEFERRED: _l("会后限期答复"),
+}
+
+
+class Hearing(VersionedMixin, TimestampMixin, db.Model):
+    """A public hearing or inquiry convened by decision of the Party committee (党委会决定)."""
+
+    __tablename__ = "hearing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    kind: Mapped[HearingKind] = mapped_column(_enum(HearingKind, 16), default=HearingKind.HEARING)
+    title: Mapped[str] = mapped_column(String(200))
+    issue: Mapped[str] = mapped_column(Text, default="")  # 议题：the matter at stake
+    decision_date: Mapped[date | None] = mapped_column(Date)  # 党委会决定日期
+    decision_ref: Mapped[str | None] = mapped_column(String(120))  # 会议纪要/文号
+    venue: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    capacity: Mapped[int] = mapped_column(Integer, default=50)
+    waitlist_size: Mapped[int] = mapped_column(Integer, default=20)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[HearingStatus] = mapped_column(
+        _enum(HearingStatus), default=HearingStatus.DRAFT, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why cancelled/postponed (public)
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes_draft: Mapped[str] = mapped_column(Text, default="")
+    minutes_draft_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results_summary: Mapped[str | None] = mapped_column(Text)
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every registration on SQLite so the database write lock is taken before the
+    # places are counted (PostgreSQL uses SELECT … FOR UPDATE on this row instead).
+    registration_seq: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+    office: Mapped[Office] = relationship()
+    organiser: Mapped[User | None] = relationship(foreign_keys=[organiser_id])
+    attendees: Mapped[list["Attendee"]] = relationship(
+        back_populates="hearing", cascade="all, delete-orphan", order_by="Attendee.id"
+    )
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="hearing", cascade="all, delete-orphan", order_by="Question.number"
+    )
+    minutes: Mapped[list["MinutesVersion"]] = relationship(
+        back_populates="hearing", cascade="all, delete-orphan", order_by="MinutesVersion.number"
+    )
+    messages: Mapped[list["ParticipantMessage"]] = relationship(
+        back_populates="hearing", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def latest_minutes(self) -> "MinutesVersion | None":
+        return self.minutes[-1] if self.minutes else None
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != HearingStatus.DRAFT
+
+
+class Attendee(TimestampMixin, db.Model):
+    """A person on a hearing's attendee list: invited by staff or registered by a resident."""
+
+    __tablename__ = "hearing_attendee"
+    __table_args__ = (UniqueConstraint("hearing_id", "phone_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    category: Mapped[AttendeeCategory] = mapped_column(_enum(AttendeeCategory))
+    village: Mapped[str | None] = mapped_column(String(64))  # 村/社区
+    affiliation: Mapped[str | None] = mapped_column(String(120))  # 单位、职务（代表/委员/干部）
+    phone: Mapped[str | None] = mapped_column(String(32))  # personal data: staff only
+    # HMAC of the normalised phone: one registration per phone per hearing without putting
+    # the raw number in an index. Cleared on withdrawal so the number may register again.
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)  # staff
+    consent_public_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[AttendeeSource] = mapped_column(_enum(AttendeeSource, 16))
+    status: Mapped[AttendeeStatus] = mapped_column(_enum(AttendeeStatus, 16), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # confirmation code
+    promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    hearing: Mapped[Hearing] = relationship(back_populates="attendees")
+    office: Mapped[Office] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.category.label}）"
+
+
+class Question(TimestampMixin, db.Model):
+    """A question raised at the hearing and how it was answered.
+
+    A deferred answer records the reason, the responsible staff member and a deadline, and
+    opens a follow-up case in the core (``case_id``; the case points back through its
+    ``source_type="hearing_question"`` / ``source_id``). ``case_id`` is a plain column so the
+    plugin's tables do not depend on the core's case table existing first.
+    """
+
+    __tablename__ = "hearing_question"
+    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    attendee_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_attendee.id"))
+    asker_name: Mapped[str] = mapped_column(String(64))
+    asker_category: Mapped[AttendeeCategory] = mapped_column(_enum(AttendeeCategory))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus, 16),
+                                                   default=QuestionStatus.RAISED)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(64))  # the official who answered
+    deferred_reason: Mapped[str | None] = mapped_column(Text)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    case_receipt_no: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(Text)  # published, masked
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    hearing: Mapped[Hearing] = relationship(back_populates="questions")
+    office: Mapped[Office] = relationship()
+    attendee: Mapped[Attendee | None] = relationship()
+    responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.text[:30]}"
+
+
+class MinutesVersion(db.Model):
+    """One published version of a hearing's minutes; never edited after publication.
+
+    ``body_md`` and ``body_html`` hold the text as published: phone and ID numbers masked,
+    private persons' names as 张某, HTML sanitised. A correction is a new version whose
+    ``correction_note`` residents see.
+    """
+
+    __tablename__ = "hearing_minutes"
+    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # plain text for search
+    correction_note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_by_name: Mapped[str | None] = mapped_column(String(64))  # snapshot
+    pdf_key: Mapped[str | None] = mapped_column(String(128))
+    pdf_pages: Mapped[int | None] = mapped_column(Integer)
+    pdf_rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    hearing: Mapped[Hearing] = relationship(back_populates="minutes")
+    office: Mapped[Office] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.hearing.title} · v{self.number}"
+
+
+class ParticipantMessage(db.Model):
+    """A message to a resident participant (SMS/e-mail) as handed to the configured sender.
+
+    The table is the record of what was (or, with the default recording sender, would have
+    been) sent; ``dedupe_key`` makes each notice go out once. Only a masked recipient is kept.
+    """
+
+    __tablename__ = "hearing_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    attendee_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_attendee.id"))
+    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "email"
+    recipient_masked: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # recorded | sent | failed
+    error: Mapped[str | None] = mapped_column(String(200))
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    hearing: Mapped[Hearing] = relationship(back_populates="messages")
+    office: Mapped[Office] = relationship()
+    attendee: Mapped[Attendee | None] = relationship()
+
+
+MODELS = [Hearing, Attendee, Question, MinutesVersion, ParticipantMessage]

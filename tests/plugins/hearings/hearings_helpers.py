@@ -1,0 +1,53 @@
+"""Helpers of the hearings plugin's tests: the module on for office A, hearings in any state.
+
+Imported by the test modules (not a conftest: a second module named conftest would shadow
+tests/conftest.py, which other test modules import by that name)."""
+
+from datetime import timedelta
+
+import pytest
+
+from core.extensions import db
+from core.models import Office
+from core.modules import set_module
+from plugins.hearings import lifecycle
+from plugins.hearings.models import Hearing
+from plugins.hearings.timeutil import now as utc_now
+
+
+@pytest.fixture(name="hearings_on")
+def hearings_on_fixture(app, users, offices):
+    """The hearings module switched on for office A (not for B); returns the office ids."""
+    with app.app_context():
+        set_module("hearings", db.session.get(Office, offices["A"]), True)
+        db.session.commit()
+    return offices
+
+
+def new_hearing(office_id: int, *, capacity: int = 10, waitlist: int = 5,
+                starts_in: timedelta = timedelta(days=7), announce: bool = True,
+                title: str = "西河村村道硬化听证会", organiser_id: int | None = None) -> Hearing:
+    """A hearing with every fact an announcement needs (inside an app context; committed)."""
+    now = utc_now()
+    hearing = Hearing(
+        office_id=office_id, title=title, issue="村道硬化的招标、质量和占地补偿。",
+        decision_date=(now - timedelta(days=3)).date(), decision_ref="镇党委会议纪要〔2026〕1号",
+        venue="西河村村委会会议室", starts_at=now + starts_in,
+        ends_at=now + starts_in + timedelta(hours=2), capacity=capacity, waitlist_size=waitlist,
+        organiser_id=organiser_id)
+    db.session.add(hearing)
+    db.session.flush()
+    if announce:
+        lifecycle.announce(hearing)
+    db.session.commit()
+    return hearing
+
+
+def hold(hearing: Hearing, *, hours_ago: int = 3) -> Hearing:
+    """Move an announced hearing's times into the past and record it as held (committed)."""
+    now = utc_now()
+    hearing.starts_at = now - timedelta(hours=hours_ago)
+    hearing.ends_at = now - timedelta(hours=hours_ago - 1)
+    lifecycle.mark_held(hearing)
+    db.session.commit()
+    return hearing
