@@ -69,6 +69,20 @@ def case_closed(case):
     """
 
 
+# --- Background jobs ----------------------------------------------------------------------------
+
+
+@hookspec
+def register_schedules():
+    """Return a list of ``core.jobs.Schedule(name, func_path, every_seconds)``: periodic jobs.
+
+    Called by whatever looks for due schedules (``flask worker``, ``flask jobs run-due``). Each
+    schedule runs once per interval across all workers; the function takes no arguments, works
+    only for ``core.jobs.offices_with(plugin name)`` and must be idempotent (see ``core.jobs``).
+    It is skipped while no office has the plugin switched on. Names must be unique.
+    """
+
+
 # --- Staff side ------------------------------------------------------------------------------
 
 

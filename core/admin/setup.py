@@ -35,6 +35,10 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     admin.add_view(CalendarDayView(CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"),
                                    endpoint="calendar_days"))
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
+    from core.jobs.views import job_views
+
+    for view in job_views():
+        admin.add_view(view)
     from core.cases.admin import case_views
 
     for view in case_views():

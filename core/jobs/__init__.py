@@ -1,62 +1,121 @@
-"""Background jobs: rq on Redis when REDIS_URL is set, otherwise run in-process.
+"""Background jobs: one small API for the core and plugins.
 
-Plugins call ``enqueue("package.module:function", arg1, arg2)`` with plain JSON values (ids,
-strings, numbers). rq's own synchronous mode still needs a Redis server, so the in-process
-path is ours: the embedded default (SQLite, no Redis) works with no server at all.
+Running jobs
+    ``enqueue("package.module:function", *args, job_id=None)``. With ``REDIS_URL`` the job goes
+    to rq (queue ``RQ_QUEUE``, JSON serializer — never pickle — retried with back-off
+    ``JOB_RETRY_INTERVALS``, default 10 s, 1 min, 5 min) and ``flask worker`` runs it. Without
+    Redis it runs in-process at once, in its own app context and session, so the embedded default
+    needs no server (rq's own synchronous mode still needs Redis). Arguments are plain JSON values
+    only (ids, strings, numbers…); anything else raises ``JobArgumentError`` before anything runs.
+    Enqueue after committing what the job will read. Job functions run in an app context and
+    commit their own work.
+
+Failures
+    rq keeps failed jobs in its FailedJobRegistry; in-process failures are recorded in
+    ``job_failure`` and retried by ``flask jobs run-due`` with the same back-off. Township admins
+    see both on "系统 › 后台任务" and can retry or dismiss them.
+
+Idempotency (the rule for job authors)
+    A job may run twice: retried after a crash, or killed after its commit but before rq noted
+    success. Make each effect happen once: claim it with ``claim_once(name, key)`` in the same
+    transaction as the effect, and commit them together (a killed job leaves no claim, so its
+    retry does the work; a retry after the commit skips it). ``notify(..., dedupe_key=...)`` is the
+    same rule for notifications. Prefer writes that are naturally repeatable (set a status, not
+    "add one").
+
+Periodic schedules
+    Core code calls ``schedule(name, func_path, every_seconds)`` at start-up; plugins return
+    ``Schedule(name, func_path, every_seconds)`` objects from the ``register_schedules`` hook.
+    The job function takes no arguments and works only for ``offices_with(plugin_name)`` (offices
+    that have the plugin switched on); a plugin's schedule is skipped while no office has it on.
+    Each schedule runs once per tick (ticks counted from the Unix epoch) however many processes
+    look (see ``core.jobs.schedules``):
+    - with Redis, every ``flask worker`` runs a small loop (every ``SCHEDULE_POLL_SECONDS``)
+      that claims each tick with a Redis ``SET NX PX`` and enqueues it; ``flask worker --burst``
+      looks once before working;
+    - without Redis, run ``flask jobs run-due`` from cron (every minute), or keep
+      ``flask jobs run-due --loop 60`` running next to ``flask run``; ticks are claimed in the
+      ``schedule_state`` table. We do not start threads inside web processes: several gunicorn
+      processes would each run one.
+
+Notifications
+    ``notify(user_id, title, body="", url=None, dedupe_key=None)`` adds to the person's list (the
+    bell in the staff navbar). When ``SMTP_HOST`` is set and the person entered an address on
+    their notifications page it is e-mailed by the ``core.notification_emails`` schedule — never
+    inside a request.
+
+Long work started by a person
+    ``start_user_job(user_id, title, func_path, *args) -> JobRecord``: the function gets the
+    record id first, reports ``report_progress(record_id, done, total)`` and saves its file with
+    ``store_result(record_id, data, filename)``. The person follows it on a status page that
+    refreshes itself, is notified when it is done, and downloads the file; nobody else but a
+    township admin can.
 """
 
-import importlib
-import logging
+from flask import Flask
 
-from flask import Flask, current_app
+from core.jobs.idempotency import claim_once
+from core.jobs.models import (
+    JobFailure,
+    JobRecord,
+    JobRun,
+    JobStatus,
+    Notification,
+    NotificationSetting,
+    ScheduleState,
+)
+from core.jobs.notifications import notify, unread_count
+from core.jobs.queueing import JobArgumentError, enqueue, queue, redis_connection, resolve
+from core.jobs.schedules import Schedule, offices_with, run_due_schedules, schedule
+from core.jobs.user_jobs import report_progress, start_user_job, status_path, store_result
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "JobArgumentError",
+    "JobFailure",
+    "JobRecord",
+    "JobRun",
+    "JobStatus",
+    "Notification",
+    "NotificationSetting",
+    "Schedule",
+    "ScheduleState",
+    "claim_once",
+    "enqueue",
+    "notify",
+    "offices_with",
+    "queue",
+    "redis_connection",
+    "report_progress",
+    "resolve",
+    "run_due_schedules",
+    "schedule",
+    "start_user_job",
+    "status_path",
+    "store_result",
+    "unread_count",
+]
 
-
-def resolve(func_path: str):
-    """The function named by ``"package.module:function"``."""
-    module_name, _, attr = func_path.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def redis_connection():
-    """A Redis client for REDIS_URL, or None when jobs run in-process."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    from redis import Redis
-
-    return Redis.from_url(url)
-
-
-def queue():
-    """The rq queue, or None without Redis."""
-    conn = redis_connection()
-    if conn is None:
-        return None
-    from rq import Queue
-    from rq.serializers import JSONSerializer
-
-    return Queue(current_app.config.get("RQ_QUEUE", "township"), connection=conn,
-                 serializer=JSONSerializer)
-
-
-def enqueue(func_path: str, *args, job_id: str | None = None, **kwargs):
-    """Run ``func_path(*args, **kwargs)`` in the background (or now, without Redis).
-
-    Returns the rq Job, or the function's result when run in-process.
-    """
-    q = queue()
-    if q is None:
-        return resolve(func_path)(*args, **kwargs)
-    from rq import Retry
-
-    return q.enqueue("core.jobs.worker.run_in_app", func_path, list(args), kwargs,
-                     job_id=job_id, retry=Retry(max=3, interval=[10, 60, 300]))
+NOTIFICATION_EMAIL_EVERY_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
-    """Register the job CLI (``flask worker``)."""
-    from core.jobs.cli import worker_command
+    """Register ``flask worker``, ``flask jobs``, the navbar's unread-notification count and,
+    when SMTP_HOST is set, the schedule that e-mails notifications."""
+    from flask_login import current_user
+
+    from core.jobs.cli import jobs_cli, worker_command
 
     app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_cli)
+    if app.config.get("SMTP_HOST"):
+        schedule("core.notification_emails", "core.jobs.notifications:send_pending_emails",
+                 NOTIFICATION_EMAIL_EVERY_SECONDS)
+
+    def unread_notification_count() -> int:
+        if not current_user or not current_user.is_authenticated:
+            return 0
+        return unread_count(current_user.id)
+
+    @app.context_processor
+    def _notification_count():
+        return {"unread_notification_count": unread_notification_count}

@@ -1,12 +1,48 @@
-"""What an rq worker runs: each job inside an application context."""
+"""What runs a job: the function inside a fresh app context of the right application.
 
-from core.jobs import resolve
+Which application: the current one when there is an app context (``flask worker`` runs inside
+the CLI's context, and rq's forked work horse inherits it; tests run a burst worker inside the
+test app's context); else the app given to ``use_app``; else a new ``create_app()`` (a worker
+started some other way, e.g. rq's own command line).
+"""
 
-_app = None
+import json
+import os
+
+from flask import Flask, current_app, has_app_context
+
+from core.extensions import db
+
+_app: Flask | None = None
+_fork_hook_installed = False
 
 
-def _get_app():
+def use_app(app: Flask) -> None:
+    """Make ``app`` the one jobs run in when no app context is active (set by ``flask worker``).
+
+    Also makes forked work horses drop the database connections inherited from the worker
+    process: a connection must never be shared across a fork.
+    """
+    global _app, _fork_hook_installed
+    _app = app
+    if not _fork_hook_installed and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook_installed = True
+
+
+def _forget_inherited_connections() -> None:
+    if _app is None:
+        return
+    with _app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
+def job_app() -> Flask:
+    """The application a job should run in (see the module docstring)."""
     global _app
+    if has_app_context():
+        return current_app._get_current_object()
     if _app is None:
         from core.app import create_app
 
@@ -14,16 +50,27 @@ def _get_app():
     return _app
 
 
-def run_in_app(func_path: str, args: list, kwargs: dict):
-    """Run a job function inside the app context (the worker's own app)."""
-    from flask import has_app_context
+def call_in_app(func_path: str, args: list):
+    """Run ``func_path(*args)`` in a fresh app context (its own database session).
 
-    if has_app_context():
-        return resolve(func_path)(*args, **kwargs)
-    with _get_app().app_context():
+    Uncommitted work is rolled back when the job ends: job functions commit what they do.
+    """
+    from core.jobs.queueing import resolve
+
+    func = resolve(func_path)
+    with job_app().app_context():
         try:
-            return resolve(func_path)(*args, **kwargs)
+            return func(*args)
         finally:
-            from core.extensions import db
-
             db.session.remove()
+
+
+def run_in_app(func_path: str, args: list):
+    """The function rq executes for every job: ``call_in_app``, keeping the result only when
+    it is a plain JSON value (rq stores results with the JSON serializer)."""
+    result = call_in_app(func_path, args)
+    try:
+        json.dumps(result)
+    except (TypeError, ValueError):
+        return None
+    return result

@@ -1,0 +1,235 @@
+"""Background jobs on a real Redis server with a real rq worker (``flask worker --burst``).
+
+Each test uses its own queue name (and so its own schedule-claim keys) and removes every key
+it created, so parallel runs never see each other's jobs.
+"""
+
+import json
+import os
+import threading
+import types
+import uuid
+import zlib
+
+import pytest
+from conftest import login, needs_redis, post, text_of
+from sqlalchemy import func, select
+
+from core import Manifest, hookimpl
+from core.extensions import db
+from core.jobs import (
+    JobArgumentError,
+    JobRecord,
+    JobRun,
+    Schedule,
+    enqueue,
+    queue,
+    redis_connection,
+    run_due_schedules,
+    start_user_job,
+)
+from core.jobs import schedules as schedules_module
+from core.models import Office
+from core.modules import set_module
+from core.plugins import get_registry
+
+
+def mark(tag):
+    """Leave one mark per run."""
+    db.session.add(JobRun(name="redis.mark", key=f"{tag}:{uuid.uuid4().hex}"))
+    db.session.commit()
+    return {"tag": tag}
+
+
+def flaky(tag):
+    """Fail the first time, succeed afterwards."""
+    if db.session.scalar(select(JobRun).where(JobRun.name == "redis.flaky", JobRun.key == tag)) is None:
+        db.session.add(JobRun(name="redis.flaky", key=tag))
+        db.session.commit()
+        raise RuntimeError("first attempt fails")
+    mark(tag)
+
+
+def tick():
+    """A scheduled job."""
+    mark("tick")
+
+
+def export(record_id):
+    """A person's export through the worker."""
+    from core.jobs import report_progress, store_result
+
+    report_progress(record_id, 1, 1)
+    store_result(record_id, b"a,b\n1,2\n", "table.csv", "text/csv")
+
+
+def marks(tag) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(JobRun)
+        .where(JobRun.name == "redis.mark", JobRun.key.like(f"{tag}:%"))
+    )
+
+
+@pytest.fixture
+def rq_app(app, monkeypatch):
+    """The test app on REDIS_URL with a queue of its own; every key it made is removed after."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
+    monkeypatch.setitem(app.config, "RQ_QUEUE", name)
+    monkeypatch.setitem(app.config, "JOB_RETRY_INTERVALS", [])
+    monkeypatch.setattr(schedules_module, "_core_schedules", {})
+    yield app
+    with app.app_context():
+        conn = redis_connection()
+        q = queue()
+        from rq.registry import (
+            DeferredJobRegistry,
+            FailedJobRegistry,
+            FinishedJobRegistry,
+            ScheduledJobRegistry,
+            StartedJobRegistry,
+        )
+
+        job_ids = set(q.get_job_ids())
+        for registry in (FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry,
+                         StartedJobRegistry, DeferredJobRegistry):
+            job_ids.update(registry(queue=q).get_job_ids(cleanup=False))
+        for job_id in job_ids:
+            for key in conn.scan_iter(match=f"*{job_id}*"):
+                conn.delete(key)
+        for key in conn.scan_iter(match=f"*{name}*"):
+            conn.delete(key)
+        conn.srem("rq:queues", q.key)
+
+
+def work(runner):
+    """Run a real rq worker in burst mode (forking a work horse per job), like production."""
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@needs_redis
+def test_a_job_waits_for_the_worker_then_runs(rq_app, runner):
+    with rq_app.app_context():
+        job = enqueue("test_jobs_redis:mark", "queued")
+        assert job.get_status() == "queued"
+        assert marks("queued") == 0
+    work(runner)
+    with rq_app.app_context():
+        assert marks("queued") == 1
+        job.refresh()
+        assert job.get_status() == "finished"
+        assert job.return_value() == {"tag": "queued"}
+
+
+@needs_redis
+def test_jobs_travel_as_json_not_pickle(rq_app):
+    with rq_app.app_context():
+        job = enqueue("test_jobs_redis:mark", "wire", job_id="wire-check")
+        raw = redis_connection().hget(f"rq:job:{job.id}", "data")
+        payload = json.loads(zlib.decompress(raw))
+        assert payload[0] == "core.jobs.worker.run_in_app"
+        assert payload[2] == ["test_jobs_redis:mark", ["wire"]]
+        with pytest.raises(JobArgumentError, match="plain JSON value"):
+            enqueue("test_jobs_redis:mark", {"when": object()})
+        assert queue().count == 1
+
+
+@needs_redis
+def test_a_failed_job_is_retried_with_backoff(rq_app, runner, monkeypatch):
+    monkeypatch.setitem(rq_app.config, "JOB_RETRY_INTERVALS", [0])
+    with rq_app.app_context():
+        job = enqueue("test_jobs_redis:flaky", "retry")
+        assert job.retries_left == 1
+    work(runner)
+    with rq_app.app_context():
+        assert marks("retry") == 1
+        from rq.registry import FailedJobRegistry
+
+        assert FailedJobRegistry(queue=queue()).count == 0
+
+
+@needs_redis
+def test_failed_rq_job_is_listed_for_admins_and_retried(rq_app, runner, users):
+    with rq_app.app_context():
+        job_id = enqueue("test_jobs_redis:flaky", "admin").id
+    work(runner)
+    admin = rq_app.test_client()
+    login(admin, "admin")
+    page = text_of(admin.get("/admin/jobs/"))
+    assert "test_jobs_redis:flaky" in page and "first attempt fails" in page and "Redis (rq)" in page
+
+    staff = rq_app.test_client()
+    login(staff, "staff_a")
+    assert staff.get("/admin/jobs/").status_code == 403
+    assert post(staff, "/admin/jobs/retry", {"ref": f"rq:{job_id}"}).status_code == 403
+
+    queued = post(admin, "/admin/jobs/retry", {"ref": f"rq:{job_id}"}, follow_redirects=True)
+    assert "已重新排队" in text_of(queued)
+    work(runner)
+    with rq_app.app_context():
+        assert marks("admin") == 1
+    assert "没有失败的任务" in text_of(admin.get("/admin/jobs/"))
+
+
+@needs_redis
+def test_two_workers_racing_enqueue_a_schedule_once_per_tick(rq_app, runner, offices):
+    @hookimpl
+    def register_schedules():
+        return [Schedule("rsched.tick", "test_jobs_redis:tick", 300)]
+
+    plugin = types.SimpleNamespace(manifest=Manifest(name="rsched", title="定时", version="1"),
+                                   register_schedules=register_schedules)
+    registry = get_registry(rq_app)
+    registry.pm.register(plugin, name="rsched")
+    registry.manifests["rsched"] = plugin.manifest
+    try:
+        with rq_app.app_context():
+            set_module("rsched", db.session.get(Office, offices["A"]), True)
+            db.session.commit()
+        barrier = threading.Barrier(2)
+        started = []
+
+        def race(now):
+            with rq_app.app_context():
+                barrier.wait()
+                started.extend(run_due_schedules(now=now))
+
+        for now in (3_000_000, 3_000_299):  # two polls within one tick
+            threads = [threading.Thread(target=race, args=(now,)) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        with rq_app.app_context():
+            assert started == ["rsched.tick"]
+            assert queue().count == 1
+            assert queue().get_job_ids() == ["schedule-rsched-tick-10000"]
+        work(runner)  # `worker --burst` also looks for due schedules once: the real-time tick
+        with rq_app.app_context():
+            assert marks("tick") == 2
+            assert run_due_schedules(now=3_000_300) == ["rsched.tick"]  # the next tick
+    finally:
+        registry.pm.unregister(name="rsched")
+        registry.manifests.pop("rsched", None)
+
+
+@needs_redis
+def test_a_user_job_through_the_worker(rq_app, runner, users):
+    owner = rq_app.test_client()
+    login(owner, "staff_a")
+    with rq_app.test_request_context():
+        record_id = start_user_job(users["staff_a"], "导出表格", "test_jobs_redis:export").id
+    waiting = owner.get(f"/admin/my-jobs/{record_id}")
+    assert '<meta http-equiv="refresh"' in waiting.get_data(as_text=True)
+    assert "排队中" in text_of(waiting)
+    work(runner)
+    with rq_app.app_context():
+        assert db.session.get(JobRecord, record_id).status == "done"
+    assert "条未读" in owner.get("/admin/").get_data(as_text=True)
+    download = owner.get(f"/admin/my-jobs/{record_id}/download")
+    assert download.status_code == 200 and download.get_data() == b"a,b\n1,2\n"
+    other = rq_app.test_client()
+    login(other, "staff_b")
+    assert other.get(f"/admin/my-jobs/{record_id}/download").status_code == 404
