@@ -1,29 +1,58 @@
-"""CSV and XLSX downloads that are safe to open in a spreadsheet."""
+"""CSV and XLSX downloads that are safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-`` or ``@`` is run as a formula by Excel and WPS
+(CSV/formula injection: ``=HYPERLINK(...)`` in a resident's name would become a live link).
+In CSV such a value is prefixed with an apostrophe, the convention spreadsheets read as "this
+is text". In XLSX every string is written as a typed text cell, which is never evaluated, so
+the value stays exactly as entered.
+"""
 
 import csv
 import io
 from collections.abc import Iterable
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plain(value):
+    """None as empty, aware datetimes as naive (spreadsheets have no time zones)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, bool | int | float | date | datetime):
+        return value
+    return str(value)
 
 
 def neutralise(value):
-    """Make a cell value inert: formulas become text; dates and numbers stay as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float | date | datetime):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
+    """A CSV cell value made inert: formula-like text gets a leading apostrophe; dates and
+    numbers stay as they are."""
+    value = _plain(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def xlsx_cell(sheet, value):
+    """An XLSX cell value: strings become typed text cells (never formulas) without the
+    control characters XML cannot carry; other values go through as they are."""
+    value = _plain(value)
+    if not isinstance(value, str):
         return value
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
 
 
 def export_response(export_type: str, basename: str, headers: list[str],
@@ -32,25 +61,23 @@ def export_response(export_type: str, basename: str, headers: list[str],
     if export_type == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
-        sheet.append(headers)
+        sheet.append([xlsx_cell(sheet, h) for h in headers])
         for row in rows:
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
-        return _download(buffer.getvalue(), f"{basename}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return _download(buffer.getvalue(), f"{basename}.xlsx", XLSX_MIMETYPE)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # BOM so Excel reads the Chinese text as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
     return _download(buffer.getvalue().encode("utf-8"), f"{basename}.csv", "text/csv; charset=utf-8")
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition,
+                                                      "Cache-Control": "no-store"})

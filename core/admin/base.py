@@ -35,13 +35,13 @@ def _refuse_foreign_return_url():
     header turns into an open redirect. A GET carrying another URL is sent to the same page
     without it; a POST is refused.
     """
-    target = request.args.get("url")
+    target = request.values.get("url")
     if target is None or safe_next(target, "") == target.strip().replace("\\", "/"):
         return None
     if request.method != "GET":
         abort(400)
     args = request.args.to_dict(flat=False)
-    del args["url"]
+    args.pop("url", None)
     return redirect(request.path + ("?" + urlencode(args, doseq=True) if args else ""))
 
 
@@ -217,6 +217,11 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         # Lists always show personal data masked; the full value only on the detail screen.
         masked = {name: _masked_formatter for name in self.personal_data_columns}
         self.column_formatters = {**masked, **dict(self.column_formatters or {})}
+        if self.column_formatters_export is None:
+            # Exports carry full values; export_columns() leaves personal data out instead
+            # for roles that may not see it (Flask-Admin would reuse the masking formatters).
+            self.column_formatters_export = {
+                k: v for k, v in self.column_formatters.items() if v is not _masked_formatter}
         super().__init__(*args, **kwargs)
 
     @pass_context  # the details template calls get_value(model, name)

@@ -69,7 +69,7 @@ class UserView(OfficeScopedModelView):
     column_filters = ("role", "active", "office.name")
     column_labels = {"username": _l("用户名"), "display_name": _l("姓名"), "role": _l("角色"),
                      "office": _l("单位"), "post": _l("职务"), "staff_number": _l("工号"),
-                     "contact_phone": _l("联系电话"), "active": _l("启用"),
+                     "contact_phone": _l("联系电话"), "active": _l("账号启用"),
                      "in_public_directory": _l("在公开名录中显示"),
                      "last_login_at": _l("最近登录"), "new_password": _l("新密码"),
                      "photo_key": _l("照片"), "photo": _l("工作证照片"),
