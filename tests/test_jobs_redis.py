@@ -21,6 +21,7 @@ from core.jobs import (
     JobArgumentError,
     JobRecord,
     JobRun,
+    Notification,
     Schedule,
     enqueue,
     queue,
@@ -227,6 +228,8 @@ def test_a_user_job_through_the_worker(rq_app, runner, users):
     work(runner)
     with rq_app.app_context():
         assert db.session.get(JobRecord, record_id).status == "done"
+        note = db.session.scalars(select(Notification)).one()  # built outside any request
+        assert note.url == f"/admin/my-jobs/{record_id}"
     assert "条未读" in owner.get("/admin/").get_data(as_text=True)
     download = owner.get(f"/admin/my-jobs/{record_id}/download")
     assert download.status_code == 200 and download.get_data() == b"a,b\n1,2\n"
