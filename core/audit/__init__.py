@@ -1,39 +1,61 @@
-"""The audit log: every change, login, export and module switch, recorded by the core."""
+"""The audit log: every change, login, export and module switch, recorded by the core.
 
-from flask import g, has_request_context, request
-from flask_login import current_user
+- Row changes of every mapped model are captured automatically (``core.audit.capture``).
+- ``record_event`` records what is not a row change (logins, exports, module switches…).
+- ``acting_as("job:…")`` / ``acting_as("resident")`` names the actor outside a staff login.
+- Entries are append-only and hash-chained (``core.audit.chain``); ``flask audit verify``
+  checks the chain, ``flask audit archive`` moves entries older than 180 days to a file.
+"""
 
-from core.audit.models import AuditEntry
+from flask import Flask
+
+from core.audit.capture import AuditCaptureError, AuditLogImmutableError
+from core.audit.context import (
+    acting_as,
+    capture_suspended_for_benchmark,
+    current_actor,
+    request_origin,
+)
+from core.audit.models import AuditArchive, AuditChainHead, AuditEntry
 from core.extensions import db
 
-__all__ = ["AuditEntry", "record_event"]
-
-
-def _request_context() -> dict:
-    if not has_request_context():
-        return {}
-    ctx = {"ip_address": request.remote_addr, "request_id": getattr(g, "request_id", None)}
-    if current_user and current_user.is_authenticated:
-        ctx["actor_id"] = current_user.id
-        ctx["actor_name"] = current_user.username
-    return ctx
+__all__ = [
+    "AuditArchive",
+    "AuditCaptureError",
+    "AuditChainHead",
+    "AuditEntry",
+    "AuditLogImmutableError",
+    "acting_as",
+    "capture_suspended_for_benchmark",
+    "init_app",
+    "record_event",
+]
 
 
 def record_event(action: str, *, office_id=None, target_type=None, target_id=None,
                  details: dict | None = None, actor_name: str | None = None) -> AuditEntry:
     """Record a non-row event (login, export, module switch…) in the current transaction.
 
-    ``actor_name`` overrides the actor for jobs ("job:sweep") and public forms ("resident").
-    The caller commits.
+    ``actor_name`` names the actor when nobody is logged in (the name tried at a failed
+    login); ``acting_as`` still wins over it. The caller commits; the entry gets its id and
+    hash when the session flushes.
     """
+    actor = current_actor(actor_name)
+    ip_address, request_id = request_origin()
     entry = AuditEntry(action=action, office_id=office_id, target_type=target_type,
-                       target_id=None if target_id is None else str(target_id),
-                       details=details, **_request_context())
-    if actor_name:
-        entry.actor_name = actor_name
+                       target_id=None if target_id is None else str(target_id)[:64],
+                       details=details, actor_id=actor.id, actor_name=actor.name,
+                       ip_address=ip_address, request_id=request_id)
     db.session.add(entry)
     return entry
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Attach audit capture and the ``flask audit`` commands to ``app``."""
+    from core.audit import capture
+    from core.audit.cli import audit_cli
+    from core.audit.views import history_url
+
+    capture.install()
+    app.cli.add_command(audit_cli)
+    app.jinja_env.globals["audit_history_url"] = history_url

@@ -1,0 +1,184 @@
+"""The hash chain: canonical content, entry hashes, and appending under the chain-head lock.
+
+Every entry's ``entry_hash`` is sha256 over a canonical JSON array of its content and its
+``prev_hash``. Ids are handed out here (last id + 1) while the chain head is locked, so id
+order is chain order, without gaps, however many processes write at once.
+"""
+
+import json
+import math
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from hashlib import sha256
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    text,
+)
+from sqlalchemy.orm import Session
+
+GENESIS_HASH = "0" * 64
+HASH_FORMAT = 1  # bump only with a verify that still understands the old format
+
+# The audit table as plain columns: JSON columns are read and written as the exact text that
+# was hashed (no parsing), which keeps both appending and verifying cheap.
+RAW_ENTRIES = Table(
+    "audit_entry",
+    MetaData(),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True)),
+    Column("action", String(40)),
+    Column("actor_id", Integer),
+    Column("actor_name", String(64)),
+    Column("office_id", Integer),
+    Column("ip_address", String(45)),
+    Column("request_id", String(32)),
+    Column("target_type", String(64)),
+    Column("target_id", String(64)),
+    Column("changes", Text),
+    Column("details", Text),
+    Column("prev_hash", String(64)),
+    Column("entry_hash", String(64)),
+)
+CONTENT_COLUMNS = ("id", "at", "action", "actor_id", "actor_name", "office_id", "ip_address",
+                   "request_id", "target_type", "target_id", "changes", "details")
+
+_HEAD_KEY = "audit_chain_head"
+_encode_array = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def canonical_json(value) -> str:
+    """The one JSON spelling stored and hashed: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def jsonable(value):
+    """``value`` as plain JSON data (enums by value, times in ISO form, bytes by digest)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "sha256:" + sha256(bytes(value)).hexdigest()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def format_at(at: datetime) -> str:
+    """The hashed spelling of a timestamp: naive UTC, ISO 8601, always with microseconds.
+
+    SQLite hands back naive UTC, PostgreSQL aware values in the session's zone: both end here.
+    """
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def compute_hash(entry_id, at_text, action, actor_id, actor_name, office_id, ip_address,
+                 request_id, target_type, target_id, changes_text, details_text,
+                 prev_hash) -> str:
+    """sha256 (hex) of one entry's canonical content; JSON columns enter as their stored text."""
+    payload = _encode_array([HASH_FORMAT, entry_id, at_text, action, actor_id, actor_name,
+                             office_id, ip_address, request_id, target_type, target_id,
+                             changes_text, details_text, prev_hash])
+    return sha256(payload.encode("utf-8")).hexdigest()
+
+
+def hash_row(row, prev_hash: str) -> str:
+    """The hash a stored row (a mapping with RAW_ENTRIES' columns) ought to carry."""
+    return compute_hash(row["id"], format_at(row["at"]), row["action"], row["actor_id"],
+                        row["actor_name"], row["office_id"], row["ip_address"],
+                        row["request_id"], row["target_type"], row["target_id"],
+                        row["changes"], row["details"], prev_hash)
+
+
+# --- the chain head ---------------------------------------------------------------------------
+
+
+def lock_head(session: Session) -> list:
+    """Lock the chain head for the rest of the transaction; return [last_id, last_hash].
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the one head row, so concurrent writers queue
+    here. SQLite: a no-op UPDATE, which takes the database's write lock before the head is
+    read. The value is cached on the session until the transaction (or savepoint) ends.
+    """
+    head = session.info.get(_HEAD_KEY)
+    if head is not None:
+        return head
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        sql = text("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
+    else:
+        sql = text("UPDATE audit_chain_head SET last_id = last_id WHERE id = 1 "
+                   "RETURNING last_id, last_hash")
+    row = conn.execute(sql).first()
+    if row is None:
+        _create_head(conn)
+        row = conn.execute(sql).first()
+    head = [row[0], row[1]]
+    session.info[_HEAD_KEY] = head
+    return head
+
+
+def _create_head(conn) -> None:
+    """Create the head row from the table's last entry (or the last archive, or genesis)."""
+    last = conn.execute(text(
+        "SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
+    if last is None:
+        last = conn.execute(text(
+            "SELECT last_id, last_hash FROM audit_archive ORDER BY last_id DESC LIMIT 1")).first()
+    last_id, last_hash = (last[0], last[1]) if last is not None else (0, GENESIS_HASH)
+    conn.execute(
+        text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, :i, :h) "
+             "ON CONFLICT (id) DO NOTHING"),
+        {"i": last_id, "h": last_hash},
+    )
+
+
+def forget_head(session: Session) -> None:
+    """Drop the cached head (the transaction or savepoint that locked it has ended)."""
+    session.info.pop(_HEAD_KEY, None)
+
+
+def append(session: Session, rows: list[dict]) -> None:
+    """Give ``rows`` their ids and hashes, insert them in one statement, advance the head.
+
+    Each row holds every RAW_ENTRIES column except id/prev_hash/entry_hash, with ``changes``
+    and ``details`` already as canonical JSON text (or None) and ``at`` an aware datetime.
+    """
+    if not rows:
+        return
+    head = lock_head(session)
+    last_id, last_hash = head
+    for row in rows:
+        last_id += 1
+        row["id"] = last_id
+        row["prev_hash"] = last_hash
+        last_hash = row["entry_hash"] = compute_hash(
+            last_id, format_at(row["at"]), row["action"], row["actor_id"], row["actor_name"],
+            row["office_id"], row["ip_address"], row["request_id"], row["target_type"],
+            row["target_id"], row["changes"], row["details"], last_hash)
+    conn = session.connection()
+    conn.execute(insert(RAW_ENTRIES), rows)
+    conn.execute(text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1"),
+                 {"i": last_id, "h": last_hash})
+    head[0], head[1] = last_id, last_hash

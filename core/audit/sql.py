@@ -1,0 +1,57 @@
+"""PostgreSQL SQL that makes the audit table append-only at the database level.
+
+``APPEND_ONLY_TRIGGER_SQL`` is executed by ``db.create_all()`` (an ``after_create`` DDL event on
+the table, see ``core.audit.models``) and by the core's Alembic migration
+(``op.execute(APPEND_ONLY_TRIGGER_SQL)``; downgrade: ``op.execute(DROP_APPEND_ONLY_TRIGGER_SQL)``).
+It contains no ``%`` and no ``:name`` so it runs unchanged through ``DDL``, ``text()`` and a
+plain driver call.
+
+The guard refuses every UPDATE, every DELETE and TRUNCATE, with two deliberate, narrow exits,
+each needing a transaction-local setting that the application sets in exactly one place:
+
+- ``township.audit_maintenance = 'archive'`` (set by ``core.audit.archive``): DELETE of rows
+  whose id is covered by a recorded archive (``audit_archive.last_id``). The archive row is
+  written, and the file checked, in the same transaction before the delete, so rows can only
+  leave the table once a verifiable copy of them exists. UPDATE is never allowed.
+- ``township.audit_maintenance = 'reset'``: TRUNCATE; used only by the test suite to empty
+  the database between tests.
+"""
+
+SETTING = "township.audit_maintenance"
+
+APPEND_ONLY_TRIGGER_SQL = """
+CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    maintenance text := coalesce(current_setting('township.audit_maintenance', true), '');
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF maintenance = 'archive'
+           AND OLD.id <= (SELECT coalesce(max(last_id), 0) FROM audit_archive) THEN
+            RETURN OLD;
+        END IF;
+    ELSIF TG_OP = 'TRUNCATE' THEN
+        IF maintenance = 'reset' THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'audit_entry is append-only: ' || TG_OP || ' refused';
+END
+$$;
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry;
+CREATE TRIGGER audit_entry_append_only
+    BEFORE UPDATE OR DELETE ON audit_entry
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();
+DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry;
+CREATE TRIGGER audit_entry_no_truncate
+    BEFORE TRUNCATE ON audit_entry
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();
+"""
+
+DROP_APPEND_ONLY_TRIGGER_SQL = """
+DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry;
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry;
+DROP FUNCTION IF EXISTS audit_entry_append_only();
+"""

@@ -1,0 +1,133 @@
+"""Retention: archive entries older than 180 days to a verifiable file; the chain stays checkable."""
+
+import gzip
+import json
+from datetime import timedelta
+
+import pytest
+from example_plugin.models import ExampleNote
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from core.audit import AuditArchive, AuditEntry, capture
+from core.extensions import db
+from core.models import Office, OfficeKind, utcnow
+
+
+@pytest.fixture
+def aged_log(app, monkeypatch):
+    """Entries written 200 days ago, then entries written now; returns the last old id."""
+    long_ago = utcnow() - timedelta(days=200)
+    with app.app_context():
+        monkeypatch.setattr(capture, "utcnow", lambda: long_ago)
+        office = Office(code="A", name="甲单位", kind=OfficeKind.GOVERNMENT)
+        db.session.add(office)
+        db.session.flush()
+        notes = [ExampleNote(office_id=office.id, title=f"旧{i}") for i in range(4)]
+        db.session.add_all(notes)
+        db.session.commit()
+        notes[0].title = "旧改"
+        db.session.commit()
+        last_old = db.session.scalar(select(func.max(AuditEntry.id)))
+        monkeypatch.undo()
+        db.session.add(ExampleNote(office_id=office.id, title="新"))
+        db.session.commit()
+    return last_old
+
+
+def archive(runner, before, directory):
+    return runner.invoke(args=["audit", "archive", "--before", before.isoformat(),
+                               "--dir", str(directory)])
+
+
+def test_nothing_younger_than_180_days_can_be_archived(app, runner, aged_log, tmp_path):
+    too_recent = (utcnow() - timedelta(days=179)).date()
+    result = archive(runner, too_recent, tmp_path)
+    assert result.exit_code == 1
+    assert "至少保留 180 天" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.min(AuditEntry.id))) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_archive_then_verify_passes(app, runner, aged_log, tmp_path):
+    result = archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path)
+    assert result.exit_code == 0, result.output
+    files = list(tmp_path.glob("audit-*.jsonl.gz"))
+    assert len(files) == 1
+    with app.app_context():
+        record = db.session.scalar(select(AuditArchive))
+        assert (record.first_id, record.last_id, record.entry_count) == (1, aged_log, aged_log)
+        remaining = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert remaining[0].id == aged_log + 1
+        assert remaining[0].prev_hash == record.last_hash
+        assert any(e.action == "audit.archive" for e in remaining)
+        assert any(e.action == "insert" and e.target_type == "audit_archive" for e in remaining)
+
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "已归档" in verified.output
+    checked = runner.invoke(args=["audit", "verify", "--archive", str(files[0])])
+    assert checked.exit_code == 0, checked.output
+    assert f"已校验 {aged_log} 条" in checked.output
+
+
+def test_second_archive_continues_the_first(app, runner, aged_log, tmp_path, monkeypatch):
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    with app.app_context():
+        # More old entries cannot appear later in a real log; move the clock to archive again.
+        monkeypatch.setattr("core.audit.archive.utcnow", lambda: utcnow() + timedelta(days=400))
+    later = archive(runner, (utcnow() + timedelta(days=200)).date(), tmp_path)
+    assert later.exit_code == 0, later.output
+    monkeypatch.undo()
+    with app.app_context():
+        first, second = db.session.scalars(select(AuditArchive).order_by(AuditArchive.id)).all()
+        assert second.first_id == first.last_id + 1
+        assert second.first_prev_hash == first.last_hash
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    files = sorted(tmp_path.glob("audit-*.jsonl.gz"))
+    assert runner.invoke(args=["audit", "verify", "--archive", str(files[0]),
+                               "--archive", str(files[1])]).exit_code == 0
+
+
+def test_tampered_archive_file_is_named(runner, aged_log, tmp_path):
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    path = next(tmp_path.glob("audit-*.jsonl.gz"))
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    entry = json.loads(lines[2])  # header, entry 1, entry 2
+    entry["actor_name"] = "someone-else"
+    lines[2] = json.dumps(entry, ensure_ascii=False) + "\n"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    result = runner.invoke(args=["audit", "verify", "--archive", str(path)])
+    assert result.exit_code == 1
+    assert "第 2 条审计记录的内容与其哈希不符" in result.output
+
+
+def test_entry_deleted_after_the_cut_is_named(app, runner, aged_log, tmp_path):
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    with app.app_context(), db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+        conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": aged_log + 1})
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"第 {aged_log + 1} 条审计记录缺失" in result.output
+
+
+@pytest.mark.postgres
+def test_postgres_archive_setting_opens_only_archived_rows(app, runner, postgres_only, aged_log,
+                                                           tmp_path):
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
+            conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": aged_log + 1})
+    with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
+            conn.execute(text("UPDATE audit_entry SET action = 'x' WHERE id = :id"),
+                         {"id": aged_log + 1})

@@ -1,0 +1,265 @@
+"""The append-only, hash-chained log: verify, tampering, ORM guards, the trigger, concurrency."""
+
+import threading
+
+import pytest
+from example_plugin.models import ExampleNote
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from core.audit import AuditEntry, AuditLogImmutableError, record_event
+from core.audit.chain import compute_hash, format_at
+from core.extensions import db
+
+
+@pytest.fixture
+def chain_of_six(app, offices):
+    """Six entries: 3 note inserts, 2 updates, 1 event (plus the offices' own entries)."""
+    with app.app_context():
+        notes = [ExampleNote(office_id=offices["A"], title=f"笔记{i}") for i in range(3)]
+        db.session.add_all(notes)
+        db.session.commit()
+        notes[0].title = "改一"
+        notes[1].title = "改二"
+        db.session.commit()
+        record_event("test.event", details={"n": 1})
+        db.session.commit()
+        return db.session.scalar(select(func.max(AuditEntry.id)))
+
+
+def tamper(app, sql: str, **params) -> None:
+    """Run SQL straight against the database, as someone with database access would.
+
+    On PostgreSQL the append-only trigger is switched off first (that takes the table's
+    owner); the point here is that verify still notices.
+    """
+    with app.app_context(), db.engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+        conn.execute(text(sql), params)
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+
+
+def verify(runner):
+    return runner.invoke(args=["audit", "verify"])
+
+
+def test_intact_chain_verifies(runner, chain_of_six):
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+    assert "审计链完整" in result.output
+    assert f"第 1–{chain_of_six} 条" in result.output
+
+
+def test_edited_entry_is_named(app, runner, chain_of_six):
+    tamper(app, "UPDATE audit_entry SET changes = :c WHERE id = 4",
+           c='{"title":[null,"伪造"]}')
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert "第 4 条审计记录的内容与其哈希不符" in result.output
+
+
+def test_edited_time_or_actor_is_named(app, runner, chain_of_six):
+    tamper(app, "UPDATE audit_entry SET actor_name = 'someone-else' WHERE id = 5")
+    result = verify(runner)
+    assert result.exit_code == 1 and "第 5 条" in result.output
+
+
+def test_deleted_entry_is_named(app, runner, chain_of_six):
+    tamper(app, "DELETE FROM audit_entry WHERE id = 3")
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert "第 3 条审计记录缺失" in result.output
+
+
+def test_deleted_tail_is_caught_by_the_chain_head(app, runner, chain_of_six):
+    tamper(app, "DELETE FROM audit_entry WHERE id = :id", id=chain_of_six)
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert f"链头指向第 {chain_of_six} 条" in result.output
+
+
+def _copy_as(app, source_id: int, new_id: int, prev_hash: str, entry_hash: str) -> None:
+    tamper(app, "INSERT INTO audit_entry (id, at, action, actor_id, actor_name, office_id, "
+                "ip_address, request_id, target_type, target_id, changes, details, prev_hash, "
+                "entry_hash) SELECT :new_id, at, action, actor_id, actor_name, office_id, "
+                "ip_address, request_id, target_type, target_id, changes, details, :prev, :hash "
+                "FROM audit_entry WHERE id = :source", new_id=new_id, prev=prev_hash,
+           hash=entry_hash, source=source_id)
+
+
+def test_entry_inserted_out_of_order_is_named(app, runner, chain_of_six):
+    with app.app_context():
+        link = db.session.get(AuditEntry, 2).prev_hash  # claims to follow entry 1
+    _copy_as(app, 2, chain_of_six + 1, link, "f" * 64)
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert f"第 {chain_of_six + 1} 条审计记录与前一条的哈希不衔接" in result.output
+
+
+def test_forged_entry_with_a_correct_hash_is_caught_by_the_head(app, runner, chain_of_six):
+    """Even someone who recomputes the hash cannot append without moving the chain head."""
+    with app.app_context():
+        last = db.session.get(AuditEntry, chain_of_six)
+        source = db.session.get(AuditEntry, 2)
+        forged_id = chain_of_six + 1
+        forged_hash = compute_hash(
+            forged_id, format_at(source.at), source.action, source.actor_id, source.actor_name,
+            source.office_id, source.ip_address, source.request_id, source.target_type,
+            source.target_id,
+            db.session.scalar(text("SELECT changes FROM audit_entry WHERE id = 2")),
+            None, last.entry_hash)
+    _copy_as(app, 2, forged_id, last.entry_hash, forged_hash)
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert f"第 {forged_id} 条审计记录在链头之后" in result.output
+
+
+def test_orm_cannot_edit_or_delete_audit_rows(app_ctx, chain_of_six):
+    entry = db.session.get(AuditEntry, 1)
+    entry.action = "edited"
+    with pytest.raises(AuditLogImmutableError):
+        db.session.commit()
+    db.session.rollback()
+
+    entry = db.session.get(AuditEntry, 1)
+    db.session.delete(entry)
+    with pytest.raises(AuditLogImmutableError):
+        db.session.commit()
+    db.session.rollback()
+
+    with pytest.raises(AuditLogImmutableError):
+        db.session.execute(update(AuditEntry).values(action="edited"))
+    db.session.rollback()
+    with pytest.raises(AuditLogImmutableError):
+        db.session.execute(delete(AuditEntry).where(AuditEntry.id == 1))
+    db.session.rollback()
+    assert db.session.get(AuditEntry, 1).action == "insert"
+
+
+def test_recorded_event_object_is_persistent_and_immutable(app_ctx, offices):
+    entry = record_event("test.event", details={"a": 1})
+    db.session.commit()
+    assert entry.id and len(entry.entry_hash) == 64
+    entry.details = {"a": 2}
+    with pytest.raises(AuditLogImmutableError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_lost_chain_head_is_rebuilt_from_the_last_entry(app, runner, chain_of_six):
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_chain_head"))
+    with app.app_context():
+        record_event("test.after_head_lost")
+        db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.postgres
+def test_postgres_trigger_refuses_update_delete_truncate(app, postgres_only, chain_of_six):
+    for sql in ("UPDATE audit_entry SET action = 'x' WHERE id = 1",
+                "DELETE FROM audit_entry WHERE id = 1",
+                "TRUNCATE audit_entry"):
+        with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(text(sql))
+    with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
+        # The archive setting alone does not open the door: no archive covers entry 1.
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
+            conn.execute(text("DELETE FROM audit_entry WHERE id = 1"))
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_keep_one_chain(app, runner, postgres_only, offices):
+    with app.app_context():
+        notes = [ExampleNote(office_id=offices["A"], title=f"并发{i}") for i in range(6)]
+        db.session.add_all(notes)
+        db.session.commit()
+        note_ids = [n.id for n in notes]
+        start = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    rounds, errors = 15, []
+    barrier = threading.Barrier(len(note_ids))
+
+    def writer(note_id: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                for i in range(rounds):
+                    db.session.get(ExampleNote, note_id).title = f"{note_id}-{i}"
+                    db.session.add(ExampleNote(office_id=offices["B"], title=f"新{note_id}-{i}"))
+                    record_event("test.concurrent", details={"note": note_id, "i": i})
+                    db.session.commit()
+                db.session.remove()
+        except Exception as exc:  # reported below; a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in note_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with app.app_context():
+        ids = list(db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
+    assert len(ids) == start + len(note_ids) * rounds * 3
+    assert ids == list(range(1, len(ids) + 1))  # one line, no gaps, no forks
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.postgres
+def test_chain_lock_is_taken_at_commit_so_crossed_row_locks_do_not_deadlock(app, runner,
+                                                                           postgres_only,
+                                                                           offices):
+    """T1 updates X then Y, T2 updates Y then commits: with the chain lock taken at flush
+    time T2 would wait for T1's chain lock while T1 waits for T2's row Y."""
+    with app.app_context():
+        x = ExampleNote(office_id=offices["A"], title="X")
+        y = ExampleNote(office_id=offices["A"], title="Y")
+        db.session.add_all([x, y])
+        db.session.commit()
+        x_id, y_id = x.id, y.id
+    t1_flushed, t2_flushed = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with app.app_context():
+                db.session.get(ExampleNote, x_id).title = "X by 1"
+                db.session.flush()
+                t1_flushed.set()
+                assert t2_flushed.wait(10)
+                db.session.get(ExampleNote, y_id).title = "Y by 1"
+                db.session.flush()  # waits for T2's row lock on Y until T2 commits
+                db.session.commit()
+                db.session.remove()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    def second():
+        try:
+            with app.app_context():
+                assert t1_flushed.wait(10)
+                db.session.get(ExampleNote, y_id).title = "Y by 2"
+                db.session.flush()
+                t2_flushed.set()
+                threading.Event().wait(0.3)  # let T1 queue on row Y
+                db.session.commit()
+                db.session.remove()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    with app.app_context():
+        assert db.session.get(ExampleNote, y_id).title == "Y by 1"
+    assert verify(runner).exit_code == 0
