@@ -103,6 +103,7 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
     allow_export = True
     export_types = ["csv", "xlsx"]
     can_view_details = True
+    details_template = "admin/scoped_details.html"  # adds the record's audit-history link
     simple_list_pager = True  # never count the whole table on a list page
     page_size = 50
 

@@ -35,6 +35,9 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     admin.add_view(CalendarDayView(CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"),
                                    endpoint="calendar_days"))
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
+    from core.audit.views import add_audit_views
+
+    add_audit_views(admin, category=_l("系统"))
     from core.jobs.views import job_views
 
     for view in job_views():
