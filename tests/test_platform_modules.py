@@ -178,7 +178,8 @@ def app_with_broken_plugins(tmp_path, caplog):
 def test_plugin_that_fails_to_import_is_reported_and_the_app_starts(app_with_broken_plugins):
     application, records = app_with_broken_plugins
     registry = application.extensions["township_plugins"]
-    assert registry.names() == ["example"]  # the good plugin still loads
+    assert "example" in registry.names()  # the good plugins still load
+    assert not {"broken_plugin", "no_such_plugin_module", "no_manifest_plugin"} & set(registry.names())
     assert "broken_plugin fails to import on purpose" in registry.failures["broken_plugin"]
     assert "ModuleNotFoundError" in registry.failures["no_such_plugin_module"]
     assert "Manifest" in registry.failures["no_manifest_plugin"]
