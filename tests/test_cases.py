@@ -21,9 +21,10 @@ from core.cases import (
     CategorySpec,
     close_case,
     open_case,
+    receipts,
+    service,
     transfer_case,
 )
-from core.cases import receipts, service
 from core.cases.categories import get_category, load_categories
 from core.cases.models import (
     AgencyRecord,
