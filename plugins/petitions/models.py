@@ -1,0 +1,625 @@
+"""Petitions (信访事项), their petitioners, stages, notices and attachments; the repeat-detection
+index; three-level mediation (三级调处); observed reception sessions (信访旁听).
+
+Every table carries ``office_id`` so that each staff screen is office-scoped by the core and
+"delete this module's data for an office" finds every row.
+"""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.cases import Case
+from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+
+
+def _enum(cls, length=24):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class _Labelled(enum.StrEnum):
+    """An enum whose members have a translated ``label`` (from the module's LABELS dicts)."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[type(self)][self])
+
+
+class PetitionChannel(_Labelled):
+    """The forms of petition the regulations name (书信、电子邮件、传真、电话、走访、网上信访)."""
+
+    LETTER = "letter"
+    VISIT = "visit"
+    CALL = "call"
+    ONLINE = "online"
+
+
+class Level(_Labelled):
+    """Administrative levels a petition can be brought to, from the bottom up."""
+
+    VILLAGE = "village"
+    TOWNSHIP = "township"
+    COUNTY = "county"
+    CITY = "city"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
+
+
+class RiskLevel(_Labelled):
+    """Hidden-risk level (排查信访隐患) set by staff and watched by supervisors."""
+
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Stage(_Labelled):
+    """Where a petition stands in the procedure of the Regulations on Letters and Visits Work.
+
+    Stages with a staff deadline: registration, acceptance, handling, review, rereview.
+    Windows (review_window, rereview_window) run on the petitioner's side. ``replied`` and
+    ``review_decided`` wait for the written opinion to be delivered, which starts the window.
+    """
+
+    REGISTRATION = "registration"
+    ACCEPTANCE = "acceptance"
+    HANDLING = "handling"
+    REPLIED = "replied"
+    REVIEW_WINDOW = "review_window"
+    REVIEW = "review"
+    REVIEW_DECIDED = "review_decided"
+    REREVIEW_WINDOW = "rereview_window"
+    REREVIEW = "rereview"
+    CLOSED = "closed"
+    NOT_ACCEPTED = "not_accepted"
+    TERMINATED = "terminated"
+    MERGED = "merged"
+
+
+# Stages in which the office owes the next step (the backlog, 积压).
+PENDING_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING, Stage.REVIEW,
+                  Stage.REREVIEW)
+# Stages after which nothing more happens.
+FINAL_STAGES = (Stage.CLOSED, Stage.NOT_ACCEPTED, Stage.TERMINATED, Stage.MERGED)
+
+
+class NoticeKind(_Labelled):
+    """The written documents the regulations require."""
+
+    ACCEPTANCE = "acceptance"  # 受理告知书
+    NON_ACCEPTANCE = "non_acceptance"  # 不予受理告知书
+    EXTENSION = "extension"  # 延期办理告知书
+    REPLY = "reply"  # 信访事项处理意见书
+    REVIEW = "review"  # 复查意见书
+    REREVIEW = "rereview"  # 复核意见书
+
+
+class DeliveryMethod(_Labelled):
+    """How a written notice reached the petitioner (送达方式)."""
+
+    IN_PERSON = "in_person"
+    POST = "post"
+    ELECTRONIC = "electronic"
+    LEFT_AT_HOME = "left_at_home"
+    PUBLIC_NOTICE = "public_notice"
+
+
+class MediationLevel(_Labelled):
+    """三级调处: village → township station → township."""
+
+    VILLAGE = "village"
+    STATION = "station"
+    TOWNSHIP = "township"
+
+    @property
+    def next(self) -> "MediationLevel | None":
+        order = list(MediationLevel)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class MediationOutcome(_Labelled):
+    """What one level's session came to."""
+
+    PENDING = "pending"
+    SETTLED = "settled"
+    NOT_SETTLED = "not_settled"
+    PASSED_UP = "passed_up"
+
+
+class DisputeStatus(_Labelled):
+    """A dispute is open until one level settles it or the last level fails to."""
+
+    OPEN = "open"
+    SETTLED = "settled"
+    NOT_SETTLED = "not_settled"
+
+
+class HostRole(_Labelled):
+    """Who receives petitioners at an observed session (书记、镇长信访接待)."""
+
+    PARTY_SECRETARY = "party_secretary"
+    TOWNSHIP_HEAD = "township_head"
+
+
+class ObserverCategory(_Labelled):
+    """The observers the rulebook names (信访旁听制度 3)."""
+
+    STATION_HEAD = "station_head"
+    PEOPLES_DEPUTY = "peoples_deputy"
+    CPPCC_MEMBER = "cppcc_member"
+    VILLAGE_PARTY_SECRETARY = "village_party_secretary"
+    VILLAGE_COMMITTEE_HEAD = "village_committee_head"
+    RETIRED_CADRE = "retired_cadre"
+    RESIDENT_REPRESENTATIVE = "resident_representative"
+
+
+LABELS = {
+    PetitionChannel: {
+        PetitionChannel.LETTER: _l("来信"),
+        PetitionChannel.VISIT: _l("来访"),
+        PetitionChannel.CALL: _l("来电"),
+        PetitionChannel.ONLINE: _l("网上信访"),
+    },
+    Level: {
+        Level.VILLAGE: _l("村（社区）"),
+        Level.TOWNSHIP: _l("乡镇"),
+        Level.COUNTY: _l("县（旗）"),
+        Level.CITY: _l("市"),
+        Level.PROVINCE: _l("省（自治区）"),
+        Level.NATIONAL: _l("国家"),
+    },
+    RiskLevel: {
+        RiskLevel.NONE: _l("无"),
+        RiskLevel.LOW: _l("低"),
+        RiskLevel.MEDIUM: _l("中"),
+        RiskLevel.HIGH: _l("高"),
+    },
+    Stage: {
+        Stage.REGISTRATION: _l("登记转送"),
+        Stage.ACCEPTANCE: _l("待决定受理"),
+        Stage.HANDLING: _l("办理中"),
+        Stage.REPLIED: _l("已答复，待送达"),
+        Stage.REVIEW_WINDOW: _l("复查申请期"),
+        Stage.REVIEW: _l("复查中"),
+        Stage.REVIEW_DECIDED: _l("已复查，待送达"),
+        Stage.REREVIEW_WINDOW: _l("复核申请期"),
+        Stage.REREVIEW: _l("复核中"),
+        Stage.CLOSED: _l("已办结"),
+        Stage.NOT_ACCEPTED: _l("不予受理"),
+        Stage.TERMINATED: _l("复核终结"),
+        Stage.MERGED: _l("重复信访，已并案"),
+    },
+    NoticeKind: {
+        NoticeKind.ACCEPTANCE: _l("信访事项受理告知书"),
+        NoticeKind.NON_ACCEPTANCE: _l("信访事项不予受理告知书"),
+        NoticeKind.EXTENSION: _l("信访事项延期办理告知书"),
+        NoticeKind.REPLY: _l("信访事项处理意见书"),
+        NoticeKind.REVIEW: _l("信访事项复查意见书"),
+        NoticeKind.REREVIEW: _l("信访事项复核意见书"),
+    },
+    DeliveryMethod: {
+        DeliveryMethod.IN_PERSON: _l("直接送达"),
+        DeliveryMethod.POST: _l("邮寄送达"),
+        DeliveryMethod.ELECTRONIC: _l("电子送达"),
+        DeliveryMethod.LEFT_AT_HOME: _l("留置送达"),
+        DeliveryMethod.PUBLIC_NOTICE: _l("公告送达"),
+    },
+    MediationLevel: {
+        MediationLevel.VILLAGE: _l("村级调解"),
+        MediationLevel.STATION: _l("站所调处"),
+        MediationLevel.TOWNSHIP: _l("乡镇调处"),
+    },
+    MediationOutcome: {
+        MediationOutcome.PENDING: _l("待调处"),
+        MediationOutcome.SETTLED: _l("调解成功"),
+        MediationOutcome.NOT_SETTLED: _l("调解不成"),
+        MediationOutcome.PASSED_UP: _l("移交上一级"),
+    },
+    DisputeStatus: {
+        DisputeStatus.OPEN: _l("调处中"),
+        DisputeStatus.SETTLED: _l("已调解"),
+        DisputeStatus.NOT_SETTLED: _l("调解不成"),
+    },
+    HostRole: {
+        HostRole.PARTY_SECRETARY: _l("党委书记"),
+        HostRole.TOWNSHIP_HEAD: _l("镇长"),
+    },
+    ObserverCategory: {
+        ObserverCategory.STATION_HEAD: _l("站办所负责人"),
+        ObserverCategory.PEOPLES_DEPUTY: _l("旗镇两级人大代表"),
+        ObserverCategory.CPPCC_MEMBER: _l("政协委员"),
+        ObserverCategory.VILLAGE_PARTY_SECRETARY: _l("村党支部书记"),
+        ObserverCategory.VILLAGE_COMMITTEE_HEAD: _l("村委会主任"),
+        ObserverCategory.RETIRED_CADRE: _l("退休老干部代表"),
+        ObserverCategory.RESIDENT_REPRESENTATIVE: _l("群众代表"),
+    },
+}
+
+
+def choices(enum_cls) -> list[tuple[str, str]]:
+    """(value, label) pairs of an enum, for form select fields."""
+    return [(m.value, m.label) for m in enum_cls]
+
+
+# --- Petitions ---------------------------------------------------------------------------------
+
+
+class Petition(VersionedMixin, TimestampMixin, db.Model):
+    """One petition as registered, with the procedure's stage and its deadline.
+
+    A petition is a core case (``case``: receipt number, timeline, rating); a review (复查) and
+    a re-review (复核) each open a case of their own. A repeat petition is linked to the
+    original (``repeat_of``) and opens no case: it is not counted as a new matter.
+    ``stage_*`` hold the current stage, its start event and due date from ``core.sla``.
+    """
+
+    __tablename__ = "petition"
+    __table_args__ = (
+        Index("ix_petition_office_stage_due", "office_id", "stage", "stage_due_at"),
+        Index("ix_petition_office_received", "office_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    review_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
+    rereview_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
+    receipt_no: Mapped[str | None] = mapped_column(String(16), index=True)
+    channel: Mapped[PetitionChannel] = mapped_column(_enum(PetitionChannel))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    subject: Mapped[str] = mapped_column(String(200))
+    demands: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    collective: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    level_brought_to: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
+    proper_level: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
+    skip_level: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    hidden_risk: Mapped[RiskLevel] = mapped_column(_enum(RiskLevel), default=RiskLevel.NONE,
+                                                   index=True)
+    risk_note: Mapped[str | None] = mapped_column(Text)
+    risk_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.REGISTRATION)
+    stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stage_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stage_last_day: Mapped[date | None] = mapped_column(Date)
+
+    handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
+    passed_on_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extension_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    extended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[str | None] = mapped_column(Text)  # 处理意见 (the recorded result)
+    reply_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_opinion: Mapped[str | None] = mapped_column(Text)
+    review_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rereview_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rereview_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rereview_opinion: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
+    repeat_score: Mapped[float | None] = mapped_column(Float)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship()
+    case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
+    review_case: Mapped[Case | None] = relationship(foreign_keys=[review_case_id])
+    rereview_case: Mapped[Case | None] = relationship(foreign_keys=[rereview_case_id])
+    repeat_of: Mapped["Petition | None"] = relationship(remote_side=[id], back_populates="repeats")
+    repeats: Mapped[list["Petition"]] = relationship(back_populates="repeat_of",
+                                                     order_by="Petition.received_at")
+    petitioners: Mapped[list["Petitioner"]] = relationship(
+        back_populates="petition", order_by="Petitioner.id", cascade="all, delete-orphan")
+    steps: Mapped[list["PetitionStep"]] = relationship(
+        back_populates="petition", order_by="PetitionStep.id", cascade="all, delete-orphan")
+    pauses: Mapped[list["PetitionPause"]] = relationship(
+        back_populates="petition", order_by="PetitionPause.id", cascade="all, delete-orphan")
+    notices: Mapped[list["PetitionNotice"]] = relationship(
+        back_populates="petition", order_by="PetitionNotice.id", cascade="all, delete-orphan")
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    extension_approved_by: Mapped[User | None] = relationship(
+        foreign_keys=[extension_approved_by_id])
+    risk_set_by: Mapped[User | None] = relationship(foreign_keys=[risk_set_by_id])
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no or '#' + str(self.id)} {self.subject}"
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of_id is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """The office owes the next step (the petition is part of the backlog)."""
+        return self.stage in PENDING_STAGES
+
+    @property
+    def first_petitioner(self) -> "Petitioner | None":
+        return self.petitioners[0] if self.petitioners else None
+
+
+class Petitioner(db.Model):
+    """A person who brought the petition. Name, phone and ID number are personal data: masked
+    everywhere but the petition's detail screen for roles allowed to read them. The hashes
+    (keyed with the app's secret) find the same person's earlier petitions without comparing
+    plain numbers."""
+
+    __tablename__ = "petition_petitioner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(200))
+    is_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    petition: Mapped[Petition] = relationship(back_populates="petitioners")
+
+    def __str__(self) -> str:
+        from core.masking import mask_name
+
+        return mask_name(self.name)
+
+
+class PetitionStep(db.Model):
+    """One stage of a petition as it ran: its start event, due date and how it ended."""
+
+    __tablename__ = "petition_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_event: Mapped[str] = mapped_column(String(120))
+    limit_days: Mapped[int | None] = mapped_column(Integer)
+    extra_days: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_day: Mapped[date | None] = mapped_column(Date)
+    explanation: Mapped[list | None] = mapped_column(JSON)
+    warnings: Mapped[list | None] = mapped_column(JSON)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_event: Mapped[str | None] = mapped_column(String(120))
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    petition: Mapped[Petition] = relationship(back_populates="steps")
+
+
+class PetitionPause(db.Model):
+    """Time the limit does not count: a hearing held during a re-review (听证所需时间不计)."""
+
+    __tablename__ = "petition_pause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    reason: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    petition: Mapped[Petition] = relationship(back_populates="pauses")
+
+
+class PetitionNotice(db.Model):
+    """A written notice generated from its template, frozen when issued, and its delivery
+    (how, when, by whom). Delivery of a reply or review opinion starts the petitioner's
+    window to ask for the next review."""
+
+    __tablename__ = "petition_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind))
+    number: Mapped[str] = mapped_column(String(64))  # 文号
+    recipient: Mapped[str] = mapped_column(String(200))
+    body_html: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(_enum(DeliveryMethod))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    delivery_note: Mapped[str | None] = mapped_column(Text)
+
+    petition: Mapped[Petition] = relationship(back_populates="notices")
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    delivered_by: Mapped[User | None] = relationship(foreign_keys=[delivered_by_id])
+
+    def __str__(self) -> str:
+        return f"{self.kind.label} {self.number}"
+
+
+class PetitionGram(db.Model):
+    """The repeat-detection index: one row per character bigram of a petition's subject.
+
+    The primary key (gram, office_id, petition_id) is the index the candidate search reads:
+    all petitions of some offices sharing a gram are one range of it (an index-only scan).
+    Derived data, rebuilt from the subject; written with bulk inserts.
+    """
+
+    __tablename__ = "petition_gram"
+
+    gram: Mapped[str] = mapped_column(String(8), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+
+
+# --- Three-level mediation ---------------------------------------------------------------------
+
+
+class Dispute(VersionedMixin, TimestampMixin, db.Model):
+    """A dispute taken through three-level mediation (三级调处), optionally from a petition."""
+
+    __tablename__ = "petition_dispute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    parties: Mapped[str] = mapped_column(Text)  # the parties, as the mediators list them
+    facts: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus), default=DisputeStatus.OPEN)
+    current_level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel),
+                                                          default=MediationLevel.VILLAGE)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship()
+    petition: Mapped[Petition | None] = relationship()
+    sessions: Mapped[list["MediationSession"]] = relationship(
+        back_populates="dispute", order_by="MediationSession.id", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MediationSession(db.Model):
+    """One level's mediation of a dispute: when, who mediated, who came, what it came to, and
+    the signed agreement when settled (an uploaded scan or a recorded signature)."""
+
+    __tablename__ = "petition_mediation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("petition_dispute.id"), index=True)
+    level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel))
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    place: Mapped[str | None] = mapped_column(String(200))
+    mediators: Mapped[str | None] = mapped_column(Text)
+    parties_present: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[MediationOutcome] = mapped_column(_enum(MediationOutcome),
+                                                      default=MediationOutcome.PENDING)
+    agreement_key: Mapped[str | None] = mapped_column(String(128))
+    agreement_filename: Mapped[str | None] = mapped_column(String(200))
+    agreement_content_type: Mapped[str | None] = mapped_column(String(100))
+    signature_record: Mapped[str | None] = mapped_column(Text)  # 当场签字的记录
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    dispute: Mapped[Dispute] = relationship(back_populates="sessions")
+    office: Mapped[Office] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.dispute.title if self.dispute else ''} · {self.level.label}"
+
+
+# --- Observed reception sessions -------------------------------------------------------------
+
+
+class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
+    """A petition reception by the Party secretary or township head, open to observers
+    (信访旁听制度), convened by the executive deputy secretary."""
+
+    __tablename__ = "petition_reception"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    place: Mapped[str] = mapped_column(String(200))
+    host_role: Mapped[HostRole] = mapped_column(_enum(HostRole))
+    host_name: Mapped[str] = mapped_column(String(64))
+    convenor_name: Mapped[str] = mapped_column(String(64))  # 党委常务副书记
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    office: Mapped[Office] = relationship()
+    observers: Mapped[list["SessionObserver"]] = relationship(
+        back_populates="session", order_by="SessionObserver.id", cascade="all, delete-orphan")
+    hearings: Mapped[list["SessionHearing"]] = relationship(
+        back_populates="session", order_by="SessionHearing.id", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        from plugins.petitions.timeutil import format_local
+
+        return f"{format_local(self.held_at)} {self.host_name}"
+
+
+class SessionObserver(db.Model):
+    """An observer at a reception session and the opinions and suggestions they gave."""
+
+    __tablename__ = "petition_reception_observer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
+    category: Mapped[ObserverCategory] = mapped_column(_enum(ObserverCategory, 32))
+    name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(String(120))
+    opinions: Mapped[str | None] = mapped_column(Text)
+    suggestions: Mapped[str | None] = mapped_column(Text)
+
+    session: Mapped[ReceptionSession] = relationship(back_populates="observers")
+
+    def __str__(self) -> str:
+        return f"{self.category.label} {self.name}"
+
+
+class SessionHearing(db.Model):
+    """A petition heard at a reception session; an important case goes to a collective
+    meeting of the leadership (党政领导班子集体协商) whose decision is recorded."""
+
+    __tablename__ = "petition_reception_hearing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    referred_to_collective: Mapped[bool] = mapped_column(Boolean, default=False)
+    meeting_held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_decision: Mapped[str | None] = mapped_column(Text)
+
+    session: Mapped[ReceptionSession] = relationship(back_populates="hearings")
+    petition: Mapped[Petition] = relationship()
+
+    def __str__(self) -> str:
+        return str(self.petition) if self.petition else str(self.petition_id)
+
+
+# Parents before children: the Modules screen deletes office data in the reverse order.
+MODELS = [
+    Petition, Petitioner, PetitionStep, PetitionPause, PetitionNotice, PetitionGram,
+    Dispute, MediationSession, ReceptionSession, SessionObserver, SessionHearing,
+]
