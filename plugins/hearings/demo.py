@@ -1,7 +1,7 @@
 """Demo data: a held hearing on land transfer (土地流转) with attendees, questions, a deferred
 answer and published minutes; an upcoming hearing on village road hardening (村道硬化)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
@@ -73,7 +73,7 @@ def _resident(hearing: Hearing, name: str, phone: str, category: AttendeeCategor
 
 def _held_hearing(office, organiser, responsible, now) -> None:
     start = (now - timedelta(days=10)).astimezone(LOCAL_TZ).replace(
-        hour=9, minute=0, second=0, microsecond=0)
+        hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
     hearing = Hearing(
         office_id=office.id, kind=HearingKind.HEARING, title=HELD_TITLE,
         issue="东桥村村北 320 亩耕地经营权统一流转给县农业合作社的方案：期限、租金、调整办法和退出条款。",
@@ -123,13 +123,13 @@ def _held_hearing(office, organiser, responsible, now) -> None:
         followups.defer(q2, reason="机井产权需县水利局认定，会上无法确定维护责任。",
                         responsible_id=responsible.id, actor_id=organiser.id if organiser else None,
                         now=hearing.held_at)
-    lifecycle.save_minutes_draft(hearing, MINUTES.format(date=f"{start:%Y年%m月%d日}"))
+    lifecycle.save_minutes_draft(hearing, MINUTES.format(date=f"{start.astimezone(LOCAL_TZ):%Y年%m月%d日}"))
     lifecycle.publish_minutes(hearing, actor=organiser, now=hearing.held_at + timedelta(days=2))
 
 
 def _upcoming_hearing(office, organiser, now) -> None:
     start = (now + timedelta(days=12)).astimezone(LOCAL_TZ).replace(
-        hour=14, minute=30, second=0, microsecond=0)
+        hour=14, minute=30, second=0, microsecond=0).astimezone(UTC)
     hearing = Hearing(
         office_id=office.id, kind=HearingKind.INQUIRY, title=UPCOMING_TITLE,
         issue="西河村 3.2 公里村道硬化工程的招标、质量和进度，群众对施工占地补偿的意见。",

@@ -82,7 +82,7 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
 
     from core.jobs import notify, offices_with
 
-    now = datetime.fromisoformat(now_iso) if now_iso else utc_now()
+    now = aware(datetime.fromisoformat(now_iso)) if now_iso else utc_now()
     offices = offices_with("hearings")
     if not offices:
         return 0

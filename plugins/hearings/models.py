@@ -1,7 +1,7 @@
 """Hearings, their attendees, questions, published minutes and messages to participants."""
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core import db
 from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
@@ -212,6 +212,13 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @validates("starts_at", "ends_at", "registration_closes_at")
+    def _store_utc(self, key, value):
+        # SQLite keeps no zone: a local time stored as is would read back 8 hours off.
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
 
     @property
     def latest_minutes(self) -> "MinutesVersion | None":

@@ -29,6 +29,14 @@ from reportlab.platypus import (
 FONT = "STSong-Light"
 _md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
 _registered = False
+# Middle dots the Adobe-GB1 character collection lacks, drawn with the one it has (U+30FB).
+_MISSING_GLYPHS = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2027": "\u30fb",
+                                 "\u22c5": "\u30fb"})
+
+
+def _text(value: str) -> str:
+    """Escaped paragraph text with glyphs the CID font lacks replaced."""
+    return escape(value.translate(_MISSING_GLYPHS))
 
 
 def _ensure_font() -> None:
@@ -66,7 +74,7 @@ def _inline(token) -> str:
     out = []
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
-            out.append(escape(child.content))
+            out.append(_text(child.content))
         elif child.type in ("softbreak", "hardbreak"):
             out.append("<br/>")
         elif child.type == "strong_open":
@@ -114,7 +122,7 @@ def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:
         elif t == "hr":
             flow.append(HRFlowable(width="100%", color=colors.grey, spaceBefore=4, spaceAfter=8))
         elif t in ("fence", "code_block"):
-            flow.append(Paragraph(escape(tok.content).replace("\n", "<br/>"), styles["code"]))
+            flow.append(Paragraph(_text(tok.content).replace("\n", "<br/>"), styles["code"]))
         elif t == "table_open":
             table_rows = []
         elif t == "tr_open" and table_rows is not None:
@@ -166,15 +174,15 @@ def render_minutes_pdf(*, title: str, meta_lines: list[str], body_md: str,
         canvas.saveState()
         canvas.setFont(FONT, 8.5)
         canvas.setFillColor(colors.HexColor("#666666"))
-        canvas.drawString(20 * mm, 10 * mm, footer)
+        canvas.drawString(20 * mm, 10 * mm, footer.translate(_MISSING_GLYPHS))
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
                                _("第 %(n)d 页", n=document.page))
         canvas.restoreState()
 
-    story = [Paragraph(escape(title), styles["title"])]
-    story += [Paragraph(escape(line), styles["meta"]) for line in meta_lines]
+    story = [Paragraph(_text(title), styles["title"])]
+    story += [Paragraph(_text(line), styles["meta"]) for line in meta_lines]
     if version_note:
-        story.append(Paragraph(escape(version_note), styles["note"]))
+        story.append(Paragraph(_text(version_note), styles["note"]))
     story.append(HRFlowable(width="100%", color=colors.grey, spaceBefore=6, spaceAfter=10))
     story += markdown_flowables(body_md, styles)
     doc.build(story, onFirstPage=page_decor, onLaterPages=page_decor)

@@ -168,3 +168,20 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
         from plugins.hearings.timeutil import to_local
 
         assert to_local(db.session.get(Hearing, hearing_id).starts_at).strftime("%H:%M") == "09:00"
+
+
+def test_times_in_any_zone_are_stored_as_the_same_instant(app, hearings_on):
+    from zoneinfo import ZoneInfo
+
+    with app.app_context():
+        hearing = new_hearing(hearings_on["A"], announce=False)
+        local_nine = (utc_now() + timedelta(days=3)).astimezone(ZoneInfo("Asia/Shanghai")).replace(
+            hour=9, minute=0, second=0, microsecond=0)
+        hearing.starts_at = local_nine
+        db.session.commit()
+        hearing_id = hearing.id
+        db.session.expire_all()
+        from plugins.hearings.timeutil import aware, to_local
+
+        stored = db.session.get(Hearing, hearing_id).starts_at
+        assert aware(stored) == local_nine and to_local(stored).hour == 9
