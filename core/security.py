@@ -2,7 +2,11 @@
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, flash, g, redirect, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core.urls import safe_next
 
 
 def csp_nonce() -> str:
@@ -15,6 +19,13 @@ def csp_nonce() -> str:
 def init_app(app: Flask) -> None:
     """Add CSP, nosniff, frame-ancestors and Referrer-Policy to every response."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc):
+        """An upload over MAX_CONTENT_LENGTH: back to the same form with a clear message."""
+        limit_mb = "{:g}".format((app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024))
+        flash(_("上传的内容过大（最多 %(mb)s MB），未保存任何更改。", mb=limit_mb), "error")
+        return redirect(safe_next(request.full_path.rstrip("?"), "/"))
 
     @app.after_request
     def _headers(response):

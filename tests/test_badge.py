@@ -322,3 +322,25 @@ def test_photo_upload_needs_login_csrf(app, client, users, login_as):
     response = client.post(f"/admin/staff/edit/?id={users['staff_a']}", data=data)
     assert response.status_code == 400
     assert snapshot(app, users["staff_a"])["photo_key"] is None
+
+
+def test_upload_over_the_request_limit_comes_back_with_a_message(app, client, users, login_as,
+                                                                 monkeypatch):
+    login_as("admin")
+    before = snapshot(app, users["staff_a"])
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 50_000)
+    response = upload(client, app, users["staff_a"], noisy_png((200, 200)), "huge.png",
+                      post="不该保存")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/staff/edit/?id={users['staff_a']}"
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    page = client.get(response.headers["Location"])
+    assert "上传的内容过大" in text_of(page) and "未保存任何更改" in text_of(page)
+    assert snapshot(app, users["staff_a"]) == before
+
+
+def test_public_photo_url_changes_with_the_photo(app, client, badged):
+    html = client.get("/o/A/staff").get_data(as_text=True)
+    with app.app_context():
+        key = db.session.get(User, badged["staff_a"]).photo_key
+    assert f"/staff/{badged['staff_a']}/photo?v={key[-12:-4]}" in html
