@@ -1,0 +1,423 @@
+"""Compliance with the rulebook per person and per unit, per month and per year.
+
+The figures come from a handful of set-based aggregates (``GROUP BY person, month``) over the
+whole year — never one query per person — and are then judged against each office's rules
+(``rules.resolve_rules``). Seven queries answer a year for any number of people.
+
+Verdicts (``Status``): ``ok`` met; ``short`` the period is over and the number was not met;
+``pending`` the period is still running and the number is not met yet; ``na`` not assessed
+(the month lies before the person joined or in the future, no session was required, or the
+rule does not apply to the person's group).
+"""
+
+import calendar
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, extract, func, select
+
+from core import db
+from core.models import Office, OfficeKind
+from plugins.training.models import (
+    Attendance,
+    AttendanceStatus,
+    Group,
+    SelfStudyLog,
+    SessionKind,
+    StudyNote,
+    Technique,
+    TrainingPerson,
+    TrainingSession,
+)
+from plugins.training.rules import (
+    RuleSet,
+    local_today,
+    meets_min,
+    meets_pct,
+    participation,
+    resolve_rules,
+)
+
+MONTHS = range(1, 13)
+VILLAGE_KINDS = (OfficeKind.VILLAGE, OfficeKind.COMMUNITY)
+
+
+class Status(enum.StrEnum):
+    """The verdict on one check or one period."""
+
+    OK = "ok"
+    SHORT = "short"
+    PENDING = "pending"
+    NA = "na"
+
+
+def _judge(met: bool | None, period_over: bool) -> Status:
+    if met is None:
+        return Status.NA
+    if met:
+        return Status.OK
+    return Status.SHORT if period_over else Status.PENDING
+
+
+def _overall(statuses) -> Status:
+    found = set(statuses)
+    for verdict in (Status.SHORT, Status.PENDING, Status.OK):
+        if verdict in found:
+            return verdict
+    return Status.NA
+
+
+def _roll_up(month_statuses) -> Status:
+    """A yearly verdict on a monthly rule: short if any month was short, pending if any month
+    is still running, ok when every assessed month met it."""
+    return _overall(month_statuses)
+
+
+@dataclass(slots=True)
+class PersonCell:
+    """One person's figures and verdicts for one month (or, in ``PersonResult.year``, the year)."""
+
+    assessed: bool = True
+    over: bool = True
+    hours: float = 0.0
+    required: int = 0
+    present: int = 0
+    excused: int = 0
+    attended_days: float = 0.0
+    notes_chars: int = 0  # written in this period
+    notes_chars_to_date: int = 0  # written in the year up to this period's end
+    techniques_to_date: int = 0  # mastered up to this period's end (all years)
+    attended: int = 0  # participation numerator under the office's excused-absence rule
+    counted: int = 0  # participation denominator
+    checks: dict[str, Status] = field(default_factory=dict)
+    status: Status = Status.NA
+
+    @property
+    def absent(self) -> int:
+        """Roster rows neither present nor excused (absent or never taken)."""
+        return self.required - self.present - self.excused
+
+    @property
+    def rate(self) -> float | None:
+        """Participation rate in percent, or None when no session counted."""
+        return None if self.counted <= 0 else 100.0 * self.attended / self.counted
+
+
+@dataclass
+class PersonResult:
+    """A person's year: twelve monthly cells plus the yearly verdicts."""
+
+    id: int
+    name: str
+    group: Group
+    office_id: int
+    office_name: str
+    user_id: int | None
+    junior_middle_school_or_above: bool
+    joined_on: date | None
+    rules: RuleSet
+    months: dict[int, PersonCell] = field(default_factory=dict)
+    year: PersonCell = field(default_factory=PersonCell)
+    notes_min: int | None = None
+    techniques_min: int | None = None
+
+
+@dataclass(slots=True)
+class UnitCell:
+    """One unit's figures and verdicts for one month (or the year)."""
+
+    over: bool = True
+    people: int = 0
+    short_people: int = 0
+    township_days: float = 0.0  # township training held for this unit (by it or above it)
+    village_days: float = 0.0  # village collective study held for this unit
+    hours: float = 0.0
+    participation: dict[Group, list[int]] = field(default_factory=dict)  # group → [attended, counted]
+    checks: dict[str, Status] = field(default_factory=dict)
+    status: Status = Status.NA
+
+    def rate(self, group: Group) -> float | None:
+        """The unit's participation rate (percent) for one group, or None."""
+        attended, counted = self.participation.get(group, (0, 0))
+        return None if counted <= 0 else 100.0 * attended / counted
+
+
+@dataclass
+class UnitResult:
+    """A unit (office or village): twelve monthly cells plus the year."""
+
+    office_id: int
+    name: str
+    kind: OfficeKind
+    rules: RuleSet
+    has_township_cadres: bool = False
+    months: dict[int, UnitCell] = field(default_factory=dict)
+    year: UnitCell = field(default_factory=UnitCell)
+
+    @property
+    def holds_village_study(self) -> bool:
+        return self.kind in VILLAGE_KINDS
+
+
+@dataclass
+class ComplianceReport:
+    """Everything the compliance screens, the export and the benchmark need for one year."""
+
+    year: int
+    today: date
+    people: list[PersonResult]
+    units: list[UnitResult]
+
+    def month_over(self, month: int) -> bool:
+        return date(self.year, month, calendar.monthrange(self.year, month)[1]) < self.today
+
+    @property
+    def year_over(self) -> bool:
+        return date(self.year, 12, 31) < self.today
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def _month(column):
+    return extract("month", column)
+
+
+def _fetch(year: int, office_ids: set[int], today: date):
+    """Run the set-based aggregates for one year; returns plain dicts keyed by (person, month)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    held_until = min(end, today)
+    scope = sorted(office_ids)
+    # Plain Core execution: the rows are tuples, no ORM bookkeeping per row.
+    conn = db.session.connection()
+
+    people = conn.execute(
+        select(TrainingPerson.id, TrainingPerson.name, TrainingPerson.group,
+               TrainingPerson.office_id, TrainingPerson.user_id,
+               TrainingPerson.junior_middle_school_or_above, TrainingPerson.joined_on)
+        .where(TrainingPerson.active, TrainingPerson.office_id.in_(scope))
+        .order_by(TrainingPerson.office_id, TrainingPerson.group, TrainingPerson.name,
+                  TrainingPerson.id)
+    ).all()
+
+    month = _month(SelfStudyLog.studied_on)
+    hours = {
+        (pid, int(m)): float(total or 0)
+        for pid, m, total in conn.execute(
+            select(SelfStudyLog.person_id, month, func.sum(SelfStudyLog.hours))
+            .where(SelfStudyLog.office_id.in_(scope),
+                   SelfStudyLog.studied_on.between(start, end))
+            .group_by(SelfStudyLog.person_id, month)
+        ).all()
+    }
+
+    month = _month(TrainingSession.held_on)
+    present = Attendance.status == AttendanceStatus.PRESENT
+    attendance = {
+        (pid, int(m)): (int(req), int(pres or 0), int(exc or 0), float(days or 0))
+        for pid, m, req, pres, exc, days in conn.execute(
+            select(Attendance.person_id, month, func.count(),
+                   func.sum(case((present, 1), else_=0)),
+                   func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)),
+                   func.sum(case((present, TrainingSession.days), else_=0.0)))
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.office_id.in_(scope),
+                   TrainingSession.held_on.between(start, held_until))
+            .group_by(Attendance.person_id, month)
+        ).all()
+    } if held_until >= start else {}
+
+    month = _month(StudyNote.written_on)
+    notes = {
+        (pid, int(m)): int(chars or 0)
+        for pid, m, chars in conn.execute(
+            select(StudyNote.person_id, month, func.sum(StudyNote.char_count))
+            .where(StudyNote.office_id.in_(scope), StudyNote.written_on.between(start, end))
+            .group_by(StudyNote.person_id, month)
+        ).all()
+    }
+
+    # Month 0 collects everything mastered before the year. (Grouped by year and month rather
+    # than by a CASE with bound dates: PostgreSQL cannot match parameters across SELECT and
+    # GROUP BY.)
+    techniques: dict[tuple[int, int], int] = {}
+    t_year, t_month = extract("year", Technique.mastered_on), _month(Technique.mastered_on)
+    for pid, y, m, n in conn.execute(
+        select(Technique.person_id, t_year, t_month, func.count())
+        .where(Technique.office_id.in_(scope), Technique.mastered_on <= end)
+        .group_by(Technique.person_id, t_year, t_month)
+    ).all():
+        key = (pid, int(m) if int(y) == year else 0)
+        techniques[key] = techniques.get(key, 0) + int(n)
+
+    month = _month(TrainingSession.held_on)
+    held = {}
+    if held_until >= start:
+        for office_id, kind, m, days in conn.execute(
+            select(TrainingSession.office_id, TrainingSession.kind, month,
+                   func.sum(TrainingSession.days))
+            .where(TrainingSession.held_on.between(start, held_until))
+            .group_by(TrainingSession.office_id, TrainingSession.kind, month)
+        ):
+            held[(office_id, SessionKind(kind), int(m))] = float(days or 0)
+    return people, hours, attendance, notes, techniques, held
+
+
+# --- judging ---------------------------------------------------------------------------------
+
+
+def compute_compliance(year: int, office_ids: set[int], today: date | None = None
+                       ) -> ComplianceReport:
+    """The year's compliance for the active people of ``office_ids`` and for those units.
+
+    ``today`` (default: today in Asia/Shanghai) decides which months are over, which are still
+    running and which sessions have been held.
+    """
+    today = today or local_today()
+    office_ids = set(office_ids)
+    offices = {o.id: o for o in db.session.scalars(select(Office))}
+    rules = resolve_rules(offices.keys())
+    people_rows, hours, attendance, notes, techniques, held = _fetch(year, office_ids, today)
+    report = ComplianceReport(year=year, today=today, people=[], units=[])
+    over = {m: report.month_over(m) for m in MONTHS}
+
+    for pid, name, group, office_id, user_id, educated, joined_on in people_rows:
+        group = Group(group)
+        rule = rules[office_id]
+        person = PersonResult(
+            id=pid, name=name, group=group, office_id=office_id,
+            office_name=offices[office_id].name, user_id=user_id,
+            junior_middle_school_or_above=bool(educated), joined_on=joined_on, rules=rule,
+            notes_min=rule.notes_min_for(group, bool(educated)),
+            techniques_min=rule.techniques_min_for(group),
+        )
+        _judge_person(person, report, over, hours, attendance, notes, techniques)
+        report.people.append(person)
+
+    _judge_units(report, offices, rules, office_ids, held, over)
+    return report
+
+
+def _judge_person(person, report, over, hours, attendance, notes, techniques) -> None:
+    rule, pid = person.rules, person.id
+    pct = rule.participation_pct(person.group)
+    notes_to_date = 0
+    techniques_to_date = techniques.get((pid, 0), 0)
+    year = PersonCell(over=report.year_over)
+    for m in MONTHS:
+        month_start = date(report.year, m, 1)
+        assessed = month_start <= report.today and (
+            person.joined_on is None or person.joined_on <= month_start)
+        cell = PersonCell(assessed=assessed, over=over[m])
+        cell.hours = hours.get((pid, m), 0.0)
+        required, present, excused, days = attendance.get((pid, m), (0, 0, 0, 0.0))
+        cell.required, cell.present, cell.excused, cell.attended_days = required, present, excused, days
+        cell.attended, cell.counted = participation(present, excused, required, rule.excused_policy)
+        cell.notes_chars = notes.get((pid, m), 0)
+        notes_to_date += cell.notes_chars
+        techniques_to_date += techniques.get((pid, m), 0)
+        cell.notes_chars_to_date, cell.techniques_to_date = notes_to_date, techniques_to_date
+        if assessed:
+            cell.checks["self_study"] = _judge(meets_min(cell.hours, rule.self_study_hours_min),
+                                               cell.over)
+            cell.checks["participation"] = _judge(meets_pct(cell.attended, cell.counted, pct),
+                                                  cell.over)
+            cell.status = _overall(cell.checks.values())
+            year.hours += cell.hours
+            year.required += required
+            year.present += present
+            year.excused += excused
+            year.attended_days += days
+            year.attended += cell.attended
+            year.counted += cell.counted
+        person.months[m] = cell
+
+    year.notes_chars = year.notes_chars_to_date = notes_to_date
+    year.techniques_to_date = techniques_to_date
+    assessed_months = [c for c in person.months.values() if c.assessed]
+    year.assessed = bool(assessed_months)
+    year.checks["self_study"] = _roll_up(c.checks["self_study"] for c in assessed_months)
+    year.checks["participation"] = _roll_up(c.checks["participation"] for c in assessed_months)
+    if person.notes_min is not None:
+        year.checks["notes"] = _judge(notes_to_date >= person.notes_min, report.year_over)
+    if person.techniques_min is not None:
+        year.checks["techniques"] = _judge(techniques_to_date >= person.techniques_min,
+                                           report.year_over)
+    year.status = _overall(year.checks.values()) if year.assessed else Status.NA
+    person.year = year
+
+
+def _judge_units(report, offices, rules, office_ids, held, over) -> None:
+    by_office: dict[int, list[PersonResult]] = {}
+    for person in report.people:
+        by_office.setdefault(person.office_id, []).append(person)
+    units_with_sessions = {office_id for office_id, _kind, _m in held}
+    wanted = {o for o in office_ids if o in by_office or o in units_with_sessions}
+    for office_id in sorted(wanted, key=lambda o: (offices[o].sort_order, offices[o].code)):
+        office = offices[office_id]
+        lineage = [office_id] + [a.id for a in office.ancestors()]
+        members = by_office.get(office_id, [])
+        unit = UnitResult(office_id=office_id, name=office.name, kind=OfficeKind(office.kind),
+                          rules=rules[office_id],
+                          has_township_cadres=any(p.group == Group.TOWNSHIP_CADRE for p in members))
+        year = UnitCell(over=report.year_over)
+        for m in MONTHS:
+            cell = UnitCell(over=over[m])
+            cell.township_days = sum(held.get((o, SessionKind.TOWNSHIP_TRAINING, m), 0.0)
+                                     for o in lineage)
+            cell.village_days = sum(held.get((o, SessionKind.VILLAGE_STUDY, m), 0.0)
+                                    for o in lineage)
+            _fill_unit_cell(unit, cell, members, m)
+            year.township_days += cell.township_days
+            year.village_days += cell.village_days
+            year.hours += cell.hours
+            for group, (attended, counted) in cell.participation.items():
+                total = year.participation.setdefault(group, [0, 0])
+                total[0] += attended
+                total[1] += counted
+            unit.months[m] = cell
+        started = [unit.months[m] for m in MONTHS if date(report.year, m, 1) <= report.today]
+        for check in ("township_days", "village_days", "participation", "people"):
+            year.checks[check] = _roll_up(c.checks.get(check, Status.NA) for c in started)
+        year.people = len(members)
+        year.short_people = sum(1 for p in members if p.year.status == Status.SHORT)
+        year.checks["people"] = _overall(
+            [Status.SHORT if year.short_people else Status.OK] if members else [])
+        year.status = _overall(year.checks.values())
+        unit.year = year
+        report.units.append(unit)
+
+
+def _fill_unit_cell(unit: UnitResult, cell: UnitCell, members, m: int) -> None:
+    rule = unit.rules
+    month_started = any(p.months[m].assessed for p in members) or cell.township_days or \
+        cell.village_days
+    for person in members:
+        pc = person.months[m]
+        if not pc.assessed:
+            continue
+        cell.people += 1
+        cell.hours += pc.hours
+        if pc.status == Status.SHORT:
+            cell.short_people += 1
+        if pc.counted:
+            totals = cell.participation.setdefault(person.group, [0, 0])
+            totals[0] += pc.attended
+            totals[1] += pc.counted
+    if not month_started and not cell.over:
+        cell.status = Status.NA
+        return
+    if unit.has_township_cadres:
+        cell.checks["township_days"] = _judge(
+            meets_min(cell.township_days, rule.township_training_days_min), cell.over)
+    if unit.holds_village_study:
+        cell.checks["village_days"] = _judge(
+            meets_min(cell.village_days, rule.village_study_days_min), cell.over)
+    cell.checks["participation"] = _overall(
+        _judge(meets_pct(a, c, rule.participation_pct(g)), cell.over)
+        for g, (a, c) in cell.participation.items())
+    if cell.people:
+        cell.checks["people"] = Status.SHORT if cell.short_people else _overall(
+            person.months[m].status for person in members if person.months[m].assessed)
+    cell.status = _overall(cell.checks.values())

@@ -1,0 +1,309 @@
+"""Training records (学习培训制度): people, collective sessions, attendance, self-study, notes,
+practical techniques, and each office's thresholds.
+
+Every row that belongs to a person carries the person's ``office_id`` as well, so that the
+core's office scoping and the compliance aggregates filter on one indexed column without a
+join. ``TrainingPerson.office_id`` is the truth; saving a person who moved office moves the
+``office_id`` of their rows with them (see ``admin.PersonView.after_model_change``).
+"""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.models import Office, TimestampMixin, User, VersionedMixin
+
+
+def _enum(cls, length=24):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Group(enum.StrEnum):
+    """The group a person belongs to; it decides which of the rulebook's numbers apply."""
+
+    TOWNSHIP_CADRE = "township_cadre"  # 镇干部
+    VILLAGE_CADRE = "village_cadre"  # 村干部
+    RURAL_PARTY_MEMBER = "rural_party_member"  # 农村党员
+
+    @property
+    def label(self) -> str:
+        return str(GROUP_LABELS[self])
+
+    @property
+    def is_cadre(self) -> bool:
+        """Township and village cadres: the techniques and 5,000-character rules apply."""
+        return self in (Group.TOWNSHIP_CADRE, Group.VILLAGE_CADRE)
+
+
+GROUP_LABELS = {
+    Group.TOWNSHIP_CADRE: _l("镇干部"),
+    Group.VILLAGE_CADRE: _l("村干部"),
+    Group.RURAL_PARTY_MEMBER: _l("农村党员"),
+}
+
+
+class SessionKind(enum.StrEnum):
+    """The two kinds of collective learning the rulebook counts separately."""
+
+    TOWNSHIP_TRAINING = "township_training"  # 镇组织集中学习培训
+    VILLAGE_STUDY = "village_study"  # 村集中学习
+
+    @property
+    def label(self) -> str:
+        return str(SESSION_KIND_LABELS[self])
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.TOWNSHIP_TRAINING: _l("镇集中培训"),
+    SessionKind.VILLAGE_STUDY: _l("村集中学习"),
+}
+
+
+class LengthUnit(enum.StrEnum):
+    """A session's length is entered in days or in class hours (课时)."""
+
+    DAYS = "days"
+    HOURS = "hours"
+
+    @property
+    def label(self) -> str:
+        return str(LENGTH_UNIT_LABELS[self])
+
+
+LENGTH_UNIT_LABELS = {LengthUnit.DAYS: _l("天"), LengthUnit.HOURS: _l("课时")}
+
+
+class AttendanceStatus(enum.StrEnum):
+    """Attendance at one session. ``pending`` rows of a held session count as absent."""
+
+    PENDING = "pending"  # 未登记 (roster row, not yet taken)
+    PRESENT = "present"  # 出席
+    EXCUSED = "excused"  # 请假 (reason required)
+    ABSENT = "absent"  # 缺席
+
+    @property
+    def label(self) -> str:
+        return str(ATTENDANCE_LABELS[self])
+
+
+ATTENDANCE_LABELS = {
+    AttendanceStatus.PENDING: _l("未登记"),
+    AttendanceStatus.PRESENT: _l("出席"),
+    AttendanceStatus.EXCUSED: _l("请假"),
+    AttendanceStatus.ABSENT: _l("缺席"),
+}
+
+
+class ExcusedPolicy(enum.StrEnum):
+    """How an excused absence (请假) counts in the participation rate (参训率)."""
+
+    AS_ABSENT = "as_absent"  # counts as not taking part: in the denominator, not the numerator
+    EXCLUDED = "excluded"  # left out of the rate altogether (neither numerator nor denominator)
+
+    @property
+    def label(self) -> str:
+        return str(EXCUSED_POLICY_LABELS[self])
+
+
+EXCUSED_POLICY_LABELS = {
+    ExcusedPolicy.AS_ABSENT: _l("请假计为未参训（应到人次计入，实到不计）"),
+    ExcusedPolicy.EXCLUDED: _l("请假不计入参训率（应到、实到均不计）"),
+}
+
+
+class TrainingSettings(VersionedMixin, TimestampMixin, db.Model):
+    """One office's thresholds; an office without a row inherits its nearest ancestor's.
+
+    Defaults are the rulebook's numbers (see ``rules.DEFAULT_RULES``).
+    """
+
+    __tablename__ = "training_settings"
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    class_hours_per_day: Mapped[float] = mapped_column(Float)
+    township_training_days_min: Mapped[float] = mapped_column(Float)
+    village_study_days_min: Mapped[float] = mapped_column(Float)
+    self_study_hours_min: Mapped[float] = mapped_column(Float)
+    participation_township_cadre_pct: Mapped[int] = mapped_column(Integer)
+    participation_village_cadre_pct: Mapped[int] = mapped_column(Integer)
+    participation_party_member_pct: Mapped[int] = mapped_column(Integer)
+    excused_policy: Mapped[ExcusedPolicy] = mapped_column(_enum(ExcusedPolicy))
+    techniques_min: Mapped[int] = mapped_column(Integer)
+    notes_min_chars: Mapped[int] = mapped_column(Integer)
+    party_member_notes_min_chars: Mapped[int | None] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship()
+
+
+class TrainingPerson(TimestampMixin, db.Model):
+    """A cadre (linked to a staff account) or a rural Party member (no login, kept by a village).
+
+    ``joined_on``: months that begin before it are not assessed (a person added mid-year is
+    not failed for the months before).
+    """
+
+    __tablename__ = "training_person"
+    __table_args__ = (Index("ix_training_person_office_active", "office_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    group: Mapped[Group] = mapped_column(_enum(Group))
+    # 农村党员初中文化以上: the rulebook sets a notes length for them (its number is missing).
+    junior_middle_school_or_above: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    remarks: Mapped[str | None] = mapped_column(String(200))
+
+    office: Mapped[Office] = relationship()
+    user: Mapped[User | None] = relationship()
+    self_study: Mapped[list["SelfStudyLog"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan")
+    notes: Mapped[list["StudyNote"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan")
+    techniques: Mapped[list["Technique"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan")
+    attendance: Mapped[list["Attendance"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.group.label}）" if self.group else self.name
+
+
+class TrainingSession(TimestampMixin, db.Model):
+    """A township collective training or a village collective study.
+
+    ``office_id`` is the holding office; its roster covers that office and the offices below
+    it in the tree. ``days`` is derived from ``length_value``/``length_unit`` with the holding
+    office's ``class_hours_per_day`` and is recomputed when that setting changes.
+    """
+
+    __tablename__ = "training_session"
+    __table_args__ = (Index("ix_training_session_office_held", "office_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind))
+    topic: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    length_value: Mapped[float] = mapped_column(Float)
+    length_unit: Mapped[LengthUnit] = mapped_column(_enum(LengthUnit, 8))
+    days: Mapped[float] = mapped_column(Float, default=0.0)
+    organiser: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(100))
+    # Comma-separated Group values: whose attendance is required (the roster).
+    required_groups: Mapped[str] = mapped_column(String(200))
+
+    office: Mapped[Office] = relationship()
+    attendance: Mapped[list["Attendance"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+    @property
+    def group_list(self) -> list[Group]:
+        return [Group(g) for g in (self.required_groups or "").split(",") if g]
+
+
+class Attendance(VersionedMixin, db.Model):
+    """One person on one session's roster; at most one row per (session, person)."""
+
+    __tablename__ = "training_attendance"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("training_person.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(
+        _enum(AttendanceStatus, 12), default=AttendanceStatus.PENDING)
+    excuse_reason: Mapped[str | None] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    session: Mapped[TrainingSession] = relationship(back_populates="attendance")
+    person: Mapped[TrainingPerson] = relationship(back_populates="attendance")
+    office: Mapped[Office] = relationship()
+
+
+class SelfStudyLog(TimestampMixin, db.Model):
+    """Class hours (课时) of self-study on one day."""
+
+    __tablename__ = "training_self_study"
+    __table_args__ = (
+        Index("ix_training_self_study_person_day", "person_id", "studied_on"),
+        Index("ix_training_self_study_office_day", "office_id", "studied_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("training_person.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    studied_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float)
+    topic: Mapped[str] = mapped_column(String(200))
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    person: Mapped[TrainingPerson] = relationship(back_populates="self_study")
+    office: Mapped[Office] = relationship()
+
+
+class StudyNote(TimestampMixin, db.Model):
+    """A study note (学习笔记); ``char_count`` is kept by ``rules.count_note_characters``."""
+
+    __tablename__ = "training_note"
+    __table_args__ = (Index("ix_training_note_person_day", "person_id", "written_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("training_person.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    written_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    char_count: Mapped[int] = mapped_column(Integer, default=0)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    person: Mapped[TrainingPerson] = relationship(back_populates="notes")
+    office: Mapped[Office] = relationship()
+
+
+class Technique(TimestampMixin, db.Model):
+    """A practical technique (实用技术) a person has mastered."""
+
+    __tablename__ = "training_technique"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("training_person.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    mastered_on: Mapped[date] = mapped_column(Date)
+    remarks: Mapped[str | None] = mapped_column(String(200))
+
+    person: Mapped[TrainingPerson] = relationship(back_populates="techniques")
+    office: Mapped[Office] = relationship()
+
+
+ALL_MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
+              StudyNote, Technique]

@@ -1,0 +1,393 @@
+"""Report screens: the compliance table (with CSV/XLSX export), each person's page, the chart
+of hours per month per office, and the thresholds an office admin may change."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import extract, func, select
+from wtforms import FloatField, HiddenField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from core import db, permissions
+from core.admin import ModuleView
+from core.audit import record_event
+from core.exports import export_response
+from core.models import Office, Role
+from plugins.training.access import (
+    SETTINGS_ROLES,
+    PluginTemplatesMixin,
+    person_of,
+    training_office_ids,
+    visible_offices,
+)
+from plugins.training.charts import line_chart
+from plugins.training.compliance import MONTHS, ComplianceReport, Status, compute_compliance
+from plugins.training.models import (
+    ATTENDANCE_LABELS,
+    EXCUSED_POLICY_LABELS,
+    GROUP_LABELS,
+    SESSION_KIND_LABELS,
+    Attendance,
+    ExcusedPolicy,
+    Group,
+    SelfStudyLog,
+    StudyNote,
+    Technique,
+    TrainingPerson,
+    TrainingSession,
+    TrainingSettings,
+)
+from plugins.training.rules import (
+    DEFAULT_RULES,
+    RULE_FIELDS,
+    local_today,
+    resolve_rules,
+)
+from plugins.training.services import office_subtree, recompute_session_days
+
+PAGE_SIZE = 100
+STATUS_LABELS = {Status.OK: _l("达标"), Status.SHORT: _l("未达标"), Status.PENDING: _l("进行中"),
+                 Status.NA: _l("不考核")}
+STATUS_CLASSES = {Status.OK: "table-success", Status.SHORT: "table-danger",
+                  Status.PENDING: "table-warning", Status.NA: ""}
+CHECK_LABELS = {"self_study": _l("自学学时"), "participation": _l("参训率"),
+                "notes": _l("学习笔记字数"), "techniques": _l("实用技术"),
+                "township_days": _l("镇集中培训天数"), "village_days": _l("村集中学习天数"),
+                "people": _l("人员达标")}
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, _("参数 %(name)s 无效。", name=name))
+    if not low <= value <= high:
+        abort(400, _("参数 %(name)s 超出范围。", name=name))
+    return value
+
+
+def _short_reasons(checks: dict) -> str:
+    return "、".join(str(CHECK_LABELS[k]) for k, v in checks.items() if v == Status.SHORT)
+
+
+class ComplianceView(PluginTemplatesMixin, ModuleView):
+    """Who and which unit meets the rulebook, by month or for the year."""
+
+    def _params(self):
+        today = local_today()
+        year = _int_arg("year", today.year, 2000, today.year + 1)
+        month = _int_arg("month", None, 1, 12)
+        offices = visible_offices()
+        office_id = _int_arg("office", None, 1, 2**31)
+        if office_id is not None and office_id not in {o.id for o in offices}:
+            abort(404)
+        return year, month, office_id, offices
+
+    def _report(self, year, office_id) -> ComplianceReport:
+        scope = {office_id} if office_id else training_office_ids()
+        return compute_compliance(year, scope)
+
+    @staticmethod
+    def _cell(item, month):
+        return item.months[month] if month else item.year
+
+    @expose("/")
+    def index(self):
+        year, month, office_id, offices = self._params()
+        report = self._report(year, office_id)
+        short_only = request.args.get("short") == "1"
+        people = report.people
+        if short_only:
+            people = [p for p in people if self._cell(p, month).status == Status.SHORT]
+        page = _int_arg("page", 1, 1, 10**6)
+        pages = max(1, (len(people) + PAGE_SIZE - 1) // PAGE_SIZE)
+        shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        return self.render(
+            "training/compliance.html", report=report, year=year, month=month,
+            office_id=office_id, offices=offices, short_only=short_only, people=shown,
+            total_people=len(people), page=page, pages=pages, months=list(MONTHS),
+            cell=self._cell, status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
+            check_labels=CHECK_LABELS, groups=GROUP_LABELS, Group=Group,
+            short_reasons=_short_reasons, Status=Status,
+            short_people=sum(1 for p in report.people if self._cell(p, month).status == Status.SHORT),
+            short_units=sum(1 for u in report.units if self._cell(u, month).status == Status.SHORT),
+        )
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        """The people (``what=people``) or units (``what=units``) table as CSV or XLSX."""
+        if export_type not in ("csv", "xlsx"):
+            abort(404)
+        year, month, office_id, _offices = self._params()
+        report = self._report(year, office_id)
+        what = request.args.get("what", "people")
+        period = f"{year}-{month:02d}" if month else str(year)
+        if what == "units":
+            headers, rows = self._unit_rows(report, month)
+        else:
+            headers, rows = self._people_rows(report, month)
+        record_event("export", target_type="training_compliance",
+                     details={"what": what, "period": period, "office": office_id,
+                              "format": export_type, "rows": len(rows)})
+        db.session.commit()
+        name = _("学习培训达标情况") + f"_{what}_{period}"
+        return export_response(export_type, name, [str(h) for h in headers], rows)
+
+    def _people_rows(self, report, month):
+        headers = [_("姓名"), _("类别"), _("单位"), _("自学学时"), _("应到次数"), _("出席"),
+                   _("请假"), _("缺席"), _("参训率%"), _("集中学习天数"), _("笔记字数（本年累计）"),
+                   _("实用技术（累计）"), _("结论"), _("未达标项目")]
+        if not month:
+            headers[3:3] = [_("%(m)d月学时", m=m) for m in MONTHS]
+        rows = []
+        for p in report.people:
+            c = self._cell(p, month)
+            row = [p.name, str(GROUP_LABELS[p.group]), p.office_name, round(c.hours, 2),
+                   c.required, c.present, c.excused, c.absent,
+                   None if c.rate is None else round(c.rate, 1), round(c.attended_days, 2),
+                   c.notes_chars_to_date, c.techniques_to_date, str(STATUS_LABELS[c.status]),
+                   _short_reasons(c.checks)]
+            if not month:
+                row[3:3] = [round(p.months[m].hours, 2) for m in MONTHS]
+            rows.append(row)
+        return headers, rows
+
+    def _unit_rows(self, report, month):
+        headers = [_("单位"), _("在册人数"), _("未达标人数"), _("自学学时合计"),
+                   _("镇集中培训天数"), _("村集中学习天数")] + \
+            [_("%(g)s参训率%%", g=GROUP_LABELS[g]) for g in Group] + [_("结论"), _("未达标项目")]
+        rows = []
+        for u in report.units:
+            c = self._cell(u, month)
+            rates = [None if c.rate(g) is None else round(c.rate(g), 1) for g in Group]
+            rows.append([u.name, c.people, c.short_people, round(c.hours, 2),
+                         round(c.township_days, 2), round(c.village_days, 2), *rates,
+                         str(STATUS_LABELS[c.status]), _short_reasons(c.checks)])
+        return headers, rows
+
+    @expose("/person/<int:person_id>/")
+    def person(self, person_id):
+        """One person's year: monthly hours and verdicts, sessions, self-study, notes,
+        techniques."""
+        person = db.session.get(TrainingPerson, person_id)
+        if person is None or person.office_id not in training_office_ids():
+            abort(404)
+        today = local_today()
+        year = _int_arg("year", today.year, 2000, today.year + 1)
+        report = compute_compliance(year, {person.office_id})
+        result = next((p for p in report.people if p.id == person.id), None)
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        logs = db.session.scalars(select(SelfStudyLog).where(
+            SelfStudyLog.person_id == person.id, SelfStudyLog.studied_on.between(start, end))
+            .order_by(SelfStudyLog.studied_on.desc())).all()
+        notes = db.session.scalars(select(StudyNote).where(
+            StudyNote.person_id == person.id, StudyNote.written_on.between(start, end))
+            .order_by(StudyNote.written_on.desc())).all()
+        techniques = db.session.scalars(select(Technique).where(
+            Technique.person_id == person.id).order_by(Technique.mastered_on)).all()
+        attendance = db.session.execute(
+            select(Attendance, TrainingSession).join(TrainingSession)
+            .where(Attendance.person_id == person.id,
+                   TrainingSession.held_on.between(start, end))
+            .order_by(TrainingSession.held_on.desc())).all()
+        return self.render(
+            "training/person.html", person=person, result=result, report=report, year=year,
+            logs=logs, notes=notes, techniques=techniques, attendance=attendance,
+            months=list(MONTHS), status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
+            check_labels=CHECK_LABELS, groups=GROUP_LABELS, statuses=ATTENDANCE_LABELS,
+            kinds=SESSION_KIND_LABELS, short_reasons=_short_reasons, Status=Status,
+        )
+
+    @expose("/me/")
+    def me(self):
+        """The signed-in cadre's own page."""
+        person = person_of()
+        if person is None:
+            flash(_("您的账号尚未登记为学习培训人员，请联系本单位管理员。"), "warning")
+            return redirect(url_for(".index"))
+        return redirect(url_for(".person", person_id=person.id))
+
+
+class HoursChartView(PluginTemplatesMixin, ModuleView):
+    """Self-study class hours per month per office, as an SVG chart and a table."""
+
+    @expose("/")
+    def index(self):
+        today = local_today()
+        year = _int_arg("year", today.year, 2000, today.year + 1)
+        measure = "total" if request.args.get("measure") == "total" else "average"
+        offices = visible_offices()
+        ids = sorted(o.id for o in offices)
+        month = extract("month", SelfStudyLog.studied_on)
+        totals: dict[tuple[int, int], float] = {}
+        if ids:
+            for office_id, m, hours in db.session.execute(
+                select(SelfStudyLog.office_id, month, func.sum(SelfStudyLog.hours))
+                .where(SelfStudyLog.office_id.in_(ids),
+                       SelfStudyLog.studied_on.between(date(year, 1, 1), date(year, 12, 31)))
+                .group_by(SelfStudyLog.office_id, month)
+            ):
+                totals[(office_id, int(m))] = float(hours or 0)
+        headcount = dict(db.session.execute(
+            select(TrainingPerson.office_id, func.count())
+            .where(TrainingPerson.active, TrainingPerson.office_id.in_(ids))
+            .group_by(TrainingPerson.office_id)).all()) if ids else {}
+        rows = []
+        for office in offices:
+            if not headcount.get(office.id) and not any(totals.get((office.id, m)) for m in MONTHS):
+                continue
+            hours = [totals.get((office.id, m), 0.0) for m in MONTHS]
+            people = headcount.get(office.id, 0)
+            average = [round(h / people, 1) if people else 0.0 for h in hours]
+            rows.append((office, people, hours, average))
+        series = [(o.name, average if measure == "average" else hours)
+                  for o, _n, hours, average in rows]
+        rules = resolve_rules([o.id for o, *_r in rows])
+        minimums = {r.self_study_hours_min for r in rules.values()}
+        threshold = minimums.pop() if measure == "average" and len(minimums) == 1 else None
+        title = _("%(y)d 年各单位每月自学学时", y=year) + \
+            ("（" + (_("人均") if measure == "average" else _("合计")) + "）")
+        chart = line_chart(
+            series, [_("%(m)d月", m=m) for m in MONTHS], title=title,
+            y_label=_("课时"), threshold=threshold,
+            threshold_label=_("每月要求 %(h)s 课时", h=f"{threshold:g}") if threshold else "",
+        ) if series else None
+        return self.render("training/chart.html", chart=chart, rows=rows, year=year,
+                           measure=measure, months=list(MONTHS), title=title)
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+class SettingsForm(FlaskForm):
+    """The thresholds of one office; labels say what each number is in the rulebook."""
+
+    class_hours_per_day = FloatField(
+        _l("每天折合课时数"), [InputRequired(_l("请填写。")),
+                        NumberRange(1, 12, _l("每天课时数应在 1 到 12 之间。"))],
+        description=_l("按课时登记的集中培训按此折合天数（默认 6 课时 = 1 天）。"))
+    township_training_days_min = FloatField(
+        _l("镇集中培训每月不少于（天）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 31, _l("应在 0 到 31 天之间。"))])
+    village_study_days_min = FloatField(
+        _l("村集中学习每月不少于（天）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 31, _l("应在 0 到 31 天之间。"))])
+    self_study_hours_min = FloatField(
+        _l("每人每月自学不少于（课时）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 744, _l("应在 0 到 744 课时之间。"))])
+    participation_township_cadre_pct = IntegerField(
+        _l("镇干部参训率不低于（%）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))])
+    participation_village_cadre_pct = IntegerField(
+        _l("村干部参训率不低于（%）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))],
+        description=_l("制度未单列村干部；默认按农村党员 85% 计。"))
+    participation_party_member_pct = IntegerField(
+        _l("农村党员参训率不低于（%）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))])
+    excused_policy = SelectField(
+        _l("请假如何计入参训率"),
+        choices=[(p.value, EXCUSED_POLICY_LABELS[p]) for p in ExcusedPolicy])
+    techniques_min = IntegerField(
+        _l("镇、村干部掌握实用技术不少于（项）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("应在 0 到 100 项之间。"))])
+    notes_min_chars = IntegerField(
+        _l("镇、村干部每年学习笔记不少于（字）"),
+        [InputRequired(_l("请填写。")), NumberRange(0, 1_000_000, _l("应在 0 到 1000000 字之间。"))])
+    party_member_notes_min_chars = IntegerField(
+        _l("初中以上文化的农村党员每年学习笔记不少于（字）"),
+        [Optional(), NumberRange(0, 1_000_000, _l("应在 0 到 1000000 字之间。"))],
+        description=_l("制度原文此处缺少字数；留空表示不考核。"))
+    version = HiddenField()
+
+
+class SettingsView(PluginTemplatesMixin, ModuleView):
+    """Township and office admins set their office's thresholds; others read them."""
+
+    allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER,
+                               Role.AUDITOR})
+
+    def _office(self) -> Office:
+        offices = visible_offices()
+        office_id = _int_arg("office", None, 1, 2**31)
+        if office_id is None:
+            own = [o for o in offices if o.id == current_user.office_id]
+            if not own and not offices:
+                abort(404)
+            return own[0] if own else offices[0]
+        for office in offices:
+            if office.id == office_id:
+                return office
+        abort(404)
+
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        office = self._office()
+        row = db.session.get(TrainingSettings, office.id)
+        effective = resolve_rules([office.id])[office.id]
+        may_edit = current_user.role in SETTINGS_ROLES and not permissions.is_read_only(current_user)
+        form = SettingsForm(data={**{f: getattr(effective, f) for f in RULE_FIELDS},
+                                  "excused_policy": ExcusedPolicy(effective.excused_policy).value,
+                                  "version": row.version if row else ""})
+        if request.method == "POST":
+            if not may_edit:
+                abort(403)
+            if request.form.get("reset") == "1":
+                return self._reset(office, row)
+            form = SettingsForm()
+            if form.validate_on_submit():
+                if row is not None and form.version.data != str(row.version):
+                    flash(_("设置已被他人修改，本次未保存。请查看最新设置后重新填写。"), "error")
+                    return redirect(url_for(".index", office=office.id))
+                if row is None:
+                    row = TrainingSettings(office_id=office.id)
+                    db.session.add(row)
+                for name in RULE_FIELDS:
+                    setattr(row, name, getattr(form, name).data)
+                row.excused_policy = ExcusedPolicy(form.excused_policy.data)
+                row.updated_by_id = current_user.id
+                db.session.flush()
+                recompute_session_days(office_subtree(office.id))
+                db.session.commit()
+                flash(_("已保存“%(office)s”的学习培训达标标准。", office=office.name), "success")
+                return redirect(url_for(".index", office=office.id))
+        inherited_from = None
+        if row is None:
+            inherited_from = self._source_office(office)
+        return self.render("training/settings.html", form=form, office=office, row=row,
+                           offices=visible_offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
+                           inherited_from=inherited_from, policy_labels=EXCUSED_POLICY_LABELS)
+
+    def _reset(self, office, row):
+        if row is not None:
+            db.session.delete(row)
+            db.session.flush()
+            recompute_session_days(office_subtree(office.id))
+            db.session.commit()
+        flash(_("“%(office)s”已恢复沿用上级单位或制度默认的标准。", office=office.name), "success")
+        return redirect(url_for(".index", office=office.id))
+
+    @staticmethod
+    def _source_office(office: Office) -> Office | None:
+        for ancestor in reversed(office.ancestors()):
+            if db.session.get(TrainingSettings, ancestor.id) is not None:
+                return ancestor
+        return None
+
+
+def report_views() -> list:
+    """The report screens, in menu order."""
+    return [
+        ComplianceView(name=_l("达标情况"), endpoint="compliance"),
+        HoursChartView(name=_l("学时统计图"), endpoint="chart"),
+        SettingsView(name=_l("达标标准设置"), endpoint="settings"),
+    ]
+
