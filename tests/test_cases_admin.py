@@ -356,3 +356,30 @@ def test_office_limit_cannot_exceed_the_rulebook(app, client, users, offices, lo
 def test_screens_need_login(client, url):
     response = client.get(url)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_monthly_figures_are_counted_once_and_frozen(app, users, offices):
+    from core.cases.models import CaseMonthStat
+    from core.cases.queries import month_starts, monthly_open_overdue
+    from core.models import utcnow
+
+    # Open since four months ago, long overdue, closed a few days ago.
+    case_id = make_case(app, category="service", accepted_at=datetime.now(UTC) - timedelta(days=120))
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.status, case.closed_at = CaseStatus.RESOLVED, datetime.now(UTC) - timedelta(days=3)
+        db.session.commit()
+        now = utcnow()
+        series = monthly_open_overdue({offices["A"]}, now)[offices["A"]]
+        months = month_starts((now + timedelta(hours=8)).date(), 6)
+        assert [m for m, _o, _d in series] == months
+        # Open and overdue at the end of each of the last two finished months; not now.
+        assert series[-2][1:] == (1, 1) and series[-3][1:] == (1, 1)
+        assert series[-1][1:] == (0, 0)
+        stored = db.session.scalar(select(func.count()).select_from(CaseMonthStat))
+        assert stored == 5 * 3  # five finished months for each of the three offices
+        # Frozen: a later change to history does not rewrite a finished month.
+        db.session.delete(db.session.get(Case, case_id))
+        db.session.commit()
+        again = monthly_open_overdue({offices["A"]}, now)[offices["A"]]
+        assert again[-2][1:] == (1, 1)

@@ -194,11 +194,16 @@ class CaseView(OfficeScopedModelView):
         offices = _offices_by_id()
         allowed = queries.list_office_ids(current_user)
         categories = {code: str(spec.title) for code, spec in all_categories().items()}
+        # Labels resolved once per page, not once per row (lazy strings cost a lookup each).
+        colour_names = {k: str(v) for k, v in COLOUR_LABELS.items()}
+        channel_names = {k.value: str(v) for k, v in CHANNEL_LABELS.items()}
+        status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         rows = [{
             "id": r.id, "receipt": r.receipt_no, "subject": r.subject,
             "office": offices[r.office_id].name if r.office_id in offices else "",
             "category": categories.get(r.category, r.category),
-            "channel": channel_label(r.channel), "status": status_label(r.status),
+            "channel": channel_names.get(r.channel, r.channel),
+            "status": status_names.get(r.status, r.status),
             "colour": r.colour(now), "step": r.step_colour(now),
             "applicant": " ".join(v for v in (mask_value("applicant_name", r.applicant_name),
                                               mask_value("applicant_phone", r.applicant_phone)) if v),
@@ -217,7 +222,9 @@ class CaseView(OfficeScopedModelView):
             office_choices=_office_choices(allowed), categories=categories,
             statuses=STATUS_LABELS, channels=CHANNEL_LABELS, colours=COLOUR_LABELS,
             tabs=TABS if allowed is not None else (), sees_all=allowed is None,
-            export_args=args)
+            export_args=args, colour_names=colour_names,
+            detail_url=self.get_url(".details_view"), show_office=len(offices) > 1 and (
+                allowed is None or len(allowed) > 1))
 
     # --- detail ---------------------------------------------------------------------------
 
@@ -630,9 +637,8 @@ class SupervisionView(ModuleView):
         now = utcnow()
         scope = queries.list_office_ids(current_user)
         offices = _offices_by_id()
-        by_office = queries.counts_by(Case.office_id, scope, now)
-        by_category = queries.counts_by(Case.category, scope, now)
-        months = queries.monthly_open_overdue(scope, now, months=6)
+        by_office, by_category = queries.colour_counts(scope, now)
+        months = queries.monthly_open_overdue(scope, now, months=6, current=by_office)
         peak = max([n for series in months.values() for _m, n, _o in series] or [1]) or 1
         year = request.args.get("year", type=int) or now.astimezone(SHANGHAI).year
         quota = queries.annual_quota(scope, year)

@@ -7,12 +7,13 @@ page is an index range scan, never a sort of the whole table.
 """
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -21,6 +22,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,6 +69,14 @@ STATUS_LABELS = {
 ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.PAUSED,
                    CaseStatus.WITH_LEADER)
 FINISHED_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+# The predicate of the partial indexes over active cases, written with literal values: a
+# planner can only use a partial index when the query repeats its predicate, and cannot see
+# through bound parameters.
+ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
+
+
+def _partial(name: str, *columns: str, where: str = ACTIVE_SQL) -> Index:
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
 class Channel(enum.StrEnum):
@@ -115,13 +126,20 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "case_record"
     __table_args__ = (
+        # The list: one office (and a status) in deadline order; everything; newest first.
         Index("ix_case_record_office_status_due", "office_id", "status", "due_at", "id"),
         Index("ix_case_record_office_due", "office_id", "due_at", "id"),
         Index("ix_case_record_status_due", "status", "due_at", "id"),
         Index("ix_case_record_due", "due_at", "id"),
+        Index("ix_case_record_accepted", "accepted_at", "id"),
+        Index("ix_case_record_office_accepted", "office_id", "accepted_at", "id"),
+        # Cases still being handled (the list's default "未办结", colours, supervision, sweep).
+        _partial("ix_case_record_active_office_due", "office_id", "due_at", "id"),
+        _partial("ix_case_record_active_due", "due_at", "id"),
+        _partial("ix_case_record_step_due", "step_due_at", where="step_due_at IS NOT NULL"),
+        # Transferred away from the accepting office; the annual quota; plugins' lookups.
         Index("ix_case_record_first_office_due", "first_office_id", "due_at", "id"),
-        Index("ix_case_record_handler_closed", "handler_id", "closed_at"),
-        Index("ix_case_record_accepted", "accepted_at"),
+        Index("ix_case_record_closed_handler", "closed_at", "handler_id"),
         Index("ix_case_record_source", "source_type", "source_id"),
     )
 
@@ -222,6 +240,11 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
         if started is not None and moment >= due - (due - started) * 0.2:
             return "yellow"
         return "green"
+
+
+def is_active_sql():
+    """WHERE clause "the case is still being handled", matching the partial indexes."""
+    return Case.status.in_([literal_column(f"'{s.value}'") for s in ACTIVE_STATUSES])
 
 
 class CaseEvent(db.Model):
@@ -509,6 +532,19 @@ class OfficeCategoryLimit(TimestampMixin, db.Model):
     @property
     def limit(self) -> Limit:
         return Limit(self.amount, LimitUnit(self.unit))
+
+
+class CaseMonthStat(db.Model):
+    """Open and overdue cases of an office at the end of a month (督办 chart), frozen once the
+    month is over, as a monthly statistical return is."""
+
+    __tablename__ = "case_month_stat"
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
+    open_count: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_count: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ReceiptLookupCounter(db.Model):

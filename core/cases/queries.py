@@ -12,17 +12,19 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
 from core import permissions
 from core.cases.models import (
-    ACTIVE_STATUSES,
     FINISHED_STATUSES,
     Case,
+    CaseMonthStat,
     CaseOffice,
     CaseStatus,
     Channel,
     aware,
+    is_active_sql,
 )
 from core.extensions import db
 from core.models import Office, Role, User, utcnow
@@ -52,20 +54,23 @@ def colour_expr(now: datetime):
 
 
 def colour_condition(colour: str, now: datetime):
-    """WHERE clause selecting the cases of one colour at ``now``."""
+    """WHERE clause selecting the cases of one colour at ``now`` (a paused case keeps the
+    colour it had when paused). Written so that the deadline is a range on the partial index
+    of active cases."""
     if colour == "closed":
         return Case.status.in_(FINISHED_STATUSES)
     at = _at(now)
-    running = and_(Case.status.in_(ACTIVE_STATUSES), Case.paused_since.is_(None))
-    paused = Case.paused_since.is_not(None)
+    running, paused = Case.paused_since.is_(None), Case.paused_since.is_not(None)
     if colour == "red":
-        return or_(and_(running, Case.due_at < at),
-                   and_(paused, Case.due_at < Case.paused_since))
+        # paused_since is never after now, so "due before the pause" implies "due before now".
+        return and_(is_active_sql(), Case.due_at < at,
+                    or_(running, Case.due_at < Case.paused_since))
     if colour == "yellow":
-        return or_(and_(running, Case.due_at >= at, Case.warn_at <= at),
-                   and_(paused, Case.due_at >= Case.paused_since,
-                        Case.warn_at <= Case.paused_since))
-    return or_(and_(running, Case.warn_at > at), and_(paused, Case.warn_at > Case.paused_since))
+        return and_(is_active_sql(), or_(
+            and_(running, Case.due_at >= at, Case.warn_at <= at),
+            and_(paused, Case.due_at >= Case.paused_since, Case.warn_at <= Case.paused_since)))
+    return and_(is_active_sql(), or_(and_(running, Case.warn_at > at),
+                                     and_(paused, Case.warn_at > Case.paused_since)))
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -178,7 +183,7 @@ def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
     if filters.office_id is not None:
         conditions.append(Case.office_id == filters.office_id)
     if filters.status == "active":
-        conditions.append(Case.status.in_(ACTIVE_STATUSES))
+        conditions.append(is_active_sql())
     elif filters.status:
         conditions.append(Case.status == filters.status)
     if filters.category:
@@ -244,19 +249,22 @@ def export_rows(user: User, filters: ListFilters, limit: int, now: datetime | No
 # --- supervision -------------------------------------------------------------------------
 
 
-def counts_by(column, office_ids: set[int] | None, now: datetime) -> dict:
-    """{value of ``column``: {colour: count}} over the active cases in scope."""
-    inner = select(column.label("value"), colour_expr(now).label("colour")).where(
-        Case.status.in_(ACTIVE_STATUSES))
+def colour_counts(office_ids: set[int] | None, now: datetime) -> tuple[dict, dict]:
+    """({office_id: {colour: n}}, {category: {colour: n}}) over the active cases in scope,
+    from one pass over the partial index of active cases."""
+    inner = select(Case.office_id.label("office_id"), Case.category.label("category"),
+                   colour_expr(now).label("colour")).where(is_active_sql())
     if office_ids is not None:
         inner = inner.where(_office_in(office_ids))
     inner = inner.subquery()
-    query = (select(inner.c.value, inner.c.colour, func.count())
-             .group_by(inner.c.value, inner.c.colour))
-    result: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
-    for value, colour_value, n in db.session.execute(query):
-        result[value.value if isinstance(value, Channel) else value][colour_value] = n
-    return dict(result)
+    query = (select(inner.c.office_id, inner.c.category, inner.c.colour, func.count())
+             .group_by(inner.c.office_id, inner.c.category, inner.c.colour))
+    by_office: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
+    by_category: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
+    for office_id, category, colour_value, n in db.session.execute(query):
+        by_office[office_id][colour_value] += n
+        by_category[category][colour_value] += n
+    return dict(by_office), dict(by_category)
 
 
 def month_starts(today: date, months: int) -> list[date]:
@@ -268,19 +276,52 @@ def month_starts(today: date, months: int) -> list[date]:
     return list(reversed(firsts))
 
 
-def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int = 6) -> dict:
-    """{office_id: [(month first day, open, overdue)]}: cases open at the end of each month
-    (now for the current one) and how many of them were past their deadline then."""
+def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int = 6,
+                         current: dict | None = None) -> dict:
+    """{office_id: [(month first day, open, overdue)]}: cases open at the end of each of the
+    last ``months`` months and how many of them were past their deadline then.
+
+    Finished months come from ``CaseMonthStat`` (computed once, when first needed); the
+    current month is "now": pass ``current`` ({office_id: {colour: count}} from ``colour_counts``)
+    to reuse figures already counted.
+    """
     local_today = aware(now).astimezone(SHANGHAI).date()
     starts = month_starts(local_today, months)
-    ends = []
-    for i, _first in enumerate(starts):
-        if i + 1 < len(starts):
-            end = datetime.combine(starts[i + 1], datetime.min.time(), tzinfo=SHANGHAI)
-        else:
-            end = aware(now)
-        ends.append(end)
-    window_start = datetime.combine(starts[0], datetime.min.time(), tzinfo=SHANGHAI)
+    past = starts[:-1]
+    stored = month_stats(past)
+    if current is None:
+        current = colour_counts(office_ids, now)[0]
+    office_set = set(current) | {office for office, _m in stored}
+    if office_ids is not None:
+        office_set &= set(office_ids)
+    result = {}
+    for office in office_set:
+        series = [(m, *stored.get((office, m), (0, 0))) for m in past]
+        now_counts = current.get(office, {})
+        series.append((starts[-1], sum(now_counts.values()), now_counts.get("red", 0)))
+        result[office] = series
+    return result
+
+
+def month_stats(months: list[date]) -> dict:
+    """{(office_id, month): (open, overdue)} for finished months, computing the missing ones."""
+    if not months:
+        return {}
+    rows = db.session.execute(select(CaseMonthStat).where(CaseMonthStat.month.in_(months)))
+    stored = {(r.office_id, r.month): (r.open_count, r.overdue_count) for (r,) in rows}
+    have = {m for _o, m in stored}
+    missing = [m for m in months if m not in have]
+    if missing:
+        computed = computemonth_stats(missing)
+        stored.update(computed)
+    return stored
+
+
+def computemonth_stats(months: list[date]) -> dict:
+    """Count open and overdue cases per office at the end of each month and store them
+    (a month is stored, for every office, even where it had no cases: zero is a figure too)."""
+    ends = [datetime.combine(_next_month(m), datetime.min.time(), tzinfo=SHANGHAI) for m in months]
+    first = datetime.combine(months[0], datetime.min.time(), tzinfo=SHANGHAI)
     columns = []
     for end in ends:
         at = _at(end)
@@ -288,17 +329,29 @@ def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int
         columns.append(func.sum(case((is_open, 1), else_=0)))
         columns.append(func.sum(case((and_(is_open, Case.due_at < at), 1), else_=0)))
     query = (select(Case.office_id, *columns)
-             .where(Case.accepted_at < _at(now),
-                    or_(Case.closed_at.is_(None), Case.closed_at >= _at(window_start)))
+             .where(Case.accepted_at < _at(ends[-1]),
+                    or_(Case.closed_at.is_(None), Case.closed_at >= _at(first)))
              .group_by(Case.office_id))
-    if office_ids is not None:
-        query = query.where(_office_in(office_ids))
-    result = {}
+    found = {}
     for row in db.session.execute(query):
-        values = list(row[1:])
-        result[row[0]] = [(starts[i], int(values[2 * i] or 0), int(values[2 * i + 1] or 0))
-                          for i in range(len(starts))]
-    return result
+        for i, month in enumerate(months):
+            found[(row[0], month)] = (int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0))
+    offices = db.session.scalars(select(Office.id)).all()
+    stamp = utcnow()
+    try:
+        for office in offices:
+            for month in months:
+                open_n, overdue_n = found.setdefault((office, month), (0, 0))
+                db.session.merge(CaseMonthStat(office_id=office, month=month, open_count=open_n,
+                                               overdue_count=overdue_n, computed_at=stamp))
+        db.session.commit()
+    except IntegrityError:  # another request stored them first: theirs are as good
+        db.session.rollback()
+    return found
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
 
 
 def overdue_cases(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
@@ -312,7 +365,7 @@ def overdue_cases(office_ids: set[int] | None, now: datetime, limit: int = 50) -
 
 def overdue_steps(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
     """Transfers not signed for and hand-backs past their own limit."""
-    query = (select(Case).where(Case.status.in_(ACTIVE_STATUSES), Case.step_due_at < _at(now))
+    query = (select(Case).where(is_active_sql(), Case.step_due_at < _at(now))
              .order_by(Case.step_due_at).limit(limit).options(load_only(*LIST_COLUMNS[1:],
                                                                           Case.step_kind)))
     if office_ids is not None:
@@ -382,7 +435,7 @@ def report(dimension: str, office_ids: set[int] | None, start: date, end: date,
     begin = _at(datetime.combine(start, datetime.min.time(), tzinfo=SHANGHAI))
     finish = _at(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI))
     finished = Case.status.in_(FINISHED_STATUSES)
-    active = Case.status.in_(ACTIVE_STATUSES)
+    active = is_active_sql()
     query = (select(column, func.count(),
                     func.sum(case((finished, 1), else_=0)),
                     func.sum(case((and_(finished, Case.closed_at <= Case.due_at), 1), else_=0)),

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from sqlalchemy import select, update
 
-from core.cases.models import ACTIVE_STATUSES, Case, CaseEvent, Rectification, aware
-from core.cases.queries import colour_expr
+from core.cases.models import Case, CaseEvent, Rectification, aware, is_active_sql
+from core.cases.queries import SHANGHAI, colour_expr, month_starts, month_stats
 from core.cases.text import t
 from core.extensions import db
 from core.models import Role, User, utcnow
@@ -56,7 +56,7 @@ def _refresh_uncovered(now) -> int:
 
     moved = 0
     cases = db.session.scalars(select(Case).where(
-        Case.status.in_(ACTIVE_STATUSES), Case.due_uncovered.is_(True),
+        is_active_sql(), Case.due_uncovered.is_(True),
         Case.paused_since.is_(None)))
     for case in cases:
         old_due = aware(case.due_at)
@@ -84,7 +84,7 @@ def run_sweep() -> dict:
     colour = colour_expr(now).label("colour")
     rows = db.session.execute(
         select(Case.id, Case.receipt_no, Case.office_id, Case.handler_id, Case.swept_colour,
-               colour).where(Case.status.in_(ACTIVE_STATUSES))).all()
+               colour).where(is_active_sql())).all()
     changed: dict[str, list[int]] = defaultdict(list)
     digest: dict[tuple[int, str], list[str]] = defaultdict(list)
     staff_by_office, heads_by_office = _office_people()
@@ -111,7 +111,7 @@ def run_sweep() -> dict:
     steps = 0
     for case_id, receipt, handler_id, office_id, started in db.session.execute(
             select(Case.id, Case.receipt_no, Case.handler_id, Case.office_id, Case.step_started_at)
-            .where(Case.status.in_(ACTIVE_STATUSES), Case.step_due_at < now)):
+            .where(is_active_sql(), Case.step_due_at < now)):
         people = {handler_id} if handler_id else set(staff_by_office.get(office_id, ()))
         for user_id in people:
             notify(user_id, t("转办案件超时未签收：%(r)s", r=receipt), "",
@@ -134,6 +134,8 @@ def run_sweep() -> dict:
             db.session.execute(update(Case).where(Case.id.in_(chunk)).values(swept_colour=new)
                                .execution_options(synchronize_session=False))
     db.session.commit()
+    # A new month: freeze the figures of the months just finished for the supervision chart.
+    month_stats(month_starts(now.astimezone(SHANGHAI).date(), 7)[:-1])
     result = {"checked": len(rows), "changed": sum(len(v) for v in changed.values()),
               "yellow": len(changed.get("yellow", ())), "red": len(changed.get("red", ())),
               "notified": notified, "steps": steps, "rectifications": late_rectifications,
