@@ -57,8 +57,17 @@ class PluginRegistry:
         attach enablement checks to what each plugin contributed. A plugin whose hook raises
         is logged and left out rather than taking the page or the app down.
         """
+        return self._call(hook_name, None, kwargs)
+
+    def call_for(self, hook_name: str, names, **kwargs) -> list[tuple[str, Any]]:
+        """Like ``call_each`` but only for the plugins in ``names`` (the others are not called)."""
+        return self._call(hook_name, set(names), kwargs)
+
+    def _call(self, hook_name: str, names: set[str] | None, kwargs: dict) -> list[tuple[str, Any]]:
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if names is not None and impl.plugin_name not in names:
+                continue
             wanted = {k: v for k, v in kwargs.items() if k in impl.argnames}
             try:
                 value = impl.function(**wanted)
@@ -69,11 +78,6 @@ class PluginRegistry:
             if value is not None:
                 results.append((impl.plugin_name, value))
         return results
-
-    def call_for(self, hook_name: str, names, **kwargs) -> list[tuple[str, Any]]:
-        """Like ``call_each`` but only for the plugins in ``names``."""
-        names = set(names)
-        return [(n, v) for n, v in self.call_each(hook_name, **kwargs) if n in names]
 
 
 def _manifest_of(module: ModuleType, fallback_name: str) -> Manifest:

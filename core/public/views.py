@@ -65,8 +65,13 @@ def home():
             for _plugin, items in registry.call_for("public_home_sections", [name], offices=with_module):
                 sections.extend(items)
     sections.sort(key=lambda s: s.order)
-    roots = [o for o in offices if o.parent_id is None]
-    return render_template("public/home.html", roots=roots, offices=offices, sections=sections)
+    # The tree is built from the one query above, not by lazy-loading each office's children.
+    children: dict[int | None, list[Office]] = {}
+    for o in offices:
+        parent = o.parent_id if o.parent_id in by_id else None
+        children.setdefault(parent, []).append(o)
+    return render_template("public/home.html", roots=children.get(None, []), children=children,
+                           offices=offices, sections=sections)
 
 
 @bp.route("/o/<office_code>/")
