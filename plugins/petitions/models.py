@@ -486,6 +486,20 @@ class PetitionGram(db.Model):
                                              primary_key=True, index=True)
 
 
+class PetitionGramStat(db.Model):
+    """How many indexed petitions contain each gram: the order in which a search uses its
+    grams, rarest first (see ``plugins.petitions.repeats.subject_candidates``).
+
+    Only an ordering: any order finds the same candidates, so a count that drifts (rows
+    removed with a module's data) can slow a search down but never change its result.
+    """
+
+    __tablename__ = "petition_gram_stat"
+
+    gram: Mapped[str] = mapped_column(String(8), primary_key=True)
+    petitions: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # --- Three-level mediation ---------------------------------------------------------------------
 
 
@@ -621,5 +635,5 @@ class SessionHearing(db.Model):
 # Parents before children: the Modules screen deletes office data in the reverse order.
 MODELS = [
     Petition, Petitioner, PetitionStep, PetitionPause, PetitionNotice, PetitionGram,
-    Dispute, MediationSession, ReceptionSession, SessionObserver, SessionHearing,
+    PetitionGramStat, Dispute, MediationSession, ReceptionSession, SessionObserver, SessionHearing,
 ]

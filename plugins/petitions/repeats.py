@@ -3,8 +3,9 @@
 Same person: each petitioner's phone and ID number are normalised and hashed with a key (the
 app's ``PETITIONS_HASH_KEY``, default its ``SECRET_KEY``), so matching never compares or logs
 plain numbers. Similar subject: the character bigrams of ``similarity`` are stored in
-``petition_gram``; the candidates are the petitions sharing the most grams with the new subject
-(one grouped index range scan, capped), scored with the Dice coefficient in Python.
+``petition_gram``; the candidates are the petitions sharing the most of the subject's rarer
+grams (one grouped index range scan, capped; ``petition_gram_stat`` says which grams are rare),
+scored on their whole subjects with the Dice coefficient in Python.
 
 Searches are limited to the offices the caller may see: another office's petitions are never
 shown, not even as a match.
@@ -19,7 +20,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select, true
 
 from core import db
-from plugins.petitions.models import Petition, Petitioner, PetitionGram
+from plugins.petitions.models import Petition, Petitioner, PetitionGram, PetitionGramStat
 from plugins.petitions.similarity import dice, grams, min_shared
 
 DEFAULT_THRESHOLD = 0.35
@@ -79,6 +80,23 @@ def fill_hashes(petitioner: Petitioner) -> None:
     petitioner.id_hash = person_hash("id", petitioner.id_number)
 
 
+def _bump_counts(connection, changed: list[str], delta: int) -> None:
+    """Add ``delta`` to the petition count of each gram (an upsert, in gram order so two
+    registrations never lock the same rows in opposite orders)."""
+    if not changed:
+        return
+    table = PetitionGramStat.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    statement = upsert(table).values([{"gram": g, "petitions": max(delta, 0)}
+                                      for g in sorted(changed)])
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.gram], set_={"petitions": table.c.petitions + delta})
+    connection.execute(statement)
+
+
 def index_petition(petition: Petition) -> int:
     """(Re)write the petition's subject grams into the index; returns how many.
 
@@ -91,37 +109,64 @@ def index_petition(petition: Petition) -> int:
     db.session.flush()
     table = PetitionGram.__table__
     connection = db.session.connection()
+    old = set(connection.scalars(select(table.c.gram).where(table.c.petition_id == petition.id)))
+    new = set() if petition.repeat_of_id is not None else grams(petition.subject)
+    if old == new:
+        return len(new)
     connection.execute(delete(table).where(table.c.petition_id == petition.id))
-    if petition.repeat_of_id is not None:
-        return 0
-    rows = [{"gram": g, "office_id": petition.office_id, "petition_id": petition.id}
-            for g in sorted(grams(petition.subject))]
-    if rows:
-        connection.execute(insert(table), rows)
-    return len(rows)
+    if new:
+        connection.execute(insert(table), [
+            {"gram": g, "office_id": petition.office_id, "petition_id": petition.id}
+            for g in sorted(new)])
+    _bump_counts(connection, sorted(old - new), -1)
+    _bump_counts(connection, sorted(new - old), +1)
+    return len(new)
 
 
 def _scope(column, office_ids):
     return true() if office_ids is None else column.in_(sorted(office_ids))
 
 
+def search_grams(query_grams: set[str], threshold: float) -> list[str]:
+    """The grams a search reads: the rarest ones, leaving out the most common as long as
+    the rest still prove it (prefix filtering).
+
+    A petition within Dice ``threshold`` of the query shares at least ``k`` of its ``q``
+    grams (``min_shared``); so it shares at least one of any ``q - k + 1`` of them. Reading
+    only the ``q - k + 1`` rarest finds every such petition and skips the longest lists
+    (村, 问题 …), which is where the time goes on a large register.
+    """
+    counts = dict(db.session.execute(
+        select(PetitionGramStat.gram, PetitionGramStat.petitions)
+        .where(PetitionGramStat.gram.in_(sorted(query_grams)))).all())
+    ordered = sorted(query_grams, key=lambda g: (counts.get(g, 0), g))
+    keep = len(ordered) - min_shared(len(ordered), threshold) + 1
+    return [g for g in ordered[:max(keep, 1)] if counts.get(g, 0) > 0]
+
+
 def subject_candidates(subject: str, office_ids: set[int] | None, *,
                        threshold: float | None = None, exclude_id: int | None = None,
                        limit: int = 10) -> list[tuple[int, float]]:
     """(petition id, Dice score) of the petitions whose subjects are most like ``subject``,
-    best first, score ≥ threshold."""
+    best first, score ≥ threshold.
+
+    Candidates: the petitions sharing the most of the search grams (one grouped range scan
+    of the gram index, capped at ``CANDIDATE_LIMIT``); each is then scored on its full
+    subject in Python.
+    """
     threshold = current_app.config.get("PETITIONS_REPEAT_THRESHOLD", DEFAULT_THRESHOLD) \
         if threshold is None else threshold
     query_grams = grams(subject)
     if not query_grams or office_ids == set():
         return []
+    wanted = search_grams(query_grams, threshold)
+    if not wanted:
+        return []
     shared = func.count().label("shared")
     statement = (
         select(PetitionGram.petition_id, shared)
-        .where(PetitionGram.gram.in_(sorted(query_grams)),
-               _scope(PetitionGram.office_id, office_ids))
+        .where(PetitionGram.gram.in_(wanted), _scope(PetitionGram.office_id, office_ids))
         .group_by(PetitionGram.petition_id)
-        .having(func.count() >= min_shared(len(query_grams), threshold))
         .order_by(shared.desc(), PetitionGram.petition_id.desc())
         .limit(CANDIDATE_LIMIT)
     )
@@ -153,12 +198,24 @@ def person_candidates(phones, id_numbers, office_ids: set[int] | None, *,
     return [pid for pid in db.session.scalars(statement) if pid != exclude_id]
 
 
-def _original(petition: Petition) -> Petition:
-    seen = set()
-    while petition.repeat_of is not None and petition.id not in seen:
-        seen.add(petition.id)
-        petition = petition.repeat_of
-    return petition
+def _originals(ids) -> dict[int, Petition]:
+    """Petition id → the original it repeats (itself when it is an original), in two queries."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    loaded = {p.id: p for p in db.session.scalars(select(Petition).where(Petition.id.in_(ids)))}
+    wanted = {p.repeat_of_id for p in loaded.values() if p.repeat_of_id is not None} - set(loaded)
+    if wanted:
+        loaded.update({p.id: p for p in db.session.scalars(
+            select(Petition).where(Petition.id.in_(sorted(wanted))))})
+    result = {}
+    for pid in ids:
+        petition, seen = loaded[pid], set()
+        while petition.repeat_of_id is not None and petition.id not in seen:
+            seen.add(petition.id)
+            petition = loaded.get(petition.repeat_of_id) or petition.repeat_of
+        result[pid] = petition
+    return result
 
 
 def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int] | None,
@@ -167,24 +224,25 @@ def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int]
     person is shown as the petition it repeats): same person first, then by similarity."""
     from flask_babel import gettext as _
 
+    by_person = person_candidates(phones, id_numbers, office_ids, exclude_id=exclude_id)
+    by_subject = subject_candidates(subject, office_ids, exclude_id=exclude_id, limit=limit * 2)
+    originals = _originals([*by_person, *(pid for pid, _score in by_subject)])
     matches: dict[int, Match] = {}
-    for pid in person_candidates(phones, id_numbers, office_ids, exclude_id=exclude_id):
-        petition = db.session.get(Petition, pid)
-        original = _original(petition)
+    for pid in by_person:
+        original = originals[pid]
         if original.id == exclude_id:
             continue
         match = matches.setdefault(original.id, Match(original))
         if not match.same_person:
             match.same_person = True
             match.reasons.append(_("同一信访人（电话或身份证号相同）"))
-    for pid, score in subject_candidates(subject, office_ids, exclude_id=exclude_id,
-                                         limit=limit * 2):
-        original = _original(db.session.get(Petition, pid))
+    for pid, score in by_subject:
+        original = originals[pid]
         if original.id == exclude_id:
             continue
         match = matches.setdefault(original.id, Match(original))
         if score > match.score:
-            if not match.reasons or match.score == 0:
+            if match.score == 0:
                 match.reasons.append(_("事由相似"))
             match.score = score
     if subject:

@@ -17,7 +17,7 @@ from plugins.petitions import services
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Made-up ID numbers with valid check characters.
 ID_WANG = "110101199003070011"
-ID_LI = "11010119850512003X"
+ID_LI = "11010119850512007X"
 
 
 @pytest.fixture(name="petitions_on")
