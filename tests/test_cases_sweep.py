@@ -1,10 +1,13 @@
 """The deadline sweep: colours, reminders (idempotent), late steps and rectifications,
 deadlines recomputed once the calendar covers their year."""
 
+import os
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import needs_redis
 from sqlalchemy import select
 
 from core.cases import Case, open_case, transfer_case
@@ -137,3 +140,39 @@ def test_closed_cases_are_left_alone(people):
     result = run_sweep()
     assert result["checked"] == 0 and notifications() == []
     assert db.session.get(Case, case.id).swept_colour == "closed"
+
+
+@needs_redis
+def test_rq_worker_runs_the_scheduled_sweep(app, runner, users, monkeypatch):
+    """The sweep as production runs it: scheduled, queued on Redis, run by a burst worker."""
+    from core.jobs import Schedule, queue, redis_connection
+    from core.jobs import schedules as schedules_module
+
+    name = f"test-cases-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
+    monkeypatch.setitem(app.config, "RQ_QUEUE", name)
+    monkeypatch.setattr(schedules_module, "_core_schedules", {
+        "core.case_sweep": Schedule("core.case_sweep", "core.cases.sweep:run_sweep", 600)})
+    with app.app_context():
+        user = db.session.get(User, users["staff_a"])
+        case = open_case(office_id=user.office_id, category="service", channel="window",
+                         subject="x", accepted_at=datetime.now(UTC) - timedelta(days=30),
+                         actor_id=user.id, handler_id=user.id)
+        case.swept_colour = "green"
+        db.session.commit()
+        case_id = case.id
+    try:
+        result = runner.invoke(args=["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            assert db.session.get(Case, case_id).swept_colour == "red"
+            assert any("已超期" in n.title for n in notifications(users["staff_a"]))
+    finally:
+        with app.app_context():
+            conn = redis_connection()
+            q = queue()
+            for key in conn.scan_iter(match=f"*{name}*"):
+                conn.delete(key)
+            for key in conn.scan_iter(match="*schedule-core-case_sweep-*"):
+                conn.delete(key)
+            conn.srem("rq:queues", q.key)
