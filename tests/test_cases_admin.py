@@ -104,6 +104,12 @@ def test_list_filters_and_colours(app, client, users, login_as):
     assert "新的事" in green and "超期的事" not in green
     assert "超期的事" not in text_of(client.get("/admin/cases/?category=service"))
     assert "新的事" in text_of(client.get("/admin/cases/?channel=window&q=新的"))
+    done = make_case(app, subject="办完的事")
+    action(client, done, "resolve", {"outcome": "已办", "version": version_of(app, done)})
+    assert "办完的事" not in text_of(client.get("/admin/cases/"))  # default: not yet resolved
+    everything = text_of(client.get("/admin/cases/?status=all"))
+    assert "办完的事" in everything and "超期的事" in everything
+    assert "办完的事" in text_of(client.get("/admin/cases/?status=resolved"))
 
 
 def test_receipt_search_in_the_list(app, client, users, login_as):

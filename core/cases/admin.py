@@ -125,7 +125,7 @@ def _parse_filters(args, user) -> queries.ListFilters:
     if office is not None and (allowed is None or office in allowed):
         filters.office_id = office
     status = args.get("status")
-    if status == "active" or status in {s.value for s in CaseStatus}:
+    if status in ("active", "all") or status in {s.value for s in CaseStatus}:
         filters.status = status
     if args.get("category") in all_categories():
         filters.category = args["category"]

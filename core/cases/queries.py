@@ -113,7 +113,7 @@ class ListFilters:
     """What the list page was asked for (all optional; parsed from the query string)."""
 
     office_id: int | None = None
-    status: str | None = None  # a CaseStatus value, or "active"
+    status: str = "active"  # "active" (not yet resolved: the default), "all", or a CaseStatus
     category: str | None = None
     channel: str | None = None
     colour: str | None = None
@@ -124,7 +124,8 @@ class ListFilters:
 
     def as_args(self) -> dict:
         """The filters as query-string arguments (defaults left out)."""
-        args = {"office": self.office_id, "status": self.status, "category": self.category,
+        args = {"office": self.office_id, "status": None if self.status == "active" else self.status,
+                "category": self.category,
                 "channel": self.channel, "colour": self.colour, "q": self.q or self.receipt,
                 "tab": None if self.tab == "office" else self.tab,
                 "sort": None if self.sort == "due" else self.sort}
@@ -184,7 +185,7 @@ def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
         conditions.append(Case.office_id == filters.office_id)
     if filters.status == "active":
         conditions.append(is_active_sql())
-    elif filters.status:
+    elif filters.status != "all":
         conditions.append(Case.status == filters.status)
     if filters.category:
         conditions.append(Case.category == filters.category)
