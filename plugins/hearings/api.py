@@ -15,7 +15,7 @@ from core.models import Office
 from core.modules import is_enabled
 from plugins.hearings import disclosure
 from plugins.hearings.followups import case_states
-from plugins.hearings.models import HELD_STATUSES, PUBLIC_STATUSES, Hearing
+from plugins.hearings.models import HELD_STATUSES, Hearing
 from plugins.hearings.registration import (
     category_counts,
     places_left,
@@ -123,7 +123,7 @@ def register_endpoints(api) -> None:
         """Public hearings of one office, newest first."""
         office = _office(office_code)
         rows = db.session.scalars(select(Hearing).where(
-            Hearing.office_id == office.id, Hearing.status.in_(PUBLIC_STATUSES))
+            Hearing.office_id == office.id, Hearing.announced_at.is_not(None))
             .order_by(Hearing.starts_at.desc()).limit(200))
         return [_summary(h, office) for h in rows]
 

@@ -131,9 +131,9 @@ def defer(question: Question, *, reason: str, responsible_id: int | None,
     question.case_id = case.id
     question.case_receipt_no = case.receipt_no
     question.due_at = case.due_at
-    from plugins.hearings.notifications import _notify_staff
+    from plugins.hearings.notifications import notify_staff
 
-    _notify_staff(responsible.id,
+    notify_staff(responsible.id,
                   _("您是“%(title)s”问题 %(n)d 的会后答复责任人，办件号 %(no)s。",
                     title=hearing.title, n=question.number, no=case.receipt_no),
                   f"responsible:{question.id}")

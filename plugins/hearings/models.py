@@ -69,8 +69,6 @@ STATUS_LABELS = {
     HearingStatus.CANCELLED: _l("已取消"),
 }
 
-# Statuses residents can see (a draft is staff-only).
-PUBLIC_STATUSES = tuple(s for s in HearingStatus if s != HearingStatus.DRAFT)
 # Statuses after the hearing took place.
 HELD_STATUSES = (HearingStatus.HELD, HearingStatus.MINUTES_PUBLISHED,
                  HearingStatus.RESULTS_PUBLISHED)
@@ -226,7 +224,8 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status != HearingStatus.DRAFT
+        """Residents see a hearing once it was announced (a draft cancelled unseen stays hidden)."""
+        return self.announced_at is not None
 
 
 class Attendee(TimestampMixin, db.Model):

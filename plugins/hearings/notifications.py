@@ -52,13 +52,12 @@ def get_sender() -> Sender:
     return resolve(path)()
 
 
-def _notify_staff(user_id: int, body: str, dedupe_key: str, url: str | None = None) -> bool:
-    """In-app notification through the core, when the core offers it."""
+def notify_staff(user_id: int, body: str, dedupe_key: str, url: str | None = None) -> None:
+    """An in-app notification to a staff member (once per ``dedupe_key``); the caller commits."""
     from core.jobs import notify
     from plugins.hearings import manifest
 
     notify(user_id, str(manifest.title), body, url=url, dedupe_key=f"hearings:{dedupe_key}")
-    return True
 
 
 def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> ParticipantMessage | None:
@@ -68,7 +67,7 @@ def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> Parti
     through the sender after commit. Returns the queued row, or None when nothing was queued.
     """
     if attendee.user_id:
-        _notify_staff(attendee.user_id, body, dedupe_key)
+        notify_staff(attendee.user_id, body, dedupe_key)
         return None
     if not attendee.phone:
         return None
@@ -92,7 +91,7 @@ def message_participants(hearing: Hearing, body: str, *, key: str) -> int:
         Attendee.status.in_((AttendeeStatus.CONFIRMED, AttendeeStatus.WAITING)))).all()
     for person in people:
         if person.user_id:
-            _notify_staff(person.user_id, body, f"{key}:{person.id}")
+            notify_staff(person.user_id, body, f"{key}:{person.id}")
             count += 1
         elif message_attendee(person, body, dedupe_key=f"{key}:{person.id}") is not None:
             count += 1

@@ -27,7 +27,6 @@ from plugins.hearings.followups import case_states
 from plugins.hearings.forms import CodeForm, RegistrationForm, WithdrawForm
 from plugins.hearings.models import (
     HELD_STATUSES,
-    PUBLIC_STATUSES,
     AttendeeStatus,
     Hearing,
     HearingStatus,
@@ -37,6 +36,7 @@ from plugins.hearings.models import (
 from plugins.hearings.registration import (
     Registration,
     category_counts,
+    confirmed_counts,
     find_by_code,
     format_code,
     places_left,
@@ -71,7 +71,7 @@ def upcoming_hearings(office_ids, limit: int = LIST_LIMIT) -> list[Hearing]:
     since = utc_now() - timedelta(hours=12)
     return list(db.session.scalars(
         select(Hearing).where(
-            Hearing.office_id.in_(office_ids),
+            Hearing.office_id.in_(office_ids), Hearing.announced_at.is_not(None),
             Hearing.status.in_((HearingStatus.ANNOUNCED, HearingStatus.POSTPONED,
                                 HearingStatus.CANCELLED)),
             Hearing.starts_at >= since)
@@ -102,9 +102,10 @@ def index():
     recent = db.session.execute(
         latest_minutes_query([g.office.id]).order_by(MinutesVersion.published_at.desc()).limit(10)
     ).all()
+    taken = confirmed_counts(h.id for h in upcoming)
+    places = {h.id: max(h.capacity - taken[h.id], 0) for h in upcoming}
     return render_template("hearings/public/index.html", office=g.office, upcoming=upcoming,
-                           recent=recent, places_left=places_left,
-                           closed_reason=registration_closed_reason)
+                           recent=recent, places=places, closed_reason=registration_closed_reason)
 
 
 @bp.route("/minutes")
@@ -281,7 +282,7 @@ def minutes_version_pdf(hearing_id, number):
 def calendar():
     """iCalendar feed of the office's upcoming (and cancelled/postponed) hearings."""
     hearings = db.session.scalars(select(Hearing).where(
-        Hearing.office_id == g.office.id, Hearing.status.in_(PUBLIC_STATUSES),
+        Hearing.office_id == g.office.id, Hearing.announced_at.is_not(None),
         Hearing.starts_at.is_not(None)).order_by(Hearing.starts_at.desc()).limit(200)).all()
     body = feeds.ical(g.office, hearings,
                       lambda h: url_for(".hearing_page", hearing_id=h.id, _external=True))

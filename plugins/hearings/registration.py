@@ -124,6 +124,19 @@ def count_status(hearing_id: int, status: AttendeeStatus) -> int:
     ) or 0
 
 
+def confirmed_counts(hearing_ids) -> dict[int, int]:
+    """Confirmed attendees per hearing, for many hearings in one query."""
+    ids = list(hearing_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Attendee.hearing_id, func.count()).where(
+            Attendee.hearing_id.in_(ids), Attendee.status == AttendeeStatus.CONFIRMED)
+        .group_by(Attendee.hearing_id)).all()
+    found = dict(rows)
+    return {i: found.get(i, 0) for i in ids}
+
+
 def places_left(hearing: Hearing) -> int:
     """Free places in the hall (not counting the waiting list)."""
     return max(hearing.capacity - count_status(hearing.id, AttendeeStatus.CONFIRMED), 0)
@@ -233,6 +246,12 @@ def register(hearing_id: int, form: Registration, *, now=None) -> Attendee:
     except IntegrityError:  # the unique index is the last line of defence
         db.session.rollback()
         raise HearingError(_("该电话号码已报名本场听证。如需查询或退出，请使用报名时取得的确认码。")) from None
+    if status == AttendeeStatus.CONFIRMED and confirmed + 1 == hearing.capacity and hearing.organiser_id:
+        from plugins.hearings.notifications import notify_staff
+
+        notify_staff(hearing.organiser_id,
+                      _("“%(title)s”的 %(n)d 个名额已报满，之后报名的群众进入候补名单。",
+                        title=hearing.title, n=hearing.capacity), f"full:{hearing.id}")
     return attendee
 
 

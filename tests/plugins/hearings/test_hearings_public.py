@@ -161,3 +161,27 @@ def test_residents_pages_are_chinese_and_need_no_javascript(app, client, hearing
     for url in ["/o/A/hearings/", f"/o/A/hearings/{hearing_id}", "/o/A/hearings/registration"]:
         body = client.get(url).get_data(as_text=True)
         assert "<script" not in body and 'lang="zh-CN"' in body
+
+
+def test_a_draft_cancelled_before_announcement_never_becomes_public(app, client, hearings_on):
+    with app.app_context():
+        draft = new_hearing(hearings_on["A"], announce=False, title="未公告即取消的听证会")
+        lifecycle.cancel(draft, "议题已由村民会议解决")
+        db.session.commit()
+        draft_id = draft.id
+    assert client.get(f"/o/A/hearings/{draft_id}").status_code == 404
+    assert "未公告即取消" not in text_of(client.get("/o/A/hearings/"))
+    assert client.get("/api/v1/hearings/A").get_json() == []
+
+
+def test_deleting_the_modules_data_for_an_office_removes_every_row(app, hearings_on):
+    from core.modules import delete_office_data, office_data_counts
+
+    with app.app_context():
+        published(hearings_on["A"])
+        counts = {m.__tablename__: n for m, n in office_data_counts("hearings", hearings_on["A"])}
+        assert counts["hearing"] == 1 and counts["hearing_attendee"] == 2
+        assert counts["hearing_minutes"] == 1 and counts["hearing_message"] >= 1
+        delete_office_data("hearings", db.session.get(Office, hearings_on["A"]))
+        db.session.commit()
+        assert all(n == 0 for _m, n in office_data_counts("hearings", hearings_on["A"]))

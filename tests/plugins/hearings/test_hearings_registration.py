@@ -288,3 +288,19 @@ def test_concurrent_registrations_never_overbook_on_sqlite(app, hearings_on, dat
     assert outcomes.count("waiting") == 3 and outcomes.count("refused") == 8
     with app.app_context():
         assert count(hearing_id, AttendeeStatus.CONFIRMED) == 12
+
+
+def test_organiser_is_told_when_the_last_place_goes(app, hearings_on, users):
+    from core.jobs import Notification
+
+    with app.app_context():
+        hearing = new_hearing(hearings_on["A"], capacity=2, organiser_id=users["officeadmin"])
+        register(hearing.id, resident("张三", "13800000001"))
+        db.session.commit()
+        assert db.session.scalar(select(Notification)) is None
+        register(hearing.id, resident("李四", "13800000002"))
+        register(hearing.id, resident("王五", "13800000003"))  # waiting list: no second notice
+        db.session.commit()
+        notes = db.session.scalars(select(Notification)).all()
+        assert len(notes) == 1 and "名额已报满" in notes[0].body
+        assert notes[0].user_id == users["officeadmin"]
