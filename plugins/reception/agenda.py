@@ -1,0 +1,66 @@
+"""A leader's own agenda (我的接待日程): coming duty days with their bookings, appointment
+cards waiting for the home visit (and those whose leader is not back yet), cards awaiting their
+outcome, and the matters the leader received that are still open, each with its colour.
+
+A leader sees their own; staff of the office (and township admins, auditors) choose a leader,
+to prepare the day or to supervise.
+"""
+
+from flask import abort, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+
+from core import db, permissions
+from core.admin import ModuleView
+from core.masking import mask_phone
+from core.models import Role, User
+from core.modules import enabled_office_ids
+from plugins.reception import stats
+from plugins.reception.desk import colour_label
+from plugins.reception.roster import eligible_leaders
+from plugins.reception.timeutil import format_day, format_hours, format_local
+
+PLUGIN = "reception"
+
+
+class AgendaView(ModuleView):
+    """The leader's agenda."""
+
+    def _leaders(self) -> list[User]:
+        """Leaders the current user may look at (their own offices' and the offices above)."""
+        on = enabled_office_ids(self.plugin_name or PLUGIN)
+        allowed = permissions.visible_office_ids(current_user)
+        offices = on if allowed is None else on & allowed
+        found = {}
+        for office_id in offices:
+            for leader in eligible_leaders(office_id):
+                found[leader.id] = leader
+        if current_user.role == Role.LEADER:
+            found[current_user.id] = current_user
+        return sorted(found.values(), key=lambda u: u.display_name)
+
+    @expose("/")
+    def index(self):
+        """The agenda of the signed-in leader, or of the leader chosen (``?leader=``)."""
+        leaders = self._leaders()
+        wanted = request.args.get("leader", type=int)
+        if wanted is None and current_user.role == Role.LEADER:
+            wanted = current_user.id
+        leader = next((u for u in leaders if u.id == wanted), None)
+        if wanted is not None and leader is None:
+            abort(404)
+        agenda = stats.agenda(leader.id) if leader else None
+        return self.render("reception/admin/agenda.html", leaders=leaders, leader=leader,
+                           agenda=agenda, format_day=format_day, format_hours=format_hours,
+                           format_local=format_local, colour_label=colour_label,
+                           mask_phone=mask_phone,
+                           own=leader is not None and leader.id == current_user.id)
+
+    @expose("/card/<int:card_id>")
+    def card(self, card_id):
+        """Where notifications point: the card on the desk."""
+        from plugins.reception.models import AppointmentCard
+
+        if db.session.get(AppointmentCard, card_id) is None:
+            abort(404)
+        return redirect(url_for("reception_desk.card", card_id=card_id))

@@ -1,0 +1,278 @@
+"""Booking a slot: capacity, one booking per phone per office and day, confirmation codes,
+cancellation, and walk-ins booked by staff.
+
+Capacity holds under concurrent bookings because every booking or cancellation first locks the
+reception day's row: ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite an UPDATE of the row,
+which takes the database write lock before anything is counted. Two bookings for the same day
+therefore run one after the other, each counting the other's result. The unique index on
+(office, date, phone hash) is the last line of defence against a double booking across two
+reception days of the same date.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core import db
+from core.sla import is_working_day
+from plugins.reception.errors import ReceptionError
+from plugins.reception.models import (
+    Booking,
+    BookingSource,
+    BookingStatus,
+    ReceptionDay,
+    ReceptionSlot,
+)
+from plugins.reception.timeutil import local_datetime
+from plugins.reception.timeutil import now as utc_now
+
+# No 0/O, 1/I/L: the code is read aloud and typed from paper. 31^8 ≈ 8.5e11 codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+NAME_MAX = 32
+VILLAGE_MAX = 64
+MATTER_MAX = 500
+LIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.ATTENDED)
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{9,11}")
+
+
+def normalise_phone(raw: str | None) -> str:
+    """Digits only, without +86: a mainland mobile (11 digits) or a landline with area code.
+
+    Raises ReceptionError for anything else.
+    """
+    digits = re.sub(r"[\s\-()（）]", "", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
+        raise ReceptionError(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
+    return digits
+
+
+def phone_hash(normalised: str) -> str:
+    """Keyed hash of a normalised phone: equal numbers match, the index holds no number."""
+    key = current_app.config.get("RECEPTION_PHONE_KEY") or current_app.config["SECRET_KEY"]
+    if isinstance(key, str):
+        key = key.encode()
+    return hmac.new(key, b"reception.phone:" + normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def new_code() -> str:
+    """A fresh confirmation code (not used by any booking)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(select(Booking.id).where(Booking.code == code)) is None:
+            return code
+
+
+def format_code(code: str) -> str:
+    """``ABCD-EFGH``: easier to read aloud and copy."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
+
+
+def parse_code(raw: str | None) -> str:
+    """The code as stored, from what a resident typed (case, spaces and dashes ignored)."""
+    return re.sub(r"[\s\-]", "", raw or "").upper()
+
+
+def find_by_code(raw: str | None, office_id: int | None = None) -> Booking | None:
+    """The booking with this confirmation code (at the office, when given), or None."""
+    code = parse_code(raw)
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    booking = db.session.scalar(select(Booking).where(Booking.code == code))
+    if booking is None or (office_id is not None and booking.office_id != office_id):
+        return None
+    return booking
+
+
+# --- locking and counting ----------------------------------------------------------------
+
+
+def lock_day(day_id: int) -> ReceptionDay:
+    """Lock the reception day's row for the rest of the transaction; return it fresh."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        day = db.session.scalar(
+            select(ReceptionDay).where(ReceptionDay.id == day_id).with_for_update()
+            .execution_options(populate_existing=True))
+    else:
+        table = ReceptionDay.__table__
+        db.session.execute(update(table).where(table.c.id == day_id)
+                           .values(lock_seq=table.c.lock_seq + 1))
+        day = db.session.get(ReceptionDay, day_id, populate_existing=True)
+    if day is None:
+        raise ReceptionError(_("没有找到该接待日。"))
+    return day
+
+
+def booked_count(slot_id: int) -> int:
+    """Live bookings of a slot."""
+    return db.session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))) or 0
+
+
+def free_places(day: ReceptionDay) -> dict[int, int]:
+    """Free places per slot id of a day (one query)."""
+    counts = dict(db.session.execute(
+        select(Booking.slot_id, func.count()).where(
+            Booking.day_id == day.id, Booking.status.in_(LIVE_STATUSES))
+        .group_by(Booking.slot_id)).all())
+    return {s.id: max(s.capacity - counts.get(s.id, 0), 0) for s in day.slots}
+
+
+def slot_start(slot: ReceptionSlot) -> datetime:
+    """When the slot begins (aware, local)."""
+    return local_datetime(slot.day.day, slot.start_time)
+
+
+def slot_end(slot: ReceptionSlot) -> datetime:
+    """When the slot ends (aware, local)."""
+    return local_datetime(slot.day.day, slot.end_time)
+
+
+def closed_reason(day: ReceptionDay, now: datetime | None = None) -> str | None:
+    """Why the day cannot be booked now (cancelled, holiday, over), or None."""
+    if day.is_cancelled:
+        return _("该接待日已取消：%(reason)s", reason=day.cancel_reason or "")
+    working, _source = is_working_day(day.day)
+    if not working:
+        return _("%(date)s 是法定节假日或休息日，不安排领导接待，请选择其他日期。",
+                 date=day.day.isoformat())
+    if local_datetime(day.day, day.end_time) <= (now or utc_now()):
+        return _("该接待日已经结束。")
+    return None
+
+
+# --- booking -----------------------------------------------------------------------------
+
+
+@dataclass
+class BookingRequest:
+    """What a resident (or staff, for a walk-in) submits."""
+
+    name: str
+    phone: str | None
+    matter: str
+    village: str | None = None
+    named_leader: bool = False  # True: the leader of that day by name; False: the duty leader
+
+
+def _clean_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ReceptionError(_("请填写姓名。"))
+    if len(name) > NAME_MAX:
+        raise ReceptionError(_("姓名不能超过 %(n)d 个字。", n=NAME_MAX))
+    if re.search(r"[\d<>{}]", name):
+        raise ReceptionError(_("姓名中不能包含数字或符号。"))
+    return name
+
+
+def clean_text(value: str | None, limit: int, label: str, *, required: bool = False) -> str | None:
+    """Trimmed text within ``limit``; ReceptionError naming the field otherwise."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ReceptionError(_("请填写%(field)s。", field=label))
+    if len(value) > limit:
+        raise ReceptionError(_("%(field)s不能超过 %(n)d 个字。", field=label, n=limit))
+    return value or None
+
+
+def book(slot_id: int | None, request: BookingRequest, *, walk_in: bool = False,
+         actor_id: int | None = None, now: datetime | None = None) -> Booking:
+    """Book a place in a slot; the caller commits.
+
+    Raises ReceptionError (nothing added) for bad input, a slot that is unknown, on a
+    cancelled day or a holiday, already begun (for a walk-in: already over), full, or a phone
+    that already has a booking at the office that day. A walk-in may come without a phone.
+    """
+    now = now or utc_now()
+    name = _clean_name(request.name)
+    if walk_in and not (request.phone or "").strip():
+        phone = None
+    else:
+        phone = normalise_phone(request.phone)
+    village = clean_text(request.village, VILLAGE_MAX, _("村（社区）"))
+    matter = clean_text(request.matter, MATTER_MAX, _("反映的事项"), required=True)
+    slot = db.session.get(ReceptionSlot, slot_id) if slot_id else None
+    if slot is None:
+        raise ReceptionError(_("请选择预约时段。"))
+
+    day = lock_day(slot.day_id)
+    db.session.refresh(slot)
+    reason = closed_reason(day, now)
+    if reason:
+        raise ReceptionError(reason)
+    if walk_in and slot_end(slot) <= now:
+        raise ReceptionError(_("该时段已经结束，请选择其他时段。"))
+    if not walk_in and slot_start(slot) <= now:
+        raise ReceptionError(_("该时段已经开始或已经过去，不能预约，请选择其他时段。"))
+    if booked_count(slot.id) >= slot.capacity:
+        raise ReceptionError(_("该时段已约满，请选择其他时段。"))
+    hashed = phone_hash(phone) if phone else None
+    if hashed and db.session.scalar(select(Booking.id).where(
+            Booking.office_id == day.office_id, Booking.day_date == day.day,
+            Booking.phone_hash == hashed)) is not None:
+        raise ReceptionError(_("该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
+                               "如需更改，请先凭确认码取消原预约。", date=day.day.isoformat()))
+    booking = Booking(
+        office_id=day.office_id, day_id=day.id, slot_id=slot.id, day_date=day.day,
+        leader_id=day.leader_id if request.named_leader else None, name=name, phone=phone,
+        phone_hash=hashed, village=village, matter=matter, code=new_code(),
+        status=BookingStatus.BOOKED,
+        source=BookingSource.WALK_IN if walk_in else BookingSource.ONLINE,
+        created_by_id=actor_id if walk_in else None,
+    )
+    db.session.add(booking)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a second reception day of the same date, booked at the same time
+        db.session.rollback()
+        raise ReceptionError(_("该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
+                               "如需更改，请先凭确认码取消原预约。", date=day.day.isoformat())) from None
+    return booking
+
+
+def cancel(booking: Booking, *, by_office: bool = False, note: str | None = None,
+           now: datetime | None = None) -> None:
+    """Cancel a booking (the resident with the code, or staff); the place is free again and
+    the phone may book again. Refused once the slot has begun or the resident was received."""
+    now = now or utc_now()
+    lock_day(booking.day_id)
+    db.session.refresh(booking)
+    if booking.status == BookingStatus.CANCELLED:
+        raise ReceptionError(_("该预约已经取消，无需重复操作。"))
+    if booking.status != BookingStatus.BOOKED:
+        raise ReceptionError(_("该预约已经接待完毕，不能取消。"))
+    if not by_office and slot_start(booking.slot) <= now:
+        raise ReceptionError(_("接待时段已经开始，不能在网上取消；如不能到场，无需另行操作。"))
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.phone_hash = None
+    booking.cancel_note = (note or "").strip()[:500] or (
+        _("工作人员取消") if by_office else _("群众凭确认码取消"))
+
+
+def mark(booking: Booking, status: BookingStatus) -> None:
+    """Record that a booked resident came (attended) or did not (no show)."""
+    if booking.status == BookingStatus.CANCELLED:
+        raise ReceptionError(_("该预约已经取消。"))
+    if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
+        raise ReceptionError(_("无效的操作。"))
+    booking.status = status
+    if status == BookingStatus.NO_SHOW:
+        booking.phone_hash = None

@@ -1,0 +1,207 @@
+"""The reception register: every letter, visit and call the duty leader receives, handed over
+to the responsible office as a core case and supervised to the end (领导接待制度 1–4).
+
+Each matter opens a case in the core register (category ``reception_matter``, the rulebook's
+service-commitment limit) in the responsible office; the case points back here through
+``source_type="reception_matter"`` and ``source_id``. The leader's instruction may set the
+case's own deadline (服务承诺制度 2/4: "领导指示的，按指示限定时间解决", never beyond 30 days). A
+matter the leader settled on the spot is registered and closed at once, with the answer as its
+outcome. When a case is closed the ``case_closed`` hook copies its outcome onto the matter.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core import db
+from core.models import Office, User
+from plugins.reception.booking import clean_text, normalise_phone
+from plugins.reception.errors import ReceptionError
+from plugins.reception.models import (
+    AppointmentCard,
+    Booking,
+    BookingStatus,
+    CardStatus,
+    MatterChannel,
+    ReceptionDay,
+    ReceptionMatter,
+)
+from plugins.reception.roster import check_leader
+from plugins.reception.timeutil import aware
+from plugins.reception.timeutil import now as utc_now
+from plugins.reception.timeutil import today as local_today
+
+CATEGORY_CODE = "reception_matter"
+SOURCE_TYPE = "reception_matter"
+CARD_SOURCE_TYPE = "reception_card"
+SUBJECT_MAX = 200
+TEXT_MAX = 5000
+
+
+def category_spec():
+    """The core case category of matters received by a leader: 10 days, at most 30.
+
+    服务承诺制度 4: "服务事项原则上必须在受理后10日内解决，领导指示的，按指示限定时间解决，除极特殊
+    情况外，最长解决时限不得越过30天" — the rulebook writes days, counted as calendar days with
+    the holiday rule (see core.sla); a leader's own deadline or approved extensions may reach 30.
+    """
+    from core.cases.categories import CategorySpec
+    from core.sla import Limit, LimitUnit
+
+    return CategorySpec(code=CATEGORY_CODE, title=_l("领导接待事项"),
+                        limit=Limit(10, LimitUnit.CALENDAR_DAYS),
+                        max_limit=Limit(30, LimitUnit.CALENDAR_DAYS))
+
+
+@dataclass
+class MatterInput:
+    """What staff register for one letter, visit or call."""
+
+    channel: str
+    name: str
+    subject: str
+    instruction: str
+    responsible_office_id: int | None
+    leader_id: int | None = None  # default: the day's duty leader
+    phone: str | None = None
+    village: str | None = None
+    content: str | None = None
+    handler_id: int | None = None
+    instructed_last_day: date | None = None
+    answered_on_the_spot: bool = False
+    collective: bool = False
+    booking_id: int | None = None
+    received_at: datetime | None = None
+
+
+def _office(office_id: int | None) -> Office:
+    office = db.session.get(Office, office_id) if office_id else None
+    if office is None:
+        raise ReceptionError(_("请选择承办单位。"))
+    return office
+
+
+def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,
+                    actor_id: int | None) -> ReceptionMatter:
+    """Register what the duty leader received and hand it over as a core case.
+
+    ``day`` is the reception day (None for a matter a leader received outside one, at
+    ``office_id``). Returns the matter with ``case_id`` set. Raises ReceptionError (the caller
+    rolls back: nothing is kept) for bad input or when the core refuses the case.
+    """
+    from core.cases import CaseError, close_case, open_case
+    from core.cases.service import set_deadline
+
+    try:
+        channel = MatterChannel(data.channel)
+    except ValueError:
+        raise ReceptionError(_("请选择来信、来访或来电。")) from None
+    if day is not None and day.is_cancelled:
+        raise ReceptionError(_("该接待日已取消，不能登记。"))
+    if day is not None and day.day > local_today():
+        raise ReceptionError(_("该接待日尚未到来，不能登记接待事项。"))
+    leader = check_leader(data.leader_id or (day.leader_id if day else None), office_id)
+    name = clean_text(data.name, 32, _("群众姓名"), required=True)
+    phone = normalise_phone(data.phone) if (data.phone or "").strip() else None
+    village = clean_text(data.village, 64, _("村（社区）"))
+    subject = clean_text(data.subject, SUBJECT_MAX, _("反映的问题"), required=True)
+    content = clean_text(data.content, TEXT_MAX, _("详细情况")) or ""
+    instruction = clean_text(data.instruction, TEXT_MAX, _("领导批示"), required=True)
+    responsible = _office(data.responsible_office_id)
+    if data.answered_on_the_spot and data.instructed_last_day:
+        raise ReceptionError(_("当场答复办结的事项不需要另定办理时限。"))
+    received = aware(data.received_at) if data.received_at else utc_now()
+    if received > utc_now():
+        raise ReceptionError(_("接待时间不能晚于当前时间。"))
+    booking = None
+    if data.booking_id:
+        booking = db.session.get(Booking, data.booking_id)
+        if booking is None or day is None or booking.day_id != day.id:
+            raise ReceptionError(_("该预约不属于这个接待日。"))
+        if booking.status == BookingStatus.CANCELLED:
+            raise ReceptionError(_("该预约已经取消。"))
+        booking.status = BookingStatus.ATTENDED
+
+    matter = ReceptionMatter(
+        office_id=office_id, day_id=day.id if day else None, booking_id=booking.id if booking else None,
+        leader_id=leader.id, channel=channel, received_at=received, name=name, phone=phone,
+        village=village, subject=subject, content=content, instruction=instruction,
+        responsible_office_id=responsible.id, handler_id=data.handler_id or None,
+        instructed_last_day=data.instructed_last_day,
+        answered_on_the_spot=bool(data.answered_on_the_spot), collective=bool(data.collective),
+        created_by_id=actor_id,
+    )
+    db.session.add(matter)
+    db.session.flush()
+    body = content + ("\n\n" if content else "") + _("领导批示（%(leader)s）：%(text)s",
+                                                       leader=leader.display_name, text=instruction)
+    if matter.collective:
+        body += "\n" + _("重要案件，交党政领导班子集体协商解决。")
+    try:
+        case = open_case(
+            office_id=responsible.id, category=CATEGORY_CODE, channel=channel.value,
+            subject=subject, content=body, applicant_name=name, applicant_phone=phone,
+            first_responder_id=leader.id, handler_id=matter.handler_id, accepted_at=received,
+            source_type=SOURCE_TYPE, source_id=str(matter.id),
+        )
+        db.session.flush()
+        if data.instructed_last_day:
+            set_deadline(case, last_day=data.instructed_last_day,
+                         reason=_("领导批示限定办结日期：%(text)s", text=instruction[:200]),
+                         actor_id=leader.id)
+        if data.answered_on_the_spot:
+            close_case(case, outcome=_("接待领导当场答复：%(text)s", text=instruction),
+                       actor_id=None)
+    except CaseError as exc:
+        raise ReceptionError(str(exc)) from None
+    matter.case_id = case.id
+    matter.case_receipt_no = case.receipt_no
+    if data.answered_on_the_spot:
+        matter.outcome = case.outcome
+        matter.closed_at = case.closed_at
+    return matter
+
+
+def on_case_closed(case) -> object | None:
+    """Copy a closed case's outcome onto the reception matter or appointment card it came
+    from; returns that record, or None for cases of other origins."""
+    source = getattr(case, "source_type", None)
+    if source not in (SOURCE_TYPE, CARD_SOURCE_TYPE) or not case.source_id:
+        return None
+    try:
+        record_id = int(case.source_id)
+    except ValueError:
+        return None
+    if source == SOURCE_TYPE:
+        matter = db.session.get(ReceptionMatter, record_id)
+        if matter is None:
+            return None
+        matter.outcome = case.outcome
+        matter.closed_at = aware(case.closed_at) or utc_now()
+        return matter
+    card = db.session.get(AppointmentCard, record_id)
+    if card is None or card.status != CardStatus.VISITED:
+        return card
+    card.outcome = case.outcome
+    card.outcome_at = aware(case.closed_at) or utc_now()
+    card.status = CardStatus.DONE
+    return card
+
+
+def case_rows(case_ids) -> dict[int, object]:
+    """The core cases with these ids, by id (one query)."""
+    from core.cases import Case
+
+    ids = [i for i in case_ids if i]
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
+
+
+def handlers_of(office_id: int) -> list[User]:
+    """Active staff of the responsible office who may be named as handler."""
+    return list(db.session.scalars(select(User).where(
+        User.office_id == office_id, User.active).order_by(User.display_name)))

@@ -1,0 +1,439 @@
+"""Reception days (领导接待日), bookings, the reception register and appointment cards.
+
+- ``ReceptionRule``: a recurring duty (every Tuesday morning, the first Monday of the month, every
+  working day) of one leader at one office; expanded into ``ReceptionDay`` rows on the official
+  PRC calendar (see ``roster``).
+- ``ReceptionDay`` and its ``ReceptionSlot``: a concrete reception day with its duty leader,
+  place and hours, split into bookable slots with a capacity.
+- ``RosterChange``: every exception to the roster (cancelled day, substitute, swap, extra day),
+  with who changed what, with whom and why.
+- ``Booking``: a resident's appointment, by confirmation code (personal data: name, phone).
+- ``ReceptionMatter``: each letter, visit and call received on a reception day, with the
+  leader's instruction and the core case it was handed over as.
+- ``AppointmentCard``: 《群众预约领导办公卡》, filled when the leader asked for is away; the
+  leader's home visit and the outcome are recorded on it.
+- ``ReceptionSettings``: an office's own limit for the home visit.
+"""
+
+import enum
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+
+
+def _enum(cls, length=24):
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class _Labelled(enum.StrEnum):
+    """An enum whose members have a translated ``label`` (from the class's LABELS dict)."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[type(self)][self])
+
+
+class Frequency(_Labelled):
+    """How a reception rule repeats."""
+
+    WEEKLY = "weekly"  # every N weeks on the chosen weekdays
+    MONTHLY = "monthly"  # every N months on the n-th (or last) chosen weekday
+    WORKDAYS = "workdays"  # every working day of the official calendar (调休上班日 included)
+
+
+class HolidayPolicy(_Labelled):
+    """What a rule does with a reception day that falls on a statutory holiday."""
+
+    SKIP = "skip"  # no reception that week
+    NEXT_WORKING_DAY = "next_working_day"  # 顺延 to the next working day (may be a 调休 day)
+
+
+class DayStatus(_Labelled):
+    """A reception day is held as planned or cancelled (with a reason residents see)."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class ChangeKind(_Labelled):
+    """Kinds of exception to the roster."""
+
+    CANCEL = "cancel"
+    SUBSTITUTE = "substitute"  # another leader takes the day
+    SWAP = "swap"  # two days' leaders exchange
+    ADD = "add"  # an extra day outside the rules
+    RESTORE = "restore"  # a cancelled day held after all
+
+
+class BookingStatus(_Labelled):
+    """Where a booking stands."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"  # by the resident (with the code) or by the office
+    ATTENDED = "attended"  # the resident came and was received
+    NO_SHOW = "no_show"
+
+
+class BookingSource(_Labelled):
+    """Who made the booking."""
+
+    ONLINE = "online"  # the resident, on the public page
+    WALK_IN = "walk_in"  # staff, for a resident at the counter or on the phone
+
+
+class MatterChannel(_Labelled):
+    """How a matter reached the duty leader (领导接待制度 1: 来信、来访、来电)."""
+
+    VISIT = "visit"
+    LETTER = "letter"
+    PHONE = "phone"
+
+
+class CardStatus(_Labelled):
+    """《群众预约领导办公卡》: open until the leader's home visit, then the outcome."""
+
+    OPEN = "open"  # the leader has not visited yet
+    VISITED = "visited"  # home visit recorded, outcome not yet registered
+    DONE = "done"  # outcome registered (填表登记)
+    WITHDRAWN = "withdrawn"  # the resident no longer needs the visit (reason recorded)
+
+
+class Satisfaction(_Labelled):
+    """The resident's view of the outcome, asked when it is registered."""
+
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    DISSATISFIED = "dissatisfied"
+    UNKNOWN = "unknown"
+
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR")
+
+LABELS = {
+    Frequency: {Frequency.WEEKLY: _l("每周"), Frequency.MONTHLY: _l("每月"),
+                Frequency.WORKDAYS: _l("每个工作日")},
+    HolidayPolicy: {HolidayPolicy.SKIP: _l("遇法定节假日不安排"),
+                    HolidayPolicy.NEXT_WORKING_DAY: _l("遇法定节假日顺延至下一个工作日")},
+    DayStatus: {DayStatus.SCHEDULED: _l("按计划接待"), DayStatus.CANCELLED: _l("已取消")},
+    ChangeKind: {ChangeKind.CANCEL: _l("取消接待日"), ChangeKind.SUBSTITUTE: _l("换人接待"),
+                 ChangeKind.SWAP: _l("互换接待日"), ChangeKind.ADD: _l("增加接待日"),
+                 ChangeKind.RESTORE: _l("恢复接待日")},
+    BookingStatus: {BookingStatus.BOOKED: _l("已预约"), BookingStatus.CANCELLED: _l("已取消"),
+                    BookingStatus.ATTENDED: _l("已接待"), BookingStatus.NO_SHOW: _l("未到")},
+    BookingSource: {BookingSource.ONLINE: _l("网上预约"), BookingSource.WALK_IN: _l("工作人员代约")},
+    MatterChannel: {MatterChannel.VISIT: _l("来访"), MatterChannel.LETTER: _l("来信"),
+                    MatterChannel.PHONE: _l("来电")},
+    CardStatus: {CardStatus.OPEN: _l("待上门走访"), CardStatus.VISITED: _l("已走访，待登记结果"),
+                 CardStatus.DONE: _l("已办结登记"), CardStatus.WITHDRAWN: _l("已撤销")},
+    Satisfaction: {Satisfaction.SATISFIED: _l("满意"), Satisfaction.BASICALLY: _l("基本满意"),
+                   Satisfaction.DISSATISFIED: _l("不满意"), Satisfaction.UNKNOWN: _l("未表态")},
+}
+WEEKDAY_LABELS = {"MO": _l("星期一"), "TU": _l("星期二"), "WE": _l("星期三"), "TH": _l("星期四"),
+                  "FR": _l("星期五")}
+
+
+class ReceptionSettings(TimestampMixin, db.Model):
+    """An office's own rules for the reception module.
+
+    ``card_limit_*``: how long after the leader's return the home visit of an appointment card
+    may take before the card turns red (default 3 days: the rulebook's 1–3 days for providing
+    a service; the office may publish another limit, in either unit, up to 30 days).
+    """
+
+    __tablename__ = "reception_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), unique=True)
+    card_limit_amount: Mapped[int] = mapped_column(Integer, default=3)
+    card_limit_unit: Mapped[str] = mapped_column(String(20), default="calendar_days")
+
+    office: Mapped[Office] = relationship()
+
+    def __str__(self) -> str:
+        return str(self.office) if self.office else ""
+
+
+class ReceptionRule(TimestampMixin, db.Model):
+    """A recurring reception duty of one leader; ``roster.sync_rule`` expands it into days."""
+
+    __tablename__ = "reception_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str | None] = mapped_column(String(100))
+    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency), default=Frequency.WEEKLY)
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    weekdays: Mapped[str] = mapped_column(String(32), default="")  # "TU" or "MO,TH"
+    week_of_month: Mapped[int | None] = mapped_column(Integer)  # 1..4, or -1 for the last
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(200))
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    slot_capacity: Mapped[int] = mapped_column(Integer, default=2)
+    on_holiday: Mapped[HolidayPolicy] = mapped_column(_enum(HolidayPolicy),
+                                                      default=HolidayPolicy.SKIP)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(String(500))  # shown to residents
+
+    office: Mapped[Office] = relationship()
+    leader: Mapped[User] = relationship()
+
+    def __str__(self) -> str:
+        from plugins.reception.roster import describe_rule
+
+        return describe_rule(self)
+
+
+class ReceptionDay(TimestampMixin, db.Model):
+    """One reception day: date, hours, place, duty leader, and its slots.
+
+    ``nominal_day`` is set when the rule's day fell on a statutory holiday and was moved on
+    (顺延). ``manual`` marks a day changed by hand (cancelled, substituted, swapped, added):
+    re-expanding the rule leaves it alone. ``original_leader_id`` keeps whom the rule planned.
+    ``lock_seq`` is bumped to take the database's write lock before counting (see booking).
+    """
+
+    __tablename__ = "reception_day"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "day", name="uq_reception_day_rule_day"),
+        Index("ix_reception_day_office_day", "office_id", "day"),
+        Index("ix_reception_day_leader_day", "leader_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("reception_rule.id", ondelete="SET NULL"))
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(200))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    original_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    status: Mapped[DayStatus] = mapped_column(_enum(DayStatus), default=DayStatus.SCHEDULED)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))  # public
+    nominal_day: Mapped[date | None] = mapped_column(Date)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(String(500))  # public
+    lock_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+    office: Mapped[Office] = relationship()
+    rule: Mapped[ReceptionRule | None] = relationship()
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    original_leader: Mapped[User | None] = relationship(foreign_keys=[original_leader_id])
+    slots: Mapped[list["ReceptionSlot"]] = relationship(
+        back_populates="day", order_by="ReceptionSlot.start_time", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == DayStatus.CANCELLED
+
+
+class ReceptionSlot(db.Model):
+    """A bookable part of a reception day (local times) with its capacity."""
+
+    __tablename__ = "reception_slot"
+    __table_args__ = (UniqueConstraint("day_id", "start_time", name="uq_reception_slot_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("reception_day.id", ondelete="CASCADE"),
+                                        index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    capacity: Mapped[int] = mapped_column(Integer, default=2)
+
+    day: Mapped[ReceptionDay] = relationship(back_populates="slots")
+
+    def __str__(self) -> str:
+        return f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class RosterChange(db.Model):
+    """One exception to the roster: what, which day(s), who for whom, why, recorded by whom."""
+
+    __tablename__ = "reception_roster_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(_enum(ChangeKind))
+    day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id", ondelete="SET NULL"))
+    other_day_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reception_day.id", ondelete="SET NULL"))
+    day_date: Mapped[date] = mapped_column(Date)  # kept readable if the day row goes
+    other_day_date: Mapped[date | None] = mapped_column(Date)
+    from_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    to_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    office: Mapped[Office] = relationship()
+    from_leader: Mapped[User | None] = relationship(foreign_keys=[from_leader_id])
+    to_leader: Mapped[User | None] = relationship(foreign_keys=[to_leader_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class Booking(TimestampMixin, db.Model):
+    """A resident's appointment in a slot. ``phone_hash`` (keyed hash of the normalised number)
+    is unique per office and date while the booking is live; a cancelled booking drops it."""
+
+    __tablename__ = "reception_booking"
+    __table_args__ = (
+        UniqueConstraint("office_id", "day_date", "phone_hash", name="uq_reception_booking_phone_day"),
+        Index("ix_reception_booking_slot_status", "slot_id", "status"),
+        Index("ix_reception_booking_day", "day_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    day_id: Mapped[int] = mapped_column(ForeignKey("reception_day.id"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("reception_slot.id"))
+    day_date: Mapped[date] = mapped_column(Date)
+    # The leader asked for by name; None: whoever is the duty leader that day.
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    village: Mapped[str | None] = mapped_column(String(64))
+    matter: Mapped[str] = mapped_column(String(500))
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), default=BookingStatus.BOOKED)
+    source: Mapped[BookingSource] = mapped_column(_enum(BookingSource), default=BookingSource.ONLINE)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_note: Mapped[str | None] = mapped_column(String(500))
+
+    day: Mapped[ReceptionDay] = relationship()
+    slot: Mapped[ReceptionSlot] = relationship()
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+
+    def __str__(self) -> str:
+        return f"{self.day_date.isoformat()} {self.name}"
+
+
+class ReceptionMatter(TimestampMixin, db.Model):
+    """A letter, visit or call the duty leader received, handed over as a core case.
+
+    ``source_type="reception_matter"``/``source_id`` on the case point back here; the
+    ``case_closed`` hook copies the outcome so the day sheet shows it.
+    """
+
+    __tablename__ = "reception_matter"
+    __table_args__ = (Index("ix_reception_matter_leader_received", "leader_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("reception_booking.id"))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    channel: Mapped[MatterChannel] = mapped_column(_enum(MatterChannel))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
+    village: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text, default="")
+    instruction: Mapped[str] = mapped_column(Text)  # 领导批示
+    responsible_office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    instructed_last_day: Mapped[date | None] = mapped_column(Date)  # the leader's own deadline
+    answered_on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    collective: Mapped[bool] = mapped_column(Boolean, default=False)  # 重要案件：班子集体协商
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
+    case_receipt_no: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship(foreign_keys=[office_id])
+    responsible_office: Mapped[Office] = relationship(foreign_keys=[responsible_office_id])
+    day: Mapped[ReceptionDay | None] = relationship()
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
+    """《群众预约领导办公卡》: the leader asked for was away; visit at home on return.
+
+    The visit's clock starts the day the leader is back (``leader_back_on``, else the
+    expected ``expected_back_on``); ``visit_due_at`` is computed with ``core.sla`` from the
+    office's limit and drives the yellow/red colour like any case.
+    """
+
+    __tablename__ = "reception_card"
+    __table_args__ = (
+        UniqueConstraint("office_id", "number", name="uq_reception_card_number"),
+        Index("ix_reception_card_leader_status", "leader_id", "status"),
+        Index("ix_reception_card_status_due", "status", "visit_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    number: Mapped[str] = mapped_column(String(16))  # 2026-0007
+    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))  # the leader asked for
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
+    address: Mapped[str] = mapped_column(String(200))  # personal data: where to visit
+    village: Mapped[str | None] = mapped_column(String(64))
+    matter: Mapped[str] = mapped_column(Text)
+    away_reason: Mapped[str | None] = mapped_column(String(200))  # 因公外出…
+    filled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    filled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expected_back_on: Mapped[date] = mapped_column(Date)
+    leader_back_on: Mapped[date | None] = mapped_column(Date)
+    limit_amount: Mapped[int] = mapped_column(Integer)
+    limit_unit: Mapped[str] = mapped_column(String(20))
+    visit_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[CardStatus] = mapped_column(_enum(CardStatus), default=CardStatus.OPEN)
+    visited_on: Mapped[date | None] = mapped_column(Date)
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    findings: Mapped[str | None] = mapped_column(Text)  # 了解的情况
+    resolution: Mapped[str | None] = mapped_column(Text)  # 解决办法
+    visit_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
+    case_receipt_no: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+
+    office: Mapped[Office] = relationship()
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    visitor: Mapped[User | None] = relationship(foreign_keys=[visitor_id])
+    filled_by: Mapped[User | None] = relationship(foreign_keys=[filled_by_id])
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# Registration order: parents before children (office-data deletion runs it backwards).
+MODELS = [ReceptionSettings, ReceptionRule, ReceptionDay, ReceptionSlot, RosterChange, Booking,
+          ReceptionMatter, AppointmentCard]

@@ -1,0 +1,56 @@
+"""Helpers of the reception plugin's tests: the module on for office A, reception days on
+coming working days, and a resident's booking request.
+
+Imported by the test modules (not a conftest: a second module named conftest would shadow
+tests/conftest.py, which the test modules import by that name)."""
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from core.extensions import db
+from core.models import Office
+from core.modules import set_module
+from core.sla import is_working_day
+from plugins.reception import roster
+from plugins.reception.booking import BookingRequest
+from plugins.reception.models import ReceptionDay
+from plugins.reception.timeutil import today as local_today
+
+
+@pytest.fixture(name="reception_on")
+def reception_on_fixture(app, users, offices):
+    """The reception module switched on for office A (not for B); returns the office ids."""
+    with app.app_context():
+        set_module("reception", db.session.get(Office, offices["A"]), True)
+        db.session.commit()
+    return offices
+
+
+def working_day_after(days: int, start: date | None = None) -> date:
+    """The first working day (official calendar) at least ``days`` after today."""
+    day = (start or local_today()) + timedelta(days=days)
+    while not is_working_day(day)[0]:
+        day += timedelta(days=1)
+    return day
+
+
+def make_day(office_id: int, leader_id: int, day: date | None = None, *, capacity: int = 2,
+             start: time = time(8, 30), end: time = time(10, 30), minutes: int = 30,
+             place: str = "镇政府一楼群众接待室") -> ReceptionDay:
+    """A reception day with its slots, written directly (committed); default: a working day
+    a week from now, four slots of 30 minutes."""
+    row = ReceptionDay(office_id=office_id, day=day or working_day_after(7), start_time=start,
+                       end_time=end, place=place, leader_id=leader_id,
+                       original_leader_id=leader_id, manual=True)
+    roster.build_slots(row, minutes, capacity)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def resident(name="张三", phone="13800138000", matter="承包地流转租金发放时间", village="东桥村",
+             named=False) -> BookingRequest:
+    """A resident's booking request."""
+    return BookingRequest(name=name, phone=phone, matter=matter, village=village,
+                          named_leader=named)
