@@ -62,6 +62,17 @@ def register_api(api):
         return [{"title": n.title} for n in rows]
 
 
+def file_note(note: ExampleNote, security: str = "public"):
+    """Offer a note to whatever archive the office keeps (the ``file_record`` hook), without
+    knowing which plugin keeps it; returns the catalogue number, or None where none does."""
+    from core.plugins import get_registry
+
+    return get_registry().hook.file_record(
+        office_id=note.office_id, source_type="example_note", source_id=str(note.id),
+        title=note.title, year=2026, security=security, url=f"/o/{note.office.code}/example/",
+        activity="示例活动", retention=None)
+
+
 @hookimpl
 def load_demo_data(offices):
     """One note for each demo office that has the module on; only what is missing."""

@@ -1,0 +1,428 @@
+"""The lending procedure (严格履行档案借阅手续): request, approval, hand-out, return, loss.
+
+Every function checks its input and the actor's right first and raises ArchiveError (Chinese
+message) before changing anything; the caller commits on success and rolls back on error.
+
+Rules:
+- Staff request files of their own office; residents only public files (可查询制度).
+- The period is in working days (official PRC calendar) and at most the office's maximum.
+- The designated keeper approves; a restricted file also needs a leader of the office, and the
+  two approvals come from two different people. Nobody approves their own request.
+- Only the keeper hands out and takes back, recording the file's condition both times. The
+  file row is locked during a hand-out, and the database allows one open loan per file.
+- A loss is traced to the borrower and the keeper of record (who handed the file out) or, for
+  a file lost from the store, to the keeper in charge; the file stays catalogued as lost.
+"""
+
+import re
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core import db
+from core.audit import record_event
+from core.jobs import notify
+from core.models import utcnow
+from core.sla import Limit, LimitUnit, colour, compute_due
+from plugins.archives import access
+from plugins.archives.catalogue import add_event
+from plugins.archives.display import to_utc
+from plugins.archives.errors import ArchiveError
+from plugins.archives.models import (
+    PENDING_STATUSES,
+    ArchiveFile,
+    BorrowerKind,
+    EventKind,
+    FileStatus,
+    Loan,
+    LoanStatus,
+    LossReport,
+    Security,
+)
+
+PURPOSE_MAX = 1000
+NOTE_MAX = 1000
+NAME_MAX = 64
+RESIDENT_MAX_PENDING = 3  # open requests per phone number and office
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{9,11}")
+
+
+def loan_url(loan: Loan) -> str:
+    """The loan's page on the lending desk (a site path, usable outside requests)."""
+    return f"{access.DESK_URL}/loan/{loan.id}"
+
+
+def new_reference() -> str:
+    """An unguessable 8-character reference (no 0/O/1/I), shown to the borrower."""
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _i in range(8))
+
+
+def normalise_reference(raw: str | None) -> str:
+    """A reference as typed (spaces, dashes, lower case) in its stored form."""
+    return re.sub(r"[^A-Z0-9]", "", (raw or "").upper())[:16]
+
+
+def normalise_phone(raw: str | None) -> str:
+    """Digits only, without +86: a mainland mobile or a landline with its area code."""
+    digits = re.sub(r"[\s\-()（）]", "", raw or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
+        raise ArchiveError(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
+    return digits
+
+
+def _text(value: str | None, *, required: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ArchiveError(required)
+    if len(value) > limit:
+        raise ArchiveError(_("内容不能超过 %(n)d 个字。", n=limit))
+    return value
+
+
+def check_period(office_id: int, period_days) -> int:
+    """The loan period in working days, between 1 and the office's maximum."""
+    try:
+        days = int(period_days)
+    except (TypeError, ValueError):
+        raise ArchiveError(_("借阅期限应为整数个工作日。")) from None
+    if days < 1:
+        raise ArchiveError(_("借阅期限至少为 1 个工作日。"))
+    limit = access.max_loan_days(office_id)
+    if days > limit:
+        raise ArchiveError(_("借阅期限不能超过本单位规定的最长 %(max)d 个工作日。", max=limit))
+    return days
+
+
+def _lendable(file: ArchiveFile) -> None:
+    if file.status == FileStatus.LOST:
+        raise ArchiveError(_("该档案已登记遗失，不能借阅。"))
+
+
+def _new_loan(file: ArchiveFile, **fields) -> Loan:
+    loan = Loan(office_id=file.office_id, file=file, reference=new_reference(), **fields)
+    db.session.add(loan)
+    db.session.flush()
+    return loan
+
+
+def _tell_keeper_of_request(loan: Loan) -> None:
+    keeper = access.keeper_of(loan.office_id)
+    people = [keeper] if keeper else []
+    if loan.file.security == Security.RESTRICTED:
+        people += access.leaders_of(loan.office_id)
+    for person in {p.id: p for p in people}.values():
+        notify(person.id, _("新的档案借阅申请"),
+               _("%(who)s 申请借阅《%(title)s》（%(no)s），期限 %(days)d 个工作日，请审批。",
+                 who=loan.borrower_label, title=loan.file.title, no=loan.file.catalogue_no,
+                 days=loan.period_days),
+               url=loan_url(loan), dedupe_key=f"archives:request:{loan.id}")
+
+
+def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
+                     now: datetime | None = None) -> Loan:
+    """A staff member of the file's office asks to borrow it."""
+    if not access.may_act_in(user, file.office_id) or user.office_id != file.office_id:
+        raise ArchiveError(_("只能借阅本单位的档案。"))
+    _lendable(file)
+    purpose = _text(purpose, required=_("请填写借阅目的。"), limit=PURPOSE_MAX)
+    days = check_period(file.office_id, period_days)
+    open_one = db.session.scalar(select(Loan).where(
+        Loan.file_id == file.id, Loan.borrower_id == user.id,
+        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT))))
+    if open_one is not None:
+        raise ArchiveError(_("您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
+                             ref=open_one.reference))
+    loan = _new_loan(file, borrower_kind=BorrowerKind.STAFF, borrower_id=user.id,
+                     purpose=purpose, period_days=days, requested_at=to_utc(now or utcnow()))
+    add_event(file, EventKind.REQUESTED, actor=user, loan=loan, at=loan.requested_at,
+              note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose))
+    _tell_keeper_of_request(loan)
+    return loan
+
+
+def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: str,
+                        period_days=1, now: datetime | None = None) -> Loan:
+    """A resident asks to consult a public file (土地利用资料可查询制度)."""
+    if file.security != Security.PUBLIC:
+        raise ArchiveError(_("该档案不对外公开，群众不能申请查阅。可查询的档案见本页列表。"))
+    _lendable(file)
+    name = _text(name, required=_("请填写姓名。"), limit=NAME_MAX)
+    phone = normalise_phone(phone)
+    purpose = _text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
+    days = check_period(file.office_id, period_days)
+    pending = db.session.scalar(select(func.count()).select_from(Loan).where(
+        Loan.office_id == file.office_id, Loan.resident_phone == phone,
+        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)))) or 0
+    if pending >= RESIDENT_MAX_PENDING:
+        raise ArchiveError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
+    loan = _new_loan(file, borrower_kind=BorrowerKind.RESIDENT, resident_name=name,
+                     resident_phone=phone, purpose=purpose, period_days=days,
+                     requested_at=to_utc(now or utcnow()))
+    add_event(file, EventKind.REQUESTED, loan=loan, at=loan.requested_at,
+              note=_("群众查阅申请，%(days)d 个工作日", days=days))
+    _tell_keeper_of_request(loan)
+    return loan
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+def needs_leader(loan: Loan) -> bool:
+    """A restricted file needs a leader's approval besides the keeper's."""
+    return loan.file.security == Security.RESTRICTED
+
+
+def approvals_complete(loan: Loan) -> bool:
+    """The keeper approved and, for a restricted file, a leader did too."""
+    if loan.keeper_approved_by_id is None:
+        return False
+    return not needs_leader(loan) or loan.leader_approved_by_id is not None
+
+
+def _tell_borrower(loan: Loan, title: str, body: str, key: str) -> None:
+    if loan.borrower_id is not None:
+        notify(loan.borrower_id, title, body, url=loan_url(loan),
+               dedupe_key=f"archives:{key}:{loan.id}")
+
+
+def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
+    """Record the actor's approval (as keeper or, for a restricted file, as leader).
+
+    Returns "keeper" or "leader". The request becomes approved once every approval it needs
+    is there.
+    """
+    if not access.may_act_in(actor, loan.office_id):
+        raise ArchiveError(_("您无权审批该单位的借阅申请。"))
+    if loan.status != LoanStatus.REQUESTED:
+        raise ArchiveError(_("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label))
+    if loan.borrower_id == actor.id:
+        raise ArchiveError(_("不能审批自己的借阅申请。"))
+    now = to_utc(now or utcnow())
+    if access.is_keeper(actor, loan.office_id) and loan.keeper_approved_by_id is None:
+        if loan.leader_approved_by_id == actor.id:
+            raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+        loan.keeper_approved_by_id, loan.keeper_approved_at = actor.id, now
+        role, kind = "keeper", EventKind.KEEPER_APPROVED
+    elif access.is_leader_of(actor, loan.office_id) and needs_leader(loan):
+        if loan.leader_approved_by_id is not None:
+            raise ArchiveError(_("已有领导批准过该申请。"))
+        if loan.keeper_approved_by_id == actor.id:
+            raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+        loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
+        role, kind = "leader", EventKind.LEADER_APPROVED
+    elif access.is_keeper(actor, loan.office_id):
+        raise ArchiveError(_("您已批准过该申请。"))
+    elif access.is_leader_of(actor, loan.office_id):
+        raise ArchiveError(_("该档案不是限制级，由档案管理员审批即可。"))
+    else:
+        raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+    add_event(loan.file, kind, actor=actor, loan=loan, at=now)
+    if approvals_complete(loan):
+        loan.status = LoanStatus.APPROVED
+        _tell_borrower(loan, _("档案借阅申请已批准"),
+                       _("《%(title)s》（%(no)s）的借阅申请已批准，请到档案室办理借出。",
+                         title=loan.file.title, no=loan.file.catalogue_no), "approved")
+    return role
+
+
+def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> None:
+    """The keeper (or, for a restricted file, a leader) refuses a request, with a reason."""
+    if not access.may_act_in(actor, loan.office_id):
+        raise ArchiveError(_("您无权审批该单位的借阅申请。"))
+    if loan.status not in PENDING_STATUSES:
+        raise ArchiveError(_("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label))
+    may = access.is_keeper(actor, loan.office_id) or (
+        needs_leader(loan) and access.is_leader_of(actor, loan.office_id))
+    if not may:
+        raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+    reason = _text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
+    now = to_utc(now or utcnow())
+    loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
+    add_event(loan.file, EventKind.REJECTED, actor=actor, loan=loan, at=now, note=reason)
+    _tell_borrower(loan, _("档案借阅申请未获批准"),
+                   _("《%(title)s》的借阅申请未获批准：%(reason)s", title=loan.file.title,
+                     reason=reason), "rejected")
+
+
+def cancel(loan: Loan, actor, *, now: datetime | None = None) -> None:
+    """The borrower withdraws a request not yet handed out (or the keeper does for them)."""
+    if not access.may_act_in(actor, loan.office_id):
+        raise ArchiveError(_("您无权撤回该申请。"))
+    if loan.status not in PENDING_STATUSES:
+        raise ArchiveError(_("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label))
+    if loan.borrower_id != actor.id and not access.is_keeper(actor, loan.office_id):
+        raise ArchiveError(_("只有申请人本人或档案管理员可以撤回申请。"))
+    now = to_utc(now or utcnow())
+    loan.status, loan.decided_by_id = LoanStatus.CANCELLED, actor.id
+    add_event(loan.file, EventKind.CANCELLED, actor=actor, loan=loan, at=now)
+
+
+# --- hand-out and return --------------------------------------------------------------------
+
+
+def _lock(loan: Loan) -> ArchiveFile:
+    """Lock the file row, then re-read both rows as they are now."""
+    file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.id == loan.file_id)
+                             .with_for_update().execution_options(populate_existing=True))
+    db.session.refresh(loan)
+    return file
+
+
+def due_for(loan: Loan, handed_out_at: datetime):
+    """The DueDate of a loan handed out at ``handed_out_at`` (working days, PRC calendar)."""
+    return compute_due(handed_out_at, Limit(loan.period_days, LimitUnit.WORKING_DAYS))
+
+
+def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
+    """The keeper hands an approved file out, noting its condition; sets the due time."""
+    if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
+        raise ArchiveError(_("只有本单位指定的档案管理员可以办理借出。"))
+    condition = _text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
+                      limit=NOTE_MAX)
+    file = _lock(loan)
+    if loan.status == LoanStatus.REQUESTED:
+        if needs_leader(loan) and loan.keeper_approved_by_id and not loan.leader_approved_by_id:
+            raise ArchiveError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
+        raise ArchiveError(_("该申请尚未批准，不能借出。"))
+    if loan.status != LoanStatus.APPROVED:
+        raise ArchiveError(_("该申请不能借出（当前：%(status)s）。", status=loan.status.label))
+    if not approvals_complete(loan):
+        # The file may have become restricted after the keeper's approval.
+        raise ArchiveError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
+    if file.status == FileStatus.LOST:
+        raise ArchiveError(_("该档案已登记遗失，不能借出。"))
+    if file.status == FileStatus.LENT:
+        raise ArchiveError(_("该档案已借出，归还后才能再借。"))
+    now = to_utc(now or utcnow())
+    loan.status, loan.handed_out_at, loan.handed_out_by_id = LoanStatus.OUT, now, actor.id
+    loan.condition_out = condition
+    loan.due_at = to_utc(due_for(loan, now).due_at)
+    file.status = FileStatus.LENT
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The one-open-loan index caught a hand-out that raced past the checks above.
+        db.session.rollback()
+        raise ArchiveError(_("该档案已借出，归还后才能再借。")) from None
+    add_event(file, EventKind.HANDED_OUT, actor=actor, loan=loan, at=now,
+              note=_("借出时状况：%(c)s", c=condition))
+    _tell_borrower(loan, _("档案已借出"),
+                   _("您借阅的《%(title)s》（%(no)s）已借出，请在期限内归还。",
+                     title=file.title, no=file.catalogue_no), "out")
+    return loan
+
+
+def out_loan_of(file: ArchiveFile) -> Loan | None:
+    """The loan the file is out on, if any."""
+    return db.session.scalar(select(Loan).where(Loan.file_id == file.id,
+                                                Loan.status == LoanStatus.OUT))
+
+
+def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
+    """The keeper takes a lent file back, noting its condition."""
+    if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
+        raise ArchiveError(_("只有本单位指定的档案管理员可以办理归还。"))
+    condition = _text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
+    file = _lock(loan)
+    if loan.status != LoanStatus.OUT:
+        raise ArchiveError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
+                             status=loan.status.label))
+    now = to_utc(now or utcnow())
+    loan.status, loan.returned_at, loan.received_by_id = LoanStatus.RETURNED, now, actor.id
+    loan.condition_in = condition
+    file.status = FileStatus.IN_STORE
+    add_event(file, EventKind.RETURNED, actor=actor, loan=loan, at=now,
+              note=_("归还时状况：%(c)s", c=condition))
+    return loan
+
+
+def return_by_file(file: ArchiveFile, actor, *, condition: str,
+                   now: datetime | None = None) -> Loan:
+    """Take a file back by its catalogue entry; refused when the file is not out."""
+    loan = out_loan_of(file)
+    if loan is None:
+        raise ArchiveError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
+                             status=file.status.label))
+    return return_file(loan, actor, condition=condition, now=now)
+
+
+# --- loss ---------------------------------------------------------------------------------------
+
+
+def report_loss(file: ArchiveFile, actor, *, circumstances: str,
+                now: datetime | None = None) -> LossReport:
+    """Record a loss (遗失), traced to the borrower and the keeper of record.
+
+    A file out on a loan is traced to its borrower and to the keeper who handed it out; a file
+    missing from the store to the keeper in charge now. The file is marked lost (it stays in
+    the catalogue with its history); open requests for it are withdrawn.
+    """
+    if not access.may_report_loss(actor, file.office_id):
+        raise ArchiveError(_("只有档案管理员、本单位领导或管理员可以登记档案遗失。"))
+    circumstances = _text(circumstances, required=_("请说明遗失的经过。"), limit=NOTE_MAX)
+    file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.id == file.id)
+                             .with_for_update().execution_options(populate_existing=True))
+    if file.status == FileStatus.LOST:
+        raise ArchiveError(_("该档案已登记遗失。"))
+    now = to_utc(now or utcnow())
+    loan = out_loan_of(file)
+    if loan is not None:
+        keeper = loan.handed_out_by
+        borrower_name = (loan.resident_name if loan.borrower_kind == BorrowerKind.RESIDENT
+                         else loan.borrower.display_name if loan.borrower else None)
+        loan.status = LoanStatus.LOST
+    else:
+        keeper = access.keeper_of(file.office_id)
+        borrower_name = None
+    report = LossReport(
+        office_id=file.office_id, file=file, loan=loan, reported_at=now, reported_by_id=actor.id,
+        borrower_id=loan.borrower_id if loan else None, borrower_name=borrower_name,
+        keeper_id=keeper.id if keeper else None,
+        keeper_name=keeper.display_name if keeper else None, circumstances=circumstances)
+    db.session.add(report)
+    file.status = FileStatus.LOST
+    for pending in db.session.scalars(select(Loan).where(
+            Loan.file_id == file.id, Loan.status.in_(PENDING_STATUSES))):
+        pending.status, pending.decided_by_id = LoanStatus.CANCELLED, actor.id
+        pending.decision_note = _("档案已登记遗失，申请自动撤回。")
+    add_event(file, EventKind.LOST, actor=actor, loan=loan, at=now, note=circumstances)
+    db.session.flush()
+    record_event("archives.loss", office_id=file.office_id, target_type="archive_file",
+                 target_id=file.id, details={"catalogue_no": file.catalogue_no,
+                                             "loan": loan.reference if loan else None,
+                                             "borrower_id": report.borrower_id,
+                                             "keeper_id": report.keeper_id})
+    people = {p.id for p in access.leaders_of(file.office_id)}
+    people.update(i for i in (report.keeper_id, report.borrower_id) if i)
+    for user_id in people:
+        notify(user_id, _("档案遗失登记"),
+               _("《%(title)s》（%(no)s）已登记遗失。借阅人：%(b)s；经手档案管理员：%(k)s。",
+                 title=file.title, no=file.catalogue_no,
+                 b=loan.borrower_label if loan else _("无（在库遗失）"),
+                 k=report.keeper_name or _("未指定")),
+               url=f"{access.DESK_URL}/file/{file.id}", dedupe_key=f"archives:loss:{report.id}")
+    return report
+
+
+# --- supervision ------------------------------------------------------------------------------
+
+
+def loan_colour(loan: Loan, now: datetime | None = None) -> str | None:
+    """"green", "yellow" or "red" for a loan out (core.sla's rule); None otherwise."""
+    if loan.status != LoanStatus.OUT or loan.due_at is None or loan.handed_out_at is None:
+        return None
+    return colour(now or utcnow(), loan.handed_out_at, loan.due_at)
+
+
+def colour_label(name: str | None) -> str:
+    """The Chinese word for a supervision colour."""
+    labels = {"green": _("正常"), "yellow": _("即将到期"), "red": _("已逾期")}
+    return labels.get(name or "", "")

@@ -1,0 +1,135 @@
+"""Residents' pages, mounted at /o/<office_code>/archives/ (404 where the module is off).
+
+The public records one may ask to consult (可查询制度) with search, the consultation request
+form, and a status lookup by the request's reference. Only public files appear; the page never
+shows a resident's phone (the lookup shows it masked).
+"""
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from core import db
+from core.audit import acting_as
+from core.masking import mask_name, mask_phone, mask_text
+from core.public import HomeSection
+from plugins.archives import access, catalogue, lending
+from plugins.archives.display import local_date
+from plugins.archives.errors import ArchiveError
+from plugins.archives.forms import LookupForm, ResidentRequestForm
+from plugins.archives.models import ArchiveFile, FileStatus, Loan, Security
+
+bp = Blueprint("archives_public", __name__, template_folder="templates")
+
+LIST_LIMIT = 200
+_LAST_REFERENCE = "archives_last_reference"
+
+
+def public_files(office_ids):
+    """A select of the files residents may ask to consult in these offices."""
+    return (select(ArchiveFile).where(ArchiveFile.office_id.in_(office_ids),
+                                      ArchiveFile.security == Security.PUBLIC,
+                                      ArchiveFile.status != FileStatus.LOST))
+
+
+def _public_file(file_id: int) -> ArchiveFile:
+    file = db.session.get(ArchiveFile, file_id)
+    if file is None or file.office_id != g.office.id or file.status == FileStatus.LOST:
+        abort(404)
+    return file
+
+
+@bp.route("/")
+def index():
+    """The office's public records, searchable by number, title or summary."""
+    term = (request.args.get("q") or "").strip()[:50]
+    query = catalogue.search(public_files([g.office.id]), term)
+    files = db.session.scalars(query.order_by(ArchiveFile.year.desc(), ArchiveFile.catalogue_no)
+                               .limit(LIST_LIMIT)).all()
+    settings = access.settings_for(g.office.id)
+    return render_template("archives/public/index.html", office=g.office, files=files, term=term,
+                           settings=settings, keeper=access.keeper_of(g.office.id),
+                           max_days=access.max_loan_days(g.office.id))
+
+
+@bp.route("/<int:file_id>/request", methods=["GET", "POST"])
+def request_form(file_id):
+    """Ask to consult one public file: name, phone (kept private), purpose and time needed."""
+    file = _public_file(file_id)
+    form = ResidentRequestForm()
+    if file.security != Security.PUBLIC:
+        # Nothing is recorded: the file is not open to residents.
+        return render_template("archives/public/request.html", office=g.office, file=None,
+                               form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
+                               max_days=access.max_loan_days(g.office.id)), 403
+    error = None
+    if form.validate_on_submit():
+        try:
+            with acting_as("resident"):
+                loan = lending.request_by_resident(
+                    file, name=form.name.data, phone=form.phone.data, purpose=form.purpose.data,
+                    period_days=form.period_days.data)
+                db.session.commit()
+        except ArchiveError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            session[_LAST_REFERENCE] = loan.reference
+            return redirect(url_for(".requested"))
+    elif request.method == "POST":
+        error = next(iter(form.errors.values()))[0]
+    status = 400 if error else 200
+    return render_template("archives/public/request.html", office=g.office, file=file, form=form,
+                           error=error, max_days=access.max_loan_days(g.office.id)), status
+
+
+@bp.route("/requested")
+def requested():
+    """The receipt after a request: its reference, to look the answer up later."""
+    reference = session.get(_LAST_REFERENCE)
+    loan = _loan_by_reference(reference) if reference else None
+    if loan is None:
+        return redirect(url_for(".status"))
+    return render_template("archives/public/requested.html", office=g.office, loan=loan,
+                           masked_phone=mask_phone(loan.resident_phone),
+                           masked_name=mask_name(loan.resident_name),
+                           settings=access.settings_for(g.office.id))
+
+
+def _loan_by_reference(reference: str | None) -> Loan | None:
+    reference = lending.normalise_reference(reference)
+    if not reference:
+        return None
+    return db.session.scalar(select(Loan).where(Loan.reference == reference,
+                                                Loan.office_id == g.office.id,
+                                                Loan.resident_phone.is_not(None)))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status():
+    """Look up a consultation request by its reference: its state, never personal data."""
+    form = LookupForm()
+    loan, error = None, None
+    if form.validate_on_submit():
+        loan = _loan_by_reference(form.reference.data)
+        if loan is None:
+            error = _("没有找到该申请编号，请核对后再试。")
+    elif request.method == "POST":
+        error = next(iter(form.errors.values()))[0]
+    return render_template("archives/public/status.html", office=g.office, form=form, loan=loan,
+                           error=error, masked_name=mask_name(loan.resident_name) if loan else "",
+                           note=mask_text(loan.decision_note) if loan else "",
+                           due=local_date(loan.due_at) if loan else "",
+                           settings=access.settings_for(g.office.id))
+
+
+def home_section(offices) -> HomeSection:
+    """可查询档案: each office with public records, and how many."""
+    counts = dict(db.session.execute(
+        select(ArchiveFile.office_id, func.count()).where(
+            ArchiveFile.office_id.in_([o.id for o in offices]),
+            ArchiveFile.security == Security.PUBLIC, ArchiveFile.status != FileStatus.LOST)
+        .group_by(ArchiveFile.office_id)).all())
+    items = [(o.name, url_for("archives_public.index", office_code=o.code),
+              _("%(n)d 卷可申请查阅", n=counts.get(o.id, 0))) for o in offices]
+    return HomeSection(title=_("档案查询"), items=items, order=70)
