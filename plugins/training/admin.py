@@ -152,7 +152,7 @@ class PersonView(_TrainingModelView):
                      "user": _l("登录账号"), "junior_middle_school_or_above": _l("初中以上文化"),
                      "joined_on": _l("纳入考核日期"), "active": _l("在册"),
                      "remarks": _l("备注"), "office.name": _l("单位")}
-    column_descriptions = {"joined_on": _l("此日期所在月之前（不含从该月 1 日起算的整月）不考核。")}
+    column_descriptions = {"joined_on": _l("从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。")}
     column_formatters = {"name": _person_link, "group": _label(GROUP_LABELS)}
     column_details_list = ("name", "group", "office", "user", "junior_middle_school_or_above",
                            "joined_on", "active", "remarks")
@@ -295,6 +295,12 @@ class SessionView(_TrainingModelView):
         if office_id is not None:
             model.office_id = office_id
             model.days = compute_session_days(model)
+
+    def on_model_delete(self, model):
+        taken = any(a.status != AttendanceStatus.PENDING for a in model.attendance)
+        if taken and current_user.role not in MANAGER_ROLES:
+            raise ValidationError(_("该培训已登记出勤，只有管理员或领导可以删除。"))
+        super().on_model_delete(model)
 
     def after_model_change(self, form, model, is_created):
         if is_created:

@@ -157,6 +157,7 @@ class UnitResult:
 
     @property
     def holds_village_study(self) -> bool:
+        """Villages and communities must hold collective study themselves."""
         return self.kind in VILLAGE_KINDS
 
 
@@ -170,10 +171,12 @@ class ComplianceReport:
     units: list[UnitResult]
 
     def month_over(self, month: int) -> bool:
+        """True when the month ended before ``today`` (its shortfalls are final)."""
         return date(self.year, month, calendar.monthrange(self.year, month)[1]) < self.today
 
     @property
     def year_over(self) -> bool:
+        """True when the year ended before ``today``."""
         return date(self.year, 12, 31) < self.today
 
 

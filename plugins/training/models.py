@@ -221,6 +221,7 @@ class TrainingSession(TimestampMixin, db.Model):
 
     @property
     def group_list(self) -> list[Group]:
+        """The required groups as Group values."""
         return [Group(g) for g in (self.required_groups or "").split(",") if g]
 
 

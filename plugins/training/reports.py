@@ -101,6 +101,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
 
     @expose("/")
     def index(self):
+        """The units table and a page of people, for a month or the year."""
         year, month, office_id, offices = self._params()
         report = self._report(year, office_id)
         short_only = request.args.get("short") == "1"
@@ -221,6 +222,7 @@ class HoursChartView(PluginTemplatesMixin, ModuleView):
 
     @expose("/")
     def index(self):
+        """The SVG chart (average or total per office) and its data table."""
         today = local_today()
         year = _int_arg("year", today.year, 2000, today.year + 1)
         measure = "total" if request.args.get("measure") == "total" else "average"
@@ -315,8 +317,17 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
     allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER,
                                Role.AUDITOR})
 
+    @staticmethod
+    def _offices() -> list[Office]:
+        """Township admins and auditors may set (or read) any office, the township itself
+        included, so that one setting at the top is inherited by every unit below; others
+        their own office."""
+        if permissions.sees_all_offices(current_user):
+            return list(db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)))
+        return visible_offices()
+
     def _office(self) -> Office:
-        offices = visible_offices()
+        offices = self._offices()
         office_id = _int_arg("office", None, 1, 2**31)
         if office_id is None:
             own = [o for o in offices if o.id == current_user.office_id]
@@ -330,6 +341,7 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
 
     @expose("/", methods=["GET", "POST"])
     def index(self):
+        """Show one office's thresholds; admins save them or go back to inheriting."""
         office = self._office()
         row = db.session.get(TrainingSettings, office.id)
         effective = resolve_rules([office.id])[office.id]
@@ -363,7 +375,7 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
         if row is None:
             inherited_from = self._source_office(office)
         return self.render("training/settings.html", form=form, office=office, row=row,
-                           offices=visible_offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
+                           offices=self._offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
                            inherited_from=inherited_from, policy_labels=EXCUSED_POLICY_LABELS)
 
     def _reset(self, office, row):

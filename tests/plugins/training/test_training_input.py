@@ -219,3 +219,16 @@ def test_village_session_kind_matches_office(app, client, users, world, login_as
     with app.app_context():
         assert db.session.get(Office, offices["B"]).name == "乙村"
         assert _count(app, TrainingSession, kind=SessionKind.TOWNSHIP_TRAINING) == 0
+
+
+def test_staff_cannot_delete_a_session_with_attendance_taken(app, client, users, offices, world,
+                                                             login_as):
+    with app.app_context():
+        held = session(offices["A"], world["today"] - timedelta(days=1), groups="township_cadre")
+        attend(held, db.session.get(TrainingPerson, world["cadre_a"]))
+        held_id = held.id
+    login_as("staff_a")
+    response = post(client, "/admin/training_sessions/delete/", {"id": held_id},
+                    follow_redirects=True)
+    assert "只有管理员或领导可以删除" in text_of(response)
+    assert _count(app, TrainingSession) == 1 and _count(app, Attendance) == 1

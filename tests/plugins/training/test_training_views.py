@@ -282,3 +282,21 @@ def test_bad_query_parameters_are_refused(client, users, world, login_as):
     assert client.get("/admin/training_compliance/?year=abc").status_code == 400
     assert client.get("/admin/training_compliance/?month=13").status_code == 400
     assert client.get("/admin/training_compliance/export/pdf/").status_code == 404
+
+
+def test_township_admin_sets_the_township_and_units_inherit(app, client, users, offices, world,
+                                                            login_as):
+    login_as("admin")
+    form = {"class_hours_per_day": "8", "township_training_days_min": "2",
+            "village_study_days_min": "2", "self_study_hours_min": "3",
+            "participation_township_cadre_pct": "100", "participation_village_cadre_pct": "85",
+            "participation_party_member_pct": "85", "excused_policy": "as_absent",
+            "techniques_min": "6", "notes_min_chars": "5000", "party_member_notes_min_chars": ""}
+    response = post(client, f"/admin/training_settings/?office={offices['T']}", form)
+    assert response.status_code == 302
+    page = text_of(client.get(f"/admin/training_settings/?office={offices['B']}"))
+    assert "沿用“测试镇”的标准" in page
+    with app.app_context():
+        from plugins.training.rules import resolve_rules
+
+        assert resolve_rules([offices["B"]])[offices["B"]].class_hours_per_day == 8
