@@ -6,6 +6,8 @@ deferral to a tracked case, and the minutes editor with preview. Every change go
 services (``lifecycle``, ``registration``, ``followups``) so the rules hold whatever the screen.
 """
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -77,8 +79,9 @@ def _changed(model, attr) -> bool:
     if not history.deleted:
         return False
     old, new = history.deleted[0], (history.added or [None])[0]
-    if hasattr(old, "tzinfo") and hasattr(new, "tzinfo") and old is not None and new is not None:
-        return aware(old) != aware(new)
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        # The form shows whole seconds: a stored fraction of a second is no change.
+        return aware(old).replace(microsecond=0) != aware(new).replace(microsecond=0)
     return old != new
 
 
