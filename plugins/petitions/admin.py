@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from core import db, permissions
 from core.admin import ModuleView, OfficeScopedModelView
@@ -434,18 +435,18 @@ class PetitionView(OfficeScopedModelView):
 class RegisterView(ModuleView):
     """登记信访: type the petition in, check for repeats, register it."""
 
-    def _office_choices(self) -> list[tuple[int, str]]:
+    def _office_choices(self) -> list:
         ids = _scope_ids()
         offices = db.session.scalars(select(Office).where(Office.id.in_(sorted(ids)))
                                      .order_by(Office.sort_order, Office.code))
-        return [(o.id, o.name) for o in offices]
+        return [SelectChoice(o.id, o.name) for o in offices]
 
     def _form(self) -> RegisterForm:
         form = RegisterForm()
         form.office.choices = self._office_choices()
         if request.method == "GET":
             form.received_at.data = _date_today()
-            if current_user.office_id in dict(form.office.choices):
+            if current_user.office_id in {c.value for c in form.office.choices}:
                 form.office.data = current_user.office_id
         return form
 
@@ -463,8 +464,8 @@ class RegisterView(ModuleView):
                 subject=form.subject.data or "", office_ids=self._match_scope(office_id),
                 phones=[p["phone"] for p in people if p.get("phone")],
                 id_numbers=[p["id_number"] for p in people if p.get("id_number")])
-            form.repeat_choice.choices = [("new", _("不是重复信访，作为新事项登记"))] + [
-                (str(m.petition.id), m.petition.subject) for m in matches]
+            form.repeat_choice.choices = [SelectChoice("new", _("不是重复信访，作为新事项登记"))] + [
+                SelectChoice(str(m.petition.id), m.petition.subject) for m in matches]
             choice = form.repeat_choice.data
             wants_save = bool(form.save.data) and (not matches or choice)
             if wants_save:
@@ -615,13 +616,14 @@ class DisputeView(OfficeScopedModelView):
     def create_view(self):
         """Register a dispute; its first level's record is created with it."""
         form = DisputeForm()
-        offices = [(o.id, o.name) for o in db.session.scalars(
+        offices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
             select(Office).where(Office.id.in_(sorted(_scope_ids())))
             .order_by(Office.sort_order, Office.code))]
         form.office.choices = offices
-        form.petition_id.choices = [("", _("（无）"))] + [
-            (str(p.id), f"{p.receipt_no or ''} {p.subject}") for p in _scoped_petitions()]
-        if request.method == "GET" and current_user.office_id in dict(offices):
+        form.petition_id.choices = [SelectChoice("", _("（无）"))] + [
+            SelectChoice(str(p.id), f"{p.receipt_no or ''} {p.subject}")
+            for p in _scoped_petitions()]
+        if request.method == "GET" and current_user.office_id in {c.value for c in offices}:
             form.office.data = current_user.office_id
         if request.method == "POST":
             if permissions.is_read_only(current_user):
@@ -676,7 +678,7 @@ class MediationSessionView(OfficeScopedModelView):
     allow_delete = False
     details_template = "petitions/admin/mediation_details.html"
 
-    def _next_offices(self, session: MediationSession) -> list[tuple[str, str]]:
+    def _next_offices(self, session: MediationSession) -> list:
         kinds = {"station": ("station",), "township": ("government", "township")}
         level = session.level.next
         if level is None:
@@ -685,8 +687,8 @@ class MediationSessionView(OfficeScopedModelView):
         offices = db.session.scalars(select(Office).where(
             Office.id.in_(sorted(enabled_office_ids(PLUGIN)))).order_by(Office.sort_order,
                                                                        Office.code))
-        return [(str(o.id), o.name) for o in offices if o.kind.value in wanted] or [
-            (str(session.office_id), session.office.name)]
+        return [SelectChoice(str(o.id), o.name) for o in offices if o.kind.value in wanted] or [
+            SelectChoice(str(session.office_id), session.office.name)]
 
     @expose("/details/", methods=("GET", "POST"))
     def details_view(self):

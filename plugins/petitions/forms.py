@@ -21,6 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from plugins.petitions.models import (
@@ -29,7 +30,7 @@ from plugins.petitions.models import (
     MediationOutcome,
     PetitionChannel,
     RiskLevel,
-    choices,
+    select_choices,
 )
 
 
@@ -51,7 +52,7 @@ class RegisterForm(FlaskForm):
     """登记信访: the petition, its petitioners, flags and attachments."""
 
     office = SelectField(_l("登记单位"), coerce=int, validators=[Optional()])
-    channel = SelectField(_l("信访形式"), choices=lambda: choices(PetitionChannel),
+    channel = SelectField(_l("信访形式"), choices=lambda: select_choices(PetitionChannel),
                           validators=[DataRequired()])
     received_at = DateField(_l("收到日期"), validators=[DataRequired()])
     subject = StringField(_l("信访事由"), validators=[Optional(), Length(max=200)])
@@ -59,11 +60,11 @@ class RegisterForm(FlaskForm):
     content = TextAreaField(_l("主要内容"), validators=[Optional(), Length(max=20000)])
     people_count = IntegerField(_l("信访人数"), default=1,
                                 validators=[InputRequired(), NumberRange(min=1, max=100000)])
-    level_brought_to = SelectField(_l("到达层级"), choices=lambda: choices(Level),
+    level_brought_to = SelectField(_l("到达层级"), choices=lambda: select_choices(Level),
                                    default=Level.TOWNSHIP.value)
-    proper_level = SelectField(_l("有权处理的层级"), choices=lambda: choices(Level),
+    proper_level = SelectField(_l("有权处理的层级"), choices=lambda: select_choices(Level),
                                default=Level.TOWNSHIP.value)
-    hidden_risk = SelectField(_l("隐患等级"), choices=lambda: choices(RiskLevel),
+    hidden_risk = SelectField(_l("隐患等级"), choices=lambda: select_choices(RiskLevel),
                               default=RiskLevel.NONE.value)
     risk_note = TextAreaField(_l("隐患情况"), validators=[Optional(), Length(max=2000)])
     petitioners = FieldList(FormField(PetitionerEntry), min_entries=3, max_entries=10)
@@ -80,7 +81,8 @@ class PassOnForm(_Versioned):
 
 
 class DecisionForm(_Versioned):
-    accepted = RadioField(_l("受理决定"), choices=[("yes", _l("受理")), ("no", _l("不予受理"))],
+    accepted = RadioField(_l("受理决定"),
+                          choices=[SelectChoice("yes", _l("受理")), SelectChoice("no", _l("不予受理"))],
                           validators=[DataRequired()])
     decided_at = DateField(_l("决定日期"), validators=[DataRequired()])
     note = TextAreaField(_l("说明（不予受理的须写明理由）"), validators=[Optional(), Length(max=2000)])
@@ -92,7 +94,8 @@ class ExtensionRequestForm(_Versioned):
 
 
 class ExtensionDecisionForm(_Versioned):
-    decision = RadioField(_l("审批"), choices=[("approve", _l("批准")), ("refuse", _l("不批准"))],
+    decision = RadioField(_l("审批"), choices=[SelectChoice("approve", _l("批准")),
+                                    SelectChoice("refuse", _l("不批准"))],
                           validators=[DataRequired()])
     note = TextAreaField(_l("审批意见"), validators=[Optional(), Length(max=2000)])
 
@@ -104,7 +107,7 @@ class ReplyForm(_Versioned):
 
 class DeliveryForm(_Versioned):
     notice_id = HiddenField(validators=[DataRequired()])
-    method = SelectField(_l("送达方式"), choices=lambda: choices(DeliveryMethod),
+    method = SelectField(_l("送达方式"), choices=lambda: select_choices(DeliveryMethod),
                          validators=[DataRequired()])
     delivered_at = DateField(_l("送达日期"), validators=[DataRequired()])
     note = StringField(_l("送达说明（签收人、见证人等）"), validators=[Optional(), Length(max=500)])
@@ -130,7 +133,7 @@ class HearingEndForm(_Versioned):
 
 
 class RiskForm(_Versioned):
-    level = SelectField(_l("隐患等级"), choices=lambda: choices(RiskLevel),
+    level = SelectField(_l("隐患等级"), choices=lambda: select_choices(RiskLevel),
                         validators=[DataRequired()])
     note = TextAreaField(_l("隐患情况"), validators=[Optional(), Length(max=2000)])
 
@@ -160,8 +163,8 @@ class DisputeForm(FlaskForm):
 class MediationForm(FlaskForm):
     """One level's mediation result."""
 
-    outcome = RadioField(_l("调处结果"), validators=[DataRequired()], choices=lambda: [
-        (m.value, m.label) for m in MediationOutcome if m != MediationOutcome.PENDING])
+    outcome = RadioField(_l("调处结果"), validators=[DataRequired()], choices=lambda: select_choices(
+        MediationOutcome, leave_out=(MediationOutcome.PENDING,)))
     held_at = DateField(_l("调处日期"), validators=[DataRequired()])
     place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
     mediators = StringField(_l("调解人员"), validators=[Optional(), Length(max=500)])

@@ -259,8 +259,15 @@ LABELS = {
 
 
 def choices(enum_cls) -> list[tuple[str, str]]:
-    """(value, label) pairs of an enum, for form select fields."""
+    """(value, label) pairs of an enum, for Flask-Admin's ``form_choices``."""
     return [(m.value, m.label) for m in enum_cls]
+
+
+def select_choices(enum_cls, *, leave_out=()) -> list:
+    """The members of an enum as WTForms ``SelectChoice`` options (value, translated label)."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(m.value, m.label) for m in enum_cls if m not in leave_out]
 
 
 # --- Petitions ---------------------------------------------------------------------------------

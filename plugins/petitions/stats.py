@@ -186,7 +186,7 @@ def monthly_rows(office_ids: set[int], year: int) -> list[list]:
                                                             else None)
                 if finished is None or aware(finished) >= end:
                     backlog += 1
-            rate = round(100 * repeats / len(in_month), 1) if in_month else 0
+            rate = round(100 * repeats / len(in_month), 1) if in_month else 0.0
             rows.append([
                 f"{year}-{month:02d}", office.name, len(new), repeats, rate,
                 sum(1 for p in in_month if p.collective), sum(1 for p in in_month if p.skip_level),

@@ -16,7 +16,7 @@ from core.cases import Case
 from core.extensions import db
 from plugins.petitions import services, stats
 from plugins.petitions.errors import PetitionError
-from plugins.petitions.models import Petition, PetitionGram, Petitioner, Stage
+from plugins.petitions.models import Petition, Petitioner, PetitionGram, Stage
 from plugins.petitions.repeats import find_repeats, normalise_phone
 from plugins.petitions.similarity import dice, grams
 
