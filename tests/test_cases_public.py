@@ -67,10 +67,14 @@ def test_lookups_are_throttled_per_address(app, client, users):
     assert blocked.status_code == 429
     assert "查询过于频繁" in text_of(blocked) and "分钟后再试" in text_of(blocked)
     assert "应办结时间" not in text_of(blocked)
-    # Another address is not affected; counters live in the database.
-    assert lookup(client, receipt, ip="198.51.100.8").status_code == 200
+    # Another address is not affected; counters live in the database, and a lookup that
+    # finds its case counts nothing.
+    for _ in range(15):
+        assert lookup(client, receipt, ip="198.51.100.8").status_code == 200
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ReceiptLookupCounter)) == 2
+        rows = list(db.session.scalars(select(ReceiptLookupCounter)))
+        assert [r.failures for r in rows] == [10]
+        assert "198.51.100.7" not in rows[0].key  # the address is not stored as such
 
 
 def test_rating_an_unresolved_case_is_refused(app, client, users):
@@ -95,6 +99,10 @@ def test_rating_once_after_resolution(app, client, users):
         assert rating.grade.value == "very_satisfied" and rating.comment == "很好"
         assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
         assert db.session.get(Case, case_id).status == CaseStatus.CLOSED
+        from core.audit import AuditEntry
+
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.target_type == "case_rating"))
+        assert entry.actor_name == "resident" and entry.actor_id is None
     assert "提交评价" not in text_of(lookup(client, receipt))
 
 

@@ -548,11 +548,11 @@ class CaseMonthStat(db.Model):
 
 
 class ReceiptLookupCounter(db.Model):
-    """Receipt lookups per address within a window (without Redis), against enumeration."""
+    """Lookups of unknown receipt numbers per address within a window (without Redis),
+    against enumeration. The key is a hash of the address."""
 
     __tablename__ = "case_lookup_counter"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.audit.context import acting_as
 from core.cases import receipts, throttle
 from core.cases.categories import all_categories, category_title, office_limit
 from core.cases.forms import LookupForm, RatingForm
@@ -64,8 +65,8 @@ def lookup():
     if not form.validate_on_submit():
         return render_template("public/cases/lookup.html", form=form), 400
     case, error = _find(form.receipt.data)
-    throttle.record_lookup(request.remote_addr, found=case is not None)
     if case is None:
+        throttle.record_failure(request.remote_addr)
         return render_template("public/cases/lookup.html", form=form, error=error), 404
     return _result(case)
 
@@ -78,18 +79,19 @@ def rate():
     if blocked:
         return _throttled_response(LookupForm(formdata=None), blocked)
     case, error = _find(form.receipt.data or "")
-    throttle.record_lookup(request.remote_addr, found=case is not None)
     if case is None:
+        throttle.record_failure(request.remote_addr)
         return render_template("public/cases/lookup.html", form=LookupForm(formdata=None),
                                error=error), 404
     if not form.validate_on_submit():
         return _result(case, rating_form=form), 400
     try:
-        rate_case(case, grade=form.grade.data, comment=form.comment.data)
+        with acting_as("resident"):  # the audit log names no one: residents rate anonymously
+            rate_case(case, grade=form.grade.data, comment=form.comment.data)
+            db.session.commit()
     except CaseError as exc:
         db.session.rollback()
         return _result(db.session.get(Case, case.id), error=str(exc)), 409
-    db.session.commit()
     return _result(case, thanks=True)
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import select, update
 
+from core.audit.context import acting_as
 from core.cases.models import Case, CaseEvent, Rectification, aware, is_active_sql
 from core.cases.queries import SHANGHAI, colour_expr, month_starts, month_stats
 from core.cases.text import t
@@ -77,6 +78,11 @@ def run_sweep() -> dict:
     Returns counts: {"checked", "changed", "yellow", "red", "notified", "steps",
     "rectifications", "recalculated"}.
     """
+    with acting_as("job:case_sweep"):
+        return _sweep()
+
+
+def _sweep() -> dict:
     from core.jobs import notify
 
     now = utcnow()
