@@ -61,7 +61,8 @@ def notify_staff(user_id: int, body: str, dedupe_key: str, url: str | None = Non
 
 
 def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> ParticipantMessage | None:
-    """Queue one message to one participant (once per ``dedupe_key``); the caller commits.
+    """Queue one message to one participant (once per ``dedupe_key``, which names the
+    attendee); the caller commits.
 
     Staff with an account get an in-app notification; residents with a phone get a message
     through the sender after commit. Returns the queued row, or None when nothing was queued.
@@ -71,7 +72,7 @@ def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> Parti
         return None
     if not attendee.phone:
         return None
-    key = f"{dedupe_key}:{attendee.id}" if not dedupe_key.endswith(f":{attendee.id}") else dedupe_key
+    key = dedupe_key
     if db.session.scalar(select(ParticipantMessage.id).where(ParticipantMessage.dedupe_key == key)):
         return None
     message = ParticipantMessage(

@@ -142,7 +142,7 @@ def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error:
         shown=shown, attendees=attendees, unnamed=unnamed, questions=questions,
         counts=category_counts(hearing, checked_in=taken), attendance_taken=taken,
         places=places_left(hearing), closed_reason=closed,
-        form=form or (RegistrationForm() if closed is None else None), error=error,
+        form=(form or RegistrationForm()) if closed is None else None, error=error,
         reason=disclosure.public_reason(hearing.status_reason),
         issue=disclosure.public_reason(hearing.issue),
     ), status

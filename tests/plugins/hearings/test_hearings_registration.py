@@ -304,3 +304,23 @@ def test_organiser_is_told_when_the_last_place_goes(app, hearings_on, users):
         notes = db.session.scalars(select(Notification)).all()
         assert len(notes) == 1 and "名额已报满" in notes[0].body
         assert notes[0].user_id == users["officeadmin"]
+
+
+def test_registering_after_the_deadline_over_http_says_so_and_hides_the_form(app, client,
+                                                                            hearings_on):
+    with app.app_context():
+        hearing = new_hearing(hearings_on["A"])
+        hearing_id = hearing.id
+    form_page = client.get(f"/o/A/hearings/{hearing_id}")
+    assert "提交报名" in form_page.get_data(as_text=True)
+    with app.app_context():
+        hearing = db.session.get(Hearing, hearing_id)
+        hearing.registration_closes_at = utc_now() - timedelta(minutes=5)
+        db.session.commit()
+    response = post(client, f"/o/A/hearings/{hearing_id}/register", {
+        "name": "张三", "phone": "13800138000", "category": "concerned"})
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "报名已于" in body and "截止" in body and "提交报名" not in body
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendee)) == 0
