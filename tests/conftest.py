@@ -232,3 +232,39 @@ def postgres_only(database_url):
 def text_of(response) -> str:
     """The response body as text, with tags removed (for simple content asserts)."""
     return re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+
+
+# --- browser tests (mark them @pytest.mark.browser) ----------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium through Playwright; skipped without it, failed under CI=true."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("CI=true but /usr/bin/chromium is missing: browser tests must run in CI.")
+        pytest.skip("/usr/bin/chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served on 127.0.0.1 from a thread; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)

@@ -304,8 +304,11 @@ class SettingsView(OfficeScopedModelView):
             raise ValidationError(str(exc)) from None
         from sqlalchemy import select
 
-        other = db.session.scalar(select(ReceptionSettings.id).where(
-            ReceptionSettings.office_id == model.office_id, ReceptionSettings.id != model.id))
+        query = select(ReceptionSettings.id).where(ReceptionSettings.office_id == model.office_id)
+        if model.id is not None:
+            query = query.where(ReceptionSettings.id != model.id)
+        with db.session.no_autoflush:
+            other = db.session.scalar(query)
         if other is not None:
             raise ValidationError(_("该单位已有设置，请直接修改。"))
 

@@ -31,7 +31,7 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionSlot,
 )
-from plugins.reception.timeutil import local_datetime
+from plugins.reception.timeutil import local_datetime, to_utc
 from plugins.reception.timeutil import now as utc_now
 
 # No 0/O, 1/I/L: the code is read aloud and typed from paper. 31^8 ≈ 8.5e11 codes.
@@ -261,7 +261,7 @@ def cancel(booking: Booking, *, by_office: bool = False, note: str | None = None
     if not by_office and slot_start(booking.slot) <= now:
         raise ReceptionError(_("接待时段已经开始，不能在网上取消；如不能到场，无需另行操作。"))
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = now
+    booking.cancelled_at = to_utc(now)
     booking.phone_hash = None
     booking.cancel_note = (note or "").strip()[:500] or (
         _("工作人员取消") if by_office else _("群众凭确认码取消"))

@@ -436,6 +436,14 @@ class DeskView(ModuleView):
         visit_form.responsible_office_id.choices = [(0, "—")] + [
             (o.id, o.name) for o in db.session.scalars(select(Office).order_by(
                 Office.sort_order, Office.code))]
+        show_personal = permissions.may_see_personal_data(current_user)
+        if show_personal and (card.phone or card.address):
+            from core.audit import record_event
+
+            record_event("personal_data.view", office_id=card.office_id,
+                         target_type=AppointmentCard.__tablename__, target_id=card.id,
+                         details={"columns": ["phone", "address"]})
+            db.session.commit()
         case = None
         if card.case_id:
             from core.cases import Case
@@ -447,7 +455,7 @@ class DeskView(ModuleView):
             back=card_service.leader_is_back(card), return_form=ReturnForm(),
             postpone_form=PostponeForm(), visit_form=visit_form, outcome_form=OutcomeForm(),
             withdraw_form=WithdrawCardForm(), format_local=format_local, CardStatus=CardStatus,
-            case=case, show_personal=permissions.may_see_personal_data(current_user),
+            case=case, show_personal=show_personal,
             mask_phone=mask_phone)
 
     @expose("/card/<int:card_id>/<action>", methods=["POST"])

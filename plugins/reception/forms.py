@@ -43,7 +43,7 @@ class BookingForm(FlaskForm):
     slot_id = RadioField(_l("预约时段"), choices=[], coerce=str, validate_choice=False)
     leader_choice = RadioField(_l("约见"), choices=[("duty", _l("当日值班领导即可")),
                                                     ("named", _l("只约见这位领导本人"))],
-                               default="duty")
+                               default="duty", validate_choice=False)
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=64)])
     phone = StringField(_l("手机号码"), validators=[DataRequired(_l("请填写手机号码。")),
                                                    Length(max=32)],

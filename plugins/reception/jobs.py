@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import db
 from core.jobs import notify, offices_with
 from core.masking import mask_name
-from plugins.reception.cards import card_colour, leader_is_back
+from plugins.reception.cards import card_colour, clock_start, leader_is_back
 from plugins.reception.models import AppointmentCard, CardStatus
 from plugins.reception.roster import sync_office
 from plugins.reception.timeutil import format_local
@@ -49,7 +49,7 @@ def card_reminders() -> int:
         notify(card.leader_id, _("群众预约领导办公卡"),
                _("预约卡 %(no)s（%(name)s）等待您上门走访，期限 %(due)s。", no=card.number,
                  name=mask_name(card.name), due=format_local(card.visit_due_at)),
-               url=url, dedupe_key=f"reception:card-back:{card.id}:{card.visit_due_at:%Y%m%d}")
+               url=url, dedupe_key=f"reception:card-back:{card.id}:{clock_start(card).isoformat()}")
         sent += 1
         if card_colour(card, now) == "red":
             notify(card.leader_id, _("预约卡走访已超期"),

@@ -30,7 +30,7 @@ from plugins.reception.models import (
     ReceptionMatter,
 )
 from plugins.reception.roster import check_leader
-from plugins.reception.timeutil import aware
+from plugins.reception.timeutil import aware, to_utc
 from plugins.reception.timeutil import now as utc_now
 from plugins.reception.timeutil import today as local_today
 
@@ -113,7 +113,7 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
     responsible = _office(data.responsible_office_id)
     if data.answered_on_the_spot and data.instructed_last_day:
         raise ReceptionError(_("当场答复办结的事项不需要另定办理时限。"))
-    received = aware(data.received_at) if data.received_at else utc_now()
+    received = to_utc(data.received_at) if data.received_at else utc_now()
     if received > utc_now():
         raise ReceptionError(_("接待时间不能晚于当前时间。"))
     booking = None

@@ -1,6 +1,6 @@
 """Times: stored in UTC; reception days, hours and dates are the township's local time."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask_babel import format_date
 
@@ -14,6 +14,12 @@ LOCAL_TZ = SHANGHAI
 def aware(moment: datetime | None) -> datetime | None:
     """``moment`` with UTC attached when the database returned it naive (SQLite)."""
     return None if moment is None else as_aware(moment)
+
+
+def to_utc(moment: datetime) -> datetime:
+    """An aware UTC time, the form stored (SQLite keeps only the wall time, so a local time
+    stored as it is would read back eight hours off)."""
+    return aware(moment).astimezone(UTC)
 
 
 def now() -> datetime:
