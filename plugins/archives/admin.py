@@ -7,10 +7,9 @@ printable lending register and its CSV/XLSX export. Every change goes through ``
 ``catalogue`` so the rules hold whatever the screen.
 """
 
-from datetime import date
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -110,10 +109,12 @@ class CatalogueMixin:
 
     @property
     def can_create(self):
+        """Only where the user may catalogue in some office."""
         return self.allow_create and self._may_manage_any()
 
     @property
     def can_edit(self):
+        """Only where the user may catalogue in some office."""
         return self.allow_edit and self._may_manage_any()
 
 
@@ -142,15 +143,19 @@ class SettingsView(OfficeScopedModelView):
         return form
 
     def create_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_keeper(super().create_form(obj))
 
     def edit_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_keeper(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
         """One row per office; the keeper works in that office; a sensible maximum."""
         super().on_model_change(form, model, is_created)
-        if is_created and access.settings_for(model.office_id) not in (None, model):
+        with db.session.no_autoflush:  # a flush would hit the one-row-per-office constraint
+            existing = access.settings_for(model.office_id)
+        if existing is not None and existing is not model:
             raise ValidationError(_("该单位已有档案设置，请直接修改。"))
         if model.keeper is None:
             raise ValidationError(_("请指定本单位的档案管理员。"))
@@ -172,6 +177,7 @@ class FondsView(CatalogueMixin, OfficeScopedModelView):
     allow_delete = False
 
     def on_model_change(self, form, model, is_created):
+        """A clean, unused code that never changes once used in catalogue numbers."""
         # Read the changes before any query: an autoflush would clear their history.
         if not is_created and _changed(model, "code"):
             raise ValidationError(_("全宗号已用于档号，不能修改。"))
@@ -208,12 +214,15 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
         return form
 
     def create_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_fonds(super().create_form(obj))
 
     def edit_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_fonds(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
+        """The series belongs to its fonds' office; its code is clean, unused and fixed."""
         # Read the changes before any query: an autoflush would clear their history.
         if not is_created and (_changed(model, "code") or _moved(model, "fonds")):
             raise ValidationError(_("类别号已用于档号，不能修改。"))
@@ -244,7 +253,13 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
                      "description": _l("内容摘要"), "series.title": _l("类别"),
                      "source_type": _l("来源模块"), "source_url": _l("来源链接")}
     column_searchable_list = ("catalogue_no", "title", "location", "description")
-    column_filters = ("year", "security", "retention", "status", "series.title")
+    column_filters = (
+        "year",
+        sqla_filters.FilterEqual(ArchiveFile.security, _l("密级"), options=_choices(Security)),
+        sqla_filters.FilterEqual(ArchiveFile.retention, _l("保管期限"), options=_choices(Retention)),
+        sqla_filters.FilterEqual(ArchiveFile.status, _l("状态"), options=_choices(FileStatus)),
+        "series.title",
+    )
     column_default_sort = ("catalogue_no", False)
     column_formatters = {"catalogue_no": _file_link, "retention": _label, "security": _label,
                          "status": _label}
@@ -274,9 +289,11 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
         return form
 
     def create_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_series(super().create_form(obj))
 
     def edit_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_series(super().edit_form(obj))
 
     def create_model(self, form):
@@ -335,9 +352,11 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
         return form
 
     def create_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_file(super().create_form(obj))
 
     def edit_form(self, obj=None):
+        """The form with its choices limited to the offices in scope."""
         return self._limit_file(super().edit_form(obj))
 
     def create_model(self, form):
@@ -359,6 +378,7 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
         return item
 
     def on_model_change(self, form, model, is_created):
+        """An item stays in its file; only the keeper and admins edit it."""
         if _moved(model, "file"):
             raise ValidationError(_("件不能移到其他案卷。"))
         self._require_manager(model.office_id)
@@ -379,7 +399,11 @@ class LoanView(OfficeScopedModelView):
                      "period_days": _l("期限（工作日）"), "handed_out_at": _l("借出时间"),
                      "due_at": _l("应还时间"), "returned_at": _l("归还时间"),
                      "file.catalogue_no": _l("档号"), "requested_at": _l("申请时间")}
-    column_filters = ("status", "borrower_kind", "file.catalogue_no", "handed_out_at")
+    column_filters = (
+        sqla_filters.FilterEqual(Loan.status, _l("状态"), options=_choices(LoanStatus)),
+        sqla_filters.FilterEqual(Loan.borrower_kind, _l("类型"), options=_choices(BorrowerKind)),
+        "file.catalogue_no", "handed_out_at",
+    )
     column_searchable_list = ("reference", "purpose")
     column_default_sort = ("id", True)
     personal_data_columns = ("resident_phone", "resident_name")
@@ -458,6 +482,7 @@ class DeskView(ModuleView):
 
     @expose("/")
     def index(self):
+        """Requests waiting for approval or hand-out, the user's own loans, a request form."""
         offices = self._offices()
         pending = db.session.scalars(select(Loan).where(
             Loan.office_id.in_(offices), Loan.status == LoanStatus.REQUESTED)
@@ -568,6 +593,7 @@ class DeskView(ModuleView):
 
     @expose("/file/<int:file_id>/request", methods=["POST"])
     def request_file(self, file_id):
+        """A staff member asks to borrow the file shown."""
         file = self._file(file_id)
         back = url_for(".file_page", file_id=file.id)
         form = RequestForm()
@@ -579,6 +605,7 @@ class DeskView(ModuleView):
 
     @expose("/loan/<int:loan_id>/approve", methods=["POST"])
     def approve(self, loan_id):
+        """The keeper's or (restricted files) a leader's approval."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
         if not ConfirmForm().validate_on_submit():
@@ -586,6 +613,7 @@ class DeskView(ModuleView):
         outcome = {}
 
         def action():
+            """Approve, keeping which approval it was for the follow-up message."""
             outcome["role"] = lending.approve(loan, current_user)
 
         response = self._run(action, _("已批准。"), back)
@@ -596,6 +624,7 @@ class DeskView(ModuleView):
 
     @expose("/loan/<int:loan_id>/reject", methods=["POST"])
     def reject(self, loan_id):
+        """Refuse a request, with a reason the borrower is told."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
         form = ReasonForm()
@@ -606,6 +635,7 @@ class DeskView(ModuleView):
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
+        """Withdraw a request not yet handed out."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
         if not ConfirmForm().validate_on_submit():
@@ -616,6 +646,7 @@ class DeskView(ModuleView):
 
     @expose("/loan/<int:loan_id>/hand-out", methods=["POST"])
     def hand_out(self, loan_id):
+        """The keeper hands the file out, noting its condition."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
         form = ConditionForm()
@@ -627,6 +658,7 @@ class DeskView(ModuleView):
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
+        """The keeper takes the file of this loan back, noting its condition."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
         form = ConditionForm()
@@ -638,6 +670,7 @@ class DeskView(ModuleView):
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
+        """The keeper takes the file back from its page (refused when it is not out)."""
         file = self._file(file_id)
         back = url_for(".file_page", file_id=file.id)
         form = ConditionForm()
@@ -649,6 +682,7 @@ class DeskView(ModuleView):
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
+        """Report the file lost, traced to its borrower and keeper of record."""
         file = self._file(file_id)
         back = url_for(".file_page", file_id=file.id)
         form = LossForm()
@@ -682,7 +716,8 @@ class DeskView(ModuleView):
                                      .order_by(Office.sort_order, Office.code)).all()
         return self.render("archives/admin/register.html", year=year, offices=offices,
                            headers=lending_register.headers(),
-                           rows=lending_register.rows(loans), printed=date.today())
+                           rows=lending_register.rows(loans),
+                           printed=as_local(utcnow()).date())
 
     @expose("/register/export/<export_type>")
     def register_export(self, export_type):

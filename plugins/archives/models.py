@@ -38,7 +38,9 @@ class _Labelled(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(_LABELS[self])
+        """The member's name in the reader's language."""
+        # Keyed by class first: equal values of different enums ("lost") are different words.
+        return str(_LABELS[type(self)][self])
 
 
 class Retention(_Labelled):
@@ -108,34 +110,34 @@ class EventKind(_Labelled):
 
 
 _LABELS = {
-    Retention.PERMANENT: _l("永久"),
-    Retention.YEARS_30: _l("30 年"),
-    Retention.YEARS_10: _l("10 年"),
-    Security.PUBLIC: _l("公开"),
-    Security.INTERNAL: _l("内部"),
-    Security.RESTRICTED: _l("限制"),
-    FileStatus.IN_STORE: _l("在库"),
-    FileStatus.LENT: _l("借出"),
-    FileStatus.LOST: _l("遗失"),
-    LoanStatus.REQUESTED: _l("待审批"),
-    LoanStatus.APPROVED: _l("已批准，待借出"),
-    LoanStatus.REJECTED: _l("未批准"),
-    LoanStatus.CANCELLED: _l("已撤回"),
-    LoanStatus.OUT: _l("借出中"),
-    LoanStatus.RETURNED: _l("已归还"),
-    LoanStatus.LOST: _l("遗失"),
-    BorrowerKind.STAFF: _l("工作人员"),
-    BorrowerKind.RESIDENT: _l("群众查阅"),
-    EventKind.CATALOGUED: _l("编目归档"),
-    EventKind.FILED: _l("由业务模块归档"),
-    EventKind.REQUESTED: _l("申请借阅"),
-    EventKind.KEEPER_APPROVED: _l("档案管理员批准"),
-    EventKind.LEADER_APPROVED: _l("领导批准"),
-    EventKind.REJECTED: _l("不予批准"),
-    EventKind.CANCELLED: _l("撤回申请"),
-    EventKind.HANDED_OUT: _l("借出"),
-    EventKind.RETURNED: _l("归还"),
-    EventKind.LOST: _l("登记遗失"),
+    Retention: {Retention.PERMANENT: _l("永久"), Retention.YEARS_30: _l("30 年"),
+                Retention.YEARS_10: _l("10 年")},
+    Security: {Security.PUBLIC: _l("公开"), Security.INTERNAL: _l("内部"),
+               Security.RESTRICTED: _l("限制")},
+    FileStatus: {FileStatus.IN_STORE: _l("在库"), FileStatus.LENT: _l("借出"),
+                 FileStatus.LOST: _l("遗失")},
+    LoanStatus: {
+        LoanStatus.REQUESTED: _l("待审批"),
+        LoanStatus.APPROVED: _l("已批准，待借出"),
+        LoanStatus.REJECTED: _l("未批准"),
+        LoanStatus.CANCELLED: _l("已撤回"),
+        LoanStatus.OUT: _l("借出中"),
+        LoanStatus.RETURNED: _l("已归还"),
+        LoanStatus.LOST: _l("遗失"),
+    },
+    BorrowerKind: {BorrowerKind.STAFF: _l("工作人员"), BorrowerKind.RESIDENT: _l("群众查阅")},
+    EventKind: {
+        EventKind.CATALOGUED: _l("编目归档"),
+        EventKind.FILED: _l("由业务模块归档"),
+        EventKind.REQUESTED: _l("申请借阅"),
+        EventKind.KEEPER_APPROVED: _l("档案管理员批准"),
+        EventKind.LEADER_APPROVED: _l("领导批准"),
+        EventKind.REJECTED: _l("不予批准"),
+        EventKind.CANCELLED: _l("撤回申请"),
+        EventKind.HANDED_OUT: _l("借出"),
+        EventKind.RETURNED: _l("归还"),
+        EventKind.LOST: _l("登记遗失"),
+    },
 }
 
 # Loans still waiting for a decision or a hand-out.

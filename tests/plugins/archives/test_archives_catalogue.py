@@ -1,6 +1,9 @@
 """The catalogue: numbering, the catalogue screens and their rules, settings, and other
 modules' records filed through the ``file_record`` hook (proven with the example plugin)."""
 
+import json
+import re
+
 import pytest
 from archives_helpers import archive_office, client_for, new_file, series
 from conftest import post, text_of
@@ -274,3 +277,26 @@ def test_items_screen_numbers_items(app, archive):
     with app.app_context():
         assert [i.item_no for i in db.session.scalars(
             select(ArchiveItem).order_by(ArchiveItem.id))] == [1, 2]
+
+
+def test_second_settings_row_for_an_office_is_refused(app, archive):
+    admin = client_for(app, "officeadmin")
+    response = post(admin, "/admin/archives_settings/new/",
+                    {"keeper": str(archive["staff_a"]), "max_loan_days": "5"},
+                    follow_redirects=True)
+    assert "该单位已有档案设置，请直接修改" in text_of(response)
+    with app.app_context():
+        assert _count(ArchiveSettings, ArchiveSettings.office_id == archive["offices"]["A"]) == 1
+
+
+def test_catalogue_filters_by_security(app, archive):
+    with app.app_context():
+        new_file(archive["offices"]["A"], "公开的规划", security="public", code="TD")
+        new_file(archive["offices"]["A"], "内部的台账", security="internal")
+    staff = client_for(app, "staff_a")
+    html = staff.get("/admin/archives_files/").get_data(as_text=True)
+    groups = json.loads(re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', html, re.S).group(1))
+    equal = next(f for f in groups["密级"] if f["operation"] == "等于")
+    assert ["public", "公开"] in equal["options"]
+    body = text_of(staff.get(f"/admin/archives_files/?flt1_{equal['arg']}=public"))
+    assert "公开的规划" in body and "内部的台账" not in body

@@ -489,3 +489,30 @@ def test_rejection_and_withdrawal(app, archive):
                       Notification.title == "档案借阅申请未获批准") == 1
         with pytest.raises(ArchiveError, match="不在待审批状态"):
             lending.approve(first, user("keeper_a"))
+
+
+def test_double_approval_on_the_desk(app, archive):
+    with app.app_context():
+        file = new_file(archive["offices"]["A"], "干部考评材料", security="restricted")
+        loan = lending.request_by_staff(file, user("staff_a"), purpose="起草总结", period_days=3)
+        db.session.commit()
+        loan_id = loan.id
+    keeper = client_for(app, "keeper_a")
+    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
+    assert "还需本单位领导批准" in text_of(response)
+    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
+                    {"condition": "完好"}, follow_redirects=True)
+    assert "限制级档案须经档案管理员和领导双重批准后才能借出" in text_of(response)
+    with app.app_context():
+        assert db.session.get(Loan, loan_id).status == LoanStatus.REQUESTED
+    leader = client_for(app, "leader")
+    page = text_of(leader.get(f"/admin/archives-desk/loan/{loan_id}"))
+    assert "待领导批准（限制级档案）" in page and "批准" in page
+    assert "待您审批" in text_of(leader.get("/admin/archives-desk/"))
+    post(leader, f"/admin/archives-desk/loan/{loan_id}/approve")
+    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
+    with app.app_context():
+        loan = db.session.get(Loan, loan_id)
+        assert loan.status == LoanStatus.OUT
+        assert (loan.keeper_approved_by_id, loan.leader_approved_by_id) == (
+            archive["keeper_a"], archive["leader"])
