@@ -879,15 +879,12 @@ def dashboard_widgets(user, office_ids: set[int]) -> list:
     """Backlog, overdue and high-risk tiles for the user's offices."""
     from core.admin import Widget
 
-    figures = stats.totals(stats.office_figures(set(office_ids)))
+    backlog, overdue, high_risk = stats.current_counts(set(office_ids))
     url = url_for("petitions_supervision.index")
-    widgets = [
-        Widget(title=_("信访积压"), value=figures.backlog, url=url,
-               tone="warn" if figures.backlog else "ok"),
-        Widget(title=_("信访超期"), value=figures.overdue, url=url,
-               tone="alert" if figures.overdue else "ok"),
-        Widget(title=_("高风险信访隐患"), value=figures.high_risk, url=url,
-               tone="alert" if figures.high_risk else "ok"),
+    return [
+        Widget(title=_("信访积压"), value=backlog, url=url, tone="warn" if backlog else "ok"),
+        Widget(title=_("信访超期"), value=overdue, url=url, tone="alert" if overdue else "ok"),
+        Widget(title=_("高风险信访隐患"), value=high_risk, url=url,
+               tone="alert" if high_risk else "ok"),
     ]
-    return widgets
 

@@ -298,3 +298,48 @@ def test_lapsed_window_job(app, petitions_on):
         assert jobs.close_lapsed_windows() == 1
         assert jobs.close_lapsed_windows() == 0
         assert db.session.get(Petition, pid).stage == Stage.CLOSED
+
+
+def test_attachments_go_to_the_case_with_type_checks(app, client, two_petitions, login_as):
+    import io
+
+    login_as("staff_a")
+    pid = two_petitions["A"]
+    with app.app_context():
+        version = db.session.get(Petition, pid).version
+    bad = post(client, "/admin/petitions_petitions/act/attach/", {
+        "id": pid, "version": version,
+        "file": (io.BytesIO(b"MZ\x90\x00"), "letter.exe")}, content_type="multipart/form-data")
+    assert bad.status_code == 302
+    assert "不支持该文件类型" in text_of(client.get(DETAILS.format(pid)))
+    good = post(client, "/admin/petitions_petitions/act/attach/", {
+        "id": pid, "version": version,
+        "file": (io.BytesIO(b"%PDF-1.4 letter scan"), "来信.pdf")},
+        content_type="multipart/form-data")
+    assert good.status_code == 302
+    details = client.get(DETAILS.format(pid)).get_data(as_text=True)
+    assert "来信.pdf" in details
+    link = re.search(r'href="(/admin/cases/\d+/file/\d+)"', details).group(1)
+    assert client.get(link).data.startswith(b"%PDF-")
+    client.post("/logout", data={"csrf_token": __import__("conftest").csrf_token(client)})
+    login_as("staff_b")
+    assert client.get(link).status_code in (403, 404)
+
+
+def test_resident_rates_a_replied_petition_once(app, client, petitions_on, users):
+    from core.cases import Case
+    from plugins.petitions import services
+
+    with app.app_context():
+        petition = accepted(petitions_on["A"], actor_id=users["staff_a"])
+        services.reply(petition, result="已补偿", replied_at=at(2025, 4, 1),
+                       actor_id=users["staff_a"])
+        db.session.commit()
+        receipt, case_id = petition.receipt_no, petition.case_id
+    page = post(client, "/cases/rate", {"receipt": receipt, "grade": "satisfied",
+                                        "comment": "处理及时"})
+    assert page.status_code == 200
+    again = post(client, "/cases/rate", {"receipt": receipt, "grade": "dissatisfied"})
+    assert "只能评价一次" in text_of(again)
+    with app.app_context():
+        assert db.session.get(Case, case_id).rating.grade.value == "satisfied"
