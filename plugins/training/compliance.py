@@ -284,6 +284,8 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
     people_rows, hours, attendance, notes, techniques, held = _fetch(year, office_ids, today)
     report = ComplianceReport(year=year, today=today, people=[], units=[])
     over = {m: report.month_over(m) for m in MONTHS}
+    # Months that have begun (a person who joined by the month's first day is assessed in it).
+    begun = {m: date(year, m, 1) for m in MONTHS if date(year, m, 1) <= today}
 
     for pid, name, group, office_id, user_id, educated, joined_on in people_rows:
         group = Group(group)
@@ -295,35 +297,35 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
             notes_min=rule.notes_min_for(group, bool(educated)),
             techniques_min=rule.techniques_min_for(group),
         )
-        _judge_person(person, report, over, hours, attendance, notes, techniques)
+        _judge_person(person, report.year_over, over, begun, hours, attendance, notes,
+                      techniques)
         report.people.append(person)
 
     _judge_units(report, offices, rules, office_ids, held, over)
     return report
 
 
-def _judge_person(person, report, over, hours, attendance, notes, techniques) -> None:
-    rule, pid = person.rules, person.id
+def _judge_person(person, year_over, over, begun, hours, attendance, notes, techniques) -> None:
+    rule, pid, joined_on = person.rules, person.id, person.joined_on
     pct = rule.participation_pct(person.group)
+    policy, hours_min = rule.excused_policy, rule.self_study_hours_min
     notes_to_date = 0
     techniques_to_date = techniques.get((pid, 0), 0)
-    year = PersonCell(over=report.year_over)
+    year = PersonCell(over=year_over)
     for m in MONTHS:
-        month_start = date(report.year, m, 1)
-        assessed = month_start <= report.today and (
-            person.joined_on is None or person.joined_on <= month_start)
+        month_start = begun.get(m)
+        assessed = month_start is not None and (joined_on is None or joined_on <= month_start)
         cell = PersonCell(assessed=assessed, over=over[m])
         cell.hours = hours.get((pid, m), 0.0)
         required, present, excused, days = attendance.get((pid, m), (0, 0, 0, 0.0))
         cell.required, cell.present, cell.excused, cell.attended_days = required, present, excused, days
-        cell.attended, cell.counted = participation(present, excused, required, rule.excused_policy)
+        cell.attended, cell.counted = participation(present, excused, required, policy)
         cell.notes_chars = notes.get((pid, m), 0)
         notes_to_date += cell.notes_chars
         techniques_to_date += techniques.get((pid, m), 0)
         cell.notes_chars_to_date, cell.techniques_to_date = notes_to_date, techniques_to_date
         if assessed:
-            cell.checks["self_study"] = _judge(meets_min(cell.hours, rule.self_study_hours_min),
-                                               cell.over)
+            cell.checks["self_study"] = _judge(meets_min(cell.hours, hours_min), cell.over)
             cell.checks["participation"] = _judge(meets_pct(cell.attended, cell.counted, pct),
                                                   cell.over)
             cell.status = _overall(cell.checks.values())
@@ -343,10 +345,10 @@ def _judge_person(person, report, over, hours, attendance, notes, techniques) ->
     year.checks["self_study"] = _roll_up(c.checks["self_study"] for c in assessed_months)
     year.checks["participation"] = _roll_up(c.checks["participation"] for c in assessed_months)
     if person.notes_min is not None:
-        year.checks["notes"] = _judge(notes_to_date >= person.notes_min, report.year_over)
+        year.checks["notes"] = _judge(notes_to_date >= person.notes_min, year_over)
     if person.techniques_min is not None:
         year.checks["techniques"] = _judge(techniques_to_date >= person.techniques_min,
-                                           report.year_over)
+                                           year_over)
     year.status = _overall(year.checks.values()) if year.assessed else Status.NA
     person.year = year
 

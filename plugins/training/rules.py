@@ -154,7 +154,7 @@ def meets_pct(attended: int, counted: int, pct: int) -> bool | None:
 
 def meets_min(value: float, minimum: float) -> bool:
     """value ≥ minimum, tolerant of floating-point noise from hours ÷ class hours per day."""
-    return round(float(value), 6) >= round(float(minimum), 6)
+    return value >= minimum - 1e-6
 
 
 def local_today() -> date:
