@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from core import db
 from core.storage import get_storage
@@ -32,6 +33,7 @@ from plugins.hearings.models import (
     HearingStatus,
     MinutesVersion,
     ParticipantMessage,
+    Question,
 )
 from plugins.hearings.registration import (
     Registration,
@@ -58,7 +60,10 @@ LIST_LIMIT = 50
 
 def public_hearing(hearing_id: int) -> Hearing:
     """The office's hearing with this id, or 404 (drafts are not public)."""
-    hearing = db.session.get(Hearing, hearing_id)
+    hearing = db.session.scalar(
+        select(Hearing).where(Hearing.id == hearing_id).options(
+            selectinload(Hearing.attendees), selectinload(Hearing.minutes),
+            selectinload(Hearing.questions).joinedload(Question.responsible)))
     if hearing is None or hearing.office_id != g.office.id or not hearing.is_public:
         abort(404)
     return hearing
