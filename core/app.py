@@ -39,8 +39,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     init_i18n(app, registry.pm.get_plugins())
     registry.call_each("register_models")  # imports every plugin model before mapping
 
-    from core import audit, jobs, security
+    from core import audit, errors, jobs, security
 
+    errors.init_app(app)
     audit.init_app(app)
     jobs.init_app(app)
     security.init_app(app)

@@ -97,3 +97,16 @@ def test_session_row_revoked_on_logout(app, client, users):
     with app.app_context():
         row = db.session.scalar(select(UserSession))
         assert row.revoked_at is not None
+
+
+def test_missing_csrf_token_gets_a_chinese_page(app, client, users):
+    login(client, "staff_a")
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert "表单已过期或缺少安全令牌" in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_chinese_404(client):
+    response = client.get("/o/NOPE/")
+    assert response.status_code == 404
+    assert "没有找到该页面" in response.get_data(as_text=True)
