@@ -667,3 +667,23 @@ def test_case_closed_hook_failure_does_not_stop_closing(app, people):
         registry.failures.pop("broken_test", None)
     assert db.session.get(Case, case.id).status == CaseStatus.RESOLVED
 
+
+
+def test_annual_quota_counts_resolved_cases_per_person(people):
+    from core.cases.queries import annual_quota
+
+    for _ in range(5):
+        close_case(new_case(people), outcome="已办", actor_id=people["staff_a"].id)
+    close_case(new_case(people, actor="leader"), outcome="已办", actor_id=people["leader"].id)
+    new_case(people, actor="staff_b")  # still open: does not count
+    db.session.commit()
+    year = datetime.now(SH).year
+    rows = {r.user.username: r for r in annual_quota(None, year)}
+    assert (rows["staff_a"].handled, rows["staff_a"].short) == (5, 0)
+    assert (rows["leader"].handled, rows["leader"].required, rows["leader"].short) == (1, 10, 9)
+    assert (rows["staff_b"].handled, rows["staff_b"].short) == (0, 5)
+    assert "admin" not in rows and "auditor" not in rows
+    mine = annual_quota({people["staff_a"].office_id}, year)
+    assert {r.user.username for r in mine} == {"staff_a", "leader"}
+    assert [r.user.username for r in mine][0] == "leader"  # the one furthest short first
+    assert annual_quota(None, year - 1)[0].handled == 0

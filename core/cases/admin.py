@@ -255,7 +255,7 @@ class CaseView(OfficeScopedModelView):
             "category": get_category(case.category), "category_title": category_title(case.category),
             "receipt": receipts.display(case.receipt_no), "style": LIST_STYLE,
             "may_act": service.may_act(current_user, case),
-            "is_leader": service._is_leader_for(current_user, case.office_id),
+            "is_leader": service.is_leader_for(current_user, case.office_id),
             "is_first_responder": current_user.id == case.first_responder_id,
             "rectification": case.rating.rectification if case.rating else None,
             "unit_label": UNIT_LABELS.get(case.limit_unit, case.limit_unit),
@@ -634,6 +634,7 @@ class SupervisionView(ModuleView):
 
     @expose("/")
     def index(self):
+        """The supervision screen for the offices the user oversees."""
         now = utcnow()
         scope = queries.list_office_ids(current_user)
         offices = _offices_by_id()
@@ -687,6 +688,7 @@ class ReportsView(ModuleView):
 
     @expose("/")
     def index(self):
+        """The report table for the chosen dimension and period, or its CSV/XLSX download."""
         today = utcnow().astimezone(SHANGHAI).date()
         dimension = request.args.get("by") if request.args.get("by") in DIMENSION_LABELS else "category"
         start = _parse_date(request.args.get("from")) or today.replace(month=1, day=1)

@@ -33,10 +33,12 @@ def fmt_date(moment: datetime | None) -> str:
 
 
 def status_label(status) -> str:
+    """办理中, 已办结… for a status value."""
     return str(STATUS_LABELS.get(status, status))
 
 
 def channel_label(channel) -> str:
+    """窗口, 来信… for a channel value (the value itself when unknown)."""
     try:
         return str(CHANNEL_LABELS[Channel(channel)])
     except ValueError:
@@ -44,10 +46,12 @@ def channel_label(channel) -> str:
 
 
 def colour_label(colour: str | None) -> str:
+    """正常, 临期, 超期, 已办结 for a supervision colour."""
     return str(COLOUR_LABELS.get(colour, "")) if colour else ""
 
 
 def grade_label(grade) -> str:
+    """非常满意 … 非常不满意 for a grade value."""
     return str(GRADE_LABELS.get(grade, grade)) if grade else ""
 
 

@@ -105,52 +105,72 @@ class EditForm(VersionedForm):
 
 
 class NoteForm(VersionedForm):
+    """A note: signing for a case, handing it back, resuming, archiving, a progress note."""
+
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
 
 class TransferForm(VersionedForm):
+    """转办 to another office or person."""
+
     to_office_id = _dynamic(_l("转至单位"))
     to_user_id = _dynamic(_l("转至人员（选填）"))
     reason = TextAreaField(_l("转办理由"), validators=[Optional(), Length(max=2000)])
 
 
 class EscalateForm(VersionedForm):
+    """Send the case to a leader (呈报领导)."""
+
     leader_id = _dynamic(_l("呈报领导"))
     reason = TextAreaField(_l("呈报理由"), validators=[Optional(), Length(max=2000)])
 
 
 class NotifyOfficesForm(VersionedForm):
+    """Notify other offices of a multi-office matter (知会)."""
+
     office_ids = _multi(_l("知会单位"))
     note = TextAreaField(_l("知会说明"), validators=[Optional(), Length(max=2000)])
 
 
 class PauseForm(VersionedForm):
+    """Stop the clock, with the reason."""
+
     reason = SelectField(_l("暂停原因"), choices=_choices(PAUSE_REASON_LABELS))
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
 
 class ExtensionForm(VersionedForm):
+    """Ask for more time, in the case's unit."""
+
     amount = IntegerField(_l("延长"), validators=[InputRequired(_l("请填写延期时长。")),
                                                  NumberRange(min=1, message=_l("延期时长必须是正整数。"))])
     reason = TextAreaField(_l("延期理由"), validators=[Optional(), Length(max=2000)])
 
 
 class DecisionForm(VersionedForm):
+    """A leader's decision on an extension or an agency record."""
+
     item_id = HiddenField()
     note = TextAreaField(_l("意见"), validators=[Optional(), Length(max=2000)])
 
 
 class DeadlineForm(VersionedForm):
+    """A leader sets the case's deadline."""
+
     last_day = DateField(_l("截止日期"), validators=[InputRequired(_l("请填写截止日期。"))])
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
 
 
 class AgencyForm(VersionedForm):
+    """办事代理: who takes the matter over, and why."""
+
     agent_id = _dynamic(_l("代办人"))
     reason = TextAreaField(_l("代办原因"), validators=[Optional(), Length(max=2000)])
 
 
 class DeliveryForm(VersionedForm):
+    """上门送达: when, by whom, what."""
+
     item_id = HiddenField()
     delivered_at = DateTimeLocalField(_l("送达时间"), format="%Y-%m-%dT%H:%M",
                                       validators=[InputRequired(_l("请填写送达时间。"))])
@@ -159,19 +179,27 @@ class DeliveryForm(VersionedForm):
 
 
 class ResolveForm(VersionedForm):
+    """办结 with the outcome."""
+
     outcome = TextAreaField(_l("办理结果"), validators=[Optional(), Length(max=5000)])
 
 
 class AttachmentForm(FlaskForm):
+    """One file for the case."""
+
     file = FileField(_l("附件"), validators=[FileRequired(_l("请选择要上传的文件。"))])
 
 
 class RectificationForm(FlaskForm):
+    """What the office put right after a bad rating."""
+
     item_id = HiddenField()
     measures = TextAreaField(_l("整改措施"), validators=[Optional(), Length(max=5000)])
 
 
 class FollowUpForm(FlaskForm):
+    """回访 after the rectification."""
+
     item_id = HiddenField()
     called_at = DateTimeLocalField(_l("回访时间"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired(_l("请填写回访时间。"))])
@@ -182,11 +210,15 @@ class FollowUpForm(FlaskForm):
 
 
 class AppealForm(FlaskForm):
+    """The office appeals a rating."""
+
     reason = SelectField(_l("申诉理由"), choices=_choices(APPEAL_REASON_LABELS))
     statement = TextAreaField(_l("事实和依据"), validators=[Optional(), Length(max=5000)])
 
 
 class AppealDecisionForm(FlaskForm):
+    """A leader decides an appeal."""
+
     item_id = HiddenField()
     upheld = RadioField(_l("裁定"), choices=[("1", _l("申诉成立，该评价作废")),
                                             ("0", _l("申诉不成立，评价有效"))],

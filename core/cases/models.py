@@ -55,6 +55,7 @@ class CaseStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The label in the current language."""
         return str(STATUS_LABELS[self])
 
 
@@ -93,6 +94,7 @@ class Channel(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The label in the current language."""
         return str(CHANNEL_LABELS[self])
 
 
@@ -139,7 +141,7 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
         _partial("ix_case_record_step_due", "step_due_at", where="step_due_at IS NOT NULL"),
         # Transferred away from the accepting office; the annual quota; plugins' lookups.
         Index("ix_case_record_first_office_due", "first_office_id", "due_at", "id"),
-        Index("ix_case_record_closed_handler", "closed_at", "handler_id"),
+        Index("ix_case_record_handler_closed", "handler_id", "closed_at"),
         Index("ix_case_record_source", "source_type", "source_id"),
     )
 
@@ -213,6 +215,7 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
+        """True while the case is being handled (its clock runs or is paused)."""
         return self.status in ACTIVE_STATUSES
 
     def colour(self, now: datetime | None = None) -> str:
@@ -328,6 +331,7 @@ class Extension(db.Model):
 
     @property
     def limit(self) -> Limit:
+        """The extension asked for, as a limit in the case's unit."""
         return Limit(self.amount, LimitUnit(self.unit))
 
 
@@ -339,6 +343,7 @@ class PauseReason(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The label in the current language."""
         return str(PAUSE_REASON_LABELS[self])
 
 
@@ -397,6 +402,7 @@ class Grade(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The label in the current language."""
         return str(GRADE_LABELS[self])
 
     @property
@@ -484,6 +490,7 @@ class AppealReason(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The label in the current language."""
         return str(APPEAL_REASON_LABELS[self])
 
 
@@ -531,6 +538,7 @@ class OfficeCategoryLimit(TimestampMixin, db.Model):
 
     @property
     def limit(self) -> Limit:
+        """The office's published limit."""
         return Limit(self.amount, LimitUnit(self.unit))
 
 

@@ -144,7 +144,7 @@ def _event(case: Case, kind: str, actor: User | None, note: str | None = None, *
     return event
 
 
-def _is_leader_for(user: User, office_id: int) -> bool:
+def is_leader_for(user: User, office_id: int) -> bool:
     """A leader of the office or of an office above it (分管领导)."""
     if user.role != Role.LEADER:
         return False
@@ -164,7 +164,7 @@ def may_view(user: User, case: Case) -> bool:
         return True
     if user.id in (case.first_responder_id, case.handler_id):
         return True
-    if _is_leader_for(user, case.office_id):
+    if is_leader_for(user, case.office_id):
         return True
     return db.session.get(CaseOffice, (case.id, user.office_id)) is not None
 
@@ -184,7 +184,7 @@ def _require_act(actor: User | None, case: Case) -> None:
 
 
 def _require_leader(actor: User | None, office_id: int, what: str) -> None:
-    if actor is not None and not _is_leader_for(actor, office_id):
+    if actor is not None and not is_leader_for(actor, office_id):
         raise CaseError(t("只有分管领导可以%(what)s。", what=what))
 
 
@@ -925,7 +925,7 @@ def _office_head_may(actor: User | None, office_id: int) -> bool:
     return actor is None or (not permissions.is_read_only(actor) and (
         actor.role == Role.TOWNSHIP_ADMIN
         or (actor.office_id == office_id and actor.role in (Role.OFFICE_ADMIN, Role.LEADER))
-        or _is_leader_for(actor, office_id)))
+        or is_leader_for(actor, office_id)))
 
 
 def complete_rectification(rectification: Rectification, *, measures: str,
