@@ -98,3 +98,24 @@ def test_staff_creates_rows_only_in_own_office(app, client, users, notes, login_
         created = db.session.scalar(select(ExampleNote).where(ExampleNote.title == "新笔记"))
         office_a = db.session.scalar(select(Office).where(Office.code == "A"))
         assert created.office_id == office_a.id
+
+
+def test_township_admin_creates_a_row_in_the_office_chosen_in_the_form(app, client, users, notes, login_as):
+    login_as("admin")
+    with app.app_context():
+        office_b = db.session.scalar(select(Office).where(Office.code == "B")).id
+    response = post(client, "/admin/example_notes/new/", {"title": "管理员的笔记", "office": str(office_b)})
+    assert response.status_code == 302
+    with app.app_context():
+        created = db.session.scalar(select(ExampleNote).where(ExampleNote.title == "管理员的笔记"))
+        assert created is not None and created.office_id == office_b
+
+
+def test_township_admin_cannot_save_into_an_office_without_the_module(app, client, users, notes, login_as):
+    _switch(app, "B", False)
+    login_as("admin")
+    with app.app_context():
+        office_b = db.session.scalar(select(Office).where(Office.code == "B")).id
+    post(client, "/admin/example_notes/new/", {"title": "不应保存", "office": str(office_b)})
+    with app.app_context():
+        assert db.session.scalar(select(ExampleNote).where(ExampleNote.title == "不应保存")) is None

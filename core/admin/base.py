@@ -197,15 +197,25 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
     def edit_form(self, obj=None):
         return self._limit_office_field(super().edit_form(obj))
 
+    def office_id_of(self, model) -> int | None:
+        """The office a row is being saved under. Until the flush, a choice made in the form
+        lives on the ``office`` relationship, not yet on ``office_id``."""
+        related = getattr(model, "office", None) if self.office_column == "office_id" else None
+        return related.id if related is not None else getattr(model, self.office_column)
+
     def on_model_change(self, form, model, is_created):
         """Keep every saved row inside the user's scope (and a switched-on office)."""
-        if getattr(model, self.office_column, None) is None or not hasattr(form, "office"):
+        if getattr(form, "office", None) is None:  # no office field (deleted fields stay as None)
+            allowed = self.scoped_office_ids()
             if not permissions.sees_all_offices(current_user):
                 setattr(model, self.office_column, current_user.office_id)
-        office_id = getattr(model, self.office_column)
+            elif self.office_id_of(model) is None and allowed is not None and len(allowed) == 1:
+                setattr(model, self.office_column, next(iter(allowed)))
+        office_id = self.office_id_of(model)
         if office_id is None:
             raise ValidationError(_("请选择单位。"))
-        if not self._in_scope(model):
+        allowed = self.scoped_office_ids()
+        if allowed is not None and office_id not in allowed:
             raise ValidationError(_("您不能在该单位下保存记录。"))
         super().on_model_change(form, model, is_created)
 
