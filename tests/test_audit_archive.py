@@ -131,3 +131,16 @@ def test_postgres_archive_setting_opens_only_archived_rows(app, runner, postgres
             conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
             conn.execute(text("UPDATE audit_entry SET action = 'x' WHERE id = :id"),
                          {"id": aged_log + 1})
+
+
+def test_replaced_archive_file_is_caught_by_its_record(app, runner, aged_log, tmp_path):
+    """A rewritten file that is consistent in itself still differs from the recorded digest."""
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    path = next(tmp_path.glob("audit-*.jsonl.gz"))
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        content = fh.read()
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
+        fh.write(content)  # same entries, different bytes: as if regenerated elsewhere
+    result = runner.invoke(args=["audit", "verify", "--archive", str(path)])
+    assert result.exit_code == 1
+    assert "与数据库中的归档记录不符" in result.output

@@ -117,6 +117,21 @@ def test_forged_entry_with_a_correct_hash_is_caught_by_the_head(app, runner, cha
     assert f"第 {forged_id} 条审计记录在链头之后" in result.output
 
 
+def test_large_transaction_is_chained_in_one_batch(app, runner, offices):
+    """Hundreds of rows in one commit take the bulk path (COPY on PostgreSQL)."""
+    from core.audit.chain import COPY_FROM_ROWS
+
+    with app.app_context():
+        db.session.add_all([ExampleNote(office_id=offices["A"], title=f"批{i}", phone=None)
+                            for i in range(COPY_FROM_ROWS + 50)])
+        db.session.commit()
+        logged = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                   .where(AuditEntry.target_type == "example_note"))
+        assert logged == COPY_FROM_ROWS + 50
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
 def test_orm_cannot_edit_or_delete_audit_rows(app_ctx, chain_of_six):
     entry = db.session.get(AuditEntry, 1)
     entry.action = "edited"

@@ -38,8 +38,10 @@ def record_event(action: str, *, office_id=None, target_type=None, target_id=Non
 
     ``actor_name`` names the actor when nobody is logged in (the name tried at a failed
     login); ``acting_as`` still wins over it. The caller commits; the entry gets its id and
-    hash when the session flushes.
+    hash in that commit, under the chain lock.
     """
+    if not action or len(action) > 40:
+        raise ValueError(f"audit action names are 1-40 characters: {action!r}")
     actor = current_actor(actor_name)
     ip_address, request_id = request_origin()
     entry = AuditEntry(action=action, office_id=office_id, target_type=target_type,

@@ -169,16 +169,46 @@ def append(session: Session, rows: list[dict]) -> None:
         return
     head = lock_head(session)
     last_id, last_hash = head
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    values = []
+    at, at_text = None, ""
     for row in rows:
         last_id += 1
+        if row["at"] is not at:  # rows of one flush share one timestamp
+            at = row["at"]
+            at_text = format_at(at)
         row["id"] = last_id
         row["prev_hash"] = last_hash
         last_hash = row["entry_hash"] = compute_hash(
-            last_id, format_at(row["at"]), row["action"], row["actor_id"], row["actor_name"],
+            last_id, at_text, row["action"], row["actor_id"], row["actor_name"],
             row["office_id"], row["ip_address"], row["request_id"], row["target_type"],
-            row["target_id"], row["changes"], row["details"], last_hash)
-    conn = session.connection()
-    conn.execute(insert(RAW_ENTRIES), rows)
+            row["target_id"], row["changes"], row["details"], row["prev_hash"])
+        # SQLite keeps UTC digits as text (SQLAlchemy's spelling); other drivers adapt times.
+        values.append((last_id, at_text.replace("T", " ") if sqlite else row["at"],
+                       row["action"], row["actor_id"], row["actor_name"], row["office_id"],
+                       row["ip_address"], row["request_id"], row["target_type"],
+                       row["target_id"], row["changes"], row["details"], row["prev_hash"],
+                       row["entry_hash"]))
+    marker = _PLACEHOLDERS.get(conn.dialect.paramstyle)
+    if marker is None:
+        conn.execute(insert(RAW_ENTRIES), rows)
+    elif len(values) >= COPY_FROM_ROWS and conn.dialect.driver == "psycopg":
+        with conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(_COPY_SQL) as copy:
+                for value in values:
+                    copy.write_row(value)
+    else:
+        # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost
+        # more than hashing the row.
+        conn.exec_driver_sql(_INSERT_SQL.format(", ".join([marker] * len(_ALL_COLUMNS))), values)
     conn.execute(text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1"),
                  {"i": last_id, "h": last_hash})
     head[0], head[1] = last_id, last_hash
+
+
+_ALL_COLUMNS = tuple(c.name for c in RAW_ENTRIES.c)
+_INSERT_SQL = "INSERT INTO audit_entry (" + ", ".join(_ALL_COLUMNS) + ") VALUES ({})"
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_COPY_SQL = "COPY audit_entry (" + ", ".join(_ALL_COLUMNS) + ") FROM STDIN"
+COPY_FROM_ROWS = 200  # from this many rows in one go, PostgreSQL gets them by COPY

@@ -22,14 +22,17 @@ def audit_cli():
 @with_appcontext
 def verify_command(archives: tuple[Path, ...]):
     """Walk the chain (database, or the given archive files) and report the first fault."""
-    from core.audit.verify import verify_archive_file, verify_database
+    from core.audit.verify import check_against_record, verify_archive_file, verify_database
 
     if archives:
         failed = False
-        for path in archives:
-            result = verify_archive_file(path)
-            _report(result, label=path.name)
-            failed = failed or not result.ok
+        with db.engine.connect() as conn:
+            for path in archives:
+                result = check_against_record(conn, path, verify_archive_file(path))
+                for note in result.notes:
+                    click.echo(note)
+                _report(result, label=path.name)
+                failed = failed or not result.ok
         sys.exit(1 if failed else 0)
     with db.engine.connect() as conn:
         result = verify_database(conn)

@@ -57,7 +57,7 @@ class AuditEntry(db.Model):
     changes: Mapped[dict | None] = mapped_column(CanonicalJSON)
     details: Mapped[dict | None] = mapped_column(CanonicalJSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.target_type or ''} {self.target_id or ''}".strip()

@@ -1,6 +1,7 @@
 """Walking the hash chain: in the database (across archive cuts) and in archive files."""
 
 import gzip
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,4 +166,28 @@ def verify_archive_file(path: Path) -> VerifyResult:
             header["first_id"], header["last_id"], header["entry_count"], header["last_hash"]):
         return result.fail(result.last_id, _("归档文件 %(file)s 的条目与文件头记载不符。",
                                              file=path.name))
+    return result
+
+
+def check_against_record(conn: Connection, path: Path, result: VerifyResult) -> VerifyResult:
+    """Compare a checked archive file with the ``audit_archive`` row written when it was made.
+
+    The row records the file's sha256 and both end hashes, so a file replaced by another
+    (even internally consistent) one is caught. A file with no row gets a note.
+    """
+    if not result.ok:
+        return result
+    row = conn.execute(text(
+        "SELECT first_id, last_id, first_prev_hash, last_hash, file_sha256 FROM audit_archive "
+        "WHERE file_name = :name"), {"name": path.name}).first()
+    if row is None:
+        result.notes.append(_("数据库中没有 %(file)s 的归档记录，只校验了文件本身。", file=path.name))
+        return result
+    header = archive_header(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    recorded = (row[0], row[1], row[2], row[3])
+    found = (header["first_id"], header["last_id"], header["first_prev_hash"], header["last_hash"])
+    if recorded != found or digest != row[4]:
+        return result.fail(None, _("归档文件 %(file)s 与数据库中的归档记录不符（文件被替换或改动）。",
+                                   file=path.name))
     return result
