@@ -191,24 +191,35 @@ def append(session: Session, rows: list[dict]) -> None:
                        row["target_id"], row["changes"], row["details"], row["prev_hash"],
                        row["entry_hash"]))
     marker = _PLACEHOLDERS.get(conn.dialect.paramstyle)
+    move_head = text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1")
     if marker is None:
         conn.execute(insert(RAW_ENTRIES), rows)
-    elif len(values) >= COPY_FROM_ROWS and conn.dialect.driver == "psycopg":
+        conn.execute(move_head, {"i": last_id, "h": last_hash})
+    elif conn.dialect.driver == "psycopg" and len(values) >= COPY_FROM_ROWS:
         with conn.connection.driver_connection.cursor() as cursor:
             with cursor.copy(_COPY_SQL) as copy:
                 for value in values:
                     copy.write_row(value)
+        conn.execute(move_head, {"i": last_id, "h": last_hash})
+    elif conn.dialect.name == "postgresql":
+        # One round trip for the rows and the head (a data-modifying WITH).
+        one = "(" + ", ".join([marker] * len(_ALL_COLUMNS)) + ")"
+        conn.exec_driver_sql(
+            "WITH appended AS (" + _INSERT_SQL + ", ".join([one] * len(values))
+            + f") UPDATE audit_chain_head SET last_id = {marker}, last_hash = {marker} "
+            "WHERE id = 1",
+            tuple(v for value in values for v in value) + (last_id, last_hash))
     else:
         # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost
         # more than hashing the row.
-        conn.exec_driver_sql(_INSERT_SQL.format(", ".join([marker] * len(_ALL_COLUMNS))), values)
-    conn.execute(text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1"),
-                 {"i": last_id, "h": last_hash})
+        one = "(" + ", ".join([marker] * len(_ALL_COLUMNS)) + ")"
+        conn.exec_driver_sql(_INSERT_SQL + one, values)
+        conn.execute(move_head, {"i": last_id, "h": last_hash})
     head[0], head[1] = last_id, last_hash
 
 
 _ALL_COLUMNS = tuple(c.name for c in RAW_ENTRIES.c)
-_INSERT_SQL = "INSERT INTO audit_entry (" + ", ".join(_ALL_COLUMNS) + ") VALUES ({})"
+_INSERT_SQL = "INSERT INTO audit_entry (" + ", ".join(_ALL_COLUMNS) + ") VALUES "
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _COPY_SQL = "COPY audit_entry (" + ", ".join(_ALL_COLUMNS) + ") FROM STDIN"
 COPY_FROM_ROWS = 200  # from this many rows in one go, PostgreSQL gets them by COPY
