@@ -219,7 +219,10 @@ class CaseView(OfficeScopedModelView):
         return self.render(
             "admin/cases/list.html", rows=rows, page=page, filters=filters, args=args,
             next_url=next_url, prev_url=prev_url, style=LIST_STYLE,
-            office_choices=_office_choices(allowed), categories=categories,
+            office_choices=[(o.id, o.name) for o in sorted(offices.values(),
+                                                             key=lambda o: (o.sort_order, o.code))
+                            if allowed is None or o.id in allowed],
+            categories=categories,
             statuses=STATUS_LABELS, channels=CHANNEL_LABELS, colours=COLOUR_LABELS,
             tabs=TABS if allowed is not None else (), sees_all=allowed is None,
             export_args=args, colour_names=colour_names,
