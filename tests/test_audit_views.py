@@ -1,5 +1,8 @@
 """Reading the log: who may, masking of personal data, filters, export, and a record's history."""
 
+import json
+import re
+
 import pytest
 from conftest import post, text_of
 from example_plugin.models import ExampleNote
@@ -145,3 +148,17 @@ def test_history_masks_for_auditor_and_logs_full_views(app, client, users, notes
         assert [(v.target_type, v.target_id, v.actor_id) for v in viewed] == [
             ("example_note", str(notes["B"]), users["admin"])]
     assert client.get("/admin/audit/history/").status_code == 302
+
+
+def test_filter_choices_list_current_users_offices_and_tables(client, users, notes, login_as,
+                                                              make_user, offices):
+    make_user("newcomer", office_id=offices["B"], display_name="新同事")
+    login_as("auditor")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    groups = json.loads(re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', page, re.S)
+                        .group(1))
+    choices = {label: [name for _value, name in group[0]["options"] or []]
+               for label, group in groups.items()}
+    assert "新同事（newcomer）" in choices["操作人"]  # created after start-up, offered anyway
+    assert "乙村" in choices["单位"]
+    assert any("example_note" in name for name in choices["数据表"])

@@ -9,7 +9,7 @@ import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, has_app_context, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -177,25 +177,34 @@ def _changes_markup(entry: AuditEntry, masked: bool) -> Markup:
 # --- filters -------------------------------------------------------------------------------
 
 
+class _LiveOptions:
+    """Filter choices read when the page is rendered: users, offices and tables change while
+    the application runs, and Flask-Admin would otherwise freeze them at start-up."""
+
+    def __init__(self, load):
+        self.load = load
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self.load())
+
+
+
 def _user_options():
-    if not has_app_context():
-        return []
     users = db.session.execute(select(User.id, User.display_name, User.username)
                                .order_by(User.username)).all()
     return [(str(i), f"{name}（{username}）") for i, name, username in users]
 
 
 def _office_options():
-    if not has_app_context():
-        return []
     offices = db.session.execute(select(Office.id, Office.name).order_by(Office.sort_order,
                                                                           Office.code)).all()
     return [(str(i), name) for i, name in offices]
 
 
 def _table_options():
-    if not has_app_context():
-        return []
     tables = sorted(t for t in _table_facts() if t not in EXCLUDED_TABLES)
     return [(t, f"{table_label(t)}（{t}）" if table_label(t) != t else t) for t in tables]
 
@@ -226,7 +235,7 @@ class _LocalBefore(sqla_filters.DateTimeSmallerFilter):
 
 
 _FILTER_TABLE = sqla_filters.FilterEqual(AuditEntry.target_type, _l("数据表"),
-                                         options=_table_options)
+                                         options=_LiveOptions(_table_options))
 _FILTER_ROW = sqla_filters.FilterEqual(AuditEntry.target_id, _l("记录编号"))
 
 
@@ -260,9 +269,9 @@ class AuditEntryView(SecureViewMixin, ModelView):
                      "details": _l("详情"), "prev_hash": _l("前一条哈希"),
                      "entry_hash": _l("本条哈希")}
     column_filters = [
-        sqla_filters.IntEqualFilter(AuditEntry.actor_id, _l("操作人"), options=_user_options),
+        sqla_filters.IntEqualFilter(AuditEntry.actor_id, _l("操作人"), options=_LiveOptions(_user_options)),
         sqla_filters.FilterLike(AuditEntry.actor_name, _l("操作人名称")),
-        sqla_filters.IntEqualFilter(AuditEntry.office_id, _l("单位"), options=_office_options),
+        sqla_filters.IntEqualFilter(AuditEntry.office_id, _l("单位"), options=_LiveOptions(_office_options)),
         _FILTER_TABLE,
         _FILTER_ROW,
         sqla_filters.FilterEqual(AuditEntry.action, _l("操作"), options=_action_options),
@@ -284,12 +293,6 @@ class AuditEntryView(SecureViewMixin, ModelView):
         kwargs.setdefault("endpoint", "audit")
         kwargs.setdefault("url", "/admin/audit")
         super().__init__(AuditEntry, db, *args, **kwargs)
-
-    def _handle_view(self, name, **kwargs):
-        denied = super()._handle_view(name, **kwargs)
-        if denied is None:
-            self._refresh_filters_cache()  # users, offices and tables change while running
-        return denied
 
     def _office_name(self, office_id) -> str:
         if office_id is None:
