@@ -83,7 +83,7 @@ class RuleView(OfficeScopedModelView):
                      "ends_on": _l("结束日期"), "start_time": _l("开始时间"),
                      "end_time": _l("结束时间"), "place": _l("地点"),
                      "slot_minutes": _l("每个时段（分钟）"), "slot_capacity": _l("每个时段可预约人数"),
-                     "on_holiday": _l("遇法定节假日"), "active": _l("启用"),
+                     "on_holiday": _l("遇法定节假日"), "active": _l("已启用"),
                      "note": _l("公开说明"), "weekday_choice": _l("星期")}
     column_formatters = {"frequency": _label, "on_holiday": _label,
                          "weekdays": lambda v, c, m, n: str(m)}
@@ -160,7 +160,7 @@ class RuleView(OfficeScopedModelView):
                 u=len(result.updated), r=len(result.removed)), "success")
         if result.kept_with_bookings:
             flash(_("以下接待日已有群众预约，规则调整后仍保留，请联系预约群众后在接待工作台取消："
-                    "%(days)s", days="、".join(d.isoformat() for d in result.kept_with_bookings)),
+                    "%(days)s", days=_("、").join(d.isoformat() for d in result.kept_with_bookings)),
                   "warning")
 
 
@@ -170,7 +170,7 @@ class DayView(OfficeScopedModelView):
     column_list = ("day", "office", "leader", "start_time", "end_time", "place", "status",
                    "nominal_day", "manual")
     column_labels = {"day": _l("日期"), "office": _l("单位"), "leader": _l("接待领导"),
-                     "start_time": _l("开始"), "end_time": _l("结束"), "place": _l("地点"),
+                     "start_time": _l("开始时间"), "end_time": _l("结束时间"), "place": _l("地点"),
                      "status": _l("状态"), "nominal_day": _l("原定日期（顺延）"),
                      "manual": _l("已调整"), "cancel_reason": _l("取消原因"), "note": _l("说明"),
                      "original_leader": _l("原定领导"), "rule": _l("规则")}
@@ -262,7 +262,7 @@ class ChangeView(OfficeScopedModelView):
 
     column_list = ("created_at", "kind", "day_date", "other_day_date", "from_leader",
                    "to_leader", "reason", "actor")
-    column_labels = {"created_at": _l("记录时间"), "kind": _l("调整"), "day_date": _l("接待日"),
+    column_labels = {"created_at": _l("记录时间"), "kind": _l("调整"), "day_date": _l("接待日期"),
                      "other_day_date": _l("互换的接待日"), "from_leader": _l("原接待领导"),
                      "to_leader": _l("改由"), "reason": _l("原因"), "actor": _l("记录人")}
     column_formatters = {"kind": _label, "created_at": _local_time}
@@ -279,7 +279,7 @@ class SettingsView(OfficeScopedModelView):
 
     column_list = ("office", "card_limit_amount", "card_limit_unit")
     column_labels = {"office": _l("单位"), "card_limit_amount": _l("上门走访时限"),
-                     "card_limit_unit": _l("单位")}
+                     "card_limit_unit": _l("计算单位")}
     column_formatters = {"card_limit_unit": lambda v, c, m, n: {
         "calendar_days": _("日"), "working_days": _("个工作日"), "months": _("个月")}.get(
             m.card_limit_unit, m.card_limit_unit)}

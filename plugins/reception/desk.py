@@ -25,6 +25,7 @@ from plugins.reception import booking as booking_service
 from plugins.reception import cards as card_service
 from plugins.reception import roster, stats
 from plugins.reception.errors import ReceptionError
+from plugins.reception.feeds import leader_title
 from plugins.reception.forms import (
     AddDayForm,
     BookingActionForm,
@@ -126,7 +127,7 @@ class DeskView(ModuleView):
         seen = {}
         for office_id in office_ids:
             for leader in roster.eligible_leaders(office_id):
-                seen[leader.id] = leader.display_name + (f"（{leader.post}）" if leader.post else "")
+                seen[leader.id] = leader_title(leader)
         return sorted(seen.items(), key=lambda kv: kv[1])
 
     # --- the roster ------------------------------------------------------------------------
@@ -175,7 +176,7 @@ class DeskView(ModuleView):
         flash(_("已按规则生成 %(c)d 个接待日，移除 %(r)d 个。", c=created, r=removed), "success")
         if kept:
             flash(_("以下接待日已有群众预约，仍保留：%(days)s",
-                    days="、".join(d.isoformat() for d in kept)), "warning")
+                    days=_("、").join(d.isoformat() for d in kept)), "warning")
         return redirect(url_for(".index"))
 
     @expose("/add-day", methods=["POST"])
@@ -204,8 +205,9 @@ class DeskView(ModuleView):
     def _walk_in_form(self, day: ReceptionDay) -> WalkInForm:
         form = WalkInForm()
         free = booking_service.free_places(day)
-        form.slot_id.choices = [(s.id, f"{format_hours(s.start_time, s.end_time)}（"
-                                 + _("剩余 %(n)d", n=free.get(s.id, 0)) + "）") for s in day.slots]
+        form.slot_id.choices = [(s.id, _("%(hours)s（剩余 %(n)d）",
+                                         hours=format_hours(s.start_time, s.end_time),
+                                         n=free.get(s.id, 0))) for s in day.slots]
         return form
 
     def _matter_form(self, day: ReceptionDay) -> MatterForm:

@@ -14,7 +14,9 @@ from plugins.reception.timeutil import now as utc_now
 
 def leader_title(user) -> str:
     """钱镇长（镇长）: the name with the post, as residents see it."""
-    return user.display_name + (f"（{user.post}）" if user.post else "")
+    if not user.post:
+        return user.display_name
+    return _("%(name)s（%(post)s）", name=user.display_name, post=user.post)
 
 
 def ical(office, days, url_of) -> bytes:

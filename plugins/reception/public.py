@@ -205,9 +205,9 @@ def home_section(offices):
     items = []
     for day in upcoming_days(list(by_id), limit=8, include_cancelled=False):
         office = by_id[day.office_id]
-        leader = day.leader.display_name + (f"（{day.leader.post}）" if day.leader.post else "")
         items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_day(day.day),
-                        hours=format_hours(day.start_time, day.end_time), leader=leader),
+                        hours=format_hours(day.start_time, day.end_time),
+                        leader=feeds.leader_title(day.leader)),
                       url_for("reception_public.day_page", office_code=office.code, day_id=day.id),
                       f"{office.name} · {day.place}"))
     more = (url_for("reception_public.index", office_code=offices[0].code)

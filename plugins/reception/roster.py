@@ -109,13 +109,14 @@ def weekday_list(rule: ReceptionRule) -> list[str]:
 
 def describe_rule(rule: ReceptionRule) -> str:
     """每周星期二 08:30–11:30 / 每月第一个星期一 … / 每个工作日 … (translated)."""
-    days = "、".join(str(WEEKDAY_LABELS[c]) for c in weekday_list(rule))
+    days = _("、").join(str(WEEKDAY_LABELS[c]) for c in weekday_list(rule))
     hours = f"{rule.start_time:%H:%M}–{rule.end_time:%H:%M}" if rule.start_time and rule.end_time else ""
     if rule.frequency == Frequency.WORKDAYS:
         pattern = _("每个工作日")
     elif rule.frequency == Frequency.MONTHLY:
-        position = (_("最后一个") if rule.week_of_month == -1
-                    else _("第%(n)d个", n=rule.week_of_month or 1))
+        ordinals = {1: _("第一个"), 2: _("第二个"), 3: _("第三个"), 4: _("第四个"),
+                    -1: _("最后一个")}
+        position = ordinals.get(rule.week_of_month or 1) or _("第%(n)d个", n=rule.week_of_month)
         pattern = (_("每月%(pos)s%(days)s", pos=position, days=days) if (rule.interval or 1) == 1
                    else _("每 %(n)d 个月的%(pos)s%(days)s", n=rule.interval, pos=position, days=days))
     else:
@@ -334,10 +335,16 @@ def _reason(reason: str | None) -> str:
     return reason
 
 
-def _future_day(day: ReceptionDay, what: str) -> None:
-    if day.day < local_today():
-        raise ReceptionError(_("%(date)s 的接待日已经过去，不能%(what)s。", date=day.day.isoformat(),
-                               what=what))
+def _future_day(day: ReceptionDay, action: str) -> None:
+    if day.day >= local_today():
+        return
+    # One whole sentence per action: the verb cannot be slotted into a translated sentence.
+    date = day.day.isoformat()
+    messages = {"cancel": lambda: _("%(date)s 的接待日已经过去，不能取消。", date=date),
+                "restore": lambda: _("%(date)s 的接待日已经过去，不能恢复。", date=date),
+                "substitute": lambda: _("%(date)s 的接待日已经过去，不能换人。", date=date),
+                "swap": lambda: _("%(date)s 的接待日已经过去，不能互换。", date=date)}
+    raise ReceptionError(messages[action]())
 
 
 def _log(kind: ChangeKind, day: ReceptionDay, reason: str, actor_id: int | None, *,
@@ -357,7 +364,7 @@ def cancel_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> list[
     reason = _reason(reason)
     if day.is_cancelled:
         raise ReceptionError(_("该接待日已经取消。"))
-    _future_day(day, _("取消"))
+    _future_day(day, "cancel")
     from plugins.reception.booking import lock_day
 
     day = lock_day(day.id)
@@ -382,7 +389,7 @@ def restore_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> None
     reason = _reason(reason)
     if not day.is_cancelled:
         raise ReceptionError(_("该接待日没有取消。"))
-    _future_day(day, _("恢复"))
+    _future_day(day, "restore")
     working, _source = is_working_day(day.day)
     if not working:
         raise ReceptionError(_("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。",
@@ -396,7 +403,7 @@ def restore_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> None
 def substitute(day: ReceptionDay, *, leader_id: int, reason: str, actor_id: int | None) -> None:
     """Another leader receives on this day (recorded: who for whom, why)."""
     reason = _reason(reason)
-    _future_day(day, _("换人"))
+    _future_day(day, "substitute")
     if day.is_cancelled:
         raise ReceptionError(_("该接待日已经取消，不能换人。"))
     leader = check_leader(leader_id, day.office_id)
@@ -417,7 +424,7 @@ def swap(day: ReceptionDay, other: ReceptionDay, *, reason: str, actor_id: int |
     if day.office_id != other.office_id:
         raise ReceptionError(_("只能在同一单位的接待日之间互换。"))
     for d in (day, other):
-        _future_day(d, _("互换"))
+        _future_day(d, "swap")
         if d.is_cancelled:
             raise ReceptionError(_("%(date)s 的接待日已经取消，不能互换。", date=d.day.isoformat()))
     if day.leader_id == other.leader_id:
