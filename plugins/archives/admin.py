@@ -10,6 +10,7 @@ printable lending register and its CSV/XLSX export. Every change goes through ``
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -78,7 +79,9 @@ def _borrower(view, context, model, name):
 
 
 def _choices(enum_cls):
-    return lambda: [(m.value, m.label) for m in enum_cls]
+    # Lazy labels: Flask-Admin reads filter options once, at start-up, but renders them per
+    # request, so each reader sees them in their own language.
+    return lambda: [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
 
 
 def _changed(model, attr) -> bool:
@@ -248,9 +251,9 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
     column_list = ("catalogue_no", "title", "year", "series", "retention", "security", "status",
                    "location", "office")
     column_labels = {"catalogue_no": _l("档号"), "title": _l("题名"), "year": _l("年度"),
-                     "series": _l("类别"), "retention": _l("保管期限"), "security": _l("密级"),
+                     "series": _l("档案类别"), "retention": _l("保管期限"), "security": _l("密级"),
                      "status": _l("状态"), "location": _l("存放位置"), "office": _l("单位"),
-                     "description": _l("内容摘要"), "series.title": _l("类别"),
+                     "description": _l("内容摘要"), "series.title": _l("档案类别"),
                      "source_type": _l("来源模块"), "source_url": _l("来源链接")}
     column_searchable_list = ("catalogue_no", "title", "location", "description")
     column_filters = (
@@ -335,7 +338,7 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
 
     column_list = ("file", "item_no", "title", "author", "doc_ref", "doc_date", "pages")
     column_labels = {"file": _l("案卷"), "item_no": _l("件号"), "title": _l("题名"),
-                     "author": _l("责任者"), "doc_ref": _l("文号"), "doc_date": _l("日期"),
+                     "author": _l("责任者"), "doc_ref": _l("发文字号"), "doc_date": _l("日期"),
                      "pages": _l("页数"), "file.catalogue_no": _l("档号")}
     column_searchable_list = ("title", "doc_ref", "author")
     column_filters = ("file.catalogue_no",)
@@ -742,7 +745,7 @@ def admin_views() -> list:
         DeskView(name=_l("借阅工作台"), endpoint="desk", url=access.DESK_URL),
         FileView(ArchiveFile, db, name=_l("案卷目录"), endpoint="files"),
         ItemView(ArchiveItem, db, name=_l("卷内文件（件）"), endpoint="items"),
-        SeriesView(Series, db, name=_l("类别"), endpoint="series"),
+        SeriesView(Series, db, name=_l("档案类别"), endpoint="series"),
         FondsView(Fonds, db, name=_l("全宗"), endpoint="fonds"),
         LoanView(Loan, db, name=_l("借阅记录"), endpoint="loans"),
         LossView(LossReport, db, name=_l("遗失登记"), endpoint="losses"),

@@ -129,14 +129,14 @@ _LABELS = {
     EventKind: {
         EventKind.CATALOGUED: _l("编目归档"),
         EventKind.FILED: _l("由业务模块归档"),
-        EventKind.REQUESTED: _l("申请借阅"),
+        EventKind.REQUESTED: _l("借阅申请"),
         EventKind.KEEPER_APPROVED: _l("档案管理员批准"),
         EventKind.LEADER_APPROVED: _l("领导批准"),
-        EventKind.REJECTED: _l("不予批准"),
-        EventKind.CANCELLED: _l("撤回申请"),
+        EventKind.REJECTED: _l("未批准"),
+        EventKind.CANCELLED: _l("已撤回"),
         EventKind.HANDED_OUT: _l("借出"),
         EventKind.RETURNED: _l("归还"),
-        EventKind.LOST: _l("登记遗失"),
+        EventKind.LOST: _l("已登记遗失"),
     },
 }
 
@@ -343,7 +343,7 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
         from core.masking import mask_name
 
         if self.borrower_kind == BorrowerKind.RESIDENT:
-            return f"{mask_name(self.resident_name)}（{BorrowerKind.RESIDENT.label}）"
+            return str(_l("%(name)s（群众查阅）", name=mask_name(self.resident_name)))
         return self.borrower.display_name if self.borrower else ""
 
 

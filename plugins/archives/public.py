@@ -7,6 +7,7 @@ shows a resident's phone (the lookup shows it masked).
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from core import db
@@ -131,5 +132,6 @@ def home_section(offices) -> HomeSection:
             ArchiveFile.security == Security.PUBLIC, ArchiveFile.status != FileStatus.LOST)
         .group_by(ArchiveFile.office_id)).all())
     items = [(o.name, url_for("archives_public.index", office_code=o.code),
-              _("%(n)d 卷可申请查阅", n=counts.get(o.id, 0))) for o in offices]
+              ngettext("%(num)d 卷可申请查阅", "%(num)d 卷可申请查阅", counts.get(o.id, 0)))
+             for o in offices]
     return HomeSection(title=_("档案查询"), items=items, order=70)
