@@ -24,13 +24,18 @@ def select_locale() -> str:
 
 
 def translation_directories(plugin_modules) -> list[str]:
-    """The core's catalogue folder plus each loaded plugin's ``translations`` folder."""
-    dirs = [str(CORE_TRANSLATIONS)]
-    for module in plugin_modules:
+    """Each loaded plugin's ``translations`` folder, by plugin module name, then the core's.
+
+    Flask-Babel merges the catalogues into one and a later folder wins where two translate the
+    same msgid; a fixed order keeps the English stable from run to run, and the core comes
+    last so its wording of shared words (查看, 已办结…) is the one everybody sees.
+    """
+    dirs = []
+    for module in sorted(plugin_modules, key=lambda m: m.__name__):
         folder = Path(module.__file__).resolve().parent / "translations"
         if folder.is_dir():
             dirs.append(str(folder))
-    return dirs
+    return [*dirs, str(CORE_TRANSLATIONS)]
 
 
 def init_i18n(app: Flask, plugin_modules) -> None:

@@ -86,3 +86,14 @@ def test_residents_side_in_english(client, offices):
     body = text_of(home)
     assert "Offices" in body and "各单位" not in body
     assert "Staff sign-in" in body
+
+
+def test_catalogue_order_is_stable_and_core_wins(app):
+    """Plugins' folders in name order, the core's last (a later catalogue wins on merge)."""
+    from core.i18n import CORE_TRANSLATIONS, translation_directories
+    from core.plugins import get_registry
+
+    modules = list(get_registry(app).pm.get_plugins())
+    first = translation_directories(modules)
+    assert first == translation_directories(list(reversed(modules)))
+    assert first[-1] == str(CORE_TRANSLATIONS)
