@@ -3,6 +3,8 @@ printable sign-in sheet), attendance, self-study, notes and techniques."""
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,6 +33,7 @@ from plugins.training.models import (
     AttendanceStatus,
     Group,
     SelfStudyLog,
+    SessionKind,
     StudyNote,
     Technique,
     TrainingPerson,
@@ -66,6 +69,12 @@ def _office_id_from_relationship(model) -> None:
 def _label(labels):
     return lambda view, context, model, name: labels[getattr(model, name)] \
         if getattr(model, name) else ""
+
+
+def _choices(enum_cls):
+    # Lazy labels: Flask-Admin reads filter options once, at start-up, but renders them per
+    # request, so each reader sees them in their own language (not the stored values).
+    return lambda: [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
 
 
 def _person_link(view, context, model, name):
@@ -145,7 +154,9 @@ class PersonView(_TrainingModelView):
     column_list = ("name", "group", "office", "user", "junior_middle_school_or_above",
                    "joined_on", "active")
     column_searchable_list = ("name",)
-    column_filters = ("group", "active", "office.name")
+    column_filters = (sqla_filters.FilterEqual(TrainingPerson.group, _l("类别"),
+                                               options=_choices(Group)),
+                      "active", "office.name")
     column_sortable_list = ("name", "group", ("office", "office.name"), "joined_on", "active")
     column_default_sort = ("name", False)
     column_labels = {"name": _l("姓名"), "group": _l("类别"), "office": _l("单位"),
@@ -187,7 +198,7 @@ class PersonView(_TrainingModelView):
             raise TrainingInputError(_("请选择人员类别。"))
         model.name = (model.name or "").strip()
         if not model.name:
-            raise TrainingInputError(_("请填写姓名。"))
+            raise TrainingInputError(_("请填写人员姓名。"))
         if model.user is not None:
             if group == Group.RURAL_PARTY_MEMBER:
                 raise TrainingInputError(_("农村党员不关联登录账号；干部请选择“镇干部”或“村干部”。"))
@@ -232,11 +243,12 @@ def _session_actions(view, context, model, name):
 
 
 def _session_length(view, context, model, name):
-    return f"{model.length_value:g} {LENGTH_UNIT_LABELS[model.length_unit]}（{model.days:.2f} {_('天')}）"
+    return _("%(value)s %(unit)s（%(days)s 天）", value=format(model.length_value, "g"),
+             unit=LENGTH_UNIT_LABELS[model.length_unit], days=format(model.days, ".2f"))
 
 
 def _session_groups(view, context, model, name):
-    return "、".join(str(GROUP_LABELS[g]) for g in model.group_list)
+    return _("、").join(str(GROUP_LABELS[g]) for g in model.group_list)
 
 
 class SessionView(_TrainingModelView):
@@ -245,7 +257,9 @@ class SessionView(_TrainingModelView):
     column_list = ("held_on", "kind", "topic", "office", "length_value", "organiser",
                    "required_groups", "actions")
     column_searchable_list = ("topic", "organiser")
-    column_filters = ("kind", "held_on", "office.name")
+    column_filters = (sqla_filters.FilterEqual(TrainingSession.kind, _l("类型"),
+                                               options=_choices(SessionKind)),
+                      "held_on", "office.name")
     column_sortable_list = ("held_on", "kind", "topic", ("office", "office.name"))
     column_default_sort = ("held_on", True)
     column_labels = {"held_on": _l("日期"), "kind": _l("类型"), "topic": _l("主题"),
@@ -395,7 +409,9 @@ class AttendanceView(_TrainingModelView):
     """Single attendance rows: add one person to a roster, correct a mark."""
 
     column_list = ("session", "person", "office", "status", "excuse_reason", "recorded_at")
-    column_filters = ("status", "session.held_on", "office.name")
+    column_filters = (sqla_filters.FilterEqual(Attendance.status, _l("出勤"),
+                                               options=_choices(AttendanceStatus)),
+                      "session.held_on", "office.name")
     column_searchable_list = ("person.name", "session.topic")
     column_sortable_list = (("session", "session.held_on"), ("person", "person.name"), "status")
     column_default_sort = ("id", True)
@@ -531,7 +547,7 @@ class TechniqueView(_TrainingModelView):
     column_filters = ("mastered_on", "office.name", "person.name")
     column_searchable_list = ("name", "person.name")
     column_sortable_list = (("person", "person.name"), "name", "mastered_on")
-    column_labels = {"person": _l("人员"), "office": _l("单位"), "name": _l("实用技术"),
+    column_labels = {"person": _l("人员"), "office": _l("单位"), "name": _l("实用技术名称"),
                      "mastered_on": _l("掌握日期"), "remarks": _l("备注"),
                      "office.name": _l("单位"), "person.name": _l("姓名")}
     column_formatters = {"person": _person_link}
@@ -549,7 +565,7 @@ class TechniqueView(_TrainingModelView):
 def model_views() -> list:
     """The CRUD screens, in menu order."""
     return [
-        PersonView(TrainingPerson, db, name=_l("人员"), endpoint="people"),
+        PersonView(TrainingPerson, db, name=_l("人员名册"), endpoint="people"),
         SessionView(TrainingSession, db, name=_l("集中培训与学习"), endpoint="sessions"),
         AttendanceView(Attendance, db, name=_l("出勤记录"), endpoint="attendance"),
         SelfStudyView(SelfStudyLog, db, name=_l("自学记录"), endpoint="self_study"),

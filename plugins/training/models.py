@@ -10,6 +10,7 @@ join. ``TrainingPerson.office_id`` is the truth; saving a person who moved offic
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
@@ -185,7 +186,9 @@ class TrainingPerson(TimestampMixin, db.Model):
         back_populates="person", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.group.label}）" if self.group else self.name
+        if not self.group:
+            return self.name
+        return _("%(name)s（%(group)s）", name=self.name, group=self.group.label)
 
 
 class TrainingSession(TimestampMixin, db.Model):

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -74,8 +75,13 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     return value
 
 
+def month_label(month: int) -> str:
+    """A month's short name in the chosen language (CLDR): "1月" in Chinese, "Jan" in English."""
+    return format_date(date(2000, month, 1), "LLL")
+
+
 def _short_reasons(checks: dict) -> str:
-    return "、".join(str(CHECK_LABELS[k]) for k, v in checks.items() if v == Status.SHORT)
+    return _("、").join(str(CHECK_LABELS[k]) for k, v in checks.items() if v == Status.SHORT)
 
 
 class ComplianceView(PluginTemplatesMixin, ModuleView):
@@ -116,7 +122,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
             office_id=office_id, offices=offices, short_only=short_only, people=shown,
             total_people=len(people), page=page, pages=pages, months=list(MONTHS),
             cell=self._cell, status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
-            check_labels=CHECK_LABELS, groups=GROUP_LABELS, Group=Group,
+            check_labels=CHECK_LABELS, groups=GROUP_LABELS, Group=Group, month_label=month_label,
             short_reasons=_short_reasons, Status=Status,
             short_people=sum(1 for p in report.people if self._cell(p, month).status == Status.SHORT),
             short_units=sum(1 for u in report.units if self._cell(u, month).status == Status.SHORT),
@@ -147,7 +153,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
                    _("请假"), _("缺席"), _("参训率%"), _("集中学习天数"), _("笔记字数（本年累计）"),
                    _("实用技术（累计）"), _("结论"), _("未达标项目")]
         if not month:
-            headers[3:3] = [_("%(m)d月学时", m=m) for m in MONTHS]
+            headers[3:3] = [_("%(month)s学时", month=month_label(m)) for m in MONTHS]
         rows = []
         for p in report.people:
             c = self._cell(p, month)
@@ -205,6 +211,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
             months=list(MONTHS), status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
             check_labels=CHECK_LABELS, groups=GROUP_LABELS, statuses=ATTENDANCE_LABELS,
             kinds=SESSION_KIND_LABELS, short_reasons=_short_reasons, Status=Status,
+            month_label=month_label,
         )
 
     @expose("/me/")
@@ -255,15 +262,16 @@ class HoursChartView(PluginTemplatesMixin, ModuleView):
         rules = resolve_rules([o.id for o, *_r in rows])
         minimums = {r.self_study_hours_min for r in rules.values()}
         threshold = minimums.pop() if measure == "average" and len(minimums) == 1 else None
-        title = _("%(y)d 年各单位每月自学学时", y=year) + \
-            ("（" + (_("人均") if measure == "average" else _("合计")) + "）")
+        title = (_("%(y)d 年各单位每月自学学时（人均）", y=year) if measure == "average"
+                 else _("%(y)d 年各单位每月自学学时（合计）", y=year))
         chart = line_chart(
-            series, [_("%(m)d月", m=m) for m in MONTHS], title=title,
+            series, [month_label(m) for m in MONTHS], title=title,
             y_label=_("课时"), threshold=threshold,
-            threshold_label=_("每月要求 %(h)s 课时", h=f"{threshold:g}") if threshold else "",
+            threshold_label=_("每月要求 %(h)s 课时", h=format(threshold, "g")) if threshold else "",
         ) if series else None
         return self.render("training/chart.html", chart=chart, rows=rows, year=year,
-                           measure=measure, months=list(MONTHS), title=title)
+                           measure=measure, months=list(MONTHS), title=title,
+                           month_label=month_label)
 
 
 # --- settings ---------------------------------------------------------------------------------

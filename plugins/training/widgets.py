@@ -46,6 +46,6 @@ def self_study_widgets(user, office_ids) -> list[Widget]:
             value=f"{float(mine[3]):g}",
             url=url_for("training_compliance.person", person_id=mine[0]),
             tone="ok" if meets_min(mine[3], minimum) else "warn",
-            note=_("每月要求 %(h)s 课时", h=f"{minimum:g}"),
+            note=_("每月要求 %(h)s 课时", h=format(minimum, "g")),
         ))
     return widgets
