@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -110,9 +112,9 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
     def __init_subclass__(cls, **kwargs):
         # Subclasses written the usual Flask-Admin way (can_delete = False) keep working.
         super().__init_subclass__(**kwargs)
-        for action in ("create", "edit", "delete", "export"):
-            if f"can_{action}" in cls.__dict__ and not isinstance(cls.__dict__[f"can_{action}"], property):
-                setattr(cls, f"allow_{action}", cls.__dict__[f"can_{action}"])
+        for verb in ("create", "edit", "delete", "export"):
+            if f"can_{verb}" in cls.__dict__ and not isinstance(cls.__dict__[f"can_{verb}"], property):
+                setattr(cls, f"allow_{verb}", cls.__dict__[f"can_{verb}"])
                 delattr(cls, f"can_{action}")
 
     @property
@@ -246,11 +248,37 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         response = super().details_view()
         if self.personal_data_columns and self.may_see_personal_data():
             pk = request.args.get("id")
+            row = db.session.get(self.model, self._decode_pk(pk)) if pk else None
             record_event("personal_data.view", target_type=self.model.__tablename__,
-                         target_id=pk, details={"columns": list(self.personal_data_columns)})
-
+                         target_id=pk, office_id=self.office_id_of(row) if row else None,
+                         details={"columns": list(self.personal_data_columns)})
             db.session.commit()
         return response
+
+    # --- bulk actions --------------------------------------------------------------------
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete, with the posted ids typed like the primary key: they
+        arrive as text, which PostgreSQL will not compare with an integer key."""
+        return super().action_delete(self._typed_ids(ids))
+
+    def _typed_ids(self, ids) -> list:
+        pk_columns = self.model.__mapper__.primary_key
+        if len(pk_columns) != 1:
+            return list(ids)
+        try:
+            python_type = pk_columns[0].type.python_type
+        except NotImplementedError:
+            return list(ids)
+        typed = []
+        for value in ids:
+            try:
+                typed.append(python_type(value))
+            except (TypeError, ValueError):
+                continue  # a malformed id matches no row
+        return typed
 
     # --- export ------------------------------------------------------------------------
 
