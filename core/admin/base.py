@@ -115,7 +115,7 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         for verb in ("create", "edit", "delete", "export"):
             if f"can_{verb}" in cls.__dict__ and not isinstance(cls.__dict__[f"can_{verb}"], property):
                 setattr(cls, f"allow_{verb}", cls.__dict__[f"can_{verb}"])
-                delattr(cls, f"can_{action}")
+                delattr(cls, f"can_{verb}")
 
     @property
     def can_create(self):
