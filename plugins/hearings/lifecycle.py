@@ -15,6 +15,7 @@ from core import db
 from core.audit import record_event
 from plugins.hearings.disclosure import private_and_public_names
 from plugins.hearings.errors import HearingError
+from plugins.hearings.filing import file_minutes
 from plugins.hearings.minutes import (
     MINUTES_MAX_CHARS,
     plain_text,
@@ -189,6 +190,9 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     Refused before the hearing took place and for an empty draft. A second or later version
     is a correction and needs a note residents see. Phones and ID numbers in the text are
     starred and private persons' names become 张某 before anything is stored as published.
+    Each publication offers the minutes to the office's archive (``filing.file_minutes``: one
+    archive file per hearing, a correction keeps its number); ``catalogue_no`` in the result
+    is its number, or None where no archive is kept.
     """
     now = now or utc_now()
     if hearing.status not in HELD_STATUSES:
@@ -222,12 +226,14 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     if hearing.status == HearingStatus.HELD:
         _set_status(hearing, HearingStatus.MINUTES_PUBLISHED, now)
     db.session.flush()
+    catalogue_no = file_minutes(hearing)
     if number == 1:
         from plugins.hearings.notifications import message_participants
 
         message_participants(hearing, _("“%(title)s”的会议纪要已公开，可在便民服务网站查看。",
                                         title=hearing.title), key=f"minutes:{hearing.id}")
-    return {"hearing_id": hearing.id, "minutes_id": version.id, "deliver": number == 1}
+    return {"hearing_id": hearing.id, "minutes_id": version.id, "deliver": number == 1,
+            "catalogue_no": catalogue_no}
 
 
 # --- results -------------------------------------------------------------------------------
