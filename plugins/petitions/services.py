@@ -42,6 +42,7 @@ from core.modules import is_enabled
 from core.sla import Limit, LimitUnit, compute_due
 from plugins.petitions import limits
 from plugins.petitions.errors import PetitionError
+from plugins.petitions.filing import file_petition
 from plugins.petitions.models import (
     FINAL_STAGES,
     DeliveryMethod,
@@ -199,7 +200,8 @@ def _enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, ev
                  actor: User | None, limit: Limit | None = None, extra: Limit | None = None,
                  pauses=()) -> PetitionStep | None:
     """End the current step and start ``stage``: with a limit, its due date is computed from
-    ``start``; without, the stage has no deadline."""
+    ``start``; without, the stage has no deadline. A final stage files the petition's file in
+    the office's archive (``filing.file_petition``)."""
     moment = start or now()
     _end_step(petition, moment, event)
     petition.stage = stage
@@ -208,6 +210,8 @@ def _enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, ev
         petition.stage_due_at = None
         petition.stage_last_day = None
         if stage in FINAL_STAGES:
+            # Every way a matter ends comes through here: its file goes to the archive.
+            file_petition(petition, moment)
             return None
         step = PetitionStep(office_id=petition.office_id, stage=stage, started_at=moment,
                             start_event=event, actor_id=actor.id if actor else None)
