@@ -71,7 +71,7 @@ def revision(plugin_name, message):
 
     config = migrate.get_config()
     if plugin_name is None:
-        include, head, path, label, depends = core_tables(), "core@head", None, None, None
+        include, head, path, label, depends = core_tables(), "core@head", str(CORE_VERSIONS), None, None
         if not any(CORE_VERSIONS.glob("*.py")):
             head, label = "base", "core"
         rev_id = CORE_BASE_REVISION if label else None

@@ -5,6 +5,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.types import TypeDecorator
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging_config"):
@@ -26,6 +27,14 @@ def include_object(obj, name, type_, reflected, compare_to):
     return table is None or table.name in include_tables
 
 
+def render_item(type_, obj, autogen_context):
+    """Write an app-defined column type (a TypeDecorator) as the plain SQL type beneath it, so
+    a migration never imports application code that may later change or move."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return "sa." + repr(obj.impl)
+    return False
+
+
 def process_revision_directives(ctx, revision, directives):
     """Write no empty revision when nothing changed."""
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -38,7 +47,7 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata,
-                          include_object=include_object, **conf_args)
+                          include_object=include_object, render_item=render_item, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
 

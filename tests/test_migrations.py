@@ -50,3 +50,15 @@ def test_upgrade_builds_schema_matching_models(fresh_app):
                 conn, opts={"include_object": include, "compare_type": True})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_migration_makes_the_audit_table_append_only_on_postgresql(fresh_app, postgres_only):
+    """The core revision installs the trigger that refuses UPDATE and DELETE of audit rows."""
+    from sqlalchemy import text
+
+    with fresh_app.app_context():
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            names = set(conn.scalars(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass")))
+        assert {"audit_entry_append_only", "audit_entry_no_truncate"} <= names

@@ -1,6 +1,8 @@
 """学习培训制度 — training hours: sessions, attendance, self-study, notes, techniques, and
 monthly/yearly compliance against the rulebook's numbers (see ``rules`` for the readings)."""
 
+from pathlib import Path
+
 from flask_babel import lazy_gettext as _l
 
 from core import Manifest, hookimpl
@@ -19,6 +21,12 @@ def register_models():
     from plugins.training.models import ALL_MODELS
 
     return ALL_MODELS
+
+
+@hookimpl
+def register_migrations():
+    """The plugin's own Alembic branch."""
+    return str(Path(__file__).resolve().parent / "migrations" / "versions")
 
 
 @hookimpl
