@@ -35,6 +35,11 @@ EXCLUDED_TABLES = frozenset({
     "user_session",
     # Login throttling counters; every failed login is recorded as an event with its name.
     "login_failure",
+    # Receipt-lookup miss counters (anti-enumeration), the same kind of bookkeeping.
+    "case_lookup_counter",
+    # The job runner's own bookkeeping: which schedule tick ran, which job key was claimed.
+    "schedule_state",
+    "job_run",
 })
 # Rewritten by the ORM on every update; the entry's own time already says when.
 IGNORED_UPDATE_COLUMNS = frozenset({"updated_at", "version"})
