@@ -14,7 +14,7 @@ from core.models import Office, Role, User, utcnow
 from core.modules import is_enabled
 from plugins.archives import catalogue, lending
 from plugins.archives.access import PLUGIN
-from plugins.archives.models import ArchiveSettings, Fonds, Retention, Security, Series
+from plugins.archives.models import ArchiveSettings, Retention, Security, Series
 
 # (series code, series title, [(title, year, retention, security, location)])
 CATALOGUE = [
@@ -104,8 +104,12 @@ def load(offices: dict[str, Office]) -> None:
     for office in offices.values():
         if not is_enabled(PLUGIN, office.id):
             continue
-        if db.session.scalar(select(Fonds.id).where(Fonds.office_id == office.id)) is not None:
-            continue  # already loaded
+        # Already loaded when the office has a series of its own; series that other modules
+        # filed into (source_type set) may exist before the demo runs.
+        own_series = select(Series.id).where(Series.office_id == office.id,
+                                             Series.source_type.is_(None))
+        if db.session.scalar(own_series.limit(1)) is not None:
+            continue
         people = _staff(office)
         keeper = next((u for u in people if u.role == Role.STAFF), people[0] if people else None)
         leader = next((u for u in people if u.role == Role.LEADER), None)
