@@ -44,7 +44,7 @@ def test_grid_lists_offices_and_plugins(app, client, users, login_as):
     page = client.get("/admin/modules/")
     assert page.status_code == 200
     body = text_of(page)
-    for expected in ("模块管理", "示例模块", "甲单位", "乙村", "测试镇", "启用"):
+    for expected in ("逐个单位启用或停用模块", "示例模块", "甲单位", "乙村", "测试镇", "启用"):
         assert expected in body
 
 
