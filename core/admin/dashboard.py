@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from core import permissions
 from core.admin.widgets import Widget
+from core.cases.widgets import case_widgets
 from core.modules import enabled_office_ids, enabled_plugins
 from core.plugins import get_registry
 
@@ -26,7 +27,8 @@ class DashboardView(AdminIndexView):
             modules = [n for n in registry.names() if enabled_office_ids(n)]
         else:
             modules = sorted(enabled_plugins(current_user.office_id))
-        widgets: list[Widget] = []
+        # The core's own tiles (cases) first, then each module's.
+        widgets: list[Widget] = case_widgets(current_user)
         for name in modules:
             office_ids = enabled_office_ids(name)
             visible = permissions.visible_office_ids(current_user)

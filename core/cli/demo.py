@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.auth.passwords import hash_password
+from core.cases.demo import load_demo_cases
 from core.extensions import db
 from core.models import Office, OfficeKind, OfficeModule, Role, User
 from core.modules import ModuleError, set_module
@@ -94,6 +95,7 @@ def load_demo() -> list[str]:
                     set_module(name, by_code[code], True)
                 except ModuleError:
                     continue  # a required module was switched off there on purpose
+    created += load_demo_cases(by_code)
     registry = get_registry()
     registry.call_each("load_demo_data", offices=by_code)
     db.session.commit()
@@ -102,7 +104,8 @@ def load_demo() -> list[str]:
 
 @demo_cli.command("load")
 def load():
-    """Load the demo township (offices, one user per role, modules on); safe to run twice."""
+    """Load the demo township (offices, one user per role, modules on, cases in every state);
+    safe to run twice."""
     created = load_demo()
     click.echo(_("示范镇已就绪（新建 %(n)d 条记录）。", n=len(created)))
     click.echo("")
