@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core import db
+from core import contact, db
 from core.audit import record_event
 from core.jobs import notify
 from core.models import utcnow
@@ -48,8 +48,6 @@ NOTE_MAX = 1000
 NAME_MAX = 64
 RESIDENT_MAX_PENDING = 3  # open requests per phone number and office
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{9,11}")
 
 
 def loan_url(loan: Loan) -> str:
@@ -68,14 +66,11 @@ def normalise_reference(raw: str | None) -> str:
 
 
 def normalise_phone(raw: str | None) -> str:
-    """Digits only, without +86: a mainland mobile or a landline with its area code."""
-    digits = re.sub(r"[\s\-()（）]", "", raw or "")
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix):]
-    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
-        raise ArchiveError(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
-    return digits
+    """The core's phone rule (``core.contact``); raises ArchiveError for a malformed number."""
+    try:
+        return contact.normalise_phone(raw)
+    except contact.InvalidPhone as exc:
+        raise ArchiveError(str(exc)) from exc
 
 
 def _text(value: str | None, *, required: str, limit: int) -> str:

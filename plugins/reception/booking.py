@@ -9,19 +9,15 @@ therefore run one after the other, each counting the other's result. The unique 
 reception days of the same date.
 """
 
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import db
+from core import contact, db
 from core.sla import is_working_day
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
@@ -34,65 +30,37 @@ from plugins.reception.models import (
 from plugins.reception.timeutil import local_datetime, to_utc
 from plugins.reception.timeutil import now as utc_now
 
-# No 0/O, 1/I/L: the code is read aloud and typed from paper. 31^8 ≈ 8.5e11 codes.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
 NAME_MAX = 32
 VILLAGE_MAX = 64
 MATTER_MAX = 500
 LIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.ATTENDED)
-
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{9,11}")
+format_code = contact.format_code
+parse_code = contact.parse_code
 
 
 def normalise_phone(raw: str | None) -> str:
-    """Digits only, without +86: a mainland mobile (11 digits) or a landline with area code.
-
-    Raises ReceptionError for anything else.
-    """
-    digits = re.sub(r"[\s\-()（）]", "", raw or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
-        raise ReceptionError(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
-    return digits
+    """The core's phone rule (``core.contact``); raises ReceptionError for a malformed number."""
+    try:
+        return contact.normalise_phone(raw)
+    except contact.InvalidPhone as exc:
+        raise ReceptionError(str(exc)) from exc
 
 
 def phone_hash(normalised: str) -> str:
     """Keyed hash of a normalised phone: equal numbers match, the index holds no number."""
-    key = current_app.config.get("RECEPTION_PHONE_KEY") or current_app.config["SECRET_KEY"]
-    if isinstance(key, str):
-        key = key.encode()
-    return hmac.new(key, b"reception.phone:" + normalised.encode(), hashlib.sha256).hexdigest()
+    return contact.phone_hash(normalised, "reception.phone", "RECEPTION_PHONE_KEY")
 
 
 def new_code() -> str:
     """A fresh confirmation code (not used by any booking)."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(Booking.id).where(Booking.code == code)) is None:
-            return code
-
-
-def format_code(code: str) -> str:
-    """``ABCD-EFGH``: easier to read aloud and copy."""
-    return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
-
-
-def parse_code(raw: str | None) -> str:
-    """The code as stored, from what a resident typed (case, spaces and dashes ignored)."""
-    return re.sub(r"[\s\-]", "", raw or "").upper()
+    return contact.new_code(
+        lambda code: db.session.scalar(select(Booking.id).where(Booking.code == code)) is not None)
 
 
 def find_by_code(raw: str | None, office_id: int | None = None) -> Booking | None:
     """The booking with this confirmation code (at the office, when given), or None."""
     code = parse_code(raw)
-    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+    if not contact.looks_like_code(code):
         return None
     booking = db.session.scalar(select(Booking).where(Booking.code == code))
     if booking is None or (office_id is not None and booking.office_id != office_id):
