@@ -1,9 +1,8 @@
 """A resident in real headless Chromium, at a phone's width: registers, gets the code,
-withdraws; reads published minutes that show no phone number."""
+withdraws; reads published minutes that show no phone number. (The ``chromium`` and
+``live_server`` fixtures are the shared ones in tests/conftest.py.)"""
 
-import os
 import re
-import threading
 
 import pytest
 from hearings_helpers import (
@@ -12,44 +11,15 @@ from hearings_helpers import (
     new_hearing,
 )
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from core.extensions import db
 from plugins.hearings import lifecycle, registration
 from plugins.hearings.models import Attendee, AttendeeStatus
 from plugins.hearings.registration import Registration
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium():
-    """Debian's Chromium through Playwright; skipped without it, failed under CI=true."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing: browser tests must run in CI.")
-        pytest.skip("/usr/bin/chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(app):
-    """The test app served on 127.0.0.1 from a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
 
 
 def no_horizontal_scroll(page) -> bool:
