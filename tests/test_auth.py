@@ -1,8 +1,9 @@
 """Login, logout, idle expiry, throttling, CSRF and redirects."""
 
 from datetime import timedelta
+from pathlib import Path
 
-from conftest import TEST_PASSWORD, csrf_token, login, post
+from conftest import TEST_PASSWORD, csrf_token, login, make_test_app, post
 from sqlalchemy import select
 
 from core.extensions import db
@@ -45,14 +46,28 @@ def test_idle_session_expires(app, client, users):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_login_throttled_across_processes(app, client, users, tmp_path):
+def test_login_throttled_across_processes(app, client, users):
     for _ in range(5):
         assert login(client, "staff_a", "bad-password-xx").status_code == 401
-    # A second app instance (another process) shares the counter through the database.
-    other = app.test_client()
-    blocked = login(other, "staff_a", TEST_PASSWORD)
-    assert blocked.status_code == 429
-    assert "登录失败次数过多" in blocked.get_data(as_text=True)
+    # A second, separately created app on the same database stands in for another process:
+    # it shares no Python objects with the first, so the counter can only reach it through
+    # the database.
+    second_app = make_test_app(Path(app.config["UPLOAD_FOLDER"]).parent,
+                               database_url=app.config["SQLALCHEMY_DATABASE_URI"])
+    assert second_app is not app
+    try:
+        other = second_app.test_client()
+        blocked = login(other, "staff_a", TEST_PASSWORD)
+        assert blocked.status_code == 429
+        assert "登录失败次数过多" in blocked.get_data(as_text=True)
+        # Failures counted by the second app lock the first one out too.
+        for _ in range(5):
+            assert login(other, "leader", "bad-password-xx").status_code == 401
+        assert login(client, "leader", TEST_PASSWORD).status_code == 429
+    finally:
+        with second_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
     # The same message for an account that does not exist: no enumeration.
     for _ in range(5):
         login(client, "ghost-account", "bad-password-xx")
