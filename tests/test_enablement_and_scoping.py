@@ -65,10 +65,36 @@ def test_staff_cannot_reach_other_office_rows(app, client, users, notes, login_a
     response = post(client, "/admin/example_notes/delete/", {"id": other})
     assert response.status_code == 404
     response = post(client, "/admin/example_notes/action/", {"action": "delete", "rowid": [other]})
+    # The bulk action only sees rows in scope: it deletes nothing and goes back to the list.
+    assert response.status_code == 302
+    assert "/admin/example_notes/" in response.headers["Location"]
     export = client.get("/admin/example_notes/export/csv/").get_data(as_text=True)
     assert "乙的笔记" not in export
     with app.app_context():
         assert db.session.get(ExampleNote, other) is not None
+        assert db.session.get(ExampleNote, notes["甲的笔记"]) is not None
+
+
+def test_staff_cannot_edit_other_office_row_by_guessed_id(app, client, users, notes, login_as):
+    login_as("staff_a")
+    other = notes["乙的笔记"]
+    with app.app_context():
+        office_a = db.session.scalar(select(Office).where(Office.code == "A")).id
+        before = db.session.get(ExampleNote, other)
+        before = (before.title, before.office_id, before.phone)
+    response = post(client, f"/admin/example_notes/edit/?id={other}",
+                    {"title": "被篡改", "office": str(office_a), "phone": "13000000000"})
+    assert response.status_code == 404
+    with app.app_context():
+        after = db.session.get(ExampleNote, other)
+        assert (after.title, after.office_id, after.phone) == before
+        assert db.session.scalar(select(ExampleNote).where(ExampleNote.title == "被篡改")) is None
+    # The same request on the user's own row goes through, so the 404 above is the scoping.
+    own = notes["甲的笔记"]
+    response = post(client, f"/admin/example_notes/edit/?id={own}", {"title": "甲改过的笔记", "phone": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(ExampleNote, own).title == "甲改过的笔记"
 
 
 def test_auditor_reads_everything_and_writes_nothing(app, client, users, notes, login_as):
@@ -90,14 +116,17 @@ def test_list_masks_phone_and_export_leaves_it_out_for_auditor(app, client, user
     assert "13812345678" not in export and "138" not in export.splitlines()[0]
 
 
-def test_staff_creates_rows_only_in_own_office(app, client, users, notes, login_as):
+def test_staff_posting_another_office_id_still_creates_in_own_office(app, client, users, notes, login_as):
+    with app.app_context():
+        office_a = db.session.scalar(select(Office).where(Office.code == "A")).id
+        office_b = db.session.scalar(select(Office).where(Office.code == "B")).id
     login_as("staff_a")
-    response = post(client, "/admin/example_notes/new/", {"title": "新笔记", "office": str(notes["乙的笔记"])})
+    response = post(client, "/admin/example_notes/new/", {"title": "新笔记", "office": str(office_b)})
     assert response.status_code == 302
     with app.app_context():
-        created = db.session.scalar(select(ExampleNote).where(ExampleNote.title == "新笔记"))
-        office_a = db.session.scalar(select(Office).where(Office.code == "A"))
-        assert created.office_id == office_a.id
+        created = db.session.scalars(select(ExampleNote).where(ExampleNote.title == "新笔记")).all()
+        assert len(created) == 1
+        assert created[0].office_id == office_a
 
 
 def test_township_admin_creates_a_row_in_the_office_chosen_in_the_form(app, client, users, notes, login_as):
