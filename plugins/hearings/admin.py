@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -42,6 +43,7 @@ from plugins.hearings.models import (
     HELD_STATUSES,
     Attendee,
     AttendeeCategory,
+    AttendeeSource,
     AttendeeStatus,
     Hearing,
     HearingKind,
@@ -210,6 +212,21 @@ class AttendeeView(OfficeScopedModelView):
     form_columns = ("name", "village", "affiliation", "consent_public_name")
     allow_create = False  # invitations go through the desk, which holds the capacity lock
     allow_delete = False  # withdraw instead: the list keeps its history
+
+    @action("confirm_public_role", _l("核实代表/委员身份（按全名公开）"),
+            _l("确认已核实所选人员的人大代表、政协委员身份？核实后其姓名将在公开名单和纪要中全名显示。"))
+    def action_confirm_public_role(self, ids):
+        """Staff vouch for self-registered deputies and members: from now on they are named in
+        full, like those staff invited (``Attendee.named_in_full``)."""
+        rows = self.get_query().filter(Attendee.id.in_(self._typed_ids(ids))).all()
+        confirmed = 0
+        for attendee in rows:
+            if attendee.category.is_public_figure and attendee.source != AttendeeSource.INVITED:
+                attendee.source = AttendeeSource.INVITED
+                attendee.invited_by_id = current_user.id
+                confirmed += 1
+        db.session.commit()
+        flash(_("已核实 %(n)d 人的身份；其余所选人员不是代表、委员或已核实。", n=confirmed), "success")
 
 
 class QuestionView(OfficeScopedModelView):

@@ -52,7 +52,7 @@ def public_attendees(hearing: Hearing) -> tuple[list[PublicAttendee], int]:
     named, unnamed = [], 0
     order = list(AttendeeCategory)
     for a in sorted(rows, key=lambda a: (order.index(a.category), a.id)):
-        if a.category.is_public_figure:
+        if a.named_in_full:
             named.append(PublicAttendee(a.name, a.category.label, a.affiliation or ""))
         elif a.consent_public_name:
             named.append(PublicAttendee(mask_name(a.name), a.category.label, a.village or ""))
@@ -65,7 +65,7 @@ def private_and_public_names(hearing: Hearing) -> tuple[set[str], set[str]]:
     """Full names on the hearing's lists, split into private persons and public figures."""
     private, public = set(), set()
     for a in hearing.attendees:
-        (public if a.category.is_public_figure else private).add(a.name.strip())
+        (public if a.named_in_full else private).add(a.name.strip())
     for q in hearing.questions:
         (public if q.asker_category.is_public_figure else private).add(q.asker_name.strip())
     return private, public

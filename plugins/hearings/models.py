@@ -263,6 +263,15 @@ class Attendee(TimestampMixin, db.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.category.label}）"
 
+    @property
+    def named_in_full(self) -> bool:
+        """Published under their full name: a public figure whom staff put on the list.
+
+        Anyone can tick 人大代表 on the public form and nobody checks it there, so a
+        self-registered "deputy" is treated as a private person (张某, only with consent)
+        until staff add or confirm them as invited."""
+        return self.category.is_public_figure and self.source == AttendeeSource.INVITED
+
 
 class Question(TimestampMixin, db.Model):
     """A question raised at the hearing and how it was answered.
