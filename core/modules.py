@@ -14,24 +14,33 @@ class ModuleError(ValueError):
     """A module change that cannot be made; the message is for the user."""
 
 
+# Name on flask.g of the admin views' per-request access answers (core.admin.base), which
+# derive from the enablement and so are dropped with it.
+ACCESS_MEMO = "_view_access"
+
+
 def _enabled_pairs() -> set[tuple[int, str]]:
     """All (office_id, plugin) pairs switched on; cached for the current request."""
-    if has_request_context() and hasattr(g, "_enabled_pairs"):
-        return g._enabled_pairs
+    in_request = has_request_context()
+    if in_request:
+        cached = g.get("_enabled_pairs")
+        if cached is not None:
+            return cached
     rows = db.session.execute(
         select(OfficeModule.office_id, OfficeModule.plugin_name).where(OfficeModule.enabled)
     ).all()
     loaded = get_registry().manifests
     pairs = {(o, p) for o, p in rows if p in loaded}
-    if has_request_context():
+    if in_request:
         g._enabled_pairs = pairs
     return pairs
 
 
 def forget_cached_enablement() -> None:
-    """Drop the per-request cache after a change."""
-    if has_request_context() and hasattr(g, "_enabled_pairs"):
-        del g._enabled_pairs
+    """Drop the per-request cache (and the access answers made from it) after a change."""
+    if has_request_context():
+        g.pop("_enabled_pairs", None)
+        g.pop(ACCESS_MEMO, None)
 
 
 def is_enabled(plugin_name: str, office_id: int | None) -> bool:

@@ -7,7 +7,7 @@ auditors, masked personal data and safe exports.
 
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -22,7 +22,7 @@ from core.audit import record_event
 from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
-from core.modules import enabled_office_ids, is_enabled
+from core.modules import ACCESS_MEMO, enabled_office_ids, is_enabled
 from core.urls import safe_next
 
 
@@ -47,6 +47,22 @@ def _refuse_foreign_return_url():
     return redirect(request.path + ("?" + urlencode(args, doseq=True) if args else ""))
 
 
+def _access_memo(user) -> dict | None:
+    """This request's {endpoint: accessible} answers for ``user``; None outside a request.
+
+    Keyed by the user's identity, role and office, so a login, logout or role change within
+    the request starts afresh. Lives on ``flask.g``: never shared between requests.
+    """
+    if not has_request_context():
+        return None
+    key = (user.id, user.role, user.office_id)
+    memo = g.get(ACCESS_MEMO)
+    if memo is None or memo[0] != key:
+        memo = (key, {})
+        setattr(g, ACCESS_MEMO, memo)
+    return memo[1]
+
+
 class SecureViewMixin:
     """Access rules shared by model and non-model views.
 
@@ -58,15 +74,28 @@ class SecureViewMixin:
     allowed_roles: frozenset | None = None
 
     def is_accessible(self) -> bool:
-        if not current_user.is_authenticated:
+        # The menu asks every view on every page (about fifty calls a request), so the answer
+        # is kept for the rest of the request: it depends only on the user and the enablement,
+        # and forget_cached_enablement() drops it with the enablement after a change.
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
             return False
-        if self.allowed_roles is not None and current_user.role not in self.allowed_roles:
+        memo = _access_memo(user)
+        if memo is None:
+            return self._decide_access(user)
+        answer = memo.get(self.endpoint)
+        if answer is None:
+            answer = memo[self.endpoint] = self._decide_access(user)
+        return answer
+
+    def _decide_access(self, user) -> bool:
+        if self.allowed_roles is not None and user.role not in self.allowed_roles:
             return False
         if self.plugin_name is None:
             return True
-        if permissions.sees_all_offices(current_user):
+        if permissions.sees_all_offices(user):
             return bool(enabled_office_ids(self.plugin_name))
-        return is_enabled(self.plugin_name, current_user.office_id)
+        return is_enabled(self.plugin_name, user.office_id)
 
     def inaccessible_callback(self, name, **kwargs):
         if current_user.is_authenticated:

@@ -7,6 +7,7 @@ over indexes that match its sort, never counts the table, and sends one lean row
 the office that accepted it and its first responder (after a transfer too), notified offices.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, request, send_file
@@ -93,6 +94,27 @@ LIST_STYLE = """
 .timeline { list-style: none; padding-left: 0; } .timeline li { border-left: 3px solid #dee2e6; padding: .25rem .75rem; }
 .receipt { font-family: monospace; font-size: 1.4rem; letter-spacing: .1rem; }
 """
+
+
+@dataclass(slots=True, frozen=True)
+class _ListRow:
+    """One line of the case list, ready to print. An object rather than a dict: Jinja looks
+    up ``r.name`` as an attribute first, and a dict fails that on every cell."""
+
+    id: int
+    receipt: str
+    subject: str
+    office: str
+    category: str
+    channel: str
+    status: str
+    colour: str
+    step: str | None
+    applicant: str
+    handler: str
+    accepted: str
+    due: str
+    uncovered: bool
 
 
 def _offices_by_id() -> dict[int, Office]:
@@ -198,19 +220,20 @@ class CaseView(OfficeScopedModelView):
         colour_names = {k: str(v) for k, v in COLOUR_LABELS.items()}
         channel_names = {k.value: str(v) for k, v in CHANNEL_LABELS.items()}
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
-        rows = [{
-            "id": r.id, "receipt": r.receipt_no, "subject": r.subject,
-            "office": offices[r.office_id].name if r.office_id in offices else "",
-            "category": categories.get(r.category, r.category),
-            "channel": channel_names.get(r.channel, r.channel),
-            "status": status_names.get(r.status, r.status),
-            "colour": r.colour(now), "step": r.step_colour(now),
-            "applicant": " ".join(v for v in (mask_value("applicant_name", r.applicant_name),
-                                              mask_value("applicant_phone", r.applicant_phone)) if v),
-            "handler": handlers.get(r.handler_id, ""),
-            "accepted": fmt_datetime(r.accepted_at), "due": fmt_datetime(r.due_at),
-            "uncovered": r.due_uncovered,
-        } for r in page.rows]
+        office_names = {o.id: o.name for o in offices.values()}
+        rows = [_ListRow(
+            id=r.id, receipt=r.receipt_no, subject=r.subject,
+            office=office_names.get(r.office_id, ""),
+            category=categories.get(r.category, r.category),
+            channel=channel_names.get(r.channel, r.channel),
+            status=status_names.get(r.status, r.status),
+            colour=r.colour(now), step=r.step_colour(now),
+            applicant=" ".join(v for v in (mask_value("applicant_name", r.applicant_name),
+                                           mask_value("applicant_phone", r.applicant_phone)) if v),
+            handler=handlers.get(r.handler_id, ""),
+            accepted=fmt_datetime(r.accepted_at), due=fmt_datetime(r.due_at),
+            uncovered=r.due_uncovered,
+        ) for r in page.rows]
         args = page.filters.as_args()
         next_url = (self.get_url(".index_view", **args, page=page.number + 1, after=page.next_cursor)
                     if page.has_next else None)
@@ -223,7 +246,7 @@ class CaseView(OfficeScopedModelView):
                                                              key=lambda o: (o.sort_order, o.code))
                             if allowed is None or o.id in allowed],
             categories=categories,
-            statuses=STATUS_LABELS, channels=CHANNEL_LABELS, colours=COLOUR_LABELS,
+            statuses=status_names, channels=channel_names, colours=colour_names,
             tabs=TABS if allowed is not None else (), sees_all=allowed is None,
             export_args=args, colour_names=colour_names,
             detail_url=self.get_url(".details_view"), show_office=len(offices) > 1 and (
