@@ -35,7 +35,8 @@ class Defaults:
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     BADGE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
-    EXPORT_MAX_ROWS = 10_000
+    EXPORT_MAX_ROWS = 10_000  # rows one request may export; more runs as a background job
+    BACKGROUND_EXPORT_MAX_ROWS = 500_000
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
     TOWNSHIP_PLUGINS = None  # comma-separated allow-list of plugin names; None loads all
     TOWNSHIP_NAME = "示范镇"

@@ -55,9 +55,8 @@ def xlsx_cell(sheet, value):
     return cell
 
 
-def export_response(export_type: str, basename: str, headers: list[str],
-                    rows: Iterable[list]) -> Response:
-    """A download response for ``rows`` in ``csv`` or ``xlsx``."""
+def export_bytes(export_type: str, headers: list[str], rows: Iterable[list]) -> tuple[bytes, str, str]:
+    """The file for ``rows`` in ``csv`` or ``xlsx``: (content, file extension, mimetype)."""
     if export_type == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
@@ -66,14 +65,21 @@ def export_response(export_type: str, basename: str, headers: list[str],
             sheet.append([xlsx_cell(sheet, v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
-        return _download(buffer.getvalue(), f"{basename}.xlsx", XLSX_MIMETYPE)
+        return buffer.getvalue(), "xlsx", XLSX_MIMETYPE
     buffer = io.StringIO()
     buffer.write("\ufeff")  # BOM so Excel reads the Chinese text as UTF-8
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
-    return _download(buffer.getvalue().encode("utf-8"), f"{basename}.csv", "text/csv; charset=utf-8")
+    return buffer.getvalue().encode("utf-8"), "csv", "text/csv; charset=utf-8"
+
+
+def export_response(export_type: str, basename: str, headers: list[str],
+                    rows: Iterable[list]) -> Response:
+    """A download response for ``rows`` in ``csv`` or ``xlsx``."""
+    body, extension, mimetype = export_bytes(export_type, headers, rows)
+    return _download(body, f"{basename}.{extension}", mimetype)
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:

@@ -117,13 +117,15 @@ def test_personal_data_columns_follow_the_role(app, client, users, notes, login_
     assert "13812345678" in [value for row in rows for value in row]  # full, not masked
 
 
-def test_export_is_capped(app, client, users, notes, login_as, monkeypatch):
+def test_export_over_the_cap_becomes_a_background_job_with_its_own_cap(app, client, users, notes,
+                                                                       login_as, monkeypatch):
     monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", 2)
+    monkeypatch.setitem(app.config, "BACKGROUND_EXPORT_MAX_ROWS", 2)
     login_as("staff_a")
-    rows = csv_rows(client.get("/admin/example_notes/export/csv/"))
-    assert len(rows) == 1 + 2  # header + the cap, although A has three notes
-    assert len(list(xlsx_sheet(client.get("/admin/example_notes/export/xlsx/")).iter_rows())) == 3
-    assert "导出已截断为前 2 行" in text_of(client.get("/admin/example_notes/"))
+    response = client.get("/admin/example_notes/export/csv/")
+    assert response.status_code == 302 and "/admin/my-jobs/" in response.headers["Location"]
+    rows = csv_rows(client.get(response.headers["Location"].rstrip("/") + "/download"))
+    assert len(rows) == 1 + 2  # header + the background cap, although A has three notes
 
 
 def test_export_is_audited(app, client, users, notes, login_as):

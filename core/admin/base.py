@@ -320,12 +320,22 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
-        """CSV or XLSX of the filtered list, capped, formula-safe, recorded in the audit log."""
+        """CSV or XLSX of the filtered list, formula-safe, recorded in the audit log.
+
+        Up to EXPORT_MAX_ROWS rows download at once; a larger list becomes the person's own
+        background job (``core.admin.export_jobs``) with progress and a download when done.
+        """
         if not self.can_export or export_type not in self.export_types:
             abort(404)
+        from core.admin.export_jobs import export_rows, start_background_export
+        from core.jobs.user_jobs import status_path
+
         limit = int(current_app.config["EXPORT_MAX_ROWS"])
-        self.export_max_rows = limit
-        _count, rows = self._export_data()
+        rows = export_rows(self, limit + 1)
+        if len(rows) > limit:
+            record = start_background_export(self, export_type)
+            flash(_("数据超过 %(n)d 行，已转为后台导出；完成后可在此页下载。", n=limit), "info")
+            return redirect(status_path(record.id))
         columns = self.export_columns()
         record_event(
             "export",
@@ -334,10 +344,7 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
                      "filters": {k: v for k, v in request.args.items()},
                      "columns": [c for c, _ in columns]},
         )
-
         db.session.commit()
-        if len(rows) >= limit:
-            flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
         return export_response(
             export_type,
             self.get_export_name(export_type).rsplit(".", 1)[0],
