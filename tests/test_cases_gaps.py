@@ -206,3 +206,10 @@ def test_admin_entered_days_cover_the_year_and_remove_the_warning(app, client, u
     login_as("staff_a")
     page = client.get(f"/admin/cases/details/?id={case_id}").get_data(as_text=True)
     assert "节假日尚未录入" not in page
+
+
+def test_reports_say_when_a_date_cannot_be_read(app, client, users, login_as):
+    login_as("admin")
+    page = client.get("/admin/case_reports/?from=abc&to=2026-13-40")
+    assert page.status_code == 200
+    assert "无法识别的日期“abc”" in page.get_data(as_text=True)

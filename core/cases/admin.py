@@ -717,9 +717,16 @@ class ReportsView(ModuleView):
         """The report table for the chosen dimension and period, or its CSV/XLSX download."""
         today = utcnow().astimezone(SHANGHAI).date()
         dimension = request.args.get("by") if request.args.get("by") in DIMENSION_LABELS else "category"
-        start = _parse_date(request.args.get("from")) or today.replace(month=1, day=1)
-        end = _parse_date(request.args.get("to")) or today
+        start = _parse_date(request.args.get("from"))
+        end = _parse_date(request.args.get("to"))
         error = None
+        unreadable = [v for v, parsed in ((request.args.get("from"), start),
+                                          (request.args.get("to"), end)) if v and parsed is None]
+        if unreadable:
+            error = _("无法识别的日期“%(value)s”，请按 YYYY-MM-DD 填写；已按默认期间统计。",
+                      value=unreadable[0][:20])
+        start = start or today.replace(month=1, day=1)
+        end = end or today
         if end < start:
             error = _("结束日期不能早于开始日期。")
             start, end = end, start
