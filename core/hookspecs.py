@@ -133,6 +133,16 @@ def dashboard_widgets(user, office_ids):
     """
 
 
+@hookspec
+def supervision_sections(user, office_ids):
+    """Return a list of ``core.admin.SupervisionSection`` for the core's supervision screen.
+
+    Called when a leader, auditor or admin opens 督办; ``office_ids`` are the offices in
+    their view that have this plugin switched on (never empty when called). Keep it to a few
+    aggregate queries: the screen shows the whole township at once.
+    """
+
+
 # --- Residents' side -----------------------------------------------------------------------
 
 

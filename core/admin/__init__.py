@@ -1,6 +1,6 @@
 """Staff screens: the base views every module's screens derive from, and dashboard widgets."""
 
 from core.admin.base import ModuleView, OfficeScopedModelView, SecureViewMixin
-from core.admin.widgets import Widget
+from core.admin.widgets import SupervisionSection, Widget
 
-__all__ = ["ModuleView", "OfficeScopedModelView", "SecureViewMixin", "Widget"]
+__all__ = ["ModuleView", "OfficeScopedModelView", "SecureViewMixin", "SupervisionSection", "Widget"]

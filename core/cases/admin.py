@@ -65,7 +65,8 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
 from core.models import Office, Role, User, utcnow
-from core.modules import enabled_plugins
+from core.modules import enabled_office_ids, enabled_plugins
+from core.plugins import get_registry
 from core.sla import Limit, LimitUnit, compute_due
 
 EVENT_LABELS = {
@@ -672,6 +673,7 @@ class SupervisionView(ModuleView):
         pending = self._pending(scope)
         return self.render(
             "admin/cases/supervision.html", now=now, offices=offices,
+            plugin_sections=self._plugin_sections(scope),
             by_office=sorted(by_office.items(), key=lambda kv: -sum(kv[1].values())),
             by_category=sorted(by_category.items(), key=lambda kv: -sum(kv[1].values())),
             category_title=category_title, months=months, peak=peak,
@@ -680,6 +682,21 @@ class SupervisionView(ModuleView):
             quota=quota, short=[q for q in quota if q.short], year=year, pending=pending,
             colour_labels=COLOUR_LABELS, style=LIST_STYLE,
             is_past=lambda moment: aware(moment) < now)
+
+    def _plugin_sections(self, scope) -> list:
+        """Each switched-on plugin's tables (``supervision_sections`` hook) for the offices
+        in this person's view."""
+        registry = get_registry()
+        sections = []
+        for name in registry.names():
+            office_ids = enabled_office_ids(name)
+            if scope is not None:
+                office_ids &= scope
+            if office_ids:
+                for _plugin, items in registry.call_for("supervision_sections", [name],
+                                                        user=current_user, office_ids=office_ids):
+                    sections.extend(items)
+        return sections
 
     def _pending(self, scope) -> dict:
         def scoped(query, column):

@@ -67,6 +67,14 @@ def dashboard_widgets(user, office_ids):
 
 
 @hookimpl
+def supervision_sections(user, office_ids):
+    """Backlog, overdue, high-risk, result share and repeat rate per office, on 督办."""
+    from plugins.petitions.admin import supervision_sections as sections
+
+    return sections(user, office_ids)
+
+
+@hookimpl
 def register_public_blueprint():
     """How to petition and where to follow a petition (no petition data is public)."""
     from plugins.petitions.public import bp

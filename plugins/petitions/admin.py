@@ -888,3 +888,23 @@ def dashboard_widgets(user, office_ids: set[int]) -> list:
                tone="alert" if high_risk else "ok"),
     ]
 
+
+
+def supervision_sections(user, office_ids: set[int]) -> list:
+    """The petitions table on the core's supervision screen: this year's figures per office."""
+    from core.admin import SupervisionSection
+
+    today = now().astimezone(LOCAL_TZ).date()
+    figures = stats.office_figures(set(office_ids), start=today.replace(month=1, day=1))
+
+    def percent(share):
+        return "—" if share is None else f"{share:.0%}"
+
+    rows = [[f.office.name, f.backlog, f.overdue, f.high_risk, f.registered,
+             percent(f.result_share), percent(f.repeat_rate)] for f in figures]
+    return [SupervisionSection(
+        title=_("信访（%(year)d 年）", year=today.year),
+        headers=[_("单位"), _("积压"), _("超期"), _("高风险"), _("本年登记"), _("有结果占比"),
+                 _("重复率")],
+        rows=rows, url=url_for("petitions_supervision.index"),
+        note=_("积压、超期、高风险为当前数；登记、有结果占比、重复率按本年登记计算。"))]
