@@ -6,7 +6,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import login, text_of
+from conftest import login
 from example_plugin.models import ExampleNote
 from openpyxl import load_workbook
 from sqlalchemy import select
