@@ -344,6 +344,12 @@ class CaseView(OfficeScopedModelView):
         if handler is None:
             abort(404)
         back = self.get_url(".details_view", id=case.id)
+        spec = get_category(case.category)
+        if action in TIME_RULE_ACTIONS and spec is not None and spec.own_time_rules:
+            module = get_registry().manifests.get(spec.plugin)
+            flash(_("该类案件的期限、中止和延期由“%(module)s”模块按其规定办理，请在该模块中操作。",
+                    module=module.title if module else spec.plugin), "error")
+            return redirect(back, code=303)
         try:
             message = handler(case)
             db.session.commit()
@@ -645,6 +651,11 @@ class CaseView(OfficeScopedModelView):
              status_label(r.status), colour_label(r.colour(now)), fmt_datetime(r.accepted_at),
              fmt_datetime(r.due_at), fmt_datetime(r.closed_at), handlers.get(r.handler_id, ""),
              r.outcome or ""] for r in rows))
+
+
+# Actions that change a case's clock; refused here for categories whose plugin runs its own.
+TIME_RULE_ACTIONS = frozenset({"pause", "resume", "deadline", "extension_request",
+                               "extension_approve", "extension_refuse"})
 
 
 class _FormInvalid(Exception):

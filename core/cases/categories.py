@@ -41,6 +41,9 @@ class CategorySpec:
     limit: Limit
     max_limit: Limit | None = None  # the most that approved extensions may reach
     plugin: str | None = None  # filled by the core
+    # True when the plugin's own screens run the time limit (stages, pauses, extensions):
+    # the core's case screen then refuses those actions and points to the plugin instead.
+    own_time_rules: bool = False
 
     def describe(self) -> str:
         """"15 日（经领导批准可延长至 1 个月）" — the limit as residents read it."""

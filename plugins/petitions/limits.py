@@ -47,7 +47,9 @@ class PetitionCategorySpec(CategorySpec):
     ``max_limit`` is the outer bound the core checks deadline changes against: 15 + 15 + 60
     + 30 days for the first-instance case, which runs from receipt through acceptance and an
     extension; 90 days for a re-review whose hearing stopped the clock. The statutory limits
-    themselves are enforced by the petition stages (``plugins.petitions.services``).
+    themselves are enforced by the petition stages (``plugins.petitions.services``), so the
+    core's case screen leaves pauses, extensions and deadlines to the petition screens
+    (``own_time_rules=True``).
     """
 
     def describe(self) -> str:
@@ -63,7 +65,9 @@ class PetitionCategorySpec(CategorySpec):
 def categories() -> list[CategorySpec]:
     """The petition categories for the core's ``case_categories`` hook."""
     return [
-        PetitionCategorySpec(CATEGORY_PETITION, _l("信访事项"), REGISTER, Limit(120, DAYS)),
-        PetitionCategorySpec(CATEGORY_REVIEW, _l("信访事项复查"), REVIEW),
-        PetitionCategorySpec(CATEGORY_REREVIEW, _l("信访事项复核"), REREVIEW, Limit(90, DAYS)),
+        PetitionCategorySpec(CATEGORY_PETITION, _l("信访事项"), REGISTER, Limit(120, DAYS),
+                             own_time_rules=True),
+        PetitionCategorySpec(CATEGORY_REVIEW, _l("信访事项复查"), REVIEW, own_time_rules=True),
+        PetitionCategorySpec(CATEGORY_REREVIEW, _l("信访事项复核"), REREVIEW, Limit(90, DAYS),
+                             own_time_rules=True),
     ]
