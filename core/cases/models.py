@@ -15,7 +15,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -28,12 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
 from core.sla import Limit, LimitUnit
 
 
 def _enum(cls, length=20):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -1,6 +1,6 @@
 """The core's models. Plugins import what they need from here (or from ``core``)."""
 
-from core.models.base import TimestampMixin, VersionedMixin, utcnow
+from core.models.base import TimestampMixin, VersionedMixin, enum_column, utcnow
 from core.models.module import OfficeModule
 from core.models.office import OFFICE_KIND_LABELS, Office, OfficeKind
 from core.models.user import ROLE_LABELS, LoginFailure, Role, User, UserSession
@@ -17,5 +17,6 @@ __all__ = [
     "User",
     "UserSession",
     "VersionedMixin",
+    "enum_column",
     "utcnow",
 ]

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import DateTime, Enum, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -32,3 +32,10 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+def enum_column(enum_cls, length: int = 20) -> Enum:
+    """Column type for a StrEnum stored as its values in a VARCHAR (no native ENUM type), so
+    it reads the same on SQLite and PostgreSQL and a new member needs no type migration."""
+    return Enum(enum_cls, native_enum=False, length=length,
+                values_callable=lambda members: [m.value for m in members])

@@ -3,11 +3,11 @@
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import TimestampMixin
+from core.models.base import TimestampMixin, enum_column
 
 
 class OfficeKind(enum.StrEnum):
@@ -46,7 +46,7 @@ class Office(TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[OfficeKind] = mapped_column(
-        Enum(OfficeKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_column(OfficeKind)
     )
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(200))

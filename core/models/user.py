@@ -4,11 +4,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import TimestampMixin, utcnow
+from core.models.base import TimestampMixin, enum_column, utcnow
 from core.models.office import Office
 
 
@@ -45,7 +45,7 @@ class User(TimestampMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_column(Role)
     )
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

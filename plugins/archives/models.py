@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,12 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
 
 
 def _enum(cls, length=20):
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 class _Labelled(enum.StrEnum):

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,11 +17,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
 
 
 def _enum(cls, length=24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 class HearingKind(enum.StrEnum):

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -26,11 +25,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
 from core.cases import Case
-from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
 
 
 def _enum(cls, length=24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 class _Labelled(enum.StrEnum):

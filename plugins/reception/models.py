@@ -23,7 +23,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -35,12 +34,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
 
 
 def _enum(cls, length=24):
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 class _Labelled(enum.StrEnum):

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -28,11 +27,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column
 
 
 def _enum(cls, length=24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+    return enum_column(cls, length)
 
 
 class Group(enum.StrEnum):
