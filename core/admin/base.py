@@ -15,6 +15,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
+from sqlalchemy import Integer
 from wtforms import ValidationError
 
 from core import permissions
@@ -295,16 +296,12 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
 
     def _typed_ids(self, ids) -> list:
         pk_columns = self.model.__mapper__.primary_key
-        if len(pk_columns) != 1:
-            return list(ids)
-        try:
-            python_type = pk_columns[0].type.python_type
-        except NotImplementedError:
-            return list(ids)
+        if len(pk_columns) != 1 or not isinstance(pk_columns[0].type, Integer):
+            return list(ids)  # text keys compare as text already
         typed = []
         for value in ids:
             try:
-                typed.append(python_type(value))
+                typed.append(int(value))
             except (TypeError, ValueError):
                 continue  # a malformed id matches no row
         return typed

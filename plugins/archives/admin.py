@@ -481,6 +481,12 @@ class DeskView(ModuleView):
         flash(errors[0] if errors else _("页面已过期，请刷新后重试。"), "error")
         return redirect(back)
 
+    def _submit(self, form, back, action, success: str):
+        """Validate ``form`` (refusing with its first error), then ``_run(action(form))``."""
+        if not form.validate_on_submit():
+            return self._refuse_invalid(form, back)
+        return self._run(lambda: action(form), success, back)
+
     # --- pages --------------------------------------------------------------------------
 
     @expose("/")
@@ -611,8 +617,9 @@ class DeskView(ModuleView):
         """The keeper's or (restricted files) a leader's approval."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
-        if not ConfirmForm().validate_on_submit():
-            return self._refuse_invalid(ConfirmForm(), back)
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            return self._refuse_invalid(form, back)
         outcome = {}
 
         def action():
@@ -630,20 +637,16 @@ class DeskView(ModuleView):
         """Refuse a request, with a reason the borrower is told."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
-        form = ReasonForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.reject(loan, current_user, reason=form.reason.data),
-                         _("已不予批准，申请人会收到通知。"), back)
+        return self._submit(ReasonForm(), back, lambda form: lending.reject(
+            loan, current_user, reason=form.reason.data), _("已不予批准，申请人会收到通知。"))
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
-        if not ConfirmForm().validate_on_submit():
-            return self._refuse_invalid(ConfirmForm(), back)
-        return self._run(lambda: lending.cancel(loan, current_user), _("申请已撤回。"), back)
+        return self._submit(ConfirmForm(), back, lambda form: lending.cancel(loan, current_user),
+                            _("申请已撤回。"))
 
     # --- hand-out, return, loss ---------------------------------------------------------
 
@@ -652,48 +655,32 @@ class DeskView(ModuleView):
         """The keeper hands the file out, noting its condition."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
-        form = ConditionForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.hand_out(loan, current_user,
-                                                  condition=form.condition.data),
-                         _("已借出，应还时间已按工作日计算。"), back)
+        return self._submit(ConditionForm(), back, lambda form: lending.hand_out(
+            loan, current_user, condition=form.condition.data), _("已借出，应还时间已按工作日计算。"))
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
         """The keeper takes the file of this loan back, noting its condition."""
         loan = self._loan(loan_id)
         back = url_for(".loan_page", loan_id=loan.id)
-        form = ConditionForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.return_file(loan, current_user,
-                                                     condition=form.condition.data),
-                         _("已登记归还。"), back)
+        return self._submit(ConditionForm(), back, lambda form: lending.return_file(
+            loan, current_user, condition=form.condition.data), _("已登记归还。"))
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
         """The keeper takes the file back from its page (refused when it is not out)."""
         file = self._file(file_id)
         back = url_for(".file_page", file_id=file.id)
-        form = ConditionForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.return_by_file(file, current_user,
-                                                        condition=form.condition.data),
-                         _("已登记归还。"), back)
+        return self._submit(ConditionForm(), back, lambda form: lending.return_by_file(
+            file, current_user, condition=form.condition.data), _("已登记归还。"))
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
         """Report the file lost, traced to its borrower and keeper of record."""
         file = self._file(file_id)
         back = url_for(".file_page", file_id=file.id)
-        form = LossForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.report_loss(file, current_user,
-                                                     circumstances=form.circumstances.data),
-                         _("已登记遗失，并通知经手档案管理员和本单位领导。"), back)
+        return self._submit(LossForm(), back, lambda form: lending.report_loss(
+            file, current_user, circumstances=form.circumstances.data), _("已登记遗失，并通知经手档案管理员和本单位领导。"))
 
     # --- the lending register -----------------------------------------------------------
 

@@ -130,7 +130,7 @@ def test_public_registration_code_lookup_and_withdrawal(app, client, hearings_on
     assert "已确认参加" in text_of(looked_up) and "张某" in text_of(looked_up)
     withdrawn = post(client, "/o/A/hearings/registration/withdraw", {"code": code.replace("-", "")})
     assert "您已退出报名" in text_of(withdrawn) and "已退出" in text_of(withdrawn)
-    bad = post(client, "/o/A/hearings/registration", {"code": "XXXX-YYYY"})
+    bad = post(client, "/o/A/hearings/registration", {"code": "ZZZZ-WWWW"})
     assert "没有找到该确认码" in text_of(bad)
 
 
