@@ -229,6 +229,14 @@ def postgres_only(database_url):
         pytest.skip("PostgreSQL-only; runs in the TEST_DATABASE_URL pass")
 
 
+@pytest.fixture
+def sqlite_only(database_url):
+    """For tests of SQLite behaviour (its write lock, its triggers): skipped in the
+    PostgreSQL pass."""
+    if database_url is not None:
+        pytest.skip("SQLite-only; runs in the SQLite pass")
+
+
 def text_of(response) -> str:
     """The response body as text, with tags removed (for simple content asserts)."""
     return re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))

@@ -1,15 +1,20 @@
 """The append-only, hash-chained log: verify, tampering, ORM guards, the trigger, concurrency."""
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from example_plugin.models import ExampleNote
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import create_engine, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from core.audit import AuditEntry, AuditLogImmutableError, record_event
 from core.audit.chain import compute_hash, format_at
 from core.extensions import db
+from core.models import Office
 
 
 @pytest.fixture
@@ -28,18 +33,25 @@ def chain_of_six(app, offices):
 
 
 def tamper(app, sql: str, **params) -> None:
-    """Run SQL straight against the database, as someone with database access would.
+    """Run SQL straight against the database, as someone with database access would: on a
+    connection of its own, not one of the application's.
 
     On PostgreSQL the append-only trigger is switched off first (that takes the table's
     owner); the point here is that verify still notices.
     """
-    with app.app_context(), db.engine.begin() as conn:
-        postgres = conn.dialect.name == "postgresql"
-        if postgres:
-            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
-        conn.execute(text(sql), params)
-        if postgres:
-            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+    with app.app_context():
+        url = db.engine.url
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+            conn.execute(text(sql), params)
+            if postgres:
+                conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+    finally:
+        engine.dispose()
 
 
 def verify(runner):
@@ -223,6 +235,67 @@ def test_concurrent_writers_keep_one_chain(app, runner, postgres_only, offices):
         ids = list(db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
     assert len(ids) == start + len(note_ids) * rounds * 3
     assert ids == list(range(1, len(ids) + 1))  # one line, no gaps, no forks
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
+def test_writer_processes_keep_one_chain(app, runner, offices):
+    """Separate processes (not threads) append at once, on SQLite and on PostgreSQL.
+
+    Each commits an office update + insert + event (on SQLite it already holds the write lock
+    when the chain is appended) and then an event alone (it must take the lock first).
+    """
+    writers, rounds = 4, 10
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+        start = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    # Two writers share an office, so its row lock and the chain lock cross as well.
+    office_ids = [offices["T"], offices["A"], offices["B"], offices["T"]]
+    script = Path(__file__).resolve().parent / "audit_writer_process.py"
+    processes = [subprocess.Popen([sys.executable, str(script), url, str(n), str(office_id),
+                                   str(rounds)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                 for n, office_id in enumerate(office_ids[:writers])]
+    try:
+        for process in processes:
+            assert process.stdout.readline().strip() == "ready"
+        for process in processes:
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        outputs = [process.communicate(timeout=120)[0] for process in processes]
+    finally:
+        for process in processes:
+            process.kill()
+    assert [p.returncode for p in processes] == [0] * writers, outputs
+    with app.app_context():
+        ids = list(db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
+        assert len(ids) == start + writers * rounds * 4
+        assert ids == list(range(1, len(ids) + 1))  # one line, no gaps, no forks
+        assert db.session.scalar(select(func.count()).select_from(Office).where(
+            Office.code.like("P%"))) == writers * rounds
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
+def test_sqlite_connection_without_its_head_trigger_still_moves_the_head(app, runner, sqlite_only,
+                                                                          offices, chain_of_six):
+    """The head trigger is a TEMP trigger of each application connection (another connection's
+    inserts must not move the head, see the forged-entry test). A connection that lost it
+    moves the head itself and installs it again."""
+    head_sql = text("SELECT last_id FROM audit_chain_head WHERE id = 1")
+    trigger_sql = text("SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' "
+                       "AND name = 'audit_entry_moves_head'")
+    with app.app_context():
+        assert db.session.scalar(trigger_sql) == 1  # installed by this connection's appends
+        db.session.execute(text("DROP TRIGGER temp.audit_entry_moves_head"))
+        db.session.add(ExampleNote(office_id=offices["A"], title="无触发器"))
+        record_event("test.without_trigger")
+        db.session.commit()  # same connection: the session keeps it for the transaction
+        assert db.session.scalar(head_sql) == chain_of_six + 2
+        assert db.session.scalar(trigger_sql) == 1
+        record_event("test.with_trigger_again")
+        db.session.commit()
+        assert db.session.scalar(head_sql) == chain_of_six + 3
     result = verify(runner)
     assert result.exit_code == 0, result.output
 

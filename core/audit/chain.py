@@ -3,6 +3,10 @@
 Every entry's ``entry_hash`` is sha256 over a canonical JSON array of its content and its
 ``prev_hash``. Ids are handed out here (last id + 1) while the chain head is locked, so id
 order is chain order, without gaps, however many processes write at once.
+
+Appending talks to the two supported drivers (sqlite3, psycopg 3) directly: it runs on every
+audited commit, where going through SQLAlchemy's statement handling cost more than the
+database's own work.
 """
 
 import json
@@ -21,10 +25,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    insert,
     text,
 )
 from sqlalchemy.orm import Session
+
+from core.audit.sql import SQLITE_HEAD_TRIGGER_SQL
 
 GENESIS_HASH = "0" * 64
 HASH_FORMAT = 1  # bump only with a verify that still understands the old format
@@ -54,12 +59,14 @@ CONTENT_COLUMNS = ("id", "at", "action", "actor_id", "actor_name", "office_id", 
 
 _HEAD_KEY = "audit_chain_head"
 _encode_array = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# One encoder for every call: json.dumps() with options builds a new one each time.
+_encode_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                                     allow_nan=False).encode
 
 
 def canonical_json(value) -> str:
     """The one JSON spelling stored and hashed: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return _encode_canonical(value)
 
 
 def jsonable(value):
@@ -117,28 +124,43 @@ def hash_row(row, prev_hash: str) -> str:
 def lock_head(session: Session) -> list:
     """Lock the chain head for the rest of the transaction; return [last_id, last_hash].
 
-    PostgreSQL: ``SELECT … FOR UPDATE`` on the one head row, so concurrent writers queue
-    here. SQLite: a no-op UPDATE, which takes the database's write lock before the head is
-    read. The value is cached on the session until the transaction (or savepoint) ends.
+    The value is cached on the session until the transaction (or savepoint) ends. Like every
+    statement of an append, the lock goes to the database driver directly: it runs on every
+    audited commit, and SQLAlchemy's statement handling cost more than the database's work.
     """
     head = session.info.get(_HEAD_KEY)
     if head is not None:
         return head
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        sql = "SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"
-    else:
-        sql = ("UPDATE audit_chain_head SET last_id = last_id WHERE id = 1 "
-               "RETURNING last_id, last_hash")
-    # Plain driver SQL: this runs on every audited commit, and text() processing costs more
-    # than the statement itself on SQLite.
-    row = conn.exec_driver_sql(sql).first()
+    raw = conn.connection.driver_connection
+    lock = _lock_sqlite_head if conn.dialect.name == "sqlite" else _lock_postgresql_head
+    row = lock(raw)
     if row is None:
         _create_head(conn)
-        row = conn.exec_driver_sql(sql).first()
+        row = lock(raw)
     head = [row[0], row[1]]
     session.info[_HEAD_KEY] = head
     return head
+
+
+def _lock_sqlite_head(raw):
+    """The head row, read under SQLite's one write lock (``raw``: the sqlite3 connection).
+
+    The driver opens a transaction (BEGIN DEFERRED) only before a data-changing statement, so
+    ``in_transaction`` means this transaction has written and already holds the write lock;
+    otherwise a no-op UPDATE takes it before the head is read.
+    """
+    if raw.in_transaction:
+        return raw.execute("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1").fetchone()
+    return raw.execute("UPDATE audit_chain_head SET last_id = last_id WHERE id = 1 "
+                       "RETURNING last_id, last_hash").fetchone()
+
+
+def _lock_postgresql_head(raw):
+    """The head row under ``SELECT … FOR UPDATE`` (``raw``: the psycopg connection), so
+    concurrent writers queue here until this transaction ends."""
+    return raw.execute("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 "
+                       "FOR UPDATE").fetchone()
 
 
 def _create_head(conn) -> None:
@@ -192,37 +214,53 @@ def append(session: Session, rows: list[dict]) -> None:
                        row["ip_address"], row["request_id"], row["target_type"],
                        row["target_id"], row["changes"], row["details"], row["prev_hash"],
                        row["entry_hash"]))
-    marker = _PLACEHOLDERS.get(conn.dialect.paramstyle)
-    move_head = text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h WHERE id = 1")
-    if marker is None:
-        conn.execute(insert(RAW_ENTRIES), rows)
-        conn.execute(move_head, {"i": last_id, "h": last_hash})
-    elif conn.dialect.driver == "psycopg" and len(values) >= COPY_FROM_ROWS:
-        with conn.connection.driver_connection.cursor() as cursor:
+    raw = conn.connection.driver_connection
+    if sqlite:
+        _insert_sqlite(raw, values, last_id, last_hash)
+    else:
+        _insert_postgresql(raw, values, last_id, last_hash)
+    head[0], head[1] = last_id, last_hash
+
+
+def _insert_sqlite(raw, values: list[tuple], last_id: int, last_hash: str) -> None:
+    """Insert the rows through the sqlite3 connection ``raw``; its head trigger moves the head.
+
+    The driver's own executemany: SQLAlchemy's per-row parameter processing would cost more
+    than hashing the row. SQLite counts the trigger's UPDATE in ``total_changes``; on a
+    connection without the trigger yet (its first append, or the table was re-created) the
+    head is moved here and the trigger installed for the next append.
+    """
+    changes_before = raw.total_changes
+    raw.executemany(_SQLITE_INSERT_SQL, values)
+    if raw.total_changes - changes_before == len(values):
+        raw.execute("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1",
+                    (last_id, last_hash))
+        raw.execute(SQLITE_HEAD_TRIGGER_SQL)
+
+
+def _insert_postgresql(raw, values: list[tuple], last_id: int, last_hash: str) -> None:
+    """Insert the rows and move the head through the psycopg connection ``raw``: COPY for many
+    rows, else one data-modifying WITH, so the rows and the head take one round trip."""
+    if len(values) >= COPY_FROM_ROWS:
+        with raw.cursor() as cursor:
             with cursor.copy(_COPY_SQL) as copy:
                 for value in values:
                     copy.write_row(value)
-        conn.execute(move_head, {"i": last_id, "h": last_hash})
-    elif conn.dialect.name == "postgresql":
-        # One round trip for the rows and the head (a data-modifying WITH).
-        one = "(" + ", ".join([marker] * len(_ALL_COLUMNS)) + ")"
-        conn.exec_driver_sql(
-            "WITH appended AS (" + _INSERT_SQL + ", ".join([one] * len(values))
-            + f") UPDATE audit_chain_head SET last_id = {marker}, last_hash = {marker} "
-            "WHERE id = 1",
-            tuple(v for value in values for v in value) + (last_id, last_hash))
-    else:
-        # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost
-        # more than hashing the row.
-        one = "(" + ", ".join([marker] * len(_ALL_COLUMNS)) + ")"
-        conn.exec_driver_sql(_INSERT_SQL + one, values)
-        conn.exec_driver_sql(f"UPDATE audit_chain_head SET last_id = {marker}, last_hash = {marker} "
-                             "WHERE id = 1", (last_id, last_hash))
-    head[0], head[1] = last_id, last_hash
+        raw.execute("UPDATE audit_chain_head SET last_id = %s, last_hash = %s WHERE id = 1",
+                    (last_id, last_hash))
+        return
+    raw.execute(
+        "WITH appended AS (" + _INSERT_SQL + ", ".join([_one_row("%s")] * len(values))
+        + ") UPDATE audit_chain_head SET last_id = %s, last_hash = %s WHERE id = 1",
+        tuple(v for value in values for v in value) + (last_id, last_hash))
+
+
+def _one_row(marker: str) -> str:
+    return "(" + ", ".join([marker] * len(_ALL_COLUMNS)) + ")"
 
 
 _ALL_COLUMNS = tuple(c.name for c in RAW_ENTRIES.c)
 _INSERT_SQL = "INSERT INTO audit_entry (" + ", ".join(_ALL_COLUMNS) + ") VALUES "
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_SQLITE_INSERT_SQL = _INSERT_SQL + _one_row("?")
 _COPY_SQL = "COPY audit_entry (" + ", ".join(_ALL_COLUMNS) + ") FROM STDIN"
 COPY_FROM_ROWS = 200  # from this many rows in one go, PostgreSQL gets them by COPY

@@ -1,4 +1,4 @@
-"""PostgreSQL SQL that makes the audit table append-only at the database level.
+"""Database-side SQL of the audit log: PostgreSQL's append-only guard, SQLite's head trigger.
 
 ``APPEND_ONLY_TRIGGER_SQL`` is executed by ``db.create_all()`` (an ``after_create`` DDL event on
 the table, see ``core.audit.models``) and by the core's Alembic migration
@@ -54,4 +54,18 @@ DROP_APPEND_ONLY_TRIGGER_SQL = """
 DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry;
 DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry;
 DROP FUNCTION IF EXISTS audit_entry_append_only();
+"""
+
+# SQLite: the chain head follows each entry the application appends, inside the database, so an
+# append is one INSERT instead of an INSERT and an UPDATE (the second trip through the driver
+# was a fifth of the audit's cost per save). A TEMP trigger belongs to the one connection that
+# created it: the application's own connections install it on their first append
+# (``core.audit.chain``), while rows inserted by any other connection leave the head where it
+# is, so verify still reports them as lying beyond the head. Rows of one INSERT fire it in
+# order, so the head ends on the last one.
+SQLITE_HEAD_TRIGGER_SQL = """
+CREATE TEMP TRIGGER IF NOT EXISTS audit_entry_moves_head AFTER INSERT ON main.audit_entry
+BEGIN
+    UPDATE audit_chain_head SET last_id = NEW.id, last_hash = NEW.entry_hash WHERE id = 1;
+END
 """
