@@ -4,7 +4,7 @@ coming working days, and a resident's booking request.
 Imported by the test modules (not a conftest: a second module named conftest would shadow
 tests/conftest.py, which the test modules import by that name)."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from core.models import Office
 from core.modules import set_module
 from core.sla import is_working_day
 from plugins.reception import roster
-from plugins.reception.booking import BookingRequest
+from plugins.reception.booking import BookingRequest, slot_start
 from plugins.reception.models import ReceptionDay
 from plugins.reception.timeutil import today as local_today
 
@@ -54,3 +54,9 @@ def resident(name="张三", phone="13800138000", matter="承包地流转租金�
     """A resident's booking request."""
     return BookingRequest(name=name, phone=phone, matter=matter, village=village,
                           named_leader=named)
+
+
+def booked_before(slot) -> datetime:
+    """A booking time half an hour before ``slot`` starts. Tests that book today's last slot
+    pass it as ``now``: late in the (Beijing) day that slot has already begun."""
+    return slot_start(slot) - timedelta(minutes=30)

@@ -6,7 +6,13 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from conftest import post, text_of
-from reception_helpers import make_day, reception_on_fixture, resident, working_day_after  # noqa: F401
+from reception_helpers import (  # noqa: F401
+    booked_before,
+    make_day,
+    reception_on_fixture,
+    resident,
+    working_day_after,
+)
 from sqlalchemy import func, select
 
 from core.cases import Case, CaseStatus, Channel, close_case
@@ -112,7 +118,7 @@ def test_closing_the_case_copies_the_outcome_to_the_matter(app, reception_on, us
 def test_a_booked_resident_received_marks_the_booking_attended(app, reception_on, users):
     with app.app_context():
         day = today_day(reception_on["A"], users["leader"])
-        made = booking.book(day.slots[-1].id, resident())
+        made = booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
         register_matter(day, matter(reception_on["A"], booking_id=made.id, name="张三"),
                         office_id=reception_on["A"], actor_id=users["staff_a"])

@@ -8,7 +8,13 @@ from datetime import time
 
 from conftest import login, post, text_of
 from icalendar import Calendar
-from reception_helpers import make_day, reception_on_fixture, resident, working_day_after  # noqa: F401
+from reception_helpers import (  # noqa: F401
+    booked_before,
+    make_day,
+    reception_on_fixture,
+    resident,
+    working_day_after,
+)
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
@@ -139,7 +145,7 @@ def test_monthly_counts_per_leader_and_export(app, client, reception_on, users, 
     today = local_today()
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"], today, start=time(0, 0), end=time(23, 30))
-        made = booking.book(day.slots[-1].id, resident())
+        made = booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
         for channel in ("visit", "visit", "letter", "phone"):
             register_matter(day, MatterInput(channel=channel, name="群众", subject="事项",
@@ -175,7 +181,7 @@ def test_dashboard_widgets(app, client, reception_on, users, login_as):
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"], local_today(), start=time(0, 0),
                        end=time(23, 30))
-        booking.book(day.slots[-1].id, resident())
+        booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
     login_as("staff_a")
     page = text_of(client.get("/admin/"))
