@@ -56,7 +56,15 @@ def resident(name="张三", phone="13800138000", matter="承包地流转租金�
                           named_leader=named)
 
 
+def recent_working_day() -> date:
+    """Today, or the last working day before it (a weekend or holiday has no reception)."""
+    day = local_today()
+    while not is_working_day(day)[0]:
+        day -= timedelta(days=1)
+    return day
+
+
 def booked_before(slot) -> datetime:
-    """A booking time half an hour before ``slot`` starts. Tests that book today's last slot
-    pass it as ``now``: late in the (Beijing) day that slot has already begun."""
+    """A booking time half an hour before ``slot`` starts. Tests that book the last slot of a
+    day that has begun pass it as ``now``: late in the (Beijing) day that slot has begun too."""
     return slot_start(slot) - timedelta(minutes=30)

@@ -9,6 +9,7 @@ from conftest import post, text_of
 from reception_helpers import (  # noqa: F401
     booked_before,
     make_day,
+    recent_working_day,
     reception_on_fixture,
     resident,
     working_day_after,
@@ -117,7 +118,8 @@ def test_closing_the_case_copies_the_outcome_to_the_matter(app, reception_on, us
 
 def test_a_booked_resident_received_marks_the_booking_attended(app, reception_on, users):
     with app.app_context():
-        day = today_day(reception_on["A"], users["leader"])
+        day = make_day(reception_on["A"], users["leader"], recent_working_day(), start=time(0, 0),
+                       end=time(23, 30))
         made = booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
         register_matter(day, matter(reception_on["A"], booking_id=made.id, name="张三"),

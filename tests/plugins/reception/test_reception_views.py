@@ -11,6 +11,7 @@ from icalendar import Calendar
 from reception_helpers import (  # noqa: F401
     booked_before,
     make_day,
+    recent_working_day,
     reception_on_fixture,
     resident,
     working_day_after,
@@ -142,7 +143,7 @@ def test_named_booking_is_flagged_when_the_leader_changes(app, client, reception
 
 def test_monthly_counts_per_leader_and_export(app, client, reception_on, users, login_as, make_user):
     deputy = make_user("deputy", Role.LEADER, reception_on["A"], display_name="孙副镇长")
-    today = local_today()
+    today = recent_working_day()
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"], today, start=time(0, 0), end=time(23, 30))
         made = booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
@@ -179,7 +180,7 @@ def test_monthly_counts_per_leader_and_export(app, client, reception_on, users, 
 
 def test_dashboard_widgets(app, client, reception_on, users, login_as):
     with app.app_context():
-        day = make_day(reception_on["A"], users["leader"], local_today(), start=time(0, 0),
+        day = make_day(reception_on["A"], users["leader"], recent_working_day(), start=time(0, 0),
                        end=time(23, 30))
         booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
