@@ -60,19 +60,28 @@ EXTRA_KEYWORDS = ("_l", "lazy_gettext")
 def extract_messages(source: Path) -> dict[str, list[str]]:
     """Every gettext msgid used under ``source`` (the core or one plugin folder), mapped to
     the files that use it; the same extraction ``./dev i18n`` runs, done in-process."""
+    found: dict[str, list[str]] = {}
+    for (_context, msgid), files in extract_messages_in_context(source).items():
+        found.setdefault(msgid, []).extend(files)
+    return found
+
+
+def extract_messages_in_context(source: Path) -> dict[tuple[str | None, str], list[str]]:
+    """Like ``extract_messages``, keyed by (msgctxt, msgid): ``pgettext("hearing", "延期")``
+    is its own message, apart from a plain ``_("延期")``."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
     with BABEL_CFG.open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     keywords = {**DEFAULT_KEYWORDS, **{k: None for k in EXTRA_KEYWORDS}}
-    found: dict[str, list[str]] = {}
-    for filename, _line, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str | None, str], list[str]] = {}
+    for filename, _line, message, _comments, context in extract_from_dir(
         str(source), method_map, options_map, keywords=keywords
     ):
         msgid = message[0] if isinstance(message, tuple | list) else message
         if msgid:
-            found.setdefault(msgid, []).append(filename)
+            found.setdefault((context, msgid), []).append(filename)
     return found
 
 
@@ -81,25 +90,53 @@ def catalogue_path(source: Path, locale: str) -> Path:
     return source / "translations" / locale / "LC_MESSAGES" / "messages.po"
 
 
-def missing_translations(source: Path, locale: str = "en") -> list[str]:
-    """``file: msgid`` for every string under ``source`` without a (non-fuzzy) translation in
-    its ``locale`` catalogue. Empty when the catalogue is complete."""
+def _read_catalogue(source: Path, locale: str):
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
     po = catalogue_path(source, locale)
-    catalog = Catalog()
-    if po.exists():
-        with po.open("rb") as handle:
-            catalog = read_po(handle)
+    if not po.exists():
+        return Catalog()
+    with po.open("rb") as handle:
+        return read_po(handle)
+
+
+def missing_translations(source: Path, locale: str = "en") -> list[str]:
+    """``file: msgid`` for every string under ``source`` without a (non-fuzzy) translation in
+    its ``locale`` catalogue. Empty when the catalogue is complete."""
+    catalog = _read_catalogue(source, locale)
     missing = []
-    for msgid, files in sorted(extract_messages(source).items(), key=lambda kv: kv[1][0]):
-        message = catalog.get(msgid)
+    found = extract_messages_in_context(source)
+    for (context, msgid), files in sorted(found.items(), key=lambda kv: kv[1][0]):
+        message = catalog.get(msgid, context=context)
         strings = message.string if message is not None else ""
         strings = strings if isinstance(strings, tuple | list) else (strings,)
         if message is None or message.fuzzy or not all(strings):
-            missing.append(f"{files[0]}: {msgid}")
+            label = f"{context}|{msgid}" if context else msgid
+            missing.append(f"{files[0]}: {label}")
     return missing
+
+
+def conflicting_translations(locale: str = "en") -> list[str]:
+    """Messages that two catalogues (the core's, the plugins') translate differently.
+
+    Flask-Babel merges every catalogue into one, so only one of the renderings could ever
+    be shown. Each line names the msgid and every catalogue's wording. The cure is one
+    wording, or, where a module means something else, a context: ``pgettext("hearing", …)``.
+    """
+    renderings: dict[tuple[str | None, str], dict[str, str]] = {}
+    for source in translation_sources():
+        for message in _read_catalogue(source, locale):
+            if message.id and message.string and not message.fuzzy:
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                renderings.setdefault((message.context, msgid), {})[source.name] = str(message.string)
+    conflicts = []
+    for (context, msgid), by_source in sorted(renderings.items(), key=lambda kv: kv[0][1]):
+        if len(set(by_source.values())) > 1:
+            label = f"{context}|{msgid}" if context else msgid
+            wordings = ", ".join(f"{name}: {text!r}" for name, text in sorted(by_source.items()))
+            conflicts.append(f"{label}: {wordings}")
+    return conflicts
 
 
 def compile_catalogues(folder: Path) -> None:
@@ -127,7 +164,8 @@ def translation_sources() -> list[Path]:
 
 
 def main() -> int:
-    """``python -m core.i18n``: report untranslated English strings per catalogue."""
+    """``python -m core.i18n``: report untranslated English strings per catalogue, and
+    messages that two catalogues translate differently."""
     total = 0
     for source in translation_sources():
         missing = missing_translations(source, "en")
@@ -138,6 +176,11 @@ def main() -> int:
             print(f"    {line}")
         if len(missing) > 50:
             print(f"    … and {len(missing) - 50} more")
+    conflicts = conflicting_translations("en")
+    total += len(conflicts)
+    print(f"{len(conflicts)} message(s) translated differently by two catalogues")
+    for line in conflicts:
+        print(f"    {line}")
     return 1 if total else 0
 
 

@@ -12,6 +12,7 @@ from core.i18n import (
     CATALOGUE_LOCALES,
     catalogue_path,
     compile_catalogues,
+    conflicting_translations,
     extract_messages,
     missing_translations,
 )
@@ -31,6 +32,15 @@ def test_every_core_string_has_an_english_translation():
     assert not missing, (
         f"{len(missing)} core string(s) have no English translation. Run `./dev i18n`, then "
         "translate them in core/translations/en/LC_MESSAGES/messages.po:\n  " + "\n  ".join(missing))
+
+
+def test_no_two_catalogues_translate_a_message_differently():
+    """Flask-Babel merges the core's and the plugins' catalogues into one, so a msgid has one
+    English wording everywhere; a module that means something else uses a context."""
+    conflicts = conflicting_translations("en")
+    assert not conflicts, (
+        "messages translated differently by two catalogues (use one wording, or give the "
+        "module's call a context: pgettext('<plugin>', msgid)):\n  " + "\n  ".join(conflicts))
 
 
 def test_translations_keep_their_placeholders():

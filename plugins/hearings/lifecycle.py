@@ -47,10 +47,10 @@ def _set_status(hearing: Hearing, status: HearingStatus, now, reason: str | None
                                                 "title": hearing.title, "reason": reason})
 
 
-def _require_reason(reason: str | None, what: str) -> str:
+def _require_reason(reason: str | None, missing: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise HearingError(_("请填写%(what)s的原因，群众会在公开页面上看到它。", what=what))
+        raise HearingError(missing)
     if len(reason) > REASON_MAX:
         raise HearingError(_("原因不能超过 %(n)d 个字。", n=REASON_MAX))
     return reason
@@ -111,7 +111,7 @@ def postpone(hearing: Hearing, reason: str, *, now=None) -> dict:
     now = now or utc_now()
     if hearing.status != HearingStatus.ANNOUNCED:
         raise HearingError(_("只有已公告、尚未举行的听证会可以延期。"))
-    reason = _require_reason(reason, _("延期"))
+    reason = _require_reason(reason, _("请填写延期的原因，群众会在公开页面上看到它。"))
     _set_status(hearing, HearingStatus.POSTPONED, now, reason)
     from plugins.hearings.notifications import message_participants
 
@@ -127,7 +127,7 @@ def cancel(hearing: Hearing, reason: str, *, now=None) -> dict:
     if hearing.status not in (HearingStatus.DRAFT, HearingStatus.ANNOUNCED,
                               HearingStatus.POSTPONED):
         raise HearingError(_("已经举行的听证会不能取消。"))
-    reason = _require_reason(reason, _("取消"))
+    reason = _require_reason(reason, _("请填写取消的原因，群众会在公开页面上看到它。"))
     was_public = hearing.status != HearingStatus.DRAFT
     _set_status(hearing, HearingStatus.CANCELLED, now, reason)
     if was_public:
