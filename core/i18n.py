@@ -26,9 +26,9 @@ def select_locale() -> str:
 def translation_directories(plugin_modules) -> list[str]:
     """Each loaded plugin's ``translations`` folder, by plugin module name, then the core's.
 
-    Flask-Babel merges the catalogues into one and a later folder wins where two translate the
-    same msgid; a fixed order keeps the English stable from run to run, and the core comes
-    last so its wording of shared words (查看, 已办结…) is the one everybody sees.
+    Flask-Babel merges the catalogues into one and a later folder would win where two
+    translated the same msgid differently; ``conflicting_translations`` (a test) keeps that
+    from happening. The fixed order, core last, only matters while a conflict is being fixed.
     """
     dirs = []
     for module in sorted(plugin_modules, key=lambda m: m.__name__):
