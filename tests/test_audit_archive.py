@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from core.audit import AuditArchive, AuditEntry, capture
+from core.audit.archive import earliest_allowed_cut
 from core.extensions import db
 from core.models import Office, OfficeKind, utcnow
 
@@ -41,7 +42,9 @@ def archive(runner, before, directory):
 
 
 def test_nothing_younger_than_180_days_can_be_archived(app, runner, aged_log, tmp_path):
-    too_recent = (utcnow() - timedelta(days=179)).date()
+    # The day after the latest allowed cut: 179 days ago in the township's own (Beijing) date,
+    # which from 16:00 UTC is a day ahead of the UTC date.
+    too_recent = earliest_allowed_cut() + timedelta(days=1)
     result = archive(runner, too_recent, tmp_path)
     assert result.exit_code == 1
     assert "至少保留 180 天" in result.output
