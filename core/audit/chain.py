@@ -148,7 +148,10 @@ def _lock_sqlite_head(raw):
 
     The driver opens a transaction (BEGIN DEFERRED) only before a data-changing statement, so
     ``in_transaction`` means this transaction has written and already holds the write lock;
-    otherwise a no-op UPDATE takes it before the head is read.
+    otherwise a no-op UPDATE takes it before the head is read. (Should a transaction be open
+    without having written, say after a SAVEPOINT, the chain is still safe: SQLite lets a
+    transaction write only if nothing was committed since it read, and the primary key
+    refuses a second entry with the same id.)
     """
     if raw.in_transaction:
         return raw.execute("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1").fetchone()
