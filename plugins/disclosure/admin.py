@@ -1,0 +1,318 @@
+"""Staff screens: the board's items, the residents' topics, and the disclosure desk.
+
+The desk (``DeskView``) is where topics are answered or declined and items published or
+withdrawn; every change goes through ``service`` so the rules hold whatever the screen. The
+item list creates and edits drafts; nothing here deletes a row.
+"""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectField, TextAreaField, ValidationError
+
+from core import db
+from core.admin import ModuleView, OfficeScopedModelView
+from core.masking import mask_text
+from plugins.disclosure import access, service
+from plugins.disclosure.errors import DisclosureError
+from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
+from plugins.disclosure.models import (
+    DisclosureItem,
+    DisclosureTopic,
+    ItemCategory,
+    Stage,
+    TopicStatus,
+)
+from plugins.disclosure.rendering import render_body
+from plugins.disclosure.timeutil import local_time
+
+DESK_URL = "/admin/disclosure-desk"
+
+
+def _enum_choices(enum_cls, blank=None):
+    options = [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
+    return ([("", blank)] if blank is not None else []) + options
+
+
+def _label(view, context, model, name):
+    value = getattr(model, name)
+    return getattr(value, "label", value) or ""
+
+
+def _time(view, context, model, name):
+    return local_time(getattr(model, name))
+
+
+def _item_link(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("disclosure_desk.item_page", item_id=model.id), model.title)
+
+
+def _topic_link(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("disclosure_desk.topic_page", topic_id=model.id), mask_text(model.topic))
+
+
+def case_of(topic: DisclosureTopic):
+    """The topic's core case, or None."""
+    from core.cases import Case
+
+    return db.session.get(Case, topic.case_id) if topic.case_id else None
+
+
+def colour_of(topic: DisclosureTopic) -> str:
+    """The supervision colour of the topic's case: green, yellow, red or closed."""
+    case = case_of(topic)
+    return case.colour() if case is not None else "closed"
+
+
+def _colour(view, context, model, name):
+    from core.cases.display import colour_label
+
+    tone = colour_of(model)
+    return Markup('<span class="tone-{}">{}</span>').format(tone, colour_label(tone))
+
+
+def _due(view, context, model, name):
+    case = case_of(model)
+    return local_time(case.due_at) if case is not None else ""
+
+
+class ItemView(OfficeScopedModelView):
+    """The board's items: drafts are written here, published and withdrawn on the desk."""
+
+    column_list = ("title", "category", "stage", "state", "published_at", "office")
+    column_labels = {"title": _l("标题"), "category": _l("公开类别"), "stage": _l("公开阶段"),
+                     "state": _l("状态"), "published_at": _l("公开时间"), "office": _l("单位"),
+                     "body": _l("公开内容"), "withdrawn_at": _l("撤回时间"),
+                     "withdraw_reason": _l("撤回理由")}
+    column_formatters = {"title": _item_link, "category": _label, "stage": _label,
+                         "state": lambda v, c, m, n: m.state_label, "published_at": _time,
+                         "withdrawn_at": _time}
+    column_formatters_export = {"category": _label, "stage": _label,
+                                "state": lambda v, c, m, n: m.state_label,
+                                "published_at": _time}
+    column_searchable_list = ("title", "body")
+    column_filters = (
+        sqla_filters.FilterEqual(DisclosureItem.category, _l("公开类别"),
+                                 options=lambda: _enum_choices(ItemCategory)),
+        "published_at",
+    )
+    column_default_sort = ("id", True)
+    column_details_exclude_list = ("version",)
+    form_columns = ("office", "category", "stage", "title", "body")
+    form_overrides = {"category": SelectField, "stage": SelectField, "body": TextAreaField}
+    form_args = {
+        "category": {"label": _l("公开类别"), "choices": _enum_choices(ItemCategory)},
+        "stage": {"label": _l("公开阶段"), "choices": _enum_choices(Stage, _l("不区分"))},
+        "title": {"label": _l("标题")},
+        "body": {"label": _l("公开内容"),
+                 "description": _l("可用纯文本或 Markdown。保存后为草稿，在公开工作台公开。")},
+        "office": {"label": _l("单位")},
+    }
+    form_widget_args = {"body": {"rows": 14}}
+    allow_delete = False
+
+    def on_model_change(self, form, model, is_created):
+        """Within the user's offices; clean fields; who wrote it."""
+        super().on_model_change(form, model, is_created)
+        if not access.may_act_in(current_user, self.office_id_of(model)):
+            raise ValidationError(_("您不能办理该单位的公开事项。"))
+        try:
+            service.validate_item(model)
+        except DisclosureError as exc:
+            raise ValidationError(str(exc)) from None
+        if is_created:
+            model.created_by_id = current_user.id
+
+
+class TopicView(OfficeScopedModelView):
+    """Residents' topics with their case's deadline colour (answered on the desk). Who asked
+    is on the case, not here."""
+
+    column_list = ("receipt_no", "topic", "status", "colour", "due", "created_at",
+                   "answered_at", "office")
+    column_labels = {"receipt_no": _l("回执号"), "topic": _l("点题内容"), "status": _l("状态"),
+                     "colour": _l("时限"), "due": _l("答复期限"), "created_at": _l("点题时间"),
+                     "answered_at": _l("办结时间"), "office": _l("单位"),
+                     "details": _l("具体说明"), "answer_item": _l("答复事项"),
+                     "answer_note": _l("答复"), "decline_ground": _l("不予公开的依据"),
+                     "decline_reason": _l("不予公开的理由")}
+    column_formatters = {"topic": _topic_link, "status": _label, "colour": _colour,
+                         "due": _due, "created_at": _time, "answered_at": _time,
+                         "decline_ground": _label}
+    column_formatters_export = {"status": _label, "created_at": _time, "answered_at": _time,
+                                "decline_ground": _label}
+    column_export_list = ("receipt_no", "topic", "status", "created_at", "answered_at",
+                          "decline_ground", "decline_reason")
+    column_filters = (
+        sqla_filters.FilterEqual(DisclosureTopic.status, _l("状态"),
+                                 options=lambda: _enum_choices(TopicStatus)),
+        "created_at",
+    )
+    column_searchable_list = ("receipt_no", "topic")
+    column_default_sort = ("id", True)
+    column_details_exclude_list = ("version", "case_id")
+    personal_data_columns = ("details",)
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+
+
+class DeskView(ModuleView):
+    """The disclosure desk: open topics soonest due first, drafts, and each topic's and
+    item's page with the actions the user may take."""
+
+    def _offices(self) -> set[int]:
+        return access.office_ids(current_user)
+
+    def _topic(self, topic_id: int) -> DisclosureTopic:
+        topic = db.session.get(DisclosureTopic, topic_id)
+        if topic is None or topic.office_id not in self._offices():
+            abort(404)
+        return topic
+
+    def _item(self, item_id: int) -> DisclosureItem:
+        item = db.session.get(DisclosureItem, item_id)
+        if item is None or item.office_id not in self._offices():
+            abort(404)
+        return item
+
+    def _run(self, action, success: str, back):
+        """Run a service call, commit, and flash the outcome (the error's message on refusal)."""
+        try:
+            action()
+            db.session.commit()
+        except DisclosureError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("该记录已被他人修改，请刷新页面后重试。"), "error")
+        else:
+            flash(success, "success")
+        return redirect(back)
+
+    def _submit(self, form, back, action, success: str):
+        """Validate ``form`` (refusing with its first error), then run ``action(form)``."""
+        if not form.validate_on_submit():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            flash(str(errors[0]) if errors else _("页面已过期，请刷新后重试。"), "error")
+            return redirect(back)
+        return self._run(lambda: action(form), success, back)
+
+    @expose("/")
+    def index(self):
+        """Open topics (with the case's colour and due date), drafts, recent items."""
+        offices = self._offices()
+        topics = db.session.scalars(select(DisclosureTopic).where(
+            DisclosureTopic.office_id.in_(offices), DisclosureTopic.status == TopicStatus.OPEN)
+            .order_by(DisclosureTopic.id)).all()
+        rows = sorted(({"topic": t, "case": case_of(t), "colour": colour_of(t)} for t in topics),
+                      key=lambda r: (r["case"].due_at if r["case"] else r["topic"].created_at))
+        drafts = db.session.scalars(select(DisclosureItem).where(
+            DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_(None))
+            .order_by(DisclosureItem.id.desc()).limit(50)).all()
+        recent = db.session.scalars(select(DisclosureItem).where(
+            DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_not(None))
+            .order_by(DisclosureItem.published_at.desc()).limit(20)).all()
+        return self.render("disclosure/admin/desk_index.html", rows=rows, drafts=drafts,
+                           recent=recent, local_time=local_time, mask_text=mask_text)
+
+    @expose("/topic/<int:topic_id>")
+    def topic_page(self, topic_id):
+        """A topic: what was asked, its case, and the answer and decline forms."""
+        topic = self._topic(topic_id)
+        answer_form = AnswerForm(version=topic.version)
+        answer_form.existing_item.choices = [("", _("不引用，新写一条公开内容"))] + [
+            (str(i.id), i.title) for i in db.session.scalars(
+                select(DisclosureItem).where(
+                    DisclosureItem.office_id == topic.office_id,
+                    DisclosureItem.published_at.is_not(None),
+                    DisclosureItem.withdrawn_at.is_(None))
+                .order_by(DisclosureItem.published_at.desc()).limit(100))]
+        case = case_of(topic)
+        return self.render(
+            "disclosure/admin/topic.html", topic=topic, case=case, colour=colour_of(topic),
+            may_act=access.may_act_in(current_user, topic.office_id),
+            answer_form=answer_form, decline_form=DeclineForm(version=topic.version),
+            local_time=local_time)
+
+    @expose("/topic/<int:topic_id>/answer", methods=["POST"])
+    def answer(self, topic_id):
+        """Disclose the answer (a new item or one on the board) and close the case."""
+        topic = self._topic(topic_id)
+        back = url_for(".topic_page", topic_id=topic.id)
+
+        def action(form):
+            existing = None
+            if (form.existing_item.data or "").isdigit():
+                existing = db.session.get(DisclosureItem, int(form.existing_item.data))
+                if existing is None:
+                    raise DisclosureError(_("只能引用本单位已公开的事项。"))
+            service.answer_topic(topic, actor=current_user, item=existing,
+                                 title=form.title.data, body=form.body.data,
+                                 category=form.category.data, stage=form.stage.data,
+                                 expected_version=form.version.data)
+
+        return self._submit(AnswerForm(), back, action, _("已公开并办结。"))
+
+    @expose("/topic/<int:topic_id>/decline", methods=["POST"])
+    def decline(self, topic_id):
+        """Decline the topic with its ground and reason, and close the case."""
+        topic = self._topic(topic_id)
+        back = url_for(".topic_page", topic_id=topic.id)
+        return self._submit(
+            DeclineForm(), back,
+            lambda form: service.decline_topic(topic, actor=current_user, ground=form.ground.data,
+                                               reason=form.reason.data,
+                                               expected_version=form.version.data),
+            _("已答复不予公开并办结。"))
+
+    @expose("/item/<int:item_id>")
+    def item_page(self, item_id):
+        """An item as residents will read it, with publish or withdraw."""
+        item = self._item(item_id)
+        return self.render(
+            "disclosure/admin/item.html", item=item, body=Markup(render_body(item.body)),
+            may_act=access.may_act_in(current_user, item.office_id),
+            confirm_form=ConfirmForm(version=item.version),
+            withdraw_form=WithdrawForm(version=item.version), local_time=local_time,
+            edit_url=url_for("disclosure_items.edit_view", id=item.id,
+                             url=request.path))
+
+    @expose("/item/<int:item_id>/publish", methods=["POST"])
+    def publish(self, item_id):
+        """Put the item on the public board."""
+        item = self._item(item_id)
+        return self._submit(
+            ConfirmForm(), url_for(".item_page", item_id=item.id),
+            lambda form: service.publish_item(item, actor=current_user,
+                                              expected_version=form.version.data),
+            _("已在公开栏公开。"))
+
+    @expose("/item/<int:item_id>/withdraw", methods=["POST"])
+    def withdraw(self, item_id):
+        """Take the item off the board; the record stays."""
+        item = self._item(item_id)
+        return self._submit(
+            WithdrawForm(), url_for(".item_page", item_id=item.id),
+            lambda form: service.withdraw_item(item, actor=current_user, reason=form.reason.data,
+                                               expected_version=form.version.data),
+            _("已撤回，记录仍保留。"))
+
+
+def admin_views() -> list:
+    """The module's staff screens, in menu order."""
+    return [
+        DeskView(name=_l("公开工作台"), endpoint="desk", url=DESK_URL),
+        ItemView(DisclosureItem, db, name=_l("公开事项"), endpoint="items"),
+        TopicView(DisclosureTopic, db, name=_l("群众点题"), endpoint="topics"),
+    ]

@@ -1,0 +1,7 @@
+"""The one exception the disclosure services raise for the user to read."""
+
+
+class DisclosureError(ValueError):
+    """Input or a state the rules do not allow; ``str()`` is the Chinese message (gettext).
+
+    Nothing has been changed when it is raised (the caller rolls the session back)."""

@@ -1,0 +1,170 @@
+"""The disclosure board of an office (公开栏) and the topics residents ask to see disclosed
+(群众点题公开).
+
+A ``DisclosureItem`` is one matter disclosed on the board: a policy, a procedure with its
+conditions and time limit, fees, results, finances, village affairs, the responsible staff
+and their liability for broken promises. ``published_at`` None is a draft; a withdrawn item
+keeps its row (``withdrawn_at``), so nothing disclosed is ever lost.
+
+A ``DisclosureTopic`` is a resident's request "please disclose …". It opens a core case
+(category ``disclosure_topic``); the resident's name and phone live on that case only.
+"""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import db
+from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column
+
+
+class _Labelled(enum.StrEnum):
+    """An enum whose members carry a translated label."""
+
+    @property
+    def label(self) -> str:
+        """The member's name in the reader's language."""
+        return str(_LABELS[type(self)][self])
+
+
+class ItemCategory(_Labelled):
+    """What an item discloses (政务村务公开制度 2–3), in board order."""
+
+    POLICY = "policy"
+    PROCEDURE = "procedure"
+    FEES = "fees"
+    RESULTS = "results"
+    FINANCE = "finance"
+    VILLAGE_AFFAIRS = "village_affairs"
+    STAFF_LIABILITY = "staff_liability"
+    OTHER = "other"
+
+
+class Stage(_Labelled):
+    """阳光政务: when in a matter's life the item is disclosed."""
+
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+class TopicStatus(_Labelled):
+    """A topic is open until it is answered (an item disclosed) or declined with a reason."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    DECLINED = "declined"
+
+
+class DeclineGround(_Labelled):
+    """Why a topic is not disclosed: the lawful exceptions, or another body's duty."""
+
+    STATE_SECRET = "state_secret"
+    BUSINESS_SECRET = "business_secret"
+    PRIVACY = "privacy"
+    NOT_OUR_DUTY = "not_our_duty"
+    OTHER = "other"
+
+
+_LABELS = {
+    ItemCategory: {
+        ItemCategory.POLICY: _l("政策法规"),
+        ItemCategory.PROCEDURE: _l("办事指南（条件、程序、时限）"),
+        ItemCategory.FEES: _l("收费标准"),
+        ItemCategory.RESULTS: _l("办理结果"),
+        ItemCategory.FINANCE: _l("财务收支"),
+        ItemCategory.VILLAGE_AFFAIRS: _l("村务（宅基地、林木采伐、救济款物、补贴发放等）"),
+        ItemCategory.STAFF_LIABILITY: _l("承办人员与违诺责任"),
+        ItemCategory.OTHER: _l("其他公开事项"),
+    },
+    Stage: {Stage.BEFORE: _l("事前公开（方案）"), Stage.DURING: _l("事中公开（进度）"),
+            Stage.AFTER: _l("事后公开（结果）")},
+    TopicStatus: {TopicStatus.OPEN: _l("办理中"), TopicStatus.ANSWERED: _l("已公开"),
+                  TopicStatus.DECLINED: _l("不予公开")},
+    DeclineGround: {
+        DeclineGround.STATE_SECRET: _l("涉及国家秘密"),
+        DeclineGround.BUSINESS_SECRET: _l("涉及商业秘密"),
+        DeclineGround.PRIVACY: _l("涉及个人隐私"),
+        DeclineGround.NOT_OUR_DUTY: _l("不属于本单位职责"),
+        DeclineGround.OTHER: _l("其他依法不予公开的情形"),
+    },
+}
+
+
+class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
+    """One matter on the office's disclosure board; a draft until published."""
+
+    __tablename__ = "disclosure_item"
+    __table_args__ = (Index("ix_disclosure_item_office_published", "office_id", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    category: Mapped[ItemCategory] = mapped_column(enum_column(ItemCategory, 24))
+    stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 12))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")  # plain text or Markdown (sanitised)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    topics: Mapped[list["DisclosureTopic"]] = relationship(back_populates="answer_item")
+
+    @property
+    def is_public(self) -> bool:
+        """True while residents see the item: published and not withdrawn."""
+        return self.published_at is not None and self.withdrawn_at is None
+
+    @property
+    def state_label(self) -> str:
+        """草稿, 已公开 or 已撤回, in the reader's language."""
+        if self.withdrawn_at is not None:
+            return str(_l("已撤回"))
+        return str(_l("已公开") if self.published_at is not None else _l("草稿"))
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
+    """A resident's request that a matter be disclosed, handled as a core case.
+
+    Who asked is on the case (``case_id``), never here; the board shows the topic text
+    (phones and ID numbers starred) and the answer or the reason it is declined.
+    """
+
+    __tablename__ = "disclosure_topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    receipt_no: Mapped[str | None] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[TopicStatus] = mapped_column(enum_column(TopicStatus, 12),
+                                                default=TopicStatus.OPEN, index=True)
+    answer_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_item.id"))
+    answer_note: Mapped[str | None] = mapped_column(Text)  # outcome given on the case screen
+    decline_ground: Mapped[DeclineGround | None] = mapped_column(enum_column(DeclineGround, 24))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship()
+    answer_item: Mapped[DisclosureItem | None] = relationship(back_populates="topics")
+    answered_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+MODELS = [DisclosureItem, DisclosureTopic]

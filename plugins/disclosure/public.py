@@ -1,0 +1,132 @@
+"""Residents' pages, mounted at /o/<office_code>/disclosure/ (404 where the module is off).
+
+The disclosure board (公开栏): published items grouped by category, newest first, and the
+topics residents asked for with their answer or the reason they were declined — never who
+asked. An item's page. The 点题公开 form and its thanks page with the case receipt number.
+Resident-typed text that is published (the topic) has phone and ID numbers starred.
+"""
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from core import db
+from core.audit import acting_as
+from core.masking import mask_text
+from core.public import HomeSection
+from plugins.disclosure import service
+from plugins.disclosure.errors import DisclosureError
+from plugins.disclosure.forms import TopicForm
+from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
+from plugins.disclosure.rendering import render_body
+from plugins.disclosure.timeutil import local_date
+
+bp = Blueprint("disclosure_public", __name__, template_folder="templates")
+
+ITEMS_LIMIT = 300
+TOPICS_LIMIT = 50
+_LAST_RECEIPT = "disclosure_last_receipt"
+
+
+def public_items(office_ids):
+    """A select of the items residents see in these offices: published, not withdrawn."""
+    return select(DisclosureItem).where(DisclosureItem.office_id.in_(list(office_ids)),
+                                        DisclosureItem.published_at.is_not(None),
+                                        DisclosureItem.withdrawn_at.is_(None))
+
+
+def finished_topics(office_id: int, limit: int = TOPICS_LIMIT) -> list[DisclosureTopic]:
+    """The office's answered and declined topics, most recent first."""
+    return list(db.session.scalars(select(DisclosureTopic).where(
+        DisclosureTopic.office_id == office_id,
+        DisclosureTopic.status.in_((TopicStatus.ANSWERED, TopicStatus.DECLINED)))
+        .order_by(DisclosureTopic.answered_at.desc(), DisclosureTopic.id.desc()).limit(limit)))
+
+
+def topic_out(topic: DisclosureTopic) -> dict:
+    """What the public may read of a topic: its text (masked), status and answer or reason."""
+    item = topic.answer_item if topic.answer_item is not None and topic.answer_item.is_public \
+        else None
+    return {
+        "id": topic.id, "topic": mask_text(topic.topic), "status": topic.status.value,
+        "status_label": topic.status.label, "asked_on": local_date(topic.created_at),
+        "answered_on": local_date(topic.answered_at), "item": item,
+        "answer": mask_text(topic.answer_note) if topic.answer_note else None,
+        "decline_ground": topic.decline_ground.label if topic.decline_ground else None,
+        "decline_reason": topic.decline_reason,
+    }
+
+
+@bp.route("/")
+def index():
+    """The office's disclosure board."""
+    items = db.session.scalars(public_items([g.office.id]).order_by(
+        DisclosureItem.published_at.desc(), DisclosureItem.id.desc()).limit(ITEMS_LIMIT)).all()
+    groups = [(category, [i for i in items if i.category == category])
+              for category in ItemCategory]
+    return render_template("disclosure/public/index.html", office=g.office,
+                           groups=[(c, rows) for c, rows in groups if rows],
+                           topics=[topic_out(t) for t in finished_topics(g.office.id)],
+                           local_date=local_date)
+
+
+@bp.route("/item/<int:item_id>")
+def item_page(item_id):
+    """One published item with its body (sanitised HTML)."""
+    item = db.session.get(DisclosureItem, item_id)
+    if item is None or item.office_id != g.office.id or not item.is_public:
+        abort(404)
+    return render_template("disclosure/public/item.html", office=g.office, item=item,
+                           body=Markup(render_body(item.body)), local_date=local_date)
+
+
+@bp.route("/topic", methods=["GET", "POST"])
+def topic_form():
+    """群众点题公开: name the matter you want disclosed; get a receipt number."""
+    form = TopicForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            with acting_as("resident"):
+                receipt = service.request_topic(g.office, topic=form.topic.data,
+                                                details=form.details.data, name=form.name.data,
+                                                phone=form.phone.data)
+                db.session.commit()
+        except DisclosureError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            session[_LAST_RECEIPT] = receipt
+            return redirect(url_for(".thanks"))
+    elif request.method == "POST":
+        name, errors = next(iter(form.errors.items()))
+        error = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
+                 else str(errors[0]))
+    limit = service.category_spec().describe()
+    return render_template("disclosure/public/topic.html", office=g.office, form=form,
+                           error=error, limit=limit), 400 if error else 200
+
+
+@bp.route("/topic/thanks")
+def thanks():
+    """The receipt after a topic: its number, the time limit, and where to look it up."""
+    receipt = session.get(_LAST_RECEIPT)
+    if not receipt:
+        return redirect(url_for(".topic_form"))
+    return render_template("disclosure/public/thanks.html", office=g.office, receipt=receipt,
+                           limit=service.category_spec().describe())
+
+
+def home_section(offices) -> HomeSection:
+    """政务村务公开: each office's board, with how many items it shows."""
+    counts = dict(db.session.execute(
+        select(DisclosureItem.office_id, func.count()).where(
+            DisclosureItem.office_id.in_([o.id for o in offices]),
+            DisclosureItem.published_at.is_not(None), DisclosureItem.withdrawn_at.is_(None))
+        .group_by(DisclosureItem.office_id)).all())
+    items = [(o.name, url_for("disclosure_public.index", office_code=o.code),
+              ngettext("%(num)d 项公开内容", "%(num)d 项公开内容", counts.get(o.id, 0)))
+             for o in offices]
+    return HomeSection(title=_("政务村务公开"), items=items, order=30)

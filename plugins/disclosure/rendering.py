@@ -1,0 +1,20 @@
+"""An item's body: plain text or Markdown, rendered to sanitised HTML for the public pages."""
+
+import nh3
+from markdown_it import MarkdownIt
+
+# Raw HTML in the body is shown as text, never rendered; nh3 is the second line.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                "breaks": True})
+_md.enable("table")
+
+_ALLOWED_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "strong", "em", "code", "blockquote",
+                 "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+
+def render_body(text: str | None) -> str:
+    """The body as HTML that is safe to put on a page (line breaks kept for plain text)."""
+    return nh3.clean(_md.render(text or ""), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow")

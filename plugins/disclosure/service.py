@@ -1,0 +1,268 @@
+"""Everything that changes a disclosure: one function per action, each checking its input and
+the actor's right before touching anything (a refused action raises ``DisclosureError`` with
+a Chinese message and changes nothing; the caller rolls back and commits).
+
+群众点题公开: a resident names a topic (``request_topic``); it opens a core case of category
+``disclosure_topic`` — 限时服务制度 3: answered within half a month, extendable to one month
+with the leader's approval — so the core's deadline engine, supervision, receipt lookup and
+rating apply. Staff answer it by disclosing an item (``answer_topic``) or decline it with the
+lawful reason (``decline_topic``); either closes the case with the outcome.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core import db
+from core.contact import InvalidPhone, normalise_phone
+from core.models import Office, User, utcnow
+from plugins.disclosure import access
+from plugins.disclosure.errors import DisclosureError
+from plugins.disclosure.models import (
+    DeclineGround,
+    DisclosureItem,
+    DisclosureTopic,
+    ItemCategory,
+    Stage,
+    TopicStatus,
+)
+
+CATEGORY_CODE = "disclosure_topic"
+SOURCE_TYPE = "disclosure_topic"
+TITLE_MAX = 200
+TOPIC_MIN = 4
+TOPIC_MAX = 200
+DETAILS_MAX = 2000
+NAME_MAX = 32
+BODY_MAX = 50_000
+REASON_MAX = 2000
+
+
+def category_spec():
+    """The core case category of residents' topics: 15 calendar days, at most one month.
+
+    限时服务制度 3: "对群众提出的问题……在半个月内给予答复……经领导批准可延长至一个月"."""
+    from core.cases.categories import CategorySpec
+    from core.sla import Limit, LimitUnit
+
+    return CategorySpec(code=CATEGORY_CODE, title=_l("群众点题公开"),
+                        limit=Limit(15, LimitUnit.CALENDAR_DAYS),
+                        max_limit=Limit(1, LimitUnit.MONTHS))
+
+
+# --- input -----------------------------------------------------------------------------
+
+
+def clean_text(value: str | None, max_length: int, label: str, *, required: bool = False,
+               min_length: int = 0) -> str:
+    """Stripped text within its length; a clear Chinese message otherwise."""
+    text = (value or "").strip()
+    if required and not text:
+        raise DisclosureError(_("请填写%(label)s。", label=label))
+    if text and len(text) < min_length:
+        raise DisclosureError(_("%(label)s至少 %(n)d 个字。", label=label, n=min_length))
+    if len(text) > max_length:
+        raise DisclosureError(_("%(label)s不能超过 %(n)d 个字。", label=label, n=max_length))
+    return text
+
+
+def _category(value) -> ItemCategory:
+    try:
+        return ItemCategory(value)
+    except ValueError:
+        raise DisclosureError(_("请选择公开类别。")) from None
+
+
+def _stage(value) -> Stage | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Stage(value)
+    except ValueError:
+        raise DisclosureError(_("公开阶段只能是事前、事中或事后。")) from None
+
+
+def _require_act(actor: User | None, office_id: int) -> None:
+    """``actor`` None is the system (demo data, jobs); a person must be allowed to write."""
+    if actor is not None and not access.may_act_in(actor, office_id):
+        raise DisclosureError(_("您不能办理该单位的公开事项。"))
+
+
+def _check_version(row, expected_version) -> None:
+    if expected_version in (None, ""):
+        return
+    if str(expected_version) != str(row.version):
+        raise DisclosureError(_("该记录已被他人修改，请刷新页面后重试。"))
+
+
+# --- the board -----------------------------------------------------------------------------
+
+
+def validate_item(item: DisclosureItem) -> None:
+    """Check an item's fields in place (category, stage, title, body); used by every screen."""
+    item.category = _category(item.category)
+    item.stage = _stage(item.stage)
+    item.title = clean_text(item.title, TITLE_MAX, _("标题"), required=True)
+    item.body = clean_text(item.body, BODY_MAX, _("公开内容"), required=True)
+
+
+def create_item(office_id: int, *, category, title: str, body: str, stage=None,
+                actor: User | None) -> DisclosureItem:
+    """A draft item of the office's board (publish it with ``publish_item``)."""
+    _require_act(actor, office_id)
+    if db.session.get(Office, office_id) is None:
+        raise DisclosureError(_("找不到该单位。"))
+    item = DisclosureItem(office_id=office_id, category=category, stage=stage, title=title,
+                          body=body, created_by_id=actor.id if actor else None)
+    validate_item(item)
+    db.session.add(item)
+    return item
+
+
+def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=None) -> None:
+    """Put the item on the public board now (again, when it had been withdrawn)."""
+    _require_act(actor, item.office_id)
+    _check_version(item, expected_version)
+    if item.is_public:
+        raise DisclosureError(_("该事项已经公开。"))
+    validate_item(item)
+    item.published_at = utcnow()
+    item.published_by_id = actor.id if actor else None
+    item.withdrawn_at = None
+    item.withdrawn_by_id = None
+    item.withdraw_reason = None
+
+
+def withdraw_item(item: DisclosureItem, *, actor: User | None, reason: str,
+                  expected_version=None) -> None:
+    """Take the item off the public board, saying why; the row and its text are kept."""
+    _require_act(actor, item.office_id)
+    _check_version(item, expected_version)
+    if not item.is_public:
+        raise DisclosureError(_("该事项尚未公开，无需撤回。"))
+    reason = clean_text(reason, 500, _("撤回理由"), required=True)
+    item.withdrawn_at = utcnow()
+    item.withdrawn_by_id = actor.id if actor else None
+    item.withdraw_reason = reason
+
+
+# --- topics ------------------------------------------------------------------------------
+
+
+def request_topic(office: Office, *, topic: str, details: str | None, name: str,
+                  phone: str) -> str:
+    """A resident's 点题: record the topic and open its core case; returns the receipt number.
+
+    The name and phone go on the case only. Raises DisclosureError for bad input.
+    """
+    from core.cases import CaseError, open_case
+
+    topic_text = clean_text(topic, TOPIC_MAX, _("想了解的事项"), required=True,
+                            min_length=TOPIC_MIN)
+    details_text = clean_text(details, DETAILS_MAX, _("具体说明"))
+    name_text = clean_text(name, NAME_MAX, _("姓名"), required=True)
+    try:
+        phone_text = normalise_phone(phone)
+    except InvalidPhone as exc:
+        raise DisclosureError(str(exc)) from None
+    row = DisclosureTopic(office_id=office.id, topic=topic_text, details=details_text,
+                          status=TopicStatus.OPEN)
+    db.session.add(row)
+    db.session.flush()
+    try:
+        case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
+                         subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
+                         content=details_text, applicant_name=name_text,
+                         applicant_phone=phone_text, source_type=SOURCE_TYPE,
+                         source_id=str(row.id))
+        db.session.flush()
+    except CaseError as exc:
+        raise DisclosureError(str(exc)) from None
+    row.case_id = case.id
+    row.receipt_no = case.receipt_no
+    return case.receipt_no
+
+
+def _case_of(topic: DisclosureTopic):
+    from core.cases import Case
+
+    return db.session.get(Case, topic.case_id) if topic.case_id else None
+
+
+def _require_open(topic: DisclosureTopic) -> None:
+    if topic.status != TopicStatus.OPEN:
+        raise DisclosureError(_("该点题已经办结。"))
+
+
+def _close(topic: DisclosureTopic, outcome: str, actor: User | None) -> None:
+    from core.cases import CaseError, close_case
+
+    case = _case_of(topic)
+    if case is None or not case.is_active:
+        return
+    try:
+        close_case(case, outcome=outcome, actor_id=actor.id if actor else None)
+    except CaseError as exc:
+        raise DisclosureError(str(exc)) from None
+
+
+def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | None = None,
+                 body: str | None = None, category=None, stage=None,
+                 item: DisclosureItem | None = None, expected_version=None) -> DisclosureItem:
+    """Answer a topic by disclosing: a new item (title, body, category, stage) published now,
+    or an item of the office already on the board. Closes the case; returns the item."""
+    _require_act(actor, topic.office_id)
+    _check_version(topic, expected_version)
+    _require_open(topic)
+    if item is not None:
+        if item.office_id != topic.office_id or not item.is_public:
+            raise DisclosureError(_("只能引用本单位已公开的事项。"))
+    else:
+        item = create_item(topic.office_id, category=category, stage=stage, title=title,
+                           body=body, actor=actor)
+        db.session.flush()
+        publish_item(item, actor=actor)
+    topic.status = TopicStatus.ANSWERED
+    topic.answer_item = item
+    topic.answered_at = utcnow()
+    topic.answered_by_id = actor.id if actor else None
+    _close(topic, _("已在公开栏公开：%(title)s", title=item.title), actor)
+    return item
+
+
+def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason: str,
+                  expected_version=None) -> None:
+    """Decline a topic with its lawful ground and a reason (for another body's duty: which
+    body to ask). Closes the case with the reason as outcome."""
+    _require_act(actor, topic.office_id)
+    _check_version(topic, expected_version)
+    _require_open(topic)
+    try:
+        ground = DeclineGround(ground)
+    except ValueError:
+        raise DisclosureError(_("请选择不予公开的依据。")) from None
+    reason = clean_text(reason, REASON_MAX, _("不予公开的理由"), required=True)
+    topic.status = TopicStatus.DECLINED
+    topic.decline_ground = ground
+    topic.decline_reason = reason
+    topic.answered_at = utcnow()
+    topic.answered_by_id = actor.id if actor else None
+    _close(topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason),
+           actor)
+
+
+def on_case_closed(case) -> DisclosureTopic | None:
+    """A topic's case closed on the core's case screen: the topic is answered with the case's
+    outcome. Returns the topic, or None for cases of other origins."""
+    if getattr(case, "source_type", None) != SOURCE_TYPE or not case.source_id:
+        return None
+    try:
+        topic = db.session.get(DisclosureTopic, int(case.source_id))
+    except ValueError:
+        return None
+    if topic is None or topic.status != TopicStatus.OPEN:
+        return topic
+    topic.status = TopicStatus.ANSWERED
+    topic.answer_note = case.outcome
+    topic.answered_at = utcnow()
+    topic.answered_by_id = case.handler_id
+    return topic

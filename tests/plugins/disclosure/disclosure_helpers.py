@@ -1,0 +1,63 @@
+"""Helpers of the disclosure plugin's tests: the module on for offices A and B, a signed-in
+client per person, a resident's topic and a published item.
+
+Imported by the test modules (not a conftest: a second module named conftest would shadow
+tests/conftest.py, which the test modules import by that name)."""
+
+import pytest
+from conftest import login
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Office, User
+from core.modules import set_module
+from plugins.disclosure import service
+from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory
+
+RESIDENT_NAME = "王秀英"
+RESIDENT_PHONE = "13904715566"
+
+
+@pytest.fixture(name="disclosure_on")
+def disclosure_on_fixture(app, users, offices):
+    """The module switched on for offices A and B; returns the office ids."""
+    with app.app_context():
+        for code in ("A", "B"):
+            set_module("disclosure", db.session.get(Office, offices[code]), True)
+        db.session.commit()
+    return offices
+
+
+def user(username: str) -> User:
+    """The user with this username."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def client_for(app, username: str):
+    """A new test client signed in as ``username`` (one per person in a flow)."""
+    client = app.test_client()
+    response = login(client, username)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return client
+
+
+def ask(office_id: int, topic: str = "本村 2026 年低保名单和保障标准", *,
+        name: str = RESIDENT_NAME, phone: str = RESIDENT_PHONE,
+        details: str | None = "想了解评定条件和每月金额。") -> DisclosureTopic:
+    """A resident's topic at the office (committed)."""
+    receipt = service.request_topic(db.session.get(Office, office_id), topic=topic,
+                                    details=details, name=name, phone=phone)
+    db.session.commit()
+    return db.session.scalar(select(DisclosureTopic).where(DisclosureTopic.receipt_no == receipt))
+
+
+def published(office_id: int, title: str = "农村宅基地审批办事指南",
+              category=ItemCategory.PROCEDURE, body: str = "**办理时限**：20 个工作日。",
+              stage=None) -> DisclosureItem:
+    """A published item of the office (committed)."""
+    item = service.create_item(office_id, category=category, title=title, body=body,
+                               stage=stage, actor=None)
+    db.session.flush()
+    service.publish_item(item, actor=None)
+    db.session.commit()
+    return item
