@@ -93,6 +93,14 @@ def dashboard_widgets(user, office_ids):
 
 
 @hookimpl
+def supervision_sections(user, office_ids):
+    """Open, overdue, answered and declined topics and board items per office, on 督办."""
+    from plugins.disclosure.supervision import sections
+
+    return sections(office_ids)
+
+
+@hookimpl
 def load_demo_data(offices):
     """A government board with items and topics, a village's finance statement."""
     from plugins.disclosure.demo import load

@@ -203,6 +203,8 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
                     {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
                     follow_redirects=True)
     assert "已撤回，记录仍保留。" in text_of(response)
+    board = text_of(staff.get("/o/A/disclosure/"))
+    assert "答复内容已撤回，正在核实更新。" in board and "每人每月 720 元" not in board
     with app.app_context():
         item = db.session.get(DisclosureItem, item_id)
         assert item is not None and not item.is_public
@@ -263,6 +265,22 @@ def test_dashboard_counts_open_and_overdue_topics(app, disclosure_on):
     staff = client_for(app, "staff_a")
     page = text_of(staff.get("/admin/"))
     assert "待答复的点题" in page and "其中已超期 1 件" in page
+
+
+def test_hook_supervision_sections(app, disclosure_on):
+    with app.app_context():
+        _finished_topics(disclosure_on["A"])
+        ask(disclosure_on["A"], "还在办理中的点题")
+        ask(disclosure_on["B"], "乙村的点题")
+        set_module("disclosure", db.session.get(Office, disclosure_on["B"]), False)
+        db.session.commit()
+    page = text_of(client_for(app, "admin").get("/admin/case_supervision/"))
+    start = page.index("政务村务公开（")
+    table = " ".join(page[start:page.index("年服务承诺办件量", start)].split())
+    assert "待答复点题" in table and "本年不予公开" in table
+    # 甲单位: one open, none overdue, one answered, one declined, one item on the board.
+    assert "甲单位 1 0 1 1 1" in table and "乙村" not in table
+    assert RESIDENT_NAME not in page and "李四" not in page
 
 
 def test_demo_data_loads_once(app, disclosure_on):

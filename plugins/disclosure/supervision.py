@@ -1,0 +1,55 @@
+"""The disclosure table on the core's supervision screen (督办): per office, the topics still
+open and overdue, this year's answered and declined topics, and the items on the board now."""
+
+from datetime import UTC, datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from core import db
+from core.models import Office, utcnow
+from core.sla import SHANGHAI
+from plugins.disclosure.models import DisclosureItem, DisclosureTopic, TopicStatus
+
+
+def _by_office(query) -> dict[int, int]:
+    return dict(db.session.execute(query).all())
+
+
+def sections(office_ids) -> list:
+    """One table, one row per office (four aggregate queries)."""
+    from core.admin import SupervisionSection
+    from core.cases import Case
+
+    ids = list(office_ids)
+    now = utcnow()
+    year = now.astimezone(SHANGHAI).year
+    year_start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)  # stored in UTC
+    topic_office = DisclosureTopic.office_id
+    open_ = _by_office(select(topic_office, func.count()).where(
+        topic_office.in_(ids), DisclosureTopic.status == TopicStatus.OPEN).group_by(topic_office))
+    overdue = _by_office(select(topic_office, func.count()).join(
+        Case, Case.id == DisclosureTopic.case_id).where(
+        topic_office.in_(ids), DisclosureTopic.status == TopicStatus.OPEN,
+        Case.due_at < now).group_by(topic_office))
+    finished = {}
+    for office_id, status, count in db.session.execute(
+            select(topic_office, DisclosureTopic.status, func.count()).where(
+                topic_office.in_(ids), DisclosureTopic.answered_at >= year_start)
+            .group_by(topic_office, DisclosureTopic.status)).all():
+        finished[(office_id, TopicStatus(status))] = count
+    items = _by_office(select(DisclosureItem.office_id, func.count()).where(
+        DisclosureItem.office_id.in_(ids), DisclosureItem.published_at.is_not(None),
+        DisclosureItem.withdrawn_at.is_(None)).group_by(DisclosureItem.office_id))
+    offices = db.session.scalars(select(Office).where(Office.id.in_(ids))
+                                 .order_by(Office.sort_order, Office.code)).all()
+    rows = [[o.name, open_.get(o.id, 0), overdue.get(o.id, 0),
+             finished.get((o.id, TopicStatus.ANSWERED), 0),
+             finished.get((o.id, TopicStatus.DECLINED), 0), items.get(o.id, 0)] for o in offices]
+    return [SupervisionSection(
+        title=_("政务村务公开（%(year)d 年）", year=year),
+        headers=[_("单位"), _("待答复点题"), _("超期"), _("本年已公开"), _("本年不予公开"),
+                 _("公开栏事项")],
+        rows=rows, url=url_for("disclosure_desk.index"),
+        note=_("待答复、超期和公开栏事项为当前数；已公开、不予公开按本年办结计算。"))]
