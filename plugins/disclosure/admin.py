@@ -148,7 +148,9 @@ class TopicView(OfficeScopedModelView):
     column_formatters = {"topic": _topic_link, "status": _label, "colour": _colour,
                          "due": _due, "created_at": _time, "answered_at": _time,
                          "decline_ground": _label}
-    column_formatters_export = {"status": _label, "created_at": _time, "answered_at": _time,
+    # A phone or ID number a resident typed into the topic stays starred in exports too.
+    column_formatters_export = {"topic": lambda v, c, m, n: mask_text(m.topic), "status": _label,
+                                "created_at": _time, "answered_at": _time,
                                 "decline_ground": _label}
     column_export_list = ("receipt_no", "topic", "status", "created_at", "answered_at",
                           "decline_ground", "decline_reason")

@@ -78,7 +78,7 @@ def load(offices: dict[str, Office]) -> None:
             _publish(office, HOMESTEAD, actor)
             _publish(office, LIABILITY, actor)
             _topics(office)
-        elif office.kind == OfficeKind.VILLAGE:
+        elif office.kind in (OfficeKind.VILLAGE, OfficeKind.COMMUNITY):
             _publish(office, VILLAGE_FINANCE, actor)
 
 

@@ -251,6 +251,16 @@ def test_topic_list_shows_the_deadline_colour_and_masks_details(app, disclosure_
     assert "13812345678" not in html
 
 
+def test_topic_export_stars_numbers_typed_into_the_topic(app, disclosure_on):
+    with app.app_context():
+        ask(disclosure_on["A"], "低保名单，我的电话 13812345678")
+    staff = client_for(app, "staff_a")
+    export = staff.get("/admin/disclosure_topics/export/csv/")
+    body = export.get_data(as_text=True)
+    assert export.status_code == 200 and "138****5678" in body and "13812345678" not in body
+    assert RESIDENT_NAME not in body and RESIDENT_PHONE not in body
+
+
 def test_dashboard_counts_open_and_overdue_topics(app, disclosure_on):
     from datetime import timedelta
 
