@@ -49,6 +49,16 @@ def mask_text(text: str | None) -> str:
     return _LANDLINE_RE.sub(lambda m: m.group(1) + "-****" + m.group(3), text)
 
 
+def mask_private_numbers(text: str | None) -> str:
+    """Star ID and mobile numbers in text an office writes for the public, keeping landlines:
+    a published notice may give the office's own telephone, never a private person's ID card
+    or mobile (a subsidy list, for one, names recipients but must not show their ID numbers)."""
+    if not text:
+        return text or ""
+    text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
 def mask_value(column: str, value) -> str:
     """Mask a personal-data column by what its name says it holds."""
     if value is None:

@@ -2,7 +2,14 @@
 
 import pytest
 
-from core.masking import mask_id_number, mask_name, mask_phone, mask_text, mask_value
+from core.masking import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_private_numbers,
+    mask_text,
+    mask_value,
+)
 
 
 @pytest.mark.parametrize(("raw", "masked"), [
@@ -37,6 +44,12 @@ def test_mask_text_stars_phones_and_id_numbers_in_free_text():
     assert "5550101" not in masked and "0471-****0101" in masked
     assert masked.endswith("反映路灯不亮。")
     assert mask_text("2026年第12期") == "2026年第12期"  # ordinary numbers are left alone
+
+
+def test_mask_private_numbers_keeps_landlines_for_an_office_notice():
+    text = "李四 110101199003071234 手机 13812345678；咨询电话 0471-6612345"
+    assert mask_private_numbers(text) == "李四 110101********1234 手机 138****5678；咨询电话 0471-6612345"
+    assert mask_private_numbers(None) == "" and mask_private_numbers("") == ""
 
 
 def test_mask_value_by_column_name():

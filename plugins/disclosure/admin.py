@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, TextAreaField, ValidationError
 
@@ -60,16 +61,9 @@ def _topic_link(view, context, model, name):
         url_for("disclosure_desk.topic_page", topic_id=model.id), mask_text(model.topic))
 
 
-def case_of(topic: DisclosureTopic):
-    """The topic's core case, or None."""
-    from core.cases import Case
-
-    return db.session.get(Case, topic.case_id) if topic.case_id else None
-
-
 def colour_of(topic: DisclosureTopic) -> str:
     """The supervision colour of the topic's case: green, yellow, red or closed."""
-    case = case_of(topic)
+    case = topic.case
     return case.colour() if case is not None else "closed"
 
 
@@ -81,7 +75,7 @@ def _colour(view, context, model, name):
 
 
 def _due(view, context, model, name):
-    case = case_of(model)
+    case = model.case
     return local_time(case.due_at) if case is not None else ""
 
 
@@ -161,7 +155,8 @@ class TopicView(OfficeScopedModelView):
     )
     column_searchable_list = ("receipt_no", "topic")
     column_default_sort = ("id", True)
-    column_details_exclude_list = ("version", "case_id")
+    column_select_related_list = (DisclosureTopic.case,)  # the colour and deadline columns read it
+    column_details_exclude_list = ("version", "case_id", "case")
     personal_data_columns = ("details",)
     allow_create = False
     allow_edit = False
@@ -216,8 +211,8 @@ class DeskView(ModuleView):
         offices = self._offices()
         topics = db.session.scalars(select(DisclosureTopic).where(
             DisclosureTopic.office_id.in_(offices), DisclosureTopic.status == TopicStatus.OPEN)
-            .order_by(DisclosureTopic.id)).all()
-        rows = sorted(({"topic": t, "case": case_of(t), "colour": colour_of(t)} for t in topics),
+            .options(selectinload(DisclosureTopic.case)).order_by(DisclosureTopic.id)).all()
+        rows = sorted(({"topic": t, "case": t.case, "colour": colour_of(t)} for t in topics),
                       key=lambda r: (r["case"].due_at if r["case"] else r["topic"].created_at))
         drafts = db.session.scalars(select(DisclosureItem).where(
             DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_(None))
@@ -240,7 +235,7 @@ class DeskView(ModuleView):
                     DisclosureItem.published_at.is_not(None),
                     DisclosureItem.withdrawn_at.is_(None))
                 .order_by(DisclosureItem.published_at.desc()).limit(100))]
-        case = case_of(topic)
+        case = topic.case
         return self.render(
             "disclosure/admin/topic.html", topic=topic, case=case, colour=colour_of(topic),
             may_act=access.may_act_in(current_user, topic.office_id),

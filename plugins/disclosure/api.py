@@ -10,6 +10,7 @@ from flask import g, url_for
 from pydantic import BaseModel
 
 from core import db
+from core.masking import mask_private_numbers
 from plugins.disclosure.models import DisclosureItem
 from plugins.disclosure.public import ITEMS_LIMIT, finished_topics, public_items, topic_out
 
@@ -46,7 +47,7 @@ def item_out(item: DisclosureItem) -> dict:
     return {"id": item.id, "category": item.category.value,
             "category_label": item.category.label,
             "stage": item.stage.value if item.stage else None, "title": item.title,
-            "body": item.body, "published_at": item.published_at,
+            "body": mask_private_numbers(item.body), "published_at": item.published_at,
             "url": url_for("disclosure_public.item_page", office_code=item.office.code,
                            item_id=item.id, _external=True)}
 

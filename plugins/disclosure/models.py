@@ -18,6 +18,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
+from core.cases import Case
 from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column
 
 
@@ -160,6 +161,7 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
+    case: Mapped[Case | None] = relationship()
     answer_item: Mapped[DisclosureItem | None] = relationship(back_populates="topics")
     answered_by: Mapped[User | None] = relationship()
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core import db
 from core.audit import acting_as
-from core.masking import mask_text
+from core.masking import mask_private_numbers, mask_text
 from core.public import HomeSection
 from plugins.disclosure import service
 from plugins.disclosure.errors import DisclosureError
@@ -53,9 +53,10 @@ def topic_out(topic: DisclosureTopic) -> dict:
         "id": topic.id, "topic": mask_text(topic.topic), "status": topic.status.value,
         "status_label": topic.status.label, "asked_on": local_date(topic.created_at),
         "answered_on": local_date(topic.answered_at), "item": item,
+        # A case outcome may mention the resident: every number starred, landlines too.
         "answer": mask_text(topic.answer_note) if topic.answer_note else None,
         "decline_ground": topic.decline_ground.label if topic.decline_ground else None,
-        "decline_reason": topic.decline_reason,
+        "decline_reason": mask_private_numbers(topic.decline_reason),
     }
 
 

@@ -245,3 +245,22 @@ def test_request_for_an_office_is_refused_when_the_phone_is_bad(app, disclosure_
                                   details=None, name="王秀英", phone="123")
         db.session.rollback()
         assert _count(DisclosureTopic) == 0 and _count(Case) == 0
+
+
+def test_one_phone_may_have_three_topics_waiting_at_an_office(app, disclosure_on):
+    """The form needs no account: a flood from one number stops at three unanswered topics."""
+    with app.app_context():
+        for i in range(service.OPEN_TOPICS_PER_PHONE):
+            ask(disclosure_on["A"], f"想了解的第 {i + 1} 件事")
+        with pytest.raises(DisclosureError, match="尚待答复"):
+            ask(disclosure_on["A"], "想了解的第 4 件事")
+        db.session.rollback()
+        assert _count(DisclosureTopic) == 3 and _count(Case) == 3
+        ask(disclosure_on["B"], "另一单位的事项")  # each office counts apart
+        first = db.session.scalars(select(DisclosureTopic).where(
+            DisclosureTopic.office_id == disclosure_on["A"]).order_by(DisclosureTopic.id)).first()
+        service.answer_topic(first, actor=None, title="第 1 件事的答复", body="答复内容。",
+                             category=ItemCategory.OTHER)
+        db.session.commit()
+        ask(disclosure_on["A"], "答复之后的新事项")  # an answer frees a place
+        assert _count(DisclosureTopic) == 5

@@ -105,6 +105,32 @@ def test_api_has_published_data_and_no_personal_data(app, client, disclosure_on)
     assert paths["/api/v1/disclosure/{office_code}/items"]["get"]["tags"] == ["disclosure"]
 
 
+def test_published_text_stars_id_and_mobile_numbers_but_keeps_the_office_landline(
+        app, client, disclosure_on):
+    """A subsidy list may name recipients; their ID and mobile numbers never reach the board,
+    the item page or the API. The office's own telephone stays readable."""
+    with app.app_context():
+        item = published(disclosure_on["A"], title="2026 年耕地地力保护补贴发放名单",
+                         category=ItemCategory.FINANCE,
+                         body="张三，身份证 110101199003071234，电话 13812345678，补贴 1200 元。\n\n"
+                              "咨询电话：0471-6612345")
+        item_id = item.id
+        topic = ask(disclosure_on["A"], "补贴发放名单")
+        service.decline_topic(topic, actor=None, ground="not_our_duty",
+                              reason="请向旗农牧局咨询，联系人手机 13912345678，电话 0477-8123456。")
+        db.session.commit()
+    page = text_of(client.get(f"/o/A/disclosure/item/{item_id}"))
+    board = text_of(client.get("/o/A/disclosure/"))
+    api = client.get("/api/v1/disclosure/A/items").get_data(as_text=True) + client.get(
+        "/api/v1/disclosure/A/topics").get_data(as_text=True)
+    for text in (page, board + api):
+        for private in ("110101199003071234", "13812345678", "13912345678"):
+            assert private not in text
+    assert "110101********1234" in page and "138****5678" in page
+    assert "0471-6612345" in page
+    assert "139****5678" in board and "0477-8123456" in board
+
+
 def test_module_off_hides_public_pages_api_and_admin(app, client, users, offices, login_as):
     # Switched off everywhere: 404 for residents, 403 and no menu for staff.
     assert client.get("/o/A/disclosure/").status_code == 404
