@@ -277,6 +277,13 @@ def test_writer_processes_keep_one_chain(app, runner, offices):
     assert result.exit_code == 0, result.output
 
 
+def test_sqlite_connections_write_ahead_and_checkpoint_every_4000_pages(app, sqlite_only):
+    with app.app_context():
+        pragma = {name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+                  for name in ("journal_mode", "synchronous", "wal_autocheckpoint")}
+    assert pragma == {"journal_mode": "wal", "synchronous": 1, "wal_autocheckpoint": 4000}
+
+
 def test_sqlite_connection_without_its_head_trigger_still_moves_the_head(app, runner, sqlite_only,
                                                                           offices, chain_of_six):
     """The head trigger is a TEMP trigger of each application connection (another connection's
