@@ -10,7 +10,6 @@ printable lending register and its CSV/XLSX export. Every change goes through ``
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
 from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView
+from core.admin import ModuleView, OfficeScopedModelView, enum_choices, enum_label
 from core.audit import record_event
 from core.exports import export_response
 from core.models import Office, User, utcnow
@@ -53,11 +52,6 @@ from plugins.archives.models import (
 )
 
 
-def _label(view, context, model, name):
-    value = getattr(model, name)
-    return getattr(value, "label", value) or ""
-
-
 def _time(view, context, model, name):
     return local_time(getattr(model, name))
 
@@ -76,12 +70,6 @@ def _loan_link(view, context, model, name):
 
 def _borrower(view, context, model, name):
     return model.borrower_label
-
-
-def _choices(enum_cls):
-    # Lazy labels: Flask-Admin reads filter options once, at start-up, but renders them per
-    # request, so each reader sees them in their own language.
-    return lambda: [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
 
 
 def _changed(model, attr) -> bool:
@@ -258,24 +246,24 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
     column_searchable_list = ("catalogue_no", "title", "location", "description")
     column_filters = (
         "year",
-        sqla_filters.FilterEqual(ArchiveFile.security, _l("密级"), options=_choices(Security)),
-        sqla_filters.FilterEqual(ArchiveFile.retention, _l("保管期限"), options=_choices(Retention)),
-        sqla_filters.FilterEqual(ArchiveFile.status, _l("状态"), options=_choices(FileStatus)),
+        sqla_filters.FilterEqual(ArchiveFile.security, _l("密级"), options=lambda: enum_choices(Security)),
+        sqla_filters.FilterEqual(ArchiveFile.retention, _l("保管期限"), options=lambda: enum_choices(Retention)),
+        sqla_filters.FilterEqual(ArchiveFile.status, _l("状态"), options=lambda: enum_choices(FileStatus)),
         "series.title",
     )
     column_default_sort = ("catalogue_no", False)
-    column_formatters = {"catalogue_no": _file_link, "retention": _label, "security": _label,
-                         "status": _label}
-    column_formatters_export = {"retention": _label, "security": _label, "status": _label}
+    column_formatters = {"catalogue_no": _file_link, "retention": enum_label, "security": enum_label,
+                         "status": enum_label}
+    column_formatters_export = {"retention": enum_label, "security": enum_label, "status": enum_label}
     column_export_list = ("catalogue_no", "title", "year", "series", "retention", "security",
                           "status", "location", "office")
     column_details_exclude_list = ("version", "seq")
     form_columns = ("series", "title", "year", "retention", "security", "location", "description")
     form_overrides = {"retention": SelectField, "security": SelectField}
     form_args = {
-        "retention": {"label": _l("保管期限"), "choices": _choices(Retention), "coerce": str,
+        "retention": {"label": _l("保管期限"), "choices": lambda: enum_choices(Retention), "coerce": str,
                       "default": Retention.YEARS_30.value},
-        "security": {"label": _l("密级"), "choices": _choices(Security), "coerce": str,
+        "security": {"label": _l("密级"), "choices": lambda: enum_choices(Security), "coerce": str,
                      "default": Security.INTERNAL.value,
                      "description": _l("公开：群众可申请查阅；内部：档案管理员批准；限制：档案管理员和领导双重批准")},
         "year": {"label": _l("年度")},
@@ -403,18 +391,18 @@ class LoanView(OfficeScopedModelView):
                      "due_at": _l("应还时间"), "returned_at": _l("归还时间"),
                      "file.catalogue_no": _l("档号"), "requested_at": _l("申请时间")}
     column_filters = (
-        sqla_filters.FilterEqual(Loan.status, _l("状态"), options=_choices(LoanStatus)),
-        sqla_filters.FilterEqual(Loan.borrower_kind, _l("类型"), options=_choices(BorrowerKind)),
+        sqla_filters.FilterEqual(Loan.status, _l("状态"), options=lambda: enum_choices(LoanStatus)),
+        sqla_filters.FilterEqual(Loan.borrower_kind, _l("类型"), options=lambda: enum_choices(BorrowerKind)),
         "file.catalogue_no", "handed_out_at",
     )
     column_searchable_list = ("reference", "purpose")
     column_default_sort = ("id", True)
     personal_data_columns = ("resident_phone", "resident_name")
-    column_formatters = {"reference": _loan_link, "file": _file_link, "borrower_kind": _label,
-                         "borrower_id": _borrower, "status": _label, "handed_out_at": _time,
+    column_formatters = {"reference": _loan_link, "file": _file_link, "borrower_kind": enum_label,
+                         "borrower_id": _borrower, "status": enum_label, "handed_out_at": _time,
                          "due_at": _time, "returned_at": _time}
-    column_formatters_export = {"borrower_kind": _label, "borrower_id": _borrower,
-                                "status": _label, "handed_out_at": _time, "due_at": _time,
+    column_formatters_export = {"borrower_kind": enum_label, "borrower_id": _borrower,
+                                "status": enum_label, "handed_out_at": _time, "due_at": _time,
                                 "returned_at": _time}
     column_export_list = ("reference", "file", "borrower_kind", "borrower_id", "purpose",
                           "status", "period_days", "handed_out_at", "due_at", "returned_at")

@@ -8,7 +8,6 @@ item list creates and edits drafts; nothing here deletes a row.
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, TextAreaField, ValidationError
 
 from core import db
-from core.admin import ModuleView, OfficeScopedModelView
+from core.admin import ModuleView, OfficeScopedModelView, enum_choices, enum_label
 from core.masking import mask_text
 from plugins.disclosure import access, service
 from plugins.disclosure.errors import DisclosureError
@@ -35,16 +34,6 @@ from plugins.disclosure.rendering import render_body
 from plugins.disclosure.timeutil import local_time
 
 DESK_URL = "/admin/disclosure-desk"
-
-
-def _enum_choices(enum_cls, blank=None):
-    options = [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
-    return ([("", blank)] if blank is not None else []) + options
-
-
-def _label(view, context, model, name):
-    value = getattr(model, name)
-    return getattr(value, "label", value) or ""
 
 
 def _time(view, context, model, name):
@@ -87,16 +76,16 @@ class ItemView(OfficeScopedModelView):
                      "state": _l("状态"), "published_at": _l("公开时间"), "office": _l("单位"),
                      "body": _l("公开内容"), "withdrawn_at": _l("撤回时间"),
                      "withdraw_reason": _l("撤回理由")}
-    column_formatters = {"title": _item_link, "category": _label, "stage": _label,
+    column_formatters = {"title": _item_link, "category": enum_label, "stage": enum_label,
                          "state": lambda v, c, m, n: m.state_label, "published_at": _time,
                          "withdrawn_at": _time}
-    column_formatters_export = {"category": _label, "stage": _label,
+    column_formatters_export = {"category": enum_label, "stage": enum_label,
                                 "state": lambda v, c, m, n: m.state_label,
                                 "published_at": _time}
     column_searchable_list = ("title", "body")
     column_filters = (
         sqla_filters.FilterEqual(DisclosureItem.category, _l("公开类别"),
-                                 options=lambda: _enum_choices(ItemCategory)),
+                                 options=lambda: enum_choices(ItemCategory)),
         "published_at",
     )
     column_default_sort = ("id", True)
@@ -104,8 +93,8 @@ class ItemView(OfficeScopedModelView):
     form_columns = ("office", "category", "stage", "title", "body")
     form_overrides = {"category": SelectField, "stage": SelectField, "body": TextAreaField}
     form_args = {
-        "category": {"label": _l("公开类别"), "choices": _enum_choices(ItemCategory)},
-        "stage": {"label": _l("公开阶段"), "choices": _enum_choices(Stage, _l("不区分"))},
+        "category": {"label": _l("公开类别"), "choices": enum_choices(ItemCategory)},
+        "stage": {"label": _l("公开阶段"), "choices": enum_choices(Stage, _l("不区分"))},
         "title": {"label": _l("标题")},
         "body": {"label": _l("公开内容"),
                  "description": _l("可用纯文本或 Markdown。保存后为草稿，在公开工作台公开。")},
@@ -139,18 +128,18 @@ class TopicView(OfficeScopedModelView):
                      "details": _l("具体说明"), "answer_item": _l("答复事项"),
                      "answer_note": _l("答复"), "decline_ground": _l("不予公开的依据"),
                      "decline_reason": _l("不予公开的理由")}
-    column_formatters = {"topic": _topic_link, "status": _label, "colour": _colour,
+    column_formatters = {"topic": _topic_link, "status": enum_label, "colour": _colour,
                          "due": _due, "created_at": _time, "answered_at": _time,
-                         "decline_ground": _label}
+                         "decline_ground": enum_label}
     # A phone or ID number a resident typed into the topic stays starred in exports too.
-    column_formatters_export = {"topic": lambda v, c, m, n: mask_text(m.topic), "status": _label,
+    column_formatters_export = {"topic": lambda v, c, m, n: mask_text(m.topic), "status": enum_label,
                                 "created_at": _time, "answered_at": _time,
-                                "decline_ground": _label}
+                                "decline_ground": enum_label}
     column_export_list = ("receipt_no", "topic", "status", "created_at", "answered_at",
                           "decline_ground", "decline_reason")
     column_filters = (
         sqla_filters.FilterEqual(DisclosureTopic.status, _l("状态"),
-                                 options=lambda: _enum_choices(TopicStatus)),
+                                 options=lambda: enum_choices(TopicStatus)),
         "created_at",
     )
     column_searchable_list = ("receipt_no", "topic")

@@ -4,18 +4,13 @@ The forms bound the input; the rules live in ``service``, whose Chinese message 
 the input kept.
 """
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.admin import enum_choices
 from plugins.disclosure.models import DeclineGround, ItemCategory, Stage
-
-
-def _choices(enum_cls, blank=None):
-    options = [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
-    return ([("", blank)] if blank is not None else []) + options
 
 
 class TopicForm(FlaskForm):
@@ -39,8 +34,8 @@ class AnswerForm(FlaskForm):
 
     version = HiddenField()
     existing_item = SelectField(_l("引用已公开的事项（选填）"), choices=[], validate_choice=False)
-    category = SelectField(_l("公开类别"), choices=_choices(ItemCategory))
-    stage = SelectField(_l("公开阶段"), choices=_choices(Stage, _l("不区分")))
+    category = SelectField(_l("公开类别"), choices=enum_choices(ItemCategory))
+    stage = SelectField(_l("公开阶段"), choices=enum_choices(Stage, _l("不区分")))
     title = StringField(_l("标题"), validators=[Optional(), Length(max=200)])
     body = TextAreaField(_l("公开内容"), validators=[Optional(), Length(max=50_000)],
                          description=_l("可用纯文本或 Markdown；不要写入群众的姓名、电话、身份证号。"))
@@ -51,7 +46,7 @@ class DeclineForm(FlaskForm):
     """Decline a topic: the lawful ground and the reason (or where to ask instead)."""
 
     version = HiddenField()
-    ground = SelectField(_l("不予公开的依据"), choices=_choices(DeclineGround))
+    ground = SelectField(_l("不予公开的依据"), choices=enum_choices(DeclineGround))
     reason = TextAreaField(_l("不予公开的理由"), validators=[
         DataRequired(_l("请填写不予公开的理由。")), Length(max=2000)],
         description=_l("不属于本单位职责的，请写明应向哪个单位申请。此理由将在公开栏公布。"))

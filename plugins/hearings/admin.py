@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
 from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView
+from core.admin import ModuleView, OfficeScopedModelView, enum_label
 from core.masking import mask_phone
 from core.models import User
 from core.modules import enabled_office_ids
@@ -55,11 +55,6 @@ from plugins.hearings.timeutil import aware, format_local, from_local_input, loc
 
 TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
 SCHEDULE_FIELDS = (*TIME_FIELDS, "venue", "decision_date", "decision_ref")
-
-
-def _label(view, context, model, name):
-    value = getattr(model, name)
-    return getattr(value, "label", value) or ""
 
 
 def _local_time(view, context, model, name):
@@ -100,10 +95,10 @@ class HearingView(OfficeScopedModelView):
     column_filters = ("status", "kind", "starts_at")
     column_searchable_list = ("title", "venue")
     column_default_sort = ("starts_at", True)
-    column_formatters = {"title": _desk_link, "kind": _label, "status": _label,
+    column_formatters = {"title": _desk_link, "kind": enum_label, "status": enum_label,
                          "starts_at": _local_time, "ends_at": _local_time,
                          "registration_closes_at": _local_time}
-    column_formatters_export = {"kind": _label, "status": _label, "starts_at": _local_time,
+    column_formatters_export = {"kind": enum_label, "status": enum_label, "starts_at": _local_time,
                                 "ends_at": _local_time}
     column_export_list = ("title", "office", "kind", "status", "starts_at", "ends_at", "venue",
                           "capacity", "decision_date", "decision_ref")
@@ -202,9 +197,9 @@ class AttendeeView(OfficeScopedModelView):
     column_searchable_list = ("name", "village")
     column_default_sort = ("id", True)
     personal_data_columns = ("phone",)
-    column_formatters = {"hearing": _hearing_link, "category": _label, "status": _label,
-                         "source": _label, "checked_in_at": _local_time}
-    column_formatters_export = {"category": _label, "status": _label, "source": _label,
+    column_formatters = {"hearing": _hearing_link, "category": enum_label, "status": enum_label,
+                         "source": enum_label, "checked_in_at": _local_time}
+    column_formatters_export = {"category": enum_label, "status": enum_label, "source": enum_label,
                                 "checked_in_at": _local_time}
     column_export_list = ("hearing", "name", "category", "village", "affiliation", "phone",
                           "status", "source", "checked_in_at")
@@ -242,9 +237,9 @@ class QuestionView(OfficeScopedModelView):
                      "hearing.title": _l("听证会")}
     column_filters = ("hearing.title", "status", "asker_category")
     column_searchable_list = ("text", "asker_name")
-    column_formatters = {"hearing": _hearing_link, "asker_category": _label, "status": _label,
+    column_formatters = {"hearing": _hearing_link, "asker_category": enum_label, "status": enum_label,
                          "due_at": _local_time}
-    column_formatters_export = {"asker_category": _label, "status": _label, "due_at": _local_time}
+    column_formatters_export = {"asker_category": enum_label, "status": enum_label, "due_at": _local_time}
     allow_create = False
     allow_edit = False
     allow_delete = False

@@ -21,7 +21,7 @@ from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView
+from core.admin import ModuleView, OfficeScopedModelView, enum_label
 from core.audit import record_event
 from core.cases import CaseError
 from core.exports import export_response
@@ -98,11 +98,6 @@ def _may_see_personal() -> bool:
     return permissions.may_see_personal_data(current_user)
 
 
-def _label(view, context, model, name):
-    value = getattr(model, name)
-    return value.label if hasattr(value, "label") else (value or "")
-
-
 def _local(view, context, model, name):
     return format_local(getattr(model, name))
 
@@ -171,7 +166,7 @@ class PetitionView(OfficeScopedModelView):
         "repeat_of": _l("重复于"),
     }
     column_formatters = {
-        "channel": _label, "stage": _label, "hidden_risk": _label, "received_at": _local,
+        "channel": enum_label, "stage": enum_label, "hidden_risk": enum_label, "received_at": _local,
         "stage_due_at": _due, "flags": _flags, "petitioner": _first_petitioner,
     }
     column_filters = ("stage", "channel", "collective", "skip_level", "hidden_risk",
@@ -185,7 +180,7 @@ class PetitionView(OfficeScopedModelView):
     column_export_list = ("receipt_no", "subject", "channel", "received_at", "people_count",
                           "collective", "skip_level", "stage", "stage_due_at", "hidden_risk",
                           "office")
-    column_formatters_export = {"channel": _label, "stage": _label, "hidden_risk": _label,
+    column_formatters_export = {"channel": enum_label, "stage": enum_label, "hidden_risk": enum_label,
                                 "received_at": _local, "stage_due_at": _local}
     form_columns = ("subject", "demands", "content", "people_count", "level_brought_to",
                     "proper_level")
@@ -568,12 +563,12 @@ class NoticeView(OfficeScopedModelView):
     column_labels = {"number": _l("文号"), "kind": _l("文书"), "petition": _l("信访事项"),
                      "recipient": _l("受送达人"), "issued_at": _l("制作时间"),
                      "delivery_method": _l("送达方式"), "delivered_at": _l("送达时间")}
-    column_formatters = {"kind": _label, "delivery_method": _label, "issued_at": _local,
+    column_formatters = {"kind": enum_label, "delivery_method": enum_label, "issued_at": _local,
                          "delivered_at": _local, "recipient": _recipient, "number": _notice_link}
     column_filters = ("kind", "delivered_at")
     column_choices = {"kind": _enum_filter_options(NoticeKind)}
     column_export_list = ("number", "kind", "issued_at", "delivery_method", "delivered_at")
-    column_formatters_export = {"kind": _label, "delivery_method": _label,
+    column_formatters_export = {"kind": enum_label, "delivery_method": enum_label,
                                 "issued_at": _local, "delivered_at": _local}
     column_default_sort = ("issued_at", True)
     allow_create = False
@@ -602,10 +597,10 @@ class DisputeView(OfficeScopedModelView):
     column_labels = {"title": _l("纠纷事由"), "status": _l("状态"),
                      "current_level": _l("当前层级"), "office": _l("受理单位"),
                      "created_at": _l("登记时间"), "parties": _l("当事人"), "facts": _l("基本情况")}
-    column_formatters = {"status": _label, "current_level": _label, "created_at": _local}
+    column_formatters = {"status": enum_label, "current_level": enum_label, "created_at": _local}
     column_searchable_list = ("title",)
     column_export_list = ("title", "status", "current_level", "office", "created_at")
-    column_formatters_export = {"status": _label, "current_level": _label, "created_at": _local}
+    column_formatters_export = {"status": enum_label, "current_level": enum_label, "created_at": _local}
     personal_data_columns = ("parties",)
     column_default_sort = ("created_at", True)
     allow_edit = False
@@ -667,12 +662,12 @@ class MediationSessionView(OfficeScopedModelView):
     column_list = ("dispute", "level", "outcome", "held_at", "office")
     column_labels = {"dispute": _l("纠纷"), "level": _l("层级"), "outcome": _l("结果"),
                      "held_at": _l("调处日期"), "office": _l("调处单位")}
-    column_formatters = {"level": _label, "outcome": _label, "held_at": _day}
+    column_formatters = {"level": enum_label, "outcome": enum_label, "held_at": _day}
     column_filters = ("level", "outcome")
     column_choices = {"level": _enum_filter_options(mediation.MediationLevel),
                       "outcome": _enum_filter_options(mediation.MediationOutcome)}
     column_export_list = ("level", "outcome", "held_at", "office")
-    column_formatters_export = {"level": _label, "outcome": _label, "held_at": _day}
+    column_formatters_export = {"level": enum_label, "outcome": enum_label, "held_at": _day}
     allow_create = False
     allow_edit = False
     allow_delete = False
@@ -784,10 +779,10 @@ class ReceptionSessionView(OfficeScopedModelView):
                      "host_name": _l("接待领导"), "convenor_name": _l("召集人（党委常务副书记）"),
                      "place": _l("地点"), "summary": _l("接待情况"), "office": _l("单位"),
                      "observers": _l("旁听人员"), "hearings": _l("接待的信访事项")}
-    column_formatters = {"held_at": _local, "host_role": _label}
+    column_formatters = {"held_at": _local, "host_role": enum_label}
     column_default_sort = ("held_at", True)
     column_export_list = ("held_at", "host_role", "host_name", "convenor_name", "place", "office")
-    column_formatters_export = {"held_at": _local, "host_role": _label}
+    column_formatters_export = {"held_at": _local, "host_role": enum_label}
     form_columns = ("office", "held_at", "place", "host_role", "host_name", "convenor_name",
                     "summary")
     form_choices = {"host_role": choices(HostRole)}

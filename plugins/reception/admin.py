@@ -13,7 +13,7 @@ from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
 from core import db
-from core.admin import OfficeScopedModelView
+from core.admin import OfficeScopedModelView, enum_label
 from core.models import Role, User
 from plugins.reception import roster
 from plugins.reception.cards import card_colour, check_limit
@@ -35,11 +35,6 @@ from plugins.reception.timeutil import format_local
 
 COLOUR_LABELS = {"green": _l("正常"), "yellow": _l("临期"), "red": _l("超期"),
                  "closed": _l("已走访"), "waiting": _l("领导未返回")}
-
-
-def _label(view, context, model, name):
-    value = getattr(model, name)
-    return getattr(value, "label", value) or ""
 
 
 def _local_time(view, context, model, name):
@@ -85,9 +80,9 @@ class RuleView(OfficeScopedModelView):
                      "slot_minutes": _l("每个时段（分钟）"), "slot_capacity": _l("每个时段可预约人数"),
                      "on_holiday": _l("遇法定节假日"), "active": _l("已启用"),
                      "note": _l("公开说明"), "weekday_choice": _l("星期")}
-    column_formatters = {"frequency": _label, "on_holiday": _label,
+    column_formatters = {"frequency": enum_label, "on_holiday": enum_label,
                          "weekdays": lambda v, c, m, n: str(m)}
-    column_formatters_export = {"frequency": _label, "on_holiday": _label}
+    column_formatters_export = {"frequency": enum_label, "on_holiday": enum_label}
     column_filters = ("active", "frequency")
     form_columns = ("office", "leader", "title", "frequency", "interval", "weekday_choice",
                     "week_of_month", "starts_on", "ends_on", "start_time", "end_time", "place",
@@ -174,8 +169,8 @@ class DayView(OfficeScopedModelView):
                      "status": _l("状态"), "nominal_day": _l("原定日期（顺延）"),
                      "manual": _l("已调整"), "cancel_reason": _l("取消原因"), "note": _l("说明"),
                      "original_leader": _l("原定领导"), "rule": _l("规则")}
-    column_formatters = {"day": _day_link, "status": _label}
-    column_formatters_export = {"status": _label}
+    column_formatters = {"day": _day_link, "status": enum_label}
+    column_formatters_export = {"status": enum_label}
     column_filters = ("day", "status", "manual")
     column_default_sort = ("day", True)
     column_details_exclude_list = ("lock_seq",)
@@ -193,9 +188,9 @@ class BookingView(OfficeScopedModelView):
                      "phone": _l("电话"), "village": _l("村（社区）"), "matter": _l("事项"),
                      "leader": _l("指定领导"), "status": _l("状态"), "source": _l("来源"),
                      "created_at": _l("预约时间"), "cancel_note": _l("取消说明")}
-    column_formatters = {"status": _label, "source": _label, "created_at": _local_time,
+    column_formatters = {"status": enum_label, "source": enum_label, "created_at": _local_time,
                          "slot": _day_link}
-    column_formatters_export = {"status": _label, "source": _label, "created_at": _local_time}
+    column_formatters_export = {"status": enum_label, "source": enum_label, "created_at": _local_time}
     column_export_list = ("day_date", "slot", "name", "phone", "village", "matter", "status",
                           "source")
     column_filters = ("day_date", "status", "source")
@@ -219,9 +214,9 @@ class MatterView(OfficeScopedModelView):
                      "case_receipt_no": _l("办件号"), "closed_at": _l("办结时间"),
                      "instruction": _l("领导批示"), "content": _l("详细情况"),
                      "outcome": _l("办理结果")}
-    column_formatters = {"channel": _label, "received_at": _local_time, "closed_at": _local_time,
+    column_formatters = {"channel": enum_label, "received_at": _local_time, "closed_at": _local_time,
                          "case_receipt_no": _case_link}
-    column_formatters_export = {"channel": _label, "received_at": _local_time,
+    column_formatters_export = {"channel": enum_label, "received_at": _local_time,
                                 "closed_at": _local_time}
     column_filters = ("received_at", "channel", "collective")
     column_searchable_list = ("name", "subject", "village")
@@ -242,9 +237,9 @@ class CardView(OfficeScopedModelView):
                      "visit_due_at": _l("走访期限"), "colour": _l("督办"), "status": _l("状态"),
                      "visited_on": _l("走访日期"), "matter": _l("事项"), "findings": _l("了解的情况"),
                      "resolution": _l("解决办法"), "outcome": _l("办理结果")}
-    column_formatters = {"number": _card_link, "status": _label, "visit_due_at": _local_time,
+    column_formatters = {"number": _card_link, "status": enum_label, "visit_due_at": _local_time,
                          "colour": _card_colour}
-    column_formatters_export = {"status": _label, "visit_due_at": _local_time}
+    column_formatters_export = {"status": enum_label, "visit_due_at": _local_time}
     column_export_list = ("number", "leader", "name", "phone", "address", "matter",
                           "expected_back_on", "visit_due_at", "status", "visited_on", "outcome")
     column_filters = ("status", "expected_back_on", "visited_on")
@@ -265,8 +260,8 @@ class ChangeView(OfficeScopedModelView):
     column_labels = {"created_at": _l("记录时间"), "kind": _l("调整"), "day_date": _l("接待日期"),
                      "other_day_date": _l("互换的接待日"), "from_leader": _l("原接待领导"),
                      "to_leader": _l("改由"), "reason": _l("原因"), "actor": _l("记录人")}
-    column_formatters = {"kind": _label, "created_at": _local_time}
-    column_formatters_export = {"kind": _label, "created_at": _local_time}
+    column_formatters = {"kind": enum_label, "created_at": _local_time}
+    column_formatters_export = {"kind": enum_label, "created_at": _local_time}
     column_filters = ("kind", "day_date")
     column_default_sort = ("id", True)
     allow_create = False

@@ -4,7 +4,6 @@ printable sign-in sheet), attendance, self-study, notes and techniques."""
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +14,7 @@ from wtforms import FloatField, SelectMultipleField, TextAreaField, ValidationEr
 from wtforms.validators import StopValidation
 
 from core import db, permissions
-from core.admin import OfficeScopedModelView
+from core.admin import OfficeScopedModelView, enum_choices
 from core.models import Office, OfficeKind, User, utcnow
 from plugins.training.access import (
     MANAGER_ROLES,
@@ -69,12 +68,6 @@ def _office_id_from_relationship(model) -> None:
 def _label(labels):
     return lambda view, context, model, name: labels[getattr(model, name)] \
         if getattr(model, name) else ""
-
-
-def _choices(enum_cls):
-    # Lazy labels: Flask-Admin reads filter options once, at start-up, but renders them per
-    # request, so each reader sees them in their own language (not the stored values).
-    return lambda: [(m.value, LazyString(getattr, m, "label")) for m in enum_cls]
 
 
 def _person_link(view, context, model, name):
@@ -155,7 +148,7 @@ class PersonView(_TrainingModelView):
                    "joined_on", "active")
     column_searchable_list = ("name",)
     column_filters = (sqla_filters.FilterEqual(TrainingPerson.group, _l("类别"),
-                                               options=_choices(Group)),
+                                               options=lambda: enum_choices(Group)),
                       "active", "office.name")
     column_sortable_list = ("name", "group", ("office", "office.name"), "joined_on", "active")
     column_default_sort = ("name", False)
@@ -258,7 +251,7 @@ class SessionView(_TrainingModelView):
                    "required_groups", "actions")
     column_searchable_list = ("topic", "organiser")
     column_filters = (sqla_filters.FilterEqual(TrainingSession.kind, _l("类型"),
-                                               options=_choices(SessionKind)),
+                                               options=lambda: enum_choices(SessionKind)),
                       "held_on", "office.name")
     column_sortable_list = ("held_on", "kind", "topic", ("office", "office.name"))
     column_default_sort = ("held_on", True)
@@ -410,7 +403,7 @@ class AttendanceView(_TrainingModelView):
 
     column_list = ("session", "person", "office", "status", "excuse_reason", "recorded_at")
     column_filters = (sqla_filters.FilterEqual(Attendance.status, _l("出勤"),
-                                               options=_choices(AttendanceStatus)),
+                                               options=lambda: enum_choices(AttendanceStatus)),
                       "session.held_on", "office.name")
     column_searchable_list = ("person.name", "session.topic")
     column_sortable_list = (("session", "session.held_on"), ("person", "person.name"), "status")
