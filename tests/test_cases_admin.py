@@ -369,11 +369,15 @@ def test_monthly_figures_are_counted_once_and_frozen(app, users, offices):
     from core.cases.queries import month_starts, monthly_open_overdue
     from core.models import utcnow
 
-    # Open since four months ago, long overdue, closed a few days ago.
+    # Open since four months ago, long overdue, closed earlier this (Beijing) month: halfway
+    # between the month's start and now, so the test holds on the 1st of a month too.
     case_id = make_case(app, category="service", accepted_at=datetime.now(UTC) - timedelta(days=120))
     with app.app_context():
         case = db.session.get(Case, case_id)
-        case.status, case.closed_at = CaseStatus.RESOLVED, datetime.now(UTC) - timedelta(days=3)
+        local_now = datetime.now(UTC) + timedelta(hours=8)
+        month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        closed_at = datetime.now(UTC) - (local_now - month_start) / 2
+        case.status, case.closed_at = CaseStatus.RESOLVED, closed_at
         db.session.commit()
         now = utcnow()
         series = monthly_open_overdue({offices["A"]}, now)[offices["A"]]
