@@ -56,7 +56,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     init_public(app, registry)
 
     from core.api import init_api
+    from core.publication.setup import init_publication
 
+    init_publication(app, registry)  # before the API, whose models it checks
     init_api(app, registry)
 
     from core.admin.setup import init_admin

@@ -14,6 +14,7 @@ ENV_KEYS = (
     "SMTP_PORT",
     "MAIL_FROM",
     "TOWNSHIP_PLUGINS",
+    "PUBLIC_BASE_URL",
 )
 
 
@@ -40,6 +41,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead
     TOWNSHIP_PLUGINS = None  # comma-separated allow-list of plugin names; None loads all
     TOWNSHIP_NAME = "示范镇"
+    # Where residents reach the site: absolute links in feeds, PDFs and posters are built on it,
+    # never on the request's Host header (those outputs are cached and shared).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def database_uri(config: dict, instance_path: str) -> str:

@@ -165,11 +165,45 @@ def public_home_sections(offices):
 
 
 @hookspec
+def publication_fields():
+    """Return a list of ``core.publication.declare(Model, {field: class})`` declarations.
+
+    Every field of the plugin's records that residents may see, on a page, in a feed, a PDF or
+    the API, has a class there (``PUBLIC``, ``PERSON``, ``TEXT``, ``WITHHELD``…; see
+    ``core.publication.fields``). Rows reach residents' templates only as published views,
+    which answer declared fields masked by their class and raise for anything else. Declare a
+    model ``withdrawable=True`` when a leader may withdraw a published record of it.
+    """
+
+
+@hookspec
+def private_person_fields():
+    """Return a list of ``core.publication.PersonField(Model.column, public_when=None)``.
+
+    The columns holding a private person's name (attendees, askers, applicants, bookers…).
+    Every name saved there is masked in all published text of every office from then on;
+    ``public_when`` names a boolean attribute of the row that makes the person a public
+    figure (a confirmed deputy) whose name is not collected.
+    """
+
+
+@hookspec
+def published_record_changed(record):
+    """A published record changed or was withdrawn: drop or rebuild what was cached of it.
+
+    Called in the transaction that changed it (before the commit) with the row; a plugin
+    that keeps rendered files (PDFs, audio) of such records deletes or re-queues them.
+    """
+
+
+@hookspec
 def register_api(api):
     """Add read-only endpoints of published data to the public JSON API.
 
     ``api`` is the ``core.api.PublicApi`` registry: call ``api.route(...)`` with pydantic
     response models so the endpoints appear in the generated OpenAPI document. A path with an
     ``<office_code>`` segment answers 404 for offices that have the module switched off; the
-    view finds the office in ``flask.g.office``. Never return a private person's phone or ID.
+    view finds the office in ``flask.g.office``. Every string field of a response model is
+    typed with a class from ``core.publication.schema`` (``Text``, ``PersonName``,
+    ``PublicStr``…); an endpoint with an unclassified string field is refused at start-up.
     """

@@ -55,6 +55,12 @@ class PublicApi:
               params: dict[str, str] | None = None):
         """Decorate a view returning data that validates against ``response`` (a pydantic model,
         or ``list[Model]``). ``params`` names query parameters with their descriptions."""
+        from core.publication.schema import unclassified_fields
+
+        unclassified = unclassified_fields(response)
+        if unclassified:
+            raise TypeError("API fields without a privacy class (use core.publication.schema "
+                            "types): " + ", ".join(unclassified))
         adapter = TypeAdapter(response)
         tag = tag or self.plugin_name or "core"
         plugin_name = self.plugin_name

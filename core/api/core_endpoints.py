@@ -6,28 +6,29 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Office
+from core.publication.schema import OfficeText, PublicPhone, PublicStr
 
 
 class OfficeOut(BaseModel):
     """An office as residents see it."""
 
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-    address: str | None
-    public_phone: str | None
-    office_hours: str | None
-    modules: list[str]
+    code: PublicStr
+    name: PublicStr
+    kind: PublicStr
+    parent_code: PublicStr | None
+    address: OfficeText | None
+    public_phone: PublicPhone | None
+    office_hours: OfficeText | None
+    modules: list[PublicStr]
 
 
 class StaffOut(BaseModel):
     """A staff member as the public directory shows them (佩证上岗)."""
 
-    name: str
-    post: str | None
-    staff_number: str | None
-    contact_phone: str | None
+    name: PublicStr
+    post: PublicStr | None
+    staff_number: PublicStr | None
+    contact_phone: PublicPhone | None
 
 
 def _office_out(office: Office) -> dict:

@@ -33,6 +33,8 @@ EXCLUDED_TABLES = frozenset({
     "audit_chain_head",  # the chain's own pointer, rewritten by every append
     # Touched on every request (last_seen_at); logins and logouts are recorded as events.
     "user_session",
+    # Derived: names copied from audited rows for the publication gate's masker.
+    "private_name",
     # Login throttling counters; every failed login is recorded as an event with its name.
     "login_failure",
     # Receipt-lookup miss counters (anti-enumeration), the same kind of bookkeeping.

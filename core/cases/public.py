@@ -4,7 +4,7 @@ A receipt shows status and dates only, never the applicant, the subject or the c
 Lookups and ratings are throttled per address against enumeration of receipt numbers.
 """
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from core.cases.service import CaseError, rate_case
 from core.extensions import db
 from core.models import Office
 from core.modules import enabled_plugins
+from core.publication import render_public
 
 bp = Blueprint("cases_public", __name__)
 
@@ -24,7 +25,7 @@ bp = Blueprint("cases_public", __name__)
 def _throttled_response(form, seconds: int):
     minutes = max(1, (seconds + 59) // 60)
     message = _("查询过于频繁，为保护群众信息，请 %(m)d 分钟后再试。", m=minutes)
-    return render_template("public/cases/lookup.html", form=form, error=message), 429
+    return render_public("public/cases/lookup.html", form=form, error=message), 429
 
 
 def _find(receipt_text: str) -> tuple[Case | None, str | None]:
@@ -40,7 +41,7 @@ def _find(receipt_text: str) -> tuple[Case | None, str | None]:
 
 def _result(case: Case, rating_form=None, **extra):
     office = db.session.get(Office, case.office_id)
-    return render_template(
+    return render_public(
         "public/cases/receipt.html", case=case, office=office,
         category=category_title(case.category), receipt=receipts.display(case.receipt_no),
         rating_form=rating_form if rating_form is not None else _rating_form(case),
@@ -58,16 +59,16 @@ def lookup():
     """Type a receipt number, see the matter's status and dates."""
     form = LookupForm()
     if request.method == "GET":
-        return render_template("public/cases/lookup.html", form=form)
+        return render_public("public/cases/lookup.html", form=form)
     blocked = throttle.seconds_blocked(request.remote_addr)
     if blocked:
         return _throttled_response(form, blocked)
     if not form.validate_on_submit():
-        return render_template("public/cases/lookup.html", form=form), 400
+        return render_public("public/cases/lookup.html", form=form), 400
     case, error = _find(form.receipt.data)
     if case is None:
         throttle.record_failure(request.remote_addr)
-        return render_template("public/cases/lookup.html", form=form, error=error), 404
+        return render_public("public/cases/lookup.html", form=form, error=error), 404
     return _result(case)
 
 
@@ -81,7 +82,7 @@ def rate():
     case, error = _find(form.receipt.data or "")
     if case is None:
         throttle.record_failure(request.remote_addr)
-        return render_template("public/cases/lookup.html", form=LookupForm(formdata=None),
+        return render_public("public/cases/lookup.html", form=LookupForm(formdata=None),
                                error=error), 404
     if not form.validate_on_submit():
         return _result(case, rating_form=form), 400
@@ -112,4 +113,4 @@ def office_limits(office_code):
                      "own": own is not None, "standard": spec.describe(),
                      "max": spec.max_limit.describe() if spec.max_limit else None,
                      "note": own.note if own else None})
-    return render_template("public/cases/limits.html", office=office, rows=rows)
+    return render_public("public/cases/limits.html", office=office, rows=rows)

@@ -5,7 +5,6 @@ from flask import (
     abort,
     current_app,
     redirect,
-    render_template,
     request,
     send_file,
     session,
@@ -17,6 +16,7 @@ from core.extensions import db
 from core.models import Office, User
 from core.modules import enabled_office_ids, enabled_plugins
 from core.plugins import get_registry
+from core.publication import render_public
 from core.urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -70,7 +70,7 @@ def home():
     for o in offices:
         parent = o.parent_id if o.parent_id in by_id else None
         children.setdefault(parent, []).append(o)
-    return render_template("public/home.html", roots=children.get(None, []), children=children,
+    return render_public("public/home.html", roots=children.get(None, []), children=children,
                            offices=offices, sections=sections)
 
 
@@ -78,14 +78,14 @@ def home():
 def office(office_code):
     """One office: contact details, published modules, link to its staff."""
     office = office_or_404(office_code)
-    return render_template("public/office.html", office=office, links=plugin_links(office))
+    return render_public("public/office.html", office=office, links=plugin_links(office))
 
 
 @bp.route("/o/<office_code>/staff")
 def staff_directory(office_code):
     """The office's public staff directory (佩证上岗): name, post, number, work phone."""
     office = office_or_404(office_code)
-    return render_template("public/staff.html", office=office, staff=public_staff(office))
+    return render_public("public/staff.html", office=office, staff=public_staff(office))
 
 
 @bp.route("/staff/<int:user_id>/photo")

@@ -1,6 +1,6 @@
 """A small plugin used by the tests to prove the plugin contract end to end (not shipped)."""
 
-from flask import Blueprint, g, render_template, url_for
+from flask import Blueprint, g, url_for
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -8,6 +8,8 @@ from sqlalchemy import select
 from core import Manifest, db, hookimpl
 from core.admin import OfficeScopedModelView, Widget
 from core.public import HomeSection
+from core.publication import PUBLIC, TEXT, WITHHELD, declare, render_public
+from core.publication.schema import Text
 from example_plugin.models import ExampleNote
 
 manifest = Manifest(name="example", title=_l("示例模块"), version="1.0")
@@ -18,7 +20,7 @@ bp = Blueprint("example_public", __name__, template_folder="templates")
 @bp.route("/")
 def index():
     notes = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == g.office.id))
-    return render_template("example/index.html", office=g.office, notes=list(notes))
+    return render_public("example/index.html", office=g.office, notes=list(notes))
 
 
 class ExampleNoteView(OfficeScopedModelView):
@@ -29,7 +31,13 @@ class ExampleNoteView(OfficeScopedModelView):
 
 
 class NoteOut(BaseModel):
-    title: str
+    title: Text
+
+
+@hookimpl
+def publication_fields():
+    return [declare(ExampleNote, {"id": PUBLIC, "title": TEXT, "office": PUBLIC,
+                                  "phone": WITHHELD})]
 
 
 @hookimpl

@@ -1,0 +1,39 @@
+"""Wiring of the publication gate into the app (kept out of the package's ``__init__``)."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from core.plugins import PluginRegistry
+from core.publication import names, published
+from core.publication.guard import init_guard
+
+PUBLIC_BLUEPRINTS = ("public", "cases_public")
+
+
+def init_publication(app: Flask, registry: PluginRegistry) -> None:
+    """Collect every plugin's declarations and person fields, lock residents' templates, add
+    ``flask publication``."""
+    from core.publication.core_fields import core_declarations, core_person_fields
+
+    published.register(core_declarations())
+    names.watch_person_fields(core_person_fields())
+    for _plugin, decls in registry.call_each("publication_fields"):
+        published.register(decls or [])
+    for _plugin, fields in registry.call_each("private_person_fields"):
+        names.watch_person_fields(fields or [])
+    plugin_public = set(app.extensions.get("township_public_blueprints", {}))
+    app.extensions["township_public_blueprint_names"] = frozenset(
+        {*PUBLIC_BLUEPRINTS, *plugin_public})
+    init_guard(app)
+    app.cli.add_command(publication_cli)
+
+
+publication_cli = AppGroup("publication", help="The publication gate: names, withdrawals.")
+
+
+@publication_cli.command("rebuild-names")
+def rebuild_names():
+    """Collect every private person's name from the records (after an upgrade or import)."""
+    added = names.rebuild()
+    click.echo(f"已收录 {added} 个新的姓名。")
