@@ -205,8 +205,18 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         return model
 
     def _decode_pk(self, id):
+        """The primary key from the URL; a malformed one (``1,2``, text for an integer key,
+        out of range) is a 404, never a database error."""
         from flask_admin.contrib.sqla import tools
 
+        from core.input_guard import parse_db_int
+
+        pk_columns = self.model.__mapper__.primary_key
+        if len(pk_columns) == 1 and isinstance(pk_columns[0].type, Integer):
+            number = parse_db_int(id)
+            if number is None:
+                abort(404)
+            return number
         return tools.iterdecode(id)
 
     def _in_scope(self, model) -> bool:
