@@ -2,6 +2,7 @@
 
 - ``<int:…>`` URL segments only match ids a database integer column can hold (1 … 2³¹−1), so an
   id like 99999999999999999999 is a 404 instead of an overflow deep in the driver.
+- ``request.args.get(key, type=int)`` reads an out-of-range number as missing.
 - A NUL byte or another control character (other than tab and line breaks) in the path, the
   query string or a form field is refused with 400: PostgreSQL cannot store NUL at all, SQLite
   would store it, and neither is anything a person typed.
@@ -9,7 +10,8 @@
 
 import re
 
-from flask import Flask, abort, request
+from flask import Flask, Request, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 DB_INT_MAX = 2**31 - 1
@@ -22,6 +24,24 @@ class DatabaseIntConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(url_map, *args, **kwargs)
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """Query and form values where ``get(key, type=int)`` only yields an integer a database
+    column can hold; a larger one reads as missing (the default), like any non-number."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and value is not default \
+                and not -DB_INT_MAX - 1 <= value <= DB_INT_MAX:
+            return default
+        return value
+
+
+class TownshipRequest(Request):
+    """The app's request: bounded integer arguments (see ``BoundedArgs``)."""
+
+    parameter_storage_class = BoundedArgs
 
 
 def has_control_characters(value: str) -> bool:
@@ -43,6 +63,7 @@ def _refuse_control_characters():
 def init_input_guard(app: Flask) -> None:
     """Install the bounded ``int`` converter (before any route is added) and the check."""
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.request_class = TownshipRequest
     app.before_request(_refuse_control_characters)
 
 

@@ -109,6 +109,26 @@ class SecureViewMixin:
             return bool(enabled_office_ids(self.plugin_name))
         return is_enabled(self.plugin_name, user.office_id)
 
+    def get_one(self, id):
+        """A model screen's row by its id; a malformed id (``1,2``, out of range) is a 404."""
+        from core.input_guard import parse_db_int
+
+        pk_columns = self.model.__mapper__.primary_key
+        if (len(pk_columns) == 1 and isinstance(pk_columns[0].type, Integer)
+                and parse_db_int(id) is None):
+            abort(404)
+        return super().get_one(id)
+
+    def _get_list_extra_args(self):
+        """The list's paging and sorting from the query string, clamped to what a list can
+        mean (a page number beyond any database integer would overflow the OFFSET)."""
+        args = super()._get_list_extra_args()
+        args.page = min(max(args.page or 0, 0), 100_000)
+        args.page_size = min(max(args.page_size or 0, 0), 1000)
+        if args.sort is not None and not 0 <= args.sort < 1000:
+            args.sort = None
+        return args
+
     def inaccessible_callback(self, name, **kwargs):
         if current_user.is_authenticated:
             abort(403)

@@ -63,6 +63,7 @@ from core.cases.models import (
 )
 from core.exports import export_response
 from core.extensions import db
+from core.input_guard import parse_db_int
 from core.masking import mask_value
 from core.models import Office, Role, User, utcnow
 from core.modules import enabled_office_ids, enabled_plugins
@@ -183,10 +184,8 @@ class CaseView(OfficeScopedModelView):
     # --- loading and scoping -------------------------------------------------------------
 
     def _case_or_404(self, case_id) -> Case:
-        try:
-            case = db.session.get(Case, int(case_id))
-        except (TypeError, ValueError):
-            case = None
+        number = parse_db_int(case_id)
+        case = db.session.get(Case, number) if number is not None else None
         if case is None or not service.may_view(current_user, case):
             abort(404)
         return case
@@ -679,7 +678,9 @@ class SupervisionView(ModuleView):
         by_office, by_category = queries.colour_counts(scope, now)
         months = queries.monthly_open_overdue(scope, now, months=6, current=by_office)
         peak = max([n for series in months.values() for _m, n, _o in series] or [1]) or 1
-        year = request.args.get("year", type=int) or now.astimezone(SHANGHAI).year
+        year = request.args.get("year", type=int)
+        if year is None or not 2000 <= year <= 2100:
+            year = now.astimezone(SHANGHAI).year
         quota = queries.annual_quota(scope, year)
         pending = self._pending(scope)
         return self.render(
@@ -792,10 +793,13 @@ class ReportsView(ModuleView):
 
 
 def _parse_date(text: str | None) -> date | None:
+    """A YYYY-MM-DD date between 1900 and 2199 (reports over other years mean nothing and
+    would overflow date arithmetic), else None."""
     try:
-        return date.fromisoformat(text) if text else None
+        value = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return value if value is None or 1900 <= value.year <= 2199 else None
 
 
 # --- offices' published limits --------------------------------------------------------

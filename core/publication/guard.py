@@ -65,8 +65,10 @@ def raw_rows(value, depth: int = 0) -> bool:
 
 def is_public_request() -> bool:
     """Whether the current request serves residents (no staff screen, no login page)."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return False  # jobs and services render outside a request: no resident is reading
     blueprint = request.blueprint or ""
     public = current_app.extensions.get("township_public_blueprint_names", frozenset())
     return blueprint in public
