@@ -24,6 +24,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
     _configure(app, config or {})
+    from core.input_guard import init_input_guard
+
+    init_input_guard(app)  # before any route: bounded ids, no control characters
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -1,6 +1,6 @@
 """Error pages in the user's language (Chinese first), for staff and residents alike."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,7 +16,36 @@ _MESSAGES = {
 }
 
 
+API_PREFIX = "/api/"
+
+
+def problem(status: int, detail: str | None = None, *, allow=None):
+    """A JSON problem-details answer (RFC 9457) for the public API: never cached, and a 405
+    says which methods the path takes."""
+    message = _MESSAGES.get(status)
+    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+            "detail": detail or (message() if message else "")}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    response.headers["Cache-Control"] = "no-store"
+    if allow:
+        response.headers["Allow"] = ", ".join(sorted(allow))
+    return response
+
+
+_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
+           503: "Service Unavailable"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+
+
 def _page(status: int, message: str):
+    if _wants_json():
+        return problem(status, message)
     return render_template("public/error.html", status=status, message=message), status
 
 
@@ -31,4 +60,10 @@ def init_app(app: Flask) -> None:
     def _http(exc):
         if exc.code not in _MESSAGES or exc.code in (301, 302):
             return exc
+        if _wants_json():
+            return problem(exc.code, allow=getattr(exc, "valid_methods", None))
         return _page(exc.code, _MESSAGES[exc.code]())
+
+    @app.errorhandler(500)
+    def _server_error(exc):
+        return _page(500, _MESSAGES[500]())

@@ -37,7 +37,27 @@ def test_offices(client, published):
 def test_unknown_office_is_a_json_404(client, published):
     response = client.get("/api/v1/offices/NOPE")
     assert response.status_code == 404
-    assert response.get_json() == {"error": "Not Found", "status": 404}
+    body = response.get_json()
+    assert (body["title"], body["status"]) == ("Not Found", 404) and body["detail"]
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v1/offices/A/nope", "/api/nope",
+                                 "/api/v1/offices/%00", "/api/v1/offices?x=%00"])
+def test_every_api_error_is_json_problem_details(client, published, url):
+    """Issue 14 (7): unknown API paths and bad input answered with JSON, never the HTML page."""
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == response.status_code
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_api_405_is_json_and_says_allow(client, published):
+    response = client.post("/api/v1/offices")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+    assert "GET" in response.headers["Allow"]
 
 
 def test_staff_directory_has_only_public_fields(client, published):

@@ -31,6 +31,17 @@ def _masked_formatter(view, context, model, name):
     return mask_value(name, getattr(model, name))
 
 
+def _free_text_value(value):
+    """Free text as a reader without access to personal data sees it: numbers starred."""
+    from markupsafe import Markup
+
+    from core.publication.masker import mask_numbers
+
+    if isinstance(value, Markup):
+        return Markup(mask_numbers(str(value)))
+    return mask_numbers(value) if isinstance(value, str) else value
+
+
 def _refuse_foreign_return_url():
     """Flask-Admin redirects to its ``url`` parameter after a save; accept only local paths.
 
@@ -194,8 +205,18 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         return model
 
     def _decode_pk(self, id):
+        """The primary key from the URL; a malformed one (``1,2``, text for an integer key,
+        out of range) is a 404, never a database error."""
         from flask_admin.contrib.sqla import tools
 
+        from core.input_guard import parse_db_int
+
+        pk_columns = self.model.__mapper__.primary_key
+        if len(pk_columns) == 1 and isinstance(pk_columns[0].type, Integer):
+            number = parse_db_int(id)
+            if number is None:
+                abort(404)
+            return number
         return tools.iterdecode(id)
 
     def _in_scope(self, model) -> bool:
@@ -271,7 +292,14 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
     def get_detail_value(self, context, model, name):
         if name in self.personal_data_columns and not self.may_see_personal_data():
             return mask_value(name, getattr(model, name))
-        return super().get_detail_value(context, model, name)
+        value = super().get_detail_value(context, model, name)
+        return value if self.may_see_personal_data() else _free_text_value(value)
+
+    @pass_context
+    def get_list_value(self, context, model, name):
+        """A list cell; free text shows its phone and ID numbers starred to auditors."""
+        value = super().get_list_value(context, model, name)
+        return value if self.may_see_personal_data() else _free_text_value(value)
 
     @expose("/details/")
     def details_view(self):

@@ -35,6 +35,10 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     admin.add_view(CalendarDayView(CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"),
                                    endpoint="calendar_days"))
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
+    from core.publication.views import PublicationView
+
+    admin.add_view(PublicationView(name=_l("撤回公开内容"), category=_l("系统"),
+                                   endpoint="publication"))
     from core.audit.views import add_audit_views
 
     add_audit_views(admin, category=_l("系统"))

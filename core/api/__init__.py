@@ -118,10 +118,12 @@ class PublicApi:
                 operation["description"] = ep.description
             paths[API_PREFIX + _PARAM.sub(lambda m: "{" + m["name"] + "}", ep.path)] = {
                 "get": operation}
-        schemas["Error"] = {"type": "object", "title": "Error",
-                            "properties": {"error": {"type": "string"},
-                                           "status": {"type": "integer"}},
-                            "required": ["error", "status"]}
+        schemas["Error"] = {"type": "object", "title": "Problem details (RFC 9457)",
+                            "properties": {"type": {"type": "string"},
+                                           "title": {"type": "string"},
+                                           "status": {"type": "integer"},
+                                           "detail": {"type": "string"}},
+                            "required": ["type", "title", "status"]}
         tags = sorted({ep.tag for ep in self.endpoints})
         return {"openapi": OPENAPI_VERSION,
                 "info": {"title": title, "version": version,
@@ -166,12 +168,17 @@ def init_api(app: Flask, registry: PluginRegistry) -> PublicApi:
 
     @api.blueprint.errorhandler(HTTPException)
     def _json_error(exc: HTTPException):
-        return jsonify({"error": exc.name, "status": exc.code}), exc.code
+        from core.errors import problem
+
+        return problem(exc.code or 500, allow=getattr(exc, "valid_methods", None))
 
     @api.blueprint.after_request
     def _headers(response):
         response.headers["Access-Control-Allow-Origin"] = "*"  # public, read-only data
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        if response.status_code < 400:
+            response.headers.setdefault("Cache-Control", "public, max-age=60")
+        else:
+            response.headers["Cache-Control"] = "no-store"  # errors are never cached
         return response
 
     from core.extensions import csrf

@@ -30,6 +30,7 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_text, mask_value
 from core.models import Office, Role, User
+from core.publication.masker import mask_numbers
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 READER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.AUDITOR})
@@ -132,6 +133,8 @@ def shown_value(table: str | None, column: str, value, masked: bool) -> str:
     facts = _table_facts().get(table or "", {})
     if masked and column in facts.get("personal", ()):
         return mask_value(column, value)
+    if masked:  # free text may hold a phone or ID number too
+        return mask_numbers(str(value))
     return str(value)
 
 

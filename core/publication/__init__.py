@@ -39,6 +39,7 @@ from core.publication.published import (
     publish,
     publish_many,
 )
+from core.publication.review import decisions_from, highlighted, record_decisions, suspects_in
 from core.publication.withdrawal import (
     WithdrawalError,
     can_withdraw,
@@ -54,5 +55,13 @@ __all__ = [
     "analyse", "apply_class", "can_withdraw", "declare", "mask_html", "mask_numbers",
     "mask_person", "mask_text", "office_text", "person", "public_url", "publish",
     "publish_many", "published_changed", "published_context", "render_public", "withdraw",
-    "withdrawals_for", "withdrawn_clause", "withdrawn_ids",
+    "withdrawals_for", "withdrawn_clause", "withdrawn_ids", "decisions_from", "highlighted",
+    "record_decisions", "suspects_in", "withdraw_url",
 ]
+
+
+def withdraw_url(row, next_url: str | None = None) -> str:
+    """The core's staff screen that withdraws ``row`` (see ``core.publication.views``)."""
+    from core.publication.views import withdraw_url as _url
+
+    return _url(row, next_url)

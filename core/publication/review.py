@@ -61,5 +61,20 @@ def record_decisions(model: type, record_id: int, allowed: set[str], actor_id=No
                                    name=name[:64], confirmed_by_id=actor_id))
 
 
-__all__ = ["AllowedName", "KNOWN", "NUMBER", "OFFICIAL", "SUSPECT", "allowed_names_for",
+def decisions_from(form, suspects: list[str]) -> tuple[set[str], list[str]]:
+    """Read the review panel's answers: (names allowed to stand, names not yet decided).
+
+    The panel posts ``review_<i>`` = ``mask`` or ``allow`` and ``review_name_<i>`` for each
+    suspect; a posted name that no longer matches the text's suspect counts as undecided."""
+    allowed, undecided = set(), []
+    for i, name in enumerate(suspects):
+        choice = form.get(f"review_{i}")
+        if form.get(f"review_name_{i}") != name or choice not in ("mask", "allow"):
+            undecided.append(name)
+        elif choice == "allow":
+            allowed.add(name)
+    return allowed, undecided
+
+
+__all__ = ["decisions_from", "AllowedName", "KNOWN", "NUMBER", "OFFICIAL", "SUSPECT", "allowed_names_for",
            "highlighted", "record_decisions", "suspects_in"]

@@ -8,7 +8,16 @@ from sqlalchemy import select
 from core import Manifest, db, hookimpl
 from core.admin import OfficeScopedModelView, Widget
 from core.public import HomeSection
-from core.publication import PUBLIC, TEXT, WITHHELD, declare, render_public
+from core.publication import (
+    PERSON,
+    PUBLIC,
+    TEXT,
+    WITHHELD,
+    PersonField,
+    declare,
+    render_public,
+    withdrawn_clause,
+)
 from core.publication.schema import Text
 from example_plugin.models import ExampleNote
 
@@ -37,7 +46,22 @@ class NoteOut(BaseModel):
 @hookimpl
 def publication_fields():
     return [declare(ExampleNote, {"id": PUBLIC, "title": TEXT, "office": PUBLIC,
-                                  "phone": WITHHELD})]
+                                  "author": PERSON, "phone": WITHHELD},
+                    withdrawable=True, kind_label="示例笔记")]
+
+
+@hookimpl
+def private_person_fields():
+    return [PersonField(ExampleNote.author)]
+
+
+CHANGED: list[int] = []  # ids the published_record_changed hook was told about (tests read it)
+
+
+@hookimpl
+def published_record_changed(record):
+    if isinstance(record, ExampleNote):
+        CHANGED.append(record.id)
 
 
 @hookimpl
@@ -66,7 +90,8 @@ def register_api(api):
     @api.route("/example/<office_code>/notes", list[NoteOut])
     def notes(office_code):
         """Notes of one office."""
-        rows = db.session.scalars(select(ExampleNote).where(ExampleNote.office_id == g.office.id))
+        rows = db.session.scalars(select(ExampleNote).where(
+            ExampleNote.office_id == g.office.id, withdrawn_clause(ExampleNote)))
         return [{"title": n.title} for n in rows]
 
 

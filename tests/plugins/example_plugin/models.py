@@ -12,6 +12,7 @@ class ExampleNote(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     title: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20))
+    author: Mapped[str | None] = mapped_column(String(64))  # a private person's name
 
     office: Mapped[Office] = relationship()
 
