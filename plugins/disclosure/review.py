@@ -2,30 +2,13 @@
 (masked by the gate, suspected names highlighted) and decide each suspected name — mask it, or
 let it stand as a public figure's — before an item, an answer or a decline reason goes out.
 
-The panel posts ``review_<i>`` (``mask`` / ``allow``) and ``review_name_<i>`` per suspect, the
-contract of the core's ``review_panel`` macro and ``decisions_from``.
+The screens use the core's ``review_panel`` macro and read it with the core's
+``decisions_from``; this module only gathers the texts of one submission.
 """
 
-from core.publication.review import highlighted, suspects_in
+from core.publication.review import decisions_from, highlighted, suspects_in
 
-try:  # the core's reader of the panel, once it is there
-    from core.publication.review import decisions_from as _core_decisions_from
-except ImportError:  # pragma: no cover - until the core ships it
-    _core_decisions_from = None
-
-
-def decisions_from(form, suspects: list[str]) -> tuple[set[str], list[str]]:
-    """(names allowed to stand, names not yet decided) from the posted review panel."""
-    if _core_decisions_from is not None:
-        return _core_decisions_from(form, suspects)
-    allowed, undecided = set(), []
-    for i, name in enumerate(suspects):
-        choice = form.get(f"review_{i}")
-        if form.get(f"review_name_{i}") != name or choice not in ("mask", "allow"):
-            undecided.append(name)
-        elif choice == "allow":
-            allowed.add(name)
-    return allowed, undecided
+__all__ = ["decisions_from", "review_of"]
 
 
 def review_of(*texts: str, allowed=frozenset()) -> dict:
