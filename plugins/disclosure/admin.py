@@ -218,7 +218,7 @@ class DeskView(ModuleView):
             DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_not(None))
             .order_by(DisclosureItem.published_at.desc()).limit(20)).all()
         return self.render("disclosure/admin/desk_index.html", rows=rows, drafts=drafts,
-                           recent=recent, local_time=local_time, mask_text=mask_numbers)
+                           recent=recent, local_time=local_time, mask_numbers=mask_numbers)
 
     def _topic_screen(self, topic: DisclosureTopic, *, answer_form=None, decline_form=None,
                       review=None, status: int = 200):
