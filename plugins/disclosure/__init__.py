@@ -31,6 +31,20 @@ def register_models():
 
 
 @hookimpl
+def publication_fields():
+    """Items and topics as residents may read them (titles, texts, bodies masked)."""
+    from plugins.disclosure.publication import declarations
+
+    return declarations()
+
+
+@hookimpl
+def private_person_fields():
+    """None of its own: who asked a topic is the core case's applicant, collected by the core."""
+    return []
+
+
+@hookimpl
 def register_migrations():
     """The plugin's own Alembic branch."""
     return str(Path(__file__).resolve().parent / "migrations" / "versions")

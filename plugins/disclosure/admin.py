@@ -3,6 +3,11 @@
 The desk (``DeskView``) is where topics are answered or declined and items published or
 withdrawn; every change goes through ``service`` so the rules hold whatever the screen. The
 item list creates and edits drafts; nothing here deletes a row.
+
+Before anything goes out, the desk shows the exact text residents will get (masked by the
+publication gate, suspected names highlighted) and asks staff to decide each suspected name;
+publishing, answering and declining are refused until every one is decided. Withdrawal is the
+core's (leaders of the office and the township admin), with the row kept.
 """
 
 from flask import abort, flash, redirect, request, url_for
@@ -19,7 +24,8 @@ from wtforms import SelectField, TextAreaField, ValidationError
 
 from core import db
 from core.admin import ModuleView, OfficeScopedModelView, enum_choices, enum_label
-from core.masking import mask_text
+from core.publication import can_withdraw, mask_numbers, withdrawn_clause
+from core.publication.review import allowed_names_for
 from plugins.disclosure import access, service
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
@@ -30,7 +36,8 @@ from plugins.disclosure.models import (
     Stage,
     TopicStatus,
 )
-from plugins.disclosure.rendering import render_body
+from plugins.disclosure.rendering import masked_body, render_body
+from plugins.disclosure.review import decisions_from, review_of
 from plugins.disclosure.timeutil import local_time
 
 DESK_URL = "/admin/disclosure-desk"
@@ -47,7 +54,7 @@ def _item_link(view, context, model, name):
 
 def _topic_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(
-        url_for("disclosure_desk.topic_page", topic_id=model.id), mask_text(model.topic))
+        url_for("disclosure_desk.topic_page", topic_id=model.id), mask_numbers(model.topic))
 
 
 def colour_of(topic: DisclosureTopic) -> str:
@@ -74,11 +81,9 @@ class ItemView(OfficeScopedModelView):
     column_list = ("title", "category", "stage", "state", "published_at", "office")
     column_labels = {"title": _l("标题"), "category": _l("公开类别"), "stage": _l("公开阶段"),
                      "state": _l("状态"), "published_at": _l("公开时间"), "office": _l("单位"),
-                     "body": _l("公开内容"), "withdrawn_at": _l("撤回时间"),
-                     "withdraw_reason": _l("撤回理由")}
+                     "body": _l("公开内容")}
     column_formatters = {"title": _item_link, "category": enum_label, "stage": enum_label,
-                         "state": lambda v, c, m, n: m.state_label, "published_at": _time,
-                         "withdrawn_at": _time}
+                         "state": lambda v, c, m, n: m.state_label, "published_at": _time}
     column_formatters_export = {"category": enum_label, "stage": enum_label,
                                 "state": lambda v, c, m, n: m.state_label,
                                 "published_at": _time}
@@ -108,6 +113,9 @@ class ItemView(OfficeScopedModelView):
         super().on_model_change(form, model, is_created)
         if not access.may_act_in(current_user, self.office_id_of(model)):
             raise ValidationError(_("您不能办理该单位的公开事项。"))
+        if not is_created and model.published_at is not None:
+            # What residents read was reviewed before it went out; a change is a new item.
+            raise ValidationError(_("已公开的事项不能修改；如需更正，请撤回后新建一项。"))
         try:
             service.validate_item(model)
         except DisclosureError as exc:
@@ -132,7 +140,7 @@ class TopicView(OfficeScopedModelView):
                          "due": _due, "created_at": _time, "answered_at": _time,
                          "decline_ground": enum_label}
     # A phone or ID number a resident typed into the topic stays starred in exports too.
-    column_formatters_export = {"topic": lambda v, c, m, n: mask_text(m.topic), "status": enum_label,
+    column_formatters_export = {"topic": lambda v, c, m, n: mask_numbers(m.topic), "status": enum_label,
                                 "created_at": _time, "answered_at": _time,
                                 "decline_ground": enum_label}
     column_export_list = ("receipt_no", "topic", "status", "created_at", "answered_at",
@@ -210,65 +218,127 @@ class DeskView(ModuleView):
             DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_not(None))
             .order_by(DisclosureItem.published_at.desc()).limit(20)).all()
         return self.render("disclosure/admin/desk_index.html", rows=rows, drafts=drafts,
-                           recent=recent, local_time=local_time, mask_text=mask_text)
+                           recent=recent, local_time=local_time, mask_numbers=mask_numbers)
 
-    @expose("/topic/<int:topic_id>")
-    def topic_page(self, topic_id):
-        """A topic: what was asked, its case, and the answer and decline forms."""
-        topic = self._topic(topic_id)
-        answer_form = AnswerForm(version=topic.version)
+    def _topic_screen(self, topic: DisclosureTopic, *, answer_form=None, decline_form=None,
+                      review=None, status: int = 200):
+        """A topic: what was asked, its case, the answer and decline forms (with the review
+        panel when a submission needs decisions), the withdrawal of its answer."""
+        answer_form = answer_form or AnswerForm(version=topic.version)
         answer_form.existing_item.choices = [("", _("不引用，新写一条公开内容"))] + [
             (str(i.id), i.title) for i in db.session.scalars(
                 select(DisclosureItem).where(
                     DisclosureItem.office_id == topic.office_id,
                     DisclosureItem.published_at.is_not(None),
-                    DisclosureItem.withdrawn_at.is_(None))
+                    withdrawn_clause(DisclosureItem))
                 .order_by(DisclosureItem.published_at.desc()).limit(100))]
-        case = topic.case
+        finished = topic.status != TopicStatus.OPEN
+        allowed = allowed_names_for(DisclosureTopic, [topic]).get(topic.id, frozenset())
+        shown = review_of(topic.topic, topic.decline_reason or topic.answer_note or "",
+                          allowed=allowed) if finished else None
+        withdrawal = topic.withdrawal if finished else None
         return self.render(
-            "disclosure/admin/topic.html", topic=topic, case=case, colour=colour_of(topic),
+            "disclosure/admin/topic.html", topic=topic, case=topic.case, colour=colour_of(topic),
             may_act=access.may_act_in(current_user, topic.office_id),
-            answer_form=answer_form, decline_form=DeclineForm(version=topic.version),
-            local_time=local_time)
+            answer_form=answer_form,
+            decline_form=decline_form or DeclineForm(version=topic.version),
+            review=review, shown=shown, withdrawal=withdrawal,
+            may_withdraw=(finished and withdrawal is None
+                          and can_withdraw(current_user, topic.office_id)),
+            withdraw_form=WithdrawForm(version=topic.version), local_time=local_time), status
+
+    @expose("/topic/<int:topic_id>")
+    def topic_page(self, topic_id):
+        """A topic: what was asked, its case, and the answer and decline forms."""
+        return self._topic_screen(self._topic(topic_id))
+
+    def _reviewed(self, topic, form, which: str, texts) -> set[str] | tuple:
+        """The names staff let stand, or a response showing the review panel when a
+        suspected name is undecided (the first submission of a text with suspects)."""
+        review = review_of(*texts)
+        allowed, undecided = decisions_from(request.form, review["suspects"])
+        if not undecided:
+            return allowed
+        if request.form.get("reviewed"):
+            flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
+        kwargs = {"answer_form": form} if which == "answer" else {"decline_form": form}
+        return self._topic_screen(topic, review={"which": which, **review}, status=400,
+                                  **kwargs)
 
     @expose("/topic/<int:topic_id>/answer", methods=["POST"])
     def answer(self, topic_id):
-        """Disclose the answer (a new item or one on the board) and close the case."""
+        """Disclose the answer (a new item or one on the board) and close the case, once every
+        suspected name in the topic and the new item is decided."""
         topic = self._topic(topic_id)
         back = url_for(".topic_page", topic_id=topic.id)
+        form = AnswerForm()
+        existing = None
+        if (form.existing_item.data or "").isdigit():
+            existing = db.session.get(DisclosureItem, int(form.existing_item.data))
+        texts = [topic.topic] if existing is not None else [topic.topic, form.title.data or "",
+                                                            form.body.data or ""]
+        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+            allowed = self._reviewed(topic, form, "answer", texts)
+            if not isinstance(allowed, set):
+                return allowed
+        else:
+            allowed = set()
 
         def action(form):
-            existing = None
-            if (form.existing_item.data or "").isdigit():
-                existing = db.session.get(DisclosureItem, int(form.existing_item.data))
-                if existing is None:
-                    raise DisclosureError(_("只能引用本单位已公开的事项。"))
+            if (form.existing_item.data or "").isdigit() and existing is None:
+                raise DisclosureError(_("只能引用本单位已公开的事项。"))
             service.answer_topic(topic, actor=current_user, item=existing,
                                  title=form.title.data, body=form.body.data,
                                  category=form.category.data, stage=form.stage.data,
-                                 expected_version=form.version.data)
+                                 expected_version=form.version.data, allowed_names=allowed)
 
-        return self._submit(AnswerForm(), back, action, _("已公开并办结。"))
+        return self._submit(form, back, action, _("已公开并办结。"))
 
     @expose("/topic/<int:topic_id>/decline", methods=["POST"])
     def decline(self, topic_id):
-        """Decline the topic with its ground and reason, and close the case."""
+        """Decline the topic with its ground and reason, and close the case, once every
+        suspected name in the topic and the reason is decided."""
         topic = self._topic(topic_id)
         back = url_for(".topic_page", topic_id=topic.id)
+        form = DeclineForm()
+        allowed = set()
+        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+            allowed = self._reviewed(topic, form, "decline", [topic.topic, form.reason.data])
+            if not isinstance(allowed, set):
+                return allowed
         return self._submit(
-            DeclineForm(), back,
+            form, back,
             lambda form: service.decline_topic(topic, actor=current_user, ground=form.ground.data,
                                                reason=form.reason.data,
-                                               expected_version=form.version.data),
+                                               expected_version=form.version.data,
+                                               allowed_names=allowed),
             _("已答复不予公开并办结。"))
+
+    @expose("/topic/<int:topic_id>/withdraw", methods=["POST"])
+    def withdraw_answer(self, topic_id):
+        """Withdraw the topic's published answer through the core; the row stays."""
+        topic = self._topic(topic_id)
+        return self._submit(
+            WithdrawForm(), url_for(".topic_page", topic_id=topic.id),
+            lambda form: service.withdraw_answer(topic, actor=current_user,
+                                                 reason=form.reason.data,
+                                                 expected_version=form.version.data),
+            _("已撤回，记录仍保留。"))
 
     @expose("/item/<int:item_id>")
     def item_page(self, item_id):
-        """An item as residents will read it, with publish or withdraw."""
+        """An item exactly as residents will read it (masked, suspected names highlighted),
+        with publish (each suspected name decided) or withdraw."""
         item = self._item(item_id)
+        allowed = allowed_names_for(DisclosureItem, [item]).get(item.id, frozenset())
+        withdrawal = item.withdrawal
         return self.render(
-            "disclosure/admin/item.html", item=item, body=Markup(render_body(item.body)),
+            "disclosure/admin/item.html", item=item,
+            body=Markup(render_body(masked_body(item, allowed))),
+            review=review_of(item.title, item.body, allowed=allowed), withdrawal=withdrawal,
             may_act=access.may_act_in(current_user, item.office_id),
+            may_withdraw=(item.published_at is not None and withdrawal is None
+                          and can_withdraw(current_user, item.office_id)),
             confirm_form=ConfirmForm(version=item.version),
             withdraw_form=WithdrawForm(version=item.version), local_time=local_time,
             edit_url=url_for("disclosure_items.edit_view", id=item.id,
@@ -276,17 +346,24 @@ class DeskView(ModuleView):
 
     @expose("/item/<int:item_id>/publish", methods=["POST"])
     def publish(self, item_id):
-        """Put the item on the public board."""
+        """Put the item on the public board once every suspected name is decided."""
         item = self._item(item_id)
+        back = url_for(".item_page", item_id=item.id)
+        allowed, undecided = decisions_from(request.form,
+                                            review_of(item.title, item.body)["suspects"])
+        if undecided:
+            flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
+            return redirect(back)
         return self._submit(
-            ConfirmForm(), url_for(".item_page", item_id=item.id),
+            ConfirmForm(), back,
             lambda form: service.publish_item(item, actor=current_user,
-                                              expected_version=form.version.data),
+                                              expected_version=form.version.data,
+                                              allowed_names=allowed),
             _("已在公开栏公开。"))
 
     @expose("/item/<int:item_id>/withdraw", methods=["POST"])
     def withdraw(self, item_id):
-        """Take the item off the board; the record stays."""
+        """Withdraw the item through the core; the record stays."""
         item = self._item(item_id)
         return self._submit(
             WithdrawForm(), url_for(".item_page", item_id=item.id),

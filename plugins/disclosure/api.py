@@ -1,55 +1,70 @@
 """The disclosure board in the public JSON API (/api/v1/disclosure/…).
 
-Published items and finished topics of an office — the topic's text (phones and ID numbers
-starred), its answer or the reason it was declined. Never who asked.
+Published items and finished topics of an office, read only through the publication gate's
+views (titles, texts, bodies and reasons masked by their declared class); withdrawn items and
+answers are left out. Never who asked.
 """
 
 from datetime import datetime
 
-from flask import g, url_for
+from flask import g
 from pydantic import BaseModel
 
 from core import db
-from core.masking import mask_private_numbers
+from core.publication import public_url, publish_many
+from core.publication.schema import MarkdownText, OfficeText, PublicStr, Text
 from plugins.disclosure.models import DisclosureItem
-from plugins.disclosure.public import ITEMS_LIMIT, finished_topics, public_items, topic_out
+from plugins.disclosure.public import ITEMS_LIMIT, answer_item_of, finished_topics, public_items
+from plugins.disclosure.timeutil import local_date
 
 
 class ItemOut(BaseModel):
     """An item on the office's disclosure board."""
 
     id: int
-    category: str
-    category_label: str
-    stage: str | None
-    title: str
-    body: str
+    category: PublicStr
+    category_label: PublicStr
+    stage: PublicStr | None
+    title: Text
+    body: MarkdownText
     published_at: datetime
-    url: str
+    url: PublicStr
 
 
 class TopicOut(BaseModel):
     """A topic residents asked to be disclosed, with its answer or the reason declined."""
 
     id: int
-    topic: str
-    status: str
-    asked_on: str
-    answered_on: str
+    topic: Text
+    status: PublicStr
+    asked_on: PublicStr
+    answered_on: PublicStr
     answer_item_id: int | None
-    answer: str | None
-    decline_ground: str | None
-    decline_reason: str | None
+    answer: Text | None
+    decline_ground: PublicStr | None
+    decline_reason: OfficeText | None
 
 
-def item_out(item: DisclosureItem) -> dict:
-    """The published facts of one item."""
+def item_out(item) -> dict:
+    """The published facts of one item (a published view)."""
     return {"id": item.id, "category": item.category.value,
-            "category_label": item.category.label,
+            "category_label": str(item.category.label),
             "stage": item.stage.value if item.stage else None, "title": item.title,
-            "body": mask_private_numbers(item.body), "published_at": item.published_at,
-            "url": url_for("disclosure_public.item_page", office_code=item.office.code,
-                           item_id=item.id, _external=True)}
+            "body": item.body, "published_at": item.published_at,
+            "url": public_url("disclosure_public.item_page", office_code=item.office.code,
+                              item_id=item.id)}
+
+
+def topic_out(topic) -> dict:
+    """The published facts of one finished topic (a published view)."""
+    item = answer_item_of(topic)
+    return {"id": topic.id, "topic": topic.topic, "status": topic.status.value,
+            "asked_on": local_date(topic.created_at),
+            "answered_on": local_date(topic.answered_at),
+            "answer_item_id": item.id if item is not None else None,
+            "answer": topic.answer_note or None,
+            "decline_ground": str(topic.decline_ground.label) if topic.decline_ground else None,
+            "decline_reason": topic.decline_reason or None}
 
 
 def register_endpoints(api) -> None:
@@ -60,17 +75,9 @@ def register_endpoints(api) -> None:
         """Published items of one office's disclosure board, newest first."""
         rows = db.session.scalars(public_items([g.office.id]).order_by(
             DisclosureItem.published_at.desc(), DisclosureItem.id.desc()).limit(ITEMS_LIMIT))
-        return [item_out(i) for i in rows]
+        return [item_out(i) for i in publish_many(rows.all())]
 
     @api.route("/disclosure/<office_code>/topics", list[TopicOut], tag="disclosure")
     def disclosure_topics(office_code):
         """Answered and declined topics of one office (no personal data)."""
-        out = []
-        for topic in finished_topics(g.office.id):
-            row = topic_out(topic)
-            out.append({"id": row["id"], "topic": row["topic"], "status": row["status"],
-                        "asked_on": row["asked_on"], "answered_on": row["answered_on"],
-                        "answer_item_id": row["item"].id if row["item"] else None,
-                        "answer": row["answer"], "decline_ground": row["decline_ground"],
-                        "decline_reason": row["decline_reason"]})
-        return out
+        return [topic_out(t) for t in finished_topics(g.office.id, with_withdrawn=False)]

@@ -3,8 +3,9 @@
 
 A ``DisclosureItem`` is one matter disclosed on the board: a policy, a procedure with its
 conditions and time limit, fees, results, finances, village affairs, the responsible staff
-and their liability for broken promises. ``published_at`` None is a draft; a withdrawn item
-keeps its row (``withdrawn_at``), so nothing disclosed is ever lost.
+and their liability for broken promises. ``published_at`` None is a draft. A leader withdraws
+a published item through the core (``core.publication.withdraw``): the row is kept, so nothing
+disclosed is ever lost, and the core's withdrawal record is the one source of truth for it.
 
 A ``DisclosureTopic`` is a resident's request "please disclose …". It opens a core case
 (category ``disclosure_topic``); the resident's name and phone live on that case only.
@@ -109,26 +110,29 @@ class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # plain text or Markdown (sanitised)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    withdraw_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
-    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     topics: Mapped[list["DisclosureTopic"]] = relationship(back_populates="answer_item")
+
+    @property
+    def withdrawal(self):
+        """The core's withdrawal of this item (``withdrawn_at``, ``reason``), or None."""
+        from core.publication import withdrawals_for
+
+        return withdrawals_for(DisclosureItem, [self]).get(self.id)
 
     @property
     def is_public(self) -> bool:
         """True while residents see the item: published and not withdrawn."""
-        return self.published_at is not None and self.withdrawn_at is None
+        return self.published_at is not None and self.withdrawal is None
 
     @property
     def state_label(self) -> str:
         """草稿, 已公开 or 已撤回, in the reader's language."""
-        if self.withdrawn_at is not None:
+        if self.published_at is not None and self.withdrawal is not None:
             return str(_l("已撤回"))
         return str(_l("已公开") if self.published_at is not None else _l("草稿"))
 
@@ -139,8 +143,9 @@ class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
 class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     """A resident's request that a matter be disclosed, handled as a core case.
 
-    Who asked is on the case (``case_id``), never here; the board shows the topic text
-    (phones and ID numbers starred) and the answer or the reason it is declined.
+    Who asked is on the case (``case_id``), never here; the board shows the topic text and the
+    answer or the reason it is declined, through the publication gate. A leader may withdraw a
+    finished topic's published answer through the core (the row is kept).
     """
 
     __tablename__ = "disclosure_topic"
@@ -164,6 +169,13 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     case: Mapped[Case | None] = relationship()
     answer_item: Mapped[DisclosureItem | None] = relationship(back_populates="topics")
     answered_by: Mapped[User | None] = relationship()
+
+    @property
+    def withdrawal(self):
+        """The core's withdrawal of this topic's published answer, or None."""
+        from core.publication import withdrawals_for
+
+        return withdrawals_for(DisclosureTopic, [self]).get(self.id)
 
     def __str__(self) -> str:
         return self.topic

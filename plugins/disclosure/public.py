@@ -3,10 +3,12 @@
 The disclosure board (公开栏): published items grouped by category, newest first, and the
 topics residents asked for with their answer or the reason they were declined — never who
 asked. An item's page. The 点题公开 form and its thanks page with the case receipt number.
-Resident-typed text that is published (the topic) has phone and ID numbers starred.
+Every record reaches the page through the publication gate (``render_public``): titles, topic
+texts, answers and reasons are masked there, and a withdrawn item or answer keeps only its
+notice "已撤回" with the date.
 """
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -14,8 +16,8 @@ from sqlalchemy import func, select
 
 from core import db
 from core.audit import acting_as
-from core.masking import mask_private_numbers, mask_text
 from core.public import HomeSection
+from core.publication import publish, publish_many, render_public, withdrawn_clause
 from plugins.disclosure import service
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import TopicForm
@@ -30,57 +32,60 @@ TOPICS_LIMIT = 50
 _LAST_RECEIPT = "disclosure_last_receipt"
 
 
-def public_items(office_ids):
-    """A select of the items residents see in these offices: published, not withdrawn."""
-    return select(DisclosureItem).where(DisclosureItem.office_id.in_(list(office_ids)),
-                                        DisclosureItem.published_at.is_not(None),
-                                        DisclosureItem.withdrawn_at.is_(None))
+def public_items(office_ids, *, with_withdrawn: bool = False):
+    """A select of the items published in these offices; withdrawn ones only when asked for
+    (the board keeps a notice in their place, the API and counts leave them out)."""
+    query = select(DisclosureItem).where(DisclosureItem.office_id.in_(list(office_ids)),
+                                         DisclosureItem.published_at.is_not(None))
+    if not with_withdrawn:
+        query = query.where(withdrawn_clause(DisclosureItem))
+    return query
 
 
-def finished_topics(office_id: int, limit: int = TOPICS_LIMIT) -> list[DisclosureTopic]:
-    """The office's answered and declined topics, most recent first."""
-    return list(db.session.scalars(select(DisclosureTopic).where(
+def finished_topics(office_id: int, limit: int = TOPICS_LIMIT, *,
+                    with_withdrawn: bool = True) -> list:
+    """The office's answered and declined topics, most recent first, as published views."""
+    query = select(DisclosureTopic).where(
         DisclosureTopic.office_id == office_id,
         DisclosureTopic.status.in_((TopicStatus.ANSWERED, TopicStatus.DECLINED)))
-        .order_by(DisclosureTopic.answered_at.desc(), DisclosureTopic.id.desc()).limit(limit)))
+    if not with_withdrawn:
+        query = query.where(withdrawn_clause(DisclosureTopic))
+    return publish_many(db.session.scalars(query.order_by(
+        DisclosureTopic.answered_at.desc(), DisclosureTopic.id.desc()).limit(limit)).all())
 
 
-def topic_out(topic: DisclosureTopic) -> dict:
-    """What the public may read of a topic: its text (masked), status and answer or reason."""
-    item = topic.answer_item if topic.answer_item is not None and topic.answer_item.is_public \
-        else None
-    return {
-        "id": topic.id, "topic": mask_text(topic.topic), "status": topic.status.value,
-        "status_label": topic.status.label, "asked_on": local_date(topic.created_at),
-        "answered_on": local_date(topic.answered_at), "item": item,
-        # A case outcome may mention the resident: every number starred, landlines too.
-        "answer": mask_text(topic.answer_note) if topic.answer_note else None,
-        "decline_ground": topic.decline_ground.label if topic.decline_ground else None,
-        "decline_reason": mask_private_numbers(topic.decline_reason),
-    }
+def answer_item_of(topic):
+    """A published topic's answering item while residents may read it, else None."""
+    item = topic.answer_item
+    return item if item is not None and not item.withdrawn else None
 
 
 @bp.route("/")
 def index():
-    """The office's disclosure board."""
-    items = db.session.scalars(public_items([g.office.id]).order_by(
-        DisclosureItem.published_at.desc(), DisclosureItem.id.desc()).limit(ITEMS_LIMIT)).all()
+    """The office's disclosure board; a withdrawn item or answer leaves a dated notice."""
+    items = publish_many(db.session.scalars(public_items([g.office.id], with_withdrawn=True)
+                                            .order_by(DisclosureItem.published_at.desc(),
+                                                      DisclosureItem.id.desc())
+                                            .limit(ITEMS_LIMIT)).all())
     groups = [(category, [i for i in items if i.category == category])
               for category in ItemCategory]
-    return render_template("disclosure/public/index.html", office=g.office,
-                           groups=[(c, rows) for c, rows in groups if rows],
-                           topics=[topic_out(t) for t in finished_topics(g.office.id)],
-                           local_date=local_date)
+    return render_public("disclosure/public/index.html", office=g.office,
+                         groups=[(c, rows) for c, rows in groups if rows],
+                         topics=finished_topics(g.office.id), answer_item_of=answer_item_of,
+                         local_date=local_date)
 
 
 @bp.route("/item/<int:item_id>")
 def item_page(item_id):
-    """One published item with its body (sanitised HTML)."""
-    item = db.session.get(DisclosureItem, item_id)
-    if item is None or item.office_id != g.office.id or not item.is_public:
+    """One published item with its body (masked, then sanitised HTML); a withdrawn item's page
+    keeps only the notice with its date."""
+    row = db.session.get(DisclosureItem, item_id) if item_id < 2**31 else None
+    if row is None or row.office_id != g.office.id or row.published_at is None:
         abort(404)
-    return render_template("disclosure/public/item.html", office=g.office, item=item,
-                           body=Markup(render_body(item.body)), local_date=local_date)
+    item = publish(row)
+    body = None if item.withdrawn else Markup(render_body(item.body))
+    return render_public("disclosure/public/item.html", office=g.office, item=item, body=body,
+                         local_date=local_date)
 
 
 @bp.route("/topic", methods=["GET", "POST"])
@@ -106,7 +111,7 @@ def topic_form():
         error = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
                  else str(errors[0]))
     limit = service.category_spec().describe()
-    return render_template("disclosure/public/topic.html", office=g.office, form=form,
+    return render_public("disclosure/public/topic.html", office=g.office, form=form,
                            error=error, limit=limit), 400 if error else 200
 
 
@@ -116,8 +121,8 @@ def thanks():
     receipt = session.get(_LAST_RECEIPT)
     if not receipt:
         return redirect(url_for(".topic_form"))
-    return render_template("disclosure/public/thanks.html", office=g.office, receipt=receipt,
-                           limit=service.category_spec().describe())
+    return render_public("disclosure/public/thanks.html", office=g.office, receipt=receipt,
+                         limit=service.category_spec().describe())
 
 
 def home_section(offices) -> HomeSection:
@@ -125,7 +130,7 @@ def home_section(offices) -> HomeSection:
     counts = dict(db.session.execute(
         select(DisclosureItem.office_id, func.count()).where(
             DisclosureItem.office_id.in_([o.id for o in offices]),
-            DisclosureItem.published_at.is_not(None), DisclosureItem.withdrawn_at.is_(None))
+            DisclosureItem.published_at.is_not(None), withdrawn_clause(DisclosureItem))
         .group_by(DisclosureItem.office_id)).all())
     items = [(o.name, url_for("disclosure_public.index", office_code=o.code),
               ngettext("%(num)d 项公开内容", "%(num)d 项公开内容", counts.get(o.id, 0)))

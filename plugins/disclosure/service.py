@@ -18,6 +18,8 @@ from core.cases import Case, CaseError, close_case, open_case
 from core.cases.categories import CategorySpec
 from core.contact import InvalidPhone, normalise_phone
 from core.models import Office, User, utcnow
+from core.publication import WithdrawalError, withdraw
+from core.publication.review import record_decisions
 from core.sla import Limit, LimitUnit
 from plugins.disclosure import access
 from plugins.disclosure.errors import DisclosureError
@@ -124,31 +126,54 @@ def create_item(office_id: int, *, category, title: str, body: str, stage=None,
     return item
 
 
-def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=None) -> None:
-    """Put the item on the public board now (again, when it had been withdrawn)."""
+def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=None,
+                 allowed_names=None) -> None:
+    """Put a draft on the public board now. ``allowed_names``: the suspected names staff let
+    stand on the review screen (recorded with the core; None from code that reviews nothing).
+    A withdrawn item stays withdrawn: its notice keeps its place, a correction is a new item."""
     _require_act(actor, item.office_id)
     _check_version(item, expected_version)
-    if item.is_public:
+    if item.published_at is not None:
+        if item.withdrawal is not None:
+            raise DisclosureError(_("已撤回的事项不能再次公开，请新建一项更正后的公开内容。"))
         raise DisclosureError(_("该事项已经公开。"))
     validate_item(item)
     item.published_at = utcnow()
     item.published_by_id = actor.id if actor else None
-    item.withdrawn_at = None
-    item.withdrawn_by_id = None
-    item.withdraw_reason = None
+    if allowed_names:
+        db.session.flush()
+        record_decisions(DisclosureItem, item.id, set(allowed_names),
+                         actor.id if actor else None)
+
+
+def _withdraw(row, *, actor: User | None, reason: str) -> None:
+    try:
+        withdraw(row, reason=reason, actor=actor)
+    except WithdrawalError as exc:
+        raise DisclosureError(str(exc)) from None
 
 
 def withdraw_item(item: DisclosureItem, *, actor: User | None, reason: str,
                   expected_version=None) -> None:
-    """Take the item off the public board, saying why; the row and its text are kept."""
+    """Withdraw a published item through the core (leaders of its office, the township admin):
+    it leaves the board, the item page and the API at once, a dated notice stays in its place,
+    and the row and its text are kept."""
     _require_act(actor, item.office_id)
     _check_version(item, expected_version)
-    if not item.is_public:
+    if item.published_at is None:
         raise DisclosureError(_("该事项尚未公开，无需撤回。"))
-    reason = clean_text(reason, 500, _("撤回理由"), required=True)
-    item.withdrawn_at = utcnow()
-    item.withdrawn_by_id = actor.id if actor else None
-    item.withdraw_reason = reason
+    _withdraw(item, actor=actor, reason=reason)
+
+
+def withdraw_answer(topic: DisclosureTopic, *, actor: User | None, reason: str,
+                    expected_version=None) -> None:
+    """Withdraw a finished topic's published answer (or decline reason) through the core; the
+    board keeps a dated notice in its place."""
+    _require_act(actor, topic.office_id)
+    _check_version(topic, expected_version)
+    if topic.status == TopicStatus.OPEN:
+        raise DisclosureError(_("该点题尚未答复，无需撤回。"))
+    _withdraw(topic, actor=actor, reason=reason)
 
 
 # --- topics ------------------------------------------------------------------------------
@@ -215,9 +240,12 @@ def _close(topic: DisclosureTopic, outcome: str, actor: User | None) -> None:
 
 def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | None = None,
                  body: str | None = None, category=None, stage=None,
-                 item: DisclosureItem | None = None, expected_version=None) -> DisclosureItem:
+                 item: DisclosureItem | None = None, expected_version=None,
+                 allowed_names=None) -> DisclosureItem:
     """Answer a topic by disclosing: a new item (title, body, category, stage) published now,
-    or an item of the office already on the board. Closes the case; returns the item."""
+    or an item of the office already on the board. Closes the case; returns the item.
+    ``allowed_names``: suspected names staff let stand on the review screen (for the new item
+    and the topic's text)."""
     _require_act(actor, topic.office_id)
     _check_version(topic, expected_version)
     _require_open(topic)
@@ -228,7 +256,8 @@ def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | Non
         item = create_item(topic.office_id, category=category, stage=stage, title=title,
                            body=body, actor=actor)
         db.session.flush()
-        publish_item(item, actor=actor)
+        publish_item(item, actor=actor, allowed_names=allowed_names)
+    _record(topic, allowed_names, actor)
     topic.status = TopicStatus.ANSWERED
     topic.answer_item = item
     topic.answered_at = utcnow()
@@ -238,9 +267,10 @@ def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | Non
 
 
 def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason: str,
-                  expected_version=None) -> None:
+                  expected_version=None, allowed_names=None) -> None:
     """Decline a topic with its lawful ground and a reason (for another body's duty: which
-    body to ask). Closes the case with the reason as outcome."""
+    body to ask). Closes the case with the reason as outcome. ``allowed_names``: suspected
+    names staff let stand on the review screen."""
     _require_act(actor, topic.office_id)
     _check_version(topic, expected_version)
     _require_open(topic)
@@ -249,6 +279,7 @@ def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason:
     except ValueError:
         raise DisclosureError(_("请选择不予公开的依据。")) from None
     reason = clean_text(reason, REASON_MAX, _("不予公开的理由"), required=True)
+    _record(topic, allowed_names, actor)
     topic.status = TopicStatus.DECLINED
     topic.decline_ground = ground
     topic.decline_reason = reason
@@ -256,6 +287,12 @@ def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason:
     topic.answered_by_id = actor.id if actor else None
     _close(topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason),
            actor)
+
+
+def _record(topic: DisclosureTopic, allowed_names, actor: User | None) -> None:
+    if allowed_names:
+        record_decisions(DisclosureTopic, topic.id, set(allowed_names),
+                         actor.id if actor else None)
 
 
 def on_case_closed(case) -> DisclosureTopic | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core import db
 from core.models import Office, utcnow
+from core.publication import withdrawn_clause
 from core.sla import SHANGHAI
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, TopicStatus
 
@@ -41,7 +42,7 @@ def sections(office_ids) -> list:
         finished[(office_id, TopicStatus(status))] = count
     items = _by_office(select(DisclosureItem.office_id, func.count()).where(
         DisclosureItem.office_id.in_(ids), DisclosureItem.published_at.is_not(None),
-        DisclosureItem.withdrawn_at.is_(None)).group_by(DisclosureItem.office_id))
+        withdrawn_clause(DisclosureItem)).group_by(DisclosureItem.office_id))
     offices = db.session.scalars(select(Office).where(Office.id.in_(ids))
                                  .order_by(Office.sort_order, Office.code)).all()
     rows = [[o.name, open_.get(o.id, 0), overdue.get(o.id, 0),

@@ -29,6 +29,25 @@ def register_models():
 
 
 @hookimpl
+def publication_fields():
+    """Nothing: no petition, petitioner, dispute or reception record is ever published (the
+    residents' page shows only the office and the statutory limits). Undeclared models cannot
+    reach residents through the gate."""
+    return []
+
+
+@hookimpl
+def private_person_fields():
+    """Petitioners and the observers of reception sessions who are private persons: their
+    names are masked in every office's published text."""
+    from core.publication import PersonField
+    from plugins.petitions.models import Petitioner, SessionObserver
+
+    return [PersonField(Petitioner.name),
+            PersonField(SessionObserver.name, public_when="is_public_figure")]
+
+
+@hookimpl
 def register_migrations():
     """The plugin's own Alembic branch."""
     return Path(__file__).resolve().parent / "migrations" / "versions"

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import db
@@ -173,6 +174,12 @@ class ObserverCategory(_Labelled):
     RETIRED_CADRE = "retired_cadre"
     RESIDENT_REPRESENTATIVE = "resident_representative"
 
+
+# Observers who sit in a public role (信访旁听制度 3); the others are private persons.
+PUBLIC_OBSERVERS = frozenset({
+    ObserverCategory.STATION_HEAD, ObserverCategory.PEOPLES_DEPUTY, ObserverCategory.CPPCC_MEMBER,
+    ObserverCategory.VILLAGE_PARTY_SECRETARY, ObserverCategory.VILLAGE_COMMITTEE_HEAD,
+})
 
 LABELS = {
     PetitionChannel: {
@@ -611,6 +618,18 @@ class SessionObserver(db.Model):
     suggestions: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[ReceptionSession] = relationship(back_populates="observers")
+
+    @hybrid_property
+    def is_public_figure(self) -> bool:
+        """An observer in a public role (station head, deputy, CPPCC member, village secretary
+        or head): their name may stand. Retired cadres and resident representatives are
+        private persons whose names the publication gate masks."""
+        return self.category in PUBLIC_OBSERVERS
+
+    @is_public_figure.inplace.expression
+    @classmethod
+    def _is_public_figure_expression(cls):
+        return cls.category.in_([c.value for c in PUBLIC_OBSERVERS])
 
     def __str__(self) -> str:
         return f"{self.category.label} {self.name}"

@@ -4,8 +4,9 @@ Nothing about any petition is public. Progress is looked up with the receipt num
 core's receipt page (status and dates only), where a closed matter can also be rated once.
 """
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g
 
+from core.publication import render_public
 from plugins.petitions import limits
 
 bp = Blueprint("petitions_public", __name__, template_folder="templates")
@@ -16,4 +17,4 @@ def index():
     """Channels, the office's address and hours, the statutory limits, and the link to the
     receipt lookup (mounted at /o/<office_code>/petitions/)."""
     rows = [(spec.title, spec.describe()) for spec in limits.categories()]
-    return render_template("petitions/public/index.html", office=g.office, rows=rows)
+    return render_public("petitions/public/index.html", office=g.office, rows=rows)

@@ -189,23 +189,37 @@ def test_case_closed_on_the_core_screen_answers_the_topic(app, disclosure_on):
         assert topic.answer_note == "已电话答复，名单见村公开栏。"
 
 
-def test_withdraw_keeps_the_row_and_republishing_works(app, disclosure_on):
+def test_withdraw_goes_through_the_core_keeps_the_row_and_stays_withdrawn(app, disclosure_on):
+    from core.publication.withdrawal import Withdrawal
+
     with app.app_context():
         item = published(disclosure_on["A"])
-        with pytest.raises(DisclosureError, match="请填写撤回理由"):
-            service.withdraw_item(item, actor=user("staff_a"), reason="")
+        with pytest.raises(DisclosureError, match="请填写撤回原因"):
+            service.withdraw_item(item, actor=user("leader"), reason="")
         db.session.rollback()
-        service.withdraw_item(item, actor=user("staff_a"), reason="政策已调整，待更新")
+        # Only a leader of the office (or the township admin) withdraws what is published.
+        with pytest.raises(DisclosureError, match="只有本单位领导或全镇管理员"):
+            service.withdraw_item(item, actor=user("staff_a"), reason="政策已调整，待更新")
+        db.session.rollback()
+        service.withdraw_item(item, actor=user("leader"), reason="政策已调整，待更新")
         db.session.commit()
         item = db.session.get(DisclosureItem, item.id)
-        assert not item.is_public and item.withdraw_reason == "政策已调整，待更新"
+        assert not item.is_public and item.withdrawal.reason == "政策已调整，待更新"
+        assert item.withdrawal.withdrawn_by_id == user("leader").id
         assert item.title == "农村宅基地审批办事指南" and item.published_at is not None
-        with pytest.raises(DisclosureError, match="尚未公开"):
-            service.withdraw_item(item, actor=user("staff_a"), reason="再撤一次")
+        assert _count(Withdrawal) == 1
+        with pytest.raises(DisclosureError, match="已经撤回"):
+            service.withdraw_item(item, actor=user("leader"), reason="再撤一次")
         db.session.rollback()
-        service.publish_item(db.session.get(DisclosureItem, item.id), actor=user("staff_a"))
-        db.session.commit()
-        assert db.session.get(DisclosureItem, item.id).is_public
+        # The notice keeps its place: a correction is a new item, not the withdrawn one again.
+        with pytest.raises(DisclosureError, match="已撤回的事项不能再次公开"):
+            service.publish_item(db.session.get(DisclosureItem, item.id), actor=user("staff_a"))
+        db.session.rollback()
+        draft = service.create_item(disclosure_on["A"], category="other", title="草稿",
+                                    body="正文", actor=None)
+        db.session.flush()
+        with pytest.raises(DisclosureError, match="尚未公开"):
+            service.withdraw_item(draft, actor=user("leader"), reason="撤回草稿")
 
 
 def test_staff_of_another_office_cannot_act_through_the_service(app, disclosure_on):
@@ -217,6 +231,7 @@ def test_staff_of_another_office_cannot_act_through_the_service(app, disclosure_
             lambda: service.decline_topic(topic, actor=user("staff_b"), ground="privacy",
                                           reason="涉及个人隐私"),
             lambda: service.withdraw_item(item, actor=user("staff_b"), reason="撤回"),
+            lambda: service.withdraw_answer(topic, actor=user("staff_b"), reason="撤回"),
             lambda: service.create_item(disclosure_on["A"], category=ItemCategory.OTHER,
                                         title="标题", body="正文", actor=user("staff_b")),
             lambda: service.answer_topic(topic, actor=user("auditor"), item=item),

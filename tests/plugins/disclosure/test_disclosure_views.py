@@ -49,7 +49,7 @@ def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disc
         draft = service.create_item(disclosure_on["A"], category=ItemCategory.FEES,
                                     title="尚未公开的收费草稿", body="草稿", actor=None)
         withdrawn = published(disclosure_on["A"], "已撤回的旧标准")
-        service.withdraw_item(withdrawn, actor=None, reason="已过时")
+        service.withdraw_item(withdrawn, actor=user("leader"), reason="已过时")
         published(disclosure_on["B"], "乙村财务收支")
         _finished_topics(disclosure_on["A"])
         ask(disclosure_on["A"], "还在办理中的点题")
@@ -69,7 +69,10 @@ def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disc
         assert private not in page
     assert "138****5678" in page
     assert client.get(f"/o/A/disclosure/item/{draft_id}").status_code == 404
-    assert client.get(f"/o/A/disclosure/item/{withdrawn_id}").status_code == 404
+    # A withdrawn item leaves a dated notice on the board and on its page, nothing else.
+    assert "公开内容已撤回（" in page
+    gone = text_of(client.get(f"/o/A/disclosure/item/{withdrawn_id}"))
+    assert "公开内容已撤回（" in gone and "已撤回的旧标准" not in gone
 
 
 def test_item_page_renders_sanitised_markdown(app, client, disclosure_on):
@@ -225,7 +228,13 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
         assert topic.status == TopicStatus.ANSWERED
         assert db.session.get(Case, topic.case_id).status == CaseStatus.RESOLVED
         item_id, item_version = topic.answer_item_id, topic.answer_item.version
-    response = post(staff, f"/admin/disclosure-desk/item/{item_id}/withdraw",
+    # Staff may not withdraw what is published; the office's leader may.
+    refused = post(staff, f"/admin/disclosure-desk/item/{item_id}/withdraw",
+                   {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
+                   follow_redirects=True)
+    assert "只有本单位领导或全镇管理员可以撤回" in text_of(refused)
+    leader = client_for(app, "leader")
+    response = post(leader, f"/admin/disclosure-desk/item/{item_id}/withdraw",
                     {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
                     follow_redirects=True)
     assert "已撤回，记录仍保留。" in text_of(response)
@@ -234,7 +243,7 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
     with app.app_context():
         item = db.session.get(DisclosureItem, item_id)
         assert item is not None and not item.is_public
-        assert item.withdraw_reason == "名单有误，核实后重新公开"
+        assert item.withdrawal.reason == "名单有误，核实后重新公开"
 
 
 def test_item_screen_creates_a_draft_in_the_own_office_and_refuses_bad_input(app, disclosure_on):
