@@ -17,7 +17,7 @@ from core.cases.service import CaseError, rate_case
 from core.extensions import db
 from core.models import Office
 from core.modules import enabled_plugins
-from core.publication import render_public
+from core.publication import apply_class, office_text, render_public
 
 bp = Blueprint("cases_public", __name__)
 
@@ -112,5 +112,5 @@ def office_limits(office_code):
         rows.append({"title": spec.title, "limit": own.limit.describe() if own else spec.limit.describe(),
                      "own": own is not None, "standard": spec.describe(),
                      "max": spec.max_limit.describe() if spec.max_limit else None,
-                     "note": own.note if own else None})
+                     "note": apply_class(own.note, office_text()) if own else None})
     return render_public("public/cases/limits.html", office=office, rows=rows)

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.models import Office, User
 from core.modules import enabled_office_ids, enabled_plugins
 from core.plugins import get_registry
-from core.publication import render_public
+from core.publication import TEXT, apply_class, render_public
 from core.urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -65,6 +65,9 @@ def home():
             for _plugin, items in registry.call_for("public_home_sections", [name], offices=with_module):
                 sections.extend(items)
     sections.sort(key=lambda s: s.order)
+    for section in sections:  # a plugin's lines are free text: through the gate like any other
+        section.items = [(apply_class(text, TEXT), url, apply_class(note, TEXT) if note else note)
+                         for text, url, note in section.items]
     # The tree is built from the one query above, not by lazy-loading each office's children.
     children: dict[int | None, list[Office]] = {}
     for o in offices:

@@ -128,7 +128,8 @@ def _chunks(items, size):
 
 
 class _NameCache:
-    """The process's copy of the known names, keyed by (row count, highest id)."""
+    """The process's copy of the known names, keyed by (row count, highest id, newest time):
+    a table emptied and refilled (ids restart on SQLite) still changes the key."""
 
     def __init__(self):
         self.key = None
@@ -136,8 +137,9 @@ class _NameCache:
         self.lock = Lock()
 
     def get(self) -> frozenset[str]:
-        key = tuple(db.session.execute(
-            select(func.count(PrivateName.id), func.max(PrivateName.id))).one())
+        key = tuple(db.session.execute(select(
+            func.count(PrivateName.id), func.max(PrivateName.id),
+            func.max(PrivateName.first_seen_at))).one())
         if key != self.key:
             with self.lock:
                 names = frozenset(db.session.scalars(select(PrivateName.name)))
