@@ -65,8 +65,8 @@ def index():
     files = published_files(g.office.id, term)
     settings = access.settings_for(g.office.id)
     return render_public("archives/public/index.html", office=g.office, files=files, term=term,
-                           settings=settings, keeper=access.keeper_of(g.office.id),
-                           max_days=access.max_loan_days(g.office.id))
+                         settings=settings, keeper=access.keeper_of(g.office.id),
+                         max_days=access.max_loan_days(g.office.id))
 
 
 @bp.route("/<int:file_id>/request", methods=["GET", "POST"])
@@ -77,8 +77,8 @@ def request_form(file_id):
     if file.security != Security.PUBLIC:
         # Nothing is recorded: the file is not open to residents.
         return render_public("archives/public/request.html", office=g.office, file=None,
-                               form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
-                               max_days=access.max_loan_days(g.office.id)), 403
+                             form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
+                             max_days=access.max_loan_days(g.office.id)), 403
     error = None
     if form.validate_on_submit():
         try:
@@ -97,7 +97,7 @@ def request_form(file_id):
         error = next(iter(form.errors.values()))[0]
     status = 400 if error else 200
     return render_public("archives/public/request.html", office=g.office, file=file, form=form,
-                           error=error, max_days=access.max_loan_days(g.office.id)), status
+                         error=error, max_days=access.max_loan_days(g.office.id)), status
 
 
 @bp.route("/requested")

@@ -114,8 +114,8 @@ def _day_page(day: ReceptionDay, form: BookingForm | None = None, error: str | N
         if reason is None and not form.slot_id.choices:
             reason = _("今天的预约时段都已开始，请选择其他接待日。")
     return render_public("reception/public/day.html", office=g.office, day=day, free=free,
-                           form=form if reason is None else None, error=error, reason=reason,
-                           format_hours=format_hours), status
+                         form=form if reason is None else None, error=error, reason=reason,
+                         format_hours=format_hours), status
 
 
 @bp.route("/day/<int:day_id>")
@@ -148,9 +148,9 @@ def book_view(day_id):
         db.session.refresh(day)
         return _day_page(day, form, str(exc), 409)
     return render_public("reception/public/booked.html", office=g.office, day=day,
-                           booking=booking, code=format_code(booking.code),
-                           format_hours=format_hours,
-                           cancel_form=CancelForm(code=booking.code)), 201
+                         booking=booking, code=format_code(booking.code),
+                         format_hours=format_hours,
+                         cancel_form=CancelForm(code=booking.code)), 201
 
 
 def _booking_page(form, booking, error=None, status=200, notice=None):
