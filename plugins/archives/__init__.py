@@ -36,6 +36,22 @@ def register_migrations():
 
 
 @hookimpl
+def publication_fields():
+    """Published fields of public files, their series, settings, a request by reference (see publication.py)."""
+    from plugins.archives.publication import declarations
+
+    return declarations()
+
+
+@hookimpl
+def private_person_fields():
+    """Columns holding residents' names, masked in every published text."""
+    from plugins.archives.publication import person_fields
+
+    return person_fields()
+
+
+@hookimpl
 def register_admin_views():
     """The lending desk, the catalogue screens, loans, losses and settings."""
     from plugins.archives.admin import admin_views

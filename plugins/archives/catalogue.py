@@ -232,12 +232,12 @@ def _like(term: str) -> str:
 
 
 def search(query, term: str | None):
-    """Limit a select of ArchiveFile to files whose number, title or description contain
-    ``term`` (case-insensitive, wildcards taken literally)."""
+    """Limit a select of ArchiveFile to files whose number or title contain ``term``
+    (case-insensitive, wildcards taken literally). Never the description: it is not published,
+    and a search that matched it would tell residents what it says."""
     term = (term or "").strip()[:50]
     if not term:
         return query
     pattern = _like(term)
     return query.where(or_(ArchiveFile.catalogue_no.ilike(pattern, escape="\\"),
-                           ArchiveFile.title.ilike(pattern, escape="\\"),
-                           ArchiveFile.description.ilike(pattern, escape="\\")))
+                           ArchiveFile.title.ilike(pattern, escape="\\")))

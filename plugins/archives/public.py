@@ -1,19 +1,21 @@
 """Residents' pages, mounted at /o/<office_code>/archives/ (404 where the module is off).
 
 The public records one may ask to consult (可查询制度) with search, the consultation request
-form, and a status lookup by the request's reference. Only public files appear; the page never
-shows a resident's phone (the lookup shows it masked).
+form, and a status lookup by the request's reference. Only public files appear. Every page
+renders through the core's publication gate (``render_public``, fields declared in
+``publication.py``): titles are masked, a requester's name reads 张某 and the phone's digits
+are starred; the search matches only what residents see (number and masked title).
 """
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from core import db
 from core.audit import acting_as
-from core.masking import mask_name, mask_phone, mask_text
 from core.public import HomeSection
+from core.publication import publish_many, render_public
 from plugins.archives import access, catalogue, lending
 from plugins.archives.display import local_date
 from plugins.archives.errors import ArchiveError
@@ -23,6 +25,7 @@ from plugins.archives.models import ArchiveFile, FileStatus, Loan, Security
 bp = Blueprint("archives_public", __name__, template_folder="templates")
 
 LIST_LIMIT = 200
+SEARCH_CANDIDATES = 1000  # files read per search before matching their published fields
 _LAST_REFERENCE = "archives_last_reference"
 
 
@@ -31,6 +34,21 @@ def public_files(office_ids):
     return (select(ArchiveFile).where(ArchiveFile.office_id.in_(office_ids),
                                       ArchiveFile.security == Security.PUBLIC,
                                       ArchiveFile.status != FileStatus.LOST))
+
+
+def published_files(office_id: int, term: str | None) -> list:
+    """Published views of the office's public files, newest year first; with ``term``, only
+    those whose catalogue number or published (masked) title contains it, so a search tells
+    nothing about the description, the location or the masked parts of a title."""
+    term = (term or "").strip()[:50]
+    query = public_files([office_id]).order_by(ArchiveFile.year.desc(), ArchiveFile.catalogue_no)
+    if not term:
+        return publish_many(db.session.scalars(query.limit(LIST_LIMIT)).all())
+    candidates = db.session.scalars(catalogue.search(query, term).limit(SEARCH_CANDIDATES)).all()
+    needle = term.casefold()
+    found = [f for f in publish_many(candidates)
+             if needle in f.catalogue_no.casefold() or needle in (f.title or "").casefold()]
+    return found[:LIST_LIMIT]
 
 
 def _public_file(file_id: int) -> ArchiveFile:
@@ -42,15 +60,13 @@ def _public_file(file_id: int) -> ArchiveFile:
 
 @bp.route("/")
 def index():
-    """The office's public records, searchable by number, title or summary."""
+    """The office's public records, searchable by number or title."""
     term = (request.args.get("q") or "").strip()[:50]
-    query = catalogue.search(public_files([g.office.id]), term)
-    files = db.session.scalars(query.order_by(ArchiveFile.year.desc(), ArchiveFile.catalogue_no)
-                               .limit(LIST_LIMIT)).all()
+    files = published_files(g.office.id, term)
     settings = access.settings_for(g.office.id)
-    return render_template("archives/public/index.html", office=g.office, files=files, term=term,
-                           settings=settings, keeper=access.keeper_of(g.office.id),
-                           max_days=access.max_loan_days(g.office.id))
+    return render_public("archives/public/index.html", office=g.office, files=files, term=term,
+                         settings=settings, keeper=access.keeper_of(g.office.id),
+                         max_days=access.max_loan_days(g.office.id))
 
 
 @bp.route("/<int:file_id>/request", methods=["GET", "POST"])
@@ -60,9 +76,9 @@ def request_form(file_id):
     form = ResidentRequestForm()
     if file.security != Security.PUBLIC:
         # Nothing is recorded: the file is not open to residents.
-        return render_template("archives/public/request.html", office=g.office, file=None,
-                               form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
-                               max_days=access.max_loan_days(g.office.id)), 403
+        return render_public("archives/public/request.html", office=g.office, file=None,
+                             form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
+                             max_days=access.max_loan_days(g.office.id)), 403
     error = None
     if form.validate_on_submit():
         try:
@@ -80,8 +96,8 @@ def request_form(file_id):
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
     status = 400 if error else 200
-    return render_template("archives/public/request.html", office=g.office, file=file, form=form,
-                           error=error, max_days=access.max_loan_days(g.office.id)), status
+    return render_public("archives/public/request.html", office=g.office, file=file, form=form,
+                         error=error, max_days=access.max_loan_days(g.office.id)), status
 
 
 @bp.route("/requested")
@@ -91,10 +107,8 @@ def requested():
     loan = _loan_by_reference(reference) if reference else None
     if loan is None:
         return redirect(url_for(".status"))
-    return render_template("archives/public/requested.html", office=g.office, loan=loan,
-                           masked_phone=mask_phone(loan.resident_phone),
-                           masked_name=mask_name(loan.resident_name),
-                           settings=access.settings_for(g.office.id))
+    return render_public("archives/public/requested.html", office=g.office, loan=loan,
+                         settings=access.settings_for(g.office.id))
 
 
 def _loan_by_reference(reference: str | None) -> Loan | None:
@@ -117,11 +131,9 @@ def status():
             error = _("没有找到该申请编号，请核对后再试。")
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
-    return render_template("archives/public/status.html", office=g.office, form=form, loan=loan,
-                           error=error, masked_name=mask_name(loan.resident_name) if loan else "",
-                           note=mask_text(loan.decision_note) if loan else "",
-                           due=local_date(loan.due_at) if loan else "",
-                           settings=access.settings_for(g.office.id))
+    return render_public("archives/public/status.html", office=g.office, form=form, loan=loan,
+                         error=error, due=local_date(loan.due_at) if loan else "",
+                         settings=access.settings_for(g.office.id))
 
 
 def home_section(offices) -> HomeSection:

@@ -36,6 +36,22 @@ def register_migrations():
 
 
 @hookimpl
+def publication_fields():
+    """Published fields of reception days, slots, a booking by its code (see publication.py)."""
+    from plugins.reception.publication import declarations
+
+    return declarations()
+
+
+@hookimpl
+def private_person_fields():
+    """Columns holding residents' names, masked in every published text."""
+    from plugins.reception.publication import person_fields
+
+    return person_fields()
+
+
+@hookimpl
 def register_admin_views():
     """The desk, the leader's agenda, and the lists."""
     from plugins.reception.admin import admin_views

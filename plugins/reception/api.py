@@ -1,14 +1,18 @@
 """The reception schedule in the public JSON API (/api/v1/reception/…).
 
 Schedule only: days, hours, places, duty leaders (public officials, by name and post) and free
-places per slot. Nothing about bookings or the residents who made them.
+places per slot. Nothing about bookings or the residents who made them. Days are read through
+the publication gate (published views), so place, note and cancellation reason are masked as
+on the pages; URLs are built on the configured public base URL.
 """
 
 from datetime import date, time
 
-from flask import g, url_for
+from flask import g
 from pydantic import BaseModel
 
+from core.publication import public_url, publish_many
+from core.publication.schema import OfficeText, PublicStr, Text
 from plugins.reception.booking import free_places
 from plugins.reception.feeds import leader_title
 from plugins.reception.public import upcoming_days
@@ -31,18 +35,18 @@ class ReceptionDayOut(BaseModel):
     date: date
     start: time
     end: time
-    place: str
-    leader: str
-    status: str
-    cancel_reason: str | None
+    place: OfficeText
+    leader: PublicStr
+    status: PublicStr
+    cancel_reason: Text | None
     moved_from: date | None
-    note: str | None
+    note: OfficeText | None
     slots: list[SlotOut]
-    url: str
+    url: PublicStr
 
 
 def day_out(day) -> dict:
-    """The published facts of one reception day."""
+    """The published facts of one reception day (``day`` is a published view)."""
     free = free_places(day) if not day.is_cancelled else {}
     return {
         "id": day.id, "date": day.day, "start": day.start_time, "end": day.end_time,
@@ -51,8 +55,8 @@ def day_out(day) -> dict:
         "moved_from": day.nominal_day, "note": day.note,
         "slots": [{"id": s.id, "start": s.start_time, "end": s.end_time, "capacity": s.capacity,
                    "free": free.get(s.id, 0)} for s in day.slots],
-        "url": url_for("reception_public.day_page", office_code=day.office.code, day_id=day.id,
-                       _external=True),
+        "url": public_url("reception_public.day_page", office_code=day.office.code,
+                          day_id=day.id),
     }
 
 
@@ -65,4 +69,4 @@ def register_endpoints(api) -> None:
 
         Cancelled days are included with their published reason; no personal data.
         """
-        return [day_out(d) for d in upcoming_days([g.office.id])]
+        return [day_out(d) for d in publish_many(upcoming_days([g.office.id]))]

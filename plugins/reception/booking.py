@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import contact, db
+from core.publication import publish
 from core.sla import is_working_day
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
@@ -113,9 +114,10 @@ def slot_end(slot: ReceptionSlot) -> datetime:
 
 
 def closed_reason(day: ReceptionDay, now: datetime | None = None) -> str | None:
-    """Why the day cannot be booked now (cancelled, holiday, over), or None."""
+    """Why the day cannot be booked now (cancelled, holiday, over), or None. Residents read
+    it, so a cancellation reason comes through the publication gate (masked)."""
     if day.is_cancelled:
-        return _("该接待日已取消：%(reason)s", reason=day.cancel_reason or "")
+        return _("该接待日已取消：%(reason)s", reason=publish(day).cancel_reason or "")
     working, _source = is_working_day(day.day)
     if not working:
         return _("%(date)s 是法定节假日或休息日，不安排领导接待，请选择其他日期。",

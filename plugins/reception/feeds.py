@@ -1,10 +1,15 @@
 """The iCalendar feed of an office's reception days (``icalendar``).
 
 Each reception day is one event in Beijing time; a cancelled day stays in the feed with
-STATUS:CANCELLED so that subscribed calendars drop it, and its published reason.
+STATUS:CANCELLED so that subscribed calendars drop it, and its published reason. The feed is
+built from published views of the days (``core.publication.publish_many``): the place, note and
+reason masked as on the pages; the UIDs and URLs use the configured public base URL, never the
+request's Host header (the feed is publicly cached).
 """
 
-from flask import request
+from urllib.parse import urlsplit
+
+from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
@@ -20,13 +25,14 @@ def leader_title(user) -> str:
 
 
 def ical(office, days, url_of) -> bytes:
-    """An iCalendar document with one event per reception day of ``office``."""
+    """An iCalendar document with one event per reception day of ``office``; ``days`` are
+    published views, ``url_of(day)`` gives a day page's absolute public URL."""
     cal = Calendar()
     cal.add("prodid", "-//township-admin//reception//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("%(office)s 领导接待日", office=office.name))
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    host = request.host.split(":")[0] if request else "township"
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "township"
     stamp = utc_now()
     for day in days:
         event = Event()

@@ -2,19 +2,20 @@
 
 The reception schedule (filterable by leader), a day's page with its slots and the booking
 form, the booking confirmation with its code, lookup and cancellation by code, and the
-iCalendar feed. No phone of a private person is ever rendered here; a booking looked up by
-code shows the name as 张某.
+iCalendar feed. Every page renders through the core's publication gate (``render_public``):
+reception days show only their declared fields, the place, note and cancellation reason
+masked (see ``publication.py``); a booking looked up by code shows the name as 张某.
 """
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import db
-from core.masking import mask_name
 from core.models import User
+from core.publication import public_url, publish_many, render_public
 from plugins.reception import feeds
 from plugins.reception.booking import (
     BookingRequest,
@@ -54,6 +55,18 @@ def upcoming_days(office_ids, *, leader_id: int | None = None, limit: int = LIST
                                    .limit(limit)))
 
 
+def published_leader(office_id: int, leader_id: int | None) -> User | None:
+    """The leader ``?leader=`` names, only if that account holds a reception day of this
+    office from today on (a day residents already see); None for any other id, so the page
+    never prints the name of an arbitrary account."""
+    if not leader_id:
+        return None
+    held = db.session.scalar(select(ReceptionDay.id).where(
+        ReceptionDay.office_id == office_id, ReceptionDay.leader_id == leader_id,
+        ReceptionDay.day >= local_today()).limit(1))
+    return db.session.get(User, leader_id) if held is not None else None
+
+
 def public_day(day_id: int) -> ReceptionDay:
     """The office's reception day with this id, or 404."""
     day = db.session.get(ReceptionDay, day_id)
@@ -79,16 +92,15 @@ def _slot_choices(day: ReceptionDay, free: dict[int, int]) -> list[tuple[str, st
 @bp.route("/")
 def index():
     """The coming reception days: date, hours, place, duty leader, free places."""
-    leader_id = request.args.get("leader", type=int)
-    days = upcoming_days([g.office.id], leader_id=leader_id)
+    leader = published_leader(g.office.id, request.args.get("leader", type=int))
+    days = upcoming_days([g.office.id], leader_id=leader.id if leader else None)
     leaders = {d.leader_id: d.leader for d in upcoming_days([g.office.id],
                                                           include_cancelled=False)}
     free = {d.id: sum(free_places(d).values()) for d in days if not d.is_cancelled}
-    return render_template(
+    return render_public(
         "reception/public/index.html", office=g.office, days=days, free=free,
-        leaders=sorted(leaders.values(), key=lambda u: u.display_name),
-        leader=db.session.get(User, leader_id) if leader_id else None,
-        format_hours=format_hours, closed_reason=closed_reason)
+        leaders=sorted(leaders.values(), key=lambda u: u.display_name), leader=leader,
+        format_hours=format_hours)
 
 
 def _day_page(day: ReceptionDay, form: BookingForm | None = None, error: str | None = None,
@@ -101,9 +113,9 @@ def _day_page(day: ReceptionDay, form: BookingForm | None = None, error: str | N
         form.slot_id.choices = _slot_choices(day, free)
         if reason is None and not form.slot_id.choices:
             reason = _("今天的预约时段都已开始，请选择其他接待日。")
-    return render_template("reception/public/day.html", office=g.office, day=day, free=free,
-                           form=form if reason is None else None, error=error, reason=reason,
-                           format_hours=format_hours), status
+    return render_public("reception/public/day.html", office=g.office, day=day, free=free,
+                         form=form if reason is None else None, error=error, reason=reason,
+                         format_hours=format_hours), status
 
 
 @bp.route("/day/<int:day_id>")
@@ -135,17 +147,17 @@ def book_view(day_id):
         db.session.rollback()
         db.session.refresh(day)
         return _day_page(day, form, str(exc), 409)
-    return render_template("reception/public/booked.html", office=g.office, day=day,
-                           booking=booking, code=format_code(booking.code),
-                           format_hours=format_hours,
-                           cancel_form=CancelForm(code=booking.code)), 201
+    return render_public("reception/public/booked.html", office=g.office, day=day,
+                         booking=booking, code=format_code(booking.code),
+                         format_hours=format_hours,
+                         cancel_form=CancelForm(code=booking.code)), 201
 
 
 def _booking_page(form, booking, error=None, status=200, notice=None):
-    return render_template(
+    return render_public(
         "reception/public/booking.html", office=g.office, form=form, booking=booking,
         error=error, notice=notice, code=format_code(booking.code) if booking else "",
-        masked_name=mask_name(booking.name) if booking else "", format_hours=format_hours,
+        format_hours=format_hours,
         cancel_form=CancelForm(code=booking.code) if booking else None,
         can_cancel=booking is not None and booking.status == BookingStatus.BOOKED
         and slot_start(booking.slot) > utc_now(),
@@ -190,7 +202,8 @@ def calendar():
         ReceptionDay.office_id == g.office.id, ReceptionDay.day >= today - timedelta(days=31),
         ReceptionDay.day <= today + timedelta(days=horizon_days()))
         .order_by(ReceptionDay.day, ReceptionDay.start_time).limit(500)).all()
-    body = feeds.ical(g.office, days, lambda d: url_for(".day_page", day_id=d.id, _external=True))
+    body = feeds.ical(g.office, publish_many(days),
+                      lambda d: public_url("reception_public.day_page", office_code=g.office.code, day_id=d.id))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'inline; filename="reception-{g.office.code}.ics"',
@@ -203,7 +216,7 @@ def home_section(offices):
 
     by_id = {o.id: o for o in offices}
     items = []
-    for day in upcoming_days(list(by_id), limit=8, include_cancelled=False):
+    for day in publish_many(upcoming_days(list(by_id), limit=8, include_cancelled=False)):
         office = by_id[day.office_id]
         items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_day(day.day),
                         hours=format_hours(day.start_time, day.end_time),
