@@ -5,7 +5,7 @@ person's name (attendees, askers, petitioners, applicants, bookers, borrowers…
 each name it sees saved there into the ``private_name`` table, in the same transaction, so a
 name typed into any form of any office is masked in every office's published text from then on.
 
-Each process keeps the set in memory and reloads it when the table's row count or highest id
+Each process keeps the set in memory and reloads it when the row count, highest id or newest entry
 changes (one indexed query per masking), so several web processes agree within one request.
 """
 
