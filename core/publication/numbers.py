@@ -72,8 +72,8 @@ def normalise(text: str) -> str:
 
 
 def id_check_digit(first17: str) -> str:
-    """The check character of an 18-digit resident ID number (GB 11643, ISO 7064 MOD 11-2)."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    """The check character for the first 17 digits of a resident ID number (GB 11643, MOD 11-2)."""
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def _valid_birth(year: int, month: int, day: int) -> bool:
