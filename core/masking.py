@@ -2,11 +2,6 @@
 
 import re
 
-# Mainland mobile numbers, landlines with area code, and 18-digit resident ID numbers.
-_ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{3,4})(\d{4})(?!\d)")
-
 
 def mask_phone(value: str | None) -> str:
     """138****1234 style; short or odd values keep only their last two characters."""
@@ -40,23 +35,35 @@ def mask_name(value: str | None) -> str:
     return value[0] + "某"
 
 
+def _star(text: str, **keep) -> str:
+    # Imported here: core.publication imports this module (mask_name) while it loads.
+    from core.publication.numbers import find_numbers
+
+    out, pos = [], 0
+    for span in find_numbers(text, **keep):
+        out.append(text[pos:span.start])
+        out.append(span.masked)
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def mask_text(text: str | None) -> str:
-    """Star every phone and ID number found in free text (minutes, comments, outcomes)."""
+    """Star every phone, ID, e-mail and bank-card number found in free text (minutes,
+    comments, outcomes), in every common notation (``core.publication.numbers``)."""
     if not text:
         return text or ""
-    text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
-    text = _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return _LANDLINE_RE.sub(lambda m: m.group(1) + "-****" + m.group(3), text)
+    return _star(text)
 
 
 def mask_private_numbers(text: str | None) -> str:
-    """Star ID and mobile numbers in text an office writes for the public, keeping landlines:
-    a published notice may give the office's own telephone, never a private person's ID card
-    or mobile (a subsidy list, for one, names recipients but must not show their ID numbers)."""
+    """Star ID, mobile and bank-card numbers in text an office writes for the public, keeping
+    landlines and e-mail addresses: a published notice may give the office's own telephone and
+    mailbox, never a private person's ID card or mobile (a subsidy list, for one, names
+    recipients but must not show their ID or account numbers)."""
     if not text:
         return text or ""
-    text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
-    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _star(text, keep_landlines=True, keep_emails=True)
 
 
 def mask_value(column: str, value) -> str:

@@ -79,22 +79,23 @@ def analyse(text: str, *, allowed: frozenset[str] | set[str] = frozenset(),
 @lru_cache(maxsize=4096)
 def _analyse(text, allowed, keep_landlines, known, officials) -> tuple[Segment, ...]:
     marks: list[tuple[int, int, str, str]] = []  # start, end, kind, shown
+    taken = bytearray(len(text) + 1)  # 1 where a mark already lies (no quadratic overlap test)
+
+    def mark(start, end, kind, shown):
+        if any(taken[start:end]):
+            return
+        taken[start:end] = b"\x01" * (end - start)
+        marks.append((start, end, kind, shown))
+
     for s in find_numbers(text, keep_landlines=keep_landlines):
-        marks.append((s.start, s.end, NUMBER, s.masked))
-
-    def free(start, end):
-        return not any(start < e and s < end for s, e, _k, _v in marks)
-
+        mark(s.start, s.end, NUMBER, s.masked)
     for start, end in _name_spans(text, known):
-        if free(start, end):
-            marks.append((start, end, KNOWN, mask_name(text[start:end])))
+        mark(start, end, KNOWN, mask_name(text[start:end]))
     for span in suspected_names(text):
-        if not free(span.start, span.end):
-            continue
         if span.name in allowed or span.name in officials:
-            marks.append((span.start, span.end, OFFICIAL, span.name))
+            mark(span.start, span.end, OFFICIAL, span.name)
         else:
-            marks.append((span.start, span.end, SUSPECT, mask_name(span.name)))
+            mark(span.start, span.end, SUSPECT, mask_name(span.name))
     marks.sort()
     out, pos = [], 0
     for start, end, kind, shown in marks:
