@@ -52,7 +52,9 @@ def run_export(record_id: int, endpoint: str, export_type: str, args: dict) -> N
     if record is None or user is None or not user.active or view is None:
         raise PermissionError(_("导出已失效：账号或页面不存在。"))
     limit = int(current_app.config["BACKGROUND_EXPORT_MAX_ROWS"])
-    with current_app.test_request_context(view.get_url(".index_view"), query_string=args):
+    # The list's path from the view itself: a worker has no request to build a URL from.
+    list_path = view.url.rstrip("/") + "/"
+    with current_app.test_request_context(list_path, query_string=args):
         g._login_user = user  # Flask-Login's current_user for this job's request context
         if not view.is_accessible() or not view.can_export:
             raise PermissionError(_("您已无权导出该列表。"))
