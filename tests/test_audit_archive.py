@@ -67,7 +67,7 @@ def test_archive_then_verify_passes(app, runner, aged_log, tmp_path):
         assert any(e.action == "audit.archive" for e in remaining)
         assert any(e.action == "insert" and e.target_type == "audit_archive" for e in remaining)
 
-    verified = runner.invoke(args=["audit", "verify"])
+    verified = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert verified.exit_code == 0, verified.output
     assert "已归档" in verified.output
     checked = runner.invoke(args=["audit", "verify", "--archive", str(files[0])])
@@ -87,7 +87,7 @@ def test_second_archive_continues_the_first(app, runner, aged_log, tmp_path, mon
         first, second = db.session.scalars(select(AuditArchive).order_by(AuditArchive.id)).all()
         assert second.first_id == first.last_id + 1
         assert second.first_prev_hash == first.last_hash
-    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    assert runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)]).exit_code == 0
     files = sorted(tmp_path.glob("audit-*.jsonl.gz"))
     assert runner.invoke(args=["audit", "verify", "--archive", str(files[0]),
                                "--archive", str(files[1])]).exit_code == 0
@@ -116,7 +116,7 @@ def test_entry_deleted_after_the_cut_is_named(app, runner, aged_log, tmp_path):
         conn.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": aged_log + 1})
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
-    result = runner.invoke(args=["audit", "verify"])
+    result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert f"第 {aged_log + 1} 条审计记录缺失" in result.output
 
@@ -147,3 +147,31 @@ def test_replaced_archive_file_is_caught_by_its_record(app, runner, aged_log, tm
     result = runner.invoke(args=["audit", "verify", "--archive", str(path)])
     assert result.exit_code == 1
     assert "与数据库中的归档记录不符" in result.output
+
+
+def test_forged_archive_record_is_reported(app, runner, aged_log, tmp_path):
+    """Issue 15 (6): an audit_archive row typed in by hand, the maintenance flag set and the
+    entries it claims deleted — without any file — is reported like a deleted entry."""
+    with app.app_context(), db.engine.begin() as conn:
+        last_hash = conn.execute(text("SELECT entry_hash FROM audit_entry WHERE id = :id"),
+                                 {"id": aged_log}).scalar_one()
+        conn.execute(text(
+            "INSERT INTO audit_archive (before, first_id, last_id, entry_count, first_prev_hash, "
+            "last_hash, file_name, file_sha256, created_at) VALUES (:b, 1, :last, :last, :g, :h, "
+            "'audit-forged.jsonl.gz', :d, :now)"),
+            {"b": (utcnow() - timedelta(days=190)).date(), "last": aged_log, "g": "0" * 64,
+             "h": last_hash, "d": "0" * 64, "now": utcnow()})
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
+        conn.execute(text("DELETE FROM audit_entry WHERE id <= :id"), {"id": aged_log})
+    result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "audit-forged.jsonl.gz 不存在" in result.output
+
+
+def test_deleted_archive_file_is_reported(app, runner, aged_log, tmp_path):
+    assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
+    next(tmp_path.glob("audit-*.jsonl.gz")).unlink()
+    result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
+    assert result.exit_code == 1 and "不存在" in result.output
+

@@ -19,8 +19,10 @@ def audit_cli():
 @audit_cli.command("verify", help="校验审计日志的哈希链；完整时退出码为 0，否则指出第一条损坏的记录并返回 1。")
 @click.option("--archive", "archives", multiple=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="校验归档文件（可多次给出），而不是数据库。")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="归档目录（默认 instance/audit-archive）：每个归档记录的文件都必须在此且完好。")
 @with_appcontext
-def verify_command(archives: tuple[Path, ...]):
+def verify_command(archives: tuple[Path, ...], directory: Path | None):
     """Walk the chain (database, or the given archive files) and report the first fault."""
     from core.audit.verify import check_against_record, verify_archive_file, verify_database
 
@@ -34,8 +36,10 @@ def verify_command(archives: tuple[Path, ...]):
                 _report(result, label=path.name)
                 failed = failed or not result.ok
         sys.exit(1 if failed else 0)
+    from core.audit.archive import archive_directory
+
     with db.engine.connect() as conn:
-        result = verify_database(conn)
+        result = verify_database(conn, directory or archive_directory())
     for note in result.notes:
         click.echo(note)
     _report(result, label=_("数据库"))

@@ -90,23 +90,31 @@ def database_rows(conn: Connection, first_id: int | None = None, last_id: int | 
             yield (row[0], format_at(at)) + row[2:]
 
 
-def verify_database(conn: Connection) -> VerifyResult:
+def verify_database(conn: Connection, archive_dir: Path | None = None) -> VerifyResult:
     """Walk the whole log in id order, starting from the last archive's recorded tail.
 
     Also checks that archive records follow one another, and that the chain head names the
-    table's last entry (which reveals entries deleted from the end).
+    table's last entry (which reveals entries deleted from the end). With ``archive_dir``,
+    every recorded archive must also be there as a file that verifies, matches its record's
+    digest, and was announced by an ``audit.archive`` entry of the chain itself: an
+    ``audit_archive`` row typed in by hand, covering entries deleted without a copy, is
+    reported like a deleted entry.
     """
     result = VerifyResult()
     expected_id, expected_prev = None, GENESIS_HASH
     archives = conn.execute(text(
-        "SELECT first_id, last_id, first_prev_hash, last_hash, file_name FROM audit_archive "
-        "ORDER BY last_id")).all()
-    for first_id, last_id, first_prev, last_hash, file_name in archives:
+        "SELECT first_id, last_id, first_prev_hash, last_hash, file_name, file_sha256 "
+        "FROM audit_archive ORDER BY last_id")).all()
+    for first_id, last_id, first_prev, last_hash, file_name, _digest in archives:
         if (expected_id is not None and first_id != expected_id) or first_prev != expected_prev:
             return result.fail(first_id, _("归档 %(file)s 与前面的记录不衔接。", file=file_name))
         expected_id, expected_prev = last_id + 1, last_hash
         result.notes.append(_("已归档：第 %(a)d–%(b)d 条（%(file)s）。", a=first_id, b=last_id,
                               file=file_name))
+    if archive_dir is not None and archives:
+        problem = _check_archive_files(conn, archives, archive_dir)
+        if problem is not None:
+            return result.fail(*problem)
     if expected_id is None:
         expected_id = 1
     result = walk_chain(database_rows(conn), result, expected_id, expected_prev)
@@ -129,6 +137,57 @@ def verify_database(conn: Connection) -> VerifyResult:
     if head_hash != result.last_hash:
         return result.fail(last_id, _("第 %(id)d 条审计记录与链头的哈希不符。", id=last_id))
     return result
+
+
+def _check_archive_files(conn: Connection, archives, archive_dir: Path):
+    """(first entry id, problem) for the first recorded archive without a sound file or
+    without its announcement in the chain; None when all are in order."""
+    announced = _announced_archives(conn, archive_dir, archives)
+    for first_id, last_id, _prev, last_hash, file_name, digest in archives:
+        path = archive_dir / file_name
+        if not path.is_file():
+            return first_id, _(
+                "归档文件 %(file)s 不存在：第 %(a)d–%(b)d 条审计记录已从数据库删除，却没有可校验的副本。",
+                file=file_name, a=first_id, b=last_id)
+        checked = check_against_record(conn, path, verify_archive_file(path))
+        if not checked.ok:
+            return first_id, checked.problem
+        if announced.get(f"{first_id}-{last_id}") != (last_hash, digest):
+            return first_id, _(
+                "归档记录 %(file)s（第 %(a)d–%(b)d 条）没有对应的归档审计事件：它不是由归档命令写入的。",
+                file=file_name, a=first_id, b=last_id)
+    return None
+
+
+def _announced_archives(conn: Connection, archive_dir: Path, archives) -> dict[str, tuple]:
+    """What the chain's own ``audit.archive`` entries say was archived: range → (last hash,
+    file digest); read from the table and from the archive files (a later archive may have
+    moved an earlier announcement into its file)."""
+    found: dict[str, tuple] = {}
+
+    def note(target_id, details):
+        if isinstance(details, str):
+            details = json.loads(details)
+        details = details or {}
+        found[str(target_id)] = (details.get("last_hash"), details.get("file_sha256"))
+
+    for target_id, details in conn.execute(text(
+            "SELECT target_id, details FROM audit_entry WHERE action = 'audit.archive'")):
+        note(target_id, details)
+    for *_ids, file_name, _digest in archives:
+        path = archive_dir / file_name
+        if not path.is_file():
+            continue
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                fh.readline()
+                for line in fh:
+                    entry = json.loads(line)
+                    if entry.get("action") == "audit.archive":
+                        note(entry.get("target_id"), entry.get("details"))
+        except (OSError, ValueError, EOFError):
+            continue  # the file's own check reports it
+    return found
 
 
 def archive_header(path: Path) -> dict:
