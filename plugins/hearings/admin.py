@@ -532,6 +532,8 @@ class DeskView(ModuleView):
         if version is None:
             abort(404)
         key = render_minutes_pdf(version.id)
+        if key is None:  # withdrawn: residents have no PDF of it, staff read it on the desk
+            abort(404)
         return send_file(get_storage().path(key), mimetype="application/pdf",
                          download_name=f"hearing-{hearing.id}-minutes-v{number}.pdf")
 
