@@ -236,3 +236,39 @@ def test_staff_cannot_withdraw_and_every_version_withdrawn_leaves_notices(app, c
     assert page.count("已撤回") >= 2 and "第一版" not in page and "第二版" not in page
     assert client.get(f"/o/A/hearings/{hearing_id}/minutes.pdf").status_code == 404
     assert "没有找到会议纪要" in text_of(client.get("/o/A/hearings/minutes"))
+
+
+REVIEWED = "# 纪要\n\n县人大代表钱学军作了说明，村民李国强补充。电话 13912345678。"
+
+
+def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client, hearings_on,
+                                                                     login_as):
+    with app.app_context():
+        hearing = _held(hearings_on["A"])
+        hearing_id = hearing.id
+    login_as("staff_a")
+    url = f"/admin/hearings-desk/{hearing_id}/minutes"
+    post(client, url, {"text": REVIEWED, "save": "1"})
+    editor = client.get(url).get_data(as_text=True)
+    # Staff see the exact text residents will get: the number starred, suspects highlighted.
+    assert "139****5678" in editor and "review-suspect" in editor
+    names = re.findall(r'name="review_name_(\d+)" value="([^"]+)"', editor)
+    assert sorted(n for _i, n in names) == ["李国强", "钱学军"]
+
+    refused = post(client, url, {"text": REVIEWED, "publish": "1"})
+    assert refused.status_code == 200 and "未确认" in text_of(refused)
+    with app.app_context():
+        assert db.session.scalar(select(MinutesVersion)) is None
+
+    form = {"text": REVIEWED, "publish": "1"}
+    for i, name in names:
+        form[f"review_name_{i}"] = name
+        form[f"review_{i}"] = "allow" if name == "钱学军" else "mask"
+    assert post(client, url, form).status_code == 302
+    with app.app_context():
+        from core.publication.review import allowed_names_for
+
+        version = db.session.scalar(select(MinutesVersion))
+        assert "钱学军" in allowed_names_for(MinutesVersion, [version])[version.id]
+    page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
+    assert "县人大代表钱学军作了说明，村民李某补充" in page and "李国强" not in page

@@ -11,6 +11,7 @@ from conftest import post, text_of
 from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
+    mask_every_suspect,
     new_hearing,
 )
 from sqlalchemy import select
@@ -127,7 +128,8 @@ def test_script_in_minutes_is_shown_as_text_never_run(app, client, hearings_on, 
     assert "<script" not in block and "<img" not in block and 'href="javascript' not in block
     assert "&lt;script&gt;" in block
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": evil, "publish": "1"}, follow_redirects=True)
+                    {"text": evil, "publish": "1",
+                     **mask_every_suspect(app, hearing_id, evil)}, follow_redirects=True)
     assert "不会被执行" in text_of(response)
     with app.app_context():
         html = db.session.scalar(select(MinutesVersion.body_html))
@@ -143,7 +145,8 @@ def test_publishing_before_the_hearing_is_refused_and_the_draft_kept(app, client
         hearing_id = new_hearing(hearings_on["A"]).id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": "预先起草的纪要", "publish": "1"})
+                    {"text": "预先起草的纪要", "publish": "1",
+                     **mask_every_suspect(app, hearing_id, "预先起草的纪要")})
     assert "听证会尚未举行，不能发布纪要" in text_of(response)
     with app.app_context():
         hearing = db.session.get(Hearing, hearing_id)
@@ -155,7 +158,8 @@ def test_pdf_is_rendered_by_the_job_with_chinese_text(app, client, hearings_on, 
     with app.app_context():
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
-    post(client, f"/admin/hearings-desk/{hearing_id}/minutes", {"text": MINUTES, "publish": "1"})
+    post(client, f"/admin/hearings-desk/{hearing_id}/minutes", {"text": MINUTES, "publish": "1",
+                                                           **mask_every_suspect(app, hearing_id, MINUTES)})
     with app.app_context():
         version = db.session.scalar(select(MinutesVersion))
         assert version.pdf_key and version.pdf_pages == 1  # the in-process job ran after commit
