@@ -28,6 +28,30 @@ def register_models():
 
 
 @hookimpl
+def publication_fields():
+    """Every field of a hearing that residents may see, with its privacy class."""
+    from plugins.hearings.publication import declarations
+
+    return declarations()
+
+
+@hookimpl
+def private_person_fields():
+    """Attendees' and askers' names: masked in all published text from then on."""
+    from plugins.hearings.publication import person_fields
+
+    return person_fields()
+
+
+@hookimpl
+def published_record_changed(record):
+    """Drop the cached PDF of a minutes version that changed or was withdrawn."""
+    from plugins.hearings.publication import record_changed
+
+    record_changed(record)
+
+
+@hookimpl
 def register_migrations():
     """The plugin's own Alembic branch."""
     return str(Path(__file__).resolve().parent / "migrations" / "versions")

@@ -24,7 +24,10 @@ from core.admin import ModuleView, OfficeScopedModelView, enum_label
 from core.masking import mask_phone
 from core.models import User
 from core.modules import enabled_office_ids
+from core.publication import withdraw_url, withdrawals_for
+from core.publication.review import decisions_from, highlighted, suspects_in
 from plugins.hearings import followups, lifecycle, registration
+from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
 from plugins.hearings.forms import (
     AnswerForm,
@@ -48,6 +51,7 @@ from plugins.hearings.models import (
     Hearing,
     HearingKind,
     HearingStatus,
+    MinutesVersion,
     ParticipantMessage,
     Question,
 )
@@ -316,6 +320,9 @@ class DeskView(ModuleView):
             AttendeeStatus=AttendeeStatus, open_followups=lifecycle.open_followups(hearing),
             public_url=url_for("hearings_public.hearing_page", office_code=hearing.office.code,
                                hearing_id=hearing.id),
+            withdrawals=withdrawals_for(MinutesVersion, hearing.minutes),
+            withdraw_link=lambda m: withdraw_url(m, url_for(".hearing", hearing_id=hearing.id)
+                                                 + "#minutes"),
         )
 
     def _run(self, hearing: Hearing, action, success: str, anchor: str = ""):
@@ -474,7 +481,8 @@ class DeskView(ModuleView):
 
     @expose("/<int:hearing_id>/minutes", methods=["GET", "POST"])
     def minutes(self, hearing_id):
-        """The minutes editor: preview (masked, as residents will see it), save, publish."""
+        """The minutes editor: the exact text residents will get (masked, suspected names
+        highlighted), one decision per suspected name, save, publish."""
         hearing = self._hearing(hearing_id)
         form = MinutesForm()
         preview = None
@@ -484,13 +492,22 @@ class DeskView(ModuleView):
             text = form.text.data or ""
             try:
                 if form.preview.data:
-                    preview = lifecycle.preview_minutes(hearing, text)
+                    preview = lifecycle.preview_minutes(hearing, text,
+                                                        public_figure_names(hearing))
                 else:
                     lifecycle.save_minutes_draft(hearing, text)
                     result = None
                     if form.publish.data:
+                        allowed, undecided = decisions_from(
+                            request.form, minutes_suspects(hearing, text,
+                                                           form.correction_note.data))
+                        if undecided:
+                            raise HearingError(_(
+                                "请对每个疑似人名作出选择（隐去或可以公开）后再发布，还有 %(n)d 个未确认：%(names)s。",
+                                n=len(undecided), names="、".join(undecided)))
                         result = lifecycle.publish_minutes(
-                            hearing, correction_note=form.correction_note.data, actor=current_user)
+                            hearing, correction_note=form.correction_note.data, actor=current_user,
+                            allowed=allowed)
                     db.session.commit()
                     if looks_scripted(text):
                         flash(_("纪要中的 HTML 标签和脚本不会被执行，公开时按普通文字显示。"), "warning")
@@ -515,9 +532,15 @@ class DeskView(ModuleView):
                 flash(_("该听证会刚被他人修改，请复制您的内容后刷新页面再保存。"), "error")
         else:
             flash(next(iter(form.errors.values()))[0], "error")
+        text = (form.text.data or "")[:lifecycle.MINUTES_MAX_CHARS]
+        note = form.correction_note.data or ""
+        standing = public_figure_names(hearing)
         return self.render("hearings/admin/minutes_editor.html", hearing=hearing, form=form,
                            preview=preview, format_local=format_local,
-                           can_publish=hearing.status in HELD_STATUSES)
+                           can_publish=hearing.status in HELD_STATUSES,
+                           review_segments=highlighted(text, standing),
+                           note_segments=highlighted(note, standing) if note else None,
+                           suspects=minutes_suspects(hearing, text, note))
 
     @expose("/<int:hearing_id>/pdf/<int:number>")
     def pdf(self, hearing_id, number):
@@ -532,8 +555,17 @@ class DeskView(ModuleView):
         if version is None:
             abort(404)
         key = render_minutes_pdf(version.id)
+        if key is None:  # withdrawn: residents have no PDF of it, staff read it on the desk
+            abort(404)
         return send_file(get_storage().path(key), mimetype="application/pdf",
                          download_name=f"hearing-{hearing.id}-minutes-v{number}.pdf")
+
+
+def minutes_suspects(hearing: Hearing, text: str, note: str | None) -> list[str]:
+    """The suspected names in a minutes draft and its correction note that staff must decide
+    on before publishing (the public figures staff put on this hearing's lists stand)."""
+    standing = public_figure_names(hearing)
+    return [n for n in suspects_in(text or "", note or "") if n not in standing]
 
 
 def admin_views() -> list:

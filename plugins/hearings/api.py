@@ -1,18 +1,30 @@
 """The hearings' published data in the public JSON API (/api/v1/hearings/…).
 
-The same masking rules as the residents' pages apply (``disclosure``); drafts and offices that
-have the module switched off answer 404.
+Records are read only through the publication gate (``publish``; classes in
+``plugins.hearings.publication``) and every string field is typed with its class from
+``core.publication.schema``, so the API shows exactly what the pages show. Drafts and offices
+that have the module switched off answer 404; a withdrawn minutes version keeps only its
+number and withdrawal date.
 """
 
 from datetime import date, datetime
 
-from flask import abort, url_for
+from flask import abort
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from core import db
 from core.models import Office
 from core.modules import is_enabled
+from core.publication import Gated, public_url, publish, publish_many
+from core.publication.schema import (
+    HtmlText,
+    MarkdownText,
+    OfficeText,
+    PersonName,
+    PublicStr,
+    Text,
+)
 from plugins.hearings import disclosure
 from plugins.hearings.followups import case_states
 from plugins.hearings.models import HELD_STATUSES, Hearing
@@ -28,70 +40,73 @@ class HearingSummaryOut(BaseModel):
     """A hearing as listed for residents."""
 
     id: int
-    kind: str
-    title: str
-    status: str
-    status_label: str
-    status_reason: str | None
+    kind: PublicStr
+    title: PublicStr
+    status: PublicStr
+    status_label: PublicStr
+    status_reason: Text | None
     starts_at: datetime | None
     ends_at: datetime | None
-    venue: str | None
+    venue: OfficeText | None
     capacity: int
     places_left: int
     registration_open: bool
-    url: str
+    url: PublicStr
 
 
 class AttendeeOut(BaseModel):
     """A named attendee: public figures in full, consenting residents as 张某."""
 
-    name: str
-    category: str
-    detail: str
+    name: PersonName
+    category: PublicStr
+    detail: Text
 
 
 class QuestionOut(BaseModel):
     """A question with its answer or its follow-up's progress and outcome."""
 
     number: int
-    asker: str
-    asker_category: str
-    question: str
-    status: str
-    answer: str
-    answered_by: str
-    deferred_reason: str
-    responsible: str
+    asker: PersonName
+    asker_category: PublicStr
+    question: Text
+    status: PublicStr
+    answer: Text
+    answered_by: PersonName
+    deferred_reason: Text
+    responsible: PublicStr
     due_at: datetime | None
-    case_receipt_no: str
-    case_status: str
-    outcome: str
+    case_receipt_no: PublicStr
+    case_status: PublicStr
+    outcome: Text
     outcome_at: datetime | None
 
 
 class MinutesOut(BaseModel):
-    """One published version of the minutes (masked text, sanitised HTML)."""
+    """One published version of the minutes (masked text, sanitised HTML); a withdrawn
+    version keeps its number and the withdrawal date, its texts and PDF are gone."""
 
     number: int
     published_at: datetime
-    correction_note: str | None
-    markdown: str
-    html: str
-    pdf_url: str
+    withdrawn: bool
+    withdrawn_at: datetime | None
+    correction_note: Text | None
+    markdown: MarkdownText
+    html: HtmlText
+    pdf_url: PublicStr
 
 
 class HearingOut(HearingSummaryOut):
     """A hearing with everything published about it."""
 
-    issue: str
+    issue: Text
     decision_date: date | None
-    decision_ref: str | None
+    decision_ref: OfficeText | None
     attendance_by_category: dict[str, int]
     attendees: list[AttendeeOut]
     unnamed_attendees: int
     questions: list[QuestionOut]
     minutes: list[MinutesOut]
-    results_summary: str | None
+    results_summary: Text | None
 
 
 def _office(code: str) -> Office:
@@ -102,16 +117,34 @@ def _office(code: str) -> Office:
 
 
 def _summary(hearing: Hearing, office: Office) -> dict:
+    hearing = publish(hearing)
     return {
         "id": hearing.id, "kind": hearing.kind.value, "title": hearing.title,
         "status": hearing.status.value, "status_label": hearing.status.label,
-        "status_reason": disclosure.public_reason(hearing.status_reason) or None,
+        "status_reason": hearing.status_reason or None,
         "starts_at": aware(hearing.starts_at), "ends_at": aware(hearing.ends_at),
         "venue": hearing.venue, "capacity": hearing.capacity,
         "places_left": places_left(hearing),
         "registration_open": registration_closed_reason(hearing) is None,
-        "url": url_for("hearings_public.hearing_page", office_code=office.code,
-                       hearing_id=hearing.id, _external=True),
+        "url": public_url("hearings_public.hearing_page", office_code=office.code,
+                          hearing_id=hearing.id),
+    }
+
+
+def _minutes(version, office: Office, hearing: Hearing) -> dict:
+    """One published version as the API gives it (``version`` is a published view)."""
+    from plugins.hearings.minutes import published_html
+
+    if version.withdrawn:
+        return {"number": version.number, "published_at": aware(version.published_at),
+                "withdrawn": True, "withdrawn_at": aware(version.withdrawal.withdrawn_at),
+                "correction_note": None, "markdown": "", "html": "", "pdf_url": ""}
+    return {
+        "number": version.number, "published_at": aware(version.published_at),
+        "withdrawn": False, "withdrawn_at": None, "correction_note": version.correction_note,
+        "markdown": version.body_md, "html": Gated(published_html(version.body_md)),
+        "pdf_url": public_url("hearings_public.minutes_version_pdf", office_code=office.code,
+                              hearing_id=hearing.id, number=version.number),
     }
 
 
@@ -138,9 +171,10 @@ def register_endpoints(api) -> None:
         named, unnamed = disclosure.public_attendees(row) if held else ([], 0)
         questions = disclosure.public_questions(row, case_states(q.case_id for q in row.questions))
         data = _summary(row, office)
+        published = publish(row)
         data.update({
-            "issue": disclosure.public_reason(row.issue),
-            "decision_date": row.decision_date, "decision_ref": row.decision_ref,
+            "issue": published.issue or "",
+            "decision_date": published.decision_date, "decision_ref": published.decision_ref,
             "attendance_by_category": {c.value: n for c, n in category_counts(
                 row, checked_in=held and any(a.checked_in_at for a in row.attendees)).items()},
             "attendees": [vars(a) for a in named], "unnamed_attendees": unnamed,
@@ -151,12 +185,7 @@ def register_endpoints(api) -> None:
                 "responsible": q.responsible, "due_at": aware(q.due_at),
                 "case_receipt_no": q.case_receipt_no, "case_status": q.case_status,
                 "outcome": q.outcome, "outcome_at": aware(q.outcome_at)} for q in questions],
-            "minutes": [{
-                "number": m.number, "published_at": aware(m.published_at),
-                "correction_note": m.correction_note, "markdown": m.body_md, "html": m.body_html,
-                "pdf_url": url_for("hearings_public.minutes_version_pdf", office_code=office.code,
-                                   hearing_id=row.id, number=m.number, _external=True),
-            } for m in row.minutes],
-            "results_summary": row.results_summary,
+            "minutes": [_minutes(m, office, row) for m in publish_many(row.minutes)],
+            "results_summary": published.results_summary,
         })
         return data

@@ -1,11 +1,12 @@
-"""What residents may see of a hearing: the masking rules in one place.
+"""A hearing's attendee list and Q&A as residents see them, built from published views.
 
-- No phone or ID number ever leaves the staff side.
-- Deputies (人大代表), CPPCC members (政协委员) and officials (工作人员) act in a public role and
-  are named in full.
-- Private persons appear as surname + 某 (张某), the rule courts use when publishing judgments;
-  on the public attendee list only when they consented (off by default) — otherwise they are
-  only counted.
+What each field may show is declared once in ``plugins.hearings.publication`` and applied by
+the core's publication gate; this module only decides who is listed:
+
+- Deputies (人大代表), CPPCC members (政协委员) and officials (工作人员) whom staff put on the
+  list act in a public role and are named in full (their names may also stand in the Q&A).
+- A private person is listed as 张某 only when they consented (off by default); otherwise
+  they are only counted.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import db
-from core.masking import mask_name, mask_text
+from core.publication import publish, publish_many
 from plugins.hearings.models import (
     Attendee,
     AttendeeCategory,
@@ -24,13 +25,10 @@ from plugins.hearings.models import (
 )
 
 
-def public_name(name: str, category: AttendeeCategory) -> str:
-    """A person's name as published: in full for public figures, else 张某."""
-    return name if category.is_public_figure else mask_name(name)
-
-
 @dataclass
 class PublicAttendee:
+    """A listed attendee: every string came out of the gate."""
+
     name: str
     category: str
     detail: str  # affiliation of public figures, village of consenting residents
@@ -51,28 +49,27 @@ def public_attendees(hearing: Hearing) -> tuple[list[PublicAttendee], int]:
         rows = [a for a in rows if a.checked_in_at]
     named, unnamed = [], 0
     order = list(AttendeeCategory)
-    for a in sorted(rows, key=lambda a: (order.index(a.category), a.id)):
+    for a in publish_many(sorted(rows, key=lambda a: (order.index(a.category), a.id))):
         if a.named_in_full:
             named.append(PublicAttendee(a.name, a.category.label, a.affiliation or ""))
         elif a.consent_public_name:
-            named.append(PublicAttendee(mask_name(a.name), a.category.label, a.village or ""))
+            named.append(PublicAttendee(a.name, a.category.label, a.village or ""))
         else:
             unnamed += 1
     return named, unnamed
 
 
-def private_and_public_names(hearing: Hearing) -> tuple[set[str], set[str]]:
-    """Full names on the hearing's lists, split into private persons and public figures."""
-    private, public = set(), set()
-    for a in hearing.attendees:
-        (public if a.named_in_full else private).add(a.name.strip())
-    for q in hearing.questions:
-        (public if q.asker_category.is_public_figure else private).add(q.asker_name.strip())
-    return private, public
+def public_figure_names(hearing: Hearing) -> frozenset[str]:
+    """Full names of the hearing's public figures, which may stand in its published texts."""
+    names = {a.name.strip() for a in hearing.attendees if a.named_in_full}
+    names |= {q.asker_name.strip() for q in hearing.questions if q.asker_named_in_full}
+    return frozenset(n for n in names if n)
 
 
 @dataclass
 class PublicQuestion:
+    """A question as residents see it: every string came out of the gate."""
+
     number: int
     asker: str
     asker_category: str
@@ -91,18 +88,13 @@ class PublicQuestion:
 
 
 def public_questions(hearing: Hearing, case_states: dict[int, str] | None = None) -> list[PublicQuestion]:
-    """The Q&A as residents see it: askers masked by the rule above, texts with phones starred.
+    """The Q&A as residents see it (askers and texts masked by the gate).
 
     ``case_states`` maps case id to its status label (from ``followups.case_states``).
     """
-    private, public = private_and_public_names(hearing)
-    from plugins.hearings.minutes import withhold_personal_data
-
-    def clean(text):
-        return withhold_personal_data(text or "", private, public)
-
+    allowed = public_figure_names(hearing)
     out = []
-    for q in hearing.questions:
+    for q in (publish(row, allowed=allowed) for row in hearing.questions):
         case_state = ""
         if q.status == QuestionStatus.DEFERRED:
             if q.outcome_at:
@@ -110,17 +102,12 @@ def public_questions(hearing: Hearing, case_states: dict[int, str] | None = None
             else:
                 case_state = (case_states or {}).get(q.case_id or 0, _("办理中"))
         out.append(PublicQuestion(
-            number=q.number, asker=public_name(q.asker_name, q.asker_category),
-            asker_category=q.asker_category.label, text=clean(q.text), status=q.status.label,
-            status_code=q.status.value, answer=clean(q.answer), answered_by=q.answered_by or "",
-            deferred_reason=clean(q.deferred_reason),
+            number=q.number, asker=q.asker_name, asker_category=q.asker_category.label,
+            text=q.text, status=q.status.label, status_code=q.status.value,
+            answer=q.answer or "", answered_by=q.answered_by or "",
+            deferred_reason=q.deferred_reason or "",
             responsible=q.responsible.display_name if q.responsible else "",
             due_at=q.due_at, case_receipt_no=q.case_receipt_no or "", case_status=case_state,
-            outcome=clean(q.outcome), outcome_at=q.outcome_at,
+            outcome=q.outcome or "", outcome_at=q.outcome_at,
         ))
     return out
-
-
-def public_reason(text: str | None) -> str:
-    """A cancellation/postponement reason as published (phones starred)."""
-    return mask_text(text or "")

@@ -1,26 +1,33 @@
-"""Feeds: iCalendar of an office's hearings (icalendar), Atom of published minutes (feedgen)."""
+"""Feeds: iCalendar of an office's hearings (icalendar), Atom of published minutes (feedgen).
+
+Both take published views (``core.publication.publish``) only, never rows: every text in a
+feed is what the gate lets residents see. Feeds are cached publicly, so their absolute URLs
+come from the configured public base URL (``public_url``), never the request's Host header.
+"""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
-from flask import request
+from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from plugins.hearings.disclosure import public_reason
+from plugins.hearings.minutes import published_html
 from plugins.hearings.models import HearingStatus
-from plugins.hearings.timeutil import aware
+from plugins.hearings.timeutil import aware, format_local_date
 from plugins.hearings.timeutil import now as utc_now
 
 
 def ical(office, hearings, url_of) -> bytes:
-    """An iCalendar document with one event per public hearing of ``office``."""
+    """An iCalendar document with one event per public hearing of ``office`` (published
+    views of the office and the hearings)."""
     cal = Calendar()
     cal.add("prodid", "-//township-admin//hearings//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("%(office)s 听证质询", office=office.name))
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    host = request.host.split(":")[0] if request else "township"
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "township"
     stamp = utc_now()
     for hearing in hearings:
         event = Event()
@@ -40,9 +47,9 @@ def ical(office, hearings, url_of) -> bytes:
         event.add("summary", summary)
         if hearing.venue:
             event.add("location", hearing.venue)
-        description = public_reason(hearing.issue)
+        description = hearing.issue or ""
         if hearing.status_reason:
-            description = _("原因：%(r)s", r=public_reason(hearing.status_reason)) + "\n\n" + description
+            description = _("原因：%(r)s", r=hearing.status_reason) + "\n\n" + description
         event.add("description", description)
         event.add("url", url_of(hearing))
         event.add("sequence", hearing.version or 0)
@@ -52,7 +59,8 @@ def ical(office, hearings, url_of) -> bytes:
 
 
 def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
-    """An Atom feed with one entry per published version of minutes (newest first)."""
+    """An Atom feed with one entry per published version of minutes (newest first), from
+    published (version, hearing) views; a withdrawn version keeps only its notice."""
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(_("%(office)s 听证质询会议纪要", office=office.name))
@@ -60,7 +68,8 @@ def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
     fg.link(href=self_url, rel="self")
     fg.link(href=alternate_url, rel="alternate")
     fg.author({"name": office.name})
-    fg.updated(max((aware(v.published_at) for v, _h in rows), default=utc_now()))
+    fg.updated(max((aware(v.withdrawal.withdrawn_at if v.withdrawn else v.published_at)
+                    for v, _h in rows), default=utc_now()))
     for version, hearing in reversed(rows):  # feedgen prepends each added entry
         entry = fg.add_entry()
         link = url_of(hearing, version)
@@ -71,8 +80,15 @@ def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
         entry.title(title)
         entry.link(href=link)
         entry.published(aware(version.published_at))
+        if version.withdrawn:
+            withdrawn_at = aware(version.withdrawal.withdrawn_at)
+            notice = _("已撤回（%(date)s）", date=format_local_date(withdrawn_at))
+            entry.title(title + " · " + notice)
+            entry.updated(withdrawn_at)
+            entry.content(notice, type="text")
+            continue
         entry.updated(aware(version.published_at))
         if version.correction_note:
             entry.summary(_("更正说明：%(note)s", note=version.correction_note))
-        entry.content(version.body_html, type="html")
+        entry.content(published_html(version.body_md), type="html")
     return fg.atom_str(pretty=False)

@@ -13,9 +13,7 @@ from sqlalchemy import func, select
 
 from core import db
 from core.models import User
-from plugins.hearings.disclosure import private_and_public_names
 from plugins.hearings.errors import HearingError
-from plugins.hearings.minutes import withhold_personal_data
 from plugins.hearings.models import (
     HELD_STATUSES,
     AttendeeCategory,
@@ -174,8 +172,7 @@ def on_case_closed(case) -> Question | None:
     if question is None:
         return None
     hearing = question.hearing
-    private, public = private_and_public_names(hearing)
-    question.outcome = withhold_personal_data(case.outcome or _("已办结。"), private, public)
+    question.outcome = case.outcome or _("已办结。")  # masked on the way out (TEXT)
     question.outcome_at = aware(case.closed_at) or utc_now()
     from plugins.hearings.notifications import message_participants
 

@@ -16,9 +16,14 @@ DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.Desk
 
 
 def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
-    """Render one published version of the minutes (not stored)."""
+    """Render one published version of the minutes (not stored) from its published view: the
+    text residents get, masked by the gate. A withdrawn version has no PDF (ValueError)."""
+    from core.publication import publish
     from plugins.hearings.pdf import render_minutes_pdf
 
+    version = publish(version)
+    if version.withdrawn:
+        raise ValueError("withdrawn minutes have no PDF")
     hearing = version.hearing
     meta = [
         _("%(kind)s · %(office)s", kind=hearing.kind.label, office=hearing.office.name),
@@ -41,8 +46,10 @@ def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
 
 def render_minutes_pdf(minutes_id: int) -> str | None:
     """Render and store the PDF of a published version once; returns its storage key."""
+    from core.publication import withdrawn_ids
+
     version = db.session.get(MinutesVersion, minutes_id)
-    if version is None:
+    if version is None or withdrawn_ids(MinutesVersion, [version.id]):
         return None
     if version.pdf_key and get_storage().path(version.pdf_key) is not None:
         return version.pdf_key

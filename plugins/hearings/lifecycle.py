@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 
 from core import db
 from core.audit import record_event
-from plugins.hearings.disclosure import private_and_public_names
+from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
 from plugins.hearings.minutes import (
     MINUTES_MAX_CHARS,
-    plain_text,
     render_html,
-    withhold_personal_data,
+    resident_html,
+    search_text,
 )
 from plugins.hearings.models import (
     HELD_STATUSES,
@@ -177,20 +177,22 @@ def save_minutes_draft(hearing: Hearing, text: str, *, now=None) -> None:
     hearing.minutes_draft_updated_at = now or utc_now()
 
 
-def preview_minutes(hearing: Hearing, text: str) -> str:
+def preview_minutes(hearing: Hearing, text: str, allowed=frozenset()) -> str:
     """The HTML residents would see if ``text`` were published now (masked, sanitised)."""
-    private, public = private_and_public_names(hearing)
-    return render_html(withhold_personal_data(check_minutes_text(text), private, public))
+    return resident_html(check_minutes_text(text), allowed=allowed)
 
 
 def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
-                    actor=None, now=None) -> dict:
+                    actor=None, now=None, allowed=frozenset()) -> dict:
     """Publish the current draft as a new version of the minutes.
 
     Refused before the hearing took place and for an empty draft. A second or later version
-    is a correction and needs a note residents see. Phones and ID numbers in the text are
-    starred and private persons' names become 张某 before anything is stored as published.
-    Each publication offers the minutes to the office's archive (``filing.file_minutes``: one
+    is a correction and needs a note residents see. The text is kept as staff wrote it;
+    residents get it only through the publication gate, which stars numbers and turns
+    private persons' names into 张某. ``allowed`` are the suspected names staff confirmed as
+    public figures' on the review screen; with the names of the public figures staff put on
+    this hearing's lists they are recorded with the version, and every other suspect is
+    masked. Each publication offers the minutes to the office's archive (``filing.file_minutes``: one
     archive file per hearing, a correction keeps its number); ``catalogue_no`` in the result
     is its number, or None where no archive is kept.
     """
@@ -209,14 +211,12 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
         raise HearingError(_("更正说明不能超过 %(n)d 个字。", n=CORRECTION_NOTE_MAX))
     if number > 1:
         latest = hearing.latest_minutes
-        private, public = private_and_public_names(hearing)
-        if latest and withhold_personal_data(text, private, public) == latest.body_md:
+        if latest and text == latest.body_md:
             raise HearingError(_("草稿与已公开的最新版本相同，无需发布更正。"))
-    private, public = private_and_public_names(hearing)
-    published = withhold_personal_data(text, private, public)
+    allowed = frozenset(allowed) | public_figure_names(hearing)
     version = MinutesVersion(
-        hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=published,
-        body_html=render_html(published), search_text=plain_text(published),
+        hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=text,
+        body_html=render_html(text), search_text=search_text(text, allowed=allowed),
         correction_note=note or None, published_at=now,
         published_by_id=getattr(actor, "id", None),
         published_by_name=getattr(actor, "display_name", None),
@@ -226,6 +226,10 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     if hearing.status == HearingStatus.HELD:
         _set_status(hearing, HearingStatus.MINUTES_PUBLISHED, now)
     db.session.flush()
+    if allowed:
+        from core.publication.review import record_decisions
+
+        record_decisions(MinutesVersion, version.id, set(allowed), getattr(actor, "id", None))
     catalogue_no = file_minutes(hearing)
     if number == 1:
         from plugins.hearings.notifications import message_participants
@@ -256,9 +260,8 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
     summary = (summary or "").strip()
     if len(summary) > MINUTES_MAX_CHARS:
         raise HearingError(_("结果说明过长。"))
-    private, public = private_and_public_names(hearing)
     if summary:
-        hearing.results_summary = withhold_personal_data(summary, private, public)
+        hearing.results_summary = summary  # masked on the way out (TEXT)
     if hearing.status != HearingStatus.RESULTS_PUBLISHED:
         _set_status(hearing, HearingStatus.RESULTS_PUBLISHED, now)
         hearing.results_published_at = now

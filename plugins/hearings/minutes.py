@@ -1,11 +1,10 @@
-"""Minutes: Markdown rendered to sanitised HTML, personal data withheld before publication."""
+"""Minutes: Markdown rendered to sanitised HTML; what residents get of it passes the gate."""
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-
-from core.masking import mask_name, mask_text
 
 MINUTES_MAX_CHARS = 100_000
 
@@ -49,15 +48,23 @@ def plain_text(markdown_text: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def withhold_personal_data(text: str, private_names: set[str], public_names: set[str]) -> str:
-    """The text as it may be published: phones and ID numbers starred, private names as 张某.
+@lru_cache(maxsize=64)
+def published_html(masked_markdown: str) -> str:
+    """The HTML residents get of minutes already masked by the gate (``MARKDOWN`` class: the
+    stars of a masked number are escaped, so ``139****5678`` is shown, not read as emphasis)."""
+    return render_html(masked_markdown)
 
-    ``private_names`` are full names of private persons on the hearing's lists (attendees and
-    askers who are not deputies, CPPCC members or officials); a name that also belongs to a
-    public figure is left alone. Longer names go first so 欧阳明华 is not cut by 欧阳明.
-    """
-    text = mask_text(text)
-    for name in sorted(private_names - public_names, key=len, reverse=True):
-        if len(name) >= 2:
-            text = text.replace(name, mask_name(name))
-    return text
+
+def resident_html(markdown_text: str, *, allowed=frozenset()) -> str:
+    """The HTML residents would get of ``markdown_text`` (the editor's preview)."""
+    from core.publication import mask_text
+
+    return published_html(mask_text(markdown_text, allowed=frozenset(allowed), markdown=True))
+
+
+def search_text(markdown_text: str, *, allowed=frozenset()) -> str:
+    """The words residents may search: the plain text as published (masked), so a search is
+    never an oracle on what the gate hides."""
+    from core.publication import mask_text
+
+    return mask_text(plain_text(markdown_text), allowed=frozenset(allowed))

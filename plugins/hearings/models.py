@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core import db
@@ -262,7 +263,7 @@ class Attendee(TimestampMixin, db.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.category.label}）"
 
-    @property
+    @hybrid_property
     def named_in_full(self) -> bool:
         """Published under their full name: a public figure whom staff put on the list.
 
@@ -270,6 +271,11 @@ class Attendee(TimestampMixin, db.Model):
         self-registered "deputy" is treated as a private person (张某, only with consent)
         until staff add or confirm them as invited."""
         return self.category.is_public_figure and self.source == AttendeeSource.INVITED
+
+    @named_in_full.inplace.expression
+    @classmethod
+    def _named_in_full_expression(cls):
+        return cls.category.in_(PUBLIC_FIGURE_CATEGORIES) & (cls.source == AttendeeSource.INVITED)
 
 
 class Question(TimestampMixin, db.Model):
@@ -301,7 +307,7 @@ class Question(TimestampMixin, db.Model):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     case_receipt_no: Mapped[str | None] = mapped_column(String(40))
-    outcome: Mapped[str | None] = mapped_column(Text)  # published, masked
+    outcome: Mapped[str | None] = mapped_column(Text)  # published through the gate (TEXT)
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     hearing: Mapped[Hearing] = relationship(back_populates="questions")
@@ -312,13 +318,33 @@ class Question(TimestampMixin, db.Model):
     def __str__(self) -> str:
         return f"#{self.number} {self.text[:30]}"
 
+    @hybrid_property
+    def asker_named_in_full(self) -> bool:
+        """The asker acts in a public role (deputy, CPPCC member, official): named in full."""
+        return self.asker_category.is_public_figure
+
+    @asker_named_in_full.inplace.expression
+    @classmethod
+    def _asker_named_in_full_expression(cls):
+        return cls.asker_category.in_(PUBLIC_FIGURE_CATEGORIES)
+
+    @property
+    def answered_by_official(self) -> bool:
+        """答复人 is exactly the name of an active official (published in full); anything
+        else staff typed there is published as a private person's name (张某)."""
+        from core.publication.names import clean_name, official_names
+
+        name = clean_name(self.answered_by)
+        return bool(name) and name in official_names()
+
 
 class MinutesVersion(db.Model):
     """One published version of a hearing's minutes; never edited after publication.
 
-    ``body_md`` and ``body_html`` hold the text as published: phone and ID numbers masked,
-    private persons' names as 张某, HTML sanitised. A correction is a new version whose
-    ``correction_note`` residents see.
+    ``body_md`` holds the text staff published and ``body_html`` its sanitised HTML (for the
+    staff side); residents get both only through the publication gate, which masks numbers and
+    private persons' names on the way out (``plugins.hearings.publication``). A correction is a
+    new version whose ``correction_note`` residents see; a leader may withdraw a version.
     """
 
     __tablename__ = "hearing_minutes"

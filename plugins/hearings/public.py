@@ -2,8 +2,10 @@
 
 Upcoming hearings with registration, a hearing's page (facts, attendees, Q&A with follow-up
 progress, minutes and their versions), published minutes with search, the resident's own
-registration by confirmation code, and the calendar and Atom feeds. No phone or ID number of
-a private person is ever rendered here; see ``disclosure``.
+registration by confirmation code, and the calendar and Atom feeds. Every record reaches
+these pages, feeds and PDFs only through the core's publication gate (``render_public``,
+``publish``; the fields' classes are in ``plugins.hearings.publication``), and absolute URLs
+come from the configured public base URL (``public_url``), never the request's Host header.
 """
 
 from flask import (
@@ -11,7 +13,6 @@ from flask import (
     Response,
     abort,
     g,
-    render_template,
     request,
     send_file,
     url_for,
@@ -21,6 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core import db
+from core.publication import public_url, publish, publish_many, render_public, withdrawn_clause
 from core.storage import get_storage
 from plugins.hearings import disclosure, feeds
 from plugins.hearings.errors import HearingError
@@ -85,8 +87,10 @@ def upcoming_hearings(office_ids, limit: int = LIST_LIMIT) -> list[Hearing]:
 
 
 def latest_minutes_query(office_ids):
-    """(MinutesVersion, Hearing) rows: each hearing's latest published version."""
+    """(MinutesVersion, Hearing) rows: each hearing's latest published version that was not
+    withdrawn."""
     latest = (select(MinutesVersion.hearing_id, func.max(MinutesVersion.number).label("n"))
+              .where(withdrawn_clause(MinutesVersion))
               .group_by(MinutesVersion.hearing_id).subquery())
     return (select(MinutesVersion, Hearing)
             .join(latest, (latest.c.hearing_id == MinutesVersion.hearing_id)
@@ -109,7 +113,7 @@ def index():
     ).all()
     taken = confirmed_counts(h.id for h in upcoming)
     places = {h.id: max(h.capacity - taken[h.id], 0) for h in upcoming}
-    return render_template("hearings/public/index.html", office=g.office, upcoming=upcoming,
+    return render_public("hearings/public/index.html", office=g.office, upcoming=upcoming,
                            recent=recent, places=places, closed_reason=registration_closed_reason)
 
 
@@ -124,32 +128,45 @@ def minutes_list():
                                 MinutesVersion.search_text.like(pattern, escape="\\")))
     rows = db.session.execute(query.order_by(MinutesVersion.published_at.desc())
                               .limit(LIST_LIMIT)).all()
-    return render_template("hearings/public/minutes_list.html", office=g.office, rows=rows,
+    return render_public("hearings/public/minutes_list.html", office=g.office, rows=rows,
                            term=term)
+
+
+def current_minutes(versions: list):
+    """The version residents read first: the latest one not withdrawn (when every version was
+    withdrawn, the latest, which shows its notice)."""
+    standing = [v for v in versions if not v.withdrawn]
+    return standing[-1] if standing else (versions[-1] if versions else None)
 
 
 def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error: str | None = None,
                   status: int = 200):
+    from plugins.hearings.minutes import published_html
+
     version_no = request.view_args.get("number") if request.view_args else None
-    shown = hearing.latest_minutes
+    versions = publish_many(hearing.minutes)
+    latest = current_minutes(versions)
+    shown = latest
     if version_no is not None:
-        shown = next((m for m in hearing.minutes if m.number == version_no), None)
+        shown = next((m for m in versions if m.number == version_no), None)
         if shown is None:
             abort(404)
+    shown_html = published_html(shown.body_md) if shown is not None and not shown.withdrawn else ""
     held = hearing.status in HELD_STATUSES
     attendees, unnamed = disclosure.public_attendees(hearing) if held else ([], 0)
     questions = disclosure.public_questions(
         hearing, case_states(q.case_id for q in hearing.questions))
     closed = registration_closed_reason(hearing)
     taken = held and any(a.checked_in_at for a in hearing.attendees)
-    return render_template(
-        "hearings/public/hearing.html", office=g.office, hearing=hearing, held=held,
-        shown=shown, attendees=attendees, unnamed=unnamed, questions=questions,
+    published = publish(hearing)
+    return render_public(
+        "hearings/public/hearing.html", office=g.office, hearing=published, held=held,
+        shown=shown, shown_html=shown_html, latest=latest, versions=versions,
+        attendees=attendees, unnamed=unnamed, questions=questions,
         counts=category_counts(hearing, checked_in=taken), attendance_taken=taken,
         places=places_left(hearing), closed_reason=closed,
         form=(form or RegistrationForm()) if closed is None else None, error=error,
-        reason=disclosure.public_reason(hearing.status_reason),
-        issue=disclosure.public_reason(hearing.issue),
+        reason=published.status_reason or "", issue=published.issue or "",
     ), status
 
 
@@ -184,7 +201,7 @@ def register_view(hearing_id):
         db.session.rollback()
         db.session.refresh(hearing)
         return _hearing_page(hearing, form, str(exc), 409)
-    return render_template("hearings/public/registered.html", office=g.office, hearing=hearing,
+    return render_public("hearings/public/registered.html", office=g.office, hearing=hearing,
                            attendee=attendee, code=format_code(attendee.code),
                            qr=_qr_data_uri(hearing, attendee),
                            position=waiting_position(attendee), withdraw_form=WithdrawForm(
@@ -195,8 +212,7 @@ def _qr_data_uri(hearing: Hearing, attendee) -> str:
     """A QR code (SVG data URI, drawn on the server) that opens the staff check-in screen."""
     import segno
 
-    target = url_for("hearings_desk.checkin", hearing_id=hearing.id, code=attendee.code,
-                     _external=True)
+    target = public_url("hearings_desk.checkin", hearing_id=hearing.id, code=attendee.code)
     return segno.make(target, error="m").svg_data_uri(scale=4, border=2)
 
 
@@ -220,14 +236,14 @@ def _registration_page(form, attendee, error, status=200, notice=None):
         messages = db.session.scalars(select(ParticipantMessage).where(
             ParticipantMessage.attendee_id == attendee.id)
             .order_by(ParticipantMessage.id.desc()).limit(20)).all()
-    return render_template(
+    return render_public(
         "hearings/public/registration.html", office=g.office, form=form, attendee=attendee,
         error=error, notice=notice, code=format_code(attendee.code) if attendee else "",
         qr=_qr_data_uri(attendee.hearing, attendee) if attendee and
         attendee.status == AttendeeStatus.CONFIRMED else None,
         position=waiting_position(attendee) if attendee else None, messages=messages,
         withdraw_form=WithdrawForm(code=attendee.code) if attendee else None,
-        masked_name=disclosure.public_name(attendee.name, attendee.category) if attendee else "",
+        masked_name=publish(attendee).name if attendee else "",
     ), status
 
 
@@ -253,7 +269,7 @@ def withdraw_view():
 
 
 def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
-    if version is None:
+    if version is None or publish(version).withdrawn:
         abort(404)
     path = get_storage().path(version.pdf_key) if version.pdf_key else None
     if path is None:
@@ -263,7 +279,7 @@ def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
         db.session.refresh(version)
         path = get_storage().path(version.pdf_key) if version.pdf_key else None
     if path is None:
-        return render_template("hearings/public/pdf_pending.html", office=g.office,
+        return render_public("hearings/public/pdf_pending.html", office=g.office,
                                hearing=hearing), 503, {"Retry-After": "30"}
     return send_file(path, mimetype="application/pdf", max_age=3600,
                      download_name=f"hearing-{hearing.id}-minutes-v{version.number}.pdf")
@@ -273,7 +289,9 @@ def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
 def minutes_pdf(hearing_id):
     """The latest version of the minutes as PDF."""
     hearing = public_hearing(hearing_id)
-    return _pdf_response(hearing, hearing.latest_minutes)
+    latest = current_minutes(publish_many(hearing.minutes))
+    return _pdf_response(hearing, next((m for m in hearing.minutes
+                                        if latest is not None and m.number == latest.number), None))
 
 
 @bp.route("/<int:hearing_id>/minutes/v<int:number>.pdf")
@@ -289,8 +307,8 @@ def calendar():
     hearings = db.session.scalars(select(Hearing).where(
         Hearing.office_id == g.office.id, Hearing.announced_at.is_not(None),
         Hearing.starts_at.is_not(None)).order_by(Hearing.starts_at.desc()).limit(200)).all()
-    body = feeds.ical(g.office, hearings,
-                      lambda h: url_for(".hearing_page", hearing_id=h.id, _external=True))
+    body = feeds.ical(publish(g.office), publish_many(hearings),
+                      lambda h: public_url(".hearing_page", hearing_id=h.id))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="hearings-{g.office.code}.ics"',
                              "Cache-Control": "public, max-age=300"})
@@ -303,10 +321,10 @@ def atom():
         select(MinutesVersion, Hearing).join(Hearing, Hearing.id == MinutesVersion.hearing_id)
         .where(Hearing.office_id == g.office.id)
         .order_by(MinutesVersion.published_at.desc()).limit(50)).all()
-    body = feeds.atom(g.office, rows, url_for(".atom", _external=True),
-                      url_for(".minutes_list", _external=True),
-                      lambda h, v: url_for(".minutes_version", hearing_id=h.id, number=v.number,
-                                           _external=True))
+    rows = [(publish(v), publish(h)) for v, h in rows]
+    body = feeds.atom(publish(g.office), rows, public_url(".atom"), public_url(".minutes_list"),
+                      lambda h, v: public_url(".minutes_version", hearing_id=h.id,
+                                              number=v.number))
     return Response(body, mimetype="application/atom+xml",
                     headers={"Cache-Control": "public, max-age=300"})
 
@@ -317,7 +335,7 @@ def home_section(offices):
 
     by_id = {o.id: o for o in offices}
     items = []
-    for h in upcoming_hearings(list(by_id), limit=6):
+    for h in publish_many(upcoming_hearings(list(by_id), limit=6)):
         note = f"{format_local(h.starts_at)} · {by_id[h.office_id].name}"
         if h.status != HearingStatus.ANNOUNCED:
             note += f" · {h.status.label}"
@@ -327,6 +345,7 @@ def home_section(offices):
     recent = db.session.execute(latest_minutes_query(list(by_id))
                                 .order_by(MinutesVersion.published_at.desc()).limit(4)).all()
     for _version, h in recent:
+        h = publish(h)
         items.append((_("纪要：%(title)s", title=h.title),
                       url_for("hearings_public.hearing_page", office_code=by_id[h.office_id].code,
                               hearing_id=h.id), by_id[h.office_id].name))

@@ -12,6 +12,7 @@ from conftest import make_test_app, post, text_of
 from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
+    mask_every_suspect,
     new_hearing,
 )
 from sqlalchemy import func, select
@@ -187,7 +188,8 @@ def test_publishing_from_the_editor_files_the_minutes_and_the_file_links_back(
         hearing_id = hearing.id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": MINUTES, "publish": "1"}, follow_redirects=True)
+                    {"text": MINUTES, "publish": "1",
+                     **mask_every_suspect(app, hearing_id, MINUTES)}, follow_redirects=True)
     assert "纪要已发布" in text_of(response)
     with app.app_context():
         [file] = _filed()
