@@ -213,16 +213,25 @@ def plant_staff_fields(db, planted: Planted, declaration_of, person_fields) -> d
                 source.written.add("id")
             else:
                 values[key] = planted.sentence(source, length)
+        decl = declaration_of(model)
         try:
             with db.session.begin_nested():
                 for row in rows:
                     for key, value in values.items():
+                        if _public_figure_here(decl, key, row):
+                            continue  # a deputy's or official's name is published in full
                         setattr(row, key, value)
                 db.session.flush()
             report["columns"] += [label for _k, _c, label in cols]
         except Exception as exc:  # noqa: BLE001 - reported by the test
             report["failed"][model.__name__] = f"{type(exc).__name__}: {str(exc)[:200]}"
     return report
+
+
+def _public_figure_here(decl, key, row) -> bool:
+    """Whether the row declares the person in ``key`` a public figure (``person(public_when)``)."""
+    cls = decl.fields.get(key) if decl else None
+    return bool(cls and cls.public_when and getattr(row, cls.public_when, False))
 
 
 def make_names_known(db, planted: Planted, person_fields) -> int:

@@ -29,7 +29,7 @@ from core.publication.fields import (
 )
 from core.publication.guard import published_context, render_public
 from core.publication.masker import analyse, mask_html, mask_numbers, mask_person, mask_text
-from core.publication.names import PersonField
+from core.publication.names import PersonField, mentions_names_added_since
 from core.publication.outputs import public_url, published_changed
 from core.publication.published import (
     Gated,
@@ -56,7 +56,7 @@ __all__ = [
     "mask_person", "mask_text", "office_text", "person", "public_url", "publish",
     "publish_many", "published_changed", "published_context", "render_public", "withdraw",
     "withdrawals_for", "withdrawn_clause", "withdrawn_ids", "decisions_from", "highlighted",
-    "record_decisions", "suspects_in", "withdraw_url",
+    "record_decisions", "suspects_in", "withdraw_url", "mentions_names_added_since",
 ]
 
 

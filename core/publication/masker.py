@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 
-from flask import g, has_app_context
+from flask import has_app_context, has_request_context, request
 
 from core.masking import mask_name
 from core.publication import names as name_registry
@@ -44,13 +44,21 @@ class Segment:
 
 
 def _known_and_officials() -> tuple[frozenset[str], frozenset[str]]:
+    """The known private names and the officials' names: read once per request (kept in the
+    request's environ, not in ``g``, which outlives requests when an app context is shared),
+    and on every call outside a request (a job, a command)."""
     if not has_app_context():
         return frozenset(), frozenset()
-    cached = g.get("_publication_names")
+    if not has_request_context():
+        return name_registry.known_private_names(), name_registry.official_names()
+    cached = request.environ.get(_ENVIRON_KEY)
     if cached is None:
         cached = (name_registry.known_private_names(), name_registry.official_names())
-        g._publication_names = cached
+        request.environ[_ENVIRON_KEY] = cached
     return cached
+
+
+_ENVIRON_KEY = "township.publication_names"
 
 
 def _name_spans(text: str, known: frozenset[str]) -> list[tuple[int, int]]:

@@ -155,6 +155,21 @@ def known_private_names() -> frozenset[str]:
     return _known.get()
 
 
+def names_added_since(moment) -> set[str]:
+    """Private names first seen after ``moment``: a cached rendering (a PDF) made before then
+    must be made again if its text holds one of them."""
+    if moment is None:
+        return set()
+    return set(db.session.scalars(select(PrivateName.name).where(
+        PrivateName.first_seen_at > moment)))
+
+
+def mentions_names_added_since(moment, *texts) -> bool:
+    """Whether any of ``texts`` holds a private name first seen after ``moment``."""
+    added = names_added_since(moment)
+    return bool(added) and any(name in (text or "") for text in texts for name in added)
+
+
 def official_names() -> frozenset[str]:
     """Names of active staff: officials, whose names may stand in published text."""
     from core.models import User

@@ -48,6 +48,10 @@ SURNAMES = frozenset(
     "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
     "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
     "郦阎"
+    # Rarer surnames of the 百家姓 that are no everyday word (a rare surname is no reason to
+    # publish a name): 傅 萧 洪 赖 among them are common, and were missing.
+    "傅萧洪赖昌凤酆贲钮荀羿汲邴糜隗宓蓬郗钭韶蓟鄂莘逄卻璩濮郏宦庾暨殳蔚夔厍訾乜蒯竺桓仉缑郈钦琴"
+    "弘贝滑怀苍"
 ) - {"由"}
 _MAX_SURNAME = 2
 

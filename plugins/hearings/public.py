@@ -22,7 +22,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core import db
-from core.publication import public_url, publish, publish_many, render_public, withdrawn_clause
+from core.publication import (
+    mentions_names_added_since,
+    public_url,
+    publish,
+    publish_many,
+    render_public,
+    withdrawn_clause,
+)
 from core.storage import get_storage
 from plugins.hearings import disclosure, feeds
 from plugins.hearings.errors import HearingError
@@ -271,6 +278,11 @@ def withdraw_view():
 def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
     if version is None or publish(version).withdrawn:
         abort(404)
+    if version.pdf_key and mentions_names_added_since(
+            version.pdf_rendered_at, version.body_md, version.correction_note, hearing.venue,
+            hearing.title):
+        version.pdf_key = None  # rendered before a name in it was known to be private
+        db.session.commit()
     path = get_storage().path(version.pdf_key) if version.pdf_key else None
     if path is None:
         from core.jobs import enqueue
