@@ -66,7 +66,8 @@ _ROLES = tuple(sorted(set((
     "见证人 监护人 报告人"
 ).split()), key=len, reverse=True))
 _LEFT_WEAK = tuple("的 是 和 与 及 跟 给 让 叫 找 由 请 经 因 同意 通知 对 向 把 被 将 在 为 据 听取了 "
-                   "听取 委托 安排 联系 陪同 看望 探望".split())
+                   "听取 委托 安排 联系 陪同 看望 探望 涉及 关于 包括 有关 举报 投诉 起诉 帮助 感谢 "
+                   "表扬 批评 处理 约谈 告诉 告知 慰问 走访 以及 例如 比如".split())
 # After a name: a speech verb, an honorific, a role, a count (张三同志, 李四说, 王五等).
 _CUES = tuple(sorted(set((
     "同志 说 表示 反映 提出 提问 答复 回应 回复 指出 强调 介绍 汇报 主持 发言 认为 称 书记 主任 "
@@ -197,8 +198,11 @@ def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:
                 continue
             right = ctx.right(end)
             tag = 2 if (i, end) in tagged else (1 if i in tagged_at or end - 1 in tagged_at else 0)
-            if not left or not (right or (left == 2 and tag)):
-                continue  # a role before and the tagger's word stand for a cue after
+            # A role before and the tagger's word stand for a cue after; a full name the
+            # tagger knows as one (张建国) needs only one side to be a boundary.
+            known_full = tag == 2 and size == s + 2
+            if not ((left and right) or (left == 2 and tag) or (known_full and (left or right))):
+                continue
             common = freq.get(name, 0) >= _COMMON or (
                 name in tags and not tags[name].startswith("nr"))
             if common and not ((role_before and right == 2) or (
