@@ -168,3 +168,45 @@ def test_refused_password_change_ends_no_session(app, client, users, login_as):
     login_as("officeadmin")
     save(client, app, users["leader"], new_password=NEW_PASSWORD)
     assert leader.get("/admin/").status_code == 200
+
+
+def change_own_password(client, current=TEST_PASSWORD, new=NEW_PASSWORD, confirm=None):
+    return post(client, "/account/password", {"current_password": current, "new_password": new,
+                                              "confirm_password": confirm or new})
+
+
+def test_own_password_change_ends_other_sessions_and_keeps_this_one(app, client, users, login_as):
+    elsewhere = app.test_client()
+    login(elsewhere, "staff_a")
+    login_as("staff_a")
+    assert "修改密码" in text_of(client.get("/account/password"))
+    response = change_own_password(client)
+    assert response.status_code == 302
+    assert account(app, users["staff_a"])["old_password"] is False
+    assert client.get("/admin/").status_code == 200
+    assert elsewhere.get("/admin/").status_code == 302
+    assert live_sessions(app, users["staff_a"]) == 1
+    assert len(audit_entries(app, "auth.password_changed")) == 1
+    assert login(app.test_client(), "staff_a", NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
+    ("wrong-password-xx", NEW_PASSWORD, None, "当前密码不正确，密码未修改。"),
+    (TEST_PASSWORD, "short", None, "新密码至少 10 个字符。"),
+    (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致。"),
+])
+def test_own_password_change_refused_changes_nothing(app, client, users, login_as,
+                                                     current, new, confirm, message):
+    elsewhere = app.test_client()
+    login(elsewhere, "staff_a")
+    login_as("staff_a")
+    response = change_own_password(client, current, new, confirm)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert account(app, users["staff_a"])["old_password"] is True
+    assert elsewhere.get("/admin/").status_code == 200
+
+
+def test_own_password_page_needs_a_login(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

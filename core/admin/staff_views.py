@@ -11,11 +11,9 @@ from wtforms.validators import Length, Optional
 from core import permissions, storage
 from core.admin.badge import BadgePhotoField
 from core.admin.base import OfficeScopedModelView, SecureViewMixin
-from core.auth.passwords import hash_password
+from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from core.auth.sessions import end_user_sessions
 from core.models import OFFICE_KIND_LABELS, ROLE_LABELS, Role
-
-MIN_PASSWORD_LENGTH = 10
 
 
 class OfficeView(SecureViewMixin, ModelView):

@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, logout and a person's own password change."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from core.audit import record_event
 from core.auth import throttle
-from core.auth.forms import LoginForm
+from core.auth.forms import LoginForm, PasswordChangeForm
 from core.auth.passwords import hash_password, needs_rehash, verify_password
-from core.auth.sessions import end_session, start_session
+from core.auth.sessions import end_session, end_user_sessions, start_session
 from core.extensions import db
 from core.models import User, utcnow
 from core.urls import client_ip, safe_next
@@ -67,3 +67,37 @@ def logout():
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A person sets their own password; their sessions elsewhere end, this one stays.
+
+    A wrong current password counts as a failed login for the account (so a borrowed
+    session cannot be used to guess it), and the throttle applies here as at the login.
+    """
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        ip = client_ip()
+        wait = throttle.seconds_locked(user.username, ip)
+        if wait:
+            flash(_("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
+                  "error")
+            return render_template("auth/password.html", form=form), 429
+        if not verify_password(user.password_hash, form.current_password.data):
+            throttle.record_failure(user.username, ip)
+            flash(_("当前密码不正确，密码未修改。"), "error")
+            return render_template("auth/password.html", form=form), 400
+        user.password_hash = hash_password(form.new_password.data)
+        end_user_sessions(user.id, keep_token=user.session_token)
+        record_event("auth.password_changed", office_id=user.office_id, target_type="user",
+                     target_id=user.id)
+        db.session.commit()
+        flash(_("密码已修改，您在其他设备上的登录已退出。"), "success")
+        return redirect(url_for("admin.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/password.html", form=form), status
