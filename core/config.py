@@ -31,6 +31,8 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5  # per account name and address within the window
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Throttled logins and refused pages are logged summarised per key and window (core.auth.alarms).
+    AUDIT_SUMMARY_WINDOW_MINUTES = 15
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "中文", "en": "English"}

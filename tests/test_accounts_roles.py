@@ -210,3 +210,63 @@ def test_own_password_change_refused_changes_nothing(app, client, users, login_a
 def test_own_password_page_needs_a_login(client):
     response = client.get("/account/password")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- item 12: throttled logins and refused pages leave summarised entries ----------------------
+
+
+def test_summary_points_are_powers_of_ten():
+    from core.auth.alarms import is_summary_point
+
+    assert [n for n in range(1, 1001) if is_summary_point(n)] == [1, 10, 100, 1000]
+
+
+def test_throttled_login_leaves_an_entry_even_with_the_right_password(app, client, users):
+    for _ in range(5):
+        assert login(client, "staff_a", "bad-password-xx").status_code == 401
+    for _ in range(12):
+        assert login(client, "staff_a", "bad-password-xx").status_code == 429
+    entries = audit_entries(app, "auth.login_throttled")
+    assert [(e.details["count"], e.details["password_correct"]) for e in entries] == [
+        (1, False), (10, False)]
+    assert login(client, "staff_a", TEST_PASSWORD).status_code == 429
+    right = audit_entries(app, "auth.login_throttled")[-1]
+    assert right.details["password_correct"] is True and right.details["count"] == 1
+    assert right.details["username"] == "staff_a" and right.actor_name == "staff_a"
+    with app.app_context():
+        assert right.office_id == db.session.get(User, users["staff_a"]).office_id
+
+
+def test_cross_office_probing_is_recorded_summarised(app, client, users, login_as):
+    login_as("officeadmin")
+    for user_id in range(users["staff_b"], users["staff_b"] + 15):  # other offices' accounts
+        assert client.get(f"/admin/staff/edit/?id={user_id}").status_code == 404
+    assert client.get("/admin/modules/").status_code == 403
+    entries = audit_entries(app, "access.refused")
+    assert [e.details["count"] for e in entries] == [1, 10]
+    first = entries[0]
+    assert first.actor_id == users["officeadmin"]
+    assert first.details["status"] == 404 and first.details["path"] == "/admin/staff/edit/"
+    with app.app_context():
+        assert first.office_id == db.session.get(User, users["officeadmin"]).office_id
+
+
+def test_refused_pages_of_anonymous_visitors_are_not_counted(app, client, users):
+    for _ in range(3):
+        assert client.get("/no-such-page").status_code == 404
+    assert audit_entries(app, "access.refused") == []
+
+
+def test_summary_window_starts_afresh(app, client, users, login_as):
+    from datetime import timedelta
+
+    from core.models import LoginFailure, utcnow
+
+    login_as("staff_a")
+    client.get("/admin/staff/")  # 403: staff do not manage accounts
+    with app.app_context():
+        for row in db.session.scalars(select(LoginFailure)):
+            row.window_started_at = utcnow() - timedelta(minutes=16)
+        db.session.commit()
+    client.get("/admin/staff/")
+    assert [e.details["count"] for e in audit_entries(app, "access.refused")] == [1, 1]

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from core.audit import record_event
-from core.auth import throttle
+from core.auth import alarms, throttle
 from core.auth.forms import LoginForm, PasswordChangeForm
 from core.auth.passwords import hash_password, needs_rehash, verify_password
 from core.auth.sessions import end_session, end_user_sessions, start_session
@@ -27,13 +27,15 @@ def login():
     if form.validate_on_submit():
         username, ip = form.username.data.strip(), client_ip()
         wait = throttle.seconds_locked(username, ip)
+        user = db.session.scalar(select(User).where(User.username == username))
+        # Verify even when the account does not exist, so timing reveals nothing, and even
+        # when throttled, so the audit entry can say whether whoever is locked out knew it.
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if wait:
+            alarms.note_throttled_login(username, ip, user, password_ok)
             flash(_("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
                   "error")
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(select(User).where(User.username == username))
-        # Verify even when the account does not exist, so timing reveals nothing.
-        password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user is not None and user.active and password_ok:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
@@ -54,6 +56,19 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+@bp.after_app_request
+def _note_refused_page(response):
+    """Count 403 and 404 answers to logged-in staff (summarised in the audit log)."""
+    if response.status_code not in alarms.REFUSED_STATUSES:
+        return response
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return response
+    if current_user.is_authenticated:
+        alarms.note_refused_page(current_user._get_current_object(), response.status_code)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
