@@ -3,7 +3,7 @@ status; a new password ends the person's sessions; throttled logins and repeated
 pages leave summarised audit entries; the session cookie is Secure over HTTPS."""
 
 import pytest
-from conftest import TEST_PASSWORD, login, post, text_of
+from conftest import TEST_PASSWORD, login, make_test_app, post, text_of
 from sqlalchemy import func, select
 
 from core import permissions
@@ -270,3 +270,42 @@ def test_summary_window_starts_afresh(app, client, users, login_as):
         db.session.commit()
     client.get("/admin/staff/")
     assert [e.details["count"] for e in audit_entries(app, "access.refused")] == [1, 1]
+
+
+# --- item 13: the session cookie is Secure over HTTPS ----------------------------------------
+
+
+def session_cookie_of(application) -> str:
+    """The Set-Cookie header of the session cookie, as the login page sets it."""
+    response = application.test_client().get("/login")
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies, response.headers
+    return cookies[0]
+
+
+@pytest.mark.parametrize(("overrides", "environ", "secure"), [
+    ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {}, True),
+    ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {}, False),
+    ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {"SESSION_COOKIE_SECURE": "true"}, True),
+    ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {"SESSION_COOKIE_SECURE": "0"}, False),
+])
+def test_session_cookie_is_secure_over_https(tmp_path, monkeypatch, overrides, environ, secure):
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    application = make_test_app(tmp_path, **overrides)
+    try:
+        cookie = session_cookie_of(application)
+        assert ("; Secure" in cookie) is secure
+        assert "HttpOnly" in cookie
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
+def test_unclear_secure_setting_is_refused_at_start():
+    from core.config import session_cookie_secure
+
+    with pytest.raises(ValueError):
+        session_cookie_secure({"SESSION_COOKIE_SECURE": "maybe"})
+    assert session_cookie_secure({"SESSION_COOKIE_SECURE": " Yes "}) is True
+    assert session_cookie_secure({"PUBLIC_BASE_URL": "HTTPS://zw.example.cn"}) is True

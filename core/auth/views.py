@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from core import config as config_module
 from core.audit import record_event
 from core.auth import alarms, throttle
 from core.auth.forms import LoginForm, PasswordChangeForm
@@ -15,6 +16,15 @@ from core.models import User, utcnow
 from core.urls import client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.record_once
+def _secure_session_cookie(state):
+    """Settle whether the session cookie is Secure (core.config.session_cookie_secure) once
+    the app's configuration is complete: the cookie is this blueprint's concern."""
+    secure = config_module.session_cookie_secure(state.app.config)
+    state.app.config["SESSION_COOKIE_SECURE"] = secure
+    state.app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
 @bp.route("/login", methods=["GET", "POST"])
