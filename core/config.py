@@ -15,6 +15,7 @@ ENV_KEYS = (
     "MAIL_FROM",
     "TOWNSHIP_PLUGINS",
     "PUBLIC_BASE_URL",
+    "SESSION_COOKIE_SECURE",
 )
 
 
@@ -27,10 +28,16 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Send the session cookie over HTTPS only. None: on when PUBLIC_BASE_URL is https://;
+    # "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off" (environment) force it. See
+    # session_cookie_secure().
+    SESSION_COOKIE_SECURE = None
     SESSION_IDLE_MINUTES = 30
     LOGIN_MAX_FAILURES = 5  # per account name and address within the window
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Throttled logins and refused pages are logged summarised per key and window (core.auth.alarms).
+    AUDIT_SUMMARY_WINDOW_MINUTES = 15
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -44,6 +51,29 @@ class Defaults:
     # Where residents reach the site: absolute links in feeds, PDFs and posters are built on it,
     # never on the request's Host header (those outputs are cached and shared).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def session_cookie_secure(config: dict) -> bool:
+    """Whether the session cookie carries ``Secure``: SESSION_COOKIE_SECURE when set (a bool,
+    or text from the environment), else whether PUBLIC_BASE_URL is an https:// address.
+
+    Unrecognised text is a configuration error, raised at start-up rather than guessed.
+    """
+    value = config.get("SESSION_COOKIE_SECURE")
+    if value is None:
+        return str(config.get("PUBLIC_BASE_URL") or "").strip().lower().startswith("https://")
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"SESSION_COOKIE_SECURE must be true or false, not {value!r}")
 
 
 def database_uri(config: dict, instance_path: str) -> str:

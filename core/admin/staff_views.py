@@ -11,10 +11,9 @@ from wtforms.validators import Length, Optional
 from core import permissions, storage
 from core.admin.badge import BadgePhotoField
 from core.admin.base import OfficeScopedModelView, SecureViewMixin
-from core.auth.passwords import hash_password
+from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from core.auth.sessions import end_user_sessions
 from core.models import OFFICE_KIND_LABELS, ROLE_LABELS, Role
-
-MIN_PASSWORD_LENGTH = 10
 
 
 class OfficeView(SecureViewMixin, ModelView):
@@ -99,18 +98,48 @@ class UserView(OfficeScopedModelView):
         "remove_photo": BooleanField(_l("删除现有照片")),
     }
 
+    def update_model(self, form, model):
+        """Note the account's role and status as stored, before the form overwrites them:
+        the rank rules judge the account as it was, not as the form would make it."""
+        model._stored_account = (Role(model.role), bool(model.active))
+        return super().update_model(form, model)
+
     def on_model_change(self, form, model, is_created):
-        role = Role(model.role)
-        if current_user.role != Role.TOWNSHIP_ADMIN and role in (Role.TOWNSHIP_ADMIN, Role.AUDITOR):
-            raise ValidationError(_("科室管理员不能授予乡镇管理员或审计员角色。"))
+        self._check_account_rules(form, model, is_created)
         if is_created and not form.new_password.data:
             raise ValidationError(_("新建账号必须设置密码。"))
-        if form.new_password.data:
-            model.password_hash = hash_password(form.new_password.data)
         if model.id == current_user.id and not model.active:
             raise ValidationError(_("不能停用自己的账号。"))
+        if form.new_password.data:
+            model.password_hash = hash_password(form.new_password.data)
         super().on_model_change(form, model, is_created)
         self._replace_photo(form, model)
+        if form.new_password.data and not is_created:
+            # A new password ends the account's sessions everywhere; a person who sets their
+            # own keeps the session they are using.
+            own = model.id == current_user.id
+            end_user_sessions(model.id, keep_token=current_user.session_token if own else None)
+
+    def _check_account_rules(self, form, model, is_created):
+        """Refuse (nothing saved) a change of password, role or status of an account ranked
+        at or above the current user's, and a role granted at or above their own (see
+        core.permissions.ROLE_RANK); the township admin is exempt."""
+        new_role = Role(model.role)
+        if is_created:
+            old_role, old_active = new_role, bool(model.active)
+        else:
+            old_role, old_active = getattr(model, "_stored_account", (new_role, bool(model.active)))
+        role_changed = new_role != old_role
+        password_changed = bool(form.new_password.data)
+        own_password_only = (model.id == current_user.id and password_changed
+                             and not role_changed and bool(model.active) == old_active)
+        touched = password_changed or role_changed or bool(model.active) != old_active
+        if (not is_created and touched and not own_password_only
+                and not permissions.may_manage_account(current_user, old_role)):
+            raise ValidationError(_("您不能修改与您同级或更高级别账号的密码、角色或启用状态。"))
+        if (is_created or role_changed) and not permissions.may_grant_role(current_user, new_role):
+            raise ValidationError(_("您不能授予与您同级或更高级别的角色（%(role)s）。",
+                                    role=new_role.label))
 
     def _replace_photo(self, form, model):
         """Store a new photo (already checked and re-encoded by the form) or drop the old one.

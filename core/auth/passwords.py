@@ -3,6 +3,9 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# The shortest password anyone may set (staff screen and the person's own change page).
+MIN_PASSWORD_LENGTH = 10
+
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")

@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.extensions import db, login_manager
 from core.models import User, UserSession, utcnow
@@ -40,6 +40,21 @@ def end_session(token: str | None) -> None:
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+
+
+def end_user_sessions(user_id: int, keep_token: str | None = None) -> None:
+    """Revoke every live session of the user (after a password change), except the one of
+    ``keep_token`` (the person's own current session when they changed it themself).
+
+    Runs in the caller's transaction, so a save that fails later revokes nothing. The caller
+    commits.
+    """
+    query = (update(UserSession)
+             .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+             .values(revoked_at=utcnow()))
+    if keep_token:
+        query = query.where(UserSession.token_hash != _hash(keep_token))
+    db.session.execute(query, execution_options={"synchronize_session": False})
 
 
 def as_aware(moment: datetime) -> datetime:
