@@ -170,6 +170,37 @@ def test_fonds_code_is_checked_on_the_screen(app, archive):
         assert db.session.scalar(select(Fonds.code)) == "Z9"
 
 
+@pytest.mark.parametrize("who", ["admin", "officeadmin", "keeper_a"])
+def test_new_fonds_and_series_are_created_on_the_screen(app, archive, who):
+    """Issue 14 item 20: a new fonds or series used to find itself (autoflush) and be
+    refused as a duplicate; the township admin's office choice was not seen at all."""
+    client = client_for(app, who)
+    office = str(archive["offices"]["A"])
+    response = post(client, "/admin/archives_fonds/new/",
+                    {"office": office, "code": "n1", "title": "甲单位"}, follow_redirects=True)
+    assert "本单位已有全宗号" not in text_of(response)
+    with app.app_context():
+        fonds = db.session.scalar(select(Fonds).where(Fonds.code == "N1"))
+        assert fonds is not None and fonds.office_id == archive["offices"]["A"]
+        fonds_id = fonds.id
+    response = post(client, "/admin/archives_series/new/",
+                    {"fonds": str(fonds_id), "code": "ws", "title": "文书档案"},
+                    follow_redirects=True)
+    assert "该全宗下已有类别号" not in text_of(response)
+    with app.app_context():
+        assert _count(Series, Series.fonds_id == fonds_id, Series.code == "WS") == 1
+    # A real duplicate is still refused, with the Chinese message, and adds nothing.
+    response = post(client, "/admin/archives_fonds/new/",
+                    {"office": office, "code": "N1", "title": "重复"}, follow_redirects=True)
+    assert "本单位已有全宗号 N1" in text_of(response)
+    response = post(client, "/admin/archives_series/new/",
+                    {"fonds": str(fonds_id), "code": "WS", "title": "重复"}, follow_redirects=True)
+    assert "该全宗下已有类别号 WS" in text_of(response)
+    with app.app_context():
+        assert _count(Fonds, Fonds.code == "N1") == 1
+        assert _count(Series, Series.fonds_id == fonds_id) == 1
+
+
 def test_settings_keep_the_keeper_in_the_office(app, archive):
     with app.app_context():
         row_id = db.session.scalar(select(ArchiveSettings.id).where(
