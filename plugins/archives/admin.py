@@ -155,13 +155,14 @@ class SettingsView(OfficeScopedModelView):
     def on_model_change(self, form, model, is_created):
         """One row per office; the keeper works in that office; a sensible maximum."""
         super().on_model_change(form, model, is_created)
+        office_id = self.office_id_of(model)  # a choice in the form is not on office_id yet
         with db.session.no_autoflush:  # a flush would hit the one-row-per-office constraint
-            existing = access.settings_for(model.office_id)
+            existing = access.settings_for(office_id)
         if existing is not None and existing is not model:
             raise ValidationError(_("该单位已有档案设置，请直接修改。"))
         if model.keeper is None:
             raise ValidationError(_("请指定本单位的档案管理员。"))
-        if model.keeper.office_id != model.office_id:
+        if model.keeper.office_id != office_id:
             raise ValidationError(_("档案管理员必须是本单位的工作人员。"))
         if model.max_loan_days is None or not 1 <= model.max_loan_days <= MAX_LOAN_DAYS_CAP:
             raise ValidationError(_("最长借阅期限应为 1 至 %(n)d 个工作日。", n=MAX_LOAN_DAYS_CAP))

@@ -239,6 +239,30 @@ def test_settings_refuse_a_keeper_of_another_office(app, archive):
         assert db.session.get(ArchiveSettings, row_id).keeper_id == archive["keeper_a"]
 
 
+def test_township_admin_creates_settings_for_an_office(app, archive, make_user):
+    """Issue 14 item 20 (same pattern): the office chosen in the form was not yet on
+    office_id, so every keeper was refused as "not of this office" and a second row for an
+    office slipped past the check."""
+    offices = archive["offices"]
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(ArchiveSettings).where(
+            ArchiveSettings.office_id == offices["A"])))
+        db.session.commit()
+    admin = client_for(app, "admin")
+    form = {"office": str(offices["A"]), "keeper": str(archive["staff_a"]),
+            "max_loan_days": "10", "reading_room": "一楼"}
+    response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
+    assert "档案管理员必须是本单位的工作人员" not in text_of(response)
+    with app.app_context():
+        row = db.session.scalar(select(ArchiveSettings).where(
+            ArchiveSettings.office_id == offices["A"]))
+        assert row is not None and row.keeper_id == archive["staff_a"]
+    response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
+    assert "该单位已有档案设置，请直接修改" in text_of(response)
+    with app.app_context():
+        assert _count(ArchiveSettings, ArchiveSettings.office_id == offices["A"]) == 1
+
+
 # --- filing other modules' records ---------------------------------------------------------------
 
 
