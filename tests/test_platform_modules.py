@@ -57,14 +57,16 @@ def test_admin_switches_a_module_per_office_and_it_is_audited(app, client, users
         assert is_enabled("example", office_ids["A"])
         assert not is_enabled("example", office_ids["B"])
     assert "已为“甲单位”启用“示例模块”" in text_of(client.get("/admin/modules/"))
-    post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"})
+    post(client, "/admin/modules/switch",
+         {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
     assert audit_actions(app) == [("module.enable", "admin", "example"),
                                   ("module.disable", "admin", "example")]
 
 
 def test_switching_off_never_drops_data(app, client, users, notes, login_as):
     login_as("admin")
-    post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"})
+    post(client, "/admin/modules/switch",
+         {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
     assert "数据已保留" in text_of(client.get("/admin/modules/"))
     assert note_titles(app) == {"甲一", "甲二", "乙一"}
     with app.app_context():
@@ -73,6 +75,43 @@ def test_switching_off_never_drops_data(app, client, users, notes, login_as):
     post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "1"})
     listing = text_of(client.get("/admin/example_notes/"))
     assert "甲一" in listing and "甲二" in listing
+
+
+def test_grid_says_each_state_and_titles_in_chinese(app, client, users, notes, login_as):
+    """Issue 14 item 18: the state reads 开启/关闭, the module by its Chinese title only
+    (no "example 1.0"), and the red delete link sits apart from the switch."""
+    login_as("admin")
+    html = client.get("/admin/modules/").get_data(as_text=True)
+    body = text_of(client.get("/admin/modules/"))
+    assert "开启" in body and "关闭" in body  # A and B on, the township itself off
+    assert "示例模块" in body and "example 1.0" not in body and " 1.0" not in body
+    # The delete link is folded away under "更多", not next to the button.
+    cell = html[html.index('name="plugin" value="example"'):]
+    cell = cell[:cell.index("</td>")]
+    assert "<details" in cell and cell.index("<details") < cell.index("删除数据")
+
+
+def test_switching_off_asks_for_confirmation_first(app, client, users, notes, login_as):
+    """Issue 14 item 18: "停用" shows a confirmation page (a plain form, no JavaScript);
+    only its submit switches the module off; switching on needs no confirmation."""
+    login_as("admin")
+    page = post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"})
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "确认停用" in body and "甲单位" in body and "示例模块" in body and "数据全部保留" in body
+    assert 'name="confirmed" value="1"' in page.get_data(as_text=True)
+    with app.app_context():
+        assert is_enabled("example", notes["A"])  # nothing changed yet
+    assert audit_actions(app, "module.disable") == []
+    done = post(client, "/admin/modules/switch",
+                {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert not is_enabled("example", notes["A"])
+    on = post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "1"})
+    assert on.status_code == 302
+    with app.app_context():
+        assert is_enabled("example", notes["A"])
 
 
 @pytest.mark.parametrize("username", ["officeadmin", "leader", "staff_a", "auditor"])

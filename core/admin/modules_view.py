@@ -40,9 +40,14 @@ class ModulesView(ModuleView):
 
     @expose("/switch", methods=["POST"])
     def switch(self):
+        """Switch a module on at once; switching off first shows a confirmation step (a
+        plain form, no JavaScript) and happens only when that is submitted."""
         office = self._office(request.form.get("office", ""))
         plugin = request.form.get("plugin", "")
         turn_on = request.form.get("enabled") == "1"
+        manifest = get_registry().manifests.get(plugin)
+        if not turn_on and manifest is not None and request.form.get("confirmed") != "1":
+            return self.render("admin/modules_confirm.html", office=office, manifest=manifest)
         try:
             set_module(plugin, office, turn_on, actor=current_user)
             db.session.commit()

@@ -87,6 +87,17 @@ def _moved(model, relation: str) -> bool:
     return target is not None and stored is not None and stored != target.id
 
 
+def _code_taken(model_class, model, scope) -> bool:
+    """True when another row of ``model_class`` within ``scope`` already has ``model.code``.
+
+    Call it under ``no_autoflush``: a flush would insert the new row first, and the new row
+    would then find itself (issue 14, item 20)."""
+    query = select(model_class.id).where(scope, model_class.code == model.code)
+    if model.id is not None:
+        query = query.where(model_class.id != model.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 class CatalogueMixin:
     """Catalogue screens: only the keeper and admins of the office write; others read."""
 
@@ -144,13 +155,14 @@ class SettingsView(OfficeScopedModelView):
     def on_model_change(self, form, model, is_created):
         """One row per office; the keeper works in that office; a sensible maximum."""
         super().on_model_change(form, model, is_created)
+        office_id = self.office_id_of(model)  # a choice in the form is not on office_id yet
         with db.session.no_autoflush:  # a flush would hit the one-row-per-office constraint
-            existing = access.settings_for(model.office_id)
+            existing = access.settings_for(office_id)
         if existing is not None and existing is not model:
             raise ValidationError(_("该单位已有档案设置，请直接修改。"))
         if model.keeper is None:
             raise ValidationError(_("请指定本单位的档案管理员。"))
-        if model.keeper.office_id != model.office_id:
+        if model.keeper.office_id != office_id:
             raise ValidationError(_("档案管理员必须是本单位的工作人员。"))
         if model.max_loan_days is None or not 1 <= model.max_loan_days <= MAX_LOAN_DAYS_CAP:
             raise ValidationError(_("最长借阅期限应为 1 至 %(n)d 个工作日。", n=MAX_LOAN_DAYS_CAP))
@@ -172,16 +184,18 @@ class FondsView(CatalogueMixin, OfficeScopedModelView):
         # Read the changes before any query: an autoflush would clear their history.
         if not is_created and _changed(model, "code"):
             raise ValidationError(_("全宗号已用于档号，不能修改。"))
-        super().on_model_change(form, model, is_created)
-        self._require_manager(model.office_id)
-        try:
-            model.code = catalogue.clean_code(model.code)
-        except ArchiveError as exc:
-            raise ValidationError(str(exc)) from None
-        taken = db.session.scalar(select(Fonds).where(
-            Fonds.office_id == model.office_id, Fonds.code == model.code, Fonds.id != (model.id or 0)))
-        if taken is not None:
-            raise ValidationError(_("本单位已有全宗号 %(code)s。", code=model.code))
+        # No flush until every check has passed: a flushed new row would find itself (or
+        # hit the unique constraint) instead of getting the Chinese message.
+        with db.session.no_autoflush:
+            super().on_model_change(form, model, is_created)
+            office_id = self.office_id_of(model)  # a choice in the form is not on office_id yet
+            self._require_manager(office_id)
+            try:
+                model.code = catalogue.clean_code(model.code)
+            except ArchiveError as exc:
+                raise ValidationError(str(exc)) from None
+            if _code_taken(Fonds, model, Fonds.office_id == office_id):
+                raise ValidationError(_("本单位已有全宗号 %(code)s。", code=model.code))
 
 
 class SeriesView(CatalogueMixin, OfficeScopedModelView):
@@ -220,17 +234,15 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
         if model.fonds is None:
             raise ValidationError(_("请选择全宗。"))
         model.office_id = model.fonds.office_id
-        super().on_model_change(form, model, is_created)
-        self._require_manager(model.office_id)
-        try:
-            model.code = catalogue.clean_code(model.code)
-        except ArchiveError as exc:
-            raise ValidationError(str(exc)) from None
-        taken = db.session.scalar(select(Series).where(
-            Series.fonds_id == model.fonds.id, Series.code == model.code,
-            Series.id != (model.id or 0)))
-        if taken is not None:
-            raise ValidationError(_("该全宗下已有类别号 %(code)s。", code=model.code))
+        with db.session.no_autoflush:  # as in FondsView: no flush before the checks pass
+            super().on_model_change(form, model, is_created)
+            self._require_manager(model.office_id)
+            try:
+                model.code = catalogue.clean_code(model.code)
+            except ArchiveError as exc:
+                raise ValidationError(str(exc)) from None
+            if _code_taken(Series, model, Series.fonds_id == model.fonds.id):
+                raise ValidationError(_("该全宗下已有类别号 %(code)s。", code=model.code))
 
 
 class FileView(CatalogueMixin, OfficeScopedModelView):

@@ -170,6 +170,37 @@ def test_fonds_code_is_checked_on_the_screen(app, archive):
         assert db.session.scalar(select(Fonds.code)) == "Z9"
 
 
+@pytest.mark.parametrize("who", ["admin", "officeadmin", "keeper_a"])
+def test_new_fonds_and_series_are_created_on_the_screen(app, archive, who):
+    """Issue 14 item 20: a new fonds or series used to find itself (autoflush) and be
+    refused as a duplicate; the township admin's office choice was not seen at all."""
+    client = client_for(app, who)
+    office = str(archive["offices"]["A"])
+    response = post(client, "/admin/archives_fonds/new/",
+                    {"office": office, "code": "n1", "title": "甲单位"}, follow_redirects=True)
+    assert "本单位已有全宗号" not in text_of(response)
+    with app.app_context():
+        fonds = db.session.scalar(select(Fonds).where(Fonds.code == "N1"))
+        assert fonds is not None and fonds.office_id == archive["offices"]["A"]
+        fonds_id = fonds.id
+    response = post(client, "/admin/archives_series/new/",
+                    {"fonds": str(fonds_id), "code": "ws", "title": "文书档案"},
+                    follow_redirects=True)
+    assert "该全宗下已有类别号" not in text_of(response)
+    with app.app_context():
+        assert _count(Series, Series.fonds_id == fonds_id, Series.code == "WS") == 1
+    # A real duplicate is still refused, with the Chinese message, and adds nothing.
+    response = post(client, "/admin/archives_fonds/new/",
+                    {"office": office, "code": "N1", "title": "重复"}, follow_redirects=True)
+    assert "本单位已有全宗号 N1" in text_of(response)
+    response = post(client, "/admin/archives_series/new/",
+                    {"fonds": str(fonds_id), "code": "WS", "title": "重复"}, follow_redirects=True)
+    assert "该全宗下已有类别号 WS" in text_of(response)
+    with app.app_context():
+        assert _count(Fonds, Fonds.code == "N1") == 1
+        assert _count(Series, Series.fonds_id == fonds_id) == 1
+
+
 def test_settings_keep_the_keeper_in_the_office(app, archive):
     with app.app_context():
         row_id = db.session.scalar(select(ArchiveSettings.id).where(
@@ -206,6 +237,30 @@ def test_settings_refuse_a_keeper_of_another_office(app, archive):
     assert "档案管理员必须是本单位的工作人员" in text_of(response)
     with app.app_context():
         assert db.session.get(ArchiveSettings, row_id).keeper_id == archive["keeper_a"]
+
+
+def test_township_admin_creates_settings_for_an_office(app, archive, make_user):
+    """Issue 14 item 20 (same pattern): the office chosen in the form was not yet on
+    office_id, so every keeper was refused as "not of this office" and a second row for an
+    office slipped past the check."""
+    offices = archive["offices"]
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(ArchiveSettings).where(
+            ArchiveSettings.office_id == offices["A"])))
+        db.session.commit()
+    admin = client_for(app, "admin")
+    form = {"office": str(offices["A"]), "keeper": str(archive["staff_a"]),
+            "max_loan_days": "10", "reading_room": "一楼"}
+    response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
+    assert "档案管理员必须是本单位的工作人员" not in text_of(response)
+    with app.app_context():
+        row = db.session.scalar(select(ArchiveSettings).where(
+            ArchiveSettings.office_id == offices["A"]))
+        assert row is not None and row.keeper_id == archive["staff_a"]
+    response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
+    assert "该单位已有档案设置，请直接修改" in text_of(response)
+    with app.app_context():
+        assert _count(ArchiveSettings, ArchiveSettings.office_id == offices["A"]) == 1
 
 
 # --- filing other modules' records ---------------------------------------------------------------
