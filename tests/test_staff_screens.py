@@ -217,3 +217,36 @@ def test_a_future_time_typed_today_is_not_reset(app, client, hearings_on, login_
                                                         title="东桥村听证会"))
     assert response.status_code == 302
     assert format_time(_hearing(app, "东桥村听证会").starts_at) == f"{later} 14:00"
+
+
+# --- 3. the audit log in words -----------------------------------------------------------------
+
+
+def test_audit_log_names_columns_values_and_linked_rows(app, client, users, login_as):
+    from core.audit import AuditEntry
+    from core.cases import CaseStatus, open_case
+
+    with app.app_context():
+        user = db.session.get(User, users["staff_a"])
+        case = open_case(office_id=user.office_id, category="consultation", channel="window",
+                         subject="低保申请咨询", applicant_name="张三", actor_id=user.id,
+                         handler_id=user.id)
+        db.session.commit()
+        case.status = CaseStatus.RESOLVED
+        case.swept_colour = "red"
+        db.session.commit()
+        entry_id = db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.target_type == "case_record", AuditEntry.action == "update")
+            .order_by(AuditEntry.id.desc()))
+        insert_id = db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.target_type == "case_record", AuditEntry.action == "insert"))
+    login_as("admin")
+    update = text_of(client.get(f"/admin/audit/details/?id={entry_id}"))
+    assert "状态" in update and "待签收" in update and "已办结" in update
+    assert "status" not in update and "resolved" not in update
+    assert "督办颜色" in update and "swept_colour" not in update
+    created = text_of(client.get(f"/admin/audit/details/?id={insert_id}"))
+    assert "承办人" in created and "staff_a" in created  # the handler by name, not by id
+    assert "handler_id" not in created
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{3,}", created)  # times without microseconds
+    assert "+00:00" not in created

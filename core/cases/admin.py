@@ -178,6 +178,21 @@ class CaseView(OfficeScopedModelView):
     allow_delete = False  # a case is history: it is resolved and archived, never deleted
     column_list = ("receipt_no", "subject", "status", "due_at")
     column_filters = ()
+    # Also what the audit log calls each stored column of a case.
+    column_labels = {
+        "receipt_no": _l("回执号"), "office": _l("承办单位"), "first_office": _l("首接单位"),
+        "category": _l("事项类别"), "channel": _l("来源渠道"), "subject": _l("事项"),
+        "content": _l("内容"), "applicant_name": _l("申请人"), "applicant_phone": _l("联系电话"),
+        "applicant_id_number": _l("身份证号"), "status": _l("状态"), "accepted_at": _l("受理时间"),
+        "limit_amount": _l("时限"), "limit_unit": _l("时限单位"), "extra_amount": _l("延期时长"),
+        "due_at": _l("截止时间"), "warn_at": _l("预警时间"), "due_warnings": _l("期限提示"),
+        "due_uncovered": _l("期限超出已知日历"), "paused_since": _l("暂停计时自"),
+        "step_kind": _l("当前环节"), "step_started_at": _l("环节开始时间"),
+        "step_due_at": _l("环节截止时间"), "closed_at": _l("办结时间"),
+        "archived_at": _l("归档时间"), "outcome": _l("办理结果"), "handler": _l("承办人"),
+        "first_responder": _l("首问责任人"), "source_type": _l("来源模块"),
+        "source_id": _l("来源记录"), "swept_colour": _l("督办颜色"),
+    }
     page_size = 100
     extra_css = ()
 
