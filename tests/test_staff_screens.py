@@ -250,3 +250,30 @@ def test_audit_log_names_columns_values_and_linked_rows(app, client, users, logi
     assert "handler_id" not in created
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{3,}", created)  # times without microseconds
     assert "+00:00" not in created
+
+
+# --- 11. the history view follows the module switch ---------------------------------------------
+
+
+def test_history_of_a_module_row_closes_with_the_module(app, client, users, offices, login_as):
+    from example_plugin.models import ExampleNote
+
+    with app.app_context():
+        office = db.session.get(Office, offices["A"])
+        set_module("example", office, True)
+        note = ExampleNote(office_id=offices["A"], title="甲的笔记")
+        db.session.add(note)
+        db.session.commit()
+        note_id = note.id
+    url = f"/admin/audit/history/example_note/{note_id}"
+    for username in ("staff_a", "admin"):
+        login_as(username)
+        assert client.get(url).status_code == 200, username
+        post(client, "/logout")
+    with app.app_context():
+        set_module("example", db.session.get(Office, offices["A"]), False)
+        db.session.commit()
+    for username in ("staff_a", "admin"):
+        login_as(username)
+        assert client.get(url).status_code == 404, username
+        post(client, "/logout")

@@ -30,6 +30,8 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_text, mask_value
 from core.models import Office, Role, User
+from core.modules import enabled_office_ids
+from core.plugins import get_registry
 from core.publication.masker import mask_numbers
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -492,6 +494,10 @@ class AuditHistoryView(SecureViewMixin, BaseView):
                  .where(AuditEntry.target_type == table, AuditEntry.target_id == row_id)
                  .order_by(AuditEntry.id))
         allowed = permissions.visible_office_ids(current_user)
+        plugin = _owning_plugin(table)
+        if plugin is not None:  # a module's rows are closed where the module is off
+            on = enabled_office_ids(plugin)
+            allowed = on if allowed is None else allowed & on
         if allowed is not None:
             query = query.where(AuditEntry.office_id.in_(allowed))
         entries = list(db.session.scalars(query))
@@ -513,6 +519,18 @@ class AuditHistoryView(SecureViewMixin, BaseView):
                            table_label=table_label(table),
                            log_url=(_log_url_for(table, row_id)
                                     if current_user.role in READER_ROLES else None))
+
+
+def _owning_plugin(table: str) -> str | None:
+    """The plugin whose model is stored in ``table`` (None for the core's tables)."""
+    owners = current_app.extensions.get("audit_table_plugins")
+    if owners is None:
+        owners = {}
+        for name, models in get_registry().call_each("register_models"):
+            for model in models or ():
+                owners[model.__tablename__] = name
+        current_app.extensions["audit_table_plugins"] = owners
+    return owners.get(table)
 
 
 def _log_url_for(table: str, row_id: str) -> str:
