@@ -277,3 +277,19 @@ def test_history_of_a_module_row_closes_with_the_module(app, client, users, offi
         login_as(username)
         assert client.get(url).status_code == 404, username
         post(client, "/logout")
+
+
+# --- 4. the modules screen in words ---------------------------------------------------------------
+
+
+def test_modules_screen_and_delete_preview_show_titles_not_codes(app, client, users, offices,
+                                                                 login_as):
+    login_as("admin")
+    page = text_of(client.get("/admin/modules/"))
+    assert "听证" in page  # the hearings module's Chinese title
+    assert "hearings 1.0" not in page and "archives 1.0" not in page
+    with app.app_context():
+        set_module("hearings", db.session.get(Office, offices["A"]), True)
+        db.session.commit()
+    preview = text_of(client.get("/admin/modules/delete-data/hearings/A"))
+    assert "听证会" in preview and "hearing_attendee" not in preview

@@ -80,5 +80,8 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
             admin.add_view(view)
     app.add_template_filter(admin_message, "admin_message")
     app.add_template_filter(format_time, "staff_time")
+    from core.audit.views import table_label
+
+    app.add_template_filter(table_label, "table_label")
     app.extensions["township_admin"] = admin
     return admin
