@@ -293,3 +293,24 @@ def test_modules_screen_and_delete_preview_show_titles_not_codes(app, client, us
         db.session.commit()
     preview = text_of(client.get("/admin/modules/delete-data/hearings/A"))
     assert "听证会" in preview and "hearing_attendee" not in preview
+
+
+# --- 19. one display format for receipt numbers ---------------------------------------------------
+
+
+def test_case_list_and_detail_show_the_receipt_in_one_format(app, client, users, login_as):
+    from core.cases import Case, open_case
+    from core.cases.receipts import display
+
+    with app.app_context():
+        user = db.session.get(User, users["staff_a"])
+        case = open_case(office_id=user.office_id, category="consultation", channel="window",
+                         subject="低保申请咨询", actor_id=user.id, handler_id=user.id)
+        db.session.commit()
+        receipt, case_id = case.receipt_no, case.id
+        assert db.session.get(Case, case_id) is not None
+    login_as("staff_a")
+    for url in ("/admin/cases/", f"/admin/cases/details/?id={case_id}"):
+        page = text_of(client.get(url))
+        assert display(receipt) in page, url
+        assert receipt not in page, url

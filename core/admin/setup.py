@@ -81,6 +81,9 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     app.add_template_filter(admin_message, "admin_message")
     app.add_template_filter(format_time, "staff_time")
     from core.audit.views import table_label
+    from core.cases.receipts import display as receipt_display
+
+    app.add_template_filter(receipt_display, "receipt")
 
     app.add_template_filter(table_label, "table_label")
     app.extensions["township_admin"] = admin

@@ -237,7 +237,7 @@ class CaseView(OfficeScopedModelView):
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         office_names = {o.id: o.name for o in offices.values()}
         rows = [_ListRow(
-            id=r.id, receipt=r.receipt_no, subject=r.subject,
+            id=r.id, receipt=receipts.display(r.receipt_no), subject=r.subject,
             office=office_names.get(r.office_id, ""),
             category=categories.get(r.category, r.category),
             channel=channel_names.get(r.channel, r.channel),
@@ -660,7 +660,7 @@ class CaseView(OfficeScopedModelView):
         headers = [_("回执号"), _("承办单位"), _("事项类别"), _("受理渠道"), _("事由"), _("状态"),
                    _("督办"), _("受理时间"), _("应办结时间"), _("办结时间"), _("承办人"), _("办理结果")]
         return export_response(export_type, "cases", headers, (
-            [r.receipt_no, offices[r.office_id].name if r.office_id in offices else "",
+            [receipts.display(r.receipt_no), offices[r.office_id].name if r.office_id in offices else "",
              category_title(r.category), channel_label(r.channel), r.subject,
              status_label(r.status), colour_label(r.colour(now)), fmt_datetime(r.accepted_at),
              fmt_datetime(r.due_at), fmt_datetime(r.closed_at), handlers.get(r.handler_id, ""),
