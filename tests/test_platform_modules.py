@@ -153,7 +153,7 @@ def test_delete_data_shows_counts_then_needs_the_typed_office_code(app, client, 
     confirm = client.get("/admin/modules/delete-data/example/A")
     assert confirm.status_code == 200
     body = text_of(confirm)
-    assert "example_note" in body and " 2 " in body  # what would go, before anything goes
+    assert "Notes" in body and " 2 " in body  # what would go (by screen name), before anything goes
     assert note_titles(app) == {"甲一", "甲二", "乙一"}
 
     wrong = post(client, "/admin/modules/delete-data/example/A", {"confirm_code": "B"})

@@ -5,6 +5,9 @@ office scoping of rows (list, detail, create, edit, delete, bulk actions, export
 auditors, masked personal data and safe exports.
 """
 
+import logging
+from datetime import date
+from enum import Enum
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
@@ -12,19 +15,40 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from sqlalchemy import Integer
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError
 
 from core import permissions
+from core.admin.fields import harden_form
+from core.admin.times import format_time
 from core.audit import record_event
 from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
 from core.modules import ACCESS_MEMO, enabled_office_ids, is_enabled
 from core.urls import safe_next
+
+log = logging.getLogger(__name__)
+
+
+def _time_formatter(view, value, name):
+    """Dates and times in lists and exports: Beijing time to the minute, one format."""
+    return format_time(value)
+
+
+def _enum_formatter(view, value, name):
+    """An enum member by its translated label (its value when it has none)."""
+    label = getattr(value, "label", None)
+    return str(label) if label is not None else str(getattr(value, "value", value))
+
+
+def _type_formatters(base: dict) -> dict:
+    return {**base, Enum: _enum_formatter, date: _time_formatter}
 
 
 def _masked_formatter(view, context, model, name):
@@ -84,6 +108,36 @@ class SecureViewMixin:
 
     plugin_name: str | None = None
     allowed_roles: frozenset | None = None
+    # Model screens: times in Beijing time to the minute, enums by their labels.
+    column_type_formatters = _type_formatters(typefmt.BASE_FORMATTERS)
+    column_type_formatters_detail = _type_formatters(typefmt.DETAIL_FORMATTERS)
+    column_type_formatters_export = _type_formatters(typefmt.EXPORT_FORMATTERS)
+
+    def get_create_form(self):
+        """The create form, with the core's date fields and number bounds (see fields.py)."""
+        return harden_form(super().get_create_form(), getattr(self, "model", None))
+
+    def get_edit_form(self):
+        """The edit form, with the core's date fields and number bounds (see fields.py)."""
+        return harden_form(super().get_edit_form(), getattr(self, "model", None))
+
+    def handle_view_exception(self, exc) -> bool:
+        """A failed save, create or delete shows one Chinese message, never the database's
+        text (which names tables and SQL); the detail goes to the log."""
+        if isinstance(exc, ValidationError):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            from core.cases.service import STALE_MESSAGE
+
+            flash(str(STALE_MESSAGE), "error")
+            return True
+        if current_app.config.get("FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION"):
+            raise exc
+        log.exception("admin view %s: saving failed", getattr(self, "endpoint", "?"))
+        flash(_("保存未成功：数据库未能接受这条记录。请检查填写的内容（如数字是否过大、是否与已有记录重复）后重试；问题持续请联系系统管理员。"),
+              "error")
+        return True
 
     def is_accessible(self) -> bool:
         # The menu asks every view on every page (about fifty calls a request), so the answer

@@ -3,16 +3,34 @@
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from core.admin.badge import BadgeView
 from core.admin.dashboard import DashboardView
 from core.admin.modules_view import ModulesView
 from core.admin.staff_views import OfficeView, UserView
+from core.admin.times import format_time
 from core.extensions import db
 from core.models import Office, User
 from core.plugins import PluginRegistry
 from core.security import csp_nonce
+
+
+def admin_message(message):
+    """A flashed message in the reader's language.
+
+    Flask-Admin 2.2.1 ships a compiled Chinese catalogue older than its own source: two of its
+    messages ("Failed to save record.", "Failed to create record.") are missing from it and
+    would reach the reader in English. They are translated here; every other message passes
+    through unchanged.
+    """
+    if isinstance(message, Markup):
+        return message
+    known = {"Failed to save record.": _("保存记录失败。"),
+             "Failed to create record.": _("创建记录失败。")}
+    return known.get(str(message), message)
 
 
 def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
@@ -60,5 +78,13 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
             if view.category is None:
                 view.category = title
             admin.add_view(view)
+    app.add_template_filter(admin_message, "admin_message")
+    app.add_template_filter(format_time, "staff_time")
+    from core.audit.views import table_label
+    from core.cases.receipts import display as receipt_display
+
+    app.add_template_filter(receipt_display, "receipt")
+
+    app.add_template_filter(table_label, "table_label")
     app.extensions["township_admin"] = admin
     return admin

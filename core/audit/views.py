@@ -5,7 +5,6 @@ that may not see it (``core.permissions.may_see_personal_data``); staff see the 
 their own office's records only.
 """
 
-import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,11 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import Date, DateTime, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 
 from core import permissions
 from core.admin.base import SecureViewMixin
+from core.admin.times import format_time
 from core.audit import record_event
 from core.audit.capture import EXCLUDED_TABLES, SECRET_MASK, model_info
 from core.audit.models import AuditEntry
@@ -30,6 +30,8 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_text, mask_value
 from core.models import Office, Role, User
+from core.modules import enabled_office_ids
+from core.plugins import get_registry
 from core.publication.masker import mask_numbers
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -50,6 +52,29 @@ ACTION_LABELS = {
     "personal_data.view": _l("查看个人信息"),
     "audit.archive": _l("归档审计日志"),
 }
+
+
+# Tables without a screen of their own (a model may also say ``__table__.info["label"]``).
+TABLE_LABELS = {
+    "case_event": _l("案件办理记录"), "case_office": _l("案件知会单位"),
+    "case_extension": _l("案件延期"), "case_pause": _l("案件暂停计时"),
+    "case_agency": _l("办事代理"), "case_rating": _l("群众评价"),
+    "case_rectification": _l("评价整改"), "case_follow_up_call": _l("整改回访"),
+    "case_rating_appeal": _l("评价申诉"), "case_attachment": _l("案件附件"),
+    "office_module": _l("模块开关"),
+}
+# Columns most tables share, for tables whose screen does not label them.
+COMMON_COLUMN_LABELS = {
+    "id": _l("编号"), "office_id": _l("单位"), "created_at": _l("创建时间"),
+    "updated_at": _l("修改时间"), "version": _l("版本"), "status": _l("状态"),
+    "note": _l("备注"), "kind": _l("类型"), "at": _l("时间"), "case_id": _l("案件"),
+    "actor_id": _l("操作人"), "actor_name": _l("操作人"), "data": _l("数据"),
+    "user_id": _l("工作人员"), "title": _l("标题"), "name": _l("名称"),
+    "overdue": _l("已超期"), "enabled": _l("开启"), "plugin_name": _l("模块"),
+}
+DETAIL_LABELS = {"columns": _l("字段"), "view": _l("页面"), "format": _l("格式"),
+                 "rows": _l("行数"), "filters": _l("筛选条件"), "via": _l("途径"),
+                 "username": _l("用户名"), "reason": _l("原因")}
 
 
 def action_label(action: str) -> str:
@@ -80,15 +105,31 @@ def _table_facts() -> dict[str, dict]:
     if facts is not None:
         return facts
     facts = {}
+    models = {}
     for mapper in db.Model.registry.mappers:
         table = getattr(mapper.local_table, "name", None)
         if table is None:
             continue
-        entry = facts.setdefault(table, {"name": table, "labels": {}, "personal": set()})
+        models[table] = mapper.class_
+        entry = facts.setdefault(table, {"name": table, "labels": {}, "personal": set(),
+                                         "enums": {}, "links": {}, "times": set()})
+        label = getattr(mapper.local_table, "info", {}).get("label") or TABLE_LABELS.get(table)
+        if label:
+            entry["name"] = label
         for prop in mapper.column_attrs:
             column = prop.columns[0]
-            if getattr(column, "info", {}).get("personal_data"):
+            info = getattr(column, "info", {})
+            if info.get("personal_data"):
                 entry["personal"].add(column.name)
+            if info.get("label"):
+                entry["labels"][column.name] = info["label"]
+            enum_class = getattr(column.type, "enum_class", None)
+            if enum_class is not None:
+                entry["enums"][column.name] = enum_class
+            if isinstance(column.type, Date | DateTime):
+                entry["times"].add(column.name)
+            for key in column.foreign_keys:
+                entry["links"][column.name] = key.column.table.name
     admin = current_app.extensions.get("township_admin")
     for view in getattr(admin, "_views", []):
         model = getattr(view, "model", None)
@@ -99,11 +140,29 @@ def _table_facts() -> dict[str, dict]:
         if entry["name"] == table and view.name:
             entry["name"] = view.name
         for key, label in dict(getattr(view, "column_labels", None) or {}).items():
-            entry["labels"].setdefault(_column_name(model, key), label)
+            for name in _column_names(model, key):
+                entry["labels"].setdefault(name, label)
         for key in getattr(view, "personal_data_columns", ()) or ():
             entry["personal"].add(_column_name(model, key))
+    for entry in facts.values():
+        for name, label in COMMON_COLUMN_LABELS.items():
+            entry["labels"].setdefault(name, label)
     current_app.extensions["audit_table_facts"] = facts
+    current_app.extensions["audit_table_models"] = models
     return facts
+
+
+def _column_names(model, key: str) -> list[str]:
+    """The stored columns a view's label names: a column, or a relationship's foreign keys
+    (a label for ``office`` also names ``office_id``)."""
+    prop = sa_inspect(model).attrs.get(key)
+    if prop is None:
+        return [key]
+    columns = getattr(prop, "columns", None)
+    if columns:
+        return [columns[0].name]
+    local = getattr(prop, "local_columns", None) or ()
+    return [c.name for c in local if c.foreign_keys] or [key]
 
 
 def _column_name(model, key: str) -> str:
@@ -125,7 +184,9 @@ def _masks_personal_data() -> bool:
 
 
 def shown_value(table: str | None, column: str, value, masked: bool) -> str:
-    """A stored old/new value as the current reader may see it."""
+    """A stored old/new value as the current reader may see it: enum labels, the linked row's
+    name instead of its id, Beijing time, 是/否; personal data masked for roles that may not
+    see it."""
     if value is None:
         return "—"
     if value == SECRET_MASK:
@@ -133,9 +194,63 @@ def shown_value(table: str | None, column: str, value, masked: bool) -> str:
     facts = _table_facts().get(table or "", {})
     if masked and column in facts.get("personal", ()):
         return mask_value(column, value)
+    text = _readable(facts, column, value)
     if masked:  # free text may hold a phone or ID number too
-        return mask_numbers(str(value))
+        return mask_numbers(text)
+    return text
+
+
+def _readable(facts: dict, column: str, value) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    enum_class = facts.get("enums", {}).get(column)
+    if enum_class is not None:
+        try:
+            member = enum_class(value)
+        except ValueError:
+            return str(value)
+        return str(getattr(member, "label", member.value))
+    linked = facts.get("links", {}).get(column)
+    if linked is not None:
+        return _linked_name(linked, value)
+    if column in facts.get("times", ()) and isinstance(value, str):
+        try:
+            return format_time(datetime.fromisoformat(value), seconds="T" in value or " " in value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "; ".join(f"{_key_label(facts, k)}: {_readable({}, k, v)}"
+                         for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return ", ".join(_readable({}, column, v) for v in value) or "—"
     return str(value)
+
+
+def _key_label(facts: dict, key) -> str:
+    label = facts.get("labels", {}).get(key) or COMMON_COLUMN_LABELS.get(key)
+    return str(label) if label else str(key)
+
+
+NAME_ATTRIBUTES = ("display_name", "name", "title", "receipt_no", "subject", "code")
+
+
+def _linked_name(table: str, value) -> str:
+    """The name of the row ``value`` of ``table`` points at (cached for the request); the id
+    when the row is gone or has nothing like a name."""
+    cache = g.setdefault("_audit_linked_names", {})
+    key = (table, str(value))
+    if key not in cache:
+        model = current_app.extensions.get("audit_table_models", {}).get(table)
+        row = None
+        if model is not None:
+            try:
+                row = db.session.get(model, int(value))
+            except (TypeError, ValueError):
+                row = None
+        name = next((getattr(row, a) for a in NAME_ATTRIBUTES
+                     if row is not None and getattr(row, a, None)), None)
+        cache[key] = f"{name}（{value}）" if name else str(value)
+    return cache[key]
 
 
 def changes_rows(entry: AuditEntry, masked: bool) -> list[tuple[str, str, str]]:
@@ -156,8 +271,9 @@ def details_text(entry: AuditEntry, masked: bool) -> str:
         return ""
     parts = []
     for key, value in sorted(entry.details.items()):
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {mask_text(text) if masked else text}")
+        text = value if isinstance(value, str) else _readable({}, key, value)
+        label = DETAIL_LABELS.get(key)
+        parts.append(f"{label or key}: {mask_text(text) if masked else text}")
     return "; ".join(parts)
 
 
@@ -378,6 +494,10 @@ class AuditHistoryView(SecureViewMixin, BaseView):
                  .where(AuditEntry.target_type == table, AuditEntry.target_id == row_id)
                  .order_by(AuditEntry.id))
         allowed = permissions.visible_office_ids(current_user)
+        plugin = _owning_plugin(table)
+        if plugin is not None:  # a module's rows are closed where the module is off
+            on = enabled_office_ids(plugin)
+            allowed = on if allowed is None else allowed & on
         if allowed is not None:
             query = query.where(AuditEntry.office_id.in_(allowed))
         entries = list(db.session.scalars(query))
@@ -399,6 +519,18 @@ class AuditHistoryView(SecureViewMixin, BaseView):
                            table_label=table_label(table),
                            log_url=(_log_url_for(table, row_id)
                                     if current_user.role in READER_ROLES else None))
+
+
+def _owning_plugin(table: str) -> str | None:
+    """The plugin whose model is stored in ``table`` (None for the core's tables)."""
+    owners = current_app.extensions.get("audit_table_plugins")
+    if owners is None:
+        owners = {}
+        for name, models in get_registry().call_each("register_models"):
+            for model in models or ():
+                owners[model.__tablename__] = name
+        current_app.extensions["audit_table_plugins"] = owners
+    return owners.get(table)
 
 
 def _log_url_for(table: str, row_id: str) -> str:

@@ -178,6 +178,21 @@ class CaseView(OfficeScopedModelView):
     allow_delete = False  # a case is history: it is resolved and archived, never deleted
     column_list = ("receipt_no", "subject", "status", "due_at")
     column_filters = ()
+    # Also what the audit log calls each stored column of a case.
+    column_labels = {
+        "receipt_no": _l("回执号"), "office": _l("承办单位"), "first_office": _l("首接单位"),
+        "category": _l("事项类别"), "channel": _l("来源渠道"), "subject": _l("事项"),
+        "content": _l("内容"), "applicant_name": _l("申请人"), "applicant_phone": _l("联系电话"),
+        "applicant_id_number": _l("身份证号"), "status": _l("状态"), "accepted_at": _l("受理时间"),
+        "limit_amount": _l("时限"), "limit_unit": _l("时限单位"), "extra_amount": _l("延期时长"),
+        "due_at": _l("截止时间"), "warn_at": _l("预警时间"), "due_warnings": _l("期限提示"),
+        "due_uncovered": _l("期限超出已知日历"), "paused_since": _l("暂停计时自"),
+        "step_kind": _l("当前环节"), "step_started_at": _l("环节开始时间"),
+        "step_due_at": _l("环节截止时间"), "closed_at": _l("办结时间"),
+        "archived_at": _l("归档时间"), "outcome": _l("办理结果"), "handler": _l("承办人"),
+        "first_responder": _l("首问责任人"), "source_type": _l("来源模块"),
+        "source_id": _l("来源记录"), "swept_colour": _l("督办颜色"),
+    }
     page_size = 100
     extra_css = ()
 
@@ -222,7 +237,7 @@ class CaseView(OfficeScopedModelView):
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         office_names = {o.id: o.name for o in offices.values()}
         rows = [_ListRow(
-            id=r.id, receipt=r.receipt_no, subject=r.subject,
+            id=r.id, receipt=receipts.display(r.receipt_no), subject=r.subject,
             office=office_names.get(r.office_id, ""),
             category=categories.get(r.category, r.category),
             channel=channel_names.get(r.channel, r.channel),
@@ -645,7 +660,7 @@ class CaseView(OfficeScopedModelView):
         headers = [_("回执号"), _("承办单位"), _("事项类别"), _("受理渠道"), _("事由"), _("状态"),
                    _("督办"), _("受理时间"), _("应办结时间"), _("办结时间"), _("承办人"), _("办理结果")]
         return export_response(export_type, "cases", headers, (
-            [r.receipt_no, offices[r.office_id].name if r.office_id in offices else "",
+            [receipts.display(r.receipt_no), offices[r.office_id].name if r.office_id in offices else "",
              category_title(r.category), channel_label(r.channel), r.subject,
              status_label(r.status), colour_label(r.colour(now)), fmt_datetime(r.accepted_at),
              fmt_datetime(r.due_at), fmt_datetime(r.closed_at), handlers.get(r.handler_id, ""),
