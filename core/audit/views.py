@@ -50,6 +50,9 @@ ACTION_LABELS = {
     "module.delete_data": _l("删除模块数据"),
     "export": _l("导出"),
     "personal_data.view": _l("查看个人信息"),
+    "auth.login_throttled": _l("登录被限制"),
+    "access.refused": _l("访问被拒绝（汇总）"),
+    "auth.password_changed": _l("修改密码"),
     "audit.archive": _l("归档审计日志"),
 }
 
