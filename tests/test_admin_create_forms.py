@@ -102,6 +102,12 @@ def _number_for(element) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+def _typed_date_box(element) -> bool:
+    """The core's date and time boxes: text inputs whose placeholder shows the format."""
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?",
+                             element.get("placeholder") or ""))
+
+
 def _value_for(element) -> str | None:
     """What a careful clerk would enter in one form control: None leaves it out."""
     tag, kind = element.tag, (element.get("type") or "text").lower()
@@ -124,6 +130,9 @@ def _value_for(element) -> str | None:
     if kind == "hidden":
         return None
     role = element.get("data-role") or ""
+    if _typed_date_box(element):  # the core's typed date boxes
+        with_time = ":" in (element.get("placeholder") or "")
+        return date.today().isoformat() + (" 09:00" if with_time else "")
     if kind == "date" or role == "datepicker":
         return _today_formatted(element.get("data-date-format") or "YYYY-MM-DD", date.today())
     if kind == "datetime-local":
@@ -150,6 +159,8 @@ def _maxlength(element) -> int | None:
 def _hint_value(element, hint, ids) -> str:
     value = hint(ids) if callable(hint) else hint
     if isinstance(value, datetime):
+        if _typed_date_box(element):
+            return value.strftime("%Y-%m-%d %H:%M")
         if (element.get("type") or "") == "datetime-local":
             return value.strftime("%Y-%m-%dT%H:%M")
         fmt = element.get("data-date-format") or "YYYY-MM-DD HH:mm:ss"
