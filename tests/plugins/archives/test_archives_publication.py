@@ -14,7 +14,6 @@ from conftest import post, text_of
 from sqlalchemy import select
 
 from core.extensions import db
-from core.publication import names
 from plugins.archives import lending
 from plugins.archives.models import ArchiveFile, Loan
 
@@ -23,14 +22,6 @@ MOBILE, MOBILE_STARRED = "13904715566", "139****5566"
 HIDDEN = "赵大海"  # only in the description, which residents never see
 TITLE = f"{RESIDENT}户承包地确权登记（联系电话 {MOBILE}）"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_name_cache():
-    """The core caches known private names by (row count, highest id); the suite empties the
-    tables between tests, so a key seen in an earlier test can come back with other names."""
-    names._known.key = None
-    yield
-    names._known.key = None
 
 
 @pytest.fixture(name="planted")

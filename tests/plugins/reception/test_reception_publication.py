@@ -20,7 +20,6 @@ from reception_helpers import (  # noqa: F401
 
 from core.extensions import db
 from core.models import Role
-from core.publication import names
 from plugins.reception import booking, roster
 
 MOBILE, MOBILE_STARRED = "13912345678", "139****5678"
@@ -30,14 +29,6 @@ LANDLINE = "0571-88001234"  # the office's own number: may stand where the offic
 RESIDENT, RESIDENT_MASKED = "李建国", "李某"
 PLANTED = (MOBILE, ID_NUMBER, CALLER_MOBILE, RESIDENT)
 
-
-@pytest.fixture(autouse=True)
-def _fresh_name_cache():
-    """The core caches known private names by (row count, highest id); the suite empties the
-    tables between tests, so a key seen in an earlier test can come back with other names."""
-    names._known.key = None
-    yield
-    names._known.key = None
 
 
 @pytest.fixture(name="planted")
