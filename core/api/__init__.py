@@ -10,6 +10,7 @@ import logging
 import re
 import traceback
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, Flask, abort, g, jsonify
@@ -20,11 +21,17 @@ from werkzeug.exceptions import HTTPException
 from core.plugins import PluginRegistry
 
 API_PREFIX = "/api/v1"
+# A time of day has no date to find a zone's offset from; China keeps UTC+8 all year.
+BEIJING_OFFSET = timezone(timedelta(hours=8))
 OPENAPI_VERSION = "3.1.0"
 log = logging.getLogger(__name__)
 
 _PARAM = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
-_PARAM_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
+# Text parameters never hold control characters (core.input_guard answers those with 400), and
+# integer ones are database ids (core.input_guard bounds the int converter).
+_TEXT = {"type": "string", "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"}
+_PARAM_TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+                "float": {"type": "number"}}
 
 
 @dataclass
@@ -71,7 +78,7 @@ class PublicApi:
             def view(**kwargs):
                 if plugin_name is not None and "office_code" in kwargs:
                     g.office = _enabled_office_or_404(plugin_name, kwargs["office_code"])
-                data = func(**kwargs)
+                data = _aware(func(**kwargs))
                 return jsonify(adapter.dump_python(adapter.validate_python(data), mode="json"))
 
             view.__name__ = endpoint_name
@@ -96,10 +103,10 @@ class PublicApi:
                 schema = {"$ref": f"#/components/schemas/{ep.response.__name__}"}
             parameters = [
                 {"name": m["name"], "in": "path", "required": True,
-                 "schema": _PARAM_TYPES.get(m["converter"] or "", {"type": "string"})}
+                 "schema": _PARAM_TYPES.get(m["converter"] or "", _TEXT)}
                 for m in _PARAM.finditer(ep.path)
             ] + [
-                {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                {"name": name, "in": "query", "required": False, "schema": _TEXT,
                  "description": desc}
                 for name, desc in ep.params.items()
             ]
@@ -109,8 +116,11 @@ class PublicApi:
                 "responses": {
                     "200": {"description": "OK",
                             "content": {"application/json": {"schema": schema}}},
+                    "400": {"description": "Bad request",
+                            "content": {"application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
                     "404": {"description": "Not found",
-                            "content": {"application/json": {
+                            "content": {"application/problem+json": {
                                 "schema": {"$ref": "#/components/schemas/Error"}}}},
                 },
             }
@@ -131,6 +141,21 @@ class PublicApi:
                                         "persons (ID numbers, phones) is ever included."},
                 "tags": [{"name": t} for t in tags],
                 "paths": paths, "components": {"schemas": schemas}}
+
+
+def _aware(value):
+    """Naive datetimes (SQLite hands back the stored UTC without its zone) as aware UTC, and
+    naive times of day (schedules are kept in the township's wall-clock time) as Beijing time,
+    so every time in the API is RFC 3339 with its offset."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, time):
+        return value if value.tzinfo else value.replace(tzinfo=BEIJING_OFFSET)
+    if isinstance(value, dict):
+        return {k: _aware(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_aware(v) for v in value]
+    return value
 
 
 def _enabled_office_or_404(plugin_name: str, office_code: str):

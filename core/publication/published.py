@@ -7,7 +7,7 @@ no class or is withheld. A withdrawn record's view has ``withdrawal`` set and it
 fields empty. Templates, feeds, PDFs and the API read records only through these views.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 
 from core.publication.fields import Declaration, FieldClass, Kind
@@ -52,6 +52,8 @@ def apply_class(value, cls: FieldClass, row=None, *, allowed=frozenset()):
         return None
     if cls.kind is Kind.WITHHELD:
         raise PublicationError("withheld field")
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # stored UTC; SQLite returns it without its zone
     if cls.kind is Kind.PUBLIC:
         return Gated(value) if type(value) is str else value
     if cls.kind is Kind.PERSON:
