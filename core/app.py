@@ -9,7 +9,7 @@ from types import ModuleType
 from flask import Flask, g
 
 from core import config as config_module
-from core.extensions import csrf, db, login_manager, migrate
+from core.extensions import csrf, db, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -29,7 +29,6 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     init_input_guard(app)  # before any route: bounded ids, no control characters
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
