@@ -11,7 +11,8 @@ both alike:
 
 Each run is a new process (wall time measured around ``subprocess.run``). Prints median, p95,
 min and max in seconds, and the load average before and after: the machine may be shared, so
-compare medians taken under similar load. ``--compare PATH`` times another checkout of the
+compare medians taken under similar load. The CPU time (user + system) of each process is
+printed too: on a busy machine it is close to what the wall time would be on an idle one. ``--compare PATH`` times another checkout of the
 project (say, an older commit unpacked with ``git archive``) in the same rounds, so before and
 after share the load.
 
@@ -24,6 +25,7 @@ as a normal deployment does.
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,12 +42,17 @@ CASES = (
 )
 
 
-def timed(cmd: list[str], env: dict, root: Path) -> float:
-    """Run ``cmd`` in ``root`` and return its wall time in seconds (fails loudly)."""
+def timed(cmd: list[str], env: dict, root: Path, cpu: list[float] | None = None) -> float:
+    """Run ``cmd`` in ``root`` and return its wall time in seconds (fails loudly); append its
+    CPU time (user + system) to ``cpu`` when given."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode:
         sys.exit(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr}")
     return elapsed
@@ -94,14 +101,16 @@ def main() -> None:
             timed(CASES[0][1], env, root)  # warm the file caches (and bytecode) once
         load_before = load()
         times: dict[str, list[float]] = {label + name: [] for label in roots for name, _ in CASES}
+        cpu: dict[str, list[float]] = {key: [] for key in times}
         for _ in range(args.runs):
             for label, root in roots.items():
                 for name, cmd in CASES:
-                    times[label + name].append(timed(cmd, env, root))
+                    times[label + name].append(timed(cmd, env, root, cpu[label + name]))
         load_after = load()
 
     figures = {name: {"median": statistics.median(values), "p95": percentile(values, 0.95),
-                      "min": min(values), "max": max(values), "runs": len(values)}
+                      "min": min(values), "max": max(values), "runs": len(values),
+                      "cpu_median": statistics.median(cpu[name])}
                for name, values in times.items()}
     if args.json:
         print(json.dumps({"load_before": load_before, "load_after": load_after,
@@ -110,9 +119,11 @@ def main() -> None:
         return
     print(f"load average before: {load_before}; after: {load_after}; cores: {os.cpu_count()}; "
           f"bytecode cached: {args.bytecode or not os.environ.get('PYTHONDONTWRITEBYTECODE')}")
-    print(f"{'case':<38} {'median':>8} {'p95':>8} {'min':>8} {'max':>8}   ({args.runs} runs, s)")
+    print(f"{'case':<38} {'median':>8} {'p95':>8} {'min':>8} {'max':>8} {'cpu med':>8}"
+          f"   ({args.runs} runs, s)")
     for name, f in figures.items():
-        print(f"{name:<38} {f['median']:8.3f} {f['p95']:8.3f} {f['min']:8.3f} {f['max']:8.3f}")
+        print(f"{name:<38} {f['median']:8.3f} {f['p95']:8.3f} {f['min']:8.3f} {f['max']:8.3f} "
+              f"{f['cpu_median']:8.3f}")
 
 
 if __name__ == "__main__":
