@@ -3,33 +3,123 @@
 import logging
 import os
 import secrets
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from flask import Flask, g
+from werkzeug.routing import Map
 
 from core import config as config_module
-from core.extensions import csrf, db, login_manager, migrate
+from core.extensions import csrf, db, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
-def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | str, ...] = ()) -> Flask:
+class _Deferred:
+    """One piece of set-up run on first need, once, by whichever thread needs it first."""
+
+    def __init__(self):
+        self.pending: Callable[[], object] | None = None
+        self._lock = threading.RLock()
+        self._running = False
+
+    def run(self) -> None:
+        """Run the pending set-up now (no-op when done, or when called from inside it)."""
+        if self.pending is None:
+            return
+        with self._lock:  # other threads wait here until the set-up has finished
+            if self.pending is None or self._running:
+                return
+            self._running = True
+            try:
+                self.pending()
+            finally:
+                self.pending, self._running = None, False
+
+
+class DeferredSetupMap(Map):
+    """The URL map; binding it (every request, every ``url_for``) or listing its rules
+    (``flask routes``) first completes set-up that was deferred, so no rule is ever missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deferred = _Deferred()
+
+    def bind(self, *args, **kwargs):
+        """Werkzeug's ``bind``, after any deferred set-up."""
+        self.deferred.run()
+        return super().bind(*args, **kwargs)
+
+    def bind_to_environ(self, *args, **kwargs):
+        """Werkzeug's ``bind_to_environ`` (each request), after any deferred set-up."""
+        self.deferred.run()
+        return super().bind_to_environ(*args, **kwargs)
+
+    def iter_rules(self, *args, **kwargs):
+        """Werkzeug's ``iter_rules``, after any deferred set-up."""
+        self.deferred.run()
+        return super().iter_rules(*args, **kwargs)
+
+
+class DeferredSetupExtensions(dict):
+    """``app.extensions``: looking up the admin (``admin``, ``township_admin``) first completes
+    its deferred set-up (a background export finds its list view there, outside a request)."""
+
+    DEFERRED_KEYS = frozenset({"admin", "township_admin"})
+
+    def __init__(self, deferred: _Deferred):
+        super().__init__()
+        self.deferred = deferred
+
+    def __getitem__(self, key):
+        if key in self.DEFERRED_KEYS:
+            self.deferred.run()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        """``dict.get``, after the admin's deferred set-up for its keys."""
+        if key in self.DEFERRED_KEYS:
+            self.deferred.run()
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        if key in self.DEFERRED_KEYS:
+            self.deferred.run()
+        return super().__contains__(key)
+
+
+class TownshipFlask(Flask):
+    """Flask with a URL map that can complete deferred set-up (see ``create_app``)."""
+
+    url_map_class = DeferredSetupMap
+
+
+def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | str, ...] = (),
+               defer_admin: bool = False) -> Flask:
     """Build the application.
 
     ``config`` overrides everything else (tests use it); ``extra_plugins`` registers plugin
     modules (or dotted module names) that are not installed as entry points (tests' example
     plugins).
+
+    ``defer_admin`` (wsgi.py sets it) builds the Flask-Admin screens — some forty model views,
+    four hundred URL rules and the configuration of every mapper, about half of start-up —
+    when they are first needed instead of now: before the first request is routed, on the
+    first ``url_for`` or URL-map listing, or when code looks up ``app.extensions["admin"]``
+    or ``["township_admin"]``. A CLI command that touches none of these never pays for it.
     """
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app = TownshipFlask(__name__, instance_path=str(ROOT / "instance"),
+                        instance_relative_config=True)
+    app.extensions = DeferredSetupExtensions(app.url_map.deferred)
     _configure(app, config or {})
     from core.input_guard import init_input_guard
 
     init_input_guard(app)  # before any route: bounded ids, no control characters
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -64,9 +154,15 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     init_publication(app, registry)  # before the API, whose models it checks
     init_api(app, registry)
 
-    from core.admin.setup import init_admin
+    def build_admin() -> None:
+        from core.admin.setup import init_admin
 
-    init_admin(app, registry)
+        init_admin(app, registry)
+
+    if defer_admin:
+        app.url_map.deferred.pending = build_admin
+    else:
+        build_admin()
 
     from core.cli import register_cli
     from core.schema import init_schema

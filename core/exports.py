@@ -14,9 +14,6 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -47,6 +44,9 @@ def neutralise(value):
 def xlsx_cell(sheet, value):
     """An XLSX cell value: strings become typed text cells (never formulas) without the
     control characters XML cannot carry; other values go through as they are."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     value = _plain(value)
     if not isinstance(value, str):
         return value
@@ -58,6 +58,8 @@ def xlsx_cell(sheet, value):
 def export_bytes(export_type: str, headers: list[str], rows: Iterable[list]) -> tuple[bytes, str, str]:
     """The file for ``rows`` in ``csv`` or ``xlsx``: (content, file extension, mimetype)."""
     if export_type == "xlsx":
+        from openpyxl import Workbook  # imported here: it costs ~60 ms at start-up
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
         sheet.append([xlsx_cell(sheet, h) for h in headers])

@@ -4,7 +4,6 @@ import sqlite3
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -28,10 +27,24 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+
+
+def __getattr__(name: str):
+    """``core.extensions.migrate``: Flask-Migrate's ``Migrate``, created on first use.
+
+    Importing Flask-Migrate imports Alembic (about a third of a second), which only the ``db``
+    and ``schema`` commands and migration tests need; see ``core.schema.get_migrate``.
+    """
+    if name == "migrate":
+        from core.schema import get_migrate
+
+        return get_migrate()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @event.listens_for(Engine, "connect")

@@ -4,19 +4,27 @@
 - ``flask schema revision [--plugin NAME] -m MSG`` autogenerates a revision for the core's
   tables only, or for one plugin's tables into that plugin's own ``migrations/versions``.
 - Each plugin branch's first revision depends on ``CORE_BASE_REVISION``.
+
+Flask-Migrate (and with it Alembic, about a third of a second to import) is imported only when
+a migration runs: ``flask db`` is a placeholder group that loads Flask-Migrate's commands when
+it is invoked, and ``app.extensions["migrate"]`` creates the ``Migrate`` object on first use.
 """
 
+import functools
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from core.extensions import db, migrate
+from core.extensions import db
 from core.plugins import get_registry
 
 CORE_BASE_REVISION = "core_0001"
-CORE_VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+CORE_VERSIONS = MIGRATIONS / "versions"
+# Flask-Migrate's options, passed to Alembic's context.configure by migrations/env.py.
+MIGRATE_OPTIONS = {"compare_type": True, "render_as_batch": True}
 
 
 def plugin_tables() -> dict[str, set[str]]:
@@ -41,7 +49,6 @@ def plugin_version_paths() -> dict[str, str]:
     return {name: str(path) for name, path in get_registry().call_each("register_migrations")}
 
 
-@migrate.configure
 def _version_locations(config):
     """Tell Alembic where every branch lives (the core's folder first)."""
     locations = [str(CORE_VERSIONS), *plugin_version_paths().values()]
@@ -50,10 +57,50 @@ def _version_locations(config):
     return config
 
 
-def _upgrade_defaults_to_heads() -> None:
-    # Flask-Migrate's `db upgrade` defaults to "head", which refuses several branches.
-    from flask_migrate.cli import db as db_group
+@functools.cache
+def get_migrate():
+    """Flask-Migrate's ``Migrate`` for every app (imports Alembic), created on first use."""
+    from flask_migrate import Migrate
 
+    migrate = Migrate(directory=str(MIGRATIONS), **MIGRATE_OPTIONS)
+    migrate.configure(_version_locations)
+    return migrate
+
+
+class MigrateState:
+    """What Flask-Migrate keeps in ``app.extensions["migrate"]`` (its ``_MigrateConfig``),
+    without importing it: the attributes its commands and migrations/env.py read."""
+
+    def __init__(self, database):
+        self.db = database
+        self.directory = str(MIGRATIONS)
+        self.configure_args = dict(MIGRATE_OPTIONS)
+
+    @property
+    def metadata(self):
+        """The models' metadata (older env.py files read it here)."""
+        return self.db.metadata
+
+    @property
+    def migrate(self):
+        """The ``Migrate`` object, created (importing Alembic) when a migration first needs it."""
+        return get_migrate()
+
+
+class LazyDbGroup(click.Group):
+    """``flask db``: stands in for Flask-Migrate's command group, which it imports (with
+    Alembic) only when ``db`` is invoked; ``flask --help`` lists it without importing."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """Hand the arguments to Flask-Migrate's own group (its options, subcommands, help)."""
+        from flask_migrate.cli import db as db_group
+
+        _upgrade_defaults_to_heads(db_group)
+        return db_group.make_context(info_name, args, parent=parent, **extra)
+
+
+def _upgrade_defaults_to_heads(db_group: click.Group) -> None:
+    # Flask-Migrate's `db upgrade` defaults to "head", which refuses several branches.
     for param in db_group.commands["upgrade"].params:
         if param.name == "revision":
             param.default = "heads"
@@ -69,7 +116,7 @@ def revision(plugin_name, message):
     """Autogenerate a revision holding only the core's (or one plugin's) tables."""
     from alembic import command
 
-    config = migrate.get_config()
+    config = get_migrate().get_config()
     if plugin_name is None:
         include, head, path, label, depends = core_tables(), "core@head", str(CORE_VERSIONS), None, None
         if not any(CORE_VERSIONS.glob("*.py")):
@@ -95,6 +142,8 @@ def revision(plugin_name, message):
 
 
 def init_schema(app: Flask) -> None:
-    """Register ``flask schema`` and make ``flask db upgrade`` apply every branch."""
-    _upgrade_defaults_to_heads()
+    """Register ``flask db`` (Flask-Migrate, loaded on use; ``upgrade`` applies every branch)
+    and ``flask schema``, and give Flask-Migrate's functions the state they look up."""
+    app.extensions["migrate"] = MigrateState(db)
+    app.cli.add_command(LazyDbGroup("db", help="Perform database migrations."))
     app.cli.add_command(schema_cli)

@@ -7,13 +7,11 @@ drops EXIF (camera, GPS position) and anything else riding along in the upload.
 
 import io
 
-import segno
 from flask import abort, current_app, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from PIL import Image, ImageOps, UnidentifiedImageError
 from wtforms import FileField, ValidationError
 
 from core import permissions, storage
@@ -42,6 +40,8 @@ def process_badge_photo(data: bytes, max_bytes: int) -> bytes:
     Raises BadgePhotoError with a Chinese message when the file is empty, larger than
     ``max_bytes``, not a JPEG/PNG/WebP image (whatever its name says), or of odd dimensions.
     """
+    from PIL import Image, ImageOps, UnidentifiedImageError  # only when a photo is uploaded
+
     if not data:
         raise BadgePhotoError(_("请选择照片文件。"))
     if len(data) > max_bytes:
@@ -123,6 +123,8 @@ def directory_url(staff: User) -> str | None:
 
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of ``url`` (no script, no external request)."""
+    import segno
+
     return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True))
 
 

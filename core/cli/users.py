@@ -5,7 +5,6 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.admin.staff_views import MIN_PASSWORD_LENGTH
 from core.auth.passwords import hash_password
 from core.cli.modules import office_by_code
 from core.extensions import db
@@ -26,6 +25,8 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 def create_user(username, display_name, role, office_code, post, staff_number, contact_phone,
                 password):
     """Create a staff account; every check runs before anything is written."""
+    from core.admin.staff_views import MIN_PASSWORD_LENGTH  # the admin screens' rule
+
     office = office_by_code(office_code)
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(_("用户名“%(name)s”已存在。", name=username))

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from redis.exceptions import RedisError
 from sqlalchemy import select
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional, Regexp
@@ -146,6 +145,8 @@ class FailedJobsView(ModuleView):
 
     @expose("/")
     def index(self):
+        from redis.exceptions import RedisError  # redis is imported only on this screen
+
         redis_error = None
         try:
             rq_items = failures.rq_failed_jobs()
@@ -155,6 +156,8 @@ class FailedJobsView(ModuleView):
         return self.render("admin/jobs/failed.html", items=items, redis_error=redis_error)
 
     def _act(self, action):
+        from redis.exceptions import RedisError
+
         ref = request.form.get("ref", "")
         try:
             outcome = action(ref)

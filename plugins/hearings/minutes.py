@@ -1,16 +1,24 @@
 """Minutes: Markdown rendered to sanitised HTML; what residents get of it passes the gate."""
 
+import functools
 import re
 from functools import lru_cache
 
-import nh3
-from markdown_it import MarkdownIt
-
 MINUTES_MAX_CHARS = 100_000
 
-# Raw HTML in the Markdown is shown as text, never rendered; nh3 is the second line.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("table").enable("strikethrough")
+
+
+@functools.cache
+def _md():
+    """The Markdown parser, built on first use (markdown-it is not imported at start-up).
+
+    Raw HTML in the Markdown is shown as text, never rendered; nh3 is the second line.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}
+                      ).enable("table").enable("strikethrough")
+
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code",
@@ -24,7 +32,9 @@ _SCRIPTY = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|svg|img)\b|ja
 
 def render_html(markdown_text: str) -> str:
     """Markdown to HTML that is safe to put on a page."""
-    html = _md.render(markdown_text or "")
+    import nh3
+
+    html = _md().render(markdown_text or "")
     return nh3.clean(
         html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow",
@@ -39,7 +49,7 @@ def looks_scripted(markdown_text: str) -> bool:
 
 def plain_text(markdown_text: str) -> str:
     """The words of the minutes without Markdown markup, for search and feeds."""
-    tokens = _md.parse(markdown_text or "")
+    tokens = _md().parse(markdown_text or "")
     parts = []
     for token in tokens:
         if token.type == "inline":
