@@ -260,6 +260,20 @@ def test_stale_form_is_refused_with_a_clear_message(app, client, users, login_as
     assert load(app, case_id).status == CaseStatus.IN_PROGRESS
 
 
+def test_a_post_without_its_version_is_refused_not_saved(app, client, users, login_as):
+    """Issue 15 (3): the edit form and the actions skipped the stale check when the version
+    field was missing, so a post without it overwrote whatever was there."""
+    case_id = make_case(app)
+    login_as("staff_a")
+    edited = post(client, f"/admin/cases/edit/?id={case_id}",
+                  {"subject": "没有版本号的修改", "channel": "visit"}, follow_redirects=True)
+    assert "该记录已被他人修改" in text_of(edited)
+    assert load(app, case_id).subject != "没有版本号的修改"
+    acted = action(client, case_id, "resolve", {"outcome": "x"}, follow_redirects=True)
+    assert "该记录已被他人修改" in text_of(acted)
+    assert load(app, case_id).status == CaseStatus.IN_PROGRESS
+
+
 def test_attachment_upload_checks_type_and_downloads(app, client, users, login_as):
     case_id = make_case(app)
     login_as("staff_a")

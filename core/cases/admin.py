@@ -391,6 +391,10 @@ class CaseView(OfficeScopedModelView):
         return form
 
     def _version(self, form):
+        """The version the person's form was loaded with; a post without one is refused like a
+        stale one (the service treats a missing version as a system call that skips the check)."""
+        if form.version.data in (None, ""):
+            raise service.CaseError(service.STALE_MESSAGE)
         return form.version.data
 
     def _do_accept(self, case):
@@ -619,7 +623,7 @@ class CaseView(OfficeScopedModelView):
                               applicant_id_number=form.applicant_id_number.data)
             try:
                 changed = service.edit_case(case, actor_id=current_user.id,
-                                            expected_version=form.version.data, **fields)
+                                            expected_version=self._version(form), **fields)
                 db.session.commit()
             except (service.CaseError, StaleDataError) as exc:
                 db.session.rollback()
