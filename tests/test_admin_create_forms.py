@@ -61,11 +61,6 @@ HINTS: dict[str, dict[str, object]] = {
 # owners of those modules; the test fails when one of them starts working, so that its line
 # is removed here and the view is guarded like the others.
 KNOWN_BROKEN: dict[str, str] = {
-    "reception_rules": "township admin: the office chosen in the form is read from office_id "
-                       "before the flush (None), so every leader is refused "
-                       "(plugins/reception/roster.py check_rule)",
-    "petitions_receptions": "township admin: observers inline rows get office_id NULL and the "
-                            "raw IntegrityError (SQL) is shown",
 }
 
 

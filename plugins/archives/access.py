@@ -4,6 +4,8 @@
   staff of another office see nothing, residents only public files (``public``/``api``).
 - The designated keeper (档案管理员, a per-office setting) approves requests, hands files out
   and takes them back; a leader of the office gives the second approval for restricted files.
+  The keeper's own requests are approved in the keeper's stead by the named deputy keeper
+  (another per-office setting) or by a leader of the office.
 - The keeper, office admins and township admins keep the catalogue.
 - Staff of the office request loans for themselves; auditors read and change nothing.
 """
@@ -12,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import db, permissions
-from core.models import Role, User
+from core.models import Office, Role, User
 from core.modules import enabled_office_ids
 from plugins.archives.models import DEFAULT_MAX_LOAN_DAYS, ArchiveSettings
 
@@ -41,6 +43,38 @@ def keeper_of(office_id: int) -> User | None:
     if row is None or row.keeper is None or not row.keeper.active:
         return None
     return row.keeper
+
+
+def deputy_keeper_of(office_id: int) -> User | None:
+    """The office's named deputy keeper, if one is set and the account is active."""
+    row = settings_for(office_id)
+    if row is None or row.deputy_keeper is None or not row.deputy_keeper.active:
+        return None
+    return row.deputy_keeper
+
+
+def approves_for_keeper(user, loan) -> bool:
+    """True when ``user`` gives the keeper's approval of ``loan``: the keeper, or — for the
+    keeper's own request, which the keeper may not approve — the deputy keeper or a leader of
+    the office."""
+    if is_keeper(user, loan.office_id):
+        return True
+    keeper = keeper_of(loan.office_id)
+    if keeper is None or loan.borrower_id != keeper.id or user is None:
+        return False
+    deputy = deputy_keeper_of(loan.office_id)
+    return (deputy is not None and deputy.id == user.id) or is_leader_of(user, loan.office_id)
+
+
+def archive_for_residents(office: Office) -> Office | None:
+    """Where residents of ``office`` may ask to consult records when the office has no keeper:
+    the nearest office above it (the township's archive) with the module on and a keeper, or
+    None."""
+    on = enabled_office_ids(PLUGIN)
+    for above in reversed(office.ancestors()):
+        if above.id in on and keeper_of(above.id) is not None:
+            return above
+    return None
 
 
 def max_loan_days(office_id: int) -> int:

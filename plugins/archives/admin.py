@@ -124,24 +124,28 @@ class SettingsView(OfficeScopedModelView):
     """Per office: the designated keeper and the longest loan (in working days)."""
 
     allowed_roles = access.SETTINGS_ROLES
-    column_list = ("office", "keeper", "max_loan_days", "reading_room")
+    column_list = ("office", "keeper", "deputy_keeper", "max_loan_days", "reading_room")
     column_labels = {"office": _l("单位"), "keeper": _l("档案管理员"),
+                     "deputy_keeper": _l("代审批人（档案管理员本人借阅时）"),
                      "max_loan_days": _l("最长借阅期限（工作日）"), "reading_room": _l("查阅地点")}
-    form_columns = ("office", "keeper", "max_loan_days", "reading_room")
+    form_columns = ("office", "keeper", "deputy_keeper", "max_loan_days", "reading_room")
     form_args = {"max_loan_days": {"description": _l("1 至 60 个工作日，默认 10")},
+                 "deputy_keeper": {"description": _l(
+                     "档案管理员本人借阅时由此人审批（本单位领导也可审批）；可不填")},
                  "reading_room": {"description": _l("群众查阅档案的地点，如：镇政府一楼档案室")}}
     column_details_exclude_list = ("version",)
     allow_delete = False
     allow_export = False
 
     def _limit_keeper(self, form):
-        field = getattr(form, "keeper", None)
-        if field is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(User).filter(User.active).order_by(User.display_name)
-            if allowed is not None:
-                query = query.filter(User.office_id.in_(allowed))
-            field.query_factory = lambda: query
+        allowed = self.scoped_office_ids()
+        query = db.session.query(User).filter(User.active).order_by(User.display_name)
+        if allowed is not None:
+            query = query.filter(User.office_id.in_(allowed))
+        for name in ("keeper", "deputy_keeper"):
+            field = getattr(form, name, None)
+            if field is not None:
+                field.query_factory = lambda: query
         return form
 
     def create_form(self, obj=None):
@@ -164,6 +168,14 @@ class SettingsView(OfficeScopedModelView):
             raise ValidationError(_("请指定本单位的档案管理员。"))
         if model.keeper.office_id != office_id:
             raise ValidationError(_("档案管理员必须是本单位的工作人员。"))
+        if model.deputy_keeper is not None:
+            deputy = model.deputy_keeper
+            # Someone who can act in the office: its own staff, or a township administrator.
+            if deputy.office_id != office_id and not (
+                    permissions.sees_all_offices(deputy) and not permissions.is_read_only(deputy)):
+                raise ValidationError(_("代审批人必须是本单位的工作人员或镇级管理员。"))
+            if model.deputy_keeper.id == model.keeper.id:
+                raise ValidationError(_("代审批人不能是档案管理员本人。"))
         if model.max_loan_days is None or not 1 <= model.max_loan_days <= MAX_LOAN_DAYS_CAP:
             raise ValidationError(_("最长借阅期限应为 1 至 %(n)d 个工作日。", n=MAX_LOAN_DAYS_CAP))
 
@@ -514,7 +526,7 @@ class DeskView(ModuleView):
         """True when the current user's approval is the one the request is waiting for."""
         if loan.borrower_id == current_user.id:
             return False
-        if loan.keeper_approved_by_id is None and access.is_keeper(current_user, loan.office_id):
+        if loan.keeper_approved_by_id is None and access.approves_for_keeper(current_user, loan):
             return True
         return (lending.needs_leader(loan) and loan.leader_approved_by_id is None
                 and loan.keeper_approved_by_id != current_user.id
@@ -575,7 +587,7 @@ class DeskView(ModuleView):
             local_time=local_time, awaits_me=writable and self._awaits(loan),
             is_keeper=writable and is_keeper,
             may_reject=writable and loan.borrower_id != current_user.id and (
-                is_keeper or (lending.needs_leader(loan)
+                access.approves_for_keeper(current_user, loan) or (lending.needs_leader(loan)
                               and access.is_leader_of(current_user, loan.office_id))),
             may_cancel=writable and (loan.borrower_id == current_user.id or is_keeper),
             needs_leader=lending.needs_leader(loan), confirm_form=ConfirmForm(),

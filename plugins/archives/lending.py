@@ -7,7 +7,9 @@ Rules:
 - Staff request files of their own office; residents only public files (可查询制度).
 - The period is in working days (official PRC calendar) and at most the office's maximum.
 - The designated keeper approves; a restricted file also needs a leader of the office, and the
-  two approvals come from two different people. Nobody approves their own request.
+  two approvals come from two different people. Nobody approves their own request: the
+  keeper's own requests get the keeper's approval from the office's deputy keeper or from a
+  leader of the office (``access.approves_for_keeper``).
 - Only the keeper hands out and takes back, recording the file's condition both times. The
   file row is locked during a hand-out, and the database allows one open loan per file.
 - A loss is traced to the borrower and the keeper of record (who handed the file out) or, for
@@ -111,9 +113,12 @@ def _new_loan(file: ArchiveFile, **fields) -> Loan:
 def _tell_keeper_of_request(loan: Loan) -> None:
     keeper = access.keeper_of(loan.office_id)
     people = [keeper] if keeper else []
+    if keeper is not None and loan.borrower_id == keeper.id:  # approved in the keeper's stead
+        deputy = access.deputy_keeper_of(loan.office_id)
+        people = ([deputy] if deputy else []) + access.leaders_of(loan.office_id)
     if loan.file.security == Security.RESTRICTED:
         people += access.leaders_of(loan.office_id)
-    for person in {p.id: p for p in people}.values():
+    for person in {p.id: p for p in people if p.id != loan.borrower_id}.values():
         notify(person.id, _("新的档案借阅申请"),
                _("%(who)s 申请借阅《%(title)s》（%(no)s），期限 %(days)d 个工作日，请审批。",
                  who=loan.borrower_label, title=loan.file.title, no=loan.file.catalogue_no,
@@ -148,6 +153,8 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
     """A resident asks to consult a public file (土地利用资料可查询制度)."""
     if file.security != Security.PUBLIC:
         raise ArchiveError(_("该档案不对外公开，群众不能申请查阅。可查询的档案见本页列表。"))
+    if access.keeper_of(file.office_id) is None:  # nobody would ever answer the request
+        raise ArchiveError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
     name = _text(name, required=_("请填写姓名。"), limit=NAME_MAX)
     phone = normalise_phone(phone)
@@ -201,25 +208,34 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
     if loan.borrower_id == actor.id:
         raise ArchiveError(_("不能审批自己的借阅申请。"))
     now = to_utc(now or utcnow())
-    if access.is_keeper(actor, loan.office_id) and loan.keeper_approved_by_id is None:
+    for_keeper = access.approves_for_keeper(actor, loan)
+    is_leader = access.is_leader_of(actor, loan.office_id)
+    keeper_slot = for_keeper and loan.keeper_approved_by_id is None
+    leader_slot = is_leader and needs_leader(loan) and loan.leader_approved_by_id is None
+    note = None
+    # The keeper fills the keeper's slot; a leader fills the leader's slot first and stands
+    # in for the keeper (on the keeper's own request) when that is the one still open.
+    if keeper_slot and (not leader_slot or access.is_keeper(actor, loan.office_id)):
         if loan.leader_approved_by_id == actor.id:
             raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
         loan.keeper_approved_by_id, loan.keeper_approved_at = actor.id, now
         role, kind = "keeper", EventKind.KEEPER_APPROVED
-    elif access.is_leader_of(actor, loan.office_id) and needs_leader(loan):
+        if not access.is_keeper(actor, loan.office_id):
+            note = _("档案管理员本人的申请，由%(who)s代为审批。", who=actor.display_name)
+    elif is_leader and needs_leader(loan):
         if loan.leader_approved_by_id is not None:
             raise ArchiveError(_("已有领导批准过该申请。"))
         if loan.keeper_approved_by_id == actor.id:
             raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
         loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
         role, kind = "leader", EventKind.LEADER_APPROVED
-    elif access.is_keeper(actor, loan.office_id):
+    elif for_keeper:
         raise ArchiveError(_("您已批准过该申请。"))
-    elif access.is_leader_of(actor, loan.office_id):
+    elif is_leader:
         raise ArchiveError(_("该档案不是限制级，由档案管理员审批即可。"))
     else:
         raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
-    add_event(loan.file, kind, actor=actor, loan=loan, at=now)
+    add_event(loan.file, kind, actor=actor, loan=loan, at=now, note=note)
     if approvals_complete(loan):
         loan.status = LoanStatus.APPROVED
         _tell_borrower(loan, _("档案借阅申请已批准"),
@@ -234,7 +250,9 @@ def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> No
         raise ArchiveError(_("您无权审批该单位的借阅申请。"))
     if loan.status not in PENDING_STATUSES:
         raise ArchiveError(_("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label))
-    may = access.is_keeper(actor, loan.office_id) or (
+    if loan.borrower_id is not None and loan.borrower_id == actor.id:
+        raise ArchiveError(_("不能审批自己的借阅申请。"))
+    may = access.approves_for_keeper(actor, loan) or (
         needs_leader(loan) and access.is_leader_of(actor, loan.office_id))
     if not may:
         raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))

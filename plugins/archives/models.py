@@ -145,18 +145,22 @@ MAX_LOAN_DAYS_CAP = 60
 
 
 class ArchiveSettings(VersionedMixin, TimestampMixin, db.Model):
-    """Per office: the designated keeper (确定专人负责) and the longest loan allowed."""
+    """Per office: the designated keeper (确定专人负责), a deputy keeper for the keeper's own
+    requests, and the longest loan allowed."""
 
     __tablename__ = "archive_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), unique=True)
     keeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Approves the keeper's own requests (nobody approves their own); a leader may too.
+    deputy_keeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     max_loan_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_LOAN_DAYS)
     reading_room: Mapped[str | None] = mapped_column(String(200))  # where residents consult
 
     office: Mapped[Office] = relationship()
     keeper: Mapped[User | None] = relationship(foreign_keys=[keeper_id])
+    deputy_keeper: Mapped[User | None] = relationship(foreign_keys=[deputy_keeper_id])
 
     def __str__(self) -> str:
         return str(_l("%(office)s 档案设置", office=self.office.name if self.office else ""))

@@ -64,8 +64,10 @@ def index():
     term = (request.args.get("q") or "").strip()[:50]
     files = published_files(g.office.id, term)
     settings = access.settings_for(g.office.id)
+    keeper = access.keeper_of(g.office.id)
     return render_public("archives/public/index.html", office=g.office, files=files, term=term,
-                         settings=settings, keeper=access.keeper_of(g.office.id),
+                         settings=settings, keeper=keeper,
+                         elsewhere=None if keeper else access.archive_for_residents(g.office),
                          max_days=access.max_loan_days(g.office.id))
 
 
@@ -79,6 +81,12 @@ def request_form(file_id):
         return render_public("archives/public/request.html", office=g.office, file=None,
                              form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
                              max_days=access.max_loan_days(g.office.id)), 403
+    if access.keeper_of(g.office.id) is None:
+        # Nobody here could answer: no form, and where to ask instead.
+        return render_public("archives/public/request.html", office=g.office, file=None,
+                             form=None, error=_("本单位尚未指定档案管理员，暂不受理查阅申请。"),
+                             elsewhere=access.archive_for_residents(g.office),
+                             max_days=access.max_loan_days(g.office.id)), 409
     error = None
     if form.validate_on_submit():
         try:

@@ -41,7 +41,7 @@ from plugins.hearings.forms import (
     ResultsForm,
 )
 from plugins.hearings.jobs import DESK_URL
-from plugins.hearings.minutes import looks_scripted
+from plugins.hearings.minutes import draft_minutes, looks_scripted
 from plugins.hearings.models import (
     HELD_STATUSES,
     Attendee,
@@ -317,7 +317,9 @@ class DeskView(ModuleView):
             mask_phone=mask_phone, reason_form=ReasonForm(), results_form=ResultsForm(),
             confirm_form=ConfirmForm(), question_form=question_form, answer_form=AnswerForm(),
             defer_form=defer_form, invite_form=invite_form, HearingStatus=HearingStatus,
-            AttendeeStatus=AttendeeStatus, open_followups=lifecycle.open_followups(hearing),
+            AttendeeStatus=AttendeeStatus, AttendeeSource=AttendeeSource,
+            format_code=registration.format_code,
+            checkin_closed=registration.check_in_closed_reason(hearing), open_followups=lifecycle.open_followups(hearing),
             public_url=url_for("hearings_public.hearing_page", office_code=hearing.office.code,
                                hearing_id=hearing.id),
             withdrawals=withdrawals_for(MinutesVersion, hearing.minutes),
@@ -397,6 +399,20 @@ class DeskView(ModuleView):
         return self._run(hearing, action, _("已将 %(name)s 移出名单，候补名单已顺延。",
                                             name=attendee.name), "#attendees")
 
+    @expose("/<int:hearing_id>/attendees/<int:attendee_id>/checkin", methods=["POST"])
+    def checkin_row(self, hearing_id, attendee_id):
+        """Check in an invited attendee from their row (they got no resident's page with a
+        QR code; their code is shown on the row)."""
+        hearing = self._hearing(hearing_id)
+        attendee = next((a for a in hearing.attendees if a.id == attendee_id), None)
+        if attendee is None or attendee.source != AttendeeSource.INVITED \
+                or not ConfirmForm().validate_on_submit():
+            abort(404)
+        return self._run(hearing, lambda: registration.check_in_attendee(
+            hearing, attendee, actor_id=current_user.id),
+            _("%(name)s（%(cat)s）签到成功。", name=attendee.name, cat=attendee.category.label),
+            "#attendees")
+
     @expose("/<int:hearing_id>/signin")
     def signin(self, hearing_id):
         """The printable sign-in sheet (签到表): no phone numbers on paper passed round."""
@@ -427,6 +443,7 @@ class DeskView(ModuleView):
                 db.session.rollback()
                 flash(str(exc), "error")
         return self.render("hearings/admin/checkin.html", hearing=hearing, form=form,
+                           closed=registration.check_in_closed_reason(hearing),
                            counts=registration.category_counts(hearing),
                            checked_in=registration.category_counts(hearing, checked_in=True))
 
@@ -487,7 +504,8 @@ class DeskView(ModuleView):
         form = MinutesForm()
         preview = None
         if request.method == "GET":
-            form.text.data = hearing.minutes_draft
+            # No draft yet: start from what the desk recorded, not from an empty page.
+            form.text.data = hearing.minutes_draft or draft_minutes(hearing)
         elif form.validate_on_submit():
             text = form.text.data or ""
             try:

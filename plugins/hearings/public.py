@@ -164,6 +164,8 @@ def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error:
     questions = disclosure.public_questions(
         hearing, case_states(q.case_id for q in hearing.questions))
     closed = registration_closed_reason(hearing)
+    if error == closed:
+        error = None  # the closed notice already says it: one message, not two
     taken = held and any(a.checked_in_at for a in hearing.attendees)
     published = publish(hearing)
     return render_public(

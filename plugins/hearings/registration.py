@@ -8,6 +8,7 @@ the same hearing therefore run one after the other, each counting the other's re
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -24,7 +25,7 @@ from plugins.hearings.models import (
     Hearing,
     HearingStatus,
 )
-from plugins.hearings.timeutil import aware, format_local
+from plugins.hearings.timeutil import LOCAL_TZ, aware, format_local, to_local
 from plugins.hearings.timeutil import now as utc_now
 
 NAME_MAX = 32
@@ -135,7 +136,15 @@ def registration_closed_reason(hearing: Hearing, now=None) -> str | None:
     closes = aware(hearing.registration_closes_at) or aware(hearing.starts_at)
     if closes is not None and now >= closes:
         return _("报名已于 %(time)s 截止。", time=format_local(closes))
+    if (count_status(hearing.id, AttendeeStatus.CONFIRMED) >= hearing.capacity
+            and count_status(hearing.id, AttendeeStatus.WAITING) >= hearing.waitlist_size):
+        return full_message()
     return None
+
+
+def full_message() -> str:
+    """The one message residents get when the hall and the waiting list are both full."""
+    return _("本场名额和候补名额均已报满，无法再报名。")
 
 
 # --- registering -------------------------------------------------------------------------
@@ -201,7 +210,7 @@ def register(hearing_id: int, form: Registration, *, now=None) -> Attendee:
     elif count_status(hearing.id, AttendeeStatus.WAITING) < hearing.waitlist_size:
         status = AttendeeStatus.WAITING
     else:
-        raise HearingError(_("本场名额和候补名额均已报满，无法再报名。"))
+        raise HearingError(full_message())
     attendee = Attendee(
         hearing_id=hearing.id, office_id=hearing.office_id, name=name, category=category,
         village=village, phone=phone, phone_hash=hashed,
@@ -326,17 +335,58 @@ def promote_waiting(hearing: Hearing, *, now=None) -> list[Attendee]:
     return list(waiting)
 
 
+# Check-in opens on the hearing's day (Beijing date), or two hours before the start when that
+# falls on the day before (an early-morning hearing), and closes at the end of the day on
+# which the hearing ends. A hearing two weeks ahead cannot be "attended" by mistake.
+CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
+
+
+def check_in_window(hearing: Hearing) -> tuple[datetime, datetime]:
+    """(opens, closes), aware, of the time staff may record attendance at ``hearing``."""
+    start = aware(hearing.starts_at)
+    end = aware(hearing.ends_at) or start
+    day_start = datetime.combine(to_local(start).date(), time.min, LOCAL_TZ)
+    opens = min(day_start, start - CHECK_IN_OPENS_BEFORE)
+    closes = datetime.combine(to_local(end).date() + timedelta(days=1), time.min, LOCAL_TZ)
+    return opens, closes
+
+
+def check_in_closed_reason(hearing: Hearing, now=None) -> str | None:
+    """Why attendance cannot be recorded now, or None while check-in is open."""
+    if hearing.status not in (HearingStatus.ANNOUNCED, HearingStatus.HELD):
+        return _("只有已公告或正在举行的听证会可以签到。")
+    now = now or utc_now()
+    opens, closes = check_in_window(hearing)
+    if now < opens:
+        return _("尚未到签到时间：签到从 %(time)s 开始（听证会当天，最早开始前 2 小时）。",
+                 time=format_local(opens))
+    if now >= closes:
+        return _("签到已于听证会当天结束（%(time)s）。",
+                 time=format_local(closes - timedelta(minutes=1)))
+    return None
+
+
 def check_in(hearing: Hearing, raw_code: str, *, actor_id: int | None, now=None) -> Attendee:
     """Record attendance on the day by confirmation code (typed or from the QR code)."""
     attendee = find_by_code(raw_code)
     if attendee is None or attendee.hearing_id != hearing.id:
         raise HearingError(_("确认码无效或不属于本场听证。"))
+    return check_in_attendee(hearing, attendee, actor_id=actor_id, now=now)
+
+
+def check_in_attendee(hearing: Hearing, attendee: Attendee, *, actor_id: int | None,
+                      now=None) -> Attendee:
+    """Record one attendee's attendance (by code, or from the staff desk's row); the caller
+    commits. Refused for a withdrawn or waiting attendee and outside the check-in window."""
+    if attendee.hearing_id != hearing.id:
+        raise HearingError(_("确认码无效或不属于本场听证。"))
     if attendee.status == AttendeeStatus.WITHDRAWN:
         raise HearingError(_("%(name)s 已退出报名。", name=attendee.name))
     if attendee.status == AttendeeStatus.WAITING:
         raise HearingError(_("%(name)s 仍在候补名单中，尚未取得参加名额。", name=attendee.name))
-    if hearing.status not in (HearingStatus.ANNOUNCED, HearingStatus.HELD):
-        raise HearingError(_("只有已公告或正在举行的听证会可以签到。"))
+    reason = check_in_closed_reason(hearing, now)
+    if reason:
+        raise HearingError(reason)
     if attendee.checked_in_at is None:
         attendee.checked_in_at = now or utc_now()
         attendee.checked_in_by_id = actor_id

@@ -798,8 +798,10 @@ class ReceptionSessionView(OfficeScopedModelView):
             raise ValidationError(_("请填写接待领导和召集人。"))
         if not model.observers:
             raise ValidationError(_("旁听制度要求有旁听人员，请至少登记一名旁听人员。"))
+        office_id = self.office_id_of(model)  # a choice in the form is not on office_id yet
+        model.office_id = office_id
         for observer in model.observers:
-            observer.office_id = model.office_id
+            observer.office_id = office_id
             if not observer.name:
                 raise ValidationError(_("请填写旁听人员姓名。"))
             try:
@@ -807,8 +809,8 @@ class ReceptionSessionView(OfficeScopedModelView):
             except ValueError:
                 raise ValidationError(_("旁听人员类别不正确。")) from None
         for hearing in model.hearings:
-            hearing.office_id = model.office_id
-            if hearing.petition is None or hearing.petition.office_id != model.office_id:
+            hearing.office_id = office_id
+            if hearing.petition is None or hearing.petition.office_id != office_id:
                 raise ValidationError(_("只能登记本单位的信访事项。"))
             if hearing.meeting_decision and not hearing.referred_to_collective:
                 raise ValidationError(_("登记集体协商决定前，请勾选“提交党政领导班子集体协商”。"))

@@ -6,6 +6,8 @@ under the day's lock, matters opening core cases, cards with their limits); rule
 are edited here and checked by the same services.
 """
 
+from datetime import time
+
 from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -106,6 +108,9 @@ class RuleView(OfficeScopedModelView):
                                       ("-1", _l("最后一个"))],
                           "validate_choice": False},
         "interval": {"default": 1, "description": _l("每几周（或几个月）一次")},
+        # A usual half-day reception, so a new rule starts from sensible hours.
+        "start_time": {"default": time(8, 30)},
+        "end_time": {"default": time(11, 30)},
         "slot_minutes": {"default": 30},
         "slot_capacity": {"default": 2},
         "place": {"description": _l("如：镇政府一楼群众接待室")},

@@ -127,7 +127,11 @@ def describe_rule(rule: ReceptionRule) -> str:
 
 def validate_rule(rule: ReceptionRule) -> None:
     """Check a rule before saving; ReceptionError with a Chinese message when it is wrong."""
-    check_leader(rule.leader_id or (rule.leader.id if rule.leader else None), rule.office_id)
+    # Until the flush, an office or leader chosen in a form lives on the relationship only.
+    office_id = rule.office_id or (rule.office.id if rule.office else None)
+    if office_id is None:
+        raise ReceptionError(_("请选择单位。"))
+    check_leader(rule.leader_id or (rule.leader.id if rule.leader else None), office_id)
     try:
         frequency = Frequency(rule.frequency)
     except ValueError:

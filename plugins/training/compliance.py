@@ -2,12 +2,16 @@
 
 The figures come from a handful of set-based aggregates (``GROUP BY person, month``) over the
 whole year — never one query per person — and are then judged against each office's rules
-(``rules.resolve_rules``). Seven queries answer a year for any number of people.
+(``rules.resolve_rules``). Eleven queries (four of them find each office's first record)
+answer a year for any number of people.
 
 Verdicts (``Status``): ``ok`` met; ``short`` the period is over and the number was not met;
 ``pending`` the period is still running and the number is not met yet; ``na`` not assessed
 (the month lies before the person joined or in the future, no session was required, or the
-rule does not apply to the person's group).
+rule does not apply to the person's group); ``none`` no record: the month lies before the
+office's first training record (its first session, roster, self-study log or note), so the
+office was not yet keeping its records here and the month is not judged. A person without a
+joined-on date is assessed from that first record's month, not from January.
 """
 
 import calendar
@@ -50,6 +54,7 @@ class Status(enum.StrEnum):
     SHORT = "short"
     PENDING = "pending"
     NA = "na"
+    NONE = "none"  # before the office's first record: 无记录
 
 
 def _judge(met: bool | None, period_over: bool) -> Status:
@@ -264,7 +269,41 @@ def _fetch(year: int, office_ids: set[int], today: date):
             .group_by(TrainingSession.office_id, TrainingSession.kind, month)
         ):
             held[(office_id, SessionKind(kind), int(m))] = float(days or 0)
-    return people, hours, attendance, notes, techniques, held
+    return people, hours, attendance, notes, techniques, held, _first_records(conn, scope, today)
+
+
+def _first_records(conn, scope: list[int], today: date) -> dict[int, date]:
+    """Office → the day of its first training record up to ``today`` (all years): a session
+    it held, a roster row of its people, a self-study log or a study note."""
+    first: dict[int, date] = {}
+    queries = [
+        select(TrainingSession.office_id, func.min(TrainingSession.held_on))
+        .where(TrainingSession.office_id.in_(scope), TrainingSession.held_on <= today)
+        .group_by(TrainingSession.office_id),
+        select(Attendance.office_id, func.min(TrainingSession.held_on))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(Attendance.office_id.in_(scope), TrainingSession.held_on <= today)
+        .group_by(Attendance.office_id),
+        select(SelfStudyLog.office_id, func.min(SelfStudyLog.studied_on))
+        .where(SelfStudyLog.office_id.in_(scope), SelfStudyLog.studied_on <= today)
+        .group_by(SelfStudyLog.office_id),
+        select(StudyNote.office_id, func.min(StudyNote.written_on))
+        .where(StudyNote.office_id.in_(scope), StudyNote.written_on <= today)
+        .group_by(StudyNote.office_id),
+    ]
+    for query in queries:
+        for office_id, day in conn.execute(query).all():
+            if day is not None and (office_id not in first or day < first[office_id]):
+                first[office_id] = day
+    return first
+
+
+def _records_from(first: date | None, year: int) -> date | None:
+    """The first day of the month of an office's first record (January 1 when it lies in an
+    earlier year), or None when the office has no record yet."""
+    if first is None:
+        return None
+    return date(year, 1, 1) if first.year < year else date(first.year, first.month, 1)
 
 
 # --- judging ---------------------------------------------------------------------------------
@@ -281,7 +320,9 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
     office_ids = set(office_ids)
     offices = {o.id: o for o in db.session.scalars(select(Office))}
     rules = resolve_rules(offices.keys())
-    people_rows, hours, attendance, notes, techniques, held = _fetch(year, office_ids, today)
+    people_rows, hours, attendance, notes, techniques, held, firsts = _fetch(year, office_ids,
+                                                                            today)
+    recorded = {o: _records_from(firsts.get(o), year) for o in office_ids}
     report = ComplianceReport(year=year, today=today, people=[], units=[])
     over = {m: report.month_over(m) for m in MONTHS}
     # Months that have begun (a person who joined by the month's first day is assessed in it).
@@ -298,14 +339,20 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
             techniques_min=rule.techniques_min_for(group),
         )
         _judge_person(person, report.year_over, over, begun, hours, attendance, notes,
-                      techniques)
+                      techniques, recorded.get(office_id))
         report.people.append(person)
 
-    _judge_units(report, offices, rules, office_ids, held, over)
+    _judge_units(report, offices, rules, office_ids, held, over, recorded)
     return report
 
 
-def _judge_person(person, year_over, over, begun, hours, attendance, notes, techniques) -> None:
+def _before_records(month_start: date | None, records_from: date | None) -> bool:
+    """True for a month that has begun but lies before the office's first record."""
+    return month_start is not None and (records_from is None or month_start < records_from)
+
+
+def _judge_person(person, year_over, over, begun, hours, attendance, notes, techniques,
+                  records_from) -> None:
     rule, pid, joined_on = person.rules, person.id, person.joined_on
     pct = rule.participation_pct(person.group)
     policy, hours_min = rule.excused_policy, rule.self_study_hours_min
@@ -314,8 +361,12 @@ def _judge_person(person, year_over, over, begun, hours, attendance, notes, tech
     year = PersonCell(over=year_over)
     for m in MONTHS:
         month_start = begun.get(m)
-        assessed = month_start is not None and (joined_on is None or joined_on <= month_start)
+        unrecorded = _before_records(month_start, records_from)
+        assessed = (month_start is not None and not unrecorded
+                    and (joined_on is None or joined_on <= month_start))
         cell = PersonCell(assessed=assessed, over=over[m])
+        if unrecorded:
+            cell.status = Status.NONE
         cell.hours = hours.get((pid, m), 0.0)
         required, present, excused, days = attendance.get((pid, m), (0, 0, 0, 0.0))
         cell.required, cell.present, cell.excused, cell.attended_days = required, present, excused, days
@@ -349,11 +400,15 @@ def _judge_person(person, year_over, over, begun, hours, attendance, notes, tech
     if person.techniques_min is not None:
         year.checks["techniques"] = _judge(techniques_to_date >= person.techniques_min,
                                            year_over)
-    year.status = _overall(year.checks.values()) if year.assessed else Status.NA
+    if year.assessed:
+        year.status = _overall(year.checks.values())
+    else:
+        unrecorded = any(c.status == Status.NONE for c in person.months.values())
+        year.status = Status.NONE if unrecorded else Status.NA
     person.year = year
 
 
-def _judge_units(report, offices, rules, office_ids, held, over) -> None:
+def _judge_units(report, offices, rules, office_ids, held, over, recorded) -> None:
     by_office: dict[int, list[PersonResult]] = {}
     for person in report.people:
         by_office.setdefault(person.office_id, []).append(person)
@@ -373,7 +428,11 @@ def _judge_units(report, offices, rules, office_ids, held, over) -> None:
                                      for o in lineage)
             cell.village_days = sum(held.get((o, SessionKind.VILLAGE_STUDY, m), 0.0)
                                     for o in lineage)
-            _fill_unit_cell(unit, cell, members, m)
+            if _before_records(date(report.year, m, 1) if date(report.year, m, 1) <= report.today
+                               else None, recorded.get(office_id)):
+                cell.status = Status.NONE  # before the office's first record: not judged
+            else:
+                _fill_unit_cell(unit, cell, members, m)
             year.township_days += cell.township_days
             year.village_days += cell.village_days
             year.hours += cell.hours
@@ -382,7 +441,8 @@ def _judge_units(report, offices, rules, office_ids, held, over) -> None:
                 total[0] += attended
                 total[1] += counted
             unit.months[m] = cell
-        started = [unit.months[m] for m in MONTHS if date(report.year, m, 1) <= report.today]
+        started = [unit.months[m] for m in MONTHS if date(report.year, m, 1) <= report.today
+                   and unit.months[m].status != Status.NONE]
         for check in ("township_days", "village_days", "participation", "people"):
             year.checks[check] = _roll_up(c.checks.get(check, Status.NA) for c in started)
         year.people = len(members)
@@ -390,6 +450,8 @@ def _judge_units(report, offices, rules, office_ids, held, over) -> None:
         year.checks["people"] = _overall(
             [Status.SHORT if year.short_people else Status.OK] if members else [])
         year.status = _overall(year.checks.values())
+        if not started and any(c.status == Status.NONE for c in unit.months.values()):
+            year.status = Status.NONE  # no record in any month that has begun
         unit.year = year
         report.units.append(unit)
 

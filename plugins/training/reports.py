@@ -53,9 +53,9 @@ from plugins.training.services import office_subtree, recompute_session_days
 
 PAGE_SIZE = 100
 STATUS_LABELS = {Status.OK: _l("达标"), Status.SHORT: _l("未达标"), Status.PENDING: _l("进行中"),
-                 Status.NA: _l("不考核")}
+                 Status.NA: _l("不考核"), Status.NONE: _l("无记录")}
 STATUS_CLASSES = {Status.OK: "table-success", Status.SHORT: "table-danger",
-                  Status.PENDING: "table-warning", Status.NA: ""}
+                  Status.PENDING: "table-warning", Status.NA: "", Status.NONE: "text-muted"}
 CHECK_LABELS = {"self_study": _l("自学学时"), "participation": _l("参训率"),
                 "notes": _l("学习笔记字数"), "techniques": _l("实用技术"),
                 "township_days": _l("镇集中培训天数"), "village_days": _l("村集中学习天数"),

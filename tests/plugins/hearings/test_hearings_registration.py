@@ -155,8 +155,9 @@ def test_codes_are_short_unambiguous_and_distinct(app, hearings_on):
 
 
 def test_check_in_by_code_and_counts_by_category(app, client, hearings_on, login_as):
-    with app.app_context():
-        hearing = new_hearing(hearings_on["A"], capacity=2, waitlist=2)
+    with app.app_context():  # check-in is open on the day: the hearing starts in an hour
+        hearing = new_hearing(hearings_on["A"], capacity=2, waitlist=2,
+                              starts_in=timedelta(hours=1))
         deputy = registration.invite(hearing.id, name="王建国", category="npc_deputy",
                                      affiliation="镇人大代表")
         person = register(hearing.id, resident())

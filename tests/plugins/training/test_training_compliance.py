@@ -238,6 +238,7 @@ def test_unit_gets_township_training_held_above_it(app_ctx, offices):
 def test_future_sessions_do_not_count(app_ctx, offices):
     enable(offices["A"])
     cadre = person(offices["A"], "镇干部")
+    log(cadre, date(2024, 1, 10), 20)  # the office keeps records since January
     planned = session(offices["A"], date(2024, 6, 28))
     attend(planned, cadre, AttendanceStatus.PENDING)
     june = _people(compute_compliance(2024, {offices["A"]}, today=AFTER_Q1))["镇干部"].months[6]

@@ -4,7 +4,7 @@ catalogue translates every string and keeps every placeholder, and the screens u
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
@@ -13,8 +13,9 @@ from babel.messages.pofile import read_po
 from conftest import text_of
 from flask_babel import get_domain
 from openpyxl import load_workbook
-from training_helpers import make_world, session
+from training_helpers import log, make_world, session
 
+from core.extensions import db
 from core.i18n import (
     CATALOGUE_LOCALES,
     catalogue_path,
@@ -22,7 +23,7 @@ from core.i18n import (
     extract_messages,
     missing_translations,
 )
-from plugins.training.models import LengthUnit, SessionKind
+from plugins.training.models import LengthUnit, SessionKind, TrainingPerson
 
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "training"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
@@ -83,9 +84,11 @@ def test_shared_words_read_as_the_core_translates_them():
     assert not differing
 
 
-def test_compliance_table_in_chinese_then_english(client, world, login_as):
+def test_compliance_table_in_chinese_then_english(app, client, world, login_as):
     login_as("officeadmin")
     last_year = world["today"].year - 1
+    with app.app_context():  # A kept records since January last year, B since this month
+        log(db.session.get(TrainingPerson, world["colleague"]), date(last_year, 1, 10), 1)
     url = f"/admin/training_compliance/?year={last_year}"
     chinese = text_of(client.get(url))
     assert "学习培训达标情况" in chinese and "1月" in chinese and "未达标" in chinese
