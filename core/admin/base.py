@@ -21,7 +21,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from sqlalchemy import Integer
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import ValidationError
+from wtforms import HiddenField, ValidationError
 
 from core import permissions
 from core.admin.fields import harden_form
@@ -99,6 +99,12 @@ def _access_memo(user) -> dict | None:
     return memo[1]
 
 
+def _is_versioned(model) -> bool:
+    """Whether rows of ``model`` carry an optimistic-locking version (``VersionedMixin``)."""
+    mapper = getattr(model, "__mapper__", None)
+    return mapper is not None and mapper.version_id_col is not None
+
+
 class SecureViewMixin:
     """Access rules shared by model and non-model views.
 
@@ -118,8 +124,31 @@ class SecureViewMixin:
         return harden_form(super().get_create_form(), getattr(self, "model", None))
 
     def get_edit_form(self):
-        """The edit form, with the core's date fields and number bounds (see fields.py)."""
-        return harden_form(super().get_edit_form(), getattr(self, "model", None))
+        """The edit form, with the core's date fields and number bounds (see fields.py); a
+        versioned row's form carries the version it was loaded with (see ``update_model``)."""
+        model = getattr(self, "model", None)
+        form_class = harden_form(super().get_edit_form(), model)
+        if _is_versioned(model):
+            form_class = type(form_class.__name__, (form_class,), {"version": HiddenField()})
+        return form_class
+
+    def update_model(self, form, model):
+        """Save an edit, refusing it with the core's one stale-save message when the row
+        changed since the form was loaded (or the post carries no version at all): two clerks
+        editing the same hearing must not silently overwrite each other."""
+        if _is_versioned(getattr(self, "model", None)) and hasattr(form, "version"):
+            from core.cases.service import STALE_MESSAGE
+            from core.input_guard import parse_db_int
+
+            # What was posted, not the row's own version (which WTForms falls back to when the
+            # post has no such field at all).
+            raw = form.version.raw_data
+            posted = parse_db_int(raw[0]) if raw else None
+            del form.version  # never copied onto the row: the database keeps counting
+            if posted is None or posted != model.version:
+                flash(str(STALE_MESSAGE), "error")
+                return False
+        return super().update_model(form, model)
 
     def handle_view_exception(self, exc) -> bool:
         """A failed save, create or delete shows one Chinese message, never the database's
