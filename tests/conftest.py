@@ -190,6 +190,19 @@ def post(client, url, data=None, **kwargs):
     return client.post(url, data=data, **kwargs)
 
 
+def post_edit(client, url, data=None, **kwargs):
+    """POST an admin edit form as a browser would: with the version the form was loaded with
+    (versioned rows refuse a save without it)."""
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'<input[^>]*name="version"[^>]*>', page)
+    data = dict(data or {})
+    if found:
+        value = re.search(r'value="(\d+)"', found.group(0))
+        if value:
+            data.setdefault("version", value.group(1))
+    return post(client, url, data, **kwargs)
+
+
 def login(client, username, password=TEST_PASSWORD):
     """Sign in through the real login form; returns the response."""
     return post(client, "/login", {"username": username, "password": password})

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from archives_helpers import archive_office, client_for, new_file, series
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from example_plugin import file_note
 from example_plugin.models import ExampleNote
 from sqlalchemy import func, select
@@ -140,18 +140,18 @@ def test_catalogue_number_cannot_change_on_edit(app, archive):
         file = new_file(archive["offices"]["A"], "原题名")
         file_id, number, series_id = file.id, file.catalogue_no, file.series_id
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives_files/edit/?id={file_id}", {
+    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
         "series": str(series_id), "title": "原题名", "year": "2020", "retention": "30y",
         "security": "internal", "location": "", "description": ""}, follow_redirects=True)
     assert "类别和年度不能修改" in text_of(response)
     with app.app_context():
         other_series = series(archive["offices"]["A"], "TZ").id
         db.session.commit()
-    response = post(keeper, f"/admin/archives_files/edit/?id={file_id}", {
+    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
         "series": str(other_series), "title": "原题名", "year": "2025", "retention": "30y",
         "security": "internal", "location": "", "description": ""}, follow_redirects=True)
     assert "类别和年度不能修改" in text_of(response)
-    response = post(keeper, f"/admin/archives_files/edit/?id={file_id}", {
+    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
         "series": str(series_id), "title": "新题名", "year": "2025", "retention": "permanent",
         "security": "internal", "location": "B 柜", "description": ""}, follow_redirects=True)
     with app.app_context():
@@ -206,17 +206,17 @@ def test_settings_keep_the_keeper_in_the_office(app, archive):
         row_id = db.session.scalar(select(ArchiveSettings.id).where(
             ArchiveSettings.office_id == archive["offices"]["A"]))
     admin = client_for(app, "officeadmin")
-    response = post(admin, f"/admin/archives_settings/edit/?id={row_id}",
+    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
                     {"keeper": str(archive["staff_b"]), "max_loan_days": "10"},
                     follow_redirects=True)
     assert "请指定本单位的档案管理员" in text_of(response)  # not a choice for this office
     with app.app_context():
         assert db.session.get(ArchiveSettings, row_id).keeper_id == archive["keeper_a"]
-    response = post(admin, f"/admin/archives_settings/edit/?id={row_id}",
+    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
                     {"keeper": str(archive["staff_a"]), "max_loan_days": "61"},
                     follow_redirects=True)
     assert "最长借阅期限应为 1 至 60 个工作日" in text_of(response)
-    post(admin, f"/admin/archives_settings/edit/?id={row_id}",
+    post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
          {"keeper": str(archive["staff_a"]), "max_loan_days": "15", "reading_room": "二楼"})
     with app.app_context():
         row = db.session.get(ArchiveSettings, row_id)
@@ -231,7 +231,7 @@ def test_settings_refuse_a_keeper_of_another_office(app, archive):
             ArchiveSettings.office_id == archive["offices"]["A"]))
         row_id = row.id
     admin = client_for(app, "admin")  # the township admin may pick from every office
-    response = post(admin, f"/admin/archives_settings/edit/?id={row_id}",
+    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
                     {"office": str(archive["offices"]["A"]), "keeper": str(archive["staff_b"]),
                      "max_loan_days": "10"}, follow_redirects=True)
     assert "档案管理员必须是本单位的工作人员" in text_of(response)

@@ -4,7 +4,7 @@ keeper (nobody approves their own); an office without a keeper offers residents 
 
 import pytest
 from archives_helpers import archive_office, client_for, enable, new_file, settings, user
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from sqlalchemy import select
 
 from core.extensions import db
@@ -96,14 +96,14 @@ def test_settings_form_names_a_deputy_of_the_office_not_the_keeper(app, archive)
     url = f"/admin/archives_settings/edit/?id={row_id}"
     form = {"office": archive["offices"]["A"], "keeper": archive["keeper_a"],
             "max_loan_days": 10, "reading_room": "一楼档案室"}
-    response = post(client, url, {**form, "deputy_keeper": archive["keeper_a"]},
+    response = post_edit(client, url, {**form, "deputy_keeper": archive["keeper_a"]},
                     follow_redirects=True)
     assert "代审批人不能是档案管理员本人" in text_of(response)
     # A's office admin cannot even pick B's clerk; the township admin can, and is refused.
-    response = post(client_for(app, "admin"), url, {**form, "deputy_keeper": archive["staff_b"]},
-                    follow_redirects=True)
+    response = post_edit(client_for(app, "admin"), url,
+                         {**form, "deputy_keeper": archive["staff_b"]}, follow_redirects=True)
     assert "代审批人必须是本单位的工作人员或镇级管理员" in text_of(response)
-    post(client, url, {**form, "deputy_keeper": archive["deputy_a"]}, follow_redirects=True)
+    post_edit(client, url, {**form, "deputy_keeper": archive["deputy_a"]}, follow_redirects=True)
     with app.app_context():
         assert db.session.get(ArchiveSettings, row_id).deputy_keeper_id == archive["deputy_a"]
 

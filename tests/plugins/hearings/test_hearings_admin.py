@@ -2,7 +2,7 @@
 withdrawals on the desk, a larger hall moves the waiting list up, drafts only are deleted."""
 
 import pytest
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     new_hearing,
@@ -81,7 +81,7 @@ def test_a_larger_hall_moves_the_waiting_list_up(app, client, hearings_on, login
         end = to_local(hearing.ends_at).strftime("%Y-%m-%d %H:%M:%S")
         decided = hearing.decision_date.isoformat()
     login_as("staff_a")
-    response = post(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
+    response = post_edit(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
         "kind": "hearing", "title": "西河村村道硬化听证会", "issue": "村道硬化",
         "decision_date": decided, "decision_ref": "镇党委会议纪要〔2026〕1号",
         "venue": "西河村村委会会议室", "starts_at": start, "ends_at": end,
@@ -118,7 +118,7 @@ def test_capacity_cannot_drop_below_the_confirmed(app, client, hearings_on, logi
         end = to_local(hearing.ends_at).strftime("%Y-%m-%d %H:%M:%S")
         decided = hearing.decision_date.isoformat()
     login_as("staff_a")
-    response = post(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
+    response = post_edit(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
         "kind": "hearing", "title": "西河村村道硬化听证会", "issue": "村道硬化",
         "decision_date": decided, "decision_ref": "镇党委会议纪要〔2026〕1号",
         "venue": "西河村村委会会议室", "starts_at": start, "ends_at": end,

@@ -5,7 +5,7 @@ and the residents' side."""
 import re
 
 import pytest
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from petitions_helpers import (
     ID_WANG,
     accepted,
@@ -267,7 +267,7 @@ def test_correcting_registration_updates_flags_and_index(app, client, two_petiti
 
     login_as("staff_a")
     pid = two_petitions["A"]
-    response = post(client, f"/admin/petitions_petitions/edit/?id={pid}", {
+    response = post_edit(client, f"/admin/petitions_petitions/edit/?id={pid}", {
         "subject": "李庄村小学校舍漏雨", "demands": "要求维修", "content": "",
         "people_count": "7", "level_brought_to": "province", "proper_level": "township"})
     assert response.status_code == 302
@@ -277,7 +277,7 @@ def test_correcting_registration_updates_flags_and_index(app, client, two_petiti
         grams = set(db.session.scalars(select(PetitionGram.gram).where(
             PetitionGram.petition_id == pid)))
         assert "漏雨" in grams and "承包" not in grams
-    bad = post(client, f"/admin/petitions_petitions/edit/?id={pid}", {
+    bad = post_edit(client, f"/admin/petitions_petitions/edit/?id={pid}", {
         "subject": "", "demands": "x", "people_count": "7", "level_brought_to": "province",
         "proper_level": "township"})
     assert bad.status_code == 200  # the form is shown again with the error
