@@ -3,7 +3,8 @@
 A receipt shows the status and dates, the subject and the outcome (masked as free text by the
 publication gate), the responsible office and — when they appear in the public staff directory —
 the staff member handling it, so a resident knows what they rate. Never the applicant, their
-contact details or the content. Lookups and ratings are throttled per address against enumeration of receipt numbers.
+contact details or the content; a confidential category (a petition) shows no subject or
+outcome either. Lookups and ratings are throttled per address against enumeration of receipt numbers.
 """
 
 from flask import Blueprint, abort, request
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from core.audit.context import acting_as
 from core.cases import receipts, throttle
-from core.cases.categories import all_categories, category_title, office_limit
+from core.cases.categories import all_categories, category_title, get_category, office_limit
 from core.cases.forms import LookupForm, RatingForm
 from core.cases.models import FINISHED_STATUSES, Case
 from core.cases.service import CaseError, rate_case
@@ -52,8 +53,10 @@ def listed_handler(case: Case) -> User | None:
 
 def _result(case: Case, rating_form=None, **extra):
     office = db.session.get(Office, case.office_id)
+    spec = get_category(case.category)
     return render_public(
         "public/cases/receipt.html", case=case, office=office, handler=listed_handler(case),
+        confidential=bool(spec and spec.confidential),
         category=category_title(case.category), receipt=receipts.display(case.receipt_no),
         rating_form=rating_form if rating_form is not None else _rating_form(case),
         may_rate=case.status in FINISHED_STATUSES and case.rating is None, **extra)
