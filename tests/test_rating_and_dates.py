@@ -4,6 +4,7 @@ notifications read in the one display format; the date boxes of the case, petiti
 reception forms accept what a clerk types or pastes, in Beijing time."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from conftest import post, text_of
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from core.cases import open_case, transfer_case
 from core.cases.receipts import display
 from core.extensions import db
 from core.jobs.models import Notification
-from core.models import User
+from core.models import Office, User
 
 
 def make_case(app, *, resolved=True, handler_fields=None) -> tuple[int, str]:
@@ -120,3 +121,178 @@ def test_bad_rating_notification_shows_the_display_receipt(app, client, users):
         titles = list(db.session.scalars(select(Notification.title)))
         assert f"差评整改：{display(receipt)}" in titles
         assert not any(receipt in title for title in titles)
+
+
+# --- B. dates typed or pasted in the case, petition and reception forms -------------------
+
+
+def slashed(moment) -> str:
+    """``2026/12/3 9:05``: how a clerk types or pastes a Beijing time (no leading zeros)."""
+    return f"{moment.year}/{moment.month}/{moment.day} {moment.hour}:{moment.minute:02d}"
+
+
+def beijing_now():
+    from core.admin.times import BEIJING
+
+    return datetime.now(BEIJING).replace(second=0, microsecond=0)
+
+
+def staff_case(app, user_id, **fields) -> int:
+    with app.app_context():
+        values = {"office_id": db.session.get(User, user_id).office_id,
+                  "category": "consultation", "channel": "window", "subject": "低保咨询",
+                  "actor_id": user_id, "handler_id": user_id}
+        values.update(fields)
+        case = open_case(**values)
+        db.session.commit()
+        return case.id
+
+
+def case_version(app, case_id) -> int:
+    from core.cases import Case
+
+    with app.app_context():
+        return db.session.get(Case, case_id).version
+
+
+def test_case_delivery_time_typed_with_slashes_is_beijing_time(app, client, users, login_as):
+    from core.cases import Case, service
+    from core.cases.models import AgencyRecord
+
+    case_id = staff_case(app, users["staff_a"])
+    with app.app_context():
+        agency = service.start_agency(db.session.get(Case, case_id), reason="需县局审批",
+                                      actor_id=users["staff_a"])
+        db.session.commit()
+        agency_id = agency.id
+    login_as("staff_a")
+    detail = client.get(f"/admin/cases/details/?id={case_id}").get_data(as_text=True)
+    # A typed box (no datetime-local picker), prefilled with the Beijing time now.
+    box = re.search(r'<input[^>]*name="delivered_at"[^>]*>', detail).group(0)
+    assert 'type="text"' in box and 'placeholder="2026-12-18 09:00"' in box
+    assert beijing_now().strftime("%Y-%m-%d") in box
+    moment = beijing_now() - timedelta(hours=1)
+    response = post(client, f"/admin/cases/{case_id}/do/delivery", {
+        "version": case_version(app, case_id), "item_id": agency_id,
+        "delivered_at": slashed(moment), "delivered_by_id": users["staff_a"],
+        "items": "审批结果"}, follow_redirects=True)
+    assert "已登记上门送达" in text_of(response)
+    with app.app_context():
+        stored = db.session.get(AgencyRecord, agency_id).delivered_at
+        assert stored.replace(tzinfo=UTC) == moment.astimezone(UTC)
+
+
+def test_case_delivery_time_that_is_not_a_time_is_refused_in_chinese(app, client, users,
+                                                                       login_as):
+    from core.cases import Case, service
+    from core.cases.models import AgencyRecord
+
+    case_id = staff_case(app, users["staff_a"])
+    with app.app_context():
+        agency = service.start_agency(db.session.get(Case, case_id), reason="需县局审批",
+                                      actor_id=users["staff_a"])
+        db.session.commit()
+        agency_id = agency.id
+    login_as("staff_a")
+    response = post(client, f"/admin/cases/{case_id}/do/delivery", {
+        "version": case_version(app, case_id), "item_id": agency_id, "delivered_at": "明天上午",
+        "items": "审批结果"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "请按“2026-12-18 09:00”的格式填写日期和时间（北京时间）" in text_of(response)
+    with app.app_context():
+        assert db.session.get(AgencyRecord, agency_id).delivered_at is None
+
+
+def test_follow_up_call_time_pasted_with_slashes(app, client, users, login_as):
+    from core.cases import Case, service
+    from core.cases.models import FollowUpCall, Rectification
+
+    case_id = staff_case(app, users["staff_a"])
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        service.close_case(case, outcome="已答复", actor_id=users["staff_a"])
+        service.rate_case(case, grade="dissatisfied", comment="等太久")
+        rectification = db.session.scalar(select(Rectification))
+        service.complete_rectification(rectification, measures="增设叫号",
+                                       actor_id=users["officeadmin"])
+        db.session.commit()
+        rectification_id = rectification.id
+    login_as("officeadmin")
+    moment = beijing_now() - timedelta(minutes=30)
+    response = post(client, f"/admin/cases/{case_id}/do/follow_up", {
+        "item_id": rectification_id, "called_at": f" {slashed(moment)} ", "reached": "y",
+        "resident_grade": "satisfied", "note": "群众表示满意"}, follow_redirects=True)
+    assert "已登记回访" in text_of(response)
+    with app.app_context():
+        call = db.session.scalar(select(FollowUpCall))
+        assert call.called_at.replace(tzinfo=UTC) == moment.astimezone(UTC)
+
+
+def test_leader_deadline_typed_with_slashes(app, client, users, login_as):
+    from core.admin.times import beijing
+    from core.cases import Case
+
+    case_id = staff_case(app, users["staff_a"], category="service_commitment")
+    login_as("leader")
+    day = (beijing_now() + timedelta(days=5)).date()
+    response = post(client, f"/admin/cases/{case_id}/do/deadline", {
+        "version": case_version(app, case_id), "last_day": f"{day.year}/{day.month}/{day.day}",
+        "reason": "群众急需"}, follow_redirects=True)
+    assert "请按" not in text_of(response)
+    with app.app_context():
+        due = db.session.get(Case, case_id).due_at
+        assert beijing(due).date() in (day, day + timedelta(days=1))  # end of that day
+
+
+def test_petition_received_date_typed_with_slashes(app, client, users, offices, login_as):
+    from core.modules import set_module
+    from plugins.petitions.models import Petition
+
+    with app.app_context():
+        set_module("petitions", db.session.get(Office, offices["A"]), True)
+        db.session.commit()
+    login_as("staff_a")
+    day = (beijing_now() - timedelta(days=2)).date()
+    form = {"channel": "visit", "received_at": f"{day.year}/{day.month}/{day.day}",
+            "subject": "村道路灯不亮", "demands": "尽快修复", "people_count": "1", "level_brought_to": "township",
+            "proper_level": "township", "hidden_risk": "none",
+            "petitioners-0-name": "李四", "save": "登记"}
+    response = post(client, "/admin/petitions_register/", form)
+    assert response.status_code == 302, re.sub(r"\s+", " ", text_of(response))[-3000:]
+    with app.app_context():
+        from core.admin.times import beijing
+
+        assert beijing(db.session.scalar(select(Petition)).received_at).date() == day
+    # Not a date: a Chinese message, nothing registered.
+    form["received_at"] = "前天"
+    page = post(client, "/admin/petitions_register/", form)
+    assert "请按“2026-12-18”的格式填写日期" in text_of(page), re.sub(r"\s+", " ", text_of(page))[-2500:]
+    with app.app_context():
+        assert len(db.session.scalars(select(Petition)).all()) == 1
+
+
+def test_reception_extra_day_typed_with_slashes(app, client, users, offices, login_as):
+    from core.modules import set_module
+    from core.sla import is_working_day
+    from plugins.reception.models import ReceptionDay
+
+    with app.app_context():
+        set_module("reception", db.session.get(Office, offices["A"]), True)
+        db.session.commit()
+    day = (beijing_now() + timedelta(days=4)).date()
+    while not is_working_day(day)[0]:
+        day += timedelta(days=1)
+    login_as("officeadmin")
+    form = {"office_id": offices["A"], "day": "下周一", "start_time": "08:30",
+            "end_time": "10:30", "place": "镇政府一楼接待室", "leader_id": users["leader"],
+            "slot_minutes": "30", "slot_capacity": "2", "reason": "群众集中反映",
+            "submit": "增加接待日"}
+    refused = post(client, "/admin/reception-desk/add-day", form, follow_redirects=True)
+    assert "请按“2026-12-18”的格式填写日期" in text_of(refused)
+    with app.app_context():
+        assert db.session.scalar(select(ReceptionDay)) is None
+    form["day"] = f"{day.year}/{day.month}/{day.day}"
+    response = post(client, "/admin/reception-desk/add-day", form, follow_redirects=True)
+    assert "已增加接待日" in text_of(response)
+    with app.app_context():
+        assert db.session.scalar(select(ReceptionDay)).day == day

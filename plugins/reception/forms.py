@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.admin.fields import LocalDateField
 from plugins.reception.models import MatterChannel, Satisfaction
@@ -100,7 +100,7 @@ class AddDayForm(FlaskForm):
     """An extra reception day outside the rules."""
 
     office_id = SelectField(_l("单位"), choices=[], coerce=int, validate_choice=False)
-    day = LocalDateField(_l("日期"), validators=[DataRequired(_l("请填写日期。"))])
+    day = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     start_time = TimeField(_l("开始时间"), validators=[DataRequired(_l("请填写开始时间。"))])
     end_time = TimeField(_l("结束时间"), validators=[DataRequired(_l("请填写结束时间。"))])
     place = StringField(_l("地点"), validators=[DataRequired(_l("请填写接待地点。")),
@@ -171,7 +171,7 @@ class CardForm(FlaskForm):
     leader_id = SelectField(_l("群众要找的领导"), choices=[], coerce=int, validate_choice=False)
     away_reason = StringField(_l("领导外出事由"), validators=[Optional(), Length(max=400)])
     expected_back_on = LocalDateField(_l("领导预计返回日期"),
-                                      validators=[DataRequired(_l("请填写领导预计返回的日期。"))])
+                                      validators=[InputRequired(_l("请填写领导预计返回的日期。"))])
     name = StringField(_l("群众姓名"), validators=[DataRequired(_l("请填写群众姓名。")),
                                                   Length(max=64)])
     phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
@@ -194,14 +194,14 @@ class PostponeForm(FlaskForm):
     """The leader's trip is longer."""
 
     expected_back_on = LocalDateField(_l("新的预计返回日期"),
-                                      validators=[DataRequired(_l("请填写新的预计返回日期。"))])
+                                      validators=[InputRequired(_l("请填写新的预计返回日期。"))])
     submit = SubmitField(_l("更改"))
 
 
 class VisitForm(FlaskForm):
     """The leader's home visit."""
 
-    visited_on = LocalDateField(_l("走访日期"), validators=[DataRequired(_l("请填写走访日期。"))])
+    visited_on = LocalDateField(_l("走访日期"), validators=[InputRequired(_l("请填写走访日期。"))])
     visitor_id = SelectField(_l("走访领导"), choices=[], coerce=int, validate_choice=False)
     findings = TextAreaField(_l("了解的情况"), validators=[DataRequired(_l("请填写了解的情况。")),
                                                        Length(max=10000)])
