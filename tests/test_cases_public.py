@@ -32,14 +32,17 @@ def lookup(client, receipt, ip="203.0.113.5"):
     return post(client, "/cases/", {"receipt": receipt}, environ_base={"REMOTE_ADDR": ip})
 
 
-def test_receipt_shows_status_and_dates_only(app, client, users):
+def test_receipt_shows_status_dates_and_the_masked_subject(app, client, users):
     _case_id, receipt = make_case(app)
     assert "办件查询" in text_of(client.get("/cases/"))
     response = lookup(client, display(receipt).lower())
     page = text_of(response)
     assert response.status_code == 200
     assert "办理中" in page and "应办结时间" in page and "甲单位" in page
-    for private in ("王大爷", "138", "13812345678", "110101", "宅基地纠纷", "13900001111", "邻居"):
+    # The subject is shown (residents must know what they rate), with the applicant's name
+    # masked by the publication gate; the content and the contact details never are.
+    assert "王某家宅基地纠纷" in page
+    for private in ("王大爷", "138", "13812345678", "110101", "13900001111", "邻居"):
         assert private not in page
     assert "提交评价" not in page
     assert "办结后" in page

@@ -333,9 +333,9 @@ class CaseView(OfficeScopedModelView):
         forms["agency_form"].agent_id.data = current_user.id
         forms["delivery_form"].delivered_by_id.choices = _user_choices(office_people)
         forms["delivery_form"].delivered_by_id.data = current_user.id
-        local_now = utcnow().astimezone(SHANGHAI).replace(tzinfo=None, second=0, microsecond=0)
-        forms["delivery_form"].delivered_at.data = local_now
-        forms["follow_up_form"].called_at.data = local_now
+        now = utcnow().replace(second=0, microsecond=0)  # shown in Beijing time by the field
+        forms["delivery_form"].delivered_at.data = now
+        forms["follow_up_form"].called_at.data = now
         return forms
 
     # --- actions --------------------------------------------------------------------------
@@ -475,9 +475,8 @@ class CaseView(OfficeScopedModelView):
 
     def _do_delivery(self, case):
         form = self._form(DeliveryForm)
-        moment = form.delivered_at.data.replace(tzinfo=SHANGHAI)
         service.record_delivery(self._item(AgencyRecord, case, form.item_id.data),
-                                delivered_at=moment, items=form.items.data,
+                                delivered_at=form.delivered_at.data, items=form.items.data,
                                 actor_id=current_user.id, delivered_by_id=form.delivered_by_id.data,
                                 expected_version=self._version(form))
         return _("已登记上门送达。")
@@ -528,7 +527,7 @@ class CaseView(OfficeScopedModelView):
     def _do_follow_up(self, case):
         form = self._form(FollowUpForm)
         service.record_follow_up(self._rectification(case, form.item_id.data),
-                                 called_at=form.called_at.data.replace(tzinfo=SHANGHAI),
+                                 called_at=form.called_at.data,
                                  reached=form.reached.data, resident_grade=form.resident_grade.data,
                                  note=form.note.data, actor_id=current_user.id)
         return _("已登记回访。")

@@ -44,6 +44,10 @@ class CategorySpec:
     # True when the plugin's own screens run the time limit (stages, pauses, extensions):
     # the core's case screen then refuses those actions and points to the plugin instead.
     own_time_rules: bool = False
+    # True when the matter's subject and outcome must stay off the residents' receipt page
+    # (信访: the regulations keep a petition's content confidential); status, dates and the
+    # responsible office are still shown.
+    confidential: bool = False
 
     def describe(self) -> str:
         """"15 日（经领导批准可延长至 1 个月）" — the limit as residents read it."""

@@ -1,12 +1,14 @@
-"""WTForms for the case screens (staff) and the residents' receipt and rating pages."""
+"""WTForms for the case screens (staff) and the residents' receipt and rating pages.
+
+Dates and times are the core's typed boxes (``core.admin.fields``): a clerk types or pastes
+``2026-12-18 09:00`` or ``2026/12/18 9:00`` in Beijing time; ``data`` is aware UTC.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -17,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.admin.fields import LocalDateField, LocalDateTimeField
 from core.cases.models import (
     APPEAL_REASON_LABELS,
     CHANNEL_LABELS,
@@ -157,7 +160,7 @@ class DecisionForm(VersionedForm):
 class DeadlineForm(VersionedForm):
     """A leader sets the case's deadline."""
 
-    last_day = DateField(_l("截止日期"), validators=[InputRequired(_l("请填写截止日期。"))])
+    last_day = LocalDateField(_l("截止日期"), validators=[InputRequired(_l("请填写截止日期。"))])
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
 
 
@@ -172,7 +175,7 @@ class DeliveryForm(VersionedForm):
     """上门送达: when, by whom, what."""
 
     item_id = HiddenField()
-    delivered_at = DateTimeLocalField(_l("送达时间"), format="%Y-%m-%dT%H:%M",
+    delivered_at = LocalDateTimeField(_l("送达时间"),
                                       validators=[InputRequired(_l("请填写送达时间。"))])
     delivered_by_id = _dynamic(_l("送达人"))
     items = TextAreaField(_l("送达内容"), validators=[Optional(), Length(max=2000)])
@@ -201,7 +204,7 @@ class FollowUpForm(FlaskForm):
     """回访 after the rectification."""
 
     item_id = HiddenField()
-    called_at = DateTimeLocalField(_l("回访时间"), format="%Y-%m-%dT%H:%M",
+    called_at = LocalDateTimeField(_l("回访时间"),
                                    validators=[InputRequired(_l("请填写回访时间。"))])
     reached = BooleanField(_l("已联系上群众"), default=True)
     resident_grade = SelectField(_l("群众对整改的评价"),

@@ -1,7 +1,10 @@
 """Residents' pages: look a case up by receipt number, rate it once, read an office's limits.
 
-A receipt shows status and dates only, never the applicant, the subject or the content.
-Lookups and ratings are throttled per address against enumeration of receipt numbers.
+A receipt shows the status and dates, the subject and the outcome (masked as free text by the
+publication gate), the responsible office and — when they appear in the public staff directory —
+the staff member handling it, so a resident knows what they rate. Never the applicant, their
+contact details or the content; a confidential category (a petition) shows no subject or
+outcome either. Lookups and ratings are throttled per address against enumeration of receipt numbers.
 """
 
 from flask import Blueprint, abort, request
@@ -10,12 +13,12 @@ from sqlalchemy import select
 
 from core.audit.context import acting_as
 from core.cases import receipts, throttle
-from core.cases.categories import all_categories, category_title, office_limit
+from core.cases.categories import all_categories, category_title, get_category, office_limit
 from core.cases.forms import LookupForm, RatingForm
 from core.cases.models import FINISHED_STATUSES, Case
 from core.cases.service import CaseError, rate_case
 from core.extensions import db
-from core.models import Office
+from core.models import Office, User
 from core.modules import enabled_plugins
 from core.publication import apply_class, office_text, render_public
 
@@ -39,10 +42,21 @@ def _find(receipt_text: str) -> tuple[Case | None, str | None]:
     return case, None
 
 
+def listed_handler(case: Case) -> User | None:
+    """The case's handler when residents may see who they are: an active account shown in the
+    public staff directory (佩证上岗). Otherwise None, and the page names only the office."""
+    handler = case.handler
+    if handler is None or not (handler.active and handler.in_public_directory):
+        return None
+    return handler
+
+
 def _result(case: Case, rating_form=None, **extra):
     office = db.session.get(Office, case.office_id)
+    spec = get_category(case.category)
     return render_public(
-        "public/cases/receipt.html", case=case, office=office,
+        "public/cases/receipt.html", case=case, office=office, handler=listed_handler(case),
+        confidential=bool(spec and spec.confidential),
         category=category_title(case.category), receipt=receipts.display(case.receipt_no),
         rating_form=rating_form if rating_form is not None else _rating_form(case),
         may_rate=case.status in FINISHED_STATUSES and case.rating is None, **extra)

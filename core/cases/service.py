@@ -473,7 +473,7 @@ def transfer_case(case: Case, *, reason: str, actor_id: int | None, to_office_id
            to_office_id=target_office.id, from_user_id=from_user, to_user_id=case.handler_id)
     recipients = [target_user.id] if target_user else [
         u.id for u in _office_staff(target_office.id, (Role.STAFF, Role.OFFICE_ADMIN))]
-    _notify(recipients, t("有案件转办给您：%(r)s", r=case.receipt_no), case.subject,
+    _notify(recipients, t("有案件转办给您：%(r)s", r=receipts.display(case.receipt_no)), case.subject,
             url=_case_url(case), dedupe_key=f"case:{case.id}:transfer:{case.version}")
 
 
@@ -497,7 +497,7 @@ def hand_back(case: Case, *, reason: str, actor_id: int | None, expected_version
     _start_step(case, "hand_back")
     _event(case, "handed_back", actor, reason, from_office_id=from_office,
            to_office_id=case.office_id, from_user_id=from_user, to_user_id=case.handler_id)
-    _notify([case.handler_id], t("转办案件被退回：%(r)s", r=case.receipt_no), reason,
+    _notify([case.handler_id], t("转办案件被退回：%(r)s", r=receipts.display(case.receipt_no)), reason,
             url=_case_url(case), dedupe_key=f"case:{case.id}:handback:{case.version}")
 
 
@@ -520,7 +520,7 @@ def escalate_to_leader(case: Case, *, leader_id: int, reason: str, actor_id: int
     _start_step(case, "sign_for")
     _event(case, "escalated", actor, reason, from_user_id=from_user, to_user_id=leader.id,
            to_office_id=leader.office_id)
-    _notify([leader.id], t("有案件呈报您处理：%(r)s", r=case.receipt_no), case.subject,
+    _notify([leader.id], t("有案件呈报您处理：%(r)s", r=receipts.display(case.receipt_no)), case.subject,
             url=_case_url(case), dedupe_key=f"case:{case.id}:escalate:{case.version}")
 
 
@@ -655,7 +655,7 @@ def request_extension(case: Case, *, amount: int, reason: str, actor_id: int | N
     _event(case, "extension_requested", actor, reason,
            data={"amount": amount, "unit": case.limit_unit})
     _notify([u.id for u in _leaders_for(case.office_id)],
-            t("延期申请待审批：%(r)s", r=case.receipt_no), reason, url=_case_url(case),
+            t("延期申请待审批：%(r)s", r=receipts.display(case.receipt_no)), reason, url=_case_url(case),
             dedupe_key=f"case:{case.id}:ext:{len(case.extensions)}")
     return extension
 
@@ -916,7 +916,7 @@ def open_rectification(case: Case, rating: Rating) -> Rectification:
            t("群众评价“%(g)s”，整改期限至 %(d)s", g=rating.grade.label, d=due.last_day.isoformat()),
            to_user_id=rectification.assignee_id)
     if heads:
-        _notify([heads[0].id], t("差评整改：%(r)s", r=case.receipt_no), rating.comment or "",
+        _notify([heads[0].id], t("差评整改：%(r)s", r=receipts.display(case.receipt_no)), rating.comment or "",
                 url=_case_url(case), dedupe_key=f"case:{case.id}:rectification")
     return rectification
 
@@ -1004,7 +1004,7 @@ def file_appeal(rating: Rating, *, reason: str, statement: str, actor_id: int | 
     db.session.add(appeal)
     _event(rating.case, "appeal_filed", actor, statement, data={"reason": reason_value.value})
     _notify([u.id for u in _leaders_for(rating.office_id)],
-            t("评价申诉待裁定：%(r)s", r=rating.case.receipt_no), statement,
+            t("评价申诉待裁定：%(r)s", r=receipts.display(rating.case.receipt_no)), statement,
             url=_case_url(rating.case), dedupe_key=f"appeal:{rating.id}")
     return appeal
 

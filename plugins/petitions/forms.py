@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.admin.fields import LocalDateField
 from plugins.petitions.models import (
     DeliveryMethod,
     Level,
@@ -54,7 +54,7 @@ class RegisterForm(FlaskForm):
     office = SelectField(_l("登记单位"), coerce=int, validators=[Optional()])
     channel = SelectField(_l("信访形式"), choices=lambda: select_choices(PetitionChannel),
                           validators=[DataRequired()])
-    received_at = DateField(_l("收到日期"), validators=[DataRequired()])
+    received_at = LocalDateField(_l("收到日期"), validators=[InputRequired()])
     subject = StringField(_l("信访事由"), validators=[Optional(), Length(max=200)])
     demands = TextAreaField(_l("信访诉求"), validators=[Optional(), Length(max=5000)])
     content = TextAreaField(_l("主要内容"), validators=[Optional(), Length(max=20000)])
@@ -77,14 +77,14 @@ class RegisterForm(FlaskForm):
 
 class PassOnForm(_Versioned):
     handling_unit = StringField(_l("转送/交办单位"), validators=[DataRequired(), Length(max=120)])
-    passed_at = DateField(_l("转送日期"), validators=[DataRequired()])
+    passed_at = LocalDateField(_l("转送日期"), validators=[InputRequired()])
 
 
 class DecisionForm(_Versioned):
     accepted = RadioField(_l("受理决定"),
                           choices=[SelectChoice("yes", _l("受理")), SelectChoice("no", _l("不予受理"))],
                           validators=[DataRequired()])
-    decided_at = DateField(_l("决定日期"), validators=[DataRequired()])
+    decided_at = LocalDateField(_l("决定日期"), validators=[InputRequired()])
     note = TextAreaField(_l("说明（不予受理的须写明理由）"), validators=[Optional(), Length(max=2000)])
 
 
@@ -102,34 +102,34 @@ class ExtensionDecisionForm(_Versioned):
 
 class ReplyForm(_Versioned):
     result = TextAreaField(_l("处理意见"), validators=[Optional(), Length(max=5000)])
-    replied_at = DateField(_l("答复日期"), validators=[DataRequired()])
+    replied_at = LocalDateField(_l("答复日期"), validators=[InputRequired()])
 
 
 class DeliveryForm(_Versioned):
     notice_id = HiddenField(validators=[DataRequired()])
     method = SelectField(_l("送达方式"), choices=lambda: select_choices(DeliveryMethod),
                          validators=[DataRequired()])
-    delivered_at = DateField(_l("送达日期"), validators=[DataRequired()])
+    delivered_at = LocalDateField(_l("送达日期"), validators=[InputRequired()])
     note = StringField(_l("送达说明（签收人、见证人等）"), validators=[Optional(), Length(max=500)])
 
 
 class RequestForm(_Versioned):
-    requested_at = DateField(_l("收到请求日期"), validators=[DataRequired()])
+    requested_at = LocalDateField(_l("收到请求日期"), validators=[InputRequired()])
     reason = TextAreaField(_l("请求理由"), validators=[Optional(), Length(max=2000)])
 
 
 class OpinionForm(_Versioned):
     opinion = TextAreaField(_l("意见"), validators=[Optional(), Length(max=5000)])
-    decided_at = DateField(_l("日期"), validators=[DataRequired()])
+    decided_at = LocalDateField(_l("日期"), validators=[InputRequired()])
 
 
 class HearingStartForm(_Versioned):
-    started_at = DateField(_l("听证开始日期"), validators=[DataRequired()])
+    started_at = LocalDateField(_l("听证开始日期"), validators=[InputRequired()])
     reason = StringField(_l("听证事项"), validators=[Optional(), Length(max=200)])
 
 
 class HearingEndForm(_Versioned):
-    ended_at = DateField(_l("听证结束日期"), validators=[DataRequired()])
+    ended_at = LocalDateField(_l("听证结束日期"), validators=[InputRequired()])
 
 
 class RiskForm(_Versioned):
@@ -165,7 +165,7 @@ class MediationForm(FlaskForm):
 
     outcome = RadioField(_l("调处结果"), validators=[DataRequired()], choices=lambda: select_choices(
         MediationOutcome, leave_out=(MediationOutcome.PENDING,)))
-    held_at = DateField(_l("调处日期"), validators=[DataRequired()])
+    held_at = LocalDateField(_l("调处日期"), validators=[InputRequired()])
     place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
     mediators = StringField(_l("调解人员"), validators=[Optional(), Length(max=500)])
     parties_present = StringField(_l("到场当事人"), validators=[Optional(), Length(max=1000)])

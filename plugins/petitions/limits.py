@@ -66,8 +66,9 @@ def categories() -> list[CategorySpec]:
     """The petition categories for the core's ``case_categories`` hook."""
     return [
         PetitionCategorySpec(CATEGORY_PETITION, _l("信访事项"), REGISTER, Limit(120, DAYS),
-                             own_time_rules=True),
-        PetitionCategorySpec(CATEGORY_REVIEW, _l("信访事项复查"), REVIEW, own_time_rules=True),
+                             own_time_rules=True, confidential=True),
+        PetitionCategorySpec(CATEGORY_REVIEW, _l("信访事项复查"), REVIEW, own_time_rules=True,
+                             confidential=True),
         PetitionCategorySpec(CATEGORY_REREVIEW, _l("信访事项复核"), REREVIEW, Limit(90, DAYS),
-                             own_time_rules=True),
+                             own_time_rules=True, confidential=True),
     ]

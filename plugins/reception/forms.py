@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -19,8 +18,9 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.admin.fields import LocalDateField
 from plugins.reception.models import MatterChannel, Satisfaction
 
 REASON = _l("原因")
@@ -100,7 +100,7 @@ class AddDayForm(FlaskForm):
     """An extra reception day outside the rules."""
 
     office_id = SelectField(_l("单位"), choices=[], coerce=int, validate_choice=False)
-    day = DateField(_l("日期"), validators=[DataRequired(_l("请填写日期。"))])
+    day = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     start_time = TimeField(_l("开始时间"), validators=[DataRequired(_l("请填写开始时间。"))])
     end_time = TimeField(_l("结束时间"), validators=[DataRequired(_l("请填写结束时间。"))])
     place = StringField(_l("地点"), validators=[DataRequired(_l("请填写接待地点。")),
@@ -147,8 +147,8 @@ class MatterForm(FlaskForm):
                                                          Length(max=10000)])
     responsible_office_id = SelectField(_l("承办单位"), choices=[], coerce=int,
                                         validate_choice=False)
-    instructed_last_day = DateField(_l("领导限定的办结日期（可选，最长 30 日）"),
-                                    validators=[Optional()])
+    instructed_last_day = LocalDateField(_l("领导限定的办结日期（可选，最长 30 日）"),
+                                         validators=[Optional()])
     answered_on_the_spot = BooleanField(_l("领导当场答复，已办结"))
     collective = BooleanField(_l("重要案件，交党政领导班子集体协商"))
     submit = SubmitField(_l("登记并交办"))
@@ -170,8 +170,8 @@ class CardForm(FlaskForm):
     office_id = SelectField(_l("填卡单位"), choices=[], coerce=int, validate_choice=False)
     leader_id = SelectField(_l("群众要找的领导"), choices=[], coerce=int, validate_choice=False)
     away_reason = StringField(_l("领导外出事由"), validators=[Optional(), Length(max=400)])
-    expected_back_on = DateField(_l("领导预计返回日期"),
-                                 validators=[DataRequired(_l("请填写领导预计返回的日期。"))])
+    expected_back_on = LocalDateField(_l("领导预计返回日期"),
+                                      validators=[InputRequired(_l("请填写领导预计返回的日期。"))])
     name = StringField(_l("群众姓名"), validators=[DataRequired(_l("请填写群众姓名。")),
                                                   Length(max=64)])
     phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
@@ -186,22 +186,22 @@ class CardForm(FlaskForm):
 class ReturnForm(FlaskForm):
     """The leader is back (a date up to today)."""
 
-    back_on = DateField(_l("返回日期"), validators=[Optional()])
+    back_on = LocalDateField(_l("返回日期"), validators=[Optional()])
     submit = SubmitField(_l("领导已返回"))
 
 
 class PostponeForm(FlaskForm):
     """The leader's trip is longer."""
 
-    expected_back_on = DateField(_l("新的预计返回日期"),
-                                 validators=[DataRequired(_l("请填写新的预计返回日期。"))])
+    expected_back_on = LocalDateField(_l("新的预计返回日期"),
+                                      validators=[InputRequired(_l("请填写新的预计返回日期。"))])
     submit = SubmitField(_l("更改"))
 
 
 class VisitForm(FlaskForm):
     """The leader's home visit."""
 
-    visited_on = DateField(_l("走访日期"), validators=[DataRequired(_l("请填写走访日期。"))])
+    visited_on = LocalDateField(_l("走访日期"), validators=[InputRequired(_l("请填写走访日期。"))])
     visitor_id = SelectField(_l("走访领导"), choices=[], coerce=int, validate_choice=False)
     findings = TextAreaField(_l("了解的情况"), validators=[DataRequired(_l("请填写了解的情况。")),
                                                        Length(max=10000)])
