@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core.cases import Case, open_case, transfer_case
 from core.cases.models import CaseEvent, aware
+from core.cases.receipts import display
 from core.cases.sweep import run_sweep
 from core.extensions import db
 from core.jobs.models import Notification
@@ -51,7 +52,8 @@ def test_sweep_colours_cases_and_reminds_once(people):
     db.session.refresh(fresh)
     assert overdue.swept_colour == "red" and fresh.swept_colour == "green"
     staff = notifications(people["staff_a"].id)
-    assert len(staff) == 1 and "已超期" in staff[0].title and overdue.receipt_no in staff[0].body
+    assert len(staff) == 1 and "已超期" in staff[0].title
+    assert display(overdue.receipt_no) in staff[0].body  # one display format (issue 14, 19)
     # The office head and the office's leader are told about overdue cases too (督办).
     assert {n.user_id for n in notifications()} == {people["staff_a"].id, people["officeadmin"].id,
                                                     people["leader"].id}

@@ -314,3 +314,36 @@ def test_case_list_and_detail_show_the_receipt_in_one_format(app, client, users,
         page = text_of(client.get(url))
         assert display(receipt) in page, url
         assert receipt not in page, url
+
+
+def test_an_optional_choice_reads_as_none_not_the_code(app, client, users, login_as):
+    """Issue 14 (4): an optional drop-down's empty choice showed the raw ``__None``."""
+    from core.admin.fields import harden_form
+
+    with app.test_request_context("/admin/"):
+        from flask_admin.contrib.sqla.fields import QuerySelectField
+        from wtforms import Form
+
+        class Picking(Form):
+            who = QuerySelectField(query_factory=lambda: [], allow_blank=True)
+
+        form = harden_form(Picking)()
+        assert "（不选）" in form.who() and ">__None<" not in form.who()
+
+
+def test_a_required_date_says_what_format_it_wants(app):
+    """A required date typed wrongly is told the format, not only that it is required."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+    from wtforms.fields import DateField
+    from wtforms.validators import DataRequired
+
+    from core.admin.fields import harden_form
+
+    class Dated(Form):
+        day = DateField(validators=[DataRequired()])
+
+    with app.test_request_context("/admin/"):
+        form = harden_form(Dated)(MultiDict({"day": "前天"}))
+        assert not form.validate()
+        assert "2026-12-18" in form.errors["day"][0]

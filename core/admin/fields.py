@@ -20,7 +20,7 @@ from wtforms import DateField as WTDateField
 from wtforms import DateTimeField as WTDateTimeField
 from wtforms import DecimalField, Field, FloatField, IntegerField, ValidationError
 from wtforms.fields.core import UnboundField
-from wtforms.validators import NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.widgets import TextInput
 
 from core.admin.times import DATE_FORMAT, MINUTE_FORMAT, beijing, local_to_utc, parse_local
@@ -169,14 +169,21 @@ def _hardened(name: str, unbound: UnboundField, model) -> UnboundField:
     field_class = unbound.field_class
     kwargs = dict(unbound.kwargs)
     column_type = _column_type(model, name)
-    if issubclass(field_class, WTDateField):  # (a subclass of wtforms' DateTimeField)
+    if issubclass(field_class, WTDateField | WTDateTimeField | LocalDateField
+                  | LocalDateTimeField):  # (WTDateField is a subclass of WTDateTimeField)
         for key in ("widget", "format"):
             kwargs.pop(key, None)
-        return UnboundField(LocalDateField, *unbound.args, **kwargs)
-    if issubclass(field_class, WTDateTimeField):
-        for key in ("widget", "format"):
-            kwargs.pop(key, None)
-        return UnboundField(LocalDateTimeField, *unbound.args, **kwargs)
+        # DataRequired drops the field's own "wrong format" message; InputRequired keeps it.
+        kwargs["validators"] = [InputRequired() if isinstance(v, DataRequired) else v
+                                for v in kwargs.get("validators") or ()]
+        local = (LocalDateField if issubclass(field_class, WTDateField | LocalDateField)
+                 else LocalDateTimeField)
+        return UnboundField(local, *unbound.args, **kwargs)
+    if getattr(field_class, "__name__", "") == "QuerySelectField" and kwargs.get("allow_blank"):
+        if not kwargs.get("blank_text"):  # else the empty choice reads "__None"
+            kwargs["blank_text"] = _l("（不选）")
+            return UnboundField(field_class, *unbound.args, **kwargs)
+        return unbound
     validators = list(kwargs.get("validators") or ())
     if issubclass(field_class, IntegerField):
         low, high = INT64 if isinstance(column_type, BigInteger) else INT32

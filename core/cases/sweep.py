@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from core.audit.context import acting_as
 from core.cases.models import Case, CaseEvent, Rectification, aware, is_active_sql
 from core.cases.queries import SHANGHAI, colour_expr, month_starts, month_stats
+from core.cases.receipts import display
 from core.cases.text import t
 from core.extensions import db
 from core.models import Role, User, utcnow
@@ -109,7 +110,8 @@ def _sweep() -> dict:
         fingerprint = hashlib.sha256(",".join(receipts).encode()).hexdigest()[:24]
         title = (t("%(n)d 件案件已超期，请督办", n=len(receipts)) if new == "red"
                  else t("%(n)d 件案件临近办理期限", n=len(receipts)))
-        body = "、".join(receipts[:SHOWN_IN_REMINDER]) + ("…" if len(receipts) > SHOWN_IN_REMINDER else "")
+        body = "、".join(display(r) for r in receipts[:SHOWN_IN_REMINDER]) + (
+            "…" if len(receipts) > SHOWN_IN_REMINDER else "")
         notify(user_id, title, body, url=f"/admin/cases/?status=active&colour={new}",
                dedupe_key=f"case-sweep:{new}:{fingerprint}")
         notified += 1
@@ -120,7 +122,7 @@ def _sweep() -> dict:
             .where(is_active_sql(), Case.step_due_at < now)):
         people = {handler_id} if handler_id else set(staff_by_office.get(office_id, ()))
         for user_id in people:
-            notify(user_id, t("转办案件超时未签收：%(r)s", r=receipt), "",
+            notify(user_id, t("转办案件超时未签收：%(r)s", r=display(receipt)), "",
                    url=f"/admin/cases/details/?id={case_id}",
                    dedupe_key=f"case-step:{case_id}:{aware(started).isoformat()}")
             steps += 1
