@@ -96,7 +96,34 @@ class LazyDbGroup(click.Group):
         from flask_migrate.cli import db as db_group
 
         _upgrade_defaults_to_heads(db_group)
+        _learn_names_after_upgrade(db_group)
         return db_group.make_context(info_name, args, parent=parent, **extra)
+
+
+def _learn_names_after_upgrade(db_group: click.Group) -> None:
+    """After ``db upgrade``, collect the private persons' names the records already hold, so a
+    database upgraded to the publication gate masks them from the first page it serves."""
+    upgrade = db_group.commands["upgrade"]
+    if getattr(upgrade, "township_learns_names", False):
+        return
+    original = upgrade.callback
+
+    @functools.wraps(original)
+    def callback(*args, **kwargs):
+        result = original(*args, **kwargs)
+        from flask.cli import ScriptInfo
+
+        from core.publication.names import rebuild
+
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            added = rebuild()
+        if added:
+            click.echo(f"已收录 {added} 个群众姓名，公开内容中将隐去。")
+        return result
+
+    upgrade.callback = callback
+    upgrade.township_learns_names = True
 
 
 def _upgrade_defaults_to_heads(db_group: click.Group) -> None:
