@@ -64,7 +64,9 @@ def init_input_guard(app: Flask) -> None:
     """Install the bounded ``int`` converter (before any route is added) and the check."""
     app.url_map.converters["int"] = DatabaseIntConverter
     app.request_class = TownshipRequest
-    app.before_request(_refuse_control_characters)
+    # A URL value preprocessor, not before_request: those run after the preprocessors, and
+    # one of them (core.public) already looks the office code up in the database.
+    app.url_value_preprocessor(lambda _endpoint, _values: _refuse_control_characters())
 
 
 def parse_db_int(value) -> int | None:
