@@ -249,13 +249,28 @@ class QuestionView(OfficeScopedModelView):
     allow_delete = False
 
 
+MESSAGE_CHANNELS = {"sms": _l("短信"), "email": _l("电子邮件")}
+MESSAGE_STATUSES = {"pending": _l("待发送"), "recorded": _l("已记录（未接短信网关）"),
+                    "sent": _l("已发送"), "failed": _l("发送失败")}
+
+
+def _labelled(labels):
+    def formatter(view, context, model, name):
+        value = getattr(model, name)
+        return labels.get(value, value)
+
+    return formatter
+
+
 class MessageView(OfficeScopedModelView):
     """What was sent (or, without a gateway, recorded) to resident participants."""
 
     column_list = ("hearing", "channel", "recipient_masked", "body", "status", "created_at")
     column_labels = {"hearing": _l("听证会"), "channel": _l("渠道"), "recipient_masked": _l("收件人"),
                      "body": _l("内容"), "status": _l("状态"), "created_at": _l("时间")}
-    column_formatters = {"hearing": _hearing_link, "created_at": _local_time}
+    column_formatters = {"hearing": _hearing_link, "created_at": _local_time,
+                         "channel": _labelled(MESSAGE_CHANNELS),
+                         "status": _labelled(MESSAGE_STATUSES)}
     column_default_sort = ("id", True)
     allow_create = False
     allow_edit = False

@@ -126,3 +126,20 @@ def test_capacity_cannot_drop_below_the_confirmed(app, client, hearings_on, logi
     assert "容纳人数不能少于此数" in text_of(response)
     with app.app_context():
         assert db.session.get(Hearing, hearing_id).capacity == 5
+
+
+def test_messages_screen_names_channel_and_status_in_chinese(app, client, hearings_on, login_as):
+    """Issue 14 (4): the messages screen showed the raw codes ``sms`` and ``recorded``."""
+    from plugins.hearings.models import ParticipantMessage
+
+    with app.app_context():
+        hearing = new_hearing(hearings_on["A"])
+        db.session.add(ParticipantMessage(
+            hearing_id=hearing.id, office_id=hearing.office_id, channel="sms",
+            recipient_masked="139****5678", body="您已报名。", status="recorded",
+            dedupe_key="test-1"))
+        db.session.commit()
+    login_as("staff_a")
+    page = text_of(client.get("/admin/hearings_messages/"))
+    assert "短信" in page and "已记录（未接短信网关）" in page
+    assert " sms " not in f" {page} " and "recorded" not in page
