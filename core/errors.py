@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 # What each status means to a resident or staff member, and what to do next.
@@ -13,7 +14,21 @@ _MESSAGES = {
     405: lambda: _("不支持这种访问方式。"),
     429: lambda: _("操作过于频繁，请稍后再试。"),
     500: lambda: _("服务器出错，未保存任何更改。请稍后重试；如果问题持续，请联系管理员。"),
+    503: lambda: _("系统繁忙，请稍后再试，未保存任何更改。"),
 }
+
+# Database answers that mean "busy now, try again", not a fault: SQLite's lock that outlasted
+# the busy timeout, PostgreSQL's lock timeout, serialisation failure and deadlock.
+_BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+
+
+def is_busy_error(exc) -> bool:
+    """Whether a database error means the database was busy (the work can simply be retried)."""
+    original = getattr(exc, "orig", None)
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(original or exc).lower()
+    return "database is locked" in text or "database table is locked" in text
 
 
 API_PREFIX = "/api/"
@@ -67,3 +82,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def _server_error(exc):
         return _page(500, _MESSAGES[500]())
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(exc):
+        from core.extensions import db
+
+        db.session.rollback()
+        if not is_busy_error(exc):
+            raise exc
+        response = _page(503, _MESSAGES[503]())
+        if isinstance(response, tuple):
+            response = app.make_response(response)
+        response.headers["Retry-After"] = "5"
+        return response

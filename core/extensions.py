@@ -61,4 +61,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA wal_autocheckpoint=4000")
+        # Wait up to 15 s for another writer (the driver's default is 5 s) before giving up;
+        # a lock that outlasts it is answered with the 503 page of core.errors.
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()

@@ -76,3 +76,21 @@ def test_delete_form_return_url_is_checked_too(app, client, users, example_on, l
     done = post(client, "/admin/example_notes/delete/", {"id": note_id, "url": "/admin/example_notes/"})
     assert done.status_code == 302 and done.headers["Location"] == "/admin/example_notes/"
     assert note_count(app) == 0
+
+
+def test_a_busy_database_answers_503_in_chinese_not_500(app, client, offices, monkeypatch):
+    """Issue 15 (5): a lock that outlasts the busy timeout (SQLite) or a lock timeout,
+    serialisation failure or deadlock (PostgreSQL) is "busy, try again", never a 500."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from core.public import views
+
+    def locked(_office):
+        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(views, "public_staff", locked)
+    response = client.get("/o/A/staff")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "系统繁忙，请稍后再试，未保存任何更改" in response.get_data(as_text=True)
