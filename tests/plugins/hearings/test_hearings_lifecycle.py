@@ -4,7 +4,7 @@ postponed and cancelled with reasons residents see; refusals leave everything un
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
@@ -158,7 +158,7 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
         lifecycle.announce(hearing)
         db.session.commit()
         hearing_id = hearing.id
-    response = post(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
+    response = post_edit(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
         "kind": "hearing", "title": "东桥村土地流转听证会", "issue": "流转方案",
         "decision_date": start, "decision_ref": "镇党委会〔2026〕3号", "venue": "村委会",
         "starts_at": f"{start} 15:00:00", "ends_at": f"{start} 17:00:00",

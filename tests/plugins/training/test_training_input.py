@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
+from conftest import post, post_edit, text_of
 from sqlalchemy import func, select
 from training_helpers import attend, log, make_world, session, technique
 
@@ -100,7 +100,7 @@ def test_future_session_marked_attended_on_the_sheet(app, client, users, world, 
 def test_future_session_marked_attended_on_the_attendance_screen(app, client, users, world,
                                                                 planned, login_as):
     login_as("officeadmin")
-    response = post(client, f"/admin/training_attendance/edit/?id={planned['row']}",
+    response = post_edit(client, f"/admin/training_attendance/edit/?id={planned['row']}",
                     {"session": planned["session"], "person": world["cadre_a"],
                      "status": "present", "excuse_reason": ""})
     assert "尚未举行" in text_of(response)
@@ -160,7 +160,7 @@ def test_held_session_with_marks_cannot_move_to_the_future(app, client, users, o
         attend(held, db.session.get(TrainingPerson, world["cadre_a"]))
         held_id, held_on = held.id, held.held_on
     login_as("officeadmin")
-    response = post(client, f"/admin/training_sessions/edit/?id={held_id}", {
+    response = post_edit(client, f"/admin/training_sessions/edit/?id={held_id}", {
         "kind": "township_training", "topic": "集中学习",
         "held_on": (world["today"] + timedelta(days=3)).isoformat(), "length_value": "1",
         "length_unit": "days", "organiser": "组织办", "required_groups": ["township_cadre"]})
