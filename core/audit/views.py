@@ -65,6 +65,13 @@ TABLE_LABELS = {
     "case_rectification": _l("评价整改"), "case_follow_up_call": _l("整改回访"),
     "case_rating_appeal": _l("评价申诉"), "case_attachment": _l("案件附件"),
     "office_module": _l("模块开关"),
+    "audit_archive": _l("审计归档"), "audit_chain_head": _l("审计链头"),
+    "case_lookup_counter": _l("回执查询计数"), "case_month_stat": _l("案件月度统计"),
+    "job_failure": _l("失败的后台任务"), "job_record": _l("后台任务"), "job_run": _l("定时任务运行"),
+    "login_failure": _l("登录失败计数"), "notification": _l("通知"),
+    "notification_setting": _l("通知设置"), "private_name": _l("群众姓名（隐去用）"),
+    "publication_allowed_name": _l("可公开的姓名"), "publication_withdrawal": _l("撤回记录"),
+    "schedule_state": _l("定时任务状态"), "user_session": _l("登录会话"),
 }
 # Columns most tables share, for tables whose screen does not label them.
 COMMON_COLUMN_LABELS = {

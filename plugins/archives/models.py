@@ -405,3 +405,7 @@ class ArchiveEvent(db.Model):
 # Parents before children: the core deletes an office's data in reverse order.
 MODELS = [ArchiveSettings, Fonds, Series, ArchiveFile, ArchiveItem, Loan, LossReport,
           ArchiveEvent]
+
+
+# Names of tables without a screen of their own (the audit log, the delete-data preview).
+ArchiveEvent.__table__.info["label"] = _l("档案操作记录")

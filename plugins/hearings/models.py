@@ -399,3 +399,7 @@ class ParticipantMessage(db.Model):
 
 
 MODELS = [Hearing, Attendee, Question, MinutesVersion, ParticipantMessage]
+
+
+# Names of tables without a screen of their own (the audit log, the delete-data preview).
+MinutesVersion.__table__.info["label"] = _l("会议纪要版本")

@@ -662,3 +662,12 @@ MODELS = [
     Petition, Petitioner, PetitionStep, PetitionPause, PetitionNotice, PetitionGram,
     PetitionGramStat, Dispute, MediationSession, ReceptionSession, SessionObserver, SessionHearing,
 ]
+
+
+# Names of tables without a screen of their own (the audit log, the delete-data preview).
+PetitionStep.__table__.info["label"] = _l("信访办理环节")
+PetitionPause.__table__.info["label"] = _l("信访暂停计时")
+PetitionGram.__table__.info["label"] = _l("信访重复件索引")
+PetitionGramStat.__table__.info["label"] = _l("信访重复件索引统计")
+SessionObserver.__table__.info["label"] = _l("信访旁听人员")
+SessionHearing.__table__.info["label"] = _l("信访接待会审议的信访件")

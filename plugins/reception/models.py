@@ -435,3 +435,7 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
 # Registration order: parents before children (office-data deletion runs it backwards).
 MODELS = [ReceptionSettings, ReceptionRule, ReceptionDay, ReceptionSlot, RosterChange, Booking,
           ReceptionMatter, AppointmentCard]
+
+
+# Names of tables without a screen of their own (the audit log, the delete-data preview).
+ReceptionSlot.__table__.info["label"] = _l("接待时段")

@@ -310,3 +310,7 @@ class Technique(TimestampMixin, db.Model):
 
 ALL_MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
               StudyNote, Technique]
+
+
+# Names of tables without a screen of their own (the audit log, the delete-data preview).
+TrainingSettings.__table__.info["label"] = _l("学习培训设置")
