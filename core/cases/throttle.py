@@ -38,13 +38,25 @@ def _redis():
     return redis_connection()
 
 
+def _redis_down(exc) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning("Redis unreachable: lookup throttle counts in the "
+                                        "database (%s)", exc)
+
+
 def seconds_blocked(ip: str | None) -> int:
     """Seconds until this address may look up again; 0 when it may now."""
     key, conn = _key(ip), _redis()
     limit = _setting("CASE_LOOKUP_MAX_FAILURES")
     if conn is not None:
-        failures, ttl = conn.get(key), conn.ttl(key)
-        return max(int(ttl), 1) if int(failures or 0) >= limit else 0
+        from redis.exceptions import RedisError
+
+        try:
+            failures, ttl = conn.get(key), conn.ttl(key)
+            return max(int(ttl), 1) if int(failures or 0) >= limit else 0
+        except RedisError as exc:  # Redis away: the database keeps counting
+            _redis_down(exc)
     row = db.session.get(ReceiptLookupCounter, key)
     if row is None:
         return 0
@@ -58,11 +70,16 @@ def record_failure(ip: str | None) -> None:
     """Count one lookup from ``ip`` that found nothing. Commits."""
     key, conn = _key(ip), _redis()
     if conn is not None:
-        pipe = conn.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, int(_window().total_seconds()), nx=True)
-        pipe.execute()
-        return
+        from redis.exceptions import RedisError
+
+        try:
+            pipe = conn.pipeline()
+            pipe.incr(key)
+            pipe.expire(key, int(_window().total_seconds()), nx=True)
+            pipe.execute()
+            return
+        except RedisError as exc:  # Redis away: the database keeps counting
+            _redis_down(exc)
     try:
         _count(key)
     except IntegrityError:  # another process created the counter first: count on it

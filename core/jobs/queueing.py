@@ -80,7 +80,9 @@ def redis_connection():
         return None
     from redis import Redis
 
-    return Redis.from_url(url)
+    # Short timeouts: with Redis away, a page that enqueues answers at once (and falls back)
+    # instead of hanging on a connection that will not come.
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
 
 def queue_name() -> str:
@@ -116,16 +118,24 @@ def enqueue(func_path: str, *args, job_id: str | None = None):
     q = queue()
     if q is None:
         return run_now(func_path, plain, job_id=job_id)
+    from redis.exceptions import RedisError
     from rq import Retry
 
     intervals = retry_intervals()
-    return q.enqueue(
-        WORKER_ENTRY, func_path, plain,
-        job_id=job_id,
-        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-        job_timeout=current_app.config.get("JOB_TIMEOUT", 1800),
-        description=func_path,
-    )
+    try:
+        return q.enqueue(
+            WORKER_ENTRY, func_path, plain,
+            job_id=job_id,
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+            job_timeout=current_app.config.get("JOB_TIMEOUT", 1800),
+            description=func_path,
+        )
+    except RedisError:
+        # Redis is away: the work is not lost and the person is not told "nothing saved"
+        # after a commit; it runs here, as it does on a deployment without Redis (a failure
+        # is recorded and retried from the database like any in-process job).
+        log.warning("Redis unreachable: job %s runs in-process", func_path, exc_info=True)
+        return run_now(func_path, plain, job_id=job_id)
 
 
 def run_now(func_path: str, args: list, *, job_id: str | None = None,
