@@ -15,6 +15,7 @@ ENV_KEYS = (
     "MAIL_FROM",
     "TOWNSHIP_PLUGINS",
     "PUBLIC_BASE_URL",
+    "RQ_QUEUE",
     "SESSION_COOKIE_SECURE",
 )
 

@@ -236,3 +236,39 @@ def test_a_user_job_through_the_worker(rq_app, runner, users):
     other = rq_app.test_client()
     login(other, "staff_b")
     assert other.get(f"/admin/my-jobs/{record_id}/download").status_code == 404
+
+
+@needs_redis
+def test_a_large_export_through_a_real_worker_process(rq_app, users, offices, make_user,
+                                                      monkeypatch):
+    """Issue 15 (1): a list over EXPORT_MAX_ROWS becomes a background export that a real
+    ``flask worker`` process — no request, no current_user — builds, and the person downloads.
+    The job found its list's URL with url_for and failed under the worker before."""
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    for i in range(15):
+        make_user(f"clerk{i:02d}", office_id=offices["A"], display_name=f"办事员{i:02d}")
+    monkeypatch.setitem(rq_app.config, "EXPORT_MAX_ROWS", 10)
+    owner = rq_app.test_client()
+    login(owner, "admin")
+    started = owner.get("/admin/staff/export/csv/")
+    assert started.status_code == 302
+    job_page = started.headers["Location"]
+    env = {**os.environ, "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": rq_app.config["REDIS_URL"], "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
+           "SECRET_KEY": "worker-test", "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"]}
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    worker = subprocess.run([flask, "--app", "wsgi", "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=240,
+                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    with rq_app.app_context():
+        record = db.session.scalars(select(JobRecord).order_by(JobRecord.id.desc())).first()
+        assert record.status == "done", (record.status, record.error, worker.stderr[-2000:])
+    download = owner.get(f"{job_page.rstrip('/')}/download")
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 1 + 6 + 15  # the header, the six test users, fifteen clerks
