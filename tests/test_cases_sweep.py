@@ -178,3 +178,32 @@ def test_rq_worker_runs_the_scheduled_sweep(app, runner, users, monkeypatch):
             for key in conn.scan_iter(match="*schedule-core-case_sweep-*"):
                 conn.delete(key)
             conn.srem("rq:queues", q.key)
+
+
+def test_sweep_recomputes_deadlines_a_chunk_per_transaction(people, monkeypatch):
+    """Issue 15 (5): recomputing thousands of deadlines in one transaction held SQLite's write
+    lock for seconds; the sweep now commits every ``RECOMPUTE_CHUNK`` cases."""
+    from sqlalchemy import event
+
+    from core.cases import sweep
+    from core.cases.service import recompute_due
+    from core.sla import official_years
+
+    monkeypatch.setattr(sweep, "RECOMPUTE_CHUNK", 3)
+    user = people["staff_a"]
+    first_uncovered = max(official_years()) + 1
+    today = datetime.now(UTC).date()
+    for i in range(7):
+        case = open_case(office_id=user.office_id, category="consultation", channel="window",
+                         subject=f"跨年{i}", actor_id=user.id, handler_id=user.id)
+        case.limit_amount = (date(first_uncovered, 1, 20) - today).days
+        recompute_due(case)
+    db.session.commit()
+    commits = []
+    listener = lambda _session: commits.append(1)  # noqa: E731
+    event.listen(db.session(), "after_commit", listener)
+    try:
+        sweep._refresh_uncovered(datetime.now(UTC))
+    finally:
+        event.remove(db.session(), "after_commit", listener)
+    assert len(commits) == 3  # 7 cases, 3 a transaction

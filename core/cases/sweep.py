@@ -22,6 +22,7 @@ from core.models import Role, User, utcnow
 
 log = logging.getLogger(__name__)
 CHUNK = 500
+RECOMPUTE_CHUNK = 200  # deadlines recomputed per transaction (each well under a second)
 SHOWN_IN_REMINDER = 10
 
 
@@ -57,19 +58,24 @@ def _refresh_uncovered(now) -> int:
     from core.cases.service import recompute_due
 
     moved = 0
-    cases = db.session.scalars(select(Case).where(
+    ids = db.session.scalars(select(Case.id).where(
         is_active_sql(), Case.due_uncovered.is_(True),
-        Case.paused_since.is_(None)))
-    for case in cases:
-        old_due = aware(case.due_at)
-        due = recompute_due(case)
-        if aware(case.due_at) != old_due:
-            moved += 1
-            db.session.add(CaseEvent(
-                case_id=case.id, kind="deadline_recalculated", at=now, actor_name=t("系统"),
-                note=t("节假日安排已更新，期限重新计算为 %(d)s", d=due.last_day.isoformat()),
-                data={"old_due_at": old_due.isoformat(),
-                      "due_at": aware(case.due_at).isoformat()}))
+        Case.paused_since.is_(None)).order_by(Case.id)).all()
+    # Committed a chunk at a time: on SQLite one long write transaction would lock residents
+    # out for its whole length. A sweep stopped half-way and run again finds the deadlines it
+    # already moved in place, and moves only the rest.
+    for chunk in _chunks(ids, RECOMPUTE_CHUNK):
+        for case in db.session.scalars(select(Case).where(Case.id.in_(chunk))):
+            old_due = aware(case.due_at)
+            due = recompute_due(case)
+            if aware(case.due_at) != old_due:
+                moved += 1
+                db.session.add(CaseEvent(
+                    case_id=case.id, kind="deadline_recalculated", at=now, actor_name=t("系统"),
+                    note=t("节假日安排已更新，期限重新计算为 %(d)s", d=due.last_day.isoformat()),
+                    data={"old_due_at": old_due.isoformat(),
+                          "due_at": aware(case.due_at).isoformat()}))
+        db.session.commit()
     return moved
 
 
