@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from core import db
 from core.audit import acting_as
+from core.models import User
 from core.public import HomeSection
 from core.publication import publish_many, render_public
 from plugins.archives import access, catalogue, lending
 from plugins.archives.display import local_date
 from plugins.archives.errors import ArchiveError
 from plugins.archives.forms import LookupForm, ResidentRequestForm
-from plugins.archives.models import ArchiveFile, FileStatus, Loan, Security
+from plugins.archives.models import ArchiveFile, ArchiveSettings, FileStatus, Loan, Security
 
 bp = Blueprint("archives_public", __name__, template_folder="templates")
 
@@ -151,7 +152,13 @@ def home_section(offices) -> HomeSection:
             ArchiveFile.office_id.in_([o.id for o in offices]),
             ArchiveFile.security == Security.PUBLIC, ArchiveFile.status != FileStatus.LOST)
         .group_by(ArchiveFile.office_id)).all())
+    with_keeper = set(db.session.scalars(
+        select(ArchiveSettings.office_id).join(User, User.id == ArchiveSettings.keeper_id)
+        .where(ArchiveSettings.office_id.in_([o.id for o in offices]), User.active.is_(True))))
     items = [(o.name, url_for("archives_public.index", office_code=o.code),
-              ngettext("%(num)d 卷可申请查阅", "%(num)d 卷可申请查阅", counts.get(o.id, 0)))
+              ngettext("%(num)d 卷可申请查阅", "%(num)d 卷可申请查阅", counts.get(o.id, 0))
+              if o.id in with_keeper else
+              ngettext("%(num)d 卷公开档案，暂不受理查阅申请", "%(num)d 卷公开档案，暂不受理查阅申请",
+                       counts.get(o.id, 0)))
              for o in offices]
     return HomeSection(title=_("档案查询"), items=items, order=70)

@@ -139,3 +139,10 @@ def test_office_without_keeper_offers_no_request_and_points_to_the_township(app,
     assert response.status_code == 409
     with app.app_context():
         assert db.session.scalar(select(Loan.id)) is None
+
+
+def test_home_page_does_not_invite_requests_an_office_cannot_take(app, client, keeperless):
+    """The residents' home page said "N 卷可申请查阅" for an office without a keeper."""
+    home = text_of(client.get("/"))
+    assert "1 卷公开档案，暂不受理查阅申请" in home  # office B: no keeper
+    assert "卷可申请查阅" in home  # the township T has one
