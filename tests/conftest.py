@@ -190,6 +190,23 @@ def post(client, url, data=None, **kwargs):
     return client.post(url, data=data, **kwargs)
 
 
+def staff_form(app, user_id, **changes) -> dict:
+    """The staff edit form as the browser sends it, from the account's current values; a
+    change given as None leaves that field out of the post."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        data = {"username": user.username, "display_name": user.display_name,
+                "role": user.role.value, "office": str(user.office_id),
+                "post": user.post or "", "staff_number": user.staff_number or "",
+                "contact_phone": user.contact_phone or ""}
+        if user.active:
+            data["active"] = "y"
+        if user.in_public_directory:
+            data["in_public_directory"] = "y"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 def post_edit(client, url, data=None, **kwargs):
     """POST an admin edit form as a browser would: with the version the form was loaded with
     (versioned rows refuse a save without it)."""

@@ -3,7 +3,7 @@ status; a new password ends the person's sessions; throttled logins and repeated
 pages leave summarised audit entries; the session cookie is Secure over HTTPS."""
 
 import pytest
-from conftest import TEST_PASSWORD, login, make_test_app, post, text_of
+from conftest import TEST_PASSWORD, login, make_test_app, post, staff_form, text_of
 from sqlalchemy import func, select
 
 from core import permissions
@@ -13,22 +13,6 @@ from core.extensions import db
 from core.models import Role, User, UserSession
 
 NEW_PASSWORD = "a-brand-new-secret-42"
-
-
-def staff_form(app, user_id, **changes) -> dict:
-    """The staff edit form as the browser sends it, from the account's current values."""
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        data = {"username": user.username, "display_name": user.display_name,
-                "role": user.role.value, "office": str(user.office_id),
-                "post": user.post or "", "staff_number": user.staff_number or "",
-                "contact_phone": user.contact_phone or ""}
-        if user.active:
-            data["active"] = "y"
-        if user.in_public_directory:
-            data["in_public_directory"] = "y"
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def account(app, user_id) -> dict:

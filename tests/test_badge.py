@@ -4,7 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import post, text_of
+from conftest import post, staff_form, text_of
 from PIL import Image
 
 from core.admin.badge import BadgePhotoError, process_badge_photo
@@ -27,22 +27,6 @@ def noisy_png(size=(600, 800)) -> bytes:
     buf = io.BytesIO()
     Image.frombytes("RGB", size, raw).save(buf, "PNG")
     return buf.getvalue()
-
-
-def staff_form(app, user_id, **changes) -> dict:
-    """The staff edit form as the browser would send it, from the user's current values."""
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        data = {"username": user.username, "display_name": user.display_name,
-                "role": user.role.value, "office": str(user.office_id),
-                "post": user.post or "", "staff_number": user.staff_number or "",
-                "contact_phone": user.contact_phone or ""}
-        if user.active:
-            data["active"] = "y"
-        if user.in_public_directory:
-            data["in_public_directory"] = "y"
-    data.update(changes)
-    return data
 
 
 def upload(client, app, user_id, content: bytes, filename: str, **changes):

@@ -155,16 +155,22 @@ def case_version(app, case_id) -> int:
         return db.session.get(Case, case_id).version
 
 
-def test_case_delivery_time_typed_with_slashes_is_beijing_time(app, client, users, login_as):
+def case_with_agency(app, staff_id) -> tuple[int, int]:
+    """A case of the staff member's office handed to the county (办事代理): (case, agency)."""
     from core.cases import Case, service
-    from core.cases.models import AgencyRecord
 
-    case_id = staff_case(app, users["staff_a"])
+    case_id = staff_case(app, staff_id)
     with app.app_context():
         agency = service.start_agency(db.session.get(Case, case_id), reason="需县局审批",
-                                      actor_id=users["staff_a"])
+                                      actor_id=staff_id)
         db.session.commit()
-        agency_id = agency.id
+        return case_id, agency.id
+
+
+def test_case_delivery_time_typed_with_slashes_is_beijing_time(app, client, users, login_as):
+    from core.cases.models import AgencyRecord
+
+    case_id, agency_id = case_with_agency(app, users["staff_a"])
     login_as("staff_a")
     detail = client.get(f"/admin/cases/details/?id={case_id}").get_data(as_text=True)
     # A typed box (no datetime-local picker), prefilled with the Beijing time now.
@@ -184,15 +190,9 @@ def test_case_delivery_time_typed_with_slashes_is_beijing_time(app, client, user
 
 def test_case_delivery_time_that_is_not_a_time_is_refused_in_chinese(app, client, users,
                                                                        login_as):
-    from core.cases import Case, service
     from core.cases.models import AgencyRecord
 
-    case_id = staff_case(app, users["staff_a"])
-    with app.app_context():
-        agency = service.start_agency(db.session.get(Case, case_id), reason="需县局审批",
-                                      actor_id=users["staff_a"])
-        db.session.commit()
-        agency_id = agency.id
+    case_id, agency_id = case_with_agency(app, users["staff_a"])
     login_as("staff_a")
     response = post(client, f"/admin/cases/{case_id}/do/delivery", {
         "version": case_version(app, case_id), "item_id": agency_id, "delivered_at": "明天上午",
