@@ -140,7 +140,7 @@ def fresh_postgres(url: str) -> tuple[str, callable]:
     return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
-def seed(app, n_cases: int, n_offices: int, rng: random.Random) -> dict:
+def seed(app, n_cases: int, n_offices: int, rng: random.Random) -> dict:  # noqa: C901
     """Offices, staff and ``n_cases`` cases with realistic dates and states, bulk-inserted."""
     from core.auth.passwords import hash_password
     from core.cases import receipts

@@ -73,7 +73,7 @@ def load() -> str:
         return "?"
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901
     """Parse the options, build the database, time both cases and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each case (default 9)")

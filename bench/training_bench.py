@@ -49,7 +49,7 @@ def _insert(model, rows):
         db.session.connection().execute(model.__table__.insert(), rows)
 
 
-def seed(rng: random.Random) -> dict:
+def seed(rng: random.Random) -> dict:  # noqa: C901
     """Fill the empty database; return counts."""
     root = Office(code="T", name="基准镇", kind=OfficeKind.TOWNSHIP)
     gov = Office(code="GOV", name="镇政府", kind=OfficeKind.GOVERNMENT, parent=root)

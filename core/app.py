@@ -138,6 +138,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     audit.init_app(app)
     jobs.init_app(app)
     security.init_app(app)
+    from core.admin import desk
+
+    desk.init_app(app)  # version_input() for the forms of hand-written desk screens
     from core import cases
 
     cases.init_app(app)  # case categories (core + plugins), residents' receipt pages, sweep

@@ -76,3 +76,20 @@ def parse_code(raw: str | None) -> str:
 def looks_like_code(code: str, length: int = CODE_LENGTH) -> bool:
     """True when ``code`` (as parsed) could be one of ours: skip the lookup otherwise."""
     return len(code) == length and all(c in CODE_ALPHABET for c in code)
+
+
+def normalise_id_number(raw: str | None) -> str | None:
+    """A resident ID number as stored: no spaces or dashes, the check character upper case."""
+    value = re.sub(r"[\s\-]", "", raw or "").upper()
+    return value or None
+
+
+def valid_id_number(value: str | None) -> bool:
+    """A mainland resident ID number (居民身份证号码, GB 11643): 18 characters whose check
+    character and date of birth are valid (python-stdnum), or the old 15-digit form."""
+    from stdnum.cn import ric
+
+    value = normalise_id_number(value) or ""
+    if re.fullmatch(r"\d{15}", value):
+        return True
+    return bool(re.fullmatch(r"\d{17}[\dX]", value)) and ric.is_valid(value)

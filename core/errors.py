@@ -2,9 +2,26 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+# The one message for a save based on a record someone else changed meanwhile.
+STALE_MESSAGE = _l("该记录已被他人修改，您的更改未保存。请刷新页面，查看最新内容后重试。")
+
+
+class UserError(ValueError):
+    """A refusal a person reads: the message (Chinese first) says what was wrong and nothing
+    was saved. The base of every core and plugin error that a screen shows as it is."""
+
+
+class StaleError(UserError):
+    """A save based on a record that changed since the person loaded it (optimistic locking)."""
+
+    def __init__(self, message=None):
+        super().__init__(message or STALE_MESSAGE)
+
 
 # What each status means to a resident or staff member, and what to do next.
 _MESSAGES = {

@@ -73,22 +73,11 @@ def case_closed(case):
 
 
 @hookspec(firstresult=True)
-def file_record(office_id, source_type, source_id, title, year, security, url, activity,
-                retention):
+def file_record(record):
     """File one record of a module in the office's archive; returns its catalogue number.
 
-    Called by any plugin (or the core) that produces a record worth keeping — a hearing's
-    minutes, a petition's file — without knowing who keeps archives::
-
-        get_registry().hook.file_record(
-            office_id=hearing.office_id, source_type="hearing_minutes",
-            source_id=str(hearing.id), title=hearing.title, year=2026, security="public",
-            url="/o/A/hearings/42", activity="群众听证质询", retention="permanent")
-
-    Pass every argument by keyword: ``source_type`` (≤ 64 chars, stable) and ``source_id``
-    name the record; ``security`` is "public", "internal" or "restricted"; ``url`` a site path
-    or None; ``activity`` names the activity whose own archive series receives the record (None:
-    the source type); ``retention`` is "permanent", "30y", "10y" or None (30 years).
+    ``record`` is a ``core.filing.RecordToFile`` (office, source, title, year, access, url,
+    activity, retention). Modules do not call this hook directly but ``core.kit.file_record``.
     An archive plugin switched on for the office catalogues an archive file and returns its
     catalogue number (str); filing the same (office_id, source_type, source_id) again returns
     the same number. Returns None where no archive takes it (none installed, or switched off

@@ -182,7 +182,7 @@ def plantable_columns(db, declaration_of, person_fields):
     return out
 
 
-def plant_staff_fields(db, planted: Planted, declaration_of, person_fields) -> dict:
+def plant_staff_fields(db, planted: Planted, declaration_of, person_fields) -> dict:  # noqa: C901
     """Write planted values into every plantable column of every existing row; returns
     {"columns": [...], "skipped": [...], "failed": {label: error}}."""
     person_columns = {(f.column.class_.__table__.name, f.column.key) for f in person_fields()}

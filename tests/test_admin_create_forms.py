@@ -103,7 +103,7 @@ def _typed_date_box(element) -> bool:
                              element.get("placeholder") or ""))
 
 
-def _value_for(element) -> str | None:
+def _value_for(element) -> str | None:  # noqa: C901
     """What a careful clerk would enter in one form control: None leaves it out."""
     tag, kind = element.tag, (element.get("type") or "text").lower()
     name = element.get("name")

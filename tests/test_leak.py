@@ -68,7 +68,7 @@ def _switch_everything_on():
     return sorted(o.code for o in offices)
 
 
-def _fill(form, planted, label_prefix):
+def _fill(form, planted, label_prefix):  # noqa: C901
     """Form data for one form, with planted values; returns (data, planted field names)."""
     data, fields_planted, radios = {}, [], set()
     for f in form["fields"]:
@@ -145,7 +145,7 @@ def _plant_through_forms(app, crawler, office_codes, planted):
     return report
 
 
-def _rule_urls(app, office_codes):
+def _rule_urls(app, office_codes):  # noqa: C901
     """GET URLs of every residents' rule with its arguments filled from the database."""
     from core.models import Office
 
@@ -186,7 +186,7 @@ def _rule_urls(app, office_codes):
     return urls
 
 
-def _api_urls(crawler, office_codes):
+def _api_urls(crawler, office_codes):  # noqa: C901
     """Concrete GET URLs of every OpenAPI path: codes for string parameters, ids from the API's
     own list responses (the path up to the id), else any id the API returned."""
     import json
@@ -256,7 +256,7 @@ def served(app):
     app.config["PROPAGATE_EXCEPTIONS"] = None
 
 
-def test_no_planted_value_reaches_residents(app, served):
+def test_no_planted_value_reaches_residents(app, served):  # noqa: C901
     planted = Planted()
     registry = app.extensions["township_plugins"]
     from core.publication.names import person_fields

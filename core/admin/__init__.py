@@ -4,10 +4,10 @@ from core.admin.labels import enum_choices, enum_label
 from core.admin.widgets import SupervisionSection, Widget
 
 __all__ = ["LocalDateField", "LocalDateTimeField", "ModuleView", "OfficeScopedModelView",
-           "SecureViewMixin", "SupervisionSection", "Widget", "enum_choices", "enum_label",
+           "ScopedChoices", "SecureViewMixin", "SupervisionSection", "Widget", "enum_choices", "enum_label",
            "harden_form"]
 
-_LAZY = {"ModuleView": "base", "OfficeScopedModelView": "base", "SecureViewMixin": "base",
+_LAZY = {"ModuleView": "base", "OfficeScopedModelView": "base", "ScopedChoices": "base", "SecureViewMixin": "base",
          "LocalDateField": "fields", "LocalDateTimeField": "fields", "harden_form": "fields"}
 
 

@@ -6,6 +6,7 @@ auditors, masked personal data and safe exports.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from urllib.parse import urlencode
@@ -24,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, ValidationError
 
 from core import permissions
+from core.admin.converters import CoreFilterConverter, CoreModelConverter
 from core.admin.fields import harden_form
 from core.admin.times import format_time
 from core.audit import record_event
@@ -114,6 +116,9 @@ class SecureViewMixin:
 
     plugin_name: str | None = None
     allowed_roles: frozenset | None = None
+    # Model screens: the core's column types (UTCDateTime) edited and filtered like their base.
+    model_form_converter = CoreModelConverter
+    filter_converter = CoreFilterConverter()
     # Model screens: times in Beijing time to the minute, enums by their labels.
     column_type_formatters = _type_formatters(typefmt.BASE_FORMATTERS)
     column_type_formatters_detail = _type_formatters(typefmt.DETAIL_FORMATTERS)
@@ -230,6 +235,38 @@ class ModuleView(SecureViewMixin, BaseView):
     """A non-model staff screen (dashboards, printable sheets, wizards)."""
 
 
+@dataclass(frozen=True)
+class ScopedChoices:
+    """The choices of a relation field limited to rows of the offices in the user's scope.
+
+    ``model`` is the related model and ``office_column`` its office column; ``where`` adds
+    criteria (``User.role == Role.LEADER``), ``order_by`` the order; ``parent_offices`` also
+    offers rows of the offices above those in scope (a township leader for a village's rule).
+    Declared on a view: ``scoped_choices = {"leader": ScopedChoices(User, where=(...))}``.
+    """
+
+    model: type
+    office_column: str = "office_id"
+    where: tuple = ()
+    order_by: tuple = ()
+    parent_offices: bool = False
+
+    def query(self, allowed: set[int] | None):
+        """The rows to offer, given the office ids in scope (None: every office)."""
+        from core.models import Office
+
+        query = db.session.query(self.model)
+        for criterion in self.where:
+            query = query.filter(criterion)
+        if allowed is not None:
+            ids = set(allowed)
+            if self.parent_offices:
+                for office in db.session.query(Office).filter(Office.id.in_(allowed)):
+                    ids.update(o.id for o in office.ancestors())
+            query = query.filter(getattr(self.model, self.office_column).in_(ids))
+        return query.order_by(*self.order_by) if self.order_by else query
+
+
 class OfficeScopedModelView(SecureViewMixin, ModelView):
     """A CRUD screen over a model with an ``office_id`` column.
 
@@ -238,10 +275,13 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
       which are computed per user: auditors never write);
     - ``personal_data_columns``: columns holding private persons' data (masked in lists,
       left out of exports unless the role may see them, logged when shown in full);
-    - ``office_column``: the column naming the office (default ``office_id``).
+    - ``office_column``: the column naming the office (default ``office_id``);
+    - ``scoped_choices``: relation fields whose choices are limited to the offices in scope
+      (``{"fonds": ScopedChoices(Fonds)}``, see ``ScopedChoices``).
     """
 
     office_column = "office_id"
+    scoped_choices: dict = {}
     personal_data_columns: tuple[str, ...] = ()
     allow_create = True
     allow_edit = True
@@ -347,11 +387,21 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         query = db.session.query(Office).order_by(Office.sort_order, Office.code)
         return query if allowed is None else query.filter(Office.id.in_(allowed))
 
+    def _limit_choices(self, form):
+        """Limit the office field and the ``scoped_choices`` fields to the user's scope."""
+        form = self._limit_office_field(form)
+        allowed = self.scoped_office_ids() if self.scoped_choices else None
+        for name, choices in self.scoped_choices.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.query_factory = lambda choices=choices: choices.query(allowed)
+        return form
+
     def create_form(self, obj=None):
-        return self._limit_office_field(super().create_form(obj))
+        return self._limit_choices(super().create_form(obj))
 
     def edit_form(self, obj=None):
-        return self._limit_office_field(super().edit_form(obj))
+        return self._limit_choices(super().edit_form(obj))
 
     def office_id_of(self, model) -> int | None:
         """The office a row is being saved under. Until the flush, a choice made in the form

@@ -397,7 +397,7 @@ def _do_orm_execute(orm_state) -> object:
     return _bulk_update_or_delete(orm_state, info, mapper.local_table)
 
 
-def _bulk_update_or_delete(orm_state, info: _ModelInfo, table):
+def _bulk_update_or_delete(orm_state, info: _ModelInfo, table):  # noqa: C901
     session = orm_state.session
     conn = session.connection()
     pk_cols = list(info.pk_columns)

@@ -3,7 +3,7 @@
 import json
 from datetime import date, datetime
 
-from sqlalchemy import DDL, BigInteger, Date, DateTime, Index, Integer, String, Text, event
+from sqlalchemy import DDL, BigInteger, Date, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -11,6 +11,7 @@ from core.audit.chain import canonical_json
 from core.audit.sql import APPEND_ONLY_TRIGGER_SQL
 from core.extensions import db
 from core.models.base import utcnow
+from core.models.types import UTCDateTime
 
 
 class CanonicalJSON(TypeDecorator):
@@ -45,7 +46,7 @@ class AuditEntry(db.Model):
     __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     action: Mapped[str] = mapped_column(String(40), index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_name: Mapped[str | None] = mapped_column(String(64))
@@ -85,7 +86,7 @@ class AuditArchive(db.Model):
     __tablename__ = "audit_archive"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     before: Mapped[date] = mapped_column(Date)
     first_id: Mapped[int] = mapped_column(_BIG_ID)
     last_id: Mapped[int] = mapped_column(_BIG_ID, unique=True)

@@ -90,7 +90,7 @@ def database_rows(conn: Connection, first_id: int | None = None, last_id: int | 
             yield (row[0], format_at(at)) + row[2:]
 
 
-def verify_database(conn: Connection, archive_dir: Path | None = None) -> VerifyResult:
+def verify_database(conn: Connection, archive_dir: Path | None = None) -> VerifyResult:  # noqa: C901
     """Walk the whole log in id order, starting from the last archive's recorded tail.
 
     Also checks that archive records follow one another, and that the chain head names the

@@ -30,6 +30,7 @@ from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_text, mask_value
 from core.models import Office, Role, User
+from core.models.types import UTCDateTime
 from core.modules import enabled_office_ids
 from core.plugins import get_registry
 from core.publication.masker import mask_numbers
@@ -105,7 +106,7 @@ def local_time(moment: datetime | None) -> str:
 # --- what the admin views declare about each table ---------------------------------------------
 
 
-def _table_facts() -> dict[str, dict]:
+def _table_facts() -> dict[str, dict]:  # noqa: C901
     """Per table: its screen's name, column labels and personal-data columns (cached per app).
 
     Personal-data columns come from every ``OfficeScopedModelView.personal_data_columns`` over
@@ -136,7 +137,7 @@ def _table_facts() -> dict[str, dict]:
             enum_class = getattr(column.type, "enum_class", None)
             if enum_class is not None:
                 entry["enums"][column.name] = enum_class
-            if isinstance(column.type, Date | DateTime):
+            if isinstance(column.type, Date | DateTime | UTCDateTime):
                 entry["times"].add(column.name)
             for key in column.foreign_keys:
                 entry["links"][column.name] = key.column.table.name

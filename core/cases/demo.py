@@ -251,7 +251,7 @@ def _publish_limits(offices: dict[str, Office], created: list[str]) -> None:
     db.session.flush()
 
 
-def _run_step(case: Case, step: tuple, users: dict[str, User], offices: dict[str, Office]) -> None:
+def _run_step(case: Case, step: tuple, users: dict[str, User], offices: dict[str, Office]) -> None:  # noqa: C901
     """One thing that happened to the case, done by the person who would have done it."""
     action, *args = step
     actor = case.handler_id

@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.models.types import UTCDateTime
 from core.sla import Limit, LimitUnit
 
 
@@ -157,23 +157,23 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
     applicant_phone: Mapped[str | None] = mapped_column(String(32))
     applicant_id_number: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
-    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The limit the case runs on (the office's published one or the category's), and the
     # approved extensions in the same unit.
     limit_amount: Mapped[int] = mapped_column(Integer)
     limit_unit: Mapped[str] = mapped_column(String(20))
     extra_amount: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    warn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    warn_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_warnings: Mapped[list | None] = mapped_column(JSON)
     due_uncovered: Mapped[bool] = mapped_column(Boolean, default=False)
-    paused_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A step with its own limit: a transfer not yet signed for, or a hand-back.
     step_kind: Mapped[str | None] = mapped_column(String(20))
-    step_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    step_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(Text)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     first_responder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -256,7 +256,7 @@ class CaseEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str | None] = mapped_column(String(64))  # snapshot; "群众" for residents
@@ -287,7 +287,7 @@ class CaseAttachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User | None] = relationship()
 
@@ -300,7 +300,7 @@ class CaseOffice(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(10))  # "lead" | "notified"
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -319,9 +319,9 @@ class Extension(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="requested", index=True)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="extensions")
@@ -361,8 +361,8 @@ class Pause(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
     reason: Mapped[PauseReason] = mapped_column(_enum(PauseReason))
     note: Mapped[str | None] = mapped_column(Text)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -377,12 +377,12 @@ class AgencyRecord(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(Text)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delivered_items: Mapped[str | None] = mapped_column(Text)
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sign_off_note: Mapped[str | None] = mapped_column(Text)
 
     agent: Mapped[User] = relationship(foreign_keys=[agent_id])
@@ -429,7 +429,7 @@ class Rating(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     grade: Mapped[Grade] = mapped_column(_enum(Grade))
     comment: Mapped[str | None] = mapped_column(Text)
-    rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="rating")
@@ -451,10 +451,10 @@ class Rectification(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open, done, followed_up, cancelled
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     measures: Mapped[str | None] = mapped_column(Text)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     case: Mapped[Case] = relationship()
@@ -472,7 +472,7 @@ class FollowUpCall(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rectification_id: Mapped[int] = mapped_column(ForeignKey("case_rectification.id"), index=True)
-    called_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime())
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reached: Mapped[bool] = mapped_column(Boolean, default=True)
     resident_grade: Mapped[Grade | None] = mapped_column(_enum(Grade))
@@ -509,9 +509,9 @@ class RatingAppeal(db.Model):
     statement: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending, upheld, rejected
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
 
     rating: Mapped[Rating] = relationship(back_populates="appeals")
@@ -551,7 +551,7 @@ class CaseMonthStat(db.Model):
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
     open_count: Mapped[int] = mapped_column(Integer, default=0)
     overdue_count: Mapped[int] = mapped_column(Integer, default=0)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ReceiptLookupCounter(db.Model):
@@ -562,4 +562,4 @@ class ReceiptLookupCounter(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

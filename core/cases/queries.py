@@ -168,7 +168,7 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
+def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:  # noqa: C901
     """WHERE clauses for the user's list with these filters."""
     conditions = []
     allowed = list_office_ids(user)

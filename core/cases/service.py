@@ -14,7 +14,6 @@ import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import permissions
@@ -42,6 +41,7 @@ from core.cases.models import (
     aware,
 )
 from core.cases.text import t
+from core.errors import STALE_MESSAGE, UserError
 from core.extensions import db
 from core.models import Office, Role, User, utcnow
 from core.sla import DueDate, Limit, LimitUnit, compute_due, is_working_day
@@ -49,7 +49,6 @@ from core.sla import DueDate, Limit, LimitUnit, compute_due, is_working_day
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-STALE_MESSAGE = _l("该记录已被他人修改，您的更改未保存。请刷新页面，查看最新内容后重试。")
 # Residents rate through the public page; their name is never stored with the event.
 RESIDENT = "群众"
 SYSTEM = "系统"
@@ -72,7 +71,7 @@ DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 _FUTURE_SLACK = timedelta(minutes=1)
 
 
-class CaseError(ValueError):
+class CaseError(UserError):
     """A case action that cannot be done; ``str(error)`` is the message for the user."""
 
     def __init__(self, message):
@@ -311,7 +310,7 @@ def new_receipt_no() -> str:
 # --- intake ------------------------------------------------------------------------------
 
 
-def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",
+def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",  # noqa: C901
               applicant_name: str | None = None, applicant_phone: str | None = None,
               applicant_id_number: str | None = None, first_responder_id: int | None = None,
               handler_id: int | None = None, accepted_at: datetime | None = None,

@@ -89,7 +89,7 @@ def run_sweep() -> dict:
         return _sweep()
 
 
-def _sweep() -> dict:
+def _sweep() -> dict:  # noqa: C901
     from core.jobs import notify
 
     now = utcnow()

@@ -6,7 +6,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.models.base import utcnow
+from core.models.types import UTCDateTime
 
 
 class JobFailure(db.Model):
@@ -36,9 +36,9 @@ class JobFailure(db.Model):
     error: Mapped[str] = mapped_column(String(500))
     traceback: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    next_retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class JobRun(db.Model):
@@ -54,7 +54,7 @@ class JobRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ScheduleState(db.Model):
@@ -64,7 +64,7 @@ class ScheduleState(db.Model):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     last_tick: Mapped[int] = mapped_column(Integer)
-    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Notification(db.Model):
@@ -86,8 +86,8 @@ class Notification(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_state: Mapped[str | None] = mapped_column(String(10), index=True)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     email_error: Mapped[str | None] = mapped_column(String(300))
@@ -130,9 +130,9 @@ class JobRecord(db.Model):
     result_name: Mapped[str | None] = mapped_column(String(200))
     result_mime: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def percent(self) -> int | None:

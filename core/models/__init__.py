@@ -1,19 +1,23 @@
 """The core's models. Plugins import what they need from here (or from ``core``)."""
 
 from core.models.base import TimestampMixin, VersionedMixin, enum_column, utcnow
+from core.models.enums import LabelledEnum
 from core.models.module import OfficeModule
 from core.models.office import OFFICE_KIND_LABELS, Office, OfficeKind
+from core.models.types import UTCDateTime
 from core.models.user import ROLE_LABELS, LoginFailure, Role, User, UserSession
 
 __all__ = [
     "OFFICE_KIND_LABELS",
     "ROLE_LABELS",
+    "LabelledEnum",
     "LoginFailure",
     "Office",
     "OfficeKind",
     "OfficeModule",
     "Role",
     "TimestampMixin",
+    "UTCDateTime",
     "User",
     "UserSession",
     "VersionedMixin",

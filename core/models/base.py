@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, Integer
+from sqlalchemy import Enum, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from core.models.types import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -14,17 +16,18 @@ def utcnow() -> datetime:
 class TimestampMixin:
     """created_at / updated_at columns kept by the ORM."""
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
 
 class VersionedMixin:
     """Optimistic locking: a save based on a stale version raises StaleDataError.
 
-    Forms carry the version they were loaded with; ``core.concurrency`` turns the error into
-    a clear "changed meanwhile" message instead of overwriting someone else's work.
+    Forms carry the version they were loaded with; ``core.concurrency.check_version`` and the
+    desk helpers of ``core.admin.desk`` turn a stale save into the core's one "changed
+    meanwhile" message instead of overwriting someone else's work.
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

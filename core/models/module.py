@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.models.base import utcnow
+from core.models.types import UTCDateTime
 
 
 class OfficeModule(db.Model):
@@ -20,5 +21,5 @@ class OfficeModule(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
     plugin_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

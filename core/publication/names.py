@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 
-from sqlalchemy import DateTime, Integer, String, event, func, select
+from sqlalchemy import Integer, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.extensions import db
 from core.models.base import utcnow
+from core.models.types import UTCDateTime
 
 NAME_MIN, NAME_MAX = 2, 6
 
@@ -28,7 +29,7 @@ class PrivateName(db.Model):
     __tablename__ = "private_name"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _landline_digits(raw: str) -> str | None:
     return digits
 
 
-def _candidates(plain: str, keep_landlines: bool, keep_emails: bool):
+def _candidates(plain: str, keep_landlines: bool, keep_emails: bool):  # noqa: C901
     for m in () if keep_emails else _EMAIL_RE.finditer(plain):
         local, _, domain = m.group(0).partition("@")
         yield m.start(), m.end(), "email", local[0] + "***@" + domain

@@ -43,7 +43,7 @@ def unclassified_fields(response, path: str = "") -> list[str]:
     return problems
 
 
-def _walk(tp, path, problems, seen):
+def _walk(tp, path, problems, seen):  # noqa: C901
     origin = get_origin(tp)
     if origin is Annotated:
         base, *meta = get_args(tp)

@@ -165,7 +165,7 @@ def _tokens(sentence: str) -> list[tuple[int, int, str]]:
 
 
 @lru_cache(maxsize=16384)
-def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:
+def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:  # noqa: C901
     """The names in one sentence (cached per sentence: a new version of a minutes text costs
     only its changed sentences)."""
     tokens = _tokens(text)

@@ -9,11 +9,12 @@ still see it); the ``publication_withdrawal`` row is what residents' outputs con
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.models.base import utcnow
+from core.models.types import UTCDateTime
 
 REASON_MAX = 500
 
@@ -28,7 +29,7 @@ class Withdrawal(db.Model):
     record_id: Mapped[int] = mapped_column(Integer)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
-    withdrawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 

@@ -46,7 +46,7 @@ def _parse_date(text: str) -> date:
     return date(year, month, day)
 
 
-def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:
+def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:  # noqa: C901
     """(days, errors) from pasted lines; any error means nothing should be saved.
 
     Errors are Chinese sentences naming the line. A day given twice is an error.

@@ -76,7 +76,7 @@ class CalendarSnapshot:
     with index < i, so working days in (a, b] are ``cum_work[b + 1] - cum_work[a + 1]``.
     """
 
-    def __init__(self, admin_rows: dict[date, tuple[bool, str]], fingerprint=None):
+    def __init__(self, admin_rows: dict[date, tuple[bool, str]], fingerprint=None):  # noqa: C901
         self.fingerprint = fingerprint
         self.base = SPAN_FIRST.toordinal()
         size = SPAN_LAST.toordinal() - self.base + 1

@@ -132,7 +132,7 @@ def compute_due(start: datetime, limit: Limit, *,
         raise CalendarOutOfRange(_("期限超出期限计算范围。")) from None
 
 
-def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:
+def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:  # noqa: C901
     cal = get_calendar()
     local_start = as_local(start)
     si = cal.index(local_start.date())

@@ -43,7 +43,7 @@ def _unit_amount(unit: int, n: int) -> str:
     return _("%(n)d 个工作日", n=n) if unit == _WD else _("%(n)d 日", n=n)
 
 
-def explain(due: DueDate) -> list[str]:
+def explain(due: DueDate) -> list[str]:  # noqa: C901
     """The sentences of ``due``'s explanation (acceptance, skipped holidays, make-up days,
     pauses, extension, moves, fallback warnings, and the final instant)."""
     t = due.trace

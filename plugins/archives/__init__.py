@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core import Manifest, hookimpl
+from core.kit import Manifest, hookimpl
 
 manifest = Manifest(
     name="archives",
@@ -94,7 +94,7 @@ def dashboard_widgets(user, office_ids):
 @hookimpl
 def register_schedules():
     """Hourly reminders to borrowers and keepers of loans due soon or overdue."""
-    from core.jobs import Schedule
+    from core.kit import Schedule
     from plugins.archives.jobs import REMINDER_EVERY_SECONDS
 
     return [Schedule("archives.due_reminders", "plugins.archives.jobs:remind_due_loans",
@@ -102,14 +102,14 @@ def register_schedules():
 
 
 @hookimpl
-def file_record(office_id, source_type, source_id, title, year, security, url, activity,
-                retention):
+def file_record(record):
     """Catalogue another module's record in the office's archive (None where switched off)."""
     from plugins.archives.catalogue import file_from_source
 
-    return file_from_source(office_id=office_id, source_type=source_type, source_id=source_id,
-                            title=title, year=year, security=security, url=url,
-                            activity=activity, retention=retention)
+    return file_from_source(office_id=record.office_id, source_type=record.source_type,
+                            source_id=record.source_id, title=record.title, year=record.year,
+                            security=record.access, url=record.url, activity=record.activity,
+                            retention=record.retention)
 
 
 @hookimpl

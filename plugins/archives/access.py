@@ -13,9 +13,7 @@
 from flask_login import current_user
 from sqlalchemy import select
 
-from core import db, permissions
-from core.models import Office, Role, User
-from core.modules import enabled_office_ids
+from core.kit import Office, Role, User, db, enabled_office_ids, permissions
 from plugins.archives.models import DEFAULT_MAX_LOAN_DAYS, ArchiveSettings
 
 PLUGIN = "archives"

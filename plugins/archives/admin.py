@@ -18,12 +18,21 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
-from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView, enum_choices, enum_label
-from core.audit import record_event
-from core.exports import export_response
-from core.models import Office, User, utcnow
-from core.sla import as_local, working_days_between
+from core.kit import (
+    ModuleView,
+    Office,
+    OfficeScopedModelView,
+    User,
+    as_local,
+    db,
+    enum_choices,
+    enum_label,
+    export_response,
+    permissions,
+    record_event,
+    utcnow,
+    working_days_between,
+)
 from plugins.archives import access, catalogue, lending
 from plugins.archives import register as lending_register
 from plugins.archives.display import badge_class, local_date, local_time

@@ -9,8 +9,7 @@ only the number and the published title; URLs on the configured public base URL.
 from flask import g, request
 from pydantic import BaseModel
 
-from core.publication import public_url
-from core.publication.schema import PublicStr, Text
+from core.kit import PublicStr, Text, public_url
 from plugins.archives.models import FileStatus
 from plugins.archives.public import published_files
 

@@ -11,8 +11,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core import db
-from core.models import Office, utcnow
+from core.kit import Office, db, utcnow
 from plugins.archives.errors import ArchiveError
 from plugins.archives.models import (
     ArchiveEvent,
@@ -197,7 +196,7 @@ def file_from_source(*, office_id: int, source_type: str, source_id, title: str,
     where the archive module is switched off for the office. Bad values raise ValueError
     (ArchiveError) with a Chinese message. The caller commits.
     """
-    from core.modules import is_enabled
+    from core.kit import is_enabled
     from plugins.archives.access import PLUGIN
 
     if not is_enabled(PLUGIN, office_id):

@@ -9,9 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import db
-from core.models import Office, Role, User, utcnow
-from core.modules import is_enabled
+from core.kit import Office, Role, User, db, is_enabled, utcnow
 from plugins.archives import catalogue, lending
 from plugins.archives.access import PLUGIN
 from plugins.archives.models import ArchiveSettings, Retention, Security, Series

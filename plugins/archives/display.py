@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from core.sla import as_local
+from core.kit import as_local
 
 BADGES = {"green": "badge-success", "yellow": "badge-warning", "red": "badge-danger"}
 

@@ -9,11 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.audit import acting_as
-from core.jobs import notify, offices_with
-from core.models import utcnow
-from core.sla import as_local, working_days_between
+from core.kit import acting_as, as_local, db, notify, offices_with, utcnow, working_days_between
 from plugins.archives import access
 from plugins.archives.lending import loan_colour, loan_url
 from plugins.archives.models import Loan, LoanStatus

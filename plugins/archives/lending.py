@@ -24,11 +24,17 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core import contact, db
-from core.audit import record_event
-from core.jobs import notify
-from core.models import utcnow
-from core.sla import Limit, LimitUnit, colour, compute_due
+from core.kit import (
+    Limit,
+    LimitUnit,
+    colour,
+    compute_due,
+    contact,
+    db,
+    notify,
+    record_event,
+    utcnow,
+)
 from plugins.archives import access
 from plugins.archives.catalogue import add_event
 from plugins.archives.display import to_utc
@@ -195,7 +201,7 @@ def _tell_borrower(loan: Loan, title: str, body: str, key: str) -> None:
                dedupe_key=f"archives:{key}:{loan.id}")
 
 
-def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
+def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: C901
     """Record the actor's approval (as keeper or, for a restricted file, as leader).
 
     Returns "keeper" or "leader". The request becomes approved once every approval it needs

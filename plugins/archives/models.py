@@ -12,7 +12,6 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,8 +22,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.kit import (
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+    utcnow,
+)
 
 
 def _enum(cls, length=20):
@@ -312,18 +319,18 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
     resident_phone: Mapped[str | None] = mapped_column(String(32))  # personal data
     purpose: Mapped[str] = mapped_column(Text)
     period_days: Mapped[int] = mapped_column(Integer)  # working days
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     keeper_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    keeper_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    keeper_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     leader_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    leader_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    leader_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_note: Mapped[str | None] = mapped_column(Text)  # reason of a rejection
-    handed_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handed_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     condition_out: Mapped[str | None] = mapped_column(Text)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     condition_in: Mapped[str | None] = mapped_column(Text)
 
@@ -342,7 +349,7 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
     @property
     def borrower_label(self) -> str:
         """The borrower's name as staff lists show it (a resident's name masked)."""
-        from core.masking import mask_name
+        from core.kit import mask_name
 
         if self.borrower_kind == BorrowerKind.RESIDENT:
             return str(_l("%(name)s（群众查阅）", name=mask_name(self.resident_name)))
@@ -361,7 +368,7 @@ class LossReport(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"))
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     borrower_name: Mapped[str | None] = mapped_column(String(64))
@@ -390,7 +397,7 @@ class ArchiveEvent(db.Model):
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"), index=True)
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)

@@ -12,11 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from core import db
-from core.audit import acting_as
-from core.models import User
-from core.public import HomeSection
-from core.publication import publish_many, render_public
+from core.kit import HomeSection, User, acting_as, db, publish_many, render_public
 from plugins.archives import access, catalogue, lending
 from plugins.archives.display import local_date
 from plugins.archives.errors import ArchiveError

@@ -7,15 +7,7 @@ with the name as 张某 and the phone's digits starred. Residents' names on requ
 private persons'.
 """
 
-from core.publication import (
-    PERSON,
-    PUBLIC,
-    TEXT,
-    WITHHELD,
-    PersonField,
-    declare,
-    office_text,
-)
+from core.kit import PERSON, PUBLIC, TEXT, WITHHELD, PersonField, declare, office_text
 from plugins.archives.models import ArchiveFile, ArchiveSettings, Loan, Series
 
 

@@ -9,17 +9,15 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.masking import mask_name
-from core.sla import SHANGHAI
+from core.kit import LOCAL_ZONE, db, mask_name
 from plugins.archives.display import local_date, to_utc
 from plugins.archives.models import BorrowerKind, Loan
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """Start of ``year`` and of the next one, Beijing time (as UTC, like the columns)."""
-    return (to_utc(datetime.combine(date(year, 1, 1), time(), SHANGHAI)),
-            to_utc(datetime.combine(date(year + 1, 1, 1), time(), SHANGHAI)))
+    return (to_utc(datetime.combine(date(year, 1, 1), time(), LOCAL_ZONE)),
+            to_utc(datetime.combine(date(year + 1, 1, 1), time(), LOCAL_ZONE)))
 
 
 def register_loans(office_ids, year: int) -> list[Loan]:

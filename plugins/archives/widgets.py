@@ -4,9 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.admin import Widget
-from core.models import utcnow
+from core.kit import Widget, db, utcnow
 from plugins.archives.models import Loan, LoanStatus
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core import Manifest, hookimpl
+from core.kit import Manifest, hookimpl
 
 manifest = Manifest(
     name="disclosure",

@@ -6,8 +6,7 @@ office; auditors read everything and change nothing. Only offices with the modul
 
 from flask_login import current_user
 
-from core import permissions
-from core.modules import enabled_office_ids
+from core.kit import enabled_office_ids, permissions
 
 PLUGIN = "disclosure"
 

@@ -22,10 +22,17 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, TextAreaField, ValidationError
 
-from core import db
-from core.admin import ModuleView, OfficeScopedModelView, enum_choices, enum_label
-from core.publication import can_withdraw, mask_numbers, withdrawn_clause
-from core.publication.review import allowed_names_for
+from core.kit import (
+    ModuleView,
+    OfficeScopedModelView,
+    allowed_names_for,
+    can_withdraw,
+    db,
+    enum_choices,
+    enum_label,
+    mask_numbers,
+    withdrawn_clause,
+)
 from plugins.disclosure import access, service
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
@@ -64,7 +71,7 @@ def colour_of(topic: DisclosureTopic) -> str:
 
 
 def _colour(view, context, model, name):
-    from core.cases.display import colour_label
+    from core.kit import colour_label
 
     tone = colour_of(model)
     return Markup('<span class="tone-{}">{}</span>').format(tone, colour_label(tone))

@@ -10,9 +10,7 @@ from datetime import datetime
 from flask import g
 from pydantic import BaseModel
 
-from core import db
-from core.publication import public_url, publish_many
-from core.publication.schema import MarkdownText, OfficeText, PublicStr, Text
+from core.kit import MarkdownText, OfficeText, PublicStr, Text, db, public_url, publish_many
 from plugins.disclosure.models import DisclosureItem
 from plugins.disclosure.public import ITEMS_LIMIT, answer_item_of, finished_topics, public_items
 from plugins.disclosure.timeutil import local_date

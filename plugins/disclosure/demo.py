@@ -5,9 +5,7 @@ missing is created (an office that has any item is left alone)."""
 
 from sqlalchemy import select
 
-from core import db
-from core.models import Office, OfficeKind, Role, User
-from core.modules import is_enabled
+from core.kit import Office, OfficeKind, Role, User, db, is_enabled
 from plugins.disclosure import service
 from plugins.disclosure.access import PLUGIN
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, Stage

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.admin import enum_choices
+from core.kit import enum_choices
 from plugins.disclosure.models import DeclineGround, ItemCategory, Stage
 
 

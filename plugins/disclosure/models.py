@@ -15,12 +15,19 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.cases import Case
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column
+from core.kit import (
+    Case,
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+)
 
 
 class _Labelled(enum.StrEnum):
@@ -108,7 +115,7 @@ class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
     stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 12))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")  # plain text or Markdown (sanitised)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -120,7 +127,7 @@ class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
     @property
     def withdrawal(self):
         """The core's withdrawal of this item (``withdrawn_at``, ``reason``), or None."""
-        from core.publication import withdrawals_for
+        from core.kit import withdrawals_for
 
         return withdrawals_for(DisclosureItem, [self]).get(self.id)
 
@@ -162,7 +169,7 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     answer_note: Mapped[str | None] = mapped_column(Text)  # outcome given on the case screen
     decline_ground: Mapped[DeclineGround | None] = mapped_column(enum_column(DeclineGround, 24))
     decline_reason: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
@@ -173,7 +180,7 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     @property
     def withdrawal(self):
         """The core's withdrawal of this topic's published answer, or None."""
-        from core.publication import withdrawals_for
+        from core.kit import withdrawals_for
 
         return withdrawals_for(DisclosureTopic, [self]).get(self.id)
 

@@ -14,10 +14,15 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from core import db
-from core.audit import acting_as
-from core.public import HomeSection
-from core.publication import publish, publish_many, render_public, withdrawn_clause
+from core.kit import (
+    HomeSection,
+    acting_as,
+    db,
+    publish,
+    publish_many,
+    render_public,
+    withdrawn_clause,
+)
 from plugins.disclosure import service
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import TopicForm

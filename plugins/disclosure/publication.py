@@ -9,8 +9,7 @@ topic is on its core case (``Case.applicant_name``, a person field of the core),
 
 from flask_babel import lazy_gettext as _l
 
-from core.publication import PUBLIC, TEXT, WITHHELD, declare, office_text
-from core.publication.fields import FieldClass, Kind
+from core.kit import PUBLIC, TEXT, WITHHELD, FieldClass, Kind, declare, office_text
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic
 
 # An item's body: Markdown source an office writes, masked with its stars escaped; the office's

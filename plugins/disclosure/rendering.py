@@ -36,7 +36,7 @@ def render_body(masked_markdown: str | None) -> str:
 
 def masked_body(item, allowed=frozenset()) -> str:
     """An item's body exactly as residents get it (for staff screens, also once withdrawn)."""
-    from core.publication import apply_class
+    from core.kit import apply_class
     from plugins.disclosure.publication import OFFICE_MARKDOWN
 
     return str(apply_class(item.body or "", OFFICE_MARKDOWN, item, allowed=allowed) or "")

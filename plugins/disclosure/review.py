@@ -6,7 +6,7 @@ The screens use the core's ``review_panel`` macro and read it with the core's
 ``decisions_from``; this module only gathers the texts of one submission.
 """
 
-from core.publication.review import decisions_from, highlighted, suspects_in
+from core.kit import decisions_from, highlighted, suspects_in
 
 __all__ = ["decisions_from", "review_of"]
 

@@ -13,14 +13,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core import db
-from core.cases import Case, CaseError, close_case, open_case
-from core.cases.categories import CategorySpec
-from core.contact import InvalidPhone, normalise_phone
-from core.models import Office, User, utcnow
-from core.publication import WithdrawalError, withdraw
-from core.publication.review import record_decisions
-from core.sla import Limit, LimitUnit
+from core.kit import (
+    Case,
+    CaseError,
+    CategorySpec,
+    InvalidPhone,
+    Limit,
+    LimitUnit,
+    Office,
+    User,
+    WithdrawalError,
+    close_case,
+    db,
+    normalise_phone,
+    open_case,
+    record_decisions,
+    utcnow,
+    withdraw,
+)
 from plugins.disclosure import access
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.models import (

@@ -7,10 +7,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.models import Office, utcnow
-from core.publication import withdrawn_clause
-from core.sla import SHANGHAI
+from core.kit import LOCAL_ZONE, Office, db, utcnow, withdrawn_clause
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, TopicStatus
 
 
@@ -20,13 +17,12 @@ def _by_office(query) -> dict[int, int]:
 
 def sections(office_ids) -> list:
     """One table, one row per office (four aggregate queries)."""
-    from core.admin import SupervisionSection
-    from core.cases import Case
+    from core.kit import Case, SupervisionSection
 
     ids = list(office_ids)
     now = utcnow()
-    year = now.astimezone(SHANGHAI).year
-    year_start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)  # stored in UTC
+    year = now.astimezone(LOCAL_ZONE).year
+    year_start = datetime(year, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC)  # stored in UTC
     topic_office = DisclosureTopic.office_id
     open_ = _by_office(select(topic_office, func.count()).where(
         topic_office.in_(ids), DisclosureTopic.status == TopicStatus.OPEN).group_by(topic_office))

@@ -4,15 +4,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.admin import Widget
-from core.models import utcnow
+from core.kit import Widget, db, utcnow
 from plugins.disclosure.models import DisclosureTopic, TopicStatus
 
 
 def widgets(office_ids) -> list[Widget]:
     """Open topics, red when some are past their case's deadline."""
-    from core.cases import Case
+    from core.kit import Case
 
     open_here = (DisclosureTopic.office_id.in_(list(office_ids)),
                  DisclosureTopic.status == TopicStatus.OPEN)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core import Manifest, hookimpl
+from core.kit import Manifest, hookimpl
 
 manifest = Manifest(
     name="hearings",
@@ -124,7 +124,7 @@ def case_closed(case):
 @hookimpl
 def register_schedules():
     """Minutes reminders to organisers (3 and 7 days), and queued messages to participants."""
-    from core.jobs import Schedule
+    from core.kit import Schedule
 
     return [Schedule("hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes",
                      3600),

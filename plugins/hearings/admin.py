@@ -19,13 +19,21 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
-from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView, enum_label
-from core.masking import mask_phone
-from core.models import User
-from core.modules import enabled_office_ids
-from core.publication import withdraw_url, withdrawals_for
-from core.publication.review import decisions_from, highlighted, suspects_in
+from core.kit import (
+    ModuleView,
+    OfficeScopedModelView,
+    User,
+    db,
+    decisions_from,
+    enabled_office_ids,
+    enum_label,
+    highlighted,
+    mask_phone,
+    permissions,
+    suspects_in,
+    withdraw_url,
+    withdrawals_for,
+)
 from plugins.hearings import followups, lifecycle, registration
 from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
@@ -143,7 +151,7 @@ class HearingView(OfficeScopedModelView):
         for name in TIME_FIELDS:
             getattr(form, name).data = local_naive(getattr(model, name))
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form, model, is_created):  # noqa: C901
         """Times typed in local time; schedule changes only where the lifecycle allows."""
         for name in TIME_FIELDS:
             value = getattr(model, name)
@@ -512,7 +520,7 @@ class DeskView(ModuleView):
         return self._run(hearing, action, _("已转为会后限期答复，并在办件系统中立案跟踪。"), "#questions")
 
     @expose("/<int:hearing_id>/minutes", methods=["GET", "POST"])
-    def minutes(self, hearing_id):
+    def minutes(self, hearing_id):  # noqa: C901
         """The minutes editor: the exact text residents will get (masked, suspected names
         highlighted), one decision per suspected name, save, publish."""
         hearing = self._hearing(hearing_id)
@@ -580,7 +588,7 @@ class DeskView(ModuleView):
         """Download one version's PDF (rendered now when the job has not run yet)."""
         from flask import send_file
 
-        from core.storage import get_storage
+        from core.kit import get_storage
         from plugins.hearings.jobs import render_minutes_pdf
 
         hearing = self._hearing(hearing_id)

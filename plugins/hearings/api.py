@@ -13,17 +13,20 @@ from flask import abort
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from core import db
-from core.models import Office
-from core.modules import is_enabled
-from core.publication import Gated, public_url, publish, publish_many
-from core.publication.schema import (
+from core.kit import (
+    Gated,
     HtmlText,
     MarkdownText,
+    Office,
     OfficeText,
     PersonName,
     PublicStr,
     Text,
+    db,
+    is_enabled,
+    public_url,
+    publish,
+    publish_many,
 )
 from plugins.hearings import disclosure
 from plugins.hearings.followups import case_states

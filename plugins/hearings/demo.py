@@ -5,8 +5,7 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
-from core import db
-from core.models import User
+from core.kit import User, db
 from plugins.hearings import followups, lifecycle, registration
 from plugins.hearings.models import (
     Attendee,

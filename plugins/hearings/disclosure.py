@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.publication import publish, publish_many
+from core.kit import db, publish, publish_many
 from plugins.hearings.models import (
     Attendee,
     AttendeeCategory,

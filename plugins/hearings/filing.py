@@ -15,7 +15,7 @@ minutes of an office that switched its archive on after the first version was pu
 
 from flask_babel import gettext as _
 
-from core.plugins import get_registry
+from core.kit import RecordToFile, file_record
 from plugins.hearings.errors import HearingError
 from plugins.hearings.jobs import DESK_URL
 from plugins.hearings.models import Hearing
@@ -59,9 +59,9 @@ def file_minutes(hearing: Hearing) -> str | None:
     and nothing is saved (the caller rolls back).
     """
     try:
-        return get_registry().hook.file_record(
+        return file_record(RecordToFile(
             office_id=hearing.office_id, source_type=SOURCE_TYPE, source_id=str(hearing.id),
-            title=minutes_title(hearing), year=minutes_year(hearing), security="public",
-            url=minutes_url(hearing), activity=ACTIVITY, retention=RETENTION)
+            title=minutes_title(hearing), year=minutes_year(hearing), access="public",
+            url=minutes_url(hearing), activity=ACTIVITY, retention=RETENTION))
     except ValueError as exc:
         raise HearingError(_("纪要未能归档：%(reason)s", reason=str(exc))) from exc

@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core import db
-from core.models import User
+from core.kit import User, db
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     HELD_STATUSES,
@@ -43,8 +42,7 @@ def category_spec():
     approval rule (the rulebook allows up to one month with the responsible leader's
     approval).
     """
-    from core.cases.categories import CategorySpec
-    from core.sla import Limit, LimitUnit
+    from core.kit import CategorySpec, Limit, LimitUnit
 
     return CategorySpec(code=CATEGORY_CODE, title=_l("听证质询会后答复"),
                         limit=Limit(15, LimitUnit.WORKING_DAYS),
@@ -105,7 +103,7 @@ def defer(question: Question, *, reason: str, responsible_id: int | None,
     responsible = db.session.get(User, responsible_id) if responsible_id else None
     if responsible is None or not responsible.active or responsible.office_id != question.office_id:
         raise HearingError(_("请选择本单位在岗的工作人员作为责任人。"))
-    from core.cases import CaseError, open_case
+    from core.kit import CaseError, open_case
 
     hearing = question.hearing
     try:
@@ -143,7 +141,7 @@ def case_states(case_ids) -> dict[int, str]:
     ids = [i for i in case_ids if i]
     if not ids:
         return {}
-    from core.cases import Case, CaseStatus
+    from core.kit import Case, CaseStatus
 
     labels = {}
     now = utc_now()

@@ -5,8 +5,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.storage import get_storage
+from core.kit import db, get_storage
 from plugins.hearings.models import Hearing, HearingStatus, MinutesVersion, ParticipantMessage
 from plugins.hearings.timeutil import aware, format_local, format_local_date
 from plugins.hearings.timeutil import now as utc_now
@@ -18,7 +17,7 @@ DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.Desk
 def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
     """Render one published version of the minutes (not stored) from its published view: the
     text residents get, masked by the gate. A withdrawn version has no PDF (ValueError)."""
-    from core.publication import publish
+    from core.kit import publish
     from plugins.hearings.pdf import render_minutes_pdf
 
     version = publish(version)
@@ -46,7 +45,7 @@ def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
 
 def render_minutes_pdf(minutes_id: int) -> str | None:
     """Render and store the PDF of a published version once; returns its storage key."""
-    from core.publication import withdrawn_ids
+    from core.kit import withdrawn_ids
 
     version = db.session.get(MinutesVersion, minutes_id)
     if version is None or withdrawn_ids(MinutesVersion, [version.id]):
@@ -70,7 +69,7 @@ def deliver_messages(hearing_id: int) -> int:
 
 def deliver_all_pending() -> int:
     """Periodic: deliver messages queued where no request followed up (e.g. case closures)."""
-    from core.jobs import offices_with
+    from core.kit import offices_with
     from plugins.hearings.notifications import PENDING, deliver_pending
 
     ids = db.session.scalars(select(ParticipantMessage.hearing_id).where(
@@ -87,7 +86,7 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
     """
     from datetime import datetime
 
-    from core.jobs import notify, offices_with
+    from core.kit import notify, offices_with
 
     now = aware(datetime.fromisoformat(now_iso)) if now_iso else utc_now()
     offices = offices_with("hearings")

@@ -11,8 +11,7 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.audit import record_event
+from core.kit import db, record_event
 from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
@@ -227,7 +226,7 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
         _set_status(hearing, HearingStatus.MINUTES_PUBLISHED, now)
     db.session.flush()
     if allowed:
-        from core.publication.review import record_decisions
+        from core.kit import record_decisions
 
         record_decisions(MinutesVersion, version.id, set(allowed), getattr(actor, "id", None))
     catalogue_no = file_minutes(hearing)
@@ -275,7 +274,7 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
 
 def after_commit(result: dict) -> None:
     """Start the background work of a committed change: PDF rendering, messages."""
-    from core.jobs import enqueue
+    from core.kit import enqueue
 
     if result.get("minutes_id"):
         enqueue("plugins.hearings.jobs:render_minutes_pdf", result["minutes_id"])

@@ -70,7 +70,7 @@ def published_html(masked_markdown: str) -> str:
 
 def resident_html(markdown_text: str, *, allowed=frozenset()) -> str:
     """The HTML residents would get of ``markdown_text`` (the editor's preview)."""
-    from core.publication import mask_text
+    from core.kit import mask_text
 
     return published_html(mask_text(markdown_text, allowed=frozenset(allowed), markdown=True))
 
@@ -78,12 +78,12 @@ def resident_html(markdown_text: str, *, allowed=frozenset()) -> str:
 def search_text(markdown_text: str, *, allowed=frozenset()) -> str:
     """The words residents may search: the plain text as published (masked), so a search is
     never an oracle on what the gate hides."""
-    from core.publication import mask_text
+    from core.kit import mask_text
 
     return mask_text(plain_text(markdown_text), allowed=frozenset(allowed))
 
 
-def draft_minutes(hearing) -> str:
+def draft_minutes(hearing) -> str:  # noqa: C901
     """A first draft of the minutes (Markdown) from what the desk recorded: the facts, the
     attendance (checked in, or confirmed when nobody was checked in) and the questions with
     their answers. Private persons are counted, not named; public figures are named in full.

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -17,8 +16,16 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.kit import (
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+    utcnow,
+)
 
 
 def _enum(cls, length=24):
@@ -172,23 +179,23 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
     decision_date: Mapped[date | None] = mapped_column(Date)  # 党委会决定日期
     decision_ref: Mapped[str | None] = mapped_column(String(120))  # 会议纪要/文号
     venue: Mapped[str | None] = mapped_column(String(200))
-    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     capacity: Mapped[int] = mapped_column(Integer, default=50)
     waitlist_size: Mapped[int] = mapped_column(Integer, default=20)
-    registration_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[HearingStatus] = mapped_column(
         _enum(HearingStatus), default=HearingStatus.DRAFT, index=True
     )
     status_reason: Mapped[str | None] = mapped_column(Text)  # why cancelled/postponed (public)
-    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     minutes_draft: Mapped[str] = mapped_column(Text, default="")
-    minutes_draft_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    minutes_draft_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results_summary: Mapped[str | None] = mapped_column(Text)
-    results_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped by every registration on SQLite so the database write lock is taken before the
     # places are counted (PostgreSQL uses SELECT … FOR UPDATE on this row instead).
     registration_seq: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -250,9 +257,9 @@ class Attendee(TimestampMixin, db.Model):
     source: Mapped[AttendeeSource] = mapped_column(_enum(AttendeeSource, 16))
     status: Mapped[AttendeeStatus] = mapped_column(_enum(AttendeeStatus, 16), index=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # confirmation code
-    promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -304,11 +311,11 @@ class Question(TimestampMixin, db.Model):
     answered_by: Mapped[str | None] = mapped_column(String(64))  # the official who answered
     deferred_reason: Mapped[str | None] = mapped_column(Text)
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     case_receipt_no: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str | None] = mapped_column(Text)  # published through the gate (TEXT)
-    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship(back_populates="questions")
     office: Mapped[Office] = relationship()
@@ -332,7 +339,7 @@ class Question(TimestampMixin, db.Model):
     def answered_by_official(self) -> bool:
         """答复人 is exactly the name of an active official (published in full); anything
         else staff typed there is published as a private person's name (张某)."""
-        from core.publication.names import clean_name, official_names
+        from core.kit import clean_name, official_names
 
         name = clean_name(self.answered_by)
         return bool(name) and name in official_names()
@@ -358,12 +365,12 @@ class MinutesVersion(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")  # plain text for search
     correction_note: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     published_by_name: Mapped[str | None] = mapped_column(String(64))  # snapshot
     pdf_key: Mapped[str | None] = mapped_column(String(128))
     pdf_pages: Mapped[int | None] = mapped_column(Integer)
-    pdf_rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship(back_populates="minutes")
     office: Mapped[Office] = relationship()
@@ -391,7 +398,7 @@ class ParticipantMessage(db.Model):
     status: Mapped[str] = mapped_column(String(16))  # recorded | sent | failed
     error: Mapped[str | None] = mapped_column(String(200))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     hearing: Mapped[Hearing] = relationship(back_populates="messages")
     office: Mapped[Office] = relationship()

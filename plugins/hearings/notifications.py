@@ -14,8 +14,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select
 
-from core import db
-from core.masking import mask_phone
+from core.kit import db, mask_phone
 from plugins.hearings.models import Attendee, AttendeeStatus, Hearing, ParticipantMessage
 
 log = logging.getLogger(__name__)
@@ -47,14 +46,14 @@ def get_sender() -> Sender:
     path = current_app.config.get("HEARINGS_SENDER")
     if not path:
         return RecordingSender()
-    from core.jobs import resolve
+    from core.kit import resolve
 
     return resolve(path)()
 
 
 def notify_staff(user_id: int, body: str, dedupe_key: str, url: str | None = None) -> None:
     """An in-app notification to a staff member (once per ``dedupe_key``); the caller commits."""
-    from core.jobs import notify
+    from core.kit import notify
     from plugins.hearings import manifest
 
     notify(user_id, str(manifest.title), body, url=url, dedupe_key=f"hearings:{dedupe_key}")

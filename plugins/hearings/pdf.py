@@ -92,7 +92,7 @@ def _inline(token) -> str:
     return "".join(out)
 
 
-def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:
+def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:  # noqa: C901
     """Flowables for a Markdown text: headings, paragraphs, lists, quotes, code, tables."""
     tokens = _md.parse(text or "")
     flow: list = []

@@ -21,8 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from core import db
-from core.publication import (
+from core.kit import (
+    db,
+    get_storage,
     mentions_names_added_since,
     public_url,
     publish,
@@ -30,7 +31,6 @@ from core.publication import (
     render_public,
     withdrawn_clause,
 )
-from core.storage import get_storage
 from plugins.hearings import disclosure, feeds
 from plugins.hearings.errors import HearingError
 from plugins.hearings.followups import case_states
@@ -287,7 +287,7 @@ def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
         db.session.commit()
     path = get_storage().path(version.pdf_key) if version.pdf_key else None
     if path is None:
-        from core.jobs import enqueue
+        from core.kit import enqueue
 
         enqueue("plugins.hearings.jobs:render_minutes_pdf", version.id)
         db.session.refresh(version)
@@ -345,7 +345,7 @@ def atom():
 
 def home_section(offices):
     """The residents' home-page block: upcoming hearings first, then the latest minutes."""
-    from core.public import HomeSection
+    from core.kit import HomeSection
 
     by_id = {o.id: o for o in offices}
     items = []

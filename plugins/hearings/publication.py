@@ -10,7 +10,7 @@ versions may be withdrawn by a leader.
 
 from flask_babel import lazy_gettext as _l
 
-from core.publication import (
+from core.kit import (
     HTML,
     MARKDOWN,
     PUBLIC,
@@ -91,7 +91,7 @@ def record_changed(record) -> None:
     the published view on the next request, or not at all once withdrawn)."""
     if not isinstance(record, MinutesVersion) or not record.pdf_key:
         return
-    from core.storage import get_storage
+    from core.kit import get_storage
 
     get_storage().delete(record.pdf_key)
     record.pdf_key = None

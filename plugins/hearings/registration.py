@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import contact, db
+from core.kit import contact, db
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     SELF_REGISTER_CATEGORIES,

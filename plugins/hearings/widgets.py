@@ -6,8 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.admin import Widget
+from core.kit import Widget, db
 from plugins.hearings.models import Hearing, HearingStatus, Question, QuestionStatus
 from plugins.hearings.timeutil import now as utc_now
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core import Manifest, hookimpl
+from core.kit import Manifest, hookimpl
 
 manifest = Manifest(
     name="petitions",
@@ -40,7 +40,7 @@ def publication_fields():
 def private_person_fields():
     """Petitioners and the observers of reception sessions who are private persons: their
     names are masked in every office's published text."""
-    from core.publication import PersonField
+    from core.kit import PersonField
     from plugins.petitions.models import Petitioner, SessionObserver
 
     return [PersonField(Petitioner.name),
@@ -104,7 +104,7 @@ def register_public_blueprint():
 @hookimpl
 def register_schedules():
     """Close review and re-review windows that ran out unused, hourly."""
-    from core.jobs import Schedule
+    from core.kit import Schedule
 
     return [Schedule("petitions.close_lapsed_windows",
                      "plugins.petitions.jobs:close_lapsed_windows", 3600)]

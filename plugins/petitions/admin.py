@@ -20,14 +20,21 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from core import db, permissions
-from core.admin import ModuleView, OfficeScopedModelView, enum_label
-from core.audit import record_event
-from core.cases import CaseError
-from core.exports import export_response
-from core.masking import mask_name, mask_phone
-from core.models import Office, utcnow
-from core.modules import enabled_office_ids
+from core.kit import (
+    CaseError,
+    ModuleView,
+    Office,
+    OfficeScopedModelView,
+    db,
+    enabled_office_ids,
+    enum_label,
+    export_response,
+    mask_name,
+    mask_phone,
+    permissions,
+    record_event,
+    utcnow,
+)
 from plugins.petitions import mediation, services, stats
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.forms import (
@@ -313,7 +320,7 @@ class PetitionView(OfficeScopedModelView):
         flash(message, "success")
         return back
 
-    def _run(self, action: str, petition: Petition, form) -> str:
+    def _run(self, action: str, petition: Petition, form) -> str:  # noqa: C901
         actor = current_user.id
         if action == "pass_on":
             services.pass_on(petition, handling_unit=form.handling_unit.data,
@@ -386,7 +393,7 @@ class PetitionView(OfficeScopedModelView):
         case = root.rereview_case or root.review_case or root.case
         if case is None:
             raise PetitionError(_("该信访事项没有可上传附件的案件。"))
-        from core.cases.service import add_attachment
+        from core.kit import add_attachment
 
         add_attachment(case, filename=upload.filename, data=upload.read(), actor_id=actor)
         return _("附件已上传。")
@@ -493,7 +500,7 @@ class RegisterView(ModuleView):
                 repeat_of_id=repeat_of, actor_id=current_user.id)
             files = [f for f in (form.attachments.data or []) if f and f.filename]
             if files:
-                from core.cases.service import add_attachment
+                from core.kit import add_attachment
 
                 root = petition.repeat_of or petition
                 for upload in files:
@@ -728,7 +735,7 @@ class MediationSessionView(OfficeScopedModelView):
     @expose("/agreement/<int:session_id>")
     def agreement(self, session_id):
         """The signed agreement's scan (same scope as the record)."""
-        from core.storage import get_storage
+        from core.kit import get_storage
 
         session = db.session.get(MediationSession, session_id)
         dispute_office = session.dispute.office_id if session is not None else None
@@ -790,7 +797,7 @@ class ReceptionSessionView(OfficeScopedModelView):
     allow_delete = False
     details_template = "petitions/admin/reception_details.html"
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form, model, is_created):  # noqa: C901
         """Observers come from the rulebook's categories; heard petitions are the office's own;
         a collective decision needs the referral and its date."""
         super().on_model_change(form, model, is_created)
@@ -874,7 +881,7 @@ def admin_views() -> list:
 
 def dashboard_widgets(user, office_ids: set[int]) -> list:
     """Backlog, overdue and high-risk tiles for the user's offices."""
-    from core.admin import Widget
+    from core.kit import Widget
 
     backlog, overdue, high_risk = stats.current_counts(set(office_ids))
     url = url_for("petitions_supervision.index")
@@ -889,7 +896,7 @@ def dashboard_widgets(user, office_ids: set[int]) -> list:
 
 def supervision_sections(user, office_ids: set[int]) -> list:
     """The petitions table on the core's supervision screen: this year's figures per office."""
-    from core.admin import SupervisionSection
+    from core.kit import SupervisionSection
 
     today = now().astimezone(LOCAL_TZ).date()
     figures = stats.office_figures(set(office_ids), start=today.replace(month=1, day=1))

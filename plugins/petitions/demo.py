@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import db
-from core.modules import set_module
+from core.kit import db, set_module
 from plugins.petitions import mediation, services
 from plugins.petitions.models import (
     HostRole,

@@ -15,8 +15,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from core.plugins import get_registry
-from core.publication import mask_numbers
+from core.kit import RecordToFile, file_record, mask_numbers
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import Petition
 from plugins.petitions.timeutil import to_local
@@ -57,9 +56,9 @@ def file_petition(petition: Petition, closed_at: datetime) -> str | None:
     if petition.repeat_of_id is not None:
         return None
     try:
-        return get_registry().hook.file_record(
+        return file_record(RecordToFile(
             office_id=petition.office_id, source_type=SOURCE_TYPE, source_id=str(petition.id),
-            title=petition_title(petition), year=to_local(closed_at).year, security=SECURITY,
-            url=DETAIL_URL.format(id=petition.id), activity=ACTIVITY, retention=RETENTION)
+            title=petition_title(petition), year=to_local(closed_at).year, access=SECURITY,
+            url=DETAIL_URL.format(id=petition.id), activity=ACTIVITY, retention=RETENTION))
     except ValueError as exc:
         raise PetitionError(_("信访事项未能归档：%(reason)s", reason=str(exc))) from exc

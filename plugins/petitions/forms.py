@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.admin.fields import LocalDateField
+from core.kit import LocalDateField
 from plugins.petitions.models import (
     DeliveryMethod,
     Level,

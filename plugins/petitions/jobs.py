@@ -1,7 +1,6 @@
 """Periodic work of the petitions plugin (run by the core's scheduler, idempotent)."""
 
-from core import db
-from core.jobs import offices_with
+from core.kit import db, offices_with
 from plugins.petitions.services import close_lapsed_windows as _close
 
 

@@ -18,8 +18,7 @@ a last day falling on a rest day or holiday moves to the next working day.
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.cases import CategorySpec
-from core.sla import Limit, LimitUnit
+from core.kit import CategorySpec, Limit, LimitUnit
 
 DAYS = LimitUnit.CALENDAR_DAYS
 

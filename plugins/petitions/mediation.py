@@ -13,9 +13,7 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import gettext as _
 
-from core import db, permissions
-from core.models import Office, OfficeKind, User
-from core.modules import is_enabled
+from core.kit import Office, OfficeKind, User, db, is_enabled, permissions
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -104,13 +102,13 @@ def _check_agreement(filename: str, data: bytes) -> tuple[str, str]:
     return name[:200], content_type
 
 
-def record_session(session: MediationSession, *, outcome: str, held_at, summary: str,
+def record_session(session: MediationSession, *, outcome: str, held_at, summary: str,  # noqa: C901
                    place: str = "", mediators: str = "", parties_present: str = "",
                    agreement: tuple[str, bytes] | None = None,
                    signature_record: str | None = None, next_office_id: int | None = None,
                    actor_id: int | None) -> MediationSession | None:
     """Record one level's mediation; returns the next level's record when passed up."""
-    from core.storage import get_storage
+    from core.kit import get_storage
     from plugins.petitions.services import parse_moment
 
     actor = _actor(actor_id, session.office_id)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -24,9 +23,17 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.cases import Case
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.kit import (
+    Case,
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+    utcnow,
+)
 
 
 def _enum(cls, length=24):
@@ -301,7 +308,7 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     rereview_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(16), index=True)
     channel: Mapped[PetitionChannel] = mapped_column(_enum(PetitionChannel))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     subject: Mapped[str] = mapped_column(String(200))
     demands: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")
@@ -313,34 +320,34 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     hidden_risk: Mapped[RiskLevel] = mapped_column(_enum(RiskLevel), default=RiskLevel.NONE,
                                                    index=True)
     risk_note: Mapped[str | None] = mapped_column(Text)
-    risk_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    risk_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.REGISTRATION)
-    stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    stage_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stage_last_day: Mapped[date | None] = mapped_column(Date)
 
     handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
-    passed_on_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    passed_on_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted: Mapped[bool | None] = mapped_column(Boolean)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_reason: Mapped[str | None] = mapped_column(Text)
     extension_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    extended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     result: Mapped[str | None] = mapped_column(Text)  # 处理意见 (the recorded result)
-    reply_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    review_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    review_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reply_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_opinion: Mapped[str | None] = mapped_column(Text)
-    review_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rereview_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rereview_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rereview_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rereview_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rereview_opinion: Mapped[str | None] = mapped_column(Text)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
     repeat_score: Mapped[float | None] = mapped_column(Float)
@@ -407,7 +414,7 @@ class Petitioner(db.Model):
     petition: Mapped[Petition] = relationship(back_populates="petitioners")
 
     def __str__(self) -> str:
-        from core.masking import mask_name
+        from core.kit import mask_name
 
         return mask_name(self.name)
 
@@ -421,15 +428,15 @@ class PetitionStep(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
     stage: Mapped[Stage] = mapped_column(_enum(Stage))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     start_event: Mapped[str] = mapped_column(String(120))
     limit_days: Mapped[int | None] = mapped_column(Integer)
     extra_days: Mapped[int | None] = mapped_column(Integer)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_day: Mapped[date | None] = mapped_column(Date)
     explanation: Mapped[list | None] = mapped_column(JSON)
     warnings: Mapped[list | None] = mapped_column(JSON)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_event: Mapped[str | None] = mapped_column(String(120))
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -447,8 +454,8 @@ class PetitionPause(db.Model):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
     stage: Mapped[Stage] = mapped_column(_enum(Stage))
     reason: Mapped[str] = mapped_column(String(200))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     petition: Mapped[Petition] = relationship(back_populates="pauses")
@@ -468,10 +475,10 @@ class PetitionNotice(db.Model):
     number: Mapped[str] = mapped_column(String(64))  # 文号
     recipient: Mapped[str] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delivery_method: Mapped[DeliveryMethod | None] = mapped_column(_enum(DeliveryMethod))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delivery_note: Mapped[str | None] = mapped_column(Text)
 
@@ -551,7 +558,7 @@ class MediationSession(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("petition_dispute.id"), index=True)
     level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel))
-    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(String(200))
     mediators: Mapped[str | None] = mapped_column(Text)
     parties_present: Mapped[str | None] = mapped_column(Text)
@@ -562,9 +569,9 @@ class MediationSession(db.Model):
     agreement_filename: Mapped[str | None] = mapped_column(String(200))
     agreement_content_type: Mapped[str | None] = mapped_column(String(100))
     signature_record: Mapped[str | None] = mapped_column(Text)  # 当场签字的记录
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     dispute: Mapped[Dispute] = relationship(back_populates="sessions")
     office: Mapped[Office] = relationship()
@@ -584,7 +591,7 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(200))
     host_role: Mapped[HostRole] = mapped_column(_enum(HostRole))
     host_name: Mapped[str] = mapped_column(String(64))
@@ -647,7 +654,7 @@ class SessionHearing(db.Model):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     referred_to_collective: Mapped[bool] = mapped_column(Boolean, default=False)
-    meeting_held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     meeting_decision: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[ReceptionSession] = relationship(back_populates="hearings")

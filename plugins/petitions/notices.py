@@ -14,8 +14,7 @@ from html import unescape
 from flask import render_template
 from sqlalchemy import extract, func, select
 
-from core import db
-from core.models import Office
+from core.kit import Office, db
 from plugins.petitions.models import NoticeKind, Petition, PetitionNotice
 from plugins.petitions.timeutil import format_day, local_day, now
 

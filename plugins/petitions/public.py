@@ -6,7 +6,7 @@ core's receipt page (status and dates only), where a closed matter can also be r
 
 from flask import Blueprint, g
 
-from core.publication import render_public
+from core.kit import render_public
 from plugins.petitions import limits
 
 bp = Blueprint("petitions_public", __name__, template_folder="templates")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, true
 
-from core import db
+from core.kit import db
 from plugins.petitions.models import Petition, Petitioner, PetitionGram, PetitionGramStat
 from plugins.petitions.similarity import dice, grams, min_shared
 
@@ -218,7 +218,7 @@ def _originals(ids) -> dict[int, Petition]:
     return result
 
 
-def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int] | None,
+def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int] | None,  # noqa: C901
                  exclude_id: int | None = None, limit: int = 10) -> list[Match]:
     """Earlier petitions that may be the same matter, as originals (a repeat found by the
     person is shown as the petition it repeats): same person first, then by similarity."""

@@ -24,22 +24,27 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db, permissions
-from core.cases import CaseError, Channel, close_case, open_case
-from core.cases.models import ACTIVE_STATUSES, Case
-from core.cases.service import (
-    approve_extension as core_approve_extension,
+from core.kit import (
+    ACTIVE_STATUSES,
+    Case,
+    CaseError,
+    Channel,
+    Limit,
+    LimitUnit,
+    Office,
+    Role,
+    User,
+    close_case,
+    compute_due,
+    db,
+    is_enabled,
+    open_case,
+    permissions,
+    set_deadline,
 )
-from core.cases.service import (
-    refuse_extension as core_refuse_extension,
-)
-from core.cases.service import (
-    request_extension as core_request_extension,
-)
-from core.cases.service import set_deadline
-from core.models import Office, Role, User
-from core.modules import is_enabled
-from core.sla import Limit, LimitUnit, compute_due
+from core.kit import approve_extension as core_approve_extension
+from core.kit import refuse_extension as core_refuse_extension
+from core.kit import request_extension as core_request_extension
 from plugins.petitions import limits
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.filing import file_petition
@@ -309,7 +314,7 @@ def _leaders(office_id: int) -> list[User]:
 
 
 def _notify(user_ids, title: str, body: str, dedupe_key: str) -> None:
-    from core.jobs import notify
+    from core.kit import notify
 
     for user_id in sorted(set(user_ids)):
         notify(user_id, title, body, url=None, dedupe_key=f"{dedupe_key}:{user_id}")
@@ -318,7 +323,7 @@ def _notify(user_ids, title: str, body: str, dedupe_key: str) -> None:
 # --- registration ------------------------------------------------------------------------------
 
 
-def register_petition(*, office_id: int, channel: str, received_at, subject: str,
+def register_petition(*, office_id: int, channel: str, received_at, subject: str,  # noqa: C901
                       demands: str = "", content: str = "", people_count: int = 1,
                       petitioners: list[dict], level_brought_to: str = Level.TOWNSHIP.value,
                       proper_level: str = Level.TOWNSHIP.value,
@@ -398,7 +403,7 @@ def register_petition(*, office_id: int, channel: str, received_at, subject: str
         petition.receipt_no = original.receipt_no
         db.session.flush()
         if original.case is not None:
-            from core.cases.service import add_note
+            from core.kit import add_note
 
             add_note(original.case, note=_("同一事项再次信访（%(channel)s，%(day)s），已并案。",
                                            channel=channel_value.label, day=format_day(received)),
@@ -697,7 +702,7 @@ def request_review(petition: Petition, *, requested_at, reason: str | None = Non
     petition.review_requested_at = moment
     petition.closed_at = None
     if reason:
-        from core.cases.service import add_note
+        from core.kit import add_note
 
         add_note(case, note=reason.strip()[:2000], actor_id=None)
     _enter_stage(petition, Stage.REVIEW, start=moment, event=_("收到复查请求"), actor=actor,
@@ -752,7 +757,7 @@ def request_rereview(petition: Petition, *, requested_at, reason: str | None = N
     petition.rereview_requested_at = moment
     petition.closed_at = None
     if reason:
-        from core.cases.service import add_note
+        from core.kit import add_note
 
         add_note(case, note=reason.strip()[:2000], actor_id=None)
     _enter_stage(petition, Stage.REREVIEW, start=moment, event=_("收到复核请求"), actor=actor,

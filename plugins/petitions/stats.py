@@ -11,8 +11,7 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
-from core import db
-from core.models import Office
+from core.kit import Office, db
 from plugins.petitions.models import (
     FINAL_STAGES,
     PENDING_STAGES,

@@ -3,15 +3,14 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from core.auth.sessions import as_aware
-from core.models import utcnow
+from core.kit import as_utc, utcnow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def aware(moment: datetime | None) -> datetime | None:
     """``moment`` with UTC attached when the database returned it naive (SQLite)."""
-    return None if moment is None else as_aware(moment)
+    return None if moment is None else as_utc(moment)
 
 
 def now() -> datetime:
@@ -21,7 +20,7 @@ def now() -> datetime:
 
 def to_local(moment: datetime | None) -> datetime | None:
     """A stored time in local time."""
-    return None if moment is None else as_aware(moment).astimezone(LOCAL_TZ)
+    return None if moment is None else as_utc(moment).astimezone(LOCAL_TZ)
 
 
 def local_day(moment: datetime | None) -> date | None:

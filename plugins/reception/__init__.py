@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core import Manifest, hookimpl
+from core.kit import Manifest, hookimpl
 
 manifest = Manifest(
     name="reception",
@@ -118,7 +118,7 @@ def case_closed(case):
 @hookimpl
 def register_schedules():
     """Keep the roster expanded ahead; remind leaders of cards awaiting the home visit."""
-    from core.jobs import Schedule
+    from core.kit import Schedule
 
     return [Schedule("reception.extend_rosters", "plugins.reception.jobs:extend_rosters", 21600),
             Schedule("reception.card_reminders", "plugins.reception.jobs:card_reminders", 3600)]

@@ -14,9 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
-from core import db
-from core.admin import OfficeScopedModelView, enum_label
-from core.models import Role, User
+from core.kit import OfficeScopedModelView, Role, User, db, enum_label
 from plugins.reception import roster
 from plugins.reception.cards import card_colour, check_limit
 from plugins.reception.errors import ReceptionError
@@ -123,7 +121,7 @@ class RuleView(OfficeScopedModelView):
             allowed = self.scoped_office_ids()
             query = db.session.query(User).filter(User.active, User.role == Role.LEADER)
             if allowed is not None:
-                from core.models import Office
+                from core.kit import Office
 
                 ids = set(allowed)
                 for office in db.session.query(Office).filter(Office.id.in_(allowed)):

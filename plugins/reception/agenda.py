@@ -10,11 +10,7 @@ from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from core import db, permissions
-from core.admin import ModuleView
-from core.masking import mask_phone
-from core.models import Role, User
-from core.modules import enabled_office_ids
+from core.kit import ModuleView, Role, User, db, enabled_office_ids, mask_phone, permissions
 from plugins.reception import stats
 from plugins.reception.desk import colour_label
 from plugins.reception.roster import eligible_leaders

@@ -11,8 +11,7 @@ from datetime import date, time
 from flask import g
 from pydantic import BaseModel
 
-from core.publication import public_url, publish_many
-from core.publication.schema import OfficeText, PublicStr, Text
+from core.kit import OfficeText, PublicStr, Text, public_url, publish_many
 from plugins.reception.booking import free_places
 from plugins.reception.feeds import leader_title
 from plugins.reception.public import upcoming_days

@@ -17,9 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import contact, db
-from core.publication import publish
-from core.sla import is_working_day
+from core.kit import contact, db, is_working_day, publish
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,

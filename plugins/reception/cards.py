@@ -19,8 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core import db
-from core.sla import Limit, LimitUnit, colour, compute_due
+from core.kit import Limit, LimitUnit, colour, compute_due, db
 from plugins.reception.booking import clean_text, normalise_phone
 from plugins.reception.errors import ReceptionError
 from plugins.reception.matters import CARD_SOURCE_TYPE, CATEGORY_CODE
@@ -222,8 +221,7 @@ def record_visit(card: AppointmentCard, *, visited_on: date | None, findings: st
     if card.leader_back_on is None and visited_on < card.expected_back_on:
         card.leader_back_on = visited_on  # the leader was back early
     if responsible_office_id:
-        from core.cases import CaseError, open_case
-        from core.models import Office
+        from core.kit import CaseError, Office, open_case
 
         if db.session.get(Office, responsible_office_id) is None:
             raise ReceptionError(_("请选择承办单位。"))
@@ -251,7 +249,7 @@ def register_outcome(card: AppointmentCard, *, outcome: str, satisfaction: str |
     if card.status != CardStatus.VISITED:
         raise ReceptionError(_("该预约卡已经办结或撤销。"))
     if card.case_id is not None:
-        from core.cases import ACTIVE_STATUSES, Case
+        from core.kit import ACTIVE_STATUSES, Case
 
         case = db.session.get(Case, card.case_id)
         if case is not None and case.status in ACTIVE_STATUSES:

@@ -6,9 +6,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from core import db
-from core.models import User
-from core.sla import is_working_day
+from core.kit import User, db, is_working_day
 from plugins.reception import booking, cards, roster
 from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import (

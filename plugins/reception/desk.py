@@ -16,11 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import db, permissions
-from core.admin import ModuleView
-from core.masking import mask_phone
-from core.models import Office, Role
-from core.modules import enabled_office_ids
+from core.kit import ModuleView, Office, Role, db, enabled_office_ids, mask_phone, permissions
 from plugins.reception import booking as booking_service
 from plugins.reception import cards as card_service
 from plugins.reception import roster, stats
@@ -270,7 +266,7 @@ class DeskView(ModuleView):
                            format_local=format_local, colour_label=colour_label)
 
     @expose("/day/<int:day_id>/roster/<action>", methods=["POST"])
-    def roster_action(self, day_id, action):
+    def roster_action(self, day_id, action):  # noqa: C901
         """Cancel, restore, substitute or swap (recorded with the reason)."""
         self._require_roster_role()
         day = self._day(day_id)
@@ -440,7 +436,7 @@ class DeskView(ModuleView):
                 Office.sort_order, Office.code))]
         show_personal = permissions.may_see_personal_data(current_user)
         if show_personal and (card.phone or card.address):
-            from core.audit import record_event
+            from core.kit import record_event
 
             record_event("personal_data.view", office_id=card.office_id,
                          target_type=AppointmentCard.__tablename__, target_id=card.id,
@@ -448,7 +444,7 @@ class DeskView(ModuleView):
             db.session.commit()
         case = None
         if card.case_id:
-            from core.cases import Case
+            from core.kit import Case
 
             case = db.session.get(Case, card.case_id)
         return self.render(
@@ -512,8 +508,7 @@ class DeskView(ModuleView):
         rows = stats.monthly_counts(self.office_ids(), first, last)
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
-            from core.audit import record_event
-            from core.exports import export_response
+            from core.kit import export_response, record_event
 
             record_event("export", target_type="reception_monthly",
                          details={"view": self.endpoint, "format": export,

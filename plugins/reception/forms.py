@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.admin.fields import LocalDateField
+from core.kit import LocalDateField
 from plugins.reception.models import MatterChannel, Satisfaction
 
 REASON = _l("原因")

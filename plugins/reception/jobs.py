@@ -11,9 +11,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.jobs import notify, offices_with
-from core.masking import mask_name
+from core.kit import db, mask_name, notify, offices_with
 from plugins.reception.cards import card_colour, clock_start, leader_is_back
 from plugins.reception.models import AppointmentCard, CardStatus
 from plugins.reception.roster import sync_office

@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core import db
-from core.models import Office, User
+from core.kit import Office, User, db
 from plugins.reception.booking import clean_text, normalise_phone
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
@@ -48,8 +47,7 @@ def category_spec():
     情况外，最长解决时限不得越过30天" — the rulebook writes days, counted as calendar days with
     the holiday rule (see core.sla); a leader's own deadline or approved extensions may reach 30.
     """
-    from core.cases.categories import CategorySpec
-    from core.sla import Limit, LimitUnit
+    from core.kit import CategorySpec, Limit, LimitUnit
 
     return CategorySpec(code=CATEGORY_CODE, title=_l("领导接待事项"),
                         limit=Limit(10, LimitUnit.CALENDAR_DAYS),
@@ -84,7 +82,7 @@ def _office(office_id: int | None) -> Office:
     return office
 
 
-def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,
+def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,  # noqa: C901
                     actor_id: int | None) -> ReceptionMatter:
     """Register what the duty leader received and hand it over as a core case.
 
@@ -92,8 +90,7 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
     ``office_id``). Returns the matter with ``case_id`` set. Raises ReceptionError (the caller
     rolls back: nothing is kept) for bad input or when the core refuses the case.
     """
-    from core.cases import CaseError, close_case, open_case
-    from core.cases.service import set_deadline
+    from core.kit import CaseError, close_case, open_case, set_deadline
 
     try:
         channel = MatterChannel(data.channel)
@@ -193,7 +190,7 @@ def on_case_closed(case) -> object | None:
 
 def case_rows(case_ids) -> dict[int, object]:
     """The core cases with these ids, by id (one query)."""
-    from core.cases import Case
+    from core.kit import Case
 
     ids = [i for i in case_ids if i]
     if not ids:

@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -33,8 +32,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.kit import (
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+    utcnow,
+)
 
 
 def _enum(cls, length=24):
@@ -287,7 +294,7 @@ class RosterChange(db.Model):
     to_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(500))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office: Mapped[Office] = relationship()
     from_leader: Mapped[User | None] = relationship(foreign_keys=[from_leader_id])
@@ -322,7 +329,7 @@ class Booking(TimestampMixin, db.Model):
     status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), default=BookingStatus.BOOKED)
     source: Mapped[BookingSource] = mapped_column(_enum(BookingSource), default=BookingSource.ONLINE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_note: Mapped[str | None] = mapped_column(String(500))
 
     day: Mapped[ReceptionDay] = relationship()
@@ -349,7 +356,7 @@ class ReceptionMatter(TimestampMixin, db.Model):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("reception_booking.id"))
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     channel: Mapped[MatterChannel] = mapped_column(_enum(MatterChannel))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     name: Mapped[str] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(20))  # personal data
     village: Mapped[str | None] = mapped_column(String(64))
@@ -364,7 +371,7 @@ class ReceptionMatter(TimestampMixin, db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     case_receipt_no: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(Text)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship(foreign_keys=[office_id])
@@ -403,12 +410,12 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
     matter: Mapped[str] = mapped_column(Text)
     away_reason: Mapped[str | None] = mapped_column(String(200))  # 因公外出…
     filled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    filled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expected_back_on: Mapped[date] = mapped_column(Date)
     leader_back_on: Mapped[date | None] = mapped_column(Date)
     limit_amount: Mapped[int] = mapped_column(Integer)
     limit_unit: Mapped[str] = mapped_column(String(20))
-    visit_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    visit_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[CardStatus] = mapped_column(_enum(CardStatus), default=CardStatus.OPEN)
     visited_on: Mapped[date | None] = mapped_column(Date)
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -419,7 +426,7 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
     case_receipt_no: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(Text)
     satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
-    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
 

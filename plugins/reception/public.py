@@ -13,9 +13,7 @@ from flask import Blueprint, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core import db
-from core.models import User
-from core.publication import public_url, publish_many, render_public
+from core.kit import User, db, public_url, publish_many, render_public
 from plugins.reception import feeds
 from plugins.reception.booking import (
     BookingRequest,
@@ -212,7 +210,7 @@ def calendar():
 
 def home_section(offices):
     """The residents' home-page block: the next reception days of every office."""
-    from core.public import HomeSection
+    from core.kit import HomeSection
 
     by_id = {o.id: o for o in offices}
     items = []

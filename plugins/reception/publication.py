@@ -7,15 +7,7 @@ any other. A booking is shown only to whoever holds its code, with the name as å
 residents who book, write, visit, call or fill an appointment card are private persons'.
 """
 
-from core.publication import (
-    PERSON,
-    PUBLIC,
-    TEXT,
-    WITHHELD,
-    PersonField,
-    declare,
-    office_text,
-)
+from core.kit import PERSON, PUBLIC, TEXT, WITHHELD, PersonField, declare, office_text
 from plugins.reception.models import (
     AppointmentCard,
     Booking,

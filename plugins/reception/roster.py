@@ -20,9 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.models import Office, Role, User
-from core.sla import calendar_status, is_working_day, next_working_day
+from core.kit import Office, Role, User, calendar_status, db, is_working_day, next_working_day
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
@@ -253,7 +251,7 @@ def live_bookings(day_id: int) -> int:
         Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)))) or 0
 
 
-def sync_rule(rule: ReceptionRule, *, today: date | None = None,
+def sync_rule(rule: ReceptionRule, *, today: date | None = None,  # noqa: C901
               until: date | None = None) -> SyncResult:
     """Write the rule's reception days from ``today`` to ``until`` (default: the horizon).
 

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core import db
-from core.models import User
+from core.kit import User, db
 from plugins.reception.booking import free_places
 from plugins.reception.cards import card_colour, visited_late
 from plugins.reception.errors import ReceptionError
@@ -71,7 +70,7 @@ def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
             datetime.combine(last + timedelta(days=1), time(), tzinfo=LOCAL_TZ))
 
 
-def monthly_counts(office_ids, first: date, last: date, now: datetime | None = None) -> list[LeaderMonth]:
+def monthly_counts(office_ids, first: date, last: date, now: datetime | None = None) -> list[LeaderMonth]:  # noqa: C901
     """Figures per leader for the month ``first``..``last`` in the given offices."""
     now = now or utc_now()
     ids = list(office_ids)

@@ -4,16 +4,14 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel import format_date
 
-from core.auth.sessions import as_aware
-from core.models import utcnow
-from core.sla import SHANGHAI
+from core.kit import LOCAL_ZONE, as_utc, utcnow
 
-LOCAL_TZ = SHANGHAI
+LOCAL_TZ = LOCAL_ZONE
 
 
 def aware(moment: datetime | None) -> datetime | None:
     """``moment`` with UTC attached when the database returned it naive (SQLite)."""
-    return None if moment is None else as_aware(moment)
+    return None if moment is None else as_utc(moment)
 
 
 def to_utc(moment: datetime) -> datetime:

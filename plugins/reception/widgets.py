@@ -4,8 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core import db
-from core.admin import Widget
+from core.kit import Widget, db
 from plugins.reception.models import (
     AppointmentCard,
     Booking,

@@ -13,9 +13,7 @@ from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import or_, select
 
-from core import db, permissions
-from core.models import Office, Role
-from core.modules import enabled_office_ids
+from core.kit import Office, Role, db, enabled_office_ids, permissions
 from plugins.training.models import Group, TrainingPerson
 
 PLUGIN = "training"

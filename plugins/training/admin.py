@@ -13,9 +13,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import FloatField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import StopValidation
 
-from core import db, permissions
-from core.admin import OfficeScopedModelView, enum_choices
-from core.models import Office, OfficeKind, User, utcnow
+from core.kit import (
+    Office,
+    OfficeKind,
+    OfficeScopedModelView,
+    User,
+    db,
+    enum_choices,
+    permissions,
+    utcnow,
+)
 from plugins.training.access import (
     MANAGER_ROLES,
     PluginTemplatesMixin,

@@ -21,8 +21,7 @@ from datetime import date
 
 from sqlalchemy import case, extract, func, select
 
-from core import db
-from core.models import Office, OfficeKind
+from core.kit import Office, OfficeKind, db
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,

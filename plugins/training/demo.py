@@ -11,8 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core import db
-from core.models import User
+from core.kit import User, db
 from plugins.training.models import (
     AttendanceStatus,
     Group,
@@ -51,7 +50,7 @@ def _months_back(today: date, n: int) -> list[date]:
     return firsts
 
 
-def load_demo(offices: dict) -> None:
+def load_demo(offices: dict) -> None:  # noqa: C901
     """Create the demo people and records that are missing (the caller commits)."""
     if GOVERNMENT not in offices or VILLAGE not in offices:
         return

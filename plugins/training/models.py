@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,8 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column
+from core.kit import Office, TimestampMixin, User, UTCDateTime, VersionedMixin, db, enum_column
 
 
 def _enum(cls, length=24):
@@ -243,7 +241,7 @@ class Attendance(VersionedMixin, db.Model):
         _enum(AttendanceStatus, 12), default=AttendanceStatus.PENDING)
     excuse_reason: Mapped[str | None] = mapped_column(String(200))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[TrainingSession] = relationship(back_populates="attendance")
     person: Mapped[TrainingPerson] = relationship(back_populates="attendance")

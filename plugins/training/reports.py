@@ -14,11 +14,7 @@ from sqlalchemy import extract, func, select
 from wtforms import FloatField, HiddenField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from core import db, permissions
-from core.admin import ModuleView
-from core.audit import record_event
-from core.exports import export_response
-from core.models import Office, Role
+from core.kit import ModuleView, Office, Role, db, export_response, permissions, record_event
 from plugins.training.access import (
     SETTINGS_ROLES,
     PluginTemplatesMixin,

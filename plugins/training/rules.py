@@ -39,8 +39,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import db
-from core.models import Office
+from core.kit import Office, db
 from plugins.training.models import ExcusedPolicy, Group, LengthUnit, TrainingSettings
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")

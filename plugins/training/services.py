@@ -2,9 +2,7 @@
 
 from sqlalchemy import select, update
 
-from core import db
-from core.models import Office
-from core.modules import enabled_office_ids
+from core.kit import Office, db, enabled_office_ids
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,

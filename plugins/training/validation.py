@@ -8,8 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import db
-from core.models import Office, OfficeKind
+from core.kit import Office, OfficeKind, db
 from plugins.training.models import (
     AttendanceStatus,
     Group,
@@ -72,7 +71,7 @@ def check_past_date(day: date | None, today: date, what: str) -> None:
                                    day=day.isoformat()))
 
 
-def check_session(kind: SessionKind | str | None, office: Office | None, length_value: float | None,
+def check_session(kind: SessionKind | str | None, office: Office | None, length_value: float | None,  # noqa: C901
                   unit: LengthUnit | str | None, groups: list[str]) -> None:
     """A session's kind fits its office, its length is sensible, and someone is required."""
     if not kind or not unit:

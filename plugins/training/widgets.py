@@ -4,8 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from core import db
-from core.admin import Widget
+from core.kit import Widget, db
 from plugins.training.models import SelfStudyLog, TrainingPerson
 from plugins.training.rules import local_today, meets_min, resolve_rules
 

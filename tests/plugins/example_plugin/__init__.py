@@ -5,20 +5,23 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from core import Manifest, db, hookimpl
-from core.admin import OfficeScopedModelView, Widget
-from core.public import HomeSection
-from core.publication import (
+from core.kit import (
     PERSON,
     PUBLIC,
     TEXT,
     WITHHELD,
+    HomeSection,
+    Manifest,
+    OfficeScopedModelView,
     PersonField,
+    Text,
+    Widget,
+    db,
     declare,
+    hookimpl,
     render_public,
     withdrawn_clause,
 )
-from core.publication.schema import Text
 from example_plugin.models import ExampleNote
 
 manifest = Manifest(name="example", title=_l("示例模块"), version="1.0")
@@ -98,18 +101,18 @@ def register_api(api):
 def file_note(note: ExampleNote, security: str = "public"):
     """Offer a note to whatever archive the office keeps (the ``file_record`` hook), without
     knowing which plugin keeps it; returns the catalogue number, or None where none does."""
-    from core.plugins import get_registry
+    from core.kit import RecordToFile, file_record
 
-    return get_registry().hook.file_record(
+    return file_record(RecordToFile(
         office_id=note.office_id, source_type="example_note", source_id=str(note.id),
-        title=note.title, year=2026, security=security, url=f"/o/{note.office.code}/example/",
-        activity="示例活动", retention=None)
+        title=note.title, year=2026, access=security, url=f"/o/{note.office.code}/example/",
+        activity="示例活动"))
 
 
 @hookimpl
 def load_demo_data(offices):
     """One note for each demo office that has the module on; only what is missing."""
-    from core.modules import is_enabled
+    from core.kit import is_enabled
 
     for office in offices.values():
         if not is_enabled("example", office.id):

@@ -1,8 +1,7 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import db
-from core.models import Office
+from core.kit import Office, db
 
 
 class ExampleNote(db.Model):

@@ -162,8 +162,7 @@ def test_an_archive_refusing_the_record_refuses_the_publication(app, hearings_on
     refusing = types.ModuleType("refusing_archive")
 
     @hookimpl
-    def file_record(office_id, source_type, source_id, title, year, security, url, activity,
-                    retention):
+    def file_record(record):
         raise ValueError("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")
 
     refusing.file_record = file_record

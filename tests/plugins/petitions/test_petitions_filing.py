@@ -198,8 +198,7 @@ def test_an_archive_refusing_the_record_refuses_the_closing_step(app, petitions_
     refusing = types.ModuleType("refusing_archive")
 
     @hookimpl
-    def file_record(office_id, source_type, source_id, title, year, security, url, activity,
-                    retention):
+    def file_record(record):
         raise ValueError("题名不能超过 200 个字。")
 
     refusing.file_record = file_record
