@@ -3,25 +3,12 @@
 admin view over a versioned model is found from the admin itself, so a new plugin's versioned
 screen is covered without editing this test."""
 
-import re
-
-import lxml.html
 import pytest
 from conftest import csrf_token, post
+from edit_forms import STALE, form_values, versioned_views
 
 from core.cli.demo import DEMO_PASSWORD, load_demo
 from core.extensions import db
-
-STALE = "该记录已被他人修改"
-
-
-def _versioned_views(app):
-    admin = app.extensions["township_admin"]
-    for view in admin._views:
-        model = getattr(view, "model", None)
-        mapper = getattr(model, "__mapper__", None)
-        if mapper is not None and mapper.version_id_col is not None:
-            yield view
 
 
 def _login(client, username):
@@ -30,18 +17,9 @@ def _login(client, username):
 
 
 def _form_values(page_html: str) -> tuple[dict, str | None]:
-    """The edit form's values as a browser would post them unchanged, and the name of a text
-    field a clerk could change (None when the form has none)."""
-    tree = lxml.html.fromstring(page_html)
-    form = next((f for f in tree.forms if "version" in f.fields), None)
-    if form is None:
-        return {}, None
-    editable = next((el.name for el in form.inputs
-                     if el.tag == "textarea" or (el.tag == "input" and el.type == "text"
-                                                 and (el.value or "").strip()
-                                                 and not re.fullmatch(r"[\d\-: /.]+", el.value))),
-                    None)
-    return dict(form.form_values()), editable
+    """The edit form's values and the first text field a clerk could change (or None)."""
+    values, editable = form_values(page_html)
+    return values, (editable[0] if editable else None)
 
 
 @pytest.fixture
@@ -62,7 +40,7 @@ def test_a_stale_edit_of_every_versioned_record_is_refused(demo):
     _login(first, "admin")
     _login(second, "admin")
     checked, unchecked = [], []
-    for view in _versioned_views(demo):
+    for view in versioned_views(demo):
         with demo.app_context():
             ids = db.session.scalars(db.select(view.model.id).order_by(view.model.id)
                                      .limit(5)).all()
