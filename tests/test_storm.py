@@ -25,10 +25,10 @@ CAPACITY, WAITLIST = 120, 30
 
 def _seed(app) -> int:
     """The demo township, a hearing with 150 places in all, and a thousand open cases whose
-    deadlines the sweep must recompute (their year's holidays were entered meanwhile)."""
+    deadlines the sweep must move (a holiday on their last day was entered meanwhile)."""
     from core.cases import open_case
     from core.cases.service import recompute_due
-    from core.sla import official_years
+    from core.sla import SHANGHAI, as_local, official_years
     from core.sla.models import CalendarDay
     from plugins.hearings import lifecycle
     from plugins.hearings.models import Hearing
@@ -45,16 +45,25 @@ def _seed(app) -> int:
         db.session.add(hearing)
         db.session.flush()
         lifecycle.announce(hearing)
-        first_uncovered = max(official_years()) + 1
-        days = (date(first_uncovered, 1, 20) - now.date()).days
+        # Every deadline ends on a weekday of a year no calendar covers yet (weekends only,
+        # flagged uncovered); the admin then enters that day as a holiday, so the sweep must
+        # move each of them to the next working day.
+        first_uncovered = max(max(official_years()) + 1, now.astimezone(SHANGHAI).year + 1)
+        due_day = date(first_uncovered, 1, 20)
+        while due_day.weekday() >= 5:
+            due_day += timedelta(days=1)
         for i in range(CASES):
             case = open_case(office_id=office.id, category="consultation", channel="window",
                              subject=f"咨询{i}", actor_id=None)
-            case.limit_amount = days
-            recompute_due(case)
+            # Days count from the day of acceptance in Beijing, not the UTC date: between
+            # 00:00 and 08:00 Beijing time they differ, and every deadline would land a day
+            # after the holiday (and not move).
+            case.limit_amount = (due_day - as_local(case.accepted_at).date()).days
+            due = recompute_due(case)
+            assert (due.last_day, case.due_uncovered) == (due_day, True)
             if i % 200 == 199:
                 db.session.commit()
-        db.session.add(CalendarDay(day=date(first_uncovered, 1, 1), kind="holiday", name="元旦"))
+        db.session.add(CalendarDay(day=due_day, kind="holiday", name="调整休息日"))
         db.session.commit()
         return hearing.id
 
@@ -103,6 +112,7 @@ def test_registrations_during_a_sweep_through_gunicorn(app):
           f"(moved {swept_out.strip() or '?'}): answers {counts}, median "
           f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms")
     assert sweep.returncode == 0, swept_err[-2000:]
+    assert swept_out.strip() == str(CASES)
     assert not [s for s in statuses if s >= 500 and s != 503], server_log[-3000:]
     from plugins.hearings.models import Attendee, AttendeeStatus
 
