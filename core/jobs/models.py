@@ -114,7 +114,12 @@ class JobStatus:
 
 
 class JobRecord(db.Model):
-    """Long work a person started (an export, a PDF): its progress and result file."""
+    """Long work a person started (an export, a PDF): its progress and result file.
+
+    ``interrupted_at`` is set when a run died with its worker (killed, out of memory) and the
+    job was queued again or, with no retry left, failed (``core.jobs.interruptions``); it stays
+    set so the person's screen keeps saying so while the retry runs and after it finished.
+    """
 
     __tablename__ = "job_record"
 
@@ -133,6 +138,7 @@ class JobRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    interrupted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def percent(self) -> int | None:
