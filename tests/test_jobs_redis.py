@@ -379,9 +379,19 @@ def _start_worker(rq_app, log_path):
 
 
 def _stop(process, sig):
+    """Stop a worker started by ``_start_worker``; a work horse still running under it (in a
+    process group of its own) is killed first, so a failed test leaves no process behind."""
     import signal
     import subprocess
 
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                              text=True).stdout.split()
+    for child in map(int, children):
+        try:
+            if os.getpgid(child) != process.pid:
+                os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     try:
         os.killpg(process.pid, sig)
     except ProcessLookupError:
