@@ -64,6 +64,39 @@ def export(record_id):
     store_result(record_id, b"a,b\n1,2\n", "table.csv", "text/csv")
 
 
+def hangs_once(record_id):
+    """A person's job whose first run hangs (until its worker is killed) and whose retry
+    finishes; each run leaves its work horse's pid."""
+    import time
+
+    from core.jobs import report_progress, store_result
+
+    earlier = db.session.scalar(select(func.count()).select_from(JobRun).where(
+        JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%")))
+    db.session.add(JobRun(name="redis.hang", key=f"{record_id}:{os.getpid()}"))
+    db.session.commit()
+    if not earlier:
+        report_progress(record_id, 1, 3)
+        time.sleep(300)
+    report_progress(record_id, 3, 3)
+    store_result(record_id, b"done\n", "slow.txt", "text/plain")
+
+
+def dies_once(record_id):
+    """A person's job whose first run kills its own work horse (as the kernel's OOM killer
+    would) and whose retry finishes."""
+    import signal
+
+    from core.jobs import store_result
+
+    if not db.session.scalar(select(func.count()).select_from(JobRun).where(
+            JobRun.name == "redis.dies", JobRun.key == str(record_id))):
+        db.session.add(JobRun(name="redis.dies", key=str(record_id)))
+        db.session.commit()
+        os.kill(os.getpid(), signal.SIGKILL)
+    store_result(record_id, b"ok\n", "ok.txt", "text/plain")
+
+
 def marks(tag) -> int:
     return db.session.scalar(
         select(func.count()).select_from(JobRun)
@@ -272,3 +305,184 @@ def test_a_large_export_through_a_real_worker_process(rq_app, users, offices, ma
     assert download.status_code == 200
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == 1 + 6 + 15  # the header, the six test users, fifteen clerks
+
+
+@pytest.mark.redis
+@needs_redis
+@pytest.mark.parametrize("retries", [[0], []], ids=["retry-left", "no-retry-left"])
+def test_a_killed_work_horse_is_shown_interrupted(rq_app, runner, users, monkeypatch, retries):
+    """The work horse running a person's job dies under a live worker (killed, out of memory):
+    the record says interrupted and the job is retried, or with no retry left says it failed
+    because of the interruption — never "running" or a bare error."""
+    monkeypatch.setitem(rq_app.config, "JOB_RETRY_INTERVALS", retries)
+    owner = rq_app.test_client()
+    login(owner, "staff_a")
+    with rq_app.test_request_context():
+        record_id = start_user_job(users["staff_a"], "导出", "test_jobs_redis:dies_once").id
+    work(runner)
+    with rq_app.app_context():
+        record = db.session.get(JobRecord, record_id)
+        assert record.interrupted_at is not None
+        assert record.status == ("done" if retries else "failed")
+    page = text_of(owner.get(f"/admin/my-jobs/{record_id}"))
+    if retries:
+        assert "已完成" in page and "该任务曾因工作进程中断，已自动重新执行" in page
+    else:
+        assert "任务因工作进程中断而失败，自动重试次数已用完" in page
+        assert "系统会自动重试" not in page
+
+
+@pytest.mark.redis
+@needs_redis
+def test_a_record_left_running_after_rq_requeued_its_job_is_brought_in_line(rq_app, users):
+    """rq's own maintenance (or anyone's cleanup) queued an abandoned job again without the
+    person's record knowing: the next recovery round says interrupted and queued again. A
+    mark meant for an earlier run leaves a later run's record alone."""
+    from datetime import timedelta
+
+    from core.jobs.interruptions import mark_interrupted, recover_interrupted_jobs
+    from core.models.base import utcnow
+
+    with rq_app.test_request_context():
+        record_id = start_user_job(users["staff_a"], "导出", "test_jobs_redis:export").id
+    started = utcnow() - timedelta(minutes=5)
+    with rq_app.app_context():
+        record = db.session.get(JobRecord, record_id)  # its rq job is queued; it says running
+        record.status, record.started_at = "running", started
+        db.session.commit()
+        assert not mark_interrupted(record_id, True, started - timedelta(minutes=1),
+                                    match_started=True)
+        assert db.session.get(JobRecord, record_id).status == "running"
+        assert recover_interrupted_jobs() == 0  # nothing abandoned in rq's registry
+        db.session.remove()
+        record = db.session.get(JobRecord, record_id)
+        assert (record.status, record.interrupted_at is not None) == ("queued", True)
+
+
+def _start_worker(rq_app, log_path):
+    """A real `flask worker` process (not burst) in a session of its own, like production."""
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = {**os.environ, "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": rq_app.config["REDIS_URL"], "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
+           "SECRET_KEY": "worker-test", "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"],
+           "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen([flask, "--app", "wsgi", "worker"], env=env, stdout=log,
+                               stderr=subprocess.STDOUT, cwd=os.path.dirname(here),
+                               start_new_session=True)
+    process.log = log
+    return process
+
+
+def _stop(process, sig):
+    """Stop a worker started by ``_start_worker``; a work horse still running under it (in a
+    process group of its own) is killed first, so a failed test leaves no process behind."""
+    import signal
+    import subprocess
+
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                              text=True).stdout.split()
+    for child in map(int, children):
+        try:
+            if os.getpgid(child) != process.pid:
+                os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(15)
+    process.log.close()
+
+
+@pytest.mark.redis
+@needs_redis
+def test_a_job_of_a_killed_worker_is_shown_interrupted_and_retried_within_a_minute(
+        rq_app, users, monkeypatch, tmp_path):
+    """Issue 15 (also): the worker running a person's job is killed with -9 (worker, its
+    scheduler and its work horse, as when the machine or container goes down). Another worker
+    is running; within a minute the person's screen says the job was interrupted and queued
+    again — not "running" for the ~12 minutes rq's own maintenance takes — and the retry then
+    finishes it. Before, the record stayed "running" until rq's maintenance, minutes later."""
+    import signal
+    import time
+
+    monkeypatch.setitem(rq_app.config, "JOB_RETRY_INTERVALS", [10, 60])
+    owner = rq_app.test_client()
+    login(owner, "staff_a")
+    with rq_app.test_request_context():
+        record_id = start_user_job(users["staff_a"], "慢任务", "test_jobs_redis:hangs_once").id
+    log_path = tmp_path / "workers.log"
+
+    def horse_pids():
+        with rq_app.app_context():
+            keys = db.session.scalars(select(JobRun.key).where(
+                JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%"))).all()
+            db.session.remove()
+        return [int(key.partition(":")[2]) for key in keys]
+
+    def record():
+        with rq_app.app_context():
+            found = db.session.get(JobRecord, record_id)
+            db.session.expunge(found)
+            db.session.remove()
+        return found
+
+    def wait_for(condition, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.5)
+        return False
+
+    first = _start_worker(rq_app, log_path)
+    second = horse = None
+    try:
+        # The first work horse starts (it once hung forever when forked while the schedule
+        # loop configured SQLAlchemy's mappers, see core.jobs.worker.fork_guard).
+        assert wait_for(lambda: horse_pids(), 40), log_path.read_text()[-3000:]
+        assert record().status == "running"
+        [horse] = horse_pids()
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its scheduler
+        os.kill(horse, signal.SIGKILL)  # the work horse, in a process group of its own
+        horse = None
+        killed_at = time.monotonic()
+        _stop(first, signal.SIGKILL)
+        page = text_of(owner.get(f"/admin/my-jobs/{record_id}"))
+        assert "进行中" in page and "中断" not in page
+
+        second = _start_worker(rq_app, log_path)
+        shown = wait_for(lambda: "任务因工作进程中断而重新排队" in text_of(
+            owner.get(f"/admin/my-jobs/{record_id}")), 60)
+        noticed_after = time.monotonic() - killed_at
+        assert shown, (record().status, log_path.read_text()[-3000:])
+        assert noticed_after < 60
+        assert wait_for(lambda: record().status == "done", 25), (
+            record().status, record().error, log_path.read_text()[-3000:])
+        done = record()
+        assert done.interrupted_at is not None and done.done == 3
+        assert len(horse_pids()) == 2  # one retry, not more
+        page = text_of(owner.get(f"/admin/my-jobs/{record_id}"))
+        assert "已完成" in page and "该任务曾因工作进程中断，已自动重新执行" in page
+        download = owner.get(f"/admin/my-jobs/{record_id}/download")
+        assert download.status_code == 200 and download.get_data() == b"done\n"
+        with rq_app.app_context():
+            job = queue().fetch_job(f"userjob-{record_id}")
+            assert job.get_status() == "finished" and job.retries_left == 1
+    finally:
+        if horse is not None:  # the test failed before killing it
+            os.kill(horse, signal.SIGKILL)
+        if second is not None:
+            _stop(second, signal.SIGTERM)
+        if first.poll() is None:
+            _stop(first, signal.SIGKILL)

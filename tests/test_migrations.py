@@ -53,7 +53,8 @@ def test_upgrade_builds_schema_matching_models(fresh_app):
 
 
 def test_migration_makes_the_audit_table_append_only_on_postgresql(fresh_app, postgres_only):
-    """The core revision installs the trigger that refuses UPDATE and DELETE of audit rows."""
+    """The core revisions install the triggers that refuse UPDATE and DELETE of audit rows
+    and of archive records."""
     from sqlalchemy import text
 
     with fresh_app.app_context():
@@ -61,4 +62,7 @@ def test_migration_makes_the_audit_table_append_only_on_postgresql(fresh_app, po
         with db.engine.connect() as conn:
             names = set(conn.scalars(text(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass")))
+            archive_names = set(conn.scalars(text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_archive'::regclass")))
         assert {"audit_entry_append_only", "audit_entry_no_truncate"} <= names
+        assert {"audit_archive_append_only", "audit_archive_no_truncate"} <= archive_names

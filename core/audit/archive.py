@@ -8,7 +8,8 @@ every entry exactly as stored. An ``audit_archive`` row records the same numbers
 
 Getting past the append-only guards is deliberate and narrow: only ``archive_entries`` does
 it, only for DELETE, only after the file was written and checked, only for rows whose id the
-new ``audit_archive`` row covers (the PostgreSQL trigger checks that, see ``core.audit.sql``),
+new ``audit_archive`` row covers (the PostgreSQL triggers check that, and that the new row
+continues the recorded archives over entries still present, see ``core.audit.sql``),
 and only inside ``archive_deletion()`` (ORM guard) with the transaction-local setting
 ``township.audit_maintenance = 'archive'`` (trigger), which is cleared right after.
 """
@@ -161,6 +162,9 @@ def _remove_archived(session, path: Path, before: date, first_id: int, last_id: 
         session.rollback()
         raise ArchiveError(_("另一个归档已覆盖这些记录，请重新运行。"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    postgres = session.connection().dialect.name == "postgresql"
+    if postgres:  # the triggers accept the archive row and the deletion only with this setting
+        session.execute(text("SELECT set_config(:name, 'archive', true)"), {"name": SETTING})
     session.add(AuditArchive(before=before, first_id=first_id, last_id=last_id, entry_count=count,
                              first_prev_hash=first_prev, last_hash=last_hash,
                              file_name=path.name, file_sha256=digest))
@@ -169,9 +173,6 @@ def _remove_archived(session, path: Path, before: date, first_id: int, last_id: 
                           "entries": count, "before": before.isoformat(),
                           "last_hash": last_hash, "file_sha256": digest})
     session.flush()
-    postgres = session.connection().dialect.name == "postgresql"
-    if postgres:
-        session.execute(text("SELECT set_config(:name, 'archive', true)"), {"name": SETTING})
     with archive_deletion():
         deleted = session.execute(
             delete(AuditEntry).where(AuditEntry.id.between(first_id, last_id), AuditEntry.at < cutoff)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from core.audit.chain import canonical_json
-from core.audit.sql import APPEND_ONLY_TRIGGER_SQL
+from core.audit.sql import APPEND_ONLY_TRIGGER_SQL, ARCHIVE_APPEND_ONLY_TRIGGER_SQL
 from core.extensions import db
 from core.models.base import utcnow
 from core.models.types import UTCDateTime
@@ -81,7 +81,11 @@ class AuditChainHead(db.Model):
 
 
 class AuditArchive(db.Model):
-    """One archive file: which entries left the table and the hash the chain continues from."""
+    """One archive file: which entries left the table and the hash the chain continues from.
+
+    Append-only like the entries (on PostgreSQL a trigger refuses UPDATE and DELETE and
+    accepts only an archive that continues the last one, see ``core.audit.sql``).
+    """
 
     __tablename__ = "audit_archive"
 
@@ -97,9 +101,14 @@ class AuditArchive(db.Model):
     file_sha256: Mapped[str] = mapped_column(String(64))
 
 
-# db.create_all() installs the PostgreSQL guard too; the Alembic migration runs the same SQL.
+# db.create_all() installs the PostgreSQL guards too; the Alembic migrations run the same SQL.
 event.listen(
     AuditEntry.__table__,
     "after_create",
     DDL(APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
+)
+event.listen(
+    AuditArchive.__table__,
+    "after_create",
+    DDL(ARCHIVE_APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
 )

@@ -15,6 +15,13 @@ Failures
     ``job_failure`` and retried by ``flask jobs run-due`` with the same back-off. Township admins
     see both on "系统 › 后台任务" and can retry or dismiss them.
 
+Workers that die
+    A job whose worker was killed (-9, out of memory, the machine went down) is noticed within
+    about half a minute by the other workers (``JOB_HEARTBEAT_SECONDS``, default 10: three
+    missed heartbeats), queued again at once using up one retry, or failed when none is left;
+    a person's job says so on its page ("任务因工作进程中断而重新排队"). See
+    ``core.jobs.interruptions``.
+
 Idempotency (the rule for job authors)
     A job may run twice: retried after a crash, or killed after its commit but before rq noted
     success. Make each effect happen once: claim it with ``claim_once(name, key)`` in the same

@@ -1,4 +1,5 @@
-"""``flask worker`` (rq with its scheduler, plus our schedules) and ``flask jobs run-due``."""
+"""``flask worker`` (rq with its scheduler, plus our schedules and the recovery of jobs whose
+worker died) and ``flask jobs run-due``."""
 
 import time
 
@@ -13,11 +14,11 @@ from core.extensions import db
 @click.option("--burst", is_flag=True, help="Run until the queue is empty, then stop.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run background jobs from Redis (needs REDIS_URL), and start periodic schedules."""
-    from rq import Worker
-    from rq.serializers import JSONSerializer
-
+    """Run background jobs from Redis (needs REDIS_URL), start periodic schedules, and retry
+    the jobs of workers that died (``core.jobs.interruptions``)."""
+    from core.jobs.interruptions import recover_interrupted_jobs
     from core.jobs.queueing import queue, redis_connection
+    from core.jobs.rq_worker import make_worker
     from core.jobs.schedules import ScheduleLoop, poll_seconds, run_due_schedules
     from core.jobs.worker import use_app
 
@@ -29,11 +30,12 @@ def worker_command(burst: bool) -> None:
     app = current_app._get_current_object()
     use_app(app)
     q = queue()
-    worker = Worker([q], connection=conn, serializer=JSONSerializer)
+    worker = make_worker(q)
     current_app.logger.info("worker listening on %s", q.name)
     loop = None
     if burst:
         run_due_schedules()
+        recover_interrupted_jobs()
         db.session.commit()
     else:
         loop = ScheduleLoop(app, poll_seconds())

@@ -114,7 +114,12 @@ class JobStatus:
 
 
 class JobRecord(db.Model):
-    """Long work a person started (an export, a PDF): its progress and result file."""
+    """Long work a person started (an export, a PDF): its progress and result file.
+
+    ``interrupted_at`` is set when a run died with its worker (killed, out of memory) and the
+    job was queued again or, with no retry left, failed (``core.jobs.interruptions``); it stays
+    set so the person's screen keeps saying so while the retry runs and after it finished.
+    """
 
     __tablename__ = "job_record"
 
@@ -130,9 +135,16 @@ class JobRecord(db.Model):
     result_name: Mapped[str | None] = mapped_column(String(200))
     result_mime: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(String(500))
+<<<<<<< HEAD
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+=======
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    interrupted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+>>>>>>> jobsaudit
 
     @property
     def percent(self) -> int | None:

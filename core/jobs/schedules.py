@@ -140,7 +140,9 @@ def run_due_schedules(now: float | None = None) -> list[str]:
 
 
 class ScheduleLoop(threading.Thread):
-    """A daemon thread of ``flask worker`` that calls ``run_due_schedules`` every few seconds."""
+    """A daemon thread of ``flask worker`` that calls ``run_due_schedules`` every few seconds,
+    and ``core.jobs.interruptions.recover_interrupted_jobs`` (jobs whose worker died), each
+    under ``core.jobs.worker.fork_guard`` so that no work horse is forked in the middle."""
 
     def __init__(self, app: Flask, poll_seconds: float):
         super().__init__(name="township-schedules", daemon=True)
@@ -149,14 +151,19 @@ class ScheduleLoop(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        from core.jobs.interruptions import recover_interrupted_jobs
+        from core.jobs.worker import fork_guard
+
         while not self.stopped.is_set():
-            with self.app.app_context():
-                try:
-                    run_due_schedules()
-                except Exception:
-                    log.exception("running due schedules failed; trying again")
-                finally:
-                    db.session.remove()
+            for step, what in ((run_due_schedules, "running due schedules"),
+                               (recover_interrupted_jobs, "recovering interrupted jobs")):
+                with fork_guard, self.app.app_context():
+                    try:
+                        step()
+                    except Exception:
+                        log.exception("%s failed; trying again", what)
+                    finally:
+                        db.session.remove()
             self.stopped.wait(self.poll_seconds)
 
     def stop(self) -> None:

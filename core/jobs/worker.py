@@ -8,6 +8,7 @@ started some other way, e.g. rq's own command line).
 
 import json
 import os
+import threading
 
 from flask import Flask, current_app, has_app_context
 
@@ -15,6 +16,11 @@ from core.extensions import db
 
 _app: Flask | None = None
 _fork_hook_installed = False
+
+# Held by the worker's own threads (the schedule loop) while they work, and by the worker while
+# it forks a work horse: a horse must not inherit a lock that a thread held at the fork
+# (SQLAlchemy's mapper configuration, a pool, a cache), or it waits on it forever.
+fork_guard = threading.Lock()
 
 
 def use_app(app: Flask) -> None:
