@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
-from core.kit import OfficeScopedModelView, Role, User, db, enum_label
+from core.kit import OfficeScopedModelView, Role, User, db, enum_label, format_local
 from plugins.reception import roster
 from plugins.reception.cards import card_colour, check_limit
 from plugins.reception.errors import ReceptionError
@@ -31,7 +31,6 @@ from plugins.reception.models import (
     ReceptionSettings,
     RosterChange,
 )
-from plugins.reception.timeutil import format_local
 
 COLOUR_LABELS = {"green": _l("正常"), "yellow": _l("临期"), "red": _l("超期"),
                  "closed": _l("已走访"), "waiting": _l("领导未返回")}

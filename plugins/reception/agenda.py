@@ -10,11 +10,21 @@ from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from core.kit import ModuleView, Role, User, db, enabled_office_ids, mask_phone, permissions
+from core.kit import (
+    ModuleView,
+    Role,
+    User,
+    db,
+    enabled_office_ids,
+    format_hours,
+    format_local,
+    format_local_date,
+    mask_phone,
+    permissions,
+)
 from plugins.reception import stats
 from plugins.reception.desk import colour_label
 from plugins.reception.roster import eligible_leaders
-from plugins.reception.timeutil import format_day, format_hours, format_local
 
 PLUGIN = "reception"
 
@@ -47,7 +57,7 @@ class AgendaView(ModuleView):
             abort(404)
         agenda = stats.agenda(leader.id) if leader else None
         return self.render("reception/admin/agenda.html", leaders=leaders, leader=leader,
-                           agenda=agenda, format_day=format_day, format_hours=format_hours,
+                           agenda=agenda, format_local_date=format_local_date, format_hours=format_hours,
                            format_local=format_local, colour_label=colour_label,
                            mask_phone=mask_phone,
                            own=leader is not None and leader.id == current_user.id)

@@ -16,7 +16,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.kit import ModuleView, Office, Role, db, enabled_office_ids, mask_phone, permissions
+from core.kit import (
+    ModuleView,
+    Office,
+    Role,
+    db,
+    enabled_office_ids,
+    format_hours,
+    format_local,
+    format_local_date,
+    local_today,
+    mask_phone,
+    permissions,
+)
 from plugins.reception import booking as booking_service
 from plugins.reception import cards as card_service
 from plugins.reception import roster, stats
@@ -48,8 +60,6 @@ from plugins.reception.models import (
     ReceptionDay,
     RosterChange,
 )
-from plugins.reception.timeutil import format_day, format_hours, format_local
-from plugins.reception.timeutil import today as local_today
 
 PLUGIN = "reception"
 ROSTER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER})
@@ -150,7 +160,7 @@ class DeskView(ModuleView):
         form.leader_id.choices = self._leader_choices(ids)
         return self.render("reception/admin/desk_index.html", days=days, changes=changes,
                            booked=booked, today=today, add_form=form, confirm_form=ConfirmForm(),
-                           warnings=roster.calendar_warnings(ids), format_day=format_day,
+                           warnings=roster.calendar_warnings(ids), format_local_date=format_local_date,
                            format_hours=format_hours, format_local=format_local,
                            may_change=current_user.role in ROSTER_ROLES)
 
@@ -246,7 +256,7 @@ class DeskView(ModuleView):
             walk_in_form=self._walk_in_form(day), matter_form=self._matter_form(day),
             reason_form=ReasonForm(), substitute_form=substitute_form, swap_form=swap_form,
             action_form=BookingActionForm(), changes=changes, mask_phone=mask_phone,
-            format_day=format_day, format_hours=format_hours, format_local=format_local,
+            format_local_date=format_local_date, format_hours=format_hours, format_local=format_local,
             colour_label=colour_label, may_change=current_user.role in ROSTER_ROLES,
             closed=booking_service.closed_reason(day), today=local_today(),
             BookingStatus=BookingStatus,
@@ -262,7 +272,7 @@ class DeskView(ModuleView):
             .order_by(Booking.slot_id, Booking.id)).all()
         return self.render("reception/admin/day_sheet.html", day=day, bookings=bookings,
                            matters=stats.day_matters(day), mask_phone=mask_phone,
-                           format_day=format_day, format_hours=format_hours,
+                           format_local_date=format_local_date, format_hours=format_hours,
                            format_local=format_local, colour_label=colour_label)
 
     @expose("/day/<int:day_id>/roster/<action>", methods=["POST"])

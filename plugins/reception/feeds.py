@@ -13,8 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from plugins.reception.timeutil import aware, local_datetime
-from plugins.reception.timeutil import now as utc_now
+from core.kit import local_datetime, utc_now
 
 
 def leader_title(user) -> str:
@@ -56,6 +55,6 @@ def ical(office, days, url_of) -> bytes:
         event.add("location", day.place)
         event.add("description", description)
         event.add("url", url_of(day))
-        event.add("last-modified", aware(day.updated_at) or stamp)
+        event.add("last-modified", day.updated_at or stamp)
         cal.add_component(event)
     return cal.to_ical()

@@ -11,12 +11,10 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import db, mask_name, notify, offices_with
+from core.kit import db, format_local, mask_name, notify, offices_with, utc_now
 from plugins.reception.cards import card_colour, clock_start, leader_is_back
 from plugins.reception.models import AppointmentCard, CardStatus
 from plugins.reception.roster import sync_office
-from plugins.reception.timeutil import format_local
-from plugins.reception.timeutil import now as utc_now
 
 PLUGIN = "reception"
 AGENDA_URL = "/admin/reception-agenda/"  # the leader's agenda (plugins.reception.agenda)

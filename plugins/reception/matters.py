@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.kit import Office, User, db
+from core.kit import Office, User, db, local_today, utc_now
 from plugins.reception.booking import clean_text, normalise_phone
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
@@ -29,9 +29,6 @@ from plugins.reception.models import (
     ReceptionMatter,
 )
 from plugins.reception.roster import check_leader
-from plugins.reception.timeutil import aware, to_utc
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
 
 CATEGORY_CODE = "reception_matter"
 SOURCE_TYPE = "reception_matter"
@@ -110,7 +107,7 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
     responsible = _office(data.responsible_office_id)
     if data.answered_on_the_spot and data.instructed_last_day:
         raise ReceptionError(_("当场答复办结的事项不需要另定办理时限。"))
-    received = to_utc(data.received_at) if data.received_at else utc_now()
+    received = data.received_at or utc_now()
     if received > utc_now():
         raise ReceptionError(_("接待时间不能晚于当前时间。"))
     booking = None
@@ -177,13 +174,13 @@ def on_case_closed(case) -> object | None:
         if matter is None:
             return None
         matter.outcome = case.outcome
-        matter.closed_at = aware(case.closed_at) or utc_now()
+        matter.closed_at = case.closed_at or utc_now()
         return matter
     card = db.session.get(AppointmentCard, record_id)
     if card is None or card.status != CardStatus.VISITED:
         return card
     card.outcome = case.outcome
-    card.outcome_at = aware(case.closed_at) or utc_now()
+    card.outcome_at = case.closed_at or utc_now()
     card.status = CardStatus.DONE
     return card
 

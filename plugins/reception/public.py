@@ -13,7 +13,17 @@ from flask import Blueprint, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import User, db, public_url, publish_many, render_public
+from core.kit import (
+    User,
+    db,
+    format_hours,
+    format_local_date,
+    local_today,
+    public_url,
+    publish_many,
+    render_public,
+    utc_now,
+)
 from plugins.reception import feeds
 from plugins.reception.booking import (
     BookingRequest,
@@ -29,12 +39,9 @@ from plugins.reception.errors import ReceptionError
 from plugins.reception.forms import BookingForm, CancelForm, CodeForm
 from plugins.reception.models import BookingStatus, DayStatus, ReceptionDay
 from plugins.reception.roster import horizon_days
-from plugins.reception.timeutil import format_day, format_hours
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
 
 bp = Blueprint("reception_public", __name__, template_folder="templates")
-bp.add_app_template_filter(format_day, "reception_day")
+bp.add_app_template_filter(lambda day: format_local_date(day, "full"), "reception_day")
 
 LIST_LIMIT = 120
 
@@ -216,7 +223,7 @@ def home_section(offices):
     items = []
     for day in publish_many(upcoming_days(list(by_id), limit=8, include_cancelled=False)):
         office = by_id[day.office_id]
-        items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_day(day.day),
+        items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_local_date(day.day, "full"),
                         hours=format_hours(day.start_time, day.end_time),
                         leader=feeds.leader_title(day.leader)),
                       url_for("reception_public.day_page", office_code=office.code, day_id=day.id),

@@ -20,7 +20,17 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Office, Role, User, calendar_status, db, is_working_day, next_working_day
+from core.kit import (
+    Office,
+    Role,
+    User,
+    calendar_status,
+    db,
+    is_working_day,
+    local_today,
+    next_working_day,
+    utc_now,
+)
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
@@ -36,7 +46,6 @@ from plugins.reception.models import (
     ReceptionSlot,
     RosterChange,
 )
-from plugins.reception.timeutil import today as local_today
 
 DEFAULT_HORIZON_DAYS = 56
 # A holiday may move a day on by up to a week and more (Spring Festival): look back this far so
@@ -375,11 +384,9 @@ def cancel_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> list[
     day.manual = True
     affected = list(db.session.scalars(select(Booking).where(
         Booking.day_id == day.id, Booking.status == BookingStatus.BOOKED)))
-    from plugins.reception.timeutil import now
-
     for booking in affected:
         booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at = now()
+        booking.cancelled_at = utc_now()
         booking.phone_hash = None
         booking.cancel_note = _("接待日取消：%(reason)s", reason=reason)
     _log(ChangeKind.CANCEL, day, reason, actor_id, from_leader_id=day.leader_id)

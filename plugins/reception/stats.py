@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.kit import User, db
+from core.kit import User, db, local_datetime, local_today, utc_now
 from plugins.reception.booking import free_places
 from plugins.reception.cards import card_colour, visited_late
 from plugins.reception.errors import ReceptionError
@@ -22,9 +22,6 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionMatter,
 )
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
 
 # Columns of the monthly table and its export, in order: (attribute, label).
 COLUMNS = (
@@ -66,8 +63,7 @@ def parse_month(raw: str | None) -> tuple[date, date]:
 
 
 def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time(), tzinfo=LOCAL_TZ),
-            datetime.combine(last + timedelta(days=1), time(), tzinfo=LOCAL_TZ))
+    return local_datetime(first, time()), local_datetime(last + timedelta(days=1), time())
 
 
 def monthly_counts(office_ids, first: date, last: date, now: datetime | None = None) -> list[LeaderMonth]:  # noqa: C901

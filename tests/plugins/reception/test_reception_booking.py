@@ -15,11 +15,11 @@ from core.extensions import db
 from core.models import Office
 from core.modules import set_module
 from core.sla.models import CalendarDay
+from core.time import LOCAL_ZONE as LOCAL_TZ
 from plugins.reception import booking
 from plugins.reception.booking import book, cancel, free_places
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import Booking, BookingSource, BookingStatus, ReceptionDay
-from plugins.reception.timeutil import LOCAL_TZ
 
 
 def bookings() -> int:

@@ -14,11 +14,11 @@ from core.cases import Case, close_case
 from core.extensions import db
 from core.jobs import Notification
 from core.sla import Limit, LimitUnit, compute_due
+from core.time import LOCAL_ZONE as LOCAL_TZ
+from core.time import local_today
 from plugins.reception import cards, stats
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import AppointmentCard, CardStatus, ReceptionSettings
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import today as local_today
 
 
 def card_input(leader_id, back_on, **fields):

@@ -22,6 +22,7 @@ from core.audit import AuditEntry
 from core.extensions import db
 from core.models import Office, Role
 from core.sla import Limit, LimitUnit
+from core.time import local_today
 from plugins.reception import booking, roster
 from plugins.reception.cards import office_limit
 from plugins.reception.matters import MatterInput, register_matter
@@ -32,7 +33,6 @@ from plugins.reception.models import (
     ReceptionMatter,
     ReceptionRule,
 )
-from plugins.reception.timeutil import today as local_today
 
 
 def test_home_page_lists_the_next_reception_days(app, client, reception_on, users):
