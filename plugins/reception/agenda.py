@@ -15,12 +15,11 @@ from core.kit import (
     Role,
     User,
     db,
-    enabled_office_ids,
     format_hours,
     format_local,
     format_local_date,
     mask_phone,
-    permissions,
+    scoped_office_ids,
 )
 from plugins.reception import stats
 from plugins.reception.desk import colour_label
@@ -34,11 +33,8 @@ class AgendaView(ModuleView):
 
     def _leaders(self) -> list[User]:
         """Leaders the current user may look at (their own offices' and the offices above)."""
-        on = enabled_office_ids(self.plugin_name or PLUGIN)
-        allowed = permissions.visible_office_ids(current_user)
-        offices = on if allowed is None else on & allowed
         found = {}
-        for office_id in offices:
+        for office_id in scoped_office_ids(current_user, PLUGIN):
             for leader in eligible_leaders(office_id):
                 found[leader.id] = leader
         if current_user.role == Role.LEADER:

@@ -2,9 +2,9 @@
 walk-ins, the register of letters, visits and calls with each matter's case state), the
 printable day sheet, appointment cards from filling to outcome, and the monthly figures.
 
-Every change goes through the services (``roster``, ``booking``, ``matters``, ``cards``), which
-raise ReceptionError with a Chinese message; the desk rolls back, shows the message, and
-nothing has changed.
+Every change goes through the services (``roster``, ``booking``, ``matters``, ``cards``) and is
+saved with the kit's ``run`` / ``submit``: a ReceptionError (a ``UserError``) or a stale save
+rolls back and shows its message, and nothing has changed.
 """
 
 from datetime import timedelta
@@ -14,20 +14,23 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.kit import (
     ModuleView,
     Office,
     Role,
     db,
-    enabled_office_ids,
+    first_error,
     format_hours,
     format_local,
     format_local_date,
+    get_scoped_or_404,
     local_today,
     mask_phone,
     permissions,
+    scoped_office_ids,
+    scoped_offices,
+    submit,
 )
 from plugins.reception import booking as booking_service
 from plugins.reception import cards as card_service
@@ -72,15 +75,6 @@ def colour_label(colour: str | None) -> str:
     return labels.get(colour or "", "")
 
 
-def first_error(form) -> str:
-    """The first validation message of a form (an expired page for a CSRF failure)."""
-    for name, errors in form.errors.items():
-        if name == "csrf_token" or not errors or not isinstance(errors, list):
-            return _("页面已过期，请刷新后重试。")
-        return str(errors[0])
-    return _("请检查填写的内容。")
-
-
 class DeskView(ModuleView):
     """The reception desk of the offices in the user's scope."""
 
@@ -88,17 +82,13 @@ class DeskView(ModuleView):
 
     def office_ids(self) -> set[int]:
         """Offices in the user's scope that have the module on."""
-        on = enabled_office_ids(self.plugin_name or PLUGIN)
-        allowed = permissions.visible_office_ids(current_user)
-        return set(on) if allowed is None else on & allowed
+        return scoped_office_ids(current_user, PLUGIN)
 
     def _day(self, day_id: int) -> ReceptionDay:
-        day = db.session.get(ReceptionDay, day_id)
-        if day is None or day.office_id not in self.office_ids():
-            abort(404)
-        return day
+        return get_scoped_or_404(ReceptionDay, day_id, PLUGIN)
 
     def _card(self, card_id: int) -> AppointmentCard:
+        """A card of the offices in scope, or one asking for the signed-in leader."""
         card = db.session.get(AppointmentCard, card_id)
         if card is None or (card.office_id not in self.office_ids()
                             and card.leader_id != current_user.id):
@@ -109,25 +99,8 @@ class DeskView(ModuleView):
         if current_user.role not in ROSTER_ROLES:
             abort(403)
 
-    def _run(self, action, success: str, back: str):
-        """Run a service call and commit; on ReceptionError roll back and show the message."""
-        try:
-            result = action()
-            db.session.commit()
-        except ReceptionError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(back), None
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该记录刚被他人修改，请刷新页面后再试。"), "error")
-            return redirect(back), None
-        flash(success, "success")
-        return redirect(back), result
-
     def _offices(self) -> list[Office]:
-        return list(db.session.scalars(select(Office).where(Office.id.in_(self.office_ids()))
-                                       .order_by(Office.sort_order, Office.code)))
+        return scoped_offices(current_user, PLUGIN)
 
     def _leader_choices(self, office_ids) -> list[tuple[int, str]]:
         seen = {}
@@ -168,22 +141,8 @@ class DeskView(ModuleView):
     def sync(self):
         """Expand every rule of the offices in scope now (normally a scheduled job does it)."""
         self._require_roster_role()
-        if not ConfirmForm().validate_on_submit():
-            flash(_("页面已过期，请刷新后重试。"), "error")
-            return redirect(url_for(".index"))
-        created = removed = 0
-        kept = []
-        for office_id in sorted(self.office_ids()):
-            result = roster.sync_office(office_id)
-            created += len(result.created)
-            removed += len(result.removed)
-            kept += result.kept_with_bookings
-        db.session.commit()
-        flash(_("已按规则生成 %(c)d 个接待日，移除 %(r)d 个。", c=created, r=removed), "success")
-        if kept:
-            flash(_("以下接待日已有群众预约，仍保留：%(days)s",
-                    days=_("、").join(d.isoformat() for d in kept)), "warning")
-        return redirect(url_for(".index"))
+        return submit(ConfirmForm(), lambda f: [roster.sync_office(i) for i in sorted(self.office_ids())],
+                      success=None, back=url_for(".index"), after_commit=_report_sync)
 
     @expose("/add-day", methods=["POST"])
     def add_day(self):
@@ -192,19 +151,17 @@ class DeskView(ModuleView):
         form = AddDayForm()
         form.office_id.choices = [(o.id, o.name) for o in self._offices()]
         form.leader_id.choices = self._leader_choices(self.office_ids())
-        back = url_for(".index")
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
-        if form.office_id.data not in self.office_ids():
-            abort(404)
-        response, day = self._run(lambda: roster.add_day(
-            office_id=form.office_id.data, day=form.day.data, start=form.start_time.data,
-            end=form.end_time.data, place=form.place.data, leader_id=form.leader_id.data,
-            slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
-            reason=form.reason.data, actor_id=current_user.id, note=form.note.data),
-            _("已增加接待日。"), back)
-        return redirect(url_for(".day", day_id=day.id)) if day else response
+        def action(f):
+            if f.office_id.data not in self.office_ids():
+                abort(404)
+            return roster.add_day(
+                office_id=f.office_id.data, day=f.day.data, start=f.start_time.data,
+                end=f.end_time.data, place=f.place.data, leader_id=f.leader_id.data,
+                slot_minutes=f.slot_minutes.data, slot_capacity=f.slot_capacity.data,
+                reason=f.reason.data, actor_id=current_user.id, note=f.note.data)
+        return submit(form, action,
+            success=_("已增加接待日。"),
+            back=lambda day: url_for(".day", day_id=day.id) if day else url_for(".index"))
 
     # --- one day -----------------------------------------------------------------------------
 
@@ -276,114 +233,80 @@ class DeskView(ModuleView):
                            format_local=format_local, colour_label=colour_label)
 
     @expose("/day/<int:day_id>/roster/<action>", methods=["POST"])
-    def roster_action(self, day_id, action):  # noqa: C901
+    def roster_action(self, day_id, action):
         """Cancel, restore, substitute or swap (recorded with the reason)."""
         self._require_roster_role()
         day = self._day(day_id)
-        back = url_for(".day", day_id=day.id)
-        if action in ("cancel", "restore"):
-            form = ReasonForm()
-        elif action == "substitute":
-            form = SubstituteForm()
-        elif action == "swap":
-            form = SwapForm()
-        else:
+        if action not in ROSTER_ACTIONS:
             abort(404)
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
-        if action == "cancel":
-            def call():
-                affected = roster.cancel_day(day, reason=form.reason.data, actor_id=current_user.id)
-                if affected:
-                    flash(_("已同时取消 %(n)d 个预约，请电话通知这些群众。", n=len(affected)), "warning")
-            message = _("接待日已取消，原因已向群众公开。")
-        elif action == "restore":
-            def call():
-                roster.restore_day(day, reason=form.reason.data, actor_id=current_user.id)
-            message = _("接待日已恢复。")
-        elif action == "substitute":
-            def call():
-                roster.substitute(day, leader_id=form.leader_id.data, reason=form.reason.data,
-                                  actor_id=current_user.id)
-            message = _("已换人接待，调整已记录。")
-        else:
-            other = self._day(form.other_day_id.data) if form.other_day_id.data else None
+        form_class, call, message = ROSTER_ACTIONS[action]
+        after = _warn_cancelled if action == "cancel" else None
+        return submit(form_class(), lambda f: call(self, day, f), success=message(),
+                      back=url_for(".day", day_id=day.id), after_commit=after)
 
-            def call():
-                if other is None:
-                    raise ReceptionError(_("请选择要互换的接待日。"))
-                roster.swap(day, other, reason=form.reason.data, actor_id=current_user.id)
-            message = _("两个接待日的领导已互换，调整已记录。")
-        return self._run(call, message, back)[0]
+    def _other_day(self, form) -> ReceptionDay:
+        if not form.other_day_id.data:
+            raise ReceptionError(_("请选择要互换的接待日。"))
+        return self._day(form.other_day_id.data)
 
     @expose("/day/<int:day_id>/walk-in", methods=["POST"])
     def walk_in(self, day_id):
         """Book for a resident at the counter or on the phone."""
         day = self._day(day_id)
-        form = self._walk_in_form(day)
-        back = url_for(".day", day_id=day.id) + "#bookings"
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
-        slot_id = form.slot_id.data if form.slot_id.data in {s.id for s in day.slots} else None
+        slot_ids = {s.id for s in day.slots}
 
-        def call():
-            made = booking_service.book(slot_id, booking_service.BookingRequest(
-                name=form.name.data, phone=form.phone.data, village=form.village.data,
-                matter=form.matter.data, named_leader=form.named_leader.data),
+        def call(form):
+            return booking_service.book(
+                form.slot_id.data if form.slot_id.data in slot_ids else None,
+                booking_service.BookingRequest(
+                    name=form.name.data, phone=form.phone.data, village=form.village.data,
+                    matter=form.matter.data, named_leader=form.named_leader.data),
                 walk_in=True, actor_id=current_user.id)
-            flash(_("确认码：%(code)s（请告知群众）", code=booking_service.format_code(made.code)),
-                  "info")
-            return made
-        return self._run(call, _("已代为预约。"), back)[0]
+        return submit(self._walk_in_form(day), call, success=_("已代为预约。"),
+                      back=url_for(".day", day_id=day.id) + "#bookings",
+                      after_commit=lambda made: flash(_(
+                          "确认码：%(code)s（请告知群众）",
+                          code=booking_service.format_code(made.code)), "info"))
 
     @expose("/day/<int:day_id>/matters", methods=["POST"])
     def add_matter(self, day_id):
         """Register a letter, visit or call and hand it over as a core case."""
         day = self._day(day_id)
-        form = self._matter_form(day)
-        back = url_for(".day", day_id=day.id) + "#matters"
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
-        booking_id = int(form.booking_id.data) if (form.booking_id.data or "").isdigit() else None
 
-        def call():
-            matter = register_matter(day, MatterInput(
+        def call(form):
+            booking_id = form.booking_id.data or ""
+            return register_matter(day, MatterInput(
                 channel=form.channel.data, name=form.name.data, phone=form.phone.data,
                 village=form.village.data, subject=form.subject.data, content=form.content.data,
                 instruction=form.instruction.data,
                 responsible_office_id=form.responsible_office_id.data,
                 instructed_last_day=form.instructed_last_day.data,
                 answered_on_the_spot=form.answered_on_the_spot.data,
-                collective=form.collective.data, booking_id=booking_id),
+                collective=form.collective.data,
+                booking_id=int(booking_id) if booking_id.isdigit() else None),
                 office_id=day.office_id, actor_id=current_user.id)
-            flash(_("办件号：%(no)s", no=matter.case_receipt_no), "info")
-            return matter
-        return self._run(call, _("已登记并交承办单位办理。"), back)[0]
+        return submit(self._matter_form(day), call, success=_("已登记并交承办单位办理。"),
+                      back=url_for(".day", day_id=day.id) + "#matters",
+                      after_commit=lambda matter: flash(
+                          _("办件号：%(no)s", no=matter.case_receipt_no), "info"))
 
     @expose("/booking/<int:booking_id>/<action>", methods=["POST"])
     def booking_action(self, booking_id, action):
         """Mark a booking attended or not come, or cancel it for the resident."""
-        made = db.session.get(Booking, booking_id)
-        if made is None or made.office_id not in self.office_ids():
-            abort(404)
-        form = BookingActionForm()
-        back = url_for(".day", day_id=made.day_id) + "#bookings"
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
+        made = get_scoped_or_404(Booking, booking_id, PLUGIN)
         actions = {
-            "attended": (lambda: booking_service.mark(made, BookingStatus.ATTENDED), _("已标记为已接待。")),
-            "no_show": (lambda: booking_service.mark(made, BookingStatus.NO_SHOW), _("已标记为未到。")),
-            "cancel": (lambda: booking_service.cancel(made, by_office=True, note=form.note.data),
+            "attended": (lambda f: booking_service.mark(made, BookingStatus.ATTENDED),
+                         _("已标记为已接待。")),
+            "no_show": (lambda f: booking_service.mark(made, BookingStatus.NO_SHOW),
+                        _("已标记为未到。")),
+            "cancel": (lambda f: booking_service.cancel(made, by_office=True, note=f.note.data),
                        _("预约已取消，名额已释放。")),
         }
         if action not in actions:
             abort(404)
         call, message = actions[action]
-        return self._run(call, message, back)[0]
+        return submit(BookingActionForm(), call, success=message,
+                      back=url_for(".day", day_id=made.day_id) + "#bookings")
 
     # --- appointment cards -----------------------------------------------------------------
 
@@ -470,39 +393,15 @@ class DeskView(ModuleView):
     def card_action(self, card_id, action):
         """Leader back, trip longer, home visit, outcome, withdrawal."""
         card = self._card(card_id)
-        back = url_for(".card", card_id=card.id)
-        forms = {"return": ReturnForm, "postpone": PostponeForm, "visit": VisitForm,
-                 "outcome": OutcomeForm, "withdraw": WithdrawCardForm}
-        if action not in forms:
+        if action not in CARD_ACTIONS:
             abort(404)
-        form = forms[action]()
+        form_class, call, message = CARD_ACTIONS[action]
+        form = form_class()
         if action == "visit":
             form.visitor_id.choices = [(u.id, u.display_name)
                                        for u in roster.eligible_leaders(card.office_id)]
-        if not form.validate_on_submit():
-            flash(first_error(form), "error")
-            return redirect(back)
-        if action == "return":
-            call, message = (lambda: card_service.record_return(card, back_on=form.back_on.data),
-                             _("已记录领导返回，走访期限从返回之日起算。"))
-        elif action == "postpone":
-            call, message = (lambda: card_service.postpone_return(
-                card, expected_back_on=form.expected_back_on.data), _("已更改预计返回日期。"))
-        elif action == "visit":
-            call, message = (lambda: card_service.record_visit(
-                card, visited_on=form.visited_on.data, findings=form.findings.data,
-                resolution=form.resolution.data, visitor_id=form.visitor_id.data,
-                actor_id=current_user.id,
-                responsible_office_id=form.responsible_office_id.data or None),
-                _("已登记上门走访情况。"))
-        elif action == "outcome":
-            call, message = (lambda: card_service.register_outcome(
-                card, outcome=form.outcome.data, satisfaction=form.satisfaction.data,
-                actor_id=current_user.id), _("办理结果已登记，预约卡办结。"))
-        else:
-            call, message = (lambda: card_service.withdraw_card(card, reason=form.reason.data),
-                             _("预约卡已撤销。"))
-        return self._run(call, message, back)[0]
+        return submit(form, lambda f: call(card, f), success=message(),
+                      back=url_for(".card", card_id=card.id))
 
     # --- figures ---------------------------------------------------------------------------
 
@@ -531,3 +430,52 @@ class DeskView(ModuleView):
         return self.render("reception/admin/report.html", rows=rows, columns=stats.COLUMNS,
                            totals=totals, month=first.strftime("%Y-%m"))
 
+
+
+def _report_sync(results) -> None:
+    created = sum(len(r.created) for r in results)
+    removed = sum(len(r.removed) for r in results)
+    flash(_("已按规则生成 %(c)d 个接待日，移除 %(r)d 个。", c=created, r=removed), "success")
+    kept = [day for r in results for day in r.kept_with_bookings]
+    if kept:
+        flash(_("以下接待日已有群众预约，仍保留：%(days)s",
+                days=_("、").join(d.isoformat() for d in kept)), "warning")
+
+
+def _warn_cancelled(affected) -> None:
+    if affected:
+        flash(_("已同时取消 %(n)d 个预约，请电话通知这些群众。", n=len(affected)), "warning")
+
+
+# action: (form, call(view, day, form), success message)
+ROSTER_ACTIONS = {
+    "cancel": (ReasonForm, lambda view, day, f: roster.cancel_day(
+        day, reason=f.reason.data, actor_id=current_user.id),
+        lambda: _("接待日已取消，原因已向群众公开。")),
+    "restore": (ReasonForm, lambda view, day, f: roster.restore_day(
+        day, reason=f.reason.data, actor_id=current_user.id), lambda: _("接待日已恢复。")),
+    "substitute": (SubstituteForm, lambda view, day, f: roster.substitute(
+        day, leader_id=f.leader_id.data, reason=f.reason.data, actor_id=current_user.id),
+        lambda: _("已换人接待，调整已记录。")),
+    "swap": (SwapForm, lambda view, day, f: roster.swap(
+        day, view._other_day(f), reason=f.reason.data, actor_id=current_user.id),
+        lambda: _("两个接待日的领导已互换，调整已记录。")),
+}
+
+# action: (form, call(card, form), success message)
+CARD_ACTIONS = {
+    "return": (ReturnForm, lambda card, f: card_service.record_return(card, back_on=f.back_on.data),
+               lambda: _("已记录领导返回，走访期限从返回之日起算。")),
+    "postpone": (PostponeForm, lambda card, f: card_service.postpone_return(
+        card, expected_back_on=f.expected_back_on.data), lambda: _("已更改预计返回日期。")),
+    "visit": (VisitForm, lambda card, f: card_service.record_visit(
+        card, visited_on=f.visited_on.data, findings=f.findings.data,
+        resolution=f.resolution.data, visitor_id=f.visitor_id.data, actor_id=current_user.id,
+        responsible_office_id=f.responsible_office_id.data or None),
+        lambda: _("已登记上门走访情况。")),
+    "outcome": (OutcomeForm, lambda card, f: card_service.register_outcome(
+        card, outcome=f.outcome.data, satisfaction=f.satisfaction.data,
+        actor_id=current_user.id), lambda: _("办理结果已登记，预约卡办结。")),
+    "withdraw": (WithdrawCardForm, lambda card, f: card_service.withdraw_card(
+        card, reason=f.reason.data), lambda: _("预约卡已撤销。")),
+}
