@@ -400,7 +400,7 @@ class DeskView(ModuleView):
         if action == "visit":
             form.visitor_id.choices = [(u.id, u.display_name)
                                        for u in roster.eligible_leaders(card.office_id)]
-        return submit(form, lambda f: call(card, f), success=message(),
+        return submit(form, lambda f: call(card, f), success=message(), row=card,
                       back=url_for(".card", card_id=card.id))
 
     # --- figures ---------------------------------------------------------------------------

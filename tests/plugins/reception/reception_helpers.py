@@ -68,3 +68,11 @@ def booked_before(slot) -> datetime:
     """A booking time half an hour before ``slot`` starts. Tests that book the last slot of a
     day that has begun pass it as ``now``: late in the (Beijing) day that slot has begun too."""
     return slot_start(slot) - timedelta(minutes=30)
+
+
+def card_version(app, card_id: int) -> str:
+    """The current version of an appointment card, as a desk form posts it."""
+    from plugins.reception.models import AppointmentCard
+
+    with app.app_context():
+        return str(db.session.get(AppointmentCard, card_id).version)

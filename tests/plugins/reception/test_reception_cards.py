@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from conftest import login, post, text_of
-from reception_helpers import reception_on_fixture, working_day_after  # noqa: F401
+from reception_helpers import card_version, reception_on_fixture, working_day_after  # noqa: F401
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
@@ -206,11 +206,13 @@ def test_desk_card_screens(app, client, reception_on, users, login_as):
     card_id = int(card_url.rstrip("/").rsplit("/", 1)[1])
     visit = post(client, f"/admin/reception-desk/card/{card_id}/visit", {
         "visited_on": today.isoformat(), "visitor_id": str(users["leader"]),
-        "findings": "后墙开裂", "resolution": "列入危改计划", "responsible_office_id": "0"},
+        "findings": "后墙开裂", "resolution": "列入危改计划", "responsible_office_id": "0",
+        "version": card_version(app, card_id)},
         follow_redirects=True)
     assert "已登记上门走访情况" in text_of(visit)
     outcome = post(client, f"/admin/reception-desk/card/{card_id}/outcome", {
-        "outcome": "补助已到位，房屋已修缮。", "satisfaction": "satisfied"}, follow_redirects=True)
+        "outcome": "补助已到位，房屋已修缮。", "satisfaction": "satisfied",
+        "version": card_version(app, card_id)}, follow_redirects=True)
     assert "办理结果已登记" in text_of(outcome) and "补助已到位" in text_of(outcome)
     with app.app_context():
         assert db.session.get(AppointmentCard, card_id).status == CardStatus.DONE
