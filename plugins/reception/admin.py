@@ -95,10 +95,10 @@ class RuleView(OfficeScopedModelView):
                       "week_of_month": SelectField}
     form_args = {
         "frequency": {"label": _l("重复方式"), "coerce": str,
-                      "choices": lambda: [(f.value, f.label) for f in Frequency],
+                      "choices": Frequency.choices,
                       "description": _l("“每个工作日”包括调休上班日")},
         "on_holiday": {"label": _l("遇法定节假日"), "coerce": str,
-                       "choices": lambda: [(p.value, p.label) for p in HolidayPolicy]},
+                       "choices": HolidayPolicy.choices},
         "week_of_month": {"label": _l("每月第几个星期"), "coerce": lambda v: int(v) if v else None,
                           "choices": [("", "—"), ("1", _l("第一个")), ("2", _l("第二个")),
                                       ("3", _l("第三个")), ("4", _l("第四个")),
