@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
-from core.kit import OfficeScopedModelView, Role, User, db, enum_label, format_local
+from core.kit import OfficeScopedModelView, Role, ScopedChoices, User, db, enum_label, format_local
 from plugins.reception import roster
 from plugins.reception.cards import card_colour, check_limit
 from plugins.reception.errors import ReceptionError
@@ -113,27 +113,11 @@ class RuleView(OfficeScopedModelView):
         "place": {"description": _l("如：镇政府一楼群众接待室")},
     }
     allow_delete = False  # switch a rule off instead: its past days keep their history
-
-    def _limit_leader(self, form):
-        field = getattr(form, "leader", None)
-        if field is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(User).filter(User.active, User.role == Role.LEADER)
-            if allowed is not None:
-                from core.kit import Office
-
-                ids = set(allowed)
-                for office in db.session.query(Office).filter(Office.id.in_(allowed)):
-                    ids.update(o.id for o in office.ancestors())
-                query = query.filter(User.office_id.in_(ids))
-            field.query_factory = lambda: query.order_by(User.display_name)
-        return form
-
-    def create_form(self, obj=None):
-        return self._limit_leader(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_leader(super().edit_form(obj))
+    # Leaders of the offices in scope and of the offices above (a township leader receives at a
+    # station's reception too).
+    scoped_choices = {"leader": ScopedChoices(
+        User, where=(User.active, User.role == Role.LEADER), parent_offices=True,
+        order_by=(User.display_name,))}
 
     def on_form_prefill(self, form, id):
         form.weekday_choice.data = roster.weekday_list(self.get_one(id))

@@ -36,7 +36,6 @@ from plugins.reception import booking as booking_service
 from plugins.reception import cards as card_service
 from plugins.reception import roster, stats
 from plugins.reception.errors import ReceptionError
-from plugins.reception.feeds import leader_title
 from plugins.reception.forms import (
     AddDayForm,
     BookingActionForm,
@@ -106,7 +105,7 @@ class DeskView(ModuleView):
         seen = {}
         for office_id in office_ids:
             for leader in roster.eligible_leaders(office_id):
-                seen[leader.id] = leader_title(leader)
+                seen[leader.id] = roster.leader_title(leader)
         return sorted(seen.items(), key=lambda kv: kv[1])
 
     # --- the roster ------------------------------------------------------------------------

@@ -96,6 +96,13 @@ def eligible_leaders(office_id: int) -> list[User]:
         .order_by(User.display_name)))
 
 
+def leader_title(user) -> str:
+    """钱镇长（镇长）: the name with the post, as residents see it."""
+    if not user.post:
+        return user.display_name
+    return _("%(name)s（%(post)s）", name=user.display_name, post=user.post)
+
+
 def check_leader(leader_id: int | None, office_id: int) -> User:
     """The leader, or ReceptionError when not an active leader of the office (or above)."""
     if not leader_id:
