@@ -15,8 +15,6 @@ from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
 from core.kit import OfficeScopedModelView, Role, ScopedChoices, User, db, enum_label, format_local
-from plugins.reception import roster
-from plugins.reception.cards import card_colour, check_limit
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
@@ -31,6 +29,8 @@ from plugins.reception.models import (
     ReceptionSettings,
     RosterChange,
 )
+from plugins.reception.services import roster
+from plugins.reception.services.cards import card_colour, check_limit
 
 COLOUR_LABELS = {"green": _l("正常"), "yellow": _l("临期"), "red": _l("超期"),
                  "closed": _l("已走访"), "waiting": _l("领导未返回")}

@@ -21,9 +21,9 @@ from core.kit import (
     mask_phone,
     scoped_office_ids,
 )
-from plugins.reception import stats
 from plugins.reception.desk import colour_label
-from plugins.reception.roster import eligible_leaders
+from plugins.reception.services import stats
+from plugins.reception.services.roster import eligible_leaders
 
 PLUGIN = "reception"
 

@@ -7,8 +7,6 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from core.kit import User, db, is_working_day, local_datetime, local_today
-from plugins.reception import booking, cards, roster
-from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import (
     Frequency,
     HolidayPolicy,
@@ -16,6 +14,8 @@ from plugins.reception.models import (
     ReceptionRule,
     ReceptionSettings,
 )
+from plugins.reception.services import booking, cards, roster
+from plugins.reception.services.matters import MatterInput, register_matter
 
 RULE_TITLE = "镇长接待日"
 PLACE = "示范镇人民政府一楼群众接待室"
@@ -32,7 +32,7 @@ def _last_working_day_before(day):
     return day
 
 
-def load(offices) -> None:
+def load_demo(offices) -> None:
     """Create the demo records once (nothing when they are there already)."""
     government = offices.get("SFZ-ZF")
     leader, staff = _user("leader"), _user("staff")

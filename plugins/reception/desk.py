@@ -32,9 +32,6 @@ from core.kit import (
     scoped_offices,
     submit,
 )
-from plugins.reception import booking as booking_service
-from plugins.reception import cards as card_service
-from plugins.reception import roster, stats
 from plugins.reception.errors import ReceptionError
 from plugins.reception.forms import (
     AddDayForm,
@@ -52,7 +49,6 @@ from plugins.reception.forms import (
     WalkInForm,
     WithdrawCardForm,
 )
-from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import (
     AppointmentCard,
     Booking,
@@ -62,6 +58,10 @@ from plugins.reception.models import (
     ReceptionDay,
     RosterChange,
 )
+from plugins.reception.services import booking as booking_service
+from plugins.reception.services import cards as card_service
+from plugins.reception.services import roster, stats
+from plugins.reception.services.matters import MatterInput, register_matter
 
 PLUGIN = "reception"
 ROSTER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER})

@@ -175,7 +175,7 @@ class ReceptionRule(TimestampMixin, db.Model):
     leader: Mapped[User] = relationship()
 
     def __str__(self) -> str:
-        from plugins.reception.roster import describe_rule
+        from plugins.reception.services.roster import describe_rule
 
         return describe_rule(self)
 

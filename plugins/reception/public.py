@@ -27,7 +27,10 @@ from core.kit import (
     render_public,
     utc_now,
 )
-from plugins.reception.booking import (
+from plugins.reception.errors import ReceptionError
+from plugins.reception.forms import BookingForm, CancelForm, CodeForm
+from plugins.reception.models import BookingStatus, DayStatus, ReceptionDay
+from plugins.reception.services.booking import (
     BookingRequest,
     book,
     cancel,
@@ -37,10 +40,7 @@ from plugins.reception.booking import (
     free_places,
     slot_start,
 )
-from plugins.reception.errors import ReceptionError
-from plugins.reception.forms import BookingForm, CancelForm, CodeForm
-from plugins.reception.models import BookingStatus, DayStatus, ReceptionDay
-from plugins.reception.roster import horizon_days, leader_title
+from plugins.reception.services.roster import horizon_days, leader_title
 
 bp = Blueprint("reception_public", __name__, template_folder="templates")
 bp.add_app_template_filter(lambda day: format_local_date(day, "full"), "reception_day")

@@ -13,9 +13,9 @@ from core.models import Office
 from core.modules import set_module
 from core.sla import is_working_day
 from core.time import local_today
-from plugins.reception import roster
-from plugins.reception.booking import BookingRequest, slot_start
 from plugins.reception.models import ReceptionDay
+from plugins.reception.services import roster
+from plugins.reception.services.booking import BookingRequest, slot_start
 
 
 @pytest.fixture(name="reception_on")

@@ -16,10 +16,10 @@ from core.models import Office
 from core.modules import set_module
 from core.sla.models import CalendarDay
 from core.time import LOCAL_ZONE as LOCAL_TZ
-from plugins.reception import booking
-from plugins.reception.booking import book, cancel, free_places
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import Booking, BookingSource, BookingStatus, ReceptionDay
+from plugins.reception.services import booking
+from plugins.reception.services.booking import book, cancel, free_places
 
 
 def bookings() -> int:
@@ -137,7 +137,7 @@ def test_slot_on_a_holiday_is_refused(app, reception_on, users):
 
 
 def test_cancelled_day_and_unknown_slot_are_refused(app, reception_on, users):
-    from plugins.reception import roster
+    from plugins.reception.services import roster
 
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"])

@@ -16,9 +16,9 @@ from core.jobs import Notification
 from core.sla import Limit, LimitUnit, compute_due
 from core.time import LOCAL_ZONE as LOCAL_TZ
 from core.time import local_today
-from plugins.reception import cards, stats
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import AppointmentCard, CardStatus, ReceptionSettings
+from plugins.reception.services import cards, stats
 
 
 def card_input(leader_id, back_on, **fields):
@@ -225,7 +225,7 @@ def test_desk_card_screens(app, client, reception_on, users, login_as):
 def test_leader_agenda_lists_cards_days_and_open_matters(app, client, reception_on, users, login_as):
     from reception_helpers import make_day
 
-    from plugins.reception.matters import MatterInput, register_matter
+    from plugins.reception.services.matters import MatterInput, register_matter
 
     with app.app_context():
         card = cards.fill_card(reception_on["A"], card_input(users["leader"], local_today()),

@@ -21,10 +21,10 @@ from core.extensions import db
 from core.sla import SHANGHAI
 from core.time import LOCAL_ZONE as LOCAL_TZ
 from core.time import local_today
-from plugins.reception import booking
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import BookingStatus, ReceptionMatter
+from plugins.reception.services import booking
+from plugins.reception.services.matters import MatterInput, register_matter
 
 
 def counts():

@@ -20,7 +20,7 @@ from reception_helpers import (  # noqa: F401
 
 from core.extensions import db
 from core.models import Role
-from plugins.reception import booking, roster
+from plugins.reception.services import booking, roster
 
 MOBILE, MOBILE_STARRED = "13912345678", "139****5678"
 ID_NUMBER = "110101199003071234"

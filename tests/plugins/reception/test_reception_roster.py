@@ -13,7 +13,6 @@ from core.extensions import db
 from core.models import Role
 from core.sla import is_working_day
 from core.sla.models import CalendarDay
-from plugins.reception import booking, roster
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -26,6 +25,7 @@ from plugins.reception.models import (
     ReceptionRule,
     RosterChange,
 )
+from plugins.reception.services import booking, roster
 
 
 def rule(office_id, leader_id, *, weekdays="TU", frequency=Frequency.WEEKLY, policy=HolidayPolicy.SKIP,

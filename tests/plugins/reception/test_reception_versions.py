@@ -10,8 +10,8 @@ from reception_helpers import card_version, reception_on_fixture  # noqa: F401
 from core.errors import STALE_MESSAGE
 from core.extensions import db
 from core.time import local_today
-from plugins.reception import cards
 from plugins.reception.models import AppointmentCard, CardStatus
+from plugins.reception.services import cards
 
 
 def _fields(action: str, leader_id: int) -> dict:

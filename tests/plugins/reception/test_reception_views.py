@@ -23,9 +23,6 @@ from core.extensions import db
 from core.models import Office, Role
 from core.sla import Limit, LimitUnit
 from core.time import local_today
-from plugins.reception import booking, roster
-from plugins.reception.cards import office_limit
-from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import (
     Booking,
     BookingStatus,
@@ -33,6 +30,9 @@ from plugins.reception.models import (
     ReceptionMatter,
     ReceptionRule,
 )
+from plugins.reception.services import booking, roster
+from plugins.reception.services.cards import office_limit
+from plugins.reception.services.matters import MatterInput, register_matter
 
 
 def test_home_page_lists_the_next_reception_days(app, client, reception_on, users):

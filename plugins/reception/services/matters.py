@@ -6,49 +6,33 @@ service-commitment limit) in the responsible office; the case points back here t
 ``source_type="reception_matter"`` and ``source_id``. The leader's instruction may set the
 case's own deadline (服务承诺制度 2/4: "领导指示的，按指示限定时间解决", never beyond 30 days). A
 matter the leader settled on the spot is registered and closed at once, with the answer as its
-outcome. When a case is closed the ``case_closed`` hook copies its outcome onto the matter.
+outcome. When a case is closed the ``case_closed`` hook (``cases.py``) copies its outcome
+onto the matter.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.kit import Office, User, db, local_today, utc_now
-from plugins.reception.booking import clean_text, normalise_phone
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
-    AppointmentCard,
     Booking,
     BookingStatus,
-    CardStatus,
     MatterChannel,
     ReceptionDay,
     ReceptionMatter,
 )
-from plugins.reception.roster import check_leader
+from plugins.reception.services.booking import clean_text, normalise_phone
+from plugins.reception.services.roster import check_leader
 
 CATEGORY_CODE = "reception_matter"
 SOURCE_TYPE = "reception_matter"
 CARD_SOURCE_TYPE = "reception_card"
 SUBJECT_MAX = 200
 TEXT_MAX = 5000
-
-
-def category_spec():
-    """The core case category of matters received by a leader: 10 days, at most 30.
-
-    服务承诺制度 4: "服务事项原则上必须在受理后10日内解决，领导指示的，按指示限定时间解决，除极特殊
-    情况外，最长解决时限不得越过30天" — the rulebook writes days, counted as calendar days with
-    the holiday rule (see core.sla); a leader's own deadline or approved extensions may reach 30.
-    """
-    from core.kit import CategorySpec, Limit, LimitUnit
-
-    return CategorySpec(code=CATEGORY_CODE, title=_l("领导接待事项"),
-                        limit=Limit(10, LimitUnit.CALENDAR_DAYS),
-                        max_limit=Limit(30, LimitUnit.CALENDAR_DAYS))
 
 
 @dataclass
@@ -157,32 +141,6 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
         matter.outcome = case.outcome
         matter.closed_at = case.closed_at
     return matter
-
-
-def on_case_closed(case) -> object | None:
-    """Copy a closed case's outcome onto the reception matter or appointment card it came
-    from; returns that record, or None for cases of other origins."""
-    source = getattr(case, "source_type", None)
-    if source not in (SOURCE_TYPE, CARD_SOURCE_TYPE) or not case.source_id:
-        return None
-    try:
-        record_id = int(case.source_id)
-    except ValueError:
-        return None
-    if source == SOURCE_TYPE:
-        matter = db.session.get(ReceptionMatter, record_id)
-        if matter is None:
-            return None
-        matter.outcome = case.outcome
-        matter.closed_at = case.closed_at or utc_now()
-        return matter
-    card = db.session.get(AppointmentCard, record_id)
-    if card is None or card.status != CardStatus.VISITED:
-        return card
-    card.outcome = case.outcome
-    card.outcome_at = case.closed_at or utc_now()
-    card.status = CardStatus.DONE
-    return card
 
 
 def case_rows(case_ids) -> dict[int, object]:

@@ -383,7 +383,7 @@ def cancel_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> list[
     if day.is_cancelled:
         raise ReceptionError(_("该接待日已经取消。"))
     _future_day(day, "cancel")
-    from plugins.reception.booking import lock_day
+    from plugins.reception.services.booking import lock_day
 
     day = lock_day(day.id)
     day.status = DayStatus.CANCELLED

@@ -30,16 +30,16 @@ from core.kit import (
     local_today,
     utc_now,
 )
-from plugins.reception.booking import clean_text, normalise_phone
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import CARD_SOURCE_TYPE, CATEGORY_CODE
 from plugins.reception.models import (
     AppointmentCard,
     CardStatus,
     ReceptionSettings,
     Satisfaction,
 )
-from plugins.reception.roster import check_leader
+from plugins.reception.services.booking import clean_text, normalise_phone
+from plugins.reception.services.matters import CARD_SOURCE_TYPE, CATEGORY_CODE
+from plugins.reception.services.roster import check_leader
 
 DEFAULT_LIMIT = Limit(3, LimitUnit.CALENDAR_DAYS)
 MAX_CARD_DAYS = 30  # 服务承诺制度 4: never more than 30 days

@@ -8,10 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.kit import User, db, local_datetime, local_today, utc_now
-from plugins.reception.booking import free_places
-from plugins.reception.cards import card_colour, visited_late
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import case_rows
 from plugins.reception.models import (
     AppointmentCard,
     Booking,
@@ -22,6 +19,9 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionMatter,
 )
+from plugins.reception.services.booking import free_places
+from plugins.reception.services.cards import card_colour, visited_late
+from plugins.reception.services.matters import case_rows
 
 # Columns of the monthly table and its export, in order: (attribute, label).
 COLUMNS = (
