@@ -17,8 +17,8 @@ from plugins.reception.services.cards import card_colour, clock_start, leader_is
 from plugins.reception.services.roster import sync_office
 
 PLUGIN = "reception"
-AGENDA_URL = "/admin/reception-agenda/"  # the leader's agenda (plugins.reception.agenda)
-DESK_URL = "/admin/reception-desk/"  # the staff desk (plugins.reception.desk)
+AGENDA_URL = "/admin/reception-agenda/"  # the leader's agenda (plugins.reception.admin.agenda)
+DESK_URL = "/admin/reception-desk/"  # the staff desk (plugins.reception.admin.desk)
 
 
 def schedules() -> list[Schedule]:

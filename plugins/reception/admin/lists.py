@@ -1,5 +1,5 @@
-"""Staff screens of the reception module: the lists (rules, days, bookings, matters, cards,
-roster changes, settings) and, from ``desk`` and ``agenda``, the working screens.
+"""The reception module's lists: rules, days, bookings, matters, cards, roster changes and
+settings (the working screens are the desk and the agenda).
 
 Lists are read-only where a change must go through a service that holds the rules (bookings
 under the day's lock, matters opening core cases, cards with their limits); rules and settings
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
 from core.kit import OfficeScopedModelView, Role, ScopedChoices, User, db, enum_label, format_local
+from plugins.reception.admin.base import colour_label
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
@@ -31,9 +32,6 @@ from plugins.reception.models import (
 )
 from plugins.reception.services import roster
 from plugins.reception.services.cards import card_colour, check_limit
-
-COLOUR_LABELS = {"green": _l("正常"), "yellow": _l("临期"), "red": _l("超期"),
-                 "closed": _l("已走访"), "waiting": _l("领导未返回")}
 
 
 def _local_time(view, context, model, name):
@@ -56,7 +54,7 @@ def _card_link(view, context, model, name):
 def _card_colour(view, context, model, name):
     colour = card_colour(model)
     return Markup('<span class="badge reception-{}">{}</span>').format(
-        colour, COLOUR_LABELS.get(colour, colour))
+        colour, _("已走访") if colour == "closed" else colour_label(colour))
 
 
 def _case_link(view, context, model, name):
@@ -304,17 +302,4 @@ def model_views() -> list:
         CardView(AppointmentCard, db, name=_l("预约领导办公卡"), endpoint="reception_cards"),
         ChangeView(RosterChange, db, name=_l("接待日调整记录"), endpoint="reception_changes"),
         SettingsView(ReceptionSettings, db, name=_l("走访时限设置"), endpoint="reception_settings"),
-    ]
-
-
-def admin_views() -> list:
-    """Every staff screen of the module: desk, agenda, then the lists."""
-    from plugins.reception.agenda import AgendaView
-    from plugins.reception.desk import DeskView
-    from plugins.reception.jobs import AGENDA_URL, DESK_URL
-
-    return [
-        DeskView(name=_l("接待工作台"), endpoint="reception_desk", url=DESK_URL.rstrip("/")),
-        AgendaView(name=_l("我的接待日程"), endpoint="reception_agenda", url=AGENDA_URL.rstrip("/")),
-        *model_views(),
     ]

@@ -10,31 +10,19 @@ from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from core.kit import (
-    ModuleView,
-    Role,
-    User,
-    db,
-    format_hours,
-    format_local,
-    format_local_date,
-    mask_phone,
-    scoped_office_ids,
-)
-from plugins.reception.desk import colour_label
+from core.kit import Role, User, db
+from plugins.reception.admin.base import DeskBase
 from plugins.reception.services import stats
 from plugins.reception.services.roster import eligible_leaders
 
-PLUGIN = "reception"
 
-
-class AgendaView(ModuleView):
+class AgendaView(DeskBase):
     """The leader's agenda."""
 
     def _leaders(self) -> list[User]:
         """Leaders the current user may look at (their own offices' and the offices above)."""
         found = {}
-        for office_id in scoped_office_ids(current_user, PLUGIN):
+        for office_id in self.office_ids():
             for leader in eligible_leaders(office_id):
                 found[leader.id] = leader
         if current_user.role == Role.LEADER:
@@ -53,10 +41,7 @@ class AgendaView(ModuleView):
             abort(404)
         agenda = stats.agenda(leader.id) if leader else None
         return self.render("reception/admin/agenda.html", leaders=leaders, leader=leader,
-                           agenda=agenda, format_local_date=format_local_date, format_hours=format_hours,
-                           format_local=format_local, colour_label=colour_label,
-                           mask_phone=mask_phone,
-                           own=leader is not None and leader.id == current_user.id)
+                           agenda=agenda, own=leader is not None and leader.id == current_user.id)
 
     @expose("/card/<int:card_id>")
     def card(self, card_id):
