@@ -15,7 +15,7 @@ from plugins.reception.admin.base import ROSTER_ROLES
 from plugins.reception.errors import ReceptionError
 from plugins.reception.forms import AddDayForm, ConfirmForm, ReasonForm, SubstituteForm, SwapForm
 from plugins.reception.models import ReceptionDay, RosterChange
-from plugins.reception.services import roster
+from plugins.reception.services import changes, roster
 from plugins.reception.services.booking import free_places
 
 
@@ -64,7 +64,7 @@ class RosterScreens:
         def action(f):
             if f.office_id.data not in self.office_ids():
                 abort(404)
-            return roster.add_day(
+            return changes.add_day(
                 office_id=f.office_id.data, day=f.day.data, start=f.start_time.data,
                 end=f.end_time.data, place=f.place.data, leader_id=f.leader_id.data,
                 slot_minutes=f.slot_minutes.data, slot_capacity=f.slot_capacity.data,
@@ -107,15 +107,15 @@ def _warn_cancelled(affected) -> None:
 
 # action: (form, call(view, day, form), success message)
 ROSTER_ACTIONS = {
-    "cancel": (ReasonForm, lambda view, day, f: roster.cancel_day(
+    "cancel": (ReasonForm, lambda view, day, f: changes.cancel_day(
         day, reason=f.reason.data, actor_id=current_user.id),
         lambda: _("接待日已取消，原因已向群众公开。")),
-    "restore": (ReasonForm, lambda view, day, f: roster.restore_day(
+    "restore": (ReasonForm, lambda view, day, f: changes.restore_day(
         day, reason=f.reason.data, actor_id=current_user.id), lambda: _("接待日已恢复。")),
-    "substitute": (SubstituteForm, lambda view, day, f: roster.substitute(
+    "substitute": (SubstituteForm, lambda view, day, f: changes.substitute(
         day, leader_id=f.leader_id.data, reason=f.reason.data, actor_id=current_user.id),
         lambda: _("已换人接待，调整已记录。")),
-    "swap": (SwapForm, lambda view, day, f: roster.swap(
+    "swap": (SwapForm, lambda view, day, f: changes.swap(
         day, view._other_day(f), reason=f.reason.data, actor_id=current_user.id),
         lambda: _("两个接待日的领导已互换，调整已记录。")),
 }

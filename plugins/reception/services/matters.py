@@ -63,7 +63,7 @@ def _office(office_id: int | None) -> Office:
     return office
 
 
-def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,  # noqa: C901
+def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,
                     actor_id: int | None) -> ReceptionMatter:
     """Register what the duty leader received and hand it over as a core case.
 
@@ -71,8 +71,6 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
     ``office_id``). Returns the matter with ``case_id`` set. Raises ReceptionError (the caller
     rolls back: nothing is kept) for bad input or when the core refuses the case.
     """
-    from core.kit import CaseError, close_case, open_case, set_deadline
-
     try:
         channel = MatterChannel(data.channel)
     except ValueError:
@@ -82,65 +80,76 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
     if day is not None and day.day > local_today():
         raise ReceptionError(_("该接待日尚未到来，不能登记接待事项。"))
     leader = check_leader(data.leader_id or (day.leader_id if day else None), office_id)
-    name = clean_text(data.name, 32, _("群众姓名"), required=True)
-    phone = normalise_phone(data.phone) if (data.phone or "").strip() else None
-    village = clean_text(data.village, 64, _("村（社区）"))
-    subject = clean_text(data.subject, SUBJECT_MAX, _("反映的问题"), required=True)
-    content = clean_text(data.content, TEXT_MAX, _("详细情况")) or ""
-    instruction = clean_text(data.instruction, TEXT_MAX, _("领导批示"), required=True)
-    responsible = _office(data.responsible_office_id)
-    if data.answered_on_the_spot and data.instructed_last_day:
-        raise ReceptionError(_("当场答复办结的事项不需要另定办理时限。"))
-    received = data.received_at or utc_now()
-    if received > utc_now():
-        raise ReceptionError(_("接待时间不能晚于当前时间。"))
-    booking = None
-    if data.booking_id:
-        booking = db.session.get(Booking, data.booking_id)
-        if booking is None or day is None or booking.day_id != day.id:
-            raise ReceptionError(_("该预约不属于这个接待日。"))
-        if booking.status == BookingStatus.CANCELLED:
-            raise ReceptionError(_("该预约已经取消。"))
-        booking.status = BookingStatus.ATTENDED
-
     matter = ReceptionMatter(
-        office_id=office_id, day_id=day.id if day else None, booking_id=booking.id if booking else None,
-        leader_id=leader.id, channel=channel, received_at=received, name=name, phone=phone,
-        village=village, subject=subject, content=content, instruction=instruction,
-        responsible_office_id=responsible.id, handler_id=data.handler_id or None,
-        instructed_last_day=data.instructed_last_day,
+        office_id=office_id, day_id=day.id if day else None, leader_id=leader.id,
+        channel=channel, name=clean_text(data.name, 32, _("群众姓名"), required=True),
+        phone=normalise_phone(data.phone) if (data.phone or "").strip() else None,
+        village=clean_text(data.village, 64, _("村（社区）")),
+        subject=clean_text(data.subject, SUBJECT_MAX, _("反映的问题"), required=True),
+        content=clean_text(data.content, TEXT_MAX, _("详细情况")) or "",
+        instruction=clean_text(data.instruction, TEXT_MAX, _("领导批示"), required=True),
+        responsible_office_id=_office(data.responsible_office_id).id,
+        handler_id=data.handler_id or None, instructed_last_day=data.instructed_last_day,
         answered_on_the_spot=bool(data.answered_on_the_spot), collective=bool(data.collective),
         created_by_id=actor_id,
     )
+    if data.answered_on_the_spot and data.instructed_last_day:
+        raise ReceptionError(_("当场答复办结的事项不需要另定办理时限。"))
+    matter.received_at = data.received_at or utc_now()
+    if matter.received_at > utc_now():
+        raise ReceptionError(_("接待时间不能晚于当前时间。"))
+    matter.booking_id = _attended_booking(day, data.booking_id)
     db.session.add(matter)
     db.session.flush()
-    body = content + ("\n\n" if content else "") + _("领导批示（%(leader)s）：%(text)s",
-                                                       leader=leader.display_name, text=instruction)
+    _hand_over(matter, leader)
+    return matter
+
+
+def _attended_booking(day: ReceptionDay | None, booking_id: int | None) -> int | None:
+    """The day's booking the matter came with, marked attended (None without one)."""
+    if not booking_id:
+        return None
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or day is None or booking.day_id != day.id:
+        raise ReceptionError(_("该预约不属于这个接待日。"))
+    if booking.status == BookingStatus.CANCELLED:
+        raise ReceptionError(_("该预约已经取消。"))
+    booking.status = BookingStatus.ATTENDED
+    return booking.id
+
+
+def _hand_over(matter: ReceptionMatter, leader: User) -> None:
+    """Open the matter's core case in the responsible office: with the leader's own deadline,
+    or closed at once when the leader answered on the spot."""
+    from core.kit import CaseError, close_case, open_case, set_deadline
+
+    body = matter.content + ("\n\n" if matter.content else "") + _(
+        "领导批示（%(leader)s）：%(text)s", leader=leader.display_name, text=matter.instruction)
     if matter.collective:
         body += "\n" + _("重要案件，交党政领导班子集体协商解决。")
     try:
         case = open_case(
-            office_id=responsible.id, category=CATEGORY_CODE, channel=channel.value,
-            subject=subject, content=body, applicant_name=name, applicant_phone=phone,
-            first_responder_id=leader.id, handler_id=matter.handler_id, accepted_at=received,
-            source_type=SOURCE_TYPE, source_id=str(matter.id),
+            office_id=matter.responsible_office_id, category=CATEGORY_CODE,
+            channel=matter.channel.value, subject=matter.subject, content=body,
+            applicant_name=matter.name, applicant_phone=matter.phone,
+            first_responder_id=leader.id, handler_id=matter.handler_id,
+            accepted_at=matter.received_at, source_type=SOURCE_TYPE, source_id=str(matter.id),
         )
         db.session.flush()
-        if data.instructed_last_day:
-            set_deadline(case, last_day=data.instructed_last_day,
-                         reason=_("领导批示限定办结日期：%(text)s", text=instruction[:200]),
+        if matter.instructed_last_day:
+            set_deadline(case, last_day=matter.instructed_last_day,
+                         reason=_("领导批示限定办结日期：%(text)s", text=matter.instruction[:200]),
                          actor_id=leader.id)
-        if data.answered_on_the_spot:
-            close_case(case, outcome=_("接待领导当场答复：%(text)s", text=instruction),
+        if matter.answered_on_the_spot:
+            close_case(case, outcome=_("接待领导当场答复：%(text)s", text=matter.instruction),
                        actor_id=None)
     except CaseError as exc:
         raise ReceptionError(str(exc)) from None
     matter.case_id = case.id
     matter.case_receipt_no = case.receipt_no
-    if data.answered_on_the_spot:
+    if matter.answered_on_the_spot:
         matter.outcome = case.outcome
         matter.closed_at = case.closed_at
-    return matter
 
 
 def case_rows(case_ids) -> dict[int, object]:
@@ -151,9 +160,3 @@ def case_rows(case_ids) -> dict[int, object]:
     if not ids:
         return {}
     return {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))}
-
-
-def handlers_of(office_id: int) -> list[User]:
-    """Active staff of the responsible office who may be named as handler."""
-    return list(db.session.scalars(select(User).where(
-        User.office_id == office_id, User.active).order_by(User.display_name)))
