@@ -94,23 +94,23 @@ def dashboard_widgets(user, office_ids):
 @hookimpl
 def load_demo_data(offices):
     """Weekly and monthly reception days, bookings, a past day's register, two cards."""
-    from plugins.reception.demo import load
+    from plugins.reception.demo import load_demo
 
-    load(offices)
+    load_demo(offices)
 
 
 @hookimpl
 def case_categories():
-    """The ``reception_matter`` category (10 days, at most 30; see matters.category_spec)."""
-    from plugins.reception.matters import category_spec
+    """The ``reception_matter`` category (10 days, at most 30; see cases.categories)."""
+    from plugins.reception.cases import categories
 
-    return [category_spec()]
+    return categories()
 
 
 @hookimpl
 def case_closed(case):
     """Copy a closed case's outcome onto the matter or card it came from."""
-    from plugins.reception.matters import on_case_closed
+    from plugins.reception.cases import on_case_closed
 
     on_case_closed(case)
 
@@ -118,7 +118,6 @@ def case_closed(case):
 @hookimpl
 def register_schedules():
     """Keep the roster expanded ahead; remind leaders of cards awaiting the home visit."""
-    from core.kit import Schedule
+    from plugins.reception.jobs import schedules
 
-    return [Schedule("reception.extend_rosters", "plugins.reception.jobs:extend_rosters", 21600),
-            Schedule("reception.card_reminders", "plugins.reception.jobs:card_reminders", 3600)]
+    return schedules()

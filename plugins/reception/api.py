@@ -12,9 +12,9 @@ from flask import g
 from pydantic import BaseModel
 
 from core.kit import OfficeText, PublicStr, Text, public_url, publish_many
-from plugins.reception.booking import free_places
-from plugins.reception.feeds import leader_title
 from plugins.reception.public import upcoming_days
+from plugins.reception.services.booking import free_places
+from plugins.reception.services.roster import leader_title
 
 
 class SlotOut(BaseModel):

@@ -2,13 +2,11 @@
 holiday) and a monthly afternoon, with bookings, a past day's register handed over as cases,
 and two appointment cards (one waiting for the visit, one visited and registered)."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from core.kit import User, db, is_working_day
-from plugins.reception import booking, cards, roster
-from plugins.reception.matters import MatterInput, register_matter
+from core.kit import User, db, is_working_day, local_datetime, local_today
 from plugins.reception.models import (
     Frequency,
     HolidayPolicy,
@@ -16,8 +14,8 @@ from plugins.reception.models import (
     ReceptionRule,
     ReceptionSettings,
 )
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services import booking, cards, roster
+from plugins.reception.services.matters import MatterInput, register_matter
 
 RULE_TITLE = "镇长接待日"
 PLACE = "示范镇人民政府一楼群众接待室"
@@ -34,7 +32,7 @@ def _last_working_day_before(day):
     return day
 
 
-def load(offices) -> None:
+def load_demo(offices) -> None:
     """Create the demo records once (nothing when they are there already)."""
     government = offices.get("SFZ-ZF")
     leader, staff = _user("leader"), _user("staff")
@@ -78,7 +76,7 @@ def load(offices) -> None:
     roster.build_slots(held, 30, 2)
     db.session.add(held)
     db.session.flush()
-    at = datetime.combine(past, time(9, 10), tzinfo=LOCAL_TZ)
+    at = local_datetime(past, time(9, 10))
     station = offices.get("SFZ-NJZ") or government
     register_matter(held, MatterInput(
         channel="visit", name="孙德明", phone="13800003333", village="西河村",

@@ -26,14 +26,6 @@ from plugins.reception.models import MatterChannel, Satisfaction
 REASON = _l("原因")
 
 
-def _channels():
-    return [(c.value, c.label) for c in MatterChannel]
-
-
-def _grades():
-    return [(s.value, s.label) for s in Satisfaction]
-
-
 # --- residents ---------------------------------------------------------------------------
 
 
@@ -134,7 +126,7 @@ class WalkInForm(FlaskForm):
 class MatterForm(FlaskForm):
     """Register a letter, visit or call received by the duty leader."""
 
-    channel = SelectField(_l("方式"), choices=_channels)
+    channel = SelectField(_l("方式"), choices=MatterChannel.choices)
     booking_id = SelectField(_l("对应预约（可选）"), choices=[], coerce=str, validate_choice=False)
     name = StringField(_l("群众姓名"), validators=[DataRequired(_l("请填写群众姓名。")),
                                                   Length(max=64)])
@@ -217,7 +209,7 @@ class OutcomeForm(FlaskForm):
 
     outcome = TextAreaField(_l("办理结果"), validators=[DataRequired(_l("请填写办理结果。")),
                                                      Length(max=10000)])
-    satisfaction = SelectField(_l("群众满意度"), choices=_grades, default="unknown")
+    satisfaction = SelectField(_l("群众满意度"), choices=Satisfaction.choices, default="unknown")
     submit = SubmitField(_l("登记结果"))
 
 

@@ -11,16 +11,20 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import db, mask_name, notify, offices_with
-from plugins.reception.cards import card_colour, clock_start, leader_is_back
+from core.kit import Schedule, db, format_local, mask_name, notify, offices_with, utc_now
 from plugins.reception.models import AppointmentCard, CardStatus
-from plugins.reception.roster import sync_office
-from plugins.reception.timeutil import format_local
-from plugins.reception.timeutil import now as utc_now
+from plugins.reception.services.cards import card_colour, clock_start, leader_is_back
+from plugins.reception.services.roster import sync_office
 
 PLUGIN = "reception"
-AGENDA_URL = "/admin/reception-agenda/"  # the leader's agenda (plugins.reception.agenda)
-DESK_URL = "/admin/reception-desk/"  # the staff desk (plugins.reception.desk)
+AGENDA_URL = "/admin/reception-agenda/"  # the leader's agenda (plugins.reception.admin.agenda)
+DESK_URL = "/admin/reception-desk/"  # the staff desk (plugins.reception.admin.desk)
+
+
+def schedules() -> list[Schedule]:
+    """The roster kept expanded ahead (every 6 hours); card reminders (hourly)."""
+    return [Schedule("reception.extend_rosters", "plugins.reception.jobs:extend_rosters", 21600),
+            Schedule("reception.card_reminders", "plugins.reception.jobs:card_reminders", 3600)]
 
 
 def extend_rosters() -> int:

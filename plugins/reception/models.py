@@ -15,7 +15,6 @@
 - ``ReceptionSettings``: an office's own limit for the home visit.
 """
 
-import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
@@ -44,113 +44,83 @@ from core.kit import (
 )
 
 
-def _enum(cls, length=24):
-    return enum_column(cls, length)
-
-
-class _Labelled(enum.StrEnum):
-    """An enum whose members have a translated ``label`` (from the class's LABELS dict)."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[type(self)][self])
-
-
-class Frequency(_Labelled):
+class Frequency(LabelledEnum):
     """How a reception rule repeats."""
 
-    WEEKLY = "weekly"  # every N weeks on the chosen weekdays
-    MONTHLY = "monthly"  # every N months on the n-th (or last) chosen weekday
-    WORKDAYS = "workdays"  # every working day of the official calendar (调休上班日 included)
+    WEEKLY = "weekly", _l("每周")  # every N weeks on the chosen weekdays
+    MONTHLY = "monthly", _l("每月")  # every N months on the n-th (or last) chosen weekday
+    # every working day of the official calendar (调休上班日 included)
+    WORKDAYS = "workdays", _l("每个工作日")
 
 
-class HolidayPolicy(_Labelled):
+class HolidayPolicy(LabelledEnum):
     """What a rule does with a reception day that falls on a statutory holiday."""
 
-    SKIP = "skip"  # no reception that week
-    NEXT_WORKING_DAY = "next_working_day"  # 顺延 to the next working day (may be a 调休 day)
+    SKIP = "skip", _l("遇法定节假日不安排")  # no reception that week
+    # 顺延 to the next working day (may be a 调休 day)
+    NEXT_WORKING_DAY = "next_working_day", _l("遇法定节假日顺延至下一个工作日")
 
 
-class DayStatus(_Labelled):
+class DayStatus(LabelledEnum):
     """A reception day is held as planned or cancelled (with a reason residents see)."""
 
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
+    SCHEDULED = "scheduled", _l("按计划接待")
+    CANCELLED = "cancelled", _l("已取消")
 
 
-class ChangeKind(_Labelled):
+class ChangeKind(LabelledEnum):
     """Kinds of exception to the roster."""
 
-    CANCEL = "cancel"
-    SUBSTITUTE = "substitute"  # another leader takes the day
-    SWAP = "swap"  # two days' leaders exchange
-    ADD = "add"  # an extra day outside the rules
-    RESTORE = "restore"  # a cancelled day held after all
+    CANCEL = "cancel", _l("取消接待日")
+    SUBSTITUTE = "substitute", _l("换人接待")  # another leader takes the day
+    SWAP = "swap", _l("互换接待日")  # two days' leaders exchange
+    ADD = "add", _l("增加接待日")  # an extra day outside the rules
+    RESTORE = "restore", _l("恢复接待日")  # a cancelled day held after all
 
 
-class BookingStatus(_Labelled):
+class BookingStatus(LabelledEnum):
     """Where a booking stands."""
 
-    BOOKED = "booked"
-    CANCELLED = "cancelled"  # by the resident (with the code) or by the office
-    ATTENDED = "attended"  # the resident came and was received
-    NO_SHOW = "no_show"
+    BOOKED = "booked", _l("已预约")
+    CANCELLED = "cancelled", _l("已取消")  # by the resident (with the code) or by the office
+    ATTENDED = "attended", _l("已接待")  # the resident came and was received
+    NO_SHOW = "no_show", _l("未到")
 
 
-class BookingSource(_Labelled):
+class BookingSource(LabelledEnum):
     """Who made the booking."""
 
-    ONLINE = "online"  # the resident, on the public page
-    WALK_IN = "walk_in"  # staff, for a resident at the counter or on the phone
+    ONLINE = "online", _l("网上预约")  # the resident, on the public page
+    WALK_IN = "walk_in", _l("工作人员代约")  # staff, for a resident at the counter or on the phone
 
 
-class MatterChannel(_Labelled):
+class MatterChannel(LabelledEnum):
     """How a matter reached the duty leader (领导接待制度 1: 来信、来访、来电)."""
 
-    VISIT = "visit"
-    LETTER = "letter"
-    PHONE = "phone"
+    VISIT = "visit", _l("来访")
+    LETTER = "letter", _l("来信")
+    PHONE = "phone", _l("来电")
 
 
-class CardStatus(_Labelled):
+class CardStatus(LabelledEnum):
     """《群众预约领导办公卡》: open until the leader's home visit, then the outcome."""
 
-    OPEN = "open"  # the leader has not visited yet
-    VISITED = "visited"  # home visit recorded, outcome not yet registered
-    DONE = "done"  # outcome registered (填表登记)
-    WITHDRAWN = "withdrawn"  # the resident no longer needs the visit (reason recorded)
+    OPEN = "open", _l("待上门走访")  # the leader has not visited yet
+    VISITED = "visited", _l("已走访，待登记结果")  # home visit recorded, outcome not yet registered
+    DONE = "done", _l("已办结登记")  # outcome registered (填表登记)
+    WITHDRAWN = "withdrawn", _l("已撤销")  # the resident no longer needs the visit
 
 
-class Satisfaction(_Labelled):
+class Satisfaction(LabelledEnum):
     """The resident's view of the outcome, asked when it is registered."""
 
-    SATISFIED = "satisfied"
-    BASICALLY = "basically"
-    DISSATISFIED = "dissatisfied"
-    UNKNOWN = "unknown"
+    SATISFIED = "satisfied", _l("满意")
+    BASICALLY = "basically", _l("基本满意")
+    DISSATISFIED = "dissatisfied", _l("不满意")
+    UNKNOWN = "unknown", _l("未表态")
 
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR")
-
-LABELS = {
-    Frequency: {Frequency.WEEKLY: _l("每周"), Frequency.MONTHLY: _l("每月"),
-                Frequency.WORKDAYS: _l("每个工作日")},
-    HolidayPolicy: {HolidayPolicy.SKIP: _l("遇法定节假日不安排"),
-                    HolidayPolicy.NEXT_WORKING_DAY: _l("遇法定节假日顺延至下一个工作日")},
-    DayStatus: {DayStatus.SCHEDULED: _l("按计划接待"), DayStatus.CANCELLED: _l("已取消")},
-    ChangeKind: {ChangeKind.CANCEL: _l("取消接待日"), ChangeKind.SUBSTITUTE: _l("换人接待"),
-                 ChangeKind.SWAP: _l("互换接待日"), ChangeKind.ADD: _l("增加接待日"),
-                 ChangeKind.RESTORE: _l("恢复接待日")},
-    BookingStatus: {BookingStatus.BOOKED: _l("已预约"), BookingStatus.CANCELLED: _l("已取消"),
-                    BookingStatus.ATTENDED: _l("已接待"), BookingStatus.NO_SHOW: _l("未到")},
-    BookingSource: {BookingSource.ONLINE: _l("网上预约"), BookingSource.WALK_IN: _l("工作人员代约")},
-    MatterChannel: {MatterChannel.VISIT: _l("来访"), MatterChannel.LETTER: _l("来信"),
-                    MatterChannel.PHONE: _l("来电")},
-    CardStatus: {CardStatus.OPEN: _l("待上门走访"), CardStatus.VISITED: _l("已走访，待登记结果"),
-                 CardStatus.DONE: _l("已办结登记"), CardStatus.WITHDRAWN: _l("已撤销")},
-    Satisfaction: {Satisfaction.SATISFIED: _l("满意"), Satisfaction.BASICALLY: _l("基本满意"),
-                   Satisfaction.DISSATISFIED: _l("不满意"), Satisfaction.UNKNOWN: _l("未表态")},
-}
 WEEKDAY_LABELS = {"MO": _l("星期一"), "TU": _l("星期二"), "WE": _l("星期三"), "TH": _l("星期四"),
                   "FR": _l("星期五")}
 
@@ -185,7 +155,7 @@ class ReceptionRule(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str | None] = mapped_column(String(100))
-    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency), default=Frequency.WEEKLY)
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency, 24), default=Frequency.WEEKLY)
     interval: Mapped[int] = mapped_column(Integer, default=1)
     weekdays: Mapped[str] = mapped_column(String(32), default="")  # "TU" or "MO,TH"
     week_of_month: Mapped[int | None] = mapped_column(Integer)  # 1..4, or -1 for the last
@@ -196,7 +166,7 @@ class ReceptionRule(TimestampMixin, db.Model):
     place: Mapped[str] = mapped_column(String(200))
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
     slot_capacity: Mapped[int] = mapped_column(Integer, default=2)
-    on_holiday: Mapped[HolidayPolicy] = mapped_column(_enum(HolidayPolicy),
+    on_holiday: Mapped[HolidayPolicy] = mapped_column(enum_column(HolidayPolicy, 24),
                                                       default=HolidayPolicy.SKIP)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(String(500))  # shown to residents
@@ -205,7 +175,7 @@ class ReceptionRule(TimestampMixin, db.Model):
     leader: Mapped[User] = relationship()
 
     def __str__(self) -> str:
-        from plugins.reception.roster import describe_rule
+        from plugins.reception.services.roster import describe_rule
 
         return describe_rule(self)
 
@@ -235,7 +205,7 @@ class ReceptionDay(TimestampMixin, db.Model):
     place: Mapped[str] = mapped_column(String(200))
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     original_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[DayStatus] = mapped_column(_enum(DayStatus), default=DayStatus.SCHEDULED)
+    status: Mapped[DayStatus] = mapped_column(enum_column(DayStatus, 24), default=DayStatus.SCHEDULED)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))  # public
     nominal_day: Mapped[date | None] = mapped_column(Date)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -284,7 +254,7 @@ class RosterChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    kind: Mapped[ChangeKind] = mapped_column(_enum(ChangeKind))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 24))
     day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id", ondelete="SET NULL"))
     other_day_id: Mapped[int | None] = mapped_column(
         ForeignKey("reception_day.id", ondelete="SET NULL"))
@@ -326,8 +296,8 @@ class Booking(TimestampMixin, db.Model):
     village: Mapped[str | None] = mapped_column(String(64))
     matter: Mapped[str] = mapped_column(String(500))
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), default=BookingStatus.BOOKED)
-    source: Mapped[BookingSource] = mapped_column(_enum(BookingSource), default=BookingSource.ONLINE)
+    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus, 24), default=BookingStatus.BOOKED)
+    source: Mapped[BookingSource] = mapped_column(enum_column(BookingSource, 24), default=BookingSource.ONLINE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_note: Mapped[str | None] = mapped_column(String(500))
@@ -355,7 +325,7 @@ class ReceptionMatter(TimestampMixin, db.Model):
     day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id"), index=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("reception_booking.id"))
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    channel: Mapped[MatterChannel] = mapped_column(_enum(MatterChannel))
+    channel: Mapped[MatterChannel] = mapped_column(enum_column(MatterChannel, 24))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     name: Mapped[str] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(20))  # personal data
@@ -416,7 +386,7 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
     limit_amount: Mapped[int] = mapped_column(Integer)
     limit_unit: Mapped[str] = mapped_column(String(20))
     visit_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[CardStatus] = mapped_column(_enum(CardStatus), default=CardStatus.OPEN)
+    status: Mapped[CardStatus] = mapped_column(enum_column(CardStatus, 24), default=CardStatus.OPEN)
     visited_on: Mapped[date | None] = mapped_column(Date)
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     findings: Mapped[str | None] = mapped_column(Text)  # 了解的情况
@@ -425,7 +395,7 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     case_receipt_no: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(Text)
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, 24))
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     withdrawn_reason: Mapped[str | None] = mapped_column(String(500))

@@ -13,9 +13,24 @@ from flask import Blueprint, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import User, db, public_url, publish_many, render_public
-from plugins.reception import feeds
-from plugins.reception.booking import (
+from core.kit import (
+    CalendarEvent,
+    User,
+    db,
+    format_hours,
+    format_local_date,
+    ical_feed,
+    local_datetime,
+    local_today,
+    public_url,
+    publish_many,
+    render_public,
+    utc_now,
+)
+from plugins.reception.errors import ReceptionError
+from plugins.reception.forms import BookingForm, CancelForm, CodeForm
+from plugins.reception.models import BookingStatus, DayStatus, ReceptionDay
+from plugins.reception.services.booking import (
     BookingRequest,
     book,
     cancel,
@@ -25,16 +40,10 @@ from plugins.reception.booking import (
     free_places,
     slot_start,
 )
-from plugins.reception.errors import ReceptionError
-from plugins.reception.forms import BookingForm, CancelForm, CodeForm
-from plugins.reception.models import BookingStatus, DayStatus, ReceptionDay
-from plugins.reception.roster import horizon_days
-from plugins.reception.timeutil import format_day, format_hours
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services.roster import horizon_days, leader_title
 
 bp = Blueprint("reception_public", __name__, template_folder="templates")
-bp.add_app_template_filter(format_day, "reception_day")
+bp.add_app_template_filter(lambda day: format_local_date(day, "full"), "reception_day")
 
 LIST_LIMIT = 120
 
@@ -200,12 +209,32 @@ def calendar():
         ReceptionDay.office_id == g.office.id, ReceptionDay.day >= today - timedelta(days=31),
         ReceptionDay.day <= today + timedelta(days=horizon_days()))
         .order_by(ReceptionDay.day, ReceptionDay.start_time).limit(500)).all()
-    body = feeds.ical(g.office, publish_many(days),
-                      lambda d: public_url("reception_public.day_page", office_code=g.office.code, day_id=d.id))
+    body = ical_feed(_("%(office)s 领导接待日", office=g.office.name), "reception",
+                     [_event(day) for day in publish_many(days)])
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'inline; filename="reception-{g.office.code}.ics"',
                              "Cache-Control": "public, max-age=300"})
+
+
+def _event(day) -> CalendarEvent:
+    """A published reception day as a calendar event: a cancelled day stays, marked
+    CANCELLED with its published reason, so subscribed calendars drop it."""
+    summary = _("领导接待日：%(leader)s", leader=leader_title(day.leader))
+    description = _("群众可来访、来信、来电，也可在网上预约时段。")
+    if day.is_cancelled:
+        summary = _("【已取消】%(s)s", s=summary)
+        description = _("取消原因：%(r)s", r=day.cancel_reason or "")
+    if day.nominal_day:
+        description += "\n" + _("原定 %(d)s，因法定节假日顺延。", d=day.nominal_day.isoformat())
+    if day.note:
+        description += "\n" + day.note
+    return CalendarEvent(
+        key=f"reception-day-{day.id}", start=local_datetime(day.day, day.start_time),
+        end=local_datetime(day.day, day.end_time), summary=summary, description=description,
+        location=day.place, status="CANCELLED" if day.is_cancelled else "CONFIRMED",
+        url=public_url("reception_public.day_page", office_code=g.office.code, day_id=day.id),
+        last_modified=day.updated_at)
 
 
 def home_section(offices):
@@ -216,9 +245,9 @@ def home_section(offices):
     items = []
     for day in publish_many(upcoming_days(list(by_id), limit=8, include_cancelled=False)):
         office = by_id[day.office_id]
-        items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_day(day.day),
+        items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_local_date(day.day, "full"),
                         hours=format_hours(day.start_time, day.end_time),
-                        leader=feeds.leader_title(day.leader)),
+                        leader=leader_title(day.leader)),
                       url_for("reception_public.day_page", office_code=office.code, day_id=day.id),
                       f"{office.name} · {day.place}"))
     more = (url_for("reception_public.index", office_code=offices[0].code)

@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core.kit import Widget, db
+from core.kit import Widget, db, local_today, utc_now
 from plugins.reception.models import (
     AppointmentCard,
     Booking,
@@ -14,8 +14,6 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionMatter,
 )
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
 
 
 def widgets(user, office_ids) -> list[Widget]:

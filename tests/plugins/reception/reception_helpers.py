@@ -12,10 +12,10 @@ from core.extensions import db
 from core.models import Office
 from core.modules import set_module
 from core.sla import is_working_day
-from plugins.reception import roster
-from plugins.reception.booking import BookingRequest, slot_start
+from core.time import local_today
 from plugins.reception.models import ReceptionDay
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services import roster
+from plugins.reception.services.booking import BookingRequest, slot_start
 
 
 @pytest.fixture(name="reception_on")
@@ -68,3 +68,11 @@ def booked_before(slot) -> datetime:
     """A booking time half an hour before ``slot`` starts. Tests that book the last slot of a
     day that has begun pass it as ``now``: late in the (Beijing) day that slot has begun too."""
     return slot_start(slot) - timedelta(minutes=30)
+
+
+def card_version(app, card_id: int) -> str:
+    """The current version of an appointment card, as a desk form posts it."""
+    from plugins.reception.models import AppointmentCard
+
+    with app.app_context():
+        return str(db.session.get(AppointmentCard, card_id).version)

@@ -15,11 +15,11 @@ from core.extensions import db
 from core.models import Office
 from core.modules import set_module
 from core.sla.models import CalendarDay
-from plugins.reception import booking
-from plugins.reception.booking import book, cancel, free_places
+from core.time import LOCAL_ZONE as LOCAL_TZ
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import Booking, BookingSource, BookingStatus, ReceptionDay
-from plugins.reception.timeutil import LOCAL_TZ
+from plugins.reception.services import booking
+from plugins.reception.services.booking import book, cancel, free_places
 
 
 def bookings() -> int:
@@ -137,7 +137,7 @@ def test_slot_on_a_holiday_is_refused(app, reception_on, users):
 
 
 def test_cancelled_day_and_unknown_slot_are_refused(app, reception_on, users):
-    from plugins.reception import roster
+    from plugins.reception.services import changes
 
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"])
@@ -145,7 +145,7 @@ def test_cancelled_day_and_unknown_slot_are_refused(app, reception_on, users):
             book(None, resident())
         with pytest.raises(ReceptionError, match="请选择预约时段"):
             book(99999, resident())
-        roster.cancel_day(day, reason="镇长参加防汛工作", actor_id=None)
+        changes.cancel_day(day, reason="镇长参加防汛工作", actor_id=None)
         db.session.commit()
         with pytest.raises(ReceptionError, match="已取消：镇长参加防汛工作"):
             book(day.slots[0].id, resident())

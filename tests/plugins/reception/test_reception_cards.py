@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from conftest import login, post, text_of
-from reception_helpers import reception_on_fixture, working_day_after  # noqa: F401
+from reception_helpers import card_version, reception_on_fixture, working_day_after  # noqa: F401
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
@@ -14,11 +14,11 @@ from core.cases import Case, close_case
 from core.extensions import db
 from core.jobs import Notification
 from core.sla import Limit, LimitUnit, compute_due
-from plugins.reception import cards, stats
+from core.time import LOCAL_ZONE as LOCAL_TZ
+from core.time import local_today
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import AppointmentCard, CardStatus, ReceptionSettings
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services import cards, stats
 
 
 def card_input(leader_id, back_on, **fields):
@@ -206,11 +206,13 @@ def test_desk_card_screens(app, client, reception_on, users, login_as):
     card_id = int(card_url.rstrip("/").rsplit("/", 1)[1])
     visit = post(client, f"/admin/reception-desk/card/{card_id}/visit", {
         "visited_on": today.isoformat(), "visitor_id": str(users["leader"]),
-        "findings": "后墙开裂", "resolution": "列入危改计划", "responsible_office_id": "0"},
+        "findings": "后墙开裂", "resolution": "列入危改计划", "responsible_office_id": "0",
+        "version": card_version(app, card_id)},
         follow_redirects=True)
     assert "已登记上门走访情况" in text_of(visit)
     outcome = post(client, f"/admin/reception-desk/card/{card_id}/outcome", {
-        "outcome": "补助已到位，房屋已修缮。", "satisfaction": "satisfied"}, follow_redirects=True)
+        "outcome": "补助已到位，房屋已修缮。", "satisfaction": "satisfied",
+        "version": card_version(app, card_id)}, follow_redirects=True)
     assert "办理结果已登记" in text_of(outcome) and "补助已到位" in text_of(outcome)
     with app.app_context():
         assert db.session.get(AppointmentCard, card_id).status == CardStatus.DONE
@@ -223,7 +225,7 @@ def test_desk_card_screens(app, client, reception_on, users, login_as):
 def test_leader_agenda_lists_cards_days_and_open_matters(app, client, reception_on, users, login_as):
     from reception_helpers import make_day
 
-    from plugins.reception.matters import MatterInput, register_matter
+    from plugins.reception.services.matters import MatterInput, register_matter
 
     with app.app_context():
         card = cards.fill_card(reception_on["A"], card_input(users["leader"], local_today()),

@@ -12,8 +12,8 @@ from reception_helpers import make_day, reception_on_fixture  # noqa: F401
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations
-from plugins.reception import booking
-from plugins.reception.booking import BookingRequest
+from plugins.reception.services import booking
+from plugins.reception.services.booking import BookingRequest
 
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "reception"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")

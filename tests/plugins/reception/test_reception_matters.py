@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 from core.cases import Case, CaseStatus, Channel, close_case
 from core.extensions import db
 from core.sla import SHANGHAI
-from plugins.reception import booking
+from core.time import LOCAL_ZONE as LOCAL_TZ
+from core.time import local_today
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import MatterInput, register_matter
 from plugins.reception.models import BookingStatus, ReceptionMatter
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services import booking
+from plugins.reception.services.matters import MatterInput, register_matter
 
 
 def counts():

@@ -20,7 +20,7 @@ from reception_helpers import (  # noqa: F401
 
 from core.extensions import db
 from core.models import Role
-from plugins.reception import booking, roster
+from plugins.reception.services import booking, changes
 
 MOBILE, MOBILE_STARRED = "13912345678", "139****5678"
 ID_NUMBER = "110101199003071234"
@@ -43,7 +43,7 @@ def planted_fixture(app, reception_on, users):
                        place=f"镇政府一楼接待室（联系手机 {MOBILE}）")
         day.note = f"咨询电话 {LANDLINE}；请带身份证 {ID_NUMBER}"
         cancelled = make_day(reception_on["A"], users["leader"], working_day_after(14))
-        roster.cancel_day(cancelled, reason=f"{RESIDENT}（{CALLER_MOBILE}）来电反映后改期",
+        changes.cancel_day(cancelled, reason=f"{RESIDENT}（{CALLER_MOBILE}）来电反映后改期",
                           actor_id=None)
         db.session.commit()
         return day.id, cancelled.id

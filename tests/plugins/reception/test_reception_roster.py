@@ -13,7 +13,6 @@ from core.extensions import db
 from core.models import Role
 from core.sla import is_working_day
 from core.sla.models import CalendarDay
-from plugins.reception import booking, roster
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -26,6 +25,7 @@ from plugins.reception.models import (
     ReceptionRule,
     RosterChange,
 )
+from plugins.reception.services import booking, changes, roster
 
 
 def rule(office_id, leader_id, *, weekdays="TU", frequency=Frequency.WEEKLY, policy=HolidayPolicy.SKIP,
@@ -163,7 +163,7 @@ def test_switching_a_rule_off_removes_its_untouched_future_days(app, reception_o
         created = roster.sync_rule(tuesdays).created
         assert created and all(d.weekday() == 1 for d in created)
         kept = db.session.scalar(select(ReceptionDay).where(ReceptionDay.day == created[0]))
-        roster.cancel_day(kept, reason="镇长参加县人代会", actor_id=users["officeadmin"])
+        changes.cancel_day(kept, reason="镇长参加县人代会", actor_id=users["officeadmin"])
         tuesdays.active = False
         result = roster.sync_rule(tuesdays)
         db.session.commit()
@@ -179,7 +179,7 @@ def test_cancel_a_day_cancels_its_bookings_and_publishes_the_reason(app, client,
         day = make_day(reception_on["A"], users["leader"])
         made = booking.book(day.slots[0].id, resident())
         db.session.commit()
-        affected = roster.cancel_day(day, reason="镇长到县里参加防汛会议", actor_id=users["officeadmin"])
+        affected = changes.cancel_day(day, reason="镇长到县里参加防汛会议", actor_id=users["officeadmin"])
         db.session.commit()
         assert [b.id for b in affected] == [made.id]
         assert made.status == BookingStatus.CANCELLED and made.phone_hash is None
@@ -187,7 +187,7 @@ def test_cancel_a_day_cancels_its_bookings_and_publishes_the_reason(app, client,
         assert (change.kind, change.reason, change.actor_id) == (
             ChangeKind.CANCEL, "镇长到县里参加防汛会议", users["officeadmin"])
         with pytest.raises(ReceptionError, match="已经取消"):
-            roster.cancel_day(day, reason="再取消", actor_id=None)
+            changes.cancel_day(day, reason="再取消", actor_id=None)
         day_id = day.id
     page = text_of(client.get(f"/o/A/reception/day/{day_id}"))
     assert "已取消" in page and "镇长到县里参加防汛会议" in page and "提交预约" not in page
@@ -198,23 +198,23 @@ def test_substitute_and_swap_record_who_for_whom_and_why(app, reception_on, user
     with app.app_context():
         first = make_day(reception_on["A"], users["leader"])
         second = make_day(reception_on["A"], deputy, working_day_after(14))
-        roster.swap(first, second, reason="镇长下周二到市里汇报工作", actor_id=users["leader"])
+        changes.swap(first, second, reason="镇长下周二到市里汇报工作", actor_id=users["leader"])
         db.session.commit()
         assert (first.leader_id, second.leader_id) == (deputy, users["leader"])
         assert first.original_leader_id == users["leader"]
         swap = db.session.scalar(select(RosterChange).where(RosterChange.kind == ChangeKind.SWAP))
         assert (swap.day_date, swap.other_day_date) == (first.day, second.day)
         assert (swap.from_leader_id, swap.to_leader_id) == (users["leader"], deputy)
-        roster.substitute(second, leader_id=deputy, reason="镇长临时出差", actor_id=users["officeadmin"])
+        changes.substitute(second, leader_id=deputy, reason="镇长临时出差", actor_id=users["officeadmin"])
         db.session.commit()
         change = db.session.scalar(select(RosterChange).where(
             RosterChange.kind == ChangeKind.SUBSTITUTE))
         assert (change.from_leader_id, change.to_leader_id, change.reason) == (
             users["leader"], deputy, "镇长临时出差")
         with pytest.raises(ReceptionError, match="同一位领导"):
-            roster.swap(first, second, reason="再换", actor_id=None)
+            changes.swap(first, second, reason="再换", actor_id=None)
         with pytest.raises(ReceptionError, match="请填写原因"):
-            roster.substitute(first, leader_id=users["leader"], reason=" ", actor_id=None)
+            changes.substitute(first, leader_id=users["leader"], reason=" ", actor_id=None)
 
 
 def test_only_leaders_of_the_office_or_above_receive(app, reception_on, users, make_user):
@@ -223,7 +223,7 @@ def test_only_leaders_of_the_office_or_above_receive(app, reception_on, users, m
         day = make_day(reception_on["A"], users["leader"])
         for leader in (village_leader, users["staff_a"]):
             with pytest.raises(ReceptionError, match="本单位或上级单位在岗的领导"):
-                roster.substitute(day, leader_id=leader, reason="换人", actor_id=None)
+                changes.substitute(day, leader_id=leader, reason="换人", actor_id=None)
         assert day.leader_id == users["leader"]
         # The township's own leader may receive at a child office.
         assert users["leader"] in {u.id for u in roster.eligible_leaders(reception_on["A"])}
@@ -238,14 +238,14 @@ def test_extra_day_refused_on_a_holiday_or_in_the_past(app, reception_on, users)
                       place="接待室", leader_id=users["leader"], slot_minutes=30, slot_capacity=2,
                       reason="群众集中反映征地补偿", actor_id=users["officeadmin"])
         with pytest.raises(ReceptionError, match="不是工作日"):
-            roster.add_day(day=holiday, **common)
+            changes.add_day(day=holiday, **common)
         with pytest.raises(ReceptionError, match="已经过去"):
-            roster.add_day(day=date(2026, 1, 5), **common)
+            changes.add_day(day=date(2026, 1, 5), **common)
         with pytest.raises(ReceptionError, match="结束时间必须晚于开始时间"):
-            roster.add_day(day=working_day_after(3), **{**common, "end": time(8, 0)})
+            changes.add_day(day=working_day_after(3), **{**common, "end": time(8, 0)})
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(ReceptionDay)) == 0
-        extra = roster.add_day(day=working_day_after(3), **common)
+        extra = changes.add_day(day=working_day_after(3), **common)
         db.session.commit()
         assert extra.manual and len(extra.slots) == 6
         assert db.session.scalar(select(RosterChange.kind)) == ChangeKind.ADD

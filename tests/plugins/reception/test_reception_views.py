@@ -22,9 +22,7 @@ from core.audit import AuditEntry
 from core.extensions import db
 from core.models import Office, Role
 from core.sla import Limit, LimitUnit
-from plugins.reception import booking, roster
-from plugins.reception.cards import office_limit
-from plugins.reception.matters import MatterInput, register_matter
+from core.time import local_today
 from plugins.reception.models import (
     Booking,
     BookingStatus,
@@ -32,7 +30,9 @@ from plugins.reception.models import (
     ReceptionMatter,
     ReceptionRule,
 )
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services import booking, changes
+from plugins.reception.services.cards import office_limit
+from plugins.reception.services.matters import MatterInput, register_matter
 
 
 def test_home_page_lists_the_next_reception_days(app, client, reception_on, users):
@@ -53,7 +53,7 @@ def test_schedule_api_has_no_personal_data(app, client, reception_on, users):
         day = make_day(reception_on["A"], users["leader"], capacity=2)
         booking.book(day.slots[0].id, resident("张三", "13800138000", matter="征地补偿"))
         db.session.commit()
-        roster.cancel_day(make_day(reception_on["A"], users["leader"], working_day_after(14)),
+        changes.cancel_day(make_day(reception_on["A"], users["leader"], working_day_after(14)),
                           reason="镇长参加县人代会", actor_id=None)
         db.session.commit()
     response = client.get("/api/v1/reception/A/days")
@@ -73,7 +73,7 @@ def test_icalendar_feed(app, client, reception_on, users):
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"])
         other = make_day(reception_on["A"], users["leader"], working_day_after(14))
-        roster.cancel_day(other, reason="镇长到县里开会", actor_id=None)
+        changes.cancel_day(other, reason="镇长到县里开会", actor_id=None)
         db.session.commit()
         day_date = day.day
     response = client.get("/o/A/reception/calendar.ics")
@@ -131,7 +131,7 @@ def test_named_booking_is_flagged_when_the_leader_changes(app, client, reception
         day = make_day(reception_on["A"], users["leader"])
         made = booking.book(day.slots[0].id, resident(named=True))
         db.session.commit()
-        roster.substitute(day, leader_id=deputy, reason="镇长临时到县里开会", actor_id=None)
+        changes.substitute(day, leader_id=deputy, reason="镇长临时到县里开会", actor_id=None)
         db.session.commit()
         day_id, code = day.id, made.code
     login_as("staff_a")

@@ -9,7 +9,7 @@ includes it, and a day moved on may land on it.
 
 ``sync_rule`` writes the expansion for the coming weeks (``RECEPTION_HORIZON_DAYS``, default
 56) and is idempotent: days already there stay, days changed by hand (``manual``) and days with
-bookings are never removed by it.
+bookings are never removed by it. The exceptions to the roster are in ``changes``.
 """
 
 from dataclasses import dataclass, field
@@ -20,31 +20,34 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Office, Role, User, calendar_status, db, is_working_day, next_working_day
+from core.kit import (
+    Office,
+    Role,
+    User,
+    calendar_status,
+    db,
+    is_working_day,
+    local_today,
+    next_working_day,
+)
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
     WEEKDAY_LABELS,
     Booking,
     BookingStatus,
-    ChangeKind,
-    DayStatus,
     Frequency,
     HolidayPolicy,
     ReceptionDay,
     ReceptionRule,
     ReceptionSlot,
-    RosterChange,
 )
-from plugins.reception.timeutil import today as local_today
 
 DEFAULT_HORIZON_DAYS = 56
 # A holiday may move a day on by up to a week and more (Spring Festival): look back this far so
 # that a day moved into the window is still found when its nominal date is already past.
 LOOKBACK_DAYS = 21
 PLACE_MAX = 200
-REASON_MAX = 500
-MAX_DAYS_AHEAD = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 _RRULE_DAYS = {"MO": rr.MO, "TU": rr.TU, "WE": rr.WE, "TH": rr.TH, "FR": rr.FR}
 
@@ -85,6 +88,13 @@ def eligible_leaders(office_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
         User.office_id.in_(ids), User.role == Role.LEADER, User.active)
         .order_by(User.display_name)))
+
+
+def leader_title(user) -> str:
+    """钱镇长（镇长）: the name with the post, as residents see it."""
+    if not user.post:
+        return user.display_name
+    return _("%(name)s（%(post)s）", name=user.display_name, post=user.post)
 
 
 def check_leader(leader_id: int | None, office_id: int) -> User:
@@ -251,7 +261,7 @@ def live_bookings(day_id: int) -> int:
         Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)))) or 0
 
 
-def sync_rule(rule: ReceptionRule, *, today: date | None = None,  # noqa: C901
+def sync_rule(rule: ReceptionRule, *, today: date | None = None,
               until: date | None = None) -> SyncResult:
     """Write the rule's reception days from ``today`` to ``until`` (default: the horizon).
 
@@ -270,42 +280,42 @@ def sync_rule(rule: ReceptionRule, *, today: date | None = None,  # noqa: C901
         if row.manual:
             continue
         booked = live_bookings(row.id) if row.id else 0
-        if day not in wanted:
-            if booked:
-                result.kept_with_bookings.append(day)
-            else:
-                db.session.delete(row)
-                result.removed.append(day)
-            continue
-        changed = False
-        if row.leader_id != rule.leader_id:
-            row.leader_id = row.original_leader_id = rule.leader_id
-            changed = True
-        if row.place != rule.place:
-            row.place, changed = rule.place, True
-        if row.note != rule.note:
-            row.note, changed = rule.note, True
-        if row.nominal_day != wanted[day].nominal:
-            row.nominal_day, changed = wanted[day].nominal, True
-        if not booked and ((row.start_time, row.end_time) != (rule.start_time, rule.end_time)
-                           or _slots_differ(row, rule)):
-            row.start_time, row.end_time = rule.start_time, rule.end_time
-            build_slots(row, rule.slot_minutes, rule.slot_capacity)
-            changed = True
-        if changed:
-            result.updated.append(day)
+        if day in wanted:
+            if _follow_rule(row, rule, wanted[day], booked):
+                result.updated.append(day)
+        elif booked:
+            result.kept_with_bookings.append(day)
+        else:
+            db.session.delete(row)
+            result.removed.append(day)
     for day, planned in wanted.items():
-        if day in existing:
-            continue
-        row = ReceptionDay(office_id=rule.office_id, rule_id=rule.id, day=day,
-                           start_time=rule.start_time, end_time=rule.end_time, place=rule.place,
-                           leader_id=rule.leader_id, original_leader_id=rule.leader_id,
-                           nominal_day=planned.nominal, note=rule.note)
-        build_slots(row, rule.slot_minutes, rule.slot_capacity)
-        db.session.add(row)
-        result.created.append(day)
+        if day not in existing:
+            row = ReceptionDay(office_id=rule.office_id, rule_id=rule.id, day=day,
+                               start_time=rule.start_time, end_time=rule.end_time,
+                               place=rule.place, leader_id=rule.leader_id,
+                               original_leader_id=rule.leader_id, nominal_day=planned.nominal,
+                               note=rule.note)
+            build_slots(row, rule.slot_minutes, rule.slot_capacity)
+            db.session.add(row)
+            result.created.append(day)
     db.session.flush()
     return result
+
+
+def _follow_rule(row: ReceptionDay, rule: ReceptionRule, planned: PlannedDay, booked: int) -> bool:
+    """Bring an untouched day in line with its rule (hours and slots only while nobody has
+    booked); whether anything changed."""
+    before = (row.leader_id, row.place, row.note, row.nominal_day)
+    if row.leader_id != rule.leader_id:
+        row.leader_id = row.original_leader_id = rule.leader_id
+    row.place, row.note, row.nominal_day = rule.place, rule.note, planned.nominal
+    changed = before != (row.leader_id, row.place, row.note, row.nominal_day)
+    if not booked and ((row.start_time, row.end_time) != (rule.start_time, rule.end_time)
+                       or _slots_differ(row, rule)):
+        row.start_time, row.end_time = rule.start_time, rule.end_time
+        build_slots(row, rule.slot_minutes, rule.slot_capacity)
+        changed = True
+    return changed
 
 
 def _slots_differ(day: ReceptionDay, rule: ReceptionRule) -> bool:
@@ -323,147 +333,6 @@ def sync_office(office_id: int, *, today: date | None = None) -> SyncResult:
         for name in ("created", "removed", "kept_with_bookings", "updated"):
             getattr(total, name).extend(getattr(result, name))
     return total
-
-
-# --- exceptions ---------------------------------------------------------------------------
-
-
-def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReceptionError(_("请填写原因。"))
-    if len(reason) > REASON_MAX:
-        raise ReceptionError(_("原因不能超过 %(n)d 个字。", n=REASON_MAX))
-    return reason
-
-
-def _future_day(day: ReceptionDay, action: str) -> None:
-    if day.day >= local_today():
-        return
-    # One whole sentence per action: the verb cannot be slotted into a translated sentence.
-    date = day.day.isoformat()
-    messages = {"cancel": lambda: _("%(date)s 的接待日已经过去，不能取消。", date=date),
-                "restore": lambda: _("%(date)s 的接待日已经过去，不能恢复。", date=date),
-                "substitute": lambda: _("%(date)s 的接待日已经过去，不能换人。", date=date),
-                "swap": lambda: _("%(date)s 的接待日已经过去，不能互换。", date=date)}
-    raise ReceptionError(messages[action]())
-
-
-def _log(kind: ChangeKind, day: ReceptionDay, reason: str, actor_id: int | None, *,
-         other: ReceptionDay | None = None, from_leader_id=None, to_leader_id=None) -> RosterChange:
-    change = RosterChange(office_id=day.office_id, kind=kind, day_id=day.id, day_date=day.day,
-                          other_day_id=other.id if other else None,
-                          other_day_date=other.day if other else None,
-                          from_leader_id=from_leader_id, to_leader_id=to_leader_id,
-                          reason=reason, actor_id=actor_id)
-    db.session.add(change)
-    return change
-
-
-def cancel_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> list[Booking]:
-    """Cancel a reception day (the reason is published); its bookings are cancelled too and
-    returned so staff can tell the residents. The caller commits."""
-    reason = _reason(reason)
-    if day.is_cancelled:
-        raise ReceptionError(_("该接待日已经取消。"))
-    _future_day(day, "cancel")
-    from plugins.reception.booking import lock_day
-
-    day = lock_day(day.id)
-    day.status = DayStatus.CANCELLED
-    day.cancel_reason = reason
-    day.manual = True
-    affected = list(db.session.scalars(select(Booking).where(
-        Booking.day_id == day.id, Booking.status == BookingStatus.BOOKED)))
-    from plugins.reception.timeutil import now
-
-    for booking in affected:
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at = now()
-        booking.phone_hash = None
-        booking.cancel_note = _("接待日取消：%(reason)s", reason=reason)
-    _log(ChangeKind.CANCEL, day, reason, actor_id, from_leader_id=day.leader_id)
-    return affected
-
-
-def restore_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> None:
-    """Hold a cancelled day after all (cancelled bookings stay cancelled)."""
-    reason = _reason(reason)
-    if not day.is_cancelled:
-        raise ReceptionError(_("该接待日没有取消。"))
-    _future_day(day, "restore")
-    working, _source = is_working_day(day.day)
-    if not working:
-        raise ReceptionError(_("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。",
-                               date=day.day.isoformat()))
-    day.status = DayStatus.SCHEDULED
-    day.cancel_reason = None
-    day.manual = True
-    _log(ChangeKind.RESTORE, day, reason, actor_id, to_leader_id=day.leader_id)
-
-
-def substitute(day: ReceptionDay, *, leader_id: int, reason: str, actor_id: int | None) -> None:
-    """Another leader receives on this day (recorded: who for whom, why)."""
-    reason = _reason(reason)
-    _future_day(day, "substitute")
-    if day.is_cancelled:
-        raise ReceptionError(_("该接待日已经取消，不能换人。"))
-    leader = check_leader(leader_id, day.office_id)
-    if leader.id == day.leader_id:
-        raise ReceptionError(_("%(name)s 已经是这一天的接待领导。", name=leader.display_name))
-    previous = day.leader_id
-    day.leader_id = leader.id
-    day.manual = True
-    _log(ChangeKind.SUBSTITUTE, day, reason, actor_id, from_leader_id=previous,
-         to_leader_id=leader.id)
-
-
-def swap(day: ReceptionDay, other: ReceptionDay, *, reason: str, actor_id: int | None) -> None:
-    """Two reception days of the same office exchange their leaders (换班)."""
-    reason = _reason(reason)
-    if day.id == other.id:
-        raise ReceptionError(_("请选择另一个接待日进行互换。"))
-    if day.office_id != other.office_id:
-        raise ReceptionError(_("只能在同一单位的接待日之间互换。"))
-    for d in (day, other):
-        _future_day(d, "swap")
-        if d.is_cancelled:
-            raise ReceptionError(_("%(date)s 的接待日已经取消，不能互换。", date=d.day.isoformat()))
-    if day.leader_id == other.leader_id:
-        raise ReceptionError(_("两个接待日是同一位领导，无需互换。"))
-    first, second = day.leader_id, other.leader_id
-    day.leader_id, other.leader_id = second, first
-    day.manual = other.manual = True
-    _log(ChangeKind.SWAP, day, reason, actor_id, other=other, from_leader_id=first,
-         to_leader_id=second)
-
-
-def add_day(*, office_id: int, day: date, start: time, end: time, place: str, leader_id: int,
-            slot_minutes: int, slot_capacity: int, reason: str, actor_id: int | None,
-            note: str | None = None) -> ReceptionDay:
-    """An extra reception day outside the rules (on a working day from today on)."""
-    reason = _reason(reason)
-    if day is None:
-        raise ReceptionError(_("请填写日期。"))
-    if day < local_today():
-        raise ReceptionError(_("不能为已经过去的日期增加接待日。"))
-    if day > local_today() + timedelta(days=MAX_DAYS_AHEAD):
-        raise ReceptionError(_("只能安排一年以内的接待日。"))
-    working, _source = is_working_day(day)
-    if not working:
-        raise ReceptionError(_("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。",
-                               date=day.isoformat()))
-    check_hours(start, end, slot_minutes, slot_capacity)
-    leader = check_leader(leader_id, office_id)
-    row = ReceptionDay(office_id=office_id, day=day, start_time=start, end_time=end,
-                       place=check_place(place), leader_id=leader.id,
-                       original_leader_id=leader.id, manual=True,
-                       note=(note or "").strip()[:500] or None)
-    build_slots(row, slot_minutes, slot_capacity)
-    db.session.add(row)
-    db.session.flush()
-    _log(ChangeKind.ADD, row, reason, actor_id, to_leader_id=leader.id)
-    return row
 
 
 def calendar_warnings(office_ids) -> list[str]:

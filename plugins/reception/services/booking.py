@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, is_working_day, publish
+from core.kit import contact, db, is_working_day, local_datetime, publish, utc_now
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -26,8 +26,6 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionSlot,
 )
-from plugins.reception.timeutil import local_datetime, to_utc
-from plugins.reception.timeutil import now as utc_now
 
 NAME_MAX = 32
 VILLAGE_MAX = 64
@@ -229,7 +227,7 @@ def cancel(booking: Booking, *, by_office: bool = False, note: str | None = None
     if not by_office and slot_start(booking.slot) <= now:
         raise ReceptionError(_("接待时段已经开始，不能在网上取消；如不能到场，无需另行操作。"))
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = to_utc(now)
+    booking.cancelled_at = now
     booking.phone_hash = None
     booking.cancel_note = (note or "").strip()[:500] or (
         _("工作人员取消") if by_office else _("群众凭确认码取消"))

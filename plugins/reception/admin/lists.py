@@ -1,5 +1,5 @@
-"""Staff screens of the reception module: the lists (rules, days, bookings, matters, cards,
-roster changes, settings) and, from ``desk`` and ``agenda``, the working screens.
+"""The reception module's lists: rules, days, bookings, matters, cards, roster changes and
+settings (the working screens are the desk and the agenda).
 
 Lists are read-only where a change must go through a service that holds the rules (bookings
 under the day's lock, matters opening core cases, cards with their limits); rules and settings
@@ -14,9 +14,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
-from core.kit import OfficeScopedModelView, Role, User, db, enum_label
-from plugins.reception import roster
-from plugins.reception.cards import card_colour, check_limit
+from core.kit import OfficeScopedModelView, Role, ScopedChoices, User, db, enum_label, format_local
+from plugins.reception.admin.base import colour_label
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     WEEKDAY_CODES,
@@ -31,10 +30,8 @@ from plugins.reception.models import (
     ReceptionSettings,
     RosterChange,
 )
-from plugins.reception.timeutil import format_local
-
-COLOUR_LABELS = {"green": _l("正常"), "yellow": _l("临期"), "red": _l("超期"),
-                 "closed": _l("已走访"), "waiting": _l("领导未返回")}
+from plugins.reception.services import roster
+from plugins.reception.services.cards import card_colour, check_limit
 
 
 def _local_time(view, context, model, name):
@@ -57,7 +54,7 @@ def _card_link(view, context, model, name):
 def _card_colour(view, context, model, name):
     colour = card_colour(model)
     return Markup('<span class="badge reception-{}">{}</span>').format(
-        colour, COLOUR_LABELS.get(colour, colour))
+        colour, _("已走访") if colour == "closed" else colour_label(colour))
 
 
 def _case_link(view, context, model, name):
@@ -96,10 +93,10 @@ class RuleView(OfficeScopedModelView):
                       "week_of_month": SelectField}
     form_args = {
         "frequency": {"label": _l("重复方式"), "coerce": str,
-                      "choices": lambda: [(f.value, f.label) for f in Frequency],
+                      "choices": Frequency.choices,
                       "description": _l("“每个工作日”包括调休上班日")},
         "on_holiday": {"label": _l("遇法定节假日"), "coerce": str,
-                       "choices": lambda: [(p.value, p.label) for p in HolidayPolicy]},
+                       "choices": HolidayPolicy.choices},
         "week_of_month": {"label": _l("每月第几个星期"), "coerce": lambda v: int(v) if v else None,
                           "choices": [("", "—"), ("1", _l("第一个")), ("2", _l("第二个")),
                                       ("3", _l("第三个")), ("4", _l("第四个")),
@@ -114,27 +111,11 @@ class RuleView(OfficeScopedModelView):
         "place": {"description": _l("如：镇政府一楼群众接待室")},
     }
     allow_delete = False  # switch a rule off instead: its past days keep their history
-
-    def _limit_leader(self, form):
-        field = getattr(form, "leader", None)
-        if field is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(User).filter(User.active, User.role == Role.LEADER)
-            if allowed is not None:
-                from core.kit import Office
-
-                ids = set(allowed)
-                for office in db.session.query(Office).filter(Office.id.in_(allowed)):
-                    ids.update(o.id for o in office.ancestors())
-                query = query.filter(User.office_id.in_(ids))
-            field.query_factory = lambda: query.order_by(User.display_name)
-        return form
-
-    def create_form(self, obj=None):
-        return self._limit_leader(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_leader(super().edit_form(obj))
+    # Leaders of the offices in scope and of the offices above (a township leader receives at a
+    # station's reception too).
+    scoped_choices = {"leader": ScopedChoices(
+        User, where=(User.active, User.role == Role.LEADER), parent_offices=True,
+        order_by=(User.display_name,))}
 
     def on_form_prefill(self, form, id):
         form.weekday_choice.data = roster.weekday_list(self.get_one(id))
@@ -321,17 +302,4 @@ def model_views() -> list:
         CardView(AppointmentCard, db, name=_l("预约领导办公卡"), endpoint="reception_cards"),
         ChangeView(RosterChange, db, name=_l("接待日调整记录"), endpoint="reception_changes"),
         SettingsView(ReceptionSettings, db, name=_l("走访时限设置"), endpoint="reception_settings"),
-    ]
-
-
-def admin_views() -> list:
-    """Every staff screen of the module: desk, agenda, then the lists."""
-    from plugins.reception.agenda import AgendaView
-    from plugins.reception.desk import DeskView
-    from plugins.reception.jobs import AGENDA_URL, DESK_URL
-
-    return [
-        DeskView(name=_l("接待工作台"), endpoint="reception_desk", url=DESK_URL.rstrip("/")),
-        AgendaView(name=_l("我的接待日程"), endpoint="reception_agenda", url=AGENDA_URL.rstrip("/")),
-        *model_views(),
     ]

@@ -19,20 +19,27 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import Limit, LimitUnit, colour, compute_due, db
-from plugins.reception.booking import clean_text, normalise_phone
+from core.kit import (
+    Limit,
+    LimitUnit,
+    colour,
+    compute_due,
+    db,
+    local_datetime,
+    local_day,
+    local_today,
+    utc_now,
+)
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import CARD_SOURCE_TYPE, CATEGORY_CODE
 from plugins.reception.models import (
     AppointmentCard,
     CardStatus,
     ReceptionSettings,
     Satisfaction,
 )
-from plugins.reception.roster import check_leader
-from plugins.reception.timeutil import LOCAL_TZ, aware, local_datetime
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services.booking import clean_text, normalise_phone
+from plugins.reception.services.matters import CARD_SOURCE_TYPE, CATEGORY_CODE
+from plugins.reception.services.roster import check_leader
 
 DEFAULT_LIMIT = Limit(3, LimitUnit.CALENDAR_DAYS)
 MAX_CARD_DAYS = 30  # 服务承诺制度 4: never more than 30 days
@@ -86,16 +93,16 @@ def card_colour(card: AppointmentCard, now: datetime | None = None) -> str:
         return "closed"
     now = now or utc_now()
     start = clock_start(card)
-    if start > aware(now).astimezone(LOCAL_TZ).date():
+    if start > local_day(now):
         return "waiting"
-    return colour(now, local_datetime(start, time(0, 0)), aware(card.visit_due_at))
+    return colour(now, local_datetime(start, time(0, 0)), card.visit_due_at)
 
 
 def visited_late(card: AppointmentCard) -> bool:
     """True when the home visit took place after the card's last day."""
     if card.visited_on is None:
         return False
-    return card.visited_on > aware(card.visit_due_at).astimezone(LOCAL_TZ).date()
+    return card.visited_on > local_day(card.visit_due_at)
 
 
 def _due(start: date, limit: Limit) -> datetime:
@@ -175,7 +182,7 @@ def record_return(card: AppointmentCard, *, back_on: date | None = None) -> None
     back_on = back_on or local_today()
     if back_on > local_today():
         raise ReceptionError(_("返回日期不能晚于今天。"))
-    if back_on < aware(card.filled_at).astimezone(LOCAL_TZ).date():
+    if back_on < local_day(card.filled_at):
         raise ReceptionError(_("返回日期不能早于填卡日期。"))
     card.leader_back_on = back_on
     card.visit_due_at = _due(back_on, Limit(card.limit_amount, LimitUnit(card.limit_unit)))
@@ -207,7 +214,7 @@ def record_visit(card: AppointmentCard, *, visited_on: date | None, findings: st
         raise ReceptionError(_("请填写走访日期。"))
     if visited_on > local_today():
         raise ReceptionError(_("走访日期不能晚于今天。"))
-    if visited_on < aware(card.filled_at).astimezone(LOCAL_TZ).date():
+    if visited_on < local_day(card.filled_at):
         raise ReceptionError(_("走访日期不能早于填卡日期。"))
     findings = clean_text(findings, TEXT_MAX, _("了解的情况"), required=True)
     resolution = clean_text(resolution, TEXT_MAX, _("解决办法"), required=True)

@@ -7,11 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.kit import User, db
-from plugins.reception.booking import free_places
-from plugins.reception.cards import card_colour, visited_late
+from core.kit import User, db, local_datetime, local_today, utc_now
 from plugins.reception.errors import ReceptionError
-from plugins.reception.matters import case_rows
 from plugins.reception.models import (
     AppointmentCard,
     Booking,
@@ -22,9 +19,9 @@ from plugins.reception.models import (
     ReceptionDay,
     ReceptionMatter,
 )
-from plugins.reception.timeutil import LOCAL_TZ
-from plugins.reception.timeutil import now as utc_now
-from plugins.reception.timeutil import today as local_today
+from plugins.reception.services.booking import free_places
+from plugins.reception.services.cards import card_colour, visited_late
+from plugins.reception.services.matters import case_rows
 
 # Columns of the monthly table and its export, in order: (attribute, label).
 COLUMNS = (
@@ -66,42 +63,59 @@ def parse_month(raw: str | None) -> tuple[date, date]:
 
 
 def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time(), tzinfo=LOCAL_TZ),
-            datetime.combine(last + timedelta(days=1), time(), tzinfo=LOCAL_TZ))
+    return local_datetime(first, time()), local_datetime(last + timedelta(days=1), time())
 
 
-def monthly_counts(office_ids, first: date, last: date, now: datetime | None = None) -> list[LeaderMonth]:  # noqa: C901
+class _Tally(dict):
+    """Counts per leader: ``tally.add(leader_id, key, n)``."""
+
+    def add(self, leader_id, key, n=1):
+        if leader_id is not None:
+            bucket = self.setdefault(leader_id, {})
+            bucket[key] = bucket.get(key, 0) + n
+
+
+def monthly_counts(office_ids, first: date, last: date, now: datetime | None = None) -> list[LeaderMonth]:
     """Figures per leader for the month ``first``..``last`` in the given offices."""
     now = now or utc_now()
     ids = list(office_ids)
-    rows: dict[int, dict] = {}
+    tally = _Tally()
+    _count_days(tally, ids, first, last, local_today(now))
+    _count_bookings(tally, ids, first, last)
+    start, end = _utc_bounds(first, last)
+    _count_matters(tally, ids, start, end, now)
+    _count_cards(tally, ids, first, last, start, end)
+    names = dict(db.session.execute(select(User.id, User.display_name)
+                                    .where(User.id.in_(list(tally) or [0]))).all())
+    return sorted((LeaderMonth(i, names.get(i, str(i)), c) for i, c in tally.items()),
+                  key=lambda r: r.name)
 
-    def add(leader_id, key, n=1):
-        if leader_id is not None:
-            bucket = rows.setdefault(leader_id, {})
-            bucket[key] = bucket.get(key, 0) + n
 
-    today = local_today(now)
+def _count_days(tally: _Tally, ids, first: date, last: date, today: date) -> None:
     for leader_id, status, day, n in db.session.execute(
             select(ReceptionDay.leader_id, ReceptionDay.status, ReceptionDay.day, func.count())
             .where(ReceptionDay.office_id.in_(ids), ReceptionDay.day.between(first, last))
             .group_by(ReceptionDay.leader_id, ReceptionDay.status, ReceptionDay.day)):
         if status == DayStatus.CANCELLED:
-            add(leader_id, "days_cancelled", n)
+            tally.add(leader_id, "days_cancelled", n)
         elif day <= today:
-            add(leader_id, "days_held", n)
+            tally.add(leader_id, "days_held", n)
+
+
+def _count_bookings(tally: _Tally, ids, first: date, last: date) -> None:
+    keys = {BookingStatus.ATTENDED: "attended", BookingStatus.NO_SHOW: "no_show"}
     for leader_id, status, n in db.session.execute(
             select(ReceptionDay.leader_id, Booking.status, func.count())
             .join(ReceptionDay, ReceptionDay.id == Booking.day_id)
             .where(Booking.office_id.in_(ids), Booking.day_date.between(first, last),
                    Booking.status != BookingStatus.CANCELLED)
             .group_by(ReceptionDay.leader_id, Booking.status)):
-        add(leader_id, "bookings", n)
-        if status == BookingStatus.ATTENDED:
-            add(leader_id, "attended", n)
-        elif status == BookingStatus.NO_SHOW:
-            add(leader_id, "no_show", n)
-    start, end = _utc_bounds(first, last)
+        tally.add(leader_id, "bookings", n)
+        if status in keys:
+            tally.add(leader_id, keys[status], n)
+
+
+def _count_matters(tally: _Tally, ids, start: datetime, end: datetime, now: datetime) -> None:
     matters = db.session.scalars(select(ReceptionMatter).where(
         ReceptionMatter.office_id.in_(ids), ReceptionMatter.received_at >= start,
         ReceptionMatter.received_at < end)).all()
@@ -109,32 +123,28 @@ def monthly_counts(office_ids, first: date, last: date, now: datetime | None = N
     channel_key = {MatterChannel.VISIT: "visits", MatterChannel.LETTER: "letters",
                    MatterChannel.PHONE: "calls"}
     for matter in matters:
-        add(matter.leader_id, channel_key[matter.channel])
+        tally.add(matter.leader_id, channel_key[matter.channel])
         case = cases.get(matter.case_id)
         state = case.colour(now) if case is not None else "closed"
-        if state == "closed":
-            add(matter.leader_id, "matters_closed")
-        else:
-            add(matter.leader_id, "matters_open")
-            if state == "red":
-                add(matter.leader_id, "matters_red")
-    for card in db.session.scalars(select(AppointmentCard).where(
-            AppointmentCard.office_id.in_(ids), AppointmentCard.filled_at >= start,
-            AppointmentCard.filled_at < end)):
-        add(card.leader_id, "cards")
-    for card in db.session.scalars(select(AppointmentCard).where(
-            AppointmentCard.office_id.in_(ids), AppointmentCard.visited_on.between(first, last))):
-        add(card.visitor_id or card.leader_id, "cards_visited")
+        tally.add(matter.leader_id, "matters_closed" if state == "closed" else "matters_open")
+        if state == "red":
+            tally.add(matter.leader_id, "matters_red")
+
+
+def _count_cards(tally: _Tally, ids, first: date, last: date, start: datetime,
+                 end: datetime) -> None:
+    cards = select(AppointmentCard).where(AppointmentCard.office_id.in_(ids))
+    for card in db.session.scalars(cards.where(AppointmentCard.filled_at >= start,
+                                               AppointmentCard.filled_at < end)):
+        tally.add(card.leader_id, "cards")
+    for card in db.session.scalars(cards.where(AppointmentCard.visited_on.between(first, last))):
+        tally.add(card.visitor_id or card.leader_id, "cards_visited")
         if visited_late(card):
-            add(card.visitor_id or card.leader_id, "cards_late")
-    for card in db.session.scalars(select(AppointmentCard).where(
-            AppointmentCard.office_id.in_(ids), AppointmentCard.status == CardStatus.DONE,
-            AppointmentCard.outcome_at >= start, AppointmentCard.outcome_at < end)):
-        add(card.leader_id, "cards_done")
-    names = dict(db.session.execute(select(User.id, User.display_name)
-                                    .where(User.id.in_(list(rows) or [0]))).all())
-    return sorted((LeaderMonth(i, names.get(i, str(i)), c) for i, c in rows.items()),
-                  key=lambda r: r.name)
+            tally.add(card.visitor_id or card.leader_id, "cards_late")
+    for card in db.session.scalars(cards.where(AppointmentCard.status == CardStatus.DONE,
+                                               AppointmentCard.outcome_at >= start,
+                                               AppointmentCard.outcome_at < end)):
+        tally.add(card.leader_id, "cards_done")
 
 
 # --- the leader's agenda -------------------------------------------------------------------

@@ -10,25 +10,19 @@ from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from core.kit import ModuleView, Role, User, db, enabled_office_ids, mask_phone, permissions
-from plugins.reception import stats
-from plugins.reception.desk import colour_label
-from plugins.reception.roster import eligible_leaders
-from plugins.reception.timeutil import format_day, format_hours, format_local
-
-PLUGIN = "reception"
+from core.kit import Role, User, db
+from plugins.reception.admin.base import DeskBase
+from plugins.reception.services import stats
+from plugins.reception.services.roster import eligible_leaders
 
 
-class AgendaView(ModuleView):
+class AgendaView(DeskBase):
     """The leader's agenda."""
 
     def _leaders(self) -> list[User]:
         """Leaders the current user may look at (their own offices' and the offices above)."""
-        on = enabled_office_ids(self.plugin_name or PLUGIN)
-        allowed = permissions.visible_office_ids(current_user)
-        offices = on if allowed is None else on & allowed
         found = {}
-        for office_id in offices:
+        for office_id in self.office_ids():
             for leader in eligible_leaders(office_id):
                 found[leader.id] = leader
         if current_user.role == Role.LEADER:
@@ -47,10 +41,7 @@ class AgendaView(ModuleView):
             abort(404)
         agenda = stats.agenda(leader.id) if leader else None
         return self.render("reception/admin/agenda.html", leaders=leaders, leader=leader,
-                           agenda=agenda, format_day=format_day, format_hours=format_hours,
-                           format_local=format_local, colour_label=colour_label,
-                           mask_phone=mask_phone,
-                           own=leader is not None and leader.id == current_user.id)
+                           agenda=agenda, own=leader is not None and leader.id == current_user.id)
 
     @expose("/card/<int:card_id>")
     def card(self, card_id):
