@@ -135,16 +135,10 @@ class JobRecord(db.Model):
     result_name: Mapped[str | None] = mapped_column(String(200))
     result_mime: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(String(500))
-<<<<<<< HEAD
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-=======
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    interrupted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
->>>>>>> jobsaudit
+    interrupted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def percent(self) -> int | None:
