@@ -23,19 +23,19 @@ from core.kit import (
     Office,
     OfficeScopedModelView,
     User,
-    as_local,
     db,
     enum_choices,
     enum_label,
     export_response,
+    format_local,
+    local_day,
+    local_today,
     permissions,
     record_event,
-    utcnow,
     working_days_between,
 )
 from plugins.archives import access, catalogue, lending
 from plugins.archives import register as lending_register
-from plugins.archives.display import badge_class, local_date, local_time
 from plugins.archives.errors import ArchiveError
 from plugins.archives.forms import (
     ConditionForm,
@@ -60,9 +60,16 @@ from plugins.archives.models import (
     Series,
 )
 
+BADGES = {"green": "badge-success", "yellow": "badge-warning", "red": "badge-danger"}
+
+
+def badge_class(colour: str | None) -> str:
+    """The Bootstrap badge class of a supervision colour."""
+    return BADGES.get(colour or "", "badge-secondary")
+
 
 def _time(view, context, model, name):
-    return local_time(getattr(model, name))
+    return format_local(getattr(model, name))
 
 
 def _file_link(view, context, model, name):
@@ -525,7 +532,7 @@ class DeskView(ModuleView):
         return self.render(
             "archives/admin/desk_index.html", pending=pending, approved=approved, mine=mine,
             form=RequestForm(), confirm_form=ConfirmForm(), may_request=self._may_request(),
-            awaits_me=lambda loan: self._awaits(loan), local_time=local_time,
+            awaits_me=lambda loan: self._awaits(loan), local_time=format_local,
             keeper_here=access.is_keeper(current_user, current_user.office_id))
 
     def _may_request(self) -> bool:
@@ -547,15 +554,15 @@ class DeskView(ModuleView):
         loans = db.session.scalars(select(Loan).where(
             Loan.office_id.in_(self._offices()), Loan.status == LoanStatus.OUT)
             .order_by(Loan.due_at)).all()
-        today = as_local(utcnow()).date()
+        today = local_today()
         rows = []
         for loan in loans:
             tone = lending.loan_colour(loan)
-            due_day = as_local(loan.due_at).date()
+            due_day = local_day(loan.due_at)
             rows.append({"loan": loan, "colour": tone, "label": lending.colour_label(tone),
                          "badge": badge_class(tone),
                          "days": working_days_between(today, due_day)})
-        return self.render("archives/admin/out_now.html", rows=rows, local_time=local_time)
+        return self.render("archives/admin/out_now.html", rows=rows, local_time=format_local)
 
     @expose("/file/<int:file_id>")
     def file_page(self, file_id):
@@ -565,7 +572,7 @@ class DeskView(ModuleView):
         return self.render(
             "archives/admin/file.html", file=file, out=out,
             out_colour=lending.loan_colour(out) if out else None, badge_class=badge_class,
-            colour_label=lending.colour_label, local_time=local_time, local_date=local_date,
+            colour_label=lending.colour_label, local_time=format_local,
             request_form=RequestForm(), condition_form=ConditionForm(), loss_form=LossForm(),
             may_request=(self._may_request() and current_user.office_id == file.office_id
                          and file.status != FileStatus.LOST),
@@ -593,7 +600,7 @@ class DeskView(ModuleView):
         return self.render(
             "archives/admin/loan.html", loan=loan, show_phone=show_phone, colour=tone,
             colour_label=lending.colour_label(tone), badge=badge_class(tone),
-            local_time=local_time, awaits_me=writable and self._awaits(loan),
+            local_time=format_local, awaits_me=writable and self._awaits(loan),
             is_keeper=writable and is_keeper,
             may_reject=writable and loan.borrower_id != current_user.id and (
                 access.approves_for_keeper(current_user, loan) or (lending.needs_leader(loan)
@@ -707,8 +714,8 @@ class DeskView(ModuleView):
 
     def _register_year(self) -> int:
         raw = request.args.get("year", "")
-        year = int(raw) if raw.isdigit() else as_local(utcnow()).year
-        return year if 1900 <= year <= 2100 else as_local(utcnow()).year
+        year = int(raw) if raw.isdigit() else local_today().year
+        return year if 1900 <= year <= 2100 else local_today().year
 
     def _register_offices(self) -> list[int]:
         offices = self._offices()
@@ -728,7 +735,7 @@ class DeskView(ModuleView):
         return self.render("archives/admin/register.html", year=year, offices=offices,
                            headers=lending_register.headers(),
                            rows=lending_register.rows(loans),
-                           printed=as_local(utcnow()).date())
+                           printed=local_today())
 
     @expose("/register/export/<export_type>")
     def register_export(self, export_type):

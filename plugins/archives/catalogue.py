@@ -11,7 +11,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core.kit import Office, db, utcnow
+from core.kit import Office, db, local_today, utc_now
 from plugins.archives.errors import ArchiveError
 from plugins.archives.models import (
     ArchiveEvent,
@@ -44,7 +44,7 @@ def catalogue_number(fonds_code: str, series_code: str, year: int, seq: int) -> 
 
 def check_year(year) -> int:
     """The year of a file, as an int between 1900 and next year."""
-    latest = utcnow().year + 1
+    latest = local_today().year + 1
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
         raise ArchiveError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
                              last=latest))
@@ -89,7 +89,7 @@ def add_event(file: ArchiveFile, kind: EventKind, *, actor=None, loan=None, note
               at=None) -> ArchiveEvent:
     """Append a step to the file's history (actor's name kept as it reads today)."""
     event = ArchiveEvent(office_id=file.office_id, file=file, loan=loan, kind=kind,
-                         at=at or utcnow(), actor_id=getattr(actor, "id", None),
+                         at=at or utc_now(), actor_id=getattr(actor, "id", None),
                          actor_name=getattr(actor, "display_name", None), note=note)
     db.session.add(event)
     return event

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.kit import Office, Role, User, db, is_enabled, utcnow
+from core.kit import Office, Role, User, db, is_enabled, utc_now
 from plugins.archives import catalogue, lending
 from plugins.archives.access import PLUGIN
 from plugins.archives.models import ArchiveSettings, Retention, Security, Series
@@ -61,7 +61,7 @@ def _build_catalogue(office: Office, keeper: User | None, plan) -> list:
 
 def _loans(office: Office, files: list, keeper: User, borrower: User | None,
            leader: User | None) -> None:
-    now = utcnow()
+    now = utc_now()
     by_security = {}
     for file in files:
         by_security.setdefault(file.security, []).append(file)

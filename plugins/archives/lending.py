@@ -33,11 +33,10 @@ from core.kit import (
     db,
     notify,
     record_event,
-    utcnow,
+    utc_now,
 )
 from plugins.archives import access
 from plugins.archives.catalogue import add_event
-from plugins.archives.display import to_utc
 from plugins.archives.errors import ArchiveError
 from plugins.archives.models import (
     PENDING_STATUSES,
@@ -147,7 +146,7 @@ def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
         raise ArchiveError(_("您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
                              ref=open_one.reference))
     loan = _new_loan(file, borrower_kind=BorrowerKind.STAFF, borrower_id=user.id,
-                     purpose=purpose, period_days=days, requested_at=to_utc(now or utcnow()))
+                     purpose=purpose, period_days=days, requested_at=now or utc_now())
     add_event(file, EventKind.REQUESTED, actor=user, loan=loan, at=loan.requested_at,
               note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose))
     _tell_keeper_of_request(loan)
@@ -173,7 +172,7 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
         raise ArchiveError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
     loan = _new_loan(file, borrower_kind=BorrowerKind.RESIDENT, resident_name=name,
                      resident_phone=phone, purpose=purpose, period_days=days,
-                     requested_at=to_utc(now or utcnow()))
+                     requested_at=now or utc_now())
     add_event(file, EventKind.REQUESTED, loan=loan, at=loan.requested_at,
               note=_("群众查阅申请，%(days)d 个工作日", days=days))
     _tell_keeper_of_request(loan)
@@ -213,7 +212,7 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: 
         raise ArchiveError(_("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label))
     if loan.borrower_id == actor.id:
         raise ArchiveError(_("不能审批自己的借阅申请。"))
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     for_keeper = access.approves_for_keeper(actor, loan)
     is_leader = access.is_leader_of(actor, loan.office_id)
     keeper_slot = for_keeper and loan.keeper_approved_by_id is None
@@ -263,7 +262,7 @@ def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> No
     if not may:
         raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
     reason = _text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
     add_event(loan.file, EventKind.REJECTED, actor=actor, loan=loan, at=now, note=reason)
     _tell_borrower(loan, _("档案借阅申请未获批准"),
@@ -279,7 +278,7 @@ def cancel(loan: Loan, actor, *, now: datetime | None = None) -> None:
         raise ArchiveError(_("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label))
     if loan.borrower_id != actor.id and not access.is_keeper(actor, loan.office_id):
         raise ArchiveError(_("只有申请人本人或档案管理员可以撤回申请。"))
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     loan.status, loan.decided_by_id = LoanStatus.CANCELLED, actor.id
     add_event(loan.file, EventKind.CANCELLED, actor=actor, loan=loan, at=now)
 
@@ -320,10 +319,10 @@ def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) 
         raise ArchiveError(_("该档案已登记遗失，不能借出。"))
     if file.status == FileStatus.LENT:
         raise ArchiveError(_("该档案已借出，归还后才能再借。"))
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     loan.status, loan.handed_out_at, loan.handed_out_by_id = LoanStatus.OUT, now, actor.id
     loan.condition_out = condition
-    loan.due_at = to_utc(due_for(loan, now).due_at)
+    loan.due_at = due_for(loan, now).due_at
     file.status = FileStatus.LENT
     try:
         db.session.flush()
@@ -354,7 +353,7 @@ def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = Non
     if loan.status != LoanStatus.OUT:
         raise ArchiveError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
                              status=loan.status.label))
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     loan.status, loan.returned_at, loan.received_by_id = LoanStatus.RETURNED, now, actor.id
     loan.condition_in = condition
     file.status = FileStatus.IN_STORE
@@ -391,7 +390,7 @@ def report_loss(file: ArchiveFile, actor, *, circumstances: str,
                              .with_for_update().execution_options(populate_existing=True))
     if file.status == FileStatus.LOST:
         raise ArchiveError(_("该档案已登记遗失。"))
-    now = to_utc(now or utcnow())
+    now = now or utc_now()
     loan = out_loan_of(file)
     if loan is not None:
         keeper = loan.handed_out_by
@@ -438,7 +437,7 @@ def loan_colour(loan: Loan, now: datetime | None = None) -> str | None:
     """"green", "yellow" or "red" for a loan out (core.sla's rule); None otherwise."""
     if loan.status != LoanStatus.OUT or loan.due_at is None or loan.handed_out_at is None:
         return None
-    return colour(now or utcnow(), loan.handed_out_at, loan.due_at)
+    return colour(now or utc_now(), loan.handed_out_at, loan.due_at)
 
 
 def colour_label(name: str | None) -> str:

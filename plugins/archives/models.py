@@ -30,7 +30,7 @@ from core.kit import (
     VersionedMixin,
     db,
     enum_column,
-    utcnow,
+    utc_now,
 )
 
 
@@ -319,7 +319,7 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
     resident_phone: Mapped[str | None] = mapped_column(String(32))  # personal data
     purpose: Mapped[str] = mapped_column(Text)
     period_days: Mapped[int] = mapped_column(Integer)  # working days
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     keeper_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     keeper_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     leader_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -368,7 +368,7 @@ class LossReport(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"))
-    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     borrower_name: Mapped[str | None] = mapped_column(String(64))
@@ -397,7 +397,7 @@ class ArchiveEvent(db.Model):
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"), index=True)
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)

@@ -12,9 +12,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from core.kit import HomeSection, User, acting_as, db, publish_many, render_public
+from core.kit import (
+    HomeSection,
+    User,
+    acting_as,
+    db,
+    format_local,
+    local_day,
+    publish_many,
+    render_public,
+)
 from plugins.archives import access, catalogue, lending
-from plugins.archives.display import local_date
 from plugins.archives.errors import ArchiveError
 from plugins.archives.forms import LookupForm, ResidentRequestForm
 from plugins.archives.models import ArchiveFile, ArchiveSettings, FileStatus, Loan, Security
@@ -137,7 +145,7 @@ def status():
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
     return render_public("archives/public/status.html", office=g.office, form=form, loan=loan,
-                         error=error, due=local_date(loan.due_at) if loan else "",
+                         error=error, due=format_local(local_day(loan.due_at)) if loan else "",
                          settings=access.settings_for(g.office.id))
 
 

@@ -1,23 +1,21 @@
 """Builders for the archives plugin's tests: offices with the module on, a keeper, files."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from conftest import login
 from sqlalchemy import select
 
 from core.extensions import db
+from core.kit import LOCAL_ZONE
 from core.models import Office, Role, User
 from core.modules import set_module
 from plugins.archives import catalogue
 from plugins.archives.models import ArchiveSettings, Fonds, Series
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-
 
 def beijing(*args) -> datetime:
     """An aware Beijing time: beijing(2025, 9, 30, 10) → 2025-09-30 10:00 +08:00."""
-    return datetime(*args, tzinfo=BEIJING)
+    return datetime(*args, tzinfo=LOCAL_ZONE)
 
 
 def enable(*office_ids):

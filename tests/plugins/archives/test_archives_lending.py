@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from core.audit import AuditEntry
 from core.extensions import db
 from core.jobs import Notification
+from core.kit import to_local
 from core.models import User
-from core.sla import as_local
 from plugins.archives import lending
 from plugins.archives.errors import ArchiveError
 from plugins.archives.jobs import remind_due_loans
@@ -287,7 +287,7 @@ def test_due_date_and_colours_follow_the_national_day_holiday(app, archive):
         _file, loan = _approved_loan(archive["offices"]["A"], period=3)
         lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 9, 30, 10))
         db.session.commit()
-        due = as_local(loan.due_at)
+        due = to_local(loan.due_at)
         assert (due.date().isoformat(), due.hour, due.minute) == ("2025-10-11", 23, 59)
         # A calendar-day count would be overdue on 10-04; the holiday does not count.
         assert lending.loan_colour(loan, beijing(2025, 10, 5, 12)) == "green"
