@@ -7,7 +7,7 @@ printable lending register and its CSV/XLSX export. Every change goes through ``
 ``catalogue`` so the rules hold whatever the screen.
 """
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect, select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
 from core.kit import (
@@ -28,15 +27,18 @@ from core.kit import (
     enum_label,
     export_response,
     format_local,
+    get_scoped_or_404,
     local_day,
     local_today,
     permissions,
     record_event,
+    scoped_office_ids,
+    submit,
     working_days_between,
 )
 from plugins.archives import access, catalogue, lending
 from plugins.archives import register as lending_register
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.forms import (
     ConditionForm,
     ConfirmForm,
@@ -123,7 +125,7 @@ class CatalogueMixin:
 
     def _may_manage_any(self) -> bool:
         return any(access.may_manage_catalogue(current_user, o)
-                   for o in access.archive_office_ids(current_user))
+                   for o in scoped_office_ids(current_user, access.PLUGIN))
 
     @property
     def can_create(self):
@@ -220,7 +222,7 @@ class FondsView(CatalogueMixin, OfficeScopedModelView):
             self._require_manager(office_id)
             try:
                 model.code = catalogue.clean_code(model.code)
-            except ArchiveError as exc:
+            except ArchivesError as exc:
                 raise ValidationError(str(exc)) from None
             if _code_taken(Fonds, model, Fonds.office_id == office_id):
                 raise ValidationError(_("本单位已有全宗号 %(code)s。", code=model.code))
@@ -267,7 +269,7 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
             self._require_manager(model.office_id)
             try:
                 model.code = catalogue.clean_code(model.code)
-            except ArchiveError as exc:
+            except ArchivesError as exc:
                 raise ValidationError(str(exc)) from None
             if _code_taken(Series, model, Series.fonds_id == model.fonds.id):
                 raise ValidationError(_("该全宗下已有类别号 %(code)s。", code=model.code))
@@ -332,16 +334,16 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
         try:
             series = form.series.data
             if series is None:
-                raise ArchiveError(_("请选择类别。"))
+                raise ArchivesError(_("请选择类别。"))
             if not access.may_manage_catalogue(current_user, series.office_id):
-                raise ArchiveError(_("只有本单位的档案管理员或管理员可以编目。"))
+                raise ArchivesError(_("只有本单位的档案管理员或管理员可以编目。"))
             file = catalogue.create_file(
                 series=series, title=form.title.data, year=form.year.data,
                 retention=form.retention.data, security=form.security.data,
                 location=form.location.data, description=form.description.data,
                 actor=current_user)
             db.session.commit()
-        except ArchiveError as exc:
+        except ArchivesError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return False
@@ -356,7 +358,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
         self._require_manager(model.office_id)
         try:
             model.title = catalogue.check_title(model.title)
-        except ArchiveError as exc:
+        except ArchivesError as exc:
             raise ValidationError(str(exc)) from None
         super().on_model_change(form, model, is_created)
 
@@ -395,14 +397,14 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
         try:
             file = form.file.data
             if file is None:
-                raise ArchiveError(_("请选择案卷。"))
+                raise ArchivesError(_("请选择案卷。"))
             if not access.may_manage_catalogue(current_user, file.office_id):
-                raise ArchiveError(_("只有本单位的档案管理员或管理员可以编目。"))
+                raise ArchivesError(_("只有本单位的档案管理员或管理员可以编目。"))
             item = catalogue.add_item(file, title=form.title.data, author=form.author.data,
                                       doc_ref=form.doc_ref.data, doc_date=form.doc_date.data,
                                       pages=form.pages.data)
             db.session.commit()
-        except ArchiveError as exc:
+        except ArchivesError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return False
@@ -472,48 +474,8 @@ class LossView(OfficeScopedModelView):
 class DeskView(ModuleView):
     """The lending desk: requests, approvals, hand-out and return, history, register."""
 
-    # --- access ------------------------------------------------------------------------
-
     def _offices(self) -> set[int]:
-        return access.archive_office_ids(current_user)
-
-    def _file(self, file_id: int) -> ArchiveFile:
-        file = db.session.get(ArchiveFile, file_id)
-        if file is None or file.office_id not in self._offices():
-            abort(404)
-        return file
-
-    def _loan(self, loan_id: int) -> Loan:
-        loan = db.session.get(Loan, loan_id)
-        if loan is None or loan.office_id not in self._offices():
-            abort(404)
-        return loan
-
-    def _run(self, action, success: str, back):
-        """Run a service call, commit, and flash the outcome (the error's message on refusal)."""
-        try:
-            action()
-            db.session.commit()
-        except ArchiveError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该记录刚被他人修改，请刷新页面后再试。"), "error")
-        else:
-            flash(success, "success")
-        return redirect(back)
-
-    def _refuse_invalid(self, form, back):
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        flash(errors[0] if errors else _("页面已过期，请刷新后重试。"), "error")
-        return redirect(back)
-
-    def _submit(self, form, back, action, success: str):
-        """Validate ``form`` (refusing with its first error), then ``_run(action(form))``."""
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: action(form), success, back)
+        return scoped_office_ids(current_user, access.PLUGIN)
 
     # --- pages --------------------------------------------------------------------------
 
@@ -567,7 +529,7 @@ class DeskView(ModuleView):
     @expose("/file/<int:file_id>")
     def file_page(self, file_id):
         """A file: facts, items, current loan, history (loans, approvals, conditions, loss)."""
-        file = self._file(file_id)
+        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
         out = lending.out_loan_of(file)
         return self.render(
             "archives/admin/file.html", file=file, out=out,
@@ -586,7 +548,7 @@ class DeskView(ModuleView):
     def loan_page(self, loan_id):
         """One loan: the borrower (a resident's phone in full for roles allowed it, logged),
         approvals, hand-out and return, and the actions the user may take."""
-        loan = self._loan(loan_id)
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         show_phone = (loan.borrower_kind == BorrowerKind.RESIDENT
                       and permissions.may_see_personal_data(current_user))
         if show_phone:
@@ -611,104 +573,99 @@ class DeskView(ModuleView):
 
     # --- requests and decisions ---------------------------------------------------------
 
+    def _request(self, file: ArchiveFile, form: RequestForm):
+        return lending.request_by_staff(file, current_user, purpose=form.purpose.data,
+                                        period_days=form.period_days.data)
+
     @expose("/request", methods=["POST"])
     def request_by_number(self):
         """A request typed on the desk with the file's catalogue number."""
-        back = url_for(".index")
-        form = RequestForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        number = (form.catalogue_no.data or "").strip().upper()
-        file = db.session.scalar(select(ArchiveFile).where(
-            ArchiveFile.office_id == current_user.office_id, ArchiveFile.catalogue_no == number))
-        if file is None or file.office_id not in self._offices():
-            flash(_("本单位没有档号为“%(no)s”的档案。", no=number), "error")
-            return redirect(back)
-        return self._run(lambda: lending.request_by_staff(
-            file, current_user, purpose=form.purpose.data, period_days=form.period_days.data),
-            _("借阅申请已提交，等待档案管理员审批。"), back)
+
+        def action(form):
+            """Find the file among the user's office's, then request it."""
+            number = (form.catalogue_no.data or "").strip().upper()
+            file = db.session.scalar(select(ArchiveFile).where(
+                ArchiveFile.office_id == current_user.office_id,
+                ArchiveFile.catalogue_no == number))
+            if file is None or file.office_id not in self._offices():
+                raise ArchivesError(_("本单位没有档号为“%(no)s”的档案。", no=number))
+            return self._request(file, form)
+
+        return submit(RequestForm(), action, success=_("借阅申请已提交，等待档案管理员审批。"),
+                      back=url_for(".index"))
 
     @expose("/file/<int:file_id>/request", methods=["POST"])
     def request_file(self, file_id):
         """A staff member asks to borrow the file shown."""
-        file = self._file(file_id)
-        back = url_for(".file_page", file_id=file.id)
-        form = RequestForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        return self._run(lambda: lending.request_by_staff(
-            file, current_user, purpose=form.purpose.data, period_days=form.period_days.data),
-            _("借阅申请已提交，等待档案管理员审批。"), back)
+        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
+        return submit(RequestForm(), lambda form: self._request(file, form),
+                      success=_("借阅申请已提交，等待档案管理员审批。"),
+                      back=url_for(".file_page", file_id=file.id))
 
     @expose("/loan/<int:loan_id>/approve", methods=["POST"])
     def approve(self, loan_id):
         """The keeper's or (restricted files) a leader's approval."""
-        loan = self._loan(loan_id)
-        back = url_for(".loan_page", loan_id=loan.id)
-        form = ConfirmForm()
-        if not form.validate_on_submit():
-            return self._refuse_invalid(form, back)
-        outcome = {}
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
 
-        def action():
-            """Approve, keeping which approval it was for the follow-up message."""
-            outcome["role"] = lending.approve(loan, current_user)
+        def still_needed(role):
+            """After a commit: say whose approval the request still waits for."""
+            if loan.status == LoanStatus.REQUESTED:
+                flash(_("还需本单位领导批准（限制级档案）。") if role == "keeper"
+                      else _("还需档案管理员批准。"), "info")
 
-        response = self._run(action, _("已批准。"), back)
-        if outcome and loan.status == LoanStatus.REQUESTED:
-            flash(_("还需本单位领导批准（限制级档案）。") if outcome["role"] == "keeper"
-                  else _("还需档案管理员批准。"), "info")
-        return response
+        return submit(ConfirmForm(), lambda form: lending.approve(loan, current_user),
+                      success=_("已批准。"), back=url_for(".loan_page", loan_id=loan.id),
+                      after_commit=still_needed)
 
     @expose("/loan/<int:loan_id>/reject", methods=["POST"])
     def reject(self, loan_id):
         """Refuse a request, with a reason the borrower is told."""
-        loan = self._loan(loan_id)
-        back = url_for(".loan_page", loan_id=loan.id)
-        return self._submit(ReasonForm(), back, lambda form: lending.reject(
-            loan, current_user, reason=form.reason.data), _("已不予批准，申请人会收到通知。"))
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
+        return submit(ReasonForm(), lambda form: lending.reject(
+            loan, current_user, reason=form.reason.data),
+            success=_("已不予批准，申请人会收到通知。"), back=url_for(".loan_page", loan_id=loan.id))
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
-        loan = self._loan(loan_id)
-        back = url_for(".loan_page", loan_id=loan.id)
-        return self._submit(ConfirmForm(), back, lambda form: lending.cancel(loan, current_user),
-                            _("申请已撤回。"))
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
+        return submit(ConfirmForm(), lambda form: lending.cancel(loan, current_user),
+                      success=_("申请已撤回。"), back=url_for(".loan_page", loan_id=loan.id))
 
     # --- hand-out, return, loss ---------------------------------------------------------
 
     @expose("/loan/<int:loan_id>/hand-out", methods=["POST"])
     def hand_out(self, loan_id):
         """The keeper hands the file out, noting its condition."""
-        loan = self._loan(loan_id)
-        back = url_for(".loan_page", loan_id=loan.id)
-        return self._submit(ConditionForm(), back, lambda form: lending.hand_out(
-            loan, current_user, condition=form.condition.data), _("已借出，应还时间已按工作日计算。"))
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
+        return submit(ConditionForm(), lambda form: lending.hand_out(
+            loan, current_user, condition=form.condition.data),
+            success=_("已借出，应还时间已按工作日计算。"), back=url_for(".loan_page", loan_id=loan.id))
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
         """The keeper takes the file of this loan back, noting its condition."""
-        loan = self._loan(loan_id)
-        back = url_for(".loan_page", loan_id=loan.id)
-        return self._submit(ConditionForm(), back, lambda form: lending.return_file(
-            loan, current_user, condition=form.condition.data), _("已登记归还。"))
+        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
+        return submit(ConditionForm(), lambda form: lending.return_file(
+            loan, current_user, condition=form.condition.data),
+            success=_("已登记归还。"), back=url_for(".loan_page", loan_id=loan.id))
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
         """The keeper takes the file back from its page (refused when it is not out)."""
-        file = self._file(file_id)
-        back = url_for(".file_page", file_id=file.id)
-        return self._submit(ConditionForm(), back, lambda form: lending.return_by_file(
-            file, current_user, condition=form.condition.data), _("已登记归还。"))
+        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
+        return submit(ConditionForm(), lambda form: lending.return_by_file(
+            file, current_user, condition=form.condition.data),
+            success=_("已登记归还。"), back=url_for(".file_page", file_id=file.id))
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
         """Report the file lost, traced to its borrower and keeper of record."""
-        file = self._file(file_id)
-        back = url_for(".file_page", file_id=file.id)
-        return self._submit(LossForm(), back, lambda form: lending.report_loss(
-            file, current_user, circumstances=form.circumstances.data), _("已登记遗失，并通知经手档案管理员和本单位领导。"))
+        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
+        return submit(LossForm(), lambda form: lending.report_loss(
+            file, current_user, circumstances=form.circumstances.data),
+            success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
+            back=url_for(".file_page", file_id=file.id))
 
     # --- the lending register -----------------------------------------------------------
 

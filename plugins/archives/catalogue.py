@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from core.kit import Office, db, local_today, utc_now
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     ArchiveEvent,
     ArchiveFile,
@@ -30,10 +30,10 @@ TITLE_MAX = 200
 
 
 def clean_code(raw: str | None) -> str:
-    """A fonds or series code, upper-cased; ArchiveError unless 1–12 letters or digits."""
+    """A fonds or series code, upper-cased; ArchivesError unless 1–12 letters or digits."""
     code = (raw or "").strip().upper()
     if not CODE_RE.fullmatch(code):
-        raise ArchiveError(_("代号只能由英文字母和数字组成（1 至 12 位），如 WS、A1。"))
+        raise ArchivesError(_("代号只能由英文字母和数字组成（1 至 12 位），如 WS、A1。"))
     return code
 
 
@@ -46,7 +46,7 @@ def check_year(year) -> int:
     """The year of a file, as an int between 1900 and next year."""
     latest = local_today().year + 1
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
-        raise ArchiveError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
+        raise ArchivesError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
                              last=latest))
     return year
 
@@ -55,28 +55,28 @@ def check_title(title: str | None) -> str:
     """A non-empty title of at most 200 characters."""
     title = (title or "").strip()
     if not title:
-        raise ArchiveError(_("请填写题名。"))
+        raise ArchivesError(_("请填写题名。"))
     if len(title) > TITLE_MAX:
-        raise ArchiveError(_("题名不能超过 %(n)d 个字。", n=TITLE_MAX))
+        raise ArchivesError(_("题名不能超过 %(n)d 个字。", n=TITLE_MAX))
     return title
 
 
 def parse_security(value) -> Security:
-    """A Security from its value; ArchiveError (Chinese) for anything else."""
+    """A Security from its value; ArchivesError (Chinese) for anything else."""
     try:
         return Security(value)
     except ValueError:
-        raise ArchiveError(_("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")) from None
+        raise ArchivesError(_("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")) from None
 
 
 def parse_retention(value) -> Retention:
-    """A Retention from its value (None: 30 years); ArchiveError for anything else."""
+    """A Retention from its value (None: 30 years); ArchivesError for anything else."""
     if value is None:
         return Retention.YEARS_30
     try:
         return Retention(value)
     except ValueError:
-        raise ArchiveError(_("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")) from None
+        raise ArchivesError(_("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")) from None
 
 
 def _next_seq(series_id: int, year: int) -> int:
@@ -109,7 +109,7 @@ def create_file(*, series: Series, title: str, year: int, retention=None, securi
     """Catalogue a new file in ``series``: checks the input, assigns the next number of the
     series and year under a lock of the series row, and records the step in its history.
 
-    The caller commits. Raises ArchiveError with a Chinese message for bad input.
+    The caller commits. Raises ArchivesError with a Chinese message for bad input.
     """
     title = check_title(title)
     year = check_year(year)
@@ -135,7 +135,7 @@ def add_item(file: ArchiveFile, *, title: str, author=None, doc_ref=None, doc_da
     """Add a document (件) to a file with the next item number. The caller commits."""
     title = check_title(title)
     if pages is not None and pages < 1:
-        raise ArchiveError(_("页数至少为 1。"))
+        raise ArchivesError(_("页数至少为 1。"))
     current = db.session.scalar(select(func.max(ArchiveItem.item_no)).where(
         ArchiveItem.file_id == file.id))
     item = ArchiveItem(office_id=file.office_id, file=file, item_no=(current or 0) + 1,
@@ -194,7 +194,7 @@ def file_from_source(*, office_id: int, source_type: str, source_id, title: str,
 
     Returns the catalogue number, the same one when the record was filed before, or None
     where the archive module is switched off for the office. Bad values raise ValueError
-    (ArchiveError) with a Chinese message. The caller commits.
+    (ArchivesError) with a Chinese message. The caller commits.
     """
     from core.kit import is_enabled
     from plugins.archives.access import PLUGIN
@@ -202,7 +202,7 @@ def file_from_source(*, office_id: int, source_type: str, source_id, title: str,
     if not is_enabled(PLUGIN, office_id):
         return None
     if not source_type or source_id is None or str(source_id) == "":
-        raise ArchiveError(_("归档来源的类型和编号不能为空。"))
+        raise ArchivesError(_("归档来源的类型和编号不能为空。"))
     source_type, source_id = str(source_type)[:64], str(source_id)[:64]
     existing = _find_source(office_id, source_type, source_id)
     if existing is not None:
@@ -210,7 +210,7 @@ def file_from_source(*, office_id: int, source_type: str, source_id, title: str,
     security = parse_security(security)
     title, year, retention = check_title(title), check_year(year), parse_retention(retention)
     if url is not None and (not str(url).startswith("/") or str(url).startswith("//")):
-        raise ArchiveError(_("来源链接必须是本站内的路径，以“/”开头。"))
+        raise ArchivesError(_("来源链接必须是本站内的路径，以“/”开头。"))
     office = db.session.get(Office, office_id)
     series = lock_series(activity_series(office, source_type, activity))
     existing = _find_source(office_id, source_type, source_id)  # filed while we waited

@@ -1,6 +1,6 @@
 """The lending procedure (严格履行档案借阅手续): request, approval, hand-out, return, loss.
 
-Every function checks its input and the actor's right first and raises ArchiveError (Chinese
+Every function checks its input and the actor's right first and raises ArchivesError (Chinese
 message) before changing anything; the caller commits on success and rolls back on error.
 
 Rules:
@@ -37,7 +37,7 @@ from core.kit import (
 )
 from plugins.archives import access
 from plugins.archives.catalogue import add_event
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     PENDING_STATUSES,
     ArchiveFile,
@@ -73,19 +73,19 @@ def normalise_reference(raw: str | None) -> str:
 
 
 def normalise_phone(raw: str | None) -> str:
-    """The core's phone rule (``core.contact``); raises ArchiveError for a malformed number."""
+    """The core's phone rule (``core.contact``); raises ArchivesError for a malformed number."""
     try:
         return contact.normalise_phone(raw)
     except contact.InvalidPhone as exc:
-        raise ArchiveError(str(exc)) from exc
+        raise ArchivesError(str(exc)) from exc
 
 
 def _text(value: str | None, *, required: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise ArchiveError(required)
+        raise ArchivesError(required)
     if len(value) > limit:
-        raise ArchiveError(_("内容不能超过 %(n)d 个字。", n=limit))
+        raise ArchivesError(_("内容不能超过 %(n)d 个字。", n=limit))
     return value
 
 
@@ -94,18 +94,18 @@ def check_period(office_id: int, period_days) -> int:
     try:
         days = int(period_days)
     except (TypeError, ValueError):
-        raise ArchiveError(_("借阅期限应为整数个工作日。")) from None
+        raise ArchivesError(_("借阅期限应为整数个工作日。")) from None
     if days < 1:
-        raise ArchiveError(_("借阅期限至少为 1 个工作日。"))
+        raise ArchivesError(_("借阅期限至少为 1 个工作日。"))
     limit = access.max_loan_days(office_id)
     if days > limit:
-        raise ArchiveError(_("借阅期限不能超过本单位规定的最长 %(max)d 个工作日。", max=limit))
+        raise ArchivesError(_("借阅期限不能超过本单位规定的最长 %(max)d 个工作日。", max=limit))
     return days
 
 
 def _lendable(file: ArchiveFile) -> None:
     if file.status == FileStatus.LOST:
-        raise ArchiveError(_("该档案已登记遗失，不能借阅。"))
+        raise ArchivesError(_("该档案已登记遗失，不能借阅。"))
 
 
 def _new_loan(file: ArchiveFile, **fields) -> Loan:
@@ -135,7 +135,7 @@ def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
                      now: datetime | None = None) -> Loan:
     """A staff member of the file's office asks to borrow it."""
     if not access.may_act_in(user, file.office_id) or user.office_id != file.office_id:
-        raise ArchiveError(_("只能借阅本单位的档案。"))
+        raise ArchivesError(_("只能借阅本单位的档案。"))
     _lendable(file)
     purpose = _text(purpose, required=_("请填写借阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
@@ -143,7 +143,7 @@ def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
         Loan.file_id == file.id, Loan.borrower_id == user.id,
         Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT))))
     if open_one is not None:
-        raise ArchiveError(_("您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
+        raise ArchivesError(_("您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
                              ref=open_one.reference))
     loan = _new_loan(file, borrower_kind=BorrowerKind.STAFF, borrower_id=user.id,
                      purpose=purpose, period_days=days, requested_at=now or utc_now())
@@ -157,9 +157,9 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
                         period_days=1, now: datetime | None = None) -> Loan:
     """A resident asks to consult a public file (土地利用资料可查询制度)."""
     if file.security != Security.PUBLIC:
-        raise ArchiveError(_("该档案不对外公开，群众不能申请查阅。可查询的档案见本页列表。"))
+        raise ArchivesError(_("该档案不对外公开，群众不能申请查阅。可查询的档案见本页列表。"))
     if access.keeper_of(file.office_id) is None:  # nobody would ever answer the request
-        raise ArchiveError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
+        raise ArchivesError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
     name = _text(name, required=_("请填写姓名。"), limit=NAME_MAX)
     phone = normalise_phone(phone)
@@ -169,7 +169,7 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
         Loan.office_id == file.office_id, Loan.resident_phone == phone,
         Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)))) or 0
     if pending >= RESIDENT_MAX_PENDING:
-        raise ArchiveError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
+        raise ArchivesError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
     loan = _new_loan(file, borrower_kind=BorrowerKind.RESIDENT, resident_name=name,
                      resident_phone=phone, purpose=purpose, period_days=days,
                      requested_at=now or utc_now())
@@ -207,11 +207,11 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: 
     is there.
     """
     if not access.may_act_in(actor, loan.office_id):
-        raise ArchiveError(_("您无权审批该单位的借阅申请。"))
+        raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status != LoanStatus.REQUESTED:
-        raise ArchiveError(_("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label))
+        raise ArchivesError(_("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label))
     if loan.borrower_id == actor.id:
-        raise ArchiveError(_("不能审批自己的借阅申请。"))
+        raise ArchivesError(_("不能审批自己的借阅申请。"))
     now = now or utc_now()
     for_keeper = access.approves_for_keeper(actor, loan)
     is_leader = access.is_leader_of(actor, loan.office_id)
@@ -222,24 +222,24 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: 
     # in for the keeper (on the keeper's own request) when that is the one still open.
     if keeper_slot and (not leader_slot or access.is_keeper(actor, loan.office_id)):
         if loan.leader_approved_by_id == actor.id:
-            raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+            raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
         loan.keeper_approved_by_id, loan.keeper_approved_at = actor.id, now
         role, kind = "keeper", EventKind.KEEPER_APPROVED
         if not access.is_keeper(actor, loan.office_id):
             note = _("档案管理员本人的申请，由%(who)s代为审批。", who=actor.display_name)
     elif is_leader and needs_leader(loan):
         if loan.leader_approved_by_id is not None:
-            raise ArchiveError(_("已有领导批准过该申请。"))
+            raise ArchivesError(_("已有领导批准过该申请。"))
         if loan.keeper_approved_by_id == actor.id:
-            raise ArchiveError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+            raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
         loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
         role, kind = "leader", EventKind.LEADER_APPROVED
     elif for_keeper:
-        raise ArchiveError(_("您已批准过该申请。"))
+        raise ArchivesError(_("您已批准过该申请。"))
     elif is_leader:
-        raise ArchiveError(_("该档案不是限制级，由档案管理员审批即可。"))
+        raise ArchivesError(_("该档案不是限制级，由档案管理员审批即可。"))
     else:
-        raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
     add_event(loan.file, kind, actor=actor, loan=loan, at=now, note=note)
     if approvals_complete(loan):
         loan.status = LoanStatus.APPROVED
@@ -252,15 +252,15 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: 
 def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> None:
     """The keeper (or, for a restricted file, a leader) refuses a request, with a reason."""
     if not access.may_act_in(actor, loan.office_id):
-        raise ArchiveError(_("您无权审批该单位的借阅申请。"))
+        raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status not in PENDING_STATUSES:
-        raise ArchiveError(_("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label))
+        raise ArchivesError(_("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label))
     if loan.borrower_id is not None and loan.borrower_id == actor.id:
-        raise ArchiveError(_("不能审批自己的借阅申请。"))
+        raise ArchivesError(_("不能审批自己的借阅申请。"))
     may = access.approves_for_keeper(actor, loan) or (
         needs_leader(loan) and access.is_leader_of(actor, loan.office_id))
     if not may:
-        raise ArchiveError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
     reason = _text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
     now = now or utc_now()
     loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
@@ -273,11 +273,11 @@ def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> No
 def cancel(loan: Loan, actor, *, now: datetime | None = None) -> None:
     """The borrower withdraws a request not yet handed out (or the keeper does for them)."""
     if not access.may_act_in(actor, loan.office_id):
-        raise ArchiveError(_("您无权撤回该申请。"))
+        raise ArchivesError(_("您无权撤回该申请。"))
     if loan.status not in PENDING_STATUSES:
-        raise ArchiveError(_("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label))
+        raise ArchivesError(_("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label))
     if loan.borrower_id != actor.id and not access.is_keeper(actor, loan.office_id):
-        raise ArchiveError(_("只有申请人本人或档案管理员可以撤回申请。"))
+        raise ArchivesError(_("只有申请人本人或档案管理员可以撤回申请。"))
     now = now or utc_now()
     loan.status, loan.decided_by_id = LoanStatus.CANCELLED, actor.id
     add_event(loan.file, EventKind.CANCELLED, actor=actor, loan=loan, at=now)
@@ -302,23 +302,23 @@ def due_for(loan: Loan, handed_out_at: datetime):
 def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
     """The keeper hands an approved file out, noting its condition; sets the due time."""
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
-        raise ArchiveError(_("只有本单位指定的档案管理员可以办理借出。"))
+        raise ArchivesError(_("只有本单位指定的档案管理员可以办理借出。"))
     condition = _text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
                       limit=NOTE_MAX)
     file = _lock(loan)
     if loan.status == LoanStatus.REQUESTED:
         if needs_leader(loan) and loan.keeper_approved_by_id and not loan.leader_approved_by_id:
-            raise ArchiveError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
-        raise ArchiveError(_("该申请尚未批准，不能借出。"))
+            raise ArchivesError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
+        raise ArchivesError(_("该申请尚未批准，不能借出。"))
     if loan.status != LoanStatus.APPROVED:
-        raise ArchiveError(_("该申请不能借出（当前：%(status)s）。", status=loan.status.label))
+        raise ArchivesError(_("该申请不能借出（当前：%(status)s）。", status=loan.status.label))
     if not approvals_complete(loan):
         # The file may have become restricted after the keeper's approval.
-        raise ArchiveError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
+        raise ArchivesError(_("限制级档案须经档案管理员和领导双重批准后才能借出。"))
     if file.status == FileStatus.LOST:
-        raise ArchiveError(_("该档案已登记遗失，不能借出。"))
+        raise ArchivesError(_("该档案已登记遗失，不能借出。"))
     if file.status == FileStatus.LENT:
-        raise ArchiveError(_("该档案已借出，归还后才能再借。"))
+        raise ArchivesError(_("该档案已借出，归还后才能再借。"))
     now = now or utc_now()
     loan.status, loan.handed_out_at, loan.handed_out_by_id = LoanStatus.OUT, now, actor.id
     loan.condition_out = condition
@@ -329,7 +329,7 @@ def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) 
     except IntegrityError:
         # The one-open-loan index caught a hand-out that raced past the checks above.
         db.session.rollback()
-        raise ArchiveError(_("该档案已借出，归还后才能再借。")) from None
+        raise ArchivesError(_("该档案已借出，归还后才能再借。")) from None
     add_event(file, EventKind.HANDED_OUT, actor=actor, loan=loan, at=now,
               note=_("借出时状况：%(c)s", c=condition))
     _tell_borrower(loan, _("档案已借出"),
@@ -347,11 +347,11 @@ def out_loan_of(file: ArchiveFile) -> Loan | None:
 def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
     """The keeper takes a lent file back, noting its condition."""
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
-        raise ArchiveError(_("只有本单位指定的档案管理员可以办理归还。"))
+        raise ArchivesError(_("只有本单位指定的档案管理员可以办理归还。"))
     condition = _text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
     file = _lock(loan)
     if loan.status != LoanStatus.OUT:
-        raise ArchiveError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
+        raise ArchivesError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
                              status=loan.status.label))
     now = now or utc_now()
     loan.status, loan.returned_at, loan.received_by_id = LoanStatus.RETURNED, now, actor.id
@@ -367,7 +367,7 @@ def return_by_file(file: ArchiveFile, actor, *, condition: str,
     """Take a file back by its catalogue entry; refused when the file is not out."""
     loan = out_loan_of(file)
     if loan is None:
-        raise ArchiveError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
+        raise ArchivesError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
                              status=file.status.label))
     return return_file(loan, actor, condition=condition, now=now)
 
@@ -384,12 +384,12 @@ def report_loss(file: ArchiveFile, actor, *, circumstances: str,
     the catalogue with its history); open requests for it are withdrawn.
     """
     if not access.may_report_loss(actor, file.office_id):
-        raise ArchiveError(_("只有档案管理员、本单位领导或管理员可以登记档案遗失。"))
+        raise ArchivesError(_("只有档案管理员、本单位领导或管理员可以登记档案遗失。"))
     circumstances = _text(circumstances, required=_("请说明遗失的经过。"), limit=NOTE_MAX)
     file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.id == file.id)
                              .with_for_update().execution_options(populate_existing=True))
     if file.status == FileStatus.LOST:
-        raise ArchiveError(_("该档案已登记遗失。"))
+        raise ArchivesError(_("该档案已登记遗失。"))
     now = now or utc_now()
     loan = out_loan_of(file)
     if loan is not None:

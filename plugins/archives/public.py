@@ -23,7 +23,7 @@ from core.kit import (
     render_public,
 )
 from plugins.archives import access, catalogue, lending
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.forms import LookupForm, ResidentRequestForm
 from plugins.archives.models import ArchiveFile, ArchiveSettings, FileStatus, Loan, Security
 
@@ -100,7 +100,7 @@ def request_form(file_id):
                     file, name=form.name.data, phone=form.phone.data, purpose=form.purpose.data,
                     period_days=form.period_days.data)
                 db.session.commit()
-        except ArchiveError as exc:
+        except ArchivesError as exc:
             db.session.rollback()
             error = str(exc)
         else:

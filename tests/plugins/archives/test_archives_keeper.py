@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Role, User
 from plugins.archives import lending
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import ArchiveEvent, ArchiveSettings, EventKind, Loan, LoanStatus
 
 
@@ -38,9 +38,9 @@ def _name_deputy(office_id, username="deputy_a"):
 def test_keeper_cannot_approve_own_loan_but_a_leader_can(app, archive):
     with app.app_context():
         loan = _keepers_request(archive["offices"]["A"])
-        with pytest.raises(ArchiveError, match="不能审批自己"):
+        with pytest.raises(ArchivesError, match="不能审批自己"):
             lending.approve(loan, user("keeper_a"))
-        with pytest.raises(ArchiveError):
+        with pytest.raises(ArchivesError):
             lending.approve(loan, user("staff_a"))  # an ordinary colleague may not
         assert lending.approve(loan, user("leader")) == "keeper"
         db.session.commit()
@@ -60,7 +60,7 @@ def test_the_named_deputy_keeper_approves_the_keepers_loan(app, archive):
         # The deputy stands in only for the keeper's own requests.
         other = lending.request_by_staff(new_file(archive["offices"]["A"], "会议记录"),
                                          user("staff_a"), purpose="查阅", period_days=2)
-        with pytest.raises(ArchiveError):
+        with pytest.raises(ArchivesError):
             lending.approve(other, user("deputy_a"))
 
 
@@ -69,7 +69,7 @@ def test_restricted_keepers_loan_needs_two_different_people(app, archive):
         _name_deputy(archive["offices"]["A"])
         loan = _keepers_request(archive["offices"]["A"], security="restricted")
         assert lending.approve(loan, user("leader")) == "leader"
-        with pytest.raises(ArchiveError):
+        with pytest.raises(ArchivesError):
             lending.approve(loan, user("leader"))  # not both approvals by one person
         assert loan.status == LoanStatus.REQUESTED
         assert lending.approve(loan, user("deputy_a")) == "keeper"

@@ -16,7 +16,7 @@ from core.jobs import Notification
 from core.kit import to_local
 from core.models import User
 from plugins.archives import lending
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.jobs import remind_due_loans
 from plugins.archives.models import (
     ArchiveEvent,
@@ -105,15 +105,15 @@ def test_only_the_keeper_approves_hands_out_and_takes_back(app, archive):
         loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=3)
         db.session.commit()
         for name in ("officeadmin", "leader"):
-            with pytest.raises(ArchiveError):
+            with pytest.raises(ArchivesError):
                 lending.approve(loan, user(name))
-        with pytest.raises(ArchiveError, match="不能审批自己"):
+        with pytest.raises(ArchivesError, match="不能审批自己"):
             lending.approve(loan, user("staff_a"))
         lending.approve(loan, user("keeper_a"))
-        with pytest.raises(ArchiveError, match="只有本单位指定的档案管理员可以办理借出"):
+        with pytest.raises(ArchivesError, match="只有本单位指定的档案管理员可以办理借出"):
             lending.hand_out(loan, user("officeadmin"), condition="完好")
         # The keeper of another office has no say here.
-        with pytest.raises(ArchiveError):
+        with pytest.raises(ArchivesError):
             lending.hand_out(loan, user("keeper_b"), condition="完好")
 
 
@@ -143,7 +143,7 @@ def test_restricted_file_needs_keeper_and_leader(app, archive):
         assert lending.approve(loan, user("keeper_a")) == "keeper"
         db.session.commit()
         assert loan.status == LoanStatus.REQUESTED
-        with pytest.raises(ArchiveError, match="双重批准"):
+        with pytest.raises(ArchivesError, match="双重批准"):
             lending.hand_out(loan, user("keeper_a"), condition="完好")
         db.session.rollback()
         assert lending.approve(loan, user("leader")) == "leader"
@@ -164,7 +164,7 @@ def test_restricted_approvals_come_from_two_people(app, archive):
         loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
         lending.approve(loan, user("leader"))
         db.session.commit()
-        with pytest.raises(ArchiveError, match="两人分别批准"):
+        with pytest.raises(ArchivesError, match="两人分别批准"):
             lending.approve(loan, user("leader"))
         db.session.rollback()
         assert loan.leader_approved_by_id is None and loan.status == LoanStatus.REQUESTED
@@ -180,7 +180,7 @@ def test_file_made_restricted_after_approval_cannot_go_out(app, archive):
         file, loan = _approved_loan(archive["offices"]["A"])
         file.security = "restricted"
         db.session.commit()
-        with pytest.raises(ArchiveError, match="双重批准"):
+        with pytest.raises(ArchivesError, match="双重批准"):
             lending.hand_out(loan, user("keeper_a"), condition="完好")
         db.session.rollback()
         assert db.session.get(Loan, loan.id).status == LoanStatus.APPROVED
@@ -191,7 +191,7 @@ def test_leader_approval_is_refused_for_ordinary_files(app, archive):
         file = new_file(archive["offices"]["A"])
         loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="不是限制级"):
+        with pytest.raises(ArchivesError, match="不是限制级"):
             lending.approve(loan, user("leader"))
 
 
@@ -206,7 +206,7 @@ def test_second_hand_out_of_the_same_file_is_refused(app, archive):
         db.session.commit()
         lending.hand_out(first, user("keeper_a"), condition="完好")
         db.session.commit()
-        with pytest.raises(ArchiveError, match="已借出"):
+        with pytest.raises(ArchivesError, match="已借出"):
             lending.hand_out(second, user("keeper_a"), condition="完好")
         db.session.rollback()
         assert db.session.get(Loan, second.id).status == LoanStatus.APPROVED
@@ -242,7 +242,7 @@ def _race_hand_outs(app, loan_ids, keeper_id) -> list[str]:
                 lending.hand_out(loan, keeper, condition="完好")
                 db.session.commit()
                 outcome = "out"
-            except ArchiveError as exc:
+            except ArchivesError as exc:
                 db.session.rollback()
                 outcome = str(exc)
             finally:
@@ -374,9 +374,9 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
     # It stays lost: no new request, no second report.
     with app.app_context():
         file = db.session.get(ArchiveFile, file_id)
-        with pytest.raises(ArchiveError, match="遗失"):
+        with pytest.raises(ArchivesError, match="遗失"):
             lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=1)
-        with pytest.raises(ArchiveError, match="已登记遗失"):
+        with pytest.raises(ArchivesError, match="已登记遗失"):
             lending.report_loss(file, user("officeadmin"), circumstances="再次")
 
 
@@ -387,7 +387,7 @@ def test_loss_from_the_store_is_traced_to_the_keeper_in_charge(app, archive):
         db.session.commit()
         assert report.borrower_id is None and report.loan_id is None
         assert report.keeper_id == archive["keeper_a"]
-        with pytest.raises(ArchiveError, match="只有档案管理员"):
+        with pytest.raises(ArchivesError, match="只有档案管理员"):
             lending.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a"),
                                 circumstances="不知")
 
@@ -445,14 +445,14 @@ def test_period_beyond_the_office_maximum_is_refused(app, archive):
 def test_request_for_another_office_file_or_twice_is_refused(app, archive):
     with app.app_context():
         file_b = new_file(archive["offices"]["B"], "乙村台账")
-        with pytest.raises(ArchiveError, match="只能借阅本单位"):
+        with pytest.raises(ArchivesError, match="只能借阅本单位"):
             lending.request_by_staff(file_b, user("staff_a"), purpose="查阅", period_days=1)
         file_a = new_file(archive["offices"]["A"])
         lending.request_by_staff(file_a, user("staff_a"), purpose="查阅", period_days=1)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="请勿重复申请"):
+        with pytest.raises(ArchivesError, match="请勿重复申请"):
             lending.request_by_staff(file_a, user("staff_a"), purpose="再查", period_days=1)
-        with pytest.raises(ArchiveError, match="请填写借阅目的"):
+        with pytest.raises(ArchivesError, match="请填写借阅目的"):
             lending.request_by_staff(file_a, user("officeadmin"), purpose="  ", period_days=1)
 
 
@@ -477,17 +477,17 @@ def test_rejection_and_withdrawal(app, archive):
         first = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
         second = lending.request_by_staff(file, user("officeadmin"), purpose="查阅", period_days=2)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="不予批准的理由"):
+        with pytest.raises(ArchivesError, match="不予批准的理由"):
             lending.reject(first, user("keeper_a"), reason="")
         lending.reject(first, user("keeper_a"), reason="与工作无关")
-        with pytest.raises(ArchiveError, match="只有申请人本人"):
+        with pytest.raises(ArchivesError, match="只有申请人本人"):
             lending.cancel(second, user("staff_a"))
         lending.cancel(second, user("officeadmin"))
         db.session.commit()
         assert (first.status, second.status) == (LoanStatus.REJECTED, LoanStatus.CANCELLED)
         assert _count(Notification, Notification.user_id == archive["staff_a"],
                       Notification.title == "档案借阅申请未获批准") == 1
-        with pytest.raises(ArchiveError, match="不在待审批状态"):
+        with pytest.raises(ArchivesError, match="不在待审批状态"):
             lending.approve(first, user("keeper_a"))
 
 

@@ -168,7 +168,7 @@ def test_resident_request_for_a_restricted_file_is_refused(app, archive, catalog
     with app.app_context():
         assert _count(Loan) == 0
         file = db.session.get(ArchiveFile, catalogue_a["restricted"][0])
-        with pytest.raises(lending.ArchiveError, match="不对外公开"):
+        with pytest.raises(lending.ArchivesError, match="不对外公开"):
             lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="看")
 
 
@@ -195,7 +195,7 @@ def test_resident_open_requests_are_limited(app, archive, catalogue_a):
         for _i in range(lending.RESIDENT_MAX_PENDING):
             lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解")
         db.session.commit()
-        with pytest.raises(lending.ArchiveError, match="正在办理"):
+        with pytest.raises(lending.ArchivesError, match="正在办理"):
             lending.request_by_resident(file, name="王秀英", phone="+86 139 0471 5566",
                                         purpose="了解")
 
