@@ -614,7 +614,7 @@ class DeskView(ModuleView):
                       else _("还需档案管理员批准。"), "info")
 
         return submit(ConfirmForm(), lambda form: lending.approve(loan, current_user),
-                      success=_("已批准。"), back=url_for(".loan_page", loan_id=loan.id),
+                      success=_("已批准。"), back=url_for(".loan_page", loan_id=loan.id), row=loan,
                       after_commit=still_needed)
 
     @expose("/loan/<int:loan_id>/reject", methods=["POST"])
@@ -623,14 +623,14 @@ class DeskView(ModuleView):
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ReasonForm(), lambda form: lending.reject(
             loan, current_user, reason=form.reason.data),
-            success=_("已不予批准，申请人会收到通知。"), back=url_for(".loan_page", loan_id=loan.id))
+            success=_("已不予批准，申请人会收到通知。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ConfirmForm(), lambda form: lending.cancel(loan, current_user),
-                      success=_("申请已撤回。"), back=url_for(".loan_page", loan_id=loan.id))
+                      success=_("申请已撤回。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     # --- hand-out, return, loss ---------------------------------------------------------
 
@@ -640,7 +640,7 @@ class DeskView(ModuleView):
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.hand_out(
             loan, current_user, condition=form.condition.data),
-            success=_("已借出，应还时间已按工作日计算。"), back=url_for(".loan_page", loan_id=loan.id))
+            success=_("已借出，应还时间已按工作日计算。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
@@ -648,7 +648,7 @@ class DeskView(ModuleView):
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.return_file(
             loan, current_user, condition=form.condition.data),
-            success=_("已登记归还。"), back=url_for(".loan_page", loan_id=loan.id))
+            success=_("已登记归还。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
@@ -656,7 +656,7 @@ class DeskView(ModuleView):
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.return_by_file(
             file, current_user, condition=form.condition.data),
-            success=_("已登记归还。"), back=url_for(".file_page", file_id=file.id))
+            success=_("已登记归还。"), back=url_for(".file_page", file_id=file.id), row=file)
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
@@ -665,7 +665,7 @@ class DeskView(ModuleView):
         return submit(LossForm(), lambda form: lending.report_loss(
             file, current_user, circumstances=form.circumstances.data),
             success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
-            back=url_for(".file_page", file_id=file.id))
+            back=url_for(".file_page", file_id=file.id), row=file)
 
     # --- the lending register -----------------------------------------------------------
 

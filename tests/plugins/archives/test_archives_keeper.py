@@ -3,7 +3,7 @@ keeper (nobody approves their own); an office without a keeper offers residents 
 "申请查阅" and says where to ask instead."""
 
 import pytest
-from archives_helpers import archive_office, client_for, enable, new_file, settings, user
+from archives_helpers import archive_office, client_for, desk_post, enable, new_file, settings, user
 from conftest import post, post_edit, text_of
 from sqlalchemy import select
 
@@ -83,7 +83,7 @@ def test_the_desk_offers_the_leader_the_approval_of_the_keepers_loan(app, archiv
     leader = client_for(app, "leader")
     page = leader.get(f"/admin/archives-desk/loan/{loan_id}")
     assert f"/loan/{loan_id}/approve" in page.get_data(as_text=True)
-    post(leader, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, leader, f"/admin/archives-desk/loan/{loan_id}/approve")
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == LoanStatus.APPROVED
 

@@ -5,7 +5,7 @@ calendar, reminders, loss tracing, and bad input refused with nothing changed.""
 import threading
 
 import pytest
-from archives_helpers import archive_office, beijing, client_for, new_file, user
+from archives_helpers import archive_office, beijing, client_for, desk_post, new_file, user
 from conftest import post, text_of
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -72,8 +72,8 @@ def test_full_lending_flow_through_the_desk(app, archive):
     keeper = client_for(app, "keeper_a")
     page = keeper.get("/admin/archives-desk/")
     assert page.status_code == 200 and "待您审批" in text_of(page)
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 35 页"})
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 35 页"})
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT and loan.handed_out_by_id == archive["keeper_a"]
@@ -82,7 +82,7 @@ def test_full_lending_flow_through_the_desk(app, archive):
     out = keeper.get("/admin/archives-desk/out")
     assert "2025 年度服务承诺办理台账" in text_of(out)
 
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/return",
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return",
                     {"condition": "完好，页数无误"}, follow_redirects=True)
     assert "已登记归还" in text_of(response)
     with app.app_context():
@@ -354,7 +354,7 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
         db.session.commit()
         file_id, waiting_id, loan_id = file.id, waiting.id, loan.id
     admin = client_for(app, "officeadmin")
-    response = post(admin, f"/admin/archives-desk/file/{file_id}/loss",
+    response = desk_post(app, admin, f"/admin/archives-desk/file/{file_id}/loss",
                     {"circumstances": "借阅人出差途中遗失"}, follow_redirects=True)
     assert "已登记遗失" in text_of(response)
     with app.app_context():
@@ -402,7 +402,7 @@ def test_return_of_a_file_not_lent_is_refused(app, archive):
         version = file.version
         events = _count(ArchiveEvent)
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/file/{file_id}/return",
+    response = desk_post(app, keeper, f"/admin/archives-desk/file/{file_id}/return",
                     {"condition": "完好"}, follow_redirects=True)
     assert "该档案当前未借出" in text_of(response)
     with app.app_context():
@@ -419,7 +419,7 @@ def test_return_of_a_loan_already_back_is_refused(app, archive):
         db.session.commit()
         loan_id, returned_at = loan.id, loan.returned_at
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/return", {"condition": "完好"},
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return", {"condition": "完好"},
                     follow_redirects=True)
     assert "不能登记归还" in text_of(response)
     with app.app_context():
@@ -498,9 +498,9 @@ def test_double_approval_on_the_desk(app, archive):
         db.session.commit()
         loan_id = loan.id
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
     assert "还需本单位领导批准" in text_of(response)
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
                     {"condition": "完好"}, follow_redirects=True)
     assert "限制级档案须经档案管理员和领导双重批准后才能借出" in text_of(response)
     with app.app_context():
@@ -509,8 +509,8 @@ def test_double_approval_on_the_desk(app, archive):
     page = text_of(leader.get(f"/admin/archives-desk/loan/{loan_id}"))
     assert "待领导批准（限制级档案）" in page and "批准" in page
     assert "待您审批" in text_of(leader.get("/admin/archives-desk/"))
-    post(leader, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
+    desk_post(app, leader, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT

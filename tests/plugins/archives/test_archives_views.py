@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from archives_helpers import archive_office, beijing, client_for, new_file, user
+from archives_helpers import archive_office, beijing, client_for, desk_post, new_file, user
 from conftest import post, text_of
 from sqlalchemy import func, select
 
@@ -61,7 +61,7 @@ def test_staff_of_another_office_see_nothing(app, archive, catalogue_a):
     assert other.get(f"/admin/archives-desk/loan/{loan_id}").status_code == 404
     assert "服务承诺办理台账" not in text_of(other.get("/admin/archives_loans/"))
     assert "服务承诺办理台账" not in text_of(other.get("/admin/archives-desk/"))
-    response = post(other, f"/admin/archives-desk/loan/{loan_id}/approve")
+    response = desk_post(app, other, f"/admin/archives-desk/loan/{loan_id}/approve")
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == LoanStatus.REQUESTED
@@ -151,8 +151,8 @@ def test_resident_request_flow_keeps_the_phone_private(app, archive, catalogue_a
     export = keeper.get("/admin/archives_loans/export/csv/")
     assert export.status_code == 200 and "5566" not in export.get_data(as_text=True)
     # The keeper runs it through like any loan.
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，阅览室内查阅"})
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，阅览室内查阅"})
     status = text_of(post(resident, "/o/A/archives/status", {"reference": reference}))
     assert "借出中" in status
 
