@@ -21,6 +21,7 @@ from core.kit import (
     ModuleView,
     Office,
     OfficeScopedModelView,
+    ScopedChoices,
     User,
     db,
     enum_choices,
@@ -153,26 +154,9 @@ class SettingsView(OfficeScopedModelView):
                  "reading_room": {"description": _l("群众查阅档案的地点，如：镇政府一楼档案室")}}
     column_details_exclude_list = ("version",)
     allow_delete = False
+    scoped_choices = {name: ScopedChoices(User, where=(User.active,), order_by=(User.display_name,))
+                      for name in ("keeper", "deputy_keeper")}
     allow_export = False
-
-    def _limit_keeper(self, form):
-        allowed = self.scoped_office_ids()
-        query = db.session.query(User).filter(User.active).order_by(User.display_name)
-        if allowed is not None:
-            query = query.filter(User.office_id.in_(allowed))
-        for name in ("keeper", "deputy_keeper"):
-            field = getattr(form, name, None)
-            if field is not None:
-                field.query_factory = lambda: query
-        return form
-
-    def create_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_keeper(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_keeper(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
         """One row per office; the keeper works in that office; a sensible maximum."""
@@ -237,24 +221,8 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
     column_searchable_list = ("code", "title")
     form_columns = ("fonds", "code", "title")
     form_args = {"code": {"description": _l("英文字母和数字，1 至 12 位，如 WS（文书）、TZ（听证）")}}
+    scoped_choices = {"fonds": ScopedChoices(Fonds, order_by=(Fonds.office_id, Fonds.code))}
     allow_delete = False
-
-    def _limit_fonds(self, form):
-        if getattr(form, "fonds", None) is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(Fonds).order_by(Fonds.office_id, Fonds.code)
-            if allowed is not None:
-                query = query.filter(Fonds.office_id.in_(allowed))
-            form.fonds.query_factory = lambda: query
-        return form
-
-    def create_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_fonds(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_fonds(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
         """The series belongs to its fonds' office; its code is clean, unused and fixed."""
@@ -310,24 +278,8 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
                      "description": _l("公开：群众可申请查阅；内部：档案管理员批准；限制：档案管理员和领导双重批准")},
         "year": {"label": _l("年度")},
     }
+    scoped_choices = {"series": ScopedChoices(Series, order_by=(Series.office_id, Series.code))}
     allow_delete = False  # files are never deleted: a lost one stays, marked lost
-
-    def _limit_series(self, form):
-        if getattr(form, "series", None) is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(Series).order_by(Series.office_id, Series.code)
-            if allowed is not None:
-                query = query.filter(Series.office_id.in_(allowed))
-            form.series.query_factory = lambda: query
-        return form
-
-    def create_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_series(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_series(super().edit_form(obj))
 
     def create_model(self, form):
         """Numbered by the catalogue service (under a lock of the series)."""
@@ -373,24 +325,8 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
     column_searchable_list = ("title", "doc_ref", "author")
     column_filters = ("file.catalogue_no",)
     form_columns = ("file", "title", "author", "doc_ref", "doc_date", "pages")
+    scoped_choices = {"file": ScopedChoices(ArchiveFile, order_by=(ArchiveFile.catalogue_no,))}
     allow_delete = False
-
-    def _limit_file(self, form):
-        if getattr(form, "file", None) is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(ArchiveFile).order_by(ArchiveFile.catalogue_no)
-            if allowed is not None:
-                query = query.filter(ArchiveFile.office_id.in_(allowed))
-            form.file.query_factory = lambda: query
-        return form
-
-    def create_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_file(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        """The form with its choices limited to the offices in scope."""
-        return self._limit_file(super().edit_form(obj))
 
     def create_model(self, form):
         """Numbered after the last item of its file."""

@@ -16,8 +16,6 @@ Rules:
   a file lost from the store, to the keeper in charge; the file stays catalogued as lost.
 """
 
-import re
-import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -54,30 +52,11 @@ PURPOSE_MAX = 1000
 NOTE_MAX = 1000
 NAME_MAX = 64
 RESIDENT_MAX_PENDING = 3  # open requests per phone number and office
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def loan_url(loan: Loan) -> str:
     """The loan's page on the lending desk (a site path, usable outside requests)."""
     return f"{access.DESK_URL}/loan/{loan.id}"
-
-
-def new_reference() -> str:
-    """An unguessable 8-character reference (no 0/O/1/I), shown to the borrower."""
-    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _i in range(8))
-
-
-def normalise_reference(raw: str | None) -> str:
-    """A reference as typed (spaces, dashes, lower case) in its stored form."""
-    return re.sub(r"[^A-Z0-9]", "", (raw or "").upper())[:16]
-
-
-def normalise_phone(raw: str | None) -> str:
-    """The core's phone rule (``core.contact``); raises ArchivesError for a malformed number."""
-    try:
-        return contact.normalise_phone(raw)
-    except contact.InvalidPhone as exc:
-        raise ArchivesError(str(exc)) from exc
 
 
 def _text(value: str | None, *, required: str, limit: int) -> str:
@@ -108,8 +87,12 @@ def _lendable(file: ArchiveFile) -> None:
         raise ArchivesError(_("该档案已登记遗失，不能借阅。"))
 
 
+def _reference_taken(code: str) -> bool:
+    return db.session.scalar(select(Loan.id).where(Loan.reference == code)) is not None
+
+
 def _new_loan(file: ArchiveFile, **fields) -> Loan:
-    loan = Loan(office_id=file.office_id, file=file, reference=new_reference(), **fields)
+    loan = Loan(office_id=file.office_id, file=file, reference=contact.new_code(_reference_taken), **fields)
     db.session.add(loan)
     db.session.flush()
     return loan
@@ -162,7 +145,10 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
         raise ArchivesError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
     name = _text(name, required=_("请填写姓名。"), limit=NAME_MAX)
-    phone = normalise_phone(phone)
+    try:
+        phone = contact.normalise_phone(phone)
+    except contact.InvalidPhone as exc:
+        raise ArchivesError(str(exc)) from None
     purpose = _text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
     pending = db.session.scalar(select(func.count()).select_from(Loan).where(

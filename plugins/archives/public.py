@@ -19,6 +19,7 @@ from core.kit import (
     db,
     format_local,
     local_day,
+    parse_code,
     publish_many,
     render_public,
 )
@@ -125,7 +126,7 @@ def requested():
 
 
 def _loan_by_reference(reference: str | None) -> Loan | None:
-    reference = lending.normalise_reference(reference)
+    reference = parse_code(reference)
     if not reference:
         return None
     return db.session.scalar(select(Loan).where(Loan.reference == reference,
