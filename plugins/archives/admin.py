@@ -37,8 +37,7 @@ from core.kit import (
     submit,
     working_days_between,
 )
-from plugins.archives import access, catalogue, lending
-from plugins.archives import register as lending_register
+from plugins.archives import access
 from plugins.archives.errors import ArchivesError
 from plugins.archives.forms import (
     ConditionForm,
@@ -62,6 +61,8 @@ from plugins.archives.models import (
     Security,
     Series,
 )
+from plugins.archives.services import catalogue, lending
+from plugins.archives.services import register as lending_register
 
 BADGES = {"green": "badge-success", "yellow": "badge-warning", "red": "badge-danger"}
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.kit import Office, Role, User, db, is_enabled, utc_now
-from plugins.archives import catalogue, lending
 from plugins.archives.access import PLUGIN
 from plugins.archives.models import ArchiveSettings, Retention, Security, Series
+from plugins.archives.services import catalogue, lending
 
 # (series code, series title, [(title, year, retention, security, location)])
 CATALOGUE = [
@@ -97,7 +97,7 @@ def _loans(office: Office, files: list, keeper: User, borrower: User | None,
                                     now=now - timedelta(hours=3))
 
 
-def load(offices: dict[str, Office]) -> None:
+def load_demo(offices: dict[str, Office]) -> None:
     """Create what is missing for each demo office that has the module on."""
     for office in offices.values():
         if not is_enabled(PLUGIN, office.id):

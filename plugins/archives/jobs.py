@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.kit import (
+    Schedule,
     acting_as,
     db,
     local_day,
@@ -20,8 +21,8 @@ from core.kit import (
     working_days_between,
 )
 from plugins.archives import access
-from plugins.archives.lending import loan_colour, loan_url
 from plugins.archives.models import Loan, LoanStatus
+from plugins.archives.services.lending import loan_colour, loan_url
 
 REMINDER_EVERY_SECONDS = 3600
 
@@ -67,3 +68,9 @@ def remind_due_loans(now_iso: str | None = None) -> int:
             reminded += 1
         db.session.commit()
     return reminded
+
+
+def schedules() -> list:
+    """The module's periodic work: hourly reminders of loans due soon or overdue."""
+    return [Schedule("archives.due_reminders", "plugins.archives.jobs:remind_due_loans",
+                     REMINDER_EVERY_SECONDS)]

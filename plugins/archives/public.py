@@ -23,10 +23,11 @@ from core.kit import (
     publish_many,
     render_public,
 )
-from plugins.archives import access, catalogue, lending
+from plugins.archives import access
 from plugins.archives.errors import ArchivesError
 from plugins.archives.forms import LookupForm, ResidentRequestForm
 from plugins.archives.models import ArchiveFile, ArchiveSettings, FileStatus, Loan, Security
+from plugins.archives.services import catalogue, lending
 
 bp = Blueprint("archives_public", __name__, template_folder="templates")
 

@@ -12,8 +12,9 @@ def _count(*conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(Loan).where(*conditions)) or 0
 
 
-def widgets(office_ids) -> list[Widget]:
-    """Files out now, loans overdue, requests waiting for approval or hand-out."""
+def widgets(user, office_ids) -> list[Widget]:
+    """Files out now, loans overdue, requests waiting for approval or hand-out, in the
+    offices ``user`` works in (``office_ids``)."""
     in_scope = Loan.office_id.in_(office_ids)
     out = _count(in_scope, Loan.status == LoanStatus.OUT)
     overdue = _count(in_scope, Loan.status == LoanStatus.OUT, Loan.due_at < utc_now())

@@ -10,8 +10,8 @@ from core.extensions import db
 from core.kit import LOCAL_ZONE
 from core.models import Office, Role, User
 from core.modules import set_module
-from plugins.archives import catalogue
 from plugins.archives.models import ArchiveFile, ArchiveSettings, Fonds, Loan, Series
+from plugins.archives.services import catalogue
 
 
 def beijing(*args) -> datetime:

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.archives import catalogue
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     ArchiveEvent,
@@ -26,6 +25,7 @@ from plugins.archives.models import (
     Fonds,
     Series,
 )
+from plugins.archives.services import catalogue
 
 
 @pytest.fixture

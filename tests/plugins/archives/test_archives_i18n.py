@@ -13,7 +13,7 @@ from conftest import post, text_of
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations
-from plugins.archives import lending
+from plugins.archives.services import lending
 
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "archives"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User
-from plugins.archives import lending
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import ArchiveEvent, ArchiveSettings, EventKind, Loan, LoanStatus
+from plugins.archives.services import lending
 
 
 @pytest.fixture

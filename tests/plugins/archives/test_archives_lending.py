@@ -15,7 +15,6 @@ from core.extensions import db
 from core.jobs import Notification
 from core.kit import to_local
 from core.models import User
-from plugins.archives import lending
 from plugins.archives.errors import ArchivesError
 from plugins.archives.jobs import remind_due_loans
 from plugins.archives.models import (
@@ -28,6 +27,7 @@ from plugins.archives.models import (
     LoanStatus,
     LossReport,
 )
+from plugins.archives.services import lending
 
 
 @pytest.fixture

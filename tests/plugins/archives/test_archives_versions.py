@@ -8,8 +8,8 @@ from conftest import post, text_of
 
 from core.errors import STALE_MESSAGE
 from core.extensions import db
-from plugins.archives import lending
 from plugins.archives.models import ArchiveFile, Loan
+from plugins.archives.services import lending
 
 
 @pytest.fixture

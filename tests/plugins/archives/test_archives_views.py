@@ -14,8 +14,8 @@ from core.audit import AuditEntry
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.archives import lending
 from plugins.archives.models import ArchiveFile, BorrowerKind, Fonds, Loan, LoanStatus
+from plugins.archives.services import lending
 
 
 @pytest.fixture
@@ -271,7 +271,7 @@ def test_dashboard_widgets_count_loans_out_and_overdue(app, archive, catalogue_a
         from plugins.archives.widgets import widgets
 
         with app.test_request_context():
-            tiles = {w.title: w for w in widgets({archive["offices"]["A"]})}
+            tiles = {w.title: w for w in widgets(None, {archive["offices"]["A"]})}
         assert tiles["借出中的档案"].value == 1
         assert tiles["逾期未还的档案"].value == 1 and tiles["逾期未还的档案"].tone == "alert"
         assert tiles["待审批或待借出的申请"].value == 1

@@ -11,7 +11,8 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core.kit import Office, db, local_today, utc_now
+from core.kit import Office, db, is_enabled, local_today, utc_now
+from plugins.archives.access import PLUGIN
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     ArchiveEvent,
@@ -187,32 +188,29 @@ def activity_series(office: Office, source_type: str, activity: str | None) -> S
     return series
 
 
-def file_from_source(*, office_id: int, source_type: str, source_id, title: str, year: int,
-                     security, url: str | None = None, activity: str | None = None,
-                     retention=None) -> str | None:
-    """Implementation of the ``file_record`` hook: file another module's record.
+def file_record(record) -> str | None:
+    """The ``file_record`` hook: file another module's record (a kit ``RecordToFile``).
 
     Returns the catalogue number, the same one when the record was filed before, or None
-    where the archive module is switched off for the office. Bad values raise ValueError
-    (ArchivesError) with a Chinese message. The caller commits.
+    where the archive module is switched off for the office. Bad values raise ArchivesError
+    (a ValueError) with a Chinese message. The caller commits.
     """
-    from core.kit import is_enabled
-    from plugins.archives.access import PLUGIN
-
+    office_id = record.office_id
     if not is_enabled(PLUGIN, office_id):
         return None
-    if not source_type or source_id is None or str(source_id) == "":
+    if not record.source_type or record.source_id is None or str(record.source_id) == "":
         raise ArchivesError(_("归档来源的类型和编号不能为空。"))
-    source_type, source_id = str(source_type)[:64], str(source_id)[:64]
+    source_type, source_id = str(record.source_type)[:64], str(record.source_id)[:64]
     existing = _find_source(office_id, source_type, source_id)
     if existing is not None:
         return existing.catalogue_no
-    security = parse_security(security)
-    title, year, retention = check_title(title), check_year(year), parse_retention(retention)
+    security = parse_security(record.access)
+    title, year = check_title(record.title), check_year(record.year)
+    retention, url = parse_retention(record.retention), record.url
     if url is not None and (not str(url).startswith("/") or str(url).startswith("//")):
         raise ArchivesError(_("来源链接必须是本站内的路径，以“/”开头。"))
     office = db.session.get(Office, office_id)
-    series = lock_series(activity_series(office, source_type, activity))
+    series = lock_series(activity_series(office, source_type, record.activity))
     existing = _find_source(office_id, source_type, source_id)  # filed while we waited
     if existing is not None:
         return existing.catalogue_no

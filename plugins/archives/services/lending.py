@@ -34,7 +34,6 @@ from core.kit import (
     utc_now,
 )
 from plugins.archives import access
-from plugins.archives.catalogue import add_event
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     PENDING_STATUSES,
@@ -47,6 +46,7 @@ from plugins.archives.models import (
     LossReport,
     Security,
 )
+from plugins.archives.services.catalogue import add_event
 
 PURPOSE_MAX = 1000
 NOTE_MAX = 1000
