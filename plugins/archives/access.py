@@ -16,7 +16,7 @@ from core.kit import Office, Role, User, db, enabled_office_ids, in_scope, permi
 from plugins.archives.models import DEFAULT_MAX_LOAN_DAYS, ArchiveSettings
 
 PLUGIN = "archives"
-DESK_URL = "/admin/archives-desk"  # the lending desk (plugins.archives.admin.DeskView)
+DESK_URL = "/admin/archives-desk"  # the lending desk (plugins.archives.admin.desk.DeskView)
 CATALOGUE_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN})
 SETTINGS_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.AUDITOR})
 
