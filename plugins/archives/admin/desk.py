@@ -35,7 +35,7 @@ from plugins.archives.forms import (
     RequestForm,
 )
 from plugins.archives.models import ArchiveFile, BorrowerKind, FileStatus, Loan, LoanStatus
-from plugins.archives.services import lending
+from plugins.archives.services import lending, losses
 from plugins.archives.services import register as lending_register
 
 BADGES = {"green": "badge-success", "yellow": "badge-warning", "red": "badge-danger"}
@@ -237,7 +237,7 @@ class DeskView(ModuleView):
     def report_loss(self, file_id):
         """Report the file lost, traced to its borrower and keeper of record."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(LossForm(), lambda form: lending.report_loss(
+        return submit(LossForm(), lambda form: losses.report_loss(
             file, current_user, circumstances=form.circumstances.data),
             success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
             back=url_for(".file_page", file_id=file.id), row=file)

@@ -1,4 +1,4 @@
-"""The lending procedure (严格履行档案借阅手续): request, approval, hand-out, return, loss.
+"""The lending procedure (严格履行档案借阅手续): request, approval, hand-out, return.
 
 Every function checks its input and the actor's right first and raises ArchivesError (Chinese
 message) before changing anything; the caller commits on success and rolls back on error.
@@ -12,8 +12,7 @@ Rules:
   leader of the office (``access.approves_for_keeper``).
 - Only the keeper hands out and takes back, recording the file's condition both times. The
   file row is locked during a hand-out, and the database allows one open loan per file.
-- A loss is traced to the borrower and the keeper of record (who handed the file out) or, for
-  a file lost from the store, to the keeper in charge; the file stays catalogued as lost.
+- A loss is the business of ``losses``.
 """
 
 from datetime import datetime
@@ -30,7 +29,6 @@ from core.kit import (
     contact,
     db,
     notify,
-    record_event,
     utc_now,
 )
 from plugins.archives import access
@@ -43,7 +41,6 @@ from plugins.archives.models import (
     FileStatus,
     Loan,
     LoanStatus,
-    LossReport,
     Security,
 )
 from plugins.archives.services.catalogue import add_event
@@ -59,7 +56,8 @@ def loan_url(loan: Loan) -> str:
     return f"{access.DESK_URL}/loan/{loan.id}"
 
 
-def _text(value: str | None, *, required: str, limit: int) -> str:
+def check_text(value: str | None, *, required: str, limit: int) -> str:
+    """``value`` stripped; ArchivesError with ``required`` when empty, or when over ``limit``."""
     value = (value or "").strip()
     if not value:
         raise ArchivesError(required)
@@ -120,7 +118,7 @@ def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
     if not access.may_act_in(user, file.office_id) or user.office_id != file.office_id:
         raise ArchivesError(_("只能借阅本单位的档案。"))
     _lendable(file)
-    purpose = _text(purpose, required=_("请填写借阅目的。"), limit=PURPOSE_MAX)
+    purpose = check_text(purpose, required=_("请填写借阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
     open_one = db.session.scalar(select(Loan).where(
         Loan.file_id == file.id, Loan.borrower_id == user.id,
@@ -144,12 +142,12 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
     if access.keeper_of(file.office_id) is None:  # nobody would ever answer the request
         raise ArchivesError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
-    name = _text(name, required=_("请填写姓名。"), limit=NAME_MAX)
+    name = check_text(name, required=_("请填写姓名。"), limit=NAME_MAX)
     try:
         phone = contact.normalise_phone(phone)
     except contact.InvalidPhone as exc:
         raise ArchivesError(str(exc)) from None
-    purpose = _text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
+    purpose = check_text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
     pending = db.session.scalar(select(func.count()).select_from(Loan).where(
         Loan.office_id == file.office_id, Loan.resident_phone == phone,
@@ -186,7 +184,33 @@ def _tell_borrower(loan: Loan, title: str, body: str, key: str) -> None:
                dedupe_key=f"archives:{key}:{loan.id}")
 
 
-def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: C901
+def _approval_slot(loan: Loan, actor) -> str:
+    """The approval ``actor`` gives: "keeper" or "leader"; ArchivesError when neither is
+    theirs to give now."""
+    for_keeper = access.approves_for_keeper(actor, loan)
+    is_leader = access.is_leader_of(actor, loan.office_id)
+    keeper_slot = for_keeper and loan.keeper_approved_by_id is None
+    leader_slot = is_leader and needs_leader(loan) and loan.leader_approved_by_id is None
+    # The keeper fills the keeper's slot; a leader fills the leader's slot first and stands
+    # in for the keeper (on the keeper's own request) when that is the one still open.
+    if keeper_slot and (not leader_slot or access.is_keeper(actor, loan.office_id)):
+        slot, other = "keeper", loan.leader_approved_by_id
+    elif is_leader and needs_leader(loan):
+        if loan.leader_approved_by_id is not None:
+            raise ArchivesError(_("已有领导批准过该申请。"))
+        slot, other = "leader", loan.keeper_approved_by_id
+    elif for_keeper:
+        raise ArchivesError(_("您已批准过该申请。"))
+    elif is_leader:
+        raise ArchivesError(_("该档案不是限制级，由档案管理员审批即可。"))
+    else:
+        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+    if other == actor.id:
+        raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+    return slot
+
+
+def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
     """Record the actor's approval (as keeper or, for a restricted file, as leader).
 
     Returns "keeper" or "leader". The request becomes approved once every approval it needs
@@ -199,33 +223,15 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:  # noqa: 
     if loan.borrower_id == actor.id:
         raise ArchivesError(_("不能审批自己的借阅申请。"))
     now = now or utc_now()
-    for_keeper = access.approves_for_keeper(actor, loan)
-    is_leader = access.is_leader_of(actor, loan.office_id)
-    keeper_slot = for_keeper and loan.keeper_approved_by_id is None
-    leader_slot = is_leader and needs_leader(loan) and loan.leader_approved_by_id is None
-    note = None
-    # The keeper fills the keeper's slot; a leader fills the leader's slot first and stands
-    # in for the keeper (on the keeper's own request) when that is the one still open.
-    if keeper_slot and (not leader_slot or access.is_keeper(actor, loan.office_id)):
-        if loan.leader_approved_by_id == actor.id:
-            raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
+    role, note = _approval_slot(loan, actor), None
+    if role == "keeper":
         loan.keeper_approved_by_id, loan.keeper_approved_at = actor.id, now
-        role, kind = "keeper", EventKind.KEEPER_APPROVED
+        kind = EventKind.KEEPER_APPROVED
         if not access.is_keeper(actor, loan.office_id):
             note = _("档案管理员本人的申请，由%(who)s代为审批。", who=actor.display_name)
-    elif is_leader and needs_leader(loan):
-        if loan.leader_approved_by_id is not None:
-            raise ArchivesError(_("已有领导批准过该申请。"))
-        if loan.keeper_approved_by_id == actor.id:
-            raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
-        loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
-        role, kind = "leader", EventKind.LEADER_APPROVED
-    elif for_keeper:
-        raise ArchivesError(_("您已批准过该申请。"))
-    elif is_leader:
-        raise ArchivesError(_("该档案不是限制级，由档案管理员审批即可。"))
     else:
-        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+        loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
+        kind = EventKind.LEADER_APPROVED
     add_event(loan.file, kind, actor=actor, loan=loan, at=now, note=note)
     if approvals_complete(loan):
         loan.status = LoanStatus.APPROVED
@@ -247,7 +253,7 @@ def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> No
         needs_leader(loan) and access.is_leader_of(actor, loan.office_id))
     if not may:
         raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
-    reason = _text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
+    reason = check_text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
     now = now or utc_now()
     loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
     add_event(loan.file, EventKind.REJECTED, actor=actor, loan=loan, at=now, note=reason)
@@ -289,7 +295,7 @@ def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) 
     """The keeper hands an approved file out, noting its condition; sets the due time."""
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有本单位指定的档案管理员可以办理借出。"))
-    condition = _text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
+    condition = check_text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
                       limit=NOTE_MAX)
     file = _lock(loan)
     if loan.status == LoanStatus.REQUESTED:
@@ -334,7 +340,7 @@ def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = Non
     """The keeper takes a lent file back, noting its condition."""
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有本单位指定的档案管理员可以办理归还。"))
-    condition = _text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
+    condition = check_text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
     file = _lock(loan)
     if loan.status != LoanStatus.OUT:
         raise ArchivesError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
@@ -356,64 +362,6 @@ def return_by_file(file: ArchiveFile, actor, *, condition: str,
         raise ArchivesError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
                              status=file.status.label))
     return return_file(loan, actor, condition=condition, now=now)
-
-
-# --- loss ---------------------------------------------------------------------------------------
-
-
-def report_loss(file: ArchiveFile, actor, *, circumstances: str,
-                now: datetime | None = None) -> LossReport:
-    """Record a loss (遗失), traced to the borrower and the keeper of record.
-
-    A file out on a loan is traced to its borrower and to the keeper who handed it out; a file
-    missing from the store to the keeper in charge now. The file is marked lost (it stays in
-    the catalogue with its history); open requests for it are withdrawn.
-    """
-    if not access.may_report_loss(actor, file.office_id):
-        raise ArchivesError(_("只有档案管理员、本单位领导或管理员可以登记档案遗失。"))
-    circumstances = _text(circumstances, required=_("请说明遗失的经过。"), limit=NOTE_MAX)
-    file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.id == file.id)
-                             .with_for_update().execution_options(populate_existing=True))
-    if file.status == FileStatus.LOST:
-        raise ArchivesError(_("该档案已登记遗失。"))
-    now = now or utc_now()
-    loan = out_loan_of(file)
-    if loan is not None:
-        keeper = loan.handed_out_by
-        borrower_name = (loan.resident_name if loan.borrower_kind == BorrowerKind.RESIDENT
-                         else loan.borrower.display_name if loan.borrower else None)
-        loan.status = LoanStatus.LOST
-    else:
-        keeper = access.keeper_of(file.office_id)
-        borrower_name = None
-    report = LossReport(
-        office_id=file.office_id, file=file, loan=loan, reported_at=now, reported_by_id=actor.id,
-        borrower_id=loan.borrower_id if loan else None, borrower_name=borrower_name,
-        keeper_id=keeper.id if keeper else None,
-        keeper_name=keeper.display_name if keeper else None, circumstances=circumstances)
-    db.session.add(report)
-    file.status = FileStatus.LOST
-    for pending in db.session.scalars(select(Loan).where(
-            Loan.file_id == file.id, Loan.status.in_(PENDING_STATUSES))):
-        pending.status, pending.decided_by_id = LoanStatus.CANCELLED, actor.id
-        pending.decision_note = _("档案已登记遗失，申请自动撤回。")
-    add_event(file, EventKind.LOST, actor=actor, loan=loan, at=now, note=circumstances)
-    db.session.flush()
-    record_event("archives.loss", office_id=file.office_id, target_type="archive_file",
-                 target_id=file.id, details={"catalogue_no": file.catalogue_no,
-                                             "loan": loan.reference if loan else None,
-                                             "borrower_id": report.borrower_id,
-                                             "keeper_id": report.keeper_id})
-    people = {p.id for p in access.leaders_of(file.office_id)}
-    people.update(i for i in (report.keeper_id, report.borrower_id) if i)
-    for user_id in people:
-        notify(user_id, _("档案遗失登记"),
-               _("《%(title)s》（%(no)s）已登记遗失。借阅人：%(b)s；经手档案管理员：%(k)s。",
-                 title=file.title, no=file.catalogue_no,
-                 b=loan.borrower_label if loan else _("无（在库遗失）"),
-                 k=report.keeper_name or _("未指定")),
-               url=f"{access.DESK_URL}/file/{file.id}", dedupe_key=f"archives:loss:{report.id}")
-    return report
 
 
 # --- supervision ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from plugins.archives.models import (
     LoanStatus,
     LossReport,
 )
-from plugins.archives.services import lending
+from plugins.archives.services import lending, losses
 
 
 @pytest.fixture
@@ -377,18 +377,18 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
         with pytest.raises(ArchivesError, match="遗失"):
             lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=1)
         with pytest.raises(ArchivesError, match="已登记遗失"):
-            lending.report_loss(file, user("officeadmin"), circumstances="再次")
+            losses.report_loss(file, user("officeadmin"), circumstances="再次")
 
 
 def test_loss_from_the_store_is_traced_to_the_keeper_in_charge(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
-        report = lending.report_loss(file, user("keeper_a"), circumstances="盘点时发现缺失")
+        report = losses.report_loss(file, user("keeper_a"), circumstances="盘点时发现缺失")
         db.session.commit()
         assert report.borrower_id is None and report.loan_id is None
         assert report.keeper_id == archive["keeper_a"]
         with pytest.raises(ArchivesError, match="只有档案管理员"):
-            lending.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a"),
+            losses.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a"),
                                 circumstances="不知")
 
 

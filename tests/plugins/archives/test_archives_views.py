@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import Office
 from core.modules import set_module
 from plugins.archives.models import ArchiveFile, BorrowerKind, Fonds, Loan, LoanStatus
-from plugins.archives.services import lending
+from plugins.archives.services import lending, losses
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def catalogue_a(app, archive):
             "lost": new_file(a, "旧版土地登记簿", security="public", code="TD"),
             "b": new_file(b, "乙村宅基地审批公示", security="public"),
         }
-        lending.report_loss(files["lost"], user("keeper_a"), circumstances="搬迁时遗失")
+        losses.report_loss(files["lost"], user("keeper_a"), circumstances="搬迁时遗失")
         db.session.commit()
         return {k: (f.id, f.catalogue_no) for k, f in files.items()}
 
