@@ -84,9 +84,14 @@ def is_leader_of(user, office_id: int) -> bool:
             and user.active)
 
 
+def person(user_id: int | None) -> User | None:
+    """The acting user of a service call, reloaded from ``actor_id`` (None: nobody)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
 def may_act_in(user, office_id: int) -> bool:
     """The office is in the user's scope with the module on, and the user may write."""
-    return not permissions.is_read_only(user) and in_scope(office_id, user, PLUGIN)
+    return user is not None and not permissions.is_read_only(user) and in_scope(office_id, user, PLUGIN)
 
 
 def may_manage_catalogue(user, office_id: int) -> bool:

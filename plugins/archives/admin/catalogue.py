@@ -194,7 +194,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
                 series=series, title=form.title.data, year=form.year.data,
                 retention=form.retention.data, security=form.security.data,
                 location=form.location.data, description=form.description.data,
-                actor=current_user)
+                actor_id=current_user.id)
             db.session.commit()
         except ArchivesError as exc:
             db.session.rollback()

@@ -149,7 +149,7 @@ class DeskView(ModuleView):
     # --- requests and decisions ---------------------------------------------------------
 
     def _request(self, file: ArchiveFile, form: RequestForm):
-        return lending.request_by_staff(file, current_user, purpose=form.purpose.data,
+        return lending.request_by_staff(file, current_user.id, purpose=form.purpose.data,
                                         period_days=form.period_days.data)
 
     @expose("/request", methods=["POST"])
@@ -188,7 +188,7 @@ class DeskView(ModuleView):
                 flash(_("还需本单位领导批准（限制级档案）。") if role == "keeper"
                       else _("还需档案管理员批准。"), "info")
 
-        return submit(ConfirmForm(), lambda form: lending.approve(loan, current_user),
+        return submit(ConfirmForm(), lambda form: lending.approve(loan, current_user.id),
                       success=_("已批准。"), back=url_for(".loan_page", loan_id=loan.id), row=loan,
                       after_commit=still_needed)
 
@@ -197,14 +197,14 @@ class DeskView(ModuleView):
         """Refuse a request, with a reason the borrower is told."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ReasonForm(), lambda form: lending.reject(
-            loan, current_user, reason=form.reason.data),
+            loan, current_user.id, reason=form.reason.data),
             success=_("已不予批准，申请人会收到通知。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(ConfirmForm(), lambda form: lending.cancel(loan, current_user),
+        return submit(ConfirmForm(), lambda form: lending.cancel(loan, current_user.id),
                       success=_("申请已撤回。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     # --- hand-out, return, loss ---------------------------------------------------------
@@ -214,7 +214,7 @@ class DeskView(ModuleView):
         """The keeper hands the file out, noting its condition."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.hand_out(
-            loan, current_user, condition=form.condition.data),
+            loan, current_user.id, condition=form.condition.data),
             success=_("已借出，应还时间已按工作日计算。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
@@ -222,7 +222,7 @@ class DeskView(ModuleView):
         """The keeper takes the file of this loan back, noting its condition."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.return_file(
-            loan, current_user, condition=form.condition.data),
+            loan, current_user.id, condition=form.condition.data),
             success=_("已登记归还。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
@@ -230,7 +230,7 @@ class DeskView(ModuleView):
         """The keeper takes the file back from its page (refused when it is not out)."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
         return submit(ConditionForm(), lambda form: lending.return_by_file(
-            file, current_user, condition=form.condition.data),
+            file, current_user.id, condition=form.condition.data),
             success=_("已登记归还。"), back=url_for(".file_page", file_id=file.id), row=file)
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
@@ -238,7 +238,7 @@ class DeskView(ModuleView):
         """Report the file lost, traced to its borrower and keeper of record."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
         return submit(LossForm(), lambda form: losses.report_loss(
-            file, current_user, circumstances=form.circumstances.data),
+            file, current_user.id, circumstances=form.circumstances.data),
             success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
             back=url_for(".file_page", file_id=file.id), row=file)
 

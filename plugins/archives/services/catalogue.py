@@ -11,7 +11,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core.kit import Office, db, is_enabled, local_today, utc_now
+from core.kit import Office, User, db, is_enabled, local_today, utc_now
 from plugins.archives.access import PLUGIN
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
@@ -86,12 +86,13 @@ def _next_seq(series_id: int, year: int) -> int:
     return (current or 0) + 1
 
 
-def add_event(file: ArchiveFile, kind: EventKind, *, actor=None, loan=None, note=None,
-              at=None) -> ArchiveEvent:
+def add_event(file: ArchiveFile, kind: EventKind, *, actor_id: int | None = None, loan=None,
+              note=None, at=None) -> ArchiveEvent:
     """Append a step to the file's history (actor's name kept as it reads today)."""
+    actor = db.session.get(User, actor_id) if actor_id else None
     event = ArchiveEvent(office_id=file.office_id, file=file, loan=loan, kind=kind,
-                         at=at or utc_now(), actor_id=getattr(actor, "id", None),
-                         actor_name=getattr(actor, "display_name", None), note=note)
+                         at=at or utc_now(), actor_id=actor_id,
+                         actor_name=actor.display_name if actor else None, note=note)
     db.session.add(event)
     return event
 
@@ -104,7 +105,7 @@ def lock_series(series: Series) -> Series:
 
 
 def create_file(*, series: Series, title: str, year: int, retention=None, security=None,
-                location: str | None = None, description: str | None = None, actor=None,
+                location: str | None = None, description: str | None = None, actor_id: int | None = None,
                 source_type: str | None = None, source_id: str | None = None,
                 source_url: str | None = None) -> ArchiveFile:
     """Catalogue a new file in ``series``: checks the input, assigns the next number of the
@@ -126,7 +127,7 @@ def create_file(*, series: Series, title: str, year: int, retention=None, securi
         source_id=source_id, source_url=source_url)
     db.session.add(file)
     db.session.flush()
-    add_event(file, EventKind.FILED if source_type else EventKind.CATALOGUED, actor=actor,
+    add_event(file, EventKind.FILED if source_type else EventKind.CATALOGUED, actor_id=actor_id,
               note=source_url)
     return file
 

@@ -1,7 +1,8 @@
 """The lending procedure (严格履行档案借阅手续): request, approval, hand-out, return.
 
-Every function checks its input and the actor's right first and raises ArchivesError (Chinese
-message) before changing anything; the caller commits on success and rolls back on error.
+Every function takes the acting user's id (``actor_id``, the core's convention), checks its
+input and the actor's right first and raises ArchivesError (Chinese message) before changing
+anything; the caller commits on success and rolls back on error.
 
 Rules:
 - Staff request files of their own office; residents only public files (可查询制度).
@@ -112,9 +113,10 @@ def _tell_keeper_of_request(loan: Loan) -> None:
                url=loan_url(loan), dedupe_key=f"archives:request:{loan.id}")
 
 
-def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
+def request_by_staff(file: ArchiveFile, actor_id: int | None, *, purpose: str, period_days,
                      now: datetime | None = None) -> Loan:
     """A staff member of the file's office asks to borrow it."""
+    user = access.person(actor_id)
     if not access.may_act_in(user, file.office_id) or user.office_id != file.office_id:
         raise ArchivesError(_("只能借阅本单位的档案。"))
     _lendable(file)
@@ -128,7 +130,7 @@ def request_by_staff(file: ArchiveFile, user, *, purpose: str, period_days,
                              ref=open_one.reference))
     loan = _new_loan(file, borrower_kind=BorrowerKind.STAFF, borrower_id=user.id,
                      purpose=purpose, period_days=days, requested_at=now or utc_now())
-    add_event(file, EventKind.REQUESTED, actor=user, loan=loan, at=loan.requested_at,
+    add_event(file, EventKind.REQUESTED, actor_id=user.id, loan=loan, at=loan.requested_at,
               note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose))
     _tell_keeper_of_request(loan)
     return loan
@@ -210,12 +212,13 @@ def _approval_slot(loan: Loan, actor) -> str:
     return slot
 
 
-def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
+def approve(loan: Loan, actor_id: int | None, *, now: datetime | None = None) -> str:
     """Record the actor's approval (as keeper or, for a restricted file, as leader).
 
     Returns "keeper" or "leader". The request becomes approved once every approval it needs
     is there.
     """
+    actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status != LoanStatus.REQUESTED:
@@ -232,7 +235,7 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
     else:
         loan.leader_approved_by_id, loan.leader_approved_at = actor.id, now
         kind = EventKind.LEADER_APPROVED
-    add_event(loan.file, kind, actor=actor, loan=loan, at=now, note=note)
+    add_event(loan.file, kind, actor_id=actor.id, loan=loan, at=now, note=note)
     if approvals_complete(loan):
         loan.status = LoanStatus.APPROVED
         _tell_borrower(loan, _("档案借阅申请已批准"),
@@ -241,8 +244,9 @@ def approve(loan: Loan, actor, *, now: datetime | None = None) -> str:
     return role
 
 
-def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> None:
+def reject(loan: Loan, actor_id: int | None, *, reason: str, now: datetime | None = None) -> None:
     """The keeper (or, for a restricted file, a leader) refuses a request, with a reason."""
+    actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status not in PENDING_STATUSES:
@@ -256,14 +260,15 @@ def reject(loan: Loan, actor, *, reason: str, now: datetime | None = None) -> No
     reason = check_text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
     now = now or utc_now()
     loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
-    add_event(loan.file, EventKind.REJECTED, actor=actor, loan=loan, at=now, note=reason)
+    add_event(loan.file, EventKind.REJECTED, actor_id=actor.id, loan=loan, at=now, note=reason)
     _tell_borrower(loan, _("档案借阅申请未获批准"),
                    _("《%(title)s》的借阅申请未获批准：%(reason)s", title=loan.file.title,
                      reason=reason), "rejected")
 
 
-def cancel(loan: Loan, actor, *, now: datetime | None = None) -> None:
+def cancel(loan: Loan, actor_id: int | None, *, now: datetime | None = None) -> None:
     """The borrower withdraws a request not yet handed out (or the keeper does for them)."""
+    actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权撤回该申请。"))
     if loan.status not in PENDING_STATUSES:
@@ -272,7 +277,7 @@ def cancel(loan: Loan, actor, *, now: datetime | None = None) -> None:
         raise ArchivesError(_("只有申请人本人或档案管理员可以撤回申请。"))
     now = now or utc_now()
     loan.status, loan.decided_by_id = LoanStatus.CANCELLED, actor.id
-    add_event(loan.file, EventKind.CANCELLED, actor=actor, loan=loan, at=now)
+    add_event(loan.file, EventKind.CANCELLED, actor_id=actor.id, loan=loan, at=now)
 
 
 # --- hand-out and return --------------------------------------------------------------------
@@ -291,8 +296,9 @@ def due_for(loan: Loan, handed_out_at: datetime):
     return compute_due(handed_out_at, Limit(loan.period_days, LimitUnit.WORKING_DAYS))
 
 
-def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
+def hand_out(loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None) -> Loan:
     """The keeper hands an approved file out, noting its condition; sets the due time."""
+    actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有本单位指定的档案管理员可以办理借出。"))
     condition = check_text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
@@ -322,7 +328,7 @@ def hand_out(loan: Loan, actor, *, condition: str, now: datetime | None = None) 
         # The one-open-loan index caught a hand-out that raced past the checks above.
         db.session.rollback()
         raise ArchivesError(_("该档案已借出，归还后才能再借。")) from None
-    add_event(file, EventKind.HANDED_OUT, actor=actor, loan=loan, at=now,
+    add_event(file, EventKind.HANDED_OUT, actor_id=actor.id, loan=loan, at=now,
               note=_("借出时状况：%(c)s", c=condition))
     _tell_borrower(loan, _("档案已借出"),
                    _("您借阅的《%(title)s》（%(no)s）已借出，请在期限内归还。",
@@ -336,8 +342,9 @@ def out_loan_of(file: ArchiveFile) -> Loan | None:
                                                 Loan.status == LoanStatus.OUT))
 
 
-def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = None) -> Loan:
+def return_file(loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None) -> Loan:
     """The keeper takes a lent file back, noting its condition."""
+    actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有本单位指定的档案管理员可以办理归还。"))
     condition = check_text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
@@ -349,19 +356,19 @@ def return_file(loan: Loan, actor, *, condition: str, now: datetime | None = Non
     loan.status, loan.returned_at, loan.received_by_id = LoanStatus.RETURNED, now, actor.id
     loan.condition_in = condition
     file.status = FileStatus.IN_STORE
-    add_event(file, EventKind.RETURNED, actor=actor, loan=loan, at=now,
+    add_event(file, EventKind.RETURNED, actor_id=actor.id, loan=loan, at=now,
               note=_("归还时状况：%(c)s", c=condition))
     return loan
 
 
-def return_by_file(file: ArchiveFile, actor, *, condition: str,
+def return_by_file(file: ArchiveFile, actor_id: int | None, *, condition: str,
                    now: datetime | None = None) -> Loan:
     """Take a file back by its catalogue entry; refused when the file is not out."""
     loan = out_loan_of(file)
     if loan is None:
         raise ArchivesError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
                              status=file.status.label))
-    return return_file(loan, actor, condition=condition, now=now)
+    return return_file(loan, actor_id, condition=condition, now=now)
 
 
 # --- supervision ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from plugins.archives.services.catalogue import add_event
 from plugins.archives.services.lending import NOTE_MAX, check_text, out_loan_of
 
 
-def report_loss(file: ArchiveFile, actor, *, circumstances: str,
+def report_loss(file: ArchiveFile, actor_id: int | None, *, circumstances: str,
                 now: datetime | None = None) -> LossReport:
     """Record a loss (遗失), traced to the borrower and the keeper of record.
 
@@ -35,6 +35,7 @@ def report_loss(file: ArchiveFile, actor, *, circumstances: str,
     missing from the store to the keeper in charge now. The file is marked lost (it stays in
     the catalogue with its history); open requests for it are withdrawn.
     """
+    actor = access.person(actor_id)
     if not access.may_report_loss(actor, file.office_id):
         raise ArchivesError(_("只有档案管理员、本单位领导或管理员可以登记档案遗失。"))
     circumstances = check_text(circumstances, required=_("请说明遗失的经过。"), limit=NOTE_MAX)
@@ -63,7 +64,7 @@ def report_loss(file: ArchiveFile, actor, *, circumstances: str,
             Loan.file_id == file.id, Loan.status.in_(PENDING_STATUSES))):
         pending.status, pending.decided_by_id = LoanStatus.CANCELLED, actor.id
         pending.decision_note = _("档案已登记遗失，申请自动撤回。")
-    add_event(file, EventKind.LOST, actor=actor, loan=loan, at=now, note=circumstances)
+    add_event(file, EventKind.LOST, actor_id=actor.id, loan=loan, at=now, note=circumstances)
     db.session.flush()
     record_event("archives.loss", office_id=file.office_id, target_type="archive_file",
                  target_id=file.id, details={"catalogue_no": file.catalogue_no,

@@ -22,11 +22,11 @@ def archive(app, users, offices, make_user):
 def _loan(office_id, stage: str) -> Loan:
     """A loan of a new file of office A, requested by staff_a and taken to ``stage``."""
     file = new_file(office_id, "年度工作台账")
-    loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=3)
+    loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=3)
     if stage in ("approved", "out"):
-        lending.approve(loan, user("keeper_a"))
+        lending.approve(loan, user("keeper_a").id)
     if stage == "out":
-        lending.hand_out(loan, user("keeper_a"), condition="完好")
+        lending.hand_out(loan, user("keeper_a").id, condition="完好")
     db.session.commit()
     return loan
 

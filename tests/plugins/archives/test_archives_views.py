@@ -36,7 +36,7 @@ def catalogue_a(app, archive):
             "lost": new_file(a, "旧版土地登记簿", security="public", code="TD"),
             "b": new_file(b, "乙村宅基地审批公示", security="public"),
         }
-        losses.report_loss(files["lost"], user("keeper_a"), circumstances="搬迁时遗失")
+        losses.report_loss(files["lost"], user("keeper_a").id, circumstances="搬迁时遗失")
         db.session.commit()
         return {k: (f.id, f.catalogue_no) for k, f in files.items()}
 
@@ -51,7 +51,7 @@ def _count(model, *where) -> int:
 def test_staff_of_another_office_see_nothing(app, archive, catalogue_a):
     with app.app_context():
         file = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
         db.session.commit()
         loan_id = loan.id
     other = client_for(app, "staff_b")
@@ -207,9 +207,9 @@ def _lend_and_return(file_id, when):
     file = db.session.get(ArchiveFile, file_id)
     loan = lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解规划",
                                        now=when)
-    lending.approve(loan, user("keeper_a"), now=when)
-    lending.hand_out(loan, user("keeper_a"), condition="完好", now=when)
-    lending.return_file(loan, user("keeper_a"), condition="完好", now=when)
+    lending.approve(loan, user("keeper_a").id, now=when)
+    lending.hand_out(loan, user("keeper_a").id, condition="完好", now=when)
+    lending.return_file(loan, user("keeper_a").id, condition="完好", now=when)
     db.session.commit()
     return loan
 
@@ -218,10 +218,10 @@ def test_printable_register_and_its_export(app, archive, catalogue_a):
     with app.app_context():
         _lend_and_return(catalogue_a["public"][0], beijing(2025, 3, 3, 10))
         internal = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(internal, user("staff_a"), purpose="核对", period_days=2,
+        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=2,
                                         now=beijing(2025, 3, 4, 9))
-        lending.approve(loan, user("keeper_a"), now=beijing(2025, 3, 4, 9))
-        lending.hand_out(loan, user("keeper_a"), condition="完好，共 20 页",
+        lending.approve(loan, user("keeper_a").id, now=beijing(2025, 3, 4, 9))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好，共 20 页",
                          now=beijing(2025, 3, 4, 10))
         db.session.commit()
     staff = client_for(app, "staff_a")
@@ -259,11 +259,11 @@ def test_catalogue_export_is_recorded(app, archive, catalogue_a):
 def test_dashboard_widgets_count_loans_out_and_overdue(app, archive, catalogue_a):
     with app.app_context():
         internal = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(internal, user("staff_a"), purpose="核对", period_days=1)
-        lending.approve(loan, user("keeper_a"))
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 3, 4, 10))
+        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=1)
+        lending.approve(loan, user("keeper_a").id)
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 3, 4, 10))
         public = db.session.get(ArchiveFile, catalogue_a["public"][0])
-        lending.request_by_staff(public, user("staff_a"), purpose="查阅", period_days=1)
+        lending.request_by_staff(public, user("staff_a").id, purpose="查阅", period_days=1)
         db.session.commit()
     body = text_of(client_for(app, "keeper_a").get("/admin/"))
     assert "借出中的档案" in body and "逾期未还的档案" in body and "待审批或待借出的申请" in body
