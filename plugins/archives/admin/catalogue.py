@@ -72,6 +72,29 @@ class CatalogueMixin:
         return any(access.may_manage_catalogue(current_user, o)
                    for o in scoped_office_ids(current_user, access.PLUGIN))
 
+    def _checked(self, check, value):
+        """``check(value)``, its ArchivesError shown as the form's error."""
+        try:
+            return check(value)
+        except ArchivesError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def _create(self, parent, missing: str, build):
+        """Create through the catalogue service: ``build(parent)`` where the user may catalogue
+        in ``parent``'s office, then commit; a refusal is flashed and nothing changes."""
+        try:
+            if parent is None:
+                raise ArchivesError(missing)
+            if not access.may_manage_catalogue(current_user, parent.office_id):
+                raise ArchivesError(_("只有本单位的档案管理员或管理员可以编目。"))
+            row = build(parent)
+            db.session.commit()
+        except ArchivesError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return row
+
     @property
     def can_create(self):
         """Only where the user may catalogue in some office."""
@@ -105,10 +128,7 @@ class FondsView(CatalogueMixin, OfficeScopedModelView):
             super().on_model_change(form, model, is_created)
             office_id = self.office_id_of(model)  # a choice in the form is not on office_id yet
             self._require_manager(office_id)
-            try:
-                model.code = catalogue.clean_code(model.code)
-            except ArchivesError as exc:
-                raise ValidationError(str(exc)) from None
+            model.code = self._checked(catalogue.clean_code, model.code)
             if _code_taken(Fonds, model, Fonds.office_id == office_id):
                 raise ValidationError(_("本单位已有全宗号 %(code)s。", code=model.code))
 
@@ -136,10 +156,7 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
         with db.session.no_autoflush:  # as in FondsView: no flush before the checks pass
             super().on_model_change(form, model, is_created)
             self._require_manager(model.office_id)
-            try:
-                model.code = catalogue.clean_code(model.code)
-            except ArchivesError as exc:
-                raise ValidationError(str(exc)) from None
+            model.code = self._checked(catalogue.clean_code, model.code)
             if _code_taken(Series, model, Series.fonds_id == model.fonds.id):
                 raise ValidationError(_("该全宗下已有类别号 %(code)s。", code=model.code))
 
@@ -184,23 +201,13 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
 
     def create_model(self, form):
         """Numbered by the catalogue service (under a lock of the series)."""
-        try:
-            series = form.series.data
-            if series is None:
-                raise ArchivesError(_("请选择类别。"))
-            if not access.may_manage_catalogue(current_user, series.office_id):
-                raise ArchivesError(_("只有本单位的档案管理员或管理员可以编目。"))
-            file = catalogue.create_file(
-                series=series, title=form.title.data, year=form.year.data,
-                retention=form.retention.data, security=form.security.data,
-                location=form.location.data, description=form.description.data,
-                actor_id=current_user.id)
-            db.session.commit()
-        except ArchivesError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        flash(_("已编目，档号 %(no)s。", no=file.catalogue_no), "success")
+        file = self._create(form.series.data, _("请选择类别。"), lambda series: catalogue.create_file(
+            series=series, title=form.title.data, year=form.year.data,
+            retention=form.retention.data, security=form.security.data,
+            location=form.location.data, description=form.description.data,
+            actor_id=current_user.id))
+        if file:
+            flash(_("已编目，档号 %(no)s。", no=file.catalogue_no), "success")
         return file
 
     def on_model_change(self, form, model, is_created):
@@ -209,10 +216,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
         if _moved(model, "series") or _changed(model, "year"):
             raise ValidationError(_("已编目案卷的类别和年度不能修改（档号不变）。"))
         self._require_manager(model.office_id)
-        try:
-            model.title = catalogue.check_title(model.title)
-        except ArchivesError as exc:
-            raise ValidationError(str(exc)) from None
+        model.title = self._checked(catalogue.check_title, model.title)
         super().on_model_change(form, model, is_created)
 
 
@@ -231,21 +235,9 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
 
     def create_model(self, form):
         """Numbered after the last item of its file."""
-        try:
-            file = form.file.data
-            if file is None:
-                raise ArchivesError(_("请选择案卷。"))
-            if not access.may_manage_catalogue(current_user, file.office_id):
-                raise ArchivesError(_("只有本单位的档案管理员或管理员可以编目。"))
-            item = catalogue.add_item(file, title=form.title.data, author=form.author.data,
-                                      doc_ref=form.doc_ref.data, doc_date=form.doc_date.data,
-                                      pages=form.pages.data)
-            db.session.commit()
-        except ArchivesError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        return item
+        return self._create(form.file.data, _("请选择案卷。"), lambda file: catalogue.add_item(
+            file, title=form.title.data, author=form.author.data, doc_ref=form.doc_ref.data,
+            doc_date=form.doc_date.data, pages=form.pages.data))
 
     def on_model_change(self, form, model, is_created):
         """An item stays in its file; only the keeper and admins edit it."""
