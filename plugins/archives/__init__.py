@@ -37,7 +37,7 @@ def register_migrations():
 
 @hookimpl
 def publication_fields():
-    """Published fields of public files, their series, settings, a request by reference (see publication.py)."""
+    """Published fields of public files, their series, settings, a request by reference."""
     from plugins.archives.publication import declarations
 
     return declarations()
@@ -88,34 +88,29 @@ def dashboard_widgets(user, office_ids):
     """Files out now, overdue loans, requests waiting."""
     from plugins.archives.widgets import widgets
 
-    return widgets(office_ids)
+    return widgets(user, office_ids)
 
 
 @hookimpl
 def register_schedules():
     """Hourly reminders to borrowers and keepers of loans due soon or overdue."""
-    from core.kit import Schedule
-    from plugins.archives.jobs import REMINDER_EVERY_SECONDS
+    from plugins.archives.jobs import schedules
 
-    return [Schedule("archives.due_reminders", "plugins.archives.jobs:remind_due_loans",
-                     REMINDER_EVERY_SECONDS)]
+    return schedules()
 
 
 @hookimpl
 def file_record(record):
     """Catalogue another module's record in the office's archive (None where switched off)."""
-    from plugins.archives.catalogue import file_from_source
+    from plugins.archives.services.catalogue import file_record
 
-    return file_from_source(office_id=record.office_id, source_type=record.source_type,
-                            source_id=record.source_id, title=record.title, year=record.year,
-                            security=record.access, url=record.url, activity=record.activity,
-                            retention=record.retention)
+    return file_record(record)
 
 
 @hookimpl
 def load_demo_data(offices):
     """A keeper, a catalogue with public, internal and restricted files, and loans in every
     state for the demo offices that have the module on."""
-    from plugins.archives.demo import load
+    from plugins.archives.demo import load_demo
 
-    load(offices)
+    load_demo(offices)

@@ -10,24 +10,15 @@
 - Staff of the office request loans for themselves; auditors read and change nothing.
 """
 
-from flask_login import current_user
 from sqlalchemy import select
 
-from core.kit import Office, Role, User, db, enabled_office_ids, permissions
+from core.kit import Office, Role, User, db, enabled_office_ids, in_scope, permissions
 from plugins.archives.models import DEFAULT_MAX_LOAN_DAYS, ArchiveSettings
 
 PLUGIN = "archives"
-DESK_URL = "/admin/archives-desk"  # the lending desk (plugins.archives.admin.DeskView)
+DESK_URL = "/admin/archives-desk"  # the lending desk (plugins.archives.admin.desk.DeskView)
 CATALOGUE_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN})
 SETTINGS_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.AUDITOR})
-
-
-def archive_office_ids(user=None) -> set[int]:
-    """Offices whose archive ``user`` (default: the current user) may see."""
-    user = user or current_user
-    on = enabled_office_ids(PLUGIN)
-    visible = permissions.visible_office_ids(user)
-    return on if visible is None else on & visible
 
 
 def settings_for(office_id: int) -> ArchiveSettings | None:
@@ -93,9 +84,14 @@ def is_leader_of(user, office_id: int) -> bool:
             and user.active)
 
 
+def person(user_id: int | None) -> User | None:
+    """The acting user of a service call, reloaded from ``actor_id`` (None: nobody)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
 def may_act_in(user, office_id: int) -> bool:
     """The office is in the user's scope with the module on, and the user may write."""
-    return not permissions.is_read_only(user) and office_id in archive_office_ids(user)
+    return user is not None and not permissions.is_read_only(user) and in_scope(office_id, user, PLUGIN)
 
 
 def may_manage_catalogue(user, office_id: int) -> bool:

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.kit import Office, Role, User, db, is_enabled, utcnow
-from plugins.archives import catalogue, lending
+from core.kit import Office, Role, User, db, is_enabled, utc_now
 from plugins.archives.access import PLUGIN
 from plugins.archives.models import ArchiveSettings, Retention, Security, Series
+from plugins.archives.services import catalogue, lending
 
 # (series code, series title, [(title, year, retention, security, location)])
 CATALOGUE = [
@@ -53,7 +53,8 @@ def _build_catalogue(office: Office, keeper: User | None, plan) -> list:
         for name, year, retention, security, location in entries:
             files.append(catalogue.create_file(series=series, title=name, year=year,
                                                retention=retention, security=security,
-                                               location=location, actor=keeper))
+                                               location=location,
+                                               actor_id=keeper.id if keeper else None))
     for file in files:
         catalogue.add_item(file, title=f"{file.title}（正文）", author=office.name, pages=12)
     return files
@@ -61,7 +62,7 @@ def _build_catalogue(office: Office, keeper: User | None, plan) -> list:
 
 def _loans(office: Office, files: list, keeper: User, borrower: User | None,
            leader: User | None) -> None:
-    now = utcnow()
+    now = utc_now()
     by_security = {}
     for file in files:
         by_security.setdefault(file.security, []).append(file)
@@ -70,34 +71,34 @@ def _loans(office: Office, files: list, keeper: User, borrower: User | None,
     restricted = by_security.get(Security.RESTRICTED, [])
     if borrower is not None and internal:
         # Returned in good order.
-        loan = lending.request_by_staff(internal[0], borrower, purpose="核对上年度服务承诺办结情况",
+        loan = lending.request_by_staff(internal[0], borrower.id, purpose="核对上年度服务承诺办结情况",
                                         period_days=5, now=now - timedelta(days=40))
-        lending.approve(loan, keeper, now=now - timedelta(days=40))
-        lending.hand_out(loan, keeper, condition="完好，共 48 页", now=now - timedelta(days=39))
-        lending.return_file(loan, keeper, condition="完好，页数无误", now=now - timedelta(days=34))
+        lending.approve(loan, keeper.id, now=now - timedelta(days=40))
+        lending.hand_out(loan, keeper.id, condition="完好，共 48 页", now=now - timedelta(days=39))
+        lending.return_file(loan, keeper.id, condition="完好，页数无误", now=now - timedelta(days=34))
         # Out now, within its period.
-        loan = lending.request_by_staff(internal[-1], borrower, purpose="准备年度考核汇报材料",
+        loan = lending.request_by_staff(internal[-1], borrower.id, purpose="准备年度考核汇报材料",
                                         period_days=10, now=now - timedelta(days=2))
-        lending.approve(loan, keeper, now=now - timedelta(days=2))
-        lending.hand_out(loan, keeper, condition="完好，共 60 页", now=now - timedelta(days=1))
+        lending.approve(loan, keeper.id, now=now - timedelta(days=2))
+        lending.hand_out(loan, keeper.id, condition="完好，共 60 页", now=now - timedelta(days=1))
     if borrower is not None and public:
         # Overdue.
-        loan = lending.request_by_staff(public[0], borrower, purpose="政务公开检查备查",
+        loan = lending.request_by_staff(public[0], borrower.id, purpose="政务公开检查备查",
                                         period_days=3, now=now - timedelta(days=21))
-        lending.approve(loan, keeper, now=now - timedelta(days=21))
-        lending.hand_out(loan, keeper, condition="完好，封面轻微磨损", now=now - timedelta(days=20))
+        lending.approve(loan, keeper.id, now=now - timedelta(days=21))
+        lending.hand_out(loan, keeper.id, condition="完好，封面轻微磨损", now=now - timedelta(days=20))
     if borrower is not None and restricted and leader is not None:
         # Keeper approved; the leader's approval is still needed.
-        loan = lending.request_by_staff(restricted[0], borrower, purpose="起草年度工作总结",
+        loan = lending.request_by_staff(restricted[0], borrower.id, purpose="起草年度工作总结",
                                         period_days=3, now=now - timedelta(hours=5))
-        lending.approve(loan, keeper, now=now - timedelta(hours=4))
+        lending.approve(loan, keeper.id, now=now - timedelta(hours=4))
     if public:
         lending.request_by_resident(public[-1], name="王秀英", phone="13904715566",
                                     purpose="了解承包地所在地块的规划用途", period_days=1,
                                     now=now - timedelta(hours=3))
 
 
-def load(offices: dict[str, Office]) -> None:
+def load_demo(offices: dict[str, Office]) -> None:
     """Create what is missing for each demo office that has the module on."""
     for office in offices.values():
         if not is_enabled(PLUGIN, office.id):

@@ -1,5 +1,8 @@
-"""The one error the archive services raise: its message is Chinese and meant for the user."""
+"""The one error the archives services raise (not the core's audit ``ArchiveError``)."""
+
+from core.kit import UserError
 
 
-class ArchiveError(ValueError):
-    """A request the archive rules refuse; nothing was changed."""
+class ArchivesError(UserError):
+    """A request the archive rules refuse: the message (Chinese first) is for the person;
+    nothing was changed."""

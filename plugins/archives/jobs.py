@@ -9,10 +9,20 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import acting_as, as_local, db, notify, offices_with, utcnow, working_days_between
+from core.kit import (
+    Schedule,
+    acting_as,
+    db,
+    local_day,
+    local_today,
+    notify,
+    offices_with,
+    utc_now,
+    working_days_between,
+)
 from plugins.archives import access
-from plugins.archives.lending import loan_colour, loan_url
 from plugins.archives.models import Loan, LoanStatus
+from plugins.archives.services.lending import loan_colour, loan_url
 
 REMINDER_EVERY_SECONDS = 3600
 
@@ -29,11 +39,11 @@ def remind_due_loans(now_iso: str | None = None) -> int:
     """Periodic: remind borrower and keepers of loans turning yellow (due within a working
     day or the last fifth of the period) or red (overdue). Returns how many loans were due a
     reminder. ``now_iso`` stands in for the current time (tests)."""
-    now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
+    now = datetime.fromisoformat(now_iso) if now_iso else utc_now()
     offices = offices_with(access.PLUGIN)
     if not offices:
         return 0
-    today = as_local(now).date()
+    today = local_today(now)
     loans = db.session.scalars(select(Loan).where(Loan.status == LoanStatus.OUT,
                                                   Loan.office_id.in_(offices))).all()
     reminded = 0
@@ -42,7 +52,7 @@ def remind_due_loans(now_iso: str | None = None) -> int:
             tone = loan_colour(loan, now)
             if tone not in ("yellow", "red"):
                 continue
-            due_day = as_local(loan.due_at).date()
+            due_day = local_day(loan.due_at)
             facts = dict(title=loan.file.title, no=loan.file.catalogue_no,
                          who=loan.borrower_label, due=due_day.isoformat())
             if tone == "red":
@@ -58,3 +68,9 @@ def remind_due_loans(now_iso: str | None = None) -> int:
             reminded += 1
         db.session.commit()
     return reminded
+
+
+def schedules() -> list:
+    """The module's periodic work: hourly reminders of loans due soon or overdue."""
+    return [Schedule("archives.due_reminders", "plugins.archives.jobs:remind_due_loans",
+                     REMINDER_EVERY_SECONDS)]

@@ -6,7 +6,6 @@ One file cannot be out twice: besides the service's row lock, the partial unique
 concurrent hand-outs that slipped past every check cannot both commit.
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
@@ -30,120 +30,75 @@ from core.kit import (
     VersionedMixin,
     db,
     enum_column,
-    utcnow,
+    utc_now,
 )
 
 
-def _enum(cls, length=20):
-    return enum_column(cls, length)
-
-
-class _Labelled(enum.StrEnum):
-    """An enum whose members carry a translated label (``LABELS`` set after the class)."""
-
-    @property
-    def label(self) -> str:
-        """The member's name in the reader's language."""
-        # Keyed by class first: equal values of different enums ("lost") are different words.
-        return str(_LABELS[type(self)][self])
-
-
-class Retention(_Labelled):
+class Retention(LabelledEnum):
     """Retention periods (保管期限) in the current national categories for official records:
     permanent, 30 years, 10 years."""
 
-    PERMANENT = "permanent"
-    YEARS_30 = "30y"
-    YEARS_10 = "10y"
+    PERMANENT = "permanent", _l("永久")
+    YEARS_30 = "30y", _l("30 年")
+    YEARS_10 = "10y", _l("10 年")
 
 
-class Security(_Labelled):
+class Security(LabelledEnum):
     """Who may see and consult a file.
 
     public: residents may ask to consult it (可查询制度); internal: the office's staff, approved
     by the keeper; restricted: the office's staff, approved by the keeper and a leader.
     """
 
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    RESTRICTED = "restricted"
+    PUBLIC = "public", _l("公开")
+    INTERNAL = "internal", _l("内部")
+    RESTRICTED = "restricted", _l("限制")
 
 
-class FileStatus(_Labelled):
+class FileStatus(LabelledEnum):
     """Where a file is: in the store, out on a loan, or reported lost (kept for the record)."""
 
-    IN_STORE = "in_store"
-    LENT = "lent"
-    LOST = "lost"
+    IN_STORE = "in_store", _l("在库")
+    LENT = "lent", _l("借出")
+    LOST = "lost", _l("遗失")
 
 
-class LoanStatus(_Labelled):
+class LoanStatus(LabelledEnum):
     """The lending procedure (借阅手续): requested → approved → out → returned.
 
     A request may be rejected or withdrawn before hand-out; a loan out may end as lost.
     """
 
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    OUT = "out"
-    RETURNED = "returned"
-    LOST = "lost"
+    REQUESTED = "requested", _l("待审批")
+    APPROVED = "approved", _l("已批准，待借出")
+    REJECTED = "rejected", _l("未批准")
+    CANCELLED = "cancelled", _l("已撤回")
+    OUT = "out", _l("借出中")
+    RETURNED = "returned", _l("已归还")
+    LOST = "lost", _l("遗失")
 
 
-class BorrowerKind(_Labelled):
+class BorrowerKind(LabelledEnum):
     """A staff member of the office, or a resident consulting a public record."""
 
-    STAFF = "staff"
-    RESIDENT = "resident"
+    STAFF = "staff", _l("工作人员")
+    RESIDENT = "resident", _l("群众查阅")
 
 
-class EventKind(_Labelled):
+class EventKind(LabelledEnum):
     """Entries of a file's history."""
 
-    CATALOGUED = "catalogued"
-    FILED = "filed"
-    REQUESTED = "requested"
-    KEEPER_APPROVED = "keeper_approved"
-    LEADER_APPROVED = "leader_approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    HANDED_OUT = "handed_out"
-    RETURNED = "returned"
-    LOST = "lost"
+    CATALOGUED = "catalogued", _l("编目归档")
+    FILED = "filed", _l("由业务模块归档")
+    REQUESTED = "requested", _l("借阅申请")
+    KEEPER_APPROVED = "keeper_approved", _l("档案管理员批准")
+    LEADER_APPROVED = "leader_approved", _l("领导批准")
+    REJECTED = "rejected", _l("未批准")
+    CANCELLED = "cancelled", _l("已撤回")
+    HANDED_OUT = "handed_out", _l("借出")
+    RETURNED = "returned", _l("归还")
+    LOST = "lost", _l("已登记遗失")
 
-
-_LABELS = {
-    Retention: {Retention.PERMANENT: _l("永久"), Retention.YEARS_30: _l("30 年"),
-                Retention.YEARS_10: _l("10 年")},
-    Security: {Security.PUBLIC: _l("公开"), Security.INTERNAL: _l("内部"),
-               Security.RESTRICTED: _l("限制")},
-    FileStatus: {FileStatus.IN_STORE: _l("在库"), FileStatus.LENT: _l("借出"),
-                 FileStatus.LOST: _l("遗失")},
-    LoanStatus: {
-        LoanStatus.REQUESTED: _l("待审批"),
-        LoanStatus.APPROVED: _l("已批准，待借出"),
-        LoanStatus.REJECTED: _l("未批准"),
-        LoanStatus.CANCELLED: _l("已撤回"),
-        LoanStatus.OUT: _l("借出中"),
-        LoanStatus.RETURNED: _l("已归还"),
-        LoanStatus.LOST: _l("遗失"),
-    },
-    BorrowerKind: {BorrowerKind.STAFF: _l("工作人员"), BorrowerKind.RESIDENT: _l("群众查阅")},
-    EventKind: {
-        EventKind.CATALOGUED: _l("编目归档"),
-        EventKind.FILED: _l("由业务模块归档"),
-        EventKind.REQUESTED: _l("借阅申请"),
-        EventKind.KEEPER_APPROVED: _l("档案管理员批准"),
-        EventKind.LEADER_APPROVED: _l("领导批准"),
-        EventKind.REJECTED: _l("未批准"),
-        EventKind.CANCELLED: _l("已撤回"),
-        EventKind.HANDED_OUT: _l("借出"),
-        EventKind.RETURNED: _l("归还"),
-        EventKind.LOST: _l("已登记遗失"),
-    },
-}
 
 # Loans still waiting for a decision or a hand-out.
 PENDING_STATUSES = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
@@ -239,12 +194,12 @@ class ArchiveFile(VersionedMixin, TimestampMixin, db.Model):
     seq: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer, index=True)
-    retention: Mapped[Retention] = mapped_column(_enum(Retention), default=Retention.YEARS_30)
-    security: Mapped[Security] = mapped_column(_enum(Security), default=Security.INTERNAL,
+    retention: Mapped[Retention] = mapped_column(enum_column(Retention), default=Retention.YEARS_30)
+    security: Mapped[Security] = mapped_column(enum_column(Security), default=Security.INTERNAL,
                                                index=True)
     location: Mapped[str | None] = mapped_column(String(120))  # room, cabinet, shelf
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[FileStatus] = mapped_column(_enum(FileStatus), default=FileStatus.IN_STORE,
+    status: Mapped[FileStatus] = mapped_column(enum_column(FileStatus), default=FileStatus.IN_STORE,
                                                index=True)
     # Set when another module's record was filed here through the file_record hook.
     source_type: Mapped[str | None] = mapped_column(String(64))
@@ -311,15 +266,15 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[LoanStatus] = mapped_column(_enum(LoanStatus), default=LoanStatus.REQUESTED,
+    status: Mapped[LoanStatus] = mapped_column(enum_column(LoanStatus), default=LoanStatus.REQUESTED,
                                                index=True)
-    borrower_kind: Mapped[BorrowerKind] = mapped_column(_enum(BorrowerKind))
+    borrower_kind: Mapped[BorrowerKind] = mapped_column(enum_column(BorrowerKind))
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     resident_name: Mapped[str | None] = mapped_column(String(64))
     resident_phone: Mapped[str | None] = mapped_column(String(32))  # personal data
     purpose: Mapped[str] = mapped_column(Text)
     period_days: Mapped[int] = mapped_column(Integer)  # working days
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     keeper_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     keeper_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     leader_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -368,7 +323,7 @@ class LossReport(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"))
-    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     borrower_name: Mapped[str | None] = mapped_column(String(64))
@@ -396,8 +351,8 @@ class ArchiveEvent(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"), index=True)
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)

@@ -12,12 +12,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from core.kit import HomeSection, User, acting_as, db, publish_many, render_public
-from plugins.archives import access, catalogue, lending
-from plugins.archives.display import local_date
-from plugins.archives.errors import ArchiveError
+from core.kit import (
+    HomeSection,
+    User,
+    acting_as,
+    db,
+    format_local,
+    local_day,
+    parse_code,
+    publish_many,
+    render_public,
+)
+from plugins.archives import access
+from plugins.archives.errors import ArchivesError
 from plugins.archives.forms import LookupForm, ResidentRequestForm
 from plugins.archives.models import ArchiveFile, ArchiveSettings, FileStatus, Loan, Security
+from plugins.archives.services import catalogue, lending
 
 bp = Blueprint("archives_public", __name__, template_folder="templates")
 
@@ -92,7 +102,7 @@ def request_form(file_id):
                     file, name=form.name.data, phone=form.phone.data, purpose=form.purpose.data,
                     period_days=form.period_days.data)
                 db.session.commit()
-        except ArchiveError as exc:
+        except ArchivesError as exc:
             db.session.rollback()
             error = str(exc)
         else:
@@ -117,7 +127,7 @@ def requested():
 
 
 def _loan_by_reference(reference: str | None) -> Loan | None:
-    reference = lending.normalise_reference(reference)
+    reference = parse_code(reference)
     if not reference:
         return None
     return db.session.scalar(select(Loan).where(Loan.reference == reference,
@@ -137,7 +147,7 @@ def status():
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
     return render_public("archives/public/status.html", office=g.office, form=form, loan=loan,
-                         error=error, due=local_date(loan.due_at) if loan else "",
+                         error=error, due=format_local(local_day(loan.due_at)) if loan else "",
                          settings=access.settings_for(g.office.id))
 
 

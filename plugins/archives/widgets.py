@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Widget, db, utcnow
+from core.kit import Widget, db, utc_now
 from plugins.archives.models import Loan, LoanStatus
 
 
@@ -12,11 +12,12 @@ def _count(*conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(Loan).where(*conditions)) or 0
 
 
-def widgets(office_ids) -> list[Widget]:
-    """Files out now, loans overdue, requests waiting for approval or hand-out."""
+def widgets(user, office_ids) -> list[Widget]:
+    """Files out now, loans overdue, requests waiting for approval or hand-out, in the
+    offices ``user`` works in (``office_ids``)."""
     in_scope = Loan.office_id.in_(office_ids)
     out = _count(in_scope, Loan.status == LoanStatus.OUT)
-    overdue = _count(in_scope, Loan.status == LoanStatus.OUT, Loan.due_at < utcnow())
+    overdue = _count(in_scope, Loan.status == LoanStatus.OUT, Loan.due_at < utc_now())
     waiting = _count(in_scope, Loan.status.in_((LoanStatus.REQUESTED, LoanStatus.APPROVED)))
     desk = url_for("archives_desk.index")
     return [

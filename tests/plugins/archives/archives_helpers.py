@@ -1,23 +1,22 @@
 """Builders for the archives plugin's tests: offices with the module on, a keeper, files."""
 
+import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from conftest import login
+from conftest import login, post
 from sqlalchemy import select
 
 from core.extensions import db
+from core.kit import LOCAL_ZONE
 from core.models import Office, Role, User
 from core.modules import set_module
-from plugins.archives import catalogue
-from plugins.archives.models import ArchiveSettings, Fonds, Series
-
-BEIJING = ZoneInfo("Asia/Shanghai")
+from plugins.archives.models import ArchiveFile, ArchiveSettings, Fonds, Loan, Series
+from plugins.archives.services import catalogue
 
 
 def beijing(*args) -> datetime:
     """An aware Beijing time: beijing(2025, 9, 30, 10) → 2025-09-30 10:00 +08:00."""
-    return datetime(*args, tzinfo=BEIJING)
+    return datetime(*args, tzinfo=LOCAL_ZONE)
 
 
 def enable(*office_ids):
@@ -84,3 +83,18 @@ def client_for(app, username: str):
     response = login(client, username)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
+
+
+_DESK_ROW = re.compile(r"/admin/archives-desk/(loan|file)/(\d+)/")
+
+
+def current_version(app, url: str) -> str:
+    """The current version of the loan or file a desk action URL acts on."""
+    kind, row_id = _DESK_ROW.search(url).groups()
+    with app.app_context():
+        return str(db.session.get(Loan if kind == "loan" else ArchiveFile, int(row_id)).version)
+
+
+def desk_post(app, client, url: str, data=None, **kwargs):
+    """POST to a desk action with the row's current version, as the desk's form sends it."""
+    return post(client, url, {**(data or {}), "version": current_version(app, url)}, **kwargs)

@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.archives import catalogue
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     ArchiveEvent,
     ArchiveFile,
@@ -26,6 +25,7 @@ from plugins.archives.models import (
     Fonds,
     Series,
 )
+from plugins.archives.services import catalogue
 
 
 @pytest.fixture
@@ -71,17 +71,17 @@ def test_catalogue_number_is_unique_per_office_in_the_database(app, archive):
 def test_bad_catalogue_input_is_refused(app, archive):
     with app.app_context():
         for raw in ("W-S", "文书", "", "ABCDEFGHIJKLM"):
-            with pytest.raises(ArchiveError, match="代号只能由英文字母和数字组成"):
+            with pytest.raises(ArchivesError, match="代号只能由英文字母和数字组成"):
                 catalogue.clean_code(raw)
         assert catalogue.clean_code(" ws ") == "WS"
         s = series(archive["offices"]["A"])
-        with pytest.raises(ArchiveError, match="年度应为 1900 至"):
+        with pytest.raises(ArchivesError, match="年度应为 1900 至"):
             catalogue.create_file(series=s, title="古卷", year=1800)
-        with pytest.raises(ArchiveError, match="请填写题名"):
+        with pytest.raises(ArchivesError, match="请填写题名"):
             catalogue.create_file(series=s, title="  ", year=2025)
-        with pytest.raises(ArchiveError, match="密级只能是"):
+        with pytest.raises(ArchivesError, match="密级只能是"):
             catalogue.create_file(series=s, title="卷", year=2025, security="secret")
-        with pytest.raises(ArchiveError, match="保管期限只能是"):
+        with pytest.raises(ArchivesError, match="保管期限只能是"):
             catalogue.create_file(series=s, title="卷", year=2025, retention="5y")
         db.session.rollback()
         assert _count(ArchiveFile) == 0
@@ -95,7 +95,7 @@ def test_items_are_numbered_within_their_file(app, archive):
         second = catalogue.add_item(file, title="会议记录", pages=10)
         db.session.commit()
         assert (first.item_no, second.item_no) == (1, 2)
-        with pytest.raises(ArchiveError, match="页数至少为 1"):
+        with pytest.raises(ArchivesError, match="页数至少为 1"):
             catalogue.add_item(file, title="空页", pages=0)
 
 

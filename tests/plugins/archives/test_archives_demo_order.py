@@ -26,12 +26,12 @@ def test_demo_catalogue_loads_after_another_module_filed_a_record(app, offices, 
             Series.office_id == office.id, Series.source_type.is_(None)))
         assert filed_only == 0
 
-        demo.load({"A": office})
+        demo.load_demo({"A": office})
         db.session.commit()
         own = db.session.scalar(select(func.count(Series.id)).where(
             Series.office_id == office.id, Series.source_type.is_(None)))
         assert own > 0
-        demo.load({"A": office})  # safe to run twice
+        demo.load_demo({"A": office})  # safe to run twice
         db.session.commit()
         assert db.session.scalar(select(func.count(Series.id)).where(
             Series.office_id == office.id, Series.source_type.is_(None))) == own

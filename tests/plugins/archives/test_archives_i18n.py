@@ -13,7 +13,7 @@ from conftest import post, text_of
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations
-from plugins.archives import lending
+from plugins.archives.services import lending
 
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "archives"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
@@ -40,9 +40,9 @@ def archive(app, users, offices, make_user):
         public = new_file(offices["A"], "土地利用总体规划", security="public", code="TD")
         new_file(offices["A"], "干部考评材料", security="restricted")
         internal = new_file(offices["A"], "服务承诺办理台账", security="internal")
-        loan = lending.request_by_staff(internal, user("staff_a"), purpose="核对", period_days=3)
-        lending.approve(loan, user("keeper_a"))
-        lending.hand_out(loan, user("keeper_a"), condition="完好")
+        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=3)
+        lending.approve(loan, user("keeper_a").id)
+        lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.commit()
         return {"public": public.id, "internal": internal.id, "loan": loan.id}
 

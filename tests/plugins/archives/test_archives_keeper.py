@@ -3,15 +3,15 @@ keeper (nobody approves their own); an office without a keeper offers residents 
 "申请查阅" and says where to ask instead."""
 
 import pytest
-from archives_helpers import archive_office, client_for, enable, new_file, settings, user
+from archives_helpers import archive_office, client_for, desk_post, enable, new_file, settings, user
 from conftest import post, post_edit, text_of
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User
-from plugins.archives import lending
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import ArchiveEvent, ArchiveSettings, EventKind, Loan, LoanStatus
+from plugins.archives.services import lending
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def archive(app, users, offices, make_user):
 
 def _keepers_request(office_id, security="internal"):
     file = new_file(office_id, "土地台账", security=security)
-    loan = lending.request_by_staff(file, user("keeper_a"), purpose="核对", period_days=3)
+    loan = lending.request_by_staff(file, user("keeper_a").id, purpose="核对", period_days=3)
     db.session.commit()
     return loan
 
@@ -38,11 +38,11 @@ def _name_deputy(office_id, username="deputy_a"):
 def test_keeper_cannot_approve_own_loan_but_a_leader_can(app, archive):
     with app.app_context():
         loan = _keepers_request(archive["offices"]["A"])
-        with pytest.raises(ArchiveError, match="不能审批自己"):
-            lending.approve(loan, user("keeper_a"))
-        with pytest.raises(ArchiveError):
-            lending.approve(loan, user("staff_a"))  # an ordinary colleague may not
-        assert lending.approve(loan, user("leader")) == "keeper"
+        with pytest.raises(ArchivesError, match="不能审批自己"):
+            lending.approve(loan, user("keeper_a").id)
+        with pytest.raises(ArchivesError):
+            lending.approve(loan, user("staff_a").id)  # an ordinary colleague may not
+        assert lending.approve(loan, user("leader").id) == "keeper"
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED and loan.keeper_approved_by_id == user("leader").id
         event = db.session.scalar(select(ArchiveEvent).where(
@@ -54,25 +54,25 @@ def test_the_named_deputy_keeper_approves_the_keepers_loan(app, archive):
     with app.app_context():
         _name_deputy(archive["offices"]["A"])
         loan = _keepers_request(archive["offices"]["A"])
-        assert lending.approve(loan, user("deputy_a")) == "keeper"
+        assert lending.approve(loan, user("deputy_a").id) == "keeper"
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
         # The deputy stands in only for the keeper's own requests.
         other = lending.request_by_staff(new_file(archive["offices"]["A"], "会议记录"),
-                                         user("staff_a"), purpose="查阅", period_days=2)
-        with pytest.raises(ArchiveError):
-            lending.approve(other, user("deputy_a"))
+                                         user("staff_a").id, purpose="查阅", period_days=2)
+        with pytest.raises(ArchivesError):
+            lending.approve(other, user("deputy_a").id)
 
 
 def test_restricted_keepers_loan_needs_two_different_people(app, archive):
     with app.app_context():
         _name_deputy(archive["offices"]["A"])
         loan = _keepers_request(archive["offices"]["A"], security="restricted")
-        assert lending.approve(loan, user("leader")) == "leader"
-        with pytest.raises(ArchiveError):
-            lending.approve(loan, user("leader"))  # not both approvals by one person
+        assert lending.approve(loan, user("leader").id) == "leader"
+        with pytest.raises(ArchivesError):
+            lending.approve(loan, user("leader").id)  # not both approvals by one person
         assert loan.status == LoanStatus.REQUESTED
-        assert lending.approve(loan, user("deputy_a")) == "keeper"
+        assert lending.approve(loan, user("deputy_a").id) == "keeper"
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
 
@@ -83,7 +83,7 @@ def test_the_desk_offers_the_leader_the_approval_of_the_keepers_loan(app, archiv
     leader = client_for(app, "leader")
     page = leader.get(f"/admin/archives-desk/loan/{loan_id}")
     assert f"/loan/{loan_id}/approve" in page.get_data(as_text=True)
-    post(leader, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, leader, f"/admin/archives-desk/loan/{loan_id}/approve")
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == LoanStatus.APPROVED
 

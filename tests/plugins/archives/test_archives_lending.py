@@ -5,7 +5,7 @@ calendar, reminders, loss tracing, and bad input refused with nothing changed.""
 import threading
 
 import pytest
-from archives_helpers import archive_office, beijing, client_for, new_file, user
+from archives_helpers import archive_office, beijing, client_for, desk_post, new_file, user
 from conftest import post, text_of
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,10 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from core.audit import AuditEntry
 from core.extensions import db
 from core.jobs import Notification
+from core.kit import to_local
 from core.models import User
-from core.sla import as_local
-from plugins.archives import lending
-from plugins.archives.errors import ArchiveError
+from plugins.archives.errors import ArchivesError
 from plugins.archives.jobs import remind_due_loans
 from plugins.archives.models import (
     ArchiveEvent,
@@ -28,6 +27,7 @@ from plugins.archives.models import (
     LoanStatus,
     LossReport,
 )
+from plugins.archives.services import lending, losses
 
 
 @pytest.fixture
@@ -43,10 +43,10 @@ def _count(model, *where) -> int:
 
 def _approved_loan(office_id, borrower="staff_a", security="internal", period=5, title="台账"):
     file = new_file(office_id, title, security=security)
-    loan = lending.request_by_staff(file, user(borrower), purpose="查阅", period_days=period)
-    lending.approve(loan, user("keeper_a"))
+    loan = lending.request_by_staff(file, user(borrower).id, purpose="查阅", period_days=period)
+    lending.approve(loan, user("keeper_a").id)
     if security == "restricted":
-        lending.approve(loan, user("leader"))
+        lending.approve(loan, user("leader").id)
     db.session.commit()
     return file, loan
 
@@ -72,8 +72,8 @@ def test_full_lending_flow_through_the_desk(app, archive):
     keeper = client_for(app, "keeper_a")
     page = keeper.get("/admin/archives-desk/")
     assert page.status_code == 200 and "待您审批" in text_of(page)
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 35 页"})
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 35 页"})
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT and loan.handed_out_by_id == archive["keeper_a"]
@@ -82,7 +82,7 @@ def test_full_lending_flow_through_the_desk(app, archive):
     out = keeper.get("/admin/archives-desk/out")
     assert "2025 年度服务承诺办理台账" in text_of(out)
 
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/return",
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return",
                     {"condition": "完好，页数无误"}, follow_redirects=True)
     assert "已登记归还" in text_of(response)
     with app.app_context():
@@ -102,19 +102,19 @@ def test_full_lending_flow_through_the_desk(app, archive):
 def test_only_the_keeper_approves_hands_out_and_takes_back(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=3)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=3)
         db.session.commit()
         for name in ("officeadmin", "leader"):
-            with pytest.raises(ArchiveError):
-                lending.approve(loan, user(name))
-        with pytest.raises(ArchiveError, match="不能审批自己"):
-            lending.approve(loan, user("staff_a"))
-        lending.approve(loan, user("keeper_a"))
-        with pytest.raises(ArchiveError, match="只有本单位指定的档案管理员可以办理借出"):
-            lending.hand_out(loan, user("officeadmin"), condition="完好")
+            with pytest.raises(ArchivesError):
+                lending.approve(loan, user(name).id)
+        with pytest.raises(ArchivesError, match="不能审批自己"):
+            lending.approve(loan, user("staff_a").id)
+        lending.approve(loan, user("keeper_a").id)
+        with pytest.raises(ArchivesError, match="只有本单位指定的档案管理员可以办理借出"):
+            lending.hand_out(loan, user("officeadmin").id, condition="完好")
         # The keeper of another office has no say here.
-        with pytest.raises(ArchiveError):
-            lending.hand_out(loan, user("keeper_b"), condition="完好")
+        with pytest.raises(ArchivesError):
+            lending.hand_out(loan, user("keeper_b").id, condition="完好")
 
 
 def test_auditor_cannot_act_on_the_desk(app, archive):
@@ -136,20 +136,20 @@ def test_auditor_cannot_act_on_the_desk(app, archive):
 def test_restricted_file_needs_keeper_and_leader(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"], "干部考评材料", security="restricted")
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="起草总结", period_days=3)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="起草总结", period_days=3)
         db.session.commit()
         # Leaders were told as well as the keeper.
         assert _count(Notification, Notification.user_id == archive["leader"]) == 1
-        assert lending.approve(loan, user("keeper_a")) == "keeper"
+        assert lending.approve(loan, user("keeper_a").id) == "keeper"
         db.session.commit()
         assert loan.status == LoanStatus.REQUESTED
-        with pytest.raises(ArchiveError, match="双重批准"):
-            lending.hand_out(loan, user("keeper_a"), condition="完好")
+        with pytest.raises(ArchivesError, match="双重批准"):
+            lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.rollback()
-        assert lending.approve(loan, user("leader")) == "leader"
+        assert lending.approve(loan, user("leader").id) == "leader"
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
-        lending.hand_out(loan, user("keeper_a"), condition="完好")
+        lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.commit()
         assert loan.status == LoanStatus.OUT
 
@@ -161,14 +161,14 @@ def test_restricted_approvals_come_from_two_people(app, archive):
         settings.keeper_id = archive["leader"]
         db.session.commit()
         file = new_file(archive["offices"]["A"], "党委会议纪要", security="restricted")
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
-        lending.approve(loan, user("leader"))
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
+        lending.approve(loan, user("leader").id)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="两人分别批准"):
-            lending.approve(loan, user("leader"))
+        with pytest.raises(ArchivesError, match="两人分别批准"):
+            lending.approve(loan, user("leader").id)
         db.session.rollback()
         assert loan.leader_approved_by_id is None and loan.status == LoanStatus.REQUESTED
-        lending.approve(loan, user("leader2"))
+        lending.approve(loan, user("leader2").id)
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
         assert (loan.keeper_approved_by_id, loan.leader_approved_by_id) == (
@@ -180,8 +180,8 @@ def test_file_made_restricted_after_approval_cannot_go_out(app, archive):
         file, loan = _approved_loan(archive["offices"]["A"])
         file.security = "restricted"
         db.session.commit()
-        with pytest.raises(ArchiveError, match="双重批准"):
-            lending.hand_out(loan, user("keeper_a"), condition="完好")
+        with pytest.raises(ArchivesError, match="双重批准"):
+            lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.rollback()
         assert db.session.get(Loan, loan.id).status == LoanStatus.APPROVED
 
@@ -189,10 +189,10 @@ def test_file_made_restricted_after_approval_cannot_go_out(app, archive):
 def test_leader_approval_is_refused_for_ordinary_files(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="不是限制级"):
-            lending.approve(loan, user("leader"))
+        with pytest.raises(ArchivesError, match="不是限制级"):
+            lending.approve(loan, user("leader").id)
 
 
 # --- one file cannot be out twice ------------------------------------------------------------
@@ -201,13 +201,13 @@ def test_leader_approval_is_refused_for_ordinary_files(app, archive):
 def test_second_hand_out_of_the_same_file_is_refused(app, archive):
     with app.app_context():
         file, first = _approved_loan(archive["offices"]["A"])
-        second = lending.request_by_staff(file, user("officeadmin"), purpose="查阅", period_days=2)
-        lending.approve(second, user("keeper_a"))
+        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
+        lending.approve(second, user("keeper_a").id)
         db.session.commit()
-        lending.hand_out(first, user("keeper_a"), condition="完好")
+        lending.hand_out(first, user("keeper_a").id, condition="完好")
         db.session.commit()
-        with pytest.raises(ArchiveError, match="已借出"):
-            lending.hand_out(second, user("keeper_a"), condition="完好")
+        with pytest.raises(ArchivesError, match="已借出"):
+            lending.hand_out(second, user("keeper_a").id, condition="完好")
         db.session.rollback()
         assert db.session.get(Loan, second.id).status == LoanStatus.APPROVED
         assert _count(Loan, Loan.status == LoanStatus.OUT) == 1
@@ -217,9 +217,9 @@ def test_database_refuses_a_second_open_loan(app, archive):
     """Even a write that skips the service cannot put a second loan of a file out."""
     with app.app_context():
         file, first = _approved_loan(archive["offices"]["A"])
-        second = lending.request_by_staff(file, user("officeadmin"), purpose="查阅", period_days=2)
+        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
         db.session.commit()
-        lending.hand_out(first, user("keeper_a"), condition="完好")
+        lending.hand_out(first, user("keeper_a").id, condition="完好")
         db.session.commit()
         with pytest.raises(IntegrityError):
             db.session.execute(update(Loan).where(Loan.id == second.id)
@@ -239,10 +239,10 @@ def _race_hand_outs(app, loan_ids, keeper_id) -> list[str]:
                 loan = db.session.get(Loan, loan_id)
                 keeper = db.session.get(User, keeper_id)
                 barrier.wait()
-                lending.hand_out(loan, keeper, condition="完好")
+                lending.hand_out(loan, keeper.id, condition="完好")
                 db.session.commit()
                 outcome = "out"
-            except ArchiveError as exc:
+            except ArchivesError as exc:
                 db.session.rollback()
                 outcome = str(exc)
             finally:
@@ -263,8 +263,8 @@ def test_concurrent_hand_outs_lend_the_file_once_on_postgresql(app, archive, pos
         file, first = _approved_loan(archive["offices"]["A"])
         ids = [first.id]
         for name in ("officeadmin", "leader", "leader2"):
-            loan = lending.request_by_staff(file, user(name), purpose="查阅", period_days=2)
-            lending.approve(loan, user("keeper_a"))
+            loan = lending.request_by_staff(file, user(name).id, purpose="查阅", period_days=2)
+            lending.approve(loan, user("keeper_a").id)
             ids.append(loan.id)
         db.session.commit()
         file_id = file.id
@@ -285,9 +285,9 @@ def test_due_date_and_colours_follow_the_national_day_holiday(app, archive):
     end of 2025-10-11 and only then turns red."""
     with app.app_context():
         _file, loan = _approved_loan(archive["offices"]["A"], period=3)
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 9, 30, 10))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 9, 30, 10))
         db.session.commit()
-        due = as_local(loan.due_at)
+        due = to_local(loan.due_at)
         assert (due.date().isoformat(), due.hour, due.minute) == ("2025-10-11", 23, 59)
         # A calendar-day count would be overdue on 10-04; the holiday does not count.
         assert lending.loan_colour(loan, beijing(2025, 10, 5, 12)) == "green"
@@ -300,7 +300,7 @@ def test_due_date_and_colours_follow_the_national_day_holiday(app, archive):
 def test_reminders_go_to_borrower_and_keeper_once_a_day(app, archive):
     with app.app_context():
         _file, loan = _approved_loan(archive["offices"]["A"], period=3)
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 9, 30, 10))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 9, 30, 10))
         db.session.commit()
         before = _count(Notification)
         assert remind_due_loans(beijing(2025, 10, 8, 9).isoformat()) == 0  # still green
@@ -322,7 +322,7 @@ def test_reminders_skip_offices_with_the_module_off(app, archive):
 
     with app.app_context():
         _file, loan = _approved_loan(archive["offices"]["A"], period=1)
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 9, 30, 10))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 9, 30, 10))
         set_module("archives", db.session.get(Office, archive["offices"]["A"]), False)
         db.session.commit()
         assert remind_due_loans(beijing(2025, 11, 3, 9).isoformat()) == 0
@@ -331,7 +331,7 @@ def test_reminders_skip_offices_with_the_module_off(app, archive):
 def test_out_now_page_shows_the_colour(app, archive):
     with app.app_context():
         _file, loan = _approved_loan(archive["offices"]["A"], period=3)
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 9, 30, 10))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 9, 30, 10))
         db.session.commit()
     page = client_for(app, "keeper_a").get("/admin/archives-desk/out")
     assert 'data-colour="red"' in page.get_data(as_text=True)
@@ -344,17 +344,17 @@ def test_out_now_page_shows_the_colour(app, archive):
 def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, archive):
     with app.app_context():
         file, loan = _approved_loan(archive["offices"]["A"])
-        lending.hand_out(loan, user("keeper_a"), condition="完好")
+        lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.commit()
         # The keeper changes afterwards; the loss still names the one who handed it out.
         settings = db.session.scalar(select(ArchiveSettings).where(
             ArchiveSettings.office_id == archive["offices"]["A"]))
         settings.keeper_id = archive["officeadmin"]
-        waiting = lending.request_by_staff(file, user("leader"), purpose="查阅", period_days=1)
+        waiting = lending.request_by_staff(file, user("leader").id, purpose="查阅", period_days=1)
         db.session.commit()
         file_id, waiting_id, loan_id = file.id, waiting.id, loan.id
     admin = client_for(app, "officeadmin")
-    response = post(admin, f"/admin/archives-desk/file/{file_id}/loss",
+    response = desk_post(app, admin, f"/admin/archives-desk/file/{file_id}/loss",
                     {"circumstances": "借阅人出差途中遗失"}, follow_redirects=True)
     assert "已登记遗失" in text_of(response)
     with app.app_context():
@@ -374,21 +374,21 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
     # It stays lost: no new request, no second report.
     with app.app_context():
         file = db.session.get(ArchiveFile, file_id)
-        with pytest.raises(ArchiveError, match="遗失"):
-            lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=1)
-        with pytest.raises(ArchiveError, match="已登记遗失"):
-            lending.report_loss(file, user("officeadmin"), circumstances="再次")
+        with pytest.raises(ArchivesError, match="遗失"):
+            lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=1)
+        with pytest.raises(ArchivesError, match="已登记遗失"):
+            losses.report_loss(file, user("officeadmin").id, circumstances="再次")
 
 
 def test_loss_from_the_store_is_traced_to_the_keeper_in_charge(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
-        report = lending.report_loss(file, user("keeper_a"), circumstances="盘点时发现缺失")
+        report = losses.report_loss(file, user("keeper_a").id, circumstances="盘点时发现缺失")
         db.session.commit()
         assert report.borrower_id is None and report.loan_id is None
         assert report.keeper_id == archive["keeper_a"]
-        with pytest.raises(ArchiveError, match="只有档案管理员"):
-            lending.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a"),
+        with pytest.raises(ArchivesError, match="只有档案管理员"):
+            losses.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a").id,
                                 circumstances="不知")
 
 
@@ -402,7 +402,7 @@ def test_return_of_a_file_not_lent_is_refused(app, archive):
         version = file.version
         events = _count(ArchiveEvent)
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/file/{file_id}/return",
+    response = desk_post(app, keeper, f"/admin/archives-desk/file/{file_id}/return",
                     {"condition": "完好"}, follow_redirects=True)
     assert "该档案当前未借出" in text_of(response)
     with app.app_context():
@@ -414,12 +414,12 @@ def test_return_of_a_file_not_lent_is_refused(app, archive):
 def test_return_of_a_loan_already_back_is_refused(app, archive):
     with app.app_context():
         _file, loan = _approved_loan(archive["offices"]["A"])
-        lending.hand_out(loan, user("keeper_a"), condition="完好")
-        lending.return_file(loan, user("keeper_a"), condition="完好")
+        lending.hand_out(loan, user("keeper_a").id, condition="完好")
+        lending.return_file(loan, user("keeper_a").id, condition="完好")
         db.session.commit()
         loan_id, returned_at = loan.id, loan.returned_at
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/return", {"condition": "完好"},
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return", {"condition": "完好"},
                     follow_redirects=True)
     assert "不能登记归还" in text_of(response)
     with app.app_context():
@@ -445,15 +445,15 @@ def test_period_beyond_the_office_maximum_is_refused(app, archive):
 def test_request_for_another_office_file_or_twice_is_refused(app, archive):
     with app.app_context():
         file_b = new_file(archive["offices"]["B"], "乙村台账")
-        with pytest.raises(ArchiveError, match="只能借阅本单位"):
-            lending.request_by_staff(file_b, user("staff_a"), purpose="查阅", period_days=1)
+        with pytest.raises(ArchivesError, match="只能借阅本单位"):
+            lending.request_by_staff(file_b, user("staff_a").id, purpose="查阅", period_days=1)
         file_a = new_file(archive["offices"]["A"])
-        lending.request_by_staff(file_a, user("staff_a"), purpose="查阅", period_days=1)
+        lending.request_by_staff(file_a, user("staff_a").id, purpose="查阅", period_days=1)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="请勿重复申请"):
-            lending.request_by_staff(file_a, user("staff_a"), purpose="再查", period_days=1)
-        with pytest.raises(ArchiveError, match="请填写借阅目的"):
-            lending.request_by_staff(file_a, user("officeadmin"), purpose="  ", period_days=1)
+        with pytest.raises(ArchivesError, match="请勿重复申请"):
+            lending.request_by_staff(file_a, user("staff_a").id, purpose="再查", period_days=1)
+        with pytest.raises(ArchivesError, match="请填写借阅目的"):
+            lending.request_by_staff(file_a, user("officeadmin").id, purpose="  ", period_days=1)
 
 
 def test_desk_request_by_unknown_number_is_refused(app, archive):
@@ -474,33 +474,33 @@ def test_desk_request_by_unknown_number_is_refused(app, archive):
 def test_rejection_and_withdrawal(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
-        first = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
-        second = lending.request_by_staff(file, user("officeadmin"), purpose="查阅", period_days=2)
+        first = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
+        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
         db.session.commit()
-        with pytest.raises(ArchiveError, match="不予批准的理由"):
-            lending.reject(first, user("keeper_a"), reason="")
-        lending.reject(first, user("keeper_a"), reason="与工作无关")
-        with pytest.raises(ArchiveError, match="只有申请人本人"):
-            lending.cancel(second, user("staff_a"))
-        lending.cancel(second, user("officeadmin"))
+        with pytest.raises(ArchivesError, match="不予批准的理由"):
+            lending.reject(first, user("keeper_a").id, reason="")
+        lending.reject(first, user("keeper_a").id, reason="与工作无关")
+        with pytest.raises(ArchivesError, match="只有申请人本人"):
+            lending.cancel(second, user("staff_a").id)
+        lending.cancel(second, user("officeadmin").id)
         db.session.commit()
         assert (first.status, second.status) == (LoanStatus.REJECTED, LoanStatus.CANCELLED)
         assert _count(Notification, Notification.user_id == archive["staff_a"],
                       Notification.title == "档案借阅申请未获批准") == 1
-        with pytest.raises(ArchiveError, match="不在待审批状态"):
-            lending.approve(first, user("keeper_a"))
+        with pytest.raises(ArchivesError, match="不在待审批状态"):
+            lending.approve(first, user("keeper_a").id)
 
 
 def test_double_approval_on_the_desk(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"], "干部考评材料", security="restricted")
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="起草总结", period_days=3)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="起草总结", period_days=3)
         db.session.commit()
         loan_id = loan.id
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
     assert "还需本单位领导批准" in text_of(response)
-    response = post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
+    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
                     {"condition": "完好"}, follow_redirects=True)
     assert "限制级档案须经档案管理员和领导双重批准后才能借出" in text_of(response)
     with app.app_context():
@@ -509,8 +509,8 @@ def test_double_approval_on_the_desk(app, archive):
     page = text_of(leader.get(f"/admin/archives-desk/loan/{loan_id}"))
     assert "待领导批准（限制级档案）" in page and "批准" in page
     assert "待您审批" in text_of(leader.get("/admin/archives-desk/"))
-    post(leader, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
+    desk_post(app, leader, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT

@@ -14,8 +14,8 @@ from conftest import post, text_of
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.archives import lending
 from plugins.archives.models import ArchiveFile, Loan
+from plugins.archives.services import lending
 
 RESIDENT, RESIDENT_MASKED = "王秀英", "王某"
 MOBILE, MOBILE_STARRED = "13904715566", "139****5566"

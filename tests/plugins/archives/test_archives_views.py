@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from archives_helpers import archive_office, beijing, client_for, new_file, user
+from archives_helpers import archive_office, beijing, client_for, desk_post, new_file, user
 from conftest import post, text_of
 from sqlalchemy import func, select
 
@@ -14,8 +14,8 @@ from core.audit import AuditEntry
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.archives import lending
 from plugins.archives.models import ArchiveFile, BorrowerKind, Fonds, Loan, LoanStatus
+from plugins.archives.services import lending, losses
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def catalogue_a(app, archive):
             "lost": new_file(a, "旧版土地登记簿", security="public", code="TD"),
             "b": new_file(b, "乙村宅基地审批公示", security="public"),
         }
-        lending.report_loss(files["lost"], user("keeper_a"), circumstances="搬迁时遗失")
+        losses.report_loss(files["lost"], user("keeper_a").id, circumstances="搬迁时遗失")
         db.session.commit()
         return {k: (f.id, f.catalogue_no) for k, f in files.items()}
 
@@ -51,7 +51,7 @@ def _count(model, *where) -> int:
 def test_staff_of_another_office_see_nothing(app, archive, catalogue_a):
     with app.app_context():
         file = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(file, user("staff_a"), purpose="查阅", period_days=2)
+        loan = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
         db.session.commit()
         loan_id = loan.id
     other = client_for(app, "staff_b")
@@ -61,7 +61,7 @@ def test_staff_of_another_office_see_nothing(app, archive, catalogue_a):
     assert other.get(f"/admin/archives-desk/loan/{loan_id}").status_code == 404
     assert "服务承诺办理台账" not in text_of(other.get("/admin/archives_loans/"))
     assert "服务承诺办理台账" not in text_of(other.get("/admin/archives-desk/"))
-    response = post(other, f"/admin/archives-desk/loan/{loan_id}/approve")
+    response = desk_post(app, other, f"/admin/archives-desk/loan/{loan_id}/approve")
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == LoanStatus.REQUESTED
@@ -151,8 +151,8 @@ def test_resident_request_flow_keeps_the_phone_private(app, archive, catalogue_a
     export = keeper.get("/admin/archives_loans/export/csv/")
     assert export.status_code == 200 and "5566" not in export.get_data(as_text=True)
     # The keeper runs it through like any loan.
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    post(keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，阅览室内查阅"})
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
+    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，阅览室内查阅"})
     status = text_of(post(resident, "/o/A/archives/status", {"reference": reference}))
     assert "借出中" in status
 
@@ -168,7 +168,7 @@ def test_resident_request_for_a_restricted_file_is_refused(app, archive, catalog
     with app.app_context():
         assert _count(Loan) == 0
         file = db.session.get(ArchiveFile, catalogue_a["restricted"][0])
-        with pytest.raises(lending.ArchiveError, match="不对外公开"):
+        with pytest.raises(lending.ArchivesError, match="不对外公开"):
             lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="看")
 
 
@@ -195,7 +195,7 @@ def test_resident_open_requests_are_limited(app, archive, catalogue_a):
         for _i in range(lending.RESIDENT_MAX_PENDING):
             lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解")
         db.session.commit()
-        with pytest.raises(lending.ArchiveError, match="正在办理"):
+        with pytest.raises(lending.ArchivesError, match="正在办理"):
             lending.request_by_resident(file, name="王秀英", phone="+86 139 0471 5566",
                                         purpose="了解")
 
@@ -207,9 +207,9 @@ def _lend_and_return(file_id, when):
     file = db.session.get(ArchiveFile, file_id)
     loan = lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解规划",
                                        now=when)
-    lending.approve(loan, user("keeper_a"), now=when)
-    lending.hand_out(loan, user("keeper_a"), condition="完好", now=when)
-    lending.return_file(loan, user("keeper_a"), condition="完好", now=when)
+    lending.approve(loan, user("keeper_a").id, now=when)
+    lending.hand_out(loan, user("keeper_a").id, condition="完好", now=when)
+    lending.return_file(loan, user("keeper_a").id, condition="完好", now=when)
     db.session.commit()
     return loan
 
@@ -218,10 +218,10 @@ def test_printable_register_and_its_export(app, archive, catalogue_a):
     with app.app_context():
         _lend_and_return(catalogue_a["public"][0], beijing(2025, 3, 3, 10))
         internal = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(internal, user("staff_a"), purpose="核对", period_days=2,
+        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=2,
                                         now=beijing(2025, 3, 4, 9))
-        lending.approve(loan, user("keeper_a"), now=beijing(2025, 3, 4, 9))
-        lending.hand_out(loan, user("keeper_a"), condition="完好，共 20 页",
+        lending.approve(loan, user("keeper_a").id, now=beijing(2025, 3, 4, 9))
+        lending.hand_out(loan, user("keeper_a").id, condition="完好，共 20 页",
                          now=beijing(2025, 3, 4, 10))
         db.session.commit()
     staff = client_for(app, "staff_a")
@@ -259,11 +259,11 @@ def test_catalogue_export_is_recorded(app, archive, catalogue_a):
 def test_dashboard_widgets_count_loans_out_and_overdue(app, archive, catalogue_a):
     with app.app_context():
         internal = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(internal, user("staff_a"), purpose="核对", period_days=1)
-        lending.approve(loan, user("keeper_a"))
-        lending.hand_out(loan, user("keeper_a"), condition="完好", now=beijing(2025, 3, 4, 10))
+        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=1)
+        lending.approve(loan, user("keeper_a").id)
+        lending.hand_out(loan, user("keeper_a").id, condition="完好", now=beijing(2025, 3, 4, 10))
         public = db.session.get(ArchiveFile, catalogue_a["public"][0])
-        lending.request_by_staff(public, user("staff_a"), purpose="查阅", period_days=1)
+        lending.request_by_staff(public, user("staff_a").id, purpose="查阅", period_days=1)
         db.session.commit()
     body = text_of(client_for(app, "keeper_a").get("/admin/"))
     assert "借出中的档案" in body and "逾期未还的档案" in body and "待审批或待借出的申请" in body
@@ -271,7 +271,7 @@ def test_dashboard_widgets_count_loans_out_and_overdue(app, archive, catalogue_a
         from plugins.archives.widgets import widgets
 
         with app.test_request_context():
-            tiles = {w.title: w for w in widgets({archive["offices"]["A"]})}
+            tiles = {w.title: w for w in widgets(None, {archive["offices"]["A"]})}
         assert tiles["借出中的档案"].value == 1
         assert tiles["逾期未还的档案"].value == 1 and tiles["逾期未还的档案"].tone == "alert"
         assert tiles["待审批或待借出的申请"].value == 1

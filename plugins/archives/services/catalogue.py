@@ -11,8 +11,9 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from core.kit import Office, db, utcnow
-from plugins.archives.errors import ArchiveError
+from core.kit import Office, User, db, is_enabled, local_today, utc_now
+from plugins.archives.access import PLUGIN
+from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
     ArchiveEvent,
     ArchiveFile,
@@ -30,10 +31,10 @@ TITLE_MAX = 200
 
 
 def clean_code(raw: str | None) -> str:
-    """A fonds or series code, upper-cased; ArchiveError unless 1–12 letters or digits."""
+    """A fonds or series code, upper-cased; ArchivesError unless 1–12 letters or digits."""
     code = (raw or "").strip().upper()
     if not CODE_RE.fullmatch(code):
-        raise ArchiveError(_("代号只能由英文字母和数字组成（1 至 12 位），如 WS、A1。"))
+        raise ArchivesError(_("代号只能由英文字母和数字组成（1 至 12 位），如 WS、A1。"))
     return code
 
 
@@ -44,9 +45,9 @@ def catalogue_number(fonds_code: str, series_code: str, year: int, seq: int) -> 
 
 def check_year(year) -> int:
     """The year of a file, as an int between 1900 and next year."""
-    latest = utcnow().year + 1
+    latest = local_today().year + 1
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
-        raise ArchiveError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
+        raise ArchivesError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
                              last=latest))
     return year
 
@@ -55,28 +56,28 @@ def check_title(title: str | None) -> str:
     """A non-empty title of at most 200 characters."""
     title = (title or "").strip()
     if not title:
-        raise ArchiveError(_("请填写题名。"))
+        raise ArchivesError(_("请填写题名。"))
     if len(title) > TITLE_MAX:
-        raise ArchiveError(_("题名不能超过 %(n)d 个字。", n=TITLE_MAX))
+        raise ArchivesError(_("题名不能超过 %(n)d 个字。", n=TITLE_MAX))
     return title
 
 
 def parse_security(value) -> Security:
-    """A Security from its value; ArchiveError (Chinese) for anything else."""
+    """A Security from its value; ArchivesError (Chinese) for anything else."""
     try:
         return Security(value)
     except ValueError:
-        raise ArchiveError(_("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")) from None
+        raise ArchivesError(_("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")) from None
 
 
 def parse_retention(value) -> Retention:
-    """A Retention from its value (None: 30 years); ArchiveError for anything else."""
+    """A Retention from its value (None: 30 years); ArchivesError for anything else."""
     if value is None:
         return Retention.YEARS_30
     try:
         return Retention(value)
     except ValueError:
-        raise ArchiveError(_("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")) from None
+        raise ArchivesError(_("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")) from None
 
 
 def _next_seq(series_id: int, year: int) -> int:
@@ -85,12 +86,13 @@ def _next_seq(series_id: int, year: int) -> int:
     return (current or 0) + 1
 
 
-def add_event(file: ArchiveFile, kind: EventKind, *, actor=None, loan=None, note=None,
-              at=None) -> ArchiveEvent:
+def add_event(file: ArchiveFile, kind: EventKind, *, actor_id: int | None = None, loan=None,
+              note=None, at=None) -> ArchiveEvent:
     """Append a step to the file's history (actor's name kept as it reads today)."""
+    actor = db.session.get(User, actor_id) if actor_id else None
     event = ArchiveEvent(office_id=file.office_id, file=file, loan=loan, kind=kind,
-                         at=at or utcnow(), actor_id=getattr(actor, "id", None),
-                         actor_name=getattr(actor, "display_name", None), note=note)
+                         at=at or utc_now(), actor_id=actor_id,
+                         actor_name=actor.display_name if actor else None, note=note)
     db.session.add(event)
     return event
 
@@ -103,13 +105,13 @@ def lock_series(series: Series) -> Series:
 
 
 def create_file(*, series: Series, title: str, year: int, retention=None, security=None,
-                location: str | None = None, description: str | None = None, actor=None,
+                location: str | None = None, description: str | None = None, actor_id: int | None = None,
                 source_type: str | None = None, source_id: str | None = None,
                 source_url: str | None = None) -> ArchiveFile:
     """Catalogue a new file in ``series``: checks the input, assigns the next number of the
     series and year under a lock of the series row, and records the step in its history.
 
-    The caller commits. Raises ArchiveError with a Chinese message for bad input.
+    The caller commits. Raises ArchivesError with a Chinese message for bad input.
     """
     title = check_title(title)
     year = check_year(year)
@@ -125,7 +127,7 @@ def create_file(*, series: Series, title: str, year: int, retention=None, securi
         source_id=source_id, source_url=source_url)
     db.session.add(file)
     db.session.flush()
-    add_event(file, EventKind.FILED if source_type else EventKind.CATALOGUED, actor=actor,
+    add_event(file, EventKind.FILED if source_type else EventKind.CATALOGUED, actor_id=actor_id,
               note=source_url)
     return file
 
@@ -135,7 +137,7 @@ def add_item(file: ArchiveFile, *, title: str, author=None, doc_ref=None, doc_da
     """Add a document (件) to a file with the next item number. The caller commits."""
     title = check_title(title)
     if pages is not None and pages < 1:
-        raise ArchiveError(_("页数至少为 1。"))
+        raise ArchivesError(_("页数至少为 1。"))
     current = db.session.scalar(select(func.max(ArchiveItem.item_no)).where(
         ArchiveItem.file_id == file.id))
     item = ArchiveItem(office_id=file.office_id, file=file, item_no=(current or 0) + 1,
@@ -187,32 +189,29 @@ def activity_series(office: Office, source_type: str, activity: str | None) -> S
     return series
 
 
-def file_from_source(*, office_id: int, source_type: str, source_id, title: str, year: int,
-                     security, url: str | None = None, activity: str | None = None,
-                     retention=None) -> str | None:
-    """Implementation of the ``file_record`` hook: file another module's record.
+def file_record(record) -> str | None:
+    """The ``file_record`` hook: file another module's record (a kit ``RecordToFile``).
 
     Returns the catalogue number, the same one when the record was filed before, or None
-    where the archive module is switched off for the office. Bad values raise ValueError
-    (ArchiveError) with a Chinese message. The caller commits.
+    where the archive module is switched off for the office. Bad values raise ArchivesError
+    (a ValueError) with a Chinese message. The caller commits.
     """
-    from core.kit import is_enabled
-    from plugins.archives.access import PLUGIN
-
+    office_id = record.office_id
     if not is_enabled(PLUGIN, office_id):
         return None
-    if not source_type or source_id is None or str(source_id) == "":
-        raise ArchiveError(_("归档来源的类型和编号不能为空。"))
-    source_type, source_id = str(source_type)[:64], str(source_id)[:64]
+    if not record.source_type or record.source_id is None or str(record.source_id) == "":
+        raise ArchivesError(_("归档来源的类型和编号不能为空。"))
+    source_type, source_id = str(record.source_type)[:64], str(record.source_id)[:64]
     existing = _find_source(office_id, source_type, source_id)
     if existing is not None:
         return existing.catalogue_no
-    security = parse_security(security)
-    title, year, retention = check_title(title), check_year(year), parse_retention(retention)
+    security = parse_security(record.access)
+    title, year = check_title(record.title), check_year(record.year)
+    retention, url = parse_retention(record.retention), record.url
     if url is not None and (not str(url).startswith("/") or str(url).startswith("//")):
-        raise ArchiveError(_("来源链接必须是本站内的路径，以“/”开头。"))
+        raise ArchivesError(_("来源链接必须是本站内的路径，以“/”开头。"))
     office = db.session.get(Office, office_id)
-    series = lock_series(activity_series(office, source_type, activity))
+    series = lock_series(activity_series(office, source_type, record.activity))
     existing = _find_source(office_id, source_type, source_id)  # filed while we waited
     if existing is not None:
         return existing.catalogue_no

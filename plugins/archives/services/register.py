@@ -9,15 +9,13 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import LOCAL_ZONE, db, mask_name
-from plugins.archives.display import local_date, to_utc
+from core.kit import db, format_local, local_datetime, local_day, mask_name
 from plugins.archives.models import BorrowerKind, Loan
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """Start of ``year`` and of the next one, Beijing time (as UTC, like the columns)."""
-    return (to_utc(datetime.combine(date(year, 1, 1), time(), LOCAL_ZONE)),
-            to_utc(datetime.combine(date(year + 1, 1, 1), time(), LOCAL_ZONE)))
+    """Start of ``year`` and of the next one, Beijing time."""
+    return local_datetime(date(year, 1, 1), time()), local_datetime(date(year + 1, 1, 1), time())
 
 
 def register_loans(office_ids, year: int) -> list[Loan]:
@@ -43,16 +41,20 @@ def headers() -> list[str]:
             _("借出时状况"), _("归还时状况"), _("经手人"), _("状态")]
 
 
+def _day(moment: datetime | None) -> str:
+    return format_local(local_day(moment))
+
+
 def rows(loans: list[Loan]) -> list[list]:
     """One row per loan, in the order of ``headers``."""
     out = []
     for n, loan in enumerate(loans, 1):
         out.append([
-            n, loan.office.name, local_date(loan.handed_out_at), loan.file.catalogue_no,
+            n, loan.office.name, _day(loan.handed_out_at), loan.file.catalogue_no,
             loan.file.title, loan.file.security.label, borrower_for_register(loan),
             loan.purpose, loan.keeper_approved_by.display_name if loan.keeper_approved_by else "",
             loan.leader_approved_by.display_name if loan.leader_approved_by else "",
-            local_date(loan.due_at), local_date(loan.returned_at), loan.condition_out or "",
+            _day(loan.due_at), _day(loan.returned_at), loan.condition_out or "",
             loan.condition_in or "",
             loan.handed_out_by.display_name if loan.handed_out_by else "", loan.status.label,
         ])
