@@ -27,7 +27,10 @@ from core.kit import (
     decisions_from,
     enabled_office_ids,
     enum_label,
+    format_local_datetime,
+    from_local_input,
     highlighted,
+    local_naive,
     mask_phone,
     permissions,
     suspects_in,
@@ -63,14 +66,13 @@ from plugins.hearings.models import (
     ParticipantMessage,
     Question,
 )
-from plugins.hearings.timeutil import aware, format_local, from_local_input, local_naive
 
 TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
 SCHEDULE_FIELDS = (*TIME_FIELDS, "venue", "decision_date", "decision_ref")
 
 
 def _local_time(view, context, model, name):
-    return format_local(getattr(model, name))
+    return format_local_datetime(getattr(model, name))
 
 
 def _desk_link(view, context, model, name):
@@ -90,7 +92,7 @@ def _changed(model, attr) -> bool:
     old, new = history.deleted[0], (history.added or [None])[0]
     if isinstance(old, datetime) and isinstance(new, datetime):
         # The form shows whole seconds: a stored fraction of a second is no change.
-        return aware(old).replace(microsecond=0) != aware(new).replace(microsecond=0)
+        return old.replace(microsecond=0) != new.replace(microsecond=0)
     return old != new
 
 
@@ -176,7 +178,7 @@ class HearingView(OfficeScopedModelView):
             raise ValidationError(_("容纳人数至少为 1。"))
         if model.waitlist_size is None or model.waitlist_size < 0:
             raise ValidationError(_("候补名额不能为负数。"))
-        if model.starts_at and model.ends_at and aware(model.ends_at) <= aware(model.starts_at):
+        if model.starts_at and model.ends_at and model.ends_at <= model.starts_at:
             raise ValidationError(_("结束时间必须晚于开始时间。"))
         super().on_model_change(form, model, is_created)
 
@@ -315,7 +317,7 @@ class DeskView(ModuleView):
         hearings = db.session.scalars(select(Hearing).where(Hearing.office_id.in_(offices))
                                       .order_by(Hearing.starts_at.desc()).limit(200)).all()
         return self.render("hearings/admin/desk_index.html", hearings=hearings,
-                           format_local=format_local)
+                           format_local=format_local_datetime)
 
     @expose("/<int:hearing_id>")
     def hearing(self, hearing_id):
@@ -331,7 +333,7 @@ class DeskView(ModuleView):
         defer_form.responsible_id.choices = [
             (u.id, u.display_name) for u in self._office_staff(hearing.office_id)]
         return self.render(
-            "hearings/admin/desk_hearing.html", hearing=hearing, format_local=format_local,
+            "hearings/admin/desk_hearing.html", hearing=hearing, format_local=format_local_datetime,
             counts=registration.category_counts(hearing),
             checked_in=registration.category_counts(hearing, checked_in=True),
             places_left=registration.places_left(hearing),
@@ -444,7 +446,7 @@ class DeskView(ModuleView):
         people = sorted((a for a in hearing.attendees if a.status == AttendeeStatus.CONFIRMED),
                         key=lambda a: (order.index(a.category), a.id))
         return self.render("hearings/admin/signin_sheet.html", hearing=hearing, people=people,
-                           format_local=format_local,
+                           format_local=format_local_datetime,
                            counts=registration.category_counts(hearing))
 
     @expose("/<int:hearing_id>/checkin", methods=["GET", "POST"])
@@ -577,7 +579,7 @@ class DeskView(ModuleView):
         note = form.correction_note.data or ""
         standing = public_figure_names(hearing)
         return self.render("hearings/admin/minutes_editor.html", hearing=hearing, form=form,
-                           preview=preview, format_local=format_local,
+                           preview=preview, format_local=format_local_datetime,
                            can_publish=hearing.status in HELD_STATUSES,
                            review_segments=highlighted(text, standing),
                            note_segments=highlighted(note, standing) if note else None,

@@ -13,10 +13,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from core.kit import format_local_date, utc_now
 from plugins.hearings.minutes import published_html
 from plugins.hearings.models import HearingStatus
-from plugins.hearings.timeutil import aware, format_local_date
-from plugins.hearings.timeutil import now as utc_now
 
 
 def ical(office, hearings, url_of) -> bytes:
@@ -33,8 +32,8 @@ def ical(office, hearings, url_of) -> bytes:
         event = Event()
         event.add("uid", f"hearing-{hearing.id}@{host}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", aware(hearing.starts_at))
-        event.add("dtend", aware(hearing.ends_at) or aware(hearing.starts_at) + timedelta(hours=2))
+        event.add("dtstart", hearing.starts_at)
+        event.add("dtend", hearing.ends_at or hearing.starts_at + timedelta(hours=2))
         summary = f"{hearing.kind.label}：{hearing.title}"
         if hearing.status == HearingStatus.CANCELLED:
             event.add("status", "CANCELLED")
@@ -53,7 +52,7 @@ def ical(office, hearings, url_of) -> bytes:
         event.add("description", description)
         event.add("url", url_of(hearing))
         event.add("sequence", hearing.version or 0)
-        event.add("last-modified", aware(hearing.updated_at) or stamp)
+        event.add("last-modified", hearing.updated_at or stamp)
         cal.add_component(event)
     return cal.to_ical()
 
@@ -68,7 +67,7 @@ def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
     fg.link(href=self_url, rel="self")
     fg.link(href=alternate_url, rel="alternate")
     fg.author({"name": office.name})
-    fg.updated(max((aware(v.withdrawal.withdrawn_at if v.withdrawn else v.published_at)
+    fg.updated(max((v.withdrawal.withdrawn_at if v.withdrawn else v.published_at
                     for v, _h in rows), default=utc_now()))
     for version, hearing in reversed(rows):  # feedgen prepends each added entry
         entry = fg.add_entry()
@@ -79,15 +78,15 @@ def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
             title += _("（第 %(n)d 版更正）", n=version.number)
         entry.title(title)
         entry.link(href=link)
-        entry.published(aware(version.published_at))
+        entry.published(version.published_at)
         if version.withdrawn:
-            withdrawn_at = aware(version.withdrawal.withdrawn_at)
+            withdrawn_at = version.withdrawal.withdrawn_at
             notice = _("已撤回（%(date)s）", date=format_local_date(withdrawn_at))
             entry.title(title + " · " + notice)
             entry.updated(withdrawn_at)
             entry.content(notice, type="text")
             continue
-        entry.updated(aware(version.published_at))
+        entry.updated(version.published_at)
         if version.correction_note:
             entry.summary(_("更正说明：%(note)s", note=version.correction_note))
         entry.content(published_html(version.body_md), type="html")

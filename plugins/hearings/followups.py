@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.kit import User, db
+from core.kit import User, db, utc_now
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     HELD_STATUSES,
@@ -21,8 +21,6 @@ from plugins.hearings.models import (
     Question,
     QuestionStatus,
 )
-from plugins.hearings.timeutil import aware
-from plugins.hearings.timeutil import now as utc_now
 
 CATEGORY_CODE = "hearing_followup"
 CHANNEL = "hearing"
@@ -171,7 +169,7 @@ def on_case_closed(case) -> Question | None:
         return None
     hearing = question.hearing
     question.outcome = case.outcome or _("已办结。")  # masked on the way out (TEXT)
-    question.outcome_at = aware(case.closed_at) or utc_now()
+    question.outcome_at = case.closed_at or utc_now()
     from plugins.hearings.notifications import message_participants
 
     message_participants(hearing, _("“%(title)s”问题 %(n)d 已办结，办理结果已在听证会页面公开。",

@@ -11,7 +11,7 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import db, record_event
+from core.kit import db, format_local_datetime, record_event, utc_now
 from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
@@ -29,8 +29,6 @@ from plugins.hearings.models import (
     MinutesVersion,
     QuestionStatus,
 )
-from plugins.hearings.timeutil import aware, format_local
-from plugins.hearings.timeutil import now as utc_now
 
 REASON_MAX = 500
 CORRECTION_NOTE_MAX = 500
@@ -68,12 +66,12 @@ def check_schedule(hearing: Hearing, now) -> None:
         missing.append(_("容纳人数"))
     if missing:
         raise HearingError(_("公告前请先填写：%(items)s。", items="、".join(missing)))
-    starts, ends = aware(hearing.starts_at), aware(hearing.ends_at)
+    starts, ends = hearing.starts_at, hearing.ends_at
     if ends <= starts:
         raise HearingError(_("结束时间必须晚于开始时间。"))
     if starts <= now:
         raise HearingError(_("开始时间已过，请先修改为将来的时间再公告。"))
-    closes = aware(hearing.registration_closes_at)
+    closes = hearing.registration_closes_at
     if closes is not None and closes > starts:
         raise HearingError(_("报名截止时间不能晚于开始时间。"))
     if hearing.decision_date > starts.date():
@@ -96,8 +94,8 @@ def announce(hearing: Hearing, *, now=None) -> dict:
         message_participants(
             hearing,
             _("“%(title)s”改期举行：%(time)s，地点：%(venue)s。您的报名继续有效。",
-              title=hearing.title, time=format_local(hearing.starts_at), venue=hearing.venue),
-            key=f"reannounced:{hearing.id}:{int(aware(hearing.starts_at).timestamp())}",
+              title=hearing.title, time=format_local_datetime(hearing.starts_at), venue=hearing.venue),
+            key=f"reannounced:{hearing.id}:{int(hearing.starts_at.timestamp())}",
         )
         from plugins.hearings.registration import promote_waiting
 
@@ -144,9 +142,9 @@ def mark_held(hearing: Hearing, *, now=None) -> dict:
     if hearing.status != HearingStatus.ANNOUNCED:
         raise HearingError(_("只有已公告的听证会可以标记为已举行。当前状态：%(s)s。",
                              s=hearing.status.label))
-    if aware(hearing.starts_at) > now:
+    if hearing.starts_at > now:
         raise HearingError(_("听证会尚未开始（%(time)s），不能标记为已举行。",
-                             time=format_local(hearing.starts_at)))
+                             time=format_local_datetime(hearing.starts_at)))
     _set_status(hearing, HearingStatus.HELD, now)
     hearing.held_at = now
     # Places held by people still on the waiting list are moot now.

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 
+from core.kit import format_local_date, format_local_datetime
+
 MINUTES_MAX_CHARS = 100_000
 
 
@@ -89,12 +91,11 @@ def draft_minutes(hearing) -> str:  # noqa: C901
     their answers. Private persons are counted, not named; public figures are named in full.
     Staff edit it before publishing, and the gate still masks what residents get."""
     from plugins.hearings.models import AttendeeCategory, AttendeeStatus, QuestionStatus
-    from plugins.hearings.timeutil import format_local, format_local_date
 
     lines = [f"# {hearing.kind.label}：{hearing.title}", ""]
-    when = format_local(hearing.starts_at)
+    when = format_local_datetime(hearing.starts_at)
     if hearing.ends_at:
-        when += " — " + format_local(hearing.ends_at, False)
+        when += " — " + format_local_datetime(hearing.ends_at, False)
     lines.append(_("- 时间：%(when)s", when=when))
     lines.append(_("- 地点：%(venue)s", venue=hearing.venue or ""))
     if hearing.decision_ref:

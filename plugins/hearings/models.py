@@ -1,7 +1,7 @@
 """Hearings, their attendees, questions, published minutes and messages to participants."""
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
     Office,
@@ -24,7 +24,7 @@ from core.kit import (
     VersionedMixin,
     db,
     enum_column,
-    utcnow,
+    utc_now,
 )
 
 
@@ -218,13 +218,6 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
     def __str__(self) -> str:
         return self.title
 
-    @validates("starts_at", "ends_at", "registration_closes_at")
-    def _store_utc(self, key, value):
-        # SQLite keeps no zone: a local time stored as is would read back 8 hours off.
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value
-
     @property
     def latest_minutes(self) -> "MinutesVersion | None":
         return self.minutes[-1] if self.minutes else None
@@ -365,7 +358,7 @@ class MinutesVersion(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")  # plain text for search
     correction_note: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     published_by_name: Mapped[str | None] = mapped_column(String(64))  # snapshot
     pdf_key: Mapped[str | None] = mapped_column(String(128))
@@ -398,7 +391,7 @@ class ParticipantMessage(db.Model):
     status: Mapped[str] = mapped_column(String(16))  # recorded | sent | failed
     error: Mapped[str | None] = mapped_column(String(200))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     hearing: Mapped[Hearing] = relationship(back_populates="messages")
     office: Mapped[Office] = relationship()

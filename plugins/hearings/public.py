@@ -23,12 +23,15 @@ from sqlalchemy.orm import selectinload
 
 from core.kit import (
     db,
+    format_local_date,
+    format_local_datetime,
     get_storage,
     mentions_names_added_since,
     public_url,
     publish,
     publish_many,
     render_public,
+    utc_now,
     withdrawn_clause,
 )
 from plugins.hearings import disclosure, feeds
@@ -56,11 +59,9 @@ from plugins.hearings.registration import (
     waiting_position,
     withdraw,
 )
-from plugins.hearings.timeutil import format_local, format_local_date
-from plugins.hearings.timeutil import now as utc_now
 
 bp = Blueprint("hearings_public", __name__, template_folder="templates")
-bp.add_app_template_filter(format_local, "hearing_time")
+bp.add_app_template_filter(format_local_datetime, "hearing_time")
 bp.add_app_template_filter(format_local_date, "hearing_date")
 
 SEARCH_MAX = 50
@@ -350,7 +351,7 @@ def home_section(offices):
     by_id = {o.id: o for o in offices}
     items = []
     for h in publish_many(upcoming_hearings(list(by_id), limit=6)):
-        note = f"{format_local(h.starts_at)} · {by_id[h.office_id].name}"
+        note = f"{format_local_datetime(h.starts_at)} · {by_id[h.office_id].name}"
         if h.status != HearingStatus.ANNOUNCED:
             note += f" · {h.status.label}"
         items.append((f"{h.kind.label}：{h.title}",

@@ -6,9 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Widget, db
+from core.kit import Widget, db, utc_now
 from plugins.hearings.models import Hearing, HearingStatus, Question, QuestionStatus
-from plugins.hearings.timeutil import now as utc_now
 
 
 def widgets(office_ids) -> list[Widget]:

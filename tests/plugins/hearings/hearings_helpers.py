@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from core.extensions import db
+from core.kit import utc_now
 from core.models import Office
 from core.modules import set_module
 from plugins.hearings import lifecycle
 from plugins.hearings.models import Hearing
-from plugins.hearings.timeutil import now as utc_now
 
 
 @pytest.fixture(name="hearings_on")

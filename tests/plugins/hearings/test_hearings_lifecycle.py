@@ -13,10 +13,10 @@ from hearings_helpers import (
 
 from core.audit import AuditEntry
 from core.extensions import db
+from core.kit import LOCAL_ZONE, to_local, utc_now
 from plugins.hearings import lifecycle
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import Hearing, HearingStatus
-from plugins.hearings.timeutil import now as utc_now
 
 
 def test_full_lifecycle_to_minutes_published(app, hearings_on):
@@ -151,7 +151,6 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
     assert response.status_code == 302, text_of(response)[:400]
     with app.app_context():
         hearing = db.session.scalar(db.select(Hearing).where(Hearing.title == "东桥村土地流转听证会"))
-        from plugins.hearings.timeutil import to_local
 
         assert to_local(hearing.starts_at).strftime("%H:%M") == "09:00"  # typed in Beijing time
         assert hearing.office_id == hearings_on["A"] and hearing.status == HearingStatus.DRAFT
@@ -165,23 +164,18 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
         "capacity": "30", "waitlist_size": "5"}, follow_redirects=True)
     assert "延期" in text_of(response)
     with app.app_context():
-        from plugins.hearings.timeutil import to_local
-
         assert to_local(db.session.get(Hearing, hearing_id).starts_at).strftime("%H:%M") == "09:00"
 
 
 def test_times_in_any_zone_are_stored_as_the_same_instant(app, hearings_on):
-    from zoneinfo import ZoneInfo
-
     with app.app_context():
         hearing = new_hearing(hearings_on["A"], announce=False)
-        local_nine = (utc_now() + timedelta(days=3)).astimezone(ZoneInfo("Asia/Shanghai")).replace(
+        local_nine = (utc_now() + timedelta(days=3)).astimezone(LOCAL_ZONE).replace(
             hour=9, minute=0, second=0, microsecond=0)
         hearing.starts_at = local_nine
         db.session.commit()
         hearing_id = hearing.id
         db.session.expire_all()
-        from plugins.hearings.timeutil import aware, to_local
 
         stored = db.session.get(Hearing, hearing_id).starts_at
-        assert aware(stored) == local_nine and to_local(stored).hour == 9
+        assert stored == local_nine and to_local(stored).hour == 9

@@ -14,12 +14,12 @@ from hearings_helpers import (
 )
 
 from core.extensions import db
+from core.kit import LOCAL_ZONE
 from plugins.hearings import followups, registration
 from plugins.hearings.errors import HearingError
 from plugins.hearings.minutes import published_html, render_html, resident_html
 from plugins.hearings.models import Attendee, Hearing
 from plugins.hearings.registration import Registration
-from plugins.hearings.timeutil import LOCAL_TZ
 
 
 def resident(name, phone, consent=False):
@@ -115,7 +115,7 @@ def test_check_in_is_refused_two_weeks_ahead(app, client, hearings_on, login_as)
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
     """A Beijing time in December 2026, as aware UTC."""
-    return datetime(2026, 12, day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
+    return datetime(2026, 12, day, hour, minute, tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 @pytest.mark.parametrize(("starts", "moment", "open_"), [
