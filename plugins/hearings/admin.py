@@ -20,19 +20,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, ValidationError
 
 from core.kit import (
+    STALE_MESSAGE,
     ModuleView,
     OfficeScopedModelView,
     User,
     db,
     decisions_from,
-    enabled_office_ids,
     enum_label,
     format_local_datetime,
     from_local_input,
+    get_scoped_or_404,
     highlighted,
     local_naive,
     mask_phone,
-    permissions,
+    run,
+    scoped_office_ids,
+    submit,
     suspects_in,
     withdraw_url,
     withdrawals_for,
@@ -67,6 +70,7 @@ from plugins.hearings.models import (
     Question,
 )
 
+MODULE = "hearings"
 TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
 SCHEDULE_FIELDS = (*TIME_FIELDS, "venue", "decision_date", "decision_ref")
 
@@ -294,14 +298,10 @@ class DeskView(ModuleView):
     # --- access ------------------------------------------------------------------------
 
     def _hearing(self, hearing_id: int) -> Hearing:
-        hearing = db.session.get(Hearing, hearing_id)
-        if (hearing is None or not permissions.may_see_office(current_user, hearing.office_id)
-                or hearing.office_id not in enabled_office_ids(self.plugin_name or "hearings")):
-            abort(404)
-        return hearing
+        return get_scoped_or_404(Hearing, hearing_id, MODULE)
 
-    def _back(self, hearing: Hearing, anchor: str = ""):
-        return redirect(url_for(".hearing", hearing_id=hearing.id) + anchor)
+    def _back(self, hearing: Hearing, anchor: str = "") -> str:
+        return url_for(".hearing", hearing_id=hearing.id) + anchor
 
     def _office_staff(self, office_id: int) -> list[User]:
         return list(db.session.scalars(select(User).where(
@@ -311,9 +311,7 @@ class DeskView(ModuleView):
 
     @expose("/")
     def index(self):
-        allowed = permissions.visible_office_ids(current_user)
-        on = enabled_office_ids(self.plugin_name or "hearings")
-        offices = on if allowed is None else on & allowed
+        offices = scoped_office_ids(current_user, MODULE)
         hearings = db.session.scalars(select(Hearing).where(Hearing.office_id.in_(offices))
                                       .order_by(Hearing.starts_at.desc()).limit(200)).all()
         return self.render("hearings/admin/desk_index.html", hearings=hearings,
@@ -352,31 +350,11 @@ class DeskView(ModuleView):
                                                  + "#minutes"),
         )
 
-    def _run(self, hearing: Hearing, action, success: str, anchor: str = ""):
-        """Run a service call, commit, start its background work, and flash the outcome."""
-        try:
-            result = action()
-            db.session.commit()
-        except HearingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该听证会刚被他人修改，请刷新页面后再试。"), "error")
-        else:
-            if isinstance(result, dict):
-                lifecycle.after_commit(result)
-            flash(success, "success")
-        return self._back(hearing, anchor)
-
     @expose("/<int:hearing_id>/transition/<action>", methods=["POST"])
     def transition(self, hearing_id, action):
         hearing = self._hearing(hearing_id)
         form = ReasonForm() if action in ("postpone", "cancel") else \
             ResultsForm() if action == "results" else ConfirmForm()
-        if not form.validate_on_submit():
-            flash(_("页面已过期，请刷新后重试。"), "error")
-            return self._back(hearing)
         actions = {
             "announce": (lambda: lifecycle.announce(hearing), _("已公告，群众现在可以报名。")),
             "hold": (lambda: lifecycle.mark_held(hearing), _("已标记为已举行。请整理并发布会议纪要。")),
@@ -390,7 +368,8 @@ class DeskView(ModuleView):
         if action not in actions:
             abort(404)
         call, message = actions[action]
-        return self._run(hearing, call, message)
+        return submit(form, lambda _form: call(), success=message, back=self._back(hearing),
+                      after_commit=lifecycle.after_commit)
 
     @expose("/<int:hearing_id>/invite", methods=["POST"])
     def invite(self, hearing_id):
@@ -398,17 +377,20 @@ class DeskView(ModuleView):
         form = InviteForm()
         form.user_id.choices = [("", "—")] + [
             (str(u.id), u.display_name) for u in self._office_staff(hearing.office_id)]
-        if not form.validate_on_submit():
-            flash(next(iter(form.errors.values()))[0], "error")
-            return self._back(hearing, "#attendees")
-        user_id = int(form.user_id.data) if (form.user_id.data or "").isdigit() else None
-        if user_id and user_id not in {u.id for u in self._office_staff(hearing.office_id)}:
-            user_id = None
-        return self._run(hearing, lambda: registration.invite(
-            hearing.id, name=form.name.data, category=form.category.data, phone=form.phone.data,
-            village=form.village.data, affiliation=form.affiliation.data, user_id=user_id,
-            consent_public_name=form.consent_public_name.data, invited_by_id=current_user.id),
-            _("已加入参加人名单。"), "#attendees")
+
+        def action(form):
+            user_id = int(form.user_id.data) if (form.user_id.data or "").isdigit() else None
+            if user_id and user_id not in {u.id for u in self._office_staff(hearing.office_id)}:
+                user_id = None
+            return registration.invite(
+                hearing.id, name=form.name.data, category=form.category.data,
+                phone=form.phone.data, village=form.village.data,
+                affiliation=form.affiliation.data, user_id=user_id,
+                consent_public_name=form.consent_public_name.data,
+                invited_by_id=current_user.id)
+
+        return submit(form, action, success=_("已加入参加人名单。"),
+                      back=self._back(hearing, "#attendees"))
 
     @expose("/<int:hearing_id>/attendees/<int:attendee_id>/withdraw", methods=["POST"])
     def withdraw(self, hearing_id, attendee_id):
@@ -421,8 +403,8 @@ class DeskView(ModuleView):
             promoted = registration.withdraw(attendee)
             return {"hearing_id": hearing.id, "deliver": bool(promoted)}
 
-        return self._run(hearing, action, _("已将 %(name)s 移出名单，候补名单已顺延。",
-                                            name=attendee.name), "#attendees")
+        return run(action, success=_("已将 %(name)s 移出名单，候补名单已顺延。", name=attendee.name),
+                   back=self._back(hearing, "#attendees"), after_commit=lifecycle.after_commit)
 
     @expose("/<int:hearing_id>/attendees/<int:attendee_id>/checkin", methods=["POST"])
     def checkin_row(self, hearing_id, attendee_id):
@@ -433,10 +415,10 @@ class DeskView(ModuleView):
         if attendee is None or attendee.source != AttendeeSource.INVITED \
                 or not ConfirmForm().validate_on_submit():
             abort(404)
-        return self._run(hearing, lambda: registration.check_in_attendee(
-            hearing, attendee, actor_id=current_user.id),
-            _("%(name)s（%(cat)s）签到成功。", name=attendee.name, cat=attendee.category.label),
-            "#attendees")
+        return run(lambda: registration.check_in_attendee(hearing, attendee, actor_id=current_user.id),
+                   success=_("%(name)s（%(cat)s）签到成功。", name=attendee.name,
+                             cat=attendee.category.label),
+                   back=self._back(hearing, "#attendees"))
 
     @expose("/<int:hearing_id>/signin")
     def signin(self, hearing_id):
@@ -475,16 +457,19 @@ class DeskView(ModuleView):
     @expose("/<int:hearing_id>/questions", methods=["POST"])
     def add_question(self, hearing_id):
         hearing = self._hearing(hearing_id)
-        form = QuestionForm()
-        if not form.validate_on_submit():
-            flash(next(iter(form.errors.values()))[0], "error")
-            return self._back(hearing, "#questions")
-        attendee_id = int(form.attendee_id.data) if (form.attendee_id.data or "").isdigit() else None
-        if attendee_id not in {a.id for a in hearing.attendees}:
-            attendee_id = None
-        return self._run(hearing, lambda: followups.add_question(
-            hearing, asker_name=form.asker_name.data, asker_category=form.asker_category.data,
-            text=form.text.data, attendee_id=attendee_id), _("已记录提问。"), "#questions")
+
+        def action(form):
+            raw = form.attendee_id.data or ""
+            attendee_id = int(raw) if raw.isdigit() else None
+            if attendee_id not in {a.id for a in hearing.attendees}:
+                attendee_id = None
+            return followups.add_question(
+                hearing, asker_name=form.asker_name.data,
+                asker_category=form.asker_category.data, text=form.text.data,
+                attendee_id=attendee_id)
+
+        return submit(QuestionForm(), action, success=_("已记录提问。"),
+                      back=self._back(hearing, "#questions"))
 
     def _question(self, hearing: Hearing, question_id: int) -> Question:
         question = next((q for q in hearing.questions if q.id == question_id), None)
@@ -496,30 +481,19 @@ class DeskView(ModuleView):
     def answer(self, hearing_id, question_id):
         hearing = self._hearing(hearing_id)
         question = self._question(hearing, question_id)
-        form = AnswerForm()
-        if not form.validate_on_submit():
-            flash(next(iter(form.errors.values()))[0], "error")
-            return self._back(hearing, "#questions")
-        return self._run(hearing, lambda: followups.answer_on_the_spot(
+        return submit(AnswerForm(), lambda form: followups.answer_on_the_spot(
             question, answer=form.answer.data, answered_by=form.answered_by.data),
-            _("已记录当场答复。"), "#questions")
+            success=_("已记录当场答复。"), back=self._back(hearing, "#questions"))
 
     @expose("/<int:hearing_id>/questions/<int:question_id>/defer", methods=["POST"])
     def defer(self, hearing_id, question_id):
         hearing = self._hearing(hearing_id)
         question = self._question(hearing, question_id)
-        form = DeferForm()
-        if not form.validate_on_submit():
-            flash(next(iter(form.errors.values()))[0], "error")
-            return self._back(hearing, "#questions")
-
-        def action():
-            case = followups.defer(question, reason=form.reason.data,
-                                   responsible_id=form.responsible_id.data,
-                                   actor_id=current_user.id)
-            return {"receipt": case.receipt_no}
-
-        return self._run(hearing, action, _("已转为会后限期答复，并在办件系统中立案跟踪。"), "#questions")
+        return submit(DeferForm(), lambda form: followups.defer(
+            question, reason=form.reason.data, responsible_id=form.responsible_id.data,
+            actor_id=current_user.id),
+            success=_("已转为会后限期答复，并在办件系统中立案跟踪。"),
+            back=self._back(hearing, "#questions"))
 
     @expose("/<int:hearing_id>/minutes", methods=["GET", "POST"])
     def minutes(self, hearing_id):  # noqa: C901
@@ -558,7 +532,7 @@ class DeskView(ModuleView):
                         lifecycle.after_commit(result)
                         flash(_("纪要已发布（第 %(n)d 版），群众现在可以查看。",
                                 n=len(hearing.minutes)), "success")
-                        return self._back(hearing, "#minutes")
+                        return redirect(self._back(hearing, "#minutes"))
                     flash(_("草稿已保存。"), "success")
                     return redirect(url_for(".minutes", hearing_id=hearing.id))
             except HearingError as exc:
@@ -572,7 +546,7 @@ class DeskView(ModuleView):
                     flash(str(exc), "error")
             except StaleDataError:
                 db.session.rollback()
-                flash(_("该听证会刚被他人修改，请复制您的内容后刷新页面再保存。"), "error")
+                flash(str(STALE_MESSAGE), "error")
         else:
             flash(next(iter(form.errors.values()))[0], "error")
         text = (form.text.data or "")[:lifecycle.MINUTES_MAX_CHARS]
