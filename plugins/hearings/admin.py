@@ -23,10 +23,13 @@ from core.kit import (
     STALE_MESSAGE,
     ModuleView,
     OfficeScopedModelView,
+    StaleError,
     User,
+    check_version,
     db,
     decisions_from,
     enum_label,
+    first_error,
     format_local_datetime,
     from_local_input,
     get_scoped_or_404,
@@ -369,7 +372,7 @@ class DeskView(ModuleView):
             abort(404)
         call, message = actions[action]
         return submit(form, lambda _form: call(), success=message, back=self._back(hearing),
-                      after_commit=lifecycle.after_commit)
+                      row=hearing, after_commit=lifecycle.after_commit)
 
     @expose("/<int:hearing_id>/invite", methods=["POST"])
     def invite(self, hearing_id):
@@ -496,7 +499,7 @@ class DeskView(ModuleView):
             back=self._back(hearing, "#questions"))
 
     @expose("/<int:hearing_id>/minutes", methods=["GET", "POST"])
-    def minutes(self, hearing_id):  # noqa: C901
+    def minutes(self, hearing_id):
         """The minutes editor: the exact text residents will get (masked, suspected names
         highlighted), one decision per suspected name, save, publish."""
         hearing = self._hearing(hearing_id)
@@ -505,50 +508,65 @@ class DeskView(ModuleView):
         if request.method == "GET":
             # No draft yet: start from what the desk recorded, not from an empty page.
             form.text.data = hearing.minutes_draft or draft_minutes(hearing)
-        elif form.validate_on_submit():
-            text = form.text.data or ""
+        elif not form.validate_on_submit():
+            flash(first_error(form), "error")
+        elif form.preview.data:
             try:
-                if form.preview.data:
-                    preview = lifecycle.preview_minutes(hearing, text,
-                                                        public_figure_names(hearing))
-                else:
-                    lifecycle.save_minutes_draft(hearing, text)
-                    result = None
-                    if form.publish.data:
-                        allowed, undecided = decisions_from(
-                            request.form, minutes_suspects(hearing, text,
-                                                           form.correction_note.data))
-                        if undecided:
-                            raise HearingError(_(
-                                "请对每个疑似人名作出选择（隐去或可以公开）后再发布，还有 %(n)d 个未确认：%(names)s。",
-                                n=len(undecided), names="、".join(undecided)))
-                        result = lifecycle.publish_minutes(
-                            hearing, correction_note=form.correction_note.data, actor=current_user,
-                            allowed=allowed)
-                    db.session.commit()
-                    if looks_scripted(text):
-                        flash(_("纪要中的 HTML 标签和脚本不会被执行，公开时按普通文字显示。"), "warning")
-                    if result:
-                        lifecycle.after_commit(result)
-                        flash(_("纪要已发布（第 %(n)d 版），群众现在可以查看。",
-                                n=len(hearing.minutes)), "success")
-                        return redirect(self._back(hearing, "#minutes"))
-                    flash(_("草稿已保存。"), "success")
-                    return redirect(url_for(".minutes", hearing_id=hearing.id))
+                preview = lifecycle.preview_minutes(hearing, form.text.data or "",
+                                                    public_figure_names(hearing))
             except HearingError as exc:
-                db.session.rollback()
-                if form.publish.data and len(text) <= lifecycle.MINUTES_MAX_CHARS:
-                    # Publication refused: the draft is still kept.
-                    lifecycle.save_minutes_draft(hearing, text)
-                    db.session.commit()
-                    flash(_("草稿已保存，但未发布：%(reason)s", reason=str(exc)), "error")
-                else:
-                    flash(str(exc), "error")
-            except StaleDataError:
-                db.session.rollback()
-                flash(str(STALE_MESSAGE), "error")
+                flash(str(exc), "error")
         else:
-            flash(next(iter(form.errors.values()))[0], "error")
+            saved = self._save_minutes(hearing, form)
+            if saved is not None:
+                return saved
+        return self._minutes_editor(hearing, form, preview)
+
+    def _save_minutes(self, hearing: Hearing, form: MinutesForm):
+        """Save the draft (and publish it when asked) from a form carrying the hearing's
+        version; a redirect when saved, None to show the editor again with the text kept."""
+        text = form.text.data or ""
+        try:
+            check_version(hearing, request.form.get("version"))
+            lifecycle.save_minutes_draft(hearing, text)
+            result = self._publish_minutes(hearing, form, text) if form.publish.data else None
+            db.session.commit()
+        except (StaleError, StaleDataError):
+            db.session.rollback()
+            flash(str(STALE_MESSAGE), "error")
+            return None
+        except HearingError as exc:
+            db.session.rollback()
+            if form.publish.data and len(text) <= lifecycle.MINUTES_MAX_CHARS:
+                # Publication refused: the draft is still kept.
+                lifecycle.save_minutes_draft(hearing, text)
+                db.session.commit()
+                flash(_("草稿已保存，但未发布：%(reason)s", reason=str(exc)), "error")
+            else:
+                flash(str(exc), "error")
+            return None
+        if looks_scripted(text):
+            flash(_("纪要中的 HTML 标签和脚本不会被执行，公开时按普通文字显示。"), "warning")
+        if result:
+            lifecycle.after_commit(result)
+            flash(_("纪要已发布（第 %(n)d 版），群众现在可以查看。", n=len(hearing.minutes)),
+                  "success")
+            return redirect(self._back(hearing, "#minutes"))
+        flash(_("草稿已保存。"), "success")
+        return redirect(url_for(".minutes", hearing_id=hearing.id))
+
+    def _publish_minutes(self, hearing: Hearing, form: MinutesForm, text: str) -> dict:
+        """Publish the saved draft once every suspected name has a decision."""
+        allowed, undecided = decisions_from(
+            request.form, minutes_suspects(hearing, text, form.correction_note.data))
+        if undecided:
+            raise HearingError(_(
+                "请对每个疑似人名作出选择（隐去或可以公开）后再发布，还有 %(n)d 个未确认：%(names)s。",
+                n=len(undecided), names="、".join(undecided)))
+        return lifecycle.publish_minutes(hearing, correction_note=form.correction_note.data,
+                                         actor=current_user, allowed=allowed)
+
+    def _minutes_editor(self, hearing: Hearing, form: MinutesForm, preview: str | None):
         text = (form.text.data or "")[:lifecycle.MINUTES_MAX_CHARS]
         note = form.correction_note.data or ""
         standing = public_figure_names(hearing)

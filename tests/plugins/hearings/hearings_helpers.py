@@ -65,3 +65,9 @@ def mask_every_suspect(app, hearing_id: int, text: str, note: str | None = None)
         form[f"review_name_{i}"] = name
         form[f"review_{i}"] = "mask"
     return form
+
+
+def versioned(app, hearing_id: int, data: dict | None = None) -> dict:
+    """``data`` with the hearing's current version, as a desk form rendered now carries it."""
+    with app.app_context():
+        return {**(data or {}), "version": str(db.session.get(Hearing, hearing_id).version)}

@@ -14,6 +14,7 @@ from hearings_helpers import (
     hold,
     mask_every_suspect,
     new_hearing,
+    versioned,
 )
 from sqlalchemy import func, select
 
@@ -187,8 +188,9 @@ def test_publishing_from_the_editor_files_the_minutes_and_the_file_links_back(
         hearing_id = hearing.id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": MINUTES, "publish": "1",
-                     **mask_every_suspect(app, hearing_id, MINUTES)}, follow_redirects=True)
+                    versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, MINUTES)}),
+                    follow_redirects=True)
     assert "纪要已发布" in text_of(response)
     with app.app_context():
         [file] = _filed()

@@ -12,6 +12,7 @@ from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
+    versioned,
 )
 from lxml import etree
 from sqlalchemy import select
@@ -248,14 +249,14 @@ def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client
         hearing_id = hearing.id
     login_as("staff_a")
     url = f"/admin/hearings-desk/{hearing_id}/minutes"
-    post(client, url, {"text": REVIEWED, "save": "1"})
+    post(client, url, versioned(app, hearing_id, {"text": REVIEWED, "save": "1"}))
     editor = client.get(url).get_data(as_text=True)
     # Staff see the exact text residents will get: the number starred, suspects highlighted.
     assert "139****5678" in editor and "review-suspect" in editor
     names = re.findall(r'name="review_name_(\d+)" value="([^"]+)"', editor)
     assert sorted(n for _i, n in names) == ["李国强", "钱学军"]
 
-    refused = post(client, url, {"text": REVIEWED, "publish": "1"})
+    refused = post(client, url, versioned(app, hearing_id, {"text": REVIEWED, "publish": "1"}))
     assert refused.status_code == 200 and "未确认" in text_of(refused)
     with app.app_context():
         assert db.session.scalar(select(MinutesVersion)) is None
@@ -264,7 +265,7 @@ def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client
     for i, name in names:
         form[f"review_name_{i}"] = name
         form[f"review_{i}"] = "allow" if name == "钱学军" else "mask"
-    assert post(client, url, form).status_code == 302
+    assert post(client, url, versioned(app, hearing_id, form)).status_code == 302
     with app.app_context():
         from core.publication.review import allowed_names_for
 

@@ -9,6 +9,7 @@ from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
+    versioned,
 )
 
 from core.audit import AuditEntry
@@ -110,16 +111,18 @@ def test_desk_runs_the_lifecycle_over_http(app, client, hearings_on, login_as):
     login_as("staff_a")
     page = client.get(f"/admin/hearings-desk/{hearing_id}")
     assert page.status_code == 200 and "公告并开放报名" in page.get_data(as_text=True)
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce", {})
+    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce",
+                    versioned(app, hearing_id))
     assert response.status_code == 302
     assert "已公告" in text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
     # A cancellation without a reason is refused with a Chinese message and changes nothing.
-    post(client, f"/admin/hearings-desk/{hearing_id}/transition/cancel", {"reason": ""})
+    post(client, f"/admin/hearings-desk/{hearing_id}/transition/cancel",
+         versioned(app, hearing_id, {"reason": ""}))
     page = text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
     assert "请填写取消的原因" in page
     with app.app_context():
         assert db.session.get(Hearing, hearing_id).status == HearingStatus.ANNOUNCED
-    post(client, f"/admin/hearings-desk/{hearing_id}/transition/hold", {})
+    post(client, f"/admin/hearings-desk/{hearing_id}/transition/hold", versioned(app, hearing_id))
     assert "尚未开始" in text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
 
 
@@ -133,7 +136,8 @@ def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(app, client, he
     post(client, "/logout", {})
     login_as("auditor")
     assert client.get(f"/admin/hearings-desk/{hearing_id}").status_code == 200
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce", {})
+    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce",
+                    versioned(app, hearing_id))
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Hearing, hearing_id).status == HearingStatus.DRAFT

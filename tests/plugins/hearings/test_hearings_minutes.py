@@ -13,6 +13,7 @@ from hearings_helpers import (
     hold,
     mask_every_suspect,
     new_hearing,
+    versioned,
 )
 from sqlalchemy import select
 
@@ -108,7 +109,7 @@ def test_editor_refuses_over_long_text_and_keeps_it(app, client, hearings_on, lo
     login_as("staff_a")
     long_text = "长" * (MINUTES_MAX_CHARS + 1)
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": long_text, "save": "1"})
+                    versioned(app, hearing_id, {"text": long_text, "save": "1"}))
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "纪要过长" in body
     assert long_text in body  # still in the editor: nothing lost
@@ -128,8 +129,9 @@ def test_script_in_minutes_is_shown_as_text_never_run(app, client, hearings_on, 
     assert "<script" not in block and "<img" not in block and 'href="javascript' not in block
     assert "&lt;script&gt;" in block
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": evil, "publish": "1",
-                     **mask_every_suspect(app, hearing_id, evil)}, follow_redirects=True)
+                    versioned(app, hearing_id, {"text": evil, "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, evil)}),
+                    follow_redirects=True)
     assert "不会被执行" in text_of(response)
     with app.app_context():
         html = db.session.scalar(select(MinutesVersion.body_html))
@@ -145,8 +147,8 @@ def test_publishing_before_the_hearing_is_refused_and_the_draft_kept(app, client
         hearing_id = new_hearing(hearings_on["A"]).id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": "预先起草的纪要", "publish": "1",
-                     **mask_every_suspect(app, hearing_id, "预先起草的纪要")})
+                    versioned(app, hearing_id, {"text": "预先起草的纪要", "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, "预先起草的纪要")}))
     assert "听证会尚未举行，不能发布纪要" in text_of(response)
     with app.app_context():
         hearing = db.session.get(Hearing, hearing_id)
@@ -158,8 +160,9 @@ def test_pdf_is_rendered_by_the_job_with_chinese_text(app, client, hearings_on, 
     with app.app_context():
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
-    post(client, f"/admin/hearings-desk/{hearing_id}/minutes", {"text": MINUTES, "publish": "1",
-                                                           **mask_every_suspect(app, hearing_id, MINUTES)})
+    post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
+         versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
+                                     **mask_every_suspect(app, hearing_id, MINUTES)}))
     with app.app_context():
         version = db.session.scalar(select(MinutesVersion))
         assert version.pdf_key and version.pdf_pages == 1  # the in-process job ran after commit
