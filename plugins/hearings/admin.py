@@ -129,7 +129,7 @@ class HearingView(OfficeScopedModelView):
                     "waitlist_size", "organiser")
     form_overrides = {"kind": SelectField}
     form_args = {
-        "kind": {"label": _l("类型"), "choices": lambda: [(k.value, k.label) for k in HearingKind],
+        "kind": {"label": _l("类型"), "choices": HearingKind.choices,
                  "coerce": str},
         "starts_at": {"description": _l("北京时间")},
         "ends_at": {"description": _l("北京时间")},
