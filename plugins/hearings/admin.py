@@ -23,6 +23,7 @@ from core.kit import (
     STALE_MESSAGE,
     ModuleView,
     OfficeScopedModelView,
+    ScopedChoices,
     StaleError,
     User,
     check_version,
@@ -35,6 +36,7 @@ from core.kit import (
     get_scoped_or_404,
     highlighted,
     local_naive,
+    looks_scripted,
     mask_phone,
     run,
     scoped_office_ids,
@@ -58,7 +60,7 @@ from plugins.hearings.forms import (
     ResultsForm,
 )
 from plugins.hearings.jobs import DESK_URL
-from plugins.hearings.minutes import draft_minutes, looks_scripted
+from plugins.hearings.minutes import draft_minutes
 from plugins.hearings.models import (
     HELD_STATUSES,
     Attendee,
@@ -137,22 +139,8 @@ class HearingView(OfficeScopedModelView):
         "decision_ref": {"description": _l("如：镇党委会议纪要〔2026〕5号")},
     }
     create_template = "admin/model/create.html"
-
-    def _limit_organiser(self, form):
-        field = getattr(form, "organiser", None)
-        if field is not None:
-            allowed = self.scoped_office_ids()
-            query = db.session.query(User).filter(User.active).order_by(User.display_name)
-            if allowed is not None:
-                query = query.filter(User.office_id.in_(allowed))
-            field.query_factory = lambda: query
-        return form
-
-    def create_form(self, obj=None):
-        return self._limit_organiser(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_organiser(super().edit_form(obj))
+    scoped_choices = {"organiser": ScopedChoices(User, where=(User.active,),
+                                                 order_by=(User.display_name,))}
 
     def on_form_prefill(self, form, id):
         """Show stored UTC times in local time."""

@@ -11,13 +11,12 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import db, format_local_datetime, record_event, utc_now
+from core.kit import db, format_local_datetime, record_event, render_markdown, utc_now
 from plugins.hearings.disclosure import public_figure_names
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
 from plugins.hearings.minutes import (
     MINUTES_MAX_CHARS,
-    render_html,
     resident_html,
     search_text,
 )
@@ -213,7 +212,7 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     allowed = frozenset(allowed) | public_figure_names(hearing)
     version = MinutesVersion(
         hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=text,
-        body_html=render_html(text), search_text=search_text(text, allowed=allowed),
+        body_html=render_markdown(text), search_text=search_text(text, allowed=allowed),
         correction_note=note or None, published_at=now,
         published_by_id=getattr(actor, "id", None),
         published_by_name=getattr(actor, "display_name", None),
