@@ -28,7 +28,7 @@ from core.kit import (
     publish,
     publish_many,
 )
-from plugins.hearings import disclosure
+from plugins.hearings import public_lists
 from plugins.hearings.followups import case_states
 from plugins.hearings.models import HELD_STATUSES, Hearing
 from plugins.hearings.registration import (
@@ -170,8 +170,8 @@ def register_endpoints(api) -> None:
         if row is None or row.office_id != office.id or not row.is_public:
             abort(404)
         held = row.status in HELD_STATUSES
-        named, unnamed = disclosure.public_attendees(row) if held else ([], 0)
-        questions = disclosure.public_questions(row, case_states(q.case_id for q in row.questions))
+        named, unnamed = public_lists.public_attendees(row) if held else ([], 0)
+        questions = public_lists.public_questions(row, case_states(q.case_id for q in row.questions))
         data = _summary(row, office)
         published = publish(row)
         data.update({

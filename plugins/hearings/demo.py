@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 from sqlalchemy import select
 
 from core.kit import User, db, local_today, to_local, utc_now
-from plugins.hearings import followups, lifecycle, registration
+from plugins.hearings import followups, registration, services
 from plugins.hearings.models import (
     Attendee,
     AttendeeCategory,
@@ -120,8 +120,8 @@ def _held_hearing(office, organiser, responsible, now) -> None:
         followups.defer(q2, reason="机井产权需县水利局认定，会上无法确定维护责任。",
                         responsible_id=responsible.id, actor_id=organiser.id if organiser else None,
                         now=hearing.held_at)
-    lifecycle.save_minutes_draft(hearing, MINUTES.format(date=f"{to_local(start):%Y年%m月%d日}"))
-    lifecycle.publish_minutes(hearing, actor=organiser, now=hearing.held_at + timedelta(days=2))
+    services.save_minutes_draft(hearing, MINUTES.format(date=f"{to_local(start):%Y年%m月%d日}"))
+    services.publish_minutes(hearing, actor=organiser, now=hearing.held_at + timedelta(days=2))
 
 
 def _upcoming_hearing(office, organiser, now) -> None:
@@ -136,14 +136,14 @@ def _upcoming_hearing(office, organiser, now) -> None:
         organiser_id=organiser.id if organiser else None)
     db.session.add(hearing)
     db.session.flush()
-    lifecycle.announce(hearing, now=now)
+    services.announce(hearing, now=now)
     registration.invite(hearing.id, name="王建国", category=AttendeeCategory.NPC_DEPUTY,
                         affiliation="示范镇人大代表")
     registration.register(hearing.id, registration.Registration(
         name="孙立平", phone="13300133006", category="concerned", village="西河村四组"), now=now)
 
 
-def load(offices) -> None:
+def load_demo(offices) -> None:
     """Create the demo hearings once (keyed by title); the core commits."""
     office = offices.get("SFZ-ZF")
     if office is None:

@@ -12,6 +12,15 @@ REMINDER_DAYS = (3, 7)
 DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.DeskView)
 
 
+def schedules() -> list:
+    """Minutes reminders to organisers (hourly), and queued messages to participants."""
+    from core.kit import Schedule
+
+    return [Schedule("hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes",
+                     3600),
+            Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120)]
+
+
 def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
     """Render one published version of the minutes (not stored) from its published view: the
     text residents get, masked by the gate. A withdrawn version has no PDF (ValueError)."""

@@ -34,7 +34,7 @@ from core.kit import (
     utc_now,
     withdrawn_clause,
 )
-from plugins.hearings import disclosure, feeds
+from plugins.hearings import feeds, public_lists
 from plugins.hearings.errors import HearingError
 from plugins.hearings.followups import case_states
 from plugins.hearings.forms import CodeForm, RegistrationForm, WithdrawForm
@@ -161,8 +161,8 @@ def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error:
             abort(404)
     shown_html = published_html(shown.body_md) if shown is not None and not shown.withdrawn else ""
     held = hearing.status in HELD_STATUSES
-    attendees, unnamed = disclosure.public_attendees(hearing) if held else ([], 0)
-    questions = disclosure.public_questions(
+    attendees, unnamed = public_lists.public_attendees(hearing) if held else ([], 0)
+    questions = public_lists.public_questions(
         hearing, case_states(q.case_id for q in hearing.questions))
     closed = registration_closed_reason(hearing)
     if error == closed:
@@ -271,7 +271,7 @@ def withdraw_view():
     except HearingError as exc:
         db.session.rollback()
         return _registration_page(CodeForm(), attendee, str(exc), 409)
-    from plugins.hearings.lifecycle import after_commit
+    from plugins.hearings.services import after_commit
 
     after_commit({"hearing_id": attendee.hearing_id, "deliver": True})
     return _registration_page(CodeForm(), attendee, None,

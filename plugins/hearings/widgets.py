@@ -10,7 +10,7 @@ from core.kit import Widget, db, utc_now
 from plugins.hearings.models import Hearing, HearingStatus, Question, QuestionStatus
 
 
-def widgets(office_ids) -> list[Widget]:
+def widgets(user, office_ids) -> list[Widget]:
     """Upcoming hearings; held hearings whose minutes are 3+ days late; open follow-ups."""
     now = utc_now()
     upcoming = db.session.scalar(select(func.count()).select_from(Hearing).where(

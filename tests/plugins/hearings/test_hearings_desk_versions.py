@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.kit import utc_now
-from plugins.hearings import lifecycle
+from plugins.hearings import services
 from plugins.hearings.models import Hearing, MinutesVersion
 
 STALE = "该记录已被他人修改"
@@ -44,8 +44,8 @@ def _held(office_id):
 
 def _minutes_out(office_id):
     hearing = _held(office_id)
-    lifecycle.save_minutes_draft(hearing, "# 纪要\n\n会议同意方案。")
-    lifecycle.publish_minutes(hearing)
+    services.save_minutes_draft(hearing, "# 纪要\n\n会议同意方案。")
+    services.publish_minutes(hearing)
     db.session.commit()
     return hearing
 

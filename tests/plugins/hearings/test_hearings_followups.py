@@ -17,7 +17,7 @@ from core.jobs import Notification
 from core.kit import to_local
 from core.publication import publish
 from core.sla import Limit, LimitUnit, compute_due, working_days_between
-from plugins.hearings import followups, lifecycle, registration
+from plugins.hearings import cases, followups, registration, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     Hearing,
@@ -90,8 +90,8 @@ def test_hook_case_closed_publishes_the_outcome_and_the_results(app, client, hea
         hearing, question = held_hearing_with_question(hearings_on["A"])
         case_id = followups.defer(question, reason="需县水利局认定产权",
                                   responsible_id=users["staff_a"]).id
-        lifecycle.save_minutes_draft(hearing, "纪要正文")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要正文")
+        services.publish_minutes(hearing)
         db.session.commit()
         hearing_id = hearing.id
     page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
@@ -121,7 +121,7 @@ def test_other_cases_closing_are_ignored(app, hearings_on, users):
         case = open_case(office_id=hearings_on["A"], category="consultation", channel="window",
                          subject="咨询低保政策", source_type="something_else", source_id="1")
         db.session.flush()
-        assert followups.on_case_closed(case) is None
+        assert cases.on_case_closed(case) is None
 
 
 def test_answers_on_the_spot_and_questions_over_http(app, client, hearings_on, users, login_as):

@@ -22,7 +22,7 @@ from core.extensions import db
 from core.models import Role, User
 from core.publication import withdraw
 from core.storage import get_storage
-from plugins.hearings import followups, jobs, lifecycle, registration
+from plugins.hearings import followups, jobs, registration, services
 from plugins.hearings.models import Hearing, MinutesVersion
 from plugins.hearings.registration import Registration
 
@@ -60,10 +60,10 @@ def _pdf_text(version_id) -> str:
 def test_finding_2_correction_note_is_masked_on_pages_feed_api_and_pdf(app, client, hearings_on):
     with app.app_context():
         hearing = _held(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "租金每亩 800 元。")
-        lifecycle.publish_minutes(hearing)
-        lifecycle.save_minutes_draft(hearing, "租金每亩 850 元。")
-        lifecycle.publish_minutes(hearing, correction_note="应村民来电 13912340000 更正租金")
+        services.save_minutes_draft(hearing, "租金每亩 800 元。")
+        services.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "租金每亩 850 元。")
+        services.publish_minutes(hearing, correction_note="应村民来电 13912340000 更正租金")
         db.session.commit()
         hearing_id, v2 = hearing.id, hearing.minutes[-1].id
         pdf = _pdf_text(v2) if shutil.which("pdftotext") else ""
@@ -139,15 +139,15 @@ def test_finding_7_names_known_from_other_records_are_masked_in_every_text(
                   subject="咨询低保", applicant_name="孙小美")
         db.session.commit()
         postponed = new_hearing(hearings_on["A"], title="西河村机井听证会")
-        lifecycle.postpone(postponed, "钱多多提出异议，需重新核实")
+        services.postpone(postponed, "钱多多提出异议，需重新核实")
         cancelled = new_hearing(hearings_on["A"], title="南湾村道路听证会")
-        lifecycle.cancel(cancelled, "孙小美已撤回申请")
+        services.cancel(cancelled, "孙小美已撤回申请")
         hearing = _held(hearings_on["A"])
         q = followups.add_question(hearing, asker_name="王建国", asker_category="npc_deputy",
                                    text="钱多多反映的机井问题怎么解决？")
         followups.answer_on_the_spot(q, answer="已与孙小美核实。", answered_by="王建国")
-        lifecycle.save_minutes_draft(hearing, "# 纪要\n\n钱多多、孙小美的诉求已记录。")
-        lifecycle.publish_minutes(hearing, correction_note=None)
+        services.save_minutes_draft(hearing, "# 纪要\n\n钱多多、孙小美的诉求已记录。")
+        services.publish_minutes(hearing, correction_note=None)
         db.session.commit()
         ids = (postponed.id, cancelled.id, hearing.id)
     everything = "\n".join(_everything(client, i) for i in ids)
@@ -159,8 +159,8 @@ def test_finding_7_names_known_from_other_records_are_masked_in_every_text(
 def test_masked_stars_are_shown_not_read_as_emphasis(app, client, hearings_on):
     with app.app_context():
         hearing = _held(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "村民电话 13912345678，另一电话 13812345678。")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "村民电话 13912345678，另一电话 13812345678。")
+        services.publish_minutes(hearing)
         db.session.commit()
         hearing_id, version_id = hearing.id, hearing.minutes[-1].id
         pdf = _pdf_text(version_id) if shutil.which("pdftotext") else ""
@@ -175,10 +175,10 @@ def test_masked_stars_are_shown_not_read_as_emphasis(app, client, hearings_on):
 
 def _two_versions(office_id):
     hearing = _held(office_id)
-    lifecycle.save_minutes_draft(hearing, "第一版：租金每亩 800 元。")
-    lifecycle.publish_minutes(hearing)
-    lifecycle.save_minutes_draft(hearing, "第二版：误把村民电话 13912345678 写进纪要。")
-    lifecycle.publish_minutes(hearing, correction_note="更正租金")
+    services.save_minutes_draft(hearing, "第一版：租金每亩 800 元。")
+    services.publish_minutes(hearing)
+    services.save_minutes_draft(hearing, "第二版：误把村民电话 13912345678 写进纪要。")
+    services.publish_minutes(hearing, correction_note="更正租金")
     db.session.commit()
     return hearing
 

@@ -15,7 +15,7 @@ from hearings_helpers import (
 from core.audit import AuditEntry
 from core.extensions import db
 from core.kit import LOCAL_ZONE, to_local, utc_now
-from plugins.hearings import lifecycle
+from plugins.hearings import services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import Hearing, HearingStatus
 
@@ -24,17 +24,17 @@ def test_full_lifecycle_to_minutes_published(app, hearings_on):
     with app.app_context():
         hearing = new_hearing(hearings_on["A"], announce=False)
         assert hearing.status == HearingStatus.DRAFT
-        lifecycle.announce(hearing)
+        services.announce(hearing)
         db.session.commit()
         assert hearing.status == HearingStatus.ANNOUNCED and hearing.announced_at
         hold(hearing)
         assert hearing.status == HearingStatus.HELD and hearing.held_at
-        lifecycle.save_minutes_draft(hearing, "# 纪要\n\n会议同意村道硬化方案。")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "# 纪要\n\n会议同意村道硬化方案。")
+        services.publish_minutes(hearing)
         db.session.commit()
         assert hearing.status == HearingStatus.MINUTES_PUBLISHED
         assert [m.number for m in hearing.minutes] == [1]
-        lifecycle.publish_results(hearing, "方案已公示。")
+        services.publish_results(hearing, "方案已公示。")
         db.session.commit()
         assert hearing.status == HearingStatus.RESULTS_PUBLISHED
         changes = db.session.scalars(db.select(AuditEntry.details).where(
@@ -49,11 +49,11 @@ def test_announcement_needs_the_party_committee_decision_and_the_facts(app, hear
         hearing.decision_ref = None
         hearing.venue = ""
         with pytest.raises(HearingError, match="党委会决定.*地点"):
-            lifecycle.announce(hearing)
+            services.announce(hearing)
         hearing.decision_ref, hearing.venue = "镇党委会〔2026〕2号", "会议室"
         hearing.starts_at = utc_now() - timedelta(hours=1)
         with pytest.raises(HearingError, match="开始时间已过"):
-            lifecycle.announce(hearing)
+            services.announce(hearing)
         assert hearing.status == HearingStatus.DRAFT
 
 
@@ -61,11 +61,11 @@ def test_cannot_hold_before_start_nor_publish_minutes_before_held(app, hearings_
     with app.app_context():
         hearing = new_hearing(hearings_on["A"])
         with pytest.raises(HearingError, match="尚未开始"):
-            lifecycle.mark_held(hearing)
-        lifecycle.save_minutes_draft(hearing, "草稿内容")
+            services.mark_held(hearing)
+        services.save_minutes_draft(hearing, "草稿内容")
         db.session.commit()
         with pytest.raises(HearingError, match="听证会尚未举行，不能发布纪要"):
-            lifecycle.publish_minutes(hearing)
+            services.publish_minutes(hearing)
         db.session.rollback()
         assert db.session.get(Hearing, hearing.id).minutes == []
         assert db.session.get(Hearing, hearing.id).minutes_draft == "草稿内容"
@@ -75,8 +75,8 @@ def test_postpone_and_cancel_need_a_reason_shown_to_residents(app, client, heari
     with app.app_context():
         hearing = new_hearing(hearings_on["A"])
         with pytest.raises(HearingError, match="原因"):
-            lifecycle.postpone(hearing, "  ")
-        lifecycle.postpone(hearing, "遇暴雨，道路中断")
+            services.postpone(hearing, "  ")
+        services.postpone(hearing, "遇暴雨，道路中断")
         db.session.commit()
         hearing_id = hearing.id
     page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
@@ -86,13 +86,13 @@ def test_postpone_and_cancel_need_a_reason_shown_to_residents(app, client, heari
         hearing = db.session.get(Hearing, hearing_id)
         hearing.starts_at = utc_now() + timedelta(days=20)
         hearing.ends_at = utc_now() + timedelta(days=20, hours=2)
-        lifecycle.announce(hearing)
+        services.announce(hearing)
         db.session.commit()
         assert hearing.status == HearingStatus.ANNOUNCED and hearing.status_reason is None
-        lifecycle.cancel(hearing, "方案已撤回，另行研究")
+        services.cancel(hearing, "方案已撤回，另行研究")
         db.session.commit()
         with pytest.raises(HearingError, match="只有草稿或已延期"):
-            lifecycle.announce(hearing)
+            services.announce(hearing)
     page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
     assert "已取消" in page and "方案已撤回，另行研究" in page
 
@@ -101,7 +101,7 @@ def test_held_hearing_cannot_be_cancelled(app, hearings_on):
     with app.app_context():
         hearing = hold(new_hearing(hearings_on["A"]))
         with pytest.raises(HearingError, match="已经举行的听证会不能取消"):
-            lifecycle.cancel(hearing, "不想开了")
+            services.cancel(hearing, "不想开了")
         assert hearing.status == HearingStatus.HELD
 
 
@@ -158,7 +158,7 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
 
         assert to_local(hearing.starts_at).strftime("%H:%M") == "09:00"  # typed in Beijing time
         assert hearing.office_id == hearings_on["A"] and hearing.status == HearingStatus.DRAFT
-        lifecycle.announce(hearing)
+        services.announce(hearing)
         db.session.commit()
         hearing_id = hearing.id
     response = post_edit(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {

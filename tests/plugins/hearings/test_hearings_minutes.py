@@ -21,7 +21,7 @@ from core.extensions import db
 from core.jobs import Notification
 from core.publication import publish
 from core.storage import get_storage
-from plugins.hearings import followups, jobs, lifecycle, registration
+from plugins.hearings import followups, jobs, registration, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.minutes import MINUTES_MAX_CHARS, published_html
 from plugins.hearings.models import Hearing, HearingStatus, MinutesVersion
@@ -54,8 +54,8 @@ def held_with_people(office_id):
 def test_publication_masks_phones_ids_and_private_names_only(app, client, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, MINUTES)
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, MINUTES)
+        services.publish_minutes(hearing)
         db.session.commit()
         version = db.session.scalar(select(MinutesVersion))
         published = publish(version)
@@ -81,16 +81,16 @@ def test_publication_masks_phones_ids_and_private_names_only(app, client, hearin
 def test_a_correction_is_a_new_version_with_a_visible_note(app, client, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "租金每亩 800 元。")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "租金每亩 800 元。")
+        services.publish_minutes(hearing)
         db.session.commit()
-        lifecycle.save_minutes_draft(hearing, "租金每亩 850 元。")
+        services.save_minutes_draft(hearing, "租金每亩 850 元。")
         with pytest.raises(HearingError, match="更正说明"):
-            lifecycle.publish_minutes(hearing)
-        lifecycle.publish_minutes(hearing, correction_note="更正租金数额的笔误")
+            services.publish_minutes(hearing)
+        services.publish_minutes(hearing, correction_note="更正租金数额的笔误")
         db.session.commit()
         with pytest.raises(HearingError, match="草稿与已公开的最新版本相同"):
-            lifecycle.publish_minutes(hearing, correction_note="再发一次")
+            services.publish_minutes(hearing, correction_note="再发一次")
         versions = db.session.scalars(select(MinutesVersion).order_by(MinutesVersion.number)).all()
         assert [(v.number, v.correction_note) for v in versions] == [
             (1, None), (2, "更正租金数额的笔误")]
@@ -194,8 +194,8 @@ def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, h
         notes = db.session.scalars(select(Notification).where(
             Notification.user_id == users["officeadmin"])).all()
         assert len(notes) == 2 and all("纪要" in n.title for n in notes)
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        services.publish_minutes(hearing)
         db.session.commit()
         assert jobs.remind_missing_minutes((held + timedelta(days=9)).isoformat()) == 0
 
@@ -203,10 +203,10 @@ def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, h
 def test_participants_hear_about_published_minutes_through_the_sender(app, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        result = lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        result = services.publish_minutes(hearing)
         db.session.commit()
-        lifecycle.after_commit(result)
+        services.after_commit(result)
         from plugins.hearings.models import ParticipantMessage
 
         rows = db.session.scalars(select(ParticipantMessage)).all()
@@ -246,9 +246,9 @@ def test_results_wait_for_every_follow_up(app, hearings_on, users):
         question = followups.add_question(hearing, asker_name="张三丰", asker_category="concerned",
                                           text="补偿何时到位？")
         followups.defer(question, reason="需测算", responsible_id=users["staff_a"])
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        services.publish_minutes(hearing)
         db.session.commit()
         with pytest.raises(HearingError, match="尚未办结"):
-            lifecycle.publish_results(hearing)
+            services.publish_results(hearing)
         assert hearing.status == HearingStatus.MINUTES_PUBLISHED

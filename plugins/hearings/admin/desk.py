@@ -1,52 +1,40 @@
-"""Staff screens: hearings, attendees, questions and messages (CRUD lists), and the desk.
+"""The desk (``DeskView``): where a hearing is run.
 
-The desk (``DeskView``) is where a hearing is run: lifecycle buttons, invitations, the
-printable sign-in sheet (签到表), check-in by code or QR, questions with on-the-spot answers or
-deferral to a tracked case, and the minutes editor with preview. Every change goes through the
-services (``lifecycle``, ``registration``, ``followups``) so the rules hold whatever the screen.
+Lifecycle buttons, invitations, the printable sign-in sheet (签到表), check-in by code or QR,
+questions with on-the-spot answers or deferral to a tracked case, and the minutes editor with
+preview. Every change goes through the services (``services``, ``registration``,
+``followups``) so the rules hold whatever the screen; actions that change the hearing carry
+its version.
 """
-
-from datetime import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.actions import action
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import SelectField, ValidationError
 
 from core.kit import (
     STALE_MESSAGE,
     ModuleView,
-    OfficeScopedModelView,
-    ScopedChoices,
     StaleError,
     User,
     check_version,
     db,
     decisions_from,
-    enum_label,
     first_error,
     format_local_datetime,
-    from_local_input,
     get_scoped_or_404,
     highlighted,
-    local_naive,
     looks_scripted,
     mask_phone,
     run,
     scoped_office_ids,
     submit,
-    suspects_in,
     withdraw_url,
     withdrawals_for,
 )
-from plugins.hearings import followups, lifecycle, registration
-from plugins.hearings.disclosure import public_figure_names
+from plugins.hearings import followups, registration, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.forms import (
     AnswerForm,
@@ -59,228 +47,20 @@ from plugins.hearings.forms import (
     ReasonForm,
     ResultsForm,
 )
-from plugins.hearings.jobs import DESK_URL
 from plugins.hearings.minutes import draft_minutes
 from plugins.hearings.models import (
     HELD_STATUSES,
-    Attendee,
     AttendeeCategory,
     AttendeeSource,
     AttendeeStatus,
     Hearing,
-    HearingKind,
     HearingStatus,
     MinutesVersion,
-    ParticipantMessage,
     Question,
 )
+from plugins.hearings.public_lists import public_figure_names
 
 MODULE = "hearings"
-TIME_FIELDS = ("starts_at", "ends_at", "registration_closes_at")
-SCHEDULE_FIELDS = (*TIME_FIELDS, "venue", "decision_date", "decision_ref")
-
-
-def _local_time(view, context, model, name):
-    return format_local_datetime(getattr(model, name))
-
-
-def _desk_link(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(
-        url_for("hearings_desk.hearing", hearing_id=model.id), model.title)
-
-
-def _hearing_link(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(
-        url_for("hearings_desk.hearing", hearing_id=model.hearing_id), model.hearing.title)
-
-
-def _changed(model, attr) -> bool:
-    history = inspect(model).attrs[attr].history
-    if not history.deleted:
-        return False
-    old, new = history.deleted[0], (history.added or [None])[0]
-    if isinstance(old, datetime) and isinstance(new, datetime):
-        # The form shows whole seconds: a stored fraction of a second is no change.
-        return old.replace(microsecond=0) != new.replace(microsecond=0)
-    return old != new
-
-
-class HearingView(OfficeScopedModelView):
-    """Hearings of the offices in scope: create, edit the facts; the desk runs the rest."""
-
-    column_list = ("title", "office", "kind", "status", "starts_at", "venue", "capacity")
-    column_labels = {"title": _l("标题"), "office": _l("单位"), "kind": _l("类型"),
-                     "status": _l("状态"), "starts_at": _l("开始时间"), "ends_at": _l("结束时间"),
-                     "venue": _l("地点"), "capacity": _l("容纳人数"), "issue": _l("议题"),
-                     "decision_date": _l("党委会决定日期"), "decision_ref": _l("党委会决定文号"),
-                     "registration_closes_at": _l("报名截止时间"),
-                     "waitlist_size": _l("候补名额"), "organiser": _l("组织人")}
-    column_filters = ("status", "kind", "starts_at")
-    column_searchable_list = ("title", "venue")
-    column_default_sort = ("starts_at", True)
-    column_formatters = {"title": _desk_link, "kind": enum_label, "status": enum_label,
-                         "starts_at": _local_time, "ends_at": _local_time,
-                         "registration_closes_at": _local_time}
-    column_formatters_export = {"kind": enum_label, "status": enum_label, "starts_at": _local_time,
-                                "ends_at": _local_time}
-    column_export_list = ("title", "office", "kind", "status", "starts_at", "ends_at", "venue",
-                          "capacity", "decision_date", "decision_ref")
-    column_details_exclude_list = ("minutes_draft", "registration_seq", "version")
-    form_columns = ("office", "kind", "title", "issue", "decision_date", "decision_ref", "venue",
-                    "starts_at", "ends_at", "registration_closes_at", "capacity",
-                    "waitlist_size", "organiser")
-    form_overrides = {"kind": SelectField}
-    form_args = {
-        "kind": {"label": _l("类型"), "choices": HearingKind.choices,
-                 "coerce": str},
-        "starts_at": {"description": _l("北京时间")},
-        "ends_at": {"description": _l("北京时间")},
-        "registration_closes_at": {"description": _l("北京时间；不填则报名到开始时截止")},
-        "decision_ref": {"description": _l("如：镇党委会议纪要〔2026〕5号")},
-    }
-    create_template = "admin/model/create.html"
-    scoped_choices = {"organiser": ScopedChoices(User, where=(User.active,),
-                                                 order_by=(User.display_name,))}
-
-    def on_form_prefill(self, form, id):
-        """Show stored UTC times in local time."""
-        model = self.get_one(id)
-        for name in TIME_FIELDS:
-            getattr(form, name).data = local_naive(getattr(model, name))
-
-    def on_model_change(self, form, model, is_created):  # noqa: C901
-        """Times typed in local time; schedule changes only where the lifecycle allows."""
-        for name in TIME_FIELDS:
-            value = getattr(model, name)
-            if value is not None and value.tzinfo is None:
-                setattr(model, name, from_local_input(value))
-        if is_created:
-            model.status = HearingStatus.DRAFT
-            if model.organiser is None:
-                model.organiser_id = current_user.id
-        else:
-            if model.status == HearingStatus.CANCELLED:
-                raise ValidationError(_("已取消的听证会不能再修改。"))
-            if model.status == HearingStatus.ANNOUNCED and any(
-                    _changed(model, f) for f in ("starts_at", "ends_at")):
-                raise ValidationError(_("已公告的听证会改期请在工作台使用“延期”，再以新时间重新公告，以便通知已报名的群众。"))
-            if model.status in HELD_STATUSES and any(_changed(model, f) for f in SCHEDULE_FIELDS):
-                raise ValidationError(_("听证会已经举行，时间、地点和召开依据不能再修改。"))
-            confirmed = registration.count_status(model.id, AttendeeStatus.CONFIRMED)
-            if model.capacity is not None and model.capacity < confirmed:
-                raise ValidationError(_("已有 %(n)d 人确认参加，容纳人数不能少于此数。", n=confirmed))
-        if model.capacity is None or model.capacity < 1:
-            raise ValidationError(_("容纳人数至少为 1。"))
-        if model.waitlist_size is None or model.waitlist_size < 0:
-            raise ValidationError(_("候补名额不能为负数。"))
-        if model.starts_at and model.ends_at and model.ends_at <= model.starts_at:
-            raise ValidationError(_("结束时间必须晚于开始时间。"))
-        super().on_model_change(form, model, is_created)
-
-    def after_model_change(self, form, model, is_created):
-        """A larger hall gives places to the waiting list."""
-        if not is_created and model.status in (HearingStatus.ANNOUNCED, HearingStatus.POSTPONED):
-            hearing = registration.lock_hearing(model.id)
-            promoted = registration.promote_waiting(hearing)
-            db.session.commit()
-            if promoted:
-                lifecycle.after_commit({"hearing_id": model.id, "deliver": True})
-                flash(_("已有 %(n)d 位候补人员转为正式参加。", n=len(promoted)), "success")
-
-    def on_model_delete(self, model):
-        if model.status != HearingStatus.DRAFT:
-            raise ValidationError(_("只能删除草稿；已公告的听证会请使用“取消”并说明原因。"))
-
-
-class AttendeeView(OfficeScopedModelView):
-    """The attendee lists (phones masked in the list; export is recorded in the audit log)."""
-
-    column_list = ("hearing", "name", "category", "village", "affiliation", "phone", "status",
-                   "source", "checked_in_at")
-    column_labels = {"hearing": _l("听证会"), "name": _l("姓名"), "category": _l("类别"),
-                     "village": _l("村（社区）"), "affiliation": _l("单位职务"),
-                     "phone": _l("电话"), "status": _l("状态"), "source": _l("来源"),
-                     "checked_in_at": _l("签到时间"), "consent_public_name": _l("同意公开列名"),
-                     "hearing.title": _l("听证会")}
-    column_filters = ("hearing.title", "category", "status", "source")
-    column_searchable_list = ("name", "village")
-    column_default_sort = ("id", True)
-    personal_data_columns = ("phone",)
-    column_formatters = {"hearing": _hearing_link, "category": enum_label, "status": enum_label,
-                         "source": enum_label, "checked_in_at": _local_time}
-    column_formatters_export = {"category": enum_label, "status": enum_label, "source": enum_label,
-                                "checked_in_at": _local_time}
-    column_export_list = ("hearing", "name", "category", "village", "affiliation", "phone",
-                          "status", "source", "checked_in_at")
-    column_details_exclude_list = ("phone_hash", "code")
-    form_columns = ("name", "village", "affiliation", "consent_public_name")
-    allow_create = False  # invitations go through the desk, which holds the capacity lock
-    allow_delete = False  # withdraw instead: the list keeps its history
-
-    @action("confirm_public_role", _l("核实代表/委员身份（按全名公开）"),
-            _l("确认已核实所选人员的人大代表、政协委员身份？核实后其姓名将在公开名单和纪要中全名显示。"))
-    def action_confirm_public_role(self, ids):
-        """Staff vouch for self-registered deputies and members: from now on they are named in
-        full, like those staff invited (``Attendee.named_in_full``)."""
-        rows = self.get_query().filter(Attendee.id.in_(self._typed_ids(ids))).all()
-        confirmed = 0
-        for attendee in rows:
-            if attendee.category.is_public_figure and attendee.source != AttendeeSource.INVITED:
-                attendee.source = AttendeeSource.INVITED
-                attendee.invited_by_id = current_user.id
-                confirmed += 1
-        db.session.commit()
-        flash(_("已核实 %(n)d 人的身份；其余所选人员不是代表、委员或已核实。", n=confirmed), "success")
-
-
-class QuestionView(OfficeScopedModelView):
-    """Every question raised, with its answer or follow-up case (recorded on the desk)."""
-
-    column_list = ("hearing", "number", "asker_name", "asker_category", "text", "status",
-                   "responsible", "due_at", "case_receipt_no")
-    column_labels = {"hearing": _l("听证会"), "number": _l("序号"), "asker_name": _l("提问人"),
-                     "asker_category": _l("类别"), "text": _l("问题"), "status": _l("答复方式"),
-                     "responsible": _l("责任人"), "due_at": _l("答复期限"),
-                     "case_receipt_no": _l("办件号"), "answer": _l("答复"),
-                     "deferred_reason": _l("不能当场答复的原因"), "outcome": _l("办理结果"),
-                     "hearing.title": _l("听证会")}
-    column_filters = ("hearing.title", "status", "asker_category")
-    column_searchable_list = ("text", "asker_name")
-    column_formatters = {"hearing": _hearing_link, "asker_category": enum_label, "status": enum_label,
-                         "due_at": _local_time}
-    column_formatters_export = {"asker_category": enum_label, "status": enum_label, "due_at": _local_time}
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
-
-
-MESSAGE_CHANNELS = {"sms": _l("短信"), "email": _l("电子邮件")}
-MESSAGE_STATUSES = {"pending": _l("待发送"), "recorded": _l("已记录（未接短信网关）"),
-                    "sent": _l("已发送"), "failed": _l("发送失败")}
-
-
-def _labelled(labels):
-    def formatter(view, context, model, name):
-        value = getattr(model, name)
-        return labels.get(value, value)
-
-    return formatter
-
-
-class MessageView(OfficeScopedModelView):
-    """What was sent (or, without a gateway, recorded) to resident participants."""
-
-    column_list = ("hearing", "channel", "recipient_masked", "body", "status", "created_at")
-    column_labels = {"hearing": _l("听证会"), "channel": _l("渠道"), "recipient_masked": _l("收件人"),
-                     "body": _l("内容"), "status": _l("状态"), "created_at": _l("时间")}
-    column_formatters = {"hearing": _hearing_link, "created_at": _local_time,
-                         "channel": _labelled(MESSAGE_CHANNELS),
-                         "status": _labelled(MESSAGE_STATUSES)}
-    column_default_sort = ("id", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
-    allow_export = False
 
 
 class DeskView(ModuleView):
@@ -333,7 +113,7 @@ class DeskView(ModuleView):
             defer_form=defer_form, invite_form=invite_form, HearingStatus=HearingStatus,
             AttendeeStatus=AttendeeStatus, AttendeeSource=AttendeeSource,
             format_code=registration.format_code,
-            checkin_closed=registration.check_in_closed_reason(hearing), open_followups=lifecycle.open_followups(hearing),
+            checkin_closed=registration.check_in_closed_reason(hearing), open_followups=services.open_followups(hearing),
             public_url=url_for("hearings_public.hearing_page", office_code=hearing.office.code,
                                hearing_id=hearing.id),
             withdrawals=withdrawals_for(MinutesVersion, hearing.minutes),
@@ -347,20 +127,20 @@ class DeskView(ModuleView):
         form = ReasonForm() if action in ("postpone", "cancel") else \
             ResultsForm() if action == "results" else ConfirmForm()
         actions = {
-            "announce": (lambda: lifecycle.announce(hearing), _("已公告，群众现在可以报名。")),
-            "hold": (lambda: lifecycle.mark_held(hearing), _("已标记为已举行。请整理并发布会议纪要。")),
-            "postpone": (lambda: lifecycle.postpone(hearing, form.reason.data),
+            "announce": (lambda: services.announce(hearing), _("已公告，群众现在可以报名。")),
+            "hold": (lambda: services.mark_held(hearing), _("已标记为已举行。请整理并发布会议纪要。")),
+            "postpone": (lambda: services.postpone(hearing, form.reason.data),
                          _("已延期，原因已向群众公开。请修改时间后重新公告。")),
-            "cancel": (lambda: lifecycle.cancel(hearing, form.reason.data),
+            "cancel": (lambda: services.cancel(hearing, form.reason.data),
                        _("已取消，原因已向群众公开。")),
-            "results": (lambda: lifecycle.publish_results(hearing, form.summary.data),
+            "results": (lambda: services.publish_results(hearing, form.summary.data),
                         _("办理结果已公开。")),
         }
         if action not in actions:
             abort(404)
         call, message = actions[action]
         return submit(form, lambda _form: call(), success=message, back=self._back(hearing),
-                      row=hearing, after_commit=lifecycle.after_commit)
+                      row=hearing, after_commit=services.after_commit)
 
     @expose("/<int:hearing_id>/invite", methods=["POST"])
     def invite(self, hearing_id):
@@ -395,7 +175,7 @@ class DeskView(ModuleView):
             return {"hearing_id": hearing.id, "deliver": bool(promoted)}
 
         return run(action, success=_("已将 %(name)s 移出名单，候补名单已顺延。", name=attendee.name),
-                   back=self._back(hearing, "#attendees"), after_commit=lifecycle.after_commit)
+                   back=self._back(hearing, "#attendees"), after_commit=services.after_commit)
 
     @expose("/<int:hearing_id>/attendees/<int:attendee_id>/checkin", methods=["POST"])
     def checkin_row(self, hearing_id, attendee_id):
@@ -500,7 +280,7 @@ class DeskView(ModuleView):
             flash(first_error(form), "error")
         elif form.preview.data:
             try:
-                preview = lifecycle.preview_minutes(hearing, form.text.data or "",
+                preview = services.preview_minutes(hearing, form.text.data or "",
                                                     public_figure_names(hearing))
             except HearingError as exc:
                 flash(str(exc), "error")
@@ -516,7 +296,7 @@ class DeskView(ModuleView):
         text = form.text.data or ""
         try:
             check_version(hearing, request.form.get("version"))
-            lifecycle.save_minutes_draft(hearing, text)
+            services.save_minutes_draft(hearing, text)
             result = self._publish_minutes(hearing, form, text) if form.publish.data else None
             db.session.commit()
         except (StaleError, StaleDataError):
@@ -525,9 +305,9 @@ class DeskView(ModuleView):
             return None
         except HearingError as exc:
             db.session.rollback()
-            if form.publish.data and len(text) <= lifecycle.MINUTES_MAX_CHARS:
+            if form.publish.data and len(text) <= services.MINUTES_MAX_CHARS:
                 # Publication refused: the draft is still kept.
-                lifecycle.save_minutes_draft(hearing, text)
+                services.save_minutes_draft(hearing, text)
                 db.session.commit()
                 flash(_("草稿已保存，但未发布：%(reason)s", reason=str(exc)), "error")
             else:
@@ -536,7 +316,7 @@ class DeskView(ModuleView):
         if looks_scripted(text):
             flash(_("纪要中的 HTML 标签和脚本不会被执行，公开时按普通文字显示。"), "warning")
         if result:
-            lifecycle.after_commit(result)
+            services.after_commit(result)
             flash(_("纪要已发布（第 %(n)d 版），群众现在可以查看。", n=len(hearing.minutes)),
                   "success")
             return redirect(self._back(hearing, "#minutes"))
@@ -546,16 +326,16 @@ class DeskView(ModuleView):
     def _publish_minutes(self, hearing: Hearing, form: MinutesForm, text: str) -> dict:
         """Publish the saved draft once every suspected name has a decision."""
         allowed, undecided = decisions_from(
-            request.form, minutes_suspects(hearing, text, form.correction_note.data))
+            request.form, services.minutes_suspects(hearing, text, form.correction_note.data))
         if undecided:
             raise HearingError(_(
                 "请对每个疑似人名作出选择（隐去或可以公开）后再发布，还有 %(n)d 个未确认：%(names)s。",
                 n=len(undecided), names="、".join(undecided)))
-        return lifecycle.publish_minutes(hearing, correction_note=form.correction_note.data,
+        return services.publish_minutes(hearing, correction_note=form.correction_note.data,
                                          actor=current_user, allowed=allowed)
 
     def _minutes_editor(self, hearing: Hearing, form: MinutesForm, preview: str | None):
-        text = (form.text.data or "")[:lifecycle.MINUTES_MAX_CHARS]
+        text = (form.text.data or "")[:services.MINUTES_MAX_CHARS]
         note = form.correction_note.data or ""
         standing = public_figure_names(hearing)
         return self.render("hearings/admin/minutes_editor.html", hearing=hearing, form=form,
@@ -563,7 +343,7 @@ class DeskView(ModuleView):
                            can_publish=hearing.status in HELD_STATUSES,
                            review_segments=highlighted(text, standing),
                            note_segments=highlighted(note, standing) if note else None,
-                           suspects=minutes_suspects(hearing, text, note))
+                           suspects=services.minutes_suspects(hearing, text, note))
 
     @expose("/<int:hearing_id>/pdf/<int:number>")
     def pdf(self, hearing_id, number):
@@ -582,21 +362,3 @@ class DeskView(ModuleView):
             abort(404)
         return send_file(get_storage().path(key), mimetype="application/pdf",
                          download_name=f"hearing-{hearing.id}-minutes-v{number}.pdf")
-
-
-def minutes_suspects(hearing: Hearing, text: str, note: str | None) -> list[str]:
-    """The suspected names in a minutes draft and its correction note that staff must decide
-    on before publishing (the public figures staff put on this hearing's lists stand)."""
-    standing = public_figure_names(hearing)
-    return [n for n in suspects_in(text or "", note or "") if n not in standing]
-
-
-def admin_views() -> list:
-    """The module's staff screens, in menu order."""
-    return [
-        DeskView(name=_l("听证工作台"), endpoint="hearings_desk", url=DESK_URL),
-        HearingView(Hearing, db, name=_l("听证会"), endpoint="hearings_hearings"),
-        AttendeeView(Attendee, db, name=_l("参加人名单"), endpoint="hearings_attendees"),
-        QuestionView(Question, db, name=_l("提问与答复"), endpoint="hearings_questions"),
-        MessageView(ParticipantMessage, db, name=_l("群众通知记录"), endpoint="hearings_messages"),
-    ]

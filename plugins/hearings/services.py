@@ -11,15 +11,10 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import db, format_local_datetime, record_event, render_markdown, utc_now
-from plugins.hearings.disclosure import public_figure_names
+from core.kit import db, format_local_datetime, record_event, render_markdown, suspects_in, utc_now
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
-from plugins.hearings.minutes import (
-    MINUTES_MAX_CHARS,
-    resident_html,
-    search_text,
-)
+from plugins.hearings.minutes import MINUTES_MAX_CHARS, resident_html, search_text
 from plugins.hearings.models import (
     HELD_STATUSES,
     AttendeeStatus,
@@ -28,6 +23,7 @@ from plugins.hearings.models import (
     MinutesVersion,
     QuestionStatus,
 )
+from plugins.hearings.public_lists import public_figure_names
 
 REASON_MAX = 500
 CORRECTION_NOTE_MAX = 500
@@ -267,6 +263,13 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
                                         title=hearing.title), key=f"results:{hearing.id}")
         return {"hearing_id": hearing.id, "deliver": True}
     return {"hearing_id": hearing.id, "deliver": False}
+
+
+def minutes_suspects(hearing: Hearing, text: str, note: str | None) -> list[str]:
+    """The suspected names in a minutes draft and its correction note that staff must decide
+    on before publishing (the public figures staff put on this hearing's lists stand)."""
+    standing = public_figure_names(hearing)
+    return [n for n in suspects_in(text or "", note or "") if n not in standing]
 
 
 def after_commit(result: dict) -> None:
