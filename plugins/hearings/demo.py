@@ -121,7 +121,8 @@ def _held_hearing(office, organiser, responsible, now) -> None:
                         responsible_id=responsible.id, actor_id=organiser.id if organiser else None,
                         now=hearing.held_at)
     services.save_minutes_draft(hearing, MINUTES.format(date=f"{to_local(start):%Y年%m月%d日}"))
-    services.publish_minutes(hearing, actor=organiser, now=hearing.held_at + timedelta(days=2))
+    services.publish_minutes(hearing, actor_id=organiser.id if organiser else None,
+                             now=hearing.held_at + timedelta(days=2))
 
 
 def _upcoming_hearing(office, organiser, now) -> None:

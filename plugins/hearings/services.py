@@ -11,7 +11,15 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import db, format_local_datetime, record_event, render_markdown, suspects_in, utc_now
+from core.kit import (
+    User,
+    db,
+    format_local_datetime,
+    record_event,
+    render_markdown,
+    suspects_in,
+    utc_now,
+)
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
 from plugins.hearings.minutes import MINUTES_MAX_CHARS, resident_html, search_text
@@ -175,7 +183,7 @@ def preview_minutes(hearing: Hearing, text: str, allowed=frozenset()) -> str:
 
 
 def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
-                    actor=None, now=None, allowed=frozenset()) -> dict:
+                    actor_id: int | None = None, now=None, allowed=frozenset()) -> dict:
     """Publish the current draft as a new version of the minutes.
 
     Refused before the hearing took place and for an empty draft. A second or later version
@@ -206,12 +214,13 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
         if latest and text == latest.body_md:
             raise HearingError(_("草稿与已公开的最新版本相同，无需发布更正。"))
     allowed = frozenset(allowed) | public_figure_names(hearing)
+    actor = db.session.get(User, actor_id) if actor_id else None
     version = MinutesVersion(
         hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=text,
         body_html=render_markdown(text), search_text=search_text(text, allowed=allowed),
         correction_note=note or None, published_at=now,
-        published_by_id=getattr(actor, "id", None),
-        published_by_name=getattr(actor, "display_name", None),
+        published_by_id=actor_id,
+        published_by_name=actor.display_name if actor is not None else None,
     )
     db.session.add(version)
     hearing.minutes.append(version)
@@ -221,7 +230,7 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     if allowed:
         from core.kit import record_decisions
 
-        record_decisions(MinutesVersion, version.id, set(allowed), getattr(actor, "id", None))
+        record_decisions(MinutesVersion, version.id, set(allowed), actor_id)
     catalogue_no = file_minutes(hearing)
     if number == 1:
         from plugins.hearings.notifications import message_participants

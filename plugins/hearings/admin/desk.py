@@ -332,7 +332,7 @@ class DeskView(ModuleView):
                 "请对每个疑似人名作出选择（隐去或可以公开）后再发布，还有 %(n)d 个未确认：%(names)s。",
                 n=len(undecided), names="、".join(undecided)))
         return services.publish_minutes(hearing, correction_note=form.correction_note.data,
-                                         actor=current_user, allowed=allowed)
+                                         actor_id=current_user.id, allowed=allowed)
 
     def _minutes_editor(self, hearing: Hearing, form: MinutesForm, preview: str | None):
         text = (form.text.data or "")[:services.MINUTES_MAX_CHARS]
