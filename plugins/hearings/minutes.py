@@ -11,6 +11,7 @@ from core.kit import (
     mask_text,
     render_markdown,
 )
+from plugins.hearings.models import AttendeeCategory, AttendeeStatus, QuestionStatus
 
 MINUTES_MAX_CHARS = 100_000
 
@@ -33,67 +34,79 @@ def search_text(markdown_text: str, *, allowed=frozenset()) -> str:
     return mask_text(markdown_plain_text(markdown_text), allowed=frozenset(allowed))
 
 
-def draft_minutes(hearing) -> str:  # noqa: C901
+def draft_minutes(hearing) -> str:
     """A first draft of the minutes (Markdown) from what the desk recorded: the facts, the
     attendance (checked in, or confirmed when nobody was checked in) and the questions with
     their answers. Private persons are counted, not named; public figures are named in full.
     Staff edit it before publishing, and the gate still masks what residents get."""
-    from plugins.hearings.models import AttendeeCategory, AttendeeStatus, QuestionStatus
+    lines = [f"# {hearing.kind.label}：{hearing.title}", "", *_facts(hearing),
+             "", _("## 参加人员"), "", *_attendance(hearing),
+             "", _("## 提问与答复"), "", *_questions(hearing),
+             "", _("## 会议结论"), "", _("（请填写会议形成的意见和下一步工作。）"), ""]
+    return "\n".join(lines)
 
-    lines = [f"# {hearing.kind.label}：{hearing.title}", ""]
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _facts(hearing) -> list[str]:
     when = format_local_datetime(hearing.starts_at)
     if hearing.ends_at:
         when += " — " + format_local_datetime(hearing.ends_at, False)
-    lines.append(_("- 时间：%(when)s", when=when))
-    lines.append(_("- 地点：%(venue)s", venue=hearing.venue or ""))
+    lines = [_("- 时间：%(when)s", when=when), _("- 地点：%(venue)s", venue=hearing.venue or "")]
     if hearing.decision_ref:
         lines.append(_("- 召开依据：党委会决定（%(date)s，%(ref)s）",
                        date=format_local_date(hearing.decision_date), ref=hearing.decision_ref))
     if hearing.issue:
-        lines.append(_("- 议题：%(issue)s", issue=" ".join(hearing.issue.split())))
+        lines.append(_("- 议题：%(issue)s", issue=_one_line(hearing.issue)))
+    return lines
 
+
+def _attendance(hearing) -> list[str]:
     confirmed = [a for a in hearing.attendees if a.status == AttendeeStatus.CONFIRMED]
     present = [a for a in confirmed if a.checked_in_at]
     people = present or confirmed
-    lines += ["", _("## 参加人员"), ""]
     counts = {c: sum(1 for a in people if a.category == c) for c in AttendeeCategory}
     summary = _("、").join(_("%(cat)s %(n)d 人", cat=c.label, n=n)
                           for c, n in counts.items() if n)
     if present:
-        lines.append(_("按签到记录，实到 %(n)d 人：%(counts)s。", n=len(people), counts=summary))
+        lines = [_("按签到记录，实到 %(n)d 人：%(counts)s。", n=len(people), counts=summary)]
     elif people:
-        lines.append(_("未记录签到。已确认参加 %(n)d 人：%(counts)s。", n=len(people), counts=summary))
+        lines = [_("未记录签到。已确认参加 %(n)d 人：%(counts)s。", n=len(people), counts=summary)]
     else:
-        lines.append(_("未记录参加人员。"))
+        lines = [_("未记录参加人员。")]
     order = list(AttendeeCategory)
-    named = sorted((a for a in people if a.named_in_full), key=lambda a: (order.index(a.category), a.id))
+    named = sorted((a for a in people if a.named_in_full),
+                   key=lambda a: (order.index(a.category), a.id))
     if named:
         lines.append("")
-        for a in named:
-            detail = f"，{a.affiliation}" if a.affiliation else ""
-            lines.append(f"- {a.name}（{a.category.label}{detail}）")
-    unnamed = len(people) - len(named)
-    if unnamed:
-        lines += ["", _("另有群众 %(n)d 人参加。", n=unnamed)]
+        lines += [f"- {a.name}（{a.category.label}{f'，{a.affiliation}' if a.affiliation else ''}）"
+                  for a in named]
+    if len(people) > len(named):
+        lines += ["", _("另有群众 %(n)d 人参加。", n=len(people) - len(named))]
+    return lines
 
-    lines += ["", _("## 提问与答复"), ""]
+
+def _questions(hearing) -> list[str]:
     if not hearing.questions:
-        lines.append(_("未记录提问。"))
+        return [_("未记录提问。")]
+    lines = []
     for q in hearing.questions:
         asker = q.asker_name if q.asker_named_in_full else _("一位群众")
-        text = " ".join((q.text or "").split())
-        lines.append(f"{q.number}. " + _("%(asker)s（%(cat)s）提问：%(text)s",
-                                         asker=asker, cat=q.asker_category.label, text=text))
-        if q.status == QuestionStatus.ANSWERED:
-            by = f"（{q.answered_by}）" if q.answered_by else ""
-            lines.append("   " + _("答复%(by)s：%(answer)s", by=by,
-                                  answer=" ".join((q.answer or "").split())))
-        elif q.status == QuestionStatus.DEFERRED:
-            who = q.responsible.display_name if q.responsible else ""
-            lines.append("   " + _("会后限期答复：%(reason)s（责任人：%(who)s，答复期限：%(due)s）",
-                                  reason=" ".join((q.deferred_reason or "").split()), who=who,
-                                  due=format_local_date(q.due_at)))
-        else:
-            lines.append("   " + _("（待答复）"))
-    lines += ["", _("## 会议结论"), "", _("（请填写会议形成的意见和下一步工作。）"), ""]
-    return "\n".join(lines)
+        lines.append(f"{q.number}. " + _("%(asker)s（%(cat)s）提问：%(text)s", asker=asker,
+                                         cat=q.asker_category.label, text=_one_line(q.text)))
+        lines.append("   " + _answer(q))
+    return lines
+
+
+def _answer(q) -> str:
+    if q.status == QuestionStatus.ANSWERED:
+        by = f"（{q.answered_by}）" if q.answered_by else ""
+        return _("答复%(by)s：%(answer)s", by=by, answer=_one_line(q.answer))
+    if q.status == QuestionStatus.DEFERRED:
+        return _("会后限期答复：%(reason)s（责任人：%(who)s，答复期限：%(due)s）",
+                 reason=_one_line(q.deferred_reason),
+                 who=q.responsible.display_name if q.responsible else "",
+                 due=format_local_date(q.due_at))
+    return _("（待答复）")
