@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from core.kit import (
     db,
+    first_error,
     format_local_date,
     format_local_datetime,
     get_storage,
@@ -198,10 +199,7 @@ def register_view(hearing_id):
     hearing = public_hearing(hearing_id)
     form = RegistrationForm()
     if not form.validate_on_submit():
-        first = next(iter(form.errors.values()), [_("请检查填写的内容。")])[0]
-        if isinstance(first, dict | list):
-            first = _("页面已过期，请刷新后重新提交。")
-        return _hearing_page(hearing, form, str(first), 400)
+        return _hearing_page(hearing, form, first_error(form), 400)
     try:
         attendee = register(hearing.id, Registration(
             name=form.name.data, phone=form.phone.data, category=form.category.data,
