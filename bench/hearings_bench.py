@@ -68,10 +68,11 @@ def minutes_text(sections: int) -> str:
 def build(app, extra: int) -> tuple[str, int]:
     """Demo township plus ``extra`` held hearings; returns (office code, a hearing id)."""
     from core.cli.demo import load_demo
-    from plugins.hearings import followups, lifecycle, registration
+    from core.kit import utc_now
+    from plugins.hearings import followups, registration
+    from plugins.hearings import services as lifecycle
     from plugins.hearings.models import Hearing, HearingStatus
     from plugins.hearings.registration import Registration
-    from plugins.hearings.timeutil import now as utc_now
 
     with app.app_context():
         db.create_all()
@@ -122,7 +123,7 @@ def build(app, extra: int) -> tuple[str, int]:
 
 def long_minutes(app, hearing_id: int, chars: int) -> int:
     """Publish a correction of the hearing's minutes at about ``chars`` characters."""
-    from plugins.hearings import lifecycle
+    from plugins.hearings import services as lifecycle
     from plugins.hearings.models import Hearing
 
     sections = 1

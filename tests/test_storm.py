@@ -30,7 +30,7 @@ def _seed(app) -> int:
     from core.cases.service import recompute_due
     from core.sla import SHANGHAI, as_local, official_years
     from core.sla.models import CalendarDay
-    from plugins.hearings import lifecycle
+    from plugins.hearings import services as lifecycle
     from plugins.hearings.models import Hearing
 
     with app.app_context():

@@ -94,29 +94,29 @@ def dashboard_widgets(user, office_ids):
     """Upcoming hearings, minutes overdue, follow-ups open."""
     from plugins.hearings.widgets import widgets
 
-    return widgets(office_ids)
+    return widgets(user, office_ids)
 
 
 @hookimpl
 def load_demo_data(offices):
     """A held hearing on land transfer with minutes and a deferred question; one upcoming."""
-    from plugins.hearings.demo import load
+    from plugins.hearings.demo import load_demo
 
-    load(offices)
+    load_demo(offices)
 
 
 @hookimpl
 def case_categories():
-    """The ``hearing_followup`` category (15 working days; see followups.category_spec)."""
-    from plugins.hearings.followups import category_spec
+    """The ``hearing_followup`` category (15 working days; see cases.categories)."""
+    from plugins.hearings.cases import categories
 
-    return [category_spec()]
+    return categories()
 
 
 @hookimpl
 def case_closed(case):
     """Publish a closed follow-up case's outcome under its hearing."""
-    from plugins.hearings.followups import on_case_closed
+    from plugins.hearings.cases import on_case_closed
 
     on_case_closed(case)
 
@@ -124,8 +124,6 @@ def case_closed(case):
 @hookimpl
 def register_schedules():
     """Minutes reminders to organisers (3 and 7 days), and queued messages to participants."""
-    from core.kit import Schedule
+    from plugins.hearings.jobs import schedules
 
-    return [Schedule("hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes",
-                     3600),
-            Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120)]
+    return schedules()

@@ -28,7 +28,7 @@ from core.kit import (
     publish,
     publish_many,
 )
-from plugins.hearings import disclosure
+from plugins.hearings import public_lists
 from plugins.hearings.followups import case_states
 from plugins.hearings.models import HELD_STATUSES, Hearing
 from plugins.hearings.registration import (
@@ -36,7 +36,6 @@ from plugins.hearings.registration import (
     places_left,
     registration_closed_reason,
 )
-from plugins.hearings.timeutil import aware
 
 
 class HearingSummaryOut(BaseModel):
@@ -125,7 +124,7 @@ def _summary(hearing: Hearing, office: Office) -> dict:
         "id": hearing.id, "kind": hearing.kind.value, "title": hearing.title,
         "status": hearing.status.value, "status_label": hearing.status.label,
         "status_reason": hearing.status_reason or None,
-        "starts_at": aware(hearing.starts_at), "ends_at": aware(hearing.ends_at),
+        "starts_at": hearing.starts_at, "ends_at": hearing.ends_at,
         "venue": hearing.venue, "capacity": hearing.capacity,
         "places_left": places_left(hearing),
         "registration_open": registration_closed_reason(hearing) is None,
@@ -139,11 +138,11 @@ def _minutes(version, office: Office, hearing: Hearing) -> dict:
     from plugins.hearings.minutes import published_html
 
     if version.withdrawn:
-        return {"number": version.number, "published_at": aware(version.published_at),
-                "withdrawn": True, "withdrawn_at": aware(version.withdrawal.withdrawn_at),
+        return {"number": version.number, "published_at": version.published_at,
+                "withdrawn": True, "withdrawn_at": version.withdrawal.withdrawn_at,
                 "correction_note": None, "markdown": "", "html": "", "pdf_url": ""}
     return {
-        "number": version.number, "published_at": aware(version.published_at),
+        "number": version.number, "published_at": version.published_at,
         "withdrawn": False, "withdrawn_at": None, "correction_note": version.correction_note,
         "markdown": version.body_md, "html": Gated(published_html(version.body_md)),
         "pdf_url": public_url("hearings_public.minutes_version_pdf", office_code=office.code,
@@ -171,8 +170,8 @@ def register_endpoints(api) -> None:
         if row is None or row.office_id != office.id or not row.is_public:
             abort(404)
         held = row.status in HELD_STATUSES
-        named, unnamed = disclosure.public_attendees(row) if held else ([], 0)
-        questions = disclosure.public_questions(row, case_states(q.case_id for q in row.questions))
+        named, unnamed = public_lists.public_attendees(row) if held else ([], 0)
+        questions = public_lists.public_questions(row, case_states(q.case_id for q in row.questions))
         data = _summary(row, office)
         published = publish(row)
         data.update({
@@ -185,9 +184,9 @@ def register_endpoints(api) -> None:
                 "number": q.number, "asker": q.asker, "asker_category": q.asker_category,
                 "question": q.text, "status": q.status_code, "answer": q.answer,
                 "answered_by": q.answered_by, "deferred_reason": q.deferred_reason,
-                "responsible": q.responsible, "due_at": aware(q.due_at),
+                "responsible": q.responsible, "due_at": q.due_at,
                 "case_receipt_no": q.case_receipt_no, "case_status": q.case_status,
-                "outcome": q.outcome, "outcome_at": aware(q.outcome_at)} for q in questions],
+                "outcome": q.outcome, "outcome_at": q.outcome_at} for q in questions],
             "minutes": [_minutes(m, office, row) for m in publish_many(row.minutes)],
             "results_summary": published.results_summary,
         })

@@ -5,8 +5,8 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
-from core.kit import User, db
-from plugins.hearings import followups, lifecycle, registration
+from core.kit import User, db, local_today, to_local, utc_now
+from plugins.hearings import followups, registration, services
 from plugins.hearings.models import (
     Attendee,
     AttendeeCategory,
@@ -16,8 +16,6 @@ from plugins.hearings.models import (
     HearingKind,
     HearingStatus,
 )
-from plugins.hearings.timeutil import LOCAL_TZ
-from plugins.hearings.timeutil import now as utc_now
 
 HELD_TITLE = "东桥村土地经营权流转方案听证会"
 UPCOMING_TITLE = "西河村村道硬化工程质询会"
@@ -71,7 +69,7 @@ def _resident(hearing: Hearing, name: str, phone: str, category: AttendeeCategor
 
 
 def _held_hearing(office, organiser, responsible, now) -> None:
-    start = (now - timedelta(days=10)).astimezone(LOCAL_TZ).replace(
+    start = to_local(now - timedelta(days=10)).replace(
         hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
     hearing = Hearing(
         office_id=office.id, kind=HearingKind.HEARING, title=HELD_TITLE,
@@ -122,30 +120,31 @@ def _held_hearing(office, organiser, responsible, now) -> None:
         followups.defer(q2, reason="机井产权需县水利局认定，会上无法确定维护责任。",
                         responsible_id=responsible.id, actor_id=organiser.id if organiser else None,
                         now=hearing.held_at)
-    lifecycle.save_minutes_draft(hearing, MINUTES.format(date=f"{start.astimezone(LOCAL_TZ):%Y年%m月%d日}"))
-    lifecycle.publish_minutes(hearing, actor=organiser, now=hearing.held_at + timedelta(days=2))
+    services.save_minutes_draft(hearing, MINUTES.format(date=f"{to_local(start):%Y年%m月%d日}"))
+    services.publish_minutes(hearing, actor_id=organiser.id if organiser else None,
+                             now=hearing.held_at + timedelta(days=2))
 
 
 def _upcoming_hearing(office, organiser, now) -> None:
-    start = (now + timedelta(days=12)).astimezone(LOCAL_TZ).replace(
+    start = to_local(now + timedelta(days=12)).replace(
         hour=14, minute=30, second=0, microsecond=0).astimezone(UTC)
     hearing = Hearing(
         office_id=office.id, kind=HearingKind.INQUIRY, title=UPCOMING_TITLE,
         issue="西河村 3.2 公里村道硬化工程的招标、质量和进度，群众对施工占地补偿的意见。",
-        decision_date=(now - timedelta(days=3)).astimezone(LOCAL_TZ).date(),
+        decision_date=local_today(now - timedelta(days=3)),
         decision_ref="示范镇党委会议纪要〔2026〕11号", venue="西河村文化活动室",
         starts_at=start, ends_at=start + timedelta(hours=2), capacity=40, waitlist_size=10,
         organiser_id=organiser.id if organiser else None)
     db.session.add(hearing)
     db.session.flush()
-    lifecycle.announce(hearing, now=now)
+    services.announce(hearing, now=now)
     registration.invite(hearing.id, name="王建国", category=AttendeeCategory.NPC_DEPUTY,
                         affiliation="示范镇人大代表")
     registration.register(hearing.id, registration.Registration(
         name="孙立平", phone="13300133006", category="concerned", village="西河村四组"), now=now)
 
 
-def load(offices) -> None:
+def load_demo(offices) -> None:
     """Create the demo hearings once (keyed by title); the core commits."""
     office = offices.get("SFZ-ZF")
     if office is None:

@@ -15,12 +15,10 @@ minutes of an office that switched its archive on after the first version was pu
 
 from flask_babel import gettext as _
 
-from core.kit import RecordToFile, file_record
+from core.kit import RecordToFile, file_record, to_local, utc_now
 from plugins.hearings.errors import HearingError
 from plugins.hearings.jobs import DESK_URL
 from plugins.hearings.models import Hearing
-from plugins.hearings.timeutil import now as utc_now
-from plugins.hearings.timeutil import to_local
 
 SOURCE_TYPE = "hearing_minutes"
 # Catalogue data, stored once in the archive's language (not the reader's UI language).

@@ -4,14 +4,14 @@ A deferred answer records the reason, the responsible staff member and the deadl
 a case in the core register (category ``hearing_followup``, channel ``hearing``) whose
 deadline the core's engine computes; the case points back to the question through
 ``source_type="hearing_question"`` and ``source_id``. When the case is closed the core calls
-the ``case_closed`` hook, and the outcome is published under the hearing.
+the ``case_closed`` hook, and ``cases.on_case_closed`` publishes the outcome under the hearing.
 """
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.kit import User, db
+from core.kit import User, db, utc_now
+from plugins.hearings.cases import CATEGORY_CODE, SOURCE_TYPE
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     HELD_STATUSES,
@@ -21,32 +21,9 @@ from plugins.hearings.models import (
     Question,
     QuestionStatus,
 )
-from plugins.hearings.timeutil import aware
-from plugins.hearings.timeutil import now as utc_now
 
-CATEGORY_CODE = "hearing_followup"
 CHANNEL = "hearing"
-SOURCE_TYPE = "hearing_question"
 TEXT_MAX = 5000
-
-
-def category_spec():
-    """The core case category of hearing follow-ups: 15 working days.
-
-    Why 15 working days: the rulebook gives a matter that needs research or a superior's
-    answer (咨询需调研或请示) "half a month"; a question deferred at a hearing is exactly such a
-    matter. Counted in working days on the official calendar, half a month keeps its meaning
-    when a hearing falls just before the Spring Festival or National Day week, instead of
-    losing half the time to a statutory holiday; and residents who watched the question being
-    deferred can check the date against the published calendar. Extensions follow the core's
-    approval rule (the rulebook allows up to one month with the responsible leader's
-    approval).
-    """
-    from core.kit import CategorySpec, Limit, LimitUnit
-
-    return CategorySpec(code=CATEGORY_CODE, title=_l("听证质询会后答复"),
-                        limit=Limit(15, LimitUnit.WORKING_DAYS),
-                        max_limit=Limit(1, LimitUnit.MONTHS))
 
 
 def _clean(text: str | None, label: str, required: bool = True) -> str:
@@ -153,32 +130,3 @@ def case_states(case_ids) -> dict[int, str]:
         else:
             labels[case.id] = case.status.label
     return labels
-
-
-def on_case_closed(case) -> Question | None:
-    """Publish a closed follow-up case's outcome under its hearing and tell the participants.
-
-    When it was the hearing's last open follow-up and the minutes are out, the hearing's
-    results are published. Returns the question, or None for cases of other origins.
-    """
-    if getattr(case, "source_type", None) != SOURCE_TYPE or not case.source_id:
-        return None
-    try:
-        question = db.session.get(Question, int(case.source_id))
-    except ValueError:
-        return None
-    if question is None:
-        return None
-    hearing = question.hearing
-    question.outcome = case.outcome or _("已办结。")  # masked on the way out (TEXT)
-    question.outcome_at = aware(case.closed_at) or utc_now()
-    from plugins.hearings.notifications import message_participants
-
-    message_participants(hearing, _("“%(title)s”问题 %(n)d 已办结，办理结果已在听证会页面公开。",
-                                    title=hearing.title, n=question.number),
-                         key=f"outcome:{question.id}")
-    from plugins.hearings.lifecycle import open_followups, publish_results
-
-    if hearing.status == HearingStatus.MINUTES_PUBLISHED and open_followups(hearing) == 0:
-        publish_results(hearing)
-    return question

@@ -24,10 +24,6 @@ def _self_categories():
     return [(c.value, c.label) for c in SELF_REGISTER_CATEGORIES]
 
 
-def _all_categories():
-    return [(c.value, c.label) for c in AttendeeCategory]
-
-
 class RegistrationForm(FlaskForm):
     """A resident registers for a hearing."""
 
@@ -87,7 +83,7 @@ class QuestionForm(FlaskForm):
 
     asker_name = StringField(_l("提问人"), validators=[DataRequired(_l("请填写提问人。")),
                                                      Length(max=64)])
-    asker_category = SelectField(_l("提问人类别"), choices=_all_categories)
+    asker_category = SelectField(_l("提问人类别"), choices=AttendeeCategory.choices)
     attendee_id = SelectField(_l("对应参加人（可选）"), choices=[], coerce=str,
                               validate_choice=False)
     text = TextAreaField(_l("问题"), validators=[DataRequired(_l("请填写问题内容。")),
@@ -118,7 +114,7 @@ class InviteForm(FlaskForm):
     """Staff put someone on the attendee list."""
 
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=64)])
-    category = SelectField(_l("类别"), choices=_all_categories)
+    category = SelectField(_l("类别"), choices=AttendeeCategory.choices)
     affiliation = StringField(_l("单位、职务"), validators=[Optional(), Length(max=200)])
     village = StringField(_l("村（社区）"), validators=[Optional(), Length(max=128)])
     phone = StringField(_l("电话（可选）"), validators=[Optional(), Length(max=32)])

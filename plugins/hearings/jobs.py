@@ -5,13 +5,20 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import db, get_storage
+from core.kit import as_utc, db, format_local_date, format_local_datetime, get_storage, utc_now
 from plugins.hearings.models import Hearing, HearingStatus, MinutesVersion, ParticipantMessage
-from plugins.hearings.timeutil import aware, format_local, format_local_date
-from plugins.hearings.timeutil import now as utc_now
 
 REMINDER_DAYS = (3, 7)
 DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.DeskView)
+
+
+def schedules() -> list:
+    """Minutes reminders to organisers (hourly), and queued messages to participants."""
+    from core.kit import Schedule
+
+    return [Schedule("hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes",
+                     3600),
+            Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120)]
 
 
 def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
@@ -26,7 +33,7 @@ def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
     hearing = version.hearing
     meta = [
         _("%(kind)s · %(office)s", kind=hearing.kind.label, office=hearing.office.name),
-        _("时间：%(start)s", start=format_local(hearing.starts_at)),
+        _("时间：%(start)s", start=format_local_datetime(hearing.starts_at)),
         _("地点：%(venue)s", venue=hearing.venue or ""),
     ]
     if hearing.decision_ref:
@@ -88,7 +95,7 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
 
     from core.kit import notify, offices_with
 
-    now = aware(datetime.fromisoformat(now_iso)) if now_iso else utc_now()
+    now = as_utc(datetime.fromisoformat(now_iso)) if now_iso else utc_now()
     offices = offices_with("hearings")
     if not offices:
         return 0
@@ -97,7 +104,7 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
         Hearing.organiser_id.is_not(None))).all()
     due = 0
     for hearing in rows:
-        held = aware(hearing.held_at) or aware(hearing.starts_at)
+        held = hearing.held_at or hearing.starts_at
         if held is None:
             continue
         for days in REMINDER_DAYS:

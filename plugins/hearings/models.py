@@ -1,7 +1,6 @@
 """Hearings, their attendees, questions, published minutes and messages to participants."""
 
-import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -14,9 +13,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
@@ -24,76 +24,47 @@ from core.kit import (
     VersionedMixin,
     db,
     enum_column,
-    utcnow,
+    utc_now,
 )
 
 
-def _enum(cls, length=24):
-    return enum_column(cls, length)
-
-
-class HearingKind(enum.StrEnum):
+class HearingKind(LabelledEnum):
     """A hearing (听证) asks residents before a decision; an inquiry (质询) questions officials."""
 
-    HEARING = "hearing"
-    INQUIRY = "inquiry"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+    HEARING = "hearing", _l("听证会")
+    INQUIRY = "inquiry", _l("质询会")
 
 
-KIND_LABELS = {HearingKind.HEARING: _l("听证会"), HearingKind.INQUIRY: _l("质询会")}
-
-
-class HearingStatus(enum.StrEnum):
+class HearingStatus(LabelledEnum):
     """Lifecycle: draft → announced → held → minutes published → results published.
 
     An announced hearing may be postponed (and announced again) or cancelled, with a reason
     that residents see.
     """
 
-    DRAFT = "draft"
-    ANNOUNCED = "announced"
-    POSTPONED = "postponed"
-    HELD = "held"
-    MINUTES_PUBLISHED = "minutes_published"
-    RESULTS_PUBLISHED = "results_published"
-    CANCELLED = "cancelled"
+    DRAFT = "draft", _l("草稿")
+    ANNOUNCED = "announced", _l("已公告，接受报名")
+    POSTPONED = "postponed", _l("已延期")
+    HELD = "held", _l("已举行，纪要整理中")
+    MINUTES_PUBLISHED = "minutes_published", _l("纪要已公开")
+    RESULTS_PUBLISHED = "results_published", _l("结果已公开")
+    CANCELLED = "cancelled", _l("已取消")
 
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
-
-
-STATUS_LABELS = {
-    HearingStatus.DRAFT: _l("草稿"),
-    HearingStatus.ANNOUNCED: _l("已公告，接受报名"),
-    HearingStatus.POSTPONED: _l("已延期"),
-    HearingStatus.HELD: _l("已举行，纪要整理中"),
-    HearingStatus.MINUTES_PUBLISHED: _l("纪要已公开"),
-    HearingStatus.RESULTS_PUBLISHED: _l("结果已公开"),
-    HearingStatus.CANCELLED: _l("已取消"),
-}
 
 # Statuses after the hearing took place.
 HELD_STATUSES = (HearingStatus.HELD, HearingStatus.MINUTES_PUBLISHED,
                  HearingStatus.RESULTS_PUBLISHED)
 
 
-class AttendeeCategory(enum.StrEnum):
+class AttendeeCategory(LabelledEnum):
     """Who attends, in the rulebook's words (群众听证质询制度)."""
 
-    CONCERNED = "concerned"  # 利害关系人（当事群众）
-    RETIRED_CADRE = "retired_cadre"  # 离退休老干部
-    NPC_DEPUTY = "npc_deputy"  # 人大代表
-    CPPCC_MEMBER = "cppcc_member"  # 政协委员
-    RESIDENT_REP = "resident_rep"  # 群众代表
-    STAFF = "staff"  # 工作人员（干部）
-
-    @property
-    def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
+    CONCERNED = "concerned", _l("利害关系人")  # 当事群众
+    RETIRED_CADRE = "retired_cadre", _l("离退休老干部")
+    NPC_DEPUTY = "npc_deputy", _l("人大代表")
+    CPPCC_MEMBER = "cppcc_member", _l("政协委员")
+    RESIDENT_REP = "resident_rep", _l("群众代表")
+    STAFF = "staff", _l("工作人员")  # 干部
 
     @property
     def is_public_figure(self) -> bool:
@@ -101,14 +72,6 @@ class AttendeeCategory(enum.StrEnum):
         return self in PUBLIC_FIGURE_CATEGORIES
 
 
-CATEGORY_LABELS = {
-    AttendeeCategory.CONCERNED: _l("利害关系人"),
-    AttendeeCategory.RETIRED_CADRE: _l("离退休老干部"),
-    AttendeeCategory.NPC_DEPUTY: _l("人大代表"),
-    AttendeeCategory.CPPCC_MEMBER: _l("政协委员"),
-    AttendeeCategory.RESIDENT_REP: _l("群众代表"),
-    AttendeeCategory.STAFF: _l("工作人员"),
-}
 PUBLIC_FIGURE_CATEGORIES = frozenset(
     {AttendeeCategory.NPC_DEPUTY, AttendeeCategory.CPPCC_MEMBER, AttendeeCategory.STAFF}
 )
@@ -119,51 +82,27 @@ SELF_REGISTER_CATEGORIES = (
 )
 
 
-class AttendeeStatus(enum.StrEnum):
+class AttendeeStatus(LabelledEnum):
     """A place in the hall, a place on the waiting list, or withdrawn."""
 
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(ATTENDEE_STATUS_LABELS[self])
+    CONFIRMED = "confirmed", _l("已确认参加")
+    WAITING = "waiting", _l("候补")
+    WITHDRAWN = "withdrawn", _l("已退出")
 
 
-ATTENDEE_STATUS_LABELS = {
-    AttendeeStatus.CONFIRMED: _l("已确认参加"),
-    AttendeeStatus.WAITING: _l("候补"),
-    AttendeeStatus.WITHDRAWN: _l("已退出"),
-}
+class AttendeeSource(LabelledEnum):
+    """Added by staff, or self-registered on the public page."""
+
+    INVITED = "invited", _l("工作人员邀请")
+    REGISTERED = "registered", _l("群众报名")
 
 
-class AttendeeSource(enum.StrEnum):
-    INVITED = "invited"  # added by staff
-    REGISTERED = "registered"  # self-registered on the public page
-
-    @property
-    def label(self) -> str:
-        return str(_l("工作人员邀请") if self == AttendeeSource.INVITED else _l("群众报名"))
-
-
-class QuestionStatus(enum.StrEnum):
+class QuestionStatus(LabelledEnum):
     """A question is raised, then answered on the spot or deferred to a tracked follow-up."""
 
-    RAISED = "raised"
-    ANSWERED = "answered"
-    DEFERRED = "deferred"
-
-    @property
-    def label(self) -> str:
-        return str(QUESTION_STATUS_LABELS[self])
-
-
-QUESTION_STATUS_LABELS = {
-    QuestionStatus.RAISED: _l("待答复"),
-    QuestionStatus.ANSWERED: _l("已当场答复"),
-    QuestionStatus.DEFERRED: _l("会后限期答复"),
-}
+    RAISED = "raised", _l("待答复")
+    ANSWERED = "answered", _l("已当场答复")
+    DEFERRED = "deferred", _l("会后限期答复")
 
 
 class Hearing(VersionedMixin, TimestampMixin, db.Model):
@@ -173,7 +112,7 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    kind: Mapped[HearingKind] = mapped_column(_enum(HearingKind, 16), default=HearingKind.HEARING)
+    kind: Mapped[HearingKind] = mapped_column(enum_column(HearingKind, 16), default=HearingKind.HEARING)
     title: Mapped[str] = mapped_column(String(200))
     issue: Mapped[str] = mapped_column(Text, default="")  # 议题：the matter at stake
     decision_date: Mapped[date | None] = mapped_column(Date)  # 党委会决定日期
@@ -185,7 +124,7 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
     waitlist_size: Mapped[int] = mapped_column(Integer, default=20)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[HearingStatus] = mapped_column(
-        _enum(HearingStatus), default=HearingStatus.DRAFT, index=True
+        enum_column(HearingStatus, 24), default=HearingStatus.DRAFT, index=True
     )
     status_reason: Mapped[str | None] = mapped_column(Text)  # why cancelled/postponed (public)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -218,13 +157,6 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
     def __str__(self) -> str:
         return self.title
 
-    @validates("starts_at", "ends_at", "registration_closes_at")
-    def _store_utc(self, key, value):
-        # SQLite keeps no zone: a local time stored as is would read back 8 hours off.
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value
-
     @property
     def latest_minutes(self) -> "MinutesVersion | None":
         return self.minutes[-1] if self.minutes else None
@@ -245,7 +177,7 @@ class Attendee(TimestampMixin, db.Model):
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
-    category: Mapped[AttendeeCategory] = mapped_column(_enum(AttendeeCategory))
+    category: Mapped[AttendeeCategory] = mapped_column(enum_column(AttendeeCategory, 24))
     village: Mapped[str | None] = mapped_column(String(64))  # 村/社区
     affiliation: Mapped[str | None] = mapped_column(String(120))  # 单位、职务（代表/委员/干部）
     phone: Mapped[str | None] = mapped_column(String(32))  # personal data: staff only
@@ -254,8 +186,8 @@ class Attendee(TimestampMixin, db.Model):
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)  # staff
     consent_public_name: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[AttendeeSource] = mapped_column(_enum(AttendeeSource, 16))
-    status: Mapped[AttendeeStatus] = mapped_column(_enum(AttendeeStatus, 16), index=True)
+    source: Mapped[AttendeeSource] = mapped_column(enum_column(AttendeeSource, 16))
+    status: Mapped[AttendeeStatus] = mapped_column(enum_column(AttendeeStatus, 16), index=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)  # confirmation code
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -303,9 +235,9 @@ class Question(TimestampMixin, db.Model):
     number: Mapped[int] = mapped_column(Integer)
     attendee_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_attendee.id"))
     asker_name: Mapped[str] = mapped_column(String(64))
-    asker_category: Mapped[AttendeeCategory] = mapped_column(_enum(AttendeeCategory))
+    asker_category: Mapped[AttendeeCategory] = mapped_column(enum_column(AttendeeCategory, 24))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus, 16),
+    status: Mapped[QuestionStatus] = mapped_column(enum_column(QuestionStatus, 16),
                                                    default=QuestionStatus.RAISED)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(64))  # the official who answered
@@ -365,7 +297,7 @@ class MinutesVersion(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")  # plain text for search
     correction_note: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     published_by_name: Mapped[str | None] = mapped_column(String(64))  # snapshot
     pdf_key: Mapped[str | None] = mapped_column(String(128))
@@ -398,7 +330,7 @@ class ParticipantMessage(db.Model):
     status: Mapped[str] = mapped_column(String(16))  # recorded | sent | failed
     error: Mapped[str | None] = mapped_column(String(200))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     hearing: Mapped[Hearing] = relationship(back_populates="messages")
     office: Mapped[Office] = relationship()

@@ -69,95 +69,119 @@ def _styles() -> dict[str, ParagraphStyle]:
     return styles
 
 
+_INLINE_MARKUP = {"softbreak": "<br/>", "hardbreak": "<br/>", "strong_open": "<b>",
+                  "strong_close": "</b>", "em_open": "<i>", "em_close": "</i>",
+                  "s_open": "<strike>", "s_close": "</strike>"}
+
+
 def _inline(token) -> str:
     """reportlab paragraph markup of one inline token (text escaped, bold/italic kept)."""
-    out = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            out.append(_text(child.content))
-        elif child.type in ("softbreak", "hardbreak"):
-            out.append("<br/>")
-        elif child.type == "strong_open":
-            out.append("<b>")
-        elif child.type == "strong_close":
-            out.append("</b>")
-        elif child.type == "em_open":
-            out.append("<i>")
-        elif child.type == "em_close":
-            out.append("</i>")
-        elif child.type == "s_open":
-            out.append("<strike>")
-        elif child.type == "s_close":
-            out.append("</strike>")
-    return "".join(out)
+    return "".join(_text(child.content) if child.type in ("text", "code_inline")
+                   else _INLINE_MARKUP.get(child.type, "") for child in token.children or [])
 
 
-def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:  # noqa: C901
+class _Flowables:
+    """One walk over a Markdown text's tokens: a handler per token type (``_on_<type>``)
+    appends to ``flow``; the others are ignored."""
+
+    def __init__(self, styles: dict[str, ParagraphStyle]):
+        self.styles = styles
+        self.flow: list = []
+        self.lists: list[list] = []  # stack of [ordered, counter]
+        self.quote_depth = 0
+        self.item_first_para = False
+        self.table_rows: list[list] | None = None
+        self.heading_tag = None
+
+    def add(self, token) -> None:
+        handler = getattr(self, f"_on_{token.type}", None)
+        if handler is not None:
+            handler(token)
+
+    def _on_heading_open(self, tok):
+        self.heading_tag = tok.tag
+
+    def _on_heading_close(self, tok):
+        self.heading_tag = None
+
+    def _on_bullet_list_open(self, tok):
+        self.lists.append([False, 0])
+
+    def _on_ordered_list_open(self, tok):
+        self.lists.append([True, int(tok.attrGet("start") or 1) - 1])
+
+    def _on_bullet_list_close(self, tok):
+        self.lists.pop()
+
+    _on_ordered_list_close = _on_bullet_list_close
+
+    def _on_list_item_open(self, tok):
+        self.lists[-1][1] += 1
+        self.item_first_para = True
+
+    def _on_blockquote_open(self, tok):
+        self.quote_depth += 1
+
+    def _on_blockquote_close(self, tok):
+        self.quote_depth -= 1
+
+    def _on_hr(self, tok):
+        self.flow.append(HRFlowable(width="100%", color=colors.grey, spaceBefore=4, spaceAfter=8))
+
+    def _on_fence(self, tok):
+        self.flow.append(Paragraph(_text(tok.content).replace("\n", "<br/>"), self.styles["code"]))
+
+    _on_code_block = _on_fence
+
+    def _on_table_open(self, tok):
+        self.table_rows = []
+
+    def _on_tr_open(self, tok):
+        if self.table_rows is not None:
+            self.table_rows.append([])
+
+    def _on_table_close(self, tok):
+        rows, self.table_rows = self.table_rows, None
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        table = Table([r + [""] * (width - len(r)) for r in rows], repeatRows=1, hAlign="LEFT",
+                      colWidths=[(A4[0] - 40 * mm) / width] * width)
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        self.flow.extend([table, Spacer(1, 6)])
+
+    def _on_inline(self, tok):
+        markup = _inline(tok)
+        if self.table_rows:
+            self.table_rows[-1].append(Paragraph(markup, self.styles["cell"]))
+        elif self.heading_tag:
+            self.flow.append(Paragraph(markup, self.styles[self.heading_tag]))
+        elif self.lists:
+            self._list_paragraph(markup)
+        else:
+            style = self.styles["quote"] if self.quote_depth else self.styles["body"]
+            self.flow.append(Paragraph(markup, style))
+
+    def _list_paragraph(self, markup: str) -> None:
+        depth = len(self.lists)
+        ordered, counter = self.lists[-1]
+        bullet = (f"{counter}." if ordered else "•") if self.item_first_para else ""
+        parent = self.styles["quote"] if self.quote_depth else self.styles["body"]
+        style = ParagraphStyle(f"li{depth}", parent=parent, leftIndent=14 * depth,
+                               bulletIndent=14 * depth - 11, spaceAfter=3)
+        self.flow.append(Paragraph(markup, style, bulletText=bullet or None))
+        self.item_first_para = False
+
+
+def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:
     """Flowables for a Markdown text: headings, paragraphs, lists, quotes, code, tables."""
-    tokens = _md.parse(text or "")
-    flow: list = []
-    lists: list[list] = []  # stack of [ordered, counter]
-    quote_depth = 0
-    item_first_para = False
-    table_rows: list[list] | None = None
-    heading_tag = None
-    for tok in tokens:
-        t = tok.type
-        if t == "heading_open":
-            heading_tag = tok.tag
-        elif t == "heading_close":
-            heading_tag = None
-        elif t in ("bullet_list_open", "ordered_list_open"):
-            start = int(tok.attrGet("start") or 1) if t == "ordered_list_open" else 1
-            lists.append([t == "ordered_list_open", start - 1])
-        elif t in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif t == "list_item_open":
-            lists[-1][1] += 1
-            item_first_para = True
-        elif t == "blockquote_open":
-            quote_depth += 1
-        elif t == "blockquote_close":
-            quote_depth -= 1
-        elif t == "hr":
-            flow.append(HRFlowable(width="100%", color=colors.grey, spaceBefore=4, spaceAfter=8))
-        elif t in ("fence", "code_block"):
-            flow.append(Paragraph(_text(tok.content).replace("\n", "<br/>"), styles["code"]))
-        elif t == "table_open":
-            table_rows = []
-        elif t == "tr_open" and table_rows is not None:
-            table_rows.append([])
-        elif t == "inline" and table_rows is not None and table_rows:
-            table_rows[-1].append(Paragraph(_inline(tok), styles["cell"]))
-        elif t == "table_close" and table_rows is not None:
-            if table_rows:
-                width = max(len(r) for r in table_rows)
-                rows = [r + [""] * (width - len(r)) for r in table_rows]
-                table = Table(rows, repeatRows=1, hAlign="LEFT",
-                              colWidths=[(A4[0] - 40 * mm) / width] * width)
-                table.setStyle(TableStyle([
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-                flow.extend([table, Spacer(1, 6)])
-            table_rows = None
-        elif t == "inline":
-            markup = _inline(tok)
-            if heading_tag:
-                flow.append(Paragraph(markup, styles[heading_tag]))
-                continue
-            style = styles["quote"] if quote_depth else styles["body"]
-            if lists:
-                depth = len(lists)
-                ordered, counter = lists[-1]
-                bullet = (f"{counter}." if ordered else "•") if item_first_para else ""
-                style = ParagraphStyle(f"li{depth}", parent=style, leftIndent=14 * depth,
-                                       bulletIndent=14 * depth - 11, spaceAfter=3)
-                flow.append(Paragraph(markup, style, bulletText=bullet or None))
-                item_first_para = False
-            else:
-                flow.append(Paragraph(markup, style))
-    return flow
+    walk = _Flowables(styles)
+    for token in _md.parse(text or ""):
+        walk.add(token)
+    return walk.flow
 
 
 def render_minutes_pdf(*, title: str, meta_lines: list[str], body_md: str,

@@ -23,15 +23,19 @@ from sqlalchemy.orm import selectinload
 
 from core.kit import (
     db,
+    first_error,
+    format_local_date,
+    format_local_datetime,
     get_storage,
     mentions_names_added_since,
     public_url,
     publish,
     publish_many,
     render_public,
+    utc_now,
     withdrawn_clause,
 )
-from plugins.hearings import disclosure, feeds
+from plugins.hearings import feeds, public_lists
 from plugins.hearings.errors import HearingError
 from plugins.hearings.followups import case_states
 from plugins.hearings.forms import CodeForm, RegistrationForm, WithdrawForm
@@ -56,11 +60,9 @@ from plugins.hearings.registration import (
     waiting_position,
     withdraw,
 )
-from plugins.hearings.timeutil import format_local, format_local_date
-from plugins.hearings.timeutil import now as utc_now
 
 bp = Blueprint("hearings_public", __name__, template_folder="templates")
-bp.add_app_template_filter(format_local, "hearing_time")
+bp.add_app_template_filter(format_local_datetime, "hearing_time")
 bp.add_app_template_filter(format_local_date, "hearing_date")
 
 SEARCH_MAX = 50
@@ -160,8 +162,8 @@ def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error:
             abort(404)
     shown_html = published_html(shown.body_md) if shown is not None and not shown.withdrawn else ""
     held = hearing.status in HELD_STATUSES
-    attendees, unnamed = disclosure.public_attendees(hearing) if held else ([], 0)
-    questions = disclosure.public_questions(
+    attendees, unnamed = public_lists.public_attendees(hearing) if held else ([], 0)
+    questions = public_lists.public_questions(
         hearing, case_states(q.case_id for q in hearing.questions))
     closed = registration_closed_reason(hearing)
     if error == closed:
@@ -197,10 +199,7 @@ def register_view(hearing_id):
     hearing = public_hearing(hearing_id)
     form = RegistrationForm()
     if not form.validate_on_submit():
-        first = next(iter(form.errors.values()), [_("请检查填写的内容。")])[0]
-        if isinstance(first, dict | list):
-            first = _("页面已过期，请刷新后重新提交。")
-        return _hearing_page(hearing, form, str(first), 400)
+        return _hearing_page(hearing, form, first_error(form), 400)
     try:
         attendee = register(hearing.id, Registration(
             name=form.name.data, phone=form.phone.data, category=form.category.data,
@@ -270,7 +269,7 @@ def withdraw_view():
     except HearingError as exc:
         db.session.rollback()
         return _registration_page(CodeForm(), attendee, str(exc), 409)
-    from plugins.hearings.lifecycle import after_commit
+    from plugins.hearings.services import after_commit
 
     after_commit({"hearing_id": attendee.hearing_id, "deliver": True})
     return _registration_page(CodeForm(), attendee, None,
@@ -350,7 +349,7 @@ def home_section(offices):
     by_id = {o.id: o for o in offices}
     items = []
     for h in publish_many(upcoming_hearings(list(by_id), limit=6)):
-        note = f"{format_local(h.starts_at)} · {by_id[h.office_id].name}"
+        note = f"{format_local_datetime(h.starts_at)} · {by_id[h.office_id].name}"
         if h.status != HearingStatus.ANNOUNCED:
             note += f" · {h.status.label}"
         items.append((f"{h.kind.label}：{h.title}",

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db
+from core.kit import contact, db, format_local_datetime, local_datetime, local_day, utc_now
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     SELF_REGISTER_CATEGORIES,
@@ -25,8 +25,6 @@ from plugins.hearings.models import (
     Hearing,
     HearingStatus,
 )
-from plugins.hearings.timeutil import LOCAL_TZ, aware, format_local, to_local
-from plugins.hearings.timeutil import now as utc_now
 
 NAME_MAX = 32
 VILLAGE_MAX = 64
@@ -133,9 +131,9 @@ def registration_closed_reason(hearing: Hearing, now=None) -> str | None:
         return _("该听证会已延期，新的时间公告后再开放报名。")
     if hearing.status != HearingStatus.ANNOUNCED:
         return _("该听证会已经举行，报名已结束。")
-    closes = aware(hearing.registration_closes_at) or aware(hearing.starts_at)
+    closes = hearing.registration_closes_at or hearing.starts_at
     if closes is not None and now >= closes:
-        return _("报名已于 %(time)s 截止。", time=format_local(closes))
+        return _("报名已于 %(time)s 截止。", time=format_local_datetime(closes))
     if (count_status(hearing.id, AttendeeStatus.CONFIRMED) >= hearing.capacity
             and count_status(hearing.id, AttendeeStatus.WAITING) >= hearing.waitlist_size):
         return full_message()
@@ -328,7 +326,7 @@ def promote_waiting(hearing: Hearing, *, now=None) -> list[Attendee]:
             message_attendee(
                 person,
                 _("您报名的“%(title)s”已由候补转为正式参加，时间：%(time)s，地点：%(venue)s。",
-                  title=hearing.title, time=format_local(hearing.starts_at),
+                  title=hearing.title, time=format_local_datetime(hearing.starts_at),
                   venue=hearing.venue or ""),
                 dedupe_key=f"promoted:{person.id}",
             )
@@ -343,11 +341,10 @@ CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
 
 def check_in_window(hearing: Hearing) -> tuple[datetime, datetime]:
     """(opens, closes), aware, of the time staff may record attendance at ``hearing``."""
-    start = aware(hearing.starts_at)
-    end = aware(hearing.ends_at) or start
-    day_start = datetime.combine(to_local(start).date(), time.min, LOCAL_TZ)
-    opens = min(day_start, start - CHECK_IN_OPENS_BEFORE)
-    closes = datetime.combine(to_local(end).date() + timedelta(days=1), time.min, LOCAL_TZ)
+    start = hearing.starts_at
+    end = hearing.ends_at or start
+    opens = min(local_datetime(local_day(start), time.min), start - CHECK_IN_OPENS_BEFORE)
+    closes = local_datetime(local_day(end) + timedelta(days=1), time.min)
     return opens, closes
 
 
@@ -359,10 +356,10 @@ def check_in_closed_reason(hearing: Hearing, now=None) -> str | None:
     opens, closes = check_in_window(hearing)
     if now < opens:
         return _("尚未到签到时间：签到从 %(time)s 开始（听证会当天，最早开始前 2 小时）。",
-                 time=format_local(opens))
+                 time=format_local_datetime(opens))
     if now >= closes:
         return _("签到已于听证会当天结束（%(time)s）。",
-                 time=format_local(closes - timedelta(minutes=1)))
+                 time=format_local_datetime(closes - timedelta(minutes=1)))
     return None
 
 

@@ -6,12 +6,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Widget, db
+from core.kit import Widget, db, utc_now
 from plugins.hearings.models import Hearing, HearingStatus, Question, QuestionStatus
-from plugins.hearings.timeutil import now as utc_now
 
 
-def widgets(office_ids) -> list[Widget]:
+def widgets(user, office_ids) -> list[Widget]:
     """Upcoming hearings; held hearings whose minutes are 3+ days late; open follow-ups."""
     now = utc_now()
     upcoming = db.session.scalar(select(func.count()).select_from(Hearing).where(

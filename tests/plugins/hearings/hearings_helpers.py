@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from core.extensions import db
+from core.kit import utc_now
 from core.models import Office
 from core.modules import set_module
-from plugins.hearings import lifecycle
+from plugins.hearings import services
 from plugins.hearings.models import Hearing
-from plugins.hearings.timeutil import now as utc_now
 
 
 @pytest.fixture(name="hearings_on")
@@ -38,7 +38,7 @@ def new_hearing(office_id: int, *, capacity: int = 10, waitlist: int = 5,
     db.session.add(hearing)
     db.session.flush()
     if announce:
-        lifecycle.announce(hearing)
+        services.announce(hearing)
     db.session.commit()
     return hearing
 
@@ -48,7 +48,7 @@ def hold(hearing: Hearing, *, hours_ago: int = 3) -> Hearing:
     now = utc_now()
     hearing.starts_at = now - timedelta(hours=hours_ago)
     hearing.ends_at = now - timedelta(hours=hours_ago - 1)
-    lifecycle.mark_held(hearing)
+    services.mark_held(hearing)
     db.session.commit()
     return hearing
 
@@ -56,7 +56,7 @@ def hold(hearing: Hearing, *, hours_ago: int = 3) -> Hearing:
 def mask_every_suspect(app, hearing_id: int, text: str, note: str | None = None) -> dict:
     """The review answers of the minutes editor that mask every suspected name in ``text``
     (what a careful staff member does), to add to a publishing POST."""
-    from plugins.hearings.admin import minutes_suspects
+    from plugins.hearings.services import minutes_suspects
 
     with app.app_context():
         suspects = minutes_suspects(db.session.get(Hearing, hearing_id), text, note)
@@ -65,3 +65,9 @@ def mask_every_suspect(app, hearing_id: int, text: str, note: str | None = None)
         form[f"review_name_{i}"] = name
         form[f"review_{i}"] = "mask"
     return form
+
+
+def versioned(app, hearing_id: int, data: dict | None = None) -> dict:
+    """``data`` with the hearing's current version, as a desk form rendered now carries it."""
+    with app.app_context():
+        return {**(data or {}), "version": str(db.session.get(Hearing, hearing_id).version)}

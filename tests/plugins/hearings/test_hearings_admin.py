@@ -10,10 +10,10 @@ from hearings_helpers import (
 from sqlalchemy import select
 
 from core.extensions import db
+from core.kit import to_local
 from plugins.hearings import registration
 from plugins.hearings.models import Attendee, AttendeeStatus, Hearing
 from plugins.hearings.registration import Registration
-from plugins.hearings.timeutil import to_local
 
 
 @pytest.mark.parametrize("url, words", [

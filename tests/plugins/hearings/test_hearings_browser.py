@@ -13,7 +13,7 @@ from hearings_helpers import (
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.hearings import lifecycle, registration
+from plugins.hearings import registration, services
 from plugins.hearings.models import Attendee, AttendeeStatus
 from plugins.hearings.registration import Registration
 
@@ -36,11 +36,11 @@ def test_resident_registers_withdraws_and_reads_masked_minutes(app, hearings_on,
                                                     category="concerned"))
         db.session.commit()
         hold(done)
-        lifecycle.save_minutes_draft(
+        services.save_minutes_draft(
             done, "# 纪要\n\n村民周桂芳（电话 13912345678）问机井由谁维护。人大代表王建国发言。\n\n"
                   "| 事项 | 结论 |\n| --- | --- |\n| 机井维护 | 会后 15 个工作日内答复，"
                   "联系电话 0471-5550120 |\n")
-        lifecycle.publish_minutes(done, allowed={"王建国"})  # staff let the deputy's name stand
+        services.publish_minutes(done, allowed={"王建国"})  # staff let the deputy's name stand
         db.session.commit()
         upcoming_id, done_id = upcoming.id, done.id
 

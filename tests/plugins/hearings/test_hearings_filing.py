@@ -14,6 +14,7 @@ from hearings_helpers import (
     hold,
     mask_every_suspect,
     new_hearing,
+    versioned,
 )
 from sqlalchemy import func, select
 
@@ -23,7 +24,7 @@ from core.models import Office, OfficeKind
 from core.modules import set_module
 from core.plugins import get_registry
 from plugins.archives.models import ArchiveEvent, ArchiveFile, EventKind, Retention, Security
-from plugins.hearings import filing, lifecycle
+from plugins.hearings import filing, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import MinutesVersion
 
@@ -37,7 +38,7 @@ def _archives(office_id: int, on: bool) -> None:
 
 def _held_with_draft(office_id: int, title: str = "西河村村道硬化听证会"):
     hearing = hold(new_hearing(office_id, title=title))
-    lifecycle.save_minutes_draft(hearing, MINUTES)
+    services.save_minutes_draft(hearing, MINUTES)
     db.session.commit()
     return hearing
 
@@ -51,7 +52,7 @@ def test_publishing_minutes_files_one_public_archive_file(app, hearings_on):
     with app.app_context():
         _archives(hearings_on["A"], True)
         hearing = _held_with_draft(hearings_on["A"])
-        result = lifecycle.publish_minutes(hearing)
+        result = services.publish_minutes(hearing)
         db.session.commit()
         [file] = _filed()
         assert result["catalogue_no"] == file.catalogue_no
@@ -73,10 +74,10 @@ def test_a_correction_keeps_the_archive_file_and_its_number(app, hearings_on):
     with app.app_context():
         _archives(hearings_on["A"], True)
         hearing = _held_with_draft(hearings_on["A"])
-        first = lifecycle.publish_minutes(hearing)["catalogue_no"]
+        first = services.publish_minutes(hearing)["catalogue_no"]
         db.session.commit()
-        lifecycle.save_minutes_draft(hearing, MINUTES + "\n补充：工期为 60 天。\n")
-        second = lifecycle.publish_minutes(hearing, correction_note="补充工期")["catalogue_no"]
+        services.save_minutes_draft(hearing, MINUTES + "\n补充：工期为 60 天。\n")
+        second = services.publish_minutes(hearing, correction_note="补充工期")["catalogue_no"]
         db.session.commit()
         assert second == first
         assert db.session.scalar(select(func.count()).select_from(MinutesVersion)) == 2
@@ -92,7 +93,7 @@ def test_each_hearing_gets_its_own_file_in_the_activity_series(app, hearings_on)
         numbers = []
         for title in ("村道硬化听证会", "土地流转质询会"):
             hearing = _held_with_draft(hearings_on["A"], title=title)
-            numbers.append(lifecycle.publish_minutes(hearing)["catalogue_no"])
+            numbers.append(services.publish_minutes(hearing)["catalogue_no"])
             db.session.commit()
         files = _filed()
         assert [f.catalogue_no for f in files] == numbers and numbers[0] != numbers[1]
@@ -103,7 +104,7 @@ def test_archive_off_for_the_office_files_nothing_and_publishes(app, client, hea
     with app.app_context():
         _archives(hearings_on["A"], False)
         hearing = _held_with_draft(hearings_on["A"])
-        result = lifecycle.publish_minutes(hearing)
+        result = services.publish_minutes(hearing)
         db.session.commit()
         hearing_id = hearing.id
         assert result["catalogue_no"] is None
@@ -116,11 +117,11 @@ def test_minutes_published_before_the_archive_was_on_are_filed_by_the_correction
         app, hearings_on):
     with app.app_context():
         hearing = _held_with_draft(hearings_on["A"])
-        assert lifecycle.publish_minutes(hearing)["catalogue_no"] is None
+        assert services.publish_minutes(hearing)["catalogue_no"] is None
         db.session.commit()
         _archives(hearings_on["A"], True)
-        lifecycle.save_minutes_draft(hearing, MINUTES + "\n更正：会议地点为村委会。\n")
-        number = lifecycle.publish_minutes(hearing, correction_note="更正地点")["catalogue_no"]
+        services.save_minutes_draft(hearing, MINUTES + "\n更正：会议地点为村委会。\n")
+        number = services.publish_minutes(hearing, correction_note="更正地点")["catalogue_no"]
         db.session.commit()
         assert [f.catalogue_no for f in _filed()] == [number]
 
@@ -149,7 +150,7 @@ def test_archive_not_installed_publishing_still_works(app_without_archives):
     assert "archives" not in get_registry(application).manifests
     with application.app_context():
         hearing = _held_with_draft(office_id)
-        result = lifecycle.publish_minutes(hearing)
+        result = services.publish_minutes(hearing)
         db.session.commit()
         assert result["catalogue_no"] is None
         assert hearing.latest_minutes.number == 1
@@ -172,7 +173,7 @@ def test_an_archive_refusing_the_record_refuses_the_publication(app, hearings_on
         with app.app_context():
             hearing = _held_with_draft(hearings_on["A"])
             with pytest.raises(HearingError, match="纪要未能归档：密级只能是"):
-                lifecycle.publish_minutes(hearing)
+                services.publish_minutes(hearing)
             db.session.rollback()
             assert db.session.scalar(select(func.count()).select_from(MinutesVersion)) == 0
     finally:
@@ -187,8 +188,9 @@ def test_publishing_from_the_editor_files_the_minutes_and_the_file_links_back(
         hearing_id = hearing.id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": MINUTES, "publish": "1",
-                     **mask_every_suspect(app, hearing_id, MINUTES)}, follow_redirects=True)
+                    versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, MINUTES)}),
+                    follow_redirects=True)
     assert "纪要已发布" in text_of(response)
     with app.app_context():
         [file] = _filed()

@@ -14,9 +14,10 @@ from core.cases import Case, CaseStatus, close_case
 from core.cases.categories import get_category
 from core.extensions import db
 from core.jobs import Notification
+from core.kit import to_local
 from core.publication import publish
 from core.sla import Limit, LimitUnit, compute_due, working_days_between
-from plugins.hearings import followups, lifecycle, registration
+from plugins.hearings import cases, followups, registration, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     Hearing,
@@ -26,7 +27,6 @@ from plugins.hearings.models import (
     QuestionStatus,
 )
 from plugins.hearings.registration import Registration
-from plugins.hearings.timeutil import aware, to_local
 
 
 def held_hearing_with_question(office_id, organiser_id=None):
@@ -59,8 +59,8 @@ def test_deferred_answer_opens_a_linked_case_with_the_engine_deadline(app, heari
         assert case.category == "hearing_followup" and case.channel.value == "hearing"
         assert (case.source_type, case.source_id) == ("hearing_question", str(question.id))
         assert case.handler_id == users["staff_a"] and case.office_id == hearings_on["A"]
-        expected = compute_due(aware(case.accepted_at), Limit(15, LimitUnit.WORKING_DAYS))
-        assert aware(case.due_at) == expected.due_at
+        expected = compute_due(case.accepted_at, Limit(15, LimitUnit.WORKING_DAYS))
+        assert case.due_at == expected.due_at
         accepted_day = to_local(case.accepted_at).date()
         assert working_days_between(accepted_day, expected.last_day) == 15
         question = db.session.get(Question, question.id)
@@ -90,8 +90,8 @@ def test_hook_case_closed_publishes_the_outcome_and_the_results(app, client, hea
         hearing, question = held_hearing_with_question(hearings_on["A"])
         case_id = followups.defer(question, reason="需县水利局认定产权",
                                   responsible_id=users["staff_a"]).id
-        lifecycle.save_minutes_draft(hearing, "纪要正文")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要正文")
+        services.publish_minutes(hearing)
         db.session.commit()
         hearing_id = hearing.id
     page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
@@ -121,7 +121,7 @@ def test_other_cases_closing_are_ignored(app, hearings_on, users):
         case = open_case(office_id=hearings_on["A"], category="consultation", channel="window",
                          subject="咨询低保政策", source_type="something_else", source_id="1")
         db.session.flush()
-        assert followups.on_case_closed(case) is None
+        assert cases.on_case_closed(case) is None
 
 
 def test_answers_on_the_spot_and_questions_over_http(app, client, hearings_on, users, login_as):

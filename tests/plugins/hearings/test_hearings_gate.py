@@ -12,6 +12,7 @@ from hearings_helpers import (
     hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
+    versioned,
 )
 from lxml import etree
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from core.extensions import db
 from core.models import Role, User
 from core.publication import withdraw
 from core.storage import get_storage
-from plugins.hearings import followups, jobs, lifecycle, registration
+from plugins.hearings import followups, jobs, registration, services
 from plugins.hearings.models import Hearing, MinutesVersion
 from plugins.hearings.registration import Registration
 
@@ -59,10 +60,10 @@ def _pdf_text(version_id) -> str:
 def test_finding_2_correction_note_is_masked_on_pages_feed_api_and_pdf(app, client, hearings_on):
     with app.app_context():
         hearing = _held(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "租金每亩 800 元。")
-        lifecycle.publish_minutes(hearing)
-        lifecycle.save_minutes_draft(hearing, "租金每亩 850 元。")
-        lifecycle.publish_minutes(hearing, correction_note="应村民来电 13912340000 更正租金")
+        services.save_minutes_draft(hearing, "租金每亩 800 元。")
+        services.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "租金每亩 850 元。")
+        services.publish_minutes(hearing, correction_note="应村民来电 13912340000 更正租金")
         db.session.commit()
         hearing_id, v2 = hearing.id, hearing.minutes[-1].id
         pdf = _pdf_text(v2) if shutil.which("pdftotext") else ""
@@ -138,15 +139,15 @@ def test_finding_7_names_known_from_other_records_are_masked_in_every_text(
                   subject="咨询低保", applicant_name="孙小美")
         db.session.commit()
         postponed = new_hearing(hearings_on["A"], title="西河村机井听证会")
-        lifecycle.postpone(postponed, "钱多多提出异议，需重新核实")
+        services.postpone(postponed, "钱多多提出异议，需重新核实")
         cancelled = new_hearing(hearings_on["A"], title="南湾村道路听证会")
-        lifecycle.cancel(cancelled, "孙小美已撤回申请")
+        services.cancel(cancelled, "孙小美已撤回申请")
         hearing = _held(hearings_on["A"])
         q = followups.add_question(hearing, asker_name="王建国", asker_category="npc_deputy",
                                    text="钱多多反映的机井问题怎么解决？")
         followups.answer_on_the_spot(q, answer="已与孙小美核实。", answered_by="王建国")
-        lifecycle.save_minutes_draft(hearing, "# 纪要\n\n钱多多、孙小美的诉求已记录。")
-        lifecycle.publish_minutes(hearing, correction_note=None)
+        services.save_minutes_draft(hearing, "# 纪要\n\n钱多多、孙小美的诉求已记录。")
+        services.publish_minutes(hearing, correction_note=None)
         db.session.commit()
         ids = (postponed.id, cancelled.id, hearing.id)
     everything = "\n".join(_everything(client, i) for i in ids)
@@ -158,8 +159,8 @@ def test_finding_7_names_known_from_other_records_are_masked_in_every_text(
 def test_masked_stars_are_shown_not_read_as_emphasis(app, client, hearings_on):
     with app.app_context():
         hearing = _held(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "村民电话 13912345678，另一电话 13812345678。")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "村民电话 13912345678，另一电话 13812345678。")
+        services.publish_minutes(hearing)
         db.session.commit()
         hearing_id, version_id = hearing.id, hearing.minutes[-1].id
         pdf = _pdf_text(version_id) if shutil.which("pdftotext") else ""
@@ -174,10 +175,10 @@ def test_masked_stars_are_shown_not_read_as_emphasis(app, client, hearings_on):
 
 def _two_versions(office_id):
     hearing = _held(office_id)
-    lifecycle.save_minutes_draft(hearing, "第一版：租金每亩 800 元。")
-    lifecycle.publish_minutes(hearing)
-    lifecycle.save_minutes_draft(hearing, "第二版：误把村民电话 13912345678 写进纪要。")
-    lifecycle.publish_minutes(hearing, correction_note="更正租金")
+    services.save_minutes_draft(hearing, "第一版：租金每亩 800 元。")
+    services.publish_minutes(hearing)
+    services.save_minutes_draft(hearing, "第二版：误把村民电话 13912345678 写进纪要。")
+    services.publish_minutes(hearing, correction_note="更正租金")
     db.session.commit()
     return hearing
 
@@ -248,14 +249,14 @@ def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client
         hearing_id = hearing.id
     login_as("staff_a")
     url = f"/admin/hearings-desk/{hearing_id}/minutes"
-    post(client, url, {"text": REVIEWED, "save": "1"})
+    post(client, url, versioned(app, hearing_id, {"text": REVIEWED, "save": "1"}))
     editor = client.get(url).get_data(as_text=True)
     # Staff see the exact text residents will get: the number starred, suspects highlighted.
     assert "139****5678" in editor and "review-suspect" in editor
     names = re.findall(r'name="review_name_(\d+)" value="([^"]+)"', editor)
     assert sorted(n for _i, n in names) == ["李国强", "钱学军"]
 
-    refused = post(client, url, {"text": REVIEWED, "publish": "1"})
+    refused = post(client, url, versioned(app, hearing_id, {"text": REVIEWED, "publish": "1"}))
     assert refused.status_code == 200 and "未确认" in text_of(refused)
     with app.app_context():
         assert db.session.scalar(select(MinutesVersion)) is None
@@ -264,7 +265,7 @@ def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client
     for i, name in names:
         form[f"review_name_{i}"] = name
         form[f"review_{i}"] = "allow" if name == "钱学军" else "mask"
-    assert post(client, url, form).status_code == 302
+    assert post(client, url, versioned(app, hearing_id, form)).status_code == 302
     with app.app_context():
         from core.publication.review import allowed_names_for
 

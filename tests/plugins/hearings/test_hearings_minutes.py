@@ -13,6 +13,7 @@ from hearings_helpers import (
     hold,
     mask_every_suspect,
     new_hearing,
+    versioned,
 )
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from core.extensions import db
 from core.jobs import Notification
 from core.publication import publish
 from core.storage import get_storage
-from plugins.hearings import followups, jobs, lifecycle, registration
+from plugins.hearings import followups, jobs, registration, services
 from plugins.hearings.errors import HearingError
 from plugins.hearings.minutes import MINUTES_MAX_CHARS, published_html
 from plugins.hearings.models import Hearing, HearingStatus, MinutesVersion
@@ -53,8 +54,8 @@ def held_with_people(office_id):
 def test_publication_masks_phones_ids_and_private_names_only(app, client, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, MINUTES)
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, MINUTES)
+        services.publish_minutes(hearing)
         db.session.commit()
         version = db.session.scalar(select(MinutesVersion))
         published = publish(version)
@@ -80,16 +81,16 @@ def test_publication_masks_phones_ids_and_private_names_only(app, client, hearin
 def test_a_correction_is_a_new_version_with_a_visible_note(app, client, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "租金每亩 800 元。")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "租金每亩 800 元。")
+        services.publish_minutes(hearing)
         db.session.commit()
-        lifecycle.save_minutes_draft(hearing, "租金每亩 850 元。")
+        services.save_minutes_draft(hearing, "租金每亩 850 元。")
         with pytest.raises(HearingError, match="更正说明"):
-            lifecycle.publish_minutes(hearing)
-        lifecycle.publish_minutes(hearing, correction_note="更正租金数额的笔误")
+            services.publish_minutes(hearing)
+        services.publish_minutes(hearing, correction_note="更正租金数额的笔误")
         db.session.commit()
         with pytest.raises(HearingError, match="草稿与已公开的最新版本相同"):
-            lifecycle.publish_minutes(hearing, correction_note="再发一次")
+            services.publish_minutes(hearing, correction_note="再发一次")
         versions = db.session.scalars(select(MinutesVersion).order_by(MinutesVersion.number)).all()
         assert [(v.number, v.correction_note) for v in versions] == [
             (1, None), (2, "更正租金数额的笔误")]
@@ -108,7 +109,7 @@ def test_editor_refuses_over_long_text_and_keeps_it(app, client, hearings_on, lo
     login_as("staff_a")
     long_text = "长" * (MINUTES_MAX_CHARS + 1)
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": long_text, "save": "1"})
+                    versioned(app, hearing_id, {"text": long_text, "save": "1"}))
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "纪要过长" in body
     assert long_text in body  # still in the editor: nothing lost
@@ -128,8 +129,9 @@ def test_script_in_minutes_is_shown_as_text_never_run(app, client, hearings_on, 
     assert "<script" not in block and "<img" not in block and 'href="javascript' not in block
     assert "&lt;script&gt;" in block
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": evil, "publish": "1",
-                     **mask_every_suspect(app, hearing_id, evil)}, follow_redirects=True)
+                    versioned(app, hearing_id, {"text": evil, "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, evil)}),
+                    follow_redirects=True)
     assert "不会被执行" in text_of(response)
     with app.app_context():
         html = db.session.scalar(select(MinutesVersion.body_html))
@@ -145,8 +147,8 @@ def test_publishing_before_the_hearing_is_refused_and_the_draft_kept(app, client
         hearing_id = new_hearing(hearings_on["A"]).id
     login_as("staff_a")
     response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    {"text": "预先起草的纪要", "publish": "1",
-                     **mask_every_suspect(app, hearing_id, "预先起草的纪要")})
+                    versioned(app, hearing_id, {"text": "预先起草的纪要", "publish": "1",
+                                                **mask_every_suspect(app, hearing_id, "预先起草的纪要")}))
     assert "听证会尚未举行，不能发布纪要" in text_of(response)
     with app.app_context():
         hearing = db.session.get(Hearing, hearing_id)
@@ -158,8 +160,9 @@ def test_pdf_is_rendered_by_the_job_with_chinese_text(app, client, hearings_on, 
     with app.app_context():
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
-    post(client, f"/admin/hearings-desk/{hearing_id}/minutes", {"text": MINUTES, "publish": "1",
-                                                           **mask_every_suspect(app, hearing_id, MINUTES)})
+    post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
+         versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
+                                     **mask_every_suspect(app, hearing_id, MINUTES)}))
     with app.app_context():
         version = db.session.scalar(select(MinutesVersion))
         assert version.pdf_key and version.pdf_pages == 1  # the in-process job ran after commit
@@ -191,8 +194,8 @@ def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, h
         notes = db.session.scalars(select(Notification).where(
             Notification.user_id == users["officeadmin"])).all()
         assert len(notes) == 2 and all("纪要" in n.title for n in notes)
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        services.publish_minutes(hearing)
         db.session.commit()
         assert jobs.remind_missing_minutes((held + timedelta(days=9)).isoformat()) == 0
 
@@ -200,10 +203,10 @@ def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, h
 def test_participants_hear_about_published_minutes_through_the_sender(app, hearings_on):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        result = lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        result = services.publish_minutes(hearing)
         db.session.commit()
-        lifecycle.after_commit(result)
+        services.after_commit(result)
         from plugins.hearings.models import ParticipantMessage
 
         rows = db.session.scalars(select(ParticipantMessage)).all()
@@ -243,9 +246,9 @@ def test_results_wait_for_every_follow_up(app, hearings_on, users):
         question = followups.add_question(hearing, asker_name="张三丰", asker_category="concerned",
                                           text="补偿何时到位？")
         followups.defer(question, reason="需测算", responsible_id=users["staff_a"])
-        lifecycle.save_minutes_draft(hearing, "纪要")
-        lifecycle.publish_minutes(hearing)
+        services.save_minutes_draft(hearing, "纪要")
+        services.publish_minutes(hearing)
         db.session.commit()
         with pytest.raises(HearingError, match="尚未办结"):
-            lifecycle.publish_results(hearing)
+            services.publish_results(hearing)
         assert hearing.status == HearingStatus.MINUTES_PUBLISHED

@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.hearings import lifecycle, registration
+from plugins.hearings import registration, services
 from plugins.hearings.models import Attendee, Hearing
 from plugins.hearings.registration import Registration
-from plugins.hearings.timeutil import aware
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -31,8 +30,8 @@ def published(office_id, title="东桥村土地流转听证会", text="会议讨
                                                    category="concerned", consent_public_name=True))
     db.session.commit()
     hold(hearing)
-    lifecycle.save_minutes_draft(hearing, text)
-    lifecycle.publish_minutes(hearing)
+    services.save_minutes_draft(hearing, text)
+    services.publish_minutes(hearing)
     db.session.commit()
     return hearing
 
@@ -97,7 +96,7 @@ def test_calendar_feed_has_one_event_per_hearing(app, client, hearings_on):
     with app.app_context():
         upcoming = new_hearing(hearings_on["A"], title="西河村村道硬化质询会")
         cancelled = new_hearing(hearings_on["A"], title="停车位听证会")
-        lifecycle.cancel(cancelled, "方案撤回")
+        services.cancel(cancelled, "方案撤回")
         db.session.commit()
         upcoming_start = upcoming.starts_at
     response = client.get("/o/A/hearings/calendar.ics")
@@ -106,7 +105,7 @@ def test_calendar_feed_has_one_event_per_hearing(app, client, hearings_on):
     events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
     assert len(events) == 2
     event = next(e for s, e in events.items() if "村道硬化" in s)
-    assert int(event.decoded("dtstart").timestamp()) == int(aware(upcoming_start).timestamp())
+    assert int(event.decoded("dtstart").timestamp()) == int(upcoming_start.timestamp())
     assert str(event["location"]) == "西河村村委会会议室"
     assert any(str(e.get("status")) == "CANCELLED" for e in events.values())
 
@@ -114,8 +113,8 @@ def test_calendar_feed_has_one_event_per_hearing(app, client, hearings_on):
 def test_atom_feed_lists_each_published_version(app, client, hearings_on):
     with app.app_context():
         hearing = published(hearings_on["A"])
-        lifecycle.save_minutes_draft(hearing, "更正后的纪要。")
-        lifecycle.publish_minutes(hearing, correction_note="更正笔误")
+        services.save_minutes_draft(hearing, "更正后的纪要。")
+        services.publish_minutes(hearing, correction_note="更正笔误")
         db.session.commit()
     response = client.get("/o/A/hearings/minutes.atom")
     assert response.mimetype == "application/atom+xml"
@@ -168,7 +167,7 @@ def test_residents_pages_are_chinese_and_need_no_javascript(app, client, hearing
 def test_a_draft_cancelled_before_announcement_never_becomes_public(app, client, hearings_on):
     with app.app_context():
         draft = new_hearing(hearings_on["A"], announce=False, title="未公告即取消的听证会")
-        lifecycle.cancel(draft, "议题已由村民会议解决")
+        services.cancel(draft, "议题已由村民会议解决")
         db.session.commit()
         draft_id = draft.id
     assert client.get(f"/o/A/hearings/{draft_id}").status_code == 404

@@ -13,7 +13,7 @@ from conftest import TEST_PASSWORD
 from hearings_helpers import hearings_on_fixture, hold, new_hearing  # noqa: F401
 
 from core.extensions import db
-from plugins.hearings import lifecycle
+from plugins.hearings import services
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_review_mask_publish_then_withdraw(app, hearings_on, live_server, chromi
     with app.app_context():
         hearing = new_hearing(hearings_on["A"], title="东桥村机井维修质询会")
         hold(hearing)
-        lifecycle.save_minutes_draft(hearing, DRAFT)
+        services.save_minutes_draft(hearing, DRAFT)
         db.session.commit()
         hearing_id = hearing.id
 

@@ -7,7 +7,7 @@ from hearings_helpers import hearings_on_fixture, hold, new_hearing  # noqa: F40
 from sqlalchemy import select
 
 from core.extensions import db
-from plugins.hearings import lifecycle
+from plugins.hearings import services
 from plugins.hearings.models import Attendee, AttendeeStatus
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -26,8 +26,8 @@ def test_register_withdraw_and_pdf_with_redis_away(app, client, hearings_on, red
         upcoming = new_hearing(hearings_on["A"], title="自来水改造听证会")
         held = new_hearing(hearings_on["A"], title="村道硬化质询会")
         hold(held)
-        lifecycle.save_minutes_draft(held, "# 纪要\n\n会议同意村道硬化方案。\n")
-        lifecycle.publish_minutes(held)
+        services.save_minutes_draft(held, "# 纪要\n\n会议同意村道硬化方案。\n")
+        services.publish_minutes(held)
         db.session.commit()
         upcoming_id, held_id = upcoming.id, held.id
     registered = post(client, f"/o/A/hearings/{upcoming_id}/register", {

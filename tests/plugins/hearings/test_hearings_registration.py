@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.extensions import db
+from core.kit import utc_now
 from plugins.hearings import registration
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
@@ -26,7 +27,6 @@ from plugins.hearings.models import (
     ParticipantMessage,
 )
 from plugins.hearings.registration import Registration, register, withdraw
-from plugins.hearings.timeutil import now as utc_now
 
 
 def resident(name="张三", phone="13800138000", category="concerned", village="西河村", consent=False):

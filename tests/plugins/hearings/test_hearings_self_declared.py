@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.publication import publish
-from plugins.hearings import lifecycle, registration
+from plugins.hearings import registration, services
 from plugins.hearings.models import Attendee, AttendeeSource, MinutesVersion
 from plugins.hearings.registration import Registration
 
@@ -21,8 +21,8 @@ def _held_with_self_declared_deputy(office_id):
                                                    category="npc_deputy", village="西河村"))
     db.session.commit()
     hold(hearing)
-    lifecycle.save_minutes_draft(hearing, "# 纪要\n\n人大代表孙自称发言，要求公开账目。\n")
-    lifecycle.publish_minutes(hearing)
+    services.save_minutes_draft(hearing, "# 纪要\n\n人大代表孙自称发言，要求公开账目。\n")
+    services.publish_minutes(hearing)
     db.session.commit()
     return hearing.id
 

@@ -11,16 +11,18 @@ work (the PDF, messages to participants) starts only for saved data.
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import db, record_event
-from plugins.hearings.disclosure import public_figure_names
+from core.kit import (
+    User,
+    db,
+    format_local_datetime,
+    record_event,
+    render_markdown,
+    suspects_in,
+    utc_now,
+)
 from plugins.hearings.errors import HearingError
 from plugins.hearings.filing import file_minutes
-from plugins.hearings.minutes import (
-    MINUTES_MAX_CHARS,
-    render_html,
-    resident_html,
-    search_text,
-)
+from plugins.hearings.minutes import MINUTES_MAX_CHARS, resident_html, search_text
 from plugins.hearings.models import (
     HELD_STATUSES,
     AttendeeStatus,
@@ -29,8 +31,7 @@ from plugins.hearings.models import (
     MinutesVersion,
     QuestionStatus,
 )
-from plugins.hearings.timeutil import aware, format_local
-from plugins.hearings.timeutil import now as utc_now
+from plugins.hearings.public_lists import public_figure_names
 
 REASON_MAX = 500
 CORRECTION_NOTE_MAX = 500
@@ -68,12 +69,12 @@ def check_schedule(hearing: Hearing, now) -> None:
         missing.append(_("容纳人数"))
     if missing:
         raise HearingError(_("公告前请先填写：%(items)s。", items="、".join(missing)))
-    starts, ends = aware(hearing.starts_at), aware(hearing.ends_at)
+    starts, ends = hearing.starts_at, hearing.ends_at
     if ends <= starts:
         raise HearingError(_("结束时间必须晚于开始时间。"))
     if starts <= now:
         raise HearingError(_("开始时间已过，请先修改为将来的时间再公告。"))
-    closes = aware(hearing.registration_closes_at)
+    closes = hearing.registration_closes_at
     if closes is not None and closes > starts:
         raise HearingError(_("报名截止时间不能晚于开始时间。"))
     if hearing.decision_date > starts.date():
@@ -96,8 +97,8 @@ def announce(hearing: Hearing, *, now=None) -> dict:
         message_participants(
             hearing,
             _("“%(title)s”改期举行：%(time)s，地点：%(venue)s。您的报名继续有效。",
-              title=hearing.title, time=format_local(hearing.starts_at), venue=hearing.venue),
-            key=f"reannounced:{hearing.id}:{int(aware(hearing.starts_at).timestamp())}",
+              title=hearing.title, time=format_local_datetime(hearing.starts_at), venue=hearing.venue),
+            key=f"reannounced:{hearing.id}:{int(hearing.starts_at.timestamp())}",
         )
         from plugins.hearings.registration import promote_waiting
 
@@ -144,9 +145,9 @@ def mark_held(hearing: Hearing, *, now=None) -> dict:
     if hearing.status != HearingStatus.ANNOUNCED:
         raise HearingError(_("只有已公告的听证会可以标记为已举行。当前状态：%(s)s。",
                              s=hearing.status.label))
-    if aware(hearing.starts_at) > now:
+    if hearing.starts_at > now:
         raise HearingError(_("听证会尚未开始（%(time)s），不能标记为已举行。",
-                             time=format_local(hearing.starts_at)))
+                             time=format_local_datetime(hearing.starts_at)))
     _set_status(hearing, HearingStatus.HELD, now)
     hearing.held_at = now
     # Places held by people still on the waiting list are moot now.
@@ -182,7 +183,7 @@ def preview_minutes(hearing: Hearing, text: str, allowed=frozenset()) -> str:
 
 
 def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
-                    actor=None, now=None, allowed=frozenset()) -> dict:
+                    actor_id: int | None = None, now=None, allowed=frozenset()) -> dict:
     """Publish the current draft as a new version of the minutes.
 
     Refused before the hearing took place and for an empty draft. A second or later version
@@ -213,12 +214,13 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
         if latest and text == latest.body_md:
             raise HearingError(_("草稿与已公开的最新版本相同，无需发布更正。"))
     allowed = frozenset(allowed) | public_figure_names(hearing)
+    actor = db.session.get(User, actor_id) if actor_id else None
     version = MinutesVersion(
         hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=text,
-        body_html=render_html(text), search_text=search_text(text, allowed=allowed),
+        body_html=render_markdown(text), search_text=search_text(text, allowed=allowed),
         correction_note=note or None, published_at=now,
-        published_by_id=getattr(actor, "id", None),
-        published_by_name=getattr(actor, "display_name", None),
+        published_by_id=actor_id,
+        published_by_name=actor.display_name if actor is not None else None,
     )
     db.session.add(version)
     hearing.minutes.append(version)
@@ -228,7 +230,7 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     if allowed:
         from core.kit import record_decisions
 
-        record_decisions(MinutesVersion, version.id, set(allowed), getattr(actor, "id", None))
+        record_decisions(MinutesVersion, version.id, set(allowed), actor_id)
     catalogue_no = file_minutes(hearing)
     if number == 1:
         from plugins.hearings.notifications import message_participants
@@ -270,6 +272,13 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
                                         title=hearing.title), key=f"results:{hearing.id}")
         return {"hearing_id": hearing.id, "deliver": True}
     return {"hearing_id": hearing.id, "deliver": False}
+
+
+def minutes_suspects(hearing: Hearing, text: str, note: str | None) -> list[str]:
+    """The suspected names in a minutes draft and its correction note that staff must decide
+    on before publishing (the public figures staff put on this hearing's lists stand)."""
+    standing = public_figure_names(hearing)
+    return [n for n in suspects_in(text or "", note or "") if n not in standing]
 
 
 def after_commit(result: dict) -> None:
