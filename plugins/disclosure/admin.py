@@ -30,6 +30,7 @@ from core.kit import (
     db,
     enum_choices,
     enum_label,
+    format_local,
     mask_numbers,
     withdrawn_clause,
 )
@@ -45,13 +46,12 @@ from plugins.disclosure.models import (
 )
 from plugins.disclosure.rendering import masked_body, render_body
 from plugins.disclosure.review import decisions_from, review_of
-from plugins.disclosure.timeutil import local_time
 
 DESK_URL = "/admin/disclosure-desk"
 
 
 def _time(view, context, model, name):
-    return local_time(getattr(model, name))
+    return format_local(getattr(model, name))
 
 
 def _item_link(view, context, model, name):
@@ -79,7 +79,7 @@ def _colour(view, context, model, name):
 
 def _due(view, context, model, name):
     case = model.case
-    return local_time(case.due_at) if case is not None else ""
+    return format_local(case.due_at) if case is not None else ""
 
 
 class ItemView(OfficeScopedModelView):
@@ -225,7 +225,7 @@ class DeskView(ModuleView):
             DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_not(None))
             .order_by(DisclosureItem.published_at.desc()).limit(20)).all()
         return self.render("disclosure/admin/desk_index.html", rows=rows, drafts=drafts,
-                           recent=recent, local_time=local_time, mask_numbers=mask_numbers)
+                           recent=recent, mask_numbers=mask_numbers)
 
     def _topic_screen(self, topic: DisclosureTopic, *, answer_form=None, decline_form=None,
                       review=None, status: int = 200):
@@ -252,7 +252,7 @@ class DeskView(ModuleView):
             review=review, shown=shown, withdrawal=withdrawal,
             may_withdraw=(finished and withdrawal is None
                           and can_withdraw(current_user, topic.office_id)),
-            withdraw_form=WithdrawForm(version=topic.version), local_time=local_time), status
+            withdraw_form=WithdrawForm(version=topic.version)), status
 
     @expose("/topic/<int:topic_id>")
     def topic_page(self, topic_id):
@@ -347,7 +347,7 @@ class DeskView(ModuleView):
             may_withdraw=(item.published_at is not None and withdrawal is None
                           and can_withdraw(current_user, item.office_id)),
             confirm_form=ConfirmForm(version=item.version),
-            withdraw_form=WithdrawForm(version=item.version), local_time=local_time,
+            withdraw_form=WithdrawForm(version=item.version),
             edit_url=url_for("disclosure_items.edit_view", id=item.id,
                              url=request.path))
 

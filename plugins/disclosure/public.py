@@ -18,6 +18,7 @@ from core.kit import (
     HomeSection,
     acting_as,
     db,
+    format_local_date,
     publish,
     publish_many,
     render_public,
@@ -28,7 +29,6 @@ from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import TopicForm
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
 from plugins.disclosure.rendering import render_body
-from plugins.disclosure.timeutil import local_date
 
 bp = Blueprint("disclosure_public", __name__, template_folder="templates")
 
@@ -77,7 +77,7 @@ def index():
     return render_public("disclosure/public/index.html", office=g.office,
                          groups=[(c, rows) for c, rows in groups if rows],
                          topics=finished_topics(g.office.id), answer_item_of=answer_item_of,
-                         local_date=local_date)
+                         format_local_date=format_local_date)
 
 
 @bp.route("/item/<int:item_id>")
@@ -90,7 +90,7 @@ def item_page(item_id):
     item = publish(row)
     body = None if item.withdrawn else Markup(render_body(item.body))
     return render_public("disclosure/public/item.html", office=g.office, item=item, body=body,
-                         local_date=local_date)
+                         format_local_date=format_local_date)
 
 
 @bp.route("/topic", methods=["GET", "POST"])

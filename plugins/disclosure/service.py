@@ -28,7 +28,7 @@ from core.kit import (
     normalise_phone,
     open_case,
     record_decisions,
-    utcnow,
+    utc_now,
     withdraw,
 )
 from plugins.disclosure import access
@@ -148,7 +148,7 @@ def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=N
             raise DisclosureError(_("已撤回的事项不能再次公开，请新建一项更正后的公开内容。"))
         raise DisclosureError(_("该事项已经公开。"))
     validate_item(item)
-    item.published_at = utcnow()
+    item.published_at = utc_now()
     item.published_by_id = actor.id if actor else None
     if allowed_names:
         db.session.flush()
@@ -270,7 +270,7 @@ def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | Non
     _record(topic, allowed_names, actor)
     topic.status = TopicStatus.ANSWERED
     topic.answer_item = item
-    topic.answered_at = utcnow()
+    topic.answered_at = utc_now()
     topic.answered_by_id = actor.id if actor else None
     _close(topic, _("已在公开栏公开：%(title)s", title=item.title), actor)
     return item
@@ -293,7 +293,7 @@ def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason:
     topic.status = TopicStatus.DECLINED
     topic.decline_ground = ground
     topic.decline_reason = reason
-    topic.answered_at = utcnow()
+    topic.answered_at = utc_now()
     topic.answered_by_id = actor.id if actor else None
     _close(topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason),
            actor)
@@ -318,6 +318,6 @@ def on_case_closed(case) -> DisclosureTopic | None:
         return topic
     topic.status = TopicStatus.ANSWERED
     topic.answer_note = case.outcome
-    topic.answered_at = utcnow()
+    topic.answered_at = utc_now()
     topic.answered_by_id = case.handler_id
     return topic

@@ -1,13 +1,13 @@
 """The disclosure table on the core's supervision screen (督办): per office, the topics still
 open and overdue, this year's answered and declined topics, and the items on the board now."""
 
-from datetime import UTC, datetime
+from datetime import date, time
 
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import LOCAL_ZONE, Office, db, utcnow, withdrawn_clause
+from core.kit import Office, db, local_datetime, local_today, utc_now, withdrawn_clause
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, TopicStatus
 
 
@@ -20,9 +20,9 @@ def sections(office_ids) -> list:
     from core.kit import Case, SupervisionSection
 
     ids = list(office_ids)
-    now = utcnow()
-    year = now.astimezone(LOCAL_ZONE).year
-    year_start = datetime(year, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC)  # stored in UTC
+    now = utc_now()
+    year = local_today(now).year
+    year_start = local_datetime(date(year, 1, 1), time(0, 0))
     topic_office = DisclosureTopic.office_id
     open_ = _by_office(select(topic_office, func.count()).where(
         topic_office.in_(ids), DisclosureTopic.status == TopicStatus.OPEN).group_by(topic_office))

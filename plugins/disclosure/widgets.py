@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import Widget, db, utcnow
+from core.kit import Widget, db, utc_now
 from plugins.disclosure.models import DisclosureTopic, TopicStatus
 
 
@@ -17,7 +17,7 @@ def widgets(office_ids) -> list[Widget]:
     waiting = db.session.scalar(select(func.count()).select_from(DisclosureTopic)
                                 .where(*open_here)) or 0
     overdue = db.session.scalar(select(func.count()).select_from(DisclosureTopic).join(
-        Case, Case.id == DisclosureTopic.case_id).where(*open_here, Case.due_at < utcnow())) or 0
+        Case, Case.id == DisclosureTopic.case_id).where(*open_here, Case.due_at < utc_now())) or 0
     return [Widget(title=_("待答复的点题"), value=waiting, url=url_for("disclosure_desk.index"),
                    tone="alert" if overdue else ("warn" if waiting else "ok"),
                    note=_("其中已超期 %(n)d 件", n=overdue) if overdue else "")]
