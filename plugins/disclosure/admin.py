@@ -10,7 +10,7 @@ publishing, answering and declining are refused until every one is decided. With
 core's (leaders of the office and the township admin), with the row kept.
 """
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
@@ -19,7 +19,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, TextAreaField, ValidationError
 
 from core.kit import (
@@ -31,10 +30,14 @@ from core.kit import (
     enum_choices,
     enum_label,
     format_local,
+    get_scoped_or_404,
     mask_numbers,
+    scoped_office_ids,
+    submit,
     withdrawn_clause,
 )
 from plugins.disclosure import access, service
+from plugins.disclosure.access import PLUGIN
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
 from plugins.disclosure.models import (
@@ -171,48 +174,16 @@ class DeskView(ModuleView):
     """The disclosure desk: open topics soonest due first, drafts, and each topic's and
     item's page with the actions the user may take."""
 
-    def _offices(self) -> set[int]:
-        return access.office_ids(current_user)
+    def _topic(self, topic_id) -> DisclosureTopic:
+        return get_scoped_or_404(DisclosureTopic, topic_id, PLUGIN)
 
-    def _topic(self, topic_id: int) -> DisclosureTopic:
-        topic = db.session.get(DisclosureTopic, topic_id)
-        if topic is None or topic.office_id not in self._offices():
-            abort(404)
-        return topic
-
-    def _item(self, item_id: int) -> DisclosureItem:
-        item = db.session.get(DisclosureItem, item_id)
-        if item is None or item.office_id not in self._offices():
-            abort(404)
-        return item
-
-    def _run(self, action, success: str, back):
-        """Run a service call, commit, and flash the outcome (the error's message on refusal)."""
-        try:
-            action()
-            db.session.commit()
-        except DisclosureError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该记录已被他人修改，请刷新页面后重试。"), "error")
-        else:
-            flash(success, "success")
-        return redirect(back)
-
-    def _submit(self, form, back, action, success: str):
-        """Validate ``form`` (refusing with its first error), then run ``action(form)``."""
-        if not form.validate_on_submit():
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
-            flash(str(errors[0]) if errors else _("页面已过期，请刷新后重试。"), "error")
-            return redirect(back)
-        return self._run(lambda: action(form), success, back)
+    def _item(self, item_id) -> DisclosureItem:
+        return get_scoped_or_404(DisclosureItem, item_id, PLUGIN)
 
     @expose("/")
     def index(self):
         """Open topics (with the case's colour and due date), drafts, recent items."""
-        offices = self._offices()
+        offices = scoped_office_ids(current_user, PLUGIN)
         topics = db.session.scalars(select(DisclosureTopic).where(
             DisclosureTopic.office_id.in_(offices), DisclosureTopic.status == TopicStatus.OPEN)
             .options(selectinload(DisclosureTopic.case)).order_by(DisclosureTopic.id)).all()
@@ -299,7 +270,7 @@ class DeskView(ModuleView):
                                  category=form.category.data, stage=form.stage.data,
                                  expected_version=form.version.data, allowed_names=allowed)
 
-        return self._submit(form, back, action, _("已公开并办结。"))
+        return submit(form, action, success=_("已公开并办结。"), back=back)
 
     @expose("/topic/<int:topic_id>/decline", methods=["POST"])
     def decline(self, topic_id):
@@ -313,24 +284,23 @@ class DeskView(ModuleView):
             allowed = self._reviewed(topic, form, "decline", [topic.topic, form.reason.data])
             if not isinstance(allowed, set):
                 return allowed
-        return self._submit(
-            form, back,
-            lambda form: service.decline_topic(topic, actor=current_user, ground=form.ground.data,
-                                               reason=form.reason.data,
-                                               expected_version=form.version.data,
-                                               allowed_names=allowed),
-            _("已答复不予公开并办结。"))
+        return submit(
+            form, lambda form: service.decline_topic(topic, actor=current_user,
+                                                     ground=form.ground.data,
+                                                     reason=form.reason.data,
+                                                     expected_version=form.version.data,
+                                                     allowed_names=allowed),
+            success=_("已答复不予公开并办结。"), back=back)
 
     @expose("/topic/<int:topic_id>/withdraw", methods=["POST"])
     def withdraw_answer(self, topic_id):
         """Withdraw the topic's published answer through the core; the row stays."""
         topic = self._topic(topic_id)
-        return self._submit(
-            WithdrawForm(), url_for(".topic_page", topic_id=topic.id),
-            lambda form: service.withdraw_answer(topic, actor=current_user,
-                                                 reason=form.reason.data,
-                                                 expected_version=form.version.data),
-            _("已撤回，记录仍保留。"))
+        return submit(
+            WithdrawForm(), lambda form: service.withdraw_answer(
+                topic, actor=current_user, reason=form.reason.data,
+                expected_version=form.version.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id))
 
     @expose("/item/<int:item_id>")
     def item_page(self, item_id):
@@ -361,22 +331,21 @@ class DeskView(ModuleView):
         if undecided:
             flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
             return redirect(back)
-        return self._submit(
-            ConfirmForm(), back,
-            lambda form: service.publish_item(item, actor=current_user,
-                                              expected_version=form.version.data,
-                                              allowed_names=allowed),
-            _("已在公开栏公开。"))
+        return submit(
+            ConfirmForm(), lambda form: service.publish_item(
+                item, actor=current_user, expected_version=form.version.data,
+                allowed_names=allowed),
+            success=_("已在公开栏公开。"), back=back)
 
     @expose("/item/<int:item_id>/withdraw", methods=["POST"])
     def withdraw(self, item_id):
         """Withdraw the item through the core; the record stays."""
         item = self._item(item_id)
-        return self._submit(
-            WithdrawForm(), url_for(".item_page", item_id=item.id),
-            lambda form: service.withdraw_item(item, actor=current_user, reason=form.reason.data,
-                                               expected_version=form.version.data),
-            _("已撤回，记录仍保留。"))
+        return submit(
+            WithdrawForm(), lambda form: service.withdraw_item(
+                item, actor=current_user, reason=form.reason.data,
+                expected_version=form.version.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id))
 
 
 def admin_views() -> list:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from core.kit import (
     HomeSection,
+    UserError,
     acting_as,
     db,
     format_local_date,
@@ -25,7 +26,6 @@ from core.kit import (
     withdrawn_clause,
 )
 from plugins.disclosure import service
-from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import TopicForm
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
 from plugins.disclosure.rendering import render_body
@@ -105,7 +105,7 @@ def topic_form():
                                                 details=form.details.data, name=form.name.data,
                                                 phone=form.phone.data)
                 db.session.commit()
-        except DisclosureError as exc:
+        except UserError as exc:
             db.session.rollback()
             error = str(exc)
         else:

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from core.kit import (
     Case,
-    CaseError,
     CategorySpec,
     InvalidPhone,
     Limit,
@@ -23,6 +22,7 @@ from core.kit import (
     Office,
     User,
     WithdrawalError,
+    check_version,
     close_case,
     db,
     normalise_phone,
@@ -106,10 +106,8 @@ def _require_act(actor: User | None, office_id: int) -> None:
 
 
 def _check_version(row, expected_version) -> None:
-    if expected_version in (None, ""):
-        return
-    if str(expected_version) != str(row.version):
-        raise DisclosureError(_("该记录已被他人修改，请刷新页面后重试。"))
+    if expected_version not in (None, ""):
+        check_version(row, expected_version)
 
 
 # --- the board -----------------------------------------------------------------------------
@@ -193,7 +191,7 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
                   phone: str) -> str:
     """A resident's 点题: record the topic and open its core case; returns the receipt number.
 
-    The name and phone go on the case only. Raises DisclosureError for bad input.
+    The name and phone go on the case only. Raises a UserError for bad input.
     """
     topic_text = clean_text(topic, TOPIC_MAX, _("想了解的事项"), required=True,
                             min_length=TOPIC_MIN)
@@ -210,15 +208,11 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
                           status=TopicStatus.OPEN)
     db.session.add(row)
     db.session.flush()
-    try:
-        case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
-                         subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
-                         content=details_text, applicant_name=name_text,
-                         applicant_phone=phone_text, source_type=SOURCE_TYPE,
-                         source_id=str(row.id))
-        db.session.flush()
-    except CaseError as exc:
-        raise DisclosureError(str(exc)) from None
+    case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
+                     subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
+                     content=details_text, applicant_name=name_text,
+                     applicant_phone=phone_text, source_type=SOURCE_TYPE, source_id=str(row.id))
+    db.session.flush()
     row.case_id = case.id
     row.receipt_no = case.receipt_no
     return case.receipt_no
@@ -242,10 +236,7 @@ def _close(topic: DisclosureTopic, outcome: str, actor: User | None) -> None:
     case = topic.case
     if case is None or not case.is_active:
         return
-    try:
-        close_case(case, outcome=outcome, actor_id=actor.id if actor else None)
-    except CaseError as exc:
-        raise DisclosureError(str(exc)) from None
+    close_case(case, outcome=outcome, actor_id=actor.id if actor else None)
 
 
 def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | None = None,
