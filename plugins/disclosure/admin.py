@@ -202,7 +202,7 @@ class DeskView(ModuleView):
                       review=None, status: int = 200):
         """A topic: what was asked, its case, the answer and decline forms (with the review
         panel when a submission needs decisions), the withdrawal of its answer."""
-        answer_form = answer_form or AnswerForm(version=topic.version)
+        answer_form = answer_form or AnswerForm()
         answer_form.existing_item.choices = [("", _("不引用，新写一条公开内容"))] + [
             (str(i.id), i.title) for i in db.session.scalars(
                 select(DisclosureItem).where(
@@ -219,11 +219,11 @@ class DeskView(ModuleView):
             "disclosure/admin/topic.html", topic=topic, case=topic.case, colour=colour_of(topic),
             may_act=access.may_act_in(current_user, topic.office_id),
             answer_form=answer_form,
-            decline_form=decline_form or DeclineForm(version=topic.version),
+            decline_form=decline_form or DeclineForm(),
             review=review, shown=shown, withdrawal=withdrawal,
             may_withdraw=(finished and withdrawal is None
                           and can_withdraw(current_user, topic.office_id)),
-            withdraw_form=WithdrawForm(version=topic.version)), status
+            withdraw_form=WithdrawForm()), status
 
     @expose("/topic/<int:topic_id>")
     def topic_page(self, topic_id):
@@ -267,10 +267,9 @@ class DeskView(ModuleView):
                 raise DisclosureError(_("只能引用本单位已公开的事项。"))
             service.answer_topic(topic, actor=current_user, item=existing,
                                  title=form.title.data, body=form.body.data,
-                                 category=form.category.data, stage=form.stage.data,
-                                 expected_version=form.version.data, allowed_names=allowed)
+                                 category=form.category.data, stage=form.stage.data, allowed_names=allowed)
 
-        return submit(form, action, success=_("已公开并办结。"), back=back)
+        return submit(form, action, success=_("已公开并办结。"), back=back, row=topic)
 
     @expose("/topic/<int:topic_id>/decline", methods=["POST"])
     def decline(self, topic_id):
@@ -288,9 +287,8 @@ class DeskView(ModuleView):
             form, lambda form: service.decline_topic(topic, actor=current_user,
                                                      ground=form.ground.data,
                                                      reason=form.reason.data,
-                                                     expected_version=form.version.data,
                                                      allowed_names=allowed),
-            success=_("已答复不予公开并办结。"), back=back)
+            success=_("已答复不予公开并办结。"), back=back, row=topic)
 
     @expose("/topic/<int:topic_id>/withdraw", methods=["POST"])
     def withdraw_answer(self, topic_id):
@@ -298,9 +296,9 @@ class DeskView(ModuleView):
         topic = self._topic(topic_id)
         return submit(
             WithdrawForm(), lambda form: service.withdraw_answer(
-                topic, actor=current_user, reason=form.reason.data,
-                expected_version=form.version.data),
-            success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id))
+                topic, actor=current_user, reason=form.reason.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id),
+            row=topic)
 
     @expose("/item/<int:item_id>")
     def item_page(self, item_id):
@@ -316,8 +314,8 @@ class DeskView(ModuleView):
             may_act=access.may_act_in(current_user, item.office_id),
             may_withdraw=(item.published_at is not None and withdrawal is None
                           and can_withdraw(current_user, item.office_id)),
-            confirm_form=ConfirmForm(version=item.version),
-            withdraw_form=WithdrawForm(version=item.version),
+            confirm_form=ConfirmForm(),
+            withdraw_form=WithdrawForm(),
             edit_url=url_for("disclosure_items.edit_view", id=item.id,
                              url=request.path))
 
@@ -333,9 +331,8 @@ class DeskView(ModuleView):
             return redirect(back)
         return submit(
             ConfirmForm(), lambda form: service.publish_item(
-                item, actor=current_user, expected_version=form.version.data,
-                allowed_names=allowed),
-            success=_("已在公开栏公开。"), back=back)
+                item, actor=current_user, allowed_names=allowed),
+            success=_("已在公开栏公开。"), back=back, row=item)
 
     @expose("/item/<int:item_id>/withdraw", methods=["POST"])
     def withdraw(self, item_id):
@@ -343,9 +340,9 @@ class DeskView(ModuleView):
         item = self._item(item_id)
         return submit(
             WithdrawForm(), lambda form: service.withdraw_item(
-                item, actor=current_user, reason=form.reason.data,
-                expected_version=form.version.data),
-            success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id))
+                item, actor=current_user, reason=form.reason.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id),
+            row=item)
 
 
 def admin_views() -> list:

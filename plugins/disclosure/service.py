@@ -22,7 +22,6 @@ from core.kit import (
     Office,
     User,
     WithdrawalError,
-    check_version,
     close_case,
     db,
     normalise_phone,
@@ -105,11 +104,6 @@ def _require_act(actor: User | None, office_id: int) -> None:
         raise DisclosureError(_("您不能办理该单位的公开事项。"))
 
 
-def _check_version(row, expected_version) -> None:
-    if expected_version not in (None, ""):
-        check_version(row, expected_version)
-
-
 # --- the board -----------------------------------------------------------------------------
 
 
@@ -134,13 +128,12 @@ def create_item(office_id: int, *, category, title: str, body: str, stage=None,
     return item
 
 
-def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=None,
+def publish_item(item: DisclosureItem, *, actor: User | None,
                  allowed_names=None) -> None:
     """Put a draft on the public board now. ``allowed_names``: the suspected names staff let
     stand on the review screen (recorded with the core; None from code that reviews nothing).
     A withdrawn item stays withdrawn: its notice keeps its place, a correction is a new item."""
     _require_act(actor, item.office_id)
-    _check_version(item, expected_version)
     if item.published_at is not None:
         if item.withdrawal is not None:
             raise DisclosureError(_("已撤回的事项不能再次公开，请新建一项更正后的公开内容。"))
@@ -161,24 +154,20 @@ def _withdraw(row, *, actor: User | None, reason: str) -> None:
         raise DisclosureError(str(exc)) from None
 
 
-def withdraw_item(item: DisclosureItem, *, actor: User | None, reason: str,
-                  expected_version=None) -> None:
+def withdraw_item(item: DisclosureItem, *, actor: User | None, reason: str) -> None:
     """Withdraw a published item through the core (leaders of its office, the township admin):
     it leaves the board, the item page and the API at once, a dated notice stays in its place,
     and the row and its text are kept."""
     _require_act(actor, item.office_id)
-    _check_version(item, expected_version)
     if item.published_at is None:
         raise DisclosureError(_("该事项尚未公开，无需撤回。"))
     _withdraw(item, actor=actor, reason=reason)
 
 
-def withdraw_answer(topic: DisclosureTopic, *, actor: User | None, reason: str,
-                    expected_version=None) -> None:
+def withdraw_answer(topic: DisclosureTopic, *, actor: User | None, reason: str) -> None:
     """Withdraw a finished topic's published answer (or decline reason) through the core; the
     board keeps a dated notice in its place."""
     _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
     if topic.status == TopicStatus.OPEN:
         raise DisclosureError(_("该点题尚未答复，无需撤回。"))
     _withdraw(topic, actor=actor, reason=reason)
@@ -241,14 +230,13 @@ def _close(topic: DisclosureTopic, outcome: str, actor: User | None) -> None:
 
 def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | None = None,
                  body: str | None = None, category=None, stage=None,
-                 item: DisclosureItem | None = None, expected_version=None,
+                 item: DisclosureItem | None = None,
                  allowed_names=None) -> DisclosureItem:
     """Answer a topic by disclosing: a new item (title, body, category, stage) published now,
     or an item of the office already on the board. Closes the case; returns the item.
     ``allowed_names``: suspected names staff let stand on the review screen (for the new item
     and the topic's text)."""
     _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
     _require_open(topic)
     if item is not None:
         if item.office_id != topic.office_id or not item.is_public:
@@ -268,12 +256,11 @@ def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | Non
 
 
 def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason: str,
-                  expected_version=None, allowed_names=None) -> None:
+                  allowed_names=None) -> None:
     """Decline a topic with its lawful ground and a reason (for another body's duty: which
     body to ask). Closes the case with the reason as outcome. ``allowed_names``: suspected
     names staff let stand on the review screen."""
     _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
     _require_open(topic)
     try:
         ground = DeclineGround(ground)

@@ -17,7 +17,6 @@ from disclosure_helpers import (  # noqa: F401
 from sqlalchemy import func, select
 
 from core.cases import Case, CaseStatus, close_case
-from core.errors import StaleError
 from core.extensions import db
 from core.models import Office
 from core.sla import Limit, LimitUnit
@@ -244,14 +243,6 @@ def test_staff_of_another_office_cannot_act_through_the_service(app, disclosure_
         service.answer_topic(db.session.get(DisclosureTopic, topic.id), actor=user("admin"),
                              item=db.session.get(DisclosureItem, item.id))
         db.session.commit()
-
-
-def test_stale_version_is_refused(app, disclosure_on):
-    with app.app_context():
-        topic = ask(disclosure_on["A"])
-        with pytest.raises(StaleError):
-            service.decline_topic(topic, actor=user("staff_a"), ground="privacy",
-                                  reason="涉及个人隐私", expected_version=topic.version + 1)
 
 
 def test_request_for_an_office_is_refused_when_the_phone_is_bad(app, disclosure_on):
