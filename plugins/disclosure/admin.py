@@ -32,6 +32,7 @@ from core.kit import (
     format_local,
     get_scoped_or_404,
     mask_numbers,
+    render_markdown,
     scoped_office_ids,
     submit,
     withdrawn_clause,
@@ -47,7 +48,7 @@ from plugins.disclosure.models import (
     Stage,
     TopicStatus,
 )
-from plugins.disclosure.rendering import masked_body, render_body
+from plugins.disclosure.publication import masked_body
 from plugins.disclosure.review import decisions_from, review_of
 
 DESK_URL = "/admin/disclosure-desk"
@@ -309,7 +310,7 @@ class DeskView(ModuleView):
         withdrawal = item.withdrawal
         return self.render(
             "disclosure/admin/item.html", item=item,
-            body=Markup(render_body(masked_body(item, allowed))),
+            body=Markup(render_markdown(masked_body(item, allowed))),
             review=review_of(item.title, item.body, allowed=allowed), withdrawal=withdrawal,
             may_act=access.may_act_in(current_user, item.office_id),
             may_withdraw=(item.published_at is not None and withdrawal is None

@@ -22,13 +22,13 @@ from core.kit import (
     format_local_date,
     publish,
     publish_many,
+    render_markdown,
     render_public,
     withdrawn_clause,
 )
 from plugins.disclosure import service
 from plugins.disclosure.forms import TopicForm
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
-from plugins.disclosure.rendering import render_body
 
 bp = Blueprint("disclosure_public", __name__, template_folder="templates")
 
@@ -88,7 +88,7 @@ def item_page(item_id):
     if row is None or row.office_id != g.office.id or row.published_at is None:
         abort(404)
     item = publish(row)
-    body = None if item.withdrawn else Markup(render_body(item.body))
+    body = None if item.withdrawn else Markup(render_markdown(item.body))
     return render_public("disclosure/public/item.html", office=g.office, item=item, body=body,
                          format_local_date=format_local_date)
 
