@@ -1,7 +1,7 @@
 """Staff screens: the board's items, the residents' topics, and the disclosure desk.
 
 The desk (``DeskView``) is where topics are answered or declined and items published or
-withdrawn; every change goes through ``service`` so the rules hold whatever the screen. The
+withdrawn; every change goes through ``services`` so the rules hold whatever the screen. The
 item list creates and edits drafts; nothing here deletes a row.
 
 Before anything goes out, the desk shows the exact text residents will get (masked by the
@@ -27,18 +27,20 @@ from core.kit import (
     allowed_names_for,
     can_withdraw,
     db,
+    decisions_from,
     enum_choices,
     enum_label,
     format_local,
     get_scoped_or_404,
+    highlighted,
     mask_numbers,
     render_markdown,
     scoped_office_ids,
     submit,
+    suspects_in,
     withdrawn_clause,
 )
-from plugins.disclosure import access, service
-from plugins.disclosure.access import PLUGIN
+from plugins.disclosure import services
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
 from plugins.disclosure.models import (
@@ -49,9 +51,17 @@ from plugins.disclosure.models import (
     TopicStatus,
 )
 from plugins.disclosure.publication import masked_body
-from plugins.disclosure.review import decisions_from, review_of
+from plugins.disclosure.services import PLUGIN, may_act_in
 
 DESK_URL = "/admin/disclosure-desk"
+
+
+def review_of(*texts: str, allowed=frozenset()) -> dict:
+    """What the core's review panel shows before a submission goes out: the masked segments
+    (texts joined by a blank line, as residents read them one after the other) and the
+    suspected names staff must decide (mask, or let stand as a public figure's)."""
+    joined = "\n\n".join(t for t in texts if t)
+    return {"segments": highlighted(joined, allowed), "suspects": suspects_in(*texts)}
 
 
 def _time(view, context, model, name):
@@ -122,13 +132,13 @@ class ItemView(OfficeScopedModelView):
     def on_model_change(self, form, model, is_created):
         """Within the user's offices; clean fields; who wrote it."""
         super().on_model_change(form, model, is_created)
-        if not access.may_act_in(current_user, self.office_id_of(model)):
+        if not may_act_in(current_user, self.office_id_of(model)):
             raise ValidationError(_("您不能办理该单位的公开事项。"))
         if not is_created and model.published_at is not None:
             # What residents read was reviewed before it went out; a change is a new item.
             raise ValidationError(_("已公开的事项不能修改；如需更正，请撤回后新建一项。"))
         try:
-            service.validate_item(model)
+            services.validate_item(model)
         except DisclosureError as exc:
             raise ValidationError(str(exc)) from None
         if is_created:
@@ -218,7 +228,7 @@ class DeskView(ModuleView):
         withdrawal = topic.withdrawal if finished else None
         return self.render(
             "disclosure/admin/topic.html", topic=topic, case=topic.case, colour=colour_of(topic),
-            may_act=access.may_act_in(current_user, topic.office_id),
+            may_act=may_act_in(current_user, topic.office_id),
             answer_form=answer_form,
             decline_form=decline_form or DeclineForm(),
             review=review, shown=shown, withdrawal=withdrawal,
@@ -256,7 +266,7 @@ class DeskView(ModuleView):
             existing = db.session.get(DisclosureItem, int(form.existing_item.data))
         texts = [topic.topic] if existing is not None else [topic.topic, form.title.data or "",
                                                             form.body.data or ""]
-        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+        if form.validate_on_submit() and may_act_in(current_user, topic.office_id):
             allowed = self._reviewed(topic, form, "answer", texts)
             if not isinstance(allowed, set):
                 return allowed
@@ -266,7 +276,7 @@ class DeskView(ModuleView):
         def action(form):
             if (form.existing_item.data or "").isdigit() and existing is None:
                 raise DisclosureError(_("只能引用本单位已公开的事项。"))
-            service.answer_topic(topic, actor=current_user, item=existing,
+            services.answer_topic(topic, actor=current_user, item=existing,
                                  title=form.title.data, body=form.body.data,
                                  category=form.category.data, stage=form.stage.data, allowed_names=allowed)
 
@@ -280,12 +290,12 @@ class DeskView(ModuleView):
         back = url_for(".topic_page", topic_id=topic.id)
         form = DeclineForm()
         allowed = set()
-        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+        if form.validate_on_submit() and may_act_in(current_user, topic.office_id):
             allowed = self._reviewed(topic, form, "decline", [topic.topic, form.reason.data])
             if not isinstance(allowed, set):
                 return allowed
         return submit(
-            form, lambda form: service.decline_topic(topic, actor=current_user,
+            form, lambda form: services.decline_topic(topic, actor=current_user,
                                                      ground=form.ground.data,
                                                      reason=form.reason.data,
                                                      allowed_names=allowed),
@@ -296,7 +306,7 @@ class DeskView(ModuleView):
         """Withdraw the topic's published answer through the core; the row stays."""
         topic = self._topic(topic_id)
         return submit(
-            WithdrawForm(), lambda form: service.withdraw_answer(
+            WithdrawForm(), lambda form: services.withdraw_answer(
                 topic, actor=current_user, reason=form.reason.data),
             success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id),
             row=topic)
@@ -312,7 +322,7 @@ class DeskView(ModuleView):
             "disclosure/admin/item.html", item=item,
             body=Markup(render_markdown(masked_body(item, allowed))),
             review=review_of(item.title, item.body, allowed=allowed), withdrawal=withdrawal,
-            may_act=access.may_act_in(current_user, item.office_id),
+            may_act=may_act_in(current_user, item.office_id),
             may_withdraw=(item.published_at is not None and withdrawal is None
                           and can_withdraw(current_user, item.office_id)),
             confirm_form=ConfirmForm(),
@@ -331,7 +341,7 @@ class DeskView(ModuleView):
             flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
             return redirect(back)
         return submit(
-            ConfirmForm(), lambda form: service.publish_item(
+            ConfirmForm(), lambda form: services.publish_item(
                 item, actor=current_user, allowed_names=allowed),
             success=_("已在公开栏公开。"), back=back, row=item)
 
@@ -340,7 +350,7 @@ class DeskView(ModuleView):
         """Withdraw the item through the core; the record stays."""
         item = self._item(item_id)
         return submit(
-            WithdrawForm(), lambda form: service.withdraw_item(
+            WithdrawForm(), lambda form: services.withdraw_item(
                 item, actor=current_user, reason=form.reason.data),
             success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id),
             row=item)

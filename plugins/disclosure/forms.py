@@ -1,6 +1,6 @@
 """Forms of the residents' 点题 page and the staff desk (CSRF by Flask-WTF).
 
-The forms bound the input; the rules live in ``service``, whose Chinese message is shown with
+The forms bound the input; the rules live in ``services``, whose Chinese message is shown with
 the input kept.
 """
 

@@ -26,7 +26,8 @@ from core.kit import (
     render_public,
     withdrawn_clause,
 )
-from plugins.disclosure import service
+from plugins.disclosure import services
+from plugins.disclosure.cases import category_spec
 from plugins.disclosure.forms import TopicForm
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
 
@@ -101,7 +102,7 @@ def topic_form():
     if form.validate_on_submit():
         try:
             with acting_as("resident"):
-                receipt = service.request_topic(g.office, topic=form.topic.data,
+                receipt = services.request_topic(g.office, topic=form.topic.data,
                                                 details=form.details.data, name=form.name.data,
                                                 phone=form.phone.data)
                 db.session.commit()
@@ -115,7 +116,7 @@ def topic_form():
         name, errors = next(iter(form.errors.items()))
         error = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
                  else str(errors[0]))
-    limit = service.category_spec().describe()
+    limit = category_spec().describe()
     return render_public("disclosure/public/topic.html", office=g.office, form=form,
                            error=error, limit=limit), 400 if error else 200
 
@@ -127,7 +128,7 @@ def thanks():
     if not receipt:
         return redirect(url_for(".topic_form"))
     return render_public("disclosure/public/thanks.html", office=g.office, receipt=receipt,
-                         limit=service.category_spec().describe())
+                         limit=category_spec().describe())
 
 
 def home_section(offices) -> HomeSection:

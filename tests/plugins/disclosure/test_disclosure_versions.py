@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.errors import STALE_MESSAGE
 from core.extensions import db
 from core.publication.withdrawal import Withdrawal
-from plugins.disclosure import service
+from plugins.disclosure import services
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory
 
 # (action, who posts, the row it changes, what the form sends besides the version)
@@ -28,8 +28,8 @@ ACTIONS = [
 def _rows(office_id) -> dict:
     """One row of each kind the desk actions change (committed)."""
     declined = ask(office_id, "村集体鱼塘承包合同")
-    service.decline_topic(declined, actor=None, ground="other", reason="合同正在重新签订。")
-    draft = service.create_item(office_id, category=ItemCategory.RESULTS, title="道路维修结果",
+    services.decline_topic(declined, actor=None, ground="other", reason="合同正在重新签订。")
+    draft = services.create_item(office_id, category=ItemCategory.RESULTS, title="道路维修结果",
                                 body="已完工。", actor=None)
     item = published(office_id, title="农村宅基地审批办事指南")
     db.session.commit()

@@ -10,27 +10,25 @@ lawful reason (``decline_topic``); either closes the case with the outcome.
 """
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.kit import (
     Case,
-    CategorySpec,
     InvalidPhone,
-    Limit,
-    LimitUnit,
     Office,
     User,
     WithdrawalError,
     close_case,
     db,
+    in_scope,
     normalise_phone,
     open_case,
+    permissions,
     record_decisions,
     utc_now,
     withdraw,
 )
-from plugins.disclosure import access
+from plugins.disclosure.cases import CATEGORY_CODE, SOURCE_TYPE
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.models import (
     DeclineGround,
@@ -41,8 +39,6 @@ from plugins.disclosure.models import (
     TopicStatus,
 )
 
-CATEGORY_CODE = "disclosure_topic"
-SOURCE_TYPE = "disclosure_topic"
 TITLE_MAX = 200
 TOPIC_MIN = 4
 TOPIC_MAX = 200
@@ -53,17 +49,15 @@ REASON_MAX = 2000
 # One phone may have this many topics waiting at one office: enough for a resident, and a
 # flood from one number stops there (the form needs no account).
 OPEN_TOPICS_PER_PHONE = 3
+PLUGIN = "disclosure"
 
 
-def category_spec():
-    """The core case category of residents' topics: 15 calendar days, at most one month.
-
-    限时服务制度 3: "请求解答咨询的应解答，需要请求上级或查阅资料的应于半月内答复，经分管领导同意可
-    延长到一个月" (the rulebook's own limit for a question; 政务村务公开制度 4 asks that what
-    residents want to know be disclosed at any time)."""
-    return CategorySpec(code=CATEGORY_CODE, title=_l("群众点题公开"),
-                        limit=Limit(15, LimitUnit.CALENDAR_DAYS),
-                        max_limit=Limit(1, LimitUnit.MONTHS))
+def may_act_in(user, office_id: int | None) -> bool:
+    """The office is in the user's scope with the module on (``in_scope``), and the user may
+    write: staff, leaders and office admins for their own office, township admins for every
+    office; auditors read everything and change nothing."""
+    return (user is not None and not permissions.is_read_only(user)
+            and in_scope(office_id, user, PLUGIN))
 
 
 # --- input -----------------------------------------------------------------------------
@@ -100,7 +94,7 @@ def _stage(value) -> Stage | None:
 
 def _require_act(actor: User | None, office_id: int) -> None:
     """``actor`` None is the system (demo data, jobs); a person must be allowed to write."""
-    if actor is not None and not access.may_act_in(actor, office_id):
+    if actor is not None and not may_act_in(actor, office_id):
         raise DisclosureError(_("您不能办理该单位的公开事项。"))
 
 
@@ -281,21 +275,3 @@ def _record(topic: DisclosureTopic, allowed_names, actor: User | None) -> None:
     if allowed_names:
         record_decisions(DisclosureTopic, topic.id, set(allowed_names),
                          actor.id if actor else None)
-
-
-def on_case_closed(case) -> DisclosureTopic | None:
-    """A topic's case closed on the core's case screen: the topic is answered with the case's
-    outcome. Returns the topic, or None for cases of other origins."""
-    if getattr(case, "source_type", None) != SOURCE_TYPE or not case.source_id:
-        return None
-    try:
-        topic = db.session.get(DisclosureTopic, int(case.source_id))
-    except ValueError:
-        return None
-    if topic is None or topic.status != TopicStatus.OPEN:
-        return topic
-    topic.status = TopicStatus.ANSWERED
-    topic.answer_note = case.outcome
-    topic.answered_at = utc_now()
-    topic.answered_by_id = case.handler_id
-    return topic
