@@ -276,7 +276,7 @@ class DeskView(ModuleView):
         def action(form):
             if (form.existing_item.data or "").isdigit() and existing is None:
                 raise DisclosureError(_("只能引用本单位已公开的事项。"))
-            services.answer_topic(topic, actor=current_user, item=existing,
+            services.answer_topic(topic, actor_id=current_user.id, item=existing,
                                  title=form.title.data, body=form.body.data,
                                  category=form.category.data, stage=form.stage.data, allowed_names=allowed)
 
@@ -295,7 +295,7 @@ class DeskView(ModuleView):
             if not isinstance(allowed, set):
                 return allowed
         return submit(
-            form, lambda form: services.decline_topic(topic, actor=current_user,
+            form, lambda form: services.decline_topic(topic, actor_id=current_user.id,
                                                      ground=form.ground.data,
                                                      reason=form.reason.data,
                                                      allowed_names=allowed),
@@ -307,7 +307,7 @@ class DeskView(ModuleView):
         topic = self._topic(topic_id)
         return submit(
             WithdrawForm(), lambda form: services.withdraw_answer(
-                topic, actor=current_user, reason=form.reason.data),
+                topic, actor_id=current_user.id, reason=form.reason.data),
             success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id),
             row=topic)
 
@@ -342,7 +342,7 @@ class DeskView(ModuleView):
             return redirect(back)
         return submit(
             ConfirmForm(), lambda form: services.publish_item(
-                item, actor=current_user, allowed_names=allowed),
+                item, actor_id=current_user.id, allowed_names=allowed),
             success=_("已在公开栏公开。"), back=back, row=item)
 
     @expose("/item/<int:item_id>/withdraw", methods=["POST"])
@@ -351,7 +351,7 @@ class DeskView(ModuleView):
         item = self._item(item_id)
         return submit(
             WithdrawForm(), lambda form: services.withdraw_item(
-                item, actor=current_user, reason=form.reason.data),
+                item, actor_id=current_user.id, reason=form.reason.data),
             success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id),
             row=item)
 

@@ -55,10 +55,10 @@ def _staff_of(office: Office) -> User | None:
 def _publish(office: Office, entry, actor) -> DisclosureItem:
     title, category, stage, body = entry
     item = services.create_item(office.id, category=category, stage=stage, title=title,
-                               body=body, actor=None)
+                               body=body, actor_id=None)
     item.created_by_id = actor.id if actor else None
     db.session.flush()
-    services.publish_item(item, actor=None)
+    services.publish_item(item, actor_id=None)
     return item
 
 
@@ -92,7 +92,7 @@ def _topics(office: Office) -> None:
     answered = db.session.scalar(select(DisclosureTopic).where(
         DisclosureTopic.office_id == office.id).order_by(DisclosureTopic.id.desc()))
     services.answer_topic(
-        answered, actor=None, category=ItemCategory.RESULTS, stage=Stage.DURING,
+        answered, actor_id=None, category=ItemCategory.RESULTS, stage=Stage.DURING,
         title="2026 年村村通道路硬化工程进展情况",
         body="工程总投资 180 万元，其中省级补助 120 万元、县级配套 60 万元；施工单位经公开招标确定；"
              "目前已完成 6.5 公里，计划 11 月底完工。")

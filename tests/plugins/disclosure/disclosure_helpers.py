@@ -56,8 +56,8 @@ def published(office_id: int, title: str = "农村宅基地审批办事指南",
               stage=None) -> DisclosureItem:
     """A published item of the office (committed)."""
     item = services.create_item(office_id, category=category, title=title, body=body,
-                               stage=stage, actor=None)
+                               stage=stage, actor_id=None)
     db.session.flush()
-    services.publish_item(item, actor=None)
+    services.publish_item(item, actor_id=None)
     db.session.commit()
     return item

@@ -28,9 +28,9 @@ ACTIONS = [
 def _rows(office_id) -> dict:
     """One row of each kind the desk actions change (committed)."""
     declined = ask(office_id, "村集体鱼塘承包合同")
-    services.decline_topic(declined, actor=None, ground="other", reason="合同正在重新签订。")
+    services.decline_topic(declined, actor_id=None, ground="other", reason="合同正在重新签订。")
     draft = services.create_item(office_id, category=ItemCategory.RESULTS, title="道路维修结果",
-                                body="已完工。", actor=None)
+                                body="已完工。", actor_id=None)
     item = published(office_id, title="农村宅基地审批办事指南")
     db.session.commit()
     return {"open_topic": ask(office_id, phone="13904715567"), "declined_topic": declined,
