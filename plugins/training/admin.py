@@ -20,8 +20,9 @@ from core.kit import (
     User,
     db,
     enum_choices,
+    local_today,
     permissions,
-    utcnow,
+    utc_now,
 )
 from plugins.training.access import (
     MANAGER_ROLES,
@@ -45,7 +46,7 @@ from plugins.training.models import (
     TrainingPerson,
     TrainingSession,
 )
-from plugins.training.rules import count_note_characters, local_today
+from plugins.training.rules import count_note_characters
 from plugins.training.services import (
     compute_session_days,
     generate_roster,
@@ -374,7 +375,7 @@ class SessionView(_TrainingModelView):
             return errors
         for row, status, reason in changes:
             row.status, row.excuse_reason = status, reason
-            row.recorded_by_id, row.recorded_at = current_user.id, utcnow()
+            row.recorded_by_id, row.recorded_at = current_user.id, utc_now()
         try:
             db.session.commit()
         except StaleDataError:
@@ -473,7 +474,7 @@ class AttendanceView(_TrainingModelView):
         if model.status != AttendanceStatus.EXCUSED:
             model.excuse_reason = None
         if model.status != AttendanceStatus.PENDING:
-            model.recorded_by_id, model.recorded_at = current_user.id, utcnow()
+            model.recorded_by_id, model.recorded_at = current_user.id, utc_now()
         OfficeScopedModelView.on_model_change(self, form, model, is_created)
 
     def on_model_delete(self, model):

@@ -21,7 +21,7 @@ from datetime import date
 
 from sqlalchemy import case, extract, func, select
 
-from core.kit import Office, OfficeKind, db
+from core.kit import Office, OfficeKind, db, local_today
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,
@@ -35,7 +35,6 @@ from plugins.training.models import (
 )
 from plugins.training.rules import (
     RuleSet,
-    local_today,
     meets_min,
     meets_pct,
     participation,

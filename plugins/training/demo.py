@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.kit import User, db
+from core.kit import User, db, local_today
 from plugins.training.models import (
     AttendanceStatus,
     Group,
@@ -23,7 +23,7 @@ from plugins.training.models import (
     TrainingPerson,
     TrainingSession,
 )
-from plugins.training.rules import count_note_characters, local_today
+from plugins.training.rules import count_note_characters
 from plugins.training.services import compute_session_days, generate_roster
 
 GOVERNMENT, VILLAGE = "SFZ-ZF", "SFZ-DQC"

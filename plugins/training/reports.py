@@ -14,7 +14,16 @@ from sqlalchemy import extract, func, select
 from wtforms import FloatField, HiddenField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from core.kit import ModuleView, Office, Role, db, export_response, permissions, record_event
+from core.kit import (
+    ModuleView,
+    Office,
+    Role,
+    db,
+    export_response,
+    local_today,
+    permissions,
+    record_event,
+)
 from plugins.training.access import (
     SETTINGS_ROLES,
     PluginTemplatesMixin,
@@ -42,7 +51,6 @@ from plugins.training.models import (
 from plugins.training.rules import (
     DEFAULT_RULES,
     RULE_FIELDS,
-    local_today,
     resolve_rules,
 )
 from plugins.training.services import office_subtree, recompute_session_days

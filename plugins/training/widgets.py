@@ -4,9 +4,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from core.kit import Widget, db
+from core.kit import Widget, db, local_today
 from plugins.training.models import SelfStudyLog, TrainingPerson
-from plugins.training.rules import local_today, meets_min, resolve_rules
+from plugins.training.rules import meets_min, resolve_rules
 
 
 def self_study_widgets(user, office_ids) -> list[Widget]:
