@@ -13,7 +13,7 @@ from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import or_, select
 
-from core.kit import Office, Role, db, enabled_office_ids, permissions
+from core.kit import Role, db, in_scope, permissions, scoped_office_ids
 from plugins.training.models import Group, TrainingPerson
 
 PLUGIN = "training"
@@ -32,27 +32,10 @@ class PluginTemplatesMixin:
         return blueprint
 
 
-def training_office_ids(user=None) -> set[int]:
-    """Offices whose training records ``user`` (default: the current user) may see."""
-    user = user or current_user
-    on = enabled_office_ids(PLUGIN)
-    visible = permissions.visible_office_ids(user)
-    return on if visible is None else on & visible
-
-
-def visible_offices(user=None) -> list[Office]:
-    """Those offices as objects, in the township's order."""
-    ids = training_office_ids(user)
-    if not ids:
-        return []
-    return list(db.session.scalars(
-        select(Office).where(Office.id.in_(sorted(ids))).order_by(Office.sort_order, Office.code)))
-
-
 def may_write_for(person: TrainingPerson, user=None) -> bool:
     """True when ``user`` may enter or change records of ``person``."""
     user = user or current_user
-    if permissions.is_read_only(user) or person.office_id not in training_office_ids(user):
+    if permissions.is_read_only(user) or not in_scope(person.office_id, user, PLUGIN):
         return False
     if user.role in MANAGER_ROLES:
         return True
@@ -63,7 +46,7 @@ def may_write_for(person: TrainingPerson, user=None) -> bool:
 def writable_people(user=None) -> list[TrainingPerson]:
     """Active people whose records ``user`` may enter, for the forms' person choices."""
     user = user or current_user
-    ids = training_office_ids(user)
+    ids = scoped_office_ids(user, PLUGIN)
     if not ids or permissions.is_read_only(user):
         return []
     query = select(TrainingPerson).where(TrainingPerson.active,

@@ -14,23 +14,28 @@ from wtforms import FloatField, SelectMultipleField, TextAreaField, ValidationEr
 from wtforms.validators import StopValidation
 
 from core.kit import (
+    STALE_MESSAGE,
     Office,
     OfficeKind,
     OfficeScopedModelView,
     User,
+    UserError,
+    check_version,
     db,
     enum_choices,
     local_today,
     permissions,
+    scoped_office_ids,
     utc_now,
 )
 from plugins.training.access import (
     MANAGER_ROLES,
+    PLUGIN,
     PluginTemplatesMixin,
     may_write_for,
-    training_office_ids,
     writable_people,
 )
+from plugins.training.errors import TrainingError
 from plugins.training.models import (
     ATTENDANCE_LABELS,
     GROUP_LABELS,
@@ -56,7 +61,6 @@ from plugins.training.services import (
 from plugins.training.validation import (
     EARLIEST_DATE,
     VILLAGE_KINDS,
-    TrainingInputError,
     check_attendance,
     check_day_total,
     check_hours,
@@ -103,7 +107,7 @@ class GroupsField(SelectMultipleField):
 
 
 class _TrainingModelView(PluginTemplatesMixin, OfficeScopedModelView):
-    """Shared behaviour: Chinese messages from TrainingInputError, the person choices."""
+    """Shared behaviour: Chinese messages from TrainingError, the person choices."""
 
     def _limit_person(self, form):
         if hasattr(form, "person"):
@@ -117,7 +121,7 @@ class _TrainingModelView(PluginTemplatesMixin, OfficeScopedModelView):
         return self._limit_person(super().edit_form(obj))
 
     def validate_row(self, form, model, is_created):
-        """Raise TrainingInputError for input that must not be saved."""
+        """Raise TrainingError for input that must not be saved."""
 
     def on_model_change(self, form, model, is_created):
         # The new row is already in the session: checks must not flush it half-filled.
@@ -135,7 +139,7 @@ class _TrainingModelView(PluginTemplatesMixin, OfficeScopedModelView):
             model.office_id = person.office_id
         try:
             self.validate_row(form, model, is_created)
-        except TrainingInputError as exc:
+        except TrainingError as exc:
             raise ValidationError(str(exc)) from exc
         super().on_model_change(form, model, is_created)
 
@@ -179,7 +183,7 @@ class PersonView(_TrainingModelView):
         if not hasattr(form, "user"):
             return form
         if current_user.role in MANAGER_ROLES:
-            ids = training_office_ids()
+            ids = scoped_office_ids(current_user, PLUGIN)
             form.user.query_factory = lambda: db.session.scalars(
                 select(User).where(User.office_id.in_(sorted(ids)), User.active)
                 .order_by(User.office_id, User.display_name)).all()
@@ -196,28 +200,28 @@ class PersonView(_TrainingModelView):
     def validate_row(self, form, model, is_created):
         group = Group(model.group) if model.group else None
         if group is None:
-            raise TrainingInputError(_("请选择人员类别。"))
+            raise TrainingError(_("请选择人员类别。"))
         model.name = (model.name or "").strip()
         if not model.name:
-            raise TrainingInputError(_("请填写人员姓名。"))
+            raise TrainingError(_("请填写人员姓名。"))
         if model.user is not None:
             if group == Group.RURAL_PARTY_MEMBER:
-                raise TrainingInputError(_("农村党员不关联登录账号；干部请选择“镇干部”或“村干部”。"))
+                raise TrainingError(_("农村党员不关联登录账号；干部请选择“镇干部”或“村干部”。"))
             if current_user.role not in MANAGER_ROLES and model.user.id != current_user.id:
-                raise TrainingInputError(_("工作人员只能把自己的账号登记为干部。"))
+                raise TrainingError(_("工作人员只能把自己的账号登记为干部。"))
             with db.session.no_autoflush:
                 taken = db.session.scalar(select(TrainingPerson.id).where(
                     TrainingPerson.user_id == model.user.id, TrainingPerson.id != (model.id or 0)))
             if taken:
-                raise TrainingInputError(_("账号“%(u)s”已登记为学习培训人员。", u=model.user.username))
+                raise TrainingError(_("账号“%(u)s”已登记为学习培训人员。", u=model.user.username))
             model.office, model.office_id = model.user.office, model.user.office_id
         elif current_user.role not in MANAGER_ROLES and group != Group.RURAL_PARTY_MEMBER:
-            raise TrainingInputError(_("工作人员可以登记本单位的农村党员，或关联自己的账号登记为干部。"))
+            raise TrainingError(_("工作人员可以登记本单位的农村党员，或关联自己的账号登记为干部。"))
         office = db.session.get(Office, model.office_id or current_user.office_id)
         if group == Group.RURAL_PARTY_MEMBER and OfficeKind(office.kind) not in VILLAGE_KINDS:
-            raise TrainingInputError(_("农村党员须登记在村（社区）单位下。"))
+            raise TrainingError(_("农村党员须登记在村（社区）单位下。"))
         if model.joined_on is not None and model.joined_on < EARLIEST_DATE:
-            raise TrainingInputError(_("纳入考核日期过早，请检查。"))
+            raise TrainingError(_("纳入考核日期过早，请检查。"))
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
@@ -296,17 +300,17 @@ class SessionView(_TrainingModelView):
         check_session(model.kind, office, model.length_value, model.length_unit,
                       [g.value for g in model.group_list])
         if model.held_on is None:
-            raise TrainingInputError(_("请填写培训日期。"))
+            raise TrainingError(_("请填写培训日期。"))
         model.topic = (model.topic or "").strip()
         if not model.topic:
-            raise TrainingInputError(_("请填写主题。"))
+            raise TrainingError(_("请填写主题。"))
         if not is_created and model.held_on > local_today():
             with db.session.no_autoflush:
                 marked = db.session.scalar(select(Attendance.id).where(
                     Attendance.session_id == model.id,
                     Attendance.status != AttendanceStatus.PENDING))
             if marked:
-                raise TrainingInputError(_("该培训已登记出勤，不能改到今天之后的日期。"))
+                raise TrainingError(_("该培训已登记出勤，不能改到今天之后的日期。"))
         if office_id is not None:
             model.office_id = office_id
             model.days = compute_session_days(model)
@@ -358,13 +362,10 @@ class SessionView(_TrainingModelView):
                 errors.append(_("%(name)s：无效的出勤状态。", name=row.person.name))
                 continue
             reason = (request.form.get(f"reason-{row.id}") or "").strip() or None
-            if request.form.get(f"version-{row.id}") not in (None, str(row.version)):
-                errors.append(_("%(name)s 的出勤已被他人修改，请刷新页面后重新登记。",
-                                name=row.person.name))
-                continue
             try:
+                check_version(row, request.form.get(f"version-{row.id}"))
                 check_attendance(session.held_on, status, reason, today)
-            except TrainingInputError as exc:
+            except UserError as exc:
                 errors.append(_("%(name)s：%(error)s", name=row.person.name, error=str(exc)))
                 continue
             reason = reason if status == AttendanceStatus.EXCUSED else None
@@ -380,7 +381,7 @@ class SessionView(_TrainingModelView):
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            return [_("出勤已被他人同时修改，本次未保存，请刷新页面后重新登记。")]
+            return [str(STALE_MESSAGE)]
         flash(_("已保存 %(n)d 人的出勤。", n=len(changes)), "success")
         return []
 
@@ -429,7 +430,7 @@ class AttendanceView(_TrainingModelView):
         form = super()._limit_person(form)
         if current_user.role not in MANAGER_ROLES and hasattr(form, "person"):
             # Taking attendance is the clerk's job: every person of the office, not only self.
-            ids = training_office_ids()
+            ids = scoped_office_ids(current_user, PLUGIN)
             form.person.query_factory = lambda: db.session.scalars(
                 select(TrainingPerson).where(TrainingPerson.active,
                                              TrainingPerson.office_id.in_(sorted(ids)))
@@ -439,7 +440,7 @@ class AttendanceView(_TrainingModelView):
         return form
 
     def _session_choices(self):
-        ids = training_office_ids()
+        ids = scoped_office_ids(current_user, PLUGIN)
         lineage = set(ids)
         for office in db.session.scalars(select(Office).where(Office.id.in_(sorted(ids)))):
             lineage.update(a.id for a in office.ancestors())
@@ -453,12 +454,12 @@ class AttendanceView(_TrainingModelView):
         if person is None or model.session is None:
             raise ValidationError(_("请选择培训和人员。"))
         if permissions.is_read_only(current_user) or \
-                person.office_id not in training_office_ids():
+                person.office_id not in scoped_office_ids(current_user, PLUGIN):
             raise ValidationError(_("您不能为“%(name)s”登记出勤。", name=person.name))
         try:
             check_attendance(model.session.held_on, model.status, model.excuse_reason,
                              local_today())
-        except TrainingInputError as exc:
+        except TrainingError as exc:
             raise ValidationError(str(exc)) from exc
         if person.office_id not in roster_office_ids(model.session):
             raise ValidationError(_("“%(name)s”所在单位不在这次培训的参加范围内。",
@@ -504,7 +505,7 @@ class SelfStudyView(_TrainingModelView):
         check_past_date(model.studied_on, local_today(), _("自学"))
         model.topic = (model.topic or "").strip()
         if not model.topic:
-            raise TrainingInputError(_("请填写学习内容。"))
+            raise TrainingError(_("请填写学习内容。"))
         check_day_total(model.person.id, model.studied_on, model.hours,
                         exclude_id=None if is_created else model.id)
         if is_created:
@@ -533,10 +534,10 @@ class NoteView(_TrainingModelView):
         check_past_date(model.written_on, local_today(), _("笔记"))
         model.title = (model.title or "").strip()
         if not model.title:
-            raise TrainingInputError(_("请填写标题。"))
+            raise TrainingError(_("请填写标题。"))
         model.char_count = count_note_characters(model.content)
         if model.char_count == 0:
-            raise TrainingInputError(_("笔记内容不能为空。"))
+            raise TrainingError(_("笔记内容不能为空。"))
         if is_created:
             model.logged_by_id = current_user.id
 
@@ -557,7 +558,7 @@ class TechniqueView(_TrainingModelView):
     def validate_row(self, form, model, is_created):
         model.name = (model.name or "").strip()
         if not model.name:
-            raise TrainingInputError(_("请填写实用技术名称。"))
+            raise TrainingError(_("请填写实用技术名称。"))
         check_past_date(model.mastered_on, local_today(), _("掌握"))
         check_technique_unique(model.person.id, model.name,
                                exclude_id=None if is_created else model.id)

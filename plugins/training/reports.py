@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import extract, func, select
-from wtforms import FloatField, HiddenField, IntegerField, SelectField
+from wtforms import FloatField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from core.kit import (
@@ -20,16 +20,19 @@ from core.kit import (
     Role,
     db,
     export_response,
+    get_scoped_or_404,
     local_today,
     permissions,
     record_event,
+    run,
+    scoped_office_ids,
+    scoped_offices,
 )
 from plugins.training.access import (
+    PLUGIN,
     SETTINGS_ROLES,
     PluginTemplatesMixin,
     person_of,
-    training_office_ids,
-    visible_offices,
 )
 from plugins.training.charts import line_chart
 from plugins.training.compliance import MONTHS, ComplianceReport, Status, compute_compliance
@@ -53,7 +56,7 @@ from plugins.training.rules import (
     RULE_FIELDS,
     resolve_rules,
 )
-from plugins.training.services import office_subtree, recompute_session_days
+from plugins.training.services import reset_settings, save_settings
 
 PAGE_SIZE = 100
 STATUS_LABELS = {Status.OK: _l("达标"), Status.SHORT: _l("未达标"), Status.PENDING: _l("进行中"),
@@ -95,14 +98,14 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
         today = local_today()
         year = _int_arg("year", today.year, 2000, today.year + 1)
         month = _int_arg("month", None, 1, 12)
-        offices = visible_offices()
+        offices = scoped_offices(current_user, PLUGIN)
         office_id = _int_arg("office", None, 1, 2**31)
         if office_id is not None and office_id not in {o.id for o in offices}:
             abort(404)
         return year, month, office_id, offices
 
     def _report(self, year, office_id) -> ComplianceReport:
-        scope = {office_id} if office_id else training_office_ids()
+        scope = {office_id} if office_id else scoped_office_ids(current_user, PLUGIN)
         return compute_compliance(year, scope)
 
     @staticmethod
@@ -188,9 +191,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
     def person(self, person_id):
         """One person's year: monthly hours and verdicts, sessions, self-study, notes,
         techniques."""
-        person = db.session.get(TrainingPerson, person_id)
-        if person is None or person.office_id not in training_office_ids():
-            abort(404)
+        person = get_scoped_or_404(TrainingPerson, person_id, PLUGIN)
         today = local_today()
         year = _int_arg("year", today.year, 2000, today.year + 1)
         report = compute_compliance(year, {person.office_id})
@@ -237,7 +238,7 @@ class HoursChartView(PluginTemplatesMixin, ModuleView):
         today = local_today()
         year = _int_arg("year", today.year, 2000, today.year + 1)
         measure = "total" if request.args.get("measure") == "total" else "average"
-        offices = visible_offices()
+        offices = scoped_offices(current_user, PLUGIN)
         ids = sorted(o.id for o in offices)
         month = extract("month", SelfStudyLog.studied_on)
         totals: dict[tuple[int, int], float] = {}
@@ -320,7 +321,6 @@ class SettingsForm(FlaskForm):
         _l("初中以上文化的农村党员每年学习笔记不少于（字）"),
         [Optional(), NumberRange(0, 1_000_000, _l("应在 0 到 1000000 字之间。"))],
         description=_l("制度原文此处缺少字数；留空表示不考核。"))
-    version = HiddenField()
 
 
 class SettingsView(PluginTemplatesMixin, ModuleView):
@@ -336,7 +336,7 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
         their own office."""
         if permissions.sees_all_offices(current_user):
             return list(db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)))
-        return visible_offices()
+        return scoped_offices(current_user, PLUGIN)
 
     def _office(self) -> Office:
         offices = self._offices()
@@ -359,45 +359,27 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
         effective = resolve_rules([office.id])[office.id]
         may_edit = current_user.role in SETTINGS_ROLES and not permissions.is_read_only(current_user)
         form = SettingsForm(data={**{f: getattr(effective, f) for f in RULE_FIELDS},
-                                  "excused_policy": ExcusedPolicy(effective.excused_policy).value,
-                                  "version": row.version if row else ""})
+                                  "excused_policy": ExcusedPolicy(effective.excused_policy).value})
         if request.method == "POST":
             if not may_edit:
                 abort(403)
+            back = url_for(".index", office=office.id)
             if request.form.get("reset") == "1":
-                return self._reset(office, row)
+                return run(lambda: reset_settings(office, row), row=row, back=back, success=_(
+                    "“%(office)s”已恢复沿用上级单位或制度默认的标准。", office=office.name))
             form = SettingsForm()
             if form.validate_on_submit():
-                if row is not None and form.version.data != str(row.version):
-                    flash(_("设置已被他人修改，本次未保存。请查看最新设置后重新填写。"), "error")
-                    return redirect(url_for(".index", office=office.id))
-                if row is None:
-                    row = TrainingSettings(office_id=office.id)
-                    db.session.add(row)
-                for name in RULE_FIELDS:
-                    setattr(row, name, getattr(form, name).data)
-                row.excused_policy = ExcusedPolicy(form.excused_policy.data)
-                row.updated_by_id = current_user.id
-                db.session.flush()
-                recompute_session_days(office_subtree(office.id))
-                db.session.commit()
-                flash(_("已保存“%(office)s”的学习培训达标标准。", office=office.name), "success")
-                return redirect(url_for(".index", office=office.id))
+                values = {name: getattr(form, name).data for name in RULE_FIELDS}
+                return run(lambda: save_settings(office, row, values, form.excused_policy.data,
+                                                 current_user.id),
+                           row=row, back=back,
+                           success=_("已保存“%(office)s”的学习培训达标标准。", office=office.name))
         inherited_from = None
         if row is None:
             inherited_from = self._source_office(office)
         return self.render("training/settings.html", form=form, office=office, row=row,
                            offices=self._offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
                            inherited_from=inherited_from, policy_labels=EXCUSED_POLICY_LABELS)
-
-    def _reset(self, office, row):
-        if row is not None:
-            db.session.delete(row)
-            db.session.flush()
-            recompute_session_days(office_subtree(office.id))
-            db.session.commit()
-        flash(_("“%(office)s”已恢复沿用上级单位或制度默认的标准。", office=office.name), "success")
-        return redirect(url_for(".index", office=office.id))
 
     @staticmethod
     def _source_office(office: Office) -> Office | None:

@@ -6,11 +6,13 @@ from core.kit import Office, db, enabled_office_ids
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,
+    ExcusedPolicy,
     LengthUnit,
     TrainingPerson,
     TrainingSession,
+    TrainingSettings,
 )
-from plugins.training.rules import resolve_rules, session_days
+from plugins.training.rules import RULE_FIELDS, resolve_rules, session_days
 
 PLUGIN = "training"
 
@@ -107,3 +109,28 @@ def move_person_rows(person: TrainingPerson) -> None:
         for row in rows:
             if row.office_id != person.office_id:
                 row.office_id = person.office_id
+
+
+def save_settings(office: Office, row: TrainingSettings | None, values: dict, excused_policy,
+                  actor_id: int | None) -> TrainingSettings:
+    """Give ``office`` its own thresholds (``values`` by ``RULE_FIELDS`` name), creating its
+    settings row if it inherits today, and recompute the session days below it."""
+    if row is None:
+        row = TrainingSettings(office_id=office.id)
+        db.session.add(row)
+    for name in RULE_FIELDS:
+        setattr(row, name, values[name])
+    row.excused_policy = ExcusedPolicy(excused_policy)
+    row.updated_by_id = actor_id
+    db.session.flush()
+    recompute_session_days(office_subtree(office.id))
+    return row
+
+
+def reset_settings(office: Office, row: TrainingSettings | None) -> None:
+    """Drop the office's own thresholds: it inherits its parent's (or the rulebook's) again."""
+    if row is None:
+        return
+    db.session.delete(row)
+    db.session.flush()
+    recompute_session_days(office_subtree(office.id))
