@@ -23,6 +23,7 @@ from core.kit import (
     check_version,
     db,
     enum_choices,
+    enum_label,
     local_today,
     permissions,
     scoped_office_ids,
@@ -37,13 +38,10 @@ from plugins.training.access import (
 )
 from plugins.training.errors import TrainingError
 from plugins.training.models import (
-    ATTENDANCE_LABELS,
-    GROUP_LABELS,
-    LENGTH_UNIT_LABELS,
-    SESSION_KIND_LABELS,
     Attendance,
     AttendanceStatus,
     Group,
+    LengthUnit,
     SelfStudyLog,
     SessionKind,
     StudyNote,
@@ -75,11 +73,6 @@ def _office_id_from_relationship(model) -> None:
     office = getattr(model, "office", None)
     if office is not None and model.office_id != office.id:
         model.office_id = office.id
-
-
-def _label(labels):
-    return lambda view, context, model, name: labels[getattr(model, name)] \
-        if getattr(model, name) else ""
 
 
 def _person_link(view, context, model, name):
@@ -169,12 +162,12 @@ class PersonView(_TrainingModelView):
                      "joined_on": _l("纳入考核日期"), "active": _l("在册"),
                      "remarks": _l("备注"), "office.name": _l("单位")}
     column_descriptions = {"joined_on": _l("从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。")}
-    column_formatters = {"name": _person_link, "group": _label(GROUP_LABELS)}
+    column_formatters = {"name": _person_link, "group": enum_label}
     column_details_list = ("name", "group", "office", "user", "junior_middle_school_or_above",
                            "joined_on", "active", "remarks")
     form_columns = ("name", "group", "office", "user", "junior_middle_school_or_above",
                     "joined_on", "active", "remarks")
-    form_choices = {"group": [(g.value, GROUP_LABELS[g]) for g in Group]}
+    form_choices = {"group": enum_choices(Group)}
     form_args = {"user": {"description": _l("干部填写其登录账号；农村党员没有账号，留空。")}}
     column_export_list = ("name", "group", "office", "junior_middle_school_or_above",
                           "joined_on", "active")
@@ -249,11 +242,11 @@ def _session_actions(view, context, model, name):
 
 def _session_length(view, context, model, name):
     return _("%(value)s %(unit)s（%(days)s 天）", value=format(model.length_value, "g"),
-             unit=LENGTH_UNIT_LABELS[model.length_unit], days=format(model.days, ".2f"))
+             unit=model.length_unit.label, days=format(model.days, ".2f"))
 
 
 def _session_groups(view, context, model, name):
-    return _("、").join(str(GROUP_LABELS[g]) for g in model.group_list)
+    return _("、").join(g.label for g in model.group_list)
 
 
 class SessionView(_TrainingModelView):
@@ -272,7 +265,7 @@ class SessionView(_TrainingModelView):
                      "length_unit": _l("时长单位"), "organiser": _l("组织者"),
                      "location": _l("地点"), "required_groups": _l("应参加人员"),
                      "actions": _l("操作"), "days": _l("折合天数"), "office.name": _l("举办单位")}
-    column_formatters = {"kind": _label(SESSION_KIND_LABELS), "length_value": _session_length,
+    column_formatters = {"kind": enum_label, "length_value": _session_length,
                          "required_groups": _session_groups, "actions": _session_actions}
     column_details_list = ("held_on", "kind", "topic", "office", "length_value", "days",
                            "organiser", "location", "required_groups")
@@ -280,13 +273,12 @@ class SessionView(_TrainingModelView):
                           "days", "organiser", "location", "required_groups")
     form_columns = ("kind", "topic", "held_on", "length_value", "length_unit", "organiser",
                     "location", "required_groups", "office")
-    form_choices = {"kind": [(k.value, SESSION_KIND_LABELS[k]) for k in SESSION_KIND_LABELS],
-                    "length_unit": [(u.value, LENGTH_UNIT_LABELS[u]) for u in LENGTH_UNIT_LABELS]}
+    form_choices = {"kind": enum_choices(SessionKind), "length_unit": enum_choices(LengthUnit)}
     # Flask-Admin 2.2.1 finds no converter for SQLAlchemy 2.1's Float (no longer a Numeric)
     # and silently drops the field; name the field class explicitly.
     form_overrides = {"required_groups": GroupsField, "length_value": FloatField}
     form_args = {
-        "required_groups": {"choices": [(g.value, GROUP_LABELS[g]) for g in Group],
+        "required_groups": {"choices": enum_choices(Group),
                             "validators": [_groups_required],
                             "description": _l("签到名单由举办单位及其下级单位中这些类别的在册人员生成。")},
         "length_value": {"description": _l("按天或按课时填写，以 0.5 为单位；课时按本单位“每天课时数”折合天数。")},
@@ -344,7 +336,7 @@ class SessionView(_TrainingModelView):
             if not errors:
                 return redirect(url_for(".take_attendance", id=session.id))
         return self.render("training/attendance.html", session=session, roster=roster,
-                           errors=errors, statuses=ATTENDANCE_LABELS, groups=GROUP_LABELS,
+                           errors=errors, statuses=AttendanceStatus,
                            form_values=request.form if errors else None,
                            can_write=not permissions.is_read_only(current_user),
                            future=session.held_on > local_today())
@@ -399,9 +391,7 @@ class SessionView(_TrainingModelView):
         """A printable sign-in sheet (签到表) with an empty signature column."""
         session = self.get_one(request.args.get("id", ""))
         return self.render("training/sign_in_sheet.html", session=session,
-                           roster=self._roster(session), groups=GROUP_LABELS,
-                           statuses=ATTENDANCE_LABELS, kinds=SESSION_KIND_LABELS,
-                           units=LENGTH_UNIT_LABELS)
+                           roster=self._roster(session))
 
 
 # --- attendance, self-study, notes, techniques ------------------------------------------------
@@ -422,9 +412,9 @@ class AttendanceView(_TrainingModelView):
                      "recorded_at": _l("登记时间"), "session.held_on": _l("培训日期"),
                      "office.name": _l("单位"), "person.name": _l("姓名"),
                      "session.topic": _l("主题")}
-    column_formatters = {"status": _label(ATTENDANCE_LABELS), "person": _person_link}
+    column_formatters = {"status": enum_label, "person": _person_link}
     form_columns = ("session", "person", "status", "excuse_reason")
-    form_choices = {"status": [(s.value, ATTENDANCE_LABELS[s]) for s in AttendanceStatus]}
+    form_choices = {"status": enum_choices(AttendanceStatus)}
 
     def _limit_person(self, form):
         form = super()._limit_person(form)

@@ -15,13 +15,13 @@ joined-on date is assessed from that first record's month, not from January.
 """
 
 import calendar
-import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, extract, func, select
 
-from core.kit import Office, OfficeKind, db, local_today
+from core.kit import LabelledEnum, Office, OfficeKind, db, local_today
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,
@@ -45,14 +45,14 @@ MONTHS = range(1, 13)
 VILLAGE_KINDS = (OfficeKind.VILLAGE, OfficeKind.COMMUNITY)
 
 
-class Status(enum.StrEnum):
+class Status(LabelledEnum):
     """The verdict on one check or one period."""
 
-    OK = "ok"
-    SHORT = "short"
-    PENDING = "pending"
-    NA = "na"
-    NONE = "none"  # before the office's first record: 无记录
+    OK = "ok", _l("达标")
+    SHORT = "short", _l("未达标")
+    PENDING = "pending", _l("进行中")
+    NA = "na", _l("不考核")
+    NONE = "none", _l("无记录")  # before the office's first record
 
 
 def _judge(met: bool | None, period_over: bool) -> Status:

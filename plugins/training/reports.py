@@ -19,6 +19,7 @@ from core.kit import (
     Office,
     Role,
     db,
+    enum_choices,
     export_response,
     get_scoped_or_404,
     local_today,
@@ -37,10 +38,6 @@ from plugins.training.access import (
 from plugins.training.charts import line_chart
 from plugins.training.compliance import MONTHS, ComplianceReport, Status, compute_compliance
 from plugins.training.models import (
-    ATTENDANCE_LABELS,
-    EXCUSED_POLICY_LABELS,
-    GROUP_LABELS,
-    SESSION_KIND_LABELS,
     Attendance,
     ExcusedPolicy,
     Group,
@@ -59,8 +56,6 @@ from plugins.training.rules import (
 from plugins.training.services import reset_settings, save_settings
 
 PAGE_SIZE = 100
-STATUS_LABELS = {Status.OK: _l("达标"), Status.SHORT: _l("未达标"), Status.PENDING: _l("进行中"),
-                 Status.NA: _l("不考核"), Status.NONE: _l("无记录")}
 STATUS_CLASSES = {Status.OK: "table-success", Status.SHORT: "table-danger",
                   Status.PENDING: "table-warning", Status.NA: "", Status.NONE: "text-muted"}
 CHECK_LABELS = {"self_study": _l("自学学时"), "participation": _l("参训率"),
@@ -128,8 +123,8 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
             "training/compliance.html", report=report, year=year, month=month,
             office_id=office_id, offices=offices, short_only=short_only, people=shown,
             total_people=len(people), page=page, pages=pages, months=list(MONTHS),
-            cell=self._cell, status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
-            check_labels=CHECK_LABELS, groups=GROUP_LABELS, Group=Group, month_label=month_label,
+            cell=self._cell, status_classes=STATUS_CLASSES,
+            check_labels=CHECK_LABELS, Group=Group, month_label=month_label,
             short_reasons=_short_reasons, Status=Status,
             short_people=sum(1 for p in report.people if self._cell(p, month).status == Status.SHORT),
             short_units=sum(1 for u in report.units if self._cell(u, month).status == Status.SHORT),
@@ -164,10 +159,10 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
         rows = []
         for p in report.people:
             c = self._cell(p, month)
-            row = [p.name, str(GROUP_LABELS[p.group]), p.office_name, round(c.hours, 2),
+            row = [p.name, p.group.label, p.office_name, round(c.hours, 2),
                    c.required, c.present, c.excused, c.absent,
                    None if c.rate is None else round(c.rate, 1), round(c.attended_days, 2),
-                   c.notes_chars_to_date, c.techniques_to_date, str(STATUS_LABELS[c.status]),
+                   c.notes_chars_to_date, c.techniques_to_date, c.status.label,
                    _short_reasons(c.checks)]
             if not month:
                 row[3:3] = [round(p.months[m].hours, 2) for m in MONTHS]
@@ -177,14 +172,14 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
     def _unit_rows(self, report, month):
         headers = [_("单位"), _("在册人数"), _("未达标人数"), _("自学学时合计"),
                    _("镇集中培训天数"), _("村集中学习天数")] + \
-            [_("%(g)s参训率%%", g=GROUP_LABELS[g]) for g in Group] + [_("结论"), _("未达标项目")]
+            [_("%(g)s参训率%%", g=g.label) for g in Group] + [_("结论"), _("未达标项目")]
         rows = []
         for u in report.units:
             c = self._cell(u, month)
             rates = [None if c.rate(g) is None else round(c.rate(g), 1) for g in Group]
             rows.append([u.name, c.people, c.short_people, round(c.hours, 2),
                          round(c.township_days, 2), round(c.village_days, 2), *rates,
-                         str(STATUS_LABELS[c.status]), _short_reasons(c.checks)])
+                         c.status.label, _short_reasons(c.checks)])
         return headers, rows
 
     @expose("/person/<int:person_id>/")
@@ -213,9 +208,8 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
         return self.render(
             "training/person.html", person=person, result=result, report=report, year=year,
             logs=logs, notes=notes, techniques=techniques, attendance=attendance,
-            months=list(MONTHS), status_labels=STATUS_LABELS, status_classes=STATUS_CLASSES,
-            check_labels=CHECK_LABELS, groups=GROUP_LABELS, statuses=ATTENDANCE_LABELS,
-            kinds=SESSION_KIND_LABELS, short_reasons=_short_reasons, Status=Status,
+            months=list(MONTHS), status_classes=STATUS_CLASSES,
+            check_labels=CHECK_LABELS, short_reasons=_short_reasons, Status=Status,
             month_label=month_label,
         )
 
@@ -310,7 +304,7 @@ class SettingsForm(FlaskForm):
         [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))])
     excused_policy = SelectField(
         _l("请假如何计入参训率"),
-        choices=[(p.value, EXCUSED_POLICY_LABELS[p]) for p in ExcusedPolicy])
+        choices=enum_choices(ExcusedPolicy))
     techniques_min = IntegerField(
         _l("镇、村干部掌握实用技术不少于（项）"),
         [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("应在 0 到 100 项之间。"))])
@@ -379,7 +373,7 @@ class SettingsView(PluginTemplatesMixin, ModuleView):
             inherited_from = self._source_office(office)
         return self.render("training/settings.html", form=form, office=office, row=row,
                            offices=self._offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
-                           inherited_from=inherited_from, policy_labels=EXCUSED_POLICY_LABELS)
+                           inherited_from=inherited_from)
 
     @staticmethod
     def _source_office(office: Office) -> Office | None:
