@@ -18,6 +18,7 @@ from core.kit import (
     Office,
     OfficeKind,
     OfficeScopedModelView,
+    ScopedChoices,
     User,
     UserError,
     check_version,
@@ -102,16 +103,13 @@ class GroupsField(SelectMultipleField):
 class _TrainingModelView(PluginTemplatesMixin, OfficeScopedModelView):
     """Shared behaviour: Chinese messages from TrainingError, the person choices."""
 
-    def _limit_person(self, form):
-        if hasattr(form, "person"):
+    def _limit_choices(self, form):
+        """The person choices: the people whose records the user may enter (a view may
+        declare its own in ``scoped_choices``)."""
+        form = super()._limit_choices(form)
+        if hasattr(form, "person") and "person" not in self.scoped_choices:
             form.person.query_factory = writable_people
         return form
-
-    def create_form(self, obj=None):
-        return self._limit_person(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_person(super().edit_form(obj))
 
     def validate_row(self, form, model, is_created):
         """Raise TrainingError for input that must not be saved."""
@@ -172,23 +170,15 @@ class PersonView(_TrainingModelView):
     column_export_list = ("name", "group", "office", "junior_middle_school_or_above",
                           "joined_on", "active")
 
-    def _limit_user(self, form):
-        if not hasattr(form, "user"):
-            return form
-        if current_user.role in MANAGER_ROLES:
-            ids = scoped_office_ids(current_user, PLUGIN)
-            form.user.query_factory = lambda: db.session.scalars(
-                select(User).where(User.office_id.in_(sorted(ids)), User.active)
-                .order_by(User.office_id, User.display_name)).all()
-        else:
+    scoped_choices = {"user": ScopedChoices(User, where=(User.active,),
+                                            order_by=(User.office_id, User.display_name))}
+
+    def _limit_choices(self, form):
+        """Staff may link only their own account; managers any active account in scope."""
+        form = super()._limit_choices(form)
+        if hasattr(form, "user") and current_user.role not in MANAGER_ROLES:
             form.user.query_factory = lambda: [db.session.get(User, current_user.id)]
         return form
-
-    def create_form(self, obj=None):
-        return self._limit_user(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_user(super().edit_form(obj))
 
     def validate_row(self, form, model, is_created):
         group = Group(model.group) if model.group else None
@@ -416,27 +406,14 @@ class AttendanceView(_TrainingModelView):
     form_columns = ("session", "person", "status", "excuse_reason")
     form_choices = {"status": enum_choices(AttendanceStatus)}
 
-    def _limit_person(self, form):
-        form = super()._limit_person(form)
-        if current_user.role not in MANAGER_ROLES and hasattr(form, "person"):
-            # Taking attendance is the clerk's job: every person of the office, not only self.
-            ids = scoped_office_ids(current_user, PLUGIN)
-            form.person.query_factory = lambda: db.session.scalars(
-                select(TrainingPerson).where(TrainingPerson.active,
-                                             TrainingPerson.office_id.in_(sorted(ids)))
-                .order_by(TrainingPerson.name)).all()
-        if hasattr(form, "session"):
-            form.session.query_factory = self._session_choices
-        return form
-
-    def _session_choices(self):
-        ids = scoped_office_ids(current_user, PLUGIN)
-        lineage = set(ids)
-        for office in db.session.scalars(select(Office).where(Office.id.in_(sorted(ids)))):
-            lineage.update(a.id for a in office.ancestors())
-        return db.session.scalars(select(TrainingSession).where(
-            TrainingSession.office_id.in_(sorted(lineage)))
-            .order_by(TrainingSession.held_on.desc())).all()
+    # Taking attendance is the clerk's job: every active person in scope, not only self; the
+    # sessions of the offices in scope and of those above them (a township training).
+    scoped_choices = {
+        "person": ScopedChoices(TrainingPerson, where=(TrainingPerson.active,),
+                                order_by=(TrainingPerson.office_id, TrainingPerson.name)),
+        "session": ScopedChoices(TrainingSession, order_by=(TrainingSession.held_on.desc(),),
+                                 parent_offices=True),
+    }
 
     def _check_and_scope(self, form, model, is_created):
         _office_id_from_relationship(model)
