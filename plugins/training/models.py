@@ -4,7 +4,7 @@ practical techniques, and each office's thresholds.
 Every row that belongs to a person carries the person's ``office_id`` as well, so that the
 core's office scoping and the compliance aggregates filter on one indexed column without a
 join. ``TrainingPerson.office_id`` is the truth; saving a person who moved office moves the
-``office_id`` of their rows with them (see ``admin.PersonView.after_model_change``).
+``office_id`` of their rows with them (see ``services.move_person_rows``).
 """
 
 from datetime import date, datetime
@@ -262,8 +262,8 @@ class Technique(TimestampMixin, db.Model):
     office: Mapped[Office] = relationship()
 
 
-ALL_MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
-              StudyNote, Technique]
+MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
+          StudyNote, Technique]
 
 
 # Names of tables without a screen of their own (the audit log, the delete-data preview).

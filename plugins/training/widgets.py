@@ -9,7 +9,7 @@ from plugins.training.models import SelfStudyLog, TrainingPerson
 from plugins.training.rules import meets_min, resolve_rules
 
 
-def self_study_widgets(user, office_ids) -> list[Widget]:
+def widgets(user, office_ids) -> list[Widget]:
     """"本月自学达到要求" (reached / people) and, for a cadre, "我本月自学学时".
 
     One aggregate over this month's logs plus the settings lookup.

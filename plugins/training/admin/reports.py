@@ -1,59 +1,39 @@
-"""Report screens: the compliance table (with CSV/XLSX export), each person's page, the chart
-of hours per month per office, and the thresholds an office admin may change."""
+"""The report screens: the compliance table (with CSV/XLSX export), each person's page, and
+the chart of hours per month per office."""
 
 from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import extract, func, select
-from wtforms import FloatField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
 
 from core.kit import (
     ModuleView,
-    Office,
-    Role,
     db,
-    enum_choices,
     export_response,
     get_scoped_or_404,
     local_today,
-    permissions,
     record_event,
-    run,
     scoped_office_ids,
     scoped_offices,
 )
-from plugins.training.access import (
-    PLUGIN,
-    SETTINGS_ROLES,
-    PluginTemplatesMixin,
-    person_of,
-)
+from plugins.training.admin.base import PluginTemplatesMixin, int_arg, month_label
 from plugins.training.charts import line_chart
 from plugins.training.compliance import MONTHS, ComplianceReport, Status, compute_compliance
 from plugins.training.models import (
     Attendance,
-    ExcusedPolicy,
     Group,
     SelfStudyLog,
     StudyNote,
     Technique,
     TrainingPerson,
     TrainingSession,
-    TrainingSettings,
 )
-from plugins.training.rules import (
-    DEFAULT_RULES,
-    RULE_FIELDS,
-    resolve_rules,
-)
-from plugins.training.services import reset_settings, save_settings
+from plugins.training.rules import resolve_rules
+from plugins.training.services import PLUGIN, person_of
 
 PAGE_SIZE = 100
 STATUS_CLASSES = {Status.OK: "table-success", Status.SHORT: "table-danger",
@@ -62,24 +42,6 @@ CHECK_LABELS = {"self_study": _l("自学学时"), "participation": _l("参训率
                 "notes": _l("学习笔记字数"), "techniques": _l("实用技术"),
                 "township_days": _l("镇集中培训天数"), "village_days": _l("村集中学习天数"),
                 "people": _l("人员达标")}
-
-
-def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        abort(400, _("参数 %(name)s 无效。", name=name))
-    if not low <= value <= high:
-        abort(400, _("参数 %(name)s 超出范围。", name=name))
-    return value
-
-
-def month_label(month: int) -> str:
-    """A month's short name in the chosen language (CLDR): "1月" in Chinese, "Jan" in English."""
-    return format_date(date(2000, month, 1), "LLL")
 
 
 def _short_reasons(checks: dict) -> str:
@@ -91,10 +53,10 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
 
     def _params(self):
         today = local_today()
-        year = _int_arg("year", today.year, 2000, today.year + 1)
-        month = _int_arg("month", None, 1, 12)
+        year = int_arg("year", today.year, 2000, today.year + 1)
+        month = int_arg("month", None, 1, 12)
         offices = scoped_offices(current_user, PLUGIN)
-        office_id = _int_arg("office", None, 1, 2**31)
+        office_id = int_arg("office", None, 1, 2**31)
         if office_id is not None and office_id not in {o.id for o in offices}:
             abort(404)
         return year, month, office_id, offices
@@ -116,11 +78,11 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
         people = report.people
         if short_only:
             people = [p for p in people if self._cell(p, month).status == Status.SHORT]
-        page = _int_arg("page", 1, 1, 10**6)
+        page = int_arg("page", 1, 1, 10**6)
         pages = max(1, (len(people) + PAGE_SIZE - 1) // PAGE_SIZE)
         shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
         return self.render(
-            "training/compliance.html", report=report, year=year, month=month,
+            "training/admin/compliance.html", report=report, year=year, month=month,
             office_id=office_id, offices=offices, short_only=short_only, people=shown,
             total_people=len(people), page=page, pages=pages, months=list(MONTHS),
             cell=self._cell, status_classes=STATUS_CLASSES,
@@ -188,7 +150,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
         techniques."""
         person = get_scoped_or_404(TrainingPerson, person_id, PLUGIN)
         today = local_today()
-        year = _int_arg("year", today.year, 2000, today.year + 1)
+        year = int_arg("year", today.year, 2000, today.year + 1)
         report = compute_compliance(year, {person.office_id})
         result = next((p for p in report.people if p.id == person.id), None)
         start, end = date(year, 1, 1), date(year, 12, 31)
@@ -206,7 +168,7 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
                    TrainingSession.held_on.between(start, end))
             .order_by(TrainingSession.held_on.desc())).all()
         return self.render(
-            "training/person.html", person=person, result=result, report=report, year=year,
+            "training/admin/person.html", person=person, result=result, report=report, year=year,
             logs=logs, notes=notes, techniques=techniques, attendance=attendance,
             months=list(MONTHS), status_classes=STATUS_CLASSES,
             check_labels=CHECK_LABELS, short_reasons=_short_reasons, Status=Status,
@@ -230,7 +192,7 @@ class HoursChartView(PluginTemplatesMixin, ModuleView):
     def index(self):
         """The SVG chart (average or total per office) and its data table."""
         today = local_today()
-        year = _int_arg("year", today.year, 2000, today.year + 1)
+        year = int_arg("year", today.year, 2000, today.year + 1)
         measure = "total" if request.args.get("measure") == "total" else "average"
         offices = scoped_offices(current_user, PLUGIN)
         ids = sorted(o.id for o in offices)
@@ -268,126 +230,6 @@ class HoursChartView(PluginTemplatesMixin, ModuleView):
             y_label=_("课时"), threshold=threshold,
             threshold_label=_("每月要求 %(h)s 课时", h=format(threshold, "g")) if threshold else "",
         ) if series else None
-        return self.render("training/chart.html", chart=chart, rows=rows, year=year,
+        return self.render("training/admin/chart.html", chart=chart, rows=rows, year=year,
                            measure=measure, months=list(MONTHS), title=title,
                            month_label=month_label)
-
-
-# --- settings ---------------------------------------------------------------------------------
-
-
-class SettingsForm(FlaskForm):
-    """The thresholds of one office; labels say what each number is in the rulebook."""
-
-    class_hours_per_day = FloatField(
-        _l("每天折合课时数"), [InputRequired(_l("请填写。")),
-                        NumberRange(1, 12, _l("每天课时数应在 1 到 12 之间。"))],
-        description=_l("按课时登记的集中培训按此折合天数（默认 6 课时 = 1 天）。"))
-    township_training_days_min = FloatField(
-        _l("镇集中培训每月不少于（天）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 31, _l("应在 0 到 31 天之间。"))])
-    village_study_days_min = FloatField(
-        _l("村集中学习每月不少于（天）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 31, _l("应在 0 到 31 天之间。"))])
-    self_study_hours_min = FloatField(
-        _l("每人每月自学不少于（课时）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 744, _l("应在 0 到 744 课时之间。"))])
-    participation_township_cadre_pct = IntegerField(
-        _l("镇干部参训率不低于（%）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))])
-    participation_village_cadre_pct = IntegerField(
-        _l("村干部参训率不低于（%）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))],
-        description=_l("制度未单列村干部；默认按农村党员 85% 计。"))
-    participation_party_member_pct = IntegerField(
-        _l("农村党员参训率不低于（%）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("百分比应在 0 到 100 之间。"))])
-    excused_policy = SelectField(
-        _l("请假如何计入参训率"),
-        choices=enum_choices(ExcusedPolicy))
-    techniques_min = IntegerField(
-        _l("镇、村干部掌握实用技术不少于（项）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 100, _l("应在 0 到 100 项之间。"))])
-    notes_min_chars = IntegerField(
-        _l("镇、村干部每年学习笔记不少于（字）"),
-        [InputRequired(_l("请填写。")), NumberRange(0, 1_000_000, _l("应在 0 到 1000000 字之间。"))])
-    party_member_notes_min_chars = IntegerField(
-        _l("初中以上文化的农村党员每年学习笔记不少于（字）"),
-        [Optional(), NumberRange(0, 1_000_000, _l("应在 0 到 1000000 字之间。"))],
-        description=_l("制度原文此处缺少字数；留空表示不考核。"))
-
-
-class SettingsView(PluginTemplatesMixin, ModuleView):
-    """Township and office admins set their office's thresholds; others read them."""
-
-    allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER,
-                               Role.AUDITOR})
-
-    @staticmethod
-    def _offices() -> list[Office]:
-        """Township admins and auditors may set (or read) any office, the township itself
-        included, so that one setting at the top is inherited by every unit below; others
-        their own office."""
-        if permissions.sees_all_offices(current_user):
-            return list(db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)))
-        return scoped_offices(current_user, PLUGIN)
-
-    def _office(self) -> Office:
-        offices = self._offices()
-        office_id = _int_arg("office", None, 1, 2**31)
-        if office_id is None:
-            own = [o for o in offices if o.id == current_user.office_id]
-            if not own and not offices:
-                abort(404)
-            return own[0] if own else offices[0]
-        for office in offices:
-            if office.id == office_id:
-                return office
-        abort(404)
-
-    @expose("/", methods=["GET", "POST"])
-    def index(self):
-        """Show one office's thresholds; admins save them or go back to inheriting."""
-        office = self._office()
-        row = db.session.get(TrainingSettings, office.id)
-        effective = resolve_rules([office.id])[office.id]
-        may_edit = current_user.role in SETTINGS_ROLES and not permissions.is_read_only(current_user)
-        form = SettingsForm(data={**{f: getattr(effective, f) for f in RULE_FIELDS},
-                                  "excused_policy": ExcusedPolicy(effective.excused_policy).value})
-        if request.method == "POST":
-            if not may_edit:
-                abort(403)
-            back = url_for(".index", office=office.id)
-            if request.form.get("reset") == "1":
-                return run(lambda: reset_settings(office, row), row=row, back=back, success=_(
-                    "“%(office)s”已恢复沿用上级单位或制度默认的标准。", office=office.name))
-            form = SettingsForm()
-            if form.validate_on_submit():
-                values = {name: getattr(form, name).data for name in RULE_FIELDS}
-                return run(lambda: save_settings(office, row, values, form.excused_policy.data,
-                                                 current_user.id),
-                           row=row, back=back,
-                           success=_("已保存“%(office)s”的学习培训达标标准。", office=office.name))
-        inherited_from = None
-        if row is None:
-            inherited_from = self._source_office(office)
-        return self.render("training/settings.html", form=form, office=office, row=row,
-                           offices=self._offices(), may_edit=may_edit, defaults=DEFAULT_RULES,
-                           inherited_from=inherited_from)
-
-    @staticmethod
-    def _source_office(office: Office) -> Office | None:
-        for ancestor in reversed(office.ancestors()):
-            if db.session.get(TrainingSettings, ancestor.id) is not None:
-                return ancestor
-        return None
-
-
-def report_views() -> list:
-    """The report screens, in menu order."""
-    return [
-        ComplianceView(name=_l("达标情况"), endpoint="compliance"),
-        HoursChartView(name=_l("学时统计图"), endpoint="chart"),
-        SettingsView(name=_l("达标标准设置"), endpoint="settings"),
-    ]
-
