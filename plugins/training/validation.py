@@ -65,21 +65,35 @@ def check_past_date(day: date | None, today: date, what: str) -> None:
             _("%(what)s日期 %(day)s 在今天之后，不能预先登记。", what=what, day=day.isoformat()))
     if day < EARLIEST_DATE:
         raise TrainingError(_("%(what)s日期 %(day)s 过早，请检查。", what=what,
-                                   day=day.isoformat()))
+                              day=day.isoformat()))
 
 
-def check_session(kind: SessionKind | str | None, office: Office | None, length_value: float | None,  # noqa: C901
+def check_session(kind: SessionKind | str | None, office: Office | None, length_value: float | None,
                   unit: LengthUnit | str | None, groups: list[str]) -> None:
     """A session's kind fits its office, its length is sensible, and someone is required."""
     if not kind or not unit:
         raise TrainingError(_("请选择类型和时长单位。"))
     kind, unit = SessionKind(kind), LengthUnit(unit)
     if office is not None:
-        in_village = OfficeKind(office.kind) in VILLAGE_KINDS
-        if kind == SessionKind.VILLAGE_STUDY and not in_village:
-            raise TrainingError(_("村集中学习只能由村（社区）单位组织。"))
-        if kind == SessionKind.TOWNSHIP_TRAINING and in_village:
-            raise TrainingError(_("镇集中培训应由乡镇或镇直单位组织，村（社区）请登记为村集中学习。"))
+        _check_kind_fits(kind, office)
+    _check_length(length_value, unit)
+    if not groups:
+        raise TrainingError(_("请至少选择一类应参加人员。"))
+    for group in groups:
+        Group(group)
+
+
+def _check_kind_fits(kind: SessionKind, office: Office) -> None:
+    """Village study is held by villages (communities), township training above them."""
+    in_village = OfficeKind(office.kind) in VILLAGE_KINDS
+    if kind == SessionKind.VILLAGE_STUDY and not in_village:
+        raise TrainingError(_("村集中学习只能由村（社区）单位组织。"))
+    if kind == SessionKind.TOWNSHIP_TRAINING and in_village:
+        raise TrainingError(_("镇集中培训应由乡镇或镇直单位组织，村（社区）请登记为村集中学习。"))
+
+
+def _check_length(length_value: float | None, unit: LengthUnit) -> None:
+    """More than 0, in halves; at most 24 class hours or 31 days."""
     if length_value is None or length_value <= 0:
         raise TrainingError(_("时长必须大于 0。"))
     if not _is_step(length_value):
@@ -88,10 +102,6 @@ def check_session(kind: SessionKind | str | None, office: Office | None, length_
         raise TrainingError(_("按课时填写时不能超过 24 课时，多日培训请按天数填写。"))
     if unit == LengthUnit.DAYS and length_value > MAX_SESSION_DAYS:
         raise TrainingError(_("一次培训不能超过 %(n)d 天。", n=MAX_SESSION_DAYS))
-    if not groups:
-        raise TrainingError(_("请至少选择一类应参加人员。"))
-    for group in groups:
-        Group(group)
 
 
 def check_attendance(held_on: date, status: AttendanceStatus | str, reason: str | None,
