@@ -14,15 +14,12 @@ from core.kit import (
     db,
     enum_choices,
     enum_label,
+    in_scope,
     local_today,
     permissions,
-    scoped_office_ids,
     utc_now,
 )
-from plugins.training.admin.base import (
-    TrainingModelView,
-    person_link,
-)
+from plugins.training.admin.base import TrainingModelView, person_link
 from plugins.training.errors import TrainingError
 from plugins.training.models import Attendance, AttendanceStatus, TrainingPerson, TrainingSession
 from plugins.training.rules import count_note_characters
@@ -65,12 +62,11 @@ class AttendanceView(TrainingModelView):
     }
 
     def _check_and_scope(self, form, model, is_created):
-        model.office_id = self.office_id_of(model)  # a form's office choice, before the flush
         person = model.person
         if person is None or model.session is None:
             raise ValidationError(_("请选择培训和人员。"))
-        if permissions.is_read_only(current_user) or \
-                person.office_id not in scoped_office_ids(current_user, PLUGIN):
+        if permissions.is_read_only(current_user) or not in_scope(person.office_id,
+                                                                  current_user, PLUGIN):
             raise ValidationError(_("您不能为“%(name)s”登记出勤。", name=person.name))
         try:
             check_attendance(model.session.held_on, model.status, model.excuse_reason,
