@@ -52,16 +52,16 @@ def register_migrations():
 
 @hookimpl
 def case_categories():
-    """The ``disclosure_topic`` category (15 days, at most one month; see service)."""
-    from plugins.disclosure.service import category_spec
+    """The ``disclosure_topic`` category (15 days, at most one month)."""
+    from plugins.disclosure.cases import categories
 
-    return [category_spec()]
+    return categories()
 
 
 @hookimpl
 def case_closed(case):
     """A topic's case closed on the core's case screen: the topic is answered with it."""
-    from plugins.disclosure.service import on_case_closed
+    from plugins.disclosure.cases import on_case_closed
 
     on_case_closed(case)
 
@@ -103,20 +103,20 @@ def dashboard_widgets(user, office_ids):
     """Topics waiting for an answer, and how many are overdue."""
     from plugins.disclosure.widgets import widgets
 
-    return widgets(office_ids)
+    return widgets(user, office_ids)
 
 
 @hookimpl
 def supervision_sections(user, office_ids):
     """Open, overdue, answered and declined topics and board items per office, on 督办."""
-    from plugins.disclosure.supervision import sections
+    from plugins.disclosure.widgets import supervision_sections
 
-    return sections(office_ids)
+    return supervision_sections(user, office_ids)
 
 
 @hookimpl
 def load_demo_data(offices):
     """A government board with items and topics, a village's finance statement."""
-    from plugins.disclosure.demo import load
+    from plugins.disclosure.demo import load_demo
 
-    load(offices)
+    load_demo(offices)

@@ -1,7 +1,7 @@
 """Staff screens: the board's items, the residents' topics, and the disclosure desk.
 
 The desk (``DeskView``) is where topics are answered or declined and items published or
-withdrawn; every change goes through ``service`` so the rules hold whatever the screen. The
+withdrawn; every change goes through ``services`` so the rules hold whatever the screen. The
 item list creates and edits drafts; nothing here deletes a row.
 
 Before anything goes out, the desk shows the exact text residents will get (masked by the
@@ -10,7 +10,7 @@ publishing, answering and declining are refused until every one is decided. With
 core's (leaders of the office and the township admin), with the row kept.
 """
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
@@ -19,7 +19,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField, TextAreaField, ValidationError
 
 from core.kit import (
@@ -28,12 +27,20 @@ from core.kit import (
     allowed_names_for,
     can_withdraw,
     db,
+    decisions_from,
     enum_choices,
     enum_label,
+    format_local,
+    get_scoped_or_404,
+    highlighted,
     mask_numbers,
+    render_markdown,
+    scoped_office_ids,
+    submit,
+    suspects_in,
     withdrawn_clause,
 )
-from plugins.disclosure import access, service
+from plugins.disclosure import services
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.forms import AnswerForm, ConfirmForm, DeclineForm, WithdrawForm
 from plugins.disclosure.models import (
@@ -43,15 +50,22 @@ from plugins.disclosure.models import (
     Stage,
     TopicStatus,
 )
-from plugins.disclosure.rendering import masked_body, render_body
-from plugins.disclosure.review import decisions_from, review_of
-from plugins.disclosure.timeutil import local_time
+from plugins.disclosure.publication import masked_body
+from plugins.disclosure.services import PLUGIN, may_act_in
 
 DESK_URL = "/admin/disclosure-desk"
 
 
+def review_of(*texts: str, allowed=frozenset()) -> dict:
+    """What the core's review panel shows before a submission goes out: the masked segments
+    (texts joined by a blank line, as residents read them one after the other) and the
+    suspected names staff must decide (mask, or let stand as a public figure's)."""
+    joined = "\n\n".join(t for t in texts if t)
+    return {"segments": highlighted(joined, allowed), "suspects": suspects_in(*texts)}
+
+
 def _time(view, context, model, name):
-    return local_time(getattr(model, name))
+    return format_local(getattr(model, name))
 
 
 def _item_link(view, context, model, name):
@@ -79,7 +93,7 @@ def _colour(view, context, model, name):
 
 def _due(view, context, model, name):
     case = model.case
-    return local_time(case.due_at) if case is not None else ""
+    return format_local(case.due_at) if case is not None else ""
 
 
 class ItemView(OfficeScopedModelView):
@@ -118,13 +132,13 @@ class ItemView(OfficeScopedModelView):
     def on_model_change(self, form, model, is_created):
         """Within the user's offices; clean fields; who wrote it."""
         super().on_model_change(form, model, is_created)
-        if not access.may_act_in(current_user, self.office_id_of(model)):
+        if not may_act_in(current_user, self.office_id_of(model)):
             raise ValidationError(_("您不能办理该单位的公开事项。"))
         if not is_created and model.published_at is not None:
             # What residents read was reviewed before it went out; a change is a new item.
             raise ValidationError(_("已公开的事项不能修改；如需更正，请撤回后新建一项。"))
         try:
-            service.validate_item(model)
+            services.validate_item(model)
         except DisclosureError as exc:
             raise ValidationError(str(exc)) from None
         if is_created:
@@ -171,48 +185,16 @@ class DeskView(ModuleView):
     """The disclosure desk: open topics soonest due first, drafts, and each topic's and
     item's page with the actions the user may take."""
 
-    def _offices(self) -> set[int]:
-        return access.office_ids(current_user)
+    def _topic(self, topic_id) -> DisclosureTopic:
+        return get_scoped_or_404(DisclosureTopic, topic_id, PLUGIN)
 
-    def _topic(self, topic_id: int) -> DisclosureTopic:
-        topic = db.session.get(DisclosureTopic, topic_id)
-        if topic is None or topic.office_id not in self._offices():
-            abort(404)
-        return topic
-
-    def _item(self, item_id: int) -> DisclosureItem:
-        item = db.session.get(DisclosureItem, item_id)
-        if item is None or item.office_id not in self._offices():
-            abort(404)
-        return item
-
-    def _run(self, action, success: str, back):
-        """Run a service call, commit, and flash the outcome (the error's message on refusal)."""
-        try:
-            action()
-            db.session.commit()
-        except DisclosureError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该记录已被他人修改，请刷新页面后重试。"), "error")
-        else:
-            flash(success, "success")
-        return redirect(back)
-
-    def _submit(self, form, back, action, success: str):
-        """Validate ``form`` (refusing with its first error), then run ``action(form)``."""
-        if not form.validate_on_submit():
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
-            flash(str(errors[0]) if errors else _("页面已过期，请刷新后重试。"), "error")
-            return redirect(back)
-        return self._run(lambda: action(form), success, back)
+    def _item(self, item_id) -> DisclosureItem:
+        return get_scoped_or_404(DisclosureItem, item_id, PLUGIN)
 
     @expose("/")
     def index(self):
         """Open topics (with the case's colour and due date), drafts, recent items."""
-        offices = self._offices()
+        offices = scoped_office_ids(current_user, PLUGIN)
         topics = db.session.scalars(select(DisclosureTopic).where(
             DisclosureTopic.office_id.in_(offices), DisclosureTopic.status == TopicStatus.OPEN)
             .options(selectinload(DisclosureTopic.case)).order_by(DisclosureTopic.id)).all()
@@ -225,13 +207,13 @@ class DeskView(ModuleView):
             DisclosureItem.office_id.in_(offices), DisclosureItem.published_at.is_not(None))
             .order_by(DisclosureItem.published_at.desc()).limit(20)).all()
         return self.render("disclosure/admin/desk_index.html", rows=rows, drafts=drafts,
-                           recent=recent, local_time=local_time, mask_numbers=mask_numbers)
+                           recent=recent, mask_numbers=mask_numbers)
 
     def _topic_screen(self, topic: DisclosureTopic, *, answer_form=None, decline_form=None,
                       review=None, status: int = 200):
         """A topic: what was asked, its case, the answer and decline forms (with the review
         panel when a submission needs decisions), the withdrawal of its answer."""
-        answer_form = answer_form or AnswerForm(version=topic.version)
+        answer_form = answer_form or AnswerForm()
         answer_form.existing_item.choices = [("", _("不引用，新写一条公开内容"))] + [
             (str(i.id), i.title) for i in db.session.scalars(
                 select(DisclosureItem).where(
@@ -246,13 +228,13 @@ class DeskView(ModuleView):
         withdrawal = topic.withdrawal if finished else None
         return self.render(
             "disclosure/admin/topic.html", topic=topic, case=topic.case, colour=colour_of(topic),
-            may_act=access.may_act_in(current_user, topic.office_id),
+            may_act=may_act_in(current_user, topic.office_id),
             answer_form=answer_form,
-            decline_form=decline_form or DeclineForm(version=topic.version),
+            decline_form=decline_form or DeclineForm(),
             review=review, shown=shown, withdrawal=withdrawal,
             may_withdraw=(finished and withdrawal is None
                           and can_withdraw(current_user, topic.office_id)),
-            withdraw_form=WithdrawForm(version=topic.version), local_time=local_time), status
+            withdraw_form=WithdrawForm()), status
 
     @expose("/topic/<int:topic_id>")
     def topic_page(self, topic_id):
@@ -284,7 +266,7 @@ class DeskView(ModuleView):
             existing = db.session.get(DisclosureItem, int(form.existing_item.data))
         texts = [topic.topic] if existing is not None else [topic.topic, form.title.data or "",
                                                             form.body.data or ""]
-        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+        if form.validate_on_submit() and may_act_in(current_user, topic.office_id):
             allowed = self._reviewed(topic, form, "answer", texts)
             if not isinstance(allowed, set):
                 return allowed
@@ -294,12 +276,11 @@ class DeskView(ModuleView):
         def action(form):
             if (form.existing_item.data or "").isdigit() and existing is None:
                 raise DisclosureError(_("只能引用本单位已公开的事项。"))
-            service.answer_topic(topic, actor=current_user, item=existing,
+            services.answer_topic(topic, actor_id=current_user.id, item=existing,
                                  title=form.title.data, body=form.body.data,
-                                 category=form.category.data, stage=form.stage.data,
-                                 expected_version=form.version.data, allowed_names=allowed)
+                                 category=form.category.data, stage=form.stage.data, allowed_names=allowed)
 
-        return self._submit(form, back, action, _("已公开并办结。"))
+        return submit(form, action, success=_("已公开并办结。"), back=back, row=topic)
 
     @expose("/topic/<int:topic_id>/decline", methods=["POST"])
     def decline(self, topic_id):
@@ -309,28 +290,26 @@ class DeskView(ModuleView):
         back = url_for(".topic_page", topic_id=topic.id)
         form = DeclineForm()
         allowed = set()
-        if form.validate_on_submit() and access.may_act_in(current_user, topic.office_id):
+        if form.validate_on_submit() and may_act_in(current_user, topic.office_id):
             allowed = self._reviewed(topic, form, "decline", [topic.topic, form.reason.data])
             if not isinstance(allowed, set):
                 return allowed
-        return self._submit(
-            form, back,
-            lambda form: service.decline_topic(topic, actor=current_user, ground=form.ground.data,
-                                               reason=form.reason.data,
-                                               expected_version=form.version.data,
-                                               allowed_names=allowed),
-            _("已答复不予公开并办结。"))
+        return submit(
+            form, lambda form: services.decline_topic(topic, actor_id=current_user.id,
+                                                     ground=form.ground.data,
+                                                     reason=form.reason.data,
+                                                     allowed_names=allowed),
+            success=_("已答复不予公开并办结。"), back=back, row=topic)
 
     @expose("/topic/<int:topic_id>/withdraw", methods=["POST"])
     def withdraw_answer(self, topic_id):
         """Withdraw the topic's published answer through the core; the row stays."""
         topic = self._topic(topic_id)
-        return self._submit(
-            WithdrawForm(), url_for(".topic_page", topic_id=topic.id),
-            lambda form: service.withdraw_answer(topic, actor=current_user,
-                                                 reason=form.reason.data,
-                                                 expected_version=form.version.data),
-            _("已撤回，记录仍保留。"))
+        return submit(
+            WithdrawForm(), lambda form: services.withdraw_answer(
+                topic, actor_id=current_user.id, reason=form.reason.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".topic_page", topic_id=topic.id),
+            row=topic)
 
     @expose("/item/<int:item_id>")
     def item_page(self, item_id):
@@ -341,13 +320,13 @@ class DeskView(ModuleView):
         withdrawal = item.withdrawal
         return self.render(
             "disclosure/admin/item.html", item=item,
-            body=Markup(render_body(masked_body(item, allowed))),
+            body=Markup(render_markdown(masked_body(item, allowed))),
             review=review_of(item.title, item.body, allowed=allowed), withdrawal=withdrawal,
-            may_act=access.may_act_in(current_user, item.office_id),
+            may_act=may_act_in(current_user, item.office_id),
             may_withdraw=(item.published_at is not None and withdrawal is None
                           and can_withdraw(current_user, item.office_id)),
-            confirm_form=ConfirmForm(version=item.version),
-            withdraw_form=WithdrawForm(version=item.version), local_time=local_time,
+            confirm_form=ConfirmForm(),
+            withdraw_form=WithdrawForm(),
             edit_url=url_for("disclosure_items.edit_view", id=item.id,
                              url=request.path))
 
@@ -361,22 +340,20 @@ class DeskView(ModuleView):
         if undecided:
             flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
             return redirect(back)
-        return self._submit(
-            ConfirmForm(), back,
-            lambda form: service.publish_item(item, actor=current_user,
-                                              expected_version=form.version.data,
-                                              allowed_names=allowed),
-            _("已在公开栏公开。"))
+        return submit(
+            ConfirmForm(), lambda form: services.publish_item(
+                item, actor_id=current_user.id, allowed_names=allowed),
+            success=_("已在公开栏公开。"), back=back, row=item)
 
     @expose("/item/<int:item_id>/withdraw", methods=["POST"])
     def withdraw(self, item_id):
         """Withdraw the item through the core; the record stays."""
         item = self._item(item_id)
-        return self._submit(
-            WithdrawForm(), url_for(".item_page", item_id=item.id),
-            lambda form: service.withdraw_item(item, actor=current_user, reason=form.reason.data,
-                                               expected_version=form.version.data),
-            _("已撤回，记录仍保留。"))
+        return submit(
+            WithdrawForm(), lambda form: services.withdraw_item(
+                item, actor_id=current_user.id, reason=form.reason.data),
+            success=_("已撤回，记录仍保留。"), back=url_for(".item_page", item_id=item.id),
+            row=item)
 
 
 def admin_views() -> list:

@@ -10,10 +10,19 @@ from datetime import datetime
 from flask import g
 from pydantic import BaseModel
 
-from core.kit import MarkdownText, OfficeText, PublicStr, Text, db, public_url, publish_many
+from core.kit import (
+    MarkdownText,
+    OfficeText,
+    PublicStr,
+    Text,
+    db,
+    format_local,
+    local_day,
+    public_url,
+    publish_many,
+)
 from plugins.disclosure.models import DisclosureItem
 from plugins.disclosure.public import ITEMS_LIMIT, answer_item_of, finished_topics, public_items
-from plugins.disclosure.timeutil import local_date
 
 
 class ItemOut(BaseModel):
@@ -57,8 +66,8 @@ def topic_out(topic) -> dict:
     """The published facts of one finished topic (a published view)."""
     item = answer_item_of(topic)
     return {"id": topic.id, "topic": topic.topic, "status": topic.status.value,
-            "asked_on": local_date(topic.created_at),
-            "answered_on": local_date(topic.answered_at),
+            "asked_on": format_local(local_day(topic.created_at)),
+            "answered_on": format_local(local_day(topic.answered_at)),
             "answer_item_id": item.id if item is not None else None,
             "answer": topic.answer_note or None,
             "decline_ground": str(topic.decline_ground.label) if topic.decline_ground else None,

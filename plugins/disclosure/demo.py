@@ -6,9 +6,9 @@ missing is created (an office that has any item is left alone)."""
 from sqlalchemy import select
 
 from core.kit import Office, OfficeKind, Role, User, db, is_enabled
-from plugins.disclosure import service
-from plugins.disclosure.access import PLUGIN
+from plugins.disclosure import services
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, Stage
+from plugins.disclosure.services import PLUGIN
 
 SUBSIDY = ("2026 年耕地地力保护补贴发放标准", ItemCategory.VILLAGE_AFFAIRS, Stage.BEFORE, """\
 **补贴对象**：拥有耕地承包权的种地农民。
@@ -54,15 +54,15 @@ def _staff_of(office: Office) -> User | None:
 
 def _publish(office: Office, entry, actor) -> DisclosureItem:
     title, category, stage, body = entry
-    item = service.create_item(office.id, category=category, stage=stage, title=title,
-                               body=body, actor=None)
+    item = services.create_item(office.id, category=category, stage=stage, title=title,
+                               body=body, actor_id=None)
     item.created_by_id = actor.id if actor else None
     db.session.flush()
-    service.publish_item(item, actor=None)
+    services.publish_item(item, actor_id=None)
     return item
 
 
-def load(offices: dict[str, Office]) -> None:
+def load_demo(offices: dict[str, Office]) -> None:
     """Create what is missing for each demo office that has the module on."""
     for office in offices.values():
         if not is_enabled(PLUGIN, office.id):
@@ -85,16 +85,16 @@ def _topics(office: Office) -> None:
     if db.session.scalar(select(DisclosureTopic.id).where(
             DisclosureTopic.office_id == office.id).limit(1)) is not None:
         return
-    service.request_topic(office, topic="今年村村通道路硬化工程的资金来源和施工单位",
+    services.request_topic(office, topic="今年村村通道路硬化工程的资金来源和施工单位",
                           details="想知道工程预算、资金来源、施工单位和完工时间。",
                           name="王秀英", phone="13904715566")
     db.session.flush()
     answered = db.session.scalar(select(DisclosureTopic).where(
         DisclosureTopic.office_id == office.id).order_by(DisclosureTopic.id.desc()))
-    service.answer_topic(
-        answered, actor=None, category=ItemCategory.RESULTS, stage=Stage.DURING,
+    services.answer_topic(
+        answered, actor_id=None, category=ItemCategory.RESULTS, stage=Stage.DURING,
         title="2026 年村村通道路硬化工程进展情况",
         body="工程总投资 180 万元，其中省级补助 120 万元、县级配套 60 万元；施工单位经公开招标确定；"
              "目前已完成 6.5 公里，计划 11 月底完工。")
-    service.request_topic(office, topic="2026 年农村低保名单和保障标准",
+    services.request_topic(office, topic="2026 年农村低保名单和保障标准",
                           details=None, name="赵德明", phone="13604710022")

@@ -1,7 +1,9 @@
 """The one exception the disclosure services raise for the user to read."""
 
+from core.kit import UserError
 
-class DisclosureError(ValueError):
+
+class DisclosureError(UserError):
     """Input or a state the rules do not allow; ``str()`` is the Chinese message (gettext).
 
     Nothing has been changed when it is raised (the caller rolls the session back)."""

@@ -1,12 +1,12 @@
 """Forms of the residents' 点题 page and the staff desk (CSRF by Flask-WTF).
 
-The forms bound the input; the rules live in ``service``, whose Chinese message is shown with
+The forms bound the input; the rules live in ``services``, whose Chinese message is shown with
 the input kept.
 """
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import enum_choices
@@ -32,7 +32,6 @@ class TopicForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """Answer a topic with a new item published at once, or with one already on the board."""
 
-    version = HiddenField()
     existing_item = SelectField(_l("引用已公开的事项（选填）"), choices=[], validate_choice=False)
     category = SelectField(_l("公开类别"), choices=enum_choices(ItemCategory))
     stage = SelectField(_l("公开阶段"), choices=enum_choices(Stage, _l("不区分")))
@@ -45,7 +44,6 @@ class AnswerForm(FlaskForm):
 class DeclineForm(FlaskForm):
     """Decline a topic: the lawful ground and the reason (or where to ask instead)."""
 
-    version = HiddenField()
     ground = SelectField(_l("不予公开的依据"), choices=enum_choices(DeclineGround))
     reason = TextAreaField(_l("不予公开的理由"), validators=[
         DataRequired(_l("请填写不予公开的理由。")), Length(max=2000)],
@@ -56,14 +54,12 @@ class DeclineForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     """Take an item off the board, saying why."""
 
-    version = HiddenField()
     reason = StringField(_l("撤回理由"), validators=[DataRequired(_l("请填写撤回理由。")),
                                                     Length(max=500)])
     submit = SubmitField(_l("撤回"))
 
 
 class ConfirmForm(FlaskForm):
-    """A button that changes something (publish): CSRF and the version seen."""
+    """A button that changes something (publish): CSRF only (the template adds the version)."""
 
-    version = HiddenField()
     submit = SubmitField(_l("确认"))

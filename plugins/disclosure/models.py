@@ -11,7 +11,6 @@ A ``DisclosureTopic`` is a resident's request "please disclose …". It opens a 
 (category ``disclosure_topic``); the resident's name and phone live on that case only.
 """
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
     Case,
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
@@ -30,77 +30,43 @@ from core.kit import (
 )
 
 
-class _Labelled(enum.StrEnum):
-    """An enum whose members carry a translated label."""
-
-    @property
-    def label(self) -> str:
-        """The member's name in the reader's language."""
-        return str(_LABELS[type(self)][self])
-
-
-class ItemCategory(_Labelled):
+class ItemCategory(LabelledEnum):
     """What an item discloses (政务村务公开制度 2–3), in board order."""
 
-    POLICY = "policy"
-    PROCEDURE = "procedure"
-    FEES = "fees"
-    RESULTS = "results"
-    FINANCE = "finance"
-    VILLAGE_AFFAIRS = "village_affairs"
-    STAFF_LIABILITY = "staff_liability"
-    OTHER = "other"
+    POLICY = "policy", _l("政策法规")
+    PROCEDURE = "procedure", _l("办事指南（条件、程序、时限）")
+    FEES = "fees", _l("收费标准")
+    RESULTS = "results", _l("办理结果")
+    FINANCE = "finance", _l("财务收支")
+    VILLAGE_AFFAIRS = "village_affairs", _l("村务（宅基地、林木采伐、救济款物、补贴发放等）")
+    STAFF_LIABILITY = "staff_liability", _l("承办人员与违诺责任")
+    OTHER = "other", _l("其他公开事项")
 
 
-class Stage(_Labelled):
+class Stage(LabelledEnum):
     """阳光政务: when in a matter's life the item is disclosed."""
 
-    BEFORE = "before"
-    DURING = "during"
-    AFTER = "after"
+    BEFORE = "before", _l("事前公开（方案）")
+    DURING = "during", _l("事中公开（进度）")
+    AFTER = "after", _l("事后公开（结果）")
 
 
-class TopicStatus(_Labelled):
+class TopicStatus(LabelledEnum):
     """A topic is open until it is answered (an item disclosed) or declined with a reason."""
 
-    OPEN = "open"
-    ANSWERED = "answered"
-    DECLINED = "declined"
+    OPEN = "open", _l("办理中")
+    ANSWERED = "answered", _l("已公开")
+    DECLINED = "declined", _l("不予公开")
 
 
-class DeclineGround(_Labelled):
+class DeclineGround(LabelledEnum):
     """Why a topic is not disclosed: the lawful exceptions, or another body's duty."""
 
-    STATE_SECRET = "state_secret"
-    BUSINESS_SECRET = "business_secret"
-    PRIVACY = "privacy"
-    NOT_OUR_DUTY = "not_our_duty"
-    OTHER = "other"
-
-
-_LABELS = {
-    ItemCategory: {
-        ItemCategory.POLICY: _l("政策法规"),
-        ItemCategory.PROCEDURE: _l("办事指南（条件、程序、时限）"),
-        ItemCategory.FEES: _l("收费标准"),
-        ItemCategory.RESULTS: _l("办理结果"),
-        ItemCategory.FINANCE: _l("财务收支"),
-        ItemCategory.VILLAGE_AFFAIRS: _l("村务（宅基地、林木采伐、救济款物、补贴发放等）"),
-        ItemCategory.STAFF_LIABILITY: _l("承办人员与违诺责任"),
-        ItemCategory.OTHER: _l("其他公开事项"),
-    },
-    Stage: {Stage.BEFORE: _l("事前公开（方案）"), Stage.DURING: _l("事中公开（进度）"),
-            Stage.AFTER: _l("事后公开（结果）")},
-    TopicStatus: {TopicStatus.OPEN: _l("办理中"), TopicStatus.ANSWERED: _l("已公开"),
-                  TopicStatus.DECLINED: _l("不予公开")},
-    DeclineGround: {
-        DeclineGround.STATE_SECRET: _l("涉及国家秘密"),
-        DeclineGround.BUSINESS_SECRET: _l("涉及商业秘密"),
-        DeclineGround.PRIVACY: _l("涉及个人隐私"),
-        DeclineGround.NOT_OUR_DUTY: _l("不属于本单位职责"),
-        DeclineGround.OTHER: _l("其他依法不予公开的情形"),
-    },
-}
+    STATE_SECRET = "state_secret", _l("涉及国家秘密")
+    BUSINESS_SECRET = "business_secret", _l("涉及商业秘密")
+    PRIVACY = "privacy", _l("涉及个人隐私")
+    NOT_OUR_DUTY = "not_our_duty", _l("不属于本单位职责")
+    OTHER = "other", _l("其他依法不予公开的情形")
 
 
 class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):

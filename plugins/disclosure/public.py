@@ -16,19 +16,20 @@ from sqlalchemy import func, select
 
 from core.kit import (
     HomeSection,
+    UserError,
     acting_as,
     db,
+    format_local_date,
     publish,
     publish_many,
+    render_markdown,
     render_public,
     withdrawn_clause,
 )
-from plugins.disclosure import service
-from plugins.disclosure.errors import DisclosureError
+from plugins.disclosure import services
+from plugins.disclosure.cases import category_spec
 from plugins.disclosure.forms import TopicForm
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory, TopicStatus
-from plugins.disclosure.rendering import render_body
-from plugins.disclosure.timeutil import local_date
 
 bp = Blueprint("disclosure_public", __name__, template_folder="templates")
 
@@ -77,7 +78,7 @@ def index():
     return render_public("disclosure/public/index.html", office=g.office,
                          groups=[(c, rows) for c, rows in groups if rows],
                          topics=finished_topics(g.office.id), answer_item_of=answer_item_of,
-                         local_date=local_date)
+                         format_local_date=format_local_date)
 
 
 @bp.route("/item/<int:item_id>")
@@ -88,9 +89,9 @@ def item_page(item_id):
     if row is None or row.office_id != g.office.id or row.published_at is None:
         abort(404)
     item = publish(row)
-    body = None if item.withdrawn else Markup(render_body(item.body))
+    body = None if item.withdrawn else Markup(render_markdown(item.body))
     return render_public("disclosure/public/item.html", office=g.office, item=item, body=body,
-                         local_date=local_date)
+                         format_local_date=format_local_date)
 
 
 @bp.route("/topic", methods=["GET", "POST"])
@@ -101,11 +102,11 @@ def topic_form():
     if form.validate_on_submit():
         try:
             with acting_as("resident"):
-                receipt = service.request_topic(g.office, topic=form.topic.data,
+                receipt = services.request_topic(g.office, topic=form.topic.data,
                                                 details=form.details.data, name=form.name.data,
                                                 phone=form.phone.data)
                 db.session.commit()
-        except DisclosureError as exc:
+        except UserError as exc:
             db.session.rollback()
             error = str(exc)
         else:
@@ -115,7 +116,7 @@ def topic_form():
         name, errors = next(iter(form.errors.items()))
         error = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
                  else str(errors[0]))
-    limit = service.category_spec().describe()
+    limit = category_spec().describe()
     return render_public("disclosure/public/topic.html", office=g.office, form=form,
                            error=error, limit=limit), 400 if error else 200
 
@@ -127,7 +128,7 @@ def thanks():
     if not receipt:
         return redirect(url_for(".topic_form"))
     return render_public("disclosure/public/thanks.html", office=g.office, receipt=receipt,
-                         limit=service.category_spec().describe())
+                         limit=category_spec().describe())
 
 
 def home_section(offices) -> HomeSection:

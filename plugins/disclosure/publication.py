@@ -9,7 +9,7 @@ topic is on its core case (``Case.applicant_name``, a person field of the core),
 
 from flask_babel import lazy_gettext as _l
 
-from core.kit import PUBLIC, TEXT, WITHHELD, FieldClass, Kind, declare, office_text
+from core.kit import PUBLIC, TEXT, WITHHELD, FieldClass, Kind, apply_class, declare, office_text
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic
 
 # An item's body: Markdown source an office writes, masked with its stars escaped; the office's
@@ -35,3 +35,8 @@ def declarations() -> list:
             "answered_by_id": WITHHELD,
         }, withdrawable=True, kind_label=_l("点题答复")),
     ]
+
+
+def masked_body(item, allowed=frozenset()) -> str:
+    """An item's body exactly as residents get it (for staff screens, also once withdrawn)."""
+    return str(apply_class(item.body or "", OFFICE_MARKDOWN, item, allowed=allowed) or "")

@@ -18,9 +18,9 @@ manifest = Manifest(
 @hookimpl
 def register_models():
     """The training tables (settings, people, sessions, attendance, logs, notes, techniques)."""
-    from plugins.training.models import ALL_MODELS
+    from plugins.training.models import MODELS
 
-    return ALL_MODELS
+    return MODELS
 
 
 @hookimpl
@@ -32,19 +32,18 @@ def register_migrations():
 @hookimpl
 def register_admin_views():
     """Record screens, then the compliance table, the hours chart and the settings."""
-    from plugins.training.admin import model_views
-    from plugins.training.reports import report_views
+    from plugins.training.admin import admin_views
 
-    return model_views() + report_views()
+    return admin_views()
 
 
 @hookimpl
 def dashboard_widgets(user, office_ids):
     """This month's self-study: how many people have reached the requirement, and the
     signed-in cadre's own hours."""
-    from plugins.training.widgets import self_study_widgets
+    from plugins.training.widgets import widgets
 
-    return self_study_widgets(user, office_ids)
+    return widgets(user, office_ids)
 
 
 @hookimpl

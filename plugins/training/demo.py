@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.kit import User, db
+from core.kit import User, db, local_today
 from plugins.training.models import (
     AttendanceStatus,
     Group,
@@ -23,7 +23,7 @@ from plugins.training.models import (
     TrainingPerson,
     TrainingSession,
 )
-from plugins.training.rules import count_note_characters, local_today
+from plugins.training.rules import count_note_characters
 from plugins.training.services import compute_session_days, generate_roster
 
 GOVERNMENT, VILLAGE = "SFZ-ZF", "SFZ-DQC"
@@ -50,16 +50,24 @@ def _months_back(today: date, n: int) -> list[date]:
     return firsts
 
 
-def load_demo(offices: dict) -> None:  # noqa: C901
+def load_demo(offices: dict) -> None:
     """Create the demo people and records that are missing (the caller commits)."""
     if GOVERNMENT not in offices or VILLAGE not in offices:
         return
     rng = random.Random(2024)
     today = local_today()
-    government, village = offices[GOVERNMENT], offices[VILLAGE]
     people = _people(offices)
     db.session.flush()
+    _sessions(offices[GOVERNMENT], offices[VILLAGE], today, rng)
+    for person in people:
+        if db.session.scalar(select(SelfStudyLog.id).where(SelfStudyLog.person_id == person.id)):
+            continue
+        _self_study(person, today, rng)
+        _notes_and_techniques(person, today, rng)
 
+
+def _sessions(government, village, today: date, rng: random.Random) -> None:
+    """Two township trainings and two village studies a month, attendance taken once held."""
     for first in _months_back(today, 3):
         for day, kind, office, unit, length, groups in (
             (first.replace(day=8), SessionKind.TOWNSHIP_TRAINING, government, LengthUnit.DAYS, 1,
@@ -71,15 +79,16 @@ def load_demo(offices: dict) -> None:  # noqa: C901
             (first.replace(day=25), SessionKind.VILLAGE_STUDY, village, LengthUnit.HOURS,
              6 if first.month % 2 else 4, "village_cadre,rural_party_member"),
         ):
-            topic = TOPICS[(day.month + day.day) % len(TOPICS)]
             exists = db.session.scalar(select(TrainingSession.id).where(
                 TrainingSession.office_id == office.id, TrainingSession.held_on == day))
             if exists:
                 continue
+            at_government = office is government
             session = TrainingSession(
-                office_id=office.id, kind=kind, topic=topic, held_on=day, length_value=length,
-                length_unit=unit, organiser="镇党委组织办" if office is government else "村党支部",
-                location="镇政府三楼会议室" if office is government else "村党群服务中心",
+                office_id=office.id, kind=kind, topic=TOPICS[(day.month + day.day) % len(TOPICS)],
+                held_on=day, length_value=length, length_unit=unit,
+                organiser="镇党委组织办" if at_government else "村党支部",
+                location="镇政府三楼会议室" if at_government else "村党群服务中心",
                 required_groups=groups)
             db.session.add(session)
             db.session.flush()
@@ -87,20 +96,19 @@ def load_demo(offices: dict) -> None:  # noqa: C901
             generate_roster(session)
             db.session.flush()
             if day <= today:
-                for row in session.attendance:
-                    roll = rng.random()
-                    if roll < 0.08:
-                        row.status, row.excuse_reason = AttendanceStatus.EXCUSED, "外出参加县里的业务培训"
-                    elif roll < 0.12:
-                        row.status = AttendanceStatus.ABSENT
-                    else:
-                        row.status = AttendanceStatus.PRESENT
+                _take_attendance(session, rng)
 
-    for person in people:
-        if db.session.scalar(select(SelfStudyLog.id).where(SelfStudyLog.person_id == person.id)):
-            continue
-        _self_study(person, today, rng)
-        _notes_and_techniques(person, today, rng)
+
+def _take_attendance(session: TrainingSession, rng: random.Random) -> None:
+    """Most present, about one in twelve excused, a few absent."""
+    for row in session.attendance:
+        roll = rng.random()
+        if roll < 0.08:
+            row.status, row.excuse_reason = AttendanceStatus.EXCUSED, "外出参加县里的业务培训"
+        elif roll < 0.12:
+            row.status = AttendanceStatus.ABSENT
+        else:
+            row.status = AttendanceStatus.PRESENT
 
 
 def _people(offices) -> list[TrainingPerson]:

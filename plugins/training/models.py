@@ -4,10 +4,9 @@ practical techniques, and each office's thresholds.
 Every row that belongs to a person carries the person's ``office_id`` as well, so that the
 core's office scoping and the compliance aggregates filter on one indexed column without a
 join. ``TrainingPerson.office_id`` is the truth; saving a person who moved office moves the
-``office_id`` of their rows with them (see ``admin.PersonView.after_model_change``).
+``office_id`` of their rows with them (see ``services.move_person_rows``).
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -25,23 +24,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.kit import Office, TimestampMixin, User, UTCDateTime, VersionedMixin, db, enum_column
+from core.kit import (
+    LabelledEnum,
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+)
 
 
-def _enum(cls, length=24):
-    return enum_column(cls, length)
-
-
-class Group(enum.StrEnum):
+class Group(LabelledEnum):
     """The group a person belongs to; it decides which of the rulebook's numbers apply."""
 
-    TOWNSHIP_CADRE = "township_cadre"  # 镇干部
-    VILLAGE_CADRE = "village_cadre"  # 村干部
-    RURAL_PARTY_MEMBER = "rural_party_member"  # 农村党员
-
-    @property
-    def label(self) -> str:
-        return str(GROUP_LABELS[self])
+    TOWNSHIP_CADRE = "township_cadre", _l("镇干部")
+    VILLAGE_CADRE = "village_cadre", _l("村干部")
+    RURAL_PARTY_MEMBER = "rural_party_member", _l("农村党员")
 
     @property
     def is_cadre(self) -> bool:
@@ -49,80 +49,36 @@ class Group(enum.StrEnum):
         return self in (Group.TOWNSHIP_CADRE, Group.VILLAGE_CADRE)
 
 
-GROUP_LABELS = {
-    Group.TOWNSHIP_CADRE: _l("镇干部"),
-    Group.VILLAGE_CADRE: _l("村干部"),
-    Group.RURAL_PARTY_MEMBER: _l("农村党员"),
-}
-
-
-class SessionKind(enum.StrEnum):
+class SessionKind(LabelledEnum):
     """The two kinds of collective learning the rulebook counts separately."""
 
-    TOWNSHIP_TRAINING = "township_training"  # 镇组织集中学习培训
-    VILLAGE_STUDY = "village_study"  # 村集中学习
-
-    @property
-    def label(self) -> str:
-        return str(SESSION_KIND_LABELS[self])
+    TOWNSHIP_TRAINING = "township_training", _l("镇集中培训")  # 镇组织集中学习培训
+    VILLAGE_STUDY = "village_study", _l("村集中学习")
 
 
-SESSION_KIND_LABELS = {
-    SessionKind.TOWNSHIP_TRAINING: _l("镇集中培训"),
-    SessionKind.VILLAGE_STUDY: _l("村集中学习"),
-}
-
-
-class LengthUnit(enum.StrEnum):
+class LengthUnit(LabelledEnum):
     """A session's length is entered in days or in class hours (课时)."""
 
-    DAYS = "days"
-    HOURS = "hours"
-
-    @property
-    def label(self) -> str:
-        return str(LENGTH_UNIT_LABELS[self])
+    DAYS = "days", _l("天")
+    HOURS = "hours", _l("课时")
 
 
-LENGTH_UNIT_LABELS = {LengthUnit.DAYS: _l("天"), LengthUnit.HOURS: _l("课时")}
-
-
-class AttendanceStatus(enum.StrEnum):
+class AttendanceStatus(LabelledEnum):
     """Attendance at one session. ``pending`` rows of a held session count as absent."""
 
-    PENDING = "pending"  # 未登记 (roster row, not yet taken)
-    PRESENT = "present"  # 出席
-    EXCUSED = "excused"  # 请假 (reason required)
-    ABSENT = "absent"  # 缺席
-
-    @property
-    def label(self) -> str:
-        return str(ATTENDANCE_LABELS[self])
+    PENDING = "pending", _l("未登记")  # a roster row, not yet taken
+    PRESENT = "present", _l("出席")
+    EXCUSED = "excused", _l("请假")  # reason required
+    ABSENT = "absent", _l("缺席")
 
 
-ATTENDANCE_LABELS = {
-    AttendanceStatus.PENDING: _l("未登记"),
-    AttendanceStatus.PRESENT: _l("出席"),
-    AttendanceStatus.EXCUSED: _l("请假"),
-    AttendanceStatus.ABSENT: _l("缺席"),
-}
-
-
-class ExcusedPolicy(enum.StrEnum):
+class ExcusedPolicy(LabelledEnum):
     """How an excused absence (请假) counts in the participation rate (参训率)."""
 
-    AS_ABSENT = "as_absent"  # counts as not taking part: in the denominator, not the numerator
-    EXCLUDED = "excluded"  # left out of the rate altogether (neither numerator nor denominator)
-
-    @property
-    def label(self) -> str:
-        return str(EXCUSED_POLICY_LABELS[self])
-
-
-EXCUSED_POLICY_LABELS = {
-    ExcusedPolicy.AS_ABSENT: _l("请假计为未参训（应到人次计入，实到不计）"),
-    ExcusedPolicy.EXCLUDED: _l("请假不计入参训率（应到、实到均不计）"),
-}
+    # counts as not taking part: in the denominator, not the numerator
+    AS_ABSENT = "as_absent", _l("请假计为未参训（应到人次计入，实到不计）")
+    # left out of the rate altogether (neither numerator nor denominator)
+    EXCLUDED = "excluded", _l("请假不计入参训率（应到、实到均不计）")
 
 
 class TrainingSettings(VersionedMixin, TimestampMixin, db.Model):
@@ -141,7 +97,7 @@ class TrainingSettings(VersionedMixin, TimestampMixin, db.Model):
     participation_township_cadre_pct: Mapped[int] = mapped_column(Integer)
     participation_village_cadre_pct: Mapped[int] = mapped_column(Integer)
     participation_party_member_pct: Mapped[int] = mapped_column(Integer)
-    excused_policy: Mapped[ExcusedPolicy] = mapped_column(_enum(ExcusedPolicy))
+    excused_policy: Mapped[ExcusedPolicy] = mapped_column(enum_column(ExcusedPolicy, 24))
     techniques_min: Mapped[int] = mapped_column(Integer)
     notes_min_chars: Mapped[int] = mapped_column(Integer)
     party_member_notes_min_chars: Mapped[int | None] = mapped_column(Integer)
@@ -164,7 +120,7 @@ class TrainingPerson(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
     name: Mapped[str] = mapped_column(String(64))
-    group: Mapped[Group] = mapped_column(_enum(Group))
+    group: Mapped[Group] = mapped_column(enum_column(Group, 24))
     # 农村党员初中文化以上: the rulebook sets a notes length for them (its number is missing).
     junior_middle_school_or_above: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_on: Mapped[date | None] = mapped_column(Date)
@@ -201,11 +157,11 @@ class TrainingSession(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind))
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, 24))
     topic: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date, index=True)
     length_value: Mapped[float] = mapped_column(Float)
-    length_unit: Mapped[LengthUnit] = mapped_column(_enum(LengthUnit, 8))
+    length_unit: Mapped[LengthUnit] = mapped_column(enum_column(LengthUnit, 8))
     days: Mapped[float] = mapped_column(Float, default=0.0)
     organiser: Mapped[str] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(100))
@@ -238,7 +194,7 @@ class Attendance(VersionedMixin, db.Model):
         ForeignKey("training_person.id", ondelete="CASCADE"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
-        _enum(AttendanceStatus, 12), default=AttendanceStatus.PENDING)
+        enum_column(AttendanceStatus, 12), default=AttendanceStatus.PENDING)
     excuse_reason: Mapped[str | None] = mapped_column(String(200))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -306,8 +262,8 @@ class Technique(TimestampMixin, db.Model):
     office: Mapped[Office] = relationship()
 
 
-ALL_MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
-              StudyNote, Technique]
+MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
+          StudyNote, Technique]
 
 
 # Names of tables without a screen of their own (the audit log, the delete-data preview).

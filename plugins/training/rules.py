@@ -34,15 +34,12 @@ Readings the rulebook leaves open, decided here and shown on the settings screen
 
 import unicodedata
 from dataclasses import dataclass, fields
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from core.kit import Office, db
 from plugins.training.models import ExcusedPolicy, Group, LengthUnit, TrainingSettings
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_HOURS_PER_DAY = 24.0
 HOURS_STEP = 0.5  # class hours are entered in halves; sums stay exact in binary floating point
 
@@ -154,8 +151,3 @@ def meets_pct(attended: int, counted: int, pct: int) -> bool | None:
 def meets_min(value: float, minimum: float) -> bool:
     """value ≥ minimum, tolerant of floating-point noise from hours ÷ class hours per day."""
     return value >= minimum - 1e-6
-
-
-def local_today() -> date:
-    """Today's date in the township (Asia/Shanghai)."""
-    return datetime.now(LOCAL_TZ).date()

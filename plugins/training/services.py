@@ -1,18 +1,32 @@
-"""Operations on training records shared by the screens, the demo loader and the tests."""
+"""Operations on training records shared by the screens, the demo loader and the tests, and
+who may enter which records (on top of the core's office scoping):
 
-from sqlalchemy import select, update
+- Every role sees the people and records of the offices it may see that have the module on.
+- Township admins, office admins and leaders enter records for anyone they see.
+- Staff enter their own self-study, notes and techniques, and — as the village clerk does —
+  those of the rural Party members of their office (who have no login).
+- Auditors read everything and change nothing (enforced by the core).
+"""
 
-from core.kit import Office, db, enabled_office_ids
+from flask_login import current_user
+from sqlalchemy import or_, select, update
+
+from core.kit import Office, Role, db, enabled_office_ids, in_scope, permissions, scoped_office_ids
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,
+    ExcusedPolicy,
+    Group,
     LengthUnit,
     TrainingPerson,
     TrainingSession,
+    TrainingSettings,
 )
-from plugins.training.rules import resolve_rules, session_days
+from plugins.training.rules import RULE_FIELDS, resolve_rules, session_days
 
 PLUGIN = "training"
+MANAGER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER})
+SETTINGS_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN})
 
 
 def office_subtree(office_id: int) -> set[int]:
@@ -107,3 +121,64 @@ def move_person_rows(person: TrainingPerson) -> None:
         for row in rows:
             if row.office_id != person.office_id:
                 row.office_id = person.office_id
+
+
+def save_settings(office: Office, row: TrainingSettings | None, values: dict, excused_policy,
+                  actor_id: int | None) -> TrainingSettings:
+    """Give ``office`` its own thresholds (``values`` by ``RULE_FIELDS`` name), creating its
+    settings row if it inherits today, and recompute the session days below it."""
+    if row is None:
+        row = TrainingSettings(office_id=office.id)
+        db.session.add(row)
+    for name in RULE_FIELDS:
+        setattr(row, name, values[name])
+    row.excused_policy = ExcusedPolicy(excused_policy)
+    row.updated_by_id = actor_id
+    db.session.flush()
+    recompute_session_days(office_subtree(office.id))
+    return row
+
+
+def reset_settings(office: Office, row: TrainingSettings | None) -> None:
+    """Drop the office's own thresholds: it inherits its parent's (or the rulebook's) again."""
+    if row is None:
+        return
+    db.session.delete(row)
+    db.session.flush()
+    recompute_session_days(office_subtree(office.id))
+
+
+# --- who may enter what -----------------------------------------------------------------------
+
+
+def may_write_for(person: TrainingPerson, user=None) -> bool:
+    """True when ``user`` may enter or change records of ``person``."""
+    user = user or current_user
+    if permissions.is_read_only(user) or not in_scope(person.office_id, user, PLUGIN):
+        return False
+    if user.role in MANAGER_ROLES:
+        return True
+    return person.user_id == user.id or (
+        person.group == Group.RURAL_PARTY_MEMBER and person.office_id == user.office_id)
+
+
+def writable_people(user=None) -> list[TrainingPerson]:
+    """Active people whose records ``user`` may enter, for the forms' person choices."""
+    user = user or current_user
+    ids = scoped_office_ids(user, PLUGIN)
+    if not ids or permissions.is_read_only(user):
+        return []
+    query = select(TrainingPerson).where(TrainingPerson.active,
+                                         TrainingPerson.office_id.in_(sorted(ids)))
+    if user.role not in MANAGER_ROLES:
+        query = query.where(or_(
+            TrainingPerson.user_id == user.id,
+            (TrainingPerson.group == Group.RURAL_PARTY_MEMBER)
+            & (TrainingPerson.office_id == user.office_id)))
+    return list(db.session.scalars(query.order_by(TrainingPerson.office_id, TrainingPerson.name)))
+
+
+def person_of(user=None) -> TrainingPerson | None:
+    """The training record of a staff account, if it has one."""
+    user = user or current_user
+    return db.session.scalar(select(TrainingPerson).where(TrainingPerson.user_id == user.id))

@@ -4,12 +4,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from core.kit import Widget, db
+from core.kit import Widget, db, local_today
 from plugins.training.models import SelfStudyLog, TrainingPerson
-from plugins.training.rules import local_today, meets_min, resolve_rules
+from plugins.training.rules import meets_min, resolve_rules
 
 
-def self_study_widgets(user, office_ids) -> list[Widget]:
+def widgets(user, office_ids) -> list[Widget]:
     """"本月自学达到要求" (reached / people) and, for a cadre, "我本月自学学时".
 
     One aggregate over this month's logs plus the settings lookup.

@@ -20,7 +20,7 @@ from core.audit.models import AuditEntry
 from core.extensions import db
 from core.publication.review import AllowedName
 from core.publication.withdrawal import Withdrawal
-from plugins.disclosure import service
+from plugins.disclosure import services
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory
 
 # 王秀英 asks a topic (disclosure_helpers), so the records know her name; 张建国 and 刘德胜
@@ -44,7 +44,7 @@ def test_item_and_answer_titles_are_masked_on_the_board_item_page_and_api(
                          title=f"{RESIDENT_NAME}户宅基地审批结果（联系 139-1234-5678）",
                          category=ItemCategory.RESULTS, body="已批准。")
         topic = ask(disclosure_on["A"], "宅基地审批名单", name="李四", phone="13700001111")
-        service.answer_topic(topic, actor=None, category="results", stage="after",
+        services.answer_topic(topic, actor_id=None, category="results", stage="after",
                              title=f"{UNKNOWN}等三户宅基地审批结果", body="已批准。")
         db.session.commit()
         item_id = item.id
@@ -65,11 +65,11 @@ def test_private_names_in_topic_texts_and_decline_reasons_are_masked(app, client
         ask(disclosure_on["A"], "低保评定条件")  # 王秀英: known to the records
         known = ask(disclosure_on["A"], f"{RESIDENT_NAME}家为什么能领低保", name="李四",
                     phone="13700001111")
-        service.decline_topic(known, actor=None, ground="privacy",
+        services.decline_topic(known, actor_id=None, ground="privacy",
                               reason=f"涉及{UNKNOWN}个人隐私，依法不予公开；咨询电话 0477-8123456。")
         suspected = ask(disclosure_on["A"], f"{OTHER_UNKNOWN}承包的鱼塘租金是多少", name="赵六",
                         phone="13700002222")
-        service.decline_topic(suspected, actor=None, ground="business_secret",
+        services.decline_topic(suspected, actor_id=None, ground="business_secret",
                               reason="属于商业秘密。")
         db.session.commit()
     text = _public_text(client)
@@ -87,7 +87,7 @@ def test_a_leader_withdraws_an_item_and_an_answer_through_the_core(app, client, 
         item = published(disclosure_on["A"], title="2026 年低保名单（含错误）",
                          category=ItemCategory.RESULTS, body="名单正文")
         topic = ask(disclosure_on["A"], "村集体鱼塘承包合同")
-        service.decline_topic(topic, actor=None, ground="other", reason="合同正在重新签订。")
+        services.decline_topic(topic, actor_id=None, ground="other", reason="合同正在重新签订。")
         db.session.commit()
         ids = {"item": item.id, "topic": topic.id, "topic_version": topic.version,
                "item_version": item.version}
@@ -123,8 +123,8 @@ def test_a_leader_withdraws_an_item_and_an_answer_through_the_core(app, client, 
 
 
 def _draft(office_id, title):
-    item = service.create_item(office_id, category=ItemCategory.RESULTS, title=title,
-                               body=f"经村民代表会议讨论，{OTHER_UNKNOWN}同志负责验收。", actor=None)
+    item = services.create_item(office_id, category=ItemCategory.RESULTS, title=title,
+                               body=f"经村民代表会议讨论，{OTHER_UNKNOWN}同志负责验收。", actor_id=None)
     db.session.commit()
     return item.id, item.version
 

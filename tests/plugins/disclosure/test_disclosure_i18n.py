@@ -12,7 +12,7 @@ from disclosure_helpers import ask, client_for, disclosure_on_fixture, published
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations
-from plugins.disclosure import service
+from plugins.disclosure import services
 from plugins.disclosure.models import ItemCategory
 
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "disclosure"
@@ -72,7 +72,7 @@ def test_board_and_topic_form_in_chinese_then_english(app, client, disclosure_on
     with app.app_context():
         published(disclosure_on["A"], "Homestead guide", ItemCategory.PROCEDURE, "Twenty days.")
         topic = ask(disclosure_on["A"], "Subsistence allowance list", name="Wang", details=None)
-        service.decline_topic(topic, actor=None, ground="privacy", reason="Private data.")
+        services.decline_topic(topic, actor_id=None, ground="privacy", reason="Private data.")
         db.session.commit()
     assert "公开栏" in text_of(client.get("/o/A/disclosure/"))
 

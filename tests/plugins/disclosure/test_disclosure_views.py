@@ -19,7 +19,7 @@ from core.cases import Case, CaseStatus
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
-from plugins.disclosure import service
+from plugins.disclosure import services
 from plugins.disclosure.models import (
     DisclosureItem,
     DisclosureTopic,
@@ -32,10 +32,10 @@ from plugins.disclosure.models import (
 def _finished_topics(office_id):
     """An answered topic (with a phone typed into it) and a declined one."""
     answered = ask(office_id, "低保名单，我的电话 13812345678 身份证 110101199003071234")
-    service.answer_topic(answered, actor=None, category="results", stage="after",
+    services.answer_topic(answered, actor_id=None, category="results", stage="after",
                          title="2026 年低保名单和保障标准", body="保障标准：每人每月 720 元。")
     declined = ask(office_id, "邻居家的收入情况", name="李四", phone="13700001111")
-    service.decline_topic(declined, actor=None, ground="privacy",
+    services.decline_topic(declined, actor_id=None, ground="privacy",
                           reason="涉及他人个人隐私，依法不予公开。")
     db.session.commit()
     return answered, declined
@@ -46,10 +46,10 @@ def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disc
         published(disclosure_on["A"], "2026 年耕地地力保护补贴发放标准",
                   ItemCategory.VILLAGE_AFFAIRS, "每亩 105 元", Stage.BEFORE)
         published(disclosure_on["A"], "农村宅基地审批办事指南")
-        draft = service.create_item(disclosure_on["A"], category=ItemCategory.FEES,
-                                    title="尚未公开的收费草稿", body="草稿", actor=None)
+        draft = services.create_item(disclosure_on["A"], category=ItemCategory.FEES,
+                                    title="尚未公开的收费草稿", body="草稿", actor_id=None)
         withdrawn = published(disclosure_on["A"], "已撤回的旧标准")
-        service.withdraw_item(withdrawn, actor=user("leader"), reason="已过时")
+        services.withdraw_item(withdrawn, actor_id=user("leader").id, reason="已过时")
         published(disclosure_on["B"], "乙村财务收支")
         _finished_topics(disclosure_on["A"])
         ask(disclosure_on["A"], "还在办理中的点题")
@@ -119,7 +119,7 @@ def test_published_text_stars_id_and_mobile_numbers_but_keeps_the_office_landlin
                               "咨询电话：0471-6612345")
         item_id = item.id
         topic = ask(disclosure_on["A"], "补贴发放名单")
-        service.decline_topic(topic, actor=None, ground="not_our_duty",
+        services.decline_topic(topic, actor_id=None, ground="not_our_duty",
                               reason="请向旗农牧局咨询，联系人手机 13912345678，电话 0477-8123456。")
         db.session.commit()
     page = text_of(client.get(f"/o/A/disclosure/item/{item_id}"))
@@ -163,8 +163,8 @@ def test_staff_of_another_office_see_and_do_nothing(app, disclosure_on):
     with app.app_context():
         topic = ask(disclosure_on["A"], "甲单位的点题事项")
         item = published(disclosure_on["A"], "甲单位的公开事项")
-        draft = service.create_item(disclosure_on["A"], category="other", title="甲单位草稿",
-                                    body="草稿", actor=None)
+        draft = services.create_item(disclosure_on["A"], category="other", title="甲单位草稿",
+                                    body="草稿", actor_id=None)
         db.session.commit()
         topic_id, item_id, draft_id = topic.id, item.id, draft.id
     other = client_for(app, "staff_b")
@@ -329,15 +329,15 @@ def test_hook_supervision_sections(app, disclosure_on):
 
 
 def test_demo_data_loads_once(app, disclosure_on):
-    from plugins.disclosure.demo import load
+    from plugins.disclosure.demo import load_demo
 
     with app.app_context():
         offices = {o.code: o for o in db.session.scalars(select(Office))}
-        load(offices)
+        load_demo(offices)
         db.session.commit()
         counted = (db.session.scalar(select(func.count()).select_from(DisclosureItem)),
                    db.session.scalar(select(func.count()).select_from(DisclosureTopic)))
-        load(offices)
+        load_demo(offices)
         db.session.commit()
         again = (db.session.scalar(select(func.count()).select_from(DisclosureItem)),
                  db.session.scalar(select(func.count()).select_from(DisclosureTopic)))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Office, User
 from core.modules import set_module
+from core.time import local_today
 from plugins.training.models import (
     Attendance,
     AttendanceStatus,
@@ -20,7 +21,7 @@ from plugins.training.models import (
     TrainingSession,
     TrainingSettings,
 )
-from plugins.training.rules import DEFAULT_RULES, RULE_FIELDS, count_note_characters, local_today
+from plugins.training.rules import DEFAULT_RULES, RULE_FIELDS, count_note_characters
 from plugins.training.services import compute_session_days
 
 

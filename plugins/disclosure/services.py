@@ -10,28 +10,25 @@ lawful reason (``decline_topic``); either closes the case with the outcome.
 """
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.kit import (
     Case,
-    CaseError,
-    CategorySpec,
     InvalidPhone,
-    Limit,
-    LimitUnit,
     Office,
     User,
     WithdrawalError,
     close_case,
     db,
+    in_scope,
     normalise_phone,
     open_case,
+    permissions,
     record_decisions,
-    utcnow,
+    utc_now,
     withdraw,
 )
-from plugins.disclosure import access
+from plugins.disclosure.cases import CATEGORY_CODE, SOURCE_TYPE
 from plugins.disclosure.errors import DisclosureError
 from plugins.disclosure.models import (
     DeclineGround,
@@ -42,8 +39,6 @@ from plugins.disclosure.models import (
     TopicStatus,
 )
 
-CATEGORY_CODE = "disclosure_topic"
-SOURCE_TYPE = "disclosure_topic"
 TITLE_MAX = 200
 TOPIC_MIN = 4
 TOPIC_MAX = 200
@@ -54,17 +49,15 @@ REASON_MAX = 2000
 # One phone may have this many topics waiting at one office: enough for a resident, and a
 # flood from one number stops there (the form needs no account).
 OPEN_TOPICS_PER_PHONE = 3
+PLUGIN = "disclosure"
 
 
-def category_spec():
-    """The core case category of residents' topics: 15 calendar days, at most one month.
-
-    限时服务制度 3: "请求解答咨询的应解答，需要请求上级或查阅资料的应于半月内答复，经分管领导同意可
-    延长到一个月" (the rulebook's own limit for a question; 政务村务公开制度 4 asks that what
-    residents want to know be disclosed at any time)."""
-    return CategorySpec(code=CATEGORY_CODE, title=_l("群众点题公开"),
-                        limit=Limit(15, LimitUnit.CALENDAR_DAYS),
-                        max_limit=Limit(1, LimitUnit.MONTHS))
+def may_act_in(user, office_id: int | None) -> bool:
+    """The office is in the user's scope with the module on (``in_scope``), and the user may
+    write: staff, leaders and office admins for their own office, township admins for every
+    office; auditors read everything and change nothing."""
+    return (user is not None and not permissions.is_read_only(user)
+            and in_scope(office_id, user, PLUGIN))
 
 
 # --- input -----------------------------------------------------------------------------
@@ -99,17 +92,15 @@ def _stage(value) -> Stage | None:
         raise DisclosureError(_("公开阶段只能是事前、事中或事后。")) from None
 
 
-def _require_act(actor: User | None, office_id: int) -> None:
-    """``actor`` None is the system (demo data, jobs); a person must be allowed to write."""
-    if actor is not None and not access.may_act_in(actor, office_id):
+def _acting(actor_id: int | None, office_id: int) -> User | None:
+    """The acting person, once they are allowed to write for the office (``actor_id`` None is
+    the system: demo data, jobs)."""
+    if actor_id is None:
+        return None
+    actor = db.session.get(User, actor_id)
+    if not may_act_in(actor, office_id):
         raise DisclosureError(_("您不能办理该单位的公开事项。"))
-
-
-def _check_version(row, expected_version) -> None:
-    if expected_version in (None, ""):
-        return
-    if str(expected_version) != str(row.version):
-        raise DisclosureError(_("该记录已被他人修改，请刷新页面后重试。"))
+    return actor
 
 
 # --- the board -----------------------------------------------------------------------------
@@ -124,36 +115,35 @@ def validate_item(item: DisclosureItem) -> None:
 
 
 def create_item(office_id: int, *, category, title: str, body: str, stage=None,
-                actor: User | None) -> DisclosureItem:
+                actor_id: int | None) -> DisclosureItem:
     """A draft item of the office's board (publish it with ``publish_item``)."""
-    _require_act(actor, office_id)
+    _acting(actor_id, office_id)
     if db.session.get(Office, office_id) is None:
         raise DisclosureError(_("找不到该单位。"))
     item = DisclosureItem(office_id=office_id, category=category, stage=stage, title=title,
-                          body=body, created_by_id=actor.id if actor else None)
+                          body=body, created_by_id=actor_id)
     validate_item(item)
     db.session.add(item)
     return item
 
 
-def publish_item(item: DisclosureItem, *, actor: User | None, expected_version=None,
+def publish_item(item: DisclosureItem, *, actor_id: int | None,
                  allowed_names=None) -> None:
     """Put a draft on the public board now. ``allowed_names``: the suspected names staff let
     stand on the review screen (recorded with the core; None from code that reviews nothing).
     A withdrawn item stays withdrawn: its notice keeps its place, a correction is a new item."""
-    _require_act(actor, item.office_id)
-    _check_version(item, expected_version)
+    _acting(actor_id, item.office_id)
     if item.published_at is not None:
         if item.withdrawal is not None:
             raise DisclosureError(_("已撤回的事项不能再次公开，请新建一项更正后的公开内容。"))
         raise DisclosureError(_("该事项已经公开。"))
     validate_item(item)
-    item.published_at = utcnow()
-    item.published_by_id = actor.id if actor else None
+    item.published_at = utc_now()
+    item.published_by_id = actor_id
     if allowed_names:
         db.session.flush()
         record_decisions(DisclosureItem, item.id, set(allowed_names),
-                         actor.id if actor else None)
+                         actor_id)
 
 
 def _withdraw(row, *, actor: User | None, reason: str) -> None:
@@ -163,24 +153,20 @@ def _withdraw(row, *, actor: User | None, reason: str) -> None:
         raise DisclosureError(str(exc)) from None
 
 
-def withdraw_item(item: DisclosureItem, *, actor: User | None, reason: str,
-                  expected_version=None) -> None:
+def withdraw_item(item: DisclosureItem, *, actor_id: int | None, reason: str) -> None:
     """Withdraw a published item through the core (leaders of its office, the township admin):
     it leaves the board, the item page and the API at once, a dated notice stays in its place,
     and the row and its text are kept."""
-    _require_act(actor, item.office_id)
-    _check_version(item, expected_version)
+    actor = _acting(actor_id, item.office_id)
     if item.published_at is None:
         raise DisclosureError(_("该事项尚未公开，无需撤回。"))
     _withdraw(item, actor=actor, reason=reason)
 
 
-def withdraw_answer(topic: DisclosureTopic, *, actor: User | None, reason: str,
-                    expected_version=None) -> None:
+def withdraw_answer(topic: DisclosureTopic, *, actor_id: int | None, reason: str) -> None:
     """Withdraw a finished topic's published answer (or decline reason) through the core; the
     board keeps a dated notice in its place."""
-    _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
+    actor = _acting(actor_id, topic.office_id)
     if topic.status == TopicStatus.OPEN:
         raise DisclosureError(_("该点题尚未答复，无需撤回。"))
     _withdraw(topic, actor=actor, reason=reason)
@@ -193,7 +179,7 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
                   phone: str) -> str:
     """A resident's 点题: record the topic and open its core case; returns the receipt number.
 
-    The name and phone go on the case only. Raises DisclosureError for bad input.
+    The name and phone go on the case only. Raises a UserError for bad input.
     """
     topic_text = clean_text(topic, TOPIC_MAX, _("想了解的事项"), required=True,
                             min_length=TOPIC_MIN)
@@ -210,15 +196,11 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
                           status=TopicStatus.OPEN)
     db.session.add(row)
     db.session.flush()
-    try:
-        case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
-                         subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
-                         content=details_text, applicant_name=name_text,
-                         applicant_phone=phone_text, source_type=SOURCE_TYPE,
-                         source_id=str(row.id))
-        db.session.flush()
-    except CaseError as exc:
-        raise DisclosureError(str(exc)) from None
+    case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
+                     subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
+                     content=details_text, applicant_name=name_text,
+                     applicant_phone=phone_text, source_type=SOURCE_TYPE, source_id=str(row.id))
+    db.session.flush()
     row.case_id = case.id
     row.receipt_no = case.receipt_no
     return case.receipt_no
@@ -238,86 +220,63 @@ def _require_open(topic: DisclosureTopic) -> None:
         raise DisclosureError(_("该点题已经办结。"))
 
 
-def _close(topic: DisclosureTopic, outcome: str, actor: User | None) -> None:
+def _close(topic: DisclosureTopic, outcome: str, actor_id: int | None) -> None:
     case = topic.case
     if case is None or not case.is_active:
         return
-    try:
-        close_case(case, outcome=outcome, actor_id=actor.id if actor else None)
-    except CaseError as exc:
-        raise DisclosureError(str(exc)) from None
+    close_case(case, outcome=outcome, actor_id=actor_id)
 
 
-def answer_topic(topic: DisclosureTopic, *, actor: User | None, title: str | None = None,
+def answer_topic(topic: DisclosureTopic, *, actor_id: int | None, title: str | None = None,
                  body: str | None = None, category=None, stage=None,
-                 item: DisclosureItem | None = None, expected_version=None,
+                 item: DisclosureItem | None = None,
                  allowed_names=None) -> DisclosureItem:
     """Answer a topic by disclosing: a new item (title, body, category, stage) published now,
     or an item of the office already on the board. Closes the case; returns the item.
     ``allowed_names``: suspected names staff let stand on the review screen (for the new item
     and the topic's text)."""
-    _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
+    _acting(actor_id, topic.office_id)
     _require_open(topic)
     if item is not None:
         if item.office_id != topic.office_id or not item.is_public:
             raise DisclosureError(_("只能引用本单位已公开的事项。"))
     else:
         item = create_item(topic.office_id, category=category, stage=stage, title=title,
-                           body=body, actor=actor)
+                           body=body, actor_id=actor_id)
         db.session.flush()
-        publish_item(item, actor=actor, allowed_names=allowed_names)
-    _record(topic, allowed_names, actor)
+        publish_item(item, actor_id=actor_id, allowed_names=allowed_names)
+    _record(topic, allowed_names, actor_id)
     topic.status = TopicStatus.ANSWERED
     topic.answer_item = item
-    topic.answered_at = utcnow()
-    topic.answered_by_id = actor.id if actor else None
-    _close(topic, _("已在公开栏公开：%(title)s", title=item.title), actor)
+    topic.answered_at = utc_now()
+    topic.answered_by_id = actor_id
+    _close(topic, _("已在公开栏公开：%(title)s", title=item.title), actor_id)
     return item
 
 
-def decline_topic(topic: DisclosureTopic, *, actor: User | None, ground, reason: str,
-                  expected_version=None, allowed_names=None) -> None:
+def decline_topic(topic: DisclosureTopic, *, actor_id: int | None, ground, reason: str,
+                  allowed_names=None) -> None:
     """Decline a topic with its lawful ground and a reason (for another body's duty: which
     body to ask). Closes the case with the reason as outcome. ``allowed_names``: suspected
     names staff let stand on the review screen."""
-    _require_act(actor, topic.office_id)
-    _check_version(topic, expected_version)
+    _acting(actor_id, topic.office_id)
     _require_open(topic)
     try:
         ground = DeclineGround(ground)
     except ValueError:
         raise DisclosureError(_("请选择不予公开的依据。")) from None
     reason = clean_text(reason, REASON_MAX, _("不予公开的理由"), required=True)
-    _record(topic, allowed_names, actor)
+    _record(topic, allowed_names, actor_id)
     topic.status = TopicStatus.DECLINED
     topic.decline_ground = ground
     topic.decline_reason = reason
-    topic.answered_at = utcnow()
-    topic.answered_by_id = actor.id if actor else None
+    topic.answered_at = utc_now()
+    topic.answered_by_id = actor_id
     _close(topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason),
-           actor)
+           actor_id)
 
 
-def _record(topic: DisclosureTopic, allowed_names, actor: User | None) -> None:
+def _record(topic: DisclosureTopic, allowed_names, actor_id: int | None) -> None:
     if allowed_names:
         record_decisions(DisclosureTopic, topic.id, set(allowed_names),
-                         actor.id if actor else None)
-
-
-def on_case_closed(case) -> DisclosureTopic | None:
-    """A topic's case closed on the core's case screen: the topic is answered with the case's
-    outcome. Returns the topic, or None for cases of other origins."""
-    if getattr(case, "source_type", None) != SOURCE_TYPE or not case.source_id:
-        return None
-    try:
-        topic = db.session.get(DisclosureTopic, int(case.source_id))
-    except ValueError:
-        return None
-    if topic is None or topic.status != TopicStatus.OPEN:
-        return topic
-    topic.status = TopicStatus.ANSWERED
-    topic.answer_note = case.outcome
-    topic.answered_at = utcnow()
-    topic.answered_by_id = case.handler_id
-    return topic
+                         actor_id)

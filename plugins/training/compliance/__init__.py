@@ -14,46 +14,25 @@ office was not yet keeping its records here and the month is not judged. A perso
 joined-on date is assessed from that first record's month, not from January.
 """
 
-import calendar
-import enum
-from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import select
 
-from core.kit import Office, OfficeKind, db
-from plugins.training.models import (
-    Attendance,
-    AttendanceStatus,
-    Group,
-    SelfStudyLog,
-    SessionKind,
-    StudyNote,
-    Technique,
-    TrainingPerson,
-    TrainingSession,
+from core.kit import Office, OfficeKind, db, local_today
+from plugins.training.compliance.queries import fetch, records_from
+from plugins.training.compliance.results import (
+    MONTHS,
+    ComplianceReport,
+    PersonCell,
+    PersonResult,
+    Status,
+    UnitCell,
+    UnitResult,
 )
-from plugins.training.rules import (
-    RuleSet,
-    local_today,
-    meets_min,
-    meets_pct,
-    participation,
-    resolve_rules,
-)
+from plugins.training.models import Group, SessionKind
+from plugins.training.rules import meets_min, meets_pct, participation, resolve_rules
 
-MONTHS = range(1, 13)
-VILLAGE_KINDS = (OfficeKind.VILLAGE, OfficeKind.COMMUNITY)
-
-
-class Status(enum.StrEnum):
-    """The verdict on one check or one period."""
-
-    OK = "ok"
-    SHORT = "short"
-    PENDING = "pending"
-    NA = "na"
-    NONE = "none"  # before the office's first record: 无记录
+__all__ = ["MONTHS", "ComplianceReport", "PersonResult", "Status", "UnitResult", "compute_compliance"]
 
 
 def _judge(met: bool | None, period_over: bool) -> Status:
@@ -78,236 +57,6 @@ def _roll_up(month_statuses) -> Status:
     return _overall(month_statuses)
 
 
-@dataclass(slots=True)
-class PersonCell:
-    """One person's figures and verdicts for one month (or, in ``PersonResult.year``, the year)."""
-
-    assessed: bool = True
-    over: bool = True
-    hours: float = 0.0
-    required: int = 0
-    present: int = 0
-    excused: int = 0
-    attended_days: float = 0.0
-    notes_chars: int = 0  # written in this period
-    notes_chars_to_date: int = 0  # written in the year up to this period's end
-    techniques_to_date: int = 0  # mastered up to this period's end (all years)
-    attended: int = 0  # participation numerator under the office's excused-absence rule
-    counted: int = 0  # participation denominator
-    checks: dict[str, Status] = field(default_factory=dict)
-    status: Status = Status.NA
-
-    @property
-    def absent(self) -> int:
-        """Roster rows neither present nor excused (absent or never taken)."""
-        return self.required - self.present - self.excused
-
-    @property
-    def rate(self) -> float | None:
-        """Participation rate in percent, or None when no session counted."""
-        return None if self.counted <= 0 else 100.0 * self.attended / self.counted
-
-
-@dataclass
-class PersonResult:
-    """A person's year: twelve monthly cells plus the yearly verdicts."""
-
-    id: int
-    name: str
-    group: Group
-    office_id: int
-    office_name: str
-    user_id: int | None
-    junior_middle_school_or_above: bool
-    joined_on: date | None
-    rules: RuleSet
-    months: dict[int, PersonCell] = field(default_factory=dict)
-    year: PersonCell = field(default_factory=PersonCell)
-    notes_min: int | None = None
-    techniques_min: int | None = None
-
-
-@dataclass(slots=True)
-class UnitCell:
-    """One unit's figures and verdicts for one month (or the year)."""
-
-    over: bool = True
-    people: int = 0
-    short_people: int = 0
-    township_days: float = 0.0  # township training held for this unit (by it or above it)
-    village_days: float = 0.0  # village collective study held for this unit
-    hours: float = 0.0
-    participation: dict[Group, list[int]] = field(default_factory=dict)  # group → [attended, counted]
-    checks: dict[str, Status] = field(default_factory=dict)
-    status: Status = Status.NA
-
-    def rate(self, group: Group) -> float | None:
-        """The unit's participation rate (percent) for one group, or None."""
-        attended, counted = self.participation.get(group, (0, 0))
-        return None if counted <= 0 else 100.0 * attended / counted
-
-
-@dataclass
-class UnitResult:
-    """A unit (office or village): twelve monthly cells plus the year."""
-
-    office_id: int
-    name: str
-    kind: OfficeKind
-    rules: RuleSet
-    has_township_cadres: bool = False
-    months: dict[int, UnitCell] = field(default_factory=dict)
-    year: UnitCell = field(default_factory=UnitCell)
-
-    @property
-    def holds_village_study(self) -> bool:
-        """Villages and communities must hold collective study themselves."""
-        return self.kind in VILLAGE_KINDS
-
-
-@dataclass
-class ComplianceReport:
-    """Everything the compliance screens, the export and the benchmark need for one year."""
-
-    year: int
-    today: date
-    people: list[PersonResult]
-    units: list[UnitResult]
-
-    def month_over(self, month: int) -> bool:
-        """True when the month ended before ``today`` (its shortfalls are final)."""
-        return date(self.year, month, calendar.monthrange(self.year, month)[1]) < self.today
-
-    @property
-    def year_over(self) -> bool:
-        """True when the year ended before ``today``."""
-        return date(self.year, 12, 31) < self.today
-
-
-# --- queries ---------------------------------------------------------------------------------
-
-
-def _month(column):
-    return extract("month", column)
-
-
-def _fetch(year: int, office_ids: set[int], today: date):
-    """Run the set-based aggregates for one year; returns plain dicts keyed by (person, month)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    held_until = min(end, today)
-    scope = sorted(office_ids)
-    # Plain Core execution: the rows are tuples, no ORM bookkeeping per row.
-    conn = db.session.connection()
-
-    people = conn.execute(
-        select(TrainingPerson.id, TrainingPerson.name, TrainingPerson.group,
-               TrainingPerson.office_id, TrainingPerson.user_id,
-               TrainingPerson.junior_middle_school_or_above, TrainingPerson.joined_on)
-        .where(TrainingPerson.active, TrainingPerson.office_id.in_(scope))
-        .order_by(TrainingPerson.office_id, TrainingPerson.group, TrainingPerson.name,
-                  TrainingPerson.id)
-    ).all()
-
-    month = _month(SelfStudyLog.studied_on)
-    hours = {
-        (pid, int(m)): float(total or 0)
-        for pid, m, total in conn.execute(
-            select(SelfStudyLog.person_id, month, func.sum(SelfStudyLog.hours))
-            .where(SelfStudyLog.office_id.in_(scope),
-                   SelfStudyLog.studied_on.between(start, end))
-            .group_by(SelfStudyLog.person_id, month)
-        ).all()
-    }
-
-    month = _month(TrainingSession.held_on)
-    present = Attendance.status == AttendanceStatus.PRESENT
-    attendance = {
-        (pid, int(m)): (int(req), int(pres or 0), int(exc or 0), float(days or 0))
-        for pid, m, req, pres, exc, days in conn.execute(
-            select(Attendance.person_id, month, func.count(),
-                   func.sum(case((present, 1), else_=0)),
-                   func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)),
-                   func.sum(case((present, TrainingSession.days), else_=0.0)))
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .where(Attendance.office_id.in_(scope),
-                   TrainingSession.held_on.between(start, held_until))
-            .group_by(Attendance.person_id, month)
-        ).all()
-    } if held_until >= start else {}
-
-    month = _month(StudyNote.written_on)
-    notes = {
-        (pid, int(m)): int(chars or 0)
-        for pid, m, chars in conn.execute(
-            select(StudyNote.person_id, month, func.sum(StudyNote.char_count))
-            .where(StudyNote.office_id.in_(scope), StudyNote.written_on.between(start, end))
-            .group_by(StudyNote.person_id, month)
-        ).all()
-    }
-
-    # Month 0 collects everything mastered before the year. (Grouped by year and month rather
-    # than by a CASE with bound dates: PostgreSQL cannot match parameters across SELECT and
-    # GROUP BY.)
-    techniques: dict[tuple[int, int], int] = {}
-    t_year, t_month = extract("year", Technique.mastered_on), _month(Technique.mastered_on)
-    for pid, y, m, n in conn.execute(
-        select(Technique.person_id, t_year, t_month, func.count())
-        .where(Technique.office_id.in_(scope), Technique.mastered_on <= end)
-        .group_by(Technique.person_id, t_year, t_month)
-    ).all():
-        key = (pid, int(m) if int(y) == year else 0)
-        techniques[key] = techniques.get(key, 0) + int(n)
-
-    month = _month(TrainingSession.held_on)
-    held = {}
-    if held_until >= start:
-        for office_id, kind, m, days in conn.execute(
-            select(TrainingSession.office_id, TrainingSession.kind, month,
-                   func.sum(TrainingSession.days))
-            .where(TrainingSession.held_on.between(start, held_until))
-            .group_by(TrainingSession.office_id, TrainingSession.kind, month)
-        ):
-            held[(office_id, SessionKind(kind), int(m))] = float(days or 0)
-    return people, hours, attendance, notes, techniques, held, _first_records(conn, scope, today)
-
-
-def _first_records(conn, scope: list[int], today: date) -> dict[int, date]:
-    """Office → the day of its first training record up to ``today`` (all years): a session
-    it held, a roster row of its people, a self-study log or a study note."""
-    first: dict[int, date] = {}
-    queries = [
-        select(TrainingSession.office_id, func.min(TrainingSession.held_on))
-        .where(TrainingSession.office_id.in_(scope), TrainingSession.held_on <= today)
-        .group_by(TrainingSession.office_id),
-        select(Attendance.office_id, func.min(TrainingSession.held_on))
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(Attendance.office_id.in_(scope), TrainingSession.held_on <= today)
-        .group_by(Attendance.office_id),
-        select(SelfStudyLog.office_id, func.min(SelfStudyLog.studied_on))
-        .where(SelfStudyLog.office_id.in_(scope), SelfStudyLog.studied_on <= today)
-        .group_by(SelfStudyLog.office_id),
-        select(StudyNote.office_id, func.min(StudyNote.written_on))
-        .where(StudyNote.office_id.in_(scope), StudyNote.written_on <= today)
-        .group_by(StudyNote.office_id),
-    ]
-    for query in queries:
-        for office_id, day in conn.execute(query).all():
-            if day is not None and (office_id not in first or day < first[office_id]):
-                first[office_id] = day
-    return first
-
-
-def _records_from(first: date | None, year: int) -> date | None:
-    """The first day of the month of an office's first record (January 1 when it lies in an
-    earlier year), or None when the office has no record yet."""
-    if first is None:
-        return None
-    return date(year, 1, 1) if first.year < year else date(first.year, first.month, 1)
-
-
-# --- judging ---------------------------------------------------------------------------------
-
-
 def compute_compliance(year: int, office_ids: set[int], today: date | None = None
                        ) -> ComplianceReport:
     """The year's compliance for the active people of ``office_ids`` and for those units.
@@ -319,9 +68,9 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
     office_ids = set(office_ids)
     offices = {o.id: o for o in db.session.scalars(select(Office))}
     rules = resolve_rules(offices.keys())
-    people_rows, hours, attendance, notes, techniques, held, firsts = _fetch(year, office_ids,
+    people_rows, hours, attendance, notes, techniques, held, firsts = fetch(year, office_ids,
                                                                             today)
-    recorded = {o: _records_from(firsts.get(o), year) for o in office_ids}
+    recorded = {o: records_from(firsts.get(o), year) for o in office_ids}
     report = ComplianceReport(year=year, today=today, people=[], units=[])
     over = {m: report.month_over(m) for m in MONTHS}
     # Months that have begun (a person who joined by the month's first day is assessed in it).
