@@ -3,8 +3,8 @@ status; a new password ends the person's sessions; throttled logins and repeated
 pages leave summarised audit entries; the session cookie is Secure over HTTPS."""
 
 import pytest
-from conftest import TEST_PASSWORD, login, make_test_app, post, staff_form, text_of
 from sqlalchemy import func, select
+from support import TEST_PASSWORD, login, make_test_app, post, staff_form, text_of
 
 from core import permissions
 from core.audit.models import AuditEntry

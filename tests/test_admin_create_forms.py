@@ -21,10 +21,10 @@ from urllib.parse import urljoin
 
 import lxml.html
 import pytest
-from conftest import login
 from flask import url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
+from support import login
 
 from core.extensions import db
 from core.models import Office, User

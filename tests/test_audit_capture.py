@@ -1,9 +1,9 @@
 """Automatic capture of row changes and the recorded events (logins, exports, module switches)."""
 
 import pytest
-from conftest import login, post
 from example_plugin.models import ExampleNote
 from sqlalchemy import delete, insert, select, update
+from support import login, post
 
 from core.audit import AuditEntry, acting_as, capture_suspended_for_benchmark, record_event
 from core.audit.capture import SECRET_MASK

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
-from conftest import post, text_of
 from example_plugin.models import ExampleNote
 from sqlalchemy import select
+from support import post, text_of
 
 from core.audit import AuditEntry
 from core.audit.views import AuditEntryView

@@ -3,8 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import TEST_PASSWORD, csrf_token, login, make_test_app, post
 from sqlalchemy import select
+from support import TEST_PASSWORD, csrf_token, login, make_test_app, post
 
 from core.extensions import db
 from core.models import UserSession, utcnow

@@ -4,9 +4,9 @@ import csv
 import io
 
 import pytest
-from conftest import login
 from example_plugin.models import ExampleNote
 from sqlalchemy import select
+from support import login
 
 from core.extensions import db
 from core.jobs.models import JobRecord, JobStatus

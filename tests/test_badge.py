@@ -4,8 +4,8 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import post, staff_form, text_of
 from PIL import Image
+from support import post, staff_form, text_of
 
 from core.admin.badge import BadgePhotoError, process_badge_photo
 from core.extensions import db

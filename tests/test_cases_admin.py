@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import csrf_token, post, text_of
 from sqlalchemy import func, select
+from support import csrf_token, post, text_of
 
 from core.audit import AuditEntry
 from core.cases import Case, CaseStatus, open_case

@@ -3,8 +3,8 @@ links to the receipt lookup and to each office's published limits."""
 
 import re
 
-from conftest import login, text_of
 from sqlalchemy import func, select
+from support import login, text_of
 
 from core.cases.demo import CASES, SOURCE_TYPE
 from core.cases.models import (

@@ -7,8 +7,8 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import text_of
 from sqlalchemy import select
+from support import text_of
 
 from core.cases import Case, CaseStatus, open_case
 from core.cases.service import recompute_due

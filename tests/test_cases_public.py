@@ -4,8 +4,8 @@ against enumeration) and the one rating after resolution."""
 import os
 import secrets
 
-from conftest import needs_redis, post, text_of
 from sqlalchemy import func, select
+from support import needs_redis, post, text_of
 
 from core.cases import Case, CaseStatus, close_case, open_case
 from core.cases.models import Rating, ReceiptLookupCounter, Rectification

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import needs_redis
 from sqlalchemy import select
+from support import needs_redis
 
 from core.cases import Case, open_case, transfer_case
 from core.cases.models import CaseEvent, aware

@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import login, text_of
 from sqlalchemy import select
+from support import login, text_of
 
 from core.cases import open_case
 from core.cases import service as case_service

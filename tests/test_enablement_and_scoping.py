@@ -1,9 +1,9 @@
 """Per-office enablement and office scoping, end to end through the example plugin."""
 
 import pytest
-from conftest import csrf_token, post
 from example_plugin.models import ExampleNote
 from sqlalchemy import select
+from support import csrf_token, post
 
 from core.extensions import db
 from core.models import Office

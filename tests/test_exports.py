@@ -6,10 +6,10 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import login
 from example_plugin.models import ExampleNote
 from openpyxl import load_workbook
 from sqlalchemy import select
+from support import login
 
 from core.audit import AuditEntry
 from core.exports import export_response, neutralise

@@ -7,10 +7,10 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import login, text_of
 from example_plugin.models import ExampleNote
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
+from support import login, text_of
 
 from core import Manifest, hookimpl, hookspecs
 from core.extensions import db

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import text_of
+from support import text_of
 
 from core.i18n import (
     CATALOGUE_LOCALES,

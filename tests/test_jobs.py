@@ -8,8 +8,8 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import login, post, text_of
 from sqlalchemy import func, select
+from support import login, post, text_of
 
 from core import Manifest, hookimpl
 from core.extensions import db

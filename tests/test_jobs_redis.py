@@ -12,8 +12,8 @@ import uuid
 import zlib
 
 import pytest
-from conftest import login, needs_redis, post, text_of
 from sqlalchemy import func, select
+from support import login, needs_redis, post, text_of
 
 from core import Manifest, hookimpl
 from core.extensions import db

@@ -3,9 +3,9 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import _postgres_database, make_test_app
 from flask_migrate import upgrade
 from sqlalchemy import inspect
+from support import make_test_app, postgres_database
 
 from core.extensions import db
 from core.plugins import get_registry
@@ -25,7 +25,7 @@ def _product_tables() -> set[str]:
 
 @pytest.fixture
 def fresh_app(tmp_path, database_url):
-    created = _postgres_database() if database_url else None
+    created = postgres_database() if database_url else None
     application = make_test_app(tmp_path, created[0] if created else None)
     yield application
     with application.app_context():

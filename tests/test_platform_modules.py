@@ -3,9 +3,9 @@
 import logging
 
 import pytest
-from conftest import TEST_PASSWORD, login, post, text_of
 from example_plugin.models import ExampleNote
 from sqlalchemy import func, select
+from support import TEST_PASSWORD, login, post, text_of
 
 from core.audit import AuditEntry
 from core.extensions import db

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import text_of
 from example_plugin.models import ExampleNote
+from support import text_of
 
 from core.extensions import db
 from core.models import Office

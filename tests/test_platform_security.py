@@ -1,9 +1,9 @@
 """Redirects after an admin save go only to this site (Flask-Admin's ``url`` parameter)."""
 
 import pytest
-from conftest import csrf_token, post
 from example_plugin.models import ExampleNote
 from sqlalchemy import func, select
+from support import csrf_token, post
 
 from core.extensions import db
 from core.models import Office

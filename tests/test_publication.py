@@ -2,12 +2,12 @@
 API models, the masker's use of known and official names, withdrawal and review decisions."""
 
 import pytest
-from conftest import post, text_of
 from example_plugin import CHANGED
 from example_plugin.models import ExampleNote
 from flask import render_template_string
 from pydantic import BaseModel
 from sqlalchemy import select
+from support import post, text_of
 
 from core.extensions import db
 from core.modules import set_module
@@ -143,7 +143,7 @@ def test_withdrawal_screen_leader_only(app, client, note, login_as):
 
 
 def test_withdrawal_of_another_office_is_not_found(client, note, make_user, offices):
-    from conftest import login
+    from support import login
 
     from core.models import Role
 

@@ -6,8 +6,8 @@ reception forms accept what a clerk types or pastes, in Beijing time."""
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import post, text_of
 from sqlalchemy import select
+from support import post, text_of
 
 from core.cases import open_case, transfer_case
 from core.cases.receipts import display

@@ -11,7 +11,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from conftest import csrf_token
+from support import csrf_token
 
 from core.cli.demo import DEMO_PASSWORD, load_demo
 from core.extensions import db
@@ -169,7 +169,7 @@ def _fuzz_rule(run: _Run, rule, *, deep: bool) -> None:
 
 
 def _login(client, username):
-    from conftest import post
+    from support import post
 
     response = post(client, "/login", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302, f"{username} could not log in"

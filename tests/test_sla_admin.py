@@ -3,8 +3,8 @@
 import io
 from datetime import date
 
-from conftest import post, text_of
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.extensions import db
 from core.sla.bulk import parse_lines

@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import TEST_PASSWORD
 from sqlalchemy import select
+from support import TEST_PASSWORD
 
 from core.admin.times import BEIJING
 from core.extensions import db

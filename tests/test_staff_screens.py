@@ -6,8 +6,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import post, text_of
 from sqlalchemy import select
+from support import post, text_of
 from wtforms import DateTimeField, FloatField, Form, IntegerField
 
 from core.admin.fields import harden_form

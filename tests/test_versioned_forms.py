@@ -4,8 +4,8 @@ admin view over a versioned model is found from the admin itself, so a new plugi
 screen is covered without editing this test."""
 
 import pytest
-from conftest import csrf_token, post
 from edit_forms import STALE, form_values, versioned_views
+from support import csrf_token, post
 
 from core.cli.demo import DEMO_PASSWORD, load_demo
 from core.extensions import db

@@ -3,8 +3,8 @@
 import re
 from datetime import datetime
 
-from conftest import login, post
 from sqlalchemy import select
+from support import login, post
 
 from core.extensions import db
 from core.kit import LOCAL_ZONE

@@ -6,11 +6,11 @@ import re
 
 import pytest
 from archives_helpers import archive_office, client_for, new_file, series
-from conftest import post, post_edit, text_of
 from example_plugin import file_note
 from example_plugin.models import ExampleNote
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from support import post, post_edit, text_of
 
 from core.extensions import db
 from core.models import Office

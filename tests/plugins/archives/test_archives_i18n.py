@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from archives_helpers import archive_office, client_for, new_file, user
 from babel.messages.pofile import read_po
-from conftest import post, text_of
+from support import post, text_of
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations

@@ -4,8 +4,8 @@ keeper (nobody approves their own); an office without a keeper offers residents 
 
 import pytest
 from archives_helpers import archive_office, client_for, desk_post, enable, new_file, settings, user
-from conftest import post, post_edit, text_of
 from sqlalchemy import select
+from support import post, post_edit, text_of
 
 from core.extensions import db
 from core.models import Role, User

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 from archives_helpers import archive_office, beijing, client_for, desk_post, new_file, user
-from conftest import post, text_of
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from support import post, text_of
 
 from core.audit import AuditEntry
 from core.extensions import db

@@ -10,8 +10,8 @@ published, nor the masked parts of a title — otherwise its answers would tell 
 
 import pytest
 from archives_helpers import archive_office, new_file
-from conftest import post, text_of
 from sqlalchemy import select
+from support import post, text_of
 
 from core.extensions import db
 from plugins.archives.models import ArchiveFile, Loan

@@ -4,7 +4,7 @@ changes nothing; the same post with the current version goes through."""
 
 import pytest
 from archives_helpers import archive_office, client_for, current_version, new_file, user
-from conftest import post, text_of
+from support import post, text_of
 
 from core.errors import STALE_MESSAGE
 from core.extensions import db

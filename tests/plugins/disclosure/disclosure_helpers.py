@@ -1,31 +1,18 @@
 """Helpers of the disclosure plugin's tests: the module on for offices A and B, a signed-in
 client per person, a resident's topic and a published item.
 
-Imported by the test modules (not a conftest: a second module named conftest would shadow
-tests/conftest.py, which the test modules import by that name)."""
+Plain functions the test modules import; the fixtures are in this folder's conftest.py."""
 
-import pytest
-from conftest import login
 from sqlalchemy import select
+from support import login
 
 from core.extensions import db
 from core.models import Office, User
-from core.modules import set_module
 from plugins.disclosure import services
 from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCategory
 
 RESIDENT_NAME = "王秀英"
 RESIDENT_PHONE = "13904715566"
-
-
-@pytest.fixture(name="disclosure_on")
-def disclosure_on_fixture(app, users, offices):
-    """The module switched on for offices A and B; returns the office ids."""
-    with app.app_context():
-        for code in ("A", "B"):
-            set_module("disclosure", db.session.get(Office, offices[code]), True)
-        db.session.commit()
-    return offices
 
 
 def user(username: str) -> User:

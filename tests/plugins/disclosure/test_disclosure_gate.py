@@ -5,16 +5,15 @@ reasons are masked (names the records know and suspected names); (8) items and a
 withdrawn through the core, leaving a dated notice, audited; review before publishing: staff
 see the masked text with suspected names highlighted and decide each before it goes out."""
 
-from conftest import post, text_of
 from disclosure_helpers import (  # noqa: F401
     RESIDENT_NAME,
     ask,
     client_for,
-    disclosure_on_fixture,
     published,
     user,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.audit.models import AuditEntry
 from core.extensions import db

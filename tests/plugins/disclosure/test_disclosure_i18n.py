@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import post, text_of
-from disclosure_helpers import ask, client_for, disclosure_on_fixture, published  # noqa: F401
+from disclosure_helpers import ask, client_for, published  # noqa: F401
+from support import post, text_of
 
 from core.extensions import db
 from core.i18n import CATALOGUE_LOCALES, catalogue_path, compile_catalogues, missing_translations

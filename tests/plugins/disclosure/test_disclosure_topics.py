@@ -4,17 +4,16 @@ publishes an item and closes the case; declining needs a ground and a reason; a 
 on the core's screen answers the topic; withdrawing an item keeps its row."""
 
 import pytest
-from conftest import post, text_of
 from disclosure_helpers import (  # noqa: F401
     RESIDENT_NAME,
     RESIDENT_PHONE,
     ask,
     client_for,
-    disclosure_on_fixture,
     published,
     user,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.cases import Case, CaseStatus, close_case
 from core.extensions import db

@@ -3,9 +3,9 @@ stale or a missing version is refused with the core's one stale message and chan
 (issue 15 item 2)."""
 
 import pytest
-from conftest import post, text_of
-from disclosure_helpers import ask, client_for, disclosure_on_fixture, published  # noqa: F401
+from disclosure_helpers import ask, client_for, published  # noqa: F401
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.errors import STALE_MESSAGE
 from core.extensions import db

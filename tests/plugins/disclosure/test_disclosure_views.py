@@ -3,17 +3,16 @@ never who asked, an item page, the API, the home section; the module switched of
 all; staff of another office see and do nothing (also by guessing ids); auditors read only;
 the desk's answer, publish and withdraw; the item screen; the dashboard; the demo data."""
 
-from conftest import post, text_of
 from disclosure_helpers import (  # noqa: F401
     RESIDENT_NAME,
     RESIDENT_PHONE,
     ask,
     client_for,
-    disclosure_on_fixture,
     published,
     user,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.cases import Case, CaseStatus
 from core.extensions import db

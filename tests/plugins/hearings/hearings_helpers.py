@@ -1,27 +1,13 @@
 """Helpers of the hearings plugin's tests: the module on for office A, hearings in any state.
 
-Imported by the test modules (not a conftest: a second module named conftest would shadow
-tests/conftest.py, which other test modules import by that name)."""
+Plain functions the test modules import; the fixtures are in this folder's conftest.py."""
 
 from datetime import timedelta
 
-import pytest
-
 from core.extensions import db
 from core.kit import utc_now
-from core.models import Office
-from core.modules import set_module
 from plugins.hearings import services
 from plugins.hearings.models import Hearing
-
-
-@pytest.fixture(name="hearings_on")
-def hearings_on_fixture(app, users, offices):
-    """The hearings module switched on for office A (not for B); returns the office ids."""
-    with app.app_context():
-        set_module("hearings", db.session.get(Office, offices["A"]), True)
-        db.session.commit()
-    return offices
 
 
 def new_hearing(office_id: int, *, capacity: int = 10, waitlist: int = 5,

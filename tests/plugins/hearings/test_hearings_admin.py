@@ -2,12 +2,11 @@
 withdrawals on the desk, a larger hall moves the waiting list up, drafts only are deleted."""
 
 import pytest
-from conftest import post, post_edit, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     new_hearing,
 )
 from sqlalchemy import select
+from support import post, post_edit, text_of
 
 from core.extensions import db
 from core.kit import to_local

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )

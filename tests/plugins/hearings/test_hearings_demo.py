@@ -3,8 +3,8 @@ deferred question tracked as a case; and an upcoming road hearing open for regis
 
 import re
 
-from conftest import text_of
 from sqlalchemy import func, select
+from support import text_of
 
 from core.cases import Case
 from core.extensions import db

@@ -5,14 +5,13 @@ changes nothing; the same post with the current version goes through."""
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
     versioned,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.extensions import db
 from core.kit import utc_now

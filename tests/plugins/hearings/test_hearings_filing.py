@@ -8,15 +8,14 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import make_test_app, post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     mask_every_suspect,
     new_hearing,
     versioned,
 )
 from sqlalchemy import func, select
+from support import make_test_app, post, text_of
 
 from core import hookimpl
 from core.extensions import db

@@ -2,13 +2,12 @@
 link back; the case's closing publishes the outcome and tells the participants."""
 
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )
 from sqlalchemy import select
+from support import post, text_of
 
 from core.cases import Case, CaseStatus, close_case
 from core.cases.categories import get_category

@@ -7,15 +7,14 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
     versioned,
 )
 from lxml import etree
 from sqlalchemy import select
+from support import post, text_of
 
 from core.cases import open_case
 from core.extensions import db

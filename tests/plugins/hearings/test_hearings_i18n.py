@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     new_hearing,
 )
+from support import text_of
 
 from core.i18n import catalogue_path, compile_catalogues, missing_translations
 

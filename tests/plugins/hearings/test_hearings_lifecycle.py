@@ -4,13 +4,12 @@ postponed and cancelled with reasons residents see; refusals leave everything un
 from datetime import timedelta
 
 import pytest
-from conftest import post, post_edit, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
     versioned,
 )
+from support import post, post_edit, text_of
 
 from core.audit import AuditEntry
 from core.extensions import db

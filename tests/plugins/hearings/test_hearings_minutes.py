@@ -7,15 +7,14 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     mask_every_suspect,
     new_hearing,
     versioned,
 )
 from sqlalchemy import select
+from support import post, text_of
 
 from core.extensions import db
 from core.jobs import Notification

@@ -3,15 +3,14 @@ calendar and Atom feeds; the JSON API; the home-page section; no phone anywhere 
 
 import re
 
-from conftest import text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )
 from icalendar import Calendar
 from lxml import etree
 from sqlalchemy import func, select
+from support import text_of
 
 from core.extensions import db
 from core.models import Office

@@ -9,8 +9,8 @@ carry it — only "已撤回" with the date.
 import re
 
 import pytest
-from conftest import TEST_PASSWORD
-from hearings_helpers import hearings_on_fixture, hold, new_hearing  # noqa: F401
+from hearings_helpers import hold, new_hearing  # noqa: F401
+from support import TEST_PASSWORD
 
 from core.extensions import db
 from plugins.hearings import services

@@ -2,9 +2,9 @@
 made, and nobody is told "未保存任何更改" after a save — jobs fall back to running in-process."""
 
 import pytest
-from conftest import post, text_of
-from hearings_helpers import hearings_on_fixture, hold, new_hearing  # noqa: F401
+from hearings_helpers import hold, new_hearing  # noqa: F401
 from sqlalchemy import select
+from support import post, text_of
 
 from core.extensions import db
 from plugins.hearings import services

@@ -6,13 +6,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.audit import AuditEntry
 from core.extensions import db

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )
+from support import post, text_of
 
 from core.extensions import db
 from core.kit import LOCAL_ZONE

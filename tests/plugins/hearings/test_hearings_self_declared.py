@@ -1,12 +1,11 @@
 """A resident who ticks 人大代表 on the public form is not named in full until staff confirm it."""
 
-from conftest import post, text_of
 from hearings_helpers import (
-    hearings_on_fixture,  # noqa: F401
     hold,
     new_hearing,
 )
 from sqlalchemy import select
+from support import post, text_of
 
 from core.extensions import db
 from core.publication import publish

@@ -1,8 +1,7 @@
 """Helpers of the petitions plugin's tests: the module on for offices A and B, petitions in any
 stage, dates in local time.
 
-Imported by the test modules (not a conftest: a second module named conftest would shadow
-tests/conftest.py, which other test modules import by that name)."""
+Plain functions the test modules import; the fixtures are in this folder's conftest.py."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo

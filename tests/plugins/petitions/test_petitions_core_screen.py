@@ -1,10 +1,10 @@
 """The core's case screen leaves a petition's clock to the petitions module."""
 
-from conftest import csrf_token
 from petitions_helpers import (
     petitions_on_fixture,  # noqa: F401
     register,
 )
+from support import csrf_token
 
 from core.cases.models import Case
 from core.extensions import db

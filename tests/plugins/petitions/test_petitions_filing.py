@@ -9,7 +9,6 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import make_test_app, post, text_of
 from flask import url_for
 from petitions_helpers import (
     accepted,
@@ -19,6 +18,7 @@ from petitions_helpers import (
     replied_and_delivered,
 )
 from sqlalchemy import func, select
+from support import make_test_app, post, text_of
 
 from core import hookimpl
 from core.cases import close_case

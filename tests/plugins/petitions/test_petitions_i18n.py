@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from conftest import text_of
 from petitions_helpers import petitions_on_fixture  # noqa: F401
+from support import text_of
 
 from core.i18n import compile_catalogues, missing_translations
 

@@ -2,12 +2,12 @@
 settled, and observed reception sessions with observers' opinions and a collective decision."""
 
 import pytest
-from conftest import post, text_of
 from petitions_helpers import (
     petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.extensions import db
 from core.models import Office, OfficeKind

@@ -2,9 +2,9 @@
 petitioners' names (and those of observers who are private persons) so that no office
 publishes them in any text; the residents' page goes through the publication gate."""
 
-from conftest import text_of
 from petitions_helpers import at, petitions_on_fixture, register  # noqa: F401
 from sqlalchemy import select
+from support import text_of
 
 from core.extensions import db
 from core.publication import mask_text

@@ -1,11 +1,11 @@
 """Petitions' figures on the core's supervision screen (督办), through a hook."""
 
-from conftest import text_of
 from petitions_helpers import (
     petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import select
+from support import text_of
 
 from core.extensions import db
 from core.models import Office

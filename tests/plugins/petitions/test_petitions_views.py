@@ -5,7 +5,6 @@ and the residents' side."""
 import re
 
 import pytest
-from conftest import post, post_edit, text_of
 from petitions_helpers import (
     ID_WANG,
     accepted,
@@ -14,6 +13,7 @@ from petitions_helpers import (
     register,
 )
 from sqlalchemy import func, select
+from support import post, post_edit, text_of
 
 from core.extensions import db
 from core.models import Office

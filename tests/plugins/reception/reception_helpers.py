@@ -1,30 +1,16 @@
 """Helpers of the reception plugin's tests: the module on for office A, reception days on
 coming working days, and a resident's booking request.
 
-Imported by the test modules (not a conftest: a second module named conftest would shadow
-tests/conftest.py, which the test modules import by that name)."""
+Plain functions the test modules import; the fixtures are in this folder's conftest.py."""
 
 from datetime import date, datetime, time, timedelta
 
-import pytest
-
 from core.extensions import db
-from core.models import Office
-from core.modules import set_module
 from core.sla import is_working_day
 from core.time import local_today
 from plugins.reception.models import ReceptionDay
 from plugins.reception.services import roster
 from plugins.reception.services.booking import BookingRequest, slot_start
-
-
-@pytest.fixture(name="reception_on")
-def reception_on_fixture(app, users, offices):
-    """The reception module switched on for office A (not for B); returns the office ids."""
-    with app.app_context():
-        set_module("reception", db.session.get(Office, offices["A"]), True)
-        db.session.commit()
-    return offices
 
 
 def working_day_after(days: int, start: date | None = None) -> date:

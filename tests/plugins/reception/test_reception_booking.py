@@ -7,9 +7,9 @@ import threading
 from datetime import date, datetime, time
 
 import pytest
-from conftest import post, text_of
-from reception_helpers import make_day, reception_on_fixture, resident, working_day_after  # noqa: F401
+from reception_helpers import make_day, resident, working_day_after  # noqa: F401
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.extensions import db
 from core.models import Office
@@ -293,7 +293,7 @@ def test_walk_in_on_the_desk_and_booking_actions(app, client, reception_on, user
         assert db.session.get(Booking, made_id).cancel_note == "群众来电取消"
     # Staff of office B cannot touch A's bookings.
     other = app.test_client()
-    from conftest import login
+    from support import login
 
     login(other, "staff_b")
     assert post(other, f"/admin/reception-desk/booking/{made_id}/attended", {}).status_code == 403

@@ -4,7 +4,7 @@ slot, sees the confirmation code, looks the booking up by code and cancels it.""
 import re
 
 import pytest
-from reception_helpers import make_day, reception_on_fixture  # noqa: F401
+from reception_helpers import make_day  # noqa: F401
 from sqlalchemy import select
 
 from core.extensions import db

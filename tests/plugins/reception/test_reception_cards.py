@@ -5,9 +5,9 @@ over as a case; reminders sent once; bad input refused with nothing changed."""
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from conftest import login, post, text_of
-from reception_helpers import card_version, reception_on_fixture, working_day_after  # noqa: F401
+from reception_helpers import card_version, working_day_after  # noqa: F401
 from sqlalchemy import func, select
+from support import login, post, text_of
 
 from core.audit import AuditEntry
 from core.cases import Case, close_case

@@ -5,16 +5,15 @@ outcome copied back when the case closes, and the day sheet showing every matter
 from datetime import datetime, time, timedelta
 
 import pytest
-from conftest import post, text_of
 from reception_helpers import (  # noqa: F401
     booked_before,
     make_day,
     recent_working_day,
-    reception_on_fixture,
     resident,
     working_day_after,
 )
 from sqlalchemy import func, select
+from support import post, text_of
 
 from core.cases import Case, CaseStatus, Channel, close_case
 from core.extensions import db

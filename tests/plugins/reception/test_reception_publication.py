@@ -9,14 +9,13 @@ print the name of an account that holds no reception day of the office.
 """
 
 import pytest
-from conftest import post, text_of
 from icalendar import Calendar
 from reception_helpers import (  # noqa: F401
     make_day,
-    reception_on_fixture,
     resident,
     working_day_after,
 )
+from support import post, text_of
 
 from core.extensions import db
 from core.models import Role

@@ -5,9 +5,9 @@ exceptions — cancelled days, substitutes, swaps, extra days — recorded with 
 from datetime import date, time, timedelta
 
 import pytest
-from conftest import login, post, text_of
-from reception_helpers import make_day, reception_on_fixture, resident, working_day_after  # noqa: F401
+from reception_helpers import make_day, resident, working_day_after  # noqa: F401
 from sqlalchemy import func, select
+from support import login, post, text_of
 
 from core.extensions import db
 from core.models import Role

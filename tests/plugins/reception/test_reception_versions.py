@@ -4,8 +4,8 @@ a stale or a missing version is refused with the one stale message and changes n
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
-from reception_helpers import card_version, reception_on_fixture  # noqa: F401
+from reception_helpers import card_version  # noqa: F401
+from support import post, text_of
 
 from core.errors import STALE_MESSAGE
 from core.extensions import db

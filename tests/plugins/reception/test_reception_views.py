@@ -6,17 +6,16 @@ import csv
 import io
 from datetime import time
 
-from conftest import login, post, text_of
 from icalendar import Calendar
 from reception_helpers import (  # noqa: F401
     booked_before,
     make_day,
     recent_working_day,
-    reception_on_fixture,
     resident,
     working_day_after,
 )
 from sqlalchemy import func, select
+from support import login, post, text_of
 
 from core.audit import AuditEntry
 from core.extensions import db

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import text_of
 from flask_babel import get_domain
 from openpyxl import load_workbook
+from support import text_of
 from training_helpers import log, make_world, session
 
 from core.extensions import db

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from conftest import post, post_edit, text_of
 from sqlalchemy import func, select
+from support import post, post_edit, text_of
 from training_helpers import attend, log, make_world, session, technique
 
 from core.extensions import db

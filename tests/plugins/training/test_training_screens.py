@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TEST_PASSWORD, text_of
+from support import TEST_PASSWORD, text_of
 from training_helpers import attend, enable, log, person, session
 
 from plugins.training.compliance import Status, compute_compliance

@@ -6,7 +6,7 @@ stale or a missing version is refused with the core's one stale message and chan
 from datetime import timedelta
 
 import pytest
-from conftest import post, text_of
+from support import post, text_of
 from training_helpers import attend, make_world, session, settings
 
 from core.errors import STALE_MESSAGE

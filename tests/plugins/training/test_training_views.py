@@ -4,9 +4,9 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from conftest import csrf_token, post, text_of
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from support import csrf_token, post, text_of
 from training_helpers import attend, enable, make_world, session
 
 from core.extensions import db
