@@ -11,7 +11,7 @@ from conftest import text_of
 from sqlalchemy import select
 
 from core.cases import Case, CaseStatus, open_case
-from core.cases.service import recompute_due
+from core.cases.services import recompute_due
 from core.extensions import db
 from core.models import User, utcnow
 from core.sla.models import CalendarDay, DayKind

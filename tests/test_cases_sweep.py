@@ -96,7 +96,7 @@ def test_sweep_reminds_of_transfers_not_signed_for(people):
 
 
 def test_sweep_recomputes_deadlines_once_the_year_is_entered(people):
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
     from core.sla import official_years
     from core.sla.models import CalendarDay
 
@@ -186,7 +186,7 @@ def test_sweep_recomputes_deadlines_a_chunk_per_transaction(people, monkeypatch)
     from sqlalchemy import event
 
     from core.cases import sweep
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
     from core.sla import official_years
 
     monkeypatch.setattr(sweep, "RECOMPUTE_CHUNK", 3)

@@ -42,7 +42,7 @@ def _seed(app) -> int:
     """The demo township, a hearing with 150 places in all, and a thousand open cases whose
     deadlines the sweep must recompute (their year's holidays were entered meanwhile)."""
     from core.cases import open_case
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
     from core.sla import official_years
     from core.sla.models import CalendarDay
     from plugins.hearings import lifecycle

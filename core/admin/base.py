@@ -142,7 +142,7 @@ class SecureViewMixin:
         changed since the form was loaded (or the post carries no version at all): two clerks
         editing the same hearing must not silently overwrite each other."""
         if _is_versioned(getattr(self, "model", None)) and hasattr(form, "version"):
-            from core.cases.service import STALE_MESSAGE
+            from core.errors import STALE_MESSAGE
             from core.input_guard import parse_db_int
 
             # What was posted, not the row's own version (which WTForms falls back to when the
@@ -162,7 +162,7 @@ class SecureViewMixin:
             flash(str(exc), "error")
             return True
         if isinstance(exc, StaleDataError):
-            from core.cases.service import STALE_MESSAGE
+            from core.errors import STALE_MESSAGE
 
             flash(str(STALE_MESSAGE), "error")
             return True

@@ -16,7 +16,7 @@ from core.cases.models import (
     Channel,
     Grade,
 )
-from core.cases.service import CaseError, close_case, open_case, transfer_case
+from core.cases.services import CaseError, close_case, open_case, transfer_case
 
 __all__ = [
     "ACTIVE_STATUSES",

@@ -3,7 +3,7 @@ supervision (督办), reports, and offices' published limits.
 
 The list is our own view rather than Flask-Admin's generic one: it pages with a keyset cursor
 over indexes that match its sort, never counts the table, and sends one lean row per case
-(see ``core.cases.queries``). Scoping follows ``core.cases.service.may_view``: a case's office,
+(see ``core.cases.queries``). Scoping follows ``core.cases.services.may_view``: a case's office,
 the office that accepted it and its first responder (after a transfer too), notified offices.
 """
 
@@ -23,7 +23,7 @@ from wtforms import ValidationError
 from core import permissions
 from core.admin.base import ModuleView, OfficeScopedModelView
 from core.audit import record_event
-from core.cases import queries, receipts, service
+from core.cases import queries, receipts, services
 from core.cases.categories import all_categories, category_title, get_category
 from core.cases.display import SHANGHAI, channel_label, colour_label, fmt_datetime, status_label
 from core.cases.forms import (
@@ -201,7 +201,7 @@ class CaseView(OfficeScopedModelView):
     def _case_or_404(self, case_id) -> Case:
         number = parse_db_int(case_id)
         case = db.session.get(Case, number) if number is not None else None
-        if case is None or not service.may_view(current_user, case):
+        if case is None or not services.may_view(current_user, case):
             abort(404)
         return case
 
@@ -285,7 +285,7 @@ class CaseView(OfficeScopedModelView):
                          details={"columns": list(self.personal_data_columns)})
             db.session.commit()
         try:
-            due = service.explain_due(case)
+            due = services.explain_due(case)
         except ValueError:
             due = None
         now = utcnow()
@@ -295,8 +295,8 @@ class CaseView(OfficeScopedModelView):
             "colour": case.colour(now), "step_colour": case.step_colour(now),
             "category": get_category(case.category), "category_title": category_title(case.category),
             "receipt": receipts.display(case.receipt_no), "style": LIST_STYLE,
-            "may_act": service.may_act(current_user, case),
-            "is_leader": service.is_leader_for(current_user, case.office_id),
+            "may_act": services.may_act(current_user, case),
+            "is_leader": services.is_leader_for(current_user, case.office_id),
             "is_first_responder": current_user.id == case.first_responder_id,
             "rectification": case.rating.rectification if case.rating else None,
             "unit_label": UNIT_LABELS.get(case.limit_unit, case.limit_unit),
@@ -367,13 +367,13 @@ class CaseView(OfficeScopedModelView):
         try:
             message = handler(case)
             db.session.commit()
-        except service.CaseError as exc:
+        except services.CaseError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(back, code=303)
         except StaleDataError:
             db.session.rollback()
-            flash(str(service.STALE_MESSAGE), "error")
+            flash(str(services.STALE_MESSAGE), "error")
             return redirect(back, code=303)
         except _FormInvalid as exc:
             db.session.rollback()
@@ -394,88 +394,88 @@ class CaseView(OfficeScopedModelView):
         """The version the person's form was loaded with; a post without one is refused like a
         stale one (the service treats a missing version as a system call that skips the check)."""
         if form.version.data in (None, ""):
-            raise service.CaseError(service.STALE_MESSAGE)
+            raise services.CaseError(services.STALE_MESSAGE)
         return form.version.data
 
     def _do_accept(self, case):
         form = self._form(NoteForm)
-        service.accept_case(case, actor_id=current_user.id, note=form.note.data,
+        services.accept_case(case, actor_id=current_user.id, note=form.note.data,
                             expected_version=self._version(form))
         return _("已签收。")
 
     def _do_transfer(self, case):
         form = self._form(TransferForm)
-        service.transfer_case(case, reason=form.reason.data, actor_id=current_user.id,
+        services.transfer_case(case, reason=form.reason.data, actor_id=current_user.id,
                               to_office_id=form.to_office_id.data, to_user_id=form.to_user_id.data,
                               expected_version=self._version(form))
         return _("已转办。您作为首问责任人仍可查看办理进度。") if case.first_responder_id == current_user.id else _("已转办。")
 
     def _do_hand_back(self, case):
         form = self._form(NoteForm)
-        service.hand_back(case, reason=form.note.data, actor_id=current_user.id,
+        services.hand_back(case, reason=form.note.data, actor_id=current_user.id,
                           expected_version=self._version(form))
         return _("已退回转出单位。")
 
     def _do_escalate(self, case):
         form = self._form(EscalateForm)
-        service.escalate_to_leader(case, leader_id=form.leader_id.data, reason=form.reason.data,
+        services.escalate_to_leader(case, leader_id=form.leader_id.data, reason=form.reason.data,
                                    actor_id=current_user.id, expected_version=self._version(form))
         return _("已呈报领导。")
 
     def _do_notify_offices(self, case):
         form = self._form(NotifyOfficesForm)
-        service.notify_offices(case, office_ids=[o for o in form.office_ids.data or [] if o],
+        services.notify_offices(case, office_ids=[o for o in form.office_ids.data or [] if o],
                                note=form.note.data, actor_id=current_user.id,
                                expected_version=self._version(form))
         return _("已知会所选单位。")
 
     def _do_pause(self, case):
         form = self._form(PauseForm)
-        service.pause_case(case, reason=form.reason.data, note=form.note.data,
+        services.pause_case(case, reason=form.reason.data, note=form.note.data,
                            actor_id=current_user.id, expected_version=self._version(form))
         return _("已暂停计时。")
 
     def _do_resume(self, case):
         form = self._form(NoteForm)
-        service.resume_case(case, actor_id=current_user.id, note=form.note.data,
+        services.resume_case(case, actor_id=current_user.id, note=form.note.data,
                             expected_version=self._version(form))
         return _("已恢复计时，期限顺延至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_deadline(self, case):
         form = self._form(DeadlineForm)
-        service.set_deadline(case, last_day=form.last_day.data, reason=form.reason.data,
+        services.set_deadline(case, last_day=form.last_day.data, reason=form.reason.data,
                              actor_id=current_user.id, expected_version=self._version(form))
         return _("办理时限已确定，截止 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_request(self, case):
         form = self._form(ExtensionForm)
-        service.request_extension(case, amount=form.amount.data, reason=form.reason.data,
+        services.request_extension(case, amount=form.amount.data, reason=form.reason.data,
                                   actor_id=current_user.id, expected_version=self._version(form))
         return _("延期申请已提交，等待领导审批。")
 
     def _do_extension_approve(self, case):
         form = self._form(DecisionForm)
-        service.approve_extension(self._item(Extension, case, form.item_id.data),
+        services.approve_extension(self._item(Extension, case, form.item_id.data),
                                   actor_id=current_user.id, note=form.note.data,
                                   expected_version=self._version(form))
         return _("已批准延期，期限至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_refuse(self, case):
         form = self._form(DecisionForm)
-        service.refuse_extension(self._item(Extension, case, form.item_id.data),
+        services.refuse_extension(self._item(Extension, case, form.item_id.data),
                                  actor_id=current_user.id, note=form.note.data,
                                  expected_version=self._version(form))
         return _("已不同意延期。")
 
     def _do_agency(self, case):
         form = self._form(AgencyForm)
-        service.start_agency(case, reason=form.reason.data, actor_id=current_user.id,
+        services.start_agency(case, reason=form.reason.data, actor_id=current_user.id,
                              agent_id=form.agent_id.data, expected_version=self._version(form))
         return _("已登记办事代理。")
 
     def _do_delivery(self, case):
         form = self._form(DeliveryForm)
-        service.record_delivery(self._item(AgencyRecord, case, form.item_id.data),
+        services.record_delivery(self._item(AgencyRecord, case, form.item_id.data),
                                 delivered_at=form.delivered_at.data, items=form.items.data,
                                 actor_id=current_user.id, delivered_by_id=form.delivered_by_id.data,
                                 expected_version=self._version(form))
@@ -483,35 +483,35 @@ class CaseView(OfficeScopedModelView):
 
     def _do_agency_sign_off(self, case):
         form = self._form(DecisionForm)
-        service.sign_off_agency(self._item(AgencyRecord, case, form.item_id.data),
+        services.sign_off_agency(self._item(AgencyRecord, case, form.item_id.data),
                                 actor_id=current_user.id, note=form.note.data,
                                 expected_version=self._version(form))
         return _("代办记录已签字确认。")
 
     def _do_resolve(self, case):
         form = self._form(ResolveForm)
-        service.close_case(case, outcome=form.outcome.data, actor_id=current_user.id,
+        services.close_case(case, outcome=form.outcome.data, actor_id=current_user.id,
                            expected_version=self._version(form))
         return _("已办结。群众可凭回执号查询并评价。")
 
     def _do_archive(self, case):
         form = self._form(NoteForm)
-        service.archive_case(case, actor_id=current_user.id, note=form.note.data,
+        services.archive_case(case, actor_id=current_user.id, note=form.note.data,
                              expected_version=self._version(form))
         return _("已归档。")
 
     def _do_note(self, case):
         form = self._form(NoteForm)
-        service.add_note(case, note=form.note.data, actor_id=current_user.id)
+        services.add_note(case, note=form.note.data, actor_id=current_user.id)
         return _("已记录办理进展。")
 
     def _do_attachment(self, case):
         form = self._form(AttachmentForm)
         upload = form.file.data
         limit = int(current_app.config.get("CASE_ATTACHMENT_MAX_BYTES",
-                                           service.DEFAULT_ATTACHMENT_MAX_BYTES))
+                                           services.DEFAULT_ATTACHMENT_MAX_BYTES))
         data = upload.stream.read(limit + 1)
-        service.add_attachment(case, filename=upload.filename or "", data=data,
+        services.add_attachment(case, filename=upload.filename or "", data=data,
                                actor_id=current_user.id)
         return _("附件已上传。")
 
@@ -520,13 +520,13 @@ class CaseView(OfficeScopedModelView):
 
     def _do_rectification_done(self, case):
         form = self._form(RectificationForm)
-        service.complete_rectification(self._rectification(case, form.item_id.data),
+        services.complete_rectification(self._rectification(case, form.item_id.data),
                                        measures=form.measures.data, actor_id=current_user.id)
         return _("已登记整改措施，请安排回访。")
 
     def _do_follow_up(self, case):
         form = self._form(FollowUpForm)
-        service.record_follow_up(self._rectification(case, form.item_id.data),
+        services.record_follow_up(self._rectification(case, form.item_id.data),
                                  called_at=form.called_at.data,
                                  reached=form.reached.data, resident_grade=form.resident_grade.data,
                                  note=form.note.data, actor_id=current_user.id)
@@ -535,15 +535,15 @@ class CaseView(OfficeScopedModelView):
     def _do_appeal(self, case):
         form = self._form(AppealForm)
         if case.rating is None:
-            raise service.CaseError(_("该案件尚无群众评价。"))
-        service.file_appeal(case.rating, reason=form.reason.data, statement=form.statement.data,
+            raise services.CaseError(_("该案件尚无群众评价。"))
+        services.file_appeal(case.rating, reason=form.reason.data, statement=form.statement.data,
                             actor_id=current_user.id)
         return _("申诉已提交，等待领导裁定。")
 
     def _do_appeal_decide(self, case):
         form = self._form(AppealDecisionForm)
         appeal = self._item(RatingAppeal, case, form.item_id.data)
-        service.decide_appeal(appeal, upheld=form.upheld.data == "1", note=form.note.data,
+        services.decide_appeal(appeal, upheld=form.upheld.data == "1", note=form.note.data,
                               actor_id=current_user.id)
         return _("已裁定。")
 
@@ -578,7 +578,7 @@ class CaseView(OfficeScopedModelView):
         form.category.choices = _category_choices(chosen_office)
         if form.validate_on_submit():
             try:
-                case = service.open_case(
+                case = services.open_case(
                     office_id=form.office_id.data if sees_all else current_user.office_id,
                     category=form.category.data, channel=form.channel.data,
                     subject=form.subject.data, content=form.content.data,
@@ -589,7 +589,7 @@ class CaseView(OfficeScopedModelView):
                     handler_id=current_user.id if form.accept_now.data else None,
                     actor_id=current_user.id)
                 db.session.commit()
-            except service.CaseError as exc:
+            except services.CaseError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
@@ -607,7 +607,7 @@ class CaseView(OfficeScopedModelView):
     def edit_view(self):
         """Correct the registration details; a stale form is refused, never merged."""
         case = self._case_or_404(request.args.get("id"))
-        if not self.can_edit or not service.may_act(current_user, case):
+        if not self.can_edit or not services.may_act(current_user, case):
             abort(403)
         form = EditForm(obj=None if request.method == "POST" else case)
         if request.method == "GET":
@@ -621,12 +621,12 @@ class CaseView(OfficeScopedModelView):
                               applicant_phone=form.applicant_phone.data,
                               applicant_id_number=form.applicant_id_number.data)
             try:
-                changed = service.edit_case(case, actor_id=current_user.id,
+                changed = services.edit_case(case, actor_id=current_user.id,
                                             expected_version=self._version(form), **fields)
                 db.session.commit()
-            except (service.CaseError, StaleDataError) as exc:
+            except (services.CaseError, StaleDataError) as exc:
                 db.session.rollback()
-                message = str(exc) if isinstance(exc, service.CaseError) else str(service.STALE_MESSAGE)
+                message = str(exc) if isinstance(exc, services.CaseError) else str(services.STALE_MESSAGE)
                 flash(message, "error")
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
             flash(_("已保存。") if changed else _("没有改动。"), "success")

@@ -55,7 +55,7 @@ def _office_people():
 def _refresh_uncovered(now) -> int:
     """Recompute deadlines that fell back to weekends-only: an admin may have entered the
     year's holidays since. Returns how many deadlines moved."""
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
 
     moved = 0
     ids = db.session.scalars(select(Case.id).where(
