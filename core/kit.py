@@ -59,7 +59,7 @@ _SOURCES = {
     "core.cases.services": ["set_deadline", "request_extension", "approve_extension",
                            "refuse_extension", "add_note", "add_attachment"],
     "core.cases.display": ["colour_label"],
-    "core.sla": ["Limit", "LimitUnit", "colour", "compute_due", "calendar_status",
+    "core.sla": ["Limit", "LimitUnit", "Colour", "colour", "compute_due", "calendar_status",
                  "is_working_day", "next_working_day", "working_days_between", "as_local"],
     # publication
     "core.publication": [

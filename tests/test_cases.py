@@ -6,7 +6,6 @@ Each refused action is checked to change nothing: the case's version and rows st
 
 import types
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
@@ -36,15 +35,15 @@ from core.cases.models import (
     Rating,
     RatingAppeal,
     Rectification,
-    aware,
 )
 from core.extensions import db
 from core.models import User
 from core.plugins import get_registry
 from core.sla import Limit, LimitUnit, compute_due
 from core.sla import colour as sla_colour
+from core.time import LOCAL_ZONE as SH
+from core.time import as_utc
 
-SH = ZoneInfo("Asia/Shanghai")
 # The day before National Day 2025 (holidays 10-01..10-08, make-up workdays 09-28 and 10-11).
 BEFORE_NATIONAL_DAY = datetime(2025, 9, 30, 10, 0, tzinfo=SH)
 
@@ -73,7 +72,7 @@ def snapshot(case: Case) -> tuple:
     db.session.refresh(case)
     events = db.session.scalar(select(func.count()).select_from(CaseEvent)
                                .where(CaseEvent.case_id == case.id))
-    return (case.version, case.status, case.office_id, case.handler_id, aware(case.due_at),
+    return (case.version, case.status, case.office_id, case.handler_id, as_utc(case.due_at),
             case.extra_amount, events)
 
 
@@ -97,8 +96,8 @@ def test_open_case_computes_due_records_first_responder_and_receipt(people):
     assert case.first_office_id == case.office_id == people["staff_a"].office_id
     assert receipts.normalise(case.receipt_no) == case.receipt_no
     # 15 days from 09-30: 10-15 (a Wednesday, a working day) at 24:00.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 15)
-    assert aware(case.due_at) == compute_due(BEFORE_NATIONAL_DAY, Limit(15, LimitUnit.CALENDAR_DAYS)).due_at
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 15)
+    assert as_utc(case.due_at) == compute_due(BEFORE_NATIONAL_DAY, Limit(15, LimitUnit.CALENDAR_DAYS)).due_at
     assert case.limit == Limit(15, LimitUnit.CALENDAR_DAYS)
     assert [e.kind for e in case.events] == ["opened"]
     assert case.events[0].actor_id == people["staff_a"].id
@@ -131,7 +130,7 @@ def test_office_published_limit_applies_to_new_cases(people):
     case = new_case(people, category="approval", accepted_at=BEFORE_NATIONAL_DAY)
     assert case.limit == Limit(5, LimitUnit.WORKING_DAYS)
     # Five working days after 09-30, skipping 10-01..10-08, counting Saturday 10-11: 10-14.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 14)
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 14)
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -300,7 +299,7 @@ def test_multi_office_matter_lead_and_notified_offices(people):
 def test_pause_and_resume_add_the_paused_days_back(people):
     accepted = datetime.now(UTC) - timedelta(days=5)
     case = new_case(people, category="service_commitment", accepted_at=accepted)
-    original_due = aware(case.due_at)
+    original_due = as_utc(case.due_at)
     services.pause_case(case, reason="material", note="缺户口簿复印件", actor_id=people["staff_a"].id)
     db.session.commit()
     assert case.status == CaseStatus.PAUSED and case.paused_since is not None
@@ -314,9 +313,9 @@ def test_pause_and_resume_add_the_paused_days_back(people):
     db.session.commit()
     assert case.status == CaseStatus.IN_PROGRESS and case.paused_since is None
     expected = compute_due(accepted, Limit(10, LimitUnit.CALENDAR_DAYS),
-                           pauses=[(started, aware(case.pauses[0].ended_at))])
-    assert aware(case.due_at) == expected.due_at
-    assert aware(case.due_at) > original_due
+                           pauses=[(started, as_utc(case.pauses[0].ended_at))])
+    assert as_utc(case.due_at) == expected.due_at
+    assert as_utc(case.due_at) > original_due
     assert any("暂停" in line or "中止" in line or "补" in line for line in
                services.explain_due(case).explanation)
     refused(case, "没有在暂停计时", lambda: services.resume_case(case, actor_id=people["staff_a"].id))
@@ -334,8 +333,8 @@ def test_paused_case_keeps_its_colour(people):
     case = new_case(people, category="service")
     services.pause_case(case, reason="third_party", note="征求国土所意见", actor_id=people["staff_a"].id)
     db.session.commit()
-    far_future = aware(case.due_at) + timedelta(days=30)
-    assert case.colour(far_future) == case.colour(aware(case.paused_since))
+    far_future = as_utc(case.due_at) + timedelta(days=30)
+    assert case.colour(far_future) == case.colour(as_utc(case.paused_since))
 
 
 def test_extension_within_the_cap_approved_by_a_leader(people):
@@ -351,7 +350,7 @@ def test_extension_within_the_cap_approved_by_a_leader(people):
     db.session.commit()
     assert extension.status == "approved" and case.extra_amount == 10
     # 25 days from 09-30 end on Saturday 10-25 and move to Monday 10-27.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 27)
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 27)
     assert [e.kind for e in case.events][-2:] == ["extension_requested", "extension_approved"]
 
 
@@ -367,12 +366,12 @@ def test_extension_refused_and_not_for_categories_without_a_cap(people):
     case = new_case(people)
     extension = services.request_extension(case, amount=5, reason="需调查", actor_id=people["staff_a"].id)
     db.session.commit()
-    due = aware(case.due_at)
+    due = as_utc(case.due_at)
     refused(case, "请填写不同意的理由",
             lambda: services.refuse_extension(extension, actor_id=people["leader"].id, note=""))
     services.refuse_extension(extension, actor_id=people["leader"].id, note="期限内可以办完")
     db.session.commit()
-    assert extension.status == "refused" and aware(case.due_at) == due
+    assert extension.status == "refused" and as_utc(case.due_at) == due
     service_case = new_case(people, category="service")
     refused(service_case, "不能延期", lambda: services.request_extension(
         service_case, amount=1, reason="x", actor_id=people["staff_a"].id))
@@ -400,7 +399,7 @@ def test_leader_sets_a_deadline_but_not_in_the_past_nor_beyond_the_cap(people):
     target = today + timedelta(days=20)
     services.set_deadline(case, last_day=target, reason="领导确定 20 日", actor_id=people["leader"].id)
     db.session.commit()
-    assert aware(case.due_at).astimezone(SH).date() >= target
+    assert as_utc(case.due_at).astimezone(SH).date() >= target
     assert case.events[-1].kind == "deadline_set"
 
 
@@ -497,9 +496,9 @@ def test_bad_rating_opens_rectification_with_follow_up(people):
     rectification = db.session.scalar(select(Rectification))
     assert rectification.assignee_id == people["officeadmin"].id
     assert rectification.office_id == case.office_id
-    opened = aware(rectification.opened_at)
+    opened = as_utc(rectification.opened_at)
     expected = compute_due(opened, Limit(15, LimitUnit.WORKING_DAYS)).due_at
-    assert aware(rectification.due_at) == expected
+    assert as_utc(rectification.due_at) == expected
     assert case.status == CaseStatus.RESOLVED  # stays open for the rectification
     refused(case, "整改和回访完成之前不能归档",
             lambda: services.archive_case(case, actor_id=people["staff_a"].id))
@@ -583,8 +582,8 @@ def test_version_column_refuses_a_concurrent_flush(people):
 
 def test_colour_matches_the_engine_rule(people):
     case = new_case(people, accepted_at=BEFORE_NATIONAL_DAY)
-    due = aware(case.due_at)
-    accepted = aware(case.accepted_at)
+    due = as_utc(case.due_at)
+    accepted = as_utc(case.accepted_at)
     moments = [accepted + timedelta(hours=h) for h in range(0, 16 * 24 + 12, 5)]
     for moment in moments:
         assert case.colour(moment) == sla_colour(moment, accepted, due), moment

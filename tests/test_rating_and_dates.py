@@ -132,7 +132,7 @@ def slashed(moment) -> str:
 
 
 def beijing_now():
-    from core.admin.times import BEIJING
+    from core.time import LOCAL_ZONE as BEIJING
 
     return datetime.now(BEIJING).replace(second=0, microsecond=0)
 
@@ -229,8 +229,8 @@ def test_follow_up_call_time_pasted_with_slashes(app, client, users, login_as):
 
 
 def test_leader_deadline_typed_with_slashes(app, client, users, login_as):
-    from core.admin.times import beijing
     from core.cases import Case
+    from core.time import to_local as beijing
 
     case_id = staff_case(app, users["staff_a"], category="service_commitment")
     login_as("leader")
@@ -260,7 +260,7 @@ def test_petition_received_date_typed_with_slashes(app, client, users, offices, 
     response = post(client, "/admin/petitions_register/", form)
     assert response.status_code == 302, re.sub(r"\s+", " ", text_of(response))[-3000:]
     with app.app_context():
-        from core.admin.times import beijing
+        from core.time import to_local as beijing
 
         assert beijing(db.session.scalar(select(Petition)).received_at).date() == day
     # Not a date: a Chinese message, nothing registered.

@@ -10,9 +10,9 @@ import pytest
 from conftest import TEST_PASSWORD
 from sqlalchemy import select
 
-from core.admin.times import BEIJING
 from core.extensions import db
 from core.models import Office, User
+from core.time import LOCAL_ZONE as BEIJING
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,6 @@ their own office's records only.
 """
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
@@ -22,7 +21,6 @@ from sqlalchemy import inspect as sa_inspect
 
 from core import permissions
 from core.admin.base import SecureViewMixin
-from core.admin.times import format_time
 from core.audit import record_event
 from core.audit.capture import EXCLUDED_TABLES, SECRET_MASK, model_info
 from core.audit.models import AuditEntry
@@ -34,8 +32,8 @@ from core.models.types import UTCDateTime
 from core.modules import enabled_office_ids
 from core.plugins import get_registry
 from core.publication.masker import mask_numbers
+from core.time import LOCAL_ZONE, format_local
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 READER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.AUDITOR})
 
 ACTION_LABELS = {
@@ -226,7 +224,7 @@ def _readable(facts: dict, column: str, value) -> str:
         return _linked_name(linked, value)
     if column in facts.get("times", ()) and isinstance(value, str):
         try:
-            return format_time(datetime.fromisoformat(value), seconds="T" in value or " " in value)
+            return format_local(datetime.fromisoformat(value), seconds="T" in value or " " in value)
         except ValueError:
             return value
     if isinstance(value, dict):

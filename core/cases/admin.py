@@ -25,7 +25,7 @@ from core.admin.base import ModuleView, OfficeScopedModelView
 from core.audit import record_event
 from core.cases import queries, receipts, services
 from core.cases.categories import all_categories, category_title, get_category
-from core.cases.display import SHANGHAI, channel_label, colour_label, fmt_datetime, status_label
+from core.cases.display import channel_label, colour_label, fmt_datetime, status_label
 from core.cases.forms import (
     AgencyForm,
     AppealDecisionForm,
@@ -48,7 +48,6 @@ from core.cases.forms import (
 )
 from core.cases.models import (
     CHANNEL_LABELS,
-    COLOUR_LABELS,
     STATUS_LABELS,
     AgencyRecord,
     Case,
@@ -59,7 +58,6 @@ from core.cases.models import (
     OfficeCategoryLimit,
     RatingAppeal,
     Rectification,
-    aware,
 )
 from core.exports import export_response
 from core.extensions import db
@@ -68,7 +66,8 @@ from core.masking import mask_value
 from core.models import Office, Role, User, utcnow
 from core.modules import enabled_office_ids, enabled_plugins
 from core.plugins import get_registry
-from core.sla import Limit, LimitUnit, compute_due
+from core.sla import Colour, Limit, LimitUnit, compute_due
+from core.time import LOCAL_ZONE
 
 EVENT_LABELS = {
     "opened": _l("受理"), "accepted": _l("签收"), "transferred": _l("转办"),
@@ -155,7 +154,7 @@ def _parse_filters(args, user) -> queries.ListFilters:
         filters.category = args["category"]
     if args.get("channel") in {c.value for c in CHANNEL_LABELS}:
         filters.channel = args["channel"]
-    if args.get("colour") in COLOUR_LABELS:
+    if args.get("colour") in queries.COLOURS:
         filters.colour = args["colour"]
     if args.get("tab") in {t for t, _label in TABS}:
         filters.tab = args["tab"]
@@ -232,7 +231,7 @@ class CaseView(OfficeScopedModelView):
         allowed = queries.list_office_ids(current_user)
         categories = {code: str(spec.title) for code, spec in all_categories().items()}
         # Labels resolved once per page, not once per row (lazy strings cost a lookup each).
-        colour_names = {k: str(v) for k, v in COLOUR_LABELS.items()}
+        colour_names = {c.value: c.label for c in Colour}
         channel_names = {k.value: str(v) for k, v in CHANNEL_LABELS.items()}
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         office_names = {o.id: o.name for o in offices.values()}
@@ -698,7 +697,7 @@ class SupervisionView(ModuleView):
         peak = max([n for series in months.values() for _m, n, _o in series] or [1]) or 1
         year = request.args.get("year", type=int)
         if year is None or not 2000 <= year <= 2100:
-            year = now.astimezone(SHANGHAI).year
+            year = now.astimezone(LOCAL_ZONE).year
         quota = queries.annual_quota(scope, year)
         pending = self._pending(scope)
         return self.render(
@@ -707,11 +706,11 @@ class SupervisionView(ModuleView):
             by_office=sorted(by_office.items(), key=lambda kv: -sum(kv[1].values())),
             by_category=sorted(by_category.items(), key=lambda kv: -sum(kv[1].values())),
             category_title=category_title, months=months, peak=peak,
-            month_labels=queries.month_starts(now.astimezone(SHANGHAI).date(), 6),
+            month_labels=queries.month_starts(now.astimezone(LOCAL_ZONE).date(), 6),
             overdue=queries.overdue_cases(scope, now), steps=queries.overdue_steps(scope, now),
             quota=quota, short=[q for q in quota if q.short], year=year, pending=pending,
-            colour_labels=COLOUR_LABELS, style=LIST_STYLE,
-            is_past=lambda moment: aware(moment) < now)
+            colour_labels={c.value: c.label for c in Colour}, style=LIST_STYLE,
+            is_past=lambda moment: moment < now)
 
     def _plugin_sections(self, scope) -> list:
         """Each switched-on plugin's tables (``supervision_sections`` hook) for the offices
@@ -762,7 +761,7 @@ class ReportsView(ModuleView):
     @expose("/")
     def index(self):
         """The report table for the chosen dimension and period, or its CSV/XLSX download."""
-        today = utcnow().astimezone(SHANGHAI).date()
+        today = utcnow().astimezone(LOCAL_ZONE).date()
         dimension = request.args.get("by") if request.args.get("by") in DIMENSION_LABELS else "category"
         start = _parse_date(request.args.get("from"))
         end = _parse_date(request.args.get("to"))
@@ -864,7 +863,7 @@ class OfficeLimitView(OfficeScopedModelView):
         except (TypeError, ValueError) as exc:
             raise ValidationError(str(exc)) from None
         cap = spec.max_limit or spec.limit
-        start = datetime.now(SHANGHAI)
+        start = datetime.now(LOCAL_ZONE)
         if compute_due(start, own).due_at > compute_due(start, cap).due_at:
             raise ValidationError(_("本单位时限不能长于制度规定的 %(cap)s。", cap=cap.describe()))
         super().on_model_change(form, model, is_created)

@@ -13,12 +13,13 @@ from collections import defaultdict
 from sqlalchemy import select, update
 
 from core.audit.context import acting_as
-from core.cases.models import Case, CaseEvent, Rectification, aware, is_active_sql
-from core.cases.queries import SHANGHAI, colour_expr, month_starts, month_stats
+from core.cases.models import Case, CaseEvent, Rectification, is_active_sql
+from core.cases.queries import colour_expr, month_starts, month_stats
 from core.cases.receipts import display
-from core.cases.text import t
 from core.extensions import db
 from core.models import Role, User, utcnow
+from core.sla.text import _ as t  # translated in a request, Chinese in the sweep job
+from core.time import LOCAL_ZONE
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -66,15 +67,15 @@ def _refresh_uncovered(now) -> int:
     # already moved in place, and moves only the rest.
     for chunk in _chunks(ids, RECOMPUTE_CHUNK):
         for case in db.session.scalars(select(Case).where(Case.id.in_(chunk))):
-            old_due = aware(case.due_at)
+            old_due = case.due_at
             due = recompute_due(case)
-            if aware(case.due_at) != old_due:
+            if case.due_at != old_due:
                 moved += 1
                 db.session.add(CaseEvent(
                     case_id=case.id, kind="deadline_recalculated", at=now, actor_name=t("系统"),
                     note=t("节假日安排已更新，期限重新计算为 %(d)s", d=due.last_day.isoformat()),
                     data={"old_due_at": old_due.isoformat(),
-                          "due_at": aware(case.due_at).isoformat()}))
+                          "due_at": case.due_at.isoformat()}))
         db.session.commit()
     return moved
 
@@ -130,7 +131,7 @@ def _sweep() -> dict:  # noqa: C901
         for user_id in people:
             notify(user_id, t("转办案件超时未签收：%(r)s", r=display(receipt)), "",
                    url=f"/admin/cases/details/?id={case_id}",
-                   dedupe_key=f"case-step:{case_id}:{aware(started).isoformat()}")
+                   dedupe_key=f"case-step:{case_id}:{started.isoformat()}")
             steps += 1
 
     late_rectifications = 0
@@ -149,7 +150,7 @@ def _sweep() -> dict:  # noqa: C901
                                .execution_options(synchronize_session=False))
     db.session.commit()
     # A new month: freeze the figures of the months just finished for the supervision chart.
-    month_stats(month_starts(now.astimezone(SHANGHAI).date(), 7)[:-1])
+    month_stats(month_starts(now.astimezone(LOCAL_ZONE).date(), 7)[:-1])
     result = {"checked": len(rows), "changed": sum(len(v) for v in changed.values()),
               "yellow": len(changed.get("yellow", ())), "red": len(changed.get("red", ())),
               "notified": notified, "steps": steps, "rectifications": late_rectifications,

@@ -21,7 +21,6 @@ import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from flask import g, has_app_context
@@ -29,8 +28,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from core.sla.text import _
+from core.time import local_today
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICIAL, ADMIN, FALLBACK = 0, 1, 2
 SOURCE_NAMES = ("official", "admin", "fallback")
 SPAN_FIRST = date(2000, 1, 1)
@@ -331,9 +330,8 @@ def calendar_status(today: date | None = None) -> CalendarStatus:
     ``WARN_DAYS_BEFORE_YEAR_END`` days remain: deadlines crossing into it are then counted
     on weekends only.
     """
-    from core.models.base import utcnow
 
-    today = today or utcnow().astimezone(SHANGHAI).date()
+    today = today or local_today()
     cal = get_calendar()
     status = CalendarStatus(today=today, official_years=(_OFFICIAL_YEARS[0], _OFFICIAL_YEARS[-1]),
                             admin_years=dict(sorted(cal.admin_years.items())), uncovered_from=None)

@@ -40,9 +40,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 
-from core.sla.calendar import SHANGHAI, CalendarOutOfRange, CalendarSnapshot, get_calendar
+from flask_babel import lazy_gettext as _l
+
+from core.models.enums import LabelledEnum
+from core.sla.calendar import CalendarOutOfRange, CalendarSnapshot, get_calendar
 from core.sla.text import _
 from core.sla.units import Limit, LimitUnit
+from core.time import LOCAL_ZONE, local_datetime, to_local
 
 END_OF_DAY = time(23, 59, 59, 999999)
 _WD, _CD = 0, 1
@@ -97,10 +101,8 @@ def as_local(moment: datetime | date) -> datetime:
     """``moment`` in Asia/Shanghai; naive values are taken as UTC (how SQLite returns them),
     a plain date as noon of that day in Beijing."""
     if not isinstance(moment, datetime):
-        return datetime.combine(moment, time(12), tzinfo=SHANGHAI)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI)
+        return local_datetime(moment, time(12))
+    return to_local(moment)
 
 
 def add_months(day: date, months: int) -> tuple[date, bool]:
@@ -194,7 +196,7 @@ def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:  # noqa: 
         final = nominal
 
     last_day = cal.day(final)
-    due_at = datetime.combine(last_day, close_time or END_OF_DAY, tzinfo=SHANGHAI)
+    due_at = datetime.combine(last_day, close_time or END_OF_DAY, tzinfo=LOCAL_ZONE)
     # Which days decided the result: every counted day for working days, else the last day
     # and the days it moved over.
     if counts_working_days:
@@ -248,7 +250,17 @@ def _paused_ranges(cal: CalendarSnapshot, si: int, pauses, now):
     return ranges
 
 
-def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> str:
+class Colour(LabelledEnum):
+    """The supervision colour of a matter, the one vocabulary of core and plugins (a plain
+    string too: ``Colour.RED == "red"``)."""
+
+    GREEN = "green", _l("正常")
+    YELLOW = "yellow", _l("临期")
+    RED = "red", _l("超期")
+    CLOSED = "closed", _l("已办结")
+
+
+def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> Colour:
     """"green", "yellow" or "red" for an open matter (the electronic-supervision practice).
 
     Red once ``due_at`` has passed. Yellow when at most 20 % of the whole period is left, or
@@ -257,17 +269,17 @@ def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> str:
     """
     now_l, acc_l, due_l = as_local(now), as_local(accepted_at), as_local(due_at)
     if now_l > due_l:
-        return "red"
+        return Colour.RED
     left = due_l - now_l
     if left * 5 <= due_l - acc_l:
-        return "yellow"
+        return Colour.YELLOW
     cal = get_calendar()
     today, last = cal.index(now_l.date()), cal.index(due_l.date())
     if cal.working_between(today, last) <= 1:
-        return "yellow"
-    return "green"
+        return Colour.YELLOW
+    return Colour.GREEN
 
 
-def colour_of(due: DueDate, now: datetime) -> str:
+def colour_of(due: DueDate, now: datetime) -> Colour:
     """``colour`` for a computed DueDate (accepted_at taken from its computation)."""
     return colour(now, due.trace.start, due.due_at)

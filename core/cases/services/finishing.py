@@ -40,7 +40,7 @@ from core.cases.services.common import (
 from core.cases.services.deadlines import _clear_step
 from core.extensions import db
 from core.models import Role, User, utcnow
-from core.sla import Limit, LimitUnit, compute_due
+from core.sla import Colour, Limit, LimitUnit, compute_due
 from core.time import as_utc, from_local_input
 
 
@@ -63,7 +63,7 @@ def close_case(case: Case, *, outcome: str, actor_id: int | None, expected_versi
         case.handler_id = actor.id
     _clear_step(case)
     late = now > case.due_at
-    case.swept_colour = "closed"
+    case.swept_colour = Colour.CLOSED.value
     _event(case, "resolved", actor, outcome, data={"overdue": late})
     get_registry().call_each("case_closed", case=case)
 

@@ -112,7 +112,7 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
         source_type=source_type, source_id=None if source_id is None else str(source_id),
     )
     _apply_due(case, compute_due(accepted, limit))
-    case.swept_colour = case.colour(now)
+    case.swept_colour = case.colour(now).value
     db.session.add(case)
     _event(case, "opened", actor, t("受理：%(limit)s，%(channel)s", limit=limit.describe(),
                                     channel=channel_value.label),

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from core.cases import Case, CaseStatus, Channel, close_case
 from core.extensions import db
-from core.sla import SHANGHAI
+from core.time import LOCAL_ZONE as SHANGHAI
 from plugins.reception import booking
 from plugins.reception.errors import ReceptionError
 from plugins.reception.matters import MatterInput, register_matter
