@@ -1,6 +1,5 @@
 """The actions on a case's detail page: their forms, and one handler per transition."""
 
-
 from flask import abort, current_app, flash, redirect
 from flask_admin import expose
 from flask_babel import gettext as _

@@ -1,6 +1,5 @@
 """督办: the supervision screen."""
 
-
 from flask import request
 from flask_admin import expose
 from flask_login import current_user
