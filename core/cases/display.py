@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from core.cases.models import (
-    CHANNEL_LABELS,
     GRADE_LABELS,
     STATUS_LABELS,
     Channel,
@@ -37,7 +36,7 @@ def status_label(status) -> str:
 def channel_label(channel) -> str:
     """窗口, 来信… for a channel value (the value itself when unknown)."""
     try:
-        return str(CHANNEL_LABELS[Channel(channel)])
+        return Channel(channel).label
     except ValueError:
         return str(channel)
 

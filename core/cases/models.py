@@ -26,7 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.models import (
+    LabelledEnum,
+    Office,
+    TimestampMixin,
+    User,
+    VersionedMixin,
+    enum_column,
+    utcnow,
+)
 from core.models.types import UTCDateTime
 from core.sla import Limit, LimitUnit
 from core.sla.engine import Colour
@@ -74,34 +82,19 @@ def _partial(name: str, *columns: str, where: str = ACTIVE_SQL) -> Index:
     return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
-class Channel(enum.StrEnum):
-    """How the matter reached the township (统一接件: whatever the channel)."""
+class Channel(LabelledEnum):
+    """How the matter reached the township (统一接件: whatever the channel). A module whose
+    matters come from its own proceedings (a hearing, a residents' meeting) uses MEETING; the
+    case's ``source_type`` says which module."""
 
-    WINDOW = "window"
-    VISIT = "visit"
-    LETTER = "letter"
-    PHONE = "phone"
-    HOTLINE = "hotline_12345"
-    MAYOR_MAILBOX = "mayor_mailbox"
-    ONLINE = "online"
-    HEARING = "hearing"
-
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(CHANNEL_LABELS[self])
-
-
-CHANNEL_LABELS = {
-    Channel.WINDOW: _l("窗口"),
-    Channel.VISIT: _l("来访"),
-    Channel.LETTER: _l("来信"),
-    Channel.PHONE: _l("来电"),
-    Channel.HOTLINE: _l("12345 热线"),
-    Channel.MAYOR_MAILBOX: _l("市长信箱"),
-    Channel.ONLINE: _l("网上办理"),
-    Channel.HEARING: _l("听证质询会"),
-}
+    WINDOW = "window", _l("窗口")
+    VISIT = "visit", _l("来访")
+    LETTER = "letter", _l("来信")
+    PHONE = "phone", _l("来电")
+    HOTLINE = "hotline_12345", _l("12345 热线")
+    MAYOR_MAILBOX = "mayor_mailbox", _l("市长信箱")
+    ONLINE = "online", _l("网上办理")
+    MEETING = "meeting", _l("会议提出")
 
 class Case(VersionedMixin, TimestampMixin, db.Model):
     """One matter a resident brought, from acceptance to rating.

@@ -25,7 +25,7 @@ from plugins.hearings.timeutil import aware
 from plugins.hearings.timeutil import now as utc_now
 
 CATEGORY_CODE = "hearing_followup"
-CHANNEL = "hearing"
+CHANNEL = "meeting"  # core.cases.Channel.MEETING: raised at the hearing
 SOURCE_TYPE = "hearing_question"
 TEXT_MAX = 5000
 

@@ -31,12 +31,12 @@ from core.cases.forms import (
     IntakeForm,
 )
 from core.cases.models import (
-    CHANNEL_LABELS,
     STATUS_LABELS,
     Case,
     CaseAttachment,
     CaseEvent,
     CaseStatus,
+    Channel,
 )
 from core.exports import export_response
 from core.extensions import db
@@ -95,7 +95,7 @@ def _parse_filters(args, user) -> queries.ListFilters:
         filters.status = status
     if args.get("category") in all_categories():
         filters.category = args["category"]
-    if args.get("channel") in {c.value for c in CHANNEL_LABELS}:
+    if args.get("channel") in {c.value for c in Channel}:
         filters.channel = args["channel"]
     if args.get("colour") in queries.COLOURS:
         filters.colour = args["colour"]
@@ -175,7 +175,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
         categories = {code: str(spec.title) for code, spec in all_categories().items()}
         # Labels resolved once per page, not once per row (lazy strings cost a lookup each).
         colour_names = {c.value: c.label for c in Colour}
-        channel_names = {k.value: str(v) for k, v in CHANNEL_LABELS.items()}
+        channel_names = dict(Channel.choices())
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         office_names = {o.id: o.name for o in offices.values()}
         rows = [_ListRow(
