@@ -167,19 +167,31 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:  # noqa: C901
-    """WHERE clauses for the user's list with these filters."""
-    conditions = []
+def _tab_conditions(user: User, tab: str | None) -> list:
+    """The tab's rows: handled here, sent out, notified, mine — within the user's offices."""
     allowed = list_office_ids(user)
-    if filters.tab == "out" and allowed is not None:
-        conditions += [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
-    elif filters.tab == "notified" and allowed is not None:
-        conditions.append(Case.id.in_(select(CaseOffice.case_id).where(
-            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified")))
-    elif filters.tab == "mine":
-        conditions.append(or_(Case.handler_id == user.id, Case.first_responder_id == user.id))
-    elif allowed is not None:
-        conditions.append(_office_in(allowed))
+    if tab == "out" and allowed is not None:
+        return [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
+    if tab == "notified" and allowed is not None:
+        return [Case.id.in_(select(CaseOffice.case_id).where(
+            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified"))]
+    if tab == "mine":
+        return [or_(Case.handler_id == user.id, Case.first_responder_id == user.id)]
+    return [] if allowed is None else [_office_in(allowed)]
+
+
+def _text_condition(filters: ListFilters):
+    if filters.receipt:
+        return Case.receipt_no == filters.receipt
+    if filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Case.subject.like(f"%{escaped}%", escape="\\")
+    return None
+
+
+def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
+    """WHERE clauses for the user's list with these filters."""
+    conditions = _tab_conditions(user, filters.tab)
     if filters.office_id is not None:
         conditions.append(Case.office_id == filters.office_id)
     if filters.status == "active":
@@ -192,12 +204,8 @@ def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:  #
         conditions.append(Case.channel == filters.channel)
     if filters.colour in COLOURS:
         conditions.append(colour_condition(filters.colour, now))
-    if filters.receipt:
-        conditions.append(Case.receipt_no == filters.receipt)
-    elif filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Case.subject.like(f"%{escaped}%", escape="\\"))
-    return conditions
+    text = _text_condition(filters)
+    return conditions if text is None else [*conditions, text]
 
 
 def _office_in(allowed: set[int]):

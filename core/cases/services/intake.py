@@ -23,7 +23,7 @@ from core.cases.services.common import (
 )
 from core.cases.services.deadlines import _apply_due
 from core.extensions import db
-from core.models import Role, utcnow
+from core.models import Office, Role, User, utcnow
 from core.sla import compute_due
 from core.time import as_utc
 
@@ -57,7 +57,37 @@ def new_receipt_no() -> str:
 # --- intake ------------------------------------------------------------------------------
 
 
-def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",  # noqa: C901
+def _channel(value) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise CaseError(t("未知的受理渠道：%(channel)s", channel=value)) from None
+
+
+def _check_registrar(actor: User | None, office: Office) -> None:
+    """Staff register matters for their own office (township admins for any)."""
+    if actor is None:
+        return
+    if permissions.is_read_only(actor):
+        raise CaseError(t("您的角色只能查看，不能登记案件。"))
+    if actor.role != Role.TOWNSHIP_ADMIN and actor.office_id != office.id:
+        raise CaseError(t("只能为本单位登记案件。"))
+
+
+def _check_applicant(name: str | None, phone: str | None, id_number: str | None) -> None:
+    for value, longest in ((phone, 32), (id_number, 32), (name, 64)):
+        if value and len(value.strip()) > longest:
+            raise CaseError(t("申请人信息过长。"))
+
+
+def _accepted_moment(accepted_at: datetime | None, now: datetime) -> datetime:
+    accepted = as_utc(accepted_at) if accepted_at is not None else now
+    if accepted > now + _FUTURE_SLACK:
+        raise CaseError(t("受理时间不能晚于当前时间。"))
+    return accepted
+
+
+def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",
               applicant_name: str | None = None, applicant_phone: str | None = None,
               applicant_id_number: str | None = None, first_responder_id: int | None = None,
               handler_id: int | None = None, accepted_at: datetime | None = None,
@@ -70,29 +100,18 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
     """
     actor = _user(actor_id)
     office = _office(office_id)
-    if actor is not None:
-        if permissions.is_read_only(actor):
-            raise CaseError(t("您的角色只能查看，不能登记案件。"))
-        if actor.role != Role.TOWNSHIP_ADMIN and actor.office_id != office.id:
-            raise CaseError(t("只能为本单位登记案件。"))
+    _check_registrar(actor, office)
     if category not in all_categories():
         raise CaseError(t("未知的事项类别：%(code)s", code=category))
-    try:
-        channel_value = Channel(channel)
-    except ValueError:
-        raise CaseError(t("未知的受理渠道：%(channel)s", channel=channel)) from None
+    channel_value = _channel(channel)
     subject = _text(subject, t("请填写事由。"), 200)
     now = utcnow()
-    accepted = as_utc(accepted_at) if accepted_at is not None else now
-    if accepted > now + _FUTURE_SLACK:
-        raise CaseError(t("受理时间不能晚于当前时间。"))
+    accepted = _accepted_moment(accepted_at, now)
     responder = _user(first_responder_id) if first_responder_id else actor
     handler = _user(handler_id)
     if handler is not None and handler.office_id != office.id and handler.role != Role.LEADER:
         raise CaseError(t("承办人必须是本单位的工作人员。"))
-    for value, label in ((applicant_phone, 32), (applicant_id_number, 32), (applicant_name, 64)):
-        if value and len(value.strip()) > label:
-            raise CaseError(t("申请人信息过长。"))
+    _check_applicant(applicant_name, applicant_phone, applicant_id_number)
     try:
         limit = effective_limit(office.id, category)
     except ValueError as exc:
@@ -138,10 +157,7 @@ def edit_case(case: Case, *, actor_id: int | None, expected_version=None, **fiel
         if name == "subject":
             value = _text(value, t("请填写事由。"), 200)
         elif name == "channel":
-            try:
-                value = Channel(value)
-            except ValueError:
-                raise CaseError(t("未知的受理渠道：%(channel)s", channel=value)) from None
+            value = _channel(value)
         else:
             value = (value or "").strip() or (None if name.startswith("applicant") else "")
             if name.startswith("applicant") and value and len(value) > 64:
