@@ -104,16 +104,24 @@ def local_time(moment: datetime | None) -> str:
 # --- what the admin views declare about each table ---------------------------------------------
 
 
-def _table_facts() -> dict[str, dict]:  # noqa: C901
-    """Per table: its screen's name, column labels and personal-data columns (cached per app).
+def _add_column_facts(entry: dict, column) -> None:
+    info = getattr(column, "info", {})
+    if info.get("personal_data"):
+        entry["personal"].add(column.name)
+    if info.get("label"):
+        entry["labels"][column.name] = info["label"]
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None:
+        entry["enums"][column.name] = enum_class
+    if isinstance(column.type, Date | DateTime | UTCDateTime):
+        entry["times"].add(column.name)
+    for key in column.foreign_keys:
+        entry["links"][column.name] = key.column.table.name
 
-    Personal-data columns come from every ``OfficeScopedModelView.personal_data_columns`` over
-    the table, and from columns a model marks with ``info={"personal_data": True}``.
-    """
-    facts = current_app.extensions.get("audit_table_facts")
-    if facts is not None:
-        return facts
-    facts = {}
+
+def _facts_from_models() -> tuple[dict[str, dict], dict[str, type]]:
+    """What the mapped tables say of themselves (labels, personal data, enums, times, links)."""
+    facts: dict[str, dict] = {}
     models = {}
     for mapper in db.Model.registry.mappers:
         table = getattr(mapper.local_table, "name", None)
@@ -126,19 +134,12 @@ def _table_facts() -> dict[str, dict]:  # noqa: C901
         if label:
             entry["name"] = label
         for prop in mapper.column_attrs:
-            column = prop.columns[0]
-            info = getattr(column, "info", {})
-            if info.get("personal_data"):
-                entry["personal"].add(column.name)
-            if info.get("label"):
-                entry["labels"][column.name] = info["label"]
-            enum_class = getattr(column.type, "enum_class", None)
-            if enum_class is not None:
-                entry["enums"][column.name] = enum_class
-            if isinstance(column.type, Date | DateTime | UTCDateTime):
-                entry["times"].add(column.name)
-            for key in column.foreign_keys:
-                entry["links"][column.name] = key.column.table.name
+            _add_column_facts(entry, prop.columns[0])
+    return facts, models
+
+
+def _add_view_facts(facts: dict[str, dict]) -> None:
+    """What the staff screens over each table add: its menu name, column labels, personal data."""
     admin = current_app.extensions.get("township_admin")
     for view in getattr(admin, "_views", []):
         model = getattr(view, "model", None)
@@ -153,6 +154,19 @@ def _table_facts() -> dict[str, dict]:  # noqa: C901
                 entry["labels"].setdefault(name, label)
         for key in getattr(view, "personal_data_columns", ()) or ():
             entry["personal"].add(_column_name(model, key))
+
+
+def _table_facts() -> dict[str, dict]:
+    """Per table: its screen's name, column labels and personal-data columns (cached per app).
+
+    Personal-data columns come from every ``OfficeScopedModelView.personal_data_columns`` over
+    the table, and from columns a model marks with ``info={"personal_data": True}``.
+    """
+    facts = current_app.extensions.get("audit_table_facts")
+    if facts is not None:
+        return facts
+    facts, models = _facts_from_models()
+    _add_view_facts(facts)
     for entry in facts.values():
         for name, label in COMMON_COLUMN_LABELS.items():
             entry["labels"].setdefault(name, label)
