@@ -146,10 +146,11 @@ def seed(app, n_cases: int, n_offices: int, rng: random.Random) -> dict:  # noqa
     from core.cases import receipts
     from core.cases.categories import all_categories
     from core.cases.models import ACTIVE_STATUSES, Case, CaseStatus, Channel
-    from core.cases.service import to_utc, warn_moment
+    from core.cases.services import warn_moment
     from core.extensions import db
     from core.models import Office, OfficeKind, Role, User
     from core.sla import compute_due
+    from core.time import as_utc as to_utc
 
     password = hash_password(PASSWORD)
     root = Office(code="T", name="示范镇", kind=OfficeKind.TOWNSHIP)

@@ -132,26 +132,28 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     init_i18n(app, registry.pm.get_plugins())
     registry.call_each("register_models")  # imports every plugin model before mapping
 
-    from core import audit, errors, jobs, security
+    from core import errors, security
+    from core.audit.setup import init_app as init_audit
+    from core.jobs.setup import init_app as init_jobs
 
     errors.init_app(app)
-    audit.init_app(app)
-    jobs.init_app(app)
+    init_audit(app)
+    init_jobs(app)
     security.init_app(app)
     from core.admin import desk
 
     desk.init_app(app)  # version_input() for the forms of hand-written desk screens
-    from core import cases
+    from core.cases.setup import init_app as init_cases
 
-    cases.init_app(app)  # case categories (core + plugins), residents' receipt pages, sweep
+    init_cases(app)  # case categories (core + plugins), residents' receipt pages, sweep
 
     from core.auth.views import bp as auth_bp
-    from core.public import init_public
+    from core.public.setup import init_public
 
     app.register_blueprint(auth_bp)
     init_public(app, registry)
 
-    from core.api import init_api
+    from core.api.setup import init_api
     from core.publication.setup import init_publication
 
     init_publication(app, registry)  # before the API, whose models it checks

@@ -56,10 +56,10 @@ _SOURCES = {
     # cases and time limits
     "core.cases": ["Case", "CaseStatus", "ACTIVE_STATUSES", "CategorySpec", "Channel",
                    "CaseError", "open_case", "close_case"],
-    "core.cases.service": ["set_deadline", "request_extension", "approve_extension",
+    "core.cases.services": ["set_deadline", "request_extension", "approve_extension",
                            "refuse_extension", "add_note", "add_attachment"],
     "core.cases.display": ["colour_label"],
-    "core.sla": ["Limit", "LimitUnit", "colour", "compute_due", "calendar_status",
+    "core.sla": ["Limit", "LimitUnit", "Colour", "colour", "compute_due", "calendar_status",
                  "is_working_day", "next_working_day", "working_days_between", "as_local"],
     # publication
     "core.publication": [

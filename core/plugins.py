@@ -22,6 +22,10 @@ from core import hookspecs
 ENTRY_POINT_GROUP = "township.plugins"
 log = logging.getLogger(__name__)
 
+# The core's own plugins (as Datasette's default plugins): they answer hooks like any module,
+# are not modules (no manifest, never switched off) and come before the modules' answers.
+CORE_PLUGINS = ("core.cases.hooks",)
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -41,6 +45,7 @@ class PluginRegistry:
     pm: pluggy.PluginManager
     manifests: dict[str, Manifest] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    core: tuple[str, ...] = CORE_PLUGINS  # the core's own hook implementations, always on
 
     @property
     def hook(self):
@@ -87,6 +92,22 @@ def _manifest_of(module: ModuleType, fallback_name: str) -> Manifest:
     return manifest
 
 
+def _candidates(app: Flask, extra) -> list[tuple[str, Any]]:
+    """(name, loader) of every plugin to try: the allowed entry points, then ``extra``."""
+    allow = app.config.get("TOWNSHIP_PLUGINS")
+    allowed = {n.strip() for n in allow.split(",") if n.strip()} if allow else None
+    candidates: list[tuple[str, Any]] = [
+        (ep.name, ep.load) for ep in entry_points(group=ENTRY_POINT_GROUP)
+        if allowed is None or ep.name in allowed]
+    for module in extra:
+        if isinstance(module, str):
+            candidates.append((module, lambda dotted=module: importlib.import_module(dotted)))
+            continue
+        candidates.append((getattr(getattr(module, "manifest", None), "name", module.__name__),
+                           lambda m=module: m))
+    return candidates
+
+
 def load_plugins(app: Flask, extra: tuple[ModuleType | str, ...] = ()) -> PluginRegistry:
     """Build the plugin manager: entry points (built-ins and third party) plus ``extra``.
 
@@ -97,22 +118,9 @@ def load_plugins(app: Flask, extra: tuple[ModuleType | str, ...] = ()) -> Plugin
     pm = pluggy.PluginManager("township")
     pm.add_hookspecs(hookspecs)
     registry = PluginRegistry(pm=pm)
-    allow = app.config.get("TOWNSHIP_PLUGINS")
-    allowed = {n.strip() for n in allow.split(",") if n.strip()} if allow else None
-
-    candidates: list[tuple[str, Any]] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if allowed is not None and ep.name not in allowed:
-            continue
-        candidates.append((ep.name, ep.load))
-    for module in extra:
-        if isinstance(module, str):
-            candidates.append((module, lambda dotted=module: importlib.import_module(dotted)))
-            continue
-        candidates.append((getattr(getattr(module, "manifest", None), "name", module.__name__),
-                           lambda m=module: m))
-
-    for name, loader in candidates:
+    for dotted in CORE_PLUGINS:  # named, not imported: they import the core's packages
+        pm.register(importlib.import_module(dotted), name=dotted)
+    for name, loader in _candidates(app, extra):
         try:
             module = loader()
             manifest = _manifest_of(module, name)

@@ -6,7 +6,6 @@ Each refused action is checked to change nothing: the case's version and rows st
 
 import types
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
@@ -22,7 +21,7 @@ from core.cases import (
     close_case,
     open_case,
     receipts,
-    service,
+    services,
     transfer_case,
 )
 from core.cases.categories import get_category, load_categories
@@ -36,15 +35,15 @@ from core.cases.models import (
     Rating,
     RatingAppeal,
     Rectification,
-    aware,
 )
 from core.extensions import db
 from core.models import User
 from core.plugins import get_registry
 from core.sla import Limit, LimitUnit, compute_due
 from core.sla import colour as sla_colour
+from core.time import LOCAL_ZONE as SH
+from core.time import as_utc
 
-SH = ZoneInfo("Asia/Shanghai")
 # The day before National Day 2025 (holidays 10-01..10-08, make-up workdays 09-28 and 10-11).
 BEFORE_NATIONAL_DAY = datetime(2025, 9, 30, 10, 0, tzinfo=SH)
 
@@ -73,7 +72,7 @@ def snapshot(case: Case) -> tuple:
     db.session.refresh(case)
     events = db.session.scalar(select(func.count()).select_from(CaseEvent)
                                .where(CaseEvent.case_id == case.id))
-    return (case.version, case.status, case.office_id, case.handler_id, aware(case.due_at),
+    return (case.version, case.status, case.office_id, case.handler_id, as_utc(case.due_at),
             case.extra_amount, events)
 
 
@@ -97,8 +96,8 @@ def test_open_case_computes_due_records_first_responder_and_receipt(people):
     assert case.first_office_id == case.office_id == people["staff_a"].office_id
     assert receipts.normalise(case.receipt_no) == case.receipt_no
     # 15 days from 09-30: 10-15 (a Wednesday, a working day) at 24:00.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 15)
-    assert aware(case.due_at) == compute_due(BEFORE_NATIONAL_DAY, Limit(15, LimitUnit.CALENDAR_DAYS)).due_at
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 15)
+    assert as_utc(case.due_at) == compute_due(BEFORE_NATIONAL_DAY, Limit(15, LimitUnit.CALENDAR_DAYS)).due_at
     assert case.limit == Limit(15, LimitUnit.CALENDAR_DAYS)
     assert [e.kind for e in case.events] == ["opened"]
     assert case.events[0].actor_id == people["staff_a"].id
@@ -131,7 +130,7 @@ def test_office_published_limit_applies_to_new_cases(people):
     case = new_case(people, category="approval", accepted_at=BEFORE_NATIONAL_DAY)
     assert case.limit == Limit(5, LimitUnit.WORKING_DAYS)
     # Five working days after 09-30, skipping 10-01..10-08, counting Saturday 10-11: 10-14.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 14)
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 14)
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -196,11 +195,11 @@ def test_receipt_reading_rules():
 def test_accept_after_registration_without_handler(people):
     case = new_case(people, handler=False)
     assert case.status == CaseStatus.OPEN and case.handler_id is None
-    service.accept_case(case, actor_id=people["staff_a"].id, note="我来办")
+    services.accept_case(case, actor_id=people["staff_a"].id, note="我来办")
     db.session.commit()
     assert case.status == CaseStatus.IN_PROGRESS and case.handler_id == people["staff_a"].id
     assert case.events[-1].kind == "accepted"
-    refused(case, "只有待签收", lambda: service.accept_case(case, actor_id=people["staff_a"].id))
+    refused(case, "只有待签收", lambda: services.accept_case(case, actor_id=people["staff_a"].id))
 
 
 def test_first_responder_survives_two_transfers_and_keeps_seeing_progress(people):
@@ -211,7 +210,7 @@ def test_first_responder_survives_two_transfers_and_keeps_seeing_progress(people
     db.session.commit()
     assert case.status == CaseStatus.OPEN and case.step_kind == "sign_for"
     assert case.step_due_at is not None
-    service.accept_case(case, actor_id=people["staff_b"].id)
+    services.accept_case(case, actor_id=people["staff_b"].id)
     transfer_case(case, reason="需镇政府协调", actor_id=people["staff_b"].id,
                   to_office_id=people["admin"].office_id)
     db.session.commit()
@@ -225,12 +224,12 @@ def test_first_responder_survives_two_transfers_and_keeps_seeing_progress(people
                      (people["staff_b"].office_id, people["admin"].office_id)]
     assert all(e.note for e in case.events if e.kind == "transferred")
     # Still visible to the first responder and their office, not to office B any more.
-    assert service.may_view(responder, case)
-    assert service.may_view(people["leader"], case)
-    assert not service.may_view(people["staff_b"], case)
-    assert not service.may_act(responder, case)
+    assert services.may_view(responder, case)
+    assert services.may_view(people["leader"], case)
+    assert not services.may_view(people["staff_b"], case)
+    assert not services.may_act(responder, case)
     # The first responder may still add a progress note (跟踪督促).
-    service.add_note(case, note="已电话询问进展", actor_id=responder.id)
+    services.add_note(case, note="已电话询问进展", actor_id=responder.id)
     db.session.commit()
     assert case.events[-1].kind == "note"
 
@@ -256,41 +255,41 @@ def test_transfer_to_a_person_and_hand_back(people):
                   to_user_id=people["staff_b"].id)
     db.session.commit()
     assert case.handler_id == people["staff_b"].id and case.office_id == people["staff_b"].office_id
-    service.hand_back(case, reason="不属本村职责", actor_id=people["staff_b"].id)
+    services.hand_back(case, reason="不属本村职责", actor_id=people["staff_b"].id)
     db.session.commit()
     assert case.office_id == people["staff_a"].office_id
     assert case.handler_id == people["staff_a"].id
     assert case.step_kind == "hand_back" and case.status == CaseStatus.OPEN
     refused(case, "只有转来待签收的案件可以退回",
-            lambda: service.hand_back(case, reason="x", actor_id=people["staff_a"].id))
+            lambda: services.hand_back(case, reason="x", actor_id=people["staff_a"].id))
 
 
 def test_escalate_to_a_leader_who_signs_for_it(people):
     case = new_case(people, handler=False)
-    service.escalate_to_leader(case, leader_id=people["leader"].id, reason="无人能办",
+    services.escalate_to_leader(case, leader_id=people["leader"].id, reason="无人能办",
                                actor_id=people["staff_a"].id)
     db.session.commit()
     assert case.status == CaseStatus.WITH_LEADER and case.handler_id == people["leader"].id
     refused(case, "只能由该领导签收",
-            lambda: service.accept_case(case, actor_id=people["staff_a"].id))
-    service.accept_case(case, actor_id=people["leader"].id)
+            lambda: services.accept_case(case, actor_id=people["staff_a"].id))
+    services.accept_case(case, actor_id=people["leader"].id)
     db.session.commit()
     assert case.status == CaseStatus.IN_PROGRESS
-    refused(case, "请选择一位领导", lambda: service.escalate_to_leader(
+    refused(case, "请选择一位领导", lambda: services.escalate_to_leader(
         case, leader_id=people["staff_b"].id, reason="x", actor_id=people["staff_a"].id))
 
 
 def test_multi_office_matter_lead_and_notified_offices(people):
     case = new_case(people)
     b = people["staff_b"].office_id
-    assert not service.may_view(people["staff_b"], case)
-    service.notify_offices(case, office_ids=[b], note="涉及乙村土地", actor_id=people["staff_a"].id)
+    assert not services.may_view(people["staff_b"], case)
+    services.notify_offices(case, office_ids=[b], note="涉及乙村土地", actor_id=people["staff_a"].id)
     db.session.commit()
     roles = {row.office_id: row.role for row in db.session.scalars(select(CaseOffice))}
     assert roles == {case.first_office_id: "lead", b: "notified"}
-    assert service.may_view(people["staff_b"], case)
-    assert not service.may_act(people["staff_b"], case)
-    refused(case, "尚未知会", lambda: service.notify_offices(
+    assert services.may_view(people["staff_b"], case)
+    assert not services.may_act(people["staff_b"], case)
+    refused(case, "尚未知会", lambda: services.notify_offices(
         case, office_ids=[b], note="again", actor_id=people["staff_a"].id))
 
 
@@ -300,8 +299,8 @@ def test_multi_office_matter_lead_and_notified_offices(people):
 def test_pause_and_resume_add_the_paused_days_back(people):
     accepted = datetime.now(UTC) - timedelta(days=5)
     case = new_case(people, category="service_commitment", accepted_at=accepted)
-    original_due = aware(case.due_at)
-    service.pause_case(case, reason="material", note="缺户口簿复印件", actor_id=people["staff_a"].id)
+    original_due = as_utc(case.due_at)
+    services.pause_case(case, reason="material", note="缺户口簿复印件", actor_id=people["staff_a"].id)
     db.session.commit()
     assert case.status == CaseStatus.PAUSED and case.paused_since is not None
     refused(case, "请先恢复计时", lambda: close_case(case, outcome="x", actor_id=people["staff_a"].id))
@@ -310,97 +309,97 @@ def test_pause_and_resume_add_the_paused_days_back(people):
     case.pauses[0].started_at = started
     case.paused_since = started
     db.session.commit()
-    service.resume_case(case, actor_id=people["staff_a"].id, note="材料已补齐")
+    services.resume_case(case, actor_id=people["staff_a"].id, note="材料已补齐")
     db.session.commit()
     assert case.status == CaseStatus.IN_PROGRESS and case.paused_since is None
     expected = compute_due(accepted, Limit(10, LimitUnit.CALENDAR_DAYS),
-                           pauses=[(started, aware(case.pauses[0].ended_at))])
-    assert aware(case.due_at) == expected.due_at
-    assert aware(case.due_at) > original_due
+                           pauses=[(started, as_utc(case.pauses[0].ended_at))])
+    assert as_utc(case.due_at) == expected.due_at
+    assert as_utc(case.due_at) > original_due
     assert any("暂停" in line or "中止" in line or "补" in line for line in
-               service.explain_due(case).explanation)
-    refused(case, "没有在暂停计时", lambda: service.resume_case(case, actor_id=people["staff_a"].id))
+               services.explain_due(case).explanation)
+    refused(case, "没有在暂停计时", lambda: services.resume_case(case, actor_id=people["staff_a"].id))
 
 
 def test_pause_needs_a_known_reason_and_a_note(people):
     case = new_case(people)
-    refused(case, "请选择暂停计时的原因", lambda: service.pause_case(
+    refused(case, "请选择暂停计时的原因", lambda: services.pause_case(
         case, reason="lunch", note="x", actor_id=people["staff_a"].id))
-    refused(case, "请说明", lambda: service.pause_case(
+    refused(case, "请说明", lambda: services.pause_case(
         case, reason="third_party", note="", actor_id=people["staff_a"].id))
 
 
 def test_paused_case_keeps_its_colour(people):
     case = new_case(people, category="service")
-    service.pause_case(case, reason="third_party", note="征求国土所意见", actor_id=people["staff_a"].id)
+    services.pause_case(case, reason="third_party", note="征求国土所意见", actor_id=people["staff_a"].id)
     db.session.commit()
-    far_future = aware(case.due_at) + timedelta(days=30)
-    assert case.colour(far_future) == case.colour(aware(case.paused_since))
+    far_future = as_utc(case.due_at) + timedelta(days=30)
+    assert case.colour(far_future) == case.colour(as_utc(case.paused_since))
 
 
 def test_extension_within_the_cap_approved_by_a_leader(people):
     case = new_case(people, accepted_at=BEFORE_NATIONAL_DAY)
-    extension = service.request_extension(case, amount=10, reason="需请示县局",
+    extension = services.request_extension(case, amount=10, reason="需请示县局",
                                           actor_id=people["staff_a"].id)
     db.session.commit()
-    refused(case, "已有一项延期申请待领导审批", lambda: service.request_extension(
+    refused(case, "已有一项延期申请待领导审批", lambda: services.request_extension(
         case, amount=1, reason="x", actor_id=people["staff_a"].id))
     refused(case, "只有分管领导可以审批延期",
-            lambda: service.approve_extension(extension, actor_id=people["staff_a"].id))
-    service.approve_extension(extension, actor_id=people["leader"].id, note="同意")
+            lambda: services.approve_extension(extension, actor_id=people["staff_a"].id))
+    services.approve_extension(extension, actor_id=people["leader"].id, note="同意")
     db.session.commit()
     assert extension.status == "approved" and case.extra_amount == 10
     # 25 days from 09-30 end on Saturday 10-25 and move to Monday 10-27.
-    assert aware(case.due_at).astimezone(SH).date() == date(2025, 10, 27)
+    assert as_utc(case.due_at).astimezone(SH).date() == date(2025, 10, 27)
     assert [e.kind for e in case.events][-2:] == ["extension_requested", "extension_approved"]
 
 
 def test_extension_past_the_cap_is_refused(people):
     case = new_case(people, accepted_at=BEFORE_NATIONAL_DAY)
     # One month from 09-30 is 10-30; 15 + 20 days would end on 11-04.
-    refused(case, "超过该类事项最长 1 个月", lambda: service.request_extension(
+    refused(case, "超过该类事项最长 1 个月", lambda: services.request_extension(
         case, amount=20, reason="需请示", actor_id=people["staff_a"].id))
     assert db.session.scalar(select(func.count()).select_from(Extension)) == 0
 
 
 def test_extension_refused_and_not_for_categories_without_a_cap(people):
     case = new_case(people)
-    extension = service.request_extension(case, amount=5, reason="需调查", actor_id=people["staff_a"].id)
+    extension = services.request_extension(case, amount=5, reason="需调查", actor_id=people["staff_a"].id)
     db.session.commit()
-    due = aware(case.due_at)
+    due = as_utc(case.due_at)
     refused(case, "请填写不同意的理由",
-            lambda: service.refuse_extension(extension, actor_id=people["leader"].id, note=""))
-    service.refuse_extension(extension, actor_id=people["leader"].id, note="期限内可以办完")
+            lambda: services.refuse_extension(extension, actor_id=people["leader"].id, note=""))
+    services.refuse_extension(extension, actor_id=people["leader"].id, note="期限内可以办完")
     db.session.commit()
-    assert extension.status == "refused" and aware(case.due_at) == due
+    assert extension.status == "refused" and as_utc(case.due_at) == due
     service_case = new_case(people, category="service")
-    refused(service_case, "不能延期", lambda: service.request_extension(
+    refused(service_case, "不能延期", lambda: services.request_extension(
         service_case, amount=1, reason="x", actor_id=people["staff_a"].id))
-    refused(service_case, "延期时长必须是正整数", lambda: service.request_extension(
+    refused(service_case, "延期时长必须是正整数", lambda: services.request_extension(
         case, amount=0, reason="x", actor_id=people["staff_a"].id))
 
 
 def test_leader_cannot_approve_own_extension(people):
     case = new_case(people)
-    extension = service.request_extension(case, amount=3, reason="x", actor_id=people["leader"].id)
+    extension = services.request_extension(case, amount=3, reason="x", actor_id=people["leader"].id)
     db.session.commit()
     refused(case, "不能审批自己提出的",
-            lambda: service.approve_extension(extension, actor_id=people["leader"].id))
+            lambda: services.approve_extension(extension, actor_id=people["leader"].id))
 
 
 def test_leader_sets_a_deadline_but_not_in_the_past_nor_beyond_the_cap(people):
     case = new_case(people, category="service_commitment")
     today = datetime.now(SH).date()
-    refused(case, "已经过去", lambda: service.set_deadline(
+    refused(case, "已经过去", lambda: services.set_deadline(
         case, last_day=today - timedelta(days=1), reason="x", actor_id=people["leader"].id))
-    refused(case, "只有分管领导", lambda: service.set_deadline(
+    refused(case, "只有分管领导", lambda: services.set_deadline(
         case, last_day=today + timedelta(days=5), reason="x", actor_id=people["staff_a"].id))
-    refused(case, "不能超过", lambda: service.set_deadline(
+    refused(case, "不能超过", lambda: services.set_deadline(
         case, last_day=today + timedelta(days=60), reason="x", actor_id=people["leader"].id))
     target = today + timedelta(days=20)
-    service.set_deadline(case, last_day=target, reason="领导确定 20 日", actor_id=people["leader"].id)
+    services.set_deadline(case, last_day=target, reason="领导确定 20 日", actor_id=people["leader"].id)
     db.session.commit()
-    assert aware(case.due_at).astimezone(SH).date() >= target
+    assert as_utc(case.due_at).astimezone(SH).date() >= target
     assert case.events[-1].kind == "deadline_set"
 
 
@@ -409,21 +408,21 @@ def test_leader_sets_a_deadline_but_not_in_the_past_nor_beyond_the_cap(people):
 
 def test_agency_delivery_and_leader_sign_off(people):
     case = new_case(people)
-    agency = service.start_agency(case, reason="需县局审批，当日办不完", actor_id=people["staff_a"].id)
+    agency = services.start_agency(case, reason="需县局审批，当日办不完", actor_id=people["staff_a"].id)
     db.session.commit()
     assert agency.agent_id == people["staff_a"].id
-    refused(case, "已有一项代办尚未送达", lambda: service.start_agency(
+    refused(case, "已有一项代办尚未送达", lambda: services.start_agency(
         case, reason="x", actor_id=people["staff_a"].id))
     refused(case, "送达之后才能签字确认",
-            lambda: service.sign_off_agency(agency, actor_id=people["leader"].id))
-    refused(case, "送达时间不能晚于当前时间", lambda: service.record_delivery(
+            lambda: services.sign_off_agency(agency, actor_id=people["leader"].id))
+    refused(case, "送达时间不能晚于当前时间", lambda: services.record_delivery(
         agency, delivered_at=datetime.now(UTC) + timedelta(hours=2), items="批文",
         actor_id=people["staff_a"].id))
-    service.record_delivery(agency, delivered_at=datetime.now(UTC), items="不动产权证书一本",
+    services.record_delivery(agency, delivered_at=datetime.now(UTC), items="不动产权证书一本",
                             actor_id=people["staff_a"].id)
     db.session.commit()
-    refused(case, "只有分管领导", lambda: service.sign_off_agency(agency, actor_id=people["staff_a"].id))
-    service.sign_off_agency(agency, actor_id=people["leader"].id, note="已核实")
+    refused(case, "只有分管领导", lambda: services.sign_off_agency(agency, actor_id=people["staff_a"].id))
+    services.sign_off_agency(agency, actor_id=people["leader"].id, note="已核实")
     db.session.commit()
     record = db.session.get(AgencyRecord, agency.id)
     assert record.delivered_by_id == people["staff_a"].id and record.signed_off_by_id == people["leader"].id
@@ -437,16 +436,16 @@ def test_agency_delivery_and_leader_sign_off(people):
 def test_attachment_type_and_size_checked(people, app):
     case = new_case(people)
     pdf = b"%PDF-1.7\n" + b"0" * 100
-    item = service.add_attachment(case, filename="申请书.pdf", data=pdf, actor_id=people["staff_a"].id)
+    item = services.add_attachment(case, filename="申请书.pdf", data=pdf, actor_id=people["staff_a"].id)
     db.session.commit()
     assert item.content_type == "application/pdf" and item.size == len(pdf)
-    refused(case, "不支持该文件类型", lambda: service.add_attachment(
+    refused(case, "不支持该文件类型", lambda: services.add_attachment(
         case, filename="virus.exe", data=b"MZ\x90\x00", actor_id=people["staff_a"].id))
-    refused(case, "文件内容与扩展名", lambda: service.add_attachment(
+    refused(case, "文件内容与扩展名", lambda: services.add_attachment(
         case, filename="photo.jpg", data=b"%PDF-1.4 not a jpeg", actor_id=people["staff_a"].id))
     app.config["CASE_ATTACHMENT_MAX_BYTES"] = 50
     try:
-        refused(case, "文件过大", lambda: service.add_attachment(
+        refused(case, "文件过大", lambda: services.add_attachment(
             case, filename="big.pdf", data=pdf, actor_id=people["staff_a"].id))
     finally:
         app.config.pop("CASE_ATTACHMENT_MAX_BYTES")
@@ -471,54 +470,54 @@ def test_resolve_then_archive(people):
     assert case.status == CaseStatus.RESOLVED and case.closed_at is not None
     refused(case, "案件已办结", lambda: transfer_case(
         case, reason="x", actor_id=people["staff_a"].id, to_office_id=people["staff_b"].office_id))
-    service.archive_case(case, actor_id=people["staff_a"].id)
+    services.archive_case(case, actor_id=people["staff_a"].id)
     db.session.commit()
     assert case.status == CaseStatus.CLOSED
 
 
 def test_rating_once_only_and_only_after_resolution(people):
     case = new_case(people)
-    refused(case, "尚未办结", lambda: service.rate_case(case, grade="satisfied"))
+    refused(case, "尚未办结", lambda: services.rate_case(case, grade="satisfied"))
     close_case(case, outcome="已办理", actor_id=people["staff_a"].id)
     db.session.commit()
-    refused(case, "请选择评价等级", lambda: service.rate_case(case, grade="meh"))
-    service.rate_case(case, grade="very_satisfied", comment="办事快")
+    refused(case, "请选择评价等级", lambda: services.rate_case(case, grade="meh"))
+    services.rate_case(case, grade="very_satisfied", comment="办事快")
     db.session.commit()
     assert case.status == CaseStatus.CLOSED
-    refused(case, "只能评价一次", lambda: service.rate_case(case, grade="very_dissatisfied"))
+    refused(case, "只能评价一次", lambda: services.rate_case(case, grade="very_dissatisfied"))
     assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
     assert case.events[-1].kind == "rated" and case.events[-1].actor_name == "群众"
 
 
 def test_bad_rating_opens_rectification_with_follow_up(people):
     case = resolved_case(people)
-    service.rate_case(case, grade="dissatisfied", comment="跑了三趟")
+    services.rate_case(case, grade="dissatisfied", comment="跑了三趟")
     db.session.commit()
     rectification = db.session.scalar(select(Rectification))
     assert rectification.assignee_id == people["officeadmin"].id
     assert rectification.office_id == case.office_id
-    opened = aware(rectification.opened_at)
+    opened = as_utc(rectification.opened_at)
     expected = compute_due(opened, Limit(15, LimitUnit.WORKING_DAYS)).due_at
-    assert aware(rectification.due_at) == expected
+    assert as_utc(rectification.due_at) == expected
     assert case.status == CaseStatus.RESOLVED  # stays open for the rectification
     refused(case, "整改和回访完成之前不能归档",
-            lambda: service.archive_case(case, actor_id=people["staff_a"].id))
+            lambda: services.archive_case(case, actor_id=people["staff_a"].id))
     with pytest.raises(CaseError, match="整改完成后才能登记回访"):
-        service.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
+        services.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
                                  resident_grade="satisfied", actor_id=people["officeadmin"].id)
     with pytest.raises(CaseError, match="只有单位负责人"):
-        service.complete_rectification(rectification, measures="x", actor_id=people["staff_a"].id)
+        services.complete_rectification(rectification, measures="x", actor_id=people["staff_a"].id)
     db.session.rollback()
-    service.complete_rectification(rectification, measures="窗口增设材料清单",
+    services.complete_rectification(rectification, measures="窗口增设材料清单",
                                    actor_id=people["officeadmin"].id)
     db.session.commit()
     with pytest.raises(CaseError, match="请记录其对整改的评价"):
-        service.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
+        services.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
                                  actor_id=people["officeadmin"].id)
     db.session.rollback()
-    service.record_follow_up(rectification, called_at=datetime.now(UTC), reached=False,
+    services.record_follow_up(rectification, called_at=datetime.now(UTC), reached=False,
                              note="无人接听", actor_id=people["officeadmin"].id)
-    service.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
+    services.record_follow_up(rectification, called_at=datetime.now(UTC), reached=True,
                              resident_grade="satisfied", note="群众认可", actor_id=people["leader"].id)
     db.session.commit()
     assert rectification.status == "followed_up" and len(rectification.calls) == 2
@@ -527,26 +526,26 @@ def test_bad_rating_opens_rectification_with_follow_up(people):
 
 def test_rating_appeal_decided_by_a_leader(people):
     case = resolved_case(people)
-    rating = service.rate_case(case, grade="very_dissatisfied", comment="乱评")
+    rating = services.rate_case(case, grade="very_dissatisfied", comment="乱评")
     db.session.commit()
     with pytest.raises(CaseError, match="只有被评价单位可以申诉"):
-        service.file_appeal(rating, reason="malicious", statement="x", actor_id=people["staff_b"].id)
+        services.file_appeal(rating, reason="malicious", statement="x", actor_id=people["staff_b"].id)
     db.session.rollback()
-    appeal = service.file_appeal(rating, reason="malicious", statement="评价人非当事人，通话录音为证",
+    appeal = services.file_appeal(rating, reason="malicious", statement="评价人非当事人，通话录音为证",
                                  actor_id=people["staff_a"].id)
     db.session.commit()
     with pytest.raises(CaseError, match="不能重复申诉"):
-        service.file_appeal(rating, reason="mistaken", statement="x", actor_id=people["staff_a"].id)
+        services.file_appeal(rating, reason="mistaken", statement="x", actor_id=people["staff_a"].id)
     with pytest.raises(CaseError, match="只有分管领导可以裁定"):
-        service.decide_appeal(appeal, upheld=True, note="x", actor_id=people["officeadmin"].id)
+        services.decide_appeal(appeal, upheld=True, note="x", actor_id=people["officeadmin"].id)
     db.session.rollback()
-    service.decide_appeal(appeal, upheld=True, note="录音核实，属恶意评价", actor_id=people["leader"].id)
+    services.decide_appeal(appeal, upheld=True, note="录音核实，属恶意评价", actor_id=people["leader"].id)
     db.session.commit()
     assert db.session.get(RatingAppeal, appeal.id).status == "upheld"
     assert db.session.get(Rating, rating.id).voided
     assert db.session.scalar(select(Rectification)).status == "cancelled"
     with pytest.raises(CaseError, match="已经裁定"):
-        service.decide_appeal(appeal, upheld=False, note="x", actor_id=people["leader"].id)
+        services.decide_appeal(appeal, upheld=False, note="x", actor_id=people["leader"].id)
 
 
 # --- concurrency -----------------------------------------------------------------------------
@@ -555,14 +554,14 @@ def test_rating_appeal_decided_by_a_leader(people):
 def test_stale_version_is_refused_and_nothing_is_overwritten(people):
     case = new_case(people)
     seen_by_both = case.version
-    service.edit_case(case, actor_id=people["staff_a"].id, expected_version=seen_by_both,
+    services.edit_case(case, actor_id=people["staff_a"].id, expected_version=seen_by_both,
                       subject="第一个人的修改")
     db.session.commit()
-    refused(case, "该记录已被他人修改", lambda: service.edit_case(
+    refused(case, "该记录已被他人修改", lambda: services.edit_case(
         case, actor_id=people["officeadmin"].id, expected_version=seen_by_both,
         subject="第二个人的修改"))
     assert case.subject == "第一个人的修改"
-    refused(case, "该记录已被他人修改", lambda: service.pause_case(
+    refused(case, "该记录已被他人修改", lambda: services.pause_case(
         case, reason="material", note="x", actor_id=people["staff_a"].id,
         expected_version=seen_by_both))
 
@@ -583,8 +582,8 @@ def test_version_column_refuses_a_concurrent_flush(people):
 
 def test_colour_matches_the_engine_rule(people):
     case = new_case(people, accepted_at=BEFORE_NATIONAL_DAY)
-    due = aware(case.due_at)
-    accepted = aware(case.accepted_at)
+    due = as_utc(case.due_at)
+    accepted = as_utc(case.accepted_at)
     moments = [accepted + timedelta(hours=h) for h in range(0, 16 * 24 + 12, 5)]
     for moment in moments:
         assert case.colour(moment) == sla_colour(moment, accepted, due), moment

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from support import text_of
 
 from core.cases import Case, CaseStatus, open_case
-from core.cases.service import recompute_due
+from core.cases.services import recompute_due
 from core.extensions import db
 from core.models import User, utcnow
 from core.sla.models import CalendarDay, DayKind

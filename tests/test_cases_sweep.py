@@ -4,21 +4,20 @@ deadlines recomputed once the calendar covers their year."""
 import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from support import needs_redis
 
 from core.cases import Case, open_case, transfer_case
-from core.cases.models import CaseEvent, aware
+from core.cases.models import CaseEvent
 from core.cases.receipts import display
 from core.cases.sweep import run_sweep
 from core.extensions import db
 from core.jobs.models import Notification
 from core.models import User
-
-SH = ZoneInfo("Asia/Shanghai")
+from core.time import LOCAL_ZONE as SH
+from core.time import as_utc
 
 
 @pytest.fixture
@@ -96,7 +95,7 @@ def test_sweep_reminds_of_transfers_not_signed_for(people):
 
 
 def test_sweep_recomputes_deadlines_once_the_year_is_entered(people):
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
     from core.sla import official_years
     from core.sla.models import CalendarDay
 
@@ -111,7 +110,7 @@ def test_sweep_recomputes_deadlines_once_the_year_is_entered(people):
     db.session.commit()
     assert case.due_uncovered and "尚未录入" in case.due_warnings[0]
     # The admin enters the next year's days; the case's last day turns out to be a holiday.
-    last_day = aware(case.due_at).astimezone(SH).date()
+    last_day = as_utc(case.due_at).astimezone(SH).date()
     db.session.add(CalendarDay(day=date(first_uncovered, 1, 1), kind="holiday", name="元旦"))
     db.session.add(CalendarDay(day=last_day, kind="holiday", name="地方节日"))
     db.session.commit()
@@ -119,7 +118,7 @@ def test_sweep_recomputes_deadlines_once_the_year_is_entered(people):
     db.session.refresh(case)
     assert not case.due_uncovered and not case.due_warnings
     assert result["recalculated"] == 1
-    assert aware(case.due_at).astimezone(SH).date() > last_day
+    assert as_utc(case.due_at).astimezone(SH).date() > last_day
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "deadline_recalculated"))
     assert "重新计算" in event.note
     assert run_sweep()["recalculated"] == 0
@@ -186,7 +185,7 @@ def test_sweep_recomputes_deadlines_a_chunk_per_transaction(people, monkeypatch)
     from sqlalchemy import event
 
     from core.cases import sweep
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
     from core.sla import official_years
 
     monkeypatch.setattr(sweep, "RECOMPUTE_CHUNK", 3)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from support import login, text_of
 
 from core.cases import open_case
-from core.cases import service as case_service
+from core.cases import services as case_service
 from core.cases.categories import effective_limit
 from core.cases.demo import accepted_at_for
 from core.cases.models import Case, Pause

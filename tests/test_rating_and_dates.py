@@ -132,7 +132,7 @@ def slashed(moment) -> str:
 
 
 def beijing_now():
-    from core.admin.times import BEIJING
+    from core.time import LOCAL_ZONE as BEIJING
 
     return datetime.now(BEIJING).replace(second=0, microsecond=0)
 
@@ -157,11 +157,11 @@ def case_version(app, case_id) -> int:
 
 def case_with_agency(app, staff_id) -> tuple[int, int]:
     """A case of the staff member's office handed to the county (办事代理): (case, agency)."""
-    from core.cases import Case, service
+    from core.cases import Case, services
 
     case_id = staff_case(app, staff_id)
     with app.app_context():
-        agency = service.start_agency(db.session.get(Case, case_id), reason="需县局审批",
+        agency = services.start_agency(db.session.get(Case, case_id), reason="需县局审批",
                                       actor_id=staff_id)
         db.session.commit()
         return case_id, agency.id
@@ -204,16 +204,16 @@ def test_case_delivery_time_that_is_not_a_time_is_refused_in_chinese(app, client
 
 
 def test_follow_up_call_time_pasted_with_slashes(app, client, users, login_as):
-    from core.cases import Case, service
+    from core.cases import Case, services
     from core.cases.models import FollowUpCall, Rectification
 
     case_id = staff_case(app, users["staff_a"])
     with app.app_context():
         case = db.session.get(Case, case_id)
-        service.close_case(case, outcome="已答复", actor_id=users["staff_a"])
-        service.rate_case(case, grade="dissatisfied", comment="等太久")
+        services.close_case(case, outcome="已答复", actor_id=users["staff_a"])
+        services.rate_case(case, grade="dissatisfied", comment="等太久")
         rectification = db.session.scalar(select(Rectification))
-        service.complete_rectification(rectification, measures="增设叫号",
+        services.complete_rectification(rectification, measures="增设叫号",
                                        actor_id=users["officeadmin"])
         db.session.commit()
         rectification_id = rectification.id
@@ -229,8 +229,8 @@ def test_follow_up_call_time_pasted_with_slashes(app, client, users, login_as):
 
 
 def test_leader_deadline_typed_with_slashes(app, client, users, login_as):
-    from core.admin.times import beijing
     from core.cases import Case
+    from core.time import to_local as beijing
 
     case_id = staff_case(app, users["staff_a"], category="service_commitment")
     login_as("leader")
@@ -260,7 +260,7 @@ def test_petition_received_date_typed_with_slashes(app, client, users, offices, 
     response = post(client, "/admin/petitions_register/", form)
     assert response.status_code == 302, re.sub(r"\s+", " ", text_of(response))[-3000:]
     with app.app_context():
-        from core.admin.times import beijing
+        from core.time import to_local as beijing
 
         assert beijing(db.session.scalar(select(Petition)).received_at).date() == day
     # Not a date: a Chinese message, nothing registered.

@@ -14,7 +14,6 @@ from sqlalchemy import text
 
 from core.extensions import db
 from core.sla import (
-    SHANGHAI,
     CalendarOutOfRange,
     Limit,
     LimitUnit,
@@ -28,12 +27,13 @@ from core.sla import (
     working_days_between,
 )
 from core.sla.models import CalendarDay
+from core.time import LOCAL_ZONE
 
 WD, CD, MONTHS = LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS, LimitUnit.MONTHS
 
 
 def at(y, m, d, hour=10, minute=0):
-    return datetime(y, m, d, hour, minute, tzinfo=SHANGHAI)
+    return datetime(y, m, d, hour, minute, tzinfo=LOCAL_ZONE)
 
 
 def due(start, amount, unit, **kwargs):
@@ -72,7 +72,7 @@ def test_engine_agrees_with_the_package_day_by_day(app_ctx):
             day += timedelta(days=1)
             counted += chinese_calendar.is_workday(day)
         expected = day
-        result = due(datetime.combine(start, time(9), tzinfo=SHANGHAI), n, WD)
+        result = due(datetime.combine(start, time(9), tzinfo=LOCAL_ZONE), n, WD)
         assert result.last_day == expected, (start, n)
         assert working_days_between(start, expected) == n
         assert add_working_days(start, n) == expected
@@ -84,7 +84,7 @@ def test_engine_agrees_with_the_package_day_by_day(app_ctx):
 def test_working_days_across_national_day_2025(app_ctx):
     result = due(at(2025, 9, 30), 15, WD)
     assert result.last_day == date(2025, 10, 28)
-    assert result.due_at == datetime(2025, 10, 28, 23, 59, 59, 999999, tzinfo=SHANGHAI)
+    assert result.due_at == datetime(2025, 10, 28, 23, 59, 59, 999999, tzinfo=LOCAL_ZONE)
     assert result.due_at_utc == datetime(2025, 10, 28, 15, 59, 59, 999999, tzinfo=UTC)
     assert not result.uncovered and result.warnings == []
 
@@ -307,7 +307,7 @@ def test_explanation_reads_like_the_rulebook(app_ctx):
         "截止 2025-10-28（周二）24:00。",
     ]
     closing = compute_due(at(2025, 9, 30), Limit(15, WD), close_time=time(17, 30))
-    assert closing.due_at == datetime(2025, 10, 28, 17, 30, tzinfo=SHANGHAI)
+    assert closing.due_at == datetime(2025, 10, 28, 17, 30, tzinfo=LOCAL_ZONE)
     assert closing.explanation[-1] == "截止 2025-10-28（周二）17:30。"
 
 

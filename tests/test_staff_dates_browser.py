@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from support import TEST_PASSWORD
 
-from core.admin.times import BEIJING
 from core.extensions import db
 from core.models import Office, User
+from core.time import LOCAL_ZONE as BEIJING
 
 pytestmark = pytest.mark.browser
 

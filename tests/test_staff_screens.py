@@ -11,12 +11,13 @@ from support import post, text_of
 from wtforms import DateTimeField, FloatField, Form, IntegerField
 
 from core.admin.fields import harden_form
-from core.admin.times import format_time, parse_local
+from core.admin.times import parse_local
 from core.cases.models import OfficeCategoryLimit
 from core.extensions import db
 from core.models import Office, User
 from core.modules import set_module
 from core.sla.models import CalendarDay
+from core.time import format_local as format_time
 
 HEARINGS_NEW = "/admin/hearings_hearings/new/"
 LIMITS_NEW = "/admin/case_limits/new/"

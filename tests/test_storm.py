@@ -27,9 +27,10 @@ def _seed(app) -> int:
     """The demo township, a hearing with 150 places in all, and a thousand open cases whose
     deadlines the sweep must move (a holiday on their last day was entered meanwhile)."""
     from core.cases import open_case
-    from core.cases.service import recompute_due
-    from core.sla import SHANGHAI, as_local, official_years
+    from core.cases.services import recompute_due
+    from core.sla import as_local, official_years
     from core.sla.models import CalendarDay
+    from core.time import LOCAL_ZONE as SHANGHAI
     from plugins.hearings import services as lifecycle
     from plugins.hearings.models import Hearing
 

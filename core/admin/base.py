@@ -27,12 +27,12 @@ from wtforms import HiddenField, ValidationError
 from core import permissions
 from core.admin.converters import CoreFilterConverter, CoreModelConverter
 from core.admin.fields import harden_form
-from core.admin.times import format_time
 from core.audit import record_event
 from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
 from core.modules import ACCESS_MEMO, enabled_office_ids, is_enabled
+from core.time import format_local
 from core.urls import safe_next
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 def _time_formatter(view, value, name):
     """Dates and times in lists and exports: Beijing time to the minute, one format."""
-    return format_time(value)
+    return format_local(value)
 
 
 def _enum_formatter(view, value, name):
@@ -142,7 +142,7 @@ class SecureViewMixin:
         changed since the form was loaded (or the post carries no version at all): two clerks
         editing the same hearing must not silently overwrite each other."""
         if _is_versioned(getattr(self, "model", None)) and hasattr(form, "version"):
-            from core.cases.service import STALE_MESSAGE
+            from core.errors import STALE_MESSAGE
             from core.input_guard import parse_db_int
 
             # What was posted, not the row's own version (which WTForms falls back to when the
@@ -162,7 +162,7 @@ class SecureViewMixin:
             flash(str(exc), "error")
             return True
         if isinstance(exc, StaleDataError):
-            from core.cases.service import STALE_MESSAGE
+            from core.errors import STALE_MESSAGE
 
             flash(str(STALE_MESSAGE), "error")
             return True

@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from core import permissions
 from core.admin.widgets import Widget
-from core.cases.widgets import case_widgets
 from core.modules import enabled_office_ids, enabled_plugins
 from core.plugins import get_registry
 
@@ -27,8 +26,13 @@ class DashboardView(AdminIndexView):
             modules = [n for n in registry.names() if enabled_office_ids(n)]
         else:
             modules = sorted(enabled_plugins(current_user.office_id))
-        # The core's own tiles (cases) first, then each module's.
-        widgets: list[Widget] = case_widgets(current_user)
+        # The core's own tiles (its default plugins: the case register) first, then each module's.
+        widgets: list[Widget] = []
+        for _plugin, items in registry.call_for(
+            "dashboard_widgets", registry.core, user=current_user,
+            office_ids=permissions.visible_office_ids(current_user)
+        ):
+            widgets.extend(items)
         for name in modules:
             office_ids = enabled_office_ids(name)
             visible = permissions.visible_office_ids(current_user)

@@ -23,7 +23,8 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.widgets import TextInput
 
-from core.admin.times import DATE_FORMAT, MINUTE_FORMAT, beijing, local_to_utc, parse_local
+from core.admin.times import parse_local
+from core.time import DATE_FORMAT, MINUTE_FORMAT, as_utc, from_local_input, to_local
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
@@ -57,9 +58,9 @@ class LocalDateTimeField(Field):
     message = _l("请按“2026-12-18 09:00”的格式填写日期和时间（北京时间）。")
 
     def process_data(self, value):
-        """A stored value (UTC; naive from SQLite) as an aware UTC datetime."""
+        """A stored value as an aware UTC datetime (a naive one is taken as UTC)."""
         if isinstance(value, datetime):
-            self.data = local_to_utc(beijing(value).replace(tzinfo=None))
+            self.data = as_utc(value)
         else:
             self.data = value if isinstance(value, date) else None
 
@@ -73,13 +74,13 @@ class LocalDateTimeField(Field):
         if parsed is None:
             self.data = None
             raise ValueError(str(self.message))
-        self.data = local_to_utc(parsed)
+        self.data = from_local_input(parsed)
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, datetime):
-            shown = beijing(self.data) if self.data.tzinfo else self.data
+            shown = to_local(self.data) if self.data.tzinfo else self.data
             return shown.strftime(MINUTE_FORMAT)
         if isinstance(self.data, date):
             return self.data.strftime(DATE_FORMAT)
@@ -95,7 +96,7 @@ class LocalDateField(Field):
     def process_data(self, value):
         """A stored date; a datetime becomes its Beijing date."""
         if isinstance(value, datetime):
-            value = beijing(value).date()
+            value = to_local(value).date()
         self.data = value if isinstance(value, date) else None
 
     def process_formdata(self, valuelist):

@@ -11,11 +11,11 @@ from core.admin.badge import BadgeView
 from core.admin.dashboard import DashboardView
 from core.admin.modules_view import ModulesView
 from core.admin.staff_views import OfficeView, UserView
-from core.admin.times import format_time
 from core.extensions import db
 from core.models import Office, User
 from core.plugins import PluginRegistry
 from core.security import csp_nonce
+from core.time import format_local
 
 
 def admin_message(message):
@@ -79,7 +79,7 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
                 view.category = title
             admin.add_view(view)
     app.add_template_filter(admin_message, "admin_message")
-    app.add_template_filter(format_time, "staff_time")
+    app.add_template_filter(format_local, "staff_time")
     from core.audit.views import table_label
     from core.cases.receipts import display as receipt_display
 

@@ -1,20 +1,12 @@
-"""Times as staff read and type them: Beijing time, one format, a tolerant parser.
+"""Times as staff type them: a tolerant parser (showing them is ``core.time.format_local``).
 
-Stored times are UTC (aware; SQLite hands them back naive, still UTC). Every time a person
-reads on a staff screen is Beijing time to the minute (``2026-12-18 09:00``), or to the second
-where it matters (the audit log); every time a person types may be written the ways a clerk
-writes it: ``2026-12-18 09:00``, ``2026/12/18 9:00``, ``2026-12-18T09:00``, ``2026.12.18``,
-``2026年12月18日 9时00分``.
+Every time a person types may be written the ways a clerk writes it: ``2026-12-18 09:00``,
+``2026/12/18 9:00``, ``2026-12-18T09:00``, ``2026.12.18``, ``2026年12月18日 9时00分``.
 """
 
 import re
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-MINUTE_FORMAT = "%Y-%m-%d %H:%M"
-SECOND_FORMAT = "%Y-%m-%d %H:%M:%S"
-DATE_FORMAT = "%Y-%m-%d"
 # Years a township's records can carry: keeps "2" from becoming 0002-01-01.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 
@@ -24,27 +16,6 @@ _PATTERN = re.compile(
     r"(?:\s*[Tt\s]\s*(?P<H>\d{1,2})\s*[:时點点]\s*(?P<M>\d{1,2})"
     r"(?:\s*[:分]\s*(?P<S>\d{1,2}(?:\.\d+)?))?\s*[分秒]?)?"
 )
-
-
-def beijing(moment: datetime) -> datetime:
-    """``moment`` in Beijing time; a naive value is taken as UTC (how SQLite returns it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING)
-
-
-def format_time(value, seconds: bool = False) -> str:
-    """A stored time (or date) as a person reads it: ``2026-12-18 09:00`` Beijing time.
-
-    Dates stay dates (``2026-12-18``); None is empty; anything else is shown as it is.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return beijing(value).strftime(SECOND_FORMAT if seconds else MINUTE_FORMAT)
-    if isinstance(value, date):
-        return value.strftime(DATE_FORMAT)
-    return str(value)
 
 
 def parse_local(text: str, with_time: bool = True) -> datetime | date | None:
@@ -70,10 +41,3 @@ def parse_local(text: str, with_time: bool = True) -> datetime | date | None:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:  # 2026-02-30, 25:00
         return None
-
-
-def local_to_utc(moment: datetime) -> datetime:
-    """A naive Beijing time (as typed) as an aware UTC datetime (as stored)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(UTC)

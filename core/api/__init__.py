@@ -8,17 +8,13 @@ offices that have the module switched off, exactly like the plugin's public page
 
 import logging
 import re
-import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 
-from flask import Blueprint, Flask, abort, g, jsonify
+from flask import Blueprint, abort, g, jsonify
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
-
-from core.plugins import PluginRegistry
 
 API_PREFIX = "/api/v1"
 # A time of day has no date to find a zone's offset from; China keeps UTC+8 all year.
@@ -167,48 +163,3 @@ def _enabled_office_or_404(plugin_name: str, office_code: str):
     if office is None or not is_enabled(plugin_name, office.id):
         abort(404)
     return office
-
-
-def _register_plugin_endpoints(api: PublicApi, registry: PluginRegistry) -> None:
-    # Each plugin gets its own view of the registry, so the core knows whose endpoint is whose.
-    for impl in registry.pm.hook.register_api.get_hookimpls():
-        try:
-            impl.function(api=api.for_plugin(impl.plugin_name))
-        except Exception:
-            log.exception("plugin %s failed in hook register_api", impl.plugin_name)
-            registry.failures.setdefault(impl.plugin_name, traceback.format_exc(limit=3))
-
-
-def init_api(app: Flask, registry: PluginRegistry) -> PublicApi:
-    """Create the API blueprint with the core's endpoints and each plugin's."""
-    from core.api.core_endpoints import register_core_endpoints
-
-    api = PublicApi(Blueprint("api", __name__, url_prefix=API_PREFIX))
-    register_core_endpoints(api)
-    _register_plugin_endpoints(api, registry)
-
-    @api.blueprint.route("/openapi.json")
-    def openapi_document():
-        return jsonify(api.openapi(f"{app.config['TOWNSHIP_NAME']} public API"))
-
-    @api.blueprint.errorhandler(HTTPException)
-    def _json_error(exc: HTTPException):
-        from core.errors import problem
-
-        return problem(exc.code or 500, allow=getattr(exc, "valid_methods", None))
-
-    @api.blueprint.after_request
-    def _headers(response):
-        response.headers["Access-Control-Allow-Origin"] = "*"  # public, read-only data
-        if response.status_code < 400:
-            response.headers.setdefault("Cache-Control", "public, max-age=60")
-        else:
-            response.headers["Cache-Control"] = "no-store"  # errors are never cached
-        return response
-
-    from core.extensions import csrf
-
-    csrf.exempt(api.blueprint)
-    app.register_blueprint(api.blueprint)
-    app.extensions["township_api"] = api
-    return api

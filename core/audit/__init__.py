@@ -7,8 +7,6 @@
   checks the chain, ``flask audit archive`` moves entries older than 180 days to a file.
 """
 
-from flask import Flask
-
 from core.audit.capture import AuditCaptureError, AuditLogImmutableError
 from core.audit.context import (
     acting_as,
@@ -27,7 +25,6 @@ __all__ = [
     "AuditLogImmutableError",
     "acting_as",
     "capture_suspended_for_benchmark",
-    "init_app",
     "record_event",
 ]
 
@@ -50,21 +47,3 @@ def record_event(action: str, *, office_id=None, target_type=None, target_id=Non
                        ip_address=ip_address, request_id=request_id)
     db.session.add(entry)
     return entry
-
-
-def init_app(app: Flask) -> None:
-    """Attach audit capture and the ``flask audit`` commands to ``app``."""
-    from core.audit import capture
-    from core.audit.cli import audit_cli
-
-    capture.install()
-    app.cli.add_command(audit_cli)
-    app.jinja_env.globals["audit_history_url"] = _history_url
-
-
-def _history_url(model) -> str | None:
-    """``core.audit.views.history_url``, imported on first use: the views module pulls in
-    Flask-Admin's model views, which a CLI command or a worker need not load."""
-    from core.audit.views import history_url
-
-    return history_url(model)

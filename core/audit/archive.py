@@ -21,7 +21,6 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -40,9 +39,9 @@ from core.audit.verify import (
 )
 from core.extensions import db
 from core.models.base import utcnow
+from core.time import LOCAL_ZONE
 
 RETENTION_DAYS = 180
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class ArchiveError(ValueError):

@@ -90,36 +90,22 @@ def database_rows(conn: Connection, first_id: int | None = None, last_id: int | 
             yield (row[0], format_at(at)) + row[2:]
 
 
-def verify_database(conn: Connection, archive_dir: Path | None = None) -> VerifyResult:  # noqa: C901
-    """Walk the whole log in id order, starting from the last archive's recorded tail.
-
-    Also checks that archive records follow one another, and that the chain head names the
-    table's last entry (which reveals entries deleted from the end). With ``archive_dir``,
-    every recorded archive must also be there as a file that verifies, matches its record's
-    digest, and was announced by an ``audit.archive`` entry of the chain itself: an
-    ``audit_archive`` row typed in by hand, covering entries deleted without a copy, is
-    reported like a deleted entry.
-    """
-    result = VerifyResult()
+def _follow_archives(archives, result: VerifyResult):
+    """(first id after the archives or None, its expected previous hash, a problem as
+    (id, message) or None): archive records must follow one another."""
     expected_id, expected_prev = None, GENESIS_HASH
-    archives = conn.execute(text(
-        "SELECT first_id, last_id, first_prev_hash, last_hash, file_name, file_sha256 "
-        "FROM audit_archive ORDER BY last_id")).all()
     for first_id, last_id, first_prev, last_hash, file_name, _digest in archives:
         if (expected_id is not None and first_id != expected_id) or first_prev != expected_prev:
-            return result.fail(first_id, _("归档 %(file)s 与前面的记录不衔接。", file=file_name))
+            return expected_id, expected_prev, (
+                first_id, _("归档 %(file)s 与前面的记录不衔接。", file=file_name))
         expected_id, expected_prev = last_id + 1, last_hash
         result.notes.append(_("已归档：第 %(a)d–%(b)d 条（%(file)s）。", a=first_id, b=last_id,
                               file=file_name))
-    if archive_dir is not None and archives:
-        problem = _check_archive_files(conn, archives, archive_dir)
-        if problem is not None:
-            return result.fail(*problem)
-    if expected_id is None:
-        expected_id = 1
-    result = walk_chain(database_rows(conn), result, expected_id, expected_prev)
-    if not result.ok:
-        return result
+    return expected_id, expected_prev, None
+
+
+def _check_head(conn: Connection, result: VerifyResult, expected_id: int) -> VerifyResult:
+    """The chain head must name the log's last entry (else entries went missing or were added)."""
     last_id = result.last_id if result.last_id is not None else expected_id - 1
     head = conn.execute(text("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")).first()
     if head is None:
@@ -137,6 +123,33 @@ def verify_database(conn: Connection, archive_dir: Path | None = None) -> Verify
     if head_hash != result.last_hash:
         return result.fail(last_id, _("第 %(id)d 条审计记录与链头的哈希不符。", id=last_id))
     return result
+
+
+def verify_database(conn: Connection, archive_dir: Path | None = None) -> VerifyResult:
+    """Walk the whole log in id order, starting from the last archive's recorded tail.
+
+    Also checks that archive records follow one another, and that the chain head names the
+    table's last entry (which reveals entries deleted from the end). With ``archive_dir``,
+    every recorded archive must also be there as a file that verifies, matches its record's
+    digest, and was announced by an ``audit.archive`` entry of the chain itself: an
+    ``audit_archive`` row typed in by hand, covering entries deleted without a copy, is
+    reported like a deleted entry.
+    """
+    result = VerifyResult()
+    archives = conn.execute(text(
+        "SELECT first_id, last_id, first_prev_hash, last_hash, file_name, file_sha256 "
+        "FROM audit_archive ORDER BY last_id")).all()
+    expected_id, expected_prev, problem = _follow_archives(archives, result)
+    if problem is None and archive_dir is not None and archives:
+        problem = _check_archive_files(conn, archives, archive_dir)
+    if problem is not None:
+        return result.fail(*problem)
+    if expected_id is None:
+        expected_id = 1
+    result = walk_chain(database_rows(conn), result, expected_id, expected_prev)
+    if not result.ok:
+        return result
+    return _check_head(conn, result, expected_id)
 
 
 def _check_archive_files(conn: Connection, archives, archive_dir: Path):

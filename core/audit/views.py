@@ -6,7 +6,6 @@ their own office's records only.
 """
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
@@ -22,7 +21,6 @@ from sqlalchemy import inspect as sa_inspect
 
 from core import permissions
 from core.admin.base import SecureViewMixin
-from core.admin.times import format_time
 from core.audit import record_event
 from core.audit.capture import EXCLUDED_TABLES, SECRET_MASK, model_info
 from core.audit.models import AuditEntry
@@ -34,8 +32,8 @@ from core.models.types import UTCDateTime
 from core.modules import enabled_office_ids
 from core.plugins import get_registry
 from core.publication.masker import mask_numbers
+from core.time import LOCAL_ZONE, format_local
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 READER_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.AUDITOR})
 
 ACTION_LABELS = {
@@ -106,16 +104,24 @@ def local_time(moment: datetime | None) -> str:
 # --- what the admin views declare about each table ---------------------------------------------
 
 
-def _table_facts() -> dict[str, dict]:  # noqa: C901
-    """Per table: its screen's name, column labels and personal-data columns (cached per app).
+def _add_column_facts(entry: dict, column) -> None:
+    info = getattr(column, "info", {})
+    if info.get("personal_data"):
+        entry["personal"].add(column.name)
+    if info.get("label"):
+        entry["labels"][column.name] = info["label"]
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None:
+        entry["enums"][column.name] = enum_class
+    if isinstance(column.type, Date | DateTime | UTCDateTime):
+        entry["times"].add(column.name)
+    for key in column.foreign_keys:
+        entry["links"][column.name] = key.column.table.name
 
-    Personal-data columns come from every ``OfficeScopedModelView.personal_data_columns`` over
-    the table, and from columns a model marks with ``info={"personal_data": True}``.
-    """
-    facts = current_app.extensions.get("audit_table_facts")
-    if facts is not None:
-        return facts
-    facts = {}
+
+def _facts_from_models() -> tuple[dict[str, dict], dict[str, type]]:
+    """What the mapped tables say of themselves (labels, personal data, enums, times, links)."""
+    facts: dict[str, dict] = {}
     models = {}
     for mapper in db.Model.registry.mappers:
         table = getattr(mapper.local_table, "name", None)
@@ -128,19 +134,12 @@ def _table_facts() -> dict[str, dict]:  # noqa: C901
         if label:
             entry["name"] = label
         for prop in mapper.column_attrs:
-            column = prop.columns[0]
-            info = getattr(column, "info", {})
-            if info.get("personal_data"):
-                entry["personal"].add(column.name)
-            if info.get("label"):
-                entry["labels"][column.name] = info["label"]
-            enum_class = getattr(column.type, "enum_class", None)
-            if enum_class is not None:
-                entry["enums"][column.name] = enum_class
-            if isinstance(column.type, Date | DateTime | UTCDateTime):
-                entry["times"].add(column.name)
-            for key in column.foreign_keys:
-                entry["links"][column.name] = key.column.table.name
+            _add_column_facts(entry, prop.columns[0])
+    return facts, models
+
+
+def _add_view_facts(facts: dict[str, dict]) -> None:
+    """What the staff screens over each table add: its menu name, column labels, personal data."""
     admin = current_app.extensions.get("township_admin")
     for view in getattr(admin, "_views", []):
         model = getattr(view, "model", None)
@@ -155,6 +154,19 @@ def _table_facts() -> dict[str, dict]:  # noqa: C901
                 entry["labels"].setdefault(name, label)
         for key in getattr(view, "personal_data_columns", ()) or ():
             entry["personal"].add(_column_name(model, key))
+
+
+def _table_facts() -> dict[str, dict]:
+    """Per table: its screen's name, column labels and personal-data columns (cached per app).
+
+    Personal-data columns come from every ``OfficeScopedModelView.personal_data_columns`` over
+    the table, and from columns a model marks with ``info={"personal_data": True}``.
+    """
+    facts = current_app.extensions.get("audit_table_facts")
+    if facts is not None:
+        return facts
+    facts, models = _facts_from_models()
+    _add_view_facts(facts)
     for entry in facts.values():
         for name, label in COMMON_COLUMN_LABELS.items():
             entry["labels"].setdefault(name, label)
@@ -226,7 +238,7 @@ def _readable(facts: dict, column: str, value) -> str:
         return _linked_name(linked, value)
     if column in facts.get("times", ()) and isinstance(value, str):
         try:
-            return format_time(datetime.fromisoformat(value), seconds="T" in value or " " in value)
+            return format_local(datetime.fromisoformat(value), seconds="T" in value or " " in value)
         except ValueError:
             return value
     if isinstance(value, dict):

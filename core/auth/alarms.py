@@ -16,7 +16,6 @@ from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_event
-from core.auth.sessions import as_aware
 from core.extensions import db
 from core.models import LoginFailure, User, utcnow
 from core.urls import client_ip
@@ -54,14 +53,14 @@ def _note(action, key, details, office_id, actor_name):
     if row is None:
         row = LoginFailure(key=counter_key, count=1, window_started_at=now)
         db.session.add(row)
-    elif now - as_aware(row.window_started_at) >= window:
+    elif now - row.window_started_at >= window:
         row.count, row.window_started_at = 1, now
     else:
         row.count += 1
     if is_summary_point(row.count):
         record_event(action, office_id=office_id, actor_name=actor_name, details={
             **details, "count": row.count,
-            "window_started_at": as_aware(row.window_started_at).isoformat(timespec="seconds"),
+            "window_started_at": row.window_started_at.isoformat(timespec="seconds"),
             "window_minutes": int(window.total_seconds() // 60)})
     db.session.commit()
 

@@ -6,7 +6,7 @@ SESSION_IDLE_MINUTES expires. Nothing lives in process memory, so several app pr
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
@@ -57,11 +57,6 @@ def end_user_sessions(user_id: int, keep_token: str | None = None) -> None:
     db.session.execute(query, execution_options={"synchronize_session": False})
 
 
-def as_aware(moment: datetime) -> datetime:
-    """``moment`` with UTC attached when naive (SQLite drops the zone of stored UTC times)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Flask-Login's loader: the user of a live, non-idle session token, else None."""
@@ -70,14 +65,14 @@ def load_user(token: str) -> User | None:
         return None
     now = utcnow()
     idle = timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
-    if now - as_aware(row.last_seen_at) > idle:
+    if now - row.last_seen_at > idle:
         row.revoked_at = now
         db.session.commit()
         return None
     user = row.user
     if not user.active:
         return None
-    if now - as_aware(row.last_seen_at) > _TOUCH_EVERY:
+    if now - row.last_seen_at > _TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
     user.session_token = token

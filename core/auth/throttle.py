@@ -7,7 +7,6 @@ from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from core.auth.sessions import as_aware
 from core.extensions import db
 from core.models import LoginFailure, utcnow
 
@@ -31,7 +30,7 @@ def seconds_locked(username: str, ip: str | None) -> int:
         row = db.session.get(LoginFailure, key)
         if row is None:
             continue
-        started = as_aware(row.window_started_at)
+        started = row.window_started_at
         if now - started >= window:
             continue
         if row.count >= int(current_app.config[setting]):
@@ -54,7 +53,7 @@ def _count_failure(username: str, ip: str | None) -> None:
         row = db.session.get(LoginFailure, key, with_for_update=True)
         if row is None:
             db.session.add(LoginFailure(key=key, count=1, window_started_at=now))
-        elif now - as_aware(row.window_started_at) >= window:
+        elif now - row.window_started_at >= window:
             row.count, row.window_started_at = 1, now
         else:
             row.count += 1

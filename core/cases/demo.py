@@ -2,7 +2,7 @@
 service hall (商品房转移登记, 房改房转让, 土地抵押登记, 更名登记, 咨询热线) and the township's
 own matters (低保, 宅基地审批咨询, 12345 热线, 市长信箱, 办事代理).
 
-Every case is made through ``core.cases.service`` as staff would make it, so its deadline,
+Every case is made through ``core.cases.services`` as staff would make it, so its deadline,
 timeline, first responder, extensions, pauses, agency records and ratings are real. The
 acceptance times lie in the past (a matter registered from the paper ledger); each one is
 chosen so that the case shows the colour the scenario is about — one overdue, one near its
@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.cases import service
+from core.cases import services
 from core.cases.categories import all_categories, effective_limit
 from core.cases.models import Case, OfficeCategoryLimit
 from core.extensions import db
@@ -185,7 +185,7 @@ def _colour_at(start: datetime, limit: Limit, now: datetime) -> str:
     due = compute_due(start, limit)
     if now > due.due_at:
         return "red"
-    if now >= service.warn_moment(start, due):
+    if now >= services.warn_moment(start, due):
         return "yellow"
     return "green"
 
@@ -251,47 +251,50 @@ def _publish_limits(offices: dict[str, Office], created: list[str]) -> None:
     db.session.flush()
 
 
-def _run_step(case: Case, step: tuple, users: dict[str, User], offices: dict[str, Office]) -> None:  # noqa: C901
+def _step_actions(case: Case, users: dict[str, User], offices: dict[str, Office]) -> dict:
+    """What each demo step does, by name; its arguments come from the scenario."""
+    actor = case.handler_id
+
+    def pending_extension():
+        return next(e for e in case.extensions if e.status == "requested")
+
+    def agency(unfinished: str):
+        return next(a for a in case.agencies if getattr(a, unfinished) is None)
+
+    return {
+        "note": lambda note: services.add_note(case, note=note, actor_id=actor),
+        "pause": lambda reason, note: services.pause_case(case, reason=reason, note=note,
+                                                          actor_id=actor),
+        "transfer": lambda office_code, username, reason: services.transfer_case(
+            case, reason=reason, actor_id=actor, to_office_id=offices[office_code].id,
+            to_user_id=users[username].id if username else None),
+        "accept": lambda username, note: services.accept_case(case, actor_id=users[username].id,
+                                                              note=note),
+        "extension": lambda amount, reason: services.request_extension(
+            case, amount=amount, reason=reason, actor_id=actor),
+        "approve": lambda username, note: services.approve_extension(
+            pending_extension(), actor_id=users[username].id, note=note),
+        "escalate": lambda username, reason: services.escalate_to_leader(
+            case, leader_id=users[username].id, reason=reason, actor_id=actor),
+        "notify": lambda codes, note: services.notify_offices(
+            case, office_ids=[offices[c].id for c in codes], note=note, actor_id=actor),
+        "agency": lambda reason: services.start_agency(case, reason=reason, actor_id=actor),
+        "deliver": lambda items: services.record_delivery(
+            agency("delivered_at"), delivered_at=utcnow(), items=items, actor_id=actor),
+        "sign_off": lambda username, note: services.sign_off_agency(
+            agency("signed_off_at"), actor_id=users[username].id, note=note),
+        "resolve": lambda outcome: services.close_case(case, outcome=outcome, actor_id=actor),
+        "rate": lambda grade, comment: services.rate_case(case, grade=grade, comment=comment),
+    }
+
+
+def _run_step(case: Case, step: tuple, users: dict[str, User], offices: dict[str, Office]) -> None:
     """One thing that happened to the case, done by the person who would have done it."""
     action, *args = step
-    actor = case.handler_id
-    if action == "note":
-        service.add_note(case, note=args[0], actor_id=actor)
-    elif action == "pause":
-        service.pause_case(case, reason=args[0], note=args[1], actor_id=actor)
-    elif action == "transfer":
-        office_code, username, reason = args
-        service.transfer_case(case, reason=reason, actor_id=actor,
-                              to_office_id=offices[office_code].id,
-                              to_user_id=users[username].id if username else None)
-    elif action == "accept":
-        service.accept_case(case, actor_id=users[args[0]].id, note=args[1])
-    elif action == "extension":
-        service.request_extension(case, amount=args[0], reason=args[1], actor_id=actor)
-    elif action == "approve":
-        pending = next(e for e in case.extensions if e.status == "requested")
-        service.approve_extension(pending, actor_id=users[args[0]].id, note=args[1])
-    elif action == "escalate":
-        service.escalate_to_leader(case, leader_id=users[args[0]].id, reason=args[1],
-                                   actor_id=actor)
-    elif action == "notify":
-        service.notify_offices(case, office_ids=[offices[c].id for c in args[0]], note=args[1],
-                               actor_id=actor)
-    elif action == "agency":
-        service.start_agency(case, reason=args[0], actor_id=actor)
-    elif action == "deliver":
-        record = next(a for a in case.agencies if a.delivered_at is None)
-        service.record_delivery(record, delivered_at=utcnow(), items=args[0],
-                                actor_id=actor)
-    elif action == "sign_off":
-        record = next(a for a in case.agencies if a.signed_off_at is None)
-        service.sign_off_agency(record, actor_id=users[args[0]].id, note=args[1])
-    elif action == "resolve":
-        service.close_case(case, outcome=args[0], actor_id=actor)
-    elif action == "rate":
-        service.rate_case(case, grade=args[0], comment=args[1])
-    else:
+    actions = _step_actions(case, users, offices)
+    if action not in actions:
         raise ValueError(f"unknown demo step {action!r}")
+    actions[action](*args)
     db.session.flush()
 
 
@@ -316,7 +319,7 @@ def load_demo_cases(offices: dict[str, Office]) -> list[str]:
         office = offices[demo.office]
         limit = effective_limit(office.id, demo.category)
         responder = users[demo.responder]
-        case = service.open_case(
+        case = services.open_case(
             office_id=office.id, category=demo.category, channel=demo.channel,
             subject=demo.subject, content=demo.content, **demo.person,
             first_responder_id=responder.id,

@@ -1,23 +1,19 @@
 """Formatting of case data for pages: local times, labels and colours."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from core.cases.models import (
-    CHANNEL_LABELS,
-    COLOUR_LABELS,
     GRADE_LABELS,
     STATUS_LABELS,
     Channel,
-    aware,
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from core.sla import Colour
+from core.time import to_local
 
 
 def local(moment: datetime | None) -> datetime | None:
     """``moment`` in Beijing time."""
-    return aware(moment).astimezone(SHANGHAI) if moment is not None else None
+    return to_local(moment)
 
 
 def fmt_datetime(moment: datetime | None) -> str:
@@ -40,14 +36,17 @@ def status_label(status) -> str:
 def channel_label(channel) -> str:
     """窗口, 来信… for a channel value (the value itself when unknown)."""
     try:
-        return str(CHANNEL_LABELS[Channel(channel)])
+        return Channel(channel).label
     except ValueError:
         return str(channel)
 
 
 def colour_label(colour: str | None) -> str:
     """正常, 临期, 超期, 已办结 for a supervision colour."""
-    return str(COLOUR_LABELS.get(colour, "")) if colour else ""
+    try:
+        return Colour(colour).label if colour else ""
+    except ValueError:
+        return ""
 
 
 def grade_label(grade) -> str:

@@ -22,14 +22,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from core.admin.fields import LocalDateField, LocalDateTimeField
 from core.cases.models import (
     APPEAL_REASON_LABELS,
-    CHANNEL_LABELS,
     GRADE_LABELS,
     PAUSE_REASON_LABELS,
+    Channel,
 )
 
 
 def _choices(labels):
     return [(k.value, v) for k, v in labels.items()]
+
+
+# Lazy labels (the form classes are built at import, the words are chosen per request).
+_CHANNELS = [(c.value, c._label) for c in Channel]
 
 
 def optional_int(value):
@@ -86,7 +90,7 @@ class IntakeForm(FlaskForm):
     office_id = _dynamic(_l("承办单位"))
     category = SelectField(_l("事项类别"), validate_choice=False,
                            validators=[DataRequired(_l("请选择事项类别。"))])
-    channel = SelectField(_l("受理渠道"), choices=_choices(CHANNEL_LABELS),
+    channel = SelectField(_l("受理渠道"), choices=_CHANNELS,
                           validators=[DataRequired()])
     subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
     content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
@@ -99,7 +103,7 @@ class IntakeForm(FlaskForm):
 class EditForm(VersionedForm):
     """Registration details that may be corrected."""
 
-    channel = SelectField(_l("受理渠道"), choices=_choices(CHANNEL_LABELS))
+    channel = SelectField(_l("受理渠道"), choices=_CHANNELS)
     subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
     content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
     applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])

@@ -7,7 +7,7 @@ page is an index range scan, never a sort of the whole table.
 """
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -26,20 +26,23 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import Office, TimestampMixin, User, VersionedMixin, enum_column, utcnow
+from core.models import (
+    LabelledEnum,
+    Office,
+    TimestampMixin,
+    User,
+    VersionedMixin,
+    enum_column,
+    utcnow,
+)
 from core.models.types import UTCDateTime
 from core.sla import Limit, LimitUnit
+from core.sla.engine import Colour
+from core.time import as_utc
 
 
 def _enum(cls, length=20):
     return enum_column(cls, length)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """``moment`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class CaseStatus(enum.StrEnum):
@@ -79,42 +82,19 @@ def _partial(name: str, *columns: str, where: str = ACTIVE_SQL) -> Index:
     return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
-class Channel(enum.StrEnum):
-    """How the matter reached the township (统一接件: whatever the channel)."""
+class Channel(LabelledEnum):
+    """How the matter reached the township (统一接件: whatever the channel). A module whose
+    matters come from its own proceedings (a hearing, a residents' meeting) uses MEETING; the
+    case's ``source_type`` says which module."""
 
-    WINDOW = "window"
-    VISIT = "visit"
-    LETTER = "letter"
-    PHONE = "phone"
-    HOTLINE = "hotline_12345"
-    MAYOR_MAILBOX = "mayor_mailbox"
-    ONLINE = "online"
-    HEARING = "hearing"
-
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(CHANNEL_LABELS[self])
-
-
-CHANNEL_LABELS = {
-    Channel.WINDOW: _l("窗口"),
-    Channel.VISIT: _l("来访"),
-    Channel.LETTER: _l("来信"),
-    Channel.PHONE: _l("来电"),
-    Channel.HOTLINE: _l("12345 热线"),
-    Channel.MAYOR_MAILBOX: _l("市长信箱"),
-    Channel.ONLINE: _l("网上办理"),
-    Channel.HEARING: _l("听证质询会"),
-}
-
-COLOUR_LABELS = {
-    "green": _l("正常"),
-    "yellow": _l("临期"),
-    "red": _l("超期"),
-    "closed": _l("已办结"),
-}
-
+    WINDOW = "window", _l("窗口")
+    VISIT = "visit", _l("来访")
+    LETTER = "letter", _l("来信")
+    PHONE = "phone", _l("来电")
+    HOTLINE = "hotline_12345", _l("12345 热线")
+    MAYOR_MAILBOX = "mayor_mailbox", _l("市长信箱")
+    ONLINE = "online", _l("网上办理")
+    MEETING = "meeting", _l("会议提出")
 
 class Case(VersionedMixin, TimestampMixin, db.Model):
     """One matter a resident brought, from acceptance to rating.
@@ -217,31 +197,31 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
         """True while the case is being handled (its clock runs or is paused)."""
         return self.status in ACTIVE_STATUSES
 
-    def colour(self, now: datetime | None = None) -> str:
+    def colour(self, now: datetime | None = None) -> Colour:
         """green, yellow (≤ 20 % of its time or one working day left), red (overdue) or
         closed. A paused case keeps the colour it had when its clock stopped."""
         if self.status in FINISHED_STATUSES:
-            return "closed"
-        moment = aware(now) or utcnow()
+            return Colour.CLOSED
+        moment = as_utc(now) or utcnow()
         if self.paused_since is not None:
-            moment = min(moment, aware(self.paused_since))
-        if moment > aware(self.due_at):
-            return "red"
-        if moment >= aware(self.warn_at):
-            return "yellow"
-        return "green"
+            moment = min(moment, self.paused_since)
+        if moment > self.due_at:
+            return Colour.RED
+        if moment >= self.warn_at:
+            return Colour.YELLOW
+        return Colour.GREEN
 
-    def step_colour(self, now: datetime | None = None) -> str | None:
+    def step_colour(self, now: datetime | None = None) -> Colour | None:
         """Colour of the pending step (transfer to sign for, hand-back), or None."""
         if self.step_due_at is None or not self.is_active:
             return None
-        moment = aware(now) or utcnow()
-        due, started = aware(self.step_due_at), aware(self.step_started_at)
+        moment = as_utc(now) or utcnow()
+        due, started = self.step_due_at, self.step_started_at
         if moment > due:
-            return "red"
+            return Colour.RED
         if started is not None and moment >= due - (due - started) * 0.2:
-            return "yellow"
-        return "green"
+            return Colour.YELLOW
+        return Colour.GREEN
 
 
 def is_active_sql():

@@ -16,7 +16,7 @@ from core.cases import receipts, throttle
 from core.cases.categories import all_categories, category_title, get_category, office_limit
 from core.cases.forms import LookupForm, RatingForm
 from core.cases.models import FINISHED_STATUSES, Case
-from core.cases.service import CaseError, rate_case
+from core.cases.services import CaseError, rate_case
 from core.extensions import db
 from core.models import Office, User
 from core.modules import enabled_plugins

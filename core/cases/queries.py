@@ -8,8 +8,7 @@ ids (a deferred join), so deep pages do not read the rows they skip.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -23,14 +22,14 @@ from core.cases.models import (
     CaseOffice,
     CaseStatus,
     Channel,
-    aware,
     is_active_sql,
 )
 from core.extensions import db
 from core.models import Office, Role, User, utcnow
+from core.sla import Colour
+from core.time import LOCAL_ZONE, as_utc, to_local
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-COLOURS = ("green", "yellow", "red", "closed")
+COLOURS = tuple(c.value for c in Colour)
 LIST_COLUMNS = (Case.id, Case.receipt_no, Case.office_id, Case.category, Case.channel,
                 Case.subject, Case.applicant_name, Case.applicant_phone, Case.status,
                 Case.accepted_at, Case.due_at, Case.warn_at, Case.paused_since, Case.handler_id,
@@ -39,17 +38,17 @@ LIST_COLUMNS = (Case.id, Case.receipt_no, Case.office_id, Case.category, Case.ch
 
 
 def _at(now: datetime):
-    return literal(aware(now), type_=Case.due_at.type)
+    return literal(as_utc(now), type_=Case.due_at.type)
 
 
 def colour_expr(now: datetime):
     """SQL for ``Case.colour(now)``: a paused case keeps the colour it had when paused."""
     moment = func.coalesce(Case.paused_since, _at(now))
     return case(
-        (Case.status.in_(FINISHED_STATUSES), "closed"),
-        (Case.due_at < moment, "red"),
-        (Case.warn_at <= moment, "yellow"),
-        else_="green",
+        (Case.status.in_(FINISHED_STATUSES), Colour.CLOSED.value),
+        (Case.due_at < moment, Colour.RED.value),
+        (Case.warn_at <= moment, Colour.YELLOW.value),
+        else_=Colour.GREEN.value,
     )
 
 
@@ -153,7 +152,7 @@ def _sort_columns(sort: str):
 def encode_cursor(row, sort: str) -> str:
     """"<iso time>_<id>" of the last row shown."""
     moment = row.accepted_at if sort == "-accepted" else row.due_at
-    return f"{aware(moment).strftime('%Y%m%dT%H%M%S%f')}_{row.id}"
+    return f"{moment.strftime('%Y%m%dT%H%M%S%f')}_{row.id}"
 
 
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
@@ -162,25 +161,37 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         stamp, _, ident = text.partition("_")
-        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=ZoneInfo("UTC"))
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
         return moment, int(ident)
     except ValueError:
         return None
 
 
-def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:  # noqa: C901
-    """WHERE clauses for the user's list with these filters."""
-    conditions = []
+def _tab_conditions(user: User, tab: str | None) -> list:
+    """The tab's rows: handled here, sent out, notified, mine — within the user's offices."""
     allowed = list_office_ids(user)
-    if filters.tab == "out" and allowed is not None:
-        conditions += [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
-    elif filters.tab == "notified" and allowed is not None:
-        conditions.append(Case.id.in_(select(CaseOffice.case_id).where(
-            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified")))
-    elif filters.tab == "mine":
-        conditions.append(or_(Case.handler_id == user.id, Case.first_responder_id == user.id))
-    elif allowed is not None:
-        conditions.append(_office_in(allowed))
+    if tab == "out" and allowed is not None:
+        return [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
+    if tab == "notified" and allowed is not None:
+        return [Case.id.in_(select(CaseOffice.case_id).where(
+            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified"))]
+    if tab == "mine":
+        return [or_(Case.handler_id == user.id, Case.first_responder_id == user.id)]
+    return [] if allowed is None else [_office_in(allowed)]
+
+
+def _text_condition(filters: ListFilters):
+    if filters.receipt:
+        return Case.receipt_no == filters.receipt
+    if filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Case.subject.like(f"%{escaped}%", escape="\\")
+    return None
+
+
+def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:
+    """WHERE clauses for the user's list with these filters."""
+    conditions = _tab_conditions(user, filters.tab)
     if filters.office_id is not None:
         conditions.append(Case.office_id == filters.office_id)
     if filters.status == "active":
@@ -193,12 +204,8 @@ def list_conditions(user: User, filters: ListFilters, now: datetime) -> list:  #
         conditions.append(Case.channel == filters.channel)
     if filters.colour in COLOURS:
         conditions.append(colour_condition(filters.colour, now))
-    if filters.receipt:
-        conditions.append(Case.receipt_no == filters.receipt)
-    elif filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Case.subject.like(f"%{escaped}%", escape="\\"))
-    return conditions
+    text = _text_condition(filters)
+    return conditions if text is None else [*conditions, text]
 
 
 def _office_in(allowed: set[int]):
@@ -286,7 +293,7 @@ def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int
     current month is "now": pass ``current`` ({office_id: {colour: count}} from ``colour_counts``)
     to reuse figures already counted.
     """
-    local_today = aware(now).astimezone(SHANGHAI).date()
+    local_today = to_local(now).date()
     starts = month_starts(local_today, months)
     past = starts[:-1]
     stored = month_stats(past)
@@ -321,8 +328,8 @@ def month_stats(months: list[date]) -> dict:
 def computemonth_stats(months: list[date]) -> dict:
     """Count open and overdue cases per office at the end of each month and store them
     (a month is stored, for every office, even where it had no cases: zero is a figure too)."""
-    ends = [datetime.combine(_next_month(m), datetime.min.time(), tzinfo=SHANGHAI) for m in months]
-    first = datetime.combine(months[0], datetime.min.time(), tzinfo=SHANGHAI)
+    ends = [datetime.combine(_next_month(m), datetime.min.time(), tzinfo=LOCAL_ZONE) for m in months]
+    first = datetime.combine(months[0], datetime.min.time(), tzinfo=LOCAL_ZONE)
     columns = []
     for end in ends:
         at = _at(end)
@@ -394,8 +401,8 @@ class QuotaRow:
 def annual_quota(office_ids: set[int] | None, year: int) -> list[QuotaRow]:
     """服务承诺: each leader handles ≥ 10 matters a year, each staff member ≥ 5; counted as
     cases resolved in the year with the person as handler. Short first."""
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    start = datetime(year, 1, 1, tzinfo=LOCAL_ZONE)
+    end = datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE)
     people = select(User).where(User.active, User.role.in_(tuple(QUOTA)))
     if office_ids is not None:
         people = people.where(User.office_id.in_(office_ids))
@@ -437,8 +444,8 @@ def report(dimension: str, office_ids: set[int] | None, start: date, end: date,
     """Cases accepted in [start, end] (Beijing dates) by category, channel or office."""
     now = now or utcnow()
     column = REPORT_DIMENSIONS[dimension]
-    begin = _at(datetime.combine(start, datetime.min.time(), tzinfo=SHANGHAI))
-    finish = _at(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI))
+    begin = _at(datetime.combine(start, datetime.min.time(), tzinfo=LOCAL_ZONE))
+    finish = _at(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=LOCAL_ZONE))
     finished = Case.status.in_(FINISHED_STATUSES)
     active = is_active_sql()
     query = (select(column, func.count(),

@@ -13,12 +13,13 @@ from collections import defaultdict
 from sqlalchemy import select, update
 
 from core.audit.context import acting_as
-from core.cases.models import Case, CaseEvent, Rectification, aware, is_active_sql
-from core.cases.queries import SHANGHAI, colour_expr, month_starts, month_stats
+from core.cases.models import Case, CaseEvent, Rectification, is_active_sql
+from core.cases.queries import colour_expr, month_starts, month_stats
 from core.cases.receipts import display
-from core.cases.text import t
 from core.extensions import db
 from core.models import Role, User, utcnow
+from core.sla.text import _ as t  # translated in a request, Chinese in the sweep job
+from core.time import LOCAL_ZONE
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -55,7 +56,7 @@ def _office_people():
 def _refresh_uncovered(now) -> int:
     """Recompute deadlines that fell back to weekends-only: an admin may have entered the
     year's holidays since. Returns how many deadlines moved."""
-    from core.cases.service import recompute_due
+    from core.cases.services import recompute_due
 
     moved = 0
     ids = db.session.scalars(select(Case.id).where(
@@ -66,15 +67,15 @@ def _refresh_uncovered(now) -> int:
     # already moved in place, and moves only the rest.
     for chunk in _chunks(ids, RECOMPUTE_CHUNK):
         for case in db.session.scalars(select(Case).where(Case.id.in_(chunk))):
-            old_due = aware(case.due_at)
+            old_due = case.due_at
             due = recompute_due(case)
-            if aware(case.due_at) != old_due:
+            if case.due_at != old_due:
                 moved += 1
                 db.session.add(CaseEvent(
                     case_id=case.id, kind="deadline_recalculated", at=now, actor_name=t("系统"),
                     note=t("节假日安排已更新，期限重新计算为 %(d)s", d=due.last_day.isoformat()),
                     data={"old_due_at": old_due.isoformat(),
-                          "due_at": aware(case.due_at).isoformat()}))
+                          "due_at": case.due_at.isoformat()}))
         db.session.commit()
     return moved
 
@@ -89,18 +90,14 @@ def run_sweep() -> dict:
         return _sweep()
 
 
-def _sweep() -> dict:  # noqa: C901
-    from core.jobs import notify
-
-    now = utcnow()
-    recalculated = _refresh_uncovered(now)
+def _colour_changes(now, staff_by_office, heads_by_office):
+    """(rows checked, case ids by new colour, receipts by (person, colour) to tell them)."""
     colour = colour_expr(now).label("colour")
     rows = db.session.execute(
         select(Case.id, Case.receipt_no, Case.office_id, Case.handler_id, Case.swept_colour,
                colour).where(is_active_sql())).all()
     changed: dict[str, list[int]] = defaultdict(list)
     digest: dict[tuple[int, str], list[str]] = defaultdict(list)
-    staff_by_office, heads_by_office = _office_people()
     for case_id, receipt, office_id, handler_id, old, new in rows:
         if old == new:
             continue
@@ -109,8 +106,13 @@ def _sweep() -> dict:  # noqa: C901
             for user_id in _recipients(office_id, handler_id, staff_by_office, heads_by_office,
                                        new):
                 digest[(user_id, new)].append(receipt)
+    return len(rows), changed, digest
 
-    notified = 0
+
+def _send_digests(digest) -> int:
+    """One reminder per person and colour, listing the receipts (deduplicated by content)."""
+    from core.jobs import notify
+
     for (user_id, new), receipts in sorted(digest.items()):
         receipts.sort()
         fingerprint = hashlib.sha256(",".join(receipts).encode()).hexdigest()[:24]
@@ -120,7 +122,12 @@ def _sweep() -> dict:  # noqa: C901
             "…" if len(receipts) > SHOWN_IN_REMINDER else "")
         notify(user_id, title, body, url=f"/admin/cases/?status=active&colour={new}",
                dedupe_key=f"case-sweep:{new}:{fingerprint}")
-        notified += 1
+    return len(digest)
+
+
+def _remind_late_steps(now, staff_by_office) -> int:
+    """Transfers and hand-backs not signed for within their step limit."""
+    from core.jobs import notify
 
     steps = 0
     for case_id, receipt, handler_id, office_id, started in db.session.execute(
@@ -130,18 +137,33 @@ def _sweep() -> dict:  # noqa: C901
         for user_id in people:
             notify(user_id, t("转办案件超时未签收：%(r)s", r=display(receipt)), "",
                    url=f"/admin/cases/details/?id={case_id}",
-                   dedupe_key=f"case-step:{case_id}:{aware(started).isoformat()}")
+                   dedupe_key=f"case-step:{case_id}:{started.isoformat()}")
             steps += 1
+    return steps
 
-    late_rectifications = 0
+
+def _remind_late_rectifications(now, heads_by_office) -> int:
+    from core.jobs import notify
+
+    late = 0
     for item in db.session.scalars(select(Rectification).where(
             Rectification.status == "open", Rectification.due_at < now)):
         people = {item.assignee_id} if item.assignee_id else set(heads_by_office.get(item.office_id, ()))
         for user_id in people:
             notify(user_id, t("差评整改已超期"), "", url=f"/admin/cases/details/?id={item.case_id}",
                    dedupe_key=f"case-rectification-late:{item.id}")
-            late_rectifications += 1
+            late += 1
+    return late
 
+
+def _sweep() -> dict:
+    now = utcnow()
+    recalculated = _refresh_uncovered(now)
+    staff_by_office, heads_by_office = _office_people()
+    checked, changed, digest = _colour_changes(now, staff_by_office, heads_by_office)
+    notified = _send_digests(digest)
+    steps = _remind_late_steps(now, staff_by_office)
+    late_rectifications = _remind_late_rectifications(now, heads_by_office)
     # Bulk writes of a derived column: no version bump, so nobody's open form goes stale.
     for new, ids in changed.items():
         for chunk in _chunks(ids):
@@ -149,8 +171,8 @@ def _sweep() -> dict:  # noqa: C901
                                .execution_options(synchronize_session=False))
     db.session.commit()
     # A new month: freeze the figures of the months just finished for the supervision chart.
-    month_stats(month_starts(now.astimezone(SHANGHAI).date(), 7)[:-1])
-    result = {"checked": len(rows), "changed": sum(len(v) for v in changed.values()),
+    month_stats(month_starts(now.astimezone(LOCAL_ZONE).date(), 7)[:-1])
+    result = {"checked": checked, "changed": sum(len(v) for v in changed.values()),
               "yellow": len(changed.get("yellow", ())), "red": len(changed.get("red", ())),
               "notified": notified, "steps": steps, "rectifications": late_rectifications,
               "recalculated": recalculated}

@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from core.cases.models import ReceiptLookupCounter, aware
+from core.cases.models import ReceiptLookupCounter
 from core.extensions import db
 from core.models import utcnow
 
@@ -60,7 +60,7 @@ def seconds_blocked(ip: str | None) -> int:
     row = db.session.get(ReceiptLookupCounter, key)
     if row is None:
         return 0
-    started, now = aware(row.window_started_at), utcnow()
+    started, now = row.window_started_at, utcnow()
     if now - started >= _window() or row.failures < limit:
         return 0
     return int((started + _window() - now).total_seconds()) + 1
@@ -92,7 +92,7 @@ def _count(key: str) -> None:
     row = db.session.get(ReceiptLookupCounter, key, with_for_update=True)
     if row is None:
         db.session.add(ReceiptLookupCounter(key=key, failures=1, window_started_at=now))
-    elif now - aware(row.window_started_at) >= _window():
+    elif now - row.window_started_at >= _window():
         row.failures, row.window_started_at = 1, now
     else:
         row.failures += 1

@@ -23,11 +23,11 @@ from core.cases.models import (
     CaseStatus,
     Extension,
     RatingAppeal,
-    aware,
     is_active_sql,
 )
 from core.extensions import db
 from core.models import Role, User, utcnow
+from core.time import as_utc
 
 
 def colour_totals(office_ids: set[int] | None, now: datetime) -> dict[str, int]:
@@ -42,7 +42,7 @@ def colour_totals(office_ids: set[int] | None, now: datetime) -> dict[str, int]:
     """
     if office_ids is not None and not office_ids:
         return {"open": 0, "yellow": 0, "red": 0}
-    at = literal(aware(now), type_=Case.due_at.type)
+    at = literal(as_utc(now), type_=Case.due_at.type)
 
     def scoped(query):
         if office_ids is None:

@@ -59,8 +59,6 @@ Long work started by a person
     township admin can.
 """
 
-from flask import Flask
-
 from core.jobs.idempotency import claim_once
 from core.jobs.models import (
     JobFailure,
@@ -101,28 +99,3 @@ __all__ = [
     "store_result",
     "unread_count",
 ]
-
-NOTIFICATION_EMAIL_EVERY_SECONDS = 60
-
-
-def init_app(app: Flask) -> None:
-    """Register ``flask worker``, ``flask jobs``, the navbar's unread-notification count and,
-    when SMTP_HOST is set, the schedule that e-mails notifications."""
-    from flask_login import current_user
-
-    from core.jobs.cli import jobs_cli, worker_command
-
-    app.cli.add_command(worker_command)
-    app.cli.add_command(jobs_cli)
-    if app.config.get("SMTP_HOST"):
-        schedule("core.notification_emails", "core.jobs.notifications:send_pending_emails",
-                 NOTIFICATION_EMAIL_EVERY_SECONDS)
-
-    def unread_notification_count() -> int:
-        if not current_user or not current_user.is_authenticated:
-            return 0
-        return unread_count(current_user.id)
-
-    @app.context_processor
-    def _notification_count():
-        return {"unread_notification_count": unread_notification_count}

@@ -1,6 +1,5 @@
 """Putting a job on the rq queue (REDIS_URL set) or running it in-process now (no Redis)."""
 
-import importlib
 import json
 import logging
 import math
@@ -12,32 +11,13 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.jobs.models import JobFailure
+from core.jobs.paths import JobArgumentError, resolve
 from core.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_INTERVALS = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry
 WORKER_ENTRY = "core.jobs.worker.run_in_app"
-
-
-class JobArgumentError(TypeError):
-    """A job argument that is not a plain JSON value, or a function path that does not exist."""
-
-
-def resolve(func_path: str):
-    """The function named by ``"package.module:function"``."""
-    module_name, sep, attr = func_path.partition(":")
-    if not sep or not module_name or not attr:
-        raise JobArgumentError(
-            f"Job function {func_path!r} must be written 'package.module:function'."
-        )
-    try:
-        func = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise JobArgumentError(f"Job function {func_path!r} cannot be imported: {exc}") from exc
-    if not callable(func):
-        raise JobArgumentError(f"Job function {func_path!r} is not callable.")
-    return func
 
 
 def _check_plain(value, where: str) -> None:

@@ -13,7 +13,10 @@ import threading
 from flask import Flask, current_app, has_app_context
 
 from core.extensions import db
+from core.jobs.paths import resolve
 
+# Named, not imported: the application imports the jobs package, never the other way round.
+APP_FACTORY = "core.app:create_app"
 _app: Flask | None = None
 _fork_hook_installed = False
 
@@ -50,9 +53,7 @@ def job_app() -> Flask:
     if has_app_context():
         return current_app._get_current_object()
     if _app is None:
-        from core.app import create_app
-
-        _app = create_app()
+        _app = resolve(APP_FACTORY)()
     return _app
 
 
@@ -62,8 +63,6 @@ def call_in_app(func_path: str, args: list):
     Uncommitted work is rolled back when the job ends: job functions commit what they do.
     """
     from core.audit import acting_as
-    from core.jobs.queueing import resolve
-
     func = resolve(func_path)
     # Changes a job makes are audited as "job:<function>" unless the job names itself.
     with job_app().app_context(), acting_as(f"job:{func_path.rpartition(':')[2]}"[:64]):

@@ -6,14 +6,6 @@ into ``g.office`` and answers 404 where the module is switched off, so plugins n
 
 from dataclasses import dataclass, field
 
-from flask import Flask, abort, g, request
-from sqlalchemy import select
-
-from core.extensions import db
-from core.models import Office
-from core.modules import is_enabled
-from core.plugins import PluginRegistry
-
 
 @dataclass
 class HomeSection:
@@ -23,34 +15,3 @@ class HomeSection:
     items: list = field(default_factory=list)  # (text, url, note) tuples
     more_url: str | None = None
     order: int = 50
-
-
-def init_public(app: Flask, registry: PluginRegistry) -> None:
-    """Register the core's public pages and mount every plugin's public blueprint."""
-    from core.public.views import bp
-
-    app.register_blueprint(bp)
-    plugin_of_blueprint: dict[str, str] = {}
-    for plugin_name, blueprint in registry.call_each("register_public_blueprint"):
-        app.register_blueprint(blueprint, url_prefix=f"/o/<office_code>/{plugin_name}")
-        plugin_of_blueprint[blueprint.name] = plugin_name
-    app.extensions["township_public_blueprints"] = plugin_of_blueprint
-
-    @app.url_value_preprocessor
-    def _resolve_office(endpoint, values):
-        blueprint = request.blueprint
-        if blueprint not in plugin_of_blueprint or values is None:
-            return
-        code = values.pop("office_code", None)
-        office = db.session.scalar(select(Office).where(Office.code == code))
-        if office is None or not is_enabled(plugin_of_blueprint[blueprint], office.id):
-            abort(404)
-        g.office = office
-
-    @app.url_defaults
-    def _office_in_urls(endpoint, values):
-        blueprint = endpoint.partition(".")[0]
-        if blueprint in plugin_of_blueprint and "office_code" not in values:
-            office = getattr(g, "office", None)
-            if office is not None:
-                values["office_code"] = office.code

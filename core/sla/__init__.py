@@ -1,6 +1,6 @@
 """The deadline engine: one way of counting time limits for the whole system.
 
-Public names (see /work/contracts.md "core.sla")::
+Public names (``core.kit`` re-exports those a plugin may use)::
 
     from core.sla import LimitUnit, Limit, DueDate, compute_due, working_days_between, \
         calendar_status, is_working_day, colour
@@ -10,7 +10,6 @@ Counting rules and pauses: ``core.sla.engine``; calendar sources and caching:
 """
 
 from core.sla.calendar import (
-    SHANGHAI,
     CalendarOutOfRange,
     CalendarStatus,
     add_working_days,
@@ -21,13 +20,13 @@ from core.sla.calendar import (
     official_years,
     working_days_between,
 )
-from core.sla.engine import DueDate, add_months, as_local, colour, colour_of, compute_due
+from core.sla.engine import Colour, DueDate, add_months, as_local, colour, colour_of, compute_due
 from core.sla.units import Limit, LimitUnit
 
 __all__ = [
-    "SHANGHAI",
     "CalendarOutOfRange",
     "CalendarStatus",
+    "Colour",
     "DueDate",
     "Limit",
     "LimitUnit",

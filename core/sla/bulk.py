@@ -46,7 +46,50 @@ def _parse_date(text: str) -> date:
     return date(year, month, day)
 
 
-def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:  # noqa: C901
+class _LineError(ValueError):
+    """A pasted line that cannot be read; the message names the line."""
+
+
+def _fields(raw: str) -> list[str] | None:
+    """The fields of a pasted line; None for blank lines, comments and a CSV header."""
+    line = raw.strip().lstrip("\ufeff")
+    if not line or line.startswith("#"):
+        return None
+    # Tolerate "2027-02-06 ~ 2027-02-12" by closing up the range marker first.
+    line = re.sub(r"\s*(~|～|至|\.\.)\s*(?=\d{4}-)", r"\1", line)
+    fields = [f for f in re.split(r"[\s,，;；\t]+", line) if f]
+    return None if fields and fields[0].lower() in HEADER_WORDS else fields
+
+
+def _parse_fields(number: int, fields: list[str]):
+    """(first day, last day, kind, name) of one line; raises _LineError."""
+    if len(fields) < 3:
+        raise _LineError(_("第 %(n)d 行：应为“日期 名称 休/班”，例如“2027-01-01 元旦 休”。", n=number))
+    match = _RANGE.match(fields[0])
+    kind = KIND_WORDS.get(fields[-1].lower())
+    name = " ".join(fields[1:-1]).strip()
+    if match is None:
+        raise _LineError(_("第 %(n)d 行：无法识别日期“%(text)s”，请写成 2027-01-01 或 2027-02-06~2027-02-12。",
+                           n=number, text=fields[0]))
+    if kind is None:
+        raise _LineError(_("第 %(n)d 行：最后一项应为“休”或“班”，而不是“%(text)s”。", n=number,
+                           text=fields[-1]))
+    if len(name) > MAX_NAME_LENGTH:
+        raise _LineError(_("第 %(n)d 行：名称过长（最多 %(max)d 个字符）。", n=number,
+                           max=MAX_NAME_LENGTH))
+    try:
+        first = _parse_date(match.group(1))
+        last = _parse_date(match.group(2)) if match.group(2) else first
+    except ValueError:
+        raise _LineError(_("第 %(n)d 行：日期不存在。", n=number)) from None
+    if last < first:
+        raise _LineError(_("第 %(n)d 行：结束日期早于开始日期。", n=number))
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise _LineError(_("第 %(n)d 行：一个区间最多 %(max)d 天。", n=number, max=MAX_RANGE_DAYS))
+    return first, last, kind, name
+
+
+def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:
     """(days, errors) from pasted lines; any error means nothing should be saved.
 
     Errors are Chinese sentences naming the line. A day given twice is an error.
@@ -55,43 +98,13 @@ def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:  # noqa: C901
     errors: list[str] = []
     seen: dict[date, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith("#"):
-            continue
-        # Tolerate "2027-02-06 ~ 2027-02-12" by closing up the range marker first.
-        line = re.sub(r"\s*(~|～|至|\.\.)\s*(?=\d{4}-)", r"\1", line)
-        fields = [f for f in re.split(r"[\s,，;；\t]+", line) if f]
-        if fields and fields[0].lower() in HEADER_WORDS:
-            continue  # a CSV header row
-        if len(fields) < 3:
-            errors.append(_("第 %(n)d 行：应为“日期 名称 休/班”，例如“2027-01-01 元旦 休”。", n=number))
-            continue
-        match = _RANGE.match(fields[0])
-        kind = KIND_WORDS.get(fields[-1].lower())
-        name = " ".join(fields[1:-1]).strip()
-        if match is None:
-            errors.append(_("第 %(n)d 行：无法识别日期“%(text)s”，请写成 2027-01-01 或 2027-02-06~2027-02-12。",
-                            n=number, text=fields[0]))
-            continue
-        if kind is None:
-            errors.append(_("第 %(n)d 行：最后一项应为“休”或“班”，而不是“%(text)s”。", n=number,
-                            text=fields[-1]))
-            continue
-        if len(name) > MAX_NAME_LENGTH:
-            errors.append(_("第 %(n)d 行：名称过长（最多 %(max)d 个字符）。", n=number,
-                            max=MAX_NAME_LENGTH))
+        fields = _fields(raw)
+        if fields is None:
             continue
         try:
-            first = _parse_date(match.group(1))
-            last = _parse_date(match.group(2)) if match.group(2) else first
-        except ValueError:
-            errors.append(_("第 %(n)d 行：日期不存在。", n=number))
-            continue
-        if last < first:
-            errors.append(_("第 %(n)d 行：结束日期早于开始日期。", n=number))
-            continue
-        if (last - first).days >= MAX_RANGE_DAYS:
-            errors.append(_("第 %(n)d 行：一个区间最多 %(max)d 天。", n=number, max=MAX_RANGE_DAYS))
+            first, last, kind, name = _parse_fields(number, fields)
+        except _LineError as exc:
+            errors.append(str(exc))
             continue
         day = first
         while day <= last:

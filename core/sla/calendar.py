@@ -21,7 +21,6 @@ import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from flask import g, has_app_context
@@ -29,8 +28,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from core.sla.text import _
+from core.time import local_today
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICIAL, ADMIN, FALLBACK = 0, 1, 2
 SOURCE_NAMES = ("official", "admin", "fallback")
 SPAN_FIRST = date(2000, 1, 1)
@@ -76,27 +75,31 @@ class CalendarSnapshot:
     with index < i, so working days in (a, b] are ``cum_work[b + 1] - cum_work[a + 1]``.
     """
 
-    def __init__(self, admin_rows: dict[date, tuple[bool, str]], fingerprint=None):  # noqa: C901
+    def __init__(self, admin_rows: dict[date, tuple[bool, str]], fingerprint=None):
         self.fingerprint = fingerprint
         self.base = SPAN_FIRST.toordinal()
-        size = SPAN_LAST.toordinal() - self.base + 1
-        self.size = size
+        self.size = SPAN_LAST.toordinal() - self.base + 1
         admin_years: dict[int, int] = {}
         for day in admin_rows:
             admin_years[day.year] = admin_years.get(day.year, 0) + 1
         self.admin_years = admin_years
         self.admin_rows = admin_rows
+        self.work, self.source = self._lay_out_years()
+        self.specials = self._special_days()
+        self.special_ordinals = sorted(self.specials)
+        self.cum_work, self.cum_unc = self._cumulate()
 
-        work = bytearray(size)
-        source = bytearray(size)
-        official_hol = chinese_calendar.holidays
-        official_work = chinese_calendar.workdays
+    def _lay_out_years(self) -> tuple[bytearray, bytearray]:
+        """Working day or not, and where that comes from, for every day of every year:
+        the official calendar, else the administrator's entries, else Monday to Friday."""
+        work = bytearray(self.size)
+        source = bytearray(self.size)
         for year in range(SPAN_FIRST.year, SPAN_LAST.year + 1):
             first = date(year, 1, 1).toordinal() - self.base
             last = date(year, 12, 31).toordinal() - self.base
             if year in _OFFICIAL_YEARS:
                 year_source = OFFICIAL
-            elif year in admin_years:
+            elif year in self.admin_years:
                 year_source = ADMIN
             else:
                 year_source = FALLBACK
@@ -105,36 +108,39 @@ class CalendarSnapshot:
                 work[i] = (self.base + i - 1) % 7 < 5
                 source[i] = year_source
             if year_source == OFFICIAL:
-                for day in _days_of_year(official_hol, year):
+                for day in _days_of_year(chinese_calendar.holidays, year):
                     work[day.toordinal() - self.base] = 0
-                for day in _days_of_year(official_work, year):
+                for day in _days_of_year(chinese_calendar.workdays, year):
                     work[day.toordinal() - self.base] = 1
+        return work, source
+
+    def _special_days(self) -> dict[int, SpecialDay]:
+        """Official holidays and make-up days, then the administrator's days over them (which
+        also overrule ``work`` and ``source``)."""
         specials: dict[int, SpecialDay] = {}
-        for table, working in ((official_hol, False), (official_work, True)):
+        for table, working in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
             for day, value in table.items():
                 if SPAN_FIRST <= day <= SPAN_LAST:
                     specials[day.toordinal()] = SpecialDay(day, working, value, "official")
-        for day, (working, name) in admin_rows.items():
+        for day, (working, name) in self.admin_rows.items():
             if SPAN_FIRST <= day <= SPAN_LAST:
                 i = day.toordinal() - self.base
-                work[i] = 1 if working else 0
-                source[i] = ADMIN
+                self.work[i] = 1 if working else 0
+                self.source[i] = ADMIN
                 specials[day.toordinal()] = SpecialDay(day, working, name, "admin")
+        return specials
 
-        cum_work = [0] * (size + 1)
-        cum_unc = [0] * (size + 1)
+    def _cumulate(self) -> tuple[list[int], list[int]]:
+        """Running counts of working days and of days outside every known calendar."""
+        cum_work = [0] * (self.size + 1)
+        cum_unc = [0] * (self.size + 1)
         w = u = 0
-        for i in range(size):
-            w += work[i]
-            u += source[i] == FALLBACK
+        for i in range(self.size):
+            w += self.work[i]
+            u += self.source[i] == FALLBACK
             cum_work[i + 1] = w
             cum_unc[i + 1] = u
-        self.work = work
-        self.source = source
-        self.cum_work = cum_work
-        self.cum_unc = cum_unc
-        self.special_ordinals = sorted(specials)
-        self.specials = specials
+        return cum_work, cum_unc
 
     # --- index helpers (hot path) ---------------------------------------------------------
 
@@ -331,9 +337,8 @@ def calendar_status(today: date | None = None) -> CalendarStatus:
     ``WARN_DAYS_BEFORE_YEAR_END`` days remain: deadlines crossing into it are then counted
     on weekends only.
     """
-    from core.models.base import utcnow
 
-    today = today or utcnow().astimezone(SHANGHAI).date()
+    today = today or local_today()
     cal = get_calendar()
     status = CalendarStatus(today=today, official_years=(_OFFICIAL_YEARS[0], _OFFICIAL_YEARS[-1]),
                             admin_years=dict(sorted(cal.admin_years.items())), uncovered_from=None)

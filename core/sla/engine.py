@@ -40,9 +40,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 
-from core.sla.calendar import SHANGHAI, CalendarOutOfRange, CalendarSnapshot, get_calendar
+from flask_babel import lazy_gettext as _l
+
+from core.models.enums import LabelledEnum
+from core.sla.calendar import CalendarOutOfRange, CalendarSnapshot, get_calendar
 from core.sla.text import _
 from core.sla.units import Limit, LimitUnit
+from core.time import LOCAL_ZONE, local_datetime, to_local
 
 END_OF_DAY = time(23, 59, 59, 999999)
 _WD, _CD = 0, 1
@@ -97,10 +101,8 @@ def as_local(moment: datetime | date) -> datetime:
     """``moment`` in Asia/Shanghai; naive values are taken as UTC (how SQLite returns them),
     a plain date as noon of that day in Beijing."""
     if not isinstance(moment, datetime):
-        return datetime.combine(moment, time(12), tzinfo=SHANGHAI)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI)
+        return local_datetime(moment, time(12))
+    return to_local(moment)
 
 
 def add_months(day: date, months: int) -> tuple[date, bool]:
@@ -132,25 +134,21 @@ def compute_due(start: datetime, limit: Limit, *,
         raise CalendarOutOfRange(_("期限超出期限计算范围。")) from None
 
 
-def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:  # noqa: C901
-    cal = get_calendar()
-    local_start = as_local(start)
-    si = cal.index(local_start.date())
-
-    month_targets: list[tuple[date, date, bool]] = []
+def _plan(cal: CalendarSnapshot, si: int, limit: Limit, extra: Limit | None):
+    """The periods to count from day index ``si``: [(_WD or _CD, amount)], the month targets
+    (months become calendar days, counted on the pause-free chain of periods), and whether
+    any period counts working days."""
     if extra is not None and extra.unit is limit.unit:
         segments = [(limit.unit, limit.amount + extra.amount)]
     else:
         segments = [(limit.unit, limit.amount)]
         if extra is not None:
             segments.append((extra.unit, extra.amount))
-    # Months become calendar days, counted on the pause-free chain of periods.
     plan: list[tuple[int, int]] = []
+    month_targets: list[tuple[date, date, bool]] = []
     chain = si
-    counts_working_days = False
     for unit, amount in segments:
         if unit is LimitUnit.WORKING_DAYS:
-            counts_working_days = True
             plan.append((_WD, amount))
             chain = cal.nth_working_after(chain, amount)
         elif unit is LimitUnit.CALENDAR_DAYS:
@@ -163,8 +161,13 @@ def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:  # noqa: 
             days = (target - origin).days
             plan.append((_CD, days))
             chain += days
+    counts_working_days = any(unit is LimitUnit.WORKING_DAYS for unit, _amount in segments)
+    return plan, month_targets, counts_working_days
 
-    paused_ranges = _paused_ranges(cal, si, pauses, now) if pauses else []
+
+def _count(cal: CalendarSnapshot, si: int, plan, paused_ranges):
+    """Count the plan's periods from ``si``, giving back the paused days: (the nominal last
+    day's index, the pauses that moved it)."""
     used_pauses = []
     cursor = si
     k = 0
@@ -184,29 +187,32 @@ def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:  # noqa: 
             cursor = i1
             k += 1
         cursor = cal.nth_working_after(cursor, remaining) if unit == _WD else cursor + remaining
-    nominal = cursor
+    return cursor, used_pauses
+
+
+def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:
+    cal = get_calendar()
+    local_start = as_local(start)
+    si = cal.index(local_start.date())
+    plan, month_targets, counts_working_days = _plan(cal, si, limit, extra)
+    paused_ranges = _paused_ranges(cal, si, pauses, now) if pauses else []
+    nominal, used_pauses = _count(cal, si, plan, paused_ranges)
     final_unit = plan[-1][0]
     if nominal >= cal.size - 1:
         raise CalendarOutOfRange(_("期限超出期限计算范围。"))
-    if final_unit == _CD:
-        final = cal.working_on_or_after(nominal)
-    else:
-        final = nominal
+    final = cal.working_on_or_after(nominal) if final_unit == _CD else nominal
 
     last_day = cal.day(final)
-    due_at = datetime.combine(last_day, close_time or END_OF_DAY, tzinfo=SHANGHAI)
+    due_at = datetime.combine(last_day, close_time or END_OF_DAY, tzinfo=LOCAL_ZONE)
     # Which days decided the result: every counted day for working days, else the last day
     # and the days it moved over.
-    if counts_working_days:
-        uncovered_from = si
-    else:
-        uncovered_from = nominal - 1
+    uncovered_from = si if counts_working_days else nominal - 1
     uncovered = cal.uncovered_between(uncovered_from, final)
     warnings = []
     if uncovered:
         warnings = [_("%(year)d 年节假日尚未录入，按仅周末休息计算。", year=year)
                     for year in cal.uncovered_years(uncovered_from, final)]
-    is_open = any(p[2] for p in used_pauses) if used_pauses else False
+    is_open = any(p[2] for p in used_pauses)
     trace = _Trace(cal, local_start, si, limit, extra, month_targets, used_pauses, nominal, final,
                    final_unit, close_time)
     return DueDate(due_at, last_day, warnings, uncovered, is_open, trace)
@@ -248,7 +254,17 @@ def _paused_ranges(cal: CalendarSnapshot, si: int, pauses, now):
     return ranges
 
 
-def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> str:
+class Colour(LabelledEnum):
+    """The supervision colour of a matter, the one vocabulary of core and plugins (a plain
+    string too: ``Colour.RED == "red"``)."""
+
+    GREEN = "green", _l("正常")
+    YELLOW = "yellow", _l("临期")
+    RED = "red", _l("超期")
+    CLOSED = "closed", _l("已办结")
+
+
+def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> Colour:
     """"green", "yellow" or "red" for an open matter (the electronic-supervision practice).
 
     Red once ``due_at`` has passed. Yellow when at most 20 % of the whole period is left, or
@@ -257,17 +273,17 @@ def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> str:
     """
     now_l, acc_l, due_l = as_local(now), as_local(accepted_at), as_local(due_at)
     if now_l > due_l:
-        return "red"
+        return Colour.RED
     left = due_l - now_l
     if left * 5 <= due_l - acc_l:
-        return "yellow"
+        return Colour.YELLOW
     cal = get_calendar()
     today, last = cal.index(now_l.date()), cal.index(due_l.date())
     if cal.working_between(today, last) <= 1:
-        return "yellow"
-    return "green"
+        return Colour.YELLOW
+    return Colour.GREEN
 
 
-def colour_of(due: DueDate, now: datetime) -> str:
+def colour_of(due: DueDate, now: datetime) -> Colour:
     """``colour`` for a computed DueDate (accepted_at taken from its computation)."""
     return colour(now, due.trace.start, due.due_at)

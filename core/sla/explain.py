@@ -43,13 +43,12 @@ def _unit_amount(unit: int, n: int) -> str:
     return _("%(n)d 个工作日", n=n) if unit == _WD else _("%(n)d 日", n=n)
 
 
-def explain(due: DueDate) -> list[str]:  # noqa: C901
-    """The sentences of ``due``'s explanation (acceptance, skipped holidays, make-up days,
-    pauses, extension, moves, fallback warnings, and the final instant)."""
-    t = due.trace
-    cal = t.cal
-    accepted = cal.day(t.start_index)
-    year = accepted.year
+def _span(first, last, year) -> str:
+    return _short(first, year) if first == last else _(
+        "%(first)s 至 %(last)s", first=_short(first, year), last=_short(last, year))
+
+
+def _start_lines(t, accepted) -> list[str]:
     lines = [_("自 %(day)s 受理，次日起算，期限 %(limit)s。", day=accepted.isoformat(),
                limit=t.limit.describe())]
     if t.extra is not None:
@@ -61,30 +60,35 @@ def explain(due: DueDate) -> list[str]:  # noqa: C901
         else:
             lines.append(_("按月计算：自 %(origin)s 起到期月的对应日为 %(target)s。",
                            origin=origin.isoformat(), target=target.isoformat()))
+    return lines
 
+
+def _holiday_lines(t, specials, year) -> list[str]:
+    """Holidays skipped and make-up days counted (for limits in working days)."""
     counts_working_days = t.limit.unit == "working_days" or (
         t.extra is not None and t.extra.unit == "working_days")
-    specials = cal.specials_between(t.start_index, t.final_index)
-    if counts_working_days:
-        blocks = _holiday_blocks(specials)
-        if blocks:
-            parts = []
-            for block in blocks:
-                names = list(dict.fromkeys(_special_name(s) for s in block))
-                first, last = block[0].day, block[-1].day
-                span = _short(first, year) if first == last else _(
-                    "%(first)s 至 %(last)s", first=_short(first, year), last=_short(last, year))
-                parts.append(_("%(names)s %(span)s", names="、".join(names), span=span))
-            lines.append(_("跳过%(holidays)s。", holidays="；".join(parts)))
-        makeup = [s for s in specials if s.working and s.day.weekday() >= 5]
-        if makeup:
-            days = "、".join(_with_weekday(s.day, year) for s in makeup)
-            lines.append(_("%(days)s为调休工作日，照常计算。", days=days))
+    if not counts_working_days:
+        return []
+    lines = []
+    blocks = _holiday_blocks(specials)
+    if blocks:
+        parts = []
+        for block in blocks:
+            names = list(dict.fromkeys(_special_name(s) for s in block))
+            span = _span(block[0].day, block[-1].day, year)
+            parts.append(_("%(names)s %(span)s", names="、".join(names), span=span))
+        lines.append(_("跳过%(holidays)s。", holidays="；".join(parts)))
+    makeup = [s for s in specials if s.working and s.day.weekday() >= 5]
+    if makeup:
+        days = "、".join(_with_weekday(s.day, year) for s in makeup)
+        lines.append(_("%(days)s为调休工作日，照常计算。", days=days))
+    return lines
 
+
+def _pause_lines(t, cal, year) -> list[str]:
+    lines = []
     for p0, p1, is_open, i0, i1, given_back, unit in t.pauses:
-        first, last = cal.day(i0), cal.day(i1)
-        span = _short(first, year) if first == last else _(
-            "%(first)s 至 %(last)s", first=_short(first, year), last=_short(last, year))
+        span = _span(cal.day(i0), cal.day(i1), year)
         if is_open:
             lines.append(_("自 %(start)s 起暂停计时，尚未恢复：已不计入 %(amount)s（%(span)s），"
                            "恢复前截止日期逐日顺延。", start=p0.strftime("%Y-%m-%d %H:%M"),
@@ -93,34 +97,57 @@ def explain(due: DueDate) -> list[str]:  # noqa: C901
             lines.append(_("暂停计时 %(start)s 至 %(end)s，不计入 %(amount)s（%(span)s）。",
                            start=p0.strftime("%Y-%m-%d %H:%M"), end=p1.strftime("%Y-%m-%d %H:%M"),
                            amount=_unit_amount(unit, given_back), span=span))
+    return lines
 
-    if t.final_unit == _CD:
-        nominal = cal.day(t.nominal_index)
-        special = cal.specials.get(nominal.toordinal())
-        if t.final_index != t.nominal_index:
-            what = (_special_name(special) if special is not None and not special.working
-                    else weekday_name(nominal.weekday()))
-            lines.append(_("期间末日 %(day)s 为%(what)s（休息日），顺延至其后第一个工作日 %(final)s。",
-                           day=nominal.isoformat(), what=what, final=due.last_day.isoformat()))
-        elif special is not None and special.working and nominal.weekday() >= 5:
-            lines.append(_("期间末日 %(day)s为调休工作日，不顺延。",
-                           day=_with_weekday(nominal, year)))
 
+def _last_day_lines(due: DueDate, cal, year) -> list[str]:
+    """A last day (in calendar days) on a rest day moves on; on a make-up day it stays."""
+    t = due.trace
+    if t.final_unit != _CD:
+        return []
+    nominal = cal.day(t.nominal_index)
+    special = cal.specials.get(nominal.toordinal())
+    if t.final_index != t.nominal_index:
+        what = (_special_name(special) if special is not None and not special.working
+                else weekday_name(nominal.weekday()))
+        return [_("期间末日 %(day)s 为%(what)s（休息日），顺延至其后第一个工作日 %(final)s。",
+                  day=nominal.isoformat(), what=what, final=due.last_day.isoformat())]
+    if special is not None and special.working and nominal.weekday() >= 5:
+        return [_("期间末日 %(day)s为调休工作日，不顺延。", day=_with_weekday(nominal, year))]
+    return []
+
+
+def _admin_lines(due: DueDate, cal, specials, accepted) -> list[str]:
+    """Years and days whose calendar an administrator entered or adjusted."""
     admin_years = sorted({y for y in range(accepted.year, due.last_day.year + 1)
                           if cal.year_source(y) == "admin"})
-    for admin_year in admin_years:
-        lines.append(_("%(year)d 年节假日按管理员录入的安排计算。", year=admin_year))
+    lines = [_("%(year)d 年节假日按管理员录入的安排计算。", year=y) for y in admin_years]
     for special in specials:
         if special.source == "admin" and cal.year_source(special.day.year) == "official":
             kind = _("工作日") if special.working else _("休息日")
             lines.append(_("%(day)s 经管理员调整为%(kind)s（%(name)s）。",
                            day=special.day.isoformat(), kind=kind, name=special.name))
-    lines.extend(due.warnings)
+    return lines
 
-    if t.close_time is None:
+
+def _end_line(due: DueDate) -> str:
+    close_time = due.trace.close_time
+    if close_time is None:
         end = _("%(day)s24:00", day=_with_weekday(due.last_day, 0))
     else:
         end = _("%(day)s%(time)s", day=_with_weekday(due.last_day, 0),
-                time=t.close_time.strftime("%H:%M"))
-    lines.append(_("截止 %(end)s。", end=end))
-    return lines
+                time=close_time.strftime("%H:%M"))
+    return _("截止 %(end)s。", end=end)
+
+
+def explain(due: DueDate) -> list[str]:
+    """The sentences of ``due``'s explanation (acceptance, skipped holidays, make-up days,
+    pauses, extension, moves, fallback warnings, and the final instant)."""
+    t = due.trace
+    cal = t.cal
+    accepted = cal.day(t.start_index)
+    year = accepted.year
+    specials = cal.specials_between(t.start_index, t.final_index)
+    return [*_start_lines(t, accepted), *_holiday_lines(t, specials, year),
+            *_pause_lines(t, cal, year), *_last_day_lines(due, cal, year),
+            *_admin_lines(due, cal, specials, accepted), *due.warnings, _end_line(due)]

@@ -22,7 +22,7 @@ from plugins.hearings.models import (
     QuestionStatus,
 )
 
-CHANNEL = "hearing"
+CHANNEL = "meeting"  # core.cases.Channel.MEETING: raised at the hearing
 TEXT_MAX = 5000
 
 

@@ -55,7 +55,7 @@ def test_deferred_answer_opens_a_linked_case_with_the_engine_deadline(app, heari
                                responsible_id=users["staff_a"], actor_id=users["leader"])
         db.session.commit()
         case = db.session.get(Case, case.id)
-        assert case.category == "hearing_followup" and case.channel.value == "hearing"
+        assert case.category == "hearing_followup" and case.channel.value == "meeting"
         assert (case.source_type, case.source_id) == ("hearing_question", str(question.id))
         assert case.handler_id == users["staff_a"] and case.office_id == hearings_on["A"]
         expected = compute_due(case.accepted_at, Limit(15, LimitUnit.WORKING_DAYS))

@@ -17,8 +17,8 @@ from support import post, text_of
 
 from core.cases import Case, CaseStatus, Channel, close_case
 from core.extensions import db
-from core.sla import SHANGHAI
 from core.time import LOCAL_ZONE as LOCAL_TZ
+from core.time import LOCAL_ZONE as SHANGHAI
 from core.time import local_today
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import BookingStatus, ReceptionMatter
