@@ -17,7 +17,6 @@ import re
 import time
 from pathlib import PurePath
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
@@ -29,6 +28,7 @@ from core.jobs.queueing import enqueue, json_args, resolve
 from core.models import Role, User
 from core.models.base import utcnow
 from core.storage import get_storage
+from core.urls import site_path
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,7 @@ _last_progress: dict[int, float] = {}
 
 def status_path(record_id: int) -> str:
     """The path of a job's status page (works in a request, a job and the CLI)."""
-    if has_request_context():
-        return url_for("my_jobs.status", record_id=record_id)
-    adapter = current_app.url_map.bind(
-        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
-    return adapter.build("my_jobs.status", {"record_id": record_id})
+    return site_path("my_jobs.status", record_id=record_id)
 
 
 def start_user_job(user_id: int, title: str, func_path: str, *args) -> JobRecord:
