@@ -60,3 +60,34 @@ def test_large_export_becomes_a_job_with_the_whole_scoped_list(app, client, user
     login(other, "staff_b")
     assert other.get(f"{response.headers['Location'].rstrip('/')}/download").status_code == 404
     assert record_id
+
+
+def test_the_job_builds_the_export_in_the_language_the_person_used(app, client, users,
+                                                                    login_as, monkeypatch):
+    """A worker has no session saying which language the person chose: the job carries it.
+    Run here as a worker runs it, in an app context without any request."""
+    import re
+
+    from core.jobs.user_jobs import run_user_job
+    from core.jobs.worker import call_in_app
+    from core.storage import get_storage
+
+    login_as("admin")
+    client.get("/lang/en")  # the language switch, kept in the session
+    english = _rows(client.get("/admin/staff/export/csv/"))[0]  # small: at once, in English
+    assert english and not any(re.search(r"[\u4e00-\u9fff]", label) for label in english)
+    monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", 2)
+    assert client.get("/admin/staff/export/csv/").status_code == 302
+    with app.app_context():
+        asked = db.session.scalar(select(JobRecord))
+        again = JobRecord(user_id=asked.user_id, title=asked.title, func_path=asked.func_path,
+                          args=list(asked.args), status=JobStatus.QUEUED)
+        db.session.add(again)
+        db.session.commit()
+        again_id = again.id
+    with app.app_context():
+        call_in_app(f"{run_user_job.__module__}:run_user_job", [again_id])
+        record = db.session.get(JobRecord, again_id)
+        assert record.status == JobStatus.DONE, record.error
+        data = get_storage().path(record.result_key).read_text(encoding="utf-8-sig")
+    assert next(csv.reader(io.StringIO(data))) == english

@@ -4,10 +4,12 @@ A list export that would pass EXPORT_MAX_ROWS is handed to ``start_user_job`` in
 cut short: the person follows its progress on the job's status page and downloads the file
 when it is done. The job rebuilds the same list (filters, search and sort from the original
 request's query string) as that person, so office scoping and personal-data rules are the
-ones the screen applies, and the export is recorded in the audit log like any other.
+ones the screen applies, and the export is recorded in the audit log like any other. It is
+built in the person's language (column labels), which a worker has no session to tell.
 """
 
 from flask import current_app, g, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +28,7 @@ def start_background_export(view, export_type: str) -> JobRecord:
     args = {key: request.args.getlist(key) for key in request.args}
     title = _("导出“%(name)s”（%(format)s）", name=view.name, format=export_type.upper())
     return start_user_job(current_user.id, title, "core.admin.export_jobs:run_export",
-                          view.endpoint, export_type, args)
+                          view.endpoint, export_type, args, str(get_locale()))
 
 
 def export_rows(view, limit: int) -> list:
@@ -44,8 +46,10 @@ def _find_view(endpoint: str):
     return next((v for v in admin._views if getattr(v, "endpoint", None) == endpoint), None)
 
 
-def run_export(record_id: int, endpoint: str, export_type: str, args: dict) -> None:
-    """Job: build the export file as the person who asked, with progress, and store it."""
+def run_export(record_id: int, endpoint: str, export_type: str, args: dict,
+               locale: str | None = None) -> None:
+    """Job: build the export file as the person who asked, in the language they used when
+    asking (``locale``; the default language for jobs queued without it), and store it."""
     record = db.session.get(JobRecord, record_id)
     user = db.session.get(User, record.user_id) if record else None
     view = _find_view(endpoint)
@@ -54,7 +58,8 @@ def run_export(record_id: int, endpoint: str, export_type: str, args: dict) -> N
     limit = int(current_app.config["BACKGROUND_EXPORT_MAX_ROWS"])
     # The list's path from the view itself: a worker has no request to build a URL from.
     list_path = view.url.rstrip("/") + "/"
-    with current_app.test_request_context(list_path, query_string=args):
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with current_app.test_request_context(list_path, query_string=args), force_locale(locale):
         g._login_user = user  # Flask-Login's current_user for this job's request context
         if not view.is_accessible() or not view.can_export:
             raise PermissionError(_("您已无权导出该列表。"))
