@@ -56,7 +56,6 @@ from plugins.petitions.forms import (
     RiskForm,
 )
 from plugins.petitions.models import (
-    PENDING_STAGES,
     Dispute,
     HostRole,
     Level,
@@ -117,9 +116,8 @@ def _due(view, context, model, name):
     due = getattr(model, name)
     if due is None:
         return ""
-    late = model.stage in PENDING_STAGES and aware(due) < now()
-    text = format_day(model.stage_last_day or due)
-    if late:
+    text = format_day(model.last_day)
+    if model.is_overdue:
         return Markup('<span class="badge badge-danger">{}</span> {}').format(_("超期"), text)
     return text
 
@@ -162,11 +160,11 @@ class PetitionView(OfficeScopedModelView):
     """信访事项: the register, each petition's stages, notices, files and possible repeats."""
 
     column_list = ("receipt_no", "subject", "channel", "received_at", "petitioner",
-                   "people_count", "flags", "stage", "stage_due_at", "hidden_risk", "office")
+                   "people_count", "flags", "stage", "due_at", "hidden_risk", "office")
     column_labels = {
         "receipt_no": _l("回执号"), "subject": _l("信访事由"), "channel": _l("形式"),
         "received_at": _l("收到时间"), "petitioner": _l("信访人"), "people_count": _l("人数"),
-        "flags": _l("标记"), "stage": _l("阶段"), "stage_due_at": _l("本阶段期限"),
+        "flags": _l("标记"), "stage": _l("阶段"), "due_at": _l("本阶段期限"),
         "hidden_risk": _l("隐患"), "office": _l("单位"), "collective": _l("集体访"),
         "skip_level": _l("越级访"), "demands": _l("信访诉求"), "content": _l("主要内容"),
         "level_brought_to": _l("到达层级"), "proper_level": _l("有权处理的层级"),
@@ -174,7 +172,7 @@ class PetitionView(OfficeScopedModelView):
     }
     column_formatters = {
         "channel": enum_label, "stage": enum_label, "hidden_risk": enum_label, "received_at": _local,
-        "stage_due_at": _due, "flags": _flags, "petitioner": _first_petitioner,
+        "due_at": _due, "flags": _flags, "petitioner": _first_petitioner,
     }
     column_filters = ("stage", "channel", "collective", "skip_level", "hidden_risk",
                       "received_at", "office")
@@ -185,10 +183,10 @@ class PetitionView(OfficeScopedModelView):
     column_searchable_list = ("subject", "receipt_no")
     column_default_sort = ("received_at", True)
     column_export_list = ("receipt_no", "subject", "channel", "received_at", "people_count",
-                          "collective", "skip_level", "stage", "stage_due_at", "hidden_risk",
+                          "collective", "skip_level", "stage", "due_at", "hidden_risk",
                           "office")
     column_formatters_export = {"channel": enum_label, "stage": enum_label, "hidden_risk": enum_label,
-                                "received_at": _local, "stage_due_at": _local}
+                                "received_at": _local, "due_at": _local}
     form_columns = ("subject", "demands", "content", "people_count", "level_brought_to",
                     "proper_level")
     form_choices = {"level_brought_to": choices(Level), "proper_level": choices(Level)}

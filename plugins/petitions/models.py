@@ -19,7 +19,9 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    select,
 )
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,10 +32,14 @@ from core.kit import (
     User,
     UTCDateTime,
     VersionedMixin,
+    compute_due,
     db,
     enum_column,
+    local_day,
+    utc_now,
     utcnow,
 )
+from plugins.petitions import limits
 
 
 def _enum(cls, length=24):
@@ -107,6 +113,9 @@ class Stage(_Labelled):
 # Stages in which the office owes the next step (the backlog, 积压).
 PENDING_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING, Stage.REVIEW,
                   Stage.REREVIEW)
+# Stages whose deadline a core case carries (the petition's, its review's, its re-review's).
+FIRST_INSTANCE_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING)
+CASE_STAGES = (*FIRST_INSTANCE_STAGES, Stage.REVIEW, Stage.REREVIEW)
 # Stages after which nothing more happens.
 FINAL_STAGES = (Stage.CLOSED, Stage.NOT_ACCEPTED, Stage.TERMINATED, Stage.MERGED)
 
@@ -292,12 +301,14 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     A petition is a core case (``case``: receipt number, timeline, rating); a review (复查) and
     a re-review (复核) each open a case of their own. A repeat petition is linked to the
     original (``repeat_of``) and opens no case: it is not counted as a new matter.
-    ``stage_*`` hold the current stage, its start event and due date from ``core.sla``.
+    ``stage`` is where the procedure stands. Its deadline has one source: the core case of
+    the stage (``stage_case``), or for the petitioner's windows the delivery date and the
+    statutory limit (``window_due``); the steps keep a snapshot of it when they end.
     """
 
     __tablename__ = "petition"
     __table_args__ = (
-        Index("ix_petition_office_stage_due", "office_id", "stage", "stage_due_at"),
+        Index("ix_petition_office_stage", "office_id", "stage"),
         Index("ix_petition_office_received", "office_id", "received_at"),
     )
 
@@ -325,8 +336,6 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
 
     stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.REGISTRATION)
     stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    stage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    stage_last_day: Mapped[date | None] = mapped_column(Date)
 
     handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
     passed_on_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -391,6 +400,59 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     def first_petitioner(self) -> "Petitioner | None":
         return self.petitioners[0] if self.petitioners else None
 
+    @property
+    def stage_case(self) -> Case | None:
+        """The core case that carries the current stage's deadline: the first-instance case
+        from registration to the reply, then the review's and the re-review's."""
+        if self.stage not in CASE_STAGES:
+            return None
+        if self.stage in FIRST_INSTANCE_STAGES:
+            return self.case
+        if self.stage == Stage.REVIEW:
+            return self.review_case
+        return self.rereview_case
+
+    def window_due(self, stage: Stage | None = None):
+        """The petitioner's window (``stage``, default the current one) to ask for a review
+        or re-review: a ``DueDate`` counted from the delivery of the written opinion, or None
+        outside the windows."""
+        stage = stage or self.stage
+        if stage == Stage.REVIEW_WINDOW and self.reply_delivered_at is not None:
+            return compute_due(self.reply_delivered_at, limits.REVIEW_REQUEST)
+        if stage == Stage.REREVIEW_WINDOW and self.review_delivered_at is not None:
+            return compute_due(self.review_delivered_at, limits.REREVIEW_REQUEST)
+        return None
+
+    @hybrid_property
+    def due_at(self) -> datetime | None:
+        """When the current stage's limit ends (aware UTC), or None for a stage without one.
+        In a query: the stage case's ``due_at`` (None in the windows)."""
+        case = self.stage_case
+        if case is not None:
+            return case.due_at
+        window = self.window_due()
+        return window.due_at_utc if window is not None else None
+
+    @due_at.inplace.expression
+    @classmethod
+    def _due_at_expression(cls):
+        stage_case_id = sql_case((cls.stage == Stage.REVIEW.value, cls.review_case_id),
+                                 (cls.stage == Stage.REREVIEW.value, cls.rereview_case_id),
+                                 else_=cls.case_id)
+        return (select(Case.due_at).where(Case.id == stage_case_id,
+                                          cls.stage.in_([s.value for s in CASE_STAGES]))
+                .scalar_subquery())
+
+    @property
+    def last_day(self) -> date | None:
+        """The current stage's last day (local), or None."""
+        return local_day(self.due_at)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The office owes the next step and its limit has passed."""
+        return self.is_pending and self.due_at is not None and utc_now() > self.due_at
+
 
 class Petitioner(db.Model):
     """A person who brought the petition. Name, phone and ID number are personal data: masked
@@ -420,7 +482,10 @@ class Petitioner(db.Model):
 
 
 class PetitionStep(db.Model):
-    """One stage of a petition as it ran: its start event, due date and how it ended."""
+    """One stage of a petition as it ran: its start event, its limit and how it ended.
+
+    The deadline of the open step is the petition's (``Petition.due_at``, carried by the core
+    case); ``due_at``/``last_day``/``overdue`` are the snapshot taken when the step ends."""
 
     __tablename__ = "petition_step"
 
@@ -442,6 +507,13 @@ class PetitionStep(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     petition: Mapped[Petition] = relationship(back_populates="steps")
+
+    @property
+    def deadline_day(self) -> date | None:
+        """The step's last day: its snapshot once ended, the petition's while it runs."""
+        if self.ended_at is None and self.limit_days:
+            return self.petition.last_day
+        return self.last_day
 
 
 class PetitionPause(db.Model):

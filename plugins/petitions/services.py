@@ -22,7 +22,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from core.kit import (
     ACTIVE_STATUSES,
@@ -30,17 +30,16 @@ from core.kit import (
     CaseError,
     Channel,
     Limit,
-    LimitUnit,
     Office,
     Role,
     User,
     close_case,
-    compute_due,
     db,
+    explain_due,
     is_enabled,
     open_case,
     permissions,
-    set_deadline,
+    restart_clock,
 )
 from core.kit import approve_extension as core_approve_extension
 from core.kit import refuse_extension as core_refuse_extension
@@ -202,80 +201,64 @@ def is_skip_level(brought_to: Level, proper: Level) -> bool:
 
 
 def _enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, event: str,
-                 actor: User | None, limit: Limit | None = None, extra: Limit | None = None,
-                 pauses=()) -> PetitionStep | None:
-    """End the current step and start ``stage``: with a limit, its due date is computed from
-    ``start``; without, the stage has no deadline. A final stage files the petition's file in
-    the office's archive (``filing.file_petition``)."""
+                 actor: User | None, limit: Limit | None = None,
+                 restart: str | None = None) -> PetitionStep | None:
+    """End the current step (keeping its deadline as a snapshot) and start ``stage``.
+
+    ``limit`` is the stage's statutory limit. Its deadline is carried by the stage's core
+    case: a case opened for the stage counts it from its acceptance (the category's limit);
+    with ``restart`` (the reason, for the case's timeline) the case's clock restarts from
+    ``start``. A petitioner's window has no case: it runs from the delivery
+    (``Petition.window_due``). A final stage files the petition's file in the office's
+    archive (``filing.file_petition``)."""
     moment = start or now()
     _end_step(petition, moment, event)
     petition.stage = stage
     petition.stage_started_at = start
-    if limit is None:
-        petition.stage_due_at = None
-        petition.stage_last_day = None
-        if stage in FINAL_STAGES:
-            # Every way a matter ends comes through here: its file goes to the archive.
-            file_petition(petition, moment)
-            return None
-        step = PetitionStep(office_id=petition.office_id, stage=stage, started_at=moment,
-                            start_event=event, actor_id=actor.id if actor else None)
-        petition.steps.append(step)
-        return step
-    due = compute_due(start, limit, extra=extra, pauses=pauses)
-    petition.stage_due_at = due.due_at_utc
-    petition.stage_last_day = due.last_day
-    step = PetitionStep(
-        office_id=petition.office_id, stage=stage, started_at=start, start_event=event,
-        limit_days=limit.amount, extra_days=extra.amount if extra else None,
-        due_at=due.due_at_utc, last_day=due.last_day, explanation=list(due.explanation),
-        warnings=list(due.warnings), actor_id=actor.id if actor else None)
+    if stage in FINAL_STAGES:
+        # Every way a matter ends comes through here: its file goes to the archive.
+        file_petition(petition, moment)
+        return None
+    step = PetitionStep(office_id=petition.office_id, stage=stage, started_at=moment,
+                        start_event=event, actor_id=actor.id if actor else None)
+    if limit is not None:
+        due = _stage_due(petition, start, limit, restart)
+        step.limit_days = limit.amount
+        step.explanation = list(due.explanation)
+        step.warnings = list(due.warnings)
     petition.steps.append(step)
     return step
 
 
+def _stage_due(petition: Petition, start: datetime, limit: Limit, restart: str | None):
+    """The new stage's due date, from the one place that carries it."""
+    case = petition.stage_case
+    if case is None:
+        return petition.window_due()
+    if restart is None:
+        return explain_due(case)
+    try:
+        return restart_clock(case, start=start, limit=limit, reason=restart)
+    except CaseError as exc:
+        raise PetitionError(str(exc)) from exc
+
+
 def _end_step(petition: Petition, moment: datetime, event: str) -> None:
+    """Close the open step with a snapshot of the stage's deadline as it stood."""
     current = _current_step(petition)
     if current is None:
         return
     current.ended_at = moment
     current.end_event = event
-    current.overdue = current.due_at is not None and moment > aware(current.due_at)
+    if current.limit_days:
+        current.due_at = petition.due_at
+        current.last_day = petition.last_day
+    current.overdue = current.due_at is not None and moment > current.due_at
 
 
 def _current_step(petition: Petition) -> PetitionStep | None:
     open_steps = [s for s in petition.steps if s.ended_at is None]
     return open_steps[-1] if open_steps else None
-
-
-def _recompute_current(petition: Petition, *, extra: Limit | None = None, pauses=()) -> None:
-    """Recompute the open step's due date (after an extension or a hearing pause)."""
-    step = _current_step(petition)
-    due = compute_due(aware(step.started_at), Limit(step.limit_days, LimitUnit.CALENDAR_DAYS),
-                      extra=extra, pauses=pauses)
-    step.extra_days = extra.amount if extra else None
-    step.due_at = due.due_at_utc
-    step.last_day = due.last_day
-    step.explanation = list(due.explanation)
-    step.warnings = list(due.warnings)
-    petition.stage_due_at = due.due_at_utc
-    petition.stage_last_day = due.last_day
-
-
-def _sync_case(case: Case | None, last_day: date | None, reason: str) -> None:
-    """Give the petition's core case the stage's last day, so the core's colours, reminders
-    and overdue lists follow the petition. A day already past is left as it is (the case is
-    then overdue as the stage is); a refusal by the core is logged on the step."""
-    if case is None or last_day is None or case.status not in ACTIVE_STATUSES:
-        return
-    if local_day(aware(case.due_at)) == last_day:
-        return
-    if last_day < now().astimezone(LOCAL_TZ).date():
-        return
-    try:
-        set_deadline(case, last_day=last_day, reason=reason, actor_id=None)
-    except CaseError as exc:
-        log.warning("petition case %s: deadline not synced: %s", case.receipt_no, exc)
 
 
 def _close_case(case: Case | None, outcome: str, actor: User | None) -> None:
@@ -502,9 +485,8 @@ def pass_on(petition: Petition, *, handling_unit: str, passed_at, actor_id: int 
     petition.handling_unit = unit
     petition.passed_on_at = moment
     _enter_stage(petition, Stage.ACCEPTANCE, start=moment,
-                 event=_("转送至%(unit)s", unit=unit), actor=actor, limit=limits.ACCEPT)
-    _sync_case(petition.case, petition.stage_last_day,
-               _("信访事项已转送%(unit)s，受理告知期限自转送之日起算。", unit=unit))
+                 event=_("转送至%(unit)s", unit=unit), actor=actor, limit=limits.ACCEPT,
+                 restart=_("信访事项已转送%(unit)s，受理告知期限自转送之日起算。", unit=unit))
 
 
 def decide_acceptance(petition: Petition, *, accepted: bool, decided_at, note: str | None,
@@ -533,12 +515,9 @@ def decide_acceptance(petition: Petition, *, accepted: bool, decided_at, note: s
         _close_case(petition.case, _("不予受理：%(reason)s", reason=note), actor)
         return notice
     _enter_stage(petition, Stage.HANDLING, start=moment, event=_("决定受理"), actor=actor,
-                 limit=limits.HANDLE)
-    notice = issue_notice(petition, NoticeKind.ACCEPTANCE, actor_id=actor_id, moment=moment,
-                          due_day=petition.stage_last_day)
-    _sync_case(petition.case, petition.stage_last_day,
-               _("已受理，自受理之日起 60 日内办结。"))
-    return notice
+                 limit=limits.HANDLE, restart=_("已受理，自受理之日起 60 日内办结。"))
+    return issue_notice(petition, NoticeKind.ACCEPTANCE, actor_id=actor_id, moment=moment,
+                        due_day=petition.last_day)
 
 
 def _pending_core_extension(petition: Petition):
@@ -568,9 +547,9 @@ def request_extension(petition: Petition, *, days: int, reason: str,
         raise PetitionError(_("延长期限为 1 至 %(n)d 日，不得超过 %(n)d 日。",
                               n=limits.EXTENSION_MAX_DAYS))
     reason = _text(reason, _("请写明延期理由。"), 2000)
-    if now() > aware(petition.stage_due_at):
+    if now() > petition.due_at:
         raise PetitionError(_("办理期限已于 %(day)s 届满，不能再申请延期。",
-                              day=format_day(petition.stage_last_day)))
+                              day=format_day(petition.last_day)))
     try:
         core_request_extension(petition.case, amount=days, reason=reason,
                                actor_id=actor.id if actor else None)
@@ -600,12 +579,9 @@ def approve_extension(petition: Petition, *, actor_id: int | None,
     petition.extension_reason = extension.reason
     petition.extension_approved_by_id = actor.id if actor else None
     petition.extended_at = now()
-    _recompute_current(petition, extra=Limit(days, LimitUnit.CALENDAR_DAYS))
-    notice = issue_notice(petition, NoticeKind.EXTENSION, actor_id=actor_id, days=days,
-                          reason=extension.reason, due_day=petition.stage_last_day)
-    _sync_case(petition.case, petition.stage_last_day,
-               _("经领导批准延长办理期限 %(n)d 日。", n=days))
-    return notice
+    _current_step(petition).extra_days = days
+    return issue_notice(petition, NoticeKind.EXTENSION, actor_id=actor_id, days=days,
+                        reason=extension.reason, due_day=petition.last_day)
 
 
 def refuse_extension(petition: Petition, *, actor_id: int | None, note: str) -> None:
@@ -670,10 +646,6 @@ def record_delivery(notice: PetitionNotice, *, method: str, delivered_at,
 # --- review and re-review -------------------------------------------------------------------
 
 
-def _window_due(start: datetime, limit: Limit):
-    return compute_due(start, limit)
-
-
 def request_review(petition: Petition, *, requested_at, reason: str | None = None,
                    actor_id: int | None) -> Case:
     """复查: the petitioner asks within 30 days of receiving the written reply; the review is
@@ -691,7 +663,7 @@ def request_review(petition: Petition, *, requested_at, reason: str | None = Non
     delivered = aware(petition.reply_delivered_at)
     moment = parse_moment(requested_at, _("复查申请日期"), not_before=delivered,
                      not_before_label=_("处理意见书送达日期"))
-    window = _window_due(delivered, limits.REVIEW_REQUEST)
+    window = petition.window_due(Stage.REVIEW_WINDOW)
     if moment > window.due_at_utc:
         raise PetitionError(_("复查申请已超过期限：应自收到处理意见书之日起 30 日内（%(day)s 前）"
                               "提出，本申请于 %(asked)s 提出，不予受理。",
@@ -707,7 +679,6 @@ def request_review(petition: Petition, *, requested_at, reason: str | None = Non
         add_note(case, note=reason.strip()[:2000], actor_id=None)
     _enter_stage(petition, Stage.REVIEW, start=moment, event=_("收到复查请求"), actor=actor,
                  limit=limits.REVIEW)
-    _sync_case(case, petition.stage_last_day, _("自收到复查请求之日起 30 日内提出复查意见。"))
     return case
 
 
@@ -746,7 +717,7 @@ def request_rereview(petition: Petition, *, requested_at, reason: str | None = N
     delivered = aware(petition.review_delivered_at)
     moment = parse_moment(requested_at, _("复核申请日期"), not_before=delivered,
                      not_before_label=_("复查意见书送达日期"))
-    window = _window_due(delivered, limits.REREVIEW_REQUEST)
+    window = petition.window_due(Stage.REREVIEW_WINDOW)
     if moment > window.due_at_utc:
         raise PetitionError(_("复核申请已超过期限：应自收到复查意见书之日起 30 日内（%(day)s 前）"
                               "提出，本申请于 %(asked)s 提出，不予受理。",
@@ -780,9 +751,9 @@ def start_hearing(petition: Petition, *, started_at, reason: str,
     reason = _text(reason, _("请写明听证事项。"), 200)
     moment = parse_moment(started_at, _("听证开始日期"), not_before=aware(petition.rereview_requested_at),
                      not_before_label=_("复核申请日期"))
-    if moment > aware(petition.stage_due_at):
+    if moment > petition.due_at:
         raise PetitionError(_("复核期限已于 %(day)s 届满，届满后组织的听证不能扣除期限。",
-                              day=format_day(petition.stage_last_day)))
+                              day=format_day(petition.last_day)))
     pause = PetitionPause(office_id=petition.office_id, stage=Stage.REREVIEW, reason=reason,
                           started_at=moment, recorded_by_id=actor.id if actor else None)
     petition.pauses.append(pause)
@@ -799,9 +770,15 @@ def end_hearing(petition: Petition, *, ended_at, actor_id: int | None) -> None:
     moment = parse_moment(ended_at, _("听证结束日期"), not_before=aware(pause.started_at),
                      not_before_label=_("听证开始日期"))
     pause.ended_at = moment
-    _recompute_current(petition, pauses=_pause_intervals(petition, Stage.REREVIEW))
-    _sync_case(petition.rereview_case, petition.stage_last_day,
-               _("复核听证时间不计入复核期限。"))
+    try:
+        due = restart_clock(petition.rereview_case, start=petition.rereview_requested_at,
+                            limit=limits.REREVIEW, reason=_("复核听证时间不计入复核期限。"),
+                            pauses=_pause_intervals(petition, Stage.REREVIEW))
+    except CaseError as exc:
+        raise PetitionError(str(exc)) from exc
+    step = _current_step(petition)
+    step.explanation = list(due.explanation)
+    step.warnings = list(due.warnings)
 
 
 def decide_rereview(petition: Petition, *, opinion: str, decided_at,
@@ -833,14 +810,18 @@ def close_lapsed_windows(moment: datetime | None = None, office_ids: set[int] | 
     """Close petitions (of ``office_ids``, default all) whose window for asking a review or
     re-review has passed unused; returns how many (the petitions job runs it)."""
     moment = moment or now()
-    query = select(Petition).where(
-        Petition.stage.in_((Stage.REVIEW_WINDOW, Stage.REREVIEW_WINDOW)),
-        Petition.stage_due_at < moment)
+    # A window is at least its limit long: only petitions delivered before that can have lapsed.
+    query = select(Petition).where(or_(
+        and_(Petition.stage == Stage.REVIEW_WINDOW,
+             Petition.reply_delivered_at < moment - timedelta(days=limits.REVIEW_REQUEST.amount)),
+        and_(Petition.stage == Stage.REREVIEW_WINDOW,
+             Petition.review_delivered_at
+             < moment - timedelta(days=limits.REREVIEW_REQUEST.amount))))
     if office_ids is not None:
         query = query.where(Petition.office_id.in_(sorted(office_ids)))
-    lapsed = db.session.scalars(query).all()
+    lapsed = [p for p in db.session.scalars(query) if p.due_at < moment]
     for petition in lapsed:
-        due = aware(petition.stage_due_at)
+        due = petition.due_at
         _enter_stage(petition, Stage.CLOSED, start=due, event=_("申请期届满，未申请复查或复核"),
                      actor=None)
         petition.closed_at = due

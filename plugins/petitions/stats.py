@@ -87,7 +87,7 @@ def office_figures(office_ids: set[int], start: date | None = None,
     pending = Petition.stage.in_(PENDING_STAGES)
     rows = db.session.execute(
         select(Petition.office_id, _count(pending),
-               _count(and_(pending, Petition.stage_due_at < moment)),
+               _count(and_(pending, Petition.due_at < moment)),
                _count(and_(Petition.hidden_risk == RiskLevel.HIGH,
                            Petition.stage.not_in(FINAL_STAGES))))
         .where(Petition.office_id.in_(sorted(office_ids))).group_by(Petition.office_id))
@@ -103,7 +103,7 @@ def current_counts(office_ids: set[int]) -> tuple[int, int, int]:
         return 0, 0, 0
     pending = Petition.stage.in_(PENDING_STAGES)
     row = db.session.execute(
-        select(_count(pending), _count(and_(pending, Petition.stage_due_at < now())),
+        select(_count(pending), _count(and_(pending, Petition.due_at < now())),
                _count(and_(Petition.hidden_risk == RiskLevel.HIGH,
                            Petition.stage.not_in(FINAL_STAGES))))
         .where(Petition.office_id.in_(sorted(office_ids)))).one()
@@ -127,8 +127,8 @@ def overdue_petitions(office_ids: set[int], limit: int = 200) -> list[Petition]:
     return list(db.session.scalars(
         select(Petition).where(Petition.office_id.in_(sorted(office_ids)),
                                Petition.stage.in_(PENDING_STAGES),
-                               Petition.stage_due_at < now())
-        .order_by(Petition.stage_due_at, Petition.id).limit(limit)))
+                               Petition.due_at < now())
+        .order_by(Petition.due_at, Petition.id).limit(limit)))
 
 
 def risk_petitions(office_ids: set[int], limit: int = 200) -> list[Petition]:

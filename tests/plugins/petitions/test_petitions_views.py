@@ -207,7 +207,7 @@ def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, 
         petition = accepted(petitions_on["A"], received=now() - timedelta(days=4),
                             decided=now() - timedelta(days=2), actor_id=users["staff_a"])
         db.session.commit()
-        pid, version, due = petition.id, petition.version, petition.stage_due_at
+        pid, version, due = petition.id, petition.version, petition.due_at
     login_as("staff_a")
     _act(client, pid, "extension_request", {"days": "45", "reason": "需测绘"}, version)
     assert "不得超过 30 日" in text_of(client.get(DETAILS.format(pid)))
@@ -217,13 +217,13 @@ def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, 
     _act(client, pid, "extension_decision", {"decision": "approve"}, version)
     assert "须经领导批准" in text_of(client.get(DETAILS.format(pid)))
     with app.app_context():
-        assert db.session.get(Petition, pid).stage_due_at == due
+        assert db.session.get(Petition, pid).due_at == due
     client.post("/logout", data={"csrf_token": __import__("conftest").csrf_token(client)})
     login_as("leader")
     _act(client, pid, "extension_decision", {"decision": "approve", "note": "同意"}, version)
     with app.app_context():
         petition = db.session.get(Petition, pid)
-        assert petition.extension_days == 30 and petition.stage_due_at != due
+        assert petition.extension_days == 30 and petition.due_at != due
         assert any(n.kind == NoticeKind.EXTENSION for n in petition.notices)
 
 
