@@ -41,7 +41,7 @@ _SOURCES = {
                     "UTCDateTime", "LabelledEnum", "enum_column", "utcnow"],
     # time
     "core.time": ["LOCAL_ZONE", "utc_now", "as_utc", "to_local", "local_today", "local_day",
-                  "local_datetime", "from_local_input", "local_naive", "format_local",
+                  "local_datetime", "from_local_input", "local_naive", "format_local", "format_day",
                   "format_local_date", "format_local_datetime", "format_hours"],
     # errors and saving
     "core.errors": ["UserError", "StaleError", "STALE_MESSAGE"],

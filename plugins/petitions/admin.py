@@ -25,14 +25,19 @@ from core.kit import (
     ModuleView,
     Office,
     OfficeScopedModelView,
+    as_utc,
     db,
     enabled_office_ids,
     enum_label,
     export_response,
+    format_day,
+    format_local,
+    local_today,
     mask_name,
     mask_phone,
     permissions,
     record_event,
+    utc_now,
     utcnow,
 )
 from plugins.petitions import mediation, services, stats
@@ -74,7 +79,6 @@ from plugins.petitions.models import (
     choices,
 )
 from plugins.petitions.repeats import find_repeats
-from plugins.petitions.timeutil import LOCAL_TZ, aware, format_day, format_local, now
 
 PLUGIN = "petitions"
 
@@ -147,10 +151,6 @@ def _enum_filter_options(enum_cls):
 def _flash_error(exc) -> None:
     db.session.rollback()
     flash(str(exc), "error")
-
-
-def _date_today() -> date:
-    return now().astimezone(LOCAL_TZ).date()
 
 
 # --- petitions ---------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ class PetitionView(OfficeScopedModelView):
         return self.render(self.details_template, **self._details_context(petition, full))
 
     def _details_context(self, petition: Petition, full: bool) -> dict:
-        today = _date_today()
+        today = local_today()
         version = petition.version
         forms = {
             "pass_on": PassOnForm(formdata=None, version=version, passed_at=today),
@@ -275,7 +275,7 @@ class PetitionView(OfficeScopedModelView):
             "local": format_local, "mask_name": mask_name, "mask_phone": mask_phone,
             "may_act": not permissions.is_read_only(current_user),
             "is_leader": current_user.role == "leader",
-            "now": now(), "aware": aware, "return_url": self.get_url(".index_view"),
+            "now": utc_now(), "return_url": self.get_url(".index_view"),
         }
 
     # --- actions ----------------------------------------------------------------------------
@@ -445,7 +445,7 @@ class RegisterView(ModuleView):
         form = RegisterForm()
         form.office.choices = self._office_choices()
         if request.method == "GET":
-            form.received_at.data = _date_today()
+            form.received_at.data = local_today()
             if current_user.office_id in {c.value for c in form.office.choices}:
                 form.office.data = current_user.office_id
         return form
@@ -723,7 +723,7 @@ class MediationSessionView(OfficeScopedModelView):
             else:
                 flash(_("请检查表单中的错误。"), "error")
         elif form.held_at.data is None:
-            form.held_at.data = _date_today()
+            form.held_at.data = local_today()
         full = _may_see_personal()
         return self.render(self.details_template, session=session, dispute=session.dispute,
                            form=form, full=full, local=format_local, day=format_day,
@@ -821,8 +821,9 @@ class ReceptionSessionView(OfficeScopedModelView):
                 raise ValidationError(_("登记集体协商决定前，请勾选“提交党政领导班子集体协商”。"))
             if hearing.meeting_decision and not hearing.meeting_held_at:
                 raise ValidationError(_("请填写集体协商日期。"))
+            # The inline form's date comes naive (not yet through the UTCDateTime column).
             if hearing.meeting_held_at and model.held_at and \
-                    aware(hearing.meeting_held_at) < aware(model.held_at).replace(hour=0):
+                    as_utc(hearing.meeting_held_at) < as_utc(model.held_at).replace(hour=0):
                 raise ValidationError(_("集体协商日期不能早于接待日期。"))
 
 
@@ -836,7 +837,7 @@ class SupervisionView(ModuleView):
     @expose("/")
     def index(self):
         """Figures for a period (default: this year) and the lists as of now."""
-        today = _date_today()
+        today = local_today()
         year = request.args.get("year", type=int) or today.year
         if not 2000 <= year <= today.year + 1:
             flash(_("年份不正确。"), "error")
@@ -896,7 +897,7 @@ def supervision_sections(user, office_ids: set[int]) -> list:
     """The petitions table on the core's supervision screen: this year's figures per office."""
     from core.kit import SupervisionSection
 
-    today = now().astimezone(LOCAL_TZ).date()
+    today = local_today()
     figures = stats.office_figures(set(office_ids), start=today.replace(month=1, day=1))
 
     def percent(share):

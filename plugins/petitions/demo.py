@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.kit import db, set_module
+from core.kit import db, set_module, utc_now
 from plugins.petitions import mediation, services
 from plugins.petitions.models import (
     HostRole,
@@ -17,7 +17,6 @@ from plugins.petitions.models import (
     SessionHearing,
     SessionObserver,
 )
-from plugins.petitions.timeutil import now
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -39,7 +38,7 @@ def load_demo(offices: dict) -> None:
         if code in offices:
             set_module("petitions", offices[code], True)
     db.session.flush()
-    today = now()
+    today = utc_now()
 
     def days_ago(n):
         return today - timedelta(days=n)

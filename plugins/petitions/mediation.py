@@ -13,7 +13,7 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.kit import Office, OfficeKind, User, db, is_enabled, permissions
+from core.kit import Office, OfficeKind, User, db, is_enabled, permissions, utc_now
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -23,7 +23,6 @@ from plugins.petitions.models import (
     MediationSession,
     Petition,
 )
-from plugins.petitions.timeutil import now
 
 PLUGIN = "petitions"
 AGREEMENT_TYPES = {
@@ -152,7 +151,7 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     session.summary = summary
     session.outcome = result
     session.recorded_by_id = actor.id if actor else None
-    session.recorded_at = now()
+    session.recorded_at = utc_now()
     if result == MediationOutcome.SETTLED:
         if stored is not None:
             session.agreement_filename, session.agreement_content_type = stored

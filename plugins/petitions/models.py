@@ -677,7 +677,7 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
         back_populates="session", order_by="SessionHearing.id", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
-        from plugins.petitions.timeutil import format_local
+        from core.kit import format_local
 
         return f"{format_local(self.held_at)} {self.host_name}"
 

@@ -14,9 +14,8 @@ from html import unescape
 from flask import render_template
 from sqlalchemy import extract, func, select
 
-from core.kit import Office, db
+from core.kit import Office, db, format_day, local_day, utc_now
 from plugins.petitions.models import NoticeKind, Petition, PetitionNotice
-from plugins.petitions.timeutil import format_day, local_day, now
 
 # Abbreviations in notice numbers: 〔受〕 acceptance, 〔处〕 reply ...
 NUMBER_MARKS = {
@@ -54,7 +53,7 @@ def issue_notice(petition: Petition, kind: NoticeKind, *, actor_id: int | None,
                  moment: datetime | None = None, **context) -> PetitionNotice:
     """Render and store a notice of ``kind`` for the petition (the caller commits)."""
     office = db.session.get(Office, petition.office_id)
-    moment = moment or now()
+    moment = moment or utc_now()
     notice = PetitionNotice(
         office_id=petition.office_id, kind=kind, number=next_number(office, kind, moment),
         recipient=recipient_of(petition), issued_at=moment, issued_by_id=actor_id, body_html="")

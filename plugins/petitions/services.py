@@ -36,10 +36,14 @@ from core.kit import (
     close_case,
     db,
     explain_due,
+    format_day,
+    from_local_input,
     is_enabled,
+    local_day,
     open_case,
     permissions,
     restart_clock,
+    utc_now,
 )
 from core.kit import approve_extension as core_approve_extension
 from core.kit import refuse_extension as core_refuse_extension
@@ -63,14 +67,6 @@ from plugins.petitions.models import (
 )
 from plugins.petitions.notices import issue_notice
 from plugins.petitions.repeats import fill_hashes, index_petition
-from plugins.petitions.timeutil import (
-    LOCAL_TZ,
-    aware,
-    format_day,
-    from_local_input,
-    local_day,
-    now,
-)
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +110,7 @@ def _text(value: str | None, message: str, max_length: int = 5000) -> str:
 
 
 def parse_moment(value, what: str, *, not_before: datetime | None = None,
-            not_before_label: str = "") -> datetime:
+                 not_before_label: str = "") -> datetime:
     """A date or time from a form or a caller as aware UTC (naive values are local time).
 
     Raises PetitionError when it is missing, in the future, or on a day before
@@ -122,14 +118,10 @@ def parse_moment(value, what: str, *, not_before: datetime | None = None,
     """
     if value is None or value == "":
         raise PetitionError(_("请填写%(what)s。", what=what))
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
-    elif isinstance(value, date):
-        moment = from_local_input(value)
-    else:
+    if not isinstance(value, date):
         raise PetitionError(_("%(what)s格式不正确。", what=what))
-    moment = aware(moment)
-    if moment > now() + _FUTURE_SLACK:
+    moment = from_local_input(value)
+    if moment > utc_now() + _FUTURE_SLACK:
         raise PetitionError(_("%(what)s不能晚于当前时间。", what=what))
     if moment.year < 2000:
         raise PetitionError(_("%(what)s不正确。", what=what))
@@ -211,7 +203,7 @@ def _enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, ev
     ``start``. A petitioner's window has no case: it runs from the delivery
     (``Petition.window_due``). A final stage files the petition's file in the office's
     archive (``filing.file_petition``)."""
-    moment = start or now()
+    moment = start or utc_now()
     _end_step(petition, moment, event)
     petition.stage = stage
     petition.stage_started_at = start
@@ -367,7 +359,7 @@ def register_petition(*, office_id: int, channel: str, received_at, subject: str
         collective=count >= COLLECTIVE_THRESHOLD, level_brought_to=brought,
         proper_level=proper, skip_level=is_skip_level(brought, proper), hidden_risk=risk,
         risk_note=(risk_note or "").strip() or None,
-        risk_set_at=now() if risk != RiskLevel.NONE else None,
+        risk_set_at=utc_now() if risk != RiskLevel.NONE else None,
         risk_set_by_id=actor.id if actor and risk != RiskLevel.NONE else None,
         registered_by_id=actor.id if actor else None,
         handler_id=actor.id if actor and actor.office_id == office.id else None,
@@ -458,7 +450,7 @@ def set_risk(petition: Petition, *, level: str, note: str | None, actor_id: int 
     previous = petition.hidden_risk
     petition.hidden_risk = risk
     petition.risk_note = note
-    petition.risk_set_at = now()
+    petition.risk_set_at = utc_now()
     petition.risk_set_by_id = actor.id if actor else None
     if risk == RiskLevel.HIGH and previous != RiskLevel.HIGH:
         _alert_risk(petition)
@@ -480,7 +472,7 @@ def pass_on(petition: Petition, *, handling_unit: str, passed_at, actor_id: int 
     actor = _actor(actor_id, petition.office_id)
     _stage(petition, Stage.REGISTRATION)
     unit = _text(handling_unit, _("请填写转送或交办的单位。"), 120)
-    moment = parse_moment(passed_at, _("转送日期"), not_before=aware(petition.received_at),
+    moment = parse_moment(passed_at, _("转送日期"), not_before=petition.received_at,
                      not_before_label=_("收到日期"))
     petition.handling_unit = unit
     petition.passed_on_at = moment
@@ -496,7 +488,7 @@ def decide_acceptance(petition: Petition, *, accepted: bool, decided_at, note: s
     matter ends."""
     actor = _actor(actor_id, petition.office_id)
     _stage(petition, Stage.REGISTRATION, Stage.ACCEPTANCE)
-    start = aware(petition.passed_on_at or petition.received_at)
+    start = petition.passed_on_at or petition.received_at
     moment = parse_moment(decided_at, _("决定日期"), not_before=start,
                      not_before_label=_("收到日期") if petition.passed_on_at is None
                      else _("转送日期"))
@@ -547,7 +539,7 @@ def request_extension(petition: Petition, *, days: int, reason: str,
         raise PetitionError(_("延长期限为 1 至 %(n)d 日，不得超过 %(n)d 日。",
                               n=limits.EXTENSION_MAX_DAYS))
     reason = _text(reason, _("请写明延期理由。"), 2000)
-    if now() > petition.due_at:
+    if utc_now() > petition.due_at:
         raise PetitionError(_("办理期限已于 %(day)s 届满，不能再申请延期。",
                               day=format_day(petition.last_day)))
     try:
@@ -578,7 +570,7 @@ def approve_extension(petition: Petition, *, actor_id: int | None,
     petition.extension_days = days
     petition.extension_reason = extension.reason
     petition.extension_approved_by_id = actor.id if actor else None
-    petition.extended_at = now()
+    petition.extended_at = utc_now()
     _current_step(petition).extra_days = days
     return issue_notice(petition, NoticeKind.EXTENSION, actor_id=actor_id, days=days,
                         reason=extension.reason, due_day=petition.last_day)
@@ -604,7 +596,7 @@ def reply(petition: Petition, *, result: str, replied_at, actor_id: int | None) 
     actor = _actor(actor_id, petition.office_id)
     _stage(petition, Stage.HANDLING)
     result = _text(result, _("请填写处理意见。"), 5000)
-    moment = parse_moment(replied_at, _("答复日期"), not_before=aware(petition.decided_at),
+    moment = parse_moment(replied_at, _("答复日期"), not_before=petition.decided_at,
                      not_before_label=_("受理日期"))
     petition.result = result
     petition.replied_at = moment
@@ -624,7 +616,7 @@ def record_delivery(notice: PetitionNotice, *, method: str, delivered_at,
     if notice.delivered_at is not None:
         raise PetitionError(_("该文书已经登记过送达。"))
     method_value = _enum(DeliveryMethod, method, _("请选择送达方式。"))
-    moment = parse_moment(delivered_at, _("送达日期"), not_before=aware(notice.issued_at),
+    moment = parse_moment(delivered_at, _("送达日期"), not_before=notice.issued_at,
                      not_before_label=_("文书制作日期"))
     note = (note or "").strip() or None
     if method_value in (DeliveryMethod.LEFT_AT_HOME, DeliveryMethod.PUBLIC_NOTICE) and not note:
@@ -660,7 +652,7 @@ def request_review(petition: Petition, *, requested_at, reason: str | None = Non
            message=_("只有出具处理意见并送达后，才能申请复查。"))
     if petition.reply_delivered_at is None:
         raise PetitionError(_("只有出具处理意见并送达后，才能申请复查。"))
-    delivered = aware(petition.reply_delivered_at)
+    delivered = petition.reply_delivered_at
     moment = parse_moment(requested_at, _("复查申请日期"), not_before=delivered,
                      not_before_label=_("处理意见书送达日期"))
     window = petition.window_due(Stage.REVIEW_WINDOW)
@@ -688,7 +680,7 @@ def decide_review(petition: Petition, *, opinion: str, decided_at,
     actor = _actor(actor_id, petition.office_id)
     _stage(petition, Stage.REVIEW)
     opinion = _text(opinion, _("请填写复查意见。"), 5000)
-    moment = parse_moment(decided_at, _("复查意见日期"), not_before=aware(petition.review_requested_at),
+    moment = parse_moment(decided_at, _("复查意见日期"), not_before=petition.review_requested_at,
                      not_before_label=_("复查申请日期"))
     petition.review_opinion = opinion
     petition.review_decided_at = moment
@@ -714,7 +706,7 @@ def request_rereview(petition: Petition, *, requested_at, reason: str | None = N
         raise PetitionError(_("尚未复查的信访事项不能申请复核，请先申请复查。"))
     _stage(petition, Stage.REREVIEW_WINDOW, Stage.CLOSED,
            message=_("只有复查意见送达后，才能申请复核。"))
-    delivered = aware(petition.review_delivered_at)
+    delivered = petition.review_delivered_at
     moment = parse_moment(requested_at, _("复核申请日期"), not_before=delivered,
                      not_before_label=_("复查意见书送达日期"))
     window = petition.window_due(Stage.REREVIEW_WINDOW)
@@ -737,7 +729,7 @@ def request_rereview(petition: Petition, *, requested_at, reason: str | None = N
 
 
 def _pause_intervals(petition: Petition, stage: Stage):
-    return [(aware(p.started_at), aware(p.ended_at) if p.ended_at else None)
+    return [(p.started_at, p.ended_at if p.ended_at else None)
             for p in petition.pauses if p.stage == stage]
 
 
@@ -749,7 +741,7 @@ def start_hearing(petition: Petition, *, started_at, reason: str,
     if any(p.ended_at is None for p in petition.pauses):
         raise PetitionError(_("听证尚未结束，请先登记听证结束。"))
     reason = _text(reason, _("请写明听证事项。"), 200)
-    moment = parse_moment(started_at, _("听证开始日期"), not_before=aware(petition.rereview_requested_at),
+    moment = parse_moment(started_at, _("听证开始日期"), not_before=petition.rereview_requested_at,
                      not_before_label=_("复核申请日期"))
     if moment > petition.due_at:
         raise PetitionError(_("复核期限已于 %(day)s 届满，届满后组织的听证不能扣除期限。",
@@ -767,7 +759,7 @@ def end_hearing(petition: Petition, *, ended_at, actor_id: int | None) -> None:
     if not open_pauses:
         raise PetitionError(_("没有进行中的听证。"))
     pause = open_pauses[-1]
-    moment = parse_moment(ended_at, _("听证结束日期"), not_before=aware(pause.started_at),
+    moment = parse_moment(ended_at, _("听证结束日期"), not_before=pause.started_at,
                      not_before_label=_("听证开始日期"))
     pause.ended_at = moment
     try:
@@ -790,7 +782,7 @@ def decide_rereview(petition: Petition, *, opinion: str, decided_at,
         raise PetitionError(_("听证尚未结束，请先登记听证结束。"))
     opinion = _text(opinion, _("请填写复核意见。"), 5000)
     moment = parse_moment(decided_at, _("复核意见日期"),
-                     not_before=aware(petition.rereview_requested_at),
+                     not_before=petition.rereview_requested_at,
                      not_before_label=_("复核申请日期"))
     petition.rereview_opinion = opinion
     petition.rereview_decided_at = moment
@@ -809,7 +801,7 @@ def decide_rereview(petition: Petition, *, opinion: str, decided_at,
 def close_lapsed_windows(moment: datetime | None = None, office_ids: set[int] | None = None) -> int:
     """Close petitions (of ``office_ids``, default all) whose window for asking a review or
     re-review has passed unused; returns how many (the petitions job runs it)."""
-    moment = moment or now()
+    moment = moment or utc_now()
     # A window is at least its limit long: only petitions delivered before that can have lapsed.
     query = select(Petition).where(or_(
         and_(Petition.stage == Stage.REVIEW_WINDOW,
@@ -840,19 +832,19 @@ def on_case_closed(case: Case) -> None:
     if case.source_type == "petition" and petition.stage in (
             Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING):
         petition.result = outcome
-        petition.replied_at = aware(case.closed_at) or now()
+        petition.replied_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REPLY, actor_id=case.handler_id, result=outcome)
         _enter_stage(petition, Stage.REPLIED, start=petition.replied_at,
                      event=_("出具处理意见书"), actor=None)
     elif case.source_type == "petition_review" and petition.stage == Stage.REVIEW:
         petition.review_opinion = outcome
-        petition.review_decided_at = aware(case.closed_at) or now()
+        petition.review_decided_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REVIEW, actor_id=case.handler_id, opinion=outcome)
         _enter_stage(petition, Stage.REVIEW_DECIDED, start=petition.review_decided_at,
                      event=_("出具复查意见书"), actor=None)
     elif case.source_type == "petition_rereview" and petition.stage == Stage.REREVIEW:
         petition.rereview_opinion = outcome
-        petition.rereview_decided_at = aware(case.closed_at) or now()
+        petition.rereview_decided_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REREVIEW, actor_id=case.handler_id, opinion=outcome)
         _enter_stage(petition, Stage.TERMINATED, start=petition.rereview_decided_at,
                      event=_("出具复核意见书（终结）"), actor=None)

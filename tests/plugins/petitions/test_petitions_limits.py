@@ -18,10 +18,10 @@ from core.cases import Case, CaseStatus
 from core.cases.categories import get_category
 from core.extensions import db
 from core.sla import Limit, LimitUnit, compute_due
+from core.time import LOCAL_ZONE, utc_now
 from plugins.petitions import services
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import NoticeKind, Petition, Stage
-from plugins.petitions.timeutil import LOCAL_TZ, now
 
 
 def _last_day(petition) -> date:
@@ -102,7 +102,7 @@ def test_not_accepted_needs_a_reason_and_ends_the_matter(app, petitions_on):
 
 def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_on, users):
     with app.app_context():
-        decided = now() - timedelta(days=3)
+        decided = utc_now() - timedelta(days=3)
         petition = accepted(petitions_on["A"], received=decided - timedelta(days=2),
                             decided=decided, actor_id=users["staff_a"])
         due_before = petition.due_at
@@ -120,7 +120,7 @@ def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_o
         expected = compute_due(decided, Limit(60, LimitUnit.CALENDAR_DAYS),
                                extra=Limit(20, LimitUnit.CALENDAR_DAYS))
         assert petition.last_day == expected.last_day
-        assert (petition.last_day - decided.astimezone(LOCAL_TZ).date()).days >= 80
+        assert (petition.last_day - decided.astimezone(LOCAL_ZONE).date()).days >= 80
         assert notice.kind == NoticeKind.EXTENSION and "20 日" in notice.body_html
         # The core case follows the petition's deadline.
         assert petition.case.due_at.date() >= petition.last_day - timedelta(days=1)
@@ -132,8 +132,8 @@ def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_o
 
 def test_approving_without_a_request_is_refused(app, petitions_on, users):
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=now() - timedelta(days=3),
-                            decided=now() - timedelta(days=1))
+        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=3),
+                            decided=utc_now() - timedelta(days=1))
         due = petition.due_at
         with pytest.raises(PetitionError, match="须先申请"):
             services.approve_extension(petition, actor_id=users["leader"])

@@ -12,6 +12,7 @@ from support import post, text_of
 from core.extensions import db
 from core.models import Office, OfficeKind
 from core.modules import set_module
+from core.time import utc_now
 from plugins.petitions import mediation
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
@@ -23,7 +24,6 @@ from plugins.petitions.models import (
     ReceptionSession,
     SessionHearing,
 )
-from plugins.petitions.timeutil import now
 
 PDF = b"%PDF-1.4\n% signed agreement\n"
 
@@ -43,7 +43,7 @@ def levels(app, petitions_on):
 
 def _record(session, outcome, **fields):
     return mediation.record_session(
-        session, outcome=outcome, held_at=fields.pop("held_at", now()),
+        session, outcome=outcome, held_at=fields.pop("held_at", utc_now()),
         summary=fields.pop("summary", "双方陈述，调解员释法说理"), mediators="调解员甲",
         actor_id=fields.pop("actor_id", None), **fields)
 

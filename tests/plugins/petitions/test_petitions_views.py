@@ -201,11 +201,11 @@ def test_steps_over_http_with_clear_messages(app, client, petitions_on, users, l
 def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, login_as):
     from datetime import timedelta
 
-    from plugins.petitions.timeutil import now
+    from core.time import utc_now
 
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=now() - timedelta(days=4),
-                            decided=now() - timedelta(days=2), actor_id=users["staff_a"])
+        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=4),
+                            decided=utc_now() - timedelta(days=2), actor_id=users["staff_a"])
         db.session.commit()
         pid, version, due = petition.id, petition.version, petition.due_at
     login_as("staff_a")
