@@ -40,7 +40,7 @@ from core.kit import (
     utc_now,
     utcnow,
 )
-from plugins.petitions import mediation, services, stats
+from plugins.petitions import services, stats
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.forms import (
     AttachmentForm,
@@ -79,6 +79,7 @@ from plugins.petitions.models import (
     choices,
 )
 from plugins.petitions.repeats import find_repeats
+from plugins.petitions.services import mediation
 
 PLUGIN = "petitions"
 

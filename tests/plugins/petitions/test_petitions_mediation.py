@@ -13,7 +13,6 @@ from core.extensions import db
 from core.models import Office, OfficeKind
 from core.modules import set_module
 from core.time import utc_now
-from plugins.petitions import mediation
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -24,6 +23,7 @@ from plugins.petitions.models import (
     ReceptionSession,
     SessionHearing,
 )
+from plugins.petitions.services import mediation
 
 PDF = b"%PDF-1.4\n% signed agreement\n"
 

@@ -35,6 +35,7 @@ DEFAULT_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _actor(actor_id: int | None, office_id: int) -> User | None:
+    """The acting user, who must be able to record the office's mediation (None: the system)."""
     if actor_id is None:
         return None
     user = db.session.get(User, int(actor_id))
@@ -59,7 +60,7 @@ def level_for_office(office: Office) -> MediationLevel:
 def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
                  petition_id: int | None = None, actor_id: int | None) -> Dispute:
     """Register a dispute and the first level's (pending) mediation record."""
-    actor = _actor(actor_id, office_id)
+    _actor(actor_id, office_id)
     office = db.session.get(Office, int(office_id))
     if office is None or not is_enabled(PLUGIN, office.id):
         raise PetitionError(_("该单位未启用信访模块。"))
@@ -79,7 +80,7 @@ def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
     level = level_for_office(office)
     dispute = Dispute(office_id=office.id, title=title, parties=parties,
                       facts=(facts or "").strip(), petition=petition, current_level=level,
-                      status=DisputeStatus.OPEN, opened_by_id=actor.id if actor else None)
+                      status=DisputeStatus.OPEN, opened_by_id=actor_id)
     dispute.sessions.append(MediationSession(office_id=office.id, level=level,
                                              outcome=MediationOutcome.PENDING))
     db.session.add(dispute)
@@ -110,7 +111,7 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     from core.kit import get_storage
     from plugins.petitions.services import parse_moment
 
-    actor = _actor(actor_id, session.office_id)
+    _actor(actor_id, session.office_id)
     dispute = session.dispute
     if session.outcome != MediationOutcome.PENDING:
         raise PetitionError(_("该级调处已经登记了结果。"))
@@ -150,7 +151,7 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     session.parties_present = (parties_present or "").strip() or None
     session.summary = summary
     session.outcome = result
-    session.recorded_by_id = actor.id if actor else None
+    session.recorded_by_id = actor_id
     session.recorded_at = utc_now()
     if result == MediationOutcome.SETTLED:
         if stored is not None:
