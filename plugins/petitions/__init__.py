@@ -80,7 +80,7 @@ def register_admin_views():
 @hookimpl
 def dashboard_widgets(user, office_ids):
     """Backlog, overdue and high-risk petitions of the user's offices."""
-    from plugins.petitions.admin import dashboard_widgets as widgets
+    from plugins.petitions.widgets import widgets
 
     return widgets(user, office_ids)
 
@@ -88,7 +88,7 @@ def dashboard_widgets(user, office_ids):
 @hookimpl
 def supervision_sections(user, office_ids):
     """Backlog, overdue, high-risk, result share and repeat rate per office, on 督办."""
-    from plugins.petitions.admin import supervision_sections as sections
+    from plugins.petitions.widgets import supervision_sections as sections
 
     return sections(user, office_ids)
 
