@@ -20,6 +20,7 @@ from core.kit import (
     local_today,
     permissions,
     record_event,
+    submit,
 )
 from plugins.petitions.admin.common import (
     PLUGIN,
@@ -147,30 +148,10 @@ class MediationSessionView(OfficeScopedModelView):
         if request.method == "POST":
             if permissions.is_read_only(current_user):
                 abort(403)
-            if form.validate_on_submit():
-                upload = form.agreement.data
-                agreement = (upload.filename, upload.read()) if upload and upload.filename \
-                    else None
-                try:
-                    following = mediation.record_session(
-                        session, outcome=form.outcome.data, held_at=form.held_at.data,
-                        summary=form.summary.data, place=form.place.data,
-                        mediators=form.mediators.data, parties_present=form.parties_present.data,
-                        agreement=agreement, signature_record=form.signature_record.data,
-                        next_office_id=form.next_office.data or None, actor_id=current_user.id)
-                    db.session.commit()
-                except PetitionError as exc:
-                    flash_error(exc)
-                else:
-                    if following is not None:
-                        flash(_("已移交%(level)s（%(office)s）。", level=following.level.label,
-                                office=following.office.name), "success")
-                    else:
-                        flash(_("已登记调处结果。"), "success")
-                    return redirect(self.get_url(".details_view", id=session.id))
-            else:
-                flash(_("请检查表单中的错误。"), "error")
-        elif form.held_at.data is None:
+            return submit(form, lambda form: _record(session, form), success=None,
+                          back=self.get_url(".details_view", id=session.id), row=session.dispute,
+                          after_commit=_recorded)
+        if form.held_at.data is None:
             form.held_at.data = local_today()
         full = may_see_personal()
         return self.render(self.details_template, session=session, dispute=session.dispute,
@@ -193,3 +174,23 @@ class MediationSessionView(OfficeScopedModelView):
             abort(404)
         return send_file(path, mimetype=session.agreement_content_type,
                          download_name=session.agreement_filename, as_attachment=True)
+
+
+def _record(session: MediationSession, form) -> MediationSession | None:
+    """Record this level's result from the posted form; the next level's record, if any."""
+    upload = form.agreement.data
+    agreement = (upload.filename, upload.read()) if upload and upload.filename else None
+    return mediation.record_session(
+        session, outcome=form.outcome.data, held_at=form.held_at.data,
+        summary=form.summary.data, place=form.place.data, mediators=form.mediators.data,
+        parties_present=form.parties_present.data, agreement=agreement,
+        signature_record=form.signature_record.data,
+        next_office_id=form.next_office.data or None, actor_id=current_user.id)
+
+
+def _recorded(following: MediationSession | None) -> None:
+    if following is not None:
+        flash(_("已移交%(level)s（%(office)s）。", level=following.level.label,
+                office=following.office.name), "success")
+    else:
+        flash(_("已登记调处结果。"), "success")

@@ -13,30 +13,31 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError
 
 from core.kit import (
-    CaseError,
     OfficeScopedModelView,
+    add_attachment,
     db,
     enum_label,
     format_day,
     format_local,
+    get_scoped_or_404,
     local_today,
     mask_name,
     mask_phone,
     permissions,
     record_event,
+    submit,
     utc_now,
 )
 from plugins.petitions import services
 from plugins.petitions.admin.common import (
+    PLUGIN,
     due_cell,
     enum_filter_options,
     first_petitioner_cell,
     flags_cell,
-    flash_error,
     local_cell,
     may_see_personal,
     scope_ids,
@@ -196,121 +197,17 @@ class PetitionView(OfficeScopedModelView):
 
     # --- actions ----------------------------------------------------------------------------
 
-    ACTIONS = {
-        "pass_on": PassOnForm, "decide": DecisionForm, "extension_request": ExtensionRequestForm,
-        "extension_decision": ExtensionDecisionForm, "reply": ReplyForm, "deliver": DeliveryForm,
-        "request_review": RequestForm, "decide_review": OpinionForm,
-        "request_rereview": RequestForm, "decide_rereview": OpinionForm,
-        "hearing_start": HearingStartForm, "hearing_end": HearingEndForm, "risk": RiskForm,
-        "add_petitioner": PetitionerForm, "attach": AttachmentForm,
-    }
-
     @expose("/act/<action>/", methods=("POST",))
     def act(self, action):
-        """Run one step of the procedure on a petition (POST from its detail screen)."""
-        form_class = self.ACTIONS.get(action)
-        if form_class is None:
+        """Run one step of the procedure on a petition (POST from its detail screen, carrying
+        the petition's version)."""
+        if action not in ACTIONS:
             abort(404)
-        petition = self.get_one(request.form.get("id", ""))
-        back = redirect(self.get_url(".details_view", id=petition.id))
-        form = form_class()
-        if not form.validate_on_submit():
-            errors = "；".join(f"{getattr(form, k).label.text}：{'，'.join(v)}"
-                              for k, v in form.errors.items() if hasattr(form, k))
-            flash(errors or _("表单已过期，请刷新页面后重试。"), "error")
-            return back
-        if str(form.version.data) != str(petition.version):
-            flash(_("该信访事项已被他人修改，您的操作未保存。请查看最新内容后重试。"), "error")
-            return back
-        try:
-            message = self._run(action, petition, form)
-            db.session.commit()
-        except (PetitionError, CaseError) as exc:
-            flash_error(exc)
-            return back
-        except StaleDataError:
-            flash_error(_("该信访事项已被他人修改，您的操作未保存。请查看最新内容后重试。"))
-            return back
-        flash(message, "success")
-        return back
-
-    def _run(self, action: str, petition: Petition, form) -> str:  # noqa: C901
-        actor = current_user.id
-        if action == "pass_on":
-            services.pass_on(petition, handling_unit=form.handling_unit.data,
-                             passed_at=form.passed_at.data, actor_id=actor)
-            return _("已登记转送，受理告知期限自转送之日起算。")
-        if action == "decide":
-            services.decide_acceptance(petition, accepted=form.accepted.data == "yes",
-                                       decided_at=form.decided_at.data, note=form.note.data,
-                                       actor_id=actor)
-            return _("已登记受理决定，并生成书面告知书。")
-        if action == "extension_request":
-            services.request_extension(petition, days=form.days.data, reason=form.reason.data,
-                                       actor_id=actor)
-            return _("延期申请已提交，待领导审批。")
-        if action == "extension_decision":
-            if form.decision.data == "approve":
-                services.approve_extension(petition, actor_id=actor, note=form.note.data)
-                return _("已批准延期，并生成延期办理告知书。")
-            services.refuse_extension(petition, actor_id=actor, note=form.note.data)
-            return _("已不批准延期。")
-        if action == "reply":
-            services.reply(petition, result=form.result.data, replied_at=form.replied_at.data,
-                           actor_id=actor)
-            return _("已出具处理意见书。请在送达后登记送达。")
-        if action == "deliver":
-            notice = db.session.get(PetitionNotice, int(form.notice_id.data or 0))
-            if notice is None or notice.petition_id != petition.id:
-                raise PetitionError(_("找不到该文书。"))
-            services.record_delivery(notice, method=form.method.data,
-                                     delivered_at=form.delivered_at.data, note=form.note.data,
-                                     actor_id=actor)
-            return _("已登记送达。")
-        if action == "request_review":
-            services.request_review(petition, requested_at=form.requested_at.data,
-                                    reason=form.reason.data, actor_id=actor)
-            return _("已登记复查请求。")
-        if action == "decide_review":
-            services.decide_review(petition, opinion=form.opinion.data,
-                                   decided_at=form.decided_at.data, actor_id=actor)
-            return _("已出具复查意见书。")
-        if action == "request_rereview":
-            services.request_rereview(petition, requested_at=form.requested_at.data,
-                                      reason=form.reason.data, actor_id=actor)
-            return _("已登记复核请求。")
-        if action == "decide_rereview":
-            services.decide_rereview(petition, opinion=form.opinion.data,
-                                     decided_at=form.decided_at.data, actor_id=actor)
-            return _("已出具复核意见书，该信访事项终结。")
-        if action == "hearing_start":
-            services.start_hearing(petition, started_at=form.started_at.data,
-                                   reason=form.reason.data, actor_id=actor)
-            return _("已登记听证开始，复核期限暂停计算。")
-        if action == "hearing_end":
-            services.end_hearing(petition, ended_at=form.ended_at.data, actor_id=actor)
-            return _("已登记听证结束，复核期限已顺延。")
-        if action == "risk":
-            services.set_risk(petition, level=form.level.data, note=form.note.data,
-                              actor_id=actor)
-            return _("已更新隐患等级。")
-        if action == "add_petitioner":
-            services.add_petitioner(petition, {
-                "name": form.name.data, "phone": form.phone.data,
-                "id_number": form.id_number.data, "address": form.address.data,
-                "is_representative": form.is_representative.data}, actor_id=actor)
-            return _("已添加信访人。")
-        upload = form.file.data
-        if not upload or not upload.filename:
-            raise PetitionError(_("请选择要上传的文件。"))
-        root = petition.repeat_of or petition
-        case = root.rereview_case or root.review_case or root.case
-        if case is None:
-            raise PetitionError(_("该信访事项没有可上传附件的案件。"))
-        from core.kit import add_attachment
-
-        add_attachment(case, filename=upload.filename, data=upload.read(), actor_id=actor)
-        return _("附件已上传。")
+        form_class, step = ACTIONS[action]
+        petition = get_scoped_or_404(Petition, request.form.get("id", ""), PLUGIN)
+        return submit(form_class(), lambda form: step(petition, form, current_user.id),
+                      success=None, back=self.get_url(".details_view", id=petition.id),
+                      row=petition, after_commit=lambda message: flash(message, "success"))
 
     # --- notices --------------------------------------------------------------------------
 
@@ -343,3 +240,125 @@ class PetitionView(OfficeScopedModelView):
             abort(403)
         return send_file(io.BytesIO(notice_pdf(notice)), mimetype="application/pdf",
                          download_name=f"{notice.number}.pdf", as_attachment=False)
+
+
+# --- the procedure's steps, as the detail screen posts them ---------------------------------
+# Each takes the petition, its validated form and the acting user's id, calls the service and
+# returns the message shown once the step is saved.
+
+
+def _pass_on(petition: Petition, form, actor_id: int) -> str:
+    services.pass_on(petition, handling_unit=form.handling_unit.data,
+                     passed_at=form.passed_at.data, actor_id=actor_id)
+    return _("已登记转送，受理告知期限自转送之日起算。")
+
+
+def _decide(petition: Petition, form, actor_id: int) -> str:
+    services.decide_acceptance(petition, accepted=form.accepted.data == "yes",
+                               decided_at=form.decided_at.data, note=form.note.data,
+                               actor_id=actor_id)
+    return _("已登记受理决定，并生成书面告知书。")
+
+
+def _extension_request(petition: Petition, form, actor_id: int) -> str:
+    services.request_extension(petition, days=form.days.data, reason=form.reason.data,
+                               actor_id=actor_id)
+    return _("延期申请已提交，待领导审批。")
+
+
+def _extension_decision(petition: Petition, form, actor_id: int) -> str:
+    if form.decision.data == "approve":
+        services.approve_extension(petition, actor_id=actor_id, note=form.note.data)
+        return _("已批准延期，并生成延期办理告知书。")
+    services.refuse_extension(petition, actor_id=actor_id, note=form.note.data)
+    return _("已不批准延期。")
+
+
+def _reply(petition: Petition, form, actor_id: int) -> str:
+    services.reply(petition, result=form.result.data, replied_at=form.replied_at.data,
+                   actor_id=actor_id)
+    return _("已出具处理意见书。请在送达后登记送达。")
+
+
+def _deliver(petition: Petition, form, actor_id: int) -> str:
+    notice = db.session.get(PetitionNotice, int(form.notice_id.data or 0))
+    if notice is None or notice.petition_id != petition.id:
+        raise PetitionError(_("找不到该文书。"))
+    services.record_delivery(notice, method=form.method.data, delivered_at=form.delivered_at.data,
+                             note=form.note.data, actor_id=actor_id)
+    return _("已登记送达。")
+
+
+def _request_review(petition: Petition, form, actor_id: int) -> str:
+    services.request_review(petition, requested_at=form.requested_at.data,
+                            reason=form.reason.data, actor_id=actor_id)
+    return _("已登记复查请求。")
+
+
+def _decide_review(petition: Petition, form, actor_id: int) -> str:
+    services.decide_review(petition, opinion=form.opinion.data, decided_at=form.decided_at.data,
+                           actor_id=actor_id)
+    return _("已出具复查意见书。")
+
+
+def _request_rereview(petition: Petition, form, actor_id: int) -> str:
+    services.request_rereview(petition, requested_at=form.requested_at.data,
+                              reason=form.reason.data, actor_id=actor_id)
+    return _("已登记复核请求。")
+
+
+def _decide_rereview(petition: Petition, form, actor_id: int) -> str:
+    services.decide_rereview(petition, opinion=form.opinion.data,
+                             decided_at=form.decided_at.data, actor_id=actor_id)
+    return _("已出具复核意见书，该信访事项终结。")
+
+
+def _hearing_start(petition: Petition, form, actor_id: int) -> str:
+    services.start_hearing(petition, started_at=form.started_at.data, reason=form.reason.data,
+                           actor_id=actor_id)
+    return _("已登记听证开始，复核期限暂停计算。")
+
+
+def _hearing_end(petition: Petition, form, actor_id: int) -> str:
+    services.end_hearing(petition, ended_at=form.ended_at.data, actor_id=actor_id)
+    return _("已登记听证结束，复核期限已顺延。")
+
+
+def _risk(petition: Petition, form, actor_id: int) -> str:
+    services.set_risk(petition, level=form.level.data, note=form.note.data, actor_id=actor_id)
+    return _("已更新隐患等级。")
+
+
+def _add_petitioner(petition: Petition, form, actor_id: int) -> str:
+    services.add_petitioner(petition, {
+        "name": form.name.data, "phone": form.phone.data, "id_number": form.id_number.data,
+        "address": form.address.data, "is_representative": form.is_representative.data},
+        actor_id=actor_id)
+    return _("已添加信访人。")
+
+
+def _attach(petition: Petition, form, actor_id: int) -> str:
+    upload = form.file.data
+    if not upload or not upload.filename:
+        raise PetitionError(_("请选择要上传的文件。"))
+    root = petition.repeat_of or petition
+    case = root.rereview_case or root.review_case or root.case
+    if case is None:
+        raise PetitionError(_("该信访事项没有可上传附件的案件。"))
+    add_attachment(case, filename=upload.filename, data=upload.read(), actor_id=actor_id)
+    return _("附件已上传。")
+
+
+# The desk actions: each posts its form with the petition's version.
+ACTIONS = {
+    "pass_on": (PassOnForm, _pass_on), "decide": (DecisionForm, _decide),
+    "extension_request": (ExtensionRequestForm, _extension_request),
+    "extension_decision": (ExtensionDecisionForm, _extension_decision),
+    "reply": (ReplyForm, _reply), "deliver": (DeliveryForm, _deliver),
+    "request_review": (RequestForm, _request_review), "decide_review": (OpinionForm, _decide_review),
+    "request_rereview": (RequestForm, _request_rereview),
+    "decide_rereview": (OpinionForm, _decide_rereview),
+    "hearing_start": (HearingStartForm, _hearing_start),
+    "hearing_end": (HearingEndForm, _hearing_end), "risk": (RiskForm, _risk),
+    "add_petitioner": (PetitionerForm, _add_petitioner), "attach": (AttachmentForm, _attach),
+}

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core.kit import (
-    CaseError,
     ModuleView,
     Office,
+    UserError,
     db,
     format_day,
     local_today,
@@ -22,7 +22,6 @@ from plugins.petitions.admin.common import (
     in_office_scope,
     scope_ids,
 )
-from plugins.petitions.errors import PetitionError
 from plugins.petitions.forms import (
     RegisterForm,
 )
@@ -102,7 +101,7 @@ class RegisterView(ModuleView):
                     add_attachment(root.case, filename=upload.filename, data=upload.read(),
                                    actor_id=current_user.id)
             db.session.commit()
-        except (PetitionError, CaseError) as exc:
+        except UserError as exc:
             flash_error(exc)
             return self.render("petitions/admin/register.html", form=form, matches=matches,
                                day=format_day)

@@ -118,14 +118,19 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
     assert response.status_code == 302
     with app.app_context():
         dispute = db.session.scalar(select(Dispute))
-        session_id = dispute.sessions[0].id
+        session_id, version = dispute.sessions[0].id, dispute.version
     page = client.get(f"/admin/petitions_mediations/details/?id={session_id}")
     assert page.status_code == 200 and "登记本级调处结果" in text_of(page)
     empty = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
-        "outcome": "settled", "held_at": "2026-11-20", "mediators": "村调委会", "summary": "调解"})
+        "outcome": "settled", "held_at": "2026-11-20", "mediators": "村调委会", "summary": "调解",
+        "version": version}, follow_redirects=True)
     assert "签字的调解协议" in text_of(empty)
-    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
+    stale = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
         "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
+        "summary": "两次调解未果", "next_office": str(levels["S"])}, follow_redirects=True)
+    assert "已被他人修改" in text_of(stale)  # no version: refused, nothing recorded
+    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
+        "version": version, "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
         "summary": "两次调解未果", "next_office": str(levels["S"])})
     assert response.status_code == 302
     with app.app_context():
