@@ -5,7 +5,6 @@ Every table carries ``office_id`` so that each staff screen is office-scoped by 
 "delete this module's data for an office" finds every row.
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
     Case,
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
@@ -42,52 +42,40 @@ from core.kit import (
 from plugins.petitions import limits
 
 
-def _enum(cls, length=24):
-    return enum_column(cls, length)
-
-
-class _Labelled(enum.StrEnum):
-    """An enum whose members have a translated ``label`` (from the module's LABELS dicts)."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[type(self)][self])
-
-
-class PetitionChannel(_Labelled):
+class PetitionChannel(LabelledEnum):
     """The forms of petition the regulations name (书信、电子邮件、传真、电话、走访、网上信访)."""
 
-    LETTER = "letter"
-    VISIT = "visit"
-    CALL = "call"
-    ONLINE = "online"
+    LETTER = "letter", _l("来信")
+    VISIT = "visit", _l("来访")
+    CALL = "call", _l("来电")
+    ONLINE = "online", _l("网上信访")
 
 
-class Level(_Labelled):
+class Level(LabelledEnum):
     """Administrative levels a petition can be brought to, from the bottom up."""
 
-    VILLAGE = "village"
-    TOWNSHIP = "township"
-    COUNTY = "county"
-    CITY = "city"
-    PROVINCE = "province"
-    NATIONAL = "national"
+    VILLAGE = "village", _l("村（社区）")
+    TOWNSHIP = "township", _l("乡镇")
+    COUNTY = "county", _l("县（旗）")
+    CITY = "city", _l("市")
+    PROVINCE = "province", _l("省（自治区）")
+    NATIONAL = "national", _l("国家")
 
     @property
     def rank(self) -> int:
         return list(Level).index(self)
 
 
-class RiskLevel(_Labelled):
+class RiskLevel(LabelledEnum):
     """Hidden-risk level (排查信访隐患) set by staff and watched by supervisors."""
 
-    NONE = "none"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
+    NONE = "none", _l("无")
+    LOW = "low", _l("低")
+    MEDIUM = "medium", _l("中")
+    HIGH = "high", _l("高")
 
 
-class Stage(_Labelled):
+class Stage(LabelledEnum):
     """Where a petition stands in the procedure of the Regulations on Letters and Visits Work.
 
     Stages with a staff deadline: registration, acceptance, handling, review, rereview.
@@ -95,19 +83,19 @@ class Stage(_Labelled):
     ``review_decided`` wait for the written opinion to be delivered, which starts the window.
     """
 
-    REGISTRATION = "registration"
-    ACCEPTANCE = "acceptance"
-    HANDLING = "handling"
-    REPLIED = "replied"
-    REVIEW_WINDOW = "review_window"
-    REVIEW = "review"
-    REVIEW_DECIDED = "review_decided"
-    REREVIEW_WINDOW = "rereview_window"
-    REREVIEW = "rereview"
-    CLOSED = "closed"
-    NOT_ACCEPTED = "not_accepted"
-    TERMINATED = "terminated"
-    MERGED = "merged"
+    REGISTRATION = "registration", _l("登记转送")
+    ACCEPTANCE = "acceptance", _l("待决定受理")
+    HANDLING = "handling", _l("办理中")
+    REPLIED = "replied", _l("已答复，待送达")
+    REVIEW_WINDOW = "review_window", _l("复查申请期")
+    REVIEW = "review", _l("复查中")
+    REVIEW_DECIDED = "review_decided", _l("已复查，待送达")
+    REREVIEW_WINDOW = "rereview_window", _l("复核申请期")
+    REREVIEW = "rereview", _l("复核中")
+    CLOSED = "closed", _l("已办结")
+    NOT_ACCEPTED = "not_accepted", _l("不予受理")
+    TERMINATED = "terminated", _l("复核终结")
+    MERGED = "merged", _l("重复信访，已并案")
 
 
 # Stages in which the office owes the next step (the backlog, 积压).
@@ -120,33 +108,33 @@ CASE_STAGES = (*FIRST_INSTANCE_STAGES, Stage.REVIEW, Stage.REREVIEW)
 FINAL_STAGES = (Stage.CLOSED, Stage.NOT_ACCEPTED, Stage.TERMINATED, Stage.MERGED)
 
 
-class NoticeKind(_Labelled):
+class NoticeKind(LabelledEnum):
     """The written documents the regulations require."""
 
-    ACCEPTANCE = "acceptance"  # 受理告知书
-    NON_ACCEPTANCE = "non_acceptance"  # 不予受理告知书
-    EXTENSION = "extension"  # 延期办理告知书
-    REPLY = "reply"  # 信访事项处理意见书
-    REVIEW = "review"  # 复查意见书
-    REREVIEW = "rereview"  # 复核意见书
+    ACCEPTANCE = "acceptance", _l("信访事项受理告知书")  # 受理告知书
+    NON_ACCEPTANCE = "non_acceptance", _l("信访事项不予受理告知书")  # 不予受理告知书
+    EXTENSION = "extension", _l("信访事项延期办理告知书")  # 延期办理告知书
+    REPLY = "reply", _l("信访事项处理意见书")  # 信访事项处理意见书
+    REVIEW = "review", _l("信访事项复查意见书")  # 复查意见书
+    REREVIEW = "rereview", _l("信访事项复核意见书")  # 复核意见书
 
 
-class DeliveryMethod(_Labelled):
+class DeliveryMethod(LabelledEnum):
     """How a written notice reached the petitioner (送达方式)."""
 
-    IN_PERSON = "in_person"
-    POST = "post"
-    ELECTRONIC = "electronic"
-    LEFT_AT_HOME = "left_at_home"
-    PUBLIC_NOTICE = "public_notice"
+    IN_PERSON = "in_person", _l("直接送达")
+    POST = "post", _l("邮寄送达")
+    ELECTRONIC = "electronic", _l("电子送达")
+    LEFT_AT_HOME = "left_at_home", _l("留置送达")
+    PUBLIC_NOTICE = "public_notice", _l("公告送达")
 
 
-class MediationLevel(_Labelled):
+class MediationLevel(LabelledEnum):
     """三级调处: village → township station → township."""
 
-    VILLAGE = "village"
-    STATION = "station"
-    TOWNSHIP = "township"
+    VILLAGE = "village", _l("村级调解")
+    STATION = "station", _l("站所调处")
+    TOWNSHIP = "township", _l("乡镇调处")
 
     @property
     def next(self) -> "MediationLevel | None":
@@ -155,40 +143,40 @@ class MediationLevel(_Labelled):
         return order[index + 1] if index + 1 < len(order) else None
 
 
-class MediationOutcome(_Labelled):
+class MediationOutcome(LabelledEnum):
     """What one level's session came to."""
 
-    PENDING = "pending"
-    SETTLED = "settled"
-    NOT_SETTLED = "not_settled"
-    PASSED_UP = "passed_up"
+    PENDING = "pending", _l("待调处")
+    SETTLED = "settled", _l("调解成功")
+    NOT_SETTLED = "not_settled", _l("调解不成")
+    PASSED_UP = "passed_up", _l("移交上一级")
 
 
-class DisputeStatus(_Labelled):
+class DisputeStatus(LabelledEnum):
     """A dispute is open until one level settles it or the last level fails to."""
 
-    OPEN = "open"
-    SETTLED = "settled"
-    NOT_SETTLED = "not_settled"
+    OPEN = "open", _l("调处中")
+    SETTLED = "settled", _l("已调解")
+    NOT_SETTLED = "not_settled", _l("调解不成")
 
 
-class HostRole(_Labelled):
+class HostRole(LabelledEnum):
     """Who receives petitioners at an observed session (书记、镇长信访接待)."""
 
-    PARTY_SECRETARY = "party_secretary"
-    TOWNSHIP_HEAD = "township_head"
+    PARTY_SECRETARY = "party_secretary", _l("党委书记")
+    TOWNSHIP_HEAD = "township_head", _l("镇长")
 
 
-class ObserverCategory(_Labelled):
+class ObserverCategory(LabelledEnum):
     """The observers the rulebook names (信访旁听制度 3)."""
 
-    STATION_HEAD = "station_head"
-    PEOPLES_DEPUTY = "peoples_deputy"
-    CPPCC_MEMBER = "cppcc_member"
-    VILLAGE_PARTY_SECRETARY = "village_party_secretary"
-    VILLAGE_COMMITTEE_HEAD = "village_committee_head"
-    RETIRED_CADRE = "retired_cadre"
-    RESIDENT_REPRESENTATIVE = "resident_representative"
+    STATION_HEAD = "station_head", _l("站办所负责人")
+    PEOPLES_DEPUTY = "peoples_deputy", _l("旗镇两级人大代表")
+    CPPCC_MEMBER = "cppcc_member", _l("政协委员")
+    VILLAGE_PARTY_SECRETARY = "village_party_secretary", _l("村党支部书记")
+    VILLAGE_COMMITTEE_HEAD = "village_committee_head", _l("村委会主任")
+    RETIRED_CADRE = "retired_cadre", _l("退休老干部代表")
+    RESIDENT_REPRESENTATIVE = "resident_representative", _l("群众代表")
 
 
 # Observers who sit in a public role (信访旁听制度 3); the others are private persons.
@@ -197,92 +185,6 @@ PUBLIC_OBSERVERS = frozenset({
     ObserverCategory.VILLAGE_PARTY_SECRETARY, ObserverCategory.VILLAGE_COMMITTEE_HEAD,
 })
 
-LABELS = {
-    PetitionChannel: {
-        PetitionChannel.LETTER: _l("来信"),
-        PetitionChannel.VISIT: _l("来访"),
-        PetitionChannel.CALL: _l("来电"),
-        PetitionChannel.ONLINE: _l("网上信访"),
-    },
-    Level: {
-        Level.VILLAGE: _l("村（社区）"),
-        Level.TOWNSHIP: _l("乡镇"),
-        Level.COUNTY: _l("县（旗）"),
-        Level.CITY: _l("市"),
-        Level.PROVINCE: _l("省（自治区）"),
-        Level.NATIONAL: _l("国家"),
-    },
-    RiskLevel: {
-        RiskLevel.NONE: _l("无"),
-        RiskLevel.LOW: _l("低"),
-        RiskLevel.MEDIUM: _l("中"),
-        RiskLevel.HIGH: _l("高"),
-    },
-    Stage: {
-        Stage.REGISTRATION: _l("登记转送"),
-        Stage.ACCEPTANCE: _l("待决定受理"),
-        Stage.HANDLING: _l("办理中"),
-        Stage.REPLIED: _l("已答复，待送达"),
-        Stage.REVIEW_WINDOW: _l("复查申请期"),
-        Stage.REVIEW: _l("复查中"),
-        Stage.REVIEW_DECIDED: _l("已复查，待送达"),
-        Stage.REREVIEW_WINDOW: _l("复核申请期"),
-        Stage.REREVIEW: _l("复核中"),
-        Stage.CLOSED: _l("已办结"),
-        Stage.NOT_ACCEPTED: _l("不予受理"),
-        Stage.TERMINATED: _l("复核终结"),
-        Stage.MERGED: _l("重复信访，已并案"),
-    },
-    NoticeKind: {
-        NoticeKind.ACCEPTANCE: _l("信访事项受理告知书"),
-        NoticeKind.NON_ACCEPTANCE: _l("信访事项不予受理告知书"),
-        NoticeKind.EXTENSION: _l("信访事项延期办理告知书"),
-        NoticeKind.REPLY: _l("信访事项处理意见书"),
-        NoticeKind.REVIEW: _l("信访事项复查意见书"),
-        NoticeKind.REREVIEW: _l("信访事项复核意见书"),
-    },
-    DeliveryMethod: {
-        DeliveryMethod.IN_PERSON: _l("直接送达"),
-        DeliveryMethod.POST: _l("邮寄送达"),
-        DeliveryMethod.ELECTRONIC: _l("电子送达"),
-        DeliveryMethod.LEFT_AT_HOME: _l("留置送达"),
-        DeliveryMethod.PUBLIC_NOTICE: _l("公告送达"),
-    },
-    MediationLevel: {
-        MediationLevel.VILLAGE: _l("村级调解"),
-        MediationLevel.STATION: _l("站所调处"),
-        MediationLevel.TOWNSHIP: _l("乡镇调处"),
-    },
-    MediationOutcome: {
-        MediationOutcome.PENDING: _l("待调处"),
-        MediationOutcome.SETTLED: _l("调解成功"),
-        MediationOutcome.NOT_SETTLED: _l("调解不成"),
-        MediationOutcome.PASSED_UP: _l("移交上一级"),
-    },
-    DisputeStatus: {
-        DisputeStatus.OPEN: _l("调处中"),
-        DisputeStatus.SETTLED: _l("已调解"),
-        DisputeStatus.NOT_SETTLED: _l("调解不成"),
-    },
-    HostRole: {
-        HostRole.PARTY_SECRETARY: _l("党委书记"),
-        HostRole.TOWNSHIP_HEAD: _l("镇长"),
-    },
-    ObserverCategory: {
-        ObserverCategory.STATION_HEAD: _l("站办所负责人"),
-        ObserverCategory.PEOPLES_DEPUTY: _l("旗镇两级人大代表"),
-        ObserverCategory.CPPCC_MEMBER: _l("政协委员"),
-        ObserverCategory.VILLAGE_PARTY_SECRETARY: _l("村党支部书记"),
-        ObserverCategory.VILLAGE_COMMITTEE_HEAD: _l("村委会主任"),
-        ObserverCategory.RETIRED_CADRE: _l("退休老干部代表"),
-        ObserverCategory.RESIDENT_REPRESENTATIVE: _l("群众代表"),
-    },
-}
-
-
-def choices(enum_cls) -> list[tuple[str, str]]:
-    """(value, label) pairs of an enum, for Flask-Admin's ``form_choices``."""
-    return [(m.value, m.label) for m in enum_cls]
 
 
 def select_choices(enum_cls, *, leave_out=()) -> list:
@@ -318,23 +220,23 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     review_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     rereview_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(16), index=True)
-    channel: Mapped[PetitionChannel] = mapped_column(_enum(PetitionChannel))
+    channel: Mapped[PetitionChannel] = mapped_column(enum_column(PetitionChannel, 24))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     subject: Mapped[str] = mapped_column(String(200))
     demands: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")
     people_count: Mapped[int] = mapped_column(Integer, default=1)
     collective: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    level_brought_to: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
-    proper_level: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
+    level_brought_to: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
+    proper_level: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
     skip_level: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    hidden_risk: Mapped[RiskLevel] = mapped_column(_enum(RiskLevel), default=RiskLevel.NONE,
+    hidden_risk: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel, 24), default=RiskLevel.NONE,
                                                    index=True)
     risk_note: Mapped[str | None] = mapped_column(Text)
     risk_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.REGISTRATION)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24), default=Stage.REGISTRATION)
     stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
@@ -492,7 +394,7 @@ class PetitionStep(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     start_event: Mapped[str] = mapped_column(String(120))
     limit_days: Mapped[int | None] = mapped_column(Integer)
@@ -524,7 +426,7 @@ class PetitionPause(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
     reason: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -543,13 +445,13 @@ class PetitionNotice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind))
+    kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind, 24))
     number: Mapped[str] = mapped_column(String(64))  # 文号
     recipient: Mapped[str] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(_enum(DeliveryMethod))
+    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(enum_column(DeliveryMethod, 24))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delivery_note: Mapped[str | None] = mapped_column(Text)
@@ -606,8 +508,8 @@ class Dispute(VersionedMixin, TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     parties: Mapped[str] = mapped_column(Text)  # the parties, as the mediators list them
     facts: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus), default=DisputeStatus.OPEN)
-    current_level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel),
+    status: Mapped[DisputeStatus] = mapped_column(enum_column(DisputeStatus, 24), default=DisputeStatus.OPEN)
+    current_level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24),
                                                           default=MediationLevel.VILLAGE)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -629,13 +531,13 @@ class MediationSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("petition_dispute.id"), index=True)
-    level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel))
+    level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(String(200))
     mediators: Mapped[str | None] = mapped_column(Text)
     parties_present: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[MediationOutcome] = mapped_column(_enum(MediationOutcome),
+    outcome: Mapped[MediationOutcome] = mapped_column(enum_column(MediationOutcome, 24),
                                                       default=MediationOutcome.PENDING)
     agreement_key: Mapped[str | None] = mapped_column(String(128))
     agreement_filename: Mapped[str | None] = mapped_column(String(200))
@@ -665,7 +567,7 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     held_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(200))
-    host_role: Mapped[HostRole] = mapped_column(_enum(HostRole))
+    host_role: Mapped[HostRole] = mapped_column(enum_column(HostRole, 24))
     host_name: Mapped[str] = mapped_column(String(64))
     convenor_name: Mapped[str] = mapped_column(String(64))  # 党委常务副书记
     summary: Mapped[str | None] = mapped_column(Text)
@@ -690,7 +592,7 @@ class SessionObserver(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
-    category: Mapped[ObserverCategory] = mapped_column(_enum(ObserverCategory, 32))
+    category: Mapped[ObserverCategory] = mapped_column(enum_column(ObserverCategory, 32))
     name: Mapped[str] = mapped_column(String(64))
     unit: Mapped[str | None] = mapped_column(String(120))
     opinions: Mapped[str | None] = mapped_column(Text)

@@ -68,7 +68,6 @@ from plugins.petitions.models import (
     RiskLevel,
     SessionHearing,
     Stage,
-    choices,
 )
 from plugins.petitions.repeats import find_repeats
 
@@ -106,7 +105,7 @@ class PetitionView(OfficeScopedModelView):
                                 "received_at": local_cell, "due_at": local_cell}
     form_columns = ("subject", "demands", "content", "people_count", "level_brought_to",
                     "proper_level")
-    form_choices = {"level_brought_to": choices(Level), "proper_level": choices(Level)}
+    form_choices = {"level_brought_to": Level.choices(), "proper_level": Level.choices()}
     allow_delete = False
     details_template = "petitions/admin/petition_details.html"
 

@@ -21,7 +21,6 @@ from plugins.petitions.models import (
     ObserverCategory,
     SessionHearing,
     SessionObserver,
-    choices,
 )
 
 
@@ -30,7 +29,7 @@ class _ObserverInline(InlineFormAdmin):
     form_label = _l("旁听人员")
     column_labels = {"category": _l("类别"), "name": _l("姓名"), "unit": _l("单位/身份"),
                      "opinions": _l("意见"), "suggestions": _l("建议")}
-    form_choices = {"category": choices(ObserverCategory)}
+    form_choices = {"category": ObserverCategory.choices()}
 
     def __init__(self):
         super().__init__(SessionObserver)
@@ -65,7 +64,7 @@ class ReceptionSessionView(OfficeScopedModelView):
     column_formatters_export = {"held_at": local_cell, "host_role": enum_label}
     form_columns = ("office", "held_at", "place", "host_role", "host_name", "convenor_name",
                     "summary")
-    form_choices = {"host_role": choices(HostRole)}
+    form_choices = {"host_role": HostRole.choices()}
     inline_models = (_ObserverInline(), _HearingInline())
     allow_delete = False
     details_template = "petitions/admin/reception_details.html"
