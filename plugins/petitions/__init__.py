@@ -56,7 +56,7 @@ def register_migrations():
 @hookimpl
 def case_categories():
     """信访事项 (first instance), 复查 and 复核, with their statutory limits in natural days."""
-    from plugins.petitions.limits import categories
+    from plugins.petitions.cases import categories
 
     return categories()
 
@@ -64,7 +64,7 @@ def case_categories():
 @hookimpl
 def case_closed(case):
     """Keep a petition in step when its case is closed from the core's case screen."""
-    from plugins.petitions.services import on_case_closed
+    from plugins.petitions.cases import on_case_closed
 
     on_case_closed(case)
 

@@ -1,6 +1,6 @@
 """Written notices (书面告知): generated from templates, frozen when issued, printed, delivered.
 
-The body is rendered once from ``templates/petitions/notices/<kind>.html`` (autoescaped) and
+The body is rendered once from ``templates/petitions/admin/notices/<kind>.html`` (autoescaped) and
 stored, so a printed notice never changes afterwards. It names the petitioners (the notice is
 addressed to them) but never a phone or ID number. A PDF of the same text is made with
 reportlab's built-in Chinese font.
@@ -58,7 +58,7 @@ def issue_notice(petition: Petition, kind: NoticeKind, *, actor_id: int | None,
         office_id=petition.office_id, kind=kind, number=next_number(office, kind, moment),
         recipient=recipient_of(petition), issued_at=moment, issued_by_id=actor_id, body_html="")
     notice.body_html = render_template(
-        f"petitions/notices/{kind.value}.html", petition=petition, office=office, notice=notice,
+        f"petitions/admin/notices/{kind.value}.html", petition=petition, office=office, notice=notice,
         issued_day=format_day(moment), day=format_day, **context)
     petition.notices.append(notice)
     db.session.add(notice)

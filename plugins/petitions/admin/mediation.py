@@ -33,11 +33,11 @@ from plugins.petitions.admin.common import (
     scope_ids,
     scoped_petitions,
 )
-from plugins.petitions.errors import PetitionError
-from plugins.petitions.forms import (
+from plugins.petitions.admin.forms import (
     DisputeForm,
     MediationForm,
 )
+from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     MediationSession,
 )

@@ -42,8 +42,7 @@ from plugins.petitions.admin.common import (
     may_see_personal,
     scope_ids,
 )
-from plugins.petitions.errors import PetitionError
-from plugins.petitions.forms import (
+from plugins.petitions.admin.forms import (
     AttachmentForm,
     DecisionForm,
     DeliveryForm,
@@ -58,6 +57,7 @@ from plugins.petitions.forms import (
     RequestForm,
     RiskForm,
 )
+from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
     Level,

@@ -22,7 +22,7 @@ from plugins.petitions.admin.common import (
     in_office_scope,
     scope_ids,
 )
-from plugins.petitions.forms import (
+from plugins.petitions.admin.forms import (
     RegisterForm,
 )
 from plugins.petitions.repeats import find_repeats

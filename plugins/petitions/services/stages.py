@@ -1,6 +1,5 @@
 """The stage machine's moves: enter a stage (its deadline carried by the stage's core case),
-open and close the stage cases, close the petitioner's lapsed windows, and follow a case
-closed from the core's screen."""
+open and close the stage cases, close the petitioner's lapsed windows."""
 
 from datetime import datetime, timedelta
 
@@ -25,13 +24,11 @@ from plugins.petitions.errors import PetitionError
 from plugins.petitions.filing import file_petition
 from plugins.petitions.models import (
     FINAL_STAGES,
-    NoticeKind,
     Petition,
     PetitionChannel,
     PetitionStep,
     Stage,
 )
-from plugins.petitions.notices import issue_notice
 
 CHANNEL_TO_CASE = {
     PetitionChannel.LETTER: Channel.LETTER,
@@ -153,34 +150,3 @@ def close_lapsed_windows(moment: datetime | None = None, office_ids: set[int] | 
                     actor_id=None)
         petition.closed_at = due
     return len(lapsed)
-
-
-def on_case_closed(case: Case) -> None:
-    """A petition's case was closed from the core's case screen: record it on the petition
-    as the written result of that stage (issuing the notice the regulations require)."""
-    if case.source_type not in limits.SOURCE_TYPES.values() or not case.source_id:
-        return
-    petition = db.session.get(Petition, int(case.source_id))
-    if petition is None:
-        return
-    outcome = case.outcome or ""
-    if case.source_type == "petition" and petition.stage in (
-            Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING):
-        petition.result = outcome
-        petition.replied_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REPLY, actor_id=case.handler_id, result=outcome)
-        enter_stage(petition, Stage.REPLIED, start=petition.replied_at,
-                    event=_("出具处理意见书"), actor_id=None)
-    elif case.source_type == "petition_review" and petition.stage == Stage.REVIEW:
-        petition.review_opinion = outcome
-        petition.review_decided_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(petition, Stage.REVIEW_DECIDED, start=petition.review_decided_at,
-                    event=_("出具复查意见书"), actor_id=None)
-    elif case.source_type == "petition_rereview" and petition.stage == Stage.REREVIEW:
-        petition.rereview_opinion = outcome
-        petition.rereview_decided_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REREVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(petition, Stage.TERMINATED, start=petition.rereview_decided_at,
-                    event=_("出具复核意见书（终结）"), actor_id=None)
-        petition.closed_at = petition.rereview_decided_at
