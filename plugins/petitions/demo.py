@@ -19,14 +19,6 @@ from plugins.petitions.models import (
 )
 from plugins.petitions.services import mediation
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def demo_id_number(body17: str) -> str:
-    """A made-up ID number with a valid check character (for demo data only)."""
-    total = sum(int(d) * w for d, w in zip(body17, _WEIGHTS, strict=True))
-    return body17 + "10X98765432"[total % 11]
-
 
 def load_demo(offices: dict) -> None:
     """Add the demo petitions to the township government and its villages."""
@@ -49,7 +41,7 @@ def load_demo(offices: dict) -> None:
         subject="东桥村修建村道占用承包地未给补偿",
         demands="要求按标准支付占地补偿款", content="村道拓宽占用承包地约0.8亩，至今未签协议、未给补偿。",
         people_count=2, petitioners=[
-            {"name": "王德发", "phone": "13904711234", "id_number": demo_id_number("15012119650312123"),
+            {"name": "王德发", "phone": "13904711234", "id_number": "150121196503121232",
              "address": "东桥村三组", "is_representative": True},
             {"name": "王秀兰", "phone": "13904715678"}],
         actor_id=None)
@@ -76,7 +68,7 @@ def load_demo(offices: dict) -> None:
         subject="西河村农民工被拖欠工程款", demands="要求施工方支付拖欠的劳务费 3.2 万元",
         people_count=3, level_brought_to="city", proper_level="township",
         petitioners=[{"name": "赵铁柱", "phone": "15148712345",
-                      "id_number": demo_id_number("15012119800101201")}],
+                      "id_number": "150121198001012019"}],
         actor_id=None)
     services.decide_acceptance(wages, accepted=True, decided_at=days_ago(66), note=None,
                                actor_id=None)

@@ -70,6 +70,7 @@ from plugins.petitions.models import (
     Stage,
 )
 from plugins.petitions.repeats import find_repeats
+from plugins.petitions.services.first_instance import pending_extension
 
 
 class PetitionView(OfficeScopedModelView):
@@ -171,10 +172,6 @@ class PetitionView(OfficeScopedModelView):
                 office_ids=scope_ids(), exclude_id=petition.id)
             matches = [m for m in matches if m.petition.id not in
                        {r.id for r in petition.repeats}]
-        pending_extension = None
-        if petition.case is not None:
-            pending = [e for e in petition.case.extensions if e.status == "requested"]
-            pending_extension = pending[-1] if pending else None
         disputes = db.session.scalars(select(Dispute).where(Dispute.petition_id == petition.id))
         hearings = db.session.scalars(select(SessionHearing).where(
             SessionHearing.petition_id == petition.id))
@@ -186,7 +183,7 @@ class PetitionView(OfficeScopedModelView):
         return {
             "model": petition, "petition": petition, "full": full, "forms": forms,
             "Stage": Stage, "NoticeKind": NoticeKind, "matches": matches,
-            "pending_extension": pending_extension, "disputes": list(disputes),
+            "pending_extension": pending_extension(petition), "disputes": list(disputes),
             "hearings": list(hearings), "case_files": case_files, "day": format_day,
             "local": format_local, "mask_name": mask_name, "mask_phone": mask_phone,
             "may_act": not permissions.is_read_only(current_user),
@@ -246,37 +243,12 @@ class PetitionView(OfficeScopedModelView):
 # returns the message shown once the step is saved.
 
 
-def _pass_on(petition: Petition, form, actor_id: int) -> str:
-    services.pass_on(petition, handling_unit=form.handling_unit.data,
-                     passed_at=form.passed_at.data, actor_id=actor_id)
-    return _("已登记转送，受理告知期限自转送之日起算。")
-
-
-def _decide(petition: Petition, form, actor_id: int) -> str:
-    services.decide_acceptance(petition, accepted=form.accepted.data == "yes",
-                               decided_at=form.decided_at.data, note=form.note.data,
-                               actor_id=actor_id)
-    return _("已登记受理决定，并生成书面告知书。")
-
-
-def _extension_request(petition: Petition, form, actor_id: int) -> str:
-    services.request_extension(petition, days=form.days.data, reason=form.reason.data,
-                               actor_id=actor_id)
-    return _("延期申请已提交，待领导审批。")
-
-
 def _extension_decision(petition: Petition, form, actor_id: int) -> str:
     if form.decision.data == "approve":
         services.approve_extension(petition, actor_id=actor_id, note=form.note.data)
         return _("已批准延期，并生成延期办理告知书。")
     services.refuse_extension(petition, actor_id=actor_id, note=form.note.data)
     return _("已不批准延期。")
-
-
-def _reply(petition: Petition, form, actor_id: int) -> str:
-    services.reply(petition, result=form.result.data, replied_at=form.replied_at.data,
-                   actor_id=actor_id)
-    return _("已出具处理意见书。请在送达后登记送达。")
 
 
 def _deliver(petition: Petition, form, actor_id: int) -> str:
@@ -286,54 +258,6 @@ def _deliver(petition: Petition, form, actor_id: int) -> str:
     services.record_delivery(notice, method=form.method.data, delivered_at=form.delivered_at.data,
                              note=form.note.data, actor_id=actor_id)
     return _("已登记送达。")
-
-
-def _request_review(petition: Petition, form, actor_id: int) -> str:
-    services.request_review(petition, requested_at=form.requested_at.data,
-                            reason=form.reason.data, actor_id=actor_id)
-    return _("已登记复查请求。")
-
-
-def _decide_review(petition: Petition, form, actor_id: int) -> str:
-    services.decide_review(petition, opinion=form.opinion.data, decided_at=form.decided_at.data,
-                           actor_id=actor_id)
-    return _("已出具复查意见书。")
-
-
-def _request_rereview(petition: Petition, form, actor_id: int) -> str:
-    services.request_rereview(petition, requested_at=form.requested_at.data,
-                              reason=form.reason.data, actor_id=actor_id)
-    return _("已登记复核请求。")
-
-
-def _decide_rereview(petition: Petition, form, actor_id: int) -> str:
-    services.decide_rereview(petition, opinion=form.opinion.data,
-                             decided_at=form.decided_at.data, actor_id=actor_id)
-    return _("已出具复核意见书，该信访事项终结。")
-
-
-def _hearing_start(petition: Petition, form, actor_id: int) -> str:
-    services.start_hearing(petition, started_at=form.started_at.data, reason=form.reason.data,
-                           actor_id=actor_id)
-    return _("已登记听证开始，复核期限暂停计算。")
-
-
-def _hearing_end(petition: Petition, form, actor_id: int) -> str:
-    services.end_hearing(petition, ended_at=form.ended_at.data, actor_id=actor_id)
-    return _("已登记听证结束，复核期限已顺延。")
-
-
-def _risk(petition: Petition, form, actor_id: int) -> str:
-    services.set_risk(petition, level=form.level.data, note=form.note.data, actor_id=actor_id)
-    return _("已更新隐患等级。")
-
-
-def _add_petitioner(petition: Petition, form, actor_id: int) -> str:
-    services.add_petitioner(petition, {
-        "name": form.name.data, "phone": form.phone.data, "id_number": form.id_number.data,
-        "address": form.address.data, "is_representative": form.is_representative.data},
-        actor_id=actor_id)
-    return _("已添加信访人。")
 
 
 def _attach(petition: Petition, form, actor_id: int) -> str:
@@ -348,16 +272,54 @@ def _attach(petition: Petition, form, actor_id: int) -> str:
     return _("附件已上传。")
 
 
+def _step(service, message, *fields):
+    """A step that calls ``service`` with these fields of the form (same names) and says
+    ``message``."""
+    def step(petition: Petition, form, actor_id: int) -> str:
+        service(petition, actor_id=actor_id, **{name: getattr(form, name).data for name in fields})
+        return str(message)
+    return step
+
+
+def _decide(petition: Petition, form, actor_id: int) -> str:
+    services.decide_acceptance(petition, accepted=form.accepted.data == "yes",
+                               decided_at=form.decided_at.data, note=form.note.data,
+                               actor_id=actor_id)
+    return _("已登记受理决定，并生成书面告知书。")
+
+
+def _add_petitioner(petition: Petition, form, actor_id: int) -> str:
+    services.add_petitioner(petition, {name: getattr(form, name).data for name in (
+        "name", "phone", "id_number", "address", "is_representative")}, actor_id=actor_id)
+    return _("已添加信访人。")
+
+
 # The desk actions: each posts its form with the petition's version.
 ACTIONS = {
-    "pass_on": (PassOnForm, _pass_on), "decide": (DecisionForm, _decide),
-    "extension_request": (ExtensionRequestForm, _extension_request),
+    "pass_on": (PassOnForm, _step(services.pass_on, _l("已登记转送，受理告知期限自转送之日起算。"),
+                                  "handling_unit", "passed_at")),
+    "decide": (DecisionForm, _decide),
+    "extension_request": (ExtensionRequestForm, _step(
+        services.request_extension, _l("延期申请已提交，待领导审批。"), "days", "reason")),
     "extension_decision": (ExtensionDecisionForm, _extension_decision),
-    "reply": (ReplyForm, _reply), "deliver": (DeliveryForm, _deliver),
-    "request_review": (RequestForm, _request_review), "decide_review": (OpinionForm, _decide_review),
-    "request_rereview": (RequestForm, _request_rereview),
-    "decide_rereview": (OpinionForm, _decide_rereview),
-    "hearing_start": (HearingStartForm, _hearing_start),
-    "hearing_end": (HearingEndForm, _hearing_end), "risk": (RiskForm, _risk),
-    "add_petitioner": (PetitionerForm, _add_petitioner), "attach": (AttachmentForm, _attach),
+    "reply": (ReplyForm, _step(services.reply, _l("已出具处理意见书。请在送达后登记送达。"),
+                               "result", "replied_at")),
+    "deliver": (DeliveryForm, _deliver),
+    "request_review": (RequestForm, _step(services.request_review, _l("已登记复查请求。"),
+                                          "requested_at", "reason")),
+    "decide_review": (OpinionForm, _step(services.decide_review, _l("已出具复查意见书。"),
+                                         "opinion", "decided_at")),
+    "request_rereview": (RequestForm, _step(services.request_rereview, _l("已登记复核请求。"),
+                                            "requested_at", "reason")),
+    "decide_rereview": (OpinionForm, _step(services.decide_rereview,
+                                           _l("已出具复核意见书，该信访事项终结。"),
+                                           "opinion", "decided_at")),
+    "hearing_start": (HearingStartForm, _step(services.start_hearing,
+                                              _l("已登记听证开始，复核期限暂停计算。"),
+                                              "started_at", "reason")),
+    "hearing_end": (HearingEndForm, _step(services.end_hearing, _l("已登记听证结束，复核期限已顺延。"),
+                                          "ended_at")),
+    "risk": (RiskForm, _step(services.set_risk, _l("已更新隐患等级。"), "level", "note")),
+    "add_petitioner": (PetitionerForm, _add_petitioner),
+    "attach": (AttachmentForm, _attach),
 }

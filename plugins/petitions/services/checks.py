@@ -24,18 +24,20 @@ from plugins.petitions.models import Level, Petition, Stage
 _FUTURE_SLACK = timedelta(minutes=1)
 
 
-def acting_user(actor_id: int | None, office_id: int) -> User | None:
-    """The acting user, who must be able to change the office's petitions (None: the
-    system)."""
+def acting_user(actor_id: int | None, office_id: int, *, mediation: bool = False) -> User | None:
+    """The acting user, who must be able to change the office's petitions (or record its
+    ``mediation``); None: the system."""
     if actor_id is None:
         return None
     user = db.session.get(User, int(actor_id))
     if user is None or not user.active:
         raise PetitionError(_("找不到该工作人员，或其账号已停用。"))
     if permissions.is_read_only(user):
-        raise PetitionError(_("您的角色只能查看，不能办理信访事项。"))
+        raise PetitionError(_("您的角色只能查看，不能登记调处。") if mediation
+                            else _("您的角色只能查看，不能办理信访事项。"))
     if not permissions.may_see_office(user, office_id):
-        raise PetitionError(_("只能办理本单位的信访事项。"))
+        raise PetitionError(_("只能登记本单位的调处记录。") if mediation
+                            else _("只能办理本单位的信访事项。"))
     return user
 
 

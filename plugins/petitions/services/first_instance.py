@@ -73,7 +73,8 @@ def decide_acceptance(petition: Petition, *, accepted: bool, decided_at, note: s
                         due_day=petition.last_day)
 
 
-def _pending_core_extension(petition: Petition):
+def pending_extension(petition: Petition):
+    """The extension of the handling limit waiting for a leader, or None."""
     case = petition.case
     if case is None:
         return None
@@ -90,7 +91,7 @@ def request_extension(petition: Petition, *, days: int, reason: str,
              message=_("只有办理中的信访事项可以申请延长办理期限。"))
     if petition.extension_days or any(e.status == "approved" for e in petition.case.extensions):
         raise PetitionError(_("办理期限只能延长一次，该信访事项已经延期。"))
-    if _pending_core_extension(petition) is not None:
+    if pending_extension(petition) is not None:
         raise PetitionError(_("已有一项延期申请待领导审批。"))
     try:
         days = int(days)
@@ -116,7 +117,7 @@ def approve_extension(petition: Petition, *, actor_id: int | None,
     acceptance and the petitioner is told in writing (延期办理告知书)."""
     actor = acting_user(actor_id, petition.office_id)
     in_stage(petition, Stage.HANDLING)
-    extension = _pending_core_extension(petition)
+    extension = pending_extension(petition)
     if extension is None:
         raise PetitionError(_("没有待审批的延期申请。延长办理期限须先申请，经领导批准。"))
     if petition.extension_days:
@@ -140,7 +141,7 @@ def approve_extension(petition: Petition, *, actor_id: int | None,
 def refuse_extension(petition: Petition, *, actor_id: int | None, note: str) -> None:
     """A leader refuses the extension; the limit stays."""
     actor = acting_user(actor_id, petition.office_id)
-    extension = _pending_core_extension(petition)
+    extension = pending_extension(petition)
     if extension is None:
         raise PetitionError(_("没有待审批的延期申请。"))
     if actor is not None and actor.role != Role.LEADER:

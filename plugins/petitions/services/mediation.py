@@ -13,7 +13,7 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.kit import Office, OfficeKind, User, db, is_enabled, permissions, utc_now
+from core.kit import Office, OfficeKind, db, is_enabled, utc_now
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -23,6 +23,7 @@ from plugins.petitions.models import (
     MediationSession,
     Petition,
 )
+from plugins.petitions.services.checks import acting_user
 
 PLUGIN = "petitions"
 AGREEMENT_TYPES = {
@@ -32,20 +33,6 @@ AGREEMENT_TYPES = {
     ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
 }
 DEFAULT_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _actor(actor_id: int | None, office_id: int) -> User | None:
-    """The acting user, who must be able to record the office's mediation (None: the system)."""
-    if actor_id is None:
-        return None
-    user = db.session.get(User, int(actor_id))
-    if user is None or not user.active:
-        raise PetitionError(_("找不到该工作人员，或其账号已停用。"))
-    if permissions.is_read_only(user):
-        raise PetitionError(_("您的角色只能查看，不能登记调处。"))
-    if not permissions.may_see_office(user, office_id):
-        raise PetitionError(_("只能登记本单位的调处记录。"))
-    return user
 
 
 def level_for_office(office: Office) -> MediationLevel:
@@ -60,7 +47,7 @@ def level_for_office(office: Office) -> MediationLevel:
 def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
                  petition_id: int | None = None, actor_id: int | None) -> Dispute:
     """Register a dispute and the first level's (pending) mediation record."""
-    _actor(actor_id, office_id)
+    acting_user(actor_id, office_id, mediation=True)
     office = db.session.get(Office, int(office_id))
     if office is None or not is_enabled(PLUGIN, office.id):
         raise PetitionError(_("该单位未启用信访模块。"))
@@ -111,7 +98,7 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     from core.kit import get_storage
     from plugins.petitions.services import parse_moment
 
-    _actor(actor_id, session.office_id)
+    acting_user(actor_id, session.office_id, mediation=True)
     dispute = session.dispute
     if session.outcome != MediationOutcome.PENDING:
         raise PetitionError(_("该级调处已经登记了结果。"))
