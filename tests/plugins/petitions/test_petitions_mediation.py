@@ -7,7 +7,7 @@ from petitions_helpers import (
     register,
 )
 from sqlalchemy import func, select
-from support import post, text_of
+from support import csrf_token, post, text_of
 
 from core.extensions import db
 from core.models import Office, OfficeKind
@@ -139,7 +139,7 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
         station_id = station_session.id
     # Village staff no longer reach the station's record; the station's staff do.
     assert client.get(f"/admin/petitions_mediations/details/?id={station_id}").status_code == 404
-    client.post("/logout", data={"csrf_token": __import__("conftest").csrf_token(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("station_staff")
     page = client.get(f"/admin/petitions_mediations/details/?id={station_id}")
     assert page.status_code == 200 and "两次调解未果" in text_of(page)

@@ -13,7 +13,7 @@ from petitions_helpers import (
     register,
 )
 from sqlalchemy import func, select
-from support import post, post_edit, text_of
+from support import csrf_token, post, post_edit, text_of
 
 from core.extensions import db
 from core.models import Office
@@ -218,7 +218,7 @@ def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, 
     assert "须经领导批准" in text_of(client.get(DETAILS.format(pid)))
     with app.app_context():
         assert db.session.get(Petition, pid).due_at == due
-    client.post("/logout", data={"csrf_token": __import__("conftest").csrf_token(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("leader")
     _act(client, pid, "extension_decision", {"decision": "approve", "note": "同意"}, version)
     with app.app_context():
@@ -321,7 +321,7 @@ def test_attachments_go_to_the_case_with_type_checks(app, client, two_petitions,
     assert "来信.pdf" in details
     link = re.search(r'href="(/admin/cases/\d+/file/\d+)"', details).group(1)
     assert client.get(link).data.startswith(b"%PDF-")
-    client.post("/logout", data={"csrf_token": __import__("conftest").csrf_token(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("staff_b")
     assert client.get(link).status_code in (403, 404)
 
