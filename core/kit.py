@@ -18,8 +18,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   a person works in for a module; ``permissions`` for the role rules.
 - **staff screens**: ``OfficeScopedModelView`` (CRUD), ``ModuleView`` (desks), dashboard
   ``Widget`` and ``SupervisionSection``, ``enum_label`` / ``enum_choices``, date fields.
-- **cases** (statutory time limits): open, note, extend, close a core case; the categories
-  a plugin declares; the deadline maths of ``core.sla``.
+- **cases** (statutory time limits): open, note, extend, close a core case, restart its
+  clock for a stage with its own limit; the categories a plugin declares; the deadline maths
+  of ``core.sla``.
 - **publication**: the gate every resident-facing page, feed, PDF and API answer goes
   through (``declare``, ``publish``, ``render_public``, the API string types…).
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
@@ -40,7 +41,7 @@ _SOURCES = {
                     "UTCDateTime", "LabelledEnum", "enum_column", "utcnow"],
     # time
     "core.time": ["LOCAL_ZONE", "utc_now", "as_utc", "to_local", "local_today", "local_day",
-                  "local_datetime", "from_local_input", "local_naive", "format_local",
+                  "local_datetime", "from_local_input", "local_naive", "format_local", "format_day",
                   "format_local_date", "format_local_datetime", "format_hours"],
     # errors and saving
     "core.errors": ["UserError", "StaleError", "STALE_MESSAGE"],
@@ -56,8 +57,9 @@ _SOURCES = {
     # cases and time limits
     "core.cases": ["Case", "CaseStatus", "ACTIVE_STATUSES", "CategorySpec", "Channel",
                    "CaseError", "open_case", "close_case"],
-    "core.cases.services": ["set_deadline", "request_extension", "approve_extension",
-                           "refuse_extension", "add_note", "add_attachment"],
+    "core.cases.services": ["set_deadline", "restart_clock", "explain_due", "request_extension",
+                            "approve_extension", "refuse_extension", "add_note",
+                            "add_attachment"],
     "core.cases.display": ["colour_label"],
     "core.sla": ["Limit", "LimitUnit", "Colour", "colour", "compute_due", "calendar_status",
                  "is_working_day", "next_working_day", "working_days_between", "as_local"],

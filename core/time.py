@@ -3,7 +3,8 @@
 One module for the whole product (core and plugins). Stored times come back from the database
 aware, in UTC, on every engine (the ``UTCDateTime`` column type sees to it), so nothing else
 needs to "make a datetime aware". What a person reads is Beijing time: ``format_local`` to the
-minute on staff screens, ``format_local_date`` / ``format_day`` in words on residents' pages.
+minute and ``format_day`` to the day on staff screens, ``format_local_date`` in words on
+residents' pages.
 """
 
 from datetime import UTC, date, datetime, time
@@ -84,6 +85,12 @@ def format_local(value, seconds: bool = False) -> str:
     if isinstance(value, date):
         return value.strftime(DATE_FORMAT)
     return str(value)
+
+
+def format_day(value) -> str:
+    """The Beijing day of a stored time (or a date) as a staff screen writes it:
+    ``2026-12-18``; None is empty."""
+    return format_local(local_day(value))
 
 
 def format_local_date(value, style: str = "long") -> str:

@@ -56,7 +56,7 @@ def register_migrations():
 @hookimpl
 def case_categories():
     """信访事项 (first instance), 复查 and 复核, with their statutory limits in natural days."""
-    from plugins.petitions.limits import categories
+    from plugins.petitions.cases import categories
 
     return categories()
 
@@ -64,7 +64,7 @@ def case_categories():
 @hookimpl
 def case_closed(case):
     """Keep a petition in step when its case is closed from the core's case screen."""
-    from plugins.petitions.services import on_case_closed
+    from plugins.petitions.cases import on_case_closed
 
     on_case_closed(case)
 
@@ -80,7 +80,7 @@ def register_admin_views():
 @hookimpl
 def dashboard_widgets(user, office_ids):
     """Backlog, overdue and high-risk petitions of the user's offices."""
-    from plugins.petitions.admin import dashboard_widgets as widgets
+    from plugins.petitions.widgets import widgets
 
     return widgets(user, office_ids)
 
@@ -88,7 +88,7 @@ def dashboard_widgets(user, office_ids):
 @hookimpl
 def supervision_sections(user, office_ids):
     """Backlog, overdue, high-risk, result share and repeat rate per office, on 督办."""
-    from plugins.petitions.admin import supervision_sections as sections
+    from plugins.petitions.widgets import supervision_sections as sections
 
     return sections(user, office_ids)
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.kit import db, set_module
-from plugins.petitions import mediation, services
+from core.kit import db, set_module, utc_now
+from plugins.petitions import services
 from plugins.petitions.models import (
     HostRole,
     NoticeKind,
@@ -17,15 +17,7 @@ from plugins.petitions.models import (
     SessionHearing,
     SessionObserver,
 )
-from plugins.petitions.timeutil import now
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def demo_id_number(body17: str) -> str:
-    """A made-up ID number with a valid check character (for demo data only)."""
-    total = sum(int(d) * w for d, w in zip(body17, _WEIGHTS, strict=True))
-    return body17 + "10X98765432"[total % 11]
+from plugins.petitions.services import mediation
 
 
 def load_demo(offices: dict) -> None:
@@ -39,7 +31,7 @@ def load_demo(offices: dict) -> None:
         if code in offices:
             set_module("petitions", offices[code], True)
     db.session.flush()
-    today = now()
+    today = utc_now()
 
     def days_ago(n):
         return today - timedelta(days=n)
@@ -49,7 +41,7 @@ def load_demo(offices: dict) -> None:
         subject="东桥村修建村道占用承包地未给补偿",
         demands="要求按标准支付占地补偿款", content="村道拓宽占用承包地约0.8亩，至今未签协议、未给补偿。",
         people_count=2, petitioners=[
-            {"name": "王德发", "phone": "13904711234", "id_number": demo_id_number("15010219650312123"),
+            {"name": "王德发", "phone": "13904711234", "id_number": "150121196503121232",
              "address": "东桥村三组", "is_representative": True},
             {"name": "王秀兰", "phone": "13904715678"}],
         actor_id=None)
@@ -76,7 +68,7 @@ def load_demo(offices: dict) -> None:
         subject="西河村农民工被拖欠工程款", demands="要求施工方支付拖欠的劳务费 3.2 万元",
         people_count=3, level_brought_to="city", proper_level="township",
         petitioners=[{"name": "赵铁柱", "phone": "15148712345",
-                      "id_number": demo_id_number("15010219800101201")}],
+                      "id_number": "150121198001012019"}],
         actor_id=None)
     services.decide_acceptance(wages, accepted=True, decided_at=days_ago(66), note=None,
                                actor_id=None)

@@ -15,10 +15,9 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from core.kit import RecordToFile, file_record, mask_numbers
+from core.kit import RecordToFile, file_record, mask_numbers, to_local
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import Petition
-from plugins.petitions.timeutil import to_local
 
 SOURCE_TYPE = "petition"
 # Catalogue data, stored once in the archive's language (not the reader's UI language).

@@ -5,7 +5,6 @@ Every table carries ``office_id`` so that each staff screen is office-scoped by 
 "delete this module's data for an office" finds every row.
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -19,69 +18,64 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    select,
 )
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
     Case,
+    LabelledEnum,
     Office,
     TimestampMixin,
     User,
     UTCDateTime,
     VersionedMixin,
+    compute_due,
     db,
     enum_column,
+    local_day,
+    utc_now,
     utcnow,
 )
+from plugins.petitions import limits
 
 
-def _enum(cls, length=24):
-    return enum_column(cls, length)
-
-
-class _Labelled(enum.StrEnum):
-    """An enum whose members have a translated ``label`` (from the module's LABELS dicts)."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[type(self)][self])
-
-
-class PetitionChannel(_Labelled):
+class PetitionChannel(LabelledEnum):
     """The forms of petition the regulations name (书信、电子邮件、传真、电话、走访、网上信访)."""
 
-    LETTER = "letter"
-    VISIT = "visit"
-    CALL = "call"
-    ONLINE = "online"
+    LETTER = "letter", _l("来信")
+    VISIT = "visit", _l("来访")
+    CALL = "call", _l("来电")
+    ONLINE = "online", _l("网上信访")
 
 
-class Level(_Labelled):
+class Level(LabelledEnum):
     """Administrative levels a petition can be brought to, from the bottom up."""
 
-    VILLAGE = "village"
-    TOWNSHIP = "township"
-    COUNTY = "county"
-    CITY = "city"
-    PROVINCE = "province"
-    NATIONAL = "national"
+    VILLAGE = "village", _l("村（社区）")
+    TOWNSHIP = "township", _l("乡镇")
+    COUNTY = "county", _l("县（旗）")
+    CITY = "city", _l("市")
+    PROVINCE = "province", _l("省（自治区）")
+    NATIONAL = "national", _l("国家")
 
     @property
     def rank(self) -> int:
         return list(Level).index(self)
 
 
-class RiskLevel(_Labelled):
+class RiskLevel(LabelledEnum):
     """Hidden-risk level (排查信访隐患) set by staff and watched by supervisors."""
 
-    NONE = "none"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
+    NONE = "none", _l("无")
+    LOW = "low", _l("低")
+    MEDIUM = "medium", _l("中")
+    HIGH = "high", _l("高")
 
 
-class Stage(_Labelled):
+class Stage(LabelledEnum):
     """Where a petition stands in the procedure of the Regulations on Letters and Visits Work.
 
     Stages with a staff deadline: registration, acceptance, handling, review, rereview.
@@ -89,55 +83,58 @@ class Stage(_Labelled):
     ``review_decided`` wait for the written opinion to be delivered, which starts the window.
     """
 
-    REGISTRATION = "registration"
-    ACCEPTANCE = "acceptance"
-    HANDLING = "handling"
-    REPLIED = "replied"
-    REVIEW_WINDOW = "review_window"
-    REVIEW = "review"
-    REVIEW_DECIDED = "review_decided"
-    REREVIEW_WINDOW = "rereview_window"
-    REREVIEW = "rereview"
-    CLOSED = "closed"
-    NOT_ACCEPTED = "not_accepted"
-    TERMINATED = "terminated"
-    MERGED = "merged"
+    REGISTRATION = "registration", _l("登记转送")
+    ACCEPTANCE = "acceptance", _l("待决定受理")
+    HANDLING = "handling", _l("办理中")
+    REPLIED = "replied", _l("已答复，待送达")
+    REVIEW_WINDOW = "review_window", _l("复查申请期")
+    REVIEW = "review", _l("复查中")
+    REVIEW_DECIDED = "review_decided", _l("已复查，待送达")
+    REREVIEW_WINDOW = "rereview_window", _l("复核申请期")
+    REREVIEW = "rereview", _l("复核中")
+    CLOSED = "closed", _l("已办结")
+    NOT_ACCEPTED = "not_accepted", _l("不予受理")
+    TERMINATED = "terminated", _l("复核终结")
+    MERGED = "merged", _l("重复信访，已并案")
 
 
 # Stages in which the office owes the next step (the backlog, 积压).
 PENDING_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING, Stage.REVIEW,
                   Stage.REREVIEW)
+# Stages whose deadline a core case carries (the petition's, its review's, its re-review's).
+FIRST_INSTANCE_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING)
+CASE_STAGES = (*FIRST_INSTANCE_STAGES, Stage.REVIEW, Stage.REREVIEW)
 # Stages after which nothing more happens.
 FINAL_STAGES = (Stage.CLOSED, Stage.NOT_ACCEPTED, Stage.TERMINATED, Stage.MERGED)
 
 
-class NoticeKind(_Labelled):
+class NoticeKind(LabelledEnum):
     """The written documents the regulations require."""
 
-    ACCEPTANCE = "acceptance"  # 受理告知书
-    NON_ACCEPTANCE = "non_acceptance"  # 不予受理告知书
-    EXTENSION = "extension"  # 延期办理告知书
-    REPLY = "reply"  # 信访事项处理意见书
-    REVIEW = "review"  # 复查意见书
-    REREVIEW = "rereview"  # 复核意见书
+    ACCEPTANCE = "acceptance", _l("信访事项受理告知书")  # 受理告知书
+    NON_ACCEPTANCE = "non_acceptance", _l("信访事项不予受理告知书")  # 不予受理告知书
+    EXTENSION = "extension", _l("信访事项延期办理告知书")  # 延期办理告知书
+    REPLY = "reply", _l("信访事项处理意见书")  # 信访事项处理意见书
+    REVIEW = "review", _l("信访事项复查意见书")  # 复查意见书
+    REREVIEW = "rereview", _l("信访事项复核意见书")  # 复核意见书
 
 
-class DeliveryMethod(_Labelled):
+class DeliveryMethod(LabelledEnum):
     """How a written notice reached the petitioner (送达方式)."""
 
-    IN_PERSON = "in_person"
-    POST = "post"
-    ELECTRONIC = "electronic"
-    LEFT_AT_HOME = "left_at_home"
-    PUBLIC_NOTICE = "public_notice"
+    IN_PERSON = "in_person", _l("直接送达")
+    POST = "post", _l("邮寄送达")
+    ELECTRONIC = "electronic", _l("电子送达")
+    LEFT_AT_HOME = "left_at_home", _l("留置送达")
+    PUBLIC_NOTICE = "public_notice", _l("公告送达")
 
 
-class MediationLevel(_Labelled):
+class MediationLevel(LabelledEnum):
     """三级调处: village → township station → township."""
 
-    VILLAGE = "village"
-    STATION = "station"
-    TOWNSHIP = "township"
+    VILLAGE = "village", _l("村级调解")
+    STATION = "station", _l("站所调处")
+    TOWNSHIP = "township", _l("乡镇调处")
 
     @property
     def next(self) -> "MediationLevel | None":
@@ -146,40 +143,40 @@ class MediationLevel(_Labelled):
         return order[index + 1] if index + 1 < len(order) else None
 
 
-class MediationOutcome(_Labelled):
+class MediationOutcome(LabelledEnum):
     """What one level's session came to."""
 
-    PENDING = "pending"
-    SETTLED = "settled"
-    NOT_SETTLED = "not_settled"
-    PASSED_UP = "passed_up"
+    PENDING = "pending", _l("待调处")
+    SETTLED = "settled", _l("调解成功")
+    NOT_SETTLED = "not_settled", _l("调解不成")
+    PASSED_UP = "passed_up", _l("移交上一级")
 
 
-class DisputeStatus(_Labelled):
+class DisputeStatus(LabelledEnum):
     """A dispute is open until one level settles it or the last level fails to."""
 
-    OPEN = "open"
-    SETTLED = "settled"
-    NOT_SETTLED = "not_settled"
+    OPEN = "open", _l("调处中")
+    SETTLED = "settled", _l("已调解")
+    NOT_SETTLED = "not_settled", _l("调解不成")
 
 
-class HostRole(_Labelled):
+class HostRole(LabelledEnum):
     """Who receives petitioners at an observed session (书记、镇长信访接待)."""
 
-    PARTY_SECRETARY = "party_secretary"
-    TOWNSHIP_HEAD = "township_head"
+    PARTY_SECRETARY = "party_secretary", _l("党委书记")
+    TOWNSHIP_HEAD = "township_head", _l("镇长")
 
 
-class ObserverCategory(_Labelled):
+class ObserverCategory(LabelledEnum):
     """The observers the rulebook names (信访旁听制度 3)."""
 
-    STATION_HEAD = "station_head"
-    PEOPLES_DEPUTY = "peoples_deputy"
-    CPPCC_MEMBER = "cppcc_member"
-    VILLAGE_PARTY_SECRETARY = "village_party_secretary"
-    VILLAGE_COMMITTEE_HEAD = "village_committee_head"
-    RETIRED_CADRE = "retired_cadre"
-    RESIDENT_REPRESENTATIVE = "resident_representative"
+    STATION_HEAD = "station_head", _l("站办所负责人")
+    PEOPLES_DEPUTY = "peoples_deputy", _l("旗镇两级人大代表")
+    CPPCC_MEMBER = "cppcc_member", _l("政协委员")
+    VILLAGE_PARTY_SECRETARY = "village_party_secretary", _l("村党支部书记")
+    VILLAGE_COMMITTEE_HEAD = "village_committee_head", _l("村委会主任")
+    RETIRED_CADRE = "retired_cadre", _l("退休老干部代表")
+    RESIDENT_REPRESENTATIVE = "resident_representative", _l("群众代表")
 
 
 # Observers who sit in a public role (信访旁听制度 3); the others are private persons.
@@ -188,92 +185,6 @@ PUBLIC_OBSERVERS = frozenset({
     ObserverCategory.VILLAGE_PARTY_SECRETARY, ObserverCategory.VILLAGE_COMMITTEE_HEAD,
 })
 
-LABELS = {
-    PetitionChannel: {
-        PetitionChannel.LETTER: _l("来信"),
-        PetitionChannel.VISIT: _l("来访"),
-        PetitionChannel.CALL: _l("来电"),
-        PetitionChannel.ONLINE: _l("网上信访"),
-    },
-    Level: {
-        Level.VILLAGE: _l("村（社区）"),
-        Level.TOWNSHIP: _l("乡镇"),
-        Level.COUNTY: _l("县（旗）"),
-        Level.CITY: _l("市"),
-        Level.PROVINCE: _l("省（自治区）"),
-        Level.NATIONAL: _l("国家"),
-    },
-    RiskLevel: {
-        RiskLevel.NONE: _l("无"),
-        RiskLevel.LOW: _l("低"),
-        RiskLevel.MEDIUM: _l("中"),
-        RiskLevel.HIGH: _l("高"),
-    },
-    Stage: {
-        Stage.REGISTRATION: _l("登记转送"),
-        Stage.ACCEPTANCE: _l("待决定受理"),
-        Stage.HANDLING: _l("办理中"),
-        Stage.REPLIED: _l("已答复，待送达"),
-        Stage.REVIEW_WINDOW: _l("复查申请期"),
-        Stage.REVIEW: _l("复查中"),
-        Stage.REVIEW_DECIDED: _l("已复查，待送达"),
-        Stage.REREVIEW_WINDOW: _l("复核申请期"),
-        Stage.REREVIEW: _l("复核中"),
-        Stage.CLOSED: _l("已办结"),
-        Stage.NOT_ACCEPTED: _l("不予受理"),
-        Stage.TERMINATED: _l("复核终结"),
-        Stage.MERGED: _l("重复信访，已并案"),
-    },
-    NoticeKind: {
-        NoticeKind.ACCEPTANCE: _l("信访事项受理告知书"),
-        NoticeKind.NON_ACCEPTANCE: _l("信访事项不予受理告知书"),
-        NoticeKind.EXTENSION: _l("信访事项延期办理告知书"),
-        NoticeKind.REPLY: _l("信访事项处理意见书"),
-        NoticeKind.REVIEW: _l("信访事项复查意见书"),
-        NoticeKind.REREVIEW: _l("信访事项复核意见书"),
-    },
-    DeliveryMethod: {
-        DeliveryMethod.IN_PERSON: _l("直接送达"),
-        DeliveryMethod.POST: _l("邮寄送达"),
-        DeliveryMethod.ELECTRONIC: _l("电子送达"),
-        DeliveryMethod.LEFT_AT_HOME: _l("留置送达"),
-        DeliveryMethod.PUBLIC_NOTICE: _l("公告送达"),
-    },
-    MediationLevel: {
-        MediationLevel.VILLAGE: _l("村级调解"),
-        MediationLevel.STATION: _l("站所调处"),
-        MediationLevel.TOWNSHIP: _l("乡镇调处"),
-    },
-    MediationOutcome: {
-        MediationOutcome.PENDING: _l("待调处"),
-        MediationOutcome.SETTLED: _l("调解成功"),
-        MediationOutcome.NOT_SETTLED: _l("调解不成"),
-        MediationOutcome.PASSED_UP: _l("移交上一级"),
-    },
-    DisputeStatus: {
-        DisputeStatus.OPEN: _l("调处中"),
-        DisputeStatus.SETTLED: _l("已调解"),
-        DisputeStatus.NOT_SETTLED: _l("调解不成"),
-    },
-    HostRole: {
-        HostRole.PARTY_SECRETARY: _l("党委书记"),
-        HostRole.TOWNSHIP_HEAD: _l("镇长"),
-    },
-    ObserverCategory: {
-        ObserverCategory.STATION_HEAD: _l("站办所负责人"),
-        ObserverCategory.PEOPLES_DEPUTY: _l("旗镇两级人大代表"),
-        ObserverCategory.CPPCC_MEMBER: _l("政协委员"),
-        ObserverCategory.VILLAGE_PARTY_SECRETARY: _l("村党支部书记"),
-        ObserverCategory.VILLAGE_COMMITTEE_HEAD: _l("村委会主任"),
-        ObserverCategory.RETIRED_CADRE: _l("退休老干部代表"),
-        ObserverCategory.RESIDENT_REPRESENTATIVE: _l("群众代表"),
-    },
-}
-
-
-def choices(enum_cls) -> list[tuple[str, str]]:
-    """(value, label) pairs of an enum, for Flask-Admin's ``form_choices``."""
-    return [(m.value, m.label) for m in enum_cls]
 
 
 def select_choices(enum_cls, *, leave_out=()) -> list:
@@ -292,12 +203,14 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     A petition is a core case (``case``: receipt number, timeline, rating); a review (复查) and
     a re-review (复核) each open a case of their own. A repeat petition is linked to the
     original (``repeat_of``) and opens no case: it is not counted as a new matter.
-    ``stage_*`` hold the current stage, its start event and due date from ``core.sla``.
+    ``stage`` is where the procedure stands. Its deadline has one source: the core case of
+    the stage (``stage_case``), or for the petitioner's windows the delivery date and the
+    statutory limit (``window_due``); the steps keep a snapshot of it when they end.
     """
 
     __tablename__ = "petition"
     __table_args__ = (
-        Index("ix_petition_office_stage_due", "office_id", "stage", "stage_due_at"),
+        Index("ix_petition_office_stage", "office_id", "stage"),
         Index("ix_petition_office_received", "office_id", "received_at"),
     )
 
@@ -307,26 +220,24 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     review_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     rereview_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(16), index=True)
-    channel: Mapped[PetitionChannel] = mapped_column(_enum(PetitionChannel))
+    channel: Mapped[PetitionChannel] = mapped_column(enum_column(PetitionChannel, 24))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     subject: Mapped[str] = mapped_column(String(200))
     demands: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")
     people_count: Mapped[int] = mapped_column(Integer, default=1)
     collective: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    level_brought_to: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
-    proper_level: Mapped[Level] = mapped_column(_enum(Level), default=Level.TOWNSHIP)
+    level_brought_to: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
+    proper_level: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
     skip_level: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    hidden_risk: Mapped[RiskLevel] = mapped_column(_enum(RiskLevel), default=RiskLevel.NONE,
+    hidden_risk: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel, 24), default=RiskLevel.NONE,
                                                    index=True)
     risk_note: Mapped[str | None] = mapped_column(Text)
     risk_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.REGISTRATION)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24), default=Stage.REGISTRATION)
     stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    stage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    stage_last_day: Mapped[date | None] = mapped_column(Date)
 
     handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
     passed_on_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -391,6 +302,59 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     def first_petitioner(self) -> "Petitioner | None":
         return self.petitioners[0] if self.petitioners else None
 
+    @property
+    def stage_case(self) -> Case | None:
+        """The core case that carries the current stage's deadline: the first-instance case
+        from registration to the reply, then the review's and the re-review's."""
+        if self.stage not in CASE_STAGES:
+            return None
+        if self.stage in FIRST_INSTANCE_STAGES:
+            return self.case
+        if self.stage == Stage.REVIEW:
+            return self.review_case
+        return self.rereview_case
+
+    def window_due(self, stage: Stage | None = None):
+        """The petitioner's window (``stage``, default the current one) to ask for a review
+        or re-review: a ``DueDate`` counted from the delivery of the written opinion, or None
+        outside the windows."""
+        stage = stage or self.stage
+        if stage == Stage.REVIEW_WINDOW and self.reply_delivered_at is not None:
+            return compute_due(self.reply_delivered_at, limits.REVIEW_REQUEST)
+        if stage == Stage.REREVIEW_WINDOW and self.review_delivered_at is not None:
+            return compute_due(self.review_delivered_at, limits.REREVIEW_REQUEST)
+        return None
+
+    @hybrid_property
+    def due_at(self) -> datetime | None:
+        """When the current stage's limit ends (aware UTC), or None for a stage without one.
+        In a query: the stage case's ``due_at`` (None in the windows)."""
+        case = self.stage_case
+        if case is not None:
+            return case.due_at
+        window = self.window_due()
+        return window.due_at_utc if window is not None else None
+
+    @due_at.inplace.expression
+    @classmethod
+    def _due_at_expression(cls):
+        stage_case_id = sql_case((cls.stage == Stage.REVIEW.value, cls.review_case_id),
+                                 (cls.stage == Stage.REREVIEW.value, cls.rereview_case_id),
+                                 else_=cls.case_id)
+        return (select(Case.due_at).where(Case.id == stage_case_id,
+                                          cls.stage.in_([s.value for s in CASE_STAGES]))
+                .scalar_subquery())
+
+    @property
+    def last_day(self) -> date | None:
+        """The current stage's last day (local), or None."""
+        return local_day(self.due_at)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The office owes the next step and its limit has passed."""
+        return self.is_pending and self.due_at is not None and utc_now() > self.due_at
+
 
 class Petitioner(db.Model):
     """A person who brought the petition. Name, phone and ID number are personal data: masked
@@ -420,14 +384,17 @@ class Petitioner(db.Model):
 
 
 class PetitionStep(db.Model):
-    """One stage of a petition as it ran: its start event, due date and how it ended."""
+    """One stage of a petition as it ran: its start event, its limit and how it ended.
+
+    The deadline of the open step is the petition's (``Petition.due_at``, carried by the core
+    case); ``due_at``/``last_day``/``overdue`` are the snapshot taken when the step ends."""
 
     __tablename__ = "petition_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     start_event: Mapped[str] = mapped_column(String(120))
     limit_days: Mapped[int | None] = mapped_column(Integer)
@@ -443,6 +410,13 @@ class PetitionStep(db.Model):
 
     petition: Mapped[Petition] = relationship(back_populates="steps")
 
+    @property
+    def deadline_day(self) -> date | None:
+        """The step's last day: its snapshot once ended, the petition's while it runs."""
+        if self.ended_at is None and self.limit_days:
+            return self.petition.last_day
+        return self.last_day
+
 
 class PetitionPause(db.Model):
     """Time the limit does not count: a hearing held during a re-review (听证所需时间不计)."""
@@ -452,7 +426,7 @@ class PetitionPause(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
     reason: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -471,13 +445,13 @@ class PetitionNotice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind))
+    kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind, 24))
     number: Mapped[str] = mapped_column(String(64))  # 文号
     recipient: Mapped[str] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(_enum(DeliveryMethod))
+    delivery_method: Mapped[DeliveryMethod | None] = mapped_column(enum_column(DeliveryMethod, 24))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delivery_note: Mapped[str | None] = mapped_column(Text)
@@ -534,8 +508,8 @@ class Dispute(VersionedMixin, TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     parties: Mapped[str] = mapped_column(Text)  # the parties, as the mediators list them
     facts: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus), default=DisputeStatus.OPEN)
-    current_level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel),
+    status: Mapped[DisputeStatus] = mapped_column(enum_column(DisputeStatus, 24), default=DisputeStatus.OPEN)
+    current_level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24),
                                                           default=MediationLevel.VILLAGE)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -557,13 +531,13 @@ class MediationSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("petition_dispute.id"), index=True)
-    level: Mapped[MediationLevel] = mapped_column(_enum(MediationLevel))
+    level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(String(200))
     mediators: Mapped[str | None] = mapped_column(Text)
     parties_present: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[MediationOutcome] = mapped_column(_enum(MediationOutcome),
+    outcome: Mapped[MediationOutcome] = mapped_column(enum_column(MediationOutcome, 24),
                                                       default=MediationOutcome.PENDING)
     agreement_key: Mapped[str | None] = mapped_column(String(128))
     agreement_filename: Mapped[str | None] = mapped_column(String(200))
@@ -593,7 +567,7 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     held_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(200))
-    host_role: Mapped[HostRole] = mapped_column(_enum(HostRole))
+    host_role: Mapped[HostRole] = mapped_column(enum_column(HostRole, 24))
     host_name: Mapped[str] = mapped_column(String(64))
     convenor_name: Mapped[str] = mapped_column(String(64))  # 党委常务副书记
     summary: Mapped[str | None] = mapped_column(Text)
@@ -605,7 +579,7 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
         back_populates="session", order_by="SessionHearing.id", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
-        from plugins.petitions.timeutil import format_local
+        from core.kit import format_local
 
         return f"{format_local(self.held_at)} {self.host_name}"
 
@@ -618,7 +592,7 @@ class SessionObserver(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
-    category: Mapped[ObserverCategory] = mapped_column(_enum(ObserverCategory, 32))
+    category: Mapped[ObserverCategory] = mapped_column(enum_column(ObserverCategory, 32))
     name: Mapped[str] = mapped_column(String(64))
     unit: Mapped[str | None] = mapped_column(String(120))
     opinions: Mapped[str | None] = mapped_column(Text)

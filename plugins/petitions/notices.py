@@ -1,6 +1,6 @@
 """Written notices (书面告知): generated from templates, frozen when issued, printed, delivered.
 
-The body is rendered once from ``templates/petitions/notices/<kind>.html`` (autoescaped) and
+The body is rendered once from ``templates/petitions/admin/notices/<kind>.html`` (autoescaped) and
 stored, so a printed notice never changes afterwards. It names the petitioners (the notice is
 addressed to them) but never a phone or ID number. A PDF of the same text is made with
 reportlab's built-in Chinese font.
@@ -14,9 +14,8 @@ from html import unescape
 from flask import render_template
 from sqlalchemy import extract, func, select
 
-from core.kit import Office, db
+from core.kit import Office, db, format_day, local_day, utc_now
 from plugins.petitions.models import NoticeKind, Petition, PetitionNotice
-from plugins.petitions.timeutil import format_day, local_day, now
 
 # Abbreviations in notice numbers: 〔受〕 acceptance, 〔处〕 reply ...
 NUMBER_MARKS = {
@@ -54,12 +53,12 @@ def issue_notice(petition: Petition, kind: NoticeKind, *, actor_id: int | None,
                  moment: datetime | None = None, **context) -> PetitionNotice:
     """Render and store a notice of ``kind`` for the petition (the caller commits)."""
     office = db.session.get(Office, petition.office_id)
-    moment = moment or now()
+    moment = moment or utc_now()
     notice = PetitionNotice(
         office_id=petition.office_id, kind=kind, number=next_number(office, kind, moment),
         recipient=recipient_of(petition), issued_at=moment, issued_by_id=actor_id, body_html="")
     notice.body_html = render_template(
-        f"petitions/notices/{kind.value}.html", petition=petition, office=office, notice=notice,
+        f"petitions/admin/notices/{kind.value}.html", petition=petition, office=office, notice=notice,
         issued_day=format_day(moment), day=format_day, **context)
     petition.notices.append(notice)
     db.session.add(notice)

@@ -7,7 +7,7 @@ core's receipt page (status and dates only), where a closed matter can also be r
 from flask import Blueprint, g
 
 from core.kit import render_public
-from plugins.petitions import limits
+from plugins.petitions import cases
 
 bp = Blueprint("petitions_public", __name__, template_folder="templates")
 
@@ -16,5 +16,5 @@ bp = Blueprint("petitions_public", __name__, template_folder="templates")
 def index():
     """Channels, the office's address and hours, the statutory limits, and the link to the
     receipt lookup (mounted at /o/<office_code>/petitions/)."""
-    rows = [(spec.title, spec.describe()) for spec in limits.categories()]
+    rows = [(spec.title, spec.describe()) for spec in cases.categories()]
     return render_public("petitions/public/index.html", office=g.office, rows=rows)

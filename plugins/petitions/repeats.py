@@ -11,15 +11,13 @@ Searches are limited to the offices the caller may see: another office's petitio
 shown, not even as a match.
 """
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, true
 
-from core.kit import db
+from core.kit import db, normalise_id_number, phone_hash
 from plugins.petitions.models import Petition, Petitioner, PetitionGram, PetitionGramStat
 from plugins.petitions.similarity import dice, grams, min_shared
 
@@ -42,11 +40,6 @@ class Match:
         return round(self.score * 100)
 
 
-def _key() -> bytes:
-    config = current_app.config
-    return str(config.get("PETITIONS_HASH_KEY") or config["SECRET_KEY"]).encode()
-
-
 def normalise_phone(phone: str | None) -> str | None:
     """Digits only, without the country code: "+86 138-1234-5678" → "13812345678"."""
     digits = re.sub(r"\D", "", phone or "")
@@ -57,21 +50,14 @@ def normalise_phone(phone: str | None) -> str | None:
     return digits or None
 
 
-def normalise_id_number(id_number: str | None) -> str | None:
-    """Upper case without spaces (the check character may be typed as x)."""
-    value = re.sub(r"\s", "", id_number or "").upper()
-    return value or None
-
-
 def person_hash(kind: str, value: str | None) -> str | None:
     """Keyed hash of a normalised phone ("phone") or ID number ("id"), or None."""
     if kind == "phone":
         value = normalise_phone(value)
     else:
         value = normalise_id_number(value)
-    if not value:
-        return None
-    return hmac.new(_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    # The kit's keyed hash ("kind:value", PETITIONS_HASH_KEY or the app's secret).
+    return phone_hash(value, kind, "PETITIONS_HASH_KEY") if value else None
 
 
 def fill_hashes(petitioner: Petitioner) -> None:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
-from core.kit import Office, db
+from core.kit import Office, db, local_datetime, local_today, utc_now
 from plugins.petitions.models import (
     FINAL_STAGES,
     PENDING_STAGES,
@@ -20,7 +20,6 @@ from plugins.petitions.models import (
     RiskLevel,
     Stage,
 )
-from plugins.petitions.timeutil import LOCAL_TZ, aware, now
 
 
 @dataclass
@@ -48,7 +47,7 @@ class OfficeFigures:
 
 
 def _local_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return local_datetime(day, time.min)
 
 
 def _has_result():
@@ -83,11 +82,11 @@ def office_figures(office_ids: set[int], start: date | None = None,
         f = figures[office_id]
         f.registered, f.repeats, f.with_result = registered, repeats, with_result
         f.collective, f.skip_level = collective, skip
-    moment = now()
+    moment = utc_now()
     pending = Petition.stage.in_(PENDING_STAGES)
     rows = db.session.execute(
         select(Petition.office_id, _count(pending),
-               _count(and_(pending, Petition.stage_due_at < moment)),
+               _count(and_(pending, Petition.due_at < moment)),
                _count(and_(Petition.hidden_risk == RiskLevel.HIGH,
                            Petition.stage.not_in(FINAL_STAGES))))
         .where(Petition.office_id.in_(sorted(office_ids))).group_by(Petition.office_id))
@@ -103,7 +102,7 @@ def current_counts(office_ids: set[int]) -> tuple[int, int, int]:
         return 0, 0, 0
     pending = Petition.stage.in_(PENDING_STAGES)
     row = db.session.execute(
-        select(_count(pending), _count(and_(pending, Petition.stage_due_at < now())),
+        select(_count(pending), _count(and_(pending, Petition.due_at < utc_now())),
                _count(and_(Petition.hidden_risk == RiskLevel.HIGH,
                            Petition.stage.not_in(FINAL_STAGES))))
         .where(Petition.office_id.in_(sorted(office_ids)))).one()
@@ -127,8 +126,8 @@ def overdue_petitions(office_ids: set[int], limit: int = 200) -> list[Petition]:
     return list(db.session.scalars(
         select(Petition).where(Petition.office_id.in_(sorted(office_ids)),
                                Petition.stage.in_(PENDING_STAGES),
-                               Petition.stage_due_at < now())
-        .order_by(Petition.stage_due_at, Petition.id).limit(limit)))
+                               Petition.due_at < utc_now())
+        .order_by(Petition.due_at, Petition.id).limit(limit)))
 
 
 def risk_petitions(office_ids: set[int], limit: int = 200) -> list[Petition]:
@@ -174,7 +173,7 @@ def monthly_rows(office_ids: set[int], year: int) -> list[list]:
                PetitionStep.ended_at >= _local_start(date(year, 1, 1)),
                PetitionStep.ended_at < year_end)
     ).all()
-    today = now().astimezone(LOCAL_TZ).date()
+    today = local_today()
     rows = []
     for month in range(1, 13):
         first = date(year, month, 1)
@@ -184,19 +183,19 @@ def monthly_rows(office_ids: set[int], year: int) -> list[list]:
         end = _local_start(date(year + (month == 12), month % 12 + 1, 1))
         for office in offices:
             mine = [p for p in petitions if p.office_id == office.id]
-            in_month = [p for p in mine if start <= aware(p.received_at) < end]
+            in_month = [p for p in mine if start <= p.received_at < end]
             new = [p for p in in_month if p.repeat_of_id is None]
             repeats = len(in_month) - len(new)
-            decided = [p for p in mine if p.decided_at and start <= aware(p.decided_at) < end]
+            decided = [p for p in mine if p.decided_at and start <= p.decided_at < end]
             steps = [s for s in handled if s.office_id == office.id
-                     and start <= aware(s.ended_at) < end]
+                     and start <= s.ended_at < end]
             backlog = 0
             for p in mine:
-                if p.repeat_of_id is not None or aware(p.received_at) >= end:
+                if p.repeat_of_id is not None or p.received_at >= end:
                     continue
                 finished = p.replied_at if p.accepted else (p.decided_at if p.accepted is False
                                                             else None)
-                if finished is None or aware(finished) >= end:
+                if finished is None or finished >= end:
                     backlog += 1
             rate = round(100 * repeats / len(in_month), 1) if in_month else 0.0
             rows.append([

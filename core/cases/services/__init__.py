@@ -19,6 +19,7 @@ from core.cases.services.clock import (
     pause_case,
     refuse_extension,
     request_extension,
+    restart_clock,
     resume_case,
     set_deadline,
 )
@@ -59,6 +60,6 @@ __all__ = [
     "explain_due", "file_appeal", "hand_back", "is_leader_for", "may_act", "may_view",
     "new_receipt_no", "notify_offices", "open_case", "open_rectification", "pause_case",
     "rate_case", "recompute_due", "record_delivery", "record_follow_up", "refuse_extension",
-    "request_extension", "resume_case", "set_deadline", "sign_off_agency", "start_agency",
+    "request_extension", "restart_clock", "resume_case", "set_deadline", "sign_off_agency", "start_agency",
     "transfer_case", "warn_moment",
 ]

@@ -1,6 +1,6 @@
 """Stopping and moving the clock: pauses, a leader's own deadline, extensions within the cap."""
 
-from datetime import date
+from datetime import date, datetime
 
 from core.cases import receipts
 from core.cases.categories import get_category
@@ -25,7 +25,7 @@ from core.cases.services.deadlines import (
     recompute_due,
 )
 from core.models import utcnow
-from core.sla import Limit, LimitUnit, compute_due
+from core.sla import DueDate, Limit, LimitUnit, compute_due
 from core.time import local_day, local_today
 
 
@@ -105,6 +105,34 @@ def set_deadline(case: Case, *, last_day: date, reason: str, actor_id: int | Non
     _apply_due(case, due)
     _event(case, "deadline_set", actor, reason,
            data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+
+
+def restart_clock(case: Case, *, start: datetime, limit: Limit, reason: str,
+                  pauses=(), actor_id: int | None = None) -> DueDate:
+    """A new stage of the matter runs on its own statutory limit, counted from ``start`` (a
+    petition passed on to the handling unit, accepted…), ``pauses`` (from, to) not counted
+    (a hearing): the case's deadline becomes the stage's. Returns the stage's due date,
+    explained from ``start``.
+
+    Calendar-day limits only (ValueError otherwise): the stage is stored as the calendar days
+    from the case's acceptance to the stage's nominal end, so ``recompute_due`` (an approved
+    extension, the holiday sweep) keeps landing on the stage's day. Unlike ``set_deadline``
+    this is the procedure's rule, not a leader's choice: no leader is needed, and a day
+    already past stands (a stage recorded late is overdue)."""
+    if limit.unit is not LimitUnit.CALENDAR_DAYS:
+        raise ValueError("restart_clock counts calendar days only")
+    actor = _user(actor_id)
+    _require_active(case)
+    due = compute_due(start, limit, pauses=pauses)
+    nominal = due.trace.cal.day(due.trace.nominal_index)
+    old_due = case.due_at
+    case.limit_amount, case.limit_unit, case.extra_amount = (
+        (nominal - local_day(case.accepted_at)).days, LimitUnit.CALENDAR_DAYS.value, 0)
+    recompute_due(case)
+    if case.due_at != old_due:
+        _event(case, "deadline_set", actor, reason,
+               data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+    return due
 
 
 def request_extension(case: Case, *, amount: int, reason: str, actor_id: int | None,

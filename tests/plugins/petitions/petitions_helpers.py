@@ -4,16 +4,15 @@ stage, dates in local time.
 Plain functions the test modules import; the fixtures are in this folder's conftest.py."""
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from core.extensions import db
 from core.models import Office
 from core.modules import set_module
+from core.time import LOCAL_ZONE
 from plugins.petitions import services
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Made-up ID numbers with valid check characters.
 ID_WANG = "110101199003070011"
 ID_LI = "11010119850512007X"
@@ -31,7 +30,7 @@ def petitions_on_fixture(app, users, offices):
 
 def at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     """A local (Asia/Shanghai) moment on that day."""
-    return datetime.combine(date(year, month, day), time(hour), tzinfo=SHANGHAI)
+    return datetime.combine(date(year, month, day), time(hour), tzinfo=LOCAL_ZONE)
 
 
 def register(office_id: int, *, actor_id=None, subject="王家村修路占用我家承包地未给补偿",

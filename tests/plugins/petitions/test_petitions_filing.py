@@ -243,7 +243,7 @@ def test_closing_from_the_detail_screen_files_it_and_the_file_links_back(
 def test_the_plugin_never_imports_the_archive_module():
     folder = Path(sys.modules["plugins.petitions"].__file__).parent
     imported = set()
-    for source in folder.glob("*.py"):
+    for source in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported.update(alias.name for alias in node.names)

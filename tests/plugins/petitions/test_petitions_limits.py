@@ -18,14 +18,14 @@ from core.cases import Case, CaseStatus
 from core.cases.categories import get_category
 from core.extensions import db
 from core.sla import Limit, LimitUnit, compute_due
+from core.time import LOCAL_ZONE, utc_now
 from plugins.petitions import services
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import NoticeKind, Petition, Stage
-from plugins.petitions.timeutil import LOCAL_TZ, now
 
 
 def _last_day(petition) -> date:
-    return petition.stage_last_day
+    return petition.last_day
 
 
 def test_categories_are_natural_days(app, petitions_on):
@@ -102,10 +102,10 @@ def test_not_accepted_needs_a_reason_and_ends_the_matter(app, petitions_on):
 
 def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_on, users):
     with app.app_context():
-        decided = now() - timedelta(days=3)
+        decided = utc_now() - timedelta(days=3)
         petition = accepted(petitions_on["A"], received=decided - timedelta(days=2),
                             decided=decided, actor_id=users["staff_a"])
-        due_before = petition.stage_due_at
+        due_before = petition.due_at
         with pytest.raises(PetitionError, match="不得超过 30 日"):
             services.request_extension(petition, days=31, reason="需现场测量",
                                        actor_id=users["staff_a"])
@@ -114,16 +114,16 @@ def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_o
         # Staff cannot approve their own office's extension: a leader must.
         with pytest.raises(PetitionError, match="领导"):
             services.approve_extension(petition, actor_id=users["staff_a"])
-        assert petition.stage_due_at == due_before and not petition.extension_days
+        assert petition.due_at == due_before and not petition.extension_days
         notice = services.approve_extension(petition, actor_id=users["leader"], note="同意")
         assert petition.extension_days == 20
         expected = compute_due(decided, Limit(60, LimitUnit.CALENDAR_DAYS),
                                extra=Limit(20, LimitUnit.CALENDAR_DAYS))
-        assert petition.stage_last_day == expected.last_day
-        assert (petition.stage_last_day - decided.astimezone(LOCAL_TZ).date()).days >= 80
+        assert petition.last_day == expected.last_day
+        assert (petition.last_day - decided.astimezone(LOCAL_ZONE).date()).days >= 80
         assert notice.kind == NoticeKind.EXTENSION and "20 日" in notice.body_html
         # The core case follows the petition's deadline.
-        assert petition.case.due_at.date() >= petition.stage_last_day - timedelta(days=1)
+        assert petition.case.due_at.date() >= petition.last_day - timedelta(days=1)
         db.session.commit()
         with pytest.raises(PetitionError, match="只能延长一次"):
             services.request_extension(petition, days=5, reason="再延", actor_id=users["staff_a"])
@@ -132,12 +132,12 @@ def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_o
 
 def test_approving_without_a_request_is_refused(app, petitions_on, users):
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=now() - timedelta(days=3),
-                            decided=now() - timedelta(days=1))
-        due = petition.stage_due_at
+        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=3),
+                            decided=utc_now() - timedelta(days=1))
+        due = petition.due_at
         with pytest.raises(PetitionError, match="须先申请"):
             services.approve_extension(petition, actor_id=users["leader"])
-        assert petition.stage_due_at == due and petition.extension_days is None
+        assert petition.due_at == due and petition.extension_days is None
 
 
 def test_review_window_is_30_days_from_delivery_with_the_holiday_rule(app, petitions_on):
@@ -164,7 +164,7 @@ def test_review_needs_the_reply_delivered_first(app, petitions_on):
     with app.app_context():
         petition = accepted(petitions_on["A"])
         services.reply(petition, result="已处理", replied_at=at(2025, 4, 1), actor_id=None)
-        assert petition.stage == Stage.REPLIED and petition.stage_due_at is None
+        assert petition.stage == Stage.REPLIED and petition.due_at is None
         with pytest.raises(PetitionError, match="送达"):
             services.request_review(petition, requested_at=at(2025, 4, 3), actor_id=None)
 

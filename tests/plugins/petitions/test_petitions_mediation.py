@@ -7,12 +7,12 @@ from petitions_helpers import (
     register,
 )
 from sqlalchemy import func, select
-from support import post, text_of
+from support import csrf_token, post, text_of
 
 from core.extensions import db
 from core.models import Office, OfficeKind
 from core.modules import set_module
-from plugins.petitions import mediation
+from core.time import utc_now
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -23,7 +23,7 @@ from plugins.petitions.models import (
     ReceptionSession,
     SessionHearing,
 )
-from plugins.petitions.timeutil import now
+from plugins.petitions.services import mediation
 
 PDF = b"%PDF-1.4\n% signed agreement\n"
 
@@ -43,7 +43,7 @@ def levels(app, petitions_on):
 
 def _record(session, outcome, **fields):
     return mediation.record_session(
-        session, outcome=outcome, held_at=fields.pop("held_at", now()),
+        session, outcome=outcome, held_at=fields.pop("held_at", utc_now()),
         summary=fields.pop("summary", "双方陈述，调解员释法说理"), mediators="调解员甲",
         actor_id=fields.pop("actor_id", None), **fields)
 
@@ -118,14 +118,19 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
     assert response.status_code == 302
     with app.app_context():
         dispute = db.session.scalar(select(Dispute))
-        session_id = dispute.sessions[0].id
+        session_id, version = dispute.sessions[0].id, dispute.version
     page = client.get(f"/admin/petitions_mediations/details/?id={session_id}")
     assert page.status_code == 200 and "登记本级调处结果" in text_of(page)
     empty = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
-        "outcome": "settled", "held_at": "2026-11-20", "mediators": "村调委会", "summary": "调解"})
+        "outcome": "settled", "held_at": "2026-11-20", "mediators": "村调委会", "summary": "调解",
+        "version": version}, follow_redirects=True)
     assert "签字的调解协议" in text_of(empty)
-    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
+    stale = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
         "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
+        "summary": "两次调解未果", "next_office": str(levels["S"])}, follow_redirects=True)
+    assert "已被他人修改" in text_of(stale)  # no version: refused, nothing recorded
+    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
+        "version": version, "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
         "summary": "两次调解未果", "next_office": str(levels["S"])})
     assert response.status_code == 302
     with app.app_context():
@@ -134,7 +139,7 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
         station_id = station_session.id
     # Village staff no longer reach the station's record; the station's staff do.
     assert client.get(f"/admin/petitions_mediations/details/?id={station_id}").status_code == 404
-    client.post("/logout", data={"csrf_token": __import__("support").csrf_token(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("station_staff")
     page = client.get(f"/admin/petitions_mediations/details/?id={station_id}")
     assert page.status_code == 200 and "两次调解未果" in text_of(page)

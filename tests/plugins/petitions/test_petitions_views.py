@@ -13,7 +13,7 @@ from petitions_helpers import (
     register,
 )
 from sqlalchemy import func, select
-from support import post, post_edit, text_of
+from support import csrf_token, post, post_edit, text_of
 
 from core.extensions import db
 from core.models import Office
@@ -201,13 +201,13 @@ def test_steps_over_http_with_clear_messages(app, client, petitions_on, users, l
 def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, login_as):
     from datetime import timedelta
 
-    from plugins.petitions.timeutil import now
+    from core.time import utc_now
 
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=now() - timedelta(days=4),
-                            decided=now() - timedelta(days=2), actor_id=users["staff_a"])
+        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=4),
+                            decided=utc_now() - timedelta(days=2), actor_id=users["staff_a"])
         db.session.commit()
-        pid, version, due = petition.id, petition.version, petition.stage_due_at
+        pid, version, due = petition.id, petition.version, petition.due_at
     login_as("staff_a")
     _act(client, pid, "extension_request", {"days": "45", "reason": "需测绘"}, version)
     assert "不得超过 30 日" in text_of(client.get(DETAILS.format(pid)))
@@ -217,13 +217,13 @@ def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, 
     _act(client, pid, "extension_decision", {"decision": "approve"}, version)
     assert "须经领导批准" in text_of(client.get(DETAILS.format(pid)))
     with app.app_context():
-        assert db.session.get(Petition, pid).stage_due_at == due
-    client.post("/logout", data={"csrf_token": __import__("support").csrf_token(client)})
+        assert db.session.get(Petition, pid).due_at == due
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("leader")
     _act(client, pid, "extension_decision", {"decision": "approve", "note": "同意"}, version)
     with app.app_context():
         petition = db.session.get(Petition, pid)
-        assert petition.extension_days == 30 and petition.stage_due_at != due
+        assert petition.extension_days == 30 and petition.due_at != due
         assert any(n.kind == NoticeKind.EXTENSION for n in petition.notices)
 
 
@@ -321,7 +321,7 @@ def test_attachments_go_to_the_case_with_type_checks(app, client, two_petitions,
     assert "来信.pdf" in details
     link = re.search(r'href="(/admin/cases/\d+/file/\d+)"', details).group(1)
     assert client.get(link).data.startswith(b"%PDF-")
-    client.post("/logout", data={"csrf_token": __import__("support").csrf_token(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("staff_b")
     assert client.get(link).status_code in (403, 404)
 

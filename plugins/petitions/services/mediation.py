@@ -13,7 +13,7 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.kit import Office, OfficeKind, User, db, is_enabled, permissions
+from core.kit import Office, OfficeKind, db, is_enabled, utc_now
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
     Dispute,
@@ -23,7 +23,7 @@ from plugins.petitions.models import (
     MediationSession,
     Petition,
 )
-from plugins.petitions.timeutil import now
+from plugins.petitions.services.checks import acting_user
 
 PLUGIN = "petitions"
 AGREEMENT_TYPES = {
@@ -33,19 +33,6 @@ AGREEMENT_TYPES = {
     ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
 }
 DEFAULT_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _actor(actor_id: int | None, office_id: int) -> User | None:
-    if actor_id is None:
-        return None
-    user = db.session.get(User, int(actor_id))
-    if user is None or not user.active:
-        raise PetitionError(_("找不到该工作人员，或其账号已停用。"))
-    if permissions.is_read_only(user):
-        raise PetitionError(_("您的角色只能查看，不能登记调处。"))
-    if not permissions.may_see_office(user, office_id):
-        raise PetitionError(_("只能登记本单位的调处记录。"))
-    return user
 
 
 def level_for_office(office: Office) -> MediationLevel:
@@ -60,7 +47,7 @@ def level_for_office(office: Office) -> MediationLevel:
 def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
                  petition_id: int | None = None, actor_id: int | None) -> Dispute:
     """Register a dispute and the first level's (pending) mediation record."""
-    actor = _actor(actor_id, office_id)
+    acting_user(actor_id, office_id, mediation=True)
     office = db.session.get(Office, int(office_id))
     if office is None or not is_enabled(PLUGIN, office.id):
         raise PetitionError(_("该单位未启用信访模块。"))
@@ -80,7 +67,7 @@ def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
     level = level_for_office(office)
     dispute = Dispute(office_id=office.id, title=title, parties=parties,
                       facts=(facts or "").strip(), petition=petition, current_level=level,
-                      status=DisputeStatus.OPEN, opened_by_id=actor.id if actor else None)
+                      status=DisputeStatus.OPEN, opened_by_id=actor_id)
     dispute.sessions.append(MediationSession(office_id=office.id, level=level,
                                              outcome=MediationOutcome.PENDING))
     db.session.add(dispute)
@@ -111,7 +98,7 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     from core.kit import get_storage
     from plugins.petitions.services import parse_moment
 
-    actor = _actor(actor_id, session.office_id)
+    acting_user(actor_id, session.office_id, mediation=True)
     dispute = session.dispute
     if session.outcome != MediationOutcome.PENDING:
         raise PetitionError(_("该级调处已经登记了结果。"))
@@ -151,8 +138,8 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     session.parties_present = (parties_present or "").strip() or None
     session.summary = summary
     session.outcome = result
-    session.recorded_by_id = actor.id if actor else None
-    session.recorded_at = now()
+    session.recorded_by_id = actor_id
+    session.recorded_at = utc_now()
     if result == MediationOutcome.SETTLED:
         if stored is not None:
             session.agreement_filename, session.agreement_content_type = stored
