@@ -6,7 +6,7 @@ import re
 
 import lxml.html
 
-# The start of the core's one stale-save message (core.cases.service.STALE_MESSAGE).
+# The start of the core's one stale-save message (core.cases.services.STALE_MESSAGE).
 STALE = "该记录已被他人修改"
 
 

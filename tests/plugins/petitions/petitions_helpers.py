@@ -5,27 +5,12 @@ Plain functions the test modules import; the fixtures are in this folder's conft
 
 from datetime import date, datetime, time
 
-import pytest
-
-from core.extensions import db
-from core.models import Office
-from core.modules import set_module
 from core.time import LOCAL_ZONE
 from plugins.petitions import services
 
 # Made-up ID numbers with valid check characters.
 ID_WANG = "110101199003070011"
 ID_LI = "11010119850512007X"
-
-
-@pytest.fixture(name="petitions_on")
-def petitions_on_fixture(app, users, offices):
-    """The petitions module switched on for offices A and B; returns the office ids."""
-    with app.app_context():
-        for code in ("A", "B"):
-            set_module("petitions", db.session.get(Office, offices[code]), True)
-        db.session.commit()
-    return offices
 
 
 def at(year: int, month: int, day: int, hour: int = 10) -> datetime:

@@ -1,7 +1,6 @@
 """The core's case screen leaves a petition's clock to the petitions module."""
 
 from petitions_helpers import (
-    petitions_on_fixture,  # noqa: F401
     register,
 )
 from support import csrf_token

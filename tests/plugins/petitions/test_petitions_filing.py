@@ -13,7 +13,6 @@ from flask import url_for
 from petitions_helpers import (
     accepted,
     at,
-    petitions_on_fixture,  # noqa: F401
     register,
     replied_and_delivered,
 )

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from petitions_helpers import petitions_on_fixture  # noqa: F401
 from support import text_of
 
 from core.i18n import compile_catalogues, missing_translations

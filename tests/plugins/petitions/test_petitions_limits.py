@@ -8,7 +8,6 @@ import pytest
 from petitions_helpers import (
     accepted,
     at,
-    petitions_on_fixture,  # noqa: F401
     register,
     replied_and_delivered,
 )

@@ -3,7 +3,6 @@ settled, and observed reception sessions with observers' opinions and a collecti
 
 import pytest
 from petitions_helpers import (
-    petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import func, select

@@ -6,15 +6,14 @@ when the day was already past and in ``request_rereview``, so the two could disa
 
 from datetime import date
 
-from core.cases.service import recompute_due
 from petitions_helpers import (
     accepted,
     at,
-    petitions_on_fixture,  # noqa: F401
     register,
     replied_and_delivered,
 )
 
+from core.cases.services import recompute_due
 from core.time import local_day
 from plugins.petitions import services
 from plugins.petitions.models import Stage

@@ -2,7 +2,7 @@
 petitioners' names (and those of observers who are private persons) so that no office
 publishes them in any text; the residents' page goes through the publication gate."""
 
-from petitions_helpers import at, petitions_on_fixture, register  # noqa: F401
+from petitions_helpers import at, register  # noqa: F401
 from sqlalchemy import select
 from support import text_of
 

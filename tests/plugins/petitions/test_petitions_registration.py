@@ -7,7 +7,6 @@ from petitions_helpers import (
     ID_LI,
     ID_WANG,
     at,
-    petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import func, select

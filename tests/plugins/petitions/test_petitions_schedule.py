@@ -2,7 +2,7 @@
 that have the module on (core.jobs.offices_with), and leaves the others' petitions alone."""
 
 import pytest
-from petitions_helpers import at, petitions_on_fixture, replied_and_delivered  # noqa: F401
+from petitions_helpers import at, replied_and_delivered  # noqa: F401
 from sqlalchemy import func, select
 
 from core.extensions import db

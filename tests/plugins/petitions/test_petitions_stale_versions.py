@@ -2,7 +2,7 @@
 with a stale or a missing version is refused with the one stale message and changes nothing."""
 
 import pytest
-from petitions_helpers import accepted, petitions_on_fixture  # noqa: F401
+from petitions_helpers import accepted  # noqa: F401
 from support import post, text_of
 
 from core.errors import STALE_MESSAGE

@@ -1,7 +1,6 @@
 """Petitions' figures on the core's supervision screen (督办), through a hook."""
 
 from petitions_helpers import (
-    petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import select

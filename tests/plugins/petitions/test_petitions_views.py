@@ -9,7 +9,6 @@ from petitions_helpers import (
     ID_WANG,
     accepted,
     at,
-    petitions_on_fixture,  # noqa: F401
     register,
 )
 from sqlalchemy import func, select
