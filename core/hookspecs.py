@@ -59,6 +59,17 @@ def case_categories():
 
 
 @hookspec
+def case_opened(case):
+    """Called after a case is registered (``core.cases.open_case``), before the commit.
+
+    ``case`` is the new ``core.cases.Case`` (already added to the session; ``accepted_at``,
+    ``office_id``, ``first_responder_id`` set) inside the caller's transaction (do not commit).
+    Every plugin is called: check that your module is on for ``case.office_id``. Return value
+    ignored; an exception is logged and does not stop the registration.
+    """
+
+
+@hookspec
 def case_closed(case):
     """Called after a case is closed (resolved, i.e. ``core.cases.close_case``).
 

@@ -96,8 +96,11 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
     """Register a matter (统一接件): compute its deadline with ``core.sla``, give it a receipt
     number, record the first responder (for life) and the first timeline event.
 
-    The first responder defaults to the acting user. The caller commits.
+    The first responder defaults to the acting user. Calls the ``case_opened`` hook. The
+    caller commits.
     """
+    from core.plugins import get_registry
+
     actor = _user(actor_id)
     office = _office(office_id)
     _check_registrar(actor, office)
@@ -137,6 +140,7 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
                                     channel=channel_value.label),
            to_office_id=office.id, to_user_id=case.handler_id,
            data={"first_responder_id": case.first_responder_id})
+    get_registry().call_each("case_opened", case=case)
     return case
 
 
