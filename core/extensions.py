@@ -34,19 +34,6 @@ babel = Babel()
 
 
 
-def __getattr__(name: str):
-    """``core.extensions.migrate``: Flask-Migrate's ``Migrate``, created on first use.
-
-    Importing Flask-Migrate imports Alembic (about a third of a second), which only the ``db``
-    and ``schema`` commands and migration tests need; see ``core.schema.get_migrate``.
-    """
-    if name == "migrate":
-        from core.schema import get_migrate
-
-        return get_migrate()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """On SQLite (the embedded default): write-ahead logging so readers never wait for the

@@ -1,7 +1,7 @@
 """Every extension point a plugin may implement.
 
-A plugin is a module with a ``manifest`` (see ``core.plugins.Manifest``) and functions decorated
-with ``@hookimpl`` (``from core import hookimpl``) whose names match the specs below. Hooks are
+A plugin is a module with a ``manifest`` (``core.kit.Manifest``) and functions decorated
+with ``@hookimpl`` (``from core.kit import hookimpl``) whose names match the specs below. Hooks are
 called with keyword arguments; an implementation may accept fewer arguments than the spec lists.
 Hooks named ``register_*`` return a list (or one object) that the core collects per plugin, so it
 always knows which plugin contributed what and can hide it where that plugin is switched off.
@@ -49,7 +49,7 @@ def load_demo_data(offices):
 
 @hookspec
 def case_categories():
-    """Return a list of ``core.cases.categories.CategorySpec`` the plugin adds.
+    """Return a list of ``core.kit.CategorySpec`` the plugin adds.
 
     Called once at start-up (the result is cached). Each spec carries a stable ``code``, a
     translatable title, the statutory ``limit`` and optionally the ``max_limit`` extensions may
@@ -60,7 +60,7 @@ def case_categories():
 
 @hookspec
 def case_opened(case):
-    """Called after a case is registered (``core.cases.open_case``), before the commit.
+    """Called after a case is registered (``core.kit.open_case``), before the commit.
 
     ``case`` is the new ``core.cases.Case`` (already added to the session; ``accepted_at``,
     ``office_id``, ``first_responder_id`` set) inside the caller's transaction (do not commit).
@@ -71,7 +71,7 @@ def case_opened(case):
 
 @hookspec
 def case_closed(case):
-    """Called after a case is closed (resolved, i.e. ``core.cases.close_case``).
+    """Called after a case is closed (resolved, i.e. ``core.kit.close_case``).
 
     ``case`` is the ``core.cases.Case`` with its outcome set, inside the caller's transaction
     (do not commit). Plugins check ``case.source_type`` / ``case.source_id`` to find the record
@@ -102,11 +102,11 @@ def file_record(record):
 
 @hookspec
 def register_schedules():
-    """Return a list of ``core.jobs.Schedule(name, func_path, every_seconds)``: periodic jobs.
+    """Return a list of ``core.kit.Schedule(name, func_path, every_seconds)``: periodic jobs.
 
     Called by whatever looks for due schedules (``flask worker``, ``flask jobs run-due``). Each
     schedule runs once per interval across all workers; the function takes no arguments, works
-    only for ``core.jobs.offices_with(plugin name)`` and must be idempotent (see ``core.jobs``).
+    only for ``core.kit.offices_with(plugin name)`` and must be idempotent (see ``core.jobs``).
     It is skipped while no office has the plugin switched on. Names must be unique.
     """
 
@@ -118,7 +118,7 @@ def register_schedules():
 def register_admin_views():
     """Return Flask-Admin view instances for the staff screens.
 
-    Derive them from ``core.admin.OfficeScopedModelView`` (or ``core.admin.ModuleView`` for
+    Derive them from ``core.kit.OfficeScopedModelView`` (or ``core.kit.ModuleView`` for
     non-model screens): the core tags each with the plugin's name, so they vanish from the menu
     and answer 403 for staff whose office has the module switched off.
     """
@@ -126,7 +126,7 @@ def register_admin_views():
 
 @hookspec
 def dashboard_widgets(user, office_ids):
-    """Return a list of ``core.admin.Widget`` for the user's dashboard.
+    """Return a list of ``core.kit.Widget`` for the user's dashboard.
 
     ``office_ids`` are the offices the user may see that have this plugin switched on (never
     empty when called). Keep each widget to one or two cheap queries.
@@ -135,7 +135,7 @@ def dashboard_widgets(user, office_ids):
 
 @hookspec
 def supervision_sections(user, office_ids):
-    """Return a list of ``core.admin.SupervisionSection`` for the core's supervision screen.
+    """Return a list of ``core.kit.SupervisionSection`` for the core's supervision screen.
 
     Called when a leader, auditor or admin opens 督办; ``office_ids`` are the offices in
     their view that have this plugin switched on (never empty when called). Keep it to a few
@@ -158,7 +158,7 @@ def register_public_blueprint():
 
 @hookspec
 def public_home_sections(offices):
-    """Return a list of ``core.public.HomeSection`` for the residents' home page.
+    """Return a list of ``core.kit.HomeSection`` for the residents' home page.
 
     ``offices`` are the offices that have this plugin switched on (never empty when called).
     """
@@ -166,7 +166,7 @@ def public_home_sections(offices):
 
 @hookspec
 def publication_fields():
-    """Return a list of ``core.publication.declare(Model, {field: class})`` declarations.
+    """Return a list of ``core.kit.declare(Model, {field: class})`` declarations.
 
     Every field of the plugin's records that residents may see, on a page, in a feed, a PDF or
     the API, has a class there (``PUBLIC``, ``PERSON``, ``TEXT``, ``WITHHELD``…; see
@@ -178,7 +178,7 @@ def publication_fields():
 
 @hookspec
 def private_person_fields():
-    """Return a list of ``core.publication.PersonField(Model.column, public_when=None)``.
+    """Return a list of ``core.kit.PersonField(Model.column, public_when=None)``.
 
     The columns holding a private person's name (attendees, askers, applicants, bookers…).
     Every name saved there is masked in all published text of every office from then on;
@@ -204,6 +204,6 @@ def register_api(api):
     response models so the endpoints appear in the generated OpenAPI document. A path with an
     ``<office_code>`` segment answers 404 for offices that have the module switched off; the
     view finds the office in ``flask.g.office``. Every string field of a response model is
-    typed with a class from ``core.publication.schema`` (``Text``, ``PersonName``,
+    typed with a class of the kit (``Text``, ``PersonName``,
     ``PublicStr``…); an endpoint with an unclassified string field is refused at start-up.
     """

@@ -100,9 +100,20 @@ class LazyDbGroup(click.Group):
         return db_group.make_context(info_name, args, parent=parent, **extra)
 
 
+# Work to do once ``flask db upgrade`` has run, registered by the parts of the core that need it
+# (the publication gate learns the names the records already hold): each returns a line to
+# print, or None. Kept here as callbacks so this module imports none of them.
+_AFTER_UPGRADE: dict[str, object] = {}
+
+
+def after_upgrade(name: str, callback) -> None:
+    """Run ``callback()`` (in the app's context) after every ``flask db upgrade``."""
+    _AFTER_UPGRADE[name] = callback
+
+
 def _learn_names_after_upgrade(db_group: click.Group) -> None:
-    """After ``db upgrade``, collect the private persons' names the records already hold, so a
-    database upgraded to the publication gate masks them from the first page it serves."""
+    """After ``db upgrade``, run the registered follow-ups (``after_upgrade``): a database
+    upgraded to the publication gate masks the names it holds from the first page it serves."""
     upgrade = db_group.commands["upgrade"]
     if getattr(upgrade, "township_learns_names", False):
         return
@@ -113,13 +124,12 @@ def _learn_names_after_upgrade(db_group: click.Group) -> None:
         result = original(*args, **kwargs)
         from flask.cli import ScriptInfo
 
-        from core.publication.names import rebuild
-
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
         with app.app_context():
-            added = rebuild()
-        if added:
-            click.echo(f"已收录 {added} 个群众姓名，公开内容中将隐去。")
+            for follow_up in list(_AFTER_UPGRADE.values()):
+                line = follow_up()
+                if line:
+                    click.echo(line)
         return result
 
     upgrade.callback = callback

@@ -81,8 +81,9 @@ def test_hook_register_models(app):
 
 
 def test_hook_register_migrations(app, tmp_path):
-    from core.extensions import migrate
-    from core.schema import plugin_version_paths
+    from core.schema import get_migrate, plugin_version_paths
+
+    migrate = get_migrate()
 
     versions = tmp_path / "versions"
     versions.mkdir()

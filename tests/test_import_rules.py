@@ -56,3 +56,42 @@ def test_every_name_of_the_kit_resolves():
         except Exception as exc:  # the report names every broken entry at once
             missing.append(f"{name}: {exc}")
     assert missing == []
+
+
+def _cycles(graph) -> list[list[str]]:  # noqa: C901 (Tarjan's algorithm, kept in one piece)
+    """The import cycles of ``graph`` (strongly connected groups of more than one module)."""
+    index, low, stack, on_stack, groups = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return groups
+
+
+def test_the_core_has_no_import_cycle():
+    """Package ``__init__`` files only re-export; wiring lives in ``setup`` modules, so no core
+    module imports, even lazily, one that imports it back (imports for type checking aside)."""
+    import grimp
+
+    assert _cycles(grimp.build_graph("core", exclude_type_checking_imports=True)) == []

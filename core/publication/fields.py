@@ -79,3 +79,27 @@ def declare(model: type, fields: dict[str, FieldClass], *, withdrawable: bool = 
             kind_label: str = "", office: str = "office_id") -> Declaration:
     """A model's published fields, for a plugin's ``publication_fields`` hook."""
     return Declaration(model, dict(fields), withdrawable, kind_label, office)
+
+
+# --- the registry of declarations (filled at start-up from ``publication_fields``) ---
+
+_declarations: dict[type, Declaration] = {}
+
+
+def register(declarations) -> None:
+    """Add declarations (called by the core at start-up from ``publication_fields``)."""
+    for d in declarations:
+        _declarations[d.model] = d
+
+
+def declaration_of(model: type) -> Declaration | None:
+    """The declaration for a model class (or one of its bases), or None."""
+    for cls in model.__mro__:
+        if cls in _declarations:
+            return _declarations[cls]
+    return None
+
+
+def declarations() -> list[Declaration]:
+    """Every registered declaration."""
+    return list(_declarations.values())

@@ -10,7 +10,12 @@ fields empty. Templates, feeds, PDFs and the API read records only through these
 from datetime import UTC, date, datetime
 from enum import Enum
 
-from core.publication.fields import Declaration, FieldClass, Kind
+from core.publication.fields import (  # the registry lives with the declarations
+    Declaration,
+    FieldClass,
+    Kind,
+    declaration_of,
+)
 from core.publication.masker import mask_html, mask_person, mask_text
 
 
@@ -22,28 +27,6 @@ class Gated(str):
     """A string that came out of the publication gate (already masked by its class)."""
 
     __slots__ = ()
-
-
-_declarations: dict[type, Declaration] = {}
-
-
-def register(declarations) -> None:
-    """Add declarations (called by the core at start-up from ``publication_fields``)."""
-    for d in declarations:
-        _declarations[d.model] = d
-
-
-def declaration_of(model: type) -> Declaration | None:
-    """The declaration for a model class (or one of its bases), or None."""
-    for cls in model.__mro__:
-        if cls in _declarations:
-            return _declarations[cls]
-    return None
-
-
-def declarations() -> list[Declaration]:
-    """Every registered declaration."""
-    return list(_declarations.values())
 
 
 def apply_class(value, cls: FieldClass, row=None, *, allowed=frozenset()):

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 from core import permissions
 from core.admin.base import ModuleView
 from core.extensions import db
-from core.publication.published import declarations
+from core.publication.fields import declarations
 from core.publication.withdrawal import (
     REASON_MAX,
     Withdrawal,

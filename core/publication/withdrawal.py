@@ -73,7 +73,7 @@ class WithdrawalError(ValueError):
 def withdraw(row, *, reason: str, actor) -> Withdrawal:
     """Withdraw a published record (the caller commits). Only leaders and the township admin
     may; the record must be withdrawable and not withdrawn already."""
-    from core.publication.published import declaration_of
+    from core.publication.fields import declaration_of
 
     decl = declaration_of(type(row))
     if decl is None or not decl.withdrawable:

@@ -45,11 +45,10 @@ from flask_babel import lazy_gettext as _l
 from core.models.enums import LabelledEnum
 from core.sla.calendar import CalendarOutOfRange, CalendarSnapshot, get_calendar
 from core.sla.text import _
-from core.sla.units import Limit, LimitUnit
+from core.sla.units import _CD, _WD, Limit, LimitUnit
 from core.time import LOCAL_ZONE, local_datetime, to_local
 
 END_OF_DAY = time(23, 59, 59, 999999)
-_WD, _CD = 0, 1
 
 
 @dataclass

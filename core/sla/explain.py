@@ -7,10 +7,14 @@ Example: 自 2025-09-30 受理，次日起算，期限 15 个工作日。/ 跳�
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from core.sla.calendar import SpecialDay
-from core.sla.engine import _CD, _WD, DueDate
 from core.sla.text import _, official_holiday_name, weekday_name
+from core.sla.units import _CD, _WD
+
+if TYPE_CHECKING:  # engine imports this module to explain its results
+    from core.sla.engine import DueDate
 
 
 def _special_name(special: SpecialDay) -> str:

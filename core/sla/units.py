@@ -9,6 +9,9 @@ from core.sla.text import _
 MAX_AMOUNT = {"working_days": 2000, "calendar_days": 3000, "months": 120}
 
 
+# How the engine's trace counts a stretch of days: working days or calendar days.
+_WD, _CD = 0, 1
+
 class LimitUnit(StrEnum):
     """How a limit is counted (Civil Code arts. 201–203)."""
 
