@@ -14,6 +14,7 @@
 
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -144,3 +145,13 @@ class DutyPledge(db.Model):
 
 MODELS = [DutyRule, DutyAssignment, DutySwap, AfterHoursCase, HandoverReport, HandoverItem,
           DutyPledge]
+
+
+# What the audit log and the delete-data preview call each table.
+DutyRule.__table__.info["label"] = _l("值班规则")
+DutyAssignment.__table__.info["label"] = _l("值班安排")
+DutySwap.__table__.info["label"] = _l("换班记录")
+AfterHoursCase.__table__.info["label"] = _l("延时办理事项")
+HandoverReport.__table__.info["label"] = _l("值班交接报告")
+HandoverItem.__table__.info["label"] = _l("交接报告事项")
+DutyPledge.__table__.info["label"] = _l("值班承诺")
