@@ -30,9 +30,11 @@ from core.jobs import (
     start_user_job,
 )
 from core.jobs import schedules as schedules_module
+from core.jobs.interruptions import user_job_id
 from core.models import Office
 from core.modules import set_module
 from core.plugins import get_registry
+
 
 
 def mark(tag):
@@ -477,7 +479,7 @@ def test_a_job_of_a_killed_worker_is_shown_interrupted_and_retried_within_a_minu
         download = owner.get(f"/admin/my-jobs/{record_id}/download")
         assert download.status_code == 200 and download.get_data() == b"done\n"
         with rq_app.app_context():
-            job = queue().fetch_job(f"userjob-{record_id}")
+            job = queue().fetch_job(user_job_id(record_id))
             assert job.get_status() == "finished" and job.retries_left == 1
     finally:
         if horse is not None:  # the test failed before killing it

@@ -46,9 +46,17 @@ _REQUEUED = (RqStatus.QUEUED, RqStatus.SCHEDULED, RqStatus.DEFERRED)
 _ENDED = (RqStatus.FAILED, RqStatus.STOPPED, RqStatus.CANCELED)
 
 
+def user_job_id(record_id: int) -> str:
+    """The rq job id of a person's job: "userjob-<queue>-<record id>". The queue's name keeps
+    two databases that share one Redis (each with its own queue) from sharing job ids."""
+    from core.jobs.queueing import queue_name
+
+    return f"{USER_JOB_PREFIX}{queue_name()}-{record_id}"
+
+
 def user_job_record_id(job_id: str) -> int | None:
-    """The JobRecord id of a person's job (``start_user_job`` names it "userjob-<id>")."""
-    suffix = job_id[len(USER_JOB_PREFIX):] if job_id.startswith(USER_JOB_PREFIX) else ""
+    """The JobRecord id of a person's job (see ``user_job_id``), or None for another job."""
+    suffix = job_id.rsplit("-", 1)[-1] if job_id.startswith(USER_JOB_PREFIX) else ""
     return int(suffix) if suffix.isdigit() else None
 
 
@@ -136,7 +144,7 @@ def _sync_running_records(q) -> None:
     db.session.commit()
     if not rows:
         return
-    jobs = Job.fetch_many([f"{USER_JOB_PREFIX}{row.id}" for row in rows],
+    jobs = Job.fetch_many([user_job_id(row.id) for row in rows],
                           connection=q.connection, serializer=q.serializer)
     for row, job in zip(rows, jobs, strict=True):
         if job is None:  # run in-process (no Redis then), or long expired

@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
+from core.jobs.interruptions import user_job_id
 from core.jobs.models import JobRecord, JobStatus
 from core.jobs.notifications import notify
 from core.jobs.queueing import enqueue, json_args, resolve
@@ -54,7 +55,7 @@ def start_user_job(user_id: int, title: str, func_path: str, *args) -> JobRecord
                        status=JobStatus.QUEUED)
     db.session.add(record)
     db.session.commit()
-    enqueue("core.jobs.user_jobs:run_user_job", record.id, job_id=f"userjob-{record.id}")
+    enqueue("core.jobs.user_jobs:run_user_job", record.id, job_id=user_job_id(record.id))
     return record
 
 
