@@ -42,7 +42,6 @@ from core.jobs import (
 from core.jobs.schedules import all_schedules
 from core.models import User
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every function path that core or a plugin passes to enqueue() or start_user_job().

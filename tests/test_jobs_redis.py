@@ -36,7 +36,6 @@ from core.modules import set_module
 from core.plugins import get_registry
 
 
-
 def mark(tag):
     """Leave one mark per run."""
     db.session.add(JobRun(name="redis.mark", key=f"{tag}:{uuid.uuid4().hex}"))
