@@ -1,0 +1,64 @@
+"""The office's service matters (服务事项清单).
+
+A ``ServiceMatter`` is one matter an office may handle: its legal basis (限事), the core case
+category it opens (限时: the time limit is the category's, or the office's own published one),
+where and by whom it is handled (限地), what the resident brings, the fee (限费: ``fee`` None is
+free; a standard carries its legal basis) and the steps. A matter ``listed`` False is kept but
+no longer offered to residents.
+"""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.kit import LabelledEnum, Office, TimestampMixin, VersionedMixin, db, enum_column
+
+
+class Place(LabelledEnum):
+    """Where a matter is handled (限地): as close to the resident as the matter allows."""
+
+    HOME = "home", _l("上门（在家办）")
+    VILLAGE = "village", _l("村便民服务室")
+    HALL = "hall", _l("乡镇便民服务大厅")
+    COUNTY = "county", _l("县级部门（乡镇代办）")
+
+
+class ServiceMatter(VersionedMixin, TimestampMixin, db.Model):
+    """One matter on an office's list, with everything its 办事指南 page shows."""
+
+    __tablename__ = "catalogue_matter"
+    __table_args__ = (Index("ix_catalogue_matter_office_listed", "office_id", "listed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    category_code: Mapped[str] = mapped_column(String(40))
+    place: Mapped[Place] = mapped_column(enum_column(Place, 12), default=Place.HALL)
+    handled_by: Mapped[str] = mapped_column(String(100), default="")  # a window or post
+    documents: Mapped[str] = mapped_column(Text, default="")  # one per line
+    fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # yuan; None = free
+    fee_basis: Mapped[str] = mapped_column(Text, default="")
+    steps: Mapped[str] = mapped_column(Text, default="")  # one per line
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship()
+
+    @property
+    def is_free(self) -> bool:
+        """True when the matter carries no fee."""
+        return self.fee is None or self.fee == 0
+
+    @property
+    def goes_to_county(self) -> bool:
+        """True when a county office decides and the township handles it on the resident's
+        behalf (办事代理)."""
+        return self.place == Place.COUNTY
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MODELS = [ServiceMatter]
