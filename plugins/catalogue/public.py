@@ -23,7 +23,7 @@ from core.kit import (
     render_public,
 )
 from plugins.catalogue import services
-from plugins.catalogue.models import ServiceMatter
+from plugins.catalogue.models import Place, ServiceMatter
 from plugins.catalogue.services import PLUGIN
 
 bp = Blueprint("catalogue_public", __name__, template_folder="templates")
@@ -35,32 +35,47 @@ def _query() -> str:
 
 
 def _grouped(matters) -> list[tuple]:
-    """Published matters grouped by office, in office order: [(office, [matter…])…]."""
+    """Matters grouped by office, in office order: [(office, [list row…])…]."""
     groups: dict[int, tuple] = {}
     for row in matters:
         groups.setdefault(row.office_id, (row.office, []))[1].append(row)
-    published = []
-    for office, rows in sorted(groups.values(), key=lambda item: (item[0].code, item[0].id)):
-        published.append((office, publish_many(rows)))
-    return published
+    ordered = sorted(groups.values(), key=lambda item: (item[0].code, item[0].id))
+    return [(office, _list_rows(office, rows)) for office, rows in ordered]
+
+
+def _list_rows(office, rows) -> list[tuple]:
+    """What a list shows of each matter, read through the publication gate: (URL, name,
+    "place · fee"). Labels are translated once per page and the URL built once per office, so
+    a township-wide list of hundreds of matters stays fast."""
+    places = {place: str(place.label) for place in Place}
+    fees: dict = {}
+    prefix = url_for("catalogue_public.matter_page", office_code=office.code, matter_id=0)[:-1]
+    out = []
+    for matter in publish_many(rows):
+        key = None if matter.is_free else matter.fee
+        if key not in fees:
+            fees[key] = fee_text(matter)
+        out.append((f"{prefix}{matter.id}", matter.name,
+                    f"{places[matter.place]} · {fees[key]}"))
+    return out
 
 
 @bp.route("/")
 def index():
     """The office's 办事指南, searchable."""
     query = _query()
-    matters = publish_many(services.listed_matters([g.office.id], query))
-    return render_public("catalogue/public/index.html", office=g.office, matters=matters,
-                         query=query, township=False, groups=None, fee_text=fee_text)
+    rows = _list_rows(g.office, services.listed_matters([g.office.id], query, summary=True))
+    return render_public("catalogue/public/index.html", office=g.office, rows=rows,
+                         query=query, township=False, groups=None)
 
 
 @bp.route("/township")
 def township():
     """The township-wide 办事指南: every office's matters, searchable."""
     query = _query()
-    groups = _grouped(services.listed_matters(enabled_office_ids(PLUGIN), query))
-    return render_public("catalogue/public/index.html", office=g.office, matters=None,
-                         query=query, township=True, groups=groups, fee_text=fee_text)
+    groups = _grouped(services.listed_matters(enabled_office_ids(PLUGIN), query, summary=True))
+    return render_public("catalogue/public/index.html", office=g.office, rows=None,
+                         query=query, township=True, groups=groups)
 
 
 def fee_text(matter) -> str:

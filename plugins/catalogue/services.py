@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from core.kit import db, effective_limit, enabled_office_ids, get_category
 from plugins.catalogue.errors import CatalogueError
@@ -76,9 +76,11 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def listed_matters(office_ids, query: str = "", limit: int | None = None):
+def listed_matters(office_ids, query: str = "", limit: int | None = None, *,
+                   summary: bool = False):
     """Listed matters of these offices (those with the module on), by office and name; with
-    ``query``, those whose name, documents or handling post contain it."""
+    ``query``, those whose name, documents or handling post contain it. ``summary`` loads only
+    what a list shows (name, place, fee), not the long texts."""
     wanted = set(office_ids) & set(enabled_office_ids(PLUGIN))
     stmt = (select(ServiceMatter).where(ServiceMatter.office_id.in_(wanted),
                                         ServiceMatter.listed.is_(True))
@@ -89,6 +91,10 @@ def listed_matters(office_ids, query: str = "", limit: int | None = None):
         like = f"%{query}%"
         stmt = stmt.where(or_(ServiceMatter.name.like(like), ServiceMatter.documents.like(like),
                               ServiceMatter.handled_by.like(like)))
+    if summary:
+        stmt = stmt.options(load_only(ServiceMatter.id, ServiceMatter.office_id,
+                                      ServiceMatter.name, ServiceMatter.place, ServiceMatter.fee,
+                                      ServiceMatter.listed))
     if limit:
         stmt = stmt.limit(limit)
     return db.session.scalars(stmt).all()
