@@ -13,6 +13,8 @@ from wtforms.validators import Optional
 
 from core.kit import (
     OfficeScopedModelView,
+    ScopedChoices,
+    User,
     all_categories,
     category_title,
     db,
@@ -22,7 +24,7 @@ from core.kit import (
 )
 from plugins.catalogue import services
 from plugins.catalogue.errors import CatalogueError
-from plugins.catalogue.models import Place, ServiceMatter
+from plugins.catalogue.models import LiaisonOfficer, LiaisonRole, Place, ServiceMatter, ServicePlace
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -98,6 +100,68 @@ class MatterView(OfficeScopedModelView):
             raise ValidationError(str(exc)) from None
 
 
+class PlaceView(OfficeScopedModelView):
+    """The township's service hall and each village's convenience room, with opening hours."""
+
+    column_list = ("name", "kind", "address", "opening_hours", "phone", "office")
+    column_labels = {"name": _l("场所名称"), "kind": _l("类型"), "address": _l("地址"),
+                     "opening_hours": _l("开放时间"), "phone": _l("办公电话"),
+                     "office": _l("单位")}
+    column_formatters = {"kind": enum_label}
+    column_formatters_export = {"kind": enum_label}
+    column_details_exclude_list = ("version",)
+    form_columns = ("office", "kind", "name", "address", "opening_hours", "phone")
+    form_overrides = {"kind": SelectField, "opening_hours": TextAreaField}
+    form_args = {
+        "office": {"label": _l("单位")},
+        "kind": {"label": _l("类型"), "choices": [(p.value, p.label)
+                                                  for p in (Place.HALL, Place.VILLAGE)]},
+        "name": {"label": _l("场所名称")},
+        "address": {"label": _l("地址")},
+        "opening_hours": {"label": _l("开放时间"), "description": _l("如：周一至周五 8:30–12:00、14:30–17:30")},
+        "phone": {"label": _l("办公电话"), "description": _l("单位座机，不填个人手机。")},
+    }
+    allow_delete = False
+
+    def on_model_change(self, form, model, is_created):
+        """Within the user's offices, a hall or a village room with a name."""
+        super().on_model_change(form, model, is_created)
+        try:
+            services.validate_place(model)
+        except CatalogueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class LiaisonView(OfficeScopedModelView):
+    """Each village's liaison officers (the women's director, the bookkeeper): staff records;
+    an officer belongs to the office of the staff record chosen."""
+
+    column_list = ("user", "role", "office")
+    column_labels = {"user": _l("工作人员"), "role": _l("联络员身份"), "office": _l("单位")}
+    column_formatters = {"role": enum_label}
+    column_formatters_export = {"role": enum_label}
+    column_details_exclude_list = ("version",)
+    form_columns = ("user", "role")
+    form_overrides = {"role": SelectField}
+    form_args = {"user": {"label": _l("工作人员")},
+                 "role": {"label": _l("联络员身份"), "choices": enum_choices(LiaisonRole)}}
+    scoped_choices = {"user": ScopedChoices(User, where=(User.active,),
+                                            order_by=(User.display_name,))}
+
+    def on_model_change(self, form, model, is_created):
+        """The officer's office is their staff record's, within the user's offices; named
+        once."""
+        if model.user is not None:
+            model.office_id = model.user.office_id
+        super().on_model_change(form, model, is_created)
+        try:
+            services.validate_liaison(model, self.office_id_of(model))
+        except CatalogueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 def admin_views() -> list:
     """The module's staff screens, in menu order."""
-    return [MatterView(ServiceMatter, db, name=_l("服务事项"), endpoint="matters")]
+    return [MatterView(ServiceMatter, db, name=_l("服务事项"), endpoint="matters"),
+            PlaceView(ServicePlace, db, name=_l("服务场所"), endpoint="places"),
+            LiaisonView(LiaisonOfficer, db, name=_l("村级联络员"), endpoint="liaisons")]

@@ -4,9 +4,9 @@ and at home. Only offices without any matter get them."""
 
 from sqlalchemy import select
 
-from core.kit import Office, OfficeKind, db, is_enabled
+from core.kit import Office, OfficeKind, Role, User, db, is_enabled
 from plugins.catalogue import services
-from plugins.catalogue.models import Place, ServiceMatter
+from plugins.catalogue.models import LiaisonOfficer, LiaisonRole, Place, ServiceMatter, ServicePlace
 from plugins.catalogue.services import PLUGIN
 
 GOVERNMENT = [
@@ -38,9 +38,40 @@ VILLAGE = [
 ]
 
 
+HOURS = "周一至周五 8:30–12:00、14:30–17:30；周六、周日轮流值班"
+
+
+def _places(office: Office) -> None:
+    """The government's service hall, or a village's convenience room with its liaison
+    officers (the first two staff of the village, as women's director and bookkeeper)."""
+    if db.session.scalar(select(ServicePlace.id).where(ServicePlace.office_id == office.id)):
+        return
+    if office.kind == OfficeKind.GOVERNMENT:
+        services.create_place(office.id, kind=Place.HALL, name="镇便民服务大厅",
+                              address=office.address or "镇政府一楼", opening_hours=HOURS,
+                              phone=office.public_phone or "")
+        return
+    services.create_place(office.id, kind=Place.VILLAGE, name=f"{office.name}便民服务室",
+                          address=office.address or "村委会一楼",
+                          opening_hours="周一至周五 9:00–12:00、15:00–17:00",
+                          phone=office.public_phone or "")
+    staff = db.session.scalars(select(User).where(
+        User.office_id == office.id, User.active, User.role != Role.AUDITOR)
+        .order_by(User.id).limit(2)).all()
+    for user, role in zip(staff, (LiaisonRole.WOMEN_DIRECTOR, LiaisonRole.BOOKKEEPER),
+                          strict=False):
+        if not db.session.scalar(select(LiaisonOfficer.id).where(
+                LiaisonOfficer.user_id == user.id)):
+            services.add_liaison(office.id, user, role)
+
+
 def load_demo(offices: dict[str, Office]) -> None:
-    """Create the matters of each demo office that has the module on and none yet."""
+    """Create the places and matters of each demo office that has the module on and none
+    yet."""
     for office in offices.values():
+        if is_enabled(PLUGIN, office.id) and office.kind in (
+                OfficeKind.GOVERNMENT, OfficeKind.VILLAGE, OfficeKind.COMMUNITY):
+            _places(office)
         if not is_enabled(PLUGIN, office.id) or db.session.scalar(
                 select(ServiceMatter.id).where(ServiceMatter.office_id == office.id).limit(1)):
             continue

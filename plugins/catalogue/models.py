@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.kit import LabelledEnum, Office, TimestampMixin, VersionedMixin, db, enum_column
+from core.kit import LabelledEnum, Office, TimestampMixin, User, VersionedMixin, db, enum_column
 
 
 class Place(LabelledEnum):
@@ -61,4 +61,50 @@ class ServiceMatter(VersionedMixin, TimestampMixin, db.Model):
         return self.name
 
 
-MODELS = [ServiceMatter]
+class LiaisonRole(LabelledEnum):
+    """Who a village's liaison officer is (限地: 村妇女主任、报账员为联络员)."""
+
+    WOMEN_DIRECTOR = "women_director", _l("村妇女主任")
+    BOOKKEEPER = "bookkeeper", _l("村报账员")
+    OTHER = "other", _l("其他联络员")
+
+
+class ServicePlace(VersionedMixin, TimestampMixin, db.Model):
+    """Where residents are served: the township's service hall or a village's convenience
+    room, with its address, opening hours and the office's landline."""
+
+    __tablename__ = "catalogue_place"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    kind: Mapped[Place] = mapped_column(enum_column(Place, 12), default=Place.VILLAGE)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    opening_hours: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")  # the office's landline
+
+    office: Mapped[Office] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LiaisonOfficer(VersionedMixin, TimestampMixin, db.Model):
+    """A village's liaison officer: a staff record of that office, in a liaison role."""
+
+    __tablename__ = "catalogue_liaison"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[LiaisonRole] = mapped_column(enum_column(LiaisonRole, 20),
+                                              default=LiaisonRole.OTHER)
+
+    office: Mapped[Office] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name if self.user else ''}（{self.role.label}）"
+
+
+MODELS = [ServiceMatter, ServicePlace, LiaisonOfficer]

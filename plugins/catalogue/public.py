@@ -66,7 +66,10 @@ def index():
     query = _query()
     rows = _list_rows(g.office, services.listed_matters([g.office.id], query, summary=True))
     return render_public("catalogue/public/index.html", office=g.office, rows=rows,
-                         query=query, township=False, groups=None)
+                         query=query, township=False, groups=None,
+                         places=publish_many(services.places_of([g.office.id])),
+                         liaisons=publish_many(services.liaisons_of([g.office.id])
+                                               .get(g.office.id, [])))
 
 
 @bp.route("/township")
@@ -75,7 +78,18 @@ def township():
     query = _query()
     groups = _grouped(services.listed_matters(enabled_office_ids(PLUGIN), query, summary=True))
     return render_public("catalogue/public/index.html", office=g.office, rows=None,
-                         query=query, township=True, groups=groups)
+                         query=query, township=True, groups=groups, places=[], liaisons=[])
+
+
+@bp.route("/places")
+def places():
+    """限地: the township's service hall and every village's convenience room with opening
+    hours, and each village's liaison officers."""
+    offices = enabled_office_ids(PLUGIN)
+    liaisons = services.liaisons_of(offices)
+    rows = [(publish(place), publish_many(liaisons.get(place.office_id, [])))
+            for place in services.places_of(offices)]
+    return render_public("catalogue/public/places.html", office=g.office, rows=rows)
 
 
 def fee_text(matter) -> str:
@@ -95,7 +109,11 @@ def matter_page(matter_id):
                      matter_id=row.id)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     matter = publish(row)
+    liaisons = (services.liaisons_of([row.office_id]).get(row.office_id, [])
+                if row.place == Place.HOME else [])
     return render_public("catalogue/public/matter.html", office=g.office, matter=matter,
+                         where=publish(services.place_for(row)),
+                         liaisons=publish_many(liaisons),
                          category=category_title(row.category_code),
                          limit=services.limit_text(row),
                          documents=services.lines(matter.documents),

@@ -8,7 +8,7 @@ numbers and private names are masked). The fee, place and category are plain fac
 from flask_babel import lazy_gettext as _l
 
 from core.kit import PUBLIC, TEXT, WITHHELD, declare, office_text
-from plugins.catalogue.models import ServiceMatter
+from plugins.catalogue.models import LiaisonOfficer, ServiceMatter, ServicePlace
 
 
 def declarations() -> list:
@@ -22,4 +22,15 @@ def declarations() -> list:
             "documents": office_text(), "fee_basis": office_text(), "steps": office_text(),
             "version": WITHHELD, "created_at": WITHHELD,
         }, kind_label=_l("服务事项")),
+        declare(ServicePlace, {
+            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "kind": PUBLIC, "name": TEXT,
+            "address": office_text(), "opening_hours": office_text(), "phone": office_text(),
+            "version": WITHHELD, "created_at": WITHHELD, "updated_at": WITHHELD,
+        }, kind_label=_l("服务场所")),
+        # A liaison officer acts in a public role: the staff directory's name and post.
+        declare(LiaisonOfficer, {
+            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "role": PUBLIC, "user": PUBLIC,
+            "user_id": WITHHELD, "version": WITHHELD, "created_at": WITHHELD,
+            "updated_at": WITHHELD,
+        }, kind_label=_l("联络员")),
     ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import load_only, selectinload
 
 from core.kit import db, effective_limit, enabled_office_ids, get_category
 from plugins.catalogue.errors import CatalogueError
-from plugins.catalogue.models import Place, ServiceMatter
+from plugins.catalogue.models import LiaisonOfficer, Place, ServiceMatter, ServicePlace
 
 PLUGIN = "catalogue"
 SEARCH_MAX = 50
@@ -98,3 +98,85 @@ def listed_matters(office_ids, query: str = "", limit: int | None = None, *,
     if limit:
         stmt = stmt.limit(limit)
     return db.session.scalars(stmt).all()
+
+
+# --- places and liaison officers (限地) --------------------------------------------------------
+
+
+def validate_place(place: ServicePlace) -> None:
+    """A place is the township's hall or a village's convenience room, with a name."""
+    place.name = (place.name or "").strip()
+    if not place.name:
+        raise CatalogueError(_("请填写场所名称。"))
+    if place.kind not in (Place.HALL, Place.VILLAGE):
+        raise CatalogueError(_("服务场所只能是乡镇便民服务大厅或村便民服务室。"))
+    for field in ("address", "opening_hours", "phone"):
+        setattr(place, field, (getattr(place, field) or "").strip())
+
+
+def validate_liaison(liaison: LiaisonOfficer, office_id: int | None) -> None:
+    """A liaison officer is a staff record of the same office, named once."""
+    user = liaison.user
+    if user is None or office_id is None or user.office_id != office_id:
+        raise CatalogueError(_("联络员须是本单位的工作人员。"))
+    with db.session.no_autoflush:  # the row being saved may already be in the session
+        clash = db.session.scalar(select(LiaisonOfficer.id).where(
+            LiaisonOfficer.office_id == office_id, LiaisonOfficer.user_id == user.id,
+            LiaisonOfficer.id != (liaison.id or 0)))
+    if clash is not None:
+        raise CatalogueError(_("该工作人员已是本单位的联络员。"))
+
+
+def create_place(office_id: int, *, name: str, kind=Place.VILLAGE, address: str = "",
+                 opening_hours: str = "", phone: str = "") -> ServicePlace:
+    """Add a service place (validated; the caller commits)."""
+    place = ServicePlace(office_id=office_id, name=name, kind=Place(kind), address=address,
+                         opening_hours=opening_hours, phone=phone)
+    validate_place(place)
+    db.session.add(place)
+    return place
+
+
+def add_liaison(office_id: int, user, role) -> LiaisonOfficer:
+    """Name a staff member of the office as its liaison officer (the caller commits)."""
+    liaison = LiaisonOfficer(office_id=office_id, user=user, role=role)
+    validate_liaison(liaison, office_id)
+    db.session.add(liaison)
+    return liaison
+
+
+def places_of(office_ids) -> list[ServicePlace]:
+    """The service places of these offices (module on): halls first, then by office."""
+    wanted = set(office_ids) & set(enabled_office_ids(PLUGIN))
+    rows = db.session.scalars(select(ServicePlace).where(ServicePlace.office_id.in_(wanted))
+                              .options(selectinload(ServicePlace.office))
+                              .order_by(ServicePlace.office_id, ServicePlace.id)).all()
+    return sorted(rows, key=lambda p: (p.kind != Place.HALL, p.office.code, p.id))
+
+
+def liaisons_of(office_ids) -> dict[int, list[LiaisonOfficer]]:
+    """Active liaison officers of these offices, by office id."""
+    rows = db.session.scalars(select(LiaisonOfficer).where(
+        LiaisonOfficer.office_id.in_(list(office_ids)))
+        .options(selectinload(LiaisonOfficer.user)).order_by(LiaisonOfficer.id)).all()
+    grouped: dict[int, list[LiaisonOfficer]] = {}
+    for row in rows:
+        if row.user is not None and row.user.active:
+            grouped.setdefault(row.office_id, []).append(row)
+    return grouped
+
+
+def place_for(matter) -> ServicePlace | None:
+    """The place a resident goes to for ``matter``: the office's own room or hall for a
+    matter handled there, the township's hall for a county matter (handled on the resident's
+    behalf); None when none is published (or for a matter handled at home)."""
+    if matter.place == Place.HOME:
+        return None
+    kind = Place.VILLAGE if matter.place == Place.VILLAGE else Place.HALL
+    own = db.session.scalar(select(ServicePlace).where(
+        ServicePlace.office_id == matter.office_id, ServicePlace.kind == kind)
+        .order_by(ServicePlace.id).limit(1))
+    if own is not None or kind != Place.HALL:
+        return own
+    halls = [p for p in places_of(enabled_office_ids(PLUGIN)) if p.kind == Place.HALL]
+    return halls[0] if halls else None
