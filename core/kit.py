@@ -60,7 +60,7 @@ _SOURCES = {
                    "CaseError", "open_case", "close_case"],
     "core.cases.services": ["set_deadline", "restart_clock", "explain_due", "request_extension",
                             "approve_extension", "refuse_extension", "add_note",
-                            "add_attachment"],
+                            "add_attachment", "start_agency"],
     "core.cases.display": ["colour_label"],
     "core.cases.categories": ["all_categories", "get_category", "category_title",
                               "effective_limit"],

@@ -45,8 +45,32 @@ def register_migrations():
 
 
 @hookimpl
+def case_registration_refusal(office_id, category, source_type, source_id):
+    """不越权: a case the office's list of matters does not cover is refused."""
+    from plugins.catalogue.cases import registration_refusal
+
+    return registration_refusal(office_id, category, source_type, source_id)
+
+
+@hookimpl
+def case_closed(case):
+    """A case of a matter closed on the core's case screen: its fee record (none entered)."""
+    from plugins.catalogue.cases import on_case_closed
+
+    on_case_closed(case)
+
+
+@hookimpl
+def supervision_sections(user, office_ids):
+    """Fees per office and every fee override with who approved it, on 督办."""
+    from plugins.catalogue.widgets import supervision_sections
+
+    return supervision_sections(user, office_ids)
+
+
+@hookimpl
 def register_admin_views():
-    """The office's list of matters."""
+    """The matters desk, the list of matters, the places and the liaison officers."""
     from plugins.catalogue.admin import admin_views
 
     return admin_views()

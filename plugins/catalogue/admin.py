@@ -4,15 +4,24 @@ Every save goes through ``services.validate_matter`` so the rules hold whatever 
 known case category (the time limit is the core's), a fee only with the basis of its standard.
 """
 
+from flask import abort, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import DecimalField, SelectField, TextAreaField, ValidationError
 from wtforms.validators import Optional
 
 from core.kit import (
+    ACTIVE_STATUSES,
+    Case,
+    ModuleView,
     OfficeScopedModelView,
+    Role,
     ScopedChoices,
     User,
     all_categories,
@@ -20,11 +29,22 @@ from core.kit import (
     db,
     enum_choices,
     enum_label,
+    get_scoped_or_404,
     public_url,
+    scoped_office_ids,
+    submit,
 )
-from plugins.catalogue import services
+from plugins.catalogue import cases, services
 from plugins.catalogue.errors import CatalogueError
-from plugins.catalogue.models import LiaisonOfficer, LiaisonRole, Place, ServiceMatter, ServicePlace
+from plugins.catalogue.forms import CloseForm, RegisterForm
+from plugins.catalogue.models import (
+    CaseFee,
+    LiaisonOfficer,
+    LiaisonRole,
+    Place,
+    ServiceMatter,
+    ServicePlace,
+)
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -160,8 +180,86 @@ class LiaisonView(OfficeScopedModelView):
             raise ValidationError(str(exc)) from None
 
 
+class DeskView(ModuleView):
+    """The matters desk: register a case of a listed matter (不越权; a county matter becomes an
+    agency case), the open cases of matters, and closing one with the fee charged (限费)."""
+
+    def _register_form(self) -> RegisterForm:
+        form = RegisterForm()
+        offices = scoped_office_ids(current_user, services.PLUGIN)
+        form.matter_id.choices = [(m.id, f"{m.office.name} · {m.name}")
+                                  for m in services.listed_matters(offices)]
+        return form
+
+    @expose("/")
+    def index(self):
+        """The registration form, open cases of matters soonest due first, recent fees."""
+        offices = scoped_office_ids(current_user, services.PLUGIN)
+        open_cases = db.session.scalars(select(Case).where(
+            Case.office_id.in_(offices), Case.source_type == cases.SOURCE_TYPE,
+            Case.status.in_(ACTIVE_STATUSES)).order_by(Case.due_at).limit(200)).all()
+        fees = db.session.scalars(select(CaseFee).where(CaseFee.office_id.in_(offices))
+                                  .options(selectinload(CaseFee.case),
+                                           selectinload(CaseFee.matter))
+                                  .order_by(CaseFee.id.desc()).limit(50)).all()
+        return self.render("catalogue/admin/desk.html", form=self._register_form(),
+                           open_cases=open_cases, fees=fees, matter_of=cases.matter_of)
+
+    @expose("/register", methods=["POST"])
+    def register(self):
+        """Register the case and open its page."""
+        form = self._register_form()
+
+        def action(form):
+            matter = get_scoped_or_404(ServiceMatter, form.matter_id.data, services.PLUGIN)
+            return cases.register_case(
+                matter, actor_id=current_user.id, subject=form.subject.data,
+                content=form.content.data or "", applicant_name=form.applicant_name.data,
+                applicant_phone=form.applicant_phone.data, channel=form.channel.data)
+
+        return submit(form, action, success=_("已登记。"),
+                      back=lambda case: (url_for(".case_page", case_id=case.id) if case
+                                         else url_for(".index")))
+
+    def _case(self, case_id) -> Case:
+        case = get_scoped_or_404(Case, case_id, services.PLUGIN)
+        if cases.matter_of(case) is None:
+            abort(404)
+        return case
+
+    def _close_form(self, case) -> CloseForm:
+        form = CloseForm()
+        leaders = db.session.scalars(select(User).where(
+            User.role == Role.LEADER, User.active).order_by(User.display_name)).all()
+        form.approver_id.choices = [(0, _("（无需减免）"))] + [
+            (u.id, u.display_name) for u in leaders if cases.may_approve(u, case.office_id)]
+        return form
+
+    @expose("/case/<int:case_id>")
+    def case_page(self, case_id):
+        """A case of a matter: the matter's standard and the close-with-fee form."""
+        case = self._case(case_id)
+        matter = cases.matter_of(case)
+        fee = db.session.scalar(select(CaseFee).where(CaseFee.case_id == case.id))
+        return self.render("catalogue/admin/case.html", case=case, matter=matter, fee=fee,
+                           standard=cases.standard_text(matter),
+                           limit=services.limit_text(matter), form=self._close_form(case),
+                           active=case.status in ACTIVE_STATUSES)
+
+    @expose("/case/<int:case_id>/close", methods=["POST"])
+    def close(self, case_id):
+        """办结 with the fee charged; a fee above the standard is refused, nothing saved."""
+        case = self._case(case_id)
+        return submit(self._close_form(case), lambda form: cases.close_with_fee(
+            case, outcome=form.outcome.data, amount=form.fee.data, actor_id=current_user.id,
+            approver_id=form.approver_id.data or None, reason=form.reason.data or ""),
+            success=_("已办结，收费已登记。"), back=url_for(".case_page", case_id=case.id),
+            row=case)
+
+
 def admin_views() -> list:
     """The module's staff screens, in menu order."""
-    return [MatterView(ServiceMatter, db, name=_l("服务事项"), endpoint="matters"),
+    return [DeskView(name=_l("事项办件"), endpoint="desk", url="/admin/catalogue-desk"),
+            MatterView(ServiceMatter, db, name=_l("服务事项"), endpoint="matters"),
             PlaceView(ServicePlace, db, name=_l("服务场所"), endpoint="places"),
             LiaisonView(LiaisonOfficer, db, name=_l("村级联络员"), endpoint="liaisons")]

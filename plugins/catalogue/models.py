@@ -7,13 +7,24 @@ free; a standard carries its legal basis) and the steps. A matter ``listed`` Fal
 no longer offered to residents.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.kit import LabelledEnum, Office, TimestampMixin, User, VersionedMixin, db, enum_column
+from core.kit import (
+    Case,
+    LabelledEnum,
+    Office,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    db,
+    enum_column,
+)
 
 
 class Place(LabelledEnum):
@@ -107,4 +118,40 @@ class LiaisonOfficer(VersionedMixin, TimestampMixin, db.Model):
         return f"{self.user.display_name if self.user else ''}（{self.role.label}）"
 
 
-MODELS = [ServiceMatter, ServicePlace, LiaisonOfficer]
+class CaseFee(TimestampMixin, db.Model):
+    """The fee charged on a case of a matter, recorded when the case is closed (限费).
+
+    ``standard`` is the matter's published standard at that moment (None: free). A fee below
+    the standard (a reduction or waiver) names the leader who approved it; ``unrecorded`` is
+    True when the case was closed without the fee being entered (on the core's case screen).
+    Never above the standard: that is refused before anything is saved.
+    """
+
+    __tablename__ = "catalogue_case_fee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("catalogue_matter.id"), index=True)
+    standard: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
+    unrecorded: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    office: Mapped[Office] = relationship()
+    case: Mapped[Case] = relationship()
+    matter: Mapped[ServiceMatter] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+    @property
+    def is_override(self) -> bool:
+        """True when the fee differs from the published standard (a reduction, a waiver, or
+        a fee never entered on a matter that has one)."""
+        return self.amount != (self.standard or Decimal("0")) or self.unrecorded
+
+
+MODELS = [ServiceMatter, ServicePlace, LiaisonOfficer, CaseFee]
