@@ -4,6 +4,7 @@ cases registered on the core's case screen), a county matter handed to an agent 
 refused with the standard named and nothing saved, a reduction only with a leader's approval,
 overrides listed on 督办 with who approved them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -169,6 +170,9 @@ def test_desk_registers_from_the_list_and_shows_the_case(app, catalogue_on):
          {"matter_id": str(other_id), "channel": "window"})
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+        receipt = db.session.scalar(select(Case.receipt_no))
+    desk = staff.get("/admin/catalogue-desk/").get_data(as_text=True)
+    assert receipt in desk and re.search(r'<td class="tone-(green|yellow|red)">', desk)
 
 
 @pytest.mark.parametrize("version", ["stale", None])
