@@ -192,3 +192,17 @@ def test_closing_with_a_stale_or_missing_version_changes_nothing(app, catalogue_
         assert str(STALE_MESSAGE) in text_of(response)
         assert db.session.get(Case, case_id).status != CaseStatus.RESOLVED
         assert _fees() == 0
+
+
+def test_module_off_no_longer_holds_the_office_to_its_list(app, catalogue_on):
+    from core.models import Office
+    from core.modules import set_module
+
+    with app.app_context():
+        matter(catalogue_on["A"])
+        set_module("catalogue", db.session.get(Office, catalogue_on["A"]), False)
+        db.session.commit()
+        open_case(office_id=catalogue_on["A"], category="approval", channel="window",
+                  subject="模块关闭后的审批", actor_id=user("staff_a").id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 1

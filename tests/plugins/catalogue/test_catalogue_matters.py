@@ -149,7 +149,13 @@ def test_module_off_hides_pages_and_screens_and_keeps_data(app, client, catalogu
     assert client.get(f"/o/A/catalogue/matter/{row_id}").status_code == 404
     assert client.get("/api/v1/catalogue/A/matters").status_code == 404
     assert "城乡居民医疗保险参保登记" not in text_of(client.get("/o/B/catalogue/township"))
+    assert client.get("/o/A/catalogue/places").status_code == 404
     staff = client_for(app, "staff_a")
-    assert staff.get("/admin/catalogue_matters/").status_code in (403, 404)
+    for screen in ("/admin/catalogue_matters/", "/admin/catalogue_places/",
+                   "/admin/catalogue_liaisons/", "/admin/catalogue-desk/"):
+        assert staff.get(screen).status_code in (403, 404), screen
     with app.app_context():
         assert count_matters() == 1
+        set_module("catalogue", db.session.get(Office, catalogue_on["A"]), True)
+        db.session.commit()
+    assert "城乡居民医疗保险参保登记" in text_of(client.get(f"/o/A/catalogue/matter/{row_id}"))
