@@ -9,6 +9,7 @@ that opens the same page. Every matter reaches the page through the publication 
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from core.kit import (
@@ -43,21 +44,23 @@ def _grouped(matters) -> list[tuple]:
     return [(office, _list_rows(office, rows)) for office, rows in ordered]
 
 
-def _list_rows(office, rows) -> list[tuple]:
-    """What a list shows of each matter, read through the publication gate: (URL, name,
-    "place · fee"). Labels are translated once per page and the URL built once per office, so
-    a township-wide list of hundreds of matters stays fast."""
+def _list_rows(office, rows) -> Markup:
+    """The list items of these matters, read through the publication gate: each links its
+    name to its page, with "place · fee". Labels are translated once per page and the URL
+    built once per office, so a township-wide list of hundreds of matters stays fast."""
     places = {place: str(place.label) for place in Place}
     fees: dict = {}
     prefix = url_for("catalogue_public.matter_page", office_code=office.code, matter_id=0)[:-1]
-    out = []
+    items = []
     for matter in publish_many(rows):
-        key = None if matter.is_free else matter.fee
-        if key not in fees:
-            fees[key] = fee_text(matter)
-        out.append((f"{prefix}{matter.id}", matter.name,
-                    f"{places[matter.place]} · {fees[key]}"))
-    return out
+        fee = matter.fee
+        if fee not in fees:
+            fees[fee] = fee_text(matter)
+        # Every piece escaped here (str.format through Markup costs several times more).
+        items.append(f'<li><a href="{escape(prefix)}{matter.id}">{escape(matter.name)}</a> '
+                     f'<span class="c-note">{escape(places[matter.place])} · '
+                     f'{escape(fees[fee])}</span></li>')
+    return Markup("".join(items))
 
 
 @bp.route("/")
