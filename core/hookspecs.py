@@ -70,6 +70,19 @@ def case_opened(case):
 
 
 @hookspec
+def case_registration_refusal(office_id, category, source_type, source_id):
+    """Called by ``core.kit.open_case`` before a case is registered at an office, for the
+    plugins switched on there: return a message (str, Chinese via gettext) to refuse the
+    registration, or None to let it through.
+
+    ``category`` is the case category code; ``source_type`` / ``source_id`` name the plugin
+    record the case comes from (None for a case registered on the core's case screen). The
+    core raises ``core.kit.CaseError`` with the first message returned, so nothing is saved.
+    Keep it to one cheap query.
+    """
+
+
+@hookspec
 def case_closed(case):
     """Called after a case is closed (resolved, i.e. ``core.kit.close_case``).
 

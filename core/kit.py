@@ -19,8 +19,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
 - **staff screens**: ``OfficeScopedModelView`` (CRUD), ``ModuleView`` (desks), dashboard
   ``Widget`` and ``SupervisionSection``, ``enum_label`` / ``enum_choices``, date fields.
 - **cases** (statutory time limits): open, note, extend, close a core case, restart its
-  clock for a stage with its own limit; the categories a plugin declares; the deadline maths
-  of ``core.sla``.
+  clock for a stage with its own limit; the categories a plugin declares and every category
+  of the app (``all_categories``, ``get_category``, ``effective_limit``: the office's
+  published limit, else the category's); the deadline maths of ``core.sla``.
 - **publication**: the gate every resident-facing page, feed, PDF and API answer goes
   through (``declare``, ``publish``, ``render_public``, the API string types…).
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
@@ -59,8 +60,10 @@ _SOURCES = {
                    "CaseError", "open_case", "close_case"],
     "core.cases.services": ["set_deadline", "restart_clock", "explain_due", "request_extension",
                             "approve_extension", "refuse_extension", "add_note",
-                            "add_attachment"],
+                            "add_attachment", "start_agency"],
     "core.cases.display": ["colour_label"],
+    "core.cases.categories": ["all_categories", "get_category", "category_title",
+                              "effective_limit"],
     "core.sla": ["Limit", "LimitUnit", "Colour", "colour", "compute_due", "calendar_status",
                  "is_working_day", "next_working_day", "working_days_between", "as_local"],
     # publication

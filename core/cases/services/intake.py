@@ -87,6 +87,21 @@ def _accepted_moment(accepted_at: datetime | None, now: datetime) -> datetime:
     return accepted
 
 
+def _check_registration(office: Office, category: str, source_type, source_id) -> None:
+    """Ask the plugins switched on at the office whether they refuse this registration (the
+    ``case_registration_refusal`` hook); the first refusal is raised as a ``CaseError``."""
+    from core.modules import enabled_plugins
+    from core.plugins import get_registry
+
+    names = enabled_plugins(office.id)
+    if not names:
+        return
+    for _plugin, refusal in get_registry().call_for(
+            "case_registration_refusal", names, office_id=office.id, category=category,
+            source_type=source_type, source_id=None if source_id is None else str(source_id)):
+        raise CaseError(str(refusal))
+
+
 def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",
               applicant_name: str | None = None, applicant_phone: str | None = None,
               applicant_id_number: str | None = None, first_responder_id: int | None = None,
@@ -96,8 +111,8 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
     """Register a matter (统一接件): compute its deadline with ``core.sla``, give it a receipt
     number, record the first responder (for life) and the first timeline event.
 
-    The first responder defaults to the acting user. Calls the ``case_opened`` hook. The
-    caller commits.
+    The first responder defaults to the acting user. Asks the ``case_registration_refusal``
+    hook first and calls the ``case_opened`` hook. The caller commits.
     """
     from core.plugins import get_registry
 
@@ -106,6 +121,7 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
     _check_registrar(actor, office)
     if category not in all_categories():
         raise CaseError(t("未知的事项类别：%(code)s", code=category))
+    _check_registration(office, category, source_type, source_id)
     channel_value = _channel(channel)
     subject = _text(subject, t("请填写事由。"), 200)
     now = utcnow()
