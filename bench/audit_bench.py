@@ -56,13 +56,21 @@ def _percentile(sorted_values, fraction):
 
 def _describe(latencies: list[float]) -> str:
     ordered = sorted(latencies)
-    return (f"total {sum(ordered):7.2f} s  median {statistics.median(ordered) * 1000:6.3f} ms  "
-            f"p95 {_percentile(ordered, 0.95) * 1000:6.3f} ms")
+    return (
+        f"total {sum(ordered):7.2f} s  median {statistics.median(ordered) * 1000:6.3f} ms  "
+        f"p95 {_percentile(ordered, 0.95) * 1000:6.3f} ms"
+    )
 
 
 def _app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                       "REDIS_URL": None, "TOWNSHIP_PLUGINS": "none-for-the-benchmark"})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "REDIS_URL": None,
+            "TOWNSHIP_PLUGINS": "none-for-the-benchmark",
+        }
+    )
 
 
 # --- part 1: updates ---------------------------------------------------------------------------
@@ -73,8 +81,10 @@ def bench_updates(url: str, updates: int) -> None:
     app = _app(url)
     with app.app_context():
         db.create_all()
-        offices = [Office(code=f"B{i:05d}", name=f"单位{i}", kind=OfficeKind.VILLAGE)
-                   for i in range(max(100, updates))]
+        offices = [
+            Office(code=f"B{i:05d}", name=f"单位{i}", kind=OfficeKind.VILLAGE)
+            for i in range(max(100, updates))
+        ]
         db.session.add_all(offices)
         db.session.commit()
         ids = [o.id for o in offices]
@@ -108,8 +118,10 @@ def bench_updates(url: str, updates: int) -> None:
         print(f"  {len(on)} updates, one transaction each")
         print(f"    audit on : {_describe(on)}")
         print(f"    audit off: {_describe(off)}")
-        print(f"    ratio on/off: total {sum(on) / sum(off):.2f}x  "
-              f"median {statistics.median(on) / statistics.median(off):.2f}x")
+        print(
+            f"    ratio on/off: total {sum(on) / sum(off):.2f}x  "
+            f"median {statistics.median(on) / statistics.median(off):.2f}x"
+        )
 
         def batch(tag: int) -> float:
             rows = db.session.scalars(select(Office).where(Office.id.in_(ids[:updates]))).all()
@@ -129,7 +141,9 @@ def bench_updates(url: str, updates: int) -> None:
         print(f"  {updates} updates in one transaction (3 runs each, median)")
         print(f"    audit on : {statistics.median(batch_on):6.2f} s")
         print(f"    audit off: {statistics.median(batch_off):6.2f} s")
-        print(f"    ratio on/off: {statistics.median(batch_on) / statistics.median(batch_off):.2f}x")
+        print(
+            f"    ratio on/off: {statistics.median(batch_on) / statistics.median(batch_off):.2f}x"
+        )
         db.session.remove()
         db.engine.dispose()
 
@@ -154,25 +168,49 @@ def _synthetic_entries(count: int):
                 changes["content"] = ["原内容" * 5, "处理意见：已联系申请人，材料补齐后办理。" * 2]
         elif kind < 0.9:
             action = "insert"
-            changes = {"id": [None, entry_id], "office_id": [None, rnd.randrange(1, 40)],
-                       "subject": [None, "群众来信反映道路维修问题"], "channel": [None, "letter"],
-                       "applicant_phone": [None, f"138{rnd.randrange(10**8):08d}"],
-                       "created_at": [None, at.isoformat()]}
+            changes = {
+                "id": [None, entry_id],
+                "office_id": [None, rnd.randrange(1, 40)],
+                "subject": [None, "群众来信反映道路维修问题"],
+                "channel": [None, "letter"],
+                "applicant_phone": [None, f"138{rnd.randrange(10**8):08d}"],
+                "created_at": [None, at.isoformat()],
+            }
         else:
             action, changes = "auth.login", None
             details = {"username": f"user{rnd.randrange(200)}"}
         changes_text = canonical_json(changes) if changes is not None else None
         details_text = canonical_json(details) if details is not None else None
-        row = {"id": entry_id, "at": at, "action": action, "actor_id": rnd.randrange(1, 200),
-               "actor_name": f"user{rnd.randrange(200)}", "office_id": rnd.randrange(1, 40),
-               "ip_address": f"10.0.{rnd.randrange(256)}.{rnd.randrange(256)}",
-               "request_id": secrets.token_hex(8), "target_type": rnd.choice(tables),
-               "target_id": str(rnd.randrange(1, 50_000)), "changes": changes_text,
-               "details": details_text, "prev_hash": prev}
+        row = {
+            "id": entry_id,
+            "at": at,
+            "action": action,
+            "actor_id": rnd.randrange(1, 200),
+            "actor_name": f"user{rnd.randrange(200)}",
+            "office_id": rnd.randrange(1, 40),
+            "ip_address": f"10.0.{rnd.randrange(256)}.{rnd.randrange(256)}",
+            "request_id": secrets.token_hex(8),
+            "target_type": rnd.choice(tables),
+            "target_id": str(rnd.randrange(1, 50_000)),
+            "changes": changes_text,
+            "details": details_text,
+            "prev_hash": prev,
+        }
         prev = row["entry_hash"] = compute_hash(
-            entry_id, format_at(at), action, row["actor_id"], row["actor_name"],
-            row["office_id"], row["ip_address"], row["request_id"], row["target_type"],
-            row["target_id"], changes_text, details_text, prev)
+            entry_id,
+            format_at(at),
+            action,
+            row["actor_id"],
+            row["actor_name"],
+            row["office_id"],
+            row["ip_address"],
+            row["request_id"],
+            row["target_type"],
+            row["target_id"],
+            changes_text,
+            details_text,
+            prev,
+        )
         yield row
 
 
@@ -196,8 +234,10 @@ def _load(conn, count: int) -> str:
             last = row["entry_hash"]
         if batch:
             conn.execute(insert(RAW_ENTRIES), batch)
-    conn.execute(text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, :i, :h)"),
-                 {"i": count, "h": last})
+    conn.execute(
+        text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, :i, :h)"),
+        {"i": count, "h": last},
+    )
     return last
 
 
@@ -218,9 +258,11 @@ def bench_verify(url: str, entries: int) -> None:
                 result = verify_database(conn)
             timings.append(time.perf_counter() - began)
             assert result.ok and result.checked == entries and result.last_hash == last, result
-        print(f"  verify {entries} entries: {min(timings):.1f} s best of 2 "
-              f"({entries / min(timings):,.0f} entries/s), runs: "
-              + ", ".join(f"{t:.1f} s" for t in timings))
+        print(
+            f"  verify {entries} entries: {min(timings):.1f} s best of 2 "
+            f"({entries / min(timings):,.0f} entries/s), runs: "
+            + ", ".join(f"{t:.1f} s" for t in timings)
+        )
         db.session.remove()
         db.engine.dispose()
 
@@ -233,10 +275,11 @@ class _PostgresDatabase:
 
     def __init__(self, base_url: str):
         if base_url.startswith("postgresql://"):
-            base_url = "postgresql+psycopg://" + base_url[len("postgresql://"):]
+            base_url = "postgresql+psycopg://" + base_url[len("postgresql://") :]
         self.name = f"township_audit_bench_{os.getpid()}_{secrets.token_hex(3)}"
-        self.admin = create_engine(make_url(base_url).set(database="postgres"),
-                                   isolation_level="AUTOCOMMIT")
+        self.admin = create_engine(
+            make_url(base_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
         self.url = make_url(base_url).set(database=self.name).render_as_string(hide_password=False)
 
     def __enter__(self) -> str:

@@ -51,8 +51,11 @@ def percentile(values, q):
 
 def report(name, seconds, extra=""):
     ms = [s * 1000 for s in seconds]
-    print(f"{name:<46} median {statistics.median(ms):7.1f} ms   p95 {percentile(ms, 0.95):7.1f} ms"
-          f"   n={len(ms)}{extra}", flush=True)
+    print(
+        f"{name:<46} median {statistics.median(ms):7.1f} ms   p95 {percentile(ms, 0.95):7.1f} ms"
+        f"   n={len(ms)}{extra}",
+        flush=True,
+    )
 
 
 # Issue 3, measured on this machine on the same 100,000 cases in SQLite (p95, ms).
@@ -112,8 +115,11 @@ def timed_pair(a, url_a, b, url_b, n, warmup=3):
             started = time.perf_counter()
             response = client.get(url)
             elapsed = time.perf_counter() - started
-            assert response.status_code == 200, (url, response.status_code,
-                                                  response.get_data(as_text=True)[:500])
+            assert response.status_code == 200, (
+                url,
+                response.status_code,
+                response.get_data(as_text=True)[:500],
+            )
             bodies[k] = response.data
             if i >= warmup:
                 times[k].append(elapsed)
@@ -154,18 +160,41 @@ def seed(app, n_cases: int, n_offices: int, rng: random.Random) -> dict:  # noqa
 
     password = hash_password(PASSWORD)
     root = Office(code="T", name="示范镇", kind=OfficeKind.TOWNSHIP)
-    offices = [Office(code=f"O{i:02d}", name=f"第{i + 1}站所", kind=OfficeKind.STATION, parent=root)
-               for i in range(n_offices)]
+    offices = [
+        Office(code=f"O{i:02d}", name=f"第{i + 1}站所", kind=OfficeKind.STATION, parent=root)
+        for i in range(n_offices)
+    ]
     db.session.add_all([root, *offices])
     db.session.flush()
-    users = [User(username="admin", display_name="管理员", role=Role.TOWNSHIP_ADMIN,
-                  office_id=root.id, password_hash=password)]
+    users = [
+        User(
+            username="admin",
+            display_name="管理员",
+            role=Role.TOWNSHIP_ADMIN,
+            office_id=root.id,
+            password_hash=password,
+        )
+    ]
     for i, office in enumerate(offices):
         for j in range(5):
-            users.append(User(username=f"staff{i}_{j}", display_name=f"工作人员{i}-{j}",
-                              role=Role.STAFF, office_id=office.id, password_hash=password))
-        users.append(User(username=f"leader{i}", display_name=f"领导{i}", role=Role.LEADER,
-                          office_id=office.id, password_hash=password))
+            users.append(
+                User(
+                    username=f"staff{i}_{j}",
+                    display_name=f"工作人员{i}-{j}",
+                    role=Role.STAFF,
+                    office_id=office.id,
+                    password_hash=password,
+                )
+            )
+        users.append(
+            User(
+                username=f"leader{i}",
+                display_name=f"领导{i}",
+                role=Role.LEADER,
+                office_id=office.id,
+                password_hash=password,
+            )
+        )
     db.session.add_all(users)
     db.session.commit()
     staff_by_office = {}
@@ -191,28 +220,48 @@ def seed(app, n_cases: int, n_offices: int, rng: random.Random) -> dict:  # noqa
         status = rng.choice(finished_states) if finished else rng.choice(ACTIVE_STATUSES)
         closed = None
         if finished:
-            closed = min(now, accepted + timedelta(days=rng.uniform(0.2, 1.25) * max(
-                1, (due.due_at - accepted).days)))
+            closed = min(
+                now,
+                accepted
+                + timedelta(days=rng.uniform(0.2, 1.25) * max(1, (due.due_at - accepted).days)),
+            )
         receipt = receipts.new_receipt()
         while receipt in used:
             receipt = receipts.new_receipt()
         used.add(receipt)
         handler = rng.choice(staff_by_office[office.id]) if status != CaseStatus.OPEN else None
-        batch.append({
-            "receipt_no": receipt, "office_id": office.id, "first_office_id": office.id,
-            "category": spec.code, "channel": rng.choice(channels).value,
-            "subject": f"群众诉求第{i}号：{spec.title}相关事项办理", "content": "",
-            "applicant_name": "张三", "applicant_phone": f"138{rng.randint(0, 99999999):08d}",
-            "applicant_id_number": None, "status": status.value, "accepted_at": to_utc(accepted),
-            "limit_amount": spec.limit.amount, "limit_unit": spec.limit.unit.value,
-            "extra_amount": 0, "due_at": due.due_at_utc, "warn_at": to_utc(warn_moment(accepted, due)),
-            "due_warnings": None, "due_uncovered": bool(due.uncovered),
-            "paused_since": (now - timedelta(days=1)) if status == CaseStatus.PAUSED else None,
-            "closed_at": closed, "outcome": "已办理" if finished else None,
-            "handler_id": handler, "first_responder_id": rng.choice(staff_by_office[office.id]),
-            "swept_colour": "closed" if finished else None, "version": 1,
-            "created_at": to_utc(accepted), "updated_at": to_utc(accepted),
-        })
+        batch.append(
+            {
+                "receipt_no": receipt,
+                "office_id": office.id,
+                "first_office_id": office.id,
+                "category": spec.code,
+                "channel": rng.choice(channels).value,
+                "subject": f"群众诉求第{i}号：{spec.title}相关事项办理",
+                "content": "",
+                "applicant_name": "张三",
+                "applicant_phone": f"138{rng.randint(0, 99999999):08d}",
+                "applicant_id_number": None,
+                "status": status.value,
+                "accepted_at": to_utc(accepted),
+                "limit_amount": spec.limit.amount,
+                "limit_unit": spec.limit.unit.value,
+                "extra_amount": 0,
+                "due_at": due.due_at_utc,
+                "warn_at": to_utc(warn_moment(accepted, due)),
+                "due_warnings": None,
+                "due_uncovered": bool(due.uncovered),
+                "paused_since": (now - timedelta(days=1)) if status == CaseStatus.PAUSED else None,
+                "closed_at": closed,
+                "outcome": "已办理" if finished else None,
+                "handler_id": handler,
+                "first_responder_id": rng.choice(staff_by_office[office.id]),
+                "swept_colour": "closed" if finished else None,
+                "version": 1,
+                "created_at": to_utc(accepted),
+                "updated_at": to_utc(accepted),
+            }
+        )
         if len(batch) == 5000:
             db.session.execute(insert(Case), batch)
             batch.clear()
@@ -237,8 +286,9 @@ def login(client, app, username):
     with client.session_transaction() as sess:
         raw = sess.setdefault("csrf_token", secrets.token_hex(20))
     token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
-    response = client.post("/login", data={"username": username, "password": PASSWORD,
-                                            "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return token
 
@@ -253,8 +303,11 @@ def timed(client, url, n, *, method="get", data=None, environ=None, warmup=3):
         else:
             response = client.post(url, data=data(i), environ_base=env)
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200, (url, response.status_code,
-                                              response.get_data(as_text=True)[:500])
+        assert response.status_code == 200, (
+            url,
+            response.status_code,
+            response.get_data(as_text=True)[:500],
+        )
         size = len(response.data)
         if i >= warmup:
             results.append(elapsed)
@@ -267,16 +320,24 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--offices", type=int, default=10)
     parser.add_argument("--requests", type=int, default=100, help="requests per measurement")
-    parser.add_argument("--bare-deep-requests", type=int, default=20,
-                        help="requests for the bare view's page 500 (about a second each)")
+    parser.add_argument(
+        "--bare-deep-requests",
+        type=int,
+        default=20,
+        help="requests for the bare view's page 500 (about a second each)",
+    )
     parser.add_argument("--seed", type=int, default=20251001)
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the seeded database and print where it is")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the seeded database and print where it is"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
 
-    print(f"load average at start: {load_average()}; the machine is shared with other "
-          f"engineers' work, so figures can be disturbed by it", flush=True)
+    print(
+        f"load average at start: {load_average()}; the machine is shared with other "
+        f"engineers' work, so figures can be disturbed by it",
+        flush=True,
+    )
     tmp = Path(tempfile.mkdtemp(prefix="cases_bench_"))
     drop = None
     if args.postgres:
@@ -289,8 +350,15 @@ def main() -> None:
     from core.cases.models import Case, CaseStatus
     from core.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "REDIS_URL": None,
-                      "UPLOAD_FOLDER": str(tmp / "uploads"), "SERVER_NAME": None})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "REDIS_URL": None,
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "SERVER_NAME": None,
+        }
+    )
     bare_view = add_bare_admin(app)  # before the first request: Flask refuses blueprints after
     rng = random.Random(args.seed)
     p95 = {}  # figure -> p95 in ms, for the targets at the end
@@ -299,8 +367,11 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             seeded = seed(app, args.cases, args.offices, rng)
-        print(f"{where}: seeded {args.cases:,} cases over {args.offices} offices in "
-              f"{seeded['seconds']:.1f} s", flush=True)
+        print(
+            f"{where}: seeded {args.cases:,} cases over {args.offices} offices in "
+            f"{seeded['seconds']:.1f} s",
+            flush=True,
+        )
         n = args.requests
         office = seeded["office_id"]
         filtered = f"/admin/cases/?office={office}&status=in_progress"
@@ -329,8 +400,9 @@ def main() -> None:
             with app.app_context():
                 from core.cases.queries import encode_cursor
 
-                last = db.session.scalar(select(Case).order_by(Case.due_at, Case.id)
-                                         .offset(499 * 100 - 1).limit(1))
+                last = db.session.scalar(
+                    select(Case).order_by(Case.due_at, Case.id).offset(499 * 100 - 1).limit(1)
+                )
                 cursor = encode_cursor(last, "due")
             runs, size = timed(admin, f"/admin/cases/?status=all&page=500&after={cursor}", n)
             report("list unfiltered, page 500 by keyset (admin)", runs, f"   {size / 1024:.0f} KB")
@@ -349,9 +421,14 @@ def main() -> None:
             raw = sess.setdefault("csrf_token", secrets.token_hex(20))
         token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
         sample = seeded["receipts"]
-        runs, _size = timed(public, "/cases/", n * 2, method="post",
-                            data=lambda i: {"receipt": sample[i % len(sample)], "csrf_token": token},
-                            environ=lambda i: {"REMOTE_ADDR": f"10.{i // 250 % 250}.{i % 250}.1"})
+        runs, _size = timed(
+            public,
+            "/cases/",
+            n * 2,
+            method="post",
+            data=lambda i: {"receipt": sample[i % len(sample)], "csrf_token": token},
+            environ=lambda i: {"REMOTE_ADDR": f"10.{i // 250 % 250}.{i % 250}.1"},
+        )
         report("receipt lookup (resident)", runs)
         p95["receipt lookup"] = stats(runs)[1]
 
@@ -363,8 +440,10 @@ def main() -> None:
             started = time.perf_counter()
             result = run_sweep()
             sweep_seconds = time.perf_counter() - started
-        print(f"{'deadline sweep, all active cases':<46} {sweep_seconds:7.2f} s   {result}",
-              flush=True)
+        print(
+            f"{'deadline sweep, all active cases':<46} {sweep_seconds:7.2f} s   {result}",
+            flush=True,
+        )
         with app.app_context():
             started = time.perf_counter()
             result = run_sweep()
@@ -375,10 +454,15 @@ def main() -> None:
         for name, value in p95.items():
             if name.startswith("bare"):
                 continue
-            limit = (TARGETS_MS["filtered"] if name.startswith("filtered")
-                     else TARGETS_MS["unfiltered"] if name.startswith("unfiltered")
-                     else TARGETS_MS["page500"] if name.startswith("page 500")
-                     else TARGETS_MS["receipt"])
+            limit = (
+                TARGETS_MS["filtered"]
+                if name.startswith("filtered")
+                else TARGETS_MS["unfiltered"]
+                if name.startswith("unfiltered")
+                else TARGETS_MS["page500"]
+                if name.startswith("page 500")
+                else TARGETS_MS["receipt"]
+            )
             verdict = "met" if value <= limit else "MISSED"
             print(f"  {name:<40} {value:7.1f} ms  target <= {limit} ms   {verdict}")
         for name, size in sizes.items():
@@ -406,38 +490,66 @@ def compare_with_bare(app, admin, bare_view, office, status, args, where, p95) -
     bare = app.test_client()
     n = args.requests
     pairs = [
-        ("filtered", "office+status, by deadline", f"/admin/cases/?office={office}&status={status}",
-         f"/bare/bare_cases/?{bare_filter_args(bare_view, office, status)}", n),
-        ("unfiltered", "unfiltered, first page", "/admin/cases/?status=all",
-         "/bare/bare_cases/", n),
+        (
+            "filtered",
+            "office+status, by deadline",
+            f"/admin/cases/?office={office}&status={status}",
+            f"/bare/bare_cases/?{bare_filter_args(bare_view, office, status)}",
+            n,
+        ),
+        (
+            "unfiltered",
+            "unfiltered, first page",
+            "/admin/cases/?status=all",
+            "/bare/bare_cases/",
+            n,
+        ),
     ]
     if args.cases >= 50_000:
-        pairs.append(("page500", "unfiltered, page 500 (by number)",
-                      "/admin/cases/?status=all&page=500", "/bare/bare_cases/?page=499",
-                      args.bare_deep_requests))
+        pairs.append(
+            (
+                "page500",
+                "unfiltered, page 500 (by number)",
+                "/admin/cases/?status=all&page=500",
+                "/bare/bare_cases/?page=499",
+                args.bare_deep_requests,
+            )
+        )
     with app.app_context():
-        expected = db.session.scalar(select(func.count()).select_from(Case).where(
-            Case.office_id == office, Case.status == status))
-    print(f"\nours vs a bare Flask-Admin ModelView on the same {where} data, township admin, "
-          f"requests alternated (median / p95, ms):")
+        expected = db.session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.office_id == office, Case.status == status)
+        )
+    print(
+        f"\nours vs a bare Flask-Admin ModelView on the same {where} data, township admin, "
+        f"requests alternated (median / p95, ms):"
+    )
     print(f"  {'list':<34} {'ours':>17} {'bare Flask-Admin':>19} {'ours/bare (p95)':>16}   n")
     for key, label, ours_url, bare_url, count in pairs:
         ours, theirs, ours_body, bare_body = timed_pair(admin, ours_url, bare, bare_url, count)
         (om, op), (bm, bp) = stats(ours), stats(theirs)
         p95[f"bare {key}"] = bp
-        print(f"  {label:<34} {om:7.1f} / {op:7.1f} {bm:8.1f} / {bp:8.1f} "
-              f"{op / bp:10.2f} ({om / bm:.2f} median)   {count}   "
-              f"{len(ours_body) / 1024:.0f} KB vs {len(bare_body) / 1024:.0f} KB", flush=True)
+        print(
+            f"  {label:<34} {om:7.1f} / {op:7.1f} {bm:8.1f} / {bp:8.1f} "
+            f"{op / bp:10.2f} ({om / bm:.2f} median)   {count}   "
+            f"{len(ours_body) / 1024:.0f} KB vs {len(bare_body) / 1024:.0f} KB",
+            flush=True,
+        )
         if key == "filtered":
             # The bare page heads its table with the filtered count: check the filter applied.
             shown = re.search(rb'nav-link active">[^<]*\((\d+)\)', bare_body)
             assert shown and int(shown.group(1)) == expected, (shown, expected)
     print("  quoted from issue 3, not measured here (SQLite, same 100,000 cases, p95):")
-    for key, label in (("filtered", "office+status, by deadline"),
-                       ("unfiltered", "unfiltered, first page"),
-                       ("page500", "unfiltered, page 500")):
-        print(f"    {label:<32} Django admin {DJANGO_QUOTED[key]:>10} ms   "
-              f"bare Flask-Admin {BARE_QUOTED[key]:>10} ms")
+    for key, label in (
+        ("filtered", "office+status, by deadline"),
+        ("unfiltered", "unfiltered, first page"),
+        ("page500", "unfiltered, page 500"),
+    ):
+        print(
+            f"    {label:<32} Django admin {DJANGO_QUOTED[key]:>10} ms   "
+            f"bare Flask-Admin {BARE_QUOTED[key]:>10} ms"
+        )
 
 
 if __name__ == "__main__":

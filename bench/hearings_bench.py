@@ -39,9 +39,11 @@ from core.app import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Office  # noqa: E402
 
-PARAGRAPH = ("村民代表就土地流转租金、合同期限、退出条款和机井维护提出意见，镇农业技术推广站、"
-             "国土所和村委会逐条作了说明。会议认为方案总体可行，需补充退出条款并公示七天，"
-             "对群众提出的其他问题，能当场答复的当场答复，不能当场答复的明确责任人和期限。")
+PARAGRAPH = (
+    "村民代表就土地流转租金、合同期限、退出条款和机井维护提出意见，镇农业技术推广站、"
+    "国土所和村委会逐条作了说明。会议认为方案总体可行，需补充退出条款并公示七天，"
+    "对群众提出的其他问题，能当场答复的当场答复，不能当场答复的明确责任人和期限。"
+)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -50,18 +52,29 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def describe(latencies: list[float]) -> str:
-    return (f"median {statistics.median(latencies) * 1000:6.2f} ms  "
-            f"p95 {percentile(latencies, 0.95) * 1000:6.2f} ms  (n={len(latencies)})")
+    return (
+        f"median {statistics.median(latencies) * 1000:6.2f} ms  "
+        f"p95 {percentile(latencies, 0.95) * 1000:6.2f} ms  (n={len(latencies)})"
+    )
 
 
 def minutes_text(sections: int) -> str:
     """Markdown minutes with ``sections`` numbered sections of prose, a list and a table."""
     parts = ["# 听证会会议纪要", ""]
     for i in range(1, sections + 1):
-        parts += [f"## {i}. 第 {i} 项议题", "", PARAGRAPH * 2, "",
-                  f"- 发言人甲（电话 1380013{i % 10000:04d}）：{PARAGRAPH[:60]}",
-                  f"- 发言人乙：{PARAGRAPH[20:90]}", "",
-                  "| 事项 | 结论 |", "| --- | --- |", f"| 第 {i} 项 | 原则同意，会后公示 |", ""]
+        parts += [
+            f"## {i}. 第 {i} 项议题",
+            "",
+            PARAGRAPH * 2,
+            "",
+            f"- 发言人甲（电话 1380013{i % 10000:04d}）：{PARAGRAPH[:60]}",
+            f"- 发言人乙：{PARAGRAPH[20:90]}",
+            "",
+            "| 事项 | 结论 |",
+            "| --- | --- |",
+            f"| 第 {i} 项 | 原则同意，会后公示 |",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -83,24 +96,40 @@ def build(app, extra: int) -> tuple[str, int]:
         for n in range(extra):
             start = now - timedelta(days=30 + n)
             hearing = Hearing(
-                office_id=office.id, title=f"第{n + 1}号听证会：村级事务公开", issue=PARAGRAPH,
-                decision_date=(start - timedelta(days=10)).date(), decision_ref=f"党委会〔2026〕{n}号",
-                venue="镇政府三楼会议室", starts_at=now + timedelta(days=5),
-                ends_at=now + timedelta(days=5, hours=2), capacity=40, waitlist_size=5)
+                office_id=office.id,
+                title=f"第{n + 1}号听证会：村级事务公开",
+                issue=PARAGRAPH,
+                decision_date=(start - timedelta(days=10)).date(),
+                decision_ref=f"党委会〔2026〕{n}号",
+                venue="镇政府三楼会议室",
+                starts_at=now + timedelta(days=5),
+                ends_at=now + timedelta(days=5, hours=2),
+                capacity=40,
+                waitlist_size=5,
+            )
             db.session.add(hearing)
             db.session.flush()
             lifecycle.announce(hearing)
             for k in range(30):
-                registration.register(hearing.id, Registration(
-                    name=f"村民{chr(0x4e00 + k)}{chr(0x4e00 + n % 500)}", phone=f"139{n:04d}{k:04d}",
-                    category=categories[k % 5], village=f"第{k % 6 + 1}村民小组",
-                    consent_public_name=k % 3 == 0))
+                registration.register(
+                    hearing.id,
+                    Registration(
+                        name=f"村民{chr(0x4E00 + k)}{chr(0x4E00 + n % 500)}",
+                        phone=f"139{n:04d}{k:04d}",
+                        category=categories[k % 5],
+                        village=f"第{k % 6 + 1}村民小组",
+                        consent_public_name=k % 3 == 0,
+                    ),
+                )
             hearing.starts_at, hearing.ends_at = start, start + timedelta(hours=2)
             hearing.status, hearing.held_at = HearingStatus.HELD, start + timedelta(hours=2)
             for q in range(6):
-                question = followups.add_question(hearing, asker_name=f"村民{chr(0x4e00 + q)}",
-                                                  asker_category="concerned",
-                                                  text=PARAGRAPH[: 40 + q * 5])
+                question = followups.add_question(
+                    hearing,
+                    asker_name=f"村民{chr(0x4E00 + q)}",
+                    asker_category="concerned",
+                    text=PARAGRAPH[: 40 + q * 5],
+                )
                 followups.answer_on_the_spot(question, answer=PARAGRAPH[:80], answered_by="镇长")
             lifecycle.save_minutes_draft(hearing, minutes_text(4))
             lifecycle.publish_minutes(hearing, now=start + timedelta(days=1))
@@ -108,16 +137,25 @@ def build(app, extra: int) -> tuple[str, int]:
                 db.session.commit()
         for n in range(20):
             upcoming = Hearing(
-                office_id=office.id, title=f"近期听证会{n + 1}", issue=PARAGRAPH,
-                decision_date=now.date(), decision_ref=f"党委会〔2026〕{100 + n}号",
-                venue="村委会", starts_at=now + timedelta(days=3 + n),
-                ends_at=now + timedelta(days=3 + n, hours=2), capacity=50)
+                office_id=office.id,
+                title=f"近期听证会{n + 1}",
+                issue=PARAGRAPH,
+                decision_date=now.date(),
+                decision_ref=f"党委会〔2026〕{100 + n}号",
+                venue="村委会",
+                starts_at=now + timedelta(days=3 + n),
+                ends_at=now + timedelta(days=3 + n, hours=2),
+                capacity=50,
+            )
             db.session.add(upcoming)
             db.session.flush()
             lifecycle.announce(upcoming)
         db.session.commit()
-        target = db.session.scalar(select(Hearing.id).where(
-            Hearing.status == HearingStatus.MINUTES_PUBLISHED).order_by(Hearing.id))
+        target = db.session.scalar(
+            select(Hearing.id)
+            .where(Hearing.status == HearingStatus.MINUTES_PUBLISHED)
+            .order_by(Hearing.id)
+        )
         return office.code, target
 
 
@@ -196,19 +234,29 @@ def bench_pdf(app, runs: int) -> None:
         sections, pages = 10, 0
         while pages < 20:  # grow the text until it fills 20 pages
             sections += 4
-            _data, pages = render_minutes_pdf(title="示范镇听证会会议纪要", meta_lines=["时间：2026年"],
-                                              body_md=minutes_text(sections), version_note="",
-                                              footer="示范镇人民政府")
+            _data, pages = render_minutes_pdf(
+                title="示范镇听证会会议纪要",
+                meta_lines=["时间：2026年"],
+                body_md=minutes_text(sections),
+                version_note="",
+                footer="示范镇人民政府",
+            )
         timings = []
         for _ in range(runs):
             began = time.perf_counter()
-            data, pages = render_minutes_pdf(title="示范镇听证会会议纪要", meta_lines=["时间：2026年"],
-                                             body_md=minutes_text(sections), version_note="",
-                                             footer="示范镇人民政府")
+            data, pages = render_minutes_pdf(
+                title="示范镇听证会会议纪要",
+                meta_lines=["时间：2026年"],
+                body_md=minutes_text(sections),
+                version_note="",
+                footer="示范镇人民政府",
+            )
             timings.append(time.perf_counter() - began)
-        print(f"  PDF of {pages} pages ({len(minutes_text(sections))} characters, "
-              f"{len(data) // 1024} KiB): median {statistics.median(timings) * 1000:.0f} ms, "
-              f"max {max(timings) * 1000:.0f} ms over {runs} runs")
+        print(
+            f"  PDF of {pages} pages ({len(minutes_text(sections))} characters, "
+            f"{len(data) // 1024} KiB): median {statistics.median(timings) * 1000:.0f} ms, "
+            f"max {max(timings) * 1000:.0f} ms over {runs} runs"
+        )
 
 
 def main() -> None:
@@ -222,17 +270,27 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                          "SECRET_KEY": "bench", "REDIS_URL": None, "UPLOAD_FOLDER": f"{tmp}/up"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "SECRET_KEY": "bench",
+                "REDIS_URL": None,
+                "UPLOAD_FOLDER": f"{tmp}/up",
+            }
+        )
         began = time.perf_counter()
         code, hearing_id = build(app, args.extra)
-        print(f"SQLite, demo township + {args.extra} held hearings with minutes + 20 upcoming "
-              f"(built in {time.perf_counter() - began:.1f} s)")
+        print(
+            f"SQLite, demo township + {args.extra} held hearings with minutes + 20 upcoming "
+            f"(built in {time.perf_counter() - began:.1f} s)"
+        )
         minutes_url = f"/o/{code}/hearings/{hearing_id}"
         upcoming_url = f"/o/{code}/hearings/"
         chars = long_minutes(app, hearing_id, args.minutes_chars)
-        print(f"Minutes page of a {chars:,}-character text, masker caches cleared before each "
-              f"request (cold): {describe(time_cold(app, minutes_url, args.cold_runs))}")
+        print(
+            f"Minutes page of a {chars:,}-character text, masker caches cleared before each "
+            f"request (cold): {describe(time_cold(app, minutes_url, args.cold_runs))}"
+        )
         print("Sequential, test client (no cache but the masker's per-text cache):")
         print(f"  minutes page   {describe(time_client(app, minutes_url, args.requests))}")
         print(f"  upcoming list  {describe(time_client(app, upcoming_url, args.requests))}")

@@ -25,8 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.publication.masker import NUMBER, SUSPECT, analyse, mask_text  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "names_sample.jsonl"
-NUMBERS = ["联系电话139-1234-5678。", "身份证号110101 19900307 123X。", "手机+86 138 0013 8000。",
-           "座机0571-88886666。", "卡号6222 0212 3456 7890 123。", "会议于2026-12-18 14:30召开。"]
+NUMBERS = [
+    "联系电话139-1234-5678。",
+    "身份证号110101 19900307 123X。",
+    "手机+86 138 0013 8000。",
+    "座机0571-88886666。",
+    "卡号6222 0212 3456 7890 123。",
+    "会议于2026-12-18 14:30召开。",
+]
 
 
 def minutes_text(chars: int, variant: int) -> str:
@@ -34,8 +40,11 @@ def minutes_text(chars: int, variant: int) -> str:
     lines = [json.loads(line)["text"] for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     parts, size, k = [f"第{variant}次会议纪要\n\n"], 0, 0
     while size < chars:
-        piece = (lines[(k + variant) % len(lines)] + NUMBERS[k % len(NUMBERS)]
-                 + f"（第{variant}-{k}项）\n")  # every sentence new: no sentence-cache hits
+        piece = (
+            lines[(k + variant) % len(lines)]
+            + NUMBERS[k % len(NUMBERS)]
+            + f"（第{variant}-{k}项）\n"
+        )  # every sentence new: no sentence-cache hits
         parts.append(piece)
         size += len(piece)
         k += 1
@@ -68,8 +77,10 @@ def main() -> None:
     uncached = [timed(mask_text, t, markdown=True) for t in texts[1:]]
     cached = [timed(mask_text, texts[-1], markdown=True) for _ in range(args.runs)]
     kinds = [seg.kind for seg in analyse(texts[-1])]
-    print(f"masker on {args.chars:,} characters ({kinds.count(SUSPECT)} names and "
-          f"{kinds.count(NUMBER)} numbers masked)")
+    print(
+        f"masker on {args.chars:,} characters ({kinds.count(SUSPECT)} names and "
+        f"{kinds.count(NUMBER)} numbers masked)"
+    )
     print(f"first call (loads jieba): {first:7.1f} ms")
     print(f"uncached ({args.runs} texts): {summary(uncached)}")
     print(f"cached   ({args.runs} calls): {summary(cached)}")

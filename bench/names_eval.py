@@ -60,22 +60,32 @@ def evaluate(sample: list[dict], verbose: bool = False) -> dict:
             wrong = [text[s:e] for s, e in sorted(found - gold)]
             print(f"missed {missed} wrong {wrong}: {text}")
     gold_total = tp + fn
-    return {"texts": len(sample), "names": gold_total, "found": tp, "missed": fn,
-            "false": fp, "covered": covered,
-            "recall": tp / gold_total if gold_total else 0.0,
-            "precision": tp / (tp + fp) if tp + fp else 0.0,
-            "covered_recall": covered / gold_total if gold_total else 0.0}
+    return {
+        "texts": len(sample),
+        "names": gold_total,
+        "found": tp,
+        "missed": fn,
+        "false": fp,
+        "covered": covered,
+        "recall": tp / gold_total if gold_total else 0.0,
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "covered_recall": covered / gold_total if gold_total else 0.0,
+    }
 
 
 def main() -> None:
     """Print the figures (and, with -v, every text the recogniser got wrong)."""
     for label, path in (("sample", SAMPLE), ("held-out", HOLDOUT)):
         result = evaluate(load_sample(path), verbose="-v" in sys.argv)
-        print(f"{label}: {result['texts']} texts, {result['names']} labelled names: "
-              f"{result['found']} found exactly, {result['missed']} missed, "
-              f"{result['false']} false suspects")
-        print(f"  recall {result['recall']:.3f}  precision {result['precision']:.3f}  "
-              f"(names at least partly covered: {result['covered_recall']:.3f})")
+        print(
+            f"{label}: {result['texts']} texts, {result['names']} labelled names: "
+            f"{result['found']} found exactly, {result['missed']} missed, "
+            f"{result['false']} false suspects"
+        )
+        print(
+            f"  recall {result['recall']:.3f}  precision {result['precision']:.3f}  "
+            f"(names at least partly covered: {result['covered_recall']:.3f})"
+        )
 
 
 if __name__ == "__main__":

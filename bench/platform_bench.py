@@ -32,19 +32,23 @@ from core.app import create_app  # noqa: E402
 from core.cli.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from core.extensions import db  # noqa: E402
 
-PAGES = (("admin dashboard (/admin/, staff)", "/admin/", True),
-         ("residents' home (/, anonymous)", "/", False))
+PAGES = (
+    ("admin dashboard (/admin/, staff)", "/admin/", True),
+    ("residents' home (/, anonymous)", "/", False),
+)
 WARM_UP = 20
 
 
 def build_app(folder: Path):
     """A production-like app on a fresh SQLite file holding the demo township."""
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench-only-secret",
-        "UPLOAD_FOLDER": str(folder / "uploads"),
-        "REDIS_URL": None,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "SECRET_KEY": "bench-only-secret",
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "REDIS_URL": None,
+        }
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -55,12 +59,14 @@ def summarise(samples: list[float]) -> dict:
     """Median, p95, mean, min and max of ``samples`` (seconds) in milliseconds."""
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"requests": len(ordered),
-            "median_ms": round(statistics.median(ordered) * 1000, 2),
-            "p95_ms": round(p95 * 1000, 2),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-            "min_ms": round(ordered[0] * 1000, 2),
-            "max_ms": round(ordered[-1] * 1000, 2)}
+    return {
+        "requests": len(ordered),
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+        "min_ms": round(ordered[0] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
 
 
 def time_test_client(app, count: int) -> dict:
@@ -68,8 +74,9 @@ def time_test_client(app, count: int) -> dict:
     staff, anonymous = app.test_client(), app.test_client()
     page = staff.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    signed_in = staff.post("/login", data={"username": "staff", "password": DEMO_PASSWORD,
-                                           "csrf_token": token})
+    signed_in = staff.post(
+        "/login", data={"username": "staff", "password": DEMO_PASSWORD, "csrf_token": token}
+    )
     if signed_in.status_code != 302:
         raise SystemExit(f"login failed: HTTP {signed_in.status_code}")
     results = {}
@@ -103,12 +110,19 @@ def time_http(app, count: int) -> dict:
         conn.request("GET", "/login")
         login_page = conn.getresponse()
         cookies = SimpleCookie(login_page.getheader("Set-Cookie"))
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                          login_page.read().decode()).group(1)
+        token = re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', login_page.read().decode()
+        ).group(1)
         body = urlencode({"username": "staff", "password": DEMO_PASSWORD, "csrf_token": token})
-        conn.request("POST", "/login", body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"session={cookies['session'].value}"})
+        conn.request(
+            "POST",
+            "/login",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"session={cookies['session'].value}",
+            },
+        )
         signed_in = conn.getresponse()
         signed_in.read()
         if signed_in.status != 302:
@@ -146,22 +160,40 @@ def main() -> None:
         built = time.perf_counter()
         app = build_app(Path(tmp))
         setup_s = time.perf_counter() - built
-        results = time_http(app, args.requests) if args.http else time_test_client(app, args.requests)
+        results = (
+            time_http(app, args.requests) if args.http else time_test_client(app, args.requests)
+        )
         with app.app_context():
             db.engine.dispose()
-    mode = "HTTP to a threaded Werkzeug server on 127.0.0.1" if args.http else \
-        "Flask test client (whole WSGI app, no socket)"
+    mode = (
+        "HTTP to a threaded Werkzeug server on 127.0.0.1"
+        if args.http
+        else "Flask test client (whole WSGI app, no socket)"
+    )
     if args.json:
-        print(json.dumps({"mode": mode, "database": "SQLite (fresh file)",
-                          "setup_seconds": round(setup_s, 2), "pages": results}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "mode": mode,
+                    "database": "SQLite (fresh file)",
+                    "setup_seconds": round(setup_s, 2),
+                    "pages": results,
+                },
+                indent=2,
+            )
+        )
         return
-    print(f"platform benchmark — {mode}; SQLite, demo township "
-          f"(built in {setup_s:.1f} s); {args.requests} timed requests per page "
-          f"after {WARM_UP} warm-up")
+    print(
+        f"platform benchmark — {mode}; SQLite, demo township "
+        f"(built in {setup_s:.1f} s); {args.requests} timed requests per page "
+        f"after {WARM_UP} warm-up"
+    )
     print(f"{'page':<36} {'median':>9} {'p95':>9} {'mean':>9} {'max':>9}")
     for label, r in results.items():
-        print(f"{label:<36} {r['median_ms']:>7.2f}ms {r['p95_ms']:>7.2f}ms "
-              f"{r['mean_ms']:>7.2f}ms {r['max_ms']:>7.2f}ms")
+        print(
+            f"{label:<36} {r['median_ms']:>7.2f}ms {r['p95_ms']:>7.2f}ms "
+            f"{r['mean_ms']:>7.2f}ms {r['max_ms']:>7.2f}ms"
+        )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,14 @@ from core.app import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.sla import SHANGHAI, Limit, LimitUnit, colour, compute_due  # noqa: E402
 
-LIMITS = [Limit(15, LimitUnit.WORKING_DAYS), Limit(3, LimitUnit.WORKING_DAYS),
-          Limit(15, LimitUnit.CALENDAR_DAYS), Limit(7, LimitUnit.CALENDAR_DAYS),
-          Limit(1, LimitUnit.MONTHS), Limit(30, LimitUnit.CALENDAR_DAYS)]
+LIMITS = [
+    Limit(15, LimitUnit.WORKING_DAYS),
+    Limit(3, LimitUnit.WORKING_DAYS),
+    Limit(15, LimitUnit.CALENDAR_DAYS),
+    Limit(7, LimitUnit.CALENDAR_DAYS),
+    Limit(1, LimitUnit.MONTHS),
+    Limit(30, LimitUnit.CALENDAR_DAYS),
+]
 
 
 def _percentile(sorted_values, fraction):
@@ -50,15 +55,22 @@ def main() -> None:
         cases.append((start, rnd.choice(LIMITS), pauses))
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                          "SECRET_KEY": "bench", "REDIS_URL": None})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "SECRET_KEY": "bench",
+                "REDIS_URL": None,
+            }
+        )
         with app.app_context():
             db.create_all()
             compute_due(origin, LIMITS[0])  # build the calendar once, as a warm process has
             clock = time.perf_counter
             began = clock()
-            dues = [(start, compute_due(start, limit, pauses=pauses).due_at)
-                    for start, limit, pauses in cases]
+            dues = [
+                (start, compute_due(start, limit, pauses=pauses).due_at)
+                for start, limit, pauses in cases
+            ]
             total = clock() - began
             timings = []  # a second pass, one timer per call
             for start, limit, pauses in cases:
@@ -80,11 +92,15 @@ def main() -> None:
 
     timings.sort()
     colour_timings.sort()
-    print(f"compute_due x {args.n}: total {total:.3f} s (dates only); per call"
-          f"{' with explanation' if args.explain else ''}: median {statistics.median(timings) * 1e6:.1f} µs, "
-          f"p95 {_percentile(timings, 0.95) * 1e6:.1f} µs")
-    print(f"colour      x {args.n}: total {total_colour:.3f} s; per call: median {statistics.median(colour_timings) * 1e6:.1f} µs, "
-          f"p95 {_percentile(colour_timings, 0.95) * 1e6:.1f} µs")
+    print(
+        f"compute_due x {args.n}: total {total:.3f} s (dates only); per call"
+        f"{' with explanation' if args.explain else ''}: median {statistics.median(timings) * 1e6:.1f} µs, "
+        f"p95 {_percentile(timings, 0.95) * 1e6:.1f} µs"
+    )
+    print(
+        f"colour      x {args.n}: total {total_colour:.3f} s; per call: median {statistics.median(colour_timings) * 1e6:.1f} µs, "
+        f"p95 {_percentile(colour_timings, 0.95) * 1e6:.1f} µs"
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def timed(cmd: list[str], env: dict, root: Path, cpu: list[float] | None = None)
     CPU time (user + system) to ``cpu`` when given."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    result = subprocess.run(
+        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if cpu is not None:
@@ -78,10 +79,17 @@ def main() -> None:  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each case (default 9)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--bytecode", action="store_true",
-                        help="cache bytecode in a temporary folder even if PYTHONDONTWRITEBYTECODE is set")
-    parser.add_argument("--compare", type=Path, default=None,
-                        help="another checkout to time in the same rounds (e.g. before a change)")
+    parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="cache bytecode in a temporary folder even if PYTHONDONTWRITEBYTECODE is set",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        help="another checkout to time in the same rounds (e.g. before a change)",
+    )
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -95,8 +103,14 @@ def main() -> None:  # noqa: C901
         if args.compare:
             roots = {"this ": ROOT, "other ": args.compare.resolve()}
         for step in (["db", "upgrade"], ["demo", "load"]):
-            subprocess.run([*FLASK, *step], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [*FLASK, *step],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         for root in roots.values():
             timed(CASES[0][1], env, root)  # warm the file caches (and bytecode) once
         load_before = load()
@@ -108,22 +122,43 @@ def main() -> None:  # noqa: C901
                     times[label + name].append(timed(cmd, env, root, cpu[label + name]))
         load_after = load()
 
-    figures = {name: {"median": statistics.median(values), "p95": percentile(values, 0.95),
-                      "min": min(values), "max": max(values), "runs": len(values),
-                      "cpu_median": statistics.median(cpu[name])}
-               for name, values in times.items()}
+    figures = {
+        name: {
+            "median": statistics.median(values),
+            "p95": percentile(values, 0.95),
+            "min": min(values),
+            "max": max(values),
+            "runs": len(values),
+            "cpu_median": statistics.median(cpu[name]),
+        }
+        for name, values in times.items()
+    }
     if args.json:
-        print(json.dumps({"load_before": load_before, "load_after": load_after,
-                          "bytecode": args.bytecode or not os.environ.get("PYTHONDONTWRITEBYTECODE"),
-                          "cases": figures}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "load_before": load_before,
+                    "load_after": load_after,
+                    "bytecode": args.bytecode or not os.environ.get("PYTHONDONTWRITEBYTECODE"),
+                    "cases": figures,
+                },
+                indent=2,
+            )
+        )
         return
-    print(f"load average before: {load_before}; after: {load_after}; cores: {os.cpu_count()}; "
-          f"bytecode cached: {args.bytecode or not os.environ.get('PYTHONDONTWRITEBYTECODE')}")
-    print(f"{'case':<38} {'median':>8} {'p95':>8} {'min':>8} {'max':>8} {'cpu med':>8}"
-          f"   ({args.runs} runs, s)")
+    print(
+        f"load average before: {load_before}; after: {load_after}; cores: {os.cpu_count()}; "
+        f"bytecode cached: {args.bytecode or not os.environ.get('PYTHONDONTWRITEBYTECODE')}"
+    )
+    print(
+        f"{'case':<38} {'median':>8} {'p95':>8} {'min':>8} {'max':>8} {'cpu med':>8}"
+        f"   ({args.runs} runs, s)"
+    )
     for name, f in figures.items():
-        print(f"{name:<38} {f['median']:8.3f} {f['p95']:8.3f} {f['min']:8.3f} {f['max']:8.3f} "
-              f"{f['cpu_median']:8.3f}")
+        print(
+            f"{name:<38} {f['median']:8.3f} {f['p95']:8.3f} {f['min']:8.3f} {f['max']:8.3f} "
+            f"{f['cpu_median']:8.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -53,17 +53,36 @@ def seed(rng: random.Random) -> dict:  # noqa: C901
     """Fill the empty database; return counts."""
     root = Office(code="T", name="基准镇", kind=OfficeKind.TOWNSHIP)
     gov = Office(code="GOV", name="镇政府", kind=OfficeKind.GOVERNMENT, parent=root)
-    stations = [Office(code=f"ST{i}", name=f"站所{i}", kind=OfficeKind.STATION, parent=gov)
-                for i in range(4)]
-    villages = [Office(code=f"V{i:02d}", name=f"第{i}村", kind=OfficeKind.VILLAGE, parent=root,
-                       sort_order=10 + i) for i in range(40)]
+    stations = [
+        Office(code=f"ST{i}", name=f"站所{i}", kind=OfficeKind.STATION, parent=gov)
+        for i in range(4)
+    ]
+    villages = [
+        Office(
+            code=f"V{i:02d}",
+            name=f"第{i}村",
+            kind=OfficeKind.VILLAGE,
+            parent=root,
+            sort_order=10 + i,
+        )
+        for i in range(40)
+    ]
     db.session.add_all([root, gov, *stations, *villages])
     db.session.flush()
     offices = [root, gov, *stations, *villages]
-    _insert(OfficeModule, [{"office_id": o.id, "plugin_name": "training", "enabled": True}
-                           for o in offices])
-    db.session.add(User(username="admin", display_name="管理员", role=Role.TOWNSHIP_ADMIN,
-                        office_id=root.id, password_hash=hash_password(PASSWORD)))
+    _insert(
+        OfficeModule,
+        [{"office_id": o.id, "plugin_name": "training", "enabled": True} for o in offices],
+    )
+    db.session.add(
+        User(
+            username="admin",
+            display_name="管理员",
+            role=Role.TOWNSHIP_ADMIN,
+            office_id=root.id,
+            password_hash=hash_password(PASSWORD),
+        )
+    )
 
     people = []  # (id, office_id, group)
     pid = 0
@@ -73,9 +92,16 @@ def seed(rng: random.Random) -> dict:  # noqa: C901
         rows = []
         for _ in range(n):
             pid += 1
-            rows.append({"id": pid, "office_id": office.id, "name": f"人员{pid:04d}",
-                         "group": group, "junior_middle_school_or_above": pid % 2 == 0,
-                         "active": True})
+            rows.append(
+                {
+                    "id": pid,
+                    "office_id": office.id,
+                    "name": f"人员{pid:04d}",
+                    "group": group,
+                    "junior_middle_school_or_above": pid % 2 == 0,
+                    "active": True,
+                }
+            )
             people.append((pid, office.id, group))
         _insert(TrainingPerson, rows)
 
@@ -94,22 +120,40 @@ def seed(rng: random.Random) -> dict:  # noqa: C901
     for month in range(1, 13):
         for day in (8, 22):
             sid += 1
-            sessions.append({"id": sid, "office_id": gov.id, "kind": "township_training",
-                             "topic": f"镇集中培训{month}-{day}", "held_on": date(YEAR, month, day),
-                             "length_value": 1.0, "length_unit": "days", "days": 1.0,
-                             "organiser": "组织办", "required_groups": "township_cadre"})
+            sessions.append(
+                {
+                    "id": sid,
+                    "office_id": gov.id,
+                    "kind": "township_training",
+                    "topic": f"镇集中培训{month}-{day}",
+                    "held_on": date(YEAR, month, day),
+                    "length_value": 1.0,
+                    "length_unit": "days",
+                    "days": 1.0,
+                    "organiser": "组织办",
+                    "required_groups": "township_cadre",
+                }
+            )
             for office_id in gov_subtree:
                 for person_id, _o, _g in by_office[office_id]:
                     attendance.append(_mark(rng, sid, person_id, office_id))
         for village in villages:
             for day, hours in ((10, None), (25, 4.0)):
                 sid += 1
-                sessions.append({
-                    "id": sid, "office_id": village.id, "kind": "village_study",
-                    "topic": f"村集中学习{month}-{day}", "held_on": date(YEAR, month, day),
-                    "length_value": hours or 1.0, "length_unit": "hours" if hours else "days",
-                    "days": (hours / 6) if hours else 1.0, "organiser": "村党支部",
-                    "required_groups": "village_cadre,rural_party_member"})
+                sessions.append(
+                    {
+                        "id": sid,
+                        "office_id": village.id,
+                        "kind": "village_study",
+                        "topic": f"村集中学习{month}-{day}",
+                        "held_on": date(YEAR, month, day),
+                        "length_value": hours or 1.0,
+                        "length_unit": "hours" if hours else "days",
+                        "days": (hours / 6) if hours else 1.0,
+                        "organiser": "村党支部",
+                        "required_groups": "village_cadre,rural_party_member",
+                    }
+                )
                 for person_id, _o, _g in by_office[village.id]:
                     attendance.append(_mark(rng, sid, person_id, village.id))
     _insert(TrainingSession, sessions)
@@ -118,38 +162,68 @@ def seed(rng: random.Random) -> dict:  # noqa: C901
     logs = []
     for n in range(50_000):
         person_id, office_id, _g = people[n % len(people)]
-        logs.append({"person_id": person_id, "office_id": office_id,
-                     "studied_on": date(YEAR, 1, 1) + timedelta(days=rng.randrange(365)),
-                     "hours": rng.choice([1.0, 1.5, 2.0, 2.5, 3.0, 4.0]), "topic": "自学"})
+        logs.append(
+            {
+                "person_id": person_id,
+                "office_id": office_id,
+                "studied_on": date(YEAR, 1, 1) + timedelta(days=rng.randrange(365)),
+                "hours": rng.choice([1.0, 1.5, 2.0, 2.5, 3.0, 4.0]),
+                "topic": "自学",
+            }
+        )
     _insert(SelfStudyLog, logs)
 
     notes = []
     for person_id, office_id, _g in people:
         for k in range(6):
-            notes.append({"person_id": person_id, "office_id": office_id,
-                          "written_on": date(YEAR, 2 * k + 1, 15), "title": "笔记",
-                          "content": "学习体会", "char_count": rng.randint(300, 1200)})
+            notes.append(
+                {
+                    "person_id": person_id,
+                    "office_id": office_id,
+                    "written_on": date(YEAR, 2 * k + 1, 15),
+                    "title": "笔记",
+                    "content": "学习体会",
+                    "char_count": rng.randint(300, 1200),
+                }
+            )
     _insert(StudyNote, notes)
 
     techniques = []
     for person_id, office_id, group in people:
         if group != "rural_party_member":
             for k in range(rng.choice([5, 6, 7])):
-                techniques.append({"person_id": person_id, "office_id": office_id,
-                                   "name": f"技术{k}", "mastered_on": date(YEAR - 1, 1 + k, 1)})
+                techniques.append(
+                    {
+                        "person_id": person_id,
+                        "office_id": office_id,
+                        "name": f"技术{k}",
+                        "mastered_on": date(YEAR - 1, 1 + k, 1),
+                    }
+                )
     _insert(Technique, techniques)
     db.session.commit()
-    return {"people": len(people), "sessions": len(sessions), "attendance": len(attendance),
-            "self_study": len(logs), "notes": len(notes), "techniques": len(techniques),
-            "offices": len(offices)}
+    return {
+        "people": len(people),
+        "sessions": len(sessions),
+        "attendance": len(attendance),
+        "self_study": len(logs),
+        "notes": len(notes),
+        "techniques": len(techniques),
+        "offices": len(offices),
+    }
 
 
 def _mark(rng, session_id, person_id, office_id):
     roll = rng.random()
     status = "present" if roll < 0.9 else ("excused" if roll < 0.95 else "absent")
-    return {"session_id": session_id, "person_id": person_id, "office_id": office_id,
-            "status": status, "excuse_reason": "事假" if status == "excused" else None,
-            "version": 1}
+    return {
+        "session_id": session_id,
+        "person_id": person_id,
+        "office_id": office_id,
+        "status": status,
+        "excuse_reason": "事假" if status == "excused" else None,
+        "version": 1,
+    }
 
 
 def _timed(fn, runs: int) -> tuple[list[float], list[float]]:
@@ -175,9 +249,11 @@ def _p95(values: list[float]) -> float:
 
 def _summary(name: str, timings: tuple[list[float], list[float]]) -> str:
     wall, cpu = timings
-    return (f"{name:<40} wall median {statistics.median(wall) * 1000:7.1f} ms  "
-            f"p95 {_p95(wall) * 1000:7.1f} ms | cpu median {statistics.median(cpu) * 1000:7.1f} ms  "
-            f"p95 {_p95(cpu) * 1000:7.1f} ms  (n={len(wall)})")
+    return (
+        f"{name:<40} wall median {statistics.median(wall) * 1000:7.1f} ms  "
+        f"p95 {_p95(wall) * 1000:7.1f} ms | cpu median {statistics.median(cpu) * 1000:7.1f} ms  "
+        f"p95 {_p95(cpu) * 1000:7.1f} ms  (n={len(wall)})"
+    )
 
 
 def main() -> None:
@@ -186,18 +262,25 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "TESTING": True,
-            "UPLOAD_FOLDER": str(Path(tmp) / "uploads"), "REDIS_URL": None,
-            "TOWNSHIP_PLUGINS": "training",
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                "TESTING": True,
+                "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
+                "REDIS_URL": None,
+                "TOWNSHIP_PLUGINS": "training",
+            }
+        )
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
             counts = seed(random.Random(7))
-            print(f"seeded in {time.perf_counter() - started:.1f} s: "
-                  + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+            print(
+                f"seeded in {time.perf_counter() - started:.1f} s: "
+                + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+            )
             office_ids = {o.id for o in db.session.scalars(db.select(Office))}
 
             def compute():
@@ -208,8 +291,10 @@ def main() -> None:
             compute_times = _timed(compute, args.runs)
             report = compute_compliance(YEAR, office_ids, today=TODAY)
             short = sum(1 for p in report.people if p.year.status == "short")
-            print(f"year {YEAR}: {len(report.people)} people, {short} short; "
-                  f"{len(report.units)} units")
+            print(
+                f"year {YEAR}: {len(report.people)} people, {short} short; "
+                f"{len(report.units)} units"
+            )
 
         client = app.test_client()
         response = client.post("/login", data={"username": "admin", "password": PASSWORD})

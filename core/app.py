@@ -97,8 +97,12 @@ class TownshipFlask(Flask):
     url_map_class = DeferredSetupMap
 
 
-def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | str, ...] = (),
-               defer_admin: bool = False) -> Flask:
+def create_app(
+    config: dict | None = None,
+    *,
+    extra_plugins: tuple[ModuleType | str, ...] = (),
+    defer_admin: bool = False,
+) -> Flask:
     """Build the application.
 
     ``config`` overrides everything else (tests use it); ``extra_plugins`` registers plugin
@@ -111,8 +115,9 @@ def create_app(config: dict | None = None, *, extra_plugins: tuple[ModuleType | 
     first ``url_for`` or URL-map listing, or when code looks up ``app.extensions["admin"]``
     or ``["township_admin"]``. A CLI command that touches none of these never pays for it.
     """
-    app = TownshipFlask(__name__, instance_path=str(ROOT / "instance"),
-                        instance_relative_config=True)
+    app = TownshipFlask(
+        __name__, instance_path=str(ROOT / "instance"), instance_relative_config=True
+    )
     app.extensions = DeferredSetupExtensions(app.url_map.deferred)
     _configure(app, config or {})
     from core.input_guard import init_input_guard

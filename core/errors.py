@@ -55,8 +55,12 @@ def problem(status: int, detail: str | None = None, *, allow=None):
     """A JSON problem-details answer (RFC 9457) for the public API: never cached, and a 405
     says which methods the path takes."""
     message = _MESSAGES.get(status)
-    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
-            "detail": detail or (message() if message else "")}
+    body = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail or (message() if message else ""),
+    }
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
@@ -66,9 +70,15 @@ def problem(status: int, detail: str | None = None, *, allow=None):
     return response
 
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+_TITLES = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def _wants_json() -> bool:
@@ -86,7 +96,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _page(400, _("表单已过期或缺少安全令牌，未保存任何更改。请返回并刷新页面后重新提交。"))
+        return _page(
+            400, _("表单已过期或缺少安全令牌，未保存任何更改。请返回并刷新页面后重新提交。")
+        )
 
     @app.errorhandler(HTTPException)
     def _http(exc):

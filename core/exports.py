@@ -55,7 +55,9 @@ def xlsx_cell(sheet, value):
     return cell
 
 
-def export_bytes(export_type: str, headers: list[str], rows: Iterable[list]) -> tuple[bytes, str, str]:
+def export_bytes(
+    export_type: str, headers: list[str], rows: Iterable[list]
+) -> tuple[bytes, str, str]:
     """The file for ``rows`` in ``csv`` or ``xlsx``: (content, file extension, mimetype)."""
     if export_type == "xlsx":
         from openpyxl import Workbook  # imported here: it costs ~60 ms at start-up
@@ -77,8 +79,9 @@ def export_bytes(export_type: str, headers: list[str], rows: Iterable[list]) -> 
     return buffer.getvalue().encode("utf-8"), "csv", "text/csv; charset=utf-8"
 
 
-def export_response(export_type: str, basename: str, headers: list[str],
-                    rows: Iterable[list]) -> Response:
+def export_response(
+    export_type: str, basename: str, headers: list[str], rows: Iterable[list]
+) -> Response:
     """A download response for ``rows`` in ``csv`` or ``xlsx``."""
     body, extension, mimetype = export_bytes(export_type, headers, rows)
     return _download(body, f"{basename}.{extension}", mimetype)
@@ -87,5 +90,8 @@ def export_response(export_type: str, basename: str, headers: list[str],
 def _download(body: bytes, filename: str, mimetype: str) -> Response:
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition,
-                                                      "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )

@@ -32,8 +32,6 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """On SQLite (the embedded default): write-ahead logging so readers never wait for the

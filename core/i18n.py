@@ -129,7 +129,9 @@ def conflicting_translations(locale: str = "en") -> list[str]:
         for message in _read_catalogue(source, locale):
             if message.id and message.string and not message.fuzzy:
                 msgid = message.id if isinstance(message.id, str) else message.id[0]
-                renderings.setdefault((message.context, msgid), {})[source.name] = str(message.string)
+                renderings.setdefault((message.context, msgid), {})[source.name] = str(
+                    message.string
+                )
     conflicts = []
     for (context, msgid), by_source in sorted(renderings.items(), key=lambda kv: kv[0][1]):
         if len(set(by_source.values())) > 1:

@@ -32,8 +32,12 @@ class BoundedArgs(ImmutableMultiDict):
 
     def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
         value = super().get(key, default, type)
-        if type is int and isinstance(value, int) and value is not default \
-                and not -DB_INT_MAX - 1 <= value <= DB_INT_MAX:
+        if (
+            type is int
+            and isinstance(value, int)
+            and value is not default
+            and not -DB_INT_MAX - 1 <= value <= DB_INT_MAX
+        ):
             return default
         return value
 

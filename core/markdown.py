@@ -10,14 +10,40 @@ masked, and only then is rendered.
 import functools
 import re
 
-MARKDOWN_TAGS = frozenset({
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code",
-    "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a",
-})
-MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"},
-                       "ol": {"start"}}
-_SCRIPTY = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|svg|img)\b|javascript:|on\w+\s*=",
-                      re.IGNORECASE)
+MARKDOWN_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "em",
+        "del",
+        "s",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+    }
+)
+MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}}
+_SCRIPTY = re.compile(
+    r"<\s*/?\s*(script|iframe|object|embed|style|svg|img)\b|javascript:|on\w+\s*=", re.IGNORECASE
+)
 
 
 @functools.cache
@@ -25,8 +51,13 @@ def _parser():
     """The Markdown parser, built on first use (markdown-it is not imported at start-up)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                     "breaks": True}).enable("table").enable("strikethrough")
+    return (
+        MarkdownIt(
+            "commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True}
+        )
+        .enable("table")
+        .enable("strikethrough")
+    )
 
 
 def render_markdown(text: str | None) -> str:
@@ -34,9 +65,12 @@ def render_markdown(text: str | None) -> str:
     import nh3
 
     return nh3.clean(
-        _parser().render(str(text or "")), tags=set(MARKDOWN_TAGS),
-        attributes=MARKDOWN_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow", filter_style_properties={"text-align"},
+        _parser().render(str(text or "")),
+        tags=set(MARKDOWN_TAGS),
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
     )
 
 
@@ -45,8 +79,13 @@ def markdown_plain_text(text: str | None) -> str:
     parts = []
     for token in _parser().parse(str(text or "")):
         if token.type == "inline":
-            parts.append("".join(child.content for child in token.children or []
-                                 if child.type in ("text", "code_inline")))
+            parts.append(
+                "".join(
+                    child.content
+                    for child in token.children or []
+                    if child.type in ("text", "code_inline")
+                )
+            )
     return "\n".join(part for part in parts if part)
 
 

@@ -27,7 +27,28 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     value = value.strip()
-    two_char_surnames = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "夏侯", "轩辕", "端木", "澹台", "独孤", "南宫", "西门", "百里")
+    two_char_surnames = (
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "令狐",
+        "长孙",
+        "宇文",
+        "夏侯",
+        "轩辕",
+        "端木",
+        "澹台",
+        "独孤",
+        "南宫",
+        "西门",
+        "百里",
+    )
     if value[:2] in two_char_surnames and len(value) > 2:
         return value[:2] + "某"
     if value.isascii():
@@ -41,7 +62,7 @@ def _star(text: str, **keep) -> str:
 
     out, pos = [], 0
     for span in find_numbers(text, **keep):
-        out.append(text[pos:span.start])
+        out.append(text[pos : span.start])
         out.append(span.masked)
         pos = span.end
     out.append(text[pos:])

@@ -71,18 +71,15 @@ def set_module(plugin_name: str, office: Office, enabled: bool, actor: User | No
     if enabled:
         missing = [r for r in manifest.requires if not is_enabled(r, office.id)]
         if missing:
-            raise ModuleError(
-                _("请先为该单位启用所需模块：%(names)s", names="、".join(missing))
-            )
+            raise ModuleError(_("请先为该单位启用所需模块：%(names)s", names="、".join(missing)))
     else:
         dependants = [
-            n for n, m in registry.manifests.items()
+            n
+            for n, m in registry.manifests.items()
             if plugin_name in m.requires and is_enabled(n, office.id)
         ]
         if dependants:
-            raise ModuleError(
-                _("以下模块依赖它，请先停用：%(names)s", names="、".join(dependants))
-            )
+            raise ModuleError(_("以下模块依赖它，请先停用：%(names)s", names="、".join(dependants)))
     row = db.session.get(OfficeModule, (office.id, plugin_name))
     if row is None:
         row = OfficeModule(office_id=office.id, plugin_name=plugin_name, enabled=enabled)

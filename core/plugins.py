@@ -97,14 +97,20 @@ def _candidates(app: Flask, extra) -> list[tuple[str, Any]]:
     allow = app.config.get("TOWNSHIP_PLUGINS")
     allowed = {n.strip() for n in allow.split(",") if n.strip()} if allow else None
     candidates: list[tuple[str, Any]] = [
-        (ep.name, ep.load) for ep in entry_points(group=ENTRY_POINT_GROUP)
-        if allowed is None or ep.name in allowed]
+        (ep.name, ep.load)
+        for ep in entry_points(group=ENTRY_POINT_GROUP)
+        if allowed is None or ep.name in allowed
+    ]
     for module in extra:
         if isinstance(module, str):
             candidates.append((module, lambda dotted=module: importlib.import_module(dotted)))
             continue
-        candidates.append((getattr(getattr(module, "manifest", None), "name", module.__name__),
-                           lambda m=module: m))
+        candidates.append(
+            (
+                getattr(getattr(module, "manifest", None), "name", module.__name__),
+                lambda m=module: m,
+            )
+        )
     return candidates
 
 

@@ -155,7 +155,13 @@ def revision(plugin_name, message):
 
     config = get_migrate().get_config()
     if plugin_name is None:
-        include, head, path, label, depends = core_tables(), "core@head", str(CORE_VERSIONS), None, None
+        include, head, path, label, depends = (
+            core_tables(),
+            "core@head",
+            str(CORE_VERSIONS),
+            None,
+            None,
+        )
         if not any(CORE_VERSIONS.glob("*.py")):
             head, label = "base", "core"
         rev_id = CORE_BASE_REVISION if label else None
@@ -166,7 +172,9 @@ def revision(plugin_name, message):
         include = tables[plugin_name]
         path = plugin_version_paths().get(plugin_name)
         if path is None:
-            raise click.ClickException(f"模块“{plugin_name}”没有声明迁移目录 (register_migrations)。")
+            raise click.ClickException(
+                f"模块“{plugin_name}”没有声明迁移目录 (register_migrations)。"
+            )
         Path(path).mkdir(parents=True, exist_ok=True)
         first = not any(Path(path).glob("*.py"))
         head = "base" if first else f"{plugin_name}@head"
@@ -174,8 +182,16 @@ def revision(plugin_name, message):
         depends = CORE_BASE_REVISION if first else None
         rev_id = f"{plugin_name}_0001" if first else None
     config.attributes["include_tables"] = include
-    command.revision(config, message=message, autogenerate=True, head=head,
-                     branch_label=label, version_path=path, depends_on=depends, rev_id=rev_id)
+    command.revision(
+        config,
+        message=message,
+        autogenerate=True,
+        head=head,
+        branch_label=label,
+        version_path=path,
+        depends_on=depends,
+        rev_id=rev_id,
+    )
 
 
 def init_schema(app: Flask) -> None:

@@ -34,8 +34,11 @@ def scoped_offices(user=None, module: str | None = None) -> list[Office]:
     ids = scoped_office_ids(user, module)
     if not ids:
         return []
-    return list(db.session.scalars(select(Office).where(Office.id.in_(ids))
-                                   .order_by(Office.sort_order, Office.code)))
+    return list(
+        db.session.scalars(
+            select(Office).where(Office.id.in_(ids)).order_by(Office.sort_order, Office.code)
+        )
+    )
 
 
 def in_scope(office_id: int | None, user=None, module: str | None = None) -> bool:
@@ -43,8 +46,9 @@ def in_scope(office_id: int | None, user=None, module: str | None = None) -> boo
     return office_id is not None and office_id in scoped_office_ids(user, module)
 
 
-def get_scoped_or_404(model, row_id, module: str | None = None, *, user=None,
-                      office_column: str = "office_id"):
+def get_scoped_or_404(
+    model, row_id, module: str | None = None, *, user=None, office_column: str = "office_id"
+):
     """The ``model`` row with this id when its office is in the user's scope, else a 404 (a
     row outside the scope is as absent as a row that does not exist)."""
     from core.input_guard import parse_db_int

@@ -40,5 +40,7 @@ class LocalStorage:
 
 def get_storage() -> LocalStorage:
     """The storage of the current app."""
-    folder = current_app.config.get("UPLOAD_FOLDER") or str(Path(current_app.instance_path) / "uploads")
+    folder = current_app.config.get("UPLOAD_FOLDER") or str(
+        Path(current_app.instance_path) / "uploads"
+    )
     return LocalStorage(Path(folder))

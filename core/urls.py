@@ -31,5 +31,6 @@ def site_path(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=False, **values)
     current_app.inject_url_defaults(endpoint, values)
     adapter = current_app.url_map.bind(
-        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+    )
     return adapter.build(endpoint, values)

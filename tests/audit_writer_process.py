@@ -21,8 +21,15 @@ from core.models import Office, OfficeKind  # noqa: E402
 
 def main(url: str, writer: int, office_id: int, rounds: int) -> None:
     """Wait for the start signal, then write ``rounds`` rounds of audited changes."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "writer", "SQLALCHEMY_DATABASE_URI": url,
-                      "REDIS_URL": None, "UPLOAD_FOLDER": tempfile.mkdtemp()})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "writer",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": None,
+            "UPLOAD_FOLDER": tempfile.mkdtemp(),
+        }
+    )
     with app.app_context():
         db.session.get(Office, office_id)  # connect and warm up before the start signal
         db.session.rollback()
@@ -30,8 +37,9 @@ def main(url: str, writer: int, office_id: int, rounds: int) -> None:
         sys.stdin.readline()
         for i in range(rounds):
             db.session.get(Office, office_id).name = f"并发写入{writer}-{i}"
-            db.session.add(Office(code=f"P{writer}-{i}", name=f"新单位{writer}-{i}",
-                                  kind=OfficeKind.VILLAGE))
+            db.session.add(
+                Office(code=f"P{writer}-{i}", name=f"新单位{writer}-{i}", kind=OfficeKind.VILLAGE)
+            )
             record_event("test.process_writer", details={"writer": writer, "i": i})
             db.session.commit()
             record_event("test.process_writer_event", details={"writer": writer, "i": i})

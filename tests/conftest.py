@@ -62,7 +62,13 @@ def _empty_all_tables(application):
                 # The audit table's trigger refuses TRUNCATE unless this test-only setting is on
                 # (see core/audit/sql.py).
                 conn.execute(text("SET LOCAL township.audit_maintenance = 'reset'"))
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                conn.execute(
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{t}"' for t in tables)
+                        + " RESTART IDENTITY CASCADE"
+                    )
+                )
             else:
                 for t in tables:
                     conn.execute(text(f'DELETE FROM "{t}"'))
@@ -115,8 +121,14 @@ def make_user(app):
 
     def make(username, role=Role.STAFF, office_id=None, **fields):
         with app.app_context():
-            user = User(username=username, display_name=fields.pop("display_name", username),
-                        role=role, office_id=office_id, password_hash=_PASSWORD_HASH, **fields)
+            user = User(
+                username=username,
+                display_name=fields.pop("display_name", username),
+                role=role,
+                office_id=office_id,
+                password_hash=_PASSWORD_HASH,
+                **fields,
+            )
             db.session.add(user)
             db.session.commit()
             return user.id

@@ -36,11 +36,17 @@ def form_values(page_html: str, model=None) -> tuple[dict, list[str]]:
     form = next((f for f in tree.forms if "version" in f.fields), None)
     if form is None:
         return {}, []
-    texts = [el for el in form.inputs
-             if el.tag == "textarea" or (el.tag == "input" and el.type == "text")]
-    worded = [el.name for el in texts
-              if el.tag == "textarea" or ((el.value or "").strip()
-                                          and not re.fullmatch(r"[\d\-: /.]+", el.value))]
+    texts = [
+        el
+        for el in form.inputs
+        if el.tag == "textarea" or (el.tag == "input" and el.type == "text")
+    ]
+    worded = [
+        el.name
+        for el in texts
+        if el.tag == "textarea"
+        or ((el.value or "").strip() and not re.fullmatch(r"[\d\-: /.]+", el.value))
+    ]
     empty = [el.name for el in texts if not (el.value or "").strip() and el.name not in worded]
     names = [n for n in worded + empty if model is None or hasattr(model, n)]
     return dict(form.form_values()), names

@@ -26,20 +26,82 @@ import sqlalchemy as sa
 # with the second set appear only in free text (only the recogniser can find them).
 KNOWN_SURNAMES = "郗谯笪蒯逄阚禚隗郯"
 UNKNOWN_SURNAMES = "郜宓缑訾仉亓璩郦鄢"
-GIVEN_NAMES = ("沐阳", "雨桐", "若溪", "思远", "嘉禾", "明轩", "子涵", "浩然", "静怡", "梓萱",
-               "宇航", "欣妍", "俊熙", "诗琪", "晨曦", "一鸣", "书瑶", "振华", "秀兰", "国栋",
-               "丽娟", "建军", "海燕", "志强", "春梅", "永福", "桂芝", "文博", "佳怡", "立新",
-               "红霞", "德胜", "玉兰", "长青", "淑珍", "金山", "翠花", "宏伟", "凤英", "保国",
-               "雪松", "兰芳", "启明", "慧敏", "卫东", "小燕", "瑞祥", "美玲", "树林", "家豪",
-               "婉清", "天佑", "玉珍", "光辉", "素梅", "学文", "秋菊", "安邦", "月娥", "鹏飞")
+GIVEN_NAMES = (
+    "沐阳",
+    "雨桐",
+    "若溪",
+    "思远",
+    "嘉禾",
+    "明轩",
+    "子涵",
+    "浩然",
+    "静怡",
+    "梓萱",
+    "宇航",
+    "欣妍",
+    "俊熙",
+    "诗琪",
+    "晨曦",
+    "一鸣",
+    "书瑶",
+    "振华",
+    "秀兰",
+    "国栋",
+    "丽娟",
+    "建军",
+    "海燕",
+    "志强",
+    "春梅",
+    "永福",
+    "桂芝",
+    "文博",
+    "佳怡",
+    "立新",
+    "红霞",
+    "德胜",
+    "玉兰",
+    "长青",
+    "淑珍",
+    "金山",
+    "翠花",
+    "宏伟",
+    "凤英",
+    "保国",
+    "雪松",
+    "兰芳",
+    "启明",
+    "慧敏",
+    "卫东",
+    "小燕",
+    "瑞祥",
+    "美玲",
+    "树林",
+    "家豪",
+    "婉清",
+    "天佑",
+    "玉珍",
+    "光辉",
+    "素梅",
+    "学文",
+    "秋菊",
+    "安邦",
+    "月娥",
+    "鹏飞",
+)
 
 _FULLWIDTH = str.maketrans("0123456789+- ", "０１２３４５６７８９＋－　")
 
 
 def _mobile_notations(digits: str) -> list[str]:
     a, b, c = digits[:3], digits[3:7], digits[7:]
-    return [digits, f"{a}-{b}-{c}", f"+86 {a} {b} {c}", f"{a}-{b}-{c}".translate(_FULLWIDTH),
-            f"{a} {b} {c}", f"86{digits}"]
+    return [
+        digits,
+        f"{a}-{b}-{c}",
+        f"+86 {a} {b} {c}",
+        f"{a}-{b}-{c}".translate(_FULLWIDTH),
+        f"{a} {b} {c}",
+        f"86{digits}",
+    ]
 
 
 def _id_notations(raw: str) -> list[str]:
@@ -81,17 +143,28 @@ class Planted:
             raise RuntimeError("more sources than planted names; extend GIVEN_NAMES")
         mobile = f"1398{n:07d}"
         id_raw = f"11010119900307{n:03d}" + ("X" if n % 2 else "7")
-        source = Source(label, mobile, _mobile_notations(mobile)[n % 6], id_raw,
-                        _id_notations(id_raw)[n % 5], self.known_pool[n], self.unknown_pool[n],
-                        f"LK{n:03d}q")
+        source = Source(
+            label,
+            mobile,
+            _mobile_notations(mobile)[n % 6],
+            id_raw,
+            _id_notations(id_raw)[n % 5],
+            self.known_pool[n],
+            self.unknown_pool[n],
+            f"LK{n:03d}q",
+        )
         self.sources.append(source)
         return source
 
     def sentence(self, source: Source, length: int | None) -> str:
         """Free text carrying every planted value of ``source`` that fits in ``length``."""
-        parts = [source.mark, f"经办村民{source.known_name}反映",
-                 f"，联系电话{source.mobile_written}", f"，身份证号{source.id_written}",
-                 f"。{source.unknown_name}同志也到场说明了情况"]
+        parts = [
+            source.mark,
+            f"经办村民{source.known_name}反映",
+            f"，联系电话{source.mobile_written}",
+            f"，身份证号{source.id_written}",
+            f"。{source.unknown_name}同志也到场说明了情况",
+        ]
         kinds = ("mark", "known name", "mobile", "id", "unknown name")
         text = ""
         for kind, part in zip(kinds, parts, strict=True):
@@ -103,8 +176,11 @@ class Planted:
     def leaks_in(self, body: str) -> list[tuple[str, str, Source]]:
         """(kind, value, source) of every planted value found in ``body`` (already text)."""
         plain = html.unescape(html.unescape(body)).replace("\r\n ", "").replace("\n ", "")
-        compact = re.sub(r"[\s\-\u00a0\u3000－]", "", plain.translate(
-            str.maketrans("０１２３４５６７８９ｘＸ＋", "0123456789xX+"))).lower()
+        compact = re.sub(
+            r"[\s\-\u00a0\u3000－]",
+            "",
+            plain.translate(str.maketrans("０１２３４５６７８９ｘＸ＋", "0123456789xX+")),
+        ).lower()
         found = []
         for s in self.sources:
             if s.mobile in compact:
@@ -127,11 +203,40 @@ class Planted:
 # Columns never planted into, by the end of their name: codes, states, kinds, units and keys the
 # app's logic matches on (planting there breaks the pages instead of testing them), hashes and
 # tokens, references and file metadata. Documented in tests/test_leak.py.
-SKIPPED_SUFFIXES = ("code", "status", "kind", "category", "unit", "_type", "key", "hash",
-                    "token", "receipt_no", "_id", "_no", "number", "_ref", "reference", "url",
-                    "filename", "file_name", "content_type", "colour", "role", "weekdays",
-                    "email", "email_state", "ip_address", "user_agent", "action", "gram",
-                    "func_path", "search_text", "body_html", "required_groups")
+SKIPPED_SUFFIXES = (
+    "code",
+    "status",
+    "kind",
+    "category",
+    "unit",
+    "_type",
+    "key",
+    "hash",
+    "token",
+    "receipt_no",
+    "_id",
+    "_no",
+    "number",
+    "_ref",
+    "reference",
+    "url",
+    "filename",
+    "file_name",
+    "content_type",
+    "colour",
+    "role",
+    "weekdays",
+    "email",
+    "email_state",
+    "ip_address",
+    "user_agent",
+    "action",
+    "gram",
+    "func_path",
+    "search_text",
+    "body_html",
+    "required_groups",
+)
 # Modules whose models are the audit log (append-only, refused by triggers) and the gate's own
 # bookkeeping (known names, allowed names, withdrawals): planting there tests nothing.
 SKIPPED_MODULES = ("core.audit", "core.publication")
@@ -317,8 +422,13 @@ class Crawler:
                 raise RuntimeError("CI=true but pdftotext (poppler-utils) is not installed")
             self.pdf_skipped.append(url)
             return ""
-        done = subprocess.run([self.pdftotext, "-enc", "UTF-8", "-", "-"], input=body,
-                              capture_output=True, timeout=30, check=False)
+        done = subprocess.run(
+            [self.pdftotext, "-enc", "UTF-8", "-", "-"],
+            input=body,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
         return done.stdout.decode("utf-8", "replace")
 
     def links(self, fetched: Fetched) -> list[str]:
@@ -367,12 +477,28 @@ def forms_of(fetched: Fetched) -> list[dict]:
             if not name:
                 continue
             options = [o.get("value", o.text_content()) for o in el.xpath(".//option")]
-            fields.append({"name": name, "tag": el.tag, "type": (el.get("type") or "").lower(),
-                           "value": el.get("value") or "", "options": options,
-                           "checked": el.get("checked") is not None,
-                           "maxlength": int(el.get("maxlength")) if (el.get("maxlength") or "").isdigit() else None,
-                           "inputmode": el.get("inputmode") or "",
-                           "min": el.get("min"), "max": el.get("max")})
-        forms.append({"page": fetched.url, "action": form.get("action") or fetched.url,
-                      "method": (form.get("method") or "get").lower(), "fields": fields})
+            fields.append(
+                {
+                    "name": name,
+                    "tag": el.tag,
+                    "type": (el.get("type") or "").lower(),
+                    "value": el.get("value") or "",
+                    "options": options,
+                    "checked": el.get("checked") is not None,
+                    "maxlength": int(el.get("maxlength"))
+                    if (el.get("maxlength") or "").isdigit()
+                    else None,
+                    "inputmode": el.get("inputmode") or "",
+                    "min": el.get("min"),
+                    "max": el.get("max"),
+                }
+            )
+        forms.append(
+            {
+                "page": fetched.url,
+                "action": form.get("action") or fetched.url,
+                "method": (form.get("method") or "get").lower(),
+                "fields": fields,
+            }
+        )
     return forms

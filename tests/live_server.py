@@ -55,14 +55,33 @@ def gunicorn(app, workers: int = 4):
     file (a pipe nobody reads would stall the workers once it is full)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="storm",
-               UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"], PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    env.update(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY="storm",
+        UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+    )
     log_path = Path(app.config["UPLOAD_FOLDER"]).parent / f"gunicorn-{port}.log"
     server = Server(f"http://127.0.0.1:{port}", env, log_path)
     with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
-                                    f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
-                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     try:
         for _ in range(120):
             try:
@@ -112,8 +131,10 @@ class Browser:
     def login(self, username: str, password: str) -> None:
         """Sign in through the real login form; raises when the form refuses."""
         _status, page, _url = self.open("/login")
-        _status, page, url = self.open("/login", {"csrf_token": csrf_token_of(page),
-                                                  "username": username, "password": password})
+        _status, page, url = self.open(
+            "/login",
+            {"csrf_token": csrf_token_of(page), "username": username, "password": password},
+        )
         if urllib.parse.urlsplit(url).path == "/login":
             raise RuntimeError(f"{username} could not sign in: {page[-500:]}")
 

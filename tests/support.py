@@ -27,9 +27,15 @@ def postgres_database():
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return None
-    base = base.replace("postgresql://", "postgresql+psycopg://", 1) if base.startswith("postgresql://") else base
+    base = (
+        base.replace("postgresql://", "postgresql+psycopg://", 1)
+        if base.startswith("postgresql://")
+        else base
+    )
     name = f"township_test_{os.getpid()}_{secrets.token_hex(3)}"
-    admin_engine = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin_engine = create_engine(
+        make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
     with admin_engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name)
@@ -80,10 +86,15 @@ def staff_form(app, user_id, **changes) -> dict:
     change given as None leaves that field out of the post."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        data = {"username": user.username, "display_name": user.display_name,
-                "role": user.role.value, "office": str(user.office_id),
-                "post": user.post or "", "staff_number": user.staff_number or "",
-                "contact_phone": user.contact_phone or ""}
+        data = {
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role.value,
+            "office": str(user.office_id),
+            "post": user.post or "",
+            "staff_number": user.staff_number or "",
+            "contact_phone": user.contact_phone or "",
+        }
         if user.active:
             data["active"] = "y"
         if user.in_public_directory:
@@ -126,5 +137,11 @@ def text_of(response) -> str:
 
 # Browser tests (mark them @pytest.mark.browser) use the chromium fixture of tests/conftest.py.
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

@@ -19,26 +19,40 @@ def account(app, user_id) -> dict:
     """What the rules protect: role, status, and whether the test password still works."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        return {"role": user.role, "active": user.active, "post": user.post,
-                "old_password": verify_password(user.password_hash, TEST_PASSWORD)}
+        return {
+            "role": user.role,
+            "active": user.active,
+            "post": user.post,
+            "old_password": verify_password(user.password_hash, TEST_PASSWORD),
+        }
 
 
 def save(client, app, user_id, **changes):
     """Post the staff edit form with ``changes``; follow the answer to read the message."""
-    return post(client, f"/admin/staff/edit/?id={user_id}", staff_form(app, user_id, **changes),
-                follow_redirects=True)
+    return post(
+        client,
+        f"/admin/staff/edit/?id={user_id}",
+        staff_form(app, user_id, **changes),
+        follow_redirects=True,
+    )
 
 
 def live_sessions(app, user_id) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(UserSession).where(
-            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        )
 
 
 def audit_entries(app, action) -> list[AuditEntry]:
     with app.app_context():
-        rows = list(db.session.scalars(
-            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+        rows = list(
+            db.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
         db.session.expunge_all()
         return rows
 
@@ -49,18 +63,27 @@ def audit_entries(app, action) -> list[AuditEntry]:
 def test_role_order_is_documented_and_strict():
     assert set(permissions.ROLE_RANK) == set(Role)
     order = permissions.ROLE_RANK
-    assert order[Role.TOWNSHIP_ADMIN] > order[Role.LEADER] > order[Role.OFFICE_ADMIN] > order[Role.STAFF]
+    assert (
+        order[Role.TOWNSHIP_ADMIN]
+        > order[Role.LEADER]
+        > order[Role.OFFICE_ADMIN]
+        > order[Role.STAFF]
+    )
     assert order[Role.AUDITOR] > order[Role.OFFICE_ADMIN]
 
 
-@pytest.mark.parametrize("change", [
-    {"new_password": NEW_PASSWORD},
-    {"role": "staff"},
-    {"active": None},  # the checkbox left unticked: deactivate
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"new_password": NEW_PASSWORD},
+        {"role": "staff"},
+        {"active": None},  # the checkbox left unticked: deactivate
+    ],
+)
 @pytest.mark.parametrize("target", ["leader", "other_admin"])
 def test_office_admin_cannot_touch_a_leader_or_another_office_admin(
-        app, client, users, make_user, offices, login_as, change, target):
+    app, client, users, make_user, offices, login_as, change, target
+):
     if target == "other_admin":
         users[target] = make_user("officeadmin2", Role.OFFICE_ADMIN, offices["A"])
     before = account(app, users[target])
@@ -68,8 +91,12 @@ def test_office_admin_cannot_touch_a_leader_or_another_office_admin(
     response = save(client, app, users[target], **change)
     assert "您不能修改与您同级或更高级别账号的密码、角色或启用状态。" in text_of(response)
     assert account(app, users[target]) == before
-    assert login(client.application.test_client(), users_name(app, users[target]),
-                 NEW_PASSWORD).status_code == 401
+    assert (
+        login(
+            client.application.test_client(), users_name(app, users[target]), NEW_PASSWORD
+        ).status_code
+        == 401
+    )
 
 
 def users_name(app, user_id) -> str:
@@ -86,14 +113,24 @@ def test_office_admin_may_still_edit_a_leaders_badge_fields(app, client, users, 
 
 @pytest.mark.parametrize("role", ["office_admin", "leader", "auditor", "township_admin"])
 def test_office_admin_cannot_raise_anyone_to_their_rank_or_above(
-        app, client, users, login_as, role):
+    app, client, users, login_as, role
+):
     login_as("officeadmin")
     response = save(client, app, users["staff_a"], role=role)
     assert "您不能授予与您同级或更高级别的角色" in text_of(response)
     assert account(app, users["staff_a"])["role"] == Role.STAFF
-    created = post(client, "/admin/staff/new/", {
-        "username": "newbie", "display_name": "新人", "role": role, "active": "y",
-        "new_password": NEW_PASSWORD}, follow_redirects=True)
+    created = post(
+        client,
+        "/admin/staff/new/",
+        {
+            "username": "newbie",
+            "display_name": "新人",
+            "role": role,
+            "active": "y",
+            "new_password": NEW_PASSWORD,
+        },
+        follow_redirects=True,
+    )
     assert "您不能授予与您同级或更高级别的角色" in text_of(created)
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "newbie")) is None
@@ -102,8 +139,12 @@ def test_office_admin_cannot_raise_anyone_to_their_rank_or_above(
 def test_office_admin_manages_staff_and_own_password(app, client, users, login_as):
     login_as("officeadmin")
     save(client, app, users["staff_a"], new_password=NEW_PASSWORD, active=None)
-    assert account(app, users["staff_a"]) == {"role": Role.STAFF, "active": False, "post": None,
-                                              "old_password": False}
+    assert account(app, users["staff_a"]) == {
+        "role": Role.STAFF,
+        "active": False,
+        "post": None,
+        "old_password": False,
+    }
     save(client, app, users["officeadmin"], new_password=NEW_PASSWORD)
     assert account(app, users["officeadmin"])["old_password"] is False
     # but not their own role: that would be changing an account of their own rank
@@ -136,7 +177,8 @@ def test_password_set_by_an_admin_ends_the_persons_sessions(app, client, users, 
 
 
 def test_own_password_set_on_the_staff_screen_keeps_only_the_current_session(
-        app, client, users, login_as):
+    app, client, users, login_as
+):
     elsewhere = app.test_client()
     login(elsewhere, "officeadmin")
     login_as("officeadmin")
@@ -155,8 +197,11 @@ def test_refused_password_change_ends_no_session(app, client, users, login_as):
 
 
 def change_own_password(client, current=TEST_PASSWORD, new=NEW_PASSWORD, confirm=None):
-    return post(client, "/account/password", {"current_password": current, "new_password": new,
-                                              "confirm_password": confirm or new})
+    return post(
+        client,
+        "/account/password",
+        {"current_password": current, "new_password": new, "confirm_password": confirm or new},
+    )
 
 
 def test_own_password_change_ends_other_sessions_and_keeps_this_one(app, client, users, login_as):
@@ -174,13 +219,17 @@ def test_own_password_change_ends_other_sessions_and_keeps_this_one(app, client,
     assert login(app.test_client(), "staff_a", NEW_PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
-    ("wrong-password-xx", NEW_PASSWORD, None, "当前密码不正确，密码未修改。"),
-    (TEST_PASSWORD, "short", None, "新密码至少 10 个字符。"),
-    (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致。"),
-])
-def test_own_password_change_refused_changes_nothing(app, client, users, login_as,
-                                                     current, new, confirm, message):
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("wrong-password-xx", NEW_PASSWORD, None, "当前密码不正确，密码未修改。"),
+        (TEST_PASSWORD, "short", None, "新密码至少 10 个字符。"),
+        (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致。"),
+    ],
+)
+def test_own_password_change_refused_changes_nothing(
+    app, client, users, login_as, current, new, confirm, message
+):
     elsewhere = app.test_client()
     login(elsewhere, "staff_a")
     login_as("staff_a")
@@ -212,7 +261,9 @@ def test_throttled_login_leaves_an_entry_even_with_the_right_password(app, clien
         assert login(client, "staff_a", "bad-password-xx").status_code == 429
     entries = audit_entries(app, "auth.login_throttled")
     assert [(e.details["count"], e.details["password_correct"]) for e in entries] == [
-        (1, False), (10, False)]
+        (1, False),
+        (10, False),
+    ]
     assert login(client, "staff_a", TEST_PASSWORD).status_code == 429
     right = audit_entries(app, "auth.login_throttled")[-1]
     assert right.details["password_correct"] is True and right.details["count"] == 1
@@ -267,12 +318,15 @@ def session_cookie_of(application) -> str:
     return cookies[0]
 
 
-@pytest.mark.parametrize(("overrides", "environ", "secure"), [
-    ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {}, True),
-    ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {}, False),
-    ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {"SESSION_COOKIE_SECURE": "true"}, True),
-    ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {"SESSION_COOKIE_SECURE": "0"}, False),
-])
+@pytest.mark.parametrize(
+    ("overrides", "environ", "secure"),
+    [
+        ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {}, True),
+        ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {}, False),
+        ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, {"SESSION_COOKIE_SECURE": "true"}, True),
+        ({"PUBLIC_BASE_URL": "https://zw.example.cn"}, {"SESSION_COOKIE_SECURE": "0"}, False),
+    ],
+)
 def test_session_cookie_is_secure_over_https(tmp_path, monkeypatch, overrides, environ, secure):
     for key, value in environ.items():
         monkeypatch.setenv(key, value)

@@ -38,15 +38,29 @@ _A_WEEK_AGO = date.today() - timedelta(days=7)
 
 # endpoint → {field name: value}: only what a form legitimately needs beyond its field types.
 HINTS: dict[str, dict[str, object]] = {
-    "hearings_hearings": {"starts_at": datetime.combine(_IN_A_MONTH, time(9)),
-                          "ends_at": datetime.combine(_IN_A_MONTH, time(11)),
-                          "registration_closes_at": datetime.combine(_IN_A_MONTH - timedelta(days=3), time(17))},
-    "archives_settings": {"office": lambda ids: ids["office_A"], "keeper": lambda ids: ids["staff_a"]},
+    "hearings_hearings": {
+        "starts_at": datetime.combine(_IN_A_MONTH, time(9)),
+        "ends_at": datetime.combine(_IN_A_MONTH, time(11)),
+        "registration_closes_at": datetime.combine(_IN_A_MONTH - timedelta(days=3), time(17)),
+    },
+    "archives_settings": {
+        "office": lambda ids: ids["office_A"],
+        "keeper": lambda ids: ids["staff_a"],
+    },
     # The registration screen checks for repeats first; its "save" button registers.
-    "petitions_petitions": {"save": "y", **{f"petitioners-{row}-{name}": "" for row in (1, 2)
-                            for name in ("name", "phone", "id_number", "address")}},
-    "petitions_receptions": {"observers-0-category": "peoples_deputy", "observers-0-name": "王代表",
-                             "observers-0-unit": "镇人大代表"},
+    "petitions_petitions": {
+        "save": "y",
+        **{
+            f"petitioners-{row}-{name}": ""
+            for row in (1, 2)
+            for name in ("name", "phone", "id_number", "address")
+        },
+    },
+    "petitions_receptions": {
+        "observers-0-category": "peoples_deputy",
+        "observers-0-name": "王代表",
+        "observers-0-unit": "镇人大代表",
+    },
     "archives_files": {"year": date.today().year - 1},
     "reception_rules": {"starts_on": _IN_A_MONTH, "ends_on": _IN_A_MONTH + timedelta(days=60)},
     "training_sessions": {"held_on": _A_WEEK_AGO},
@@ -60,8 +74,7 @@ HINTS: dict[str, dict[str, object]] = {
 # endpoint → why its form cannot save a row today. Found by this test and reported to the
 # owners of those modules; the test fails when one of them starts working, so that its line
 # is removed here and the view is guarded like the others.
-KNOWN_BROKEN: dict[str, str] = {
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _today_formatted(fmt: str, day: date) -> str:
@@ -99,8 +112,7 @@ def _number_for(element) -> str:
 
 def _typed_date_box(element) -> bool:
     """The core's date and time boxes: text inputs whose placeholder shows the format."""
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?",
-                             element.get("placeholder") or ""))
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", element.get("placeholder") or ""))
 
 
 def _value_for(element) -> str | None:  # noqa: C901
@@ -133,8 +145,9 @@ def _value_for(element) -> str | None:  # noqa: C901
     if kind == "datetime-local":
         return date.today().isoformat() + "T09:00"
     if role == "datetimepicker" or "datetime" in role:
-        return _today_formatted(element.get("data-date-format") or "YYYY-MM-DD HH:mm:ss",
-                                date.today())
+        return _today_formatted(
+            element.get("data-date-format") or "YYYY-MM-DD HH:mm:ss", date.today()
+        )
     if kind == "time" or role == "timepicker":
         return "09:00"
     if kind == "number":
@@ -169,8 +182,11 @@ def _form_data(html: str, endpoint: str, ids) -> tuple[str | None, dict[str, str
     """The action and POST data of the page's create form, filled from its controls and
     HINTS."""
     page = lxml.html.fromstring(html)
-    forms = [f for f in page.forms if f.get("method", "get").lower() == "post"
-             and f.xpath(".//input[@name='csrf_token']")]
+    forms = [
+        f
+        for f in page.forms
+        if f.get("method", "get").lower() == "post" and f.xpath(".//input[@name='csrf_token']")
+    ]
     assert forms, f"{endpoint}: no create form on the page"
     form = max(forms, key=lambda f: len(f.xpath(".//input|.//select|.//textarea")))
     hints = HINTS.get(endpoint, {})
@@ -218,8 +234,11 @@ def _messages(response) -> str:
     """The flashed and field error messages of a re-rendered form, briefly."""
     html = response.get_data(as_text=True)
     parts = re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, flags=re.S)
-    parts += re.findall(r'<(?:p|span|div) class="[^"]*(?:help-block|invalid-feedback)[^"]*"[^>]*>(.*?)</',
-                        html, flags=re.S)
+    parts += re.findall(
+        r'<(?:p|span|div) class="[^"]*(?:help-block|invalid-feedback)[^"]*"[^>]*>(.*?)</',
+        html,
+        flags=re.S,
+    )
     texts = [re.sub(r"<[^>]+>|&times;|\s+", " ", p).strip() for p in parts]
     return " | ".join(t for t in texts if t and t != "&#42;")[:400]
 
@@ -274,6 +293,7 @@ def test_every_admin_create_form_can_save_a_row(app, everything_on, offices):
         pending = still
     broken = {e: why for e, why in failures.items() if e not in KNOWN_BROKEN}
     assert not broken, "create forms that never saved a row:\n" + "\n".join(
-        f"- {endpoint}: {why}" for endpoint, why in sorted(broken.items()))
+        f"- {endpoint}: {why}" for endpoint, why in sorted(broken.items())
+    )
     fixed = set(KNOWN_BROKEN) & endpoints - set(failures)
     assert not fixed, f"these forms work now: remove them from KNOWN_BROKEN: {sorted(fixed)}"

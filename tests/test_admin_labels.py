@@ -30,6 +30,8 @@ def test_enum_label_shows_the_label_or_the_plain_value():
 
 def test_enum_choices_are_value_label_pairs_with_an_optional_blank(app):
     with app.test_request_context(), force_locale("zh_Hans_CN"):
-        assert [(v, str(label)) for v, label in enum_choices(Colour)] == [("red", "红色"),
-                                                                         ("green", "绿色")]
+        assert [(v, str(label)) for v, label in enum_choices(Colour)] == [
+            ("red", "红色"),
+            ("green", "绿色"),
+        ]
         assert [(v, str(label)) for v, label in enum_choices(Colour, "不限")][0] == ("", "不限")

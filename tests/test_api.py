@@ -17,8 +17,15 @@ def published(app, offices, make_user):
         set_module("example", db.session.get(Office, offices["A"]), True)
         db.session.add(ExampleNote(office_id=offices["A"], title="公开笔记", phone="13812345678"))
         db.session.commit()
-    make_user("clerk", Role.STAFF, offices["A"], display_name="王窗口", post="窗口",
-              staff_number="A-01", contact_phone="0471-5550101")
+    make_user(
+        "clerk",
+        Role.STAFF,
+        offices["A"],
+        display_name="王窗口",
+        post="窗口",
+        staff_number="A-01",
+        contact_phone="0471-5550101",
+    )
     make_user("hidden", Role.STAFF, offices["A"], display_name="不公开", in_public_directory=False)
     make_user("gone", Role.STAFF, offices["A"], display_name="已离职", active=False)
     return offices
@@ -43,8 +50,16 @@ def test_unknown_office_is_a_json_404(client, published):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v1/offices/A/nope", "/api/nope",
-                                 "/api/v1/offices/%00", "/api/v1/offices?x=%00"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nope",
+        "/api/v1/offices/A/nope",
+        "/api/nope",
+        "/api/v1/offices/%00",
+        "/api/v1/offices?x=%00",
+    ],
+)
 def test_every_api_error_is_json_problem_details(client, published, url):
     """Issue 14 (7): unknown API paths and bad input answered with JSON, never the HTML page."""
     response = client.get(url)
@@ -62,8 +77,9 @@ def test_api_405_is_json_and_says_allow(client, published):
 
 def test_staff_directory_has_only_public_fields(client, published):
     staff = client.get("/api/v1/offices/A/staff").get_json()
-    assert staff == [{"name": "王窗口", "post": "窗口", "staff_number": "A-01",
-                      "contact_phone": "0471-5550101"}]
+    assert staff == [
+        {"name": "王窗口", "post": "窗口", "staff_number": "A-01", "contact_phone": "0471-5550101"}
+    ]
     raw = client.get("/api/v1/offices/A/staff").get_data(as_text=True)
     for hidden in ("clerk", "password", "role", "不公开", "已离职"):
         assert hidden not in raw
@@ -99,19 +115,28 @@ def test_openapi_lists_every_api_route_including_plugins(app, client, published)
     }
     assert routed == documented, "every API route must come from PublicApi.route"
     assert "/api/v1/example/{office_code}/notes" in documented
-    assert {"/api/v1/offices", "/api/v1/offices/{code}", "/api/v1/offices/{code}/staff"} <= documented
+    assert {
+        "/api/v1/offices",
+        "/api/v1/offices/{code}",
+        "/api/v1/offices/{code}/staff",
+    } <= documented
     operation_ids = [op["operationId"] for path in doc["paths"].values() for op in path.values()]
     assert len(operation_ids) == len(set(operation_ids))
     assert {t["name"] for t in doc["tags"]} >= {"core", "example"}
 
 
-@pytest.mark.parametrize("path", ["/api/v1/offices", "/api/v1/offices/A",
-                                  "/api/v1/offices/A/staff", "/api/v1/example/A/notes"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/offices", "/api/v1/offices/A", "/api/v1/offices/A/staff", "/api/v1/example/A/notes"],
+)
 def test_responses_match_their_documented_schema(client, published, path):
     doc = client.get("/api/v1/openapi.json").get_json()
-    template = next(p for p in doc["paths"]
-                    if p.replace("{code}", "A").replace("{office_code}", "A") == path)
-    schema = doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    template = next(
+        p for p in doc["paths"] if p.replace("{code}", "A").replace("{office_code}", "A") == path
+    )
+    schema = doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     resolver_root = {**schema, "components": doc["components"]}
     Draft202012Validator(resolver_root).validate(client.get(path).get_json())
 

@@ -67,8 +67,9 @@ def test_api_answers_as_documented(api_schema):
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case):
             case.call_and_validate()
 

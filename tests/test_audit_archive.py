@@ -38,8 +38,9 @@ def aged_log(app, monkeypatch):
 
 
 def archive(runner, before, directory):
-    return runner.invoke(args=["audit", "archive", "--before", before.isoformat(),
-                               "--dir", str(directory)])
+    return runner.invoke(
+        args=["audit", "archive", "--before", before.isoformat(), "--dir", str(directory)]
+    )
 
 
 def test_nothing_younger_than_180_days_can_be_archived(app, runner, aged_log, tmp_path):
@@ -90,8 +91,12 @@ def test_second_archive_continues_the_first(app, runner, aged_log, tmp_path, mon
         assert second.first_prev_hash == first.last_hash
     assert runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)]).exit_code == 0
     files = sorted(tmp_path.glob("audit-*.jsonl.gz"))
-    assert runner.invoke(args=["audit", "verify", "--archive", str(files[0]),
-                               "--archive", str(files[1])]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["audit", "verify", "--archive", str(files[0]), "--archive", str(files[1])]
+        ).exit_code
+        == 0
+    )
 
 
 def test_tampered_archive_file_is_named(runner, aged_log, tmp_path):
@@ -123,8 +128,9 @@ def test_entry_deleted_after_the_cut_is_named(app, runner, aged_log, tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgres_archive_setting_opens_only_archived_rows(app, runner, postgres_only, aged_log,
-                                                           tmp_path):
+def test_postgres_archive_setting_opens_only_archived_rows(
+    app, runner, postgres_only, aged_log, tmp_path
+):
     assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
     with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
         with db.engine.begin() as conn:
@@ -133,8 +139,9 @@ def test_postgres_archive_setting_opens_only_archived_rows(app, runner, postgres
     with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
         with db.engine.begin() as conn:
             conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
-            conn.execute(text("UPDATE audit_entry SET action = 'x' WHERE id = :id"),
-                         {"id": aged_log + 1})
+            conn.execute(
+                text("UPDATE audit_entry SET action = 'x' WHERE id = :id"), {"id": aged_log + 1}
+            )
 
 
 def test_replaced_archive_file_is_caught_by_its_record(app, runner, aged_log, tmp_path):
@@ -154,16 +161,26 @@ def test_forged_archive_record_is_reported(app, runner, aged_log, tmp_path):
     """Issue 15 (6): an audit_archive row typed in by hand, the maintenance flag set and the
     entries it claims deleted — without any file — is reported like a deleted entry."""
     with app.app_context(), db.engine.begin() as conn:
-        last_hash = conn.execute(text("SELECT entry_hash FROM audit_entry WHERE id = :id"),
-                                 {"id": aged_log}).scalar_one()
+        last_hash = conn.execute(
+            text("SELECT entry_hash FROM audit_entry WHERE id = :id"), {"id": aged_log}
+        ).scalar_one()
         if conn.dialect.name == "postgresql":  # the archive table's trigger wants it first
             conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
-        conn.execute(text(
-            "INSERT INTO audit_archive (before, first_id, last_id, entry_count, first_prev_hash, "
-            "last_hash, file_name, file_sha256, created_at) VALUES (:b, 1, :last, :last, :g, :h, "
-            "'audit-forged.jsonl.gz', :d, :now)"),
-            {"b": (utcnow() - timedelta(days=190)).date(), "last": aged_log, "g": "0" * 64,
-             "h": last_hash, "d": "0" * 64, "now": utcnow()})
+        conn.execute(
+            text(
+                "INSERT INTO audit_archive (before, first_id, last_id, entry_count, first_prev_hash, "
+                "last_hash, file_name, file_sha256, created_at) VALUES (:b, 1, :last, :last, :g, :h, "
+                "'audit-forged.jsonl.gz', :d, :now)"
+            ),
+            {
+                "b": (utcnow() - timedelta(days=190)).date(),
+                "last": aged_log,
+                "g": "0" * 64,
+                "h": last_hash,
+                "d": "0" * 64,
+                "now": utcnow(),
+            },
+        )
         conn.execute(text("DELETE FROM audit_entry WHERE id <= :id"), {"id": aged_log})
     result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert result.exit_code == 1, result.output
@@ -175,7 +192,6 @@ def test_deleted_archive_file_is_reported(app, runner, aged_log, tmp_path):
     next(tmp_path.glob("audit-*.jsonl.gz")).unlink()
     result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert result.exit_code == 1 and "不存在" in result.output
-
 
 
 def test_altered_archive_file_fails_the_database_verify(app, runner, aged_log, tmp_path):
@@ -197,20 +213,31 @@ def test_altered_archive_file_fails_the_database_verify(app, runner, aged_log, t
 
 def _archive_row(conn, first_id, last_id, first_prev, file_name="audit-forged.jsonl.gz"):
     """Raw SQL insert of an audit_archive row (as someone with SQL access would type it)."""
-    last_hash = conn.execute(text("SELECT entry_hash FROM audit_entry WHERE id = :id"),
-                             {"id": last_id}).scalar()
-    conn.execute(text(
-        "INSERT INTO audit_archive (before, first_id, last_id, entry_count, first_prev_hash, "
-        "last_hash, file_name, file_sha256, created_at) VALUES (:b, :first, :last, :n, :p, :h, "
-        ":f, :d, :now)"),
-        {"b": (utcnow() - timedelta(days=190)).date(), "first": first_id, "last": last_id,
-         "n": last_id - first_id + 1, "p": first_prev, "h": last_hash or "f" * 64,
-         "f": file_name, "d": "0" * 64, "now": utcnow()})
+    last_hash = conn.execute(
+        text("SELECT entry_hash FROM audit_entry WHERE id = :id"), {"id": last_id}
+    ).scalar()
+    conn.execute(
+        text(
+            "INSERT INTO audit_archive (before, first_id, last_id, entry_count, first_prev_hash, "
+            "last_hash, file_name, file_sha256, created_at) VALUES (:b, :first, :last, :n, :p, :h, "
+            ":f, :d, :now)"
+        ),
+        {
+            "b": (utcnow() - timedelta(days=190)).date(),
+            "first": first_id,
+            "last": last_id,
+            "n": last_id - first_id + 1,
+            "p": first_prev,
+            "h": last_hash or "f" * 64,
+            "f": file_name,
+            "d": "0" * 64,
+            "now": utcnow(),
+        },
+    )
 
 
 @pytest.mark.postgres
-def test_postgres_archive_records_are_append_only(app, runner, postgres_only, aged_log,
-                                                  tmp_path):
+def test_postgres_archive_records_are_append_only(app, runner, postgres_only, aged_log, tmp_path):
     """Issue 15 (6): a recorded archive cannot be rewritten or removed with SQL, and a new one
     is accepted only with the archive setting, continuing the last one over entries present."""
     assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
@@ -237,12 +264,12 @@ def test_postgres_archive_records_are_append_only(app, runner, postgres_only, ag
     refused(lambda c: _archive_row(c, real_last_id + 1, newest, real_last_hash))
     # …that does not continue the last archive (overlaps it, or leaves a gap, or breaks the hash)…
     refused(lambda c: _archive_row(c, 1, newest, "0" * 64), setting="archive")
-    refused(lambda c: _archive_row(c, real_last_id + 2, newest, real_last_hash),
-            setting="archive")
+    refused(lambda c: _archive_row(c, real_last_id + 2, newest, real_last_hash), setting="archive")
     refused(lambda c: _archive_row(c, real_last_id + 1, newest, "e" * 64), setting="archive")
     # …or that claims entries the log does not hold.
-    refused(lambda c: _archive_row(c, real_last_id + 1, newest + 5, real_last_hash),
-            setting="archive")
+    refused(
+        lambda c: _archive_row(c, real_last_id + 1, newest + 5, real_last_hash), setting="archive"
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditArchive)) == 1
         assert db.session.scalar(select(AuditArchive.file_sha256)) == real.file_sha256
@@ -250,8 +277,9 @@ def test_postgres_archive_records_are_append_only(app, runner, postgres_only, ag
 
 
 @pytest.mark.postgres
-def test_postgres_forged_archive_attack_is_reported_by_verify(app, runner, postgres_only,
-                                                              aged_log, tmp_path):
+def test_postgres_forged_archive_attack_is_reported_by_verify(
+    app, runner, postgres_only, aged_log, tmp_path
+):
     """Issue 15 (6), the attack itself with raw SQL on PostgreSQL: a real archive exists; the
     attacker types a second audit_archive row that continues it (the only kind the trigger
     accepts), sets the maintenance flag and deletes the entry it claims (the recent one, not
@@ -260,13 +288,15 @@ def test_postgres_forged_archive_attack_is_reported_by_verify(app, runner, postg
     altered, and its recorded digest cannot be updated to match."""
     assert archive(runner, (utcnow() - timedelta(days=190)).date(), tmp_path).exit_code == 0
     with app.app_context(), db.engine.begin() as conn:
-        real_last_id, real_last_hash = conn.execute(text(
-            "SELECT last_id, last_hash FROM audit_archive")).one()
+        real_last_id, real_last_hash = conn.execute(
+            text("SELECT last_id, last_hash FROM audit_archive")
+        ).one()
         target = real_last_id + 1  # the entry written after the old ones
         conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
         _archive_row(conn, target, target, real_last_hash)
-        deleted = conn.execute(text("DELETE FROM audit_entry WHERE id = :id"),
-                               {"id": target}).rowcount
+        deleted = conn.execute(
+            text("DELETE FROM audit_entry WHERE id = :id"), {"id": target}
+        ).rowcount
     assert deleted == 1
     result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert result.exit_code == 1, result.output
@@ -282,8 +312,10 @@ def test_postgres_forged_archive_attack_is_reported_by_verify(app, runner, postg
     with app.app_context(), pytest.raises(DBAPIError, match="audit_archive is append-only"):
         with db.engine.begin() as conn:
             conn.execute(text("SET LOCAL township.audit_maintenance = 'archive'"))
-            conn.execute(text("UPDATE audit_archive SET file_sha256 = :d WHERE last_id = :id"),
-                         {"d": digest, "id": real_last_id})
+            conn.execute(
+                text("UPDATE audit_archive SET file_sha256 = :d WHERE last_id = :id"),
+                {"d": digest, "id": real_last_id},
+            )
     result = runner.invoke(args=["audit", "verify", "--dir", str(tmp_path)])
     assert result.exit_code == 1, result.output
     assert real_file.name in result.output

@@ -50,17 +50,20 @@ def test_plugin_model_is_audited_without_plugin_code(app_ctx, offices):
     assert all(e.actor_name == "system" for e in log)
 
 
-def test_change_through_admin_screen_names_user_ip_and_request(app, client, users, example_on,
-                                                              login_as):
+def test_change_through_admin_screen_names_user_ip_and_request(
+    app, client, users, example_on, login_as
+):
     with app.app_context():
-        note = ExampleNote(office_id=db.session.get(User, users["staff_a"]).office_id,
-                           title="旧标题")
+        note = ExampleNote(
+            office_id=db.session.get(User, users["staff_a"]).office_id, title="旧标题"
+        )
         db.session.add(note)
         db.session.commit()
         note_id = note.id
     login_as("staff_a")
-    response = post(client, f"/admin/example_notes/edit/?id={note_id}",
-                    {"title": "新标题", "phone": ""})
+    response = post(
+        client, f"/admin/example_notes/edit/?id={note_id}", {"title": "新标题", "phone": ""}
+    )
     assert response.status_code == 302
     with app.app_context():
         update_entry = entries(target_type="example_note", action="update")[-1]
@@ -157,17 +160,21 @@ def test_bookkeeping_tables_are_not_row_audited(app_ctx, offices, users):
 
 
 def test_orm_bulk_statements_are_captured(app_ctx, offices):
-    db.session.execute(insert(ExampleNote), [
-        {"office_id": offices["A"], "title": "批量一"},
-        {"office_id": offices["B"], "title": "批量二"},
-    ])
+    db.session.execute(
+        insert(ExampleNote),
+        [
+            {"office_id": offices["A"], "title": "批量一"},
+            {"office_id": offices["B"], "title": "批量二"},
+        ],
+    )
     db.session.commit()
     inserted = entries(target_type="example_note", action="insert")
     assert sorted(e.changes["title"][1] for e in inserted) == ["批量一", "批量二"]
     ids = {e.changes["title"][1]: int(e.target_id) for e in inserted}
 
-    db.session.execute(update(ExampleNote).where(ExampleNote.title == "批量一")
-                       .values(title="批量一改"))
+    db.session.execute(
+        update(ExampleNote).where(ExampleNote.title == "批量一").values(title="批量一改")
+    )
     db.session.execute(update(ExampleNote), [{"id": ids["批量二"], "title": "批量二改"}])
     db.session.commit()
     updates = entries(target_type="example_note", action="update")
@@ -180,7 +187,9 @@ def test_orm_bulk_statements_are_captured(app_ctx, offices):
     db.session.execute(delete(ExampleNote).where(ExampleNote.office_id == offices["B"]))
     db.session.commit()
     deleted = entries(target_type="example_note", action="delete")
-    assert [(int(e.target_id), e.changes["title"][0]) for e in deleted] == [(ids["批量二"], "批量二改")]
+    assert [(int(e.target_id), e.changes["title"][0]) for e in deleted] == [
+        (ids["批量二"], "批量二改")
+    ]
 
 
 def test_capture_switch_is_for_the_benchmark_only(app_ctx, offices):
@@ -222,8 +231,9 @@ def test_module_switch_is_recorded(app, client, users, login_as):
 
 def test_export_is_recorded_with_its_filters(app, client, users, example_on, login_as):
     with app.app_context():
-        db.session.add(ExampleNote(office_id=db.session.get(User, users["staff_a"]).office_id,
-                                   title="可导出"))
+        db.session.add(
+            ExampleNote(office_id=db.session.get(User, users["staff_a"]).office_id, title="可导出")
+        )
         db.session.commit()
     login_as("staff_a")
     response = client.get("/admin/example_notes/export/csv/?search=可导出")
@@ -234,4 +244,3 @@ def test_export_is_recorded_with_its_filters(app, client, users, example_on, log
         assert export.target_type == "example_note"
         assert export.details["filters"] == {"search": "可导出"}
         assert export.details["rows"] == 1
-

@@ -66,8 +66,7 @@ def test_intact_chain_verifies(runner, chain_of_six):
 
 
 def test_edited_entry_is_named(app, runner, chain_of_six):
-    tamper(app, "UPDATE audit_entry SET changes = :c WHERE id = 4",
-           c='{"title":[null,"伪造"]}')
+    tamper(app, "UPDATE audit_entry SET changes = :c WHERE id = 4", c='{"title":[null,"伪造"]}')
     result = verify(runner)
     assert result.exit_code == 1
     assert "第 4 条审计记录的内容与其哈希不符" in result.output
@@ -94,12 +93,18 @@ def test_deleted_tail_is_caught_by_the_chain_head(app, runner, chain_of_six):
 
 
 def _copy_as(app, source_id: int, new_id: int, prev_hash: str, entry_hash: str) -> None:
-    tamper(app, "INSERT INTO audit_entry (id, at, action, actor_id, actor_name, office_id, "
-                "ip_address, request_id, target_type, target_id, changes, details, prev_hash, "
-                "entry_hash) SELECT :new_id, at, action, actor_id, actor_name, office_id, "
-                "ip_address, request_id, target_type, target_id, changes, details, :prev, :hash "
-                "FROM audit_entry WHERE id = :source", new_id=new_id, prev=prev_hash,
-           hash=entry_hash, source=source_id)
+    tamper(
+        app,
+        "INSERT INTO audit_entry (id, at, action, actor_id, actor_name, office_id, "
+        "ip_address, request_id, target_type, target_id, changes, details, prev_hash, "
+        "entry_hash) SELECT :new_id, at, action, actor_id, actor_name, office_id, "
+        "ip_address, request_id, target_type, target_id, changes, details, :prev, :hash "
+        "FROM audit_entry WHERE id = :source",
+        new_id=new_id,
+        prev=prev_hash,
+        hash=entry_hash,
+        source=source_id,
+    )
 
 
 def test_entry_inserted_out_of_order_is_named(app, runner, chain_of_six):
@@ -118,11 +123,20 @@ def test_forged_entry_with_a_correct_hash_is_caught_by_the_head(app, runner, cha
         source = db.session.get(AuditEntry, 2)
         forged_id = chain_of_six + 1
         forged_hash = compute_hash(
-            forged_id, format_at(source.at), source.action, source.actor_id, source.actor_name,
-            source.office_id, source.ip_address, source.request_id, source.target_type,
+            forged_id,
+            format_at(source.at),
+            source.action,
+            source.actor_id,
+            source.actor_name,
+            source.office_id,
+            source.ip_address,
+            source.request_id,
+            source.target_type,
             source.target_id,
             db.session.scalar(text("SELECT changes FROM audit_entry WHERE id = 2")),
-            None, last.entry_hash)
+            None,
+            last.entry_hash,
+        )
     _copy_as(app, 2, forged_id, last.entry_hash, forged_hash)
     result = verify(runner)
     assert result.exit_code == 1
@@ -134,11 +148,18 @@ def test_large_transaction_is_chained_in_one_batch(app, runner, offices):
     from core.audit.chain import COPY_FROM_ROWS
 
     with app.app_context():
-        db.session.add_all([ExampleNote(office_id=offices["A"], title=f"批{i}", phone=None)
-                            for i in range(COPY_FROM_ROWS + 50)])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title=f"批{i}", phone=None)
+                for i in range(COPY_FROM_ROWS + 50)
+            ]
+        )
         db.session.commit()
-        logged = db.session.scalar(select(func.count()).select_from(AuditEntry)
-                                   .where(AuditEntry.target_type == "example_note"))
+        logged = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.target_type == "example_note")
+        )
         assert logged == COPY_FROM_ROWS + 50
     result = verify(runner)
     assert result.exit_code == 0, result.output
@@ -188,9 +209,11 @@ def test_lost_chain_head_is_rebuilt_from_the_last_entry(app, runner, chain_of_si
 
 @pytest.mark.postgres
 def test_postgres_trigger_refuses_update_delete_truncate(app, postgres_only, chain_of_six):
-    for sql in ("UPDATE audit_entry SET action = 'x' WHERE id = 1",
-                "DELETE FROM audit_entry WHERE id = 1",
-                "TRUNCATE audit_entry"):
+    for sql in (
+        "UPDATE audit_entry SET action = 'x' WHERE id = 1",
+        "DELETE FROM audit_entry WHERE id = 1",
+        "TRUNCATE audit_entry",
+    ):
         with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text(sql))
@@ -252,10 +275,15 @@ def test_writer_processes_keep_one_chain(app, runner, offices):
     # Two writers share an office, so its row lock and the chain lock cross as well.
     office_ids = [offices["T"], offices["A"], offices["B"], offices["T"]]
     script = Path(__file__).resolve().parent / "audit_writer_process.py"
-    processes = [subprocess.Popen([sys.executable, str(script), url, str(n), str(office_id),
-                                   str(rounds)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                 for n, office_id in enumerate(office_ids[:writers])]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(script), url, str(n), str(office_id), str(rounds)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n, office_id in enumerate(office_ids[:writers])
+    ]
     try:
         for process in processes:
             assert process.stdout.readline().strip() == "ready"
@@ -271,27 +299,36 @@ def test_writer_processes_keep_one_chain(app, runner, offices):
         ids = list(db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
         assert len(ids) == start + writers * rounds * 4
         assert ids == list(range(1, len(ids) + 1))  # one line, no gaps, no forks
-        assert db.session.scalar(select(func.count()).select_from(Office).where(
-            Office.code.like("P%"))) == writers * rounds
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Office).where(Office.code.like("P%"))
+            )
+            == writers * rounds
+        )
     result = verify(runner)
     assert result.exit_code == 0, result.output
 
 
 def test_sqlite_connections_write_ahead_and_checkpoint_every_4000_pages(app, sqlite_only):
     with app.app_context():
-        pragma = {name: db.session.execute(text(f"PRAGMA {name}")).scalar()
-                  for name in ("journal_mode", "synchronous", "wal_autocheckpoint")}
+        pragma = {
+            name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "synchronous", "wal_autocheckpoint")
+        }
     assert pragma == {"journal_mode": "wal", "synchronous": 1, "wal_autocheckpoint": 4000}
 
 
-def test_sqlite_connection_without_its_head_trigger_still_moves_the_head(app, runner, sqlite_only,
-                                                                          offices, chain_of_six):
+def test_sqlite_connection_without_its_head_trigger_still_moves_the_head(
+    app, runner, sqlite_only, offices, chain_of_six
+):
     """The head trigger is a TEMP trigger of each application connection (another connection's
     inserts must not move the head, see the forged-entry test). A connection that lost it
     moves the head itself and installs it again."""
     head_sql = text("SELECT last_id FROM audit_chain_head WHERE id = 1")
-    trigger_sql = text("SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' "
-                       "AND name = 'audit_entry_moves_head'")
+    trigger_sql = text(
+        "SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' "
+        "AND name = 'audit_entry_moves_head'"
+    )
     with app.app_context():
         assert db.session.scalar(trigger_sql) == 1  # installed by this connection's appends
         db.session.execute(text("DROP TRIGGER temp.audit_entry_moves_head"))
@@ -308,9 +345,9 @@ def test_sqlite_connection_without_its_head_trigger_still_moves_the_head(app, ru
 
 
 @pytest.mark.postgres
-def test_chain_lock_is_taken_at_commit_so_crossed_row_locks_do_not_deadlock(app, runner,
-                                                                           postgres_only,
-                                                                           offices):
+def test_chain_lock_is_taken_at_commit_so_crossed_row_locks_do_not_deadlock(
+    app, runner, postgres_only, offices
+):
     """T1 updates X then Y, T2 updates Y then commits: with the chain lock taken at flush
     time T2 would wait for T1's chain lock while T1 waits for T2's row Y."""
     with app.app_context():

@@ -52,8 +52,9 @@ def test_login_throttled_across_processes(app, client, users):
     # A second, separately created app on the same database stands in for another process:
     # it shares no Python objects with the first, so the counter can only reach it through
     # the database.
-    second_app = make_test_app(Path(app.config["UPLOAD_FOLDER"]).parent,
-                               database_url=app.config["SQLALCHEMY_DATABASE_URI"])
+    second_app = make_test_app(
+        Path(app.config["UPLOAD_FOLDER"]).parent, database_url=app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     assert second_app is not app
     try:
         other = second_app.test_client()
@@ -85,14 +86,21 @@ def test_post_without_csrf_is_rejected(app, client, users):
 def test_delete_and_bulk_forms_require_csrf(app, client, users, login_as):
     login_as("admin")
     assert client.post("/admin/staff/delete/", data={"id": users["staff_a"]}).status_code == 400
-    assert client.post("/admin/staff/action/", data={"action": "delete", "rowid": users["staff_a"]}).status_code == 400
+    assert (
+        client.post(
+            "/admin/staff/action/", data={"action": "delete", "rowid": users["staff_a"]}
+        ).status_code
+        == 400
+    )
 
 
 def test_login_redirect_only_to_this_site(client, users):
     token = csrf_token(client)
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
-        response = client.post(f"/login?next={target}",
-                               data={"username": "staff_a", "password": TEST_PASSWORD, "csrf_token": token})
+        response = client.post(
+            f"/login?next={target}",
+            data={"username": "staff_a", "password": TEST_PASSWORD, "csrf_token": token},
+        )
         assert response.headers["Location"].startswith("/admin"), target
         post(client, "/logout")
     response = login(client, "staff_a")

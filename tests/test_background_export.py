@@ -19,9 +19,15 @@ def many_notes(app, offices):
     with app.app_context():
         for code in ("A", "B"):
             set_module("example", db.session.get(Office, offices[code]), True)
-        db.session.add_all([ExampleNote(office_id=offices["A"], title=f"甲{i:03d}", phone="13812345678")
-                            for i in range(25)])
-        db.session.add_all([ExampleNote(office_id=offices["B"], title=f"乙{i:03d}") for i in range(5)])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title=f"甲{i:03d}", phone="13812345678")
+                for i in range(25)
+            ]
+        )
+        db.session.add_all(
+            [ExampleNote(office_id=offices["B"], title=f"乙{i:03d}") for i in range(5)]
+        )
         db.session.commit()
     old = app.config["EXPORT_MAX_ROWS"]
     app.config["EXPORT_MAX_ROWS"] = 10
@@ -39,8 +45,9 @@ def test_small_export_downloads_at_once(app, client, users, many_notes, login_as
     assert response.status_code == 200 and len(_rows(response)) == 1 + 5
 
 
-def test_large_export_becomes_a_job_with_the_whole_scoped_list(app, client, users, many_notes,
-                                                               login_as):
+def test_large_export_becomes_a_job_with_the_whole_scoped_list(
+    app, client, users, many_notes, login_as
+):
     login_as("staff_a")
     response = client.get("/admin/example_notes/export/csv/")
     assert response.status_code == 302  # to the job's status page
@@ -62,8 +69,9 @@ def test_large_export_becomes_a_job_with_the_whole_scoped_list(app, client, user
     assert record_id
 
 
-def test_the_job_builds_the_export_in_the_language_the_person_used(app, client, users,
-                                                                    login_as, monkeypatch):
+def test_the_job_builds_the_export_in_the_language_the_person_used(
+    app, client, users, login_as, monkeypatch
+):
     """A worker has no session saying which language the person chose: the job carries it.
     Run here as a worker runs it, in an app context without any request."""
     import re
@@ -80,8 +88,13 @@ def test_the_job_builds_the_export_in_the_language_the_person_used(app, client, 
     assert client.get("/admin/staff/export/csv/").status_code == 302
     with app.app_context():
         asked = db.session.scalar(select(JobRecord))
-        again = JobRecord(user_id=asked.user_id, title=asked.title, func_path=asked.func_path,
-                          args=list(asked.args), status=JobStatus.QUEUED)
+        again = JobRecord(
+            user_id=asked.user_id,
+            title=asked.title,
+            func_path=asked.func_path,
+            args=list(asked.args),
+            status=JobStatus.QUEUED,
+        )
         db.session.add(again)
         db.session.commit()
         again_id = again.id

@@ -85,15 +85,18 @@ def test_transparent_png_and_webp_are_accepted(app_ctx):
             assert image.format == "JPEG" and image.mode == "RGB"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "请选择照片文件"),
-    (b"<html><script>alert(1)</script></html>", "不是有效的图片"),
-    (b"\xff\xd8\xff\xe0" + b"\x00" * 200, "不是有效的图片"),  # a JPEG header and nothing else
-    (image_bytes("GIF"), "只支持 JPEG、PNG 或 WebP"),
-    (image_bytes("BMP"), "只支持 JPEG、PNG 或 WebP"),
-    (image_bytes("PNG", size=(40, 50)), "照片尺寸不合适"),
-    (image_bytes("PNG", size=(2000, 120)), "照片尺寸不合适"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "请选择照片文件"),
+        (b"<html><script>alert(1)</script></html>", "不是有效的图片"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 200, "不是有效的图片"),  # a JPEG header and nothing else
+        (image_bytes("GIF"), "只支持 JPEG、PNG 或 WebP"),
+        (image_bytes("BMP"), "只支持 JPEG、PNG 或 WebP"),
+        (image_bytes("PNG", size=(40, 50)), "照片尺寸不合适"),
+        (image_bytes("PNG", size=(2000, 120)), "照片尺寸不合适"),
+    ],
+)
 def test_bad_photos_get_a_clear_message(app_ctx, content, message):
     with pytest.raises(BadgePhotoError) as caught:
         process_badge_photo(content, 2 * 1024 * 1024)
@@ -137,8 +140,14 @@ def test_default_limit_refuses_a_file_over_two_megabytes(app, client, users, log
 def test_non_image_is_refused_and_nothing_changes(app, client, users, login_as):
     login_as("admin")
     before = snapshot(app, users["staff_a"])
-    response = upload(client, app, users["staff_a"], b"MZ\x90\x00 this is not a photo", "photo.jpg",
-                      display_name="改名")
+    response = upload(
+        client,
+        app,
+        users["staff_a"],
+        b"MZ\x90\x00 this is not a photo",
+        "photo.jpg",
+        display_name="改名",
+    )
     _assert_refused(app, client, users, response, "不是有效的图片", before)
 
 
@@ -162,8 +171,11 @@ def test_replacing_and_removing_a_photo_cleans_up_the_old_file(app, client, user
     upload(client, app, users["staff_a"], image_bytes(colour="blue"), "b.png")
     second = stored_photo(app, users["staff_a"])
     assert second is not None and second != first and not first.exists()
-    response = post(client, f"/admin/staff/edit/?id={users['staff_a']}",
-                    staff_form(app, users["staff_a"], remove_photo="y"))
+    response = post(
+        client,
+        f"/admin/staff/edit/?id={users['staff_a']}",
+        staff_form(app, users["staff_a"], remove_photo="y"),
+    )
     assert response.status_code == 302
     assert snapshot(app, users["staff_a"])["photo_key"] is None and not second.exists()
 
@@ -172,11 +184,17 @@ def test_saving_without_a_new_photo_keeps_the_old_one(app, client, users, login_
     login_as("admin")
     upload(client, app, users["staff_a"], image_bytes(), "a.png")
     key = snapshot(app, users["staff_a"])["photo_key"]
-    response = post(client, f"/admin/staff/edit/?id={users['staff_a']}",
-                    staff_form(app, users["staff_a"], post="新职务"))
+    response = post(
+        client,
+        f"/admin/staff/edit/?id={users['staff_a']}",
+        staff_form(app, users["staff_a"], post="新职务"),
+    )
     assert response.status_code == 302
-    assert snapshot(app, users["staff_a"]) == {"photo_key": key, "post": "新职务",
-                                               "display_name": "staff_a"}
+    assert snapshot(app, users["staff_a"]) == {
+        "photo_key": key,
+        "post": "新职务",
+        "display_name": "staff_a",
+    }
 
 
 def test_office_admin_cannot_upload_for_another_office(app, client, users, login_as):
@@ -198,8 +216,15 @@ def badged(app, users, offices):
 
     with app.app_context():
         a = db.session.get(User, users["staff_a"])
-        a.display_name, a.post, a.staff_number, a.contact_phone = "李干事", "综合窗口", "A-0007", "0471-5550102"
-        a.photo_key = get_storage().save(process_badge_photo(image_bytes(), 2 * 1024 * 1024), ".jpg")
+        a.display_name, a.post, a.staff_number, a.contact_phone = (
+            "李干事",
+            "综合窗口",
+            "A-0007",
+            "0471-5550102",
+        )
+        a.photo_key = get_storage().save(
+            process_badge_photo(image_bytes(), 2 * 1024 * 1024), ".jpg"
+        )
         b = db.session.get(User, users["staff_b"])
         b.display_name, b.in_public_directory = "王村干", False
         db.session.commit()
@@ -269,8 +294,9 @@ def test_staff_form_offers_photo_upload(app, client, users, login_as):
 # --- the public directory shows only what is meant to be public ------------------------------
 
 
-def test_public_directory_shows_badge_details_and_nothing_internal(app, client, badged, make_user,
-                                                                   offices):
+def test_public_directory_shows_badge_details_and_nothing_internal(
+    app, client, badged, make_user, offices
+):
     from core.models import Role
 
     make_user("retired", Role.STAFF, offices["A"], display_name="已离职", active=False)
@@ -308,13 +334,15 @@ def test_photo_upload_needs_login_csrf(app, client, users, login_as):
     assert snapshot(app, users["staff_a"])["photo_key"] is None
 
 
-def test_upload_over_the_request_limit_comes_back_with_a_message(app, client, users, login_as,
-                                                                 monkeypatch):
+def test_upload_over_the_request_limit_comes_back_with_a_message(
+    app, client, users, login_as, monkeypatch
+):
     login_as("admin")
     before = snapshot(app, users["staff_a"])
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 50_000)
-    response = upload(client, app, users["staff_a"], noisy_png((200, 200)), "huge.png",
-                      post="不该保存")
+    response = upload(
+        client, app, users["staff_a"], noisy_png((200, 200)), "huge.png", post="不该保存"
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/admin/staff/edit/?id={users['staff_a']}"
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024)

@@ -19,10 +19,17 @@ from core.models import User
 def make_case(app, username="staff_a", **fields) -> int:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        values = {"office_id": user.office_id, "category": "consultation", "channel": "window",
-                  "subject": "低保申请咨询", "applicant_name": "张三",
-                  "applicant_phone": "13812345678", "applicant_id_number": "110101199003071234",
-                  "actor_id": user.id, "handler_id": user.id}
+        values = {
+            "office_id": user.office_id,
+            "category": "consultation",
+            "channel": "window",
+            "subject": "低保申请咨询",
+            "applicant_name": "张三",
+            "applicant_phone": "13812345678",
+            "applicant_id_number": "110101199003071234",
+            "actor_id": user.id,
+            "handler_id": user.id,
+        }
         values.update(fields)
         case = open_case(**values)
         db.session.commit()
@@ -76,11 +83,17 @@ def test_list_is_scoped_to_the_office(app, client, users, login_as):
     assert client.get(f"/admin/cases/details/?id={theirs}").status_code == 200
 
 
-def test_first_responders_office_sees_the_case_after_it_moved(app, client, users, offices, login_as):
+def test_first_responders_office_sees_the_case_after_it_moved(
+    app, client, users, offices, login_as
+):
     case_id = make_case(app)
     login_as("staff_a")
-    response = action(client, case_id, "transfer", {"to_office_id": offices["B"], "reason": "属乙村",
-                                                    "version": version_of(app, case_id)})
+    response = action(
+        client,
+        case_id,
+        "transfer",
+        {"to_office_id": offices["B"], "reason": "属乙村", "version": version_of(app, case_id)},
+    )
     assert response.status_code == 303
     assert load(app, case_id).office_id == offices["B"]
     assert "您作为首问责任人仍可查看办理进度" in flashed(client, case_id)
@@ -117,7 +130,9 @@ def test_receipt_search_in_the_list(app, client, users, login_as):
     make_case(app, subject="别的事")
     receipt = load(app, case_id).receipt_no
     login_as("staff_a")
-    page = text_of(client.get(f"/admin/cases/?q={receipt[:3]}-{receipt[3:6]}-{receipt[6:].lower()}"))
+    page = text_of(
+        client.get(f"/admin/cases/?q={receipt[:3]}-{receipt[3:6]}-{receipt[6:].lower()}")
+    )
     assert "按回执号找" in page and "别的事" not in page
 
 
@@ -126,16 +141,23 @@ def test_keyset_pages_follow_the_deadline_order(app, client, users, login_as):
         user = db.session.scalar(select(User).where(User.username == "staff_a"))
         start = datetime.now(UTC) - timedelta(days=30)
         for i in range(230):
-            open_case(office_id=user.office_id, category="service", channel="phone",
-                      subject=f"第{i:03d}件", accepted_at=start + timedelta(hours=3 * i),
-                      actor_id=user.id)
+            open_case(
+                office_id=user.office_id,
+                category="service",
+                channel="phone",
+                subject=f"第{i:03d}件",
+                accepted_at=start + timedelta(hours=3 * i),
+                actor_id=user.id,
+            )
         db.session.commit()
         expected = list(db.session.scalars(select(Case.receipt_no).order_by(Case.due_at, Case.id)))
     login_as("staff_a")
 
     def receipts_on(response):
-        shown = re.findall(r'details/\?id=\d+">([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{4})<',
-                           response.get_data(as_text=True))
+        shown = re.findall(
+            r'details/\?id=\d+">([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{4})<',
+            response.get_data(as_text=True),
+        )
         return [r.replace("-", "") for r in shown]  # shown in the one display format
 
     first = client.get("/admin/cases/")
@@ -145,7 +167,7 @@ def test_keyset_pages_follow_the_deadline_order(app, client, users, login_as):
     assert receipts_on(second) == expected[100:200]
     third_by_number = client.get("/admin/cases/?page=3")
     assert receipts_on(third_by_number) == expected[200:]
-    assert 'after=' not in third_by_number.get_data(as_text=True).split("分页")[1]
+    assert "after=" not in third_by_number.get_data(as_text=True).split("分页")[1]
     assert len(first.data) < 100_000
 
 
@@ -169,7 +191,9 @@ def test_detail_shows_personal_data_to_staff_and_records_it(app, client, users, 
     assert "13812345678" in page and "110101199003071234" in page
     assert "期限是怎样算出来的" in page and "次日起算" in page
     with app.app_context():
-        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "personal_data.view"))
+        entry = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "personal_data.view")
+        )
         assert entry is not None and entry.target_id == str(case_id)
 
 
@@ -184,27 +208,51 @@ def test_actions_need_csrf(app, client, users, login_as):
 def test_full_flow_over_http(app, client, users, offices, login_as):
     case_id = make_case(app)
     login_as("staff_a")
-    assert action(client, case_id, "pause", {"reason": "material", "note": "缺身份证复印件",
-                                            "version": version_of(app, case_id)}).status_code == 303
+    assert (
+        action(
+            client,
+            case_id,
+            "pause",
+            {"reason": "material", "note": "缺身份证复印件", "version": version_of(app, case_id)},
+        ).status_code
+        == 303
+    )
     assert load(app, case_id).status == CaseStatus.PAUSED
     action(client, case_id, "resume", {"note": "已补齐", "version": version_of(app, case_id)})
     assert "已恢复计时" in flashed(client, case_id)
-    action(client, case_id, "extension_request", {"amount": 5, "reason": "需请示",
-                                                  "version": version_of(app, case_id)})
-    action(client, case_id, "agency", {"agent_id": users["staff_a"], "reason": "需县局盖章",
-                                       "version": version_of(app, case_id)})
+    action(
+        client,
+        case_id,
+        "extension_request",
+        {"amount": 5, "reason": "需请示", "version": version_of(app, case_id)},
+    )
+    action(
+        client,
+        case_id,
+        "agency",
+        {"agent_id": users["staff_a"], "reason": "需县局盖章", "version": version_of(app, case_id)},
+    )
     with app.app_context():
         extension_id = db.session.scalar(select(Extension.id))
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("leader")
     page = text_of(client.get("/admin/case_supervision/"))
     assert "延期申请" in page
-    action(client, case_id, "extension_approve", {"item_id": extension_id, "note": "同意",
-                                                  "version": version_of(app, case_id)})
+    action(
+        client,
+        case_id,
+        "extension_approve",
+        {"item_id": extension_id, "note": "同意", "version": version_of(app, case_id)},
+    )
     assert "已批准延期" in flashed(client, case_id)
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     login_as("staff_a")
-    action(client, case_id, "resolve", {"outcome": "已办结，材料已送达", "version": version_of(app, case_id)})
+    action(
+        client,
+        case_id,
+        "resolve",
+        {"outcome": "已办结，材料已送达", "version": version_of(app, case_id)},
+    )
     case = load(app, case_id)
     assert case.status == CaseStatus.RESOLVED and case.extra_amount == 5
     timeline = flashed(client, case_id)
@@ -216,17 +264,30 @@ def test_bad_action_input_gives_a_message_and_changes_nothing(app, client, users
     case_id = make_case(app)
     login_as("staff_a")
     before = load(app, case_id)
-    response = action(client, case_id, "extension_request", {
-        "amount": 40, "reason": "需请示", "version": before.version}, follow_redirects=True)
+    response = action(
+        client,
+        case_id,
+        "extension_request",
+        {"amount": 40, "reason": "需请示", "version": before.version},
+        follow_redirects=True,
+    )
     assert "超过该类事项最长" in text_of(response)
-    response = action(client, case_id, "transfer", {"reason": "", "to_office_id": "",
-                                                    "version": before.version},
-                      follow_redirects=True)
+    response = action(
+        client,
+        case_id,
+        "transfer",
+        {"reason": "", "to_office_id": "", "version": before.version},
+        follow_redirects=True,
+    )
     assert "请填写转办理由" in text_of(response) or "请选择转办的单位或人员" in text_of(response)
     response = action(client, case_id, "no_such_action", {"version": before.version})
     assert response.status_code == 404
     after = load(app, case_id)
-    assert (after.version, after.office_id, after.extra_amount) == (before.version, before.office_id, 0)
+    assert (after.version, after.office_id, after.extra_amount) == (
+        before.version,
+        before.office_id,
+        0,
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Extension)) == 0
 
@@ -236,8 +297,13 @@ def test_leader_deadline_in_the_past_is_refused(app, client, users, login_as):
     login_as("leader")
     before = load(app, case_id)
     yesterday = (datetime.now(UTC) + timedelta(hours=8) - timedelta(days=1)).date().isoformat()
-    response = action(client, case_id, "deadline", {"last_day": yesterday, "reason": "加快",
-                                                     "version": before.version}, follow_redirects=True)
+    response = action(
+        client,
+        case_id,
+        "deadline",
+        {"last_day": yesterday, "reason": "加快", "version": before.version},
+        follow_redirects=True,
+    )
     assert "已经过去" in text_of(response)
     assert load(app, case_id).due_at == before.due_at
 
@@ -246,16 +312,24 @@ def test_stale_form_is_refused_with_a_clear_message(app, client, users, login_as
     case_id = make_case(app)
     login_as("staff_a")
     form_version = version_of(app, case_id)
-    first = post(client, f"/admin/cases/edit/?id={case_id}", {
-        "version": form_version, "subject": "甲的修改", "channel": "visit"})
+    first = post(
+        client,
+        f"/admin/cases/edit/?id={case_id}",
+        {"version": form_version, "subject": "甲的修改", "channel": "visit"},
+    )
     assert first.status_code == 303
-    second = post(client, f"/admin/cases/edit/?id={case_id}", {
-        "version": form_version, "subject": "乙的修改", "channel": "window"}, follow_redirects=True)
+    second = post(
+        client,
+        f"/admin/cases/edit/?id={case_id}",
+        {"version": form_version, "subject": "乙的修改", "channel": "window"},
+        follow_redirects=True,
+    )
     assert "该记录已被他人修改" in text_of(second)
     case = load(app, case_id)
     assert case.subject == "甲的修改" and case.channel.value == "visit"
-    stale_action = action(client, case_id, "resolve", {"outcome": "x", "version": form_version},
-                          follow_redirects=True)
+    stale_action = action(
+        client, case_id, "resolve", {"outcome": "x", "version": form_version}, follow_redirects=True
+    )
     assert "该记录已被他人修改" in text_of(stale_action)
     assert load(app, case_id).status == CaseStatus.IN_PROGRESS
 
@@ -265,8 +339,12 @@ def test_a_post_without_its_version_is_refused_not_saved(app, client, users, log
     field was missing, so a post without it overwrote whatever was there."""
     case_id = make_case(app)
     login_as("staff_a")
-    edited = post(client, f"/admin/cases/edit/?id={case_id}",
-                  {"subject": "没有版本号的修改", "channel": "visit"}, follow_redirects=True)
+    edited = post(
+        client,
+        f"/admin/cases/edit/?id={case_id}",
+        {"subject": "没有版本号的修改", "channel": "visit"},
+        follow_redirects=True,
+    )
     assert "该记录已被他人修改" in text_of(edited)
     assert load(app, case_id).subject != "没有版本号的修改"
     acted = action(client, case_id, "resolve", {"outcome": "x"}, follow_redirects=True)
@@ -278,13 +356,18 @@ def test_attachment_upload_checks_type_and_downloads(app, client, users, login_a
     case_id = make_case(app)
     login_as("staff_a")
     token = csrf_token(client)
-    bad = client.post(f"/admin/cases/{case_id}/do/attachment", data={
-        "csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00"), "tool.exe")},
-        content_type="multipart/form-data", follow_redirects=True)
+    bad = client.post(
+        f"/admin/cases/{case_id}/do/attachment",
+        data={"csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00"), "tool.exe")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "不支持该文件类型" in text_of(bad)
-    good = client.post(f"/admin/cases/{case_id}/do/attachment", data={
-        "csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\nhello"), "申请表.pdf")},
-        content_type="multipart/form-data")
+    good = client.post(
+        f"/admin/cases/{case_id}/do/attachment",
+        data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\nhello"), "申请表.pdf")},
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 303
     with app.app_context():
         item = db.session.scalar(select(CaseAttachment))
@@ -303,10 +386,21 @@ def test_intake_form_registers_and_shows_the_receipt(app, client, users, offices
     login_as("staff_a")
     page = client.get("/admin/cases/new/").get_data(as_text=True)
     assert "统一接件" in page
-    response = post(client, "/admin/cases/new/", {
-        "office_id": "", "category": "approval", "channel": "hotline_12345", "subject": "建房审批",
-        "content": "申请翻建", "applicant_name": "李四", "applicant_phone": "13900001111",
-        "accept_now": "y"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/cases/new/",
+        {
+            "office_id": "",
+            "category": "approval",
+            "channel": "hotline_12345",
+            "subject": "建房审批",
+            "content": "申请翻建",
+            "applicant_name": "李四",
+            "applicant_phone": "13900001111",
+            "accept_now": "y",
+        },
+        follow_redirects=True,
+    )
     body = text_of(response)
     assert "已受理。回执号" in body
     with app.app_context():
@@ -318,8 +412,9 @@ def test_intake_form_registers_and_shows_the_receipt(app, client, users, offices
 
 def test_intake_with_an_unknown_category_changes_nothing(app, client, users, login_as):
     login_as("staff_a")
-    response = post(client, "/admin/cases/new/", {
-        "category": "bogus", "channel": "window", "subject": "x"})
+    response = post(
+        client, "/admin/cases/new/", {"category": "bogus", "channel": "window", "subject": "x"}
+    )
     assert "未知的事项类别" in text_of(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Case)) == 0
@@ -358,13 +453,30 @@ def test_reports_by_category_with_exports(app, client, users, login_as):
 
 def test_office_limit_cannot_exceed_the_rulebook(app, client, users, offices, login_as):
     login_as("officeadmin")
-    too_long = post(client, "/admin/case_limits/new/", {
-        "office": offices["A"], "category": "service", "amount": 5, "unit": "calendar_days",
-        "note": ""}, follow_redirects=True)
+    too_long = post(
+        client,
+        "/admin/case_limits/new/",
+        {
+            "office": offices["A"],
+            "category": "service",
+            "amount": 5,
+            "unit": "calendar_days",
+            "note": "",
+        },
+        follow_redirects=True,
+    )
     assert "不能长于制度规定的 3 日" in text_of(too_long)
-    ok = post(client, "/admin/case_limits/new/", {
-        "office": offices["A"], "category": "service", "amount": 1, "unit": "working_days",
-        "note": "当场能办的当场办"})
+    ok = post(
+        client,
+        "/admin/case_limits/new/",
+        {
+            "office": offices["A"],
+            "category": "service",
+            "amount": 1,
+            "unit": "working_days",
+            "note": "当场能办的当场办",
+        },
+    )
     assert ok.status_code == 302
     with app.app_context():
         row = db.session.scalar(select(OfficeCategoryLimit))
@@ -374,7 +486,9 @@ def test_office_limit_cannot_exceed_the_rulebook(app, client, users, offices, lo
     assert client.get("/o/NOPE/limits").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/admin/cases/", "/admin/case_supervision/", "/admin/case_reports/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/cases/", "/admin/case_supervision/", "/admin/case_reports/"]
+)
 def test_screens_need_login(client, url):
     response = client.get(url)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -387,7 +501,9 @@ def test_monthly_figures_are_counted_once_and_frozen(app, users, offices):
 
     # Open since four months ago, long overdue, closed earlier this (Beijing) month: halfway
     # between the month's start and now, so the test holds on the 1st of a month too.
-    case_id = make_case(app, category="service", accepted_at=datetime.now(UTC) - timedelta(days=120))
+    case_id = make_case(
+        app, category="service", accepted_at=datetime.now(UTC) - timedelta(days=120)
+    )
     with app.app_context():
         case = db.session.get(Case, case_id)
         local_now = datetime.now(UTC) + timedelta(hours=8)

@@ -24,8 +24,10 @@ from core.models import Office, User
 
 
 def demo_cases() -> dict[str, Case]:
-    return {c.source_id: c for c in db.session.scalars(
-        select(Case).where(Case.source_type == SOURCE_TYPE))}
+    return {
+        c.source_id: c
+        for c in db.session.scalars(select(Case).where(Case.source_type == SOURCE_TYPE))
+    }
 
 
 def test_demo_load_twice_creates_the_cases_once(app, runner):
@@ -41,8 +43,9 @@ def test_demo_load_twice_creates_the_cases_once(app, runner):
     assert "新建 0 条记录" in second.output
     with app.app_context():
         assert set(demo_cases()) == {c.key for c in CASES}
-        assert db.session.scalar(select(func.count()).select_from(Case).where(
-            Case.source_type == SOURCE_TYPE)) == len(CASES)
+        assert db.session.scalar(
+            select(func.count()).select_from(Case).where(Case.source_type == SOURCE_TYPE)
+        ) == len(CASES)
         assert db.session.scalar(select(func.count()).select_from(CaseEvent)) == events
         assert db.session.scalar(select(func.count()).select_from(OfficeCategoryLimit)) == limits
 
@@ -54,17 +57,31 @@ def test_demo_cases_cover_the_states_with_real_timelines(app, runner):
         offices = {o.code: o.id for o in db.session.scalars(select(Office))}
         users = {u.username: u.id for u in db.session.scalars(select(User))}
         statuses = {c.status for c in cases.values()}
-        assert {CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.PAUSED,
-                CaseStatus.WITH_LEADER, CaseStatus.RESOLVED, CaseStatus.CLOSED} <= statuses
+        assert {
+            CaseStatus.OPEN,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.PAUSED,
+            CaseStatus.WITH_LEADER,
+            CaseStatus.RESOLVED,
+            CaseStatus.CLOSED,
+        } <= statuses
         # Exactly one overdue and one near its limit; every other open case within time.
         colours = [c.colour() for c in cases.values() if c.is_active]
         assert colours.count("red") == 1 and colours.count("yellow") == 1
         assert cases["gtj-05"].colour() == "red" and cases["gtj-06"].colour() == "yellow"
         # Both service halls of the source document and the township's channels.
-        assert {c.office_id for c in cases.values()} >= {offices["GTJ-DT"], offices["SFZ-ZF"],
-                                                          offices["SFZ-DQC"]}
-        assert {c.channel.value for c in cases.values()} >= {"window", "hotline_12345",
-                                                              "mayor_mailbox", "phone", "visit"}
+        assert {c.office_id for c in cases.values()} >= {
+            offices["GTJ-DT"],
+            offices["SFZ-ZF"],
+            offices["SFZ-DQC"],
+        }
+        assert {c.channel.value for c in cases.values()} >= {
+            "window",
+            "hotline_12345",
+            "mayor_mailbox",
+            "phone",
+            "visit",
+        }
         assert any("商品房转移登记" in c.subject for c in cases.values())
         assert any("土地抵押登记" in c.subject for c in cases.values())
         assert any("低保" in c.subject for c in cases.values())
@@ -77,20 +94,28 @@ def test_demo_cases_cover_the_states_with_real_timelines(app, runner):
         assert cases["zf-05"].status == CaseStatus.OPEN and cases["zf-05"].step_kind == "sign_for"
         # Paused for material, with the pause recorded; the land bureau's own limit applies.
         assert cases["gtj-03"].status == CaseStatus.PAUSED
-        assert db.session.scalar(select(Pause.reason).where(
-            Pause.case_id == cases["gtj-03"].id)).value == "material"
+        assert (
+            db.session.scalar(select(Pause.reason).where(Pause.case_id == cases["gtj-03"].id)).value
+            == "material"
+        )
         assert (cases["gtj-08"].limit_amount, cases["gtj-08"].limit_unit) == (10, "calendar_days")
         # Resolved and rated; a poor rating opened a rectification for the office head.
         assert cases["gtj-01"].rating.grade.value == "very_satisfied"
-        rectification = db.session.scalar(select(Rectification).where(
-            Rectification.case_id == cases["zf-07"].id))
+        rectification = db.session.scalar(
+            select(Rectification).where(Rectification.case_id == cases["zf-07"].id)
+        )
         assert rectification.assignee_id == users["officeadmin"]
         # What waits for the leader: one extension, one agency sign-off.
-        assert db.session.scalar(select(func.count()).select_from(Extension).where(
-            Extension.status == "requested")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Extension).where(Extension.status == "requested")
+            )
+            == 1
+        )
         assert cases["zf-03"].extra_amount == 7
-        unsigned = db.session.scalars(select(AgencyRecord).where(
-            AgencyRecord.signed_off_at.is_(None))).all()
+        unsigned = db.session.scalars(
+            select(AgencyRecord).where(AgencyRecord.signed_off_at.is_(None))
+        ).all()
         assert [a.case_id for a in unsigned] == [cases["zf-08"].id]
         # Every resolved demo case was resolved within its time.
         for case in cases.values():

@@ -20,9 +20,16 @@ from core.sla.models import CalendarDay, DayKind
 def make_case(app, username="staff_a", **fields) -> int:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        values = {"office_id": user.office_id, "category": "consultation", "channel": "window",
-                  "subject": "低保申请咨询", "applicant_name": "张三", "applicant_phone": "13812345678",
-                  "actor_id": user.id, "handler_id": user.id}
+        values = {
+            "office_id": user.office_id,
+            "category": "consultation",
+            "channel": "window",
+            "subject": "低保申请咨询",
+            "applicant_name": "张三",
+            "applicant_phone": "13812345678",
+            "actor_id": user.id,
+            "handler_id": user.id,
+        }
         values.update(fields)
         case = open_case(**values)
         db.session.commit()
@@ -31,12 +38,16 @@ def make_case(app, username="staff_a", **fields) -> int:
 
 def _table_rows(html: str, heading: str) -> list[list[str]]:
     """The body rows (cell texts) of the first table after ``heading``."""
-    body = html[html.index(heading):]
-    body = body[body.index("<tbody>"):body.index("</tbody>")]
+    body = html[html.index(heading) :]
+    body = body[body.index("<tbody>") : body.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        rows.append([re.sub(r"<[^>]+>", "", cell).strip()
-                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)])
+        rows.append(
+            [
+                re.sub(r"<[^>]+>", "", cell).strip()
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+        )
     return rows
 
 
@@ -46,9 +57,11 @@ def _table_rows(html: str, heading: str) -> list[list[str]]:
 def _set_colour(app, case_id, colour):
     """Place the case's stored deadline so that it shows ``colour`` now."""
     now = datetime.now(UTC)
-    warn, due = {"green": (now + timedelta(days=5), now + timedelta(days=10)),
-                 "yellow": (now - timedelta(hours=2), now + timedelta(days=1)),
-                 "red": (now - timedelta(days=3), now - timedelta(days=1))}[colour]
+    warn, due = {
+        "green": (now + timedelta(days=5), now + timedelta(days=10)),
+        "yellow": (now - timedelta(hours=2), now + timedelta(days=1)),
+        "red": (now - timedelta(days=3), now - timedelta(days=1)),
+    }[colour]
     with app.app_context():
         case = db.session.get(Case, case_id)
         case.warn_at, case.due_at = warn, due
@@ -56,9 +69,14 @@ def _set_colour(app, case_id, colour):
 
 
 def test_supervision_counts_by_office_category_and_colour(app, client, users, login_as):
-    seeded = [("staff_a", "consultation", "green"), ("staff_a", "consultation", "yellow"),
-              ("staff_a", "approval", "red"), ("staff_a", "approval", "red"),
-              ("staff_b", "consultation", "green"), ("staff_b", "approval", "yellow")]
+    seeded = [
+        ("staff_a", "consultation", "green"),
+        ("staff_a", "consultation", "yellow"),
+        ("staff_a", "approval", "red"),
+        ("staff_a", "approval", "red"),
+        ("staff_b", "consultation", "green"),
+        ("staff_b", "approval", "yellow"),
+    ]
     for username, category, colour in seeded:
         _set_colour(app, make_case(app, username, category=category), colour)
     # A finished case is no longer "在办" and must not be counted, whatever its deadline.
@@ -120,9 +138,15 @@ def test_reports_period_filter_counts_only_cases_accepted_in_it(app, client, use
     assert "咨询 2 件" in page and "审批事项 1 件" in page
     assert "结束日期不能早于开始日期" not in page
     # Both ends are included, in Beijing dates.
-    assert "共受理 1 件" in text_of(client.get("/admin/case_reports/?from=2025-03-10&to=2025-03-10"))
-    assert "共受理 1 件" in text_of(client.get("/admin/case_reports/?from=2025-06-15&to=2025-06-15"))
-    assert "该期间没有受理案件" in text_of(client.get("/admin/case_reports/?from=2025-04-01&to=2025-05-31"))
+    assert "共受理 1 件" in text_of(
+        client.get("/admin/case_reports/?from=2025-03-10&to=2025-03-10")
+    )
+    assert "共受理 1 件" in text_of(
+        client.get("/admin/case_reports/?from=2025-06-15&to=2025-06-15")
+    )
+    assert "该期间没有受理案件" in text_of(
+        client.get("/admin/case_reports/?from=2025-04-01&to=2025-05-31")
+    )
     by_office = client.get("/admin/case_reports/?by=office&from=2025-03-01&to=2025-03-31")
     assert _table_rows(by_office.get_data(as_text=True), "在办超期") == [
         ["甲单位", "2", "0", "0", "0", "2", "2"],
@@ -176,15 +200,18 @@ def _case_accepted_in_uncovered_year(app) -> int:
     return case_id
 
 
-def test_detail_page_warns_when_the_deadline_falls_back_to_weekends_only(app, client, users, login_as):
+def test_detail_page_warns_when_the_deadline_falls_back_to_weekends_only(
+    app, client, users, login_as
+):
     case_id = _case_accepted_in_uncovered_year(app)
     covered = make_case(app, subject="今年的咨询")
     login_as("staff_a")
     response = client.get(f"/admin/cases/details/?id={case_id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    warning = re.search(r'<div class="alert alert-warning" role="alert">(.*?)</div>\s*<div class="row">',
-                        html, re.S)
+    warning = re.search(
+        r'<div class="alert alert-warning" role="alert">(.*?)</div>\s*<div class="row">', html, re.S
+    )
     assert warning is not None, "no visible warning box on the detail page"
     text = re.sub(r"<[^>]+>", " ", warning.group(1))
     assert f"{UNCOVERED_YEAR + 1} 年节假日尚未录入，按仅周末休息计算。" in text
@@ -200,8 +227,11 @@ def test_admin_entered_days_cover_the_year_and_remove_the_warning(app, client, u
     case_id = _case_accepted_in_uncovered_year(app)
     with app.app_context():
         for year in (UNCOVERED_YEAR, UNCOVERED_YEAR + 1):
-            db.session.add(CalendarDay(day=datetime(year, 1, 1).date(), kind=DayKind.HOLIDAY.value,
-                                       name="元旦"))
+            db.session.add(
+                CalendarDay(
+                    day=datetime(year, 1, 1).date(), kind=DayKind.HOLIDAY.value, name="元旦"
+                )
+            )
         db.session.commit()
     login_as("staff_a")
     page = client.get(f"/admin/cases/details/?id={case_id}").get_data(as_text=True)

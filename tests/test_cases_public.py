@@ -17,11 +17,18 @@ from core.models import User
 def make_case(app, resolved=False) -> tuple[int, str]:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "staff_a"))
-        case = open_case(office_id=user.office_id, category="consultation", channel="phone",
-                         subject="王大爷家宅基地纠纷", content="邻居占地 13900001111",
-                         applicant_name="王大爷", applicant_phone="13812345678",
-                         applicant_id_number="110101199003071234",
-                         actor_id=user.id, handler_id=user.id)
+        case = open_case(
+            office_id=user.office_id,
+            category="consultation",
+            channel="phone",
+            subject="王大爷家宅基地纠纷",
+            content="邻居占地 13900001111",
+            applicant_name="王大爷",
+            applicant_phone="13812345678",
+            applicant_id_number="110101199003071234",
+            actor_id=user.id,
+            handler_id=user.id,
+        )
         if resolved:
             close_case(case, outcome="已调解", actor_id=user.id)
         db.session.commit()
@@ -92,8 +99,9 @@ def test_rating_once_after_resolution(app, client, users):
     case_id, receipt = make_case(app, resolved=True)
     page = text_of(lookup(client, receipt))
     assert "已办结" in page and "提交评价" in page and "非常满意" in page
-    response = post(client, "/cases/rate", {"receipt": receipt, "grade": "very_satisfied",
-                                            "comment": "很好"})
+    response = post(
+        client, "/cases/rate", {"receipt": receipt, "grade": "very_satisfied", "comment": "很好"}
+    )
     assert response.status_code == 200 and "感谢您的评价" in text_of(response)
     again = post(client, "/cases/rate", {"receipt": receipt, "grade": "very_dissatisfied"})
     assert again.status_code == 409 and "只能评价一次" in text_of(again)
@@ -111,8 +119,9 @@ def test_rating_once_after_resolution(app, client, users):
 
 def test_bad_rating_opens_rectification_and_tells_the_resident(app, client, users):
     _case_id, receipt = make_case(app, resolved=True)
-    response = post(client, "/cases/rate", {"receipt": receipt, "grade": "dissatisfied",
-                                            "comment": "态度差"})
+    response = post(
+        client, "/cases/rate", {"receipt": receipt, "grade": "dissatisfied", "comment": "态度差"}
+    )
     assert "感谢您的评价" in text_of(response) and "并将回访您" in text_of(response)
     with app.app_context():
         assert db.session.scalar(select(Rectification)).status == "open"

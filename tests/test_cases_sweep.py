@@ -27,9 +27,15 @@ def people(app_ctx, users):
 
 def new_case(people, days_ago, handler=True, category="service"):
     user = people["staff_a"]
-    case = open_case(office_id=user.office_id, category=category, channel="window",
-                     subject="x", accepted_at=datetime.now(UTC) - timedelta(days=days_ago),
-                     actor_id=user.id, handler_id=user.id if handler else None)
+    case = open_case(
+        office_id=user.office_id,
+        category=category,
+        channel="window",
+        subject="x",
+        accepted_at=datetime.now(UTC) - timedelta(days=days_ago),
+        actor_id=user.id,
+        handler_id=user.id if handler else None,
+    )
     case.swept_colour = "green"  # as a sweep saw it when it was fresh
     db.session.commit()
     return case
@@ -54,8 +60,11 @@ def test_sweep_colours_cases_and_reminds_once(people):
     assert len(staff) == 1 and "已超期" in staff[0].title
     assert display(overdue.receipt_no) in staff[0].body  # one display format (issue 14, 19)
     # The office head and the office's leader are told about overdue cases too (督办).
-    assert {n.user_id for n in notifications()} == {people["staff_a"].id, people["officeadmin"].id,
-                                                    people["leader"].id}
+    assert {n.user_id for n in notifications()} == {
+        people["staff_a"].id,
+        people["officeadmin"].id,
+        people["leader"].id,
+    }
     # Running again (a retried job) changes and sends nothing.
     again = run_sweep()
     assert again["changed"] == 0 and again["notified"] == 0
@@ -82,8 +91,12 @@ def test_cases_without_handler_remind_their_office(people):
 
 def test_sweep_reminds_of_transfers_not_signed_for(people):
     case = new_case(people, days_ago=0, category="consultation")
-    transfer_case(case, reason="属乙村", actor_id=people["staff_a"].id,
-                  to_office_id=people["staff_b"].office_id)
+    transfer_case(
+        case,
+        reason="属乙村",
+        actor_id=people["staff_a"].id,
+        to_office_id=people["staff_b"].office_id,
+    )
     case.step_due_at = datetime.now(UTC) - timedelta(hours=1)
     db.session.commit()
     result = run_sweep()
@@ -101,8 +114,14 @@ def test_sweep_recomputes_deadlines_once_the_year_is_entered(people):
 
     user = people["staff_a"]
     first_uncovered = max(official_years()) + 1
-    case = open_case(office_id=user.office_id, category="consultation", channel="window",
-                     subject="跨年", actor_id=user.id, handler_id=user.id)
+    case = open_case(
+        office_id=user.office_id,
+        category="consultation",
+        channel="window",
+        subject="跨年",
+        actor_id=user.id,
+        handler_id=user.id,
+    )
     # A long limit (as a plugin's category may have) that ends in a year nobody entered yet.
     today = datetime.now(UTC).date()
     case.limit_amount = (date(first_uncovered, 1, 20) - today).days
@@ -152,13 +171,22 @@ def test_rq_worker_runs_the_scheduled_sweep(app, runner, users, monkeypatch):
     name = f"test-cases-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
     monkeypatch.setitem(app.config, "RQ_QUEUE", name)
-    monkeypatch.setattr(schedules_module, "_core_schedules", {
-        "core.case_sweep": Schedule("core.case_sweep", "core.cases.sweep:run_sweep", 600)})
+    monkeypatch.setattr(
+        schedules_module,
+        "_core_schedules",
+        {"core.case_sweep": Schedule("core.case_sweep", "core.cases.sweep:run_sweep", 600)},
+    )
     with app.app_context():
         user = db.session.get(User, users["staff_a"])
-        case = open_case(office_id=user.office_id, category="service", channel="window",
-                         subject="x", accepted_at=datetime.now(UTC) - timedelta(days=30),
-                         actor_id=user.id, handler_id=user.id)
+        case = open_case(
+            office_id=user.office_id,
+            category="service",
+            channel="window",
+            subject="x",
+            accepted_at=datetime.now(UTC) - timedelta(days=30),
+            actor_id=user.id,
+            handler_id=user.id,
+        )
         case.swept_colour = "green"
         db.session.commit()
         case_id = case.id
@@ -193,8 +221,14 @@ def test_sweep_recomputes_deadlines_a_chunk_per_transaction(people, monkeypatch)
     first_uncovered = max(official_years()) + 1
     today = datetime.now(UTC).date()
     for i in range(7):
-        case = open_case(office_id=user.office_id, category="consultation", channel="window",
-                         subject=f"跨年{i}", actor_id=user.id, handler_id=user.id)
+        case = open_case(
+            office_id=user.office_id,
+            category="consultation",
+            channel="window",
+            subject=f"跨年{i}",
+            actor_id=user.id,
+            handler_id=user.id,
+        )
         case.limit_amount = (date(first_uncovered, 1, 20) - today).days
         recompute_due(case)
     db.session.commit()

@@ -28,10 +28,18 @@ def _open(username, category, colour, days_ago, **fields) -> Case:
     """A case of ``username``'s office accepted so that it shows ``colour`` now."""
     user = _user(username)
     limit = effective_limit(user.office_id, category)
-    case = open_case(office_id=user.office_id, category=category, channel="window",
-                     subject=f"{colour} 测试事项", applicant_name="张三",
-                     applicant_phone="13800000001", actor_id=user.id, handler_id=user.id,
-                     accepted_at=accepted_at_for(limit, days_ago, (colour,), utcnow()), **fields)
+    case = open_case(
+        office_id=user.office_id,
+        category=category,
+        channel="window",
+        subject=f"{colour} 测试事项",
+        applicant_name="张三",
+        applicant_phone="13800000001",
+        actor_id=user.id,
+        handler_id=user.id,
+        accepted_at=accepted_at_for(limit, days_ago, (colour,), utcnow()),
+        **fields,
+    )
     db.session.flush()
     return case
 
@@ -47,15 +55,19 @@ def register(app, users):
         _open("staff_a", "approval", "yellow", 5)
         _open("staff_a", "approval", "red", 20)
         paused_late = _open("staff_a", "approval", "red", 20)
-        case_service.pause_case(paused_late, reason="material", note="补正材料",
-                                actor_id=users["staff_a"])
+        case_service.pause_case(
+            paused_late, reason="material", note="补正材料", actor_id=users["staff_a"]
+        )
         paused_early = _open("staff_a", "approval", "red", 20)
-        case_service.pause_case(paused_early, reason="material", note="补正材料",
-                                actor_id=users["staff_a"])
+        case_service.pause_case(
+            paused_early, reason="material", note="补正材料", actor_id=users["staff_a"]
+        )
         # Its clock stopped the day after acceptance: it keeps the colour it had then.
         stopped = paused_early.accepted_at + timedelta(days=1)
         paused_early.paused_since = stopped
-        db.session.scalar(select(Pause).where(Pause.case_id == paused_early.id)).started_at = stopped
+        db.session.scalar(
+            select(Pause).where(Pause.case_id == paused_early.id)
+        ).started_at = stopped
         done = _open("staff_a", "approval", "red", 20)
         case_service.close_case(done, outcome="已办结", actor_id=users["staff_a"])
         _open("staff_b", "approval", "red", 20)
@@ -68,8 +80,11 @@ def register(app, users):
 def tiles(client) -> dict[str, tuple[str, int]]:
     """{title: (url, value)} of the dashboard's linked tiles."""
     page = client.get("/admin/").get_data(as_text=True)
-    found = re.findall(r'<div class="small text-muted">([^<]+)</div>\s*'
-                       r'<div class="h3 mb-0"><a href="([^"]+)">(\d+)</a>', page)
+    found = re.findall(
+        r'<div class="small text-muted">([^<]+)</div>\s*'
+        r'<div class="h3 mb-0"><a href="([^"]+)">(\d+)</a>',
+        page,
+    )
     return {title: (html.unescape(url), int(value)) for title, url, value in found}
 
 
@@ -107,11 +122,16 @@ def test_counts_match_the_supervision_colours(app, register):
     with app.app_context():
         now = utcnow()
         for office_ids in (None, {_user("staff_a").office_id}, set()):
-            cases = [c for c in db.session.scalars(select(Case)) if c.is_active
-                     and (office_ids is None or c.office_id in office_ids)]
-            expected = {"open": len(cases),
-                        "yellow": sum(c.colour(now) == "yellow" for c in cases),
-                        "red": sum(c.colour(now) == "red" for c in cases)}
+            cases = [
+                c
+                for c in db.session.scalars(select(Case))
+                if c.is_active and (office_ids is None or c.office_id in office_ids)
+            ]
+            expected = {
+                "open": len(cases),
+                "yellow": sum(c.colour(now) == "yellow" for c in cases),
+                "red": sum(c.colour(now) == "red" for c in cases),
+            }
             assert colour_totals(office_ids, now) == expected
 
 
@@ -138,11 +158,13 @@ def test_leader_sees_what_waits_for_their_decision(app, client, register):
         agency_case = _open("staff_a", "approval", "green", 1)
         record = case_service.start_agency(agency_case, reason="需报上级审批", actor_id=staff)
         db.session.flush()
-        case_service.record_delivery(record, delivered_at=utcnow(), items="证件已送达",
-                                     actor_id=staff)
+        case_service.record_delivery(
+            record, delivered_at=utcnow(), items="证件已送达", actor_id=staff
+        )
         # An agency not yet delivered waits for no one.
-        case_service.start_agency(_open("staff_a", "approval", "green", 1), reason="代办",
-                                  actor_id=staff)
+        case_service.start_agency(
+            _open("staff_a", "approval", "green", 1), reason="代办", actor_id=staff
+        )
         # Another office's extension request is not this leader's to decide.
         other = _open("staff_b", "consultation", "green", 1)
         case_service.request_extension(other, amount=5, reason="需请示", actor_id=users["staff_b"])

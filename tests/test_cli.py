@@ -14,8 +14,11 @@ from core.plugins import Manifest
 
 def module_rows(app) -> list[tuple]:
     with app.app_context():
-        return sorted(db.session.execute(
-            select(OfficeModule.office_id, OfficeModule.plugin_name, OfficeModule.enabled)).all())
+        return sorted(
+            db.session.execute(
+                select(OfficeModule.office_id, OfficeModule.plugin_name, OfficeModule.enabled)
+            ).all()
+        )
 
 
 def test_modules_enable_disable_and_list(app, runner, offices):
@@ -29,8 +32,13 @@ def test_modules_enable_disable_and_list(app, runner, offices):
     assert result.exit_code == 0 and "数据已保留" in result.output
     with app.app_context():
         assert not is_enabled("example", offices["A"])
-        actions = list(db.session.scalars(select(AuditEntry.action).where(
-            AuditEntry.action.like("module.%")).order_by(AuditEntry.id)))
+        actions = list(
+            db.session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.action.like("module.%"))
+                .order_by(AuditEntry.id)
+            )
+        )
         assert actions == ["module.enable", "module.disable"]  # the CLI is audited too
 
 
@@ -68,8 +76,13 @@ def test_demo_load_twice_creates_nothing_twice(app, runner):
         assert db.session.scalar(select(func.count()).select_from(Office)) == len(OFFICES)
         assert db.session.scalar(select(func.count()).select_from(User)) == len(USERS)
         roles = set(db.session.scalars(select(User.role)))
-        assert {r.value for r in roles} == {"township_admin", "office_admin", "staff", "leader",
-                                              "auditor"}
+        assert {r.value for r in roles} == {
+            "township_admin",
+            "office_admin",
+            "staff",
+            "leader",
+            "auditor",
+        }
         township = db.session.scalar(select(Office).where(Office.code == "SFZ"))
         government = db.session.scalar(select(Office).where(Office.code == "SFZ-ZF"))
         assert government.parent_id == township.id
@@ -96,9 +109,25 @@ def test_requirements_come_first():
 
 
 def test_users_create(app, runner, offices):
-    result = runner.invoke(args=["users", "create", "wang", "--name", "王五", "--role", "staff",
-                                 "--office", "A", "--post", "窗口", "--staff-number", "A-9",
-                                 "--password", "a-long-password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "wang",
+            "--name",
+            "王五",
+            "--role",
+            "staff",
+            "--office",
+            "A",
+            "--post",
+            "窗口",
+            "--staff-number",
+            "A-9",
+            "--password",
+            "a-long-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "已创建账号 wang" in result.output
     with app.app_context():
@@ -124,8 +153,21 @@ def test_users_create_refuses_bad_input_and_writes_nothing(app, runner, offices,
         result = runner.invoke(args=args)
         assert result.exit_code != 0, extra
         assert message in result.output, result.output
-    bad_role = runner.invoke(args=["users", "create", "new4", "--name", "x", "--role", "boss",
-                                   "--office", "A", "--password", "a-long-password"])
+    bad_role = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "new4",
+            "--name",
+            "x",
+            "--role",
+            "boss",
+            "--office",
+            "A",
+            "--password",
+            "a-long-password",
+        ]
+    )
     assert bad_role.exit_code == 2
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 1

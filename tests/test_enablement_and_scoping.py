@@ -16,10 +16,12 @@ def notes(app, offices):
     with app.app_context():
         for code in ("A", "B"):
             set_module("example", db.session.get(Office, offices[code]), True)
-        db.session.add_all([
-            ExampleNote(office_id=offices["A"], title="甲的笔记", phone="13812345678"),
-            ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13987654321"),
-        ])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title="甲的笔记", phone="13812345678"),
+                ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13987654321"),
+            ]
+        )
         db.session.commit()
         return {n.title: n.id for n in db.session.scalars(select(ExampleNote))}
 
@@ -82,8 +84,11 @@ def test_staff_cannot_edit_other_office_row_by_guessed_id(app, client, users, no
         office_a = db.session.scalar(select(Office).where(Office.code == "A")).id
         before = db.session.get(ExampleNote, other)
         before = (before.title, before.office_id, before.phone)
-    response = post(client, f"/admin/example_notes/edit/?id={other}",
-                    {"title": "被篡改", "office": str(office_a), "phone": "13000000000"})
+    response = post(
+        client,
+        f"/admin/example_notes/edit/?id={other}",
+        {"title": "被篡改", "office": str(office_a), "phone": "13000000000"},
+    )
     assert response.status_code == 404
     with app.app_context():
         after = db.session.get(ExampleNote, other)
@@ -91,7 +96,9 @@ def test_staff_cannot_edit_other_office_row_by_guessed_id(app, client, users, no
         assert db.session.scalar(select(ExampleNote).where(ExampleNote.title == "被篡改")) is None
     # The same request on the user's own row goes through, so the 404 above is the scoping.
     own = notes["甲的笔记"]
-    response = post(client, f"/admin/example_notes/edit/?id={own}", {"title": "甲改过的笔记", "phone": ""})
+    response = post(
+        client, f"/admin/example_notes/edit/?id={own}", {"title": "甲改过的笔记", "phone": ""}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(ExampleNote, own).title == "甲改过的笔记"
@@ -116,12 +123,16 @@ def test_list_masks_phone_and_export_leaves_it_out_for_auditor(app, client, user
     assert "13812345678" not in export and "138" not in export.splitlines()[0]
 
 
-def test_staff_posting_another_office_id_still_creates_in_own_office(app, client, users, notes, login_as):
+def test_staff_posting_another_office_id_still_creates_in_own_office(
+    app, client, users, notes, login_as
+):
     with app.app_context():
         office_a = db.session.scalar(select(Office).where(Office.code == "A")).id
         office_b = db.session.scalar(select(Office).where(Office.code == "B")).id
     login_as("staff_a")
-    response = post(client, "/admin/example_notes/new/", {"title": "新笔记", "office": str(office_b)})
+    response = post(
+        client, "/admin/example_notes/new/", {"title": "新笔记", "office": str(office_b)}
+    )
     assert response.status_code == 302
     with app.app_context():
         created = db.session.scalars(select(ExampleNote).where(ExampleNote.title == "新笔记")).all()
@@ -129,18 +140,24 @@ def test_staff_posting_another_office_id_still_creates_in_own_office(app, client
         assert created[0].office_id == office_a
 
 
-def test_township_admin_creates_a_row_in_the_office_chosen_in_the_form(app, client, users, notes, login_as):
+def test_township_admin_creates_a_row_in_the_office_chosen_in_the_form(
+    app, client, users, notes, login_as
+):
     login_as("admin")
     with app.app_context():
         office_b = db.session.scalar(select(Office).where(Office.code == "B")).id
-    response = post(client, "/admin/example_notes/new/", {"title": "管理员的笔记", "office": str(office_b)})
+    response = post(
+        client, "/admin/example_notes/new/", {"title": "管理员的笔记", "office": str(office_b)}
+    )
     assert response.status_code == 302
     with app.app_context():
         created = db.session.scalar(select(ExampleNote).where(ExampleNote.title == "管理员的笔记"))
         assert created is not None and created.office_id == office_b
 
 
-def test_township_admin_cannot_save_into_an_office_without_the_module(app, client, users, notes, login_as):
+def test_township_admin_cannot_save_into_an_office_without_the_module(
+    app, client, users, notes, login_as
+):
     _switch(app, "B", False)
     login_as("admin")
     with app.app_context():

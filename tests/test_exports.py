@@ -26,12 +26,14 @@ def notes(app, offices):
     with app.app_context():
         for code in ("A", "B"):
             set_module("example", db.session.get(Office, offices[code]), True)
-        db.session.add_all([
-            ExampleNote(office_id=offices["A"], title=EVIL, phone="13812345678"),
-            ExampleNote(office_id=offices["A"], title="+86 开头", phone="13900000000"),
-            ExampleNote(office_id=offices["A"], title="@SUM(1,2)"),
-            ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13711112222"),
-        ])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title=EVIL, phone="13812345678"),
+                ExampleNote(office_id=offices["A"], title="+86 开头", phone="13900000000"),
+                ExampleNote(office_id=offices["A"], title="@SUM(1,2)"),
+                ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13711112222"),
+            ]
+        )
         db.session.commit()
     return offices
 
@@ -103,8 +105,11 @@ def test_personal_data_columns_follow_the_role(app, client, users, notes, login_
     login_as("auditor")  # reads everything, but not private persons' phones
     for kind in ("csv", "xlsx"):
         response = client.get(f"/admin/example_notes/export/{kind}/")
-        rows = csv_rows(response) if kind == "csv" else [
-            [c.value for c in r] for r in xlsx_sheet(response).iter_rows()]
+        rows = (
+            csv_rows(response)
+            if kind == "csv"
+            else [[c.value for c in r] for r in xlsx_sheet(response).iter_rows()]
+        )
         header = [str(h) for h in rows[0]]
         assert not any("Phone" in h or "电话" in h for h in header), header
         flat = " ".join(str(v) for row in rows for v in row)
@@ -117,8 +122,9 @@ def test_personal_data_columns_follow_the_role(app, client, users, notes, login_
     assert "13812345678" in [value for row in rows for value in row]  # full, not masked
 
 
-def test_export_over_the_cap_becomes_a_background_job_with_its_own_cap(app, client, users, notes,
-                                                                       login_as, monkeypatch):
+def test_export_over_the_cap_becomes_a_background_job_with_its_own_cap(
+    app, client, users, notes, login_as, monkeypatch
+):
     monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", 2)
     monkeypatch.setitem(app.config, "BACKGROUND_EXPORT_MAX_ROWS", 2)
     login_as("staff_a")

@@ -24,7 +24,8 @@ TESTS = Path(__file__).resolve().parent
 def hook_names() -> list[str]:
     """Every hook declared in core/hookspecs.py."""
     return sorted(
-        name for name, obj in vars(hookspecs).items()
+        name
+        for name, obj in vars(hookspecs).items()
         if inspect.isfunction(obj) and hasattr(obj, "township_spec")
     )
 
@@ -36,7 +37,9 @@ def test_hookspecs_are_found():
 @pytest.mark.parametrize("name", hook_names())
 def test_every_hookspec_has_a_docstring(name):
     doc = inspect.getdoc(getattr(hookspecs, name))
-    assert doc and len(doc) > 20, f"hook {name} needs a docstring: when it is called, what it returns"
+    assert doc and len(doc) > 20, (
+        f"hook {name} needs a docstring: when it is called, what it returns"
+    )
 
 
 @pytest.mark.parametrize("name", hook_names())
@@ -54,8 +57,12 @@ def example_on(app, offices):
     """The example module on for office A only, with one note in A and one in B."""
     with app.app_context():
         set_module("example", db.session.get(Office, offices["A"]), True)
-        db.session.add_all([ExampleNote(office_id=offices["A"], title="甲的笔记", phone="13812345678"),
-                            ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13987654321")])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title="甲的笔记", phone="13812345678"),
+                ExampleNote(office_id=offices["B"], title="乙的笔记", phone="13987654321"),
+            ]
+        )
         db.session.commit()
     return offices
 
@@ -88,8 +95,9 @@ def test_hook_register_migrations(app, tmp_path):
     versions = tmp_path / "versions"
     versions.mkdir()
     registry = get_registry(app)
-    registry.pm.register(one_off_plugin("oneoff", register_migrations=lambda: str(versions)),
-                         name="oneoff")
+    registry.pm.register(
+        one_off_plugin("oneoff", register_migrations=lambda: str(versions)), name="oneoff"
+    )
     try:
         with app.app_context():
             assert plugin_version_paths()["oneoff"] == str(versions)
@@ -152,8 +160,11 @@ def test_hook_load_demo_data(app, runner):
         assert result.exit_code == 0, result.output
     with app.app_context():
         government = db.session.scalar(select(Office).where(Office.code == "SFZ-ZF"))
-        notes = db.session.scalar(select(func.count()).select_from(ExampleNote)
-                                  .where(ExampleNote.office_id == government.id))
+        notes = db.session.scalar(
+            select(func.count())
+            .select_from(ExampleNote)
+            .where(ExampleNote.office_id == government.id)
+        )
         assert notes == 1  # created once, not again on the second run
 
 
@@ -165,7 +176,9 @@ def test_a_hook_that_raises_is_reported_and_the_page_still_renders(app, client, 
         raise RuntimeError("section exploded")
 
     registry = get_registry(app)
-    registry.pm.register(one_off_plugin("flaky", public_home_sections=broken_sections), name="flaky")
+    registry.pm.register(
+        one_off_plugin("flaky", public_home_sections=broken_sections), name="flaky"
+    )
     registry.manifests["flaky"] = Manifest(name="flaky", title="flaky", version="0")
     try:
         with app.app_context():

@@ -31,7 +31,8 @@ def test_every_core_string_has_an_english_translation():
     missing = missing_translations(CORE, "en")
     assert not missing, (
         f"{len(missing)} core string(s) have no English translation. Run `./dev i18n`, then "
-        "translate them in core/translations/en/LC_MESSAGES/messages.po:\n  " + "\n  ".join(missing))
+        "translate them in core/translations/en/LC_MESSAGES/messages.po:\n  " + "\n  ".join(missing)
+    )
 
 
 def test_no_two_catalogues_translate_a_message_differently():
@@ -40,14 +41,20 @@ def test_no_two_catalogues_translate_a_message_differently():
     conflicts = conflicting_translations("en")
     assert not conflicts, (
         "messages translated differently by two catalogues (use one wording, or give the "
-        "module's call a context: pgettext('<plugin>', msgid)):\n  " + "\n  ".join(conflicts))
+        "module's call a context: pgettext('<plugin>', msgid)):\n  " + "\n  ".join(conflicts)
+    )
 
 
 def test_translations_keep_their_placeholders():
     with catalogue_path(CORE, "en").open("rb") as handle:
         catalog = read_po(handle)
-    wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
     assert not wrong, f"placeholders differ between msgid and msgstr: {wrong}"
 
 

@@ -64,8 +64,11 @@ def job_call_sites():
             if not isinstance(node, ast.Call):
                 continue
             func_node = node.func
-            name = func_node.attr if isinstance(func_node, ast.Attribute) else getattr(
-                func_node, "id", None)
+            name = (
+                func_node.attr
+                if isinstance(func_node, ast.Attribute)
+                else getattr(func_node, "id", None)
+            )
             position = {"enqueue": 0, "start_user_job": 2}.get(name)
             if position is None:
                 continue
@@ -92,9 +95,13 @@ def test_public_url_works_outside_a_request(app, monkeypatch):
 
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhen.example.org/")
     with app.app_context():
-        assert public_url("my_jobs.status", record_id=7) == "https://zhen.example.org/admin/my-jobs/7"
+        assert (
+            public_url("my_jobs.status", record_id=7) == "https://zhen.example.org/admin/my-jobs/7"
+        )
     with app.test_request_context("/", base_url="http://attacker.example"):
-        assert public_url("my_jobs.status", record_id=7) == "https://zhen.example.org/admin/my-jobs/7"
+        assert (
+            public_url("my_jobs.status", record_id=7) == "https://zhen.example.org/admin/my-jobs/7"
+        )
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -149,8 +156,12 @@ def worker_app(app, monkeypatch):
 
         conn, q = redis_connection(), queue()
         job_ids = set(q.get_job_ids())
-        for registry in (FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry,
-                         StartedJobRegistry):
+        for registry in (
+            FailedJobRegistry,
+            FinishedJobRegistry,
+            ScheduledJobRegistry,
+            StartedJobRegistry,
+        ):
             job_ids.update(registry(queue=q).get_job_ids(cleanup=False))
         for job_id in job_ids:
             for key in conn.scan_iter(match=f"*{job_id}*"):
@@ -171,20 +182,24 @@ def _seed(app, runner):
     assert loaded.exit_code == 0, loaded.output
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
-        db.session.add(NotificationSetting(user_id=admin.id, email="admin@example.org",
-                                           email_enabled=True))
+        db.session.add(
+            NotificationSetting(user_id=admin.id, email="admin@example.org", email_enabled=True)
+        )
         db.session.flush()
-        mail = notify(admin.id, "任务测试邮件", "请查收。", url="/admin/",
-                      dedupe_key="job-kinds-mail")
+        mail = notify(
+            admin.id, "任务测试邮件", "请查收。", url="/admin/", dedupe_key="job-kinds-mail"
+        )
         assert mail.email_state == "pending"
         hearing = db.session.scalar(select(Hearing).where(Hearing.title == HELD_TITLE))
-        version = db.session.scalar(select(MinutesVersion).where(
-            MinutesVersion.hearing_id == hearing.id).order_by(MinutesVersion.number.desc()))
+        version = db.session.scalar(
+            select(MinutesVersion)
+            .where(MinutesVersion.hearing_id == hearing.id)
+            .order_by(MinutesVersion.number.desc())
+        )
         version.pdf_key = None  # rendered by the worker, not before
         assert message_participants(hearing, "会议纪要已公开，欢迎查阅。", key="job-kinds") > 0
         db.session.commit()
-        seeded = {"admin": admin.id, "mail": mail.id, "hearing": hearing.id,
-                  "minutes": version.id}
+        seeded = {"admin": admin.id, "mail": mail.id, "hearing": hearing.id, "minutes": version.id}
         enqueue("plugins.hearings.jobs:render_minutes_pdf", version.id)
         enqueue("plugins.hearings.jobs:deliver_messages", hearing.id)
     return seeded
@@ -192,8 +207,7 @@ def _seed(app, runner):
 
 @pytest.mark.redis
 @needs_redis
-def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_server,
-                                                  monkeypatch):
+def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_server, monkeypatch):
     from rq.job import Job
     from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry
 
@@ -211,13 +225,25 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
     assert started.status_code == 302, started.status_code
     job_page = started.headers["Location"].rstrip("/")
 
-    env = {**os.environ, "DATABASE_URL": worker_app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": worker_app.config["REDIS_URL"], "RQ_QUEUE": worker_app.config["RQ_QUEUE"],
-           "SECRET_KEY": "worker-test", "UPLOAD_FOLDER": worker_app.config["UPLOAD_FOLDER"],
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": worker_app.config["REDIS_URL"],
+        "RQ_QUEUE": worker_app.config["RQ_QUEUE"],
+        "SECRET_KEY": "worker-test",
+        "UPLOAD_FOLDER": worker_app.config["UPLOAD_FOLDER"],
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+    }
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
-    worker = subprocess.run([flask, "--app", "wsgi", "worker", "--burst"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    worker = subprocess.run(
+        [flask, "--app", "wsgi", "worker", "--burst"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = worker.stderr[-4000:]
     assert worker.returncode == 0, log
 
@@ -226,12 +252,21 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
         assert FailedJobRegistry(queue=q).count == 0, log
         assert ScheduledJobRegistry(queue=q).count == 0, log  # no retry waiting
         assert q.count == 0
-        jobs = [j for j in Job.fetch_many(FinishedJobRegistry(queue=q).get_job_ids(),
-                                          connection=q.connection, serializer=q.serializer) if j]
+        jobs = [
+            j
+            for j in Job.fetch_many(
+                FinishedJobRegistry(queue=q).get_job_ids(),
+                connection=q.connection,
+                serializer=q.serializer,
+            )
+            if j
+        ]
         ran = {job.args[0]: job for job in jobs}
         scheduled = {s.func_path for s in all_schedules()} | {NOTIFICATION_EMAILS}
         assert scheduled | ENQUEUED <= set(ran) | {"core.admin.export_jobs:run_export"}, (
-            sorted(ran), log)
+            sorted(ran),
+            log,
+        )
         assert db.session.scalar(select(func.count()).select_from(JobFailure)) == 0
 
         sweep = ran["core.cases.sweep:run_sweep"].return_value()
@@ -239,14 +274,23 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
         version = db.session.get(MinutesVersion, seeded["minutes"])
         assert version.pdf_key and version.pdf_pages >= 1
         assert get_storage().path(version.pdf_key).read_bytes().startswith(b"%PDF")
-        assert db.session.scalar(select(func.count()).select_from(ParticipantMessage).where(
-            ParticipantMessage.hearing_id == seeded["hearing"],
-            ParticipantMessage.status == PENDING)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ParticipantMessage)
+                .where(
+                    ParticipantMessage.hearing_id == seeded["hearing"],
+                    ParticipantMessage.status == PENDING,
+                )
+            )
+            == 0
+        )
         assert db.session.get(Notification, seeded["mail"]).email_state == "sent"
         record = db.session.scalars(select(JobRecord).order_by(JobRecord.id.desc())).first()
         assert (record.func_path, record.status) == ("core.admin.export_jobs:run_export", "done")
-    received = [email.message_from_bytes(m, policy=email.policy.default)
-                for m in smtp_server.messages]  # also what the jobs notified the admin of
+    received = [
+        email.message_from_bytes(m, policy=email.policy.default) for m in smtp_server.messages
+    ]  # also what the jobs notified the admin of
     [message] = [m for m in received if m["Subject"] == "任务测试邮件"]
     assert message["To"] == "admin@example.org" and "请查收。" in message.get_content()
     download = owner.get(f"{job_page}/download")

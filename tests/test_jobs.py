@@ -56,7 +56,10 @@ def explode(message):
 
 def flaky(tag):
     """Fail the first time, succeed afterwards."""
-    if db.session.scalar(select(JobRun).where(JobRun.name == "test.flaky", JobRun.key == tag)) is None:
+    if (
+        db.session.scalar(select(JobRun).where(JobRun.name == "test.flaky", JobRun.key == tag))
+        is None
+    ):
         db.session.add(JobRun(name="test.flaky", key=tag))
         db.session.commit()
         raise RuntimeError("first attempt fails")
@@ -86,13 +89,15 @@ def export_numbers(record_id, n):
     """A person's export: n steps with progress, then a CSV file."""
     for i in range(1, n + 1):
         report_progress(record_id, i, n)
-    store_result(record_id, "\n".join(str(i) for i in range(1, n + 1)).encode(), "numbers.csv",
-                 "text/csv")
+    store_result(
+        record_id, "\n".join(str(i) for i in range(1, n + 1)).encode(), "numbers.csv", "text/csv"
+    )
 
 
 def marks(tag) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(JobRun)
+        select(func.count())
+        .select_from(JobRun)
         .where(JobRun.name == "test.record", JobRun.key.like(f"{tag}:%"))
     )
 
@@ -113,12 +118,15 @@ def test_a_job_runs_in_its_own_session(app_ctx):
     assert db.session.scalar(select(JobRun).where(JobRun.name == "test.pending")) is None
 
 
-@pytest.mark.parametrize("bad, where", [
-    (datetime(2025, 10, 1), "argument 1 is a datetime"),
-    ({1: "a"}, "int key"),
-    ([1, {"x": object()}], "argument 1[1]['x'] is a object"),
-    (float("nan"), "JSON cannot carry"),
-])
+@pytest.mark.parametrize(
+    "bad, where",
+    [
+        (datetime(2025, 10, 1), "argument 1 is a datetime"),
+        ({1: "a"}, "int key"),
+        ([1, {"x": object()}], "argument 1[1]['x'] is a object"),
+        (float("nan"), "JSON cannot carry"),
+    ],
+)
 def test_a_non_json_argument_is_refused_before_anything_runs(app_ctx, bad, where):
     with pytest.raises(JobArgumentError) as err:
         enqueue("test_jobs:record", bad)
@@ -152,7 +160,9 @@ def test_an_in_process_failure_is_recorded_with_its_next_retry(app_ctx):
     assert "explode" in failure.traceback
     assert failure.attempts == 1
     assert failure.resolved_at is None
-    assert failure.next_retry_at.replace(tzinfo=None) >= (before + timedelta(seconds=9)).replace(tzinfo=None)
+    assert failure.next_retry_at.replace(tzinfo=None) >= (before + timedelta(seconds=9)).replace(
+        tzinfo=None
+    )
 
 
 def test_retries_back_off_then_stop(app, app_ctx, monkeypatch):
@@ -201,7 +211,9 @@ def test_claim_once_is_true_once_per_key(app_ctx):
 # --- the failed-jobs screen -----------------------------------------------------------------
 
 
-def test_township_admin_sees_failed_jobs_and_retries_them(app, client, users, login_as, monkeypatch):
+def test_township_admin_sees_failed_jobs_and_retries_them(
+    app, client, users, login_as, monkeypatch
+):
     with app.app_context():
         enqueue("test_jobs:flaky", "screen")
         enqueue("test_jobs:explode", "still broken")
@@ -213,16 +225,21 @@ def test_township_admin_sees_failed_jobs_and_retries_them(app, client, users, lo
     assert "失败的后台任务" in body
     assert "RuntimeError: first attempt fails" in body and "still broken" in body
 
-    done = post(client, "/admin/jobs/retry", {"ref": f"local:{ids['screen']}"}, follow_redirects=True)
+    done = post(
+        client, "/admin/jobs/retry", {"ref": f"local:{ids['screen']}"}, follow_redirects=True
+    )
     assert "这次成功了" in text_of(done)
-    again = post(client, "/admin/jobs/retry", {"ref": f"local:{ids['still broken']}"},
-                 follow_redirects=True)
+    again = post(
+        client, "/admin/jobs/retry", {"ref": f"local:{ids['still broken']}"}, follow_redirects=True
+    )
     assert "仍然失败" in text_of(again)
     with app.app_context():
         assert marks("screen") == 1
         assert db.session.get(JobFailure, ids["still broken"]).attempts == 2
 
-    gone = post(client, "/admin/jobs/retry", {"ref": f"local:{ids['screen']}"}, follow_redirects=True)
+    gone = post(
+        client, "/admin/jobs/retry", {"ref": f"local:{ids['screen']}"}, follow_redirects=True
+    )
     assert "不存在或已处理" in text_of(gone)
     post(client, "/admin/jobs/dismiss", {"ref": f"local:{ids['still broken']}"})
     assert "没有失败的任务" in text_of(client.get("/admin/jobs/"))
@@ -268,7 +285,9 @@ def _switch_on(app, plugin, office_id):
         db.session.commit()
 
 
-def test_a_schedule_is_skipped_while_no_office_has_its_plugin(app, app_ctx, offices, schedule_plugin):
+def test_a_schedule_is_skipped_while_no_office_has_its_plugin(
+    app, app_ctx, offices, schedule_plugin
+):
     assert run_due_schedules(now=60_000) == []
     assert marks("tick") == 0
 
@@ -340,8 +359,10 @@ def test_a_core_schedule_and_a_bad_hook_result(app, app_ctx, schedule_plugin, mo
     def register_schedules():
         return ["not a schedule", Schedule("core.test", "test_jobs:explode", 30)]
 
-    rogue = types.SimpleNamespace(manifest=Manifest(name="rogue", title="x", version="1"),
-                                  register_schedules=register_schedules)
+    rogue = types.SimpleNamespace(
+        manifest=Manifest(name="rogue", title="x", version="1"),
+        register_schedules=register_schedules,
+    )
     registry = get_registry(app)
     registry.pm.register(rogue, name="rogue")
     try:
@@ -369,8 +390,9 @@ def test_schedule_rejects_a_bad_interval():
 
 
 def test_notify_with_a_dedupe_key_adds_once(app_ctx, users):
-    first = notify(users["staff_a"], "案件即将到期", "请尽快办理", "/admin/cases/1",
-                   dedupe_key="due:1")
+    first = notify(
+        users["staff_a"], "案件即将到期", "请尽快办理", "/admin/cases/1", dedupe_key="due:1"
+    )
     again = notify(users["staff_a"], "案件即将到期", dedupe_key="due:1")
     other = notify(users["staff_b"], "案件即将到期", dedupe_key="due:1")
     notify(users["staff_a"], "无去重键的通知")
@@ -455,8 +477,9 @@ def smtp(app, monkeypatch):
 
 
 def test_notifications_are_emailed_once_by_a_job(app, app_ctx, users, smtp):
-    db.session.add(NotificationSetting(user_id=users["staff_a"], email="a@example.test",
-                                       email_enabled=True))
+    db.session.add(
+        NotificationSetting(user_id=users["staff_a"], email="a@example.test", email_enabled=True)
+    )
     db.session.commit()
     item = notify(users["staff_a"], "督办提醒", "案件 X 今日到期", url="/admin/cases/7")
     quiet = notify(users["staff_b"], "无邮箱的人")
@@ -475,8 +498,9 @@ def test_notifications_are_emailed_once_by_a_job(app, app_ctx, users, smtp):
 
 
 def test_an_smtp_error_leaves_the_email_pending_then_failed(app, app_ctx, users, smtp):
-    db.session.add(NotificationSetting(user_id=users["staff_a"], email="a@example.test",
-                                       email_enabled=True))
+    db.session.add(
+        NotificationSetting(user_id=users["staff_a"], email="a@example.test", email_enabled=True)
+    )
     item = notify(users["staff_a"], "会失败的邮件")
     db.session.commit()
     smtp.fail = True
@@ -490,16 +514,28 @@ def test_an_smtp_error_leaves_the_email_pending_then_failed(app, app_ctx, users,
 def test_email_setting_is_validated(app, client, users, login_as, smtp):
     login_as("staff_a")
     assert "通知邮箱" in text_of(client.get("/admin/notifications/"))
-    bad = post(client, "/admin/notifications/email", {"email": "not-an-address", "email_enabled": "y"},
-               follow_redirects=True)
+    bad = post(
+        client,
+        "/admin/notifications/email",
+        {"email": "not-an-address", "email_enabled": "y"},
+        follow_redirects=True,
+    )
     assert "请输入有效的邮箱地址" in text_of(bad)
-    missing = post(client, "/admin/notifications/email", {"email": "", "email_enabled": "y"},
-                   follow_redirects=True)
+    missing = post(
+        client,
+        "/admin/notifications/email",
+        {"email": "", "email_enabled": "y"},
+        follow_redirects=True,
+    )
     assert "请先填写通知邮箱" in text_of(missing)
     with app.app_context():
         assert db.session.get(NotificationSetting, users["staff_a"]) is None
-    ok = post(client, "/admin/notifications/email", {"email": "a@example.test", "email_enabled": "y"},
-              follow_redirects=True)
+    ok = post(
+        client,
+        "/admin/notifications/email",
+        {"email": "a@example.test", "email_enabled": "y"},
+        follow_redirects=True,
+    )
     assert "已保存" in text_of(ok)
     with app.app_context():
         setting = db.session.get(NotificationSetting, users["staff_a"])
@@ -535,8 +571,13 @@ def test_a_user_job_reports_progress_and_its_file_downloads(app, client, users, 
 
 def test_a_running_job_page_refreshes_and_shows_progress(app, client, users, login_as):
     with app.app_context():
-        record = JobRecord(user_id=users["staff_a"], title="长任务", func_path="test_jobs:export_numbers",
-                           args=[3], status="running")
+        record = JobRecord(
+            user_id=users["staff_a"],
+            title="长任务",
+            func_path="test_jobs:export_numbers",
+            args=[3],
+            status="running",
+        )
         db.session.add(record)
         db.session.commit()
         record_id = record.id
@@ -569,11 +610,16 @@ def test_only_the_owner_or_a_township_admin_gets_the_file(app, users):
 
 def test_a_failed_user_job_says_so(app, client, users, login_as):
     with app.test_request_context():
-        record_id = start_user_job(users["staff_a"], "坏任务", "test_jobs:explode_job", "no data").id
+        record_id = start_user_job(
+            users["staff_a"], "坏任务", "test_jobs:explode_job", "no data"
+        ).id
     with app.app_context():
         record = db.session.get(JobRecord, record_id)
         assert record.status == "failed" and "no data" in record.error
-        assert db.session.scalars(select(JobFailure)).one().func_path == "core.jobs.user_jobs:run_user_job"
+        assert (
+            db.session.scalars(select(JobFailure)).one().func_path
+            == "core.jobs.user_jobs:run_user_job"
+        )
     login_as("staff_a")
     assert "任务失败" in text_of(client.get(f"/admin/my-jobs/{record_id}"))
 

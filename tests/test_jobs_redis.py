@@ -45,7 +45,10 @@ def mark(tag):
 
 def flaky(tag):
     """Fail the first time, succeed afterwards."""
-    if db.session.scalar(select(JobRun).where(JobRun.name == "redis.flaky", JobRun.key == tag)) is None:
+    if (
+        db.session.scalar(select(JobRun).where(JobRun.name == "redis.flaky", JobRun.key == tag))
+        is None
+    ):
         db.session.add(JobRun(name="redis.flaky", key=tag))
         db.session.commit()
         raise RuntimeError("first attempt fails")
@@ -72,8 +75,11 @@ def hangs_once(record_id):
 
     from core.jobs import report_progress, store_result
 
-    earlier = db.session.scalar(select(func.count()).select_from(JobRun).where(
-        JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%")))
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(JobRun)
+        .where(JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%"))
+    )
     db.session.add(JobRun(name="redis.hang", key=f"{record_id}:{os.getpid()}"))
     db.session.commit()
     if not earlier:
@@ -90,8 +96,11 @@ def dies_once(record_id):
 
     from core.jobs import store_result
 
-    if not db.session.scalar(select(func.count()).select_from(JobRun).where(
-            JobRun.name == "redis.dies", JobRun.key == str(record_id))):
+    if not db.session.scalar(
+        select(func.count())
+        .select_from(JobRun)
+        .where(JobRun.name == "redis.dies", JobRun.key == str(record_id))
+    ):
         db.session.add(JobRun(name="redis.dies", key=str(record_id)))
         db.session.commit()
         os.kill(os.getpid(), signal.SIGKILL)
@@ -100,7 +109,8 @@ def dies_once(record_id):
 
 def marks(tag) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(JobRun)
+        select(func.count())
+        .select_from(JobRun)
         .where(JobRun.name == "redis.mark", JobRun.key.like(f"{tag}:%"))
     )
 
@@ -126,8 +136,13 @@ def rq_app(app, monkeypatch):
         )
 
         job_ids = set(q.get_job_ids())
-        for registry in (FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry,
-                         StartedJobRegistry, DeferredJobRegistry):
+        for registry in (
+            FailedJobRegistry,
+            FinishedJobRegistry,
+            ScheduledJobRegistry,
+            StartedJobRegistry,
+            DeferredJobRegistry,
+        ):
             job_ids.update(registry(queue=q).get_job_ids(cleanup=False))
         for job_id in job_ids:
             for key in conn.scan_iter(match=f"*{job_id}*"):
@@ -193,7 +208,9 @@ def test_failed_rq_job_is_listed_for_admins_and_retried(rq_app, runner, users):
     admin = rq_app.test_client()
     login(admin, "admin")
     page = text_of(admin.get("/admin/jobs/"))
-    assert "test_jobs_redis:flaky" in page and "first attempt fails" in page and "Redis (rq)" in page
+    assert (
+        "test_jobs_redis:flaky" in page and "first attempt fails" in page and "Redis (rq)" in page
+    )
 
     staff = rq_app.test_client()
     login(staff, "staff_a")
@@ -214,8 +231,10 @@ def test_two_workers_racing_enqueue_a_schedule_once_per_tick(rq_app, runner, off
     def register_schedules():
         return [Schedule("rsched.tick", "test_jobs_redis:tick", 300)]
 
-    plugin = types.SimpleNamespace(manifest=Manifest(name="rsched", title="定时", version="1"),
-                                   register_schedules=register_schedules)
+    plugin = types.SimpleNamespace(
+        manifest=Manifest(name="rsched", title="定时", version="1"),
+        register_schedules=register_schedules,
+    )
     registry = get_registry(rq_app)
     registry.pm.register(plugin, name="rsched")
     registry.manifests["rsched"] = plugin.manifest
@@ -273,8 +292,9 @@ def test_a_user_job_through_the_worker(rq_app, runner, users):
 
 
 @needs_redis
-def test_a_large_export_through_a_real_worker_process(rq_app, users, offices, make_user,
-                                                      monkeypatch):
+def test_a_large_export_through_a_real_worker_process(
+    rq_app, users, offices, make_user, monkeypatch
+):
     """Issue 15 (1): a list over EXPORT_MAX_ROWS becomes a background export that a real
     ``flask worker`` process — no request, no current_user — builds, and the person downloads.
     The job found its list's URL with url_for and failed under the worker before."""
@@ -291,13 +311,23 @@ def test_a_large_export_through_a_real_worker_process(rq_app, users, offices, ma
     started = owner.get("/admin/staff/export/csv/")
     assert started.status_code == 302
     job_page = started.headers["Location"]
-    env = {**os.environ, "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": rq_app.config["REDIS_URL"], "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
-           "SECRET_KEY": "worker-test", "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"]}
+    env = {
+        **os.environ,
+        "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": rq_app.config["REDIS_URL"],
+        "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
+        "SECRET_KEY": "worker-test",
+        "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"],
+    }
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
-    worker = subprocess.run([flask, "--app", "wsgi", "worker", "--burst"], env=env,
-                            capture_output=True, text=True, timeout=240,
-                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    worker = subprocess.run(
+        [flask, "--app", "wsgi", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
     assert worker.returncode == 0, worker.stderr[-2000:]
     with rq_app.app_context():
         record = db.session.scalars(select(JobRecord).order_by(JobRecord.id.desc())).first()
@@ -351,8 +381,9 @@ def test_a_record_left_running_after_rq_requeued_its_job_is_brought_in_line(rq_a
         record = db.session.get(JobRecord, record_id)  # its rq job is queued; it says running
         record.status, record.started_at = "running", started
         db.session.commit()
-        assert not mark_interrupted(record_id, True, started - timedelta(minutes=1),
-                                    match_started=True)
+        assert not mark_interrupted(
+            record_id, True, started - timedelta(minutes=1), match_started=True
+        )
         assert db.session.get(JobRecord, record_id).status == "running"
         assert recover_interrupted_jobs() == 0  # nothing abandoned in rq's registry
         db.session.remove()
@@ -366,15 +397,25 @@ def _start_worker(rq_app, log_path):
     import sys
 
     here = os.path.dirname(os.path.abspath(__file__))
-    env = {**os.environ, "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": rq_app.config["REDIS_URL"], "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
-           "SECRET_KEY": "worker-test", "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"],
-           "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "DATABASE_URL": rq_app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": rq_app.config["REDIS_URL"],
+        "RQ_QUEUE": rq_app.config["RQ_QUEUE"],
+        "SECRET_KEY": "worker-test",
+        "UPLOAD_FOLDER": rq_app.config["UPLOAD_FOLDER"],
+        "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+    }
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen([flask, "--app", "wsgi", "worker"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, cwd=os.path.dirname(here),
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [flask, "--app", "wsgi", "worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=os.path.dirname(here),
+        start_new_session=True,
+    )
     process.log = log
     return process
 
@@ -385,8 +426,9 @@ def _stop(process, sig):
     import signal
     import subprocess
 
-    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
-                              text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
     for child in map(int, children):
         try:
             if os.getpgid(child) != process.pid:
@@ -408,7 +450,8 @@ def _stop(process, sig):
 @pytest.mark.redis
 @needs_redis
 def test_a_job_of_a_killed_worker_is_shown_interrupted_and_retried_within_a_minute(
-        rq_app, users, monkeypatch, tmp_path):
+    rq_app, users, monkeypatch, tmp_path
+):
     """Issue 15 (also): the worker running a person's job is killed with -9 (worker, its
     scheduler and its work horse, as when the machine or container goes down). Another worker
     is running; within a minute the person's screen says the job was interrupted and queued
@@ -426,8 +469,11 @@ def test_a_job_of_a_killed_worker_is_shown_interrupted_and_retried_within_a_minu
 
     def horse_pids():
         with rq_app.app_context():
-            keys = db.session.scalars(select(JobRun.key).where(
-                JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%"))).all()
+            keys = db.session.scalars(
+                select(JobRun.key).where(
+                    JobRun.name == "redis.hang", JobRun.key.like(f"{record_id}:%")
+                )
+            ).all()
             db.session.remove()
         return [int(key.partition(":")[2]) for key in keys]
 
@@ -463,13 +509,20 @@ def test_a_job_of_a_killed_worker_is_shown_interrupted_and_retried_within_a_minu
         assert "进行中" in page and "中断" not in page
 
         second = _start_worker(rq_app, log_path)
-        shown = wait_for(lambda: "任务因工作进程中断而重新排队" in text_of(
-            owner.get(f"/admin/my-jobs/{record_id}")), 60)
+        shown = wait_for(
+            lambda: (
+                "任务因工作进程中断而重新排队" in text_of(owner.get(f"/admin/my-jobs/{record_id}"))
+            ),
+            60,
+        )
         noticed_after = time.monotonic() - killed_at
         assert shown, (record().status, log_path.read_text()[-3000:])
         assert noticed_after < 60
         assert wait_for(lambda: record().status == "done", 25), (
-            record().status, record().error, log_path.read_text()[-3000:])
+            record().status,
+            record().error,
+            log_path.read_text()[-3000:],
+        )
         done = record()
         assert done.interrupted_at is not None and done.done == 3
         assert len(horse_pids()) == 2  # one retry, not more

@@ -130,10 +130,18 @@ def _plant_through_forms(app, crawler, office_codes, planted):
             tries[endpoint] = tries.get(endpoint, 0) + 1
             # The submitter gets the page first so its session holds the form's CSRF token.
             page = submitter.get(fetched.url)
-            fresh = [f for f in forms_of(type(fetched)(fetched.url, page.status_code,
-                                                       page.content_type or "",
-                                                       page.get_data(as_text=True)))
-                     if crawler.local_path(f["action"], fetched.url) == action]
+            fresh = [
+                f
+                for f in forms_of(
+                    type(fetched)(
+                        fetched.url,
+                        page.status_code,
+                        page.content_type or "",
+                        page.get_data(as_text=True),
+                    )
+                )
+                if crawler.local_path(f["action"], fetched.url) == action
+            ]
             if not fresh:
                 continue
             data, names = _fill(fresh[0], planted, endpoint)
@@ -156,7 +164,11 @@ def _rule_urls(app, office_codes):  # noqa: C901
     urls = []
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else rule.endpoint
-        if blueprint not in public or "GET" not in rule.methods or rule.endpoint.endswith("set_language"):
+        if (
+            blueprint not in public
+            or "GET" not in rule.methods
+            or rule.endpoint.endswith("set_language")
+        ):
             continue
         ints = [a for a, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
         candidates = [{}]
@@ -169,8 +181,9 @@ def _rule_urls(app, office_codes):  # noqa: C901
                     query = sa.select(model.id, office_col if office_col is not None else sa.null())
                     rows += list(db.session.execute(query.limit(40)))
             rows = rows or [(n, None) for n in (1, 2, 3)]
-            candidates = [{**c, arg: i, "_office": o or c.get("_office")} for c in candidates
-                          for i, o in rows][:120]
+            candidates = [
+                {**c, arg: i, "_office": o or c.get("_office")} for c in candidates for i, o in rows
+            ][:120]
         for values in candidates:
             office = values.pop("_office", None)
             codes = [offices[office]] if office in offices else office_codes
@@ -208,8 +221,11 @@ def _api_urls(crawler, office_codes):  # noqa: C901
                 yield from ids_in(v)
 
     for template, spec in paths:
-        params = {p["name"]: p.get("schema", {}).get("type") for p in spec["get"].get("parameters", [])
-                  if p.get("in") == "path"}
+        params = {
+            p["name"]: p.get("schema", {}).get("type")
+            for p in spec["get"].get("parameters", [])
+            if p.get("in") == "path"
+        }
         prefixes = [""]
         for segment in template.strip("/").split("/"):
             match = re.fullmatch(r"\{(\w+)\}", segment)
@@ -293,48 +309,69 @@ def test_no_planted_value_reaches_residents(app, served):  # noqa: C901
                 recogniser.append(f"{fetched.url}: {value} from {source.label}")
                 unknown_leaked.add(source.label)
             else:
-                strict.setdefault(source.label, {}).setdefault(f"{kind} {value!r}", []).append(fetched.url)
+                strict.setdefault(source.label, {}).setdefault(f"{kind} {value!r}", []).append(
+                    fetched.url
+                )
 
     accepted = [f for f in forms if f[4]]
     fields = sum(len(f[2]) for f in accepted)
-    print(f"\nleak test: {len(crawler.seen)} public URLs crawled ({len(api_urls)} API), "
-          f"{len(staff['columns'])} staff columns planted, {len(staff['skipped'])} skipped, "
-          f"{len(accepted)} forms / {fields} fields planted through "
-          f"({len(forms) - len(accepted)} submissions refused), "
-          f"{len(shown)} sources reached a page, {len(crawler.pdf_skipped)} PDFs unread")
+    print(
+        f"\nleak test: {len(crawler.seen)} public URLs crawled ({len(api_urls)} API), "
+        f"{len(staff['columns'])} staff columns planted, {len(staff['skipped'])} skipped, "
+        f"{len(accepted)} forms / {fields} fields planted through "
+        f"({len(forms) - len(accepted)} submissions refused), "
+        f"{len(shown)} sources reached a page, {len(crawler.pdf_skipped)} PDFs unread"
+    )
     for endpoint, action, names, status, ok in forms:
-        print(f"  form {endpoint} {action} {status} {'planted' if ok else 'REFUSED'}: {', '.join(names)}")
+        print(
+            f"  form {endpoint} {action} {status} {'planted' if ok else 'REFUSED'}: {', '.join(names)}"
+        )
     print("  staff columns: " + ", ".join(staff["columns"]))
     print("  skipped: " + ", ".join(f"{label} ({why})" for label, why in staff["skipped"]))
 
     problems = []
     if registry.failures:
-        problems.append("plugins that failed (their pages/API were not crawled):\n  " + "\n  ".join(
-            f"{name}: {_exception_line(trace)}" for name, trace in registry.failures.items()))
+        problems.append(
+            "plugins that failed (their pages/API were not crawled):\n  "
+            + "\n  ".join(
+                f"{name}: {_exception_line(trace)}" for name, trace in registry.failures.items()
+            )
+        )
     if staff["failed"]:
-        problems.append("models that refused planted values:\n  " + "\n  ".join(
-            f"{m}: {e}" for m, e in staff["failed"].items()))
+        problems.append(
+            "models that refused planted values:\n  "
+            + "\n  ".join(f"{m}: {e}" for m, e in staff["failed"].items())
+        )
     if errors:
         problems.append(f"{len(errors)} server errors:\n  " + "\n  ".join(sorted(errors)[:40]))
     if strict:
-        problems.append(f"planted numbers / known names published from {len(strict)} sources "
-                        "(source: value on N URLs, e.g.):\n  " + "\n  ".join(
-                            f"{label}: {value} on {len(urls)} URLs, e.g. {', '.join(sorted(urls, key=len)[:3])}"
-                            for label, values in sorted(strict.items())
-                            for value, urls in sorted(values.items())))
-    shown_unknown = {s.label for s in planted.sources
-                     if s.label in shown and "unknown name" in s.written}
+        problems.append(
+            f"planted numbers / known names published from {len(strict)} sources "
+            "(source: value on N URLs, e.g.):\n  "
+            + "\n  ".join(
+                f"{label}: {value} on {len(urls)} URLs, e.g. {', '.join(sorted(urls, key=len)[:3])}"
+                for label, values in sorted(strict.items())
+                for value, urls in sorted(values.items())
+            )
+        )
+    shown_unknown = {
+        s.label for s in planted.sources if s.label in shown and "unknown name" in s.written
+    }
     if shown_unknown:
         recall = 1 - len(unknown_leaked & shown_unknown) / len(shown_unknown)
         if recall < RECOGNISER_RECALL:
-            problems.append(f"name recogniser masked only {recall:.0%} of {len(shown_unknown)} "
-                            f"names in shown text (floor {RECOGNISER_RECALL:.0%}):\n  "
-                            + "\n  ".join(sorted(set(recogniser))[:100]))
+            problems.append(
+                f"name recogniser masked only {recall:.0%} of {len(shown_unknown)} "
+                f"names in shown text (floor {RECOGNISER_RECALL:.0%}):\n  "
+                + "\n  ".join(sorted(set(recogniser))[:100])
+            )
     if len(crawler.seen) < MIN_URLS:
         problems.append(f"only {len(crawler.seen)} public URLs crawled (at least {MIN_URLS})")
     if len(accepted) < MIN_FORMS:
-        problems.append(f"only {len(accepted)} residents' forms accepted planted values "
-                        f"(at least {MIN_FORMS}): {forms}")
+        problems.append(
+            f"only {len(accepted)} residents' forms accepted planted values "
+            f"(at least {MIN_FORMS}): {forms}"
+        )
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
 
@@ -354,9 +391,12 @@ def test_detector_finds_every_notation_and_passes_masked_text():
         assert planted.leaks_in(f"<p>见{written}。</p>"), written
         starred = "".join(s.masked for s in find_numbers(written)) or "*"
         assert not planted.leaks_in(f"<p>见{starred}。</p>"), (written, starred)
-    assert planted.leaks_in("DESCRIPTION:" + source.known_name[:1] + "\r\n " + source.known_name[1:])
-    assert planted.leaks_in(html_escaped := "&#" + str(ord(source.known_name[0])) + ";"
-                            + source.known_name[1:]), html_escaped
+    assert planted.leaks_in(
+        "DESCRIPTION:" + source.known_name[:1] + "\r\n " + source.known_name[1:]
+    )
+    assert planted.leaks_in(
+        html_escaped := "&#" + str(ord(source.known_name[0])) + ";" + source.known_name[1:]
+    ), html_escaped
     assert not planted.leaks_in(mask_person(source.known_name))
     assert planted.marks_in(planted.sentence(source, None)) == {"Model.column"}
     assert planted.sentence(source, 8) == source.mark  # only what fits is planted

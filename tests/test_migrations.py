@@ -47,7 +47,8 @@ def test_upgrade_builds_schema_matching_models(fresh_app):
 
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"include_object": include, "compare_type": True})
+                conn, opts={"include_object": include, "compare_type": True}
+            )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
 
@@ -60,9 +61,15 @@ def test_migration_makes_the_audit_table_append_only_on_postgresql(fresh_app, po
     with fresh_app.app_context():
         upgrade(revision="heads")
         with db.engine.connect() as conn:
-            names = set(conn.scalars(text(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass")))
-            archive_names = set(conn.scalars(text(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_archive'::regclass")))
+            names = set(
+                conn.scalars(
+                    text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass")
+                )
+            )
+            archive_names = set(
+                conn.scalars(
+                    text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_archive'::regclass")
+                )
+            )
         assert {"audit_entry_append_only", "audit_entry_no_truncate"} <= names
         assert {"audit_archive_append_only", "audit_archive_no_truncate"} <= archive_names

@@ -12,14 +12,17 @@ from core.masking import (
 )
 
 
-@pytest.mark.parametrize(("raw", "masked"), [
-    ("13812345678", "138****5678"),
-    ("138-1234-5678", "138****5678"),
-    ("0471-5550101", "047****0101"),
-    ("110", "*10"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("138-1234-5678", "138****5678"),
+        ("0471-5550101", "047****0101"),
+        ("110", "*10"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_phone(raw, masked):
     assert mask_phone(raw) == masked
 
@@ -29,9 +32,16 @@ def test_mask_id_number_keeps_region_and_last_four():
     assert mask_id_number("12345") == "*****"
 
 
-@pytest.mark.parametrize(("raw", "masked"), [
-    ("张三", "张某"), ("欧阳娜娜", "欧阳某"), ("李", "李某"), ("John Smith", "J."), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("张三", "张某"),
+        ("欧阳娜娜", "欧阳某"),
+        ("李", "李某"),
+        ("John Smith", "J."),
+        ("", ""),
+    ],
+)
 def test_mask_name(raw, masked):
     assert mask_name(raw) == masked
 
@@ -48,7 +58,10 @@ def test_mask_text_stars_phones_and_id_numbers_in_free_text():
 
 def test_mask_private_numbers_keeps_landlines_for_an_office_notice():
     text = "李四 110101199003071234 手机 13812345678；咨询电话 0471-6612345"
-    assert mask_private_numbers(text) == "李四 110101********1234 手机 138****5678；咨询电话 0471-6612345"
+    assert (
+        mask_private_numbers(text)
+        == "李四 110101********1234 手机 138****5678；咨询电话 0471-6612345"
+    )
     assert mask_private_numbers(None) == "" and mask_private_numbers("") == ""
 
 

@@ -19,11 +19,13 @@ def notes(app, offices):
     with app.app_context():
         for code in ("A", "B"):
             set_module("example", db.session.get(Office, offices[code]), True)
-        db.session.add_all([
-            ExampleNote(office_id=offices["A"], title="甲一"),
-            ExampleNote(office_id=offices["A"], title="甲二"),
-            ExampleNote(office_id=offices["B"], title="乙一"),
-        ])
+        db.session.add_all(
+            [
+                ExampleNote(office_id=offices["A"], title="甲一"),
+                ExampleNote(office_id=offices["A"], title="甲二"),
+                ExampleNote(office_id=offices["B"], title="乙一"),
+            ]
+        )
         db.session.commit()
     return offices
 
@@ -35,8 +37,14 @@ def note_titles(app) -> set[str]:
 
 def audit_actions(app, prefix="module.") -> list[tuple[str, str | None, str | None]]:
     with app.app_context():
-        return [(e.action, e.actor_name, e.target_id) for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.action.like(prefix + "%")).order_by(AuditEntry.id))]
+        return [
+            (e.action, e.actor_name, e.target_id)
+            for e in db.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action.like(prefix + "%"))
+                .order_by(AuditEntry.id)
+            )
+        ]
 
 
 def test_grid_lists_offices_and_plugins(app, client, users, login_as):
@@ -50,23 +58,33 @@ def test_grid_lists_offices_and_plugins(app, client, users, login_as):
 
 def test_admin_switches_a_module_per_office_and_it_is_audited(app, client, users, login_as):
     login_as("admin")
-    response = post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "1"})
+    response = post(
+        client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "1"}
+    )
     assert response.status_code == 302
     with app.app_context():
         office_ids = dict(db.session.execute(select(Office.code, Office.id)).all())
         assert is_enabled("example", office_ids["A"])
         assert not is_enabled("example", office_ids["B"])
     assert "已为“甲单位”启用“示例模块”" in text_of(client.get("/admin/modules/"))
-    post(client, "/admin/modules/switch",
-         {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
-    assert audit_actions(app) == [("module.enable", "admin", "example"),
-                                  ("module.disable", "admin", "example")]
+    post(
+        client,
+        "/admin/modules/switch",
+        {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"},
+    )
+    assert audit_actions(app) == [
+        ("module.enable", "admin", "example"),
+        ("module.disable", "admin", "example"),
+    ]
 
 
 def test_switching_off_never_drops_data(app, client, users, notes, login_as):
     login_as("admin")
-    post(client, "/admin/modules/switch",
-         {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
+    post(
+        client,
+        "/admin/modules/switch",
+        {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"},
+    )
     assert "数据已保留" in text_of(client.get("/admin/modules/"))
     assert note_titles(app) == {"甲一", "甲二", "乙一"}
     with app.app_context():
@@ -86,8 +104,8 @@ def test_grid_says_each_state_and_titles_in_chinese(app, client, users, notes, l
     assert "开启" in body and "关闭" in body  # A and B on, the township itself off
     assert "示例模块" in body and "example 1.0" not in body and " 1.0" not in body
     # The delete link is folded away under "更多", not next to the button.
-    cell = html[html.index('name="plugin" value="example"'):]
-    cell = cell[:cell.index("</td>")]
+    cell = html[html.index('name="plugin" value="example"') :]
+    cell = cell[: cell.index("</td>")]
     assert "<details" in cell and cell.index("<details") < cell.index("删除数据")
 
 
@@ -95,7 +113,9 @@ def test_switching_off_asks_for_confirmation_first(app, client, users, notes, lo
     """Issue 14 item 18: "停用" shows a confirmation page (a plain form, no JavaScript);
     only its submit switches the module off; switching on needs no confirmation."""
     login_as("admin")
-    page = post(client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"})
+    page = post(
+        client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"}
+    )
     assert page.status_code == 200
     body = text_of(page)
     assert "确认停用" in body and "甲单位" in body and "示例模块" in body and "数据全部保留" in body
@@ -103,8 +123,11 @@ def test_switching_off_asks_for_confirmation_first(app, client, users, notes, lo
     with app.app_context():
         assert is_enabled("example", notes["A"])  # nothing changed yet
     assert audit_actions(app, "module.disable") == []
-    done = post(client, "/admin/modules/switch",
-                {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"})
+    done = post(
+        client,
+        "/admin/modules/switch",
+        {"office": "A", "plugin": "example", "enabled": "0", "confirmed": "1"},
+    )
     assert done.status_code == 302
     with app.app_context():
         assert not is_enabled("example", notes["A"])
@@ -115,13 +138,22 @@ def test_switching_off_asks_for_confirmation_first(app, client, users, notes, lo
 
 
 @pytest.mark.parametrize("username", ["officeadmin", "leader", "staff_a", "auditor"])
-def test_only_township_admins_reach_the_modules_screen(app, client, users, notes, login_as, username):
+def test_only_township_admins_reach_the_modules_screen(
+    app, client, users, notes, login_as, username
+):
     login_as(username)
     assert client.get("/admin/modules/").status_code == 403
-    assert post(client, "/admin/modules/switch",
-                {"office": "A", "plugin": "example", "enabled": "0"}).status_code == 403
+    assert (
+        post(
+            client, "/admin/modules/switch", {"office": "A", "plugin": "example", "enabled": "0"}
+        ).status_code
+        == 403
+    )
     assert client.get("/admin/modules/delete-data/example/A").status_code == 403
-    assert post(client, "/admin/modules/delete-data/example/A", {"confirm_code": "A"}).status_code == 403
+    assert (
+        post(client, "/admin/modules/delete-data/example/A", {"confirm_code": "A"}).status_code
+        == 403
+    )
     assert "/admin/modules/" not in client.get("/admin/").get_data(as_text=True)
     with app.app_context():
         assert is_enabled("example", notes["A"])
@@ -135,20 +167,36 @@ def test_signed_out_visitor_is_sent_to_login(client, users):
 
 def test_switch_refuses_bad_input(app, client, users, notes, login_as):
     login_as("admin")
-    response = post(client, "/admin/modules/switch", {"office": "A", "plugin": "nosuch", "enabled": "1"})
+    response = post(
+        client, "/admin/modules/switch", {"office": "A", "plugin": "nosuch", "enabled": "1"}
+    )
     assert response.status_code == 302
     assert "没有名为“nosuch”的模块" in text_of(client.get("/admin/modules/"))
-    assert post(client, "/admin/modules/switch",
-                {"office": "NOPE", "plugin": "example", "enabled": "0"}).status_code == 404
-    no_csrf = client.post("/admin/modules/switch", data={"office": "A", "plugin": "example", "enabled": "0"})
+    assert (
+        post(
+            client, "/admin/modules/switch", {"office": "NOPE", "plugin": "example", "enabled": "0"}
+        ).status_code
+        == 404
+    )
+    no_csrf = client.post(
+        "/admin/modules/switch", data={"office": "A", "plugin": "example", "enabled": "0"}
+    )
     assert no_csrf.status_code == 400
     with app.app_context():
         assert is_enabled("example", notes["A"])
-        assert db.session.scalar(select(func.count()).select_from(OfficeModule)
-                                 .where(OfficeModule.plugin_name == "nosuch")) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(OfficeModule)
+                .where(OfficeModule.plugin_name == "nosuch")
+            )
+            == 0
+        )
 
 
-def test_delete_data_shows_counts_then_needs_the_typed_office_code(app, client, users, notes, login_as):
+def test_delete_data_shows_counts_then_needs_the_typed_office_code(
+    app, client, users, notes, login_as
+):
     login_as("admin")
     confirm = client.get("/admin/modules/delete-data/example/A")
     assert confirm.status_code == 200
@@ -161,7 +209,10 @@ def test_delete_data_shows_counts_then_needs_the_typed_office_code(app, client, 
     empty = post(client, "/admin/modules/delete-data/example/A", {"confirm_code": ""})
     assert empty.status_code == 200
     assert note_titles(app) == {"甲一", "甲二", "乙一"}
-    assert client.post("/admin/modules/delete-data/example/A", data={"confirm_code": "A"}).status_code == 400
+    assert (
+        client.post("/admin/modules/delete-data/example/A", data={"confirm_code": "A"}).status_code
+        == 400
+    )
 
     done = post(client, "/admin/modules/delete-data/example/A", {"confirm_code": "A"})
     assert done.status_code == 302
@@ -195,18 +246,30 @@ def app_with_broken_plugins(tmp_path, caplog):
 
     no_manifest = types.ModuleType("no_manifest_plugin")
     caplog.set_level(logging.ERROR, logger="core.plugins")
-    application = create_app({
-        "TESTING": True, "SECRET_KEY": "other", "REDIS_URL": None,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'broken.sqlite3'}",
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-    }, extra_plugins=(example_plugin, "broken_plugin", "no_such_plugin_module", no_manifest))
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "other",
+            "REDIS_URL": None,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'broken.sqlite3'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        },
+        extra_plugins=(example_plugin, "broken_plugin", "no_such_plugin_module", no_manifest),
+    )
     with application.app_context():
         db.create_all()
         office = Office(code="T", name="测试镇", kind=OfficeKind.TOWNSHIP)
         db.session.add(office)
         db.session.flush()
-        db.session.add(User(username="admin", display_name="管理员", role=Role.TOWNSHIP_ADMIN,
-                            office_id=office.id, password_hash=hash_password(TEST_PASSWORD)))
+        db.session.add(
+            User(
+                username="admin",
+                display_name="管理员",
+                role=Role.TOWNSHIP_ADMIN,
+                office_id=office.id,
+                password_hash=hash_password(TEST_PASSWORD),
+            )
+        )
         db.session.commit()
     yield application, caplog.records
     with application.app_context():
@@ -218,7 +281,9 @@ def test_plugin_that_fails_to_import_is_reported_and_the_app_starts(app_with_bro
     application, records = app_with_broken_plugins
     registry = application.extensions["township_plugins"]
     assert "example" in registry.names()  # the good plugins still load
-    assert not {"broken_plugin", "no_such_plugin_module", "no_manifest_plugin"} & set(registry.names())
+    assert not {"broken_plugin", "no_such_plugin_module", "no_manifest_plugin"} & set(
+        registry.names()
+    )
     assert "broken_plugin fails to import on purpose" in registry.failures["broken_plugin"]
     assert "ModuleNotFoundError" in registry.failures["no_such_plugin_module"]
     assert "Manifest" in registry.failures["no_manifest_plugin"]

@@ -21,8 +21,7 @@ def township(app, offices, make_user):
         a = db.session.get(Office, offices["A"])
         a.address, a.public_phone, a.office_hours = "示范路 1 号", "0471-5550101", "周一至周五"
         set_module("example", a, True)
-        db.session.add(ExampleNote(office_id=offices["A"], title="办事指南",
-                                   phone=PRIVATE_PHONE))
+        db.session.add(ExampleNote(office_id=offices["A"], title="办事指南", phone=PRIVATE_PHONE))
         db.session.commit()
     from core.models import Role
 
@@ -30,8 +29,17 @@ def township(app, offices, make_user):
     return offices
 
 
-PAGES = ["/", "/o/A/", "/o/B/", "/o/T/", "/o/A/staff", "/o/A/example/", "/api/v1/offices",
-         "/api/v1/offices/A/staff", "/api/v1/example/A/notes"]
+PAGES = [
+    "/",
+    "/o/A/",
+    "/o/B/",
+    "/o/T/",
+    "/o/A/staff",
+    "/o/A/example/",
+    "/api/v1/offices",
+    "/api/v1/offices/A/staff",
+    "/api/v1/example/A/notes",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -9,8 +9,14 @@ from core.extensions import db
 from core.models import Office
 from core.modules import set_module
 
-FOREIGN = ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-           "http://localhost/admin/", " https://evil.example"]
+FOREIGN = [
+    "https://evil.example/",
+    "//evil.example/x",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "http://localhost/admin/",
+    " https://evil.example",
+]
 
 
 @pytest.fixture
@@ -28,18 +34,25 @@ def note_count(app) -> int:
 
 def test_local_return_url_is_followed_after_save(app, client, users, example_on, login_as):
     login_as("staff_a")
-    response = post(client, "/admin/example_notes/new/?url=/admin/example_notes/?sort=0",
-                    {"title": "回到列表"})
+    response = post(
+        client, "/admin/example_notes/new/?url=/admin/example_notes/?sort=0", {"title": "回到列表"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/example_notes/?sort=0"
     assert note_count(app) == 1
 
 
 @pytest.mark.parametrize("target", FOREIGN)
-def test_save_with_a_foreign_return_url_is_refused(app, client, users, example_on, login_as, target):
+def test_save_with_a_foreign_return_url_is_refused(
+    app, client, users, example_on, login_as, target
+):
     login_as("staff_a")
-    response = post(client, "/admin/example_notes/new/", {"title": "外链", "url": target},
-                    query_string={"url": target})
+    response = post(
+        client,
+        "/admin/example_notes/new/",
+        {"title": "外链", "url": target},
+        query_string={"url": target},
+    )
     assert response.status_code == 400
     assert note_count(app) == 0
 
@@ -52,14 +65,17 @@ def test_form_page_with_a_foreign_return_url_drops_it(client, users, example_on,
     assert response.headers["Location"] == "/admin/example_notes/new/?x=1"
 
 
-def test_forged_host_header_cannot_turn_the_return_url_off_site(app, client, users, example_on,
-                                                              login_as):
+def test_forged_host_header_cannot_turn_the_return_url_off_site(
+    app, client, users, example_on, login_as
+):
     # Flask-Admin alone accepts any absolute URL on the request's own host.
     login_as("staff_a")
     token = csrf_token(client)
-    response = client.post("/admin/example_notes/new/?url=http://evil.example/phish",
-                           data={"title": "伪造主机", "csrf_token": token},
-                           headers={"Host": "evil.example"})
+    response = client.post(
+        "/admin/example_notes/new/?url=http://evil.example/phish",
+        data={"title": "伪造主机", "csrf_token": token},
+        headers={"Host": "evil.example"},
+    )
     assert response.status_code == 400
     assert note_count(app) == 0
 
@@ -71,9 +87,13 @@ def test_delete_form_return_url_is_checked_too(app, client, users, example_on, l
         db.session.commit()
         note_id = note.id
     login_as("staff_a")
-    refused = post(client, "/admin/example_notes/delete/", {"id": note_id, "url": "https://evil.example/"})
+    refused = post(
+        client, "/admin/example_notes/delete/", {"id": note_id, "url": "https://evil.example/"}
+    )
     assert refused.status_code == 400 and note_count(app) == 1
-    done = post(client, "/admin/example_notes/delete/", {"id": note_id, "url": "/admin/example_notes/"})
+    done = post(
+        client, "/admin/example_notes/delete/", {"id": note_id, "url": "/admin/example_notes/"}
+    )
     assert done.status_code == 302 and done.headers["Location"] == "/admin/example_notes/"
     assert note_count(app) == 0
 

@@ -16,7 +16,7 @@ _BLOCK = re.compile(r"```(?:python|html)\n(?:# |\{# )(notices/[\w/.]+)(?: #\})?\
 def write_guide_plugin(target: Path) -> list[str]:
     """Write the guide's files below ``target``; returns their paths."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    chapter = readme[readme.index("## Writing a plugin"):]
+    chapter = readme[readme.index("## Writing a plugin") :]
     written = []
     for path, body in _BLOCK.findall(chapter):
         file = target / path
@@ -28,12 +28,28 @@ def write_guide_plugin(target: Path) -> list[str]:
 
 def test_the_guide_plugin_works(tmp_path):
     files = write_guide_plugin(tmp_path / "src")
-    assert sorted(files) == sorted([
-        "notices/models.py", "notices/admin.py", "notices/public.py", "notices/api.py",
-        "notices/__init__.py", "notices/templates/notices/public/index.html"])
+    assert sorted(files) == sorted(
+        [
+            "notices/models.py",
+            "notices/admin.py",
+            "notices/public.py",
+            "notices/api.py",
+            "notices/__init__.py",
+            "notices/templates/notices/public/index.html",
+        ]
+    )
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "guide_app.py"), str(tmp_path / "src"),
-         str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        [
+            sys.executable,
+            str(ROOT / "tests" / "guide_app.py"),
+            str(tmp_path / "src"),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["loaded"] and found["login"] == 302

@@ -32,8 +32,12 @@ def note(app, offices, users):
         from core.models import Office
 
         set_module("example", db.session.get(Office, offices["A"]), True)
-        row = ExampleNote(office_id=offices["A"], title="通知：联系 13912345678", author="郗沐阳",
-                          phone="13800001111")
+        row = ExampleNote(
+            office_id=offices["A"],
+            title="通知：联系 13912345678",
+            author="郗沐阳",
+            phone="13800001111",
+        )
         db.session.add(row)
         db.session.commit()
         return row.id
@@ -86,8 +90,10 @@ def test_masked_stars_survive_markdown_and_html(app):
         md = mask_text("请联系 13912345678 或 13812345678", markdown=True)
         html = MarkdownIt().render(md)
         assert "139****5678" in html and "138****5678" in html and "<em>" not in html
-        assert mask_html('<p>电话 <a href="tel:13912345678">13912345678</a></p>') == \
-            '<p>电话 <a href="tel:139****5678">139****5678</a></p>'
+        assert (
+            mask_html('<p>电话 <a href="tel:13912345678">13912345678</a></p>')
+            == '<p>电话 <a href="tel:139****5678">139****5678</a></p>'
+        )
 
 
 def test_residents_templates_refuse_raw_rows(app, note):

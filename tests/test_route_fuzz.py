@@ -129,8 +129,10 @@ class _Run:
             self.failures.append(f"{method} {url[:160]!r} → {exc!r:.200} at {_where(exc)}")
             return set(_Recorder.keys)
         if response.status_code >= 500 and response.status_code != 503:
-            self.failures.append(f"{method} {url[:160]!r} {dict(data or {}) if data else ''} "
-                                 f"→ {response.status_code}")
+            self.failures.append(
+                f"{method} {url[:160]!r} {dict(data or {}) if data else ''} "
+                f"→ {response.status_code}"
+            )
         return set(_Recorder.keys)
 
 
@@ -138,8 +140,11 @@ def _where(exc) -> str:
     """The innermost frame of the project's own code in a traceback."""
     import traceback
 
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if "/site-packages/" not in f.filename and "test_route_fuzz" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "/site-packages/" not in f.filename and "test_route_fuzz" not in f.filename
+    ]
     return f"{frames[-1].filename.split('/work/')[-1]}:{frames[-1].lineno}" if frames else "?"
 
 
@@ -182,8 +187,9 @@ def _shard(rule) -> int:
     return sum(rule.endpoint.encode()) % SHARDS
 
 
-@pytest.mark.parametrize("role,shard", [("admin", n) for n in range(SHARDS)]
-                         + [(r, None) for r in ROLES[1:]])
+@pytest.mark.parametrize(
+    "role,shard", [("admin", n) for n in range(SHARDS)] + [(r, None) for r in ROLES[1:]]
+)
 def test_no_admin_route_answers_500(demo_app, role, shard):
     """The township admin (widest scope) gets hostile values in every path, query and form
     parameter; the other roles in every path parameter."""
@@ -192,12 +198,17 @@ def test_no_admin_route_answers_500(demo_app, role, shard):
     _login(client, role)
     run = _Run(client)
     started = time.perf_counter()
-    rules = [r for r in _rules(demo_app, lambda r: not _is_public(r))
-             if shard is None or _shard(r) == shard]
+    rules = [
+        r
+        for r in _rules(demo_app, lambda r: not _is_public(r))
+        if shard is None or _shard(r) == shard
+    ]
     for rule in rules:
         _fuzz_rule(run, rule, deep=shard is not None)
-    print(f"\nadmin routes as {role} (shard {shard}): {len(rules)} routes, {run.count} requests "
-          f"in {time.perf_counter() - started:.1f} s, {len(run.failures)} answers of 500")
+    print(
+        f"\nadmin routes as {role} (shard {shard}): {len(rules)} routes, {run.count} requests "
+        f"in {time.perf_counter() - started:.1f} s, {len(run.failures)} answers of 500"
+    )
     assert run.count > (1000 if shard is not None else 300)
     assert not run.failures, "\n".join(run.failures[:40])
 
@@ -209,7 +220,9 @@ def test_no_public_route_answers_500(demo_app):
     started = time.perf_counter()
     for rule in _rules(demo_app, _is_public):
         _fuzz_rule(run, rule, deep=True)
-    print(f"\npublic routes: {run.count} requests in {time.perf_counter() - started:.1f} s, "
-          f"{len(run.failures)} answers of 500")
+    print(
+        f"\npublic routes: {run.count} requests in {time.perf_counter() - started:.1f} s, "
+        f"{len(run.failures)} answers of 500"
+    )
     assert run.count > 300
     assert not run.failures, "\n".join(run.failures[:40])

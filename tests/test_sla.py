@@ -55,11 +55,15 @@ def test_package_data_matches_the_arrangements_used_here():
     assert official_years()[0] == 2004 and official_years()[-1] == 2026
     rest_2025 = [date(2025, 10, d) for d in range(1, 9)]
     assert all(not chinese_calendar.is_workday(d) for d in rest_2025)
-    assert chinese_calendar.is_workday(date(2025, 9, 28)) and chinese_calendar.is_workday(date(2025, 10, 11))
+    assert chinese_calendar.is_workday(date(2025, 9, 28)) and chinese_calendar.is_workday(
+        date(2025, 10, 11)
+    )
     assert chinese_calendar.get_holiday_detail(date(2025, 10, 6))[1] == "Mid-autumn Festival"
     rest_2026 = [date(2026, 2, d) for d in range(15, 24)]
     assert all(not chinese_calendar.is_workday(d) for d in rest_2026)
-    assert chinese_calendar.is_workday(date(2026, 2, 14)) and chinese_calendar.is_workday(date(2026, 2, 28))
+    assert chinese_calendar.is_workday(date(2026, 2, 14)) and chinese_calendar.is_workday(
+        date(2026, 2, 28)
+    )
 
 
 def test_engine_agrees_with_the_package_day_by_day(app_ctx):
@@ -126,8 +130,10 @@ def test_naive_datetimes_are_utc_and_plain_dates_are_beijing_days(app_ctx):
 def test_calendar_day_limit_ending_in_a_holiday_moves(app_ctx):
     result = due(at(2025, 9, 26), 8, CD)  # 8th day is 10-04, National Day
     assert result.last_day == date(2025, 10, 9)
-    assert any("2025-10-04 为国庆节（休息日），顺延至其后第一个工作日 2025-10-09" in line
-               for line in result.explanation)
+    assert any(
+        "2025-10-04 为国庆节（休息日），顺延至其后第一个工作日 2025-10-09" in line
+        for line in result.explanation
+    )
     spring = due(at(2026, 2, 5), 10, CD)  # 10th day is 02-15, Spring Festival
     assert spring.last_day == date(2026, 2, 24)
 
@@ -173,9 +179,12 @@ def test_year_end_crossing_into_2027_entered_by_admin(app_ctx):
     assert before.uncovered and before.last_day == date(2027, 1, 8)
     assert before.warnings == ["2027 年节假日尚未录入，按仅周末休息计算。"]
 
-    add_days((date(2027, 1, 1), "holiday", "元旦"), (date(2027, 1, 2), "holiday", "元旦"),
-             (date(2027, 1, 3), "holiday", "元旦"),
-             (date(2027, 2, 6), "workday", "春节调休上班"))
+    add_days(
+        (date(2027, 1, 1), "holiday", "元旦"),
+        (date(2027, 1, 2), "holiday", "元旦"),
+        (date(2027, 1, 3), "holiday", "元旦"),
+        (date(2027, 2, 6), "workday", "春节调休上班"),
+    )
     # Same application context: the commit itself invalidates the cached calendar.
     after = due(at(2026, 12, 20), 15, WD)
     assert not after.uncovered and after.warnings == []
@@ -227,7 +236,9 @@ def test_admin_override_of_an_official_day(app_ctx):
     add_days((date(2025, 10, 9), "holiday", "临时停电休息", "镇政府通知〔2025〕12 号"))
     result = due(at(2025, 9, 30), 15, WD)
     assert result.last_day == date(2025, 10, 29)
-    assert any("2025-10-09 经管理员调整为休息日（临时停电休息）" in line for line in result.explanation)
+    assert any(
+        "2025-10-09 经管理员调整为休息日（临时停电休息）" in line for line in result.explanation
+    )
     assert is_working_day(date(2025, 10, 9)) == (False, "admin")
     assert next_working_day(date(2025, 10, 9)) == date(2025, 10, 10)
 
@@ -238,38 +249,54 @@ def test_admin_override_of_an_official_day(app_ctx):
 def test_pause_adds_back_working_days(app_ctx):
     # 10 working days from Mon 11-03 → 11-17; paused Wed 11-05 10:00 → Mon 11-10 15:00:
     # 11-05 … 11-09 stand still, of which 3 are working days → 11-20.
-    result = due(at(2025, 11, 3, 9), 10, WD,
-                 pauses=[(at(2025, 11, 5, 10), at(2025, 11, 10, 15))])
+    result = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 5, 10), at(2025, 11, 10, 15))])
     assert result.last_day == date(2025, 11, 20)
-    assert ("暂停计时 2025-11-05 10:00 至 2025-11-10 15:00，不计入 3 个工作日（11-05 至 11-09）。"
-            in result.explanation)
+    assert (
+        "暂停计时 2025-11-05 10:00 至 2025-11-10 15:00，不计入 3 个工作日（11-05 至 11-09）。"
+        in result.explanation
+    )
 
 
 def test_pause_adds_back_calendar_days_then_moves_off_sunday(app_ctx):
-    result = due(at(2025, 11, 3, 9), 10, CD,
-                 pauses=[(at(2025, 11, 5, 10), at(2025, 11, 8, 10))])
+    result = due(at(2025, 11, 3, 9), 10, CD, pauses=[(at(2025, 11, 5, 10), at(2025, 11, 8, 10))])
     assert result.last_day == date(2025, 11, 17)  # 11-13 + 3 = 11-16 (Sun) → Mon
 
 
 def test_pause_rules_at_the_edges(app_ctx):
     base = due(at(2025, 11, 3, 9), 10, WD).last_day
     assert base == date(2025, 11, 17)
-    within_a_day = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 5, 9), at(2025, 11, 5, 17))])
+    within_a_day = due(
+        at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 5, 9), at(2025, 11, 5, 17))]
+    )
     assert within_a_day.last_day == base
-    after_deadline = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 18, 9), at(2025, 11, 25, 9))])
+    after_deadline = due(
+        at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 18, 9), at(2025, 11, 25, 9))]
+    )
     assert after_deadline.last_day == base
-    on_last_day = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 17, 10), at(2025, 11, 19, 9))])
+    on_last_day = due(
+        at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 17, 10), at(2025, 11, 19, 9))]
+    )
     assert on_last_day.last_day == date(2025, 11, 19)  # the clock restarts with a day to go
-    before_acceptance = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 10, 20), at(2025, 11, 3, 12))])
+    before_acceptance = due(
+        at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 10, 20), at(2025, 11, 3, 12))]
+    )
     assert before_acceptance.last_day == base
-    overlapping = due(at(2025, 11, 3, 9), 10, WD, pauses=[
-        (at(2025, 11, 5, 10), at(2025, 11, 7, 10)), (at(2025, 11, 6, 10), at(2025, 11, 10, 15))])
+    overlapping = due(
+        at(2025, 11, 3, 9),
+        10,
+        WD,
+        pauses=[
+            (at(2025, 11, 5, 10), at(2025, 11, 7, 10)),
+            (at(2025, 11, 6, 10), at(2025, 11, 10, 15)),
+        ],
+    )
     assert overlapping.last_day == date(2025, 11, 20)
 
 
 def test_open_pause_moves_the_deadline_until_it_ends(app_ctx):
-    result = due(at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 5, 10), None)],
-                 now=at(2025, 11, 12, 12))
+    result = due(
+        at(2025, 11, 3, 9), 10, WD, pauses=[(at(2025, 11, 5, 10), None)], now=at(2025, 11, 12, 12)
+    )
     assert result.paused
     assert result.last_day == date(2025, 11, 24)  # 11-05, 06, 07, 10, 11 given back
     assert any("尚未恢复" in line for line in result.explanation)
@@ -285,14 +312,20 @@ def test_extension_in_the_same_unit_adds_to_the_limit(app_ctx):
     result = compute_due(at(2025, 9, 14), Limit(15, CD), extra=Limit(15, CD))
     assert result.last_day == date(2025, 10, 14)
     assert "经批准延长 15 日。" in result.explanation
-    assert compute_due(at(2025, 9, 30), Limit(10, WD), extra=Limit(5, WD)).last_day == date(2025, 10, 28)
+    assert compute_due(at(2025, 9, 30), Limit(10, WD), extra=Limit(5, WD)).last_day == date(
+        2025, 10, 28
+    )
 
 
 def test_extension_in_another_unit_counts_on_from_the_original_end(app_ctx):
     # 5 working days from 11-03 end on 11-10; 3 more days end on 11-13.
-    assert compute_due(at(2025, 11, 3), Limit(5, WD), extra=Limit(3, CD)).last_day == date(2025, 11, 13)
+    assert compute_due(at(2025, 11, 3), Limit(5, WD), extra=Limit(3, CD)).last_day == date(
+        2025, 11, 13
+    )
     # 1 month from 01-31 ends 02-28; 2 working days more → 2025-03-04.
-    assert compute_due(at(2025, 1, 31), Limit(1, MONTHS), extra=Limit(2, WD)).last_day == date(2025, 3, 4)
+    assert compute_due(at(2025, 1, 31), Limit(1, MONTHS), extra=Limit(2, WD)).last_day == date(
+        2025, 3, 4
+    )
 
 
 # --- explanation, limits, colours -------------------------------------------------------------
@@ -361,4 +394,7 @@ def test_colour_green_yellow_red(app_ctx):
     assert colour(at(2025, 11, 24, 12), accepted, long_due) == "green"
     # SQLite hands back naive UTC datetimes.
     naive = due_at.astimezone(UTC).replace(tzinfo=None)
-    assert colour(datetime(2025, 11, 18, 1), accepted.astimezone(UTC).replace(tzinfo=None), naive) == "red"
+    assert (
+        colour(datetime(2025, 11, 18, 1), accepted.astimezone(UTC).replace(tzinfo=None), naive)
+        == "red"
+    )

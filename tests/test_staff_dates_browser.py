@@ -22,7 +22,8 @@ SHOTS = "/tmp"
 def no_horizontal_scroll(page) -> bool:
     """Whether the page fits its viewport's width."""
     return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -44,8 +45,9 @@ def paste(page, selector: str, text: str) -> None:
     assert box.input_value() == text
 
 
-def test_clerk_types_and_pastes_dates_into_case_and_hearing_forms(app, users, offices,
-                                                                 live_server, chromium):
+def test_clerk_types_and_pastes_dates_into_case_and_hearing_forms(
+    app, users, offices, live_server, chromium
+):
     from core.cases import Case
     from core.cases.models import AgencyRecord
     from core.modules import set_module
@@ -82,8 +84,10 @@ def test_clerk_types_and_pastes_dates_into_case_and_hearing_forms(app, users, of
         box = page.locator(f"{delivery} [name=delivered_at]")
         assert box.get_attribute("type") == "text"
         assert box.get_attribute("placeholder") == "2026-12-18 09:00"
-        typed_by_paste = (f"{delivered.year}/{delivered.month}/{delivered.day} "
-                          f"{delivered.hour}:{delivered.minute:02d}")
+        typed_by_paste = (
+            f"{delivered.year}/{delivered.month}/{delivered.day} "
+            f"{delivered.hour}:{delivered.minute:02d}"
+        )
         paste(page, f"{delivery} [name=delivered_at]", typed_by_paste)
         page.locator(f"{delivery} [name=items]").fill("低保审批结果通知书")
         page.screenshot(path=f"{SHOTS}/i14-case-delivery-form.png", full_page=True)
@@ -95,7 +99,8 @@ def test_clerk_types_and_pastes_dates_into_case_and_hearing_forms(app, users, of
         page.fill("#title", "东桥村自来水改造听证会")
         page.fill("#issue", "自来水管网改造方案和收费标准。")
         page.locator("#decision_date").press_sequentially(
-            (now - timedelta(days=3)).strftime("%Y-%m-%d"))
+            (now - timedelta(days=3)).strftime("%Y-%m-%d")
+        )
         page.fill("#decision_ref", "镇党委会议纪要〔2026〕9号")
         page.fill("#venue", "东桥村村委会会议室")
         page.locator("#starts_at").press_sequentially(f"{day:%Y-%m-%d} 09:00")
@@ -117,17 +122,20 @@ def test_clerk_types_and_pastes_dates_into_case_and_hearing_forms(app, users, of
         stored = db.session.scalar(select(AgencyRecord).where(AgencyRecord.case_id == case_id))
         assert stored.delivered_at.replace(tzinfo=UTC) == delivered.astimezone(UTC)
         assert db.session.get(Case, case_id).subject == "申请办理低保证明"
-        hearing = db.session.scalar(select(Hearing).where(Hearing.title == "东桥村自来水改造听证会"))
+        hearing = db.session.scalar(
+            select(Hearing).where(Hearing.title == "东桥村自来水改造听证会")
+        )
         assert hearing is not None
         # Beijing 09:00 is 01:00 UTC; 11:30 is 03:30 UTC.
-        assert hearing.starts_at.replace(tzinfo=UTC) == datetime(day.year, day.month, day.day, 1,
-                                                                 0, tzinfo=UTC)
-        assert hearing.ends_at.replace(tzinfo=UTC) == datetime(day.year, day.month, day.day, 3,
-                                                               30, tzinfo=UTC)
+        assert hearing.starts_at.replace(tzinfo=UTC) == datetime(
+            day.year, day.month, day.day, 1, 0, tzinfo=UTC
+        )
+        assert hearing.ends_at.replace(tzinfo=UTC) == datetime(
+            day.year, day.month, day.day, 3, 30, tzinfo=UTC
+        )
 
 
-def test_resident_rates_a_case_by_tapping_the_words_on_a_phone(app, users, live_server,
-                                                               chromium):
+def test_resident_rates_a_case_by_tapping_the_words_on_a_phone(app, users, live_server, chromium):
     from core.cases import close_case, open_case
     from core.cases.models import Rating
     from core.cases.receipts import display
@@ -135,14 +143,25 @@ def test_resident_rates_a_case_by_tapping_the_words_on_a_phone(app, users, live_
     with app.app_context():
         clerk = db.session.get(User, users["staff_a"])
         clerk.display_name, clerk.post = "张晓梅", "民政办科员"
-        case = open_case(office_id=clerk.office_id, category="consultation", channel="visit",
-                         subject="咨询高龄津贴申领条件", actor_id=clerk.id, handler_id=clerk.id)
+        case = open_case(
+            office_id=clerk.office_id,
+            category="consultation",
+            channel="visit",
+            subject="咨询高龄津贴申领条件",
+            actor_id=clerk.id,
+            handler_id=clerk.id,
+        )
         close_case(case, outcome="已告知申领条件和所需材料，可在村委会代办。", actor_id=clerk.id)
         db.session.commit()
         receipt = case.receipt_no
 
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                   java_script_enabled=False, is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740},
+        locale="zh-CN",
+        java_script_enabled=False,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server}/cases/")
@@ -159,8 +178,13 @@ def test_resident_rates_a_case_by_tapping_the_words_on_a_phone(app, users, live_
         words, radio = row.locator("span"), row.locator("input[type=radio]")
         # The box and its words sit on one row, and the row is big enough to tap.
         word_box, radio_box = words.bounding_box(), radio.bounding_box()
-        assert abs((word_box["y"] + word_box["height"] / 2)
-                   - (radio_box["y"] + radio_box["height"] / 2)) < 8
+        assert (
+            abs(
+                (word_box["y"] + word_box["height"] / 2)
+                - (radio_box["y"] + radio_box["height"] / 2)
+            )
+            < 8
+        )
         assert row.bounding_box()["height"] >= 40
         words.tap()
         assert radio.is_checked()

@@ -33,10 +33,18 @@ def hearings_on(app, users, offices):
 
 
 def _hearing_form(starts_at, ends_at, title="西河村村道听证会", decision_date="2026-12-01"):
-    return {"kind": "hearing", "title": title, "issue": "村道硬化方案",
-            "decision_date": decision_date, "decision_ref": "镇党委会〔2026〕3号",
-            "venue": "村委会", "starts_at": starts_at, "ends_at": ends_at,
-            "capacity": "30", "waitlist_size": "5"}
+    return {
+        "kind": "hearing",
+        "title": title,
+        "issue": "村道硬化方案",
+        "decision_date": decision_date,
+        "decision_ref": "镇党委会〔2026〕3号",
+        "venue": "村委会",
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "capacity": "30",
+        "waitlist_size": "5",
+    }
 
 
 def _hearing(app, title="西河村村道听证会"):
@@ -56,21 +64,31 @@ def _utc(moment):
 # --- 1. dates typed and pasted ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["2026-12-18 09:00", "2026/12/18 9:00", "2026-12-18T09:00",
-                                   "2026.12.18 09:00:00", "2026年12月18日 9:00",
-                                   " ２０２６－１２－１８ ０９：００ "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2026-12-18 09:00",
+        "2026/12/18 9:00",
+        "2026-12-18T09:00",
+        "2026.12.18 09:00:00",
+        "2026年12月18日 9:00",
+        " ２０２６－１２－１８ ０９：００ ",
+    ],
+)
 def test_the_ways_a_clerk_writes_a_time_are_read_alike(typed):
     assert parse_local(typed) == datetime(2026, 12, 18, 9, 0)
 
 
-@pytest.mark.parametrize("typed", ["2", "20", "0002-01-01", "2026-02-30", "2026-12-18 25:00",
-                                   "明天", "2026-12"])
+@pytest.mark.parametrize(
+    "typed", ["2", "20", "0002-01-01", "2026-02-30", "2026-12-18 25:00", "明天", "2026-12"]
+)
 def test_a_partial_or_impossible_time_is_refused_not_guessed(typed):
     assert parse_local(typed) is None
 
 
-def test_hearing_form_takes_typed_and_pasted_times_in_beijing_time(app, client, hearings_on,
-                                                                   login_as):
+def test_hearing_form_takes_typed_and_pasted_times_in_beijing_time(
+    app, client, hearings_on, login_as
+):
     login_as("staff_a")
     page = client.get(HEARINGS_NEW).get_data(as_text=True)
     starts = re.search(r'<input[^>]*name="starts_at"[^>]*>', page).group(0)
@@ -79,8 +97,11 @@ def test_hearing_form_takes_typed_and_pasted_times_in_beijing_time(app, client, 
     decision = re.search(r'<input[^>]*name="decision_date"[^>]*>', page).group(0)
     assert "datepicker" not in decision
 
-    response = post(client, HEARINGS_NEW, _hearing_form("2026/12/18 9:00", "2026-12-18T11:30",
-                                                        decision_date="2026/12/1"))
+    response = post(
+        client,
+        HEARINGS_NEW,
+        _hearing_form("2026/12/18 9:00", "2026-12-18T11:30", decision_date="2026/12/1"),
+    )
     assert response.status_code == 302, text_of(response)[:400]
     hearing = _hearing(app)
     assert _utc(hearing.starts_at) == datetime(2026, 12, 18, 1, 0, tzinfo=UTC)
@@ -91,8 +112,9 @@ def test_hearing_form_takes_typed_and_pasted_times_in_beijing_time(app, client, 
     assert 'value="2026-12-18 09:00"' in edit and 'value="2026-12-01"' in edit
 
 
-def test_a_time_typed_as_2_is_refused_in_chinese_and_nothing_is_saved(app, client, hearings_on,
-                                                                      login_as):
+def test_a_time_typed_as_2_is_refused_in_chinese_and_nothing_is_saved(
+    app, client, hearings_on, login_as
+):
     login_as("staff_a")
     response = post(client, HEARINGS_NEW, _hearing_form("2", "2026-12-18 11:00"))
     assert response.status_code == 200
@@ -104,8 +126,9 @@ def test_a_time_typed_as_2_is_refused_in_chinese_and_nothing_is_saved(app, clien
 
 def test_calendar_day_is_typed_with_slashes(app, client, users, login_as):
     login_as("admin")
-    response = post(client, "/admin/calendar_days/new/",
-                    {"day": "2027/1/1", "kind": "holiday", "name": "元旦"})
+    response = post(
+        client, "/admin/calendar_days/new/", {"day": "2027/1/1", "kind": "holiday", "name": "元旦"}
+    )
     assert response.status_code == 302, text_of(response)[:400]
     with app.app_context():
         assert db.session.scalar(select(CalendarDay.day)) == date(2027, 1, 1)
@@ -130,8 +153,9 @@ def test_format_is_beijing_time_to_the_minute():
     assert format_time(None) == ""
 
 
-def test_staff_list_shows_last_login_in_beijing_time_without_microseconds(app, client, users,
-                                                                         login_as):
+def test_staff_list_shows_last_login_in_beijing_time_without_microseconds(
+    app, client, users, login_as
+):
     login_as("admin")
     with app.app_context():
         user = db.session.get(User, users["staff_a"])
@@ -162,11 +186,21 @@ def test_a_refused_save_says_so_in_chinese(app, client, hearings_on, login_as):
 
 
 @pytest.mark.parametrize("amount", ["99999999999999999999", "3000000000", "-3000000000"])
-def test_an_integer_beyond_the_database_is_refused_in_chinese(app, client, users, offices,
-                                                             login_as, amount):
+def test_an_integer_beyond_the_database_is_refused_in_chinese(
+    app, client, users, offices, login_as, amount
+):
     login_as("admin")
-    response = post(client, LIMITS_NEW, {"office": str(offices["A"]), "category": "consultation",
-                                         "amount": amount, "unit": "working_days", "note": ""})
+    response = post(
+        client,
+        LIMITS_NEW,
+        {
+            "office": str(offices["A"]),
+            "category": "consultation",
+            "amount": amount,
+            "unit": "working_days",
+            "note": "",
+        },
+    )
     assert response.status_code == 200
     body = text_of(response)
     assert "请填写 -2,147,483,648 到 2,147,483,647 之间的数" in body
@@ -192,8 +226,9 @@ def _multidict(values):
     return MultiDict(values)
 
 
-def test_a_database_error_shows_a_chinese_message_not_sql(app, client, hearings_on, login_as,
-                                                           monkeypatch):
+def test_a_database_error_shows_a_chinese_message_not_sql(
+    app, client, hearings_on, login_as, monkeypatch
+):
     from sqlalchemy.exc import OperationalError
 
     from plugins.hearings.admin import HearingView
@@ -214,8 +249,11 @@ def test_a_future_time_typed_today_is_not_reset(app, client, hearings_on, login_
     """A pasted value is kept as pasted (the old picker reset it to "now" on blur)."""
     login_as("staff_a")
     later = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
-    response = post(client, HEARINGS_NEW, _hearing_form(f"{later} 14:00", f"{later} 16:00",
-                                                        title="东桥村听证会"))
+    response = post(
+        client,
+        HEARINGS_NEW,
+        _hearing_form(f"{later} 14:00", f"{later} 16:00", title="东桥村听证会"),
+    )
     assert response.status_code == 302
     assert format_time(_hearing(app, "东桥村听证会").starts_at) == f"{later} 14:00"
 
@@ -229,18 +267,29 @@ def test_audit_log_names_columns_values_and_linked_rows(app, client, users, logi
 
     with app.app_context():
         user = db.session.get(User, users["staff_a"])
-        case = open_case(office_id=user.office_id, category="consultation", channel="window",
-                         subject="低保申请咨询", applicant_name="张三", actor_id=user.id,
-                         handler_id=user.id)
+        case = open_case(
+            office_id=user.office_id,
+            category="consultation",
+            channel="window",
+            subject="低保申请咨询",
+            applicant_name="张三",
+            actor_id=user.id,
+            handler_id=user.id,
+        )
         db.session.commit()
         case.status = CaseStatus.RESOLVED
         case.swept_colour = "red"
         db.session.commit()
-        entry_id = db.session.scalar(select(AuditEntry.id).where(
-            AuditEntry.target_type == "case_record", AuditEntry.action == "update")
-            .order_by(AuditEntry.id.desc()))
-        insert_id = db.session.scalar(select(AuditEntry.id).where(
-            AuditEntry.target_type == "case_record", AuditEntry.action == "insert"))
+        entry_id = db.session.scalar(
+            select(AuditEntry.id)
+            .where(AuditEntry.target_type == "case_record", AuditEntry.action == "update")
+            .order_by(AuditEntry.id.desc())
+        )
+        insert_id = db.session.scalar(
+            select(AuditEntry.id).where(
+                AuditEntry.target_type == "case_record", AuditEntry.action == "insert"
+            )
+        )
     login_as("admin")
     update = text_of(client.get(f"/admin/audit/details/?id={entry_id}"))
     assert "状态" in update and "已办结" in update
@@ -283,8 +332,9 @@ def test_history_of_a_module_row_closes_with_the_module(app, client, users, offi
 # --- 4. the modules screen in words ---------------------------------------------------------------
 
 
-def test_modules_screen_and_delete_preview_show_titles_not_codes(app, client, users, offices,
-                                                                 login_as):
+def test_modules_screen_and_delete_preview_show_titles_not_codes(
+    app, client, users, offices, login_as
+):
     login_as("admin")
     page = text_of(client.get("/admin/modules/"))
     assert "听证" in page  # the hearings module's Chinese title
@@ -305,8 +355,14 @@ def test_case_list_and_detail_show_the_receipt_in_one_format(app, client, users,
 
     with app.app_context():
         user = db.session.get(User, users["staff_a"])
-        case = open_case(office_id=user.office_id, category="consultation", channel="window",
-                         subject="低保申请咨询", actor_id=user.id, handler_id=user.id)
+        case = open_case(
+            office_id=user.office_id,
+            category="consultation",
+            channel="window",
+            subject="低保申请咨询",
+            actor_id=user.id,
+            handler_id=user.id,
+        )
         db.session.commit()
         receipt, case_id = case.receipt_no, case.id
         assert db.session.get(Case, case_id) is not None
@@ -357,6 +413,11 @@ def test_every_table_has_a_name_people_can_read(app):
     from core.extensions import db
 
     with app.test_request_context("/admin/"):
-        raw = sorted({m.local_table.name for m in db.Model.registry.mappers
-                      if table_label(m.local_table.name) == m.local_table.name})
+        raw = sorted(
+            {
+                m.local_table.name
+                for m in db.Model.registry.mappers
+                if table_label(m.local_table.name) == m.local_table.name
+            }
+        )
     assert raw == []

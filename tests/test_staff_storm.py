@@ -32,8 +32,15 @@ def _seed(app) -> None:
     with app.app_context():
         load_demo()
         admin = db.session.scalar(select(User).where(User.username == "admin"))
-        db.session.add(User(username="admin2", display_name="钱管理", role=Role.TOWNSHIP_ADMIN,
-                            office_id=admin.office_id, password_hash=admin.password_hash))
+        db.session.add(
+            User(
+                username="admin2",
+                display_name="钱管理",
+                role=Role.TOWNSHIP_ADMIN,
+                office_id=admin.office_id,
+                password_hash=admin.password_hash,
+            )
+        )
         db.session.commit()
 
 
@@ -85,7 +92,7 @@ def _find_editable(app, view, browser) -> tuple[int, str] | None:
             return row_id, field
         if tried == RECORDS:
             return None
-    for row_id in later[:RECORDS - tried]:
+    for row_id in later[: RECORDS - tried]:
         url = f"{view.url}/edit/?id={row_id}"
         field = _lone_save(app, view, browser, url, row_id, browser.open(url)[1])
         if field is not None:
@@ -144,9 +151,9 @@ def test_two_staff_saving_the_same_record_of_every_versioned_model_at_once(app, 
                 continue
             row_id, field = found
             for n in range(PAIRS):
-                won, refused, seconds, problem = _pair(app, view, staff,
-                                                       f"{view.url}/edit/?id={row_id}", row_id,
-                                                       field, ROUND_MARKS[n])
+                won, refused, seconds, problem = _pair(
+                    app, view, staff, f"{view.url}/edit/?id={row_id}", row_id, field, ROUND_MARKS[n]
+                )
                 wins, refusals = wins + won, refusals + refused
                 save_seconds += seconds
                 if problem:
@@ -155,13 +162,15 @@ def test_two_staff_saving_the_same_record_of_every_versioned_model_at_once(app, 
         server_log = server.log()
     timings = staff[0].timings + staff[1].timings
     errors = [status for status, _seconds in timings if status >= 500]
-    figures = (f"two-staff storm ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, gunicorn "
-               f"4 workers): {len(covered)} versioned edit screens × {PAIRS} concurrent pairs; "
-               f"{len(timings)} requests, {len(save_seconds)} concurrent saves: {wins} won, "
-               f"{refusals} refused as stale, {len(errors)} answers 5xx; p95 of a concurrent "
-               f"save {p95(save_seconds) * 1000:.0f} ms, of any request "
-               f"{p95([s for _st, s in timings]) * 1000:.0f} ms. Screens: {', '.join(covered)}; "
-               f"no record a lone save may change: {', '.join(uncovered) or 'none'}")
+    figures = (
+        f"two-staff storm ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, gunicorn "
+        f"4 workers): {len(covered)} versioned edit screens × {PAIRS} concurrent pairs; "
+        f"{len(timings)} requests, {len(save_seconds)} concurrent saves: {wins} won, "
+        f"{refusals} refused as stale, {len(errors)} answers 5xx; p95 of a concurrent "
+        f"save {p95(save_seconds) * 1000:.0f} ms, of any request "
+        f"{p95([s for _st, s in timings]) * 1000:.0f} ms. Screens: {', '.join(covered)}; "
+        f"no record a lone save may change: {', '.join(uncovered) or 'none'}"
+    )
     print("\n" + figures)
     record_property("figures", figures)  # also in the JUnit XML of a CI run
     assert not errors, figures + "\n" + server_log

@@ -16,34 +16,63 @@ from core.app import _Deferred, create_app
 from core.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("alembic", "flask_migrate", "reportlab", "openpyxl", "jieba", "PIL", "markdown_it",
-         "redis", "segno", "flask_admin.contrib.sqla")
+HEAVY = (
+    "alembic",
+    "flask_migrate",
+    "reportlab",
+    "openpyxl",
+    "jieba",
+    "PIL",
+    "markdown_it",
+    "redis",
+    "segno",
+    "flask_admin.contrib.sqla",
+)
 
 
 def _env(tmp_path) -> dict:
-    return dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'startup.sqlite3'}",
-                SECRET_KEY="startup-test")
+    return dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'startup.sqlite3'}",
+        SECRET_KEY="startup-test",
+    )
 
 
 def test_importing_wsgi_loads_no_heavy_library(tmp_path):
-    code = ("import sys, wsgi\n"
-            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(tmp_path),
-                            capture_output=True, text=True, timeout=120)
+    code = f"import sys, wsgi\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"imported at start-up: {result.stdout.strip()}"
 
 
 def test_flask_help_lists_db_without_alembic_and_db_commands_load_it(tmp_path):
     env = _env(tmp_path)
-    listing = subprocess.run([sys.executable, "-X", "importtime", "-m", "flask", "--app", "wsgi",
-                              "--help"], cwd=ROOT, env=env, capture_output=True, text=True,
-                             timeout=120)
+    listing = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flask", "--app", "wsgi", "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert listing.returncode == 0, listing.stderr
     assert " db " in listing.stdout and " schema " in listing.stdout
     assert "| alembic\n" not in listing.stderr
-    heads = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "heads"],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    heads = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "heads"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert heads.returncode == 0, heads.stderr
     assert "(core)" in heads.stdout and "(training)" in heads.stdout  # every branch's folder
 
@@ -53,10 +82,18 @@ def _deferred_app(tmp_path):
     import example_plugin
 
     tmp_path.mkdir(parents=True, exist_ok=True)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), "SERVER_NAME": None},
-                     extra_plugins=(example_plugin,), defer_admin=True)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "REDIS_URL": None,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SERVER_NAME": None,
+        },
+        extra_plugins=(example_plugin,),
+        defer_admin=True,
+    )
     with app.app_context():
         db.create_all()
     return app

@@ -38,11 +38,18 @@ def _seed(app) -> int:
         load_demo()
         office = db.session.scalar(select(Office).where(Office.code == "SFZ-ZF"))
         now = datetime.now(UTC)
-        hearing = Hearing(office_id=office.id, title="自来水改造听证会", issue="改造方案与收费标准。",
-                          decision_date=now.date() - timedelta(days=3), decision_ref="〔2026〕9号",
-                          venue="镇政府三楼会议室", starts_at=now + timedelta(days=7),
-                          ends_at=now + timedelta(days=7, hours=2), capacity=CAPACITY,
-                          waitlist_size=WAITLIST)
+        hearing = Hearing(
+            office_id=office.id,
+            title="自来水改造听证会",
+            issue="改造方案与收费标准。",
+            decision_date=now.date() - timedelta(days=3),
+            decision_ref="〔2026〕9号",
+            venue="镇政府三楼会议室",
+            starts_at=now + timedelta(days=7),
+            ends_at=now + timedelta(days=7, hours=2),
+            capacity=CAPACITY,
+            waitlist_size=WAITLIST,
+        )
         db.session.add(hearing)
         db.session.flush()
         lifecycle.announce(hearing)
@@ -54,8 +61,13 @@ def _seed(app) -> int:
         while due_day.weekday() >= 5:
             due_day += timedelta(days=1)
         for i in range(CASES):
-            case = open_case(office_id=office.id, category="consultation", channel="window",
-                             subject=f"咨询{i}", actor_id=None)
+            case = open_case(
+                office_id=office.id,
+                category="consultation",
+                channel="window",
+                subject=f"咨询{i}",
+                actor_id=None,
+            )
             # Days count from the day of acceptance in Beijing, not the UTC date: between
             # 00:00 and 08:00 Beijing time they differ, and every deadline would land a day
             # after the holiday (and not move).
@@ -79,8 +91,14 @@ def _register(base: str, hearing_id: int, n: int) -> tuple[int, float]:
     elif token is not None:
         status, _page, _url = browser.open(
             f"/o/SFZ-ZF/hearings/{hearing_id}/register",
-            {"csrf_token": token, "name": "王" + GIVEN[n // 20] + GIVEN[n % 20],
-             "phone": f"139{n:08d}", "category": "concerned", "village": "东桥村"})
+            {
+                "csrf_token": token,
+                "name": "王" + GIVEN[n // 20] + GIVEN[n % 20],
+                "phone": f"139{n:08d}",
+                "category": "concerned",
+                "village": "东桥村",
+            },
+        )
     return status, sum(seconds for _s, seconds in browser.timings)
 
 
@@ -90,16 +108,28 @@ def test_registrations_during_a_sweep_through_gunicorn(app):
     sweep = None
     with gunicorn(app) as server:
         try:
-            sweep = subprocess.Popen([sys.executable, "-c", (
-                "from core.app import create_app\n"
-                "from core.cases.sweep import run_sweep\n"
-                "app = create_app()\n"
-                "with app.app_context():\n"
-                "    print(run_sweep()['recalculated'])\n")],
-                cwd=ROOT, env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            sweep = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    (
+                        "from core.app import create_app\n"
+                        "from core.cases.sweep import run_sweep\n"
+                        "app = create_app()\n"
+                        "with app.app_context():\n"
+                        "    print(run_sweep()['recalculated'])\n"
+                    ),
+                ],
+                cwd=ROOT,
+                env=server.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             with ThreadPoolExecutor(AT_ONCE) as pool:
-                answers = list(pool.map(lambda n: _register(server.base, hearing_id, n),
-                                        range(REGISTRATIONS)))
+                answers = list(
+                    pool.map(lambda n: _register(server.base, hearing_id, n), range(REGISTRATIONS))
+                )
             swept_out, swept_err = sweep.communicate(timeout=240)
         finally:
             if sweep is not None and sweep.poll() is None:
@@ -108,19 +138,25 @@ def test_registrations_during_a_sweep_through_gunicorn(app):
     statuses = [s for s, _t in answers]
     latencies = [t for _s, t in answers]
     counts = {code: statuses.count(code) for code in sorted(set(statuses))}
-    print(f"\nstorm ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}): {len(statuses)} "
-          f"registrations, {AT_ONCE} at a time, during a sweep of {CASES} deadlines "
-          f"(moved {swept_out.strip() or '?'}): answers {counts}, median "
-          f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms")
+    print(
+        f"\nstorm ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}): {len(statuses)} "
+        f"registrations, {AT_ONCE} at a time, during a sweep of {CASES} deadlines "
+        f"(moved {swept_out.strip() or '?'}): answers {counts}, median "
+        f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms"
+    )
     assert sweep.returncode == 0, swept_err[-2000:]
     assert swept_out.strip() == str(CASES)
     assert not [s for s in statuses if s >= 500 and s != 503], server_log[-3000:]
     from plugins.hearings.models import Attendee, AttendeeStatus
 
     with app.app_context():
-        by_status = dict(db.session.execute(
-            select(Attendee.status, func.count()).where(Attendee.hearing_id == hearing_id)
-            .group_by(Attendee.status)).all())
+        by_status = dict(
+            db.session.execute(
+                select(Attendee.status, func.count())
+                .where(Attendee.hearing_id == hearing_id)
+                .group_by(Attendee.status)
+            ).all()
+        )
     confirmed = by_status.get(AttendeeStatus.CONFIRMED, 0)
     assert confirmed <= CAPACITY
     assert sum(by_status.values()) == statuses.count(201)  # every 201 is a stored registration

@@ -31,8 +31,10 @@ def demo(app):
 
 
 def _first_save(first, url, values) -> bool:
-    return first.post(url, data={**values, "csrf_token": csrf_token(first)}).status_code in (302,
-                                                                                        303)
+    return first.post(url, data={**values, "csrf_token": csrf_token(first)}).status_code in (
+        302,
+        303,
+    )
 
 
 def test_a_stale_edit_of_every_versioned_record_is_refused(demo):
@@ -42,8 +44,9 @@ def test_a_stale_edit_of_every_versioned_record_is_refused(demo):
     checked, unchecked = [], []
     for view in versioned_views(demo):
         with demo.app_context():
-            ids = db.session.scalars(db.select(view.model.id).order_by(view.model.id)
-                                     .limit(5)).all()
+            ids = db.session.scalars(
+                db.select(view.model.id).order_by(view.model.id).limit(5)
+            ).all()
         for row_id in ids:  # a record whose first edit is refused on its merits is skipped
             url = f"{view.url}/edit/?id={row_id}"
             page_a, page_b = first.get(url), second.get(url)
@@ -60,19 +63,25 @@ def test_a_stale_edit_of_every_versioned_record_is_refused(demo):
                 continue
             with demo.app_context():
                 after_first = db.session.get(view.model, row_id).version
-            refused = second.post(url, data={**values_b, "csrf_token": csrf_token(second)},
-                                  follow_redirects=True)
+            refused = second.post(
+                url, data={**values_b, "csrf_token": csrf_token(second)}, follow_redirects=True
+            )
             assert STALE in refused.get_data(as_text=True), f"{view.endpoint}: stale save accepted"
             missing = {k: v for k, v in values_b.items() if k != "version"}
-            no_version = second.post(url, data={**missing, "csrf_token": csrf_token(second)},
-                                     follow_redirects=True)
-            assert STALE in no_version.get_data(as_text=True), f"{view.endpoint}: saved without version"
+            no_version = second.post(
+                url, data={**missing, "csrf_token": csrf_token(second)}, follow_redirects=True
+            )
+            assert STALE in no_version.get_data(as_text=True), (
+                f"{view.endpoint}: saved without version"
+            )
             with demo.app_context():
                 assert db.session.get(view.model, row_id).version == after_first
             checked.append(view.endpoint)
             break
         else:
             unchecked.append(view.endpoint)
-    print(f"\nversioned edit forms: {len(checked)} checked ({', '.join(checked)}); "
-          f"no editable demo record: {', '.join(unchecked) or 'none'}")
+    print(
+        f"\nversioned edit forms: {len(checked)} checked ({', '.join(checked)}); "
+        f"no editable demo record: {', '.join(unchecked) or 'none'}"
+    )
     assert len(checked) >= 5

@@ -3,12 +3,29 @@
 from core.admin.labels import enum_choices, enum_label
 from core.admin.widgets import SupervisionSection, Widget
 
-__all__ = ["LocalDateField", "LocalDateTimeField", "ModuleView", "OfficeScopedModelView",
-           "ScopedChoices", "SecureViewMixin", "SupervisionSection", "Widget", "enum_choices", "enum_label",
-           "harden_form"]
+__all__ = [
+    "LocalDateField",
+    "LocalDateTimeField",
+    "ModuleView",
+    "OfficeScopedModelView",
+    "ScopedChoices",
+    "SecureViewMixin",
+    "SupervisionSection",
+    "Widget",
+    "enum_choices",
+    "enum_label",
+    "harden_form",
+]
 
-_LAZY = {"ModuleView": "base", "OfficeScopedModelView": "base", "ScopedChoices": "base", "SecureViewMixin": "base",
-         "LocalDateField": "fields", "LocalDateTimeField": "fields", "harden_form": "fields"}
+_LAZY = {
+    "ModuleView": "base",
+    "OfficeScopedModelView": "base",
+    "ScopedChoices": "base",
+    "SecureViewMixin": "base",
+    "LocalDateField": "fields",
+    "LocalDateTimeField": "fields",
+    "harden_form": "fields",
+}
 
 
 def __getattr__(name: str):

@@ -45,23 +45,40 @@ def process_badge_photo(data: bytes, max_bytes: int) -> bytes:
     if not data:
         raise BadgePhotoError(_("请选择照片文件。"))
     if len(data) > max_bytes:
-        raise BadgePhotoError(_("照片文件过大（%(size)s），不能超过 %(limit)s。",
-                                size=_megabytes(len(data)), limit=_megabytes(max_bytes)))
+        raise BadgePhotoError(
+            _(
+                "照片文件过大（%(size)s），不能超过 %(limit)s。",
+                size=_megabytes(len(data)),
+                limit=_megabytes(max_bytes),
+            )
+        )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
             width, height = probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise BadgePhotoError(_("上传的文件不是有效的图片，请上传 JPEG、PNG 或 WebP 格式的照片。")) from None
+        raise BadgePhotoError(
+            _("上传的文件不是有效的图片，请上传 JPEG、PNG 或 WebP 格式的照片。")
+        ) from None
     if kind not in ALLOWED_FORMATS:
-        raise BadgePhotoError(_("只支持 JPEG、PNG 或 WebP 格式的照片（上传的是 %(kind)s）。",
-                                kind=kind or "?"))
-    if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE \
-            or max(width, height) / min(width, height) > MAX_ASPECT:
-        raise BadgePhotoError(_(
-            "照片尺寸不合适（%(w)d×%(h)d 像素）：边长应在 %(min)d 到 %(max)d 像素之间，且为证件照比例。",
-            w=width, h=height, min=MIN_SIDE, max=MAX_SIDE))
+        raise BadgePhotoError(
+            _("只支持 JPEG、PNG 或 WebP 格式的照片（上传的是 %(kind)s）。", kind=kind or "?")
+        )
+    if (
+        min(width, height) < MIN_SIDE
+        or max(width, height) > MAX_SIDE
+        or max(width, height) / min(width, height) > MAX_ASPECT
+    ):
+        raise BadgePhotoError(
+            _(
+                "照片尺寸不合适（%(w)d×%(h)d 像素）：边长应在 %(min)d 到 %(max)d 像素之间，且为证件照比例。",
+                w=width,
+                h=height,
+                min=MIN_SIDE,
+                max=MAX_SIDE,
+            )
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -117,15 +134,21 @@ def directory_url(staff: User) -> str | None:
     """Absolute URL of the staff member's entry in the public directory, if they are listed."""
     if not (staff.active and staff.in_public_directory):
         return None
-    return url_for("public.staff_directory", office_code=staff.office.code, _external=True,
-                   _anchor=f"staff-{staff.id}")
+    return url_for(
+        "public.staff_directory",
+        office_code=staff.office.code,
+        _external=True,
+        _anchor=f"staff-{staff.id}",
+    )
 
 
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of ``url`` (no script, no external request)."""
     import segno
 
-    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True))
+    return Markup(
+        segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", omitsize=True)
+    )
 
 
 class BadgeView(ModuleView):
@@ -141,8 +164,9 @@ class BadgeView(ModuleView):
     def index(self):
         staff = self._staff(request.args.get("id", type=int))
         url = directory_url(staff)
-        return self.render("admin/badge.html", staff=staff, directory_url=url,
-                           qr=qr_svg(url) if url else None)
+        return self.render(
+            "admin/badge.html", staff=staff, directory_url=url, qr=qr_svg(url) if url else None
+        )
 
     @expose("/photo/<int:user_id>")
     def photo(self, user_id):

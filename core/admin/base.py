@@ -169,8 +169,12 @@ class SecureViewMixin:
         if current_app.config.get("FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION"):
             raise exc
         log.exception("admin view %s: saving failed", getattr(self, "endpoint", "?"))
-        flash(_("保存未成功：数据库未能接受这条记录。请检查填写的内容（如数字是否过大、是否与已有记录重复）后重试；问题持续请联系系统管理员。"),
-              "error")
+        flash(
+            _(
+                "保存未成功：数据库未能接受这条记录。请检查填写的内容（如数字是否过大、是否与已有记录重复）后重试；问题持续请联系系统管理员。"
+            ),
+            "error",
+        )
         return True
 
     def is_accessible(self) -> bool:
@@ -202,8 +206,11 @@ class SecureViewMixin:
         from core.input_guard import parse_db_int
 
         pk_columns = self.model.__mapper__.primary_key
-        if (len(pk_columns) == 1 and isinstance(pk_columns[0].type, Integer)
-                and parse_db_int(id) is None):
+        if (
+            len(pk_columns) == 1
+            and isinstance(pk_columns[0].type, Integer)
+            and parse_db_int(id) is None
+        ):
             abort(404)
         return super().get_one(id)
 
@@ -297,7 +304,9 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         # Subclasses written the usual Flask-Admin way (can_delete = False) keep working.
         super().__init_subclass__(**kwargs)
         for verb in ("create", "edit", "delete", "export"):
-            if f"can_{verb}" in cls.__dict__ and not isinstance(cls.__dict__[f"can_{verb}"], property):
+            if f"can_{verb}" in cls.__dict__ and not isinstance(
+                cls.__dict__[f"can_{verb}"], property
+            ):
                 setattr(cls, f"allow_{verb}", cls.__dict__[f"can_{verb}"])
                 delattr(cls, f"can_{verb}")
 
@@ -438,7 +447,8 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
             # Exports carry full values; export_columns() leaves personal data out instead
             # for roles that may not see it (Flask-Admin would reuse the masking formatters).
             self.column_formatters_export = {
-                k: v for k, v in self.column_formatters.items() if v is not _masked_formatter}
+                k: v for k, v in self.column_formatters.items() if v is not _masked_formatter
+            }
         super().__init__(*args, **kwargs)
 
     @pass_context  # the details template calls get_value(model, name)
@@ -460,16 +470,23 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         if self.personal_data_columns and self.may_see_personal_data():
             pk = request.args.get("id")
             row = db.session.get(self.model, self._decode_pk(pk)) if pk else None
-            record_event("personal_data.view", target_type=self.model.__tablename__,
-                         target_id=pk, office_id=self.office_id_of(row) if row else None,
-                         details={"columns": list(self.personal_data_columns)})
+            record_event(
+                "personal_data.view",
+                target_type=self.model.__tablename__,
+                target_id=pk,
+                office_id=self.office_id_of(row) if row else None,
+                details={"columns": list(self.personal_data_columns)},
+            )
             db.session.commit()
         return response
 
     # --- bulk actions --------------------------------------------------------------------
 
-    @action("delete", admin_lazy_gettext("Delete"),
-            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
     def action_delete(self, ids):
         """Flask-Admin's bulk delete, with the posted ids typed like the primary key: they
         arrive as text, which PostgreSQL will not compare with an integer key."""
@@ -518,9 +535,13 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         record_event(
             "export",
             target_type=self.model.__tablename__,
-            details={"view": self.endpoint, "format": export_type, "rows": len(rows),
-                     "filters": {k: v for k, v in request.args.items()},
-                     "columns": [c for c, _ in columns]},
+            details={
+                "view": self.endpoint,
+                "format": export_type,
+                "rows": len(rows),
+                "filters": {k: v for k, v in request.args.items()},
+                "columns": [c for c, _ in columns],
+            },
         )
         db.session.commit()
         return export_response(
@@ -529,4 +550,3 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
             [str(label) for _c, label in columns],
             ([self.get_export_value(row, c) for c, _l in columns] for row in rows),
         )
-

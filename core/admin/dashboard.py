@@ -29,8 +29,10 @@ class DashboardView(AdminIndexView):
         # The core's own tiles (its default plugins: the case register) first, then each module's.
         widgets: list[Widget] = []
         for _plugin, items in registry.call_for(
-            "dashboard_widgets", registry.core, user=current_user,
-            office_ids=permissions.visible_office_ids(current_user)
+            "dashboard_widgets",
+            registry.core,
+            user=current_user,
+            office_ids=permissions.visible_office_ids(current_user),
         ):
             widgets.extend(items)
         for name in modules:

@@ -41,8 +41,9 @@ def _target(back, result):
     return back(result) if callable(back) else back
 
 
-def run(action: Callable, *, success: str | None, back, row=None,
-        after_commit: Callable | None = None):
+def run(
+    action: Callable, *, success: str | None, back, row=None, after_commit: Callable | None = None
+):
     """Run ``action()``, commit, flash the outcome and redirect to ``back`` (a URL, or a
     function of the action's result).
 
@@ -69,15 +70,21 @@ def run(action: Callable, *, success: str | None, back, row=None,
     return redirect(_target(back, result))
 
 
-def submit(form, action: Callable, *, success: str | None, back, row=None,
-           after_commit: Callable | None = None):
+def submit(
+    form,
+    action: Callable,
+    *,
+    success: str | None,
+    back,
+    row=None,
+    after_commit: Callable | None = None,
+):
     """Validate ``form`` (refusing with its first message, changing nothing), then
     ``run(lambda: action(form))`` with the same arguments."""
     if not form.validate_on_submit():
         flash(first_error(form), "error")
         return redirect(_target(back, None))
-    return run(lambda: action(form), success=success, back=back, row=row,
-               after_commit=after_commit)
+    return run(lambda: action(form), success=success, back=back, row=row, after_commit=after_commit)
 
 
 def version_input(row) -> Markup:

@@ -27,8 +27,15 @@ def start_background_export(view, export_type: str) -> JobRecord:
     """Start the full export of ``view``'s current list for the signed-in person."""
     args = {key: request.args.getlist(key) for key in request.args}
     title = _("导出“%(name)s”（%(format)s）", name=view.name, format=export_type.upper())
-    return start_user_job(current_user.id, title, "core.admin.export_jobs:run_export",
-                          view.endpoint, export_type, args, str(get_locale()))
+    return start_user_job(
+        current_user.id,
+        title,
+        "core.admin.export_jobs:run_export",
+        view.endpoint,
+        export_type,
+        args,
+        str(get_locale()),
+    )
 
 
 def export_rows(view, limit: int) -> list:
@@ -36,8 +43,14 @@ def export_rows(view, limit: int) -> list:
     them, up to ``limit`` (Flask-Admin's own export query, without its row cap)."""
     view_args = view._get_list_extra_args()
     sort = view._get_column_by_idx(view_args.sort)
-    _count, rows = view.get_list(0, sort[0] if sort else None, view_args.sort_desc,
-                                 view_args.search, view_args.filters, page_size=limit)
+    _count, rows = view.get_list(
+        0,
+        sort[0] if sort else None,
+        view_args.sort_desc,
+        view_args.search,
+        view_args.filters,
+        page_size=limit,
+    )
     return rows
 
 
@@ -46,8 +59,9 @@ def _find_view(endpoint: str):
     return next((v for v in admin._views if getattr(v, "endpoint", None) == endpoint), None)
 
 
-def run_export(record_id: int, endpoint: str, export_type: str, args: dict,
-               locale: str | None = None) -> None:
+def run_export(
+    record_id: int, endpoint: str, export_type: str, args: dict, locale: str | None = None
+) -> None:
     """Job: build the export file as the person who asked, in the language they used when
     asking (``locale``; the default language for jobs queued without it), and store it."""
     record = db.session.get(JobRecord, record_id)
@@ -73,12 +87,21 @@ def run_export(record_id: int, endpoint: str, export_type: str, args: dict,
                     report_progress(record_id, done, total)
                 yield [view.get_export_value(row, column) for column, _label in columns]
 
-        body, extension, mimetype = export_bytes(export_type, [str(label) for _c, label in columns],
-                                                 values())
-        record_event("export", target_type=view.model.__tablename__,
-                     details={"view": view.endpoint, "format": export_type, "rows": total,
-                              "filters": args, "background": True,
-                              "columns": [c for c, _label in columns]},
-                     actor_name=user.username)
+        body, extension, mimetype = export_bytes(
+            export_type, [str(label) for _c, label in columns], values()
+        )
+        record_event(
+            "export",
+            target_type=view.model.__tablename__,
+            details={
+                "view": view.endpoint,
+                "format": export_type,
+                "rows": total,
+                "filters": args,
+                "background": True,
+                "columns": [c for c, _label in columns],
+            },
+            actor_name=user.username,
+        )
         db.session.commit()
     store_result(record_id, body, f"{view.endpoint}.{extension}", mimetype)

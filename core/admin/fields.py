@@ -134,8 +134,15 @@ class Finite:
         if not math.isfinite(number):
             raise ValidationError(str(_l("请填写一个有效的数字。")))
         if abs(number) > self.limit:
-            raise ValidationError(str(_l("数字过大，请填写 %(low)s 到 %(high)s 之间的数。",
-                                         low=_plain(-self.limit), high=_plain(self.limit))))
+            raise ValidationError(
+                str(
+                    _l(
+                        "数字过大，请填写 %(low)s 到 %(high)s 之间的数。",
+                        low=_plain(-self.limit),
+                        high=_plain(self.limit),
+                    )
+                )
+            )
 
 
 def _plain(number) -> str:
@@ -146,8 +153,13 @@ def _plain(number) -> str:
 
 
 def _range_validator(low, high) -> NumberRange:
-    return NumberRange(min=low, max=high, message=str(_l(
-        "请填写 %(low)s 到 %(high)s 之间的数。", low=_plain(low), high=_plain(high))))
+    return NumberRange(
+        min=low,
+        max=high,
+        message=str(
+            _l("请填写 %(low)s 到 %(high)s 之间的数。", low=_plain(low), high=_plain(high))
+        ),
+    )
 
 
 def _column_type(model, name):
@@ -161,7 +173,7 @@ def _numeric_limit(column_type) -> float:
     precision = getattr(column_type, "precision", None)
     if isinstance(column_type, Numeric) and precision:
         scale = getattr(column_type, "scale", None) or 0
-        return float(10 ** (precision - scale)) - 10.0 ** -scale
+        return float(10 ** (precision - scale)) - 10.0**-scale
     return FLOAT_LIMIT
 
 
@@ -170,15 +182,21 @@ def _hardened(name: str, unbound: UnboundField, model) -> UnboundField:
     field_class = unbound.field_class
     kwargs = dict(unbound.kwargs)
     column_type = _column_type(model, name)
-    if issubclass(field_class, WTDateField | WTDateTimeField | LocalDateField
-                  | LocalDateTimeField):  # (WTDateField is a subclass of WTDateTimeField)
+    if issubclass(
+        field_class, WTDateField | WTDateTimeField | LocalDateField | LocalDateTimeField
+    ):  # (WTDateField is a subclass of WTDateTimeField)
         for key in ("widget", "format"):
             kwargs.pop(key, None)
         # DataRequired drops the field's own "wrong format" message; InputRequired keeps it.
-        kwargs["validators"] = [InputRequired() if isinstance(v, DataRequired) else v
-                                for v in kwargs.get("validators") or ()]
-        local = (LocalDateField if issubclass(field_class, WTDateField | LocalDateField)
-                 else LocalDateTimeField)
+        kwargs["validators"] = [
+            InputRequired() if isinstance(v, DataRequired) else v
+            for v in kwargs.get("validators") or ()
+        ]
+        local = (
+            LocalDateField
+            if issubclass(field_class, WTDateField | LocalDateField)
+            else LocalDateTimeField
+        )
         return UnboundField(local, *unbound.args, **kwargs)
     if getattr(field_class, "__name__", "") == "QuerySelectField" and kwargs.get("allow_blank"):
         if not kwargs.get("blank_text"):  # else the empty choice reads "__None"
@@ -190,8 +208,7 @@ def _hardened(name: str, unbound: UnboundField, model) -> UnboundField:
         low, high = INT64 if isinstance(column_type, BigInteger) else INT32
         validators.append(_range_validator(low, high))
     elif issubclass(field_class, FloatField | DecimalField):
-        limit = (float(INT32[1]) if isinstance(column_type, Integer)
-                 else _numeric_limit(column_type))
+        limit = float(INT32[1]) if isinstance(column_type, Integer) else _numeric_limit(column_type)
         validators.append(Finite(limit))
     else:
         return unbound

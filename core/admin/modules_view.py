@@ -35,8 +35,9 @@ class ModulesView(ModuleView):
         registry = get_registry()
         offices = db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)).all()
         enabled = {name: enabled_office_ids(name) for name in registry.names()}
-        return self.render("admin/modules.html", offices=offices, registry=registry,
-                           enabled=enabled)
+        return self.render(
+            "admin/modules.html", offices=offices, registry=registry, enabled=enabled
+        )
 
     @expose("/switch", methods=["POST"])
     def switch(self):
@@ -56,8 +57,11 @@ class ModulesView(ModuleView):
             flash(str(exc), "error")
         else:
             title = get_registry().manifests[plugin].title
-            msg = _("已为“%(office)s”启用“%(module)s”。") if turn_on else \
-                _("已为“%(office)s”停用“%(module)s”，数据已保留。")
+            msg = (
+                _("已为“%(office)s”启用“%(module)s”。")
+                if turn_on
+                else _("已为“%(office)s”停用“%(module)s”，数据已保留。")
+            )
             flash(msg % {"office": office.name, "module": title}, "success")
         return redirect(url_for(".index"))
 
@@ -76,5 +80,9 @@ class ModulesView(ModuleView):
                 db.session.commit()
                 flash(_("已删除 %(n)d 条记录。", n=n), "success")
                 return redirect(url_for(".index"))
-        return self.render("admin/modules_delete.html", office=office,
-                           manifest=registry.manifests[plugin], counts=counts)
+        return self.render(
+            "admin/modules_delete.html",
+            office=office,
+            manifest=registry.manifests[plugin],
+            counts=counts,
+        )

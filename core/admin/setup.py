@@ -28,8 +28,10 @@ def admin_message(message):
     """
     if isinstance(message, Markup):
         return message
-    known = {"Failed to save record.": _("保存记录失败。"),
-             "Failed to create record.": _("创建记录失败。")}
+    known = {
+        "Failed to save record.": _("保存记录失败。"),
+        "Failed to create record.": _("创建记录失败。"),
+    }
     return known.get(str(message), message)
 
 
@@ -42,21 +44,23 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/township_base.html", swatch="default"),
         csp_nonce_generator=csp_nonce,
     )
-    admin.add_view(OfficeView(Office, db, name=_l("单位"), category=_l("系统"),
-                              endpoint="offices"))
-    admin.add_view(UserView(User, db, name=_l("工作人员"), category=_l("系统"),
-                            endpoint="staff"))
+    admin.add_view(OfficeView(Office, db, name=_l("单位"), category=_l("系统"), endpoint="offices"))
+    admin.add_view(UserView(User, db, name=_l("工作人员"), category=_l("系统"), endpoint="staff"))
     admin.add_view(ModulesView(name=_l("模块"), category=_l("系统"), endpoint="modules"))
     from core.sla.admin import CalendarDayView
     from core.sla.models import CalendarDay
 
-    admin.add_view(CalendarDayView(CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"),
-                                   endpoint="calendar_days"))
+    admin.add_view(
+        CalendarDayView(
+            CalendarDay, db, name=_l("节假日/调休"), category=_l("系统"), endpoint="calendar_days"
+        )
+    )
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
     from core.publication.views import PublicationView
 
-    admin.add_view(PublicationView(name=_l("撤回公开内容"), category=_l("系统"),
-                                   endpoint="publication"))
+    admin.add_view(
+        PublicationView(name=_l("撤回公开内容"), category=_l("系统"), endpoint="publication")
+    )
     from core.audit.views import add_audit_views
 
     add_audit_views(admin, category=_l("系统"))

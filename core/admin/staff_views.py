@@ -23,13 +23,27 @@ class OfficeView(SecureViewMixin, ModelView):
     column_list = ("code", "name", "kind", "parent", "public_phone", "office_hours")
     column_searchable_list = ("code", "name")
     column_filters = ("kind",)
-    column_labels = {"code": _l("代码"), "name": _l("名称"), "kind": _l("类型"),
-                     "parent": _l("上级单位"), "public_phone": _l("办公电话"),
-                     "office_hours": _l("办公时间"), "address": _l("地址"),
-                     "sort_order": _l("排序")}
+    column_labels = {
+        "code": _l("代码"),
+        "name": _l("名称"),
+        "kind": _l("类型"),
+        "parent": _l("上级单位"),
+        "public_phone": _l("办公电话"),
+        "office_hours": _l("办公时间"),
+        "address": _l("地址"),
+        "sort_order": _l("排序"),
+    }
     column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
-    form_columns = ("code", "name", "kind", "parent", "address", "public_phone",
-                    "office_hours", "sort_order")
+    form_columns = (
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "address",
+        "public_phone",
+        "office_hours",
+        "sort_order",
+    )
     form_choices = {"kind": [(k.value, label) for k, label in OFFICE_KIND_LABELS.items()]}
 
     def _is_township_admin(self):
@@ -49,7 +63,11 @@ class OfficeView(SecureViewMixin, ModelView):
 
     def _handle_view(self, name, **kwargs):
         denied = super()._handle_view(name, **kwargs)
-        if denied is None and name in ("create_view", "edit_view") and not self._is_township_admin():
+        if (
+            denied is None
+            and name in ("create_view", "edit_view")
+            and not self._is_township_admin()
+        ):
             from flask import abort
 
             abort(403)
@@ -62,39 +80,82 @@ class UserView(OfficeScopedModelView):
     allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.AUDITOR})
     allow_delete = False  # accounts are deactivated, never deleted: the audit log names them
     details_template = "admin/badge_staff_details.html"
-    column_list = ("username", "display_name", "role", "office", "post", "staff_number",
-                   "active", "last_login_at")
+    column_list = (
+        "username",
+        "display_name",
+        "role",
+        "office",
+        "post",
+        "staff_number",
+        "active",
+        "last_login_at",
+    )
     column_searchable_list = ("username", "display_name", "staff_number")
     column_filters = ("role", "active", "office.name")
-    column_labels = {"username": _l("用户名"), "display_name": _l("姓名"), "role": _l("角色"),
-                     "office": _l("单位"), "post": _l("职务"), "staff_number": _l("工号"),
-                     "contact_phone": _l("联系电话"), "active": _l("账号启用"),
-                     "in_public_directory": _l("在公开名录中显示"),
-                     "last_login_at": _l("最近登录"), "new_password": _l("新密码"),
-                     "photo_key": _l("照片"), "photo": _l("工作证照片"),
-                     "remove_photo": _l("删除现有照片"), "created_at": _l("创建时间"),
-                     "updated_at": _l("修改时间")}
-    column_formatters = {"role": lambda v, c, m, n: m.role.label,
-                         "photo_key": lambda v, c, m, n: _("已上传") if m.photo_key else _("未上传")}
+    column_labels = {
+        "username": _l("用户名"),
+        "display_name": _l("姓名"),
+        "role": _l("角色"),
+        "office": _l("单位"),
+        "post": _l("职务"),
+        "staff_number": _l("工号"),
+        "contact_phone": _l("联系电话"),
+        "active": _l("账号启用"),
+        "in_public_directory": _l("在公开名录中显示"),
+        "last_login_at": _l("最近登录"),
+        "new_password": _l("新密码"),
+        "photo_key": _l("照片"),
+        "photo": _l("工作证照片"),
+        "remove_photo": _l("删除现有照片"),
+        "created_at": _l("创建时间"),
+        "updated_at": _l("修改时间"),
+    }
+    column_formatters = {
+        "role": lambda v, c, m, n: m.role.label,
+        "photo_key": lambda v, c, m, n: _("已上传") if m.photo_key else _("未上传"),
+    }
     column_details_exclude_list = ("password_hash",)
     column_export_exclude_list = ("password_hash", "photo_key")
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-id-card", "badge.index", title=_l("工作证")),
     ]
     # Extra fields must be named here too: with form_columns set, Flask-Admin adds only these.
-    form_columns = ("username", "display_name", "role", "office", "active", "new_password",
-                    "post", "staff_number", "contact_phone", "in_public_directory", "photo",
-                    "remove_photo")
+    form_columns = (
+        "username",
+        "display_name",
+        "role",
+        "office",
+        "active",
+        "new_password",
+        "post",
+        "staff_number",
+        "contact_phone",
+        "in_public_directory",
+        "photo",
+        "remove_photo",
+    )
     form_choices = {"role": [(r.value, label) for r, label in ROLE_LABELS.items()]}
     form_args = {
-        "contact_phone": {"description": _l("印在工作证上并在公开名录中显示，请填写办公电话，不要填写私人手机。")},
-        "in_public_directory": {"description": _l("勾选后，姓名、职务、工号、照片和联系电话在群众端“工作人员公示”中显示。")},
+        "contact_phone": {
+            "description": _l("印在工作证上并在公开名录中显示，请填写办公电话，不要填写私人手机。")
+        },
+        "in_public_directory": {
+            "description": _l(
+                "勾选后，姓名、职务、工号、照片和联系电话在群众端“工作人员公示”中显示。"
+            )
+        },
     }
     form_extra_fields = {
-        "new_password": PasswordField(_l("新密码"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
-                                      description=_l("至少 10 个字符；留空则不修改。")),
-        "photo": BadgePhotoField(_l("工作证照片"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
-                                 description=_l("JPEG、PNG 或 WebP 格式的证件照，不超过 2 MB；保存时会去除拍摄信息。")),
+        "new_password": PasswordField(
+            _l("新密码"),
+            validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+            description=_l("至少 10 个字符；留空则不修改。"),
+        ),
+        "photo": BadgePhotoField(
+            _l("工作证照片"),
+            render_kw={"accept": "image/jpeg,image/png,image/webp"},
+            description=_l("JPEG、PNG 或 WebP 格式的证件照，不超过 2 MB；保存时会去除拍摄信息。"),
+        ),
         "remove_photo": BooleanField(_l("删除现有照片")),
     }
 
@@ -131,15 +192,24 @@ class UserView(OfficeScopedModelView):
             old_role, old_active = getattr(model, "_stored_account", (new_role, bool(model.active)))
         role_changed = new_role != old_role
         password_changed = bool(form.new_password.data)
-        own_password_only = (model.id == current_user.id and password_changed
-                             and not role_changed and bool(model.active) == old_active)
+        own_password_only = (
+            model.id == current_user.id
+            and password_changed
+            and not role_changed
+            and bool(model.active) == old_active
+        )
         touched = password_changed or role_changed or bool(model.active) != old_active
-        if (not is_created and touched and not own_password_only
-                and not permissions.may_manage_account(current_user, old_role)):
+        if (
+            not is_created
+            and touched
+            and not own_password_only
+            and not permissions.may_manage_account(current_user, old_role)
+        ):
             raise ValidationError(_("您不能修改与您同级或更高级别账号的密码、角色或启用状态。"))
         if (is_created or role_changed) and not permissions.may_grant_role(current_user, new_role):
-            raise ValidationError(_("您不能授予与您同级或更高级别的角色（%(role)s）。",
-                                    role=new_role.label))
+            raise ValidationError(
+                _("您不能授予与您同级或更高级别的角色（%(role)s）。", role=new_role.label)
+            )
 
     def _replace_photo(self, form, model):
         """Store a new photo (already checked and re-encoded by the form) or drop the old one.

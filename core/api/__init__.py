@@ -26,8 +26,10 @@ _PARAM = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
 # Text parameters never hold control characters (core.input_guard answers those with 400), and
 # integer ones are database ids (core.input_guard bounds the int converter).
 _TEXT = {"type": "string", "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"}
-_PARAM_TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-                "float": {"type": "number"}}
+_PARAM_TYPES = {
+    "int": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    "float": {"type": "number"},
+}
 
 
 @dataclass
@@ -54,16 +56,19 @@ class PublicApi:
         check that the module is switched on for the ``<office_code>`` in their path."""
         return PublicApi(self.blueprint, self.endpoints, plugin_name)
 
-    def route(self, path: str, response, *, tag: str | None = None,
-              params: dict[str, str] | None = None):
+    def route(
+        self, path: str, response, *, tag: str | None = None, params: dict[str, str] | None = None
+    ):
         """Decorate a view returning data that validates against ``response`` (a pydantic model,
         or ``list[Model]``). ``params`` names query parameters with their descriptions."""
         from core.publication.schema import unclassified_fields
 
         unclassified = unclassified_fields(response)
         if unclassified:
-            raise TypeError("API fields without a privacy class (use core.publication.schema "
-                            "types): " + ", ".join(unclassified))
+            raise TypeError(
+                "API fields without a privacy class (use core.publication.schema "
+                "types): " + ", ".join(unclassified)
+            )
         adapter = TypeAdapter(response)
         tag = tag or self.plugin_name or "core"
         plugin_name = self.plugin_name
@@ -80,9 +85,17 @@ class PublicApi:
             view.__name__ = endpoint_name
             self.blueprint.add_url_rule(path, endpoint_name, view)
             doc = (func.__doc__ or func.__name__).strip().splitlines()
-            self.endpoints.append(_Endpoint(path, endpoint_name, doc[0].strip(),
-                                            "\n".join(doc[1:]).strip(), response,
-                                            params or {}, tag))
+            self.endpoints.append(
+                _Endpoint(
+                    path,
+                    endpoint_name,
+                    doc[0].strip(),
+                    "\n".join(doc[1:]).strip(),
+                    response,
+                    params or {},
+                    tag,
+                )
+            )
             return func
 
         return decorator
@@ -92,51 +105,88 @@ class PublicApi:
         paths: dict[str, dict] = {}
         schemas: dict[str, dict] = {}
         for ep in self.endpoints:
-            schema = TypeAdapter(ep.response).json_schema(ref_template="#/components/schemas/{model}")
+            schema = TypeAdapter(ep.response).json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
             schemas.update(schema.pop("$defs", {}))
             if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
                 schemas[ep.response.__name__] = schema
                 schema = {"$ref": f"#/components/schemas/{ep.response.__name__}"}
             parameters = [
-                {"name": m["name"], "in": "path", "required": True,
-                 "schema": _PARAM_TYPES.get(m["converter"] or "", _TEXT)}
+                {
+                    "name": m["name"],
+                    "in": "path",
+                    "required": True,
+                    "schema": _PARAM_TYPES.get(m["converter"] or "", _TEXT),
+                }
                 for m in _PARAM.finditer(ep.path)
             ] + [
-                {"name": name, "in": "query", "required": False, "schema": _TEXT,
-                 "description": desc}
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "schema": _TEXT,
+                    "description": desc,
+                }
                 for name, desc in ep.params.items()
             ]
             operation = {
-                "operationId": ep.name, "summary": ep.summary, "tags": [ep.tag],
+                "operationId": ep.name,
+                "summary": ep.summary,
+                "tags": [ep.tag],
                 "parameters": parameters,
                 "responses": {
-                    "200": {"description": "OK",
-                            "content": {"application/json": {"schema": schema}}},
-                    "400": {"description": "Bad request",
-                            "content": {"application/problem+json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
-                    "404": {"description": "Not found",
-                            "content": {"application/problem+json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": schema}},
+                    },
+                    "400": {
+                        "description": "Bad request",
+                        "content": {
+                            "application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}
+                            }
+                        },
+                    },
+                    "404": {
+                        "description": "Not found",
+                        "content": {
+                            "application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}
+                            }
+                        },
+                    },
                 },
             }
             if ep.description:
                 operation["description"] = ep.description
             paths[API_PREFIX + _PARAM.sub(lambda m: "{" + m["name"] + "}", ep.path)] = {
-                "get": operation}
-        schemas["Error"] = {"type": "object", "title": "Problem details (RFC 9457)",
-                            "properties": {"type": {"type": "string"},
-                                           "title": {"type": "string"},
-                                           "status": {"type": "integer"},
-                                           "detail": {"type": "string"}},
-                            "required": ["type", "title", "status"]}
+                "get": operation
+            }
+        schemas["Error"] = {
+            "type": "object",
+            "title": "Problem details (RFC 9457)",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+            },
+            "required": ["type", "title", "status"],
+        }
         tags = sorted({ep.tag for ep in self.endpoints})
-        return {"openapi": OPENAPI_VERSION,
-                "info": {"title": title, "version": version,
-                         "description": "Read-only public data: no personal data of private "
-                                        "persons (ID numbers, phones) is ever included."},
-                "tags": [{"name": t} for t in tags],
-                "paths": paths, "components": {"schemas": schemas}}
+        return {
+            "openapi": OPENAPI_VERSION,
+            "info": {
+                "title": title,
+                "version": version,
+                "description": "Read-only public data: no personal data of private "
+                "persons (ID numbers, phones) is ever included.",
+            },
+            "tags": [{"name": t} for t in tags],
+            "paths": paths,
+            "components": {"schemas": schemas},
+        }
 
 
 def _aware(value):

@@ -34,10 +34,16 @@ class StaffOut(BaseModel):
 def _office_out(office: Office) -> dict:
     from core.modules import enabled_plugins
 
-    return {"code": office.code, "name": office.name, "kind": office.kind.value,
-            "parent_code": office.parent.code if office.parent else None,
-            "address": office.address, "public_phone": office.public_phone,
-            "office_hours": office.office_hours, "modules": sorted(enabled_plugins(office.id))}
+    return {
+        "code": office.code,
+        "name": office.name,
+        "kind": office.kind.value,
+        "parent_code": office.parent.code if office.parent else None,
+        "address": office.address,
+        "public_phone": office.public_phone,
+        "office_hours": office.office_hours,
+        "modules": sorted(enabled_plugins(office.id)),
+    }
 
 
 def register_core_endpoints(api) -> None:
@@ -65,5 +71,12 @@ def register_core_endpoints(api) -> None:
         row = db.session.scalar(select(Office).where(Office.code == code))
         if row is None:
             abort(404)
-        return [{"name": u.display_name, "post": u.post, "staff_number": u.staff_number,
-                 "contact_phone": u.contact_phone} for u in public_staff(row)]
+        return [
+            {
+                "name": u.display_name,
+                "post": u.post,
+                "staff_number": u.staff_number,
+                "contact_phone": u.contact_phone,
+            }
+            for u in public_staff(row)
+        ]

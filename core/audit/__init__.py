@@ -29,8 +29,15 @@ __all__ = [
 ]
 
 
-def record_event(action: str, *, office_id=None, target_type=None, target_id=None,
-                 details: dict | None = None, actor_name: str | None = None) -> AuditEntry:
+def record_event(
+    action: str,
+    *,
+    office_id=None,
+    target_type=None,
+    target_id=None,
+    details: dict | None = None,
+    actor_name: str | None = None,
+) -> AuditEntry:
     """Record a non-row event (login, export, module switch…) in the current transaction.
 
     ``actor_name`` names the actor when nobody is logged in (the name tried at a failed
@@ -41,9 +48,16 @@ def record_event(action: str, *, office_id=None, target_type=None, target_id=Non
         raise ValueError(f"audit action names are 1-40 characters: {action!r}")
     actor = current_actor(actor_name)
     ip_address, request_id = request_origin()
-    entry = AuditEntry(action=action, office_id=office_id, target_type=target_type,
-                       target_id=None if target_id is None else str(target_id)[:64],
-                       details=details, actor_id=actor.id, actor_name=actor.name,
-                       ip_address=ip_address, request_id=request_id)
+    entry = AuditEntry(
+        action=action,
+        office_id=office_id,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id)[:64],
+        details=details,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        ip_address=ip_address,
+        request_id=request_id,
+    )
     db.session.add(entry)
     return entry

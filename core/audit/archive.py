@@ -71,8 +71,9 @@ def earliest_allowed_cut(now: datetime | None = None) -> date:
     return (now.astimezone(LOCAL_ZONE) - timedelta(days=RETENTION_DAYS)).date()
 
 
-def archive_entries(before: date, directory: Path | None = None,
-                    now: datetime | None = None) -> ArchiveOutcome | None:
+def archive_entries(
+    before: date, directory: Path | None = None, now: datetime | None = None
+) -> ArchiveOutcome | None:
     """Move the entries recorded before ``before`` (00:00 Asia/Shanghai) to an archive file.
 
     Only a prefix of the chain moves: entries up to the first one on or after the cut. Returns
@@ -81,8 +82,13 @@ def archive_entries(before: date, directory: Path | None = None,
     """
     latest = earliest_allowed_cut(now)
     if before > latest:
-        raise ArchiveError(_("审计记录至少保留 %(days)d 天：--before 最晚只能是 %(date)s。",
-                             days=RETENTION_DAYS, date=latest.isoformat()))
+        raise ArchiveError(
+            _(
+                "审计记录至少保留 %(days)d 天：--before 最晚只能是 %(date)s。",
+                days=RETENTION_DAYS,
+                date=latest.isoformat(),
+            )
+        )
     # UTC, because SQLite compares the stored UTC digits as text.
     cutoff = datetime.combine(before, time.min, tzinfo=LOCAL_ZONE).astimezone(UTC)
     session = db.session
@@ -92,7 +98,9 @@ def archive_entries(before: date, directory: Path | None = None,
     first_id = previous[0] + 1 if previous else 1
     first_prev = previous[1] if previous else chain.GENESIS_HASH
     younger = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.at >= cutoff))
-    last_id = younger - 1 if younger is not None else session.scalar(select(func.max(AuditEntry.id)))
+    last_id = (
+        younger - 1 if younger is not None else session.scalar(select(func.max(AuditEntry.id)))
+    )
     if last_id is None or last_id < first_id:
         session.rollback()
         return None
@@ -105,24 +113,32 @@ def archive_entries(before: date, directory: Path | None = None,
     if not checked.ok:
         path.unlink(missing_ok=True)
         raise ArchiveError(checked.problem)
-    _remove_archived(session, path, before, first_id, last_id, count, first_prev, last_hash,
-                     cutoff)
+    _remove_archived(session, path, before, first_id, last_id, count, first_prev, last_hash, cutoff)
     return ArchiveOutcome(path, first_id, last_id, count, last_hash)
 
 
-def _write_file(session, path: Path, first_id: int, last_id: int, first_prev: str,
-                before: date) -> tuple[int, str]:
+def _write_file(
+    session, path: Path, first_id: int, last_id: int, first_prev: str, before: date
+) -> tuple[int, str]:
     """Write the entries to move, header first, checking their chain on the way; then rename.
 
     Ids have no gaps, so the header's totals are known before the rows are streamed.
     """
     conn = session.connection()
-    last_hash = conn.execute(select(chain.RAW_ENTRIES.c.entry_hash)
-                             .where(chain.RAW_ENTRIES.c.id == last_id)).scalar_one()
-    header = {"format": ARCHIVE_FORMAT, "version": chain.HASH_FORMAT, "first_id": first_id,
-              "last_id": last_id, "entry_count": last_id - first_id + 1,
-              "first_prev_hash": first_prev, "last_hash": last_hash,
-              "before": before.isoformat(), "created_at": chain.format_at(utcnow())}
+    last_hash = conn.execute(
+        select(chain.RAW_ENTRIES.c.entry_hash).where(chain.RAW_ENTRIES.c.id == last_id)
+    ).scalar_one()
+    header = {
+        "format": ARCHIVE_FORMAT,
+        "version": chain.HASH_FORMAT,
+        "first_id": first_id,
+        "last_id": last_id,
+        "entry_count": last_id - first_id + 1,
+        "first_prev_hash": first_prev,
+        "last_hash": last_hash,
+        "before": before.isoformat(),
+        "created_at": chain.format_at(utcnow()),
+    }
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "wb") as raw:
@@ -131,17 +147,29 @@ def _write_file(session, path: Path, first_id: int, last_id: int, first_prev: st
 
                 def written(rows):
                     for row in rows:
-                        fh.write((json.dumps(dict(zip(_FIELDS, row, strict=True)),
-                                             ensure_ascii=False) + "\n").encode("utf-8"))
+                        fh.write(
+                            (
+                                json.dumps(dict(zip(_FIELDS, row, strict=True)), ensure_ascii=False)
+                                + "\n"
+                            ).encode("utf-8")
+                        )
                         yield row
 
-                walked = walk_chain(written(database_rows(conn, first_id, last_id)), VerifyResult(),
-                               first_id, first_prev)
+                walked = walk_chain(
+                    written(database_rows(conn, first_id, last_id)),
+                    VerifyResult(),
+                    first_id,
+                    first_prev,
+                )
             raw.flush()
             os.fsync(raw.fileno())
         if not walked.ok or walked.last_hash != last_hash or walked.last_id != last_id:
-            raise ArchiveError(_("审计链已损坏，不能归档：%(problem)s 请先运行 flask audit verify。",
-                                 problem=walked.problem or ""))
+            raise ArchiveError(
+                _(
+                    "审计链已损坏，不能归档：%(problem)s 请先运行 flask audit verify。",
+                    problem=walked.problem or "",
+                )
+            )
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -151,12 +179,22 @@ def _write_file(session, path: Path, first_id: int, last_id: int, first_prev: st
 _FIELDS = tuple(c.name for c in chain.RAW_ENTRIES.c)
 
 
-def _remove_archived(session, path: Path, before: date, first_id: int, last_id: int, count: int,
-                     first_prev: str, last_hash: str, cutoff: datetime) -> None:
+def _remove_archived(
+    session,
+    path: Path,
+    before: date,
+    first_id: int,
+    last_id: int,
+    count: int,
+    first_prev: str,
+    last_hash: str,
+    cutoff: datetime,
+) -> None:
     """Record the archive and delete its entries from the table, in one transaction."""
     chain.lock_head(session)  # one archive at a time, in step with the writers
-    overlapping = session.scalar(select(func.count()).select_from(AuditArchive)
-                                 .where(AuditArchive.last_id >= first_id))
+    overlapping = session.scalar(
+        select(func.count()).select_from(AuditArchive).where(AuditArchive.last_id >= first_id)
+    )
     if overlapping:
         session.rollback()
         raise ArchiveError(_("另一个归档已覆盖这些记录，请重新运行。"))
@@ -164,17 +202,37 @@ def _remove_archived(session, path: Path, before: date, first_id: int, last_id: 
     postgres = session.connection().dialect.name == "postgresql"
     if postgres:  # the triggers accept the archive row and the deletion only with this setting
         session.execute(text("SELECT set_config(:name, 'archive', true)"), {"name": SETTING})
-    session.add(AuditArchive(before=before, first_id=first_id, last_id=last_id, entry_count=count,
-                             first_prev_hash=first_prev, last_hash=last_hash,
-                             file_name=path.name, file_sha256=digest))
-    record_event("audit.archive", target_type="audit_entry", target_id=f"{first_id}-{last_id}",
-                 details={"file": path.name, "first_id": first_id, "last_id": last_id,
-                          "entries": count, "before": before.isoformat(),
-                          "last_hash": last_hash, "file_sha256": digest})
+    session.add(
+        AuditArchive(
+            before=before,
+            first_id=first_id,
+            last_id=last_id,
+            entry_count=count,
+            first_prev_hash=first_prev,
+            last_hash=last_hash,
+            file_name=path.name,
+            file_sha256=digest,
+        )
+    )
+    record_event(
+        "audit.archive",
+        target_type="audit_entry",
+        target_id=f"{first_id}-{last_id}",
+        details={
+            "file": path.name,
+            "first_id": first_id,
+            "last_id": last_id,
+            "entries": count,
+            "before": before.isoformat(),
+            "last_hash": last_hash,
+            "file_sha256": digest,
+        },
+    )
     session.flush()
     with archive_deletion():
         deleted = session.execute(
-            delete(AuditEntry).where(AuditEntry.id.between(first_id, last_id), AuditEntry.at < cutoff)
+            delete(AuditEntry)
+            .where(AuditEntry.id.between(first_id, last_id), AuditEntry.at < cutoff)
             .execution_options(synchronize_session=False)
         ).rowcount
     if postgres:

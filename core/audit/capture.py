@@ -28,21 +28,23 @@ from core.audit.models import AuditArchive, AuditEntry
 from core.models.base import utcnow
 
 # Tables whose changes are not row-audited, and why:
-EXCLUDED_TABLES = frozenset({
-    "audit_entry",  # the log itself (written only through the chain)
-    "audit_chain_head",  # the chain's own pointer, rewritten by every append
-    # Touched on every request (last_seen_at); logins and logouts are recorded as events.
-    "user_session",
-    # Derived: names copied from audited rows for the publication gate's masker.
-    "private_name",
-    # Login throttling counters; every failed login is recorded as an event with its name.
-    "login_failure",
-    # Receipt-lookup miss counters (anti-enumeration), the same kind of bookkeeping.
-    "case_lookup_counter",
-    # The job runner's own bookkeeping: which schedule tick ran, which job key was claimed.
-    "schedule_state",
-    "job_run",
-})
+EXCLUDED_TABLES = frozenset(
+    {
+        "audit_entry",  # the log itself (written only through the chain)
+        "audit_chain_head",  # the chain's own pointer, rewritten by every append
+        # Touched on every request (last_seen_at); logins and logouts are recorded as events.
+        "user_session",
+        # Derived: names copied from audited rows for the publication gate's masker.
+        "private_name",
+        # Login throttling counters; every failed login is recorded as an event with its name.
+        "login_failure",
+        # Receipt-lookup miss counters (anti-enumeration), the same kind of bookkeeping.
+        "case_lookup_counter",
+        # The job runner's own bookkeeping: which schedule tick ran, which job key was claimed.
+        "schedule_state",
+        "job_run",
+    }
+)
 # Rewritten by the ORM on every update; the entry's own time already says when.
 IGNORED_UPDATE_COLUMNS = frozenset({"updated_at", "version"})
 # The audit tables the application may never update or delete through the ORM.
@@ -100,8 +102,14 @@ def model_info(mapper: Mapper) -> _ModelInfo:
         pk_keys = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
         if table == "office" and len(pk_keys) == 1:
             office_key = pk_keys[0]  # an office's own changes belong to that office
-        info = _ModelInfo(table, table is None or table in EXCLUDED_TABLES, columns, pk_keys,
-                          tuple(mapper.primary_key), office_key)
+        info = _ModelInfo(
+            table,
+            table is None or table in EXCLUDED_TABLES,
+            columns,
+            pk_keys,
+            tuple(mapper.primary_key),
+            office_key,
+        )
         _infos[mapper] = info
     return info
 
@@ -133,10 +141,17 @@ def _stamp() -> _Stamp:
 
 def _row(stamp: _Stamp, action: str, info: _ModelInfo, row_id: str, office_id, changes) -> dict:
     return {
-        "at": stamp.at, "action": action, "actor_id": stamp.actor_id,
-        "actor_name": stamp.actor_name, "office_id": office_id if isinstance(office_id, int) else None,
-        "ip_address": stamp.ip, "request_id": stamp.request_id, "target_type": info.table,
-        "target_id": row_id, "changes": chain.canonical_json(changes), "details": None,
+        "at": stamp.at,
+        "action": action,
+        "actor_id": stamp.actor_id,
+        "actor_name": stamp.actor_name,
+        "office_id": office_id if isinstance(office_id, int) else None,
+        "ip_address": stamp.ip,
+        "request_id": stamp.request_id,
+        "target_type": info.table,
+        "target_id": row_id,
+        "changes": chain.canonical_json(changes),
+        "details": None,
     }
 
 
@@ -156,8 +171,9 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances) ->
         info = model_info(state.mapper)
         if info.excluded or not state.committed_state:
             continue
-        keys = [k for k, old in state.committed_state.items()
-                if old is NO_VALUE and k in info.columns]
+        keys = [
+            k for k, old in state.committed_state.items() if old is NO_VALUE and k in info.columns
+        ]
         if info.office_key and info.office_key not in state.dict:
             keys.append(info.office_key)
         if keys:
@@ -242,7 +258,9 @@ def _updated(session: Session, state, info: _ModelInfo, known: dict):
         return None
     office = None
     if info.office_key:
-        office = values[info.office_key] if info.office_key in values else known.get(info.office_key)
+        office = (
+            values[info.office_key] if info.office_key in values else known.get(info.office_key)
+        )
     return "update", info, _row_id(state.key[1]), office, changes
 
 
@@ -413,8 +431,7 @@ def _bulk_update_or_delete(orm_state, info: _ModelInfo, table):  # noqa: C901
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     bound = params if isinstance(params, dict) else None
-    before = {tuple(r._mapping[c] for c in pk_cols): r._mapping
-              for r in conn.execute(query, bound)}
+    before = {tuple(r._mapping[c] for c in pk_cols): r._mapping for r in conn.execute(query, bound)}
     result = orm_state.invoke_statement()
     if not before:
         return result
@@ -424,8 +441,11 @@ def _bulk_update_or_delete(orm_state, info: _ModelInfo, table):  # noqa: C901
     rows = []
     if orm_state.is_delete:
         for pk, old in before.items():
-            changes = {c.name: [_value(old[c], by_column.get(c.name, ("", False))[1]), None]
-                       for c in table.c if old[c] is not None}
+            changes = {
+                c.name: [_value(old[c], by_column.get(c.name, ("", False))[1]), None]
+                for c in table.c
+                if old[c] is not None
+            }
             office = old[table.c[office_column]] if office_column else None
             rows.append(_row(stamp, "delete", info, _row_id(pk), office, changes))
     else:
@@ -452,7 +472,8 @@ def _bulk_insert(orm_state, info: _ModelInfo, table):
     if getattr(statement, "_returning", ()):
         raise AuditCaptureError(
             f"ORM INSERT … RETURNING into {info.table} cannot be audited; add the objects "
-            "with session.add()/add_all(), or drop RETURNING.")
+            "with session.add()/add_all(), or drop RETURNING."
+        )
     if getattr(statement, "_post_values_clause", None) is not None:
         action = "upsert"
     else:
@@ -467,11 +488,13 @@ def _bulk_insert(orm_state, info: _ModelInfo, table):
     rows = []
     for data in frozen.data:
         values = dict(zip(keys, data, strict=True))
-        changes = {k: [None, _value(v, secret.get(k, False))]
-                   for k, v in values.items() if v is not None}
+        changes = {
+            k: [None, _value(v, secret.get(k, False))] for k, v in values.items() if v is not None
+        }
         office = values.get(office_column) if office_column else None
-        rows.append(_row(stamp, action, info, _row_id(values[k] for k in pk_names),
-                         office, changes))
+        rows.append(
+            _row(stamp, action, info, _row_id(values[k] for k in pk_names), office, changes)
+        )
     _queue(orm_state.session, rows)
     return frozen()
 
@@ -495,5 +518,10 @@ def install() -> None:
         event.listen(model, "before_delete", _refuse_mapper_write)
 
 
-__all__ = ["APPEND_ONLY_TABLES", "EXCLUDED_TABLES", "AuditCaptureError", "AuditLogImmutableError",
-           "install"]
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "EXCLUDED_TABLES",
+    "AuditCaptureError",
+    "AuditLogImmutableError",
+    "install",
+]

@@ -54,14 +54,27 @@ RAW_ENTRIES = Table(
     Column("prev_hash", String(64)),
     Column("entry_hash", String(64)),
 )
-CONTENT_COLUMNS = ("id", "at", "action", "actor_id", "actor_name", "office_id", "ip_address",
-                   "request_id", "target_type", "target_id", "changes", "details")
+CONTENT_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "actor_id",
+    "actor_name",
+    "office_id",
+    "ip_address",
+    "request_id",
+    "target_type",
+    "target_id",
+    "changes",
+    "details",
+)
 
 _HEAD_KEY = "audit_chain_head"
 _encode_array = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # One encoder for every call: json.dumps() with options builds a new one each time.
-_encode_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                                     allow_nan=False).encode
+_encode_canonical = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
 
 
 def canonical_json(value) -> str:
@@ -100,22 +113,60 @@ def format_at(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def compute_hash(entry_id, at_text, action, actor_id, actor_name, office_id, ip_address,
-                 request_id, target_type, target_id, changes_text, details_text,
-                 prev_hash) -> str:
+def compute_hash(
+    entry_id,
+    at_text,
+    action,
+    actor_id,
+    actor_name,
+    office_id,
+    ip_address,
+    request_id,
+    target_type,
+    target_id,
+    changes_text,
+    details_text,
+    prev_hash,
+) -> str:
     """sha256 (hex) of one entry's canonical content; JSON columns enter as their stored text."""
-    payload = _encode_array([HASH_FORMAT, entry_id, at_text, action, actor_id, actor_name,
-                             office_id, ip_address, request_id, target_type, target_id,
-                             changes_text, details_text, prev_hash])
+    payload = _encode_array(
+        [
+            HASH_FORMAT,
+            entry_id,
+            at_text,
+            action,
+            actor_id,
+            actor_name,
+            office_id,
+            ip_address,
+            request_id,
+            target_type,
+            target_id,
+            changes_text,
+            details_text,
+            prev_hash,
+        ]
+    )
     return sha256(payload.encode("utf-8")).hexdigest()
 
 
 def hash_row(row, prev_hash: str) -> str:
     """The hash a stored row (a mapping with RAW_ENTRIES' columns) ought to carry."""
-    return compute_hash(row["id"], format_at(row["at"]), row["action"], row["actor_id"],
-                        row["actor_name"], row["office_id"], row["ip_address"],
-                        row["request_id"], row["target_type"], row["target_id"],
-                        row["changes"], row["details"], prev_hash)
+    return compute_hash(
+        row["id"],
+        format_at(row["at"]),
+        row["action"],
+        row["actor_id"],
+        row["actor_name"],
+        row["office_id"],
+        row["ip_address"],
+        row["request_id"],
+        row["target_type"],
+        row["target_id"],
+        row["changes"],
+        row["details"],
+        prev_hash,
+    )
 
 
 # --- the chain head ---------------------------------------------------------------------------
@@ -154,29 +205,37 @@ def _lock_sqlite_head(raw):
     refuses a second entry with the same id.)
     """
     if raw.in_transaction:
-        return raw.execute("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1").fetchone()
-    return raw.execute("UPDATE audit_chain_head SET last_id = last_id WHERE id = 1 "
-                       "RETURNING last_id, last_hash").fetchone()
+        return raw.execute(
+            "SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1"
+        ).fetchone()
+    return raw.execute(
+        "UPDATE audit_chain_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash"
+    ).fetchone()
 
 
 def _lock_postgresql_head(raw):
     """The head row under ``SELECT … FOR UPDATE`` (``raw``: the psycopg connection), so
     concurrent writers queue here until this transaction ends."""
-    return raw.execute("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 "
-                       "FOR UPDATE").fetchone()
+    return raw.execute(
+        "SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"
+    ).fetchone()
 
 
 def _create_head(conn) -> None:
     """Create the head row from the table's last entry (or the last archive, or genesis)."""
-    last = conn.execute(text(
-        "SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")).first()
+    last = conn.execute(
+        text("SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")
+    ).first()
     if last is None:
-        last = conn.execute(text(
-            "SELECT last_id, last_hash FROM audit_archive ORDER BY last_id DESC LIMIT 1")).first()
+        last = conn.execute(
+            text("SELECT last_id, last_hash FROM audit_archive ORDER BY last_id DESC LIMIT 1")
+        ).first()
     last_id, last_hash = (last[0], last[1]) if last is not None else (0, GENESIS_HASH)
     conn.execute(
-        text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, :i, :h) "
-             "ON CONFLICT (id) DO NOTHING"),
+        text(
+            "INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, :i, :h) "
+            "ON CONFLICT (id) DO NOTHING"
+        ),
         {"i": last_id, "h": last_hash},
     )
 
@@ -208,15 +267,39 @@ def append(session: Session, rows: list[dict]) -> None:
         row["id"] = last_id
         row["prev_hash"] = last_hash
         last_hash = row["entry_hash"] = compute_hash(
-            last_id, at_text, row["action"], row["actor_id"], row["actor_name"],
-            row["office_id"], row["ip_address"], row["request_id"], row["target_type"],
-            row["target_id"], row["changes"], row["details"], row["prev_hash"])
+            last_id,
+            at_text,
+            row["action"],
+            row["actor_id"],
+            row["actor_name"],
+            row["office_id"],
+            row["ip_address"],
+            row["request_id"],
+            row["target_type"],
+            row["target_id"],
+            row["changes"],
+            row["details"],
+            row["prev_hash"],
+        )
         # SQLite keeps UTC digits as text (SQLAlchemy's spelling); other drivers adapt times.
-        values.append((last_id, at_text.replace("T", " ") if sqlite else row["at"],
-                       row["action"], row["actor_id"], row["actor_name"], row["office_id"],
-                       row["ip_address"], row["request_id"], row["target_type"],
-                       row["target_id"], row["changes"], row["details"], row["prev_hash"],
-                       row["entry_hash"]))
+        values.append(
+            (
+                last_id,
+                at_text.replace("T", " ") if sqlite else row["at"],
+                row["action"],
+                row["actor_id"],
+                row["actor_name"],
+                row["office_id"],
+                row["ip_address"],
+                row["request_id"],
+                row["target_type"],
+                row["target_id"],
+                row["changes"],
+                row["details"],
+                row["prev_hash"],
+                row["entry_hash"],
+            )
+        )
     raw = conn.connection.driver_connection
     if sqlite:
         _insert_sqlite(raw, values, last_id, last_hash)
@@ -236,8 +319,10 @@ def _insert_sqlite(raw, values: list[tuple], last_id: int, last_hash: str) -> No
     changes_before = raw.total_changes
     raw.executemany(_SQLITE_INSERT_SQL, values)
     if raw.total_changes - changes_before == len(values):
-        raw.execute("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1",
-                    (last_id, last_hash))
+        raw.execute(
+            "UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1",
+            (last_id, last_hash),
+        )
         raw.execute(SQLITE_HEAD_TRIGGER_SQL)
 
 
@@ -249,13 +334,18 @@ def _insert_postgresql(raw, values: list[tuple], last_id: int, last_hash: str) -
             with cursor.copy(_COPY_SQL) as copy:
                 for value in values:
                     copy.write_row(value)
-        raw.execute("UPDATE audit_chain_head SET last_id = %s, last_hash = %s WHERE id = 1",
-                    (last_id, last_hash))
+        raw.execute(
+            "UPDATE audit_chain_head SET last_id = %s, last_hash = %s WHERE id = 1",
+            (last_id, last_hash),
+        )
         return
     raw.execute(
-        "WITH appended AS (" + _INSERT_SQL + ", ".join([_one_row("%s")] * len(values))
+        "WITH appended AS ("
+        + _INSERT_SQL
+        + ", ".join([_one_row("%s")] * len(values))
         + ") UPDATE audit_chain_head SET last_id = %s, last_hash = %s WHERE id = 1",
-        tuple(v for value in values for v in value) + (last_id, last_hash))
+        tuple(v for value in values for v in value) + (last_id, last_hash),
+    )
 
 
 def _one_row(marker: str) -> str:

@@ -58,32 +58,65 @@ ACTION_LABELS = {
 
 # Tables without a screen of their own (a model may also say ``__table__.info["label"]``).
 TABLE_LABELS = {
-    "case_event": _l("案件办理记录"), "case_office": _l("案件知会单位"),
-    "case_extension": _l("案件延期"), "case_pause": _l("案件暂停计时"),
-    "case_agency": _l("办事代理"), "case_rating": _l("群众评价"),
-    "case_rectification": _l("评价整改"), "case_follow_up_call": _l("整改回访"),
-    "case_rating_appeal": _l("评价申诉"), "case_attachment": _l("案件附件"),
+    "case_event": _l("案件办理记录"),
+    "case_office": _l("案件知会单位"),
+    "case_extension": _l("案件延期"),
+    "case_pause": _l("案件暂停计时"),
+    "case_agency": _l("办事代理"),
+    "case_rating": _l("群众评价"),
+    "case_rectification": _l("评价整改"),
+    "case_follow_up_call": _l("整改回访"),
+    "case_rating_appeal": _l("评价申诉"),
+    "case_attachment": _l("案件附件"),
     "office_module": _l("模块开关"),
-    "audit_archive": _l("审计归档"), "audit_chain_head": _l("审计链头"),
-    "case_lookup_counter": _l("回执查询计数"), "case_month_stat": _l("案件月度统计"),
-    "job_failure": _l("失败的后台任务"), "job_record": _l("后台任务"), "job_run": _l("定时任务运行"),
-    "login_failure": _l("登录失败计数"), "notification": _l("通知"),
-    "notification_setting": _l("通知设置"), "private_name": _l("群众姓名（隐去用）"),
-    "publication_allowed_name": _l("可公开的姓名"), "publication_withdrawal": _l("撤回记录"),
-    "schedule_state": _l("定时任务状态"), "user_session": _l("登录会话"),
+    "audit_archive": _l("审计归档"),
+    "audit_chain_head": _l("审计链头"),
+    "case_lookup_counter": _l("回执查询计数"),
+    "case_month_stat": _l("案件月度统计"),
+    "job_failure": _l("失败的后台任务"),
+    "job_record": _l("后台任务"),
+    "job_run": _l("定时任务运行"),
+    "login_failure": _l("登录失败计数"),
+    "notification": _l("通知"),
+    "notification_setting": _l("通知设置"),
+    "private_name": _l("群众姓名（隐去用）"),
+    "publication_allowed_name": _l("可公开的姓名"),
+    "publication_withdrawal": _l("撤回记录"),
+    "schedule_state": _l("定时任务状态"),
+    "user_session": _l("登录会话"),
 }
 # Columns most tables share, for tables whose screen does not label them.
 COMMON_COLUMN_LABELS = {
-    "id": _l("编号"), "office_id": _l("单位"), "created_at": _l("创建时间"),
-    "updated_at": _l("修改时间"), "version": _l("版本"), "status": _l("状态"),
-    "note": _l("备注"), "kind": _l("类型"), "at": _l("时间"), "case_id": _l("案件"),
-    "actor_id": _l("操作人"), "actor_name": _l("操作人"), "data": _l("数据"),
-    "user_id": _l("工作人员"), "title": _l("标题"), "name": _l("名称"),
-    "overdue": _l("已超期"), "enabled": _l("开启"), "plugin_name": _l("模块"),
+    "id": _l("编号"),
+    "office_id": _l("单位"),
+    "created_at": _l("创建时间"),
+    "updated_at": _l("修改时间"),
+    "version": _l("版本"),
+    "status": _l("状态"),
+    "note": _l("备注"),
+    "kind": _l("类型"),
+    "at": _l("时间"),
+    "case_id": _l("案件"),
+    "actor_id": _l("操作人"),
+    "actor_name": _l("操作人"),
+    "data": _l("数据"),
+    "user_id": _l("工作人员"),
+    "title": _l("标题"),
+    "name": _l("名称"),
+    "overdue": _l("已超期"),
+    "enabled": _l("开启"),
+    "plugin_name": _l("模块"),
 }
-DETAIL_LABELS = {"columns": _l("字段"), "view": _l("页面"), "format": _l("格式"),
-                 "rows": _l("行数"), "filters": _l("筛选条件"), "via": _l("途径"),
-                 "username": _l("用户名"), "reason": _l("原因")}
+DETAIL_LABELS = {
+    "columns": _l("字段"),
+    "view": _l("页面"),
+    "format": _l("格式"),
+    "rows": _l("行数"),
+    "filters": _l("筛选条件"),
+    "via": _l("途径"),
+    "username": _l("用户名"),
+    "reason": _l("原因"),
+}
 
 
 def action_label(action: str) -> str:
@@ -128,8 +161,17 @@ def _facts_from_models() -> tuple[dict[str, dict], dict[str, type]]:
         if table is None:
             continue
         models[table] = mapper.class_
-        entry = facts.setdefault(table, {"name": table, "labels": {}, "personal": set(),
-                                         "enums": {}, "links": {}, "times": set()})
+        entry = facts.setdefault(
+            table,
+            {
+                "name": table,
+                "labels": {},
+                "personal": set(),
+                "enums": {},
+                "links": {},
+                "times": set(),
+            },
+        )
         label = getattr(mapper.local_table, "info", {}).get("label") or TABLE_LABELS.get(table)
         if label:
             entry["name"] = label
@@ -242,8 +284,10 @@ def _readable(facts: dict, column: str, value) -> str:
         except ValueError:
             return value
     if isinstance(value, dict):
-        return "; ".join(f"{_key_label(facts, k)}: {_readable({}, k, v)}"
-                         for k, v in value.items()) or "—"
+        return (
+            "; ".join(f"{_key_label(facts, k)}: {_readable({}, k, v)}" for k, v in value.items())
+            or "—"
+        )
     if isinstance(value, list):
         return ", ".join(_readable({}, column, v) for v in value) or "—"
     return str(value)
@@ -270,8 +314,10 @@ def _linked_name(table: str, value) -> str:
                 row = db.session.get(model, int(value))
             except (TypeError, ValueError):
                 row = None
-        name = next((getattr(row, a) for a in NAME_ATTRIBUTES
-                     if row is not None and getattr(row, a, None)), None)
+        name = next(
+            (getattr(row, a) for a in NAME_ATTRIBUTES if row is not None and getattr(row, a, None)),
+            None,
+        )
         cache[key] = f"{name}（{value}）" if name else str(value)
     return cache[key]
 
@@ -282,9 +328,13 @@ def changes_rows(entry: AuditEntry, masked: bool) -> list[tuple[str, str, str]]:
     labels = facts.get("labels", {})
     rows = []
     for column, (old, new) in sorted((entry.changes or {}).items()):
-        rows.append((str(labels.get(column, column)),
-                     shown_value(entry.target_type, column, old, masked),
-                     shown_value(entry.target_type, column, new, masked)))
+        rows.append(
+            (
+                str(labels.get(column, column)),
+                shown_value(entry.target_type, column, old, masked),
+                shown_value(entry.target_type, column, new, masked),
+            )
+        )
     return rows
 
 
@@ -303,7 +353,9 @@ def details_text(entry: AuditEntry, masked: bool) -> str:
 def changes_text(entry: AuditEntry, masked: bool) -> str:
     """Changes (or details) as plain text, for exports."""
     if entry.changes:
-        return "; ".join(f"{label}: {old} → {new}" for label, old, new in changes_rows(entry, masked))
+        return "; ".join(
+            f"{label}: {old} → {new}" for label, old, new in changes_rows(entry, masked)
+        )
     return details_text(entry, masked)
 
 
@@ -311,8 +363,9 @@ def _changes_markup(entry: AuditEntry, masked: bool) -> Markup:
     if not entry.changes:
         return escape(details_text(entry, masked))
     items = Markup("").join(
-        Markup('<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>').format(label, old, new)
-        for label, old, new in changes_rows(entry, masked))
+        Markup("<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>").format(label, old, new)
+        for label, old, new in changes_rows(entry, masked)
+    )
     return Markup('<ul class="list-unstyled mb-0 small">{}</ul>').format(items)
 
 
@@ -333,16 +386,17 @@ class _LiveOptions:
         return iter(self.load())
 
 
-
 def _user_options():
-    users = db.session.execute(select(User.id, User.display_name, User.username)
-                               .order_by(User.username)).all()
+    users = db.session.execute(
+        select(User.id, User.display_name, User.username).order_by(User.username)
+    ).all()
     return [(str(i), f"{name}（{username}）") for i, name, username in users]
 
 
 def _office_options():
-    offices = db.session.execute(select(Office.id, Office.name).order_by(Office.sort_order,
-                                                                          Office.code)).all()
+    offices = db.session.execute(
+        select(Office.id, Office.name).order_by(Office.sort_order, Office.code)
+    ).all()
     return [(str(i), name) for i, name in offices]
 
 
@@ -376,8 +430,9 @@ class _LocalBefore(sqla_filters.DateTimeSmallerFilter):
         return _to_utc(super().clean(value))
 
 
-_FILTER_TABLE = sqla_filters.FilterEqual(AuditEntry.target_type, _l("数据表"),
-                                         options=_LiveOptions(_table_options))
+_FILTER_TABLE = sqla_filters.FilterEqual(
+    AuditEntry.target_type, _l("数据表"), options=_LiveOptions(_table_options)
+)
 _FILTER_ROW = sqla_filters.FilterEqual(AuditEntry.target_id, _l("记录编号"))
 
 
@@ -398,22 +453,56 @@ class AuditEntryView(SecureViewMixin, ModelView):
     page_size = 50
     column_default_sort = ("id", True)
     column_sortable_list = ("id", "at")
-    column_list = ("id", "at", "actor_name", "office_id", "action", "target_type", "target_id",
-                   "changes")
-    column_details_list = ("id", "at", "actor_name", "actor_id", "office_id", "ip_address",
-                           "request_id", "action", "target_type", "target_id", "changes",
-                           "details", "prev_hash", "entry_hash")
-    column_labels = {"id": _l("序号"), "at": _l("时间"), "actor_name": _l("操作人"),
-                     "actor_id": _l("操作人账号编号"), "office_id": _l("单位"),
-                     "ip_address": _l("IP 地址"), "request_id": _l("请求编号"),
-                     "action": _l("操作"), "target_type": _l("数据表"),
-                     "target_id": _l("记录编号"), "changes": _l("变更（原值 → 新值）"),
-                     "details": _l("详情"), "prev_hash": _l("前一条哈希"),
-                     "entry_hash": _l("本条哈希")}
+    column_list = (
+        "id",
+        "at",
+        "actor_name",
+        "office_id",
+        "action",
+        "target_type",
+        "target_id",
+        "changes",
+    )
+    column_details_list = (
+        "id",
+        "at",
+        "actor_name",
+        "actor_id",
+        "office_id",
+        "ip_address",
+        "request_id",
+        "action",
+        "target_type",
+        "target_id",
+        "changes",
+        "details",
+        "prev_hash",
+        "entry_hash",
+    )
+    column_labels = {
+        "id": _l("序号"),
+        "at": _l("时间"),
+        "actor_name": _l("操作人"),
+        "actor_id": _l("操作人账号编号"),
+        "office_id": _l("单位"),
+        "ip_address": _l("IP 地址"),
+        "request_id": _l("请求编号"),
+        "action": _l("操作"),
+        "target_type": _l("数据表"),
+        "target_id": _l("记录编号"),
+        "changes": _l("变更（原值 → 新值）"),
+        "details": _l("详情"),
+        "prev_hash": _l("前一条哈希"),
+        "entry_hash": _l("本条哈希"),
+    }
     column_filters = [
-        sqla_filters.IntEqualFilter(AuditEntry.actor_id, _l("操作人"), options=_LiveOptions(_user_options)),
+        sqla_filters.IntEqualFilter(
+            AuditEntry.actor_id, _l("操作人"), options=_LiveOptions(_user_options)
+        ),
         sqla_filters.FilterLike(AuditEntry.actor_name, _l("操作人名称")),
-        sqla_filters.IntEqualFilter(AuditEntry.office_id, _l("单位"), options=_LiveOptions(_office_options)),
+        sqla_filters.IntEqualFilter(
+            AuditEntry.office_id, _l("单位"), options=_LiveOptions(_office_options)
+        ),
         _FILTER_TABLE,
         _FILTER_ROW,
         sqla_filters.FilterEqual(AuditEntry.action, _l("操作"), options=_action_options),
@@ -441,7 +530,9 @@ class AuditEntryView(SecureViewMixin, ModelView):
             return ""
         names = getattr(g, "_audit_office_names", None)
         if names is None:
-            names = g._audit_office_names = dict(db.session.execute(select(Office.id, Office.name)).all())
+            names = g._audit_office_names = dict(
+                db.session.execute(select(Office.id, Office.name)).all()
+            )
         return names.get(office_id, str(office_id))
 
     def _target_link(self, entry: AuditEntry):
@@ -450,8 +541,9 @@ class AuditEntryView(SecureViewMixin, ModelView):
         if not entry.target_id:
             return table_label(entry.target_type)
         url = url_for("audit_history.record", table=entry.target_type, row_id=entry.target_id)
-        return Markup('<a href="{}" title="{}">{}</a>').format(url, _("查看该记录的修改历史"),
-                                                              table_label(entry.target_type))
+        return Markup('<a href="{}" title="{}">{}</a>').format(
+            url, _("查看该记录的修改历史"), table_label(entry.target_type)
+        )
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
@@ -462,18 +554,48 @@ class AuditEntryView(SecureViewMixin, ModelView):
         self.export_max_rows = limit
         _count, entries = self._export_data()
         masked = _masks_personal_data()
-        record_event("export", target_type="audit_entry",
-                     details={"view": self.endpoint, "format": export_type, "rows": len(entries),
-                              "filters": dict(request.args.items())})
+        record_event(
+            "export",
+            target_type="audit_entry",
+            details={
+                "view": self.endpoint,
+                "format": export_type,
+                "rows": len(entries),
+                "filters": dict(request.args.items()),
+            },
+        )
         db.session.commit()
         if len(entries) >= limit:
             flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
-        headers = [_("序号"), _("时间"), _("操作人"), _("单位"), _("操作"), _("数据表"),
-                   _("记录编号"), _("变更或详情"), _("IP 地址"), _("请求编号"), _("本条哈希")]
-        rows = ([e.id, local_time(e.at), e.actor_name or "", self._office_name(e.office_id),
-                 action_label(e.action), e.target_type or "", e.target_id or "",
-                 changes_text(e, masked), e.ip_address or "", e.request_id or "", e.entry_hash]
-                for e in entries)
+        headers = [
+            _("序号"),
+            _("时间"),
+            _("操作人"),
+            _("单位"),
+            _("操作"),
+            _("数据表"),
+            _("记录编号"),
+            _("变更或详情"),
+            _("IP 地址"),
+            _("请求编号"),
+            _("本条哈希"),
+        ]
+        rows = (
+            [
+                e.id,
+                local_time(e.at),
+                e.actor_name or "",
+                self._office_name(e.office_id),
+                action_label(e.action),
+                e.target_type or "",
+                e.target_id or "",
+                changes_text(e, masked),
+                e.ip_address or "",
+                e.request_id or "",
+                e.entry_hash,
+            ]
+            for e in entries
+        )
         return export_response(export_type, "audit-log", headers, rows)
 
 
@@ -513,9 +635,11 @@ class AuditHistoryView(SecureViewMixin, BaseView):
         """The history of row ``row_id`` of ``table``."""
         if table not in _table_facts() or table in EXCLUDED_TABLES:
             abort(404)
-        query = (select(AuditEntry)
-                 .where(AuditEntry.target_type == table, AuditEntry.target_id == row_id)
-                 .order_by(AuditEntry.id))
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.target_type == table, AuditEntry.target_id == row_id)
+            .order_by(AuditEntry.id)
+        )
         allowed = permissions.visible_office_ids(current_user)
         plugin = _owning_plugin(table)
         if plugin is not None:  # a module's rows are closed where the module is off
@@ -530,18 +654,32 @@ class AuditHistoryView(SecureViewMixin, BaseView):
         personal = _table_facts()[table]["personal"]
         shown = sorted({c for e in entries for c in (e.changes or {}) if c in personal})
         if shown and not masked:
-            record_event("personal_data.view", target_type=table, target_id=row_id,
-                         office_id=next((e.office_id for e in reversed(entries) if e.office_id),
-                                        None),
-                         details={"columns": shown, "via": "audit_history"})
+            record_event(
+                "personal_data.view",
+                target_type=table,
+                target_id=row_id,
+                office_id=next((e.office_id for e in reversed(entries) if e.office_id), None),
+                details={"columns": shown, "via": "audit_history"},
+            )
             db.session.commit()
-        rows = [{"entry": e, "at": local_time(e.at), "action": action_label(e.action),
-                 "changes": changes_rows(e, masked) if e.changes else [],
-                 "details": details_text(e, masked)} for e in entries]
-        return self.render("admin/audit/history.html", rows=rows, table=table, row_id=row_id,
-                           table_label=table_label(table),
-                           log_url=(_log_url_for(table, row_id)
-                                    if current_user.role in READER_ROLES else None))
+        rows = [
+            {
+                "entry": e,
+                "at": local_time(e.at),
+                "action": action_label(e.action),
+                "changes": changes_rows(e, masked) if e.changes else [],
+                "details": details_text(e, masked),
+            }
+            for e in entries
+        ]
+        return self.render(
+            "admin/audit/history.html",
+            rows=rows,
+            table=table,
+            row_id=row_id,
+            table_label=table_label(table),
+            log_url=(_log_url_for(table, row_id) if current_user.role in READER_ROLES else None),
+        )
 
 
 def _owning_plugin(table: str) -> str | None:

@@ -34,8 +34,14 @@ def is_summary_point(count: int) -> bool:
     return count == 1
 
 
-def note(action: str, key: str, *, details: dict, office_id: int | None = None,
-         actor_name: str | None = None) -> None:
+def note(
+    action: str,
+    key: str,
+    *,
+    details: dict,
+    office_id: int | None = None,
+    actor_name: str | None = None,
+) -> None:
     """Count one occurrence of ``action`` for ``key``; at a summary point, record an audit
     entry with ``details`` plus the count and the window's start. Commits."""
     try:
@@ -58,21 +64,33 @@ def _note(action, key, details, office_id, actor_name):
     else:
         row.count += 1
     if is_summary_point(row.count):
-        record_event(action, office_id=office_id, actor_name=actor_name, details={
-            **details, "count": row.count,
-            "window_started_at": row.window_started_at.isoformat(timespec="seconds"),
-            "window_minutes": int(window.total_seconds() // 60)})
+        record_event(
+            action,
+            office_id=office_id,
+            actor_name=actor_name,
+            details={
+                **details,
+                "count": row.count,
+                "window_started_at": row.window_started_at.isoformat(timespec="seconds"),
+                "window_minutes": int(window.total_seconds() // 60),
+            },
+        )
     db.session.commit()
 
 
-def note_throttled_login(username: str, ip: str | None, user: User | None,
-                         password_correct: bool) -> None:
+def note_throttled_login(
+    username: str, ip: str | None, user: User | None, password_correct: bool
+) -> None:
     """A login refused by the throttle (429). A right password is counted apart, so that even
     during a flood of wrong ones its first occurrence leaves an entry of its own."""
     name = username[:64]
-    note(THROTTLED_LOGIN, f"{name.lower()}|{ip or '-'}|{int(password_correct)}",
-         details={"username": name, "password_correct": password_correct},
-         office_id=user.office_id if user is not None else None, actor_name=name)
+    note(
+        THROTTLED_LOGIN,
+        f"{name.lower()}|{ip or '-'}|{int(password_correct)}",
+        details={"username": name, "password_correct": password_correct},
+        office_id=user.office_id if user is not None else None,
+        actor_name=name,
+    )
 
 
 def note_refused_page(user: User, status: int) -> None:
@@ -81,6 +99,9 @@ def note_refused_page(user: User, status: int) -> None:
     request would."""
     user_id, office_id = user.id, user.office_id
     db.session.rollback()
-    note(REFUSED_PAGE, f"{user_id}|{client_ip() or '-'}",
-         details={"status": status, "method": request.method, "path": request.path[:200]},
-         office_id=office_id)
+    note(
+        REFUSED_PAGE,
+        f"{user_id}|{client_ip() or '-'}",
+        details={"status": status, "method": request.method, "path": request.path[:200]},
+        office_id=office_id,
+    )

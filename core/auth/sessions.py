@@ -25,10 +25,14 @@ def _hash(token: str) -> str:
 def start_session(user: User) -> str:
     """Create a session row for ``user`` and return the token for Flask-Login."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(
-        token_hash=_hash(token), user_id=user.id, ip_address=request.remote_addr,
-        user_agent=(request.user_agent.string or "")[:200],
-    ))
+    db.session.add(
+        UserSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            ip_address=request.remote_addr,
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
     user.session_token = token
     return token
 
@@ -49,9 +53,11 @@ def end_user_sessions(user_id: int, keep_token: str | None = None) -> None:
     Runs in the caller's transaction, so a save that fails later revokes nothing. The caller
     commits.
     """
-    query = (update(UserSession)
-             .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-             .values(revoked_at=utcnow()))
+    query = (
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     if keep_token:
         query = query.where(UserSession.token_hash != _hash(keep_token))
     db.session.execute(query, execution_options={"synchronize_session": False})

@@ -43,8 +43,10 @@ def login():
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if wait:
             alarms.note_throttled_login(username, ip, user, password_ok)
-            flash(_("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
-                  "error")
+            flash(
+                _("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
+                "error",
+            )
             return render_template("auth/login.html", form=form), 429
         if user is not None and user.active and password_ok:
             if needs_rehash(user.password_hash):
@@ -53,12 +55,14 @@ def login():
             start_session(user)
             user.last_login_at = utcnow()
             login_user(user)
-            record_event("auth.login", office_id=user.office_id, target_type="user",
-                         target_id=user.id)
+            record_event(
+                "auth.login", office_id=user.office_id, target_type="user", target_id=user.id
+            )
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("admin.index")))
-        record_event("auth.login_failed", details={"username": username[:64]},
-                     actor_name=username[:64])
+        record_event(
+            "auth.login_failed", details={"username": username[:64]}, actor_name=username[:64]
+        )
         db.session.commit()
         throttle.record_failure(username, ip)
         flash(_("用户名或密码不正确。"), "error")
@@ -109,8 +113,10 @@ def change_password():
         ip = client_ip()
         wait = throttle.seconds_locked(user.username, ip)
         if wait:
-            flash(_("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
-                  "error")
+            flash(
+                _("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=(wait + 59) // 60),
+                "error",
+            )
             return render_template("auth/password.html", form=form), 429
         if not verify_password(user.password_hash, form.current_password.data):
             throttle.record_failure(user.username, ip)
@@ -118,8 +124,9 @@ def change_password():
             return render_template("auth/password.html", form=form), 400
         user.password_hash = hash_password(form.new_password.data)
         end_user_sessions(user.id, keep_token=user.session_token)
-        record_event("auth.password_changed", office_id=user.office_id, target_type="user",
-                     target_id=user.id)
+        record_event(
+            "auth.password_changed", office_id=user.office_id, target_type="user", target_id=user.id
+        )
         db.session.commit()
         flash(_("密码已修改，您在其他设备上的登录已退出。"), "success")
         return redirect(url_for("admin.index"))

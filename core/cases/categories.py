@@ -50,11 +50,14 @@ class CategorySpec:
     confidential: bool = False
 
     def describe(self) -> str:
-        """"15 日（经领导批准可延长至 1 个月）" — the limit as residents read it."""
+        """ "15 日（经领导批准可延长至 1 个月）" — the limit as residents read it."""
         if self.max_limit is None:
             return self.limit.describe()
-        return _("%(limit)s（经领导批准最长 %(max)s）", limit=self.limit.describe(),
-                 max=self.max_limit.describe())
+        return _(
+            "%(limit)s（经领导批准最长 %(max)s）",
+            limit=self.limit.describe(),
+            max=self.max_limit.describe(),
+        )
 
 
 def default_categories(config) -> list[CategorySpec]:
@@ -67,12 +70,14 @@ def default_categories(config) -> list[CategorySpec]:
         raise ValueError("CASE_SERVICE_DAYS must be between 1 and 3 (限时服务制度: 1–3 日)")
     days = LimitUnit.CALENDAR_DAYS
     return [
-        CategorySpec(CaseCategory.CONSULTATION.value, _l("咨询"), Limit(15, days),
-                     Limit(1, LimitUnit.MONTHS)),
+        CategorySpec(
+            CaseCategory.CONSULTATION.value, _l("咨询"), Limit(15, days), Limit(1, LimitUnit.MONTHS)
+        ),
         CategorySpec(CaseCategory.SERVICE.value, _l("提供服务"), Limit(service_days, days)),
         CategorySpec(CaseCategory.APPROVAL.value, _l("审批事项"), Limit(7, days)),
-        CategorySpec(CaseCategory.COMMITMENT.value, _l("服务承诺事项"), Limit(10, days),
-                     Limit(30, days)),
+        CategorySpec(
+            CaseCategory.COMMITMENT.value, _l("服务承诺事项"), Limit(10, days), Limit(30, days)
+        ),
     ]
 
 
@@ -87,8 +92,9 @@ def load_categories(app) -> dict[str, CategorySpec]:
                 log.error("plugin %s returned %r from case_categories", plugin_name, spec)
                 continue
             if spec.code in specs:
-                log.error("plugin %s: case category %r already exists; skipped",
-                          plugin_name, spec.code)
+                log.error(
+                    "plugin %s: case category %r already exists; skipped", plugin_name, spec.code
+                )
                 continue
             specs[spec.code] = dataclasses.replace(spec, plugin=plugin_name)
     app.extensions["township_case_categories"] = specs
@@ -115,8 +121,11 @@ def office_limit(office_id: int, code: str):
     """The office's own published limit for a category (an ``OfficeCategoryLimit``) or None."""
     from core.cases.models import OfficeCategoryLimit
 
-    return db.session.scalar(select(OfficeCategoryLimit).where(
-        OfficeCategoryLimit.office_id == office_id, OfficeCategoryLimit.category == code))
+    return db.session.scalar(
+        select(OfficeCategoryLimit).where(
+            OfficeCategoryLimit.office_id == office_id, OfficeCategoryLimit.category == code
+        )
+    )
 
 
 def effective_limit(office_id: int, code: str) -> Limit:

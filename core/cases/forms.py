@@ -62,16 +62,20 @@ def _multi(label):
 class LookupForm(FlaskForm):
     """A receipt number, typed any way (spaces, hyphens, small letters)."""
 
-    receipt = StringField(_l("回执号"), validators=[DataRequired(_l("请输入回执号。")),
-                                                   Length(max=20)])
+    receipt = StringField(
+        _l("回执号"), validators=[DataRequired(_l("请输入回执号。")), Length(max=20)]
+    )
 
 
 class RatingForm(FlaskForm):
     """The resident's rating on the national five grades."""
 
     receipt = HiddenField(validators=[DataRequired(_l("请输入回执号。")), Length(max=20)])
-    grade = RadioField(_l("评价"), choices=_choices(GRADE_LABELS),
-                       validators=[InputRequired(_l("请选择评价等级。"))])
+    grade = RadioField(
+        _l("评价"),
+        choices=_choices(GRADE_LABELS),
+        validators=[InputRequired(_l("请选择评价等级。"))],
+    )
     comment = TextAreaField(_l("意见和建议（选填）"), validators=[Optional(), Length(max=1000)])
 
 
@@ -88,11 +92,13 @@ class IntakeForm(FlaskForm):
     """统一接件: register a new matter."""
 
     office_id = _dynamic(_l("承办单位"))
-    category = SelectField(_l("事项类别"), validate_choice=False,
-                           validators=[DataRequired(_l("请选择事项类别。"))])
-    channel = SelectField(_l("受理渠道"), choices=_CHANNELS,
-                          validators=[DataRequired()])
-    subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
+    category = SelectField(
+        _l("事项类别"), validate_choice=False, validators=[DataRequired(_l("请选择事项类别。"))]
+    )
+    channel = SelectField(_l("受理渠道"), choices=_CHANNELS, validators=[DataRequired()])
+    subject = StringField(
+        _l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)]
+    )
     content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
     applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
     applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
@@ -104,7 +110,9 @@ class EditForm(VersionedForm):
     """Registration details that may be corrected."""
 
     channel = SelectField(_l("受理渠道"), choices=_CHANNELS)
-    subject = StringField(_l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)])
+    subject = StringField(
+        _l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)]
+    )
     content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
     applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
     applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
@@ -149,8 +157,13 @@ class PauseForm(VersionedForm):
 class ExtensionForm(VersionedForm):
     """Ask for more time, in the case's unit."""
 
-    amount = IntegerField(_l("延长"), validators=[InputRequired(_l("请填写延期时长。")),
-                                                 NumberRange(min=1, message=_l("延期时长必须是正整数。"))])
+    amount = IntegerField(
+        _l("延长"),
+        validators=[
+            InputRequired(_l("请填写延期时长。")),
+            NumberRange(min=1, message=_l("延期时长必须是正整数。")),
+        ],
+    )
     reason = TextAreaField(_l("延期理由"), validators=[Optional(), Length(max=2000)])
 
 
@@ -179,8 +192,9 @@ class DeliveryForm(VersionedForm):
     """上门送达: when, by whom, what."""
 
     item_id = HiddenField()
-    delivered_at = LocalDateTimeField(_l("送达时间"),
-                                      validators=[InputRequired(_l("请填写送达时间。"))])
+    delivered_at = LocalDateTimeField(
+        _l("送达时间"), validators=[InputRequired(_l("请填写送达时间。"))]
+    )
     delivered_by_id = _dynamic(_l("送达人"))
     items = TextAreaField(_l("送达内容"), validators=[Optional(), Length(max=2000)])
 
@@ -208,11 +222,13 @@ class FollowUpForm(FlaskForm):
     """回访 after the rectification."""
 
     item_id = HiddenField()
-    called_at = LocalDateTimeField(_l("回访时间"),
-                                   validators=[InputRequired(_l("请填写回访时间。"))])
+    called_at = LocalDateTimeField(
+        _l("回访时间"), validators=[InputRequired(_l("请填写回访时间。"))]
+    )
     reached = BooleanField(_l("已联系上群众"), default=True)
-    resident_grade = SelectField(_l("群众对整改的评价"),
-                                 choices=[("", "—")] + _choices(GRADE_LABELS))
+    resident_grade = SelectField(
+        _l("群众对整改的评价"), choices=[("", "—")] + _choices(GRADE_LABELS)
+    )
     note = TextAreaField(_l("回访记录"), validators=[Optional(), Length(max=2000)])
 
 
@@ -227,7 +243,9 @@ class AppealDecisionForm(FlaskForm):
     """A leader decides an appeal."""
 
     item_id = HiddenField()
-    upheld = RadioField(_l("裁定"), choices=[("1", _l("申诉成立，该评价作废")),
-                                            ("0", _l("申诉不成立，评价有效"))],
-                        validators=[InputRequired(_l("请选择裁定结果。"))])
+    upheld = RadioField(
+        _l("裁定"),
+        choices=[("1", _l("申诉成立，该评价作废")), ("0", _l("申诉不成立，评价有效"))],
+        validators=[InputRequired(_l("请选择裁定结果。"))],
+    )
     note = TextAreaField(_l("裁定理由"), validators=[Optional(), Length(max=2000)])

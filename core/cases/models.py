@@ -69,8 +69,12 @@ STATUS_LABELS = {
     CaseStatus.RESOLVED: _l("已办结"),
     CaseStatus.CLOSED: _l("已归档"),
 }
-ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.PAUSED,
-                   CaseStatus.WITH_LEADER)
+ACTIVE_STATUSES = (
+    CaseStatus.OPEN,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.PAUSED,
+    CaseStatus.WITH_LEADER,
+)
 FINISHED_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 # The predicate of the partial indexes over active cases, written with literal values: a
 # planner can only use a partial index when the query repeats its predicate, and cannot see
@@ -95,6 +99,7 @@ class Channel(LabelledEnum):
     MAYOR_MAILBOX = "mayor_mailbox", _l("市长信箱")
     ONLINE = "online", _l("网上办理")
     MEETING = "meeting", _l("会议提出")
+
 
 class Case(VersionedMixin, TimestampMixin, db.Model):
     """One matter a resident brought, from acceptance to rating.
@@ -167,17 +172,22 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     first_responder: Mapped[User | None] = relationship(foreign_keys=[first_responder_id])
     events: Mapped[list["CaseEvent"]] = relationship(
-        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan")
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
     attachments: Mapped[list["CaseAttachment"]] = relationship(
-        order_by="CaseAttachment.id", cascade="all, delete-orphan")
+        order_by="CaseAttachment.id", cascade="all, delete-orphan"
+    )
     offices: Mapped[list["CaseOffice"]] = relationship(cascade="all, delete-orphan")
     extensions: Mapped[list["Extension"]] = relationship(
-        order_by="Extension.id", cascade="all, delete-orphan")
+        order_by="Extension.id", cascade="all, delete-orphan"
+    )
     pauses: Mapped[list["Pause"]] = relationship(order_by="Pause.id", cascade="all, delete-orphan")
     agencies: Mapped[list["AgencyRecord"]] = relationship(
-        order_by="AgencyRecord.id", cascade="all, delete-orphan")
-    rating: Mapped["Rating | None"] = relationship(back_populates="case", uselist=False,
-                                                    cascade="all, delete-orphan")
+        order_by="AgencyRecord.id", cascade="all, delete-orphan"
+    )
+    rating: Mapped["Rating | None"] = relationship(
+        back_populates="case", uselist=False, cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.receipt_no} {self.subject}"
@@ -413,10 +423,12 @@ class Rating(db.Model):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="rating")
-    appeals: Mapped[list["RatingAppeal"]] = relationship(order_by="RatingAppeal.id",
-                                                         back_populates="rating")
-    rectification: Mapped["Rectification | None"] = relationship(back_populates="rating",
-                                                                  uselist=False)
+    appeals: Mapped[list["RatingAppeal"]] = relationship(
+        order_by="RatingAppeal.id", back_populates="rating"
+    )
+    rectification: Mapped["Rectification | None"] = relationship(
+        back_populates="rating", uselist=False
+    )
 
 
 class Rectification(db.Model):
@@ -430,7 +442,9 @@ class Rectification(db.Model):
     rating_id: Mapped[int] = mapped_column(ForeignKey("case_rating.id"), unique=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open, done, followed_up, cancelled
+    status: Mapped[str] = mapped_column(
+        String(12), default="open"
+    )  # open, done, followed_up, cancelled
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     measures: Mapped[str | None] = mapped_column(Text)
@@ -441,8 +455,9 @@ class Rectification(db.Model):
     rating: Mapped[Rating] = relationship(back_populates="rectification")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
-    calls: Mapped[list["FollowUpCall"]] = relationship(order_by="FollowUpCall.id",
-                                                       cascade="all, delete-orphan")
+    calls: Mapped[list["FollowUpCall"]] = relationship(
+        order_by="FollowUpCall.id", cascade="all, delete-orphan"
+    )
 
 
 class FollowUpCall(db.Model):
@@ -487,7 +502,9 @@ class RatingAppeal(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     reason: Mapped[AppealReason] = mapped_column(_enum(AppealReason))
     statement: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending, upheld, rejected
+    status: Mapped[str] = mapped_column(
+        String(10), default="pending", index=True
+    )  # pending, upheld, rejected
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

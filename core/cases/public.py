@@ -55,11 +55,17 @@ def _result(case: Case, rating_form=None, **extra):
     office = db.session.get(Office, case.office_id)
     spec = get_category(case.category)
     return render_public(
-        "public/cases/receipt.html", case=case, office=office, handler=listed_handler(case),
+        "public/cases/receipt.html",
+        case=case,
+        office=office,
+        handler=listed_handler(case),
         confidential=bool(spec and spec.confidential),
-        category=category_title(case.category), receipt=receipts.display(case.receipt_no),
+        category=category_title(case.category),
+        receipt=receipts.display(case.receipt_no),
         rating_form=rating_form if rating_form is not None else _rating_form(case),
-        may_rate=case.status in FINISHED_STATUSES and case.rating is None, **extra)
+        may_rate=case.status in FINISHED_STATUSES and case.rating is None,
+        **extra,
+    )
 
 
 def _rating_form(case: Case) -> RatingForm:
@@ -96,8 +102,9 @@ def rate():
     case, error = _find(form.receipt.data or "")
     if case is None:
         throttle.record_failure(request.remote_addr)
-        return render_public("public/cases/lookup.html", form=LookupForm(formdata=None),
-                               error=error), 404
+        return render_public(
+            "public/cases/lookup.html", form=LookupForm(formdata=None), error=error
+        ), 404
     if not form.validate_on_submit():
         return _result(case, rating_form=form), 400
     try:
@@ -123,8 +130,14 @@ def office_limits(office_code):
         if spec.plugin is not None and spec.plugin not in switched_on:
             continue
         own = office_limit(office.id, spec.code)
-        rows.append({"title": spec.title, "limit": own.limit.describe() if own else spec.limit.describe(),
-                     "own": own is not None, "standard": spec.describe(),
-                     "max": spec.max_limit.describe() if spec.max_limit else None,
-                     "note": apply_class(own.note, office_text()) if own else None})
+        rows.append(
+            {
+                "title": spec.title,
+                "limit": own.limit.describe() if own else spec.limit.describe(),
+                "own": own is not None,
+                "standard": spec.describe(),
+                "max": spec.max_limit.describe() if spec.max_limit else None,
+                "note": apply_class(own.note, office_text()) if own else None,
+            }
+        )
     return render_public("public/cases/limits.html", office=office, rows=rows)

@@ -30,11 +30,27 @@ from core.sla import Colour
 from core.time import LOCAL_ZONE, as_utc, to_local
 
 COLOURS = tuple(c.value for c in Colour)
-LIST_COLUMNS = (Case.id, Case.receipt_no, Case.office_id, Case.category, Case.channel,
-                Case.subject, Case.applicant_name, Case.applicant_phone, Case.status,
-                Case.accepted_at, Case.due_at, Case.warn_at, Case.paused_since, Case.handler_id,
-                Case.closed_at, Case.due_uncovered, Case.step_due_at, Case.step_started_at,
-                Case.version)
+LIST_COLUMNS = (
+    Case.id,
+    Case.receipt_no,
+    Case.office_id,
+    Case.category,
+    Case.channel,
+    Case.subject,
+    Case.applicant_name,
+    Case.applicant_phone,
+    Case.status,
+    Case.accepted_at,
+    Case.due_at,
+    Case.warn_at,
+    Case.paused_since,
+    Case.handler_id,
+    Case.closed_at,
+    Case.due_uncovered,
+    Case.step_due_at,
+    Case.step_started_at,
+    Case.version,
+)
 
 
 def _at(now: datetime):
@@ -62,14 +78,21 @@ def colour_condition(colour: str, now: datetime):
     running, paused = Case.paused_since.is_(None), Case.paused_since.is_not(None)
     if colour == "red":
         # paused_since is never after now, so "due before the pause" implies "due before now".
-        return and_(is_active_sql(), Case.due_at < at,
-                    or_(running, Case.due_at < Case.paused_since))
+        return and_(
+            is_active_sql(), Case.due_at < at, or_(running, Case.due_at < Case.paused_since)
+        )
     if colour == "yellow":
-        return and_(is_active_sql(), or_(
-            and_(running, Case.due_at >= at, Case.warn_at <= at),
-            and_(paused, Case.due_at >= Case.paused_since, Case.warn_at <= Case.paused_since)))
-    return and_(is_active_sql(), or_(and_(running, Case.warn_at > at),
-                                     and_(paused, Case.warn_at > Case.paused_since)))
+        return and_(
+            is_active_sql(),
+            or_(
+                and_(running, Case.due_at >= at, Case.warn_at <= at),
+                and_(paused, Case.due_at >= Case.paused_since, Case.warn_at <= Case.paused_since),
+            ),
+        )
+    return and_(
+        is_active_sql(),
+        or_(and_(running, Case.warn_at > at), and_(paused, Case.warn_at > Case.paused_since)),
+    )
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -123,11 +146,16 @@ class ListFilters:
 
     def as_args(self) -> dict:
         """The filters as query-string arguments (defaults left out)."""
-        args = {"office": self.office_id, "status": None if self.status == "active" else self.status,
-                "category": self.category,
-                "channel": self.channel, "colour": self.colour, "q": self.q or self.receipt,
-                "tab": None if self.tab == "office" else self.tab,
-                "sort": None if self.sort == "due" else self.sort}
+        args = {
+            "office": self.office_id,
+            "status": None if self.status == "active" else self.status,
+            "category": self.category,
+            "channel": self.channel,
+            "colour": self.colour,
+            "q": self.q or self.receipt,
+            "tab": None if self.tab == "office" else self.tab,
+            "sort": None if self.sort == "due" else self.sort,
+        }
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
@@ -150,7 +178,7 @@ def _sort_columns(sort: str):
 
 
 def encode_cursor(row, sort: str) -> str:
-    """"<iso time>_<id>" of the last row shown."""
+    """ "<iso time>_<id>" of the last row shown."""
     moment = row.accepted_at if sort == "-accepted" else row.due_at
     return f"{moment.strftime('%Y%m%dT%H%M%S%f')}_{row.id}"
 
@@ -173,8 +201,13 @@ def _tab_conditions(user: User, tab: str | None) -> list:
     if tab == "out" and allowed is not None:
         return [Case.first_office_id.in_(allowed), Case.office_id.not_in(allowed)]
     if tab == "notified" and allowed is not None:
-        return [Case.id.in_(select(CaseOffice.case_id).where(
-            CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified"))]
+        return [
+            Case.id.in_(
+                select(CaseOffice.case_id).where(
+                    CaseOffice.office_id.in_(allowed), CaseOffice.role == "notified"
+                )
+            )
+        ]
     if tab == "mine":
         return [or_(Case.handler_id == user.id, Case.first_responder_id == user.id)]
     return [] if allowed is None else [_office_in(allowed)]
@@ -215,8 +248,15 @@ def _office_in(allowed: set[int]):
     return Case.office_id.in_(sorted(allowed))
 
 
-def list_page(user: User, filters: ListFilters, *, page: int = 1, after: str | None = None,
-              page_size: int = 100, now: datetime | None = None) -> Page:
+def list_page(
+    user: User,
+    filters: ListFilters,
+    *,
+    page: int = 1,
+    after: str | None = None,
+    page_size: int = 100,
+    now: datetime | None = None,
+) -> Page:
     """One page of the user's case list, ordered by deadline (or newest first)."""
     now = now or utcnow()
     (first, second), descending = _sort_columns(filters.sort)
@@ -230,18 +270,27 @@ def list_page(user: User, filters: ListFilters, *, page: int = 1, after: str | N
         ids = select(Case.id).where(*conditions).order_by(*order).limit(page_size + 1)
     else:
         offset = max(page - 1, 0) * page_size
-        ids = (select(Case.id).where(*conditions).order_by(*order)
-               .limit(page_size + 1).offset(offset))
+        ids = (
+            select(Case.id).where(*conditions).order_by(*order).limit(page_size + 1).offset(offset)
+        )
     # Deferred join: the subquery walks the index for ids only; rows are read for one page.
     ids = ids.subquery()
-    query = (select(Case).join(ids, ids.c.id == Case.id).order_by(*order)
-             .options(load_only(*LIST_COLUMNS[1:])))
+    query = (
+        select(Case)
+        .join(ids, ids.c.id == Case.id)
+        .order_by(*order)
+        .options(load_only(*LIST_COLUMNS[1:]))
+    )
     rows = list(db.session.scalars(query))
     has_next = len(rows) > page_size
     rows = rows[:page_size]
-    return Page(rows=rows, number=page, has_next=has_next,
-                next_cursor=encode_cursor(rows[-1], filters.sort) if has_next and rows else None,
-                filters=filters)
+    return Page(
+        rows=rows,
+        number=page,
+        has_next=has_next,
+        next_cursor=encode_cursor(rows[-1], filters.sort) if has_next and rows else None,
+        filters=filters,
+    )
 
 
 def export_rows(user: User, filters: ListFilters, limit: int, now: datetime | None = None):
@@ -249,8 +298,13 @@ def export_rows(user: User, filters: ListFilters, limit: int, now: datetime | No
     now = now or utcnow()
     (first, second), descending = _sort_columns(filters.sort)
     order = (first.desc(), second.desc()) if descending else (first, second)
-    query = (select(Case).where(*list_conditions(user, filters, now)).order_by(*order)
-             .limit(limit).options(load_only(*LIST_COLUMNS[1:], Case.outcome)))
+    query = (
+        select(Case)
+        .where(*list_conditions(user, filters, now))
+        .order_by(*order)
+        .limit(limit)
+        .options(load_only(*LIST_COLUMNS[1:], Case.outcome))
+    )
     return list(db.session.scalars(query))
 
 
@@ -260,13 +314,17 @@ def export_rows(user: User, filters: ListFilters, limit: int, now: datetime | No
 def colour_counts(office_ids: set[int] | None, now: datetime) -> tuple[dict, dict]:
     """({office_id: {colour: n}}, {category: {colour: n}}) over the active cases in scope,
     from one pass over the partial index of active cases."""
-    inner = select(Case.office_id.label("office_id"), Case.category.label("category"),
-                   colour_expr(now).label("colour")).where(is_active_sql())
+    inner = select(
+        Case.office_id.label("office_id"),
+        Case.category.label("category"),
+        colour_expr(now).label("colour"),
+    ).where(is_active_sql())
     if office_ids is not None:
         inner = inner.where(_office_in(office_ids))
     inner = inner.subquery()
-    query = (select(inner.c.office_id, inner.c.category, inner.c.colour, func.count())
-             .group_by(inner.c.office_id, inner.c.category, inner.c.colour))
+    query = select(inner.c.office_id, inner.c.category, inner.c.colour, func.count()).group_by(
+        inner.c.office_id, inner.c.category, inner.c.colour
+    )
     by_office: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
     by_category: dict = defaultdict(lambda: dict.fromkeys(COLOURS[:3], 0))
     for office_id, category, colour_value, n in db.session.execute(query):
@@ -284,8 +342,9 @@ def month_starts(today: date, months: int) -> list[date]:
     return list(reversed(firsts))
 
 
-def monthly_open_overdue(office_ids: set[int] | None, now: datetime, months: int = 6,
-                         current: dict | None = None) -> dict:
+def monthly_open_overdue(
+    office_ids: set[int] | None, now: datetime, months: int = 6, current: dict | None = None
+) -> dict:
     """{office_id: [(month first day, open, overdue)]}: cases open at the end of each of the
     last ``months`` months and how many of them were past their deadline then.
 
@@ -328,7 +387,9 @@ def month_stats(months: list[date]) -> dict:
 def computemonth_stats(months: list[date]) -> dict:
     """Count open and overdue cases per office at the end of each month and store them
     (a month is stored, for every office, even where it had no cases: zero is a figure too)."""
-    ends = [datetime.combine(_next_month(m), datetime.min.time(), tzinfo=LOCAL_ZONE) for m in months]
+    ends = [
+        datetime.combine(_next_month(m), datetime.min.time(), tzinfo=LOCAL_ZONE) for m in months
+    ]
     first = datetime.combine(months[0], datetime.min.time(), tzinfo=LOCAL_ZONE)
     columns = []
     for end in ends:
@@ -336,10 +397,14 @@ def computemonth_stats(months: list[date]) -> dict:
         is_open = and_(Case.accepted_at < at, or_(Case.closed_at.is_(None), Case.closed_at >= at))
         columns.append(func.sum(case((is_open, 1), else_=0)))
         columns.append(func.sum(case((and_(is_open, Case.due_at < at), 1), else_=0)))
-    query = (select(Case.office_id, *columns)
-             .where(Case.accepted_at < _at(ends[-1]),
-                    or_(Case.closed_at.is_(None), Case.closed_at >= _at(first)))
-             .group_by(Case.office_id))
+    query = (
+        select(Case.office_id, *columns)
+        .where(
+            Case.accepted_at < _at(ends[-1]),
+            or_(Case.closed_at.is_(None), Case.closed_at >= _at(first)),
+        )
+        .group_by(Case.office_id)
+    )
     found = {}
     for row in db.session.execute(query):
         for i, month in enumerate(months):
@@ -350,8 +415,15 @@ def computemonth_stats(months: list[date]) -> dict:
         for office in offices:
             for month in months:
                 open_n, overdue_n = found.setdefault((office, month), (0, 0))
-                db.session.merge(CaseMonthStat(office_id=office, month=month, open_count=open_n,
-                                               overdue_count=overdue_n, computed_at=stamp))
+                db.session.merge(
+                    CaseMonthStat(
+                        office_id=office,
+                        month=month,
+                        open_count=open_n,
+                        overdue_count=overdue_n,
+                        computed_at=stamp,
+                    )
+                )
         db.session.commit()
     except IntegrityError:  # another request stored them first: theirs are as good
         db.session.rollback()
@@ -364,8 +436,13 @@ def _next_month(first: date) -> date:
 
 def overdue_cases(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
     """The most overdue active cases in scope (oldest deadline first)."""
-    query = (select(Case).where(colour_condition("red", now)).order_by(Case.due_at, Case.id)
-             .limit(limit).options(load_only(*LIST_COLUMNS[1:])))
+    query = (
+        select(Case)
+        .where(colour_condition("red", now))
+        .order_by(Case.due_at, Case.id)
+        .limit(limit)
+        .options(load_only(*LIST_COLUMNS[1:]))
+    )
     if office_ids is not None:
         query = query.where(_office_in(office_ids))
     return list(db.session.scalars(query))
@@ -373,9 +450,13 @@ def overdue_cases(office_ids: set[int] | None, now: datetime, limit: int = 50) -
 
 def overdue_steps(office_ids: set[int] | None, now: datetime, limit: int = 50) -> list[Case]:
     """Transfers not signed for and hand-backs past their own limit."""
-    query = (select(Case).where(is_active_sql(), Case.step_due_at < _at(now))
-             .order_by(Case.step_due_at).limit(limit).options(load_only(*LIST_COLUMNS[1:],
-                                                                          Case.step_kind)))
+    query = (
+        select(Case)
+        .where(is_active_sql(), Case.step_due_at < _at(now))
+        .order_by(Case.step_due_at)
+        .limit(limit)
+        .options(load_only(*LIST_COLUMNS[1:], Case.step_kind))
+    )
     if office_ids is not None:
         query = query.where(_office_in(office_ids))
     return list(db.session.scalars(query))
@@ -410,11 +491,17 @@ def annual_quota(office_ids: set[int] | None, year: int) -> list[QuotaRow]:
     if not users:
         return []
     # Per person, a range of the (handler_id, closed_at) index: only their own cases are read.
-    counts = dict(db.session.execute(
-        select(Case.handler_id, func.count())
-        .where(Case.handler_id.in_([u.id for u in users]),
-               Case.closed_at >= _at(start), Case.closed_at < _at(end))
-        .group_by(Case.handler_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(Case.handler_id, func.count())
+            .where(
+                Case.handler_id.in_([u.id for u in users]),
+                Case.closed_at >= _at(start),
+                Case.closed_at < _at(end),
+            )
+            .group_by(Case.handler_id)
+        ).all()
+    )
     rows = [QuotaRow(u, counts.get(u.id, 0), QUOTA[Role(u.role)]) for u in users]
     rows.sort(key=lambda r: (-r.short, r.user.office_id, r.user.id))
     return rows
@@ -439,8 +526,9 @@ class ReportRow:
     overdue_open: int = 0
 
 
-def report(dimension: str, office_ids: set[int] | None, start: date, end: date,
-           now: datetime | None = None) -> list[ReportRow]:
+def report(
+    dimension: str, office_ids: set[int] | None, start: date, end: date, now: datetime | None = None
+) -> list[ReportRow]:
     """Cases accepted in [start, end] (Beijing dates) by category, channel or office."""
     now = now or utcnow()
     column = REPORT_DIMENSIONS[dimension]
@@ -448,17 +536,27 @@ def report(dimension: str, office_ids: set[int] | None, start: date, end: date,
     finish = _at(datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=LOCAL_ZONE))
     finished = Case.status.in_(FINISHED_STATUSES)
     active = is_active_sql()
-    query = (select(column, func.count(),
-                    func.sum(case((finished, 1), else_=0)),
-                    func.sum(case((and_(finished, Case.closed_at <= Case.due_at), 1), else_=0)),
-                    func.sum(case((and_(finished, Case.closed_at > Case.due_at), 1), else_=0)),
-                    func.sum(case((active, 1), else_=0)),
-                    func.sum(case((colour_condition("red", now), 1), else_=0)))
-             .where(Case.accepted_at >= begin, Case.accepted_at < finish).group_by(column))
+    query = (
+        select(
+            column,
+            func.count(),
+            func.sum(case((finished, 1), else_=0)),
+            func.sum(case((and_(finished, Case.closed_at <= Case.due_at), 1), else_=0)),
+            func.sum(case((and_(finished, Case.closed_at > Case.due_at), 1), else_=0)),
+            func.sum(case((active, 1), else_=0)),
+            func.sum(case((colour_condition("red", now), 1), else_=0)),
+        )
+        .where(Case.accepted_at >= begin, Case.accepted_at < finish)
+        .group_by(column)
+    )
     if office_ids is not None:
         query = query.where(_office_in(office_ids))
-    rows = [ReportRow(key.value if isinstance(key, Channel | CaseStatus) else key,
-                      *(int(v or 0) for v in values))
-            for key, *values in db.session.execute(query)]
+    rows = [
+        ReportRow(
+            key.value if isinstance(key, Channel | CaseStatus) else key,
+            *(int(v or 0) for v in values),
+        )
+        for key, *values in db.session.execute(query)
+    ]
     rows.sort(key=lambda r: -r.total)
     return rows

@@ -14,5 +14,8 @@ def init_app(app: Flask) -> None:
     load_categories(app)
     init_filters(app)
     app.register_blueprint(bp)
-    schedule("core.case_sweep", "core.cases.sweep:run_sweep",
-             int(app.config.get("CASE_SWEEP_SECONDS", 600)))
+    schedule(
+        "core.case_sweep",
+        "core.cases.sweep:run_sweep",
+        int(app.config.get("CASE_SWEEP_SECONDS", 600)),
+    )

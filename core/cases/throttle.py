@@ -41,8 +41,9 @@ def _redis():
 def _redis_down(exc) -> None:
     import logging
 
-    logging.getLogger(__name__).warning("Redis unreachable: lookup throttle counts in the "
-                                        "database (%s)", exc)
+    logging.getLogger(__name__).warning(
+        "Redis unreachable: lookup throttle counts in the database (%s)", exc
+    )
 
 
 def seconds_blocked(ip: str | None) -> int:

@@ -52,23 +52,49 @@ def colour_totals(office_ids: set[int] | None, now: datetime) -> dict[str, int]:
             return query.where(Case.office_id == next(iter(office_ids)))
         return query.where(Case.office_id.in_(sorted(office_ids)))
 
-    total, due_before_now = db.session.execute(scoped(
-        select(func.count(), func.sum(case((Case.due_at < at, 1), else_=0)))
-        .select_from(Case).where(is_active_sql()))).one()
-    running_yellow = db.session.scalar(scoped(
-        select(func.count()).select_from(Case)
-        .where(is_active_sql(), Case.due_at >= at, Case.warn_at <= at,
-               Case.paused_since.is_(None))))
-    paused_not_red, paused_yellow = db.session.execute(scoped(
-        select(func.sum(case((and_(Case.due_at < at, Case.due_at >= Case.paused_since), 1),
-                             else_=0)),
-               func.sum(case((and_(Case.due_at >= Case.paused_since,
-                                   Case.warn_at <= Case.paused_since), 1), else_=0)))
-        .select_from(Case)
-        .where(Case.status == CaseStatus.PAUSED, Case.paused_since.is_not(None)))).one()
-    return {"open": int(total or 0),
-            "yellow": int(running_yellow or 0) + int(paused_yellow or 0),
-            "red": int(due_before_now or 0) - int(paused_not_red or 0)}
+    total, due_before_now = db.session.execute(
+        scoped(
+            select(func.count(), func.sum(case((Case.due_at < at, 1), else_=0)))
+            .select_from(Case)
+            .where(is_active_sql())
+        )
+    ).one()
+    running_yellow = db.session.scalar(
+        scoped(
+            select(func.count())
+            .select_from(Case)
+            .where(
+                is_active_sql(), Case.due_at >= at, Case.warn_at <= at, Case.paused_since.is_(None)
+            )
+        )
+    )
+    paused_not_red, paused_yellow = db.session.execute(
+        scoped(
+            select(
+                func.sum(
+                    case((and_(Case.due_at < at, Case.due_at >= Case.paused_since), 1), else_=0)
+                ),
+                func.sum(
+                    case(
+                        (
+                            and_(
+                                Case.due_at >= Case.paused_since, Case.warn_at <= Case.paused_since
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+            )
+            .select_from(Case)
+            .where(Case.status == CaseStatus.PAUSED, Case.paused_since.is_not(None))
+        )
+    ).one()
+    return {
+        "open": int(total or 0),
+        "yellow": int(running_yellow or 0) + int(paused_yellow or 0),
+        "red": int(due_before_now or 0) - int(paused_not_red or 0),
+    }
 
 
 def leader_pending(user: User, office_ids: set[int] | None) -> dict[str, int]:
@@ -78,22 +104,45 @@ def leader_pending(user: User, office_ids: set[int] | None) -> dict[str, int]:
     def scoped(query, column):
         return query if office_ids is None else query.where(column.in_(sorted(office_ids)))
 
-    extensions = db.session.scalar(scoped(
-        select(func.count()).select_from(Extension).join(Case, Case.id == Extension.case_id)
-        .where(Extension.status == "requested",
-               or_(Extension.requested_by_id.is_(None), Extension.requested_by_id != user.id)),
-        Case.office_id))
-    agencies = db.session.scalar(scoped(
-        select(func.count()).select_from(AgencyRecord).join(Case, Case.id == AgencyRecord.case_id)
-        .where(and_(AgencyRecord.delivered_at.is_not(None), AgencyRecord.signed_off_at.is_(None))),
-        Case.office_id))
-    appeals = db.session.scalar(scoped(
-        select(func.count()).select_from(RatingAppeal)
-        .where(RatingAppeal.status == "pending",
-               or_(RatingAppeal.filed_by_id.is_(None), RatingAppeal.filed_by_id != user.id)),
-        RatingAppeal.office_id))
-    return {"extensions": int(extensions or 0), "agencies": int(agencies or 0),
-            "appeals": int(appeals or 0)}
+    extensions = db.session.scalar(
+        scoped(
+            select(func.count())
+            .select_from(Extension)
+            .join(Case, Case.id == Extension.case_id)
+            .where(
+                Extension.status == "requested",
+                or_(Extension.requested_by_id.is_(None), Extension.requested_by_id != user.id),
+            ),
+            Case.office_id,
+        )
+    )
+    agencies = db.session.scalar(
+        scoped(
+            select(func.count())
+            .select_from(AgencyRecord)
+            .join(Case, Case.id == AgencyRecord.case_id)
+            .where(
+                and_(AgencyRecord.delivered_at.is_not(None), AgencyRecord.signed_off_at.is_(None))
+            ),
+            Case.office_id,
+        )
+    )
+    appeals = db.session.scalar(
+        scoped(
+            select(func.count())
+            .select_from(RatingAppeal)
+            .where(
+                RatingAppeal.status == "pending",
+                or_(RatingAppeal.filed_by_id.is_(None), RatingAppeal.filed_by_id != user.id),
+            ),
+            RatingAppeal.office_id,
+        )
+    )
+    return {
+        "extensions": int(extensions or 0),
+        "agencies": int(agencies or 0),
+        "appeals": int(appeals or 0),
+    }
 
 
 def case_widgets(user: User, now: datetime | None = None) -> list[Widget]:
@@ -103,22 +152,43 @@ def case_widgets(user: User, now: datetime | None = None) -> list[Widget]:
     totals = colour_totals(office_ids, now)
     list_url = url_for("cases.index_view")
     widgets = [
-        Widget(title=_("在办案件"), value=totals["open"], url=list_url,
-               tone="info" if totals["open"] else "ok", note=_("尚未办结的案件")),
-        Widget(title=_("临期案件"), value=totals["yellow"],
-               url=url_for("cases.index_view", colour="yellow"),
-               tone="warn" if totals["yellow"] else "ok",
-               note=_("剩余时间不足 20% 或仅剩 1 个工作日")),
-        Widget(title=_("超期案件"), value=totals["red"],
-               url=url_for("cases.index_view", colour="red"),
-               tone="alert" if totals["red"] else "ok", note=_("已超过办理时限")),
+        Widget(
+            title=_("在办案件"),
+            value=totals["open"],
+            url=list_url,
+            tone="info" if totals["open"] else "ok",
+            note=_("尚未办结的案件"),
+        ),
+        Widget(
+            title=_("临期案件"),
+            value=totals["yellow"],
+            url=url_for("cases.index_view", colour="yellow"),
+            tone="warn" if totals["yellow"] else "ok",
+            note=_("剩余时间不足 20% 或仅剩 1 个工作日"),
+        ),
+        Widget(
+            title=_("超期案件"),
+            value=totals["red"],
+            url=url_for("cases.index_view", colour="red"),
+            tone="alert" if totals["red"] else "ok",
+            note=_("已超过办理时限"),
+        ),
     ]
     if user.role == Role.LEADER:
         pending = leader_pending(user, office_ids)
         waiting = sum(pending.values())
-        widgets.append(Widget(
-            title=_("待我审批"), value=waiting, url=url_for("case_supervision.index"),
-            tone="warn" if waiting else "ok",
-            note=_("延期申请 %(e)d · 代办签字 %(a)d · 评价申诉 %(p)d", e=pending["extensions"],
-                   a=pending["agencies"], p=pending["appeals"])))
+        widgets.append(
+            Widget(
+                title=_("待我审批"),
+                value=waiting,
+                url=url_for("case_supervision.index"),
+                tone="warn" if waiting else "ok",
+                note=_(
+                    "延期申请 %(e)d · 代办签字 %(a)d · 评价申诉 %(p)d",
+                    e=pending["extensions"],
+                    a=pending["agencies"],
+                    p=pending["appeals"],
+                ),
+            )
+        )
     return widgets

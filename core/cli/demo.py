@@ -20,21 +20,57 @@ DEMO_PASSWORD = "shifan-2026"
 # (code, name, kind, parent code, phone, hours)
 OFFICES = [
     ("SFZ", "示范镇", OfficeKind.TOWNSHIP, None, "0471-5550100", "周一至周五 8:30-17:30"),
-    ("SFZ-ZF", "示范镇人民政府", OfficeKind.GOVERNMENT, "SFZ", "0471-5550101", "周一至周日 8:30-17:30（延时服务）"),
-    ("SFZ-DT", "政务综合服务大厅", OfficeKind.SERVICE_HALL, "SFZ-ZF", "0471-5550102", "周一至周日 8:30-17:30"),
-    ("SFZ-NJZ", "农业技术推广站", OfficeKind.STATION, "SFZ-ZF", "0471-5550110", "周一至周五 8:30-17:30"),
+    (
+        "SFZ-ZF",
+        "示范镇人民政府",
+        OfficeKind.GOVERNMENT,
+        "SFZ",
+        "0471-5550101",
+        "周一至周日 8:30-17:30（延时服务）",
+    ),
+    (
+        "SFZ-DT",
+        "政务综合服务大厅",
+        OfficeKind.SERVICE_HALL,
+        "SFZ-ZF",
+        "0471-5550102",
+        "周一至周日 8:30-17:30",
+    ),
+    (
+        "SFZ-NJZ",
+        "农业技术推广站",
+        OfficeKind.STATION,
+        "SFZ-ZF",
+        "0471-5550110",
+        "周一至周五 8:30-17:30",
+    ),
     ("SFZ-SFS", "司法所", OfficeKind.STATION, "SFZ-ZF", "0471-5550111", "周一至周五 8:30-17:30"),
     ("SFZ-DQC", "东桥村村委会", OfficeKind.VILLAGE, "SFZ", "0471-5550120", "周一至周六 9:00-17:00"),
     ("SFZ-XHC", "西河村村委会", OfficeKind.VILLAGE, "SFZ", "0471-5550121", "周一至周六 9:00-17:00"),
     ("SFZ-XJSQ", "新街社区", OfficeKind.COMMUNITY, "SFZ", "0471-5550130", "周一至周日 8:30-17:30"),
-    ("GTJ-DT", "国土资源局服务大厅", OfficeKind.BUREAU, None, "0471-5550200", "周一至周五 8:30-17:00"),
+    (
+        "GTJ-DT",
+        "国土资源局服务大厅",
+        OfficeKind.BUREAU,
+        None,
+        "0471-5550200",
+        "周一至周五 8:30-17:00",
+    ),
 ]
 
 # (username, name, role, office code, post, staff number, work phone)
 USERS = [
     ("admin", "赵管理", Role.TOWNSHIP_ADMIN, "SFZ", "乡镇系统管理员", "SFZ-0001", "0471-5550100"),
     ("leader", "钱镇长", Role.LEADER, "SFZ-ZF", "镇长", "SFZ-0002", "0471-5550101"),
-    ("officeadmin", "孙主任", Role.OFFICE_ADMIN, "SFZ-ZF", "党政办主任", "SFZ-0003", "0471-5550101"),
+    (
+        "officeadmin",
+        "孙主任",
+        Role.OFFICE_ADMIN,
+        "SFZ-ZF",
+        "党政办主任",
+        "SFZ-0003",
+        "0471-5550101",
+    ),
     ("staff", "李干事", Role.STAFF, "SFZ-ZF", "综合服务窗口", "SFZ-0004", "0471-5550102"),
     ("auditor", "周纪检", Role.AUDITOR, "SFZ", "纪委书记（监督小组）", "SFZ-0005", "0471-5550103"),
     ("village", "吴书记", Role.STAFF, "SFZ-DQC", "村党支部书记", "SFZ-0101", "0471-5550120"),
@@ -69,9 +105,16 @@ def load_demo() -> list[str]:
     for order, (code, name, kind, parent, phone, hours) in enumerate(OFFICES):
         if code in by_code:
             continue
-        office = Office(code=code, name=name, kind=kind, public_phone=phone, office_hours=hours,
-                        parent=by_code.get(parent), sort_order=order,
-                        address=f"示范镇{name}办公楼" if kind != OfficeKind.BUREAU else "市国土资源局一楼")
+        office = Office(
+            code=code,
+            name=name,
+            kind=kind,
+            public_phone=phone,
+            office_hours=hours,
+            parent=by_code.get(parent),
+            sort_order=order,
+            address=f"示范镇{name}办公楼" if kind != OfficeKind.BUREAU else "市国土资源局一楼",
+        )
         db.session.add(office)
         by_code[code] = office
         created.append(f"office {code}")
@@ -82,9 +125,18 @@ def load_demo() -> list[str]:
         if username in existing:
             continue
         password_hash = password_hash or hash_password(DEMO_PASSWORD)
-        db.session.add(User(username=username, display_name=name, role=role,
-                            office_id=by_code[office_code].id, post=post, staff_number=number,
-                            contact_phone=phone, password_hash=password_hash))
+        db.session.add(
+            User(
+                username=username,
+                display_name=name,
+                role=role,
+                office_id=by_code[office_code].id,
+                post=post,
+                staff_number=number,
+                contact_phone=phone,
+                password_hash=password_hash,
+            )
+        )
         created.append(f"user {username}")
     db.session.flush()
     for name in requirements_first(get_registry().manifests):
@@ -110,5 +162,9 @@ def load():
     click.echo(_("示范镇已就绪（新建 %(n)d 条记录）。", n=len(created)))
     click.echo("")
     click.echo("  " + _("登录地址：%(url)s", url="http://127.0.0.1:5000/login"))
-    click.echo("  " + _("乡镇管理员：%(user)s / %(password)s", user="admin", password=DEMO_PASSWORD))
-    click.echo("  " + _("其他角色（密码相同）：%(users)s", users=", ".join(u[0] for u in USERS[1:])))
+    click.echo(
+        "  " + _("乡镇管理员：%(user)s / %(password)s", user="admin", password=DEMO_PASSWORD)
+    )
+    click.echo(
+        "  " + _("其他角色（密码相同）：%(users)s", users=", ".join(u[0] for u in USERS[1:]))
+    )

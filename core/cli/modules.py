@@ -19,7 +19,8 @@ def office_by_code(code: str) -> Office:
     if office is None:
         known = ", ".join(db.session.scalars(select(Office.code).order_by(Office.code)))
         raise click.ClickException(
-            _("没有代码为“%(code)s”的单位。现有单位代码：%(known)s", code=code, known=known or "-"))
+            _("没有代码为“%(code)s”的单位。现有单位代码：%(known)s", code=code, known=known or "-")
+        )
     return office
 
 
@@ -43,16 +44,23 @@ def _switch(name: str, office_code: str, enabled: bool) -> None:
     registry = get_registry()
     if name not in registry.manifests:
         raise click.ClickException(
-            _("没有名为“%(name)s”的模块。已安装的模块：%(known)s",
-              name=name, known=", ".join(registry.names()) or "-"))
+            _(
+                "没有名为“%(name)s”的模块。已安装的模块：%(known)s",
+                name=name,
+                known=", ".join(registry.names()) or "-",
+            )
+        )
     try:
         set_module(name, office, enabled)
     except ModuleError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    message = _("已为 %(office)s 启用 %(name)s。") if enabled else \
-        _("已为 %(office)s 停用 %(name)s，数据已保留。")
+    message = (
+        _("已为 %(office)s 启用 %(name)s。")
+        if enabled
+        else _("已为 %(office)s 停用 %(name)s，数据已保留。")
+    )
     click.echo(message % {"office": office.code, "name": name})
 
 

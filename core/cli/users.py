@@ -22,8 +22,9 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 @click.option("--staff-number", default=None, help="Staff number (工号).")
 @click.option("--phone", "contact_phone", default=None, help="Work phone on the badge.")
 @click.password_option()
-def create_user(username, display_name, role, office_code, post, staff_number, contact_phone,
-                password):
+def create_user(
+    username, display_name, role, office_code, post, staff_number, contact_phone, password
+):
     """Create a staff account; every check runs before anything is written."""
     from core.admin.staff_views import MIN_PASSWORD_LENGTH  # the admin screens' rule
 
@@ -34,9 +35,24 @@ def create_user(username, display_name, role, office_code, post, staff_number, c
         raise click.ClickException(_("工号“%(number)s”已被使用。", number=staff_number))
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(_("密码至少 %(n)d 个字符。", n=MIN_PASSWORD_LENGTH))
-    db.session.add(User(username=username, display_name=display_name, role=Role(role),
-                        office_id=office.id, post=post, staff_number=staff_number,
-                        contact_phone=contact_phone, password_hash=hash_password(password)))
+    db.session.add(
+        User(
+            username=username,
+            display_name=display_name,
+            role=Role(role),
+            office_id=office.id,
+            post=post,
+            staff_number=staff_number,
+            contact_phone=contact_phone,
+            password_hash=hash_password(password),
+        )
+    )
     db.session.commit()
-    click.echo(_("已创建账号 %(name)s（%(role)s，%(office)s）。",
-                 name=username, role=Role(role).label, office=office.name))
+    click.echo(
+        _(
+            "已创建账号 %(name)s（%(role)s，%(office)s）。",
+            name=username,
+            role=Role(role).label,
+            office=office.name,
+        )
+    )

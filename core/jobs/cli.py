@@ -26,7 +26,8 @@ def worker_command(burst: bool) -> None:
     if conn is None:
         raise click.ClickException(
             "REDIS_URL 未设置：没有 Redis 时任务在进程内直接运行，无需 worker；"
-            "定时任务请用 cron 运行 `flask jobs run-due`。")
+            "定时任务请用 cron 运行 `flask jobs run-due`。"
+        )
     app = current_app._get_current_object()
     use_app(app)
     q = queue()
@@ -51,8 +52,13 @@ jobs_cli = AppGroup("jobs", help="Background jobs without Redis: periodic schedu
 
 
 @jobs_cli.command("run-due")
-@click.option("--loop", "every", type=float, default=None,
-              help="Keep running, looking for due work every N seconds (instead of cron).")
+@click.option(
+    "--loop",
+    "every",
+    type=float,
+    default=None,
+    help="Keep running, looking for due work every N seconds (instead of cron).",
+)
 def run_due_command(every: float | None) -> None:
     """Run the schedules that are due and retry failed in-process jobs whose wait is over.
 
@@ -66,8 +72,10 @@ def run_due_command(every: float | None) -> None:
         started = run_due_schedules()
         retried = 0 if redis_connection() is not None else retry_due_failures()
         db.session.commit()
-        click.echo(f"已启动 {len(started)} 个定时任务，重试 {retried} 个失败任务。"
-                   + (f"（{'、'.join(started)}）" if started else ""))
+        click.echo(
+            f"已启动 {len(started)} 个定时任务，重试 {retried} 个失败任务。"
+            + (f"（{'、'.join(started)}）" if started else "")
+        )
         if every is None:
             return
         db.session.remove()

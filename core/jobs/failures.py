@@ -56,21 +56,41 @@ def rq_failed_jobs(limit: int = LIST_LIMIT) -> list[FailedJob]:
             func_path, args = job.func_name, list(job.args)
         result = job.latest_result()
         exc_info = (result.exc_string if result is not None else None) or ""
-        items.append(FailedJob(ref=f"rq:{job.id}", func_path=func_path, args=args,
-                               error=_last_line(exc_info), detail=exc_info[-20000:],
-                               failed_at=job.ended_at, attempts=None))
+        items.append(
+            FailedJob(
+                ref=f"rq:{job.id}",
+                func_path=func_path,
+                args=args,
+                error=_last_line(exc_info),
+                detail=exc_info[-20000:],
+                failed_at=job.ended_at,
+                attempts=None,
+            )
+        )
     return items
 
 
 def local_failed_jobs(limit: int = LIST_LIMIT) -> list[FailedJob]:
     """In-process failures not yet resolved, newest first."""
     rows = db.session.scalars(
-        select(JobFailure).where(JobFailure.resolved_at.is_(None))
-        .order_by(JobFailure.failed_at.desc(), JobFailure.id.desc()).limit(limit)
+        select(JobFailure)
+        .where(JobFailure.resolved_at.is_(None))
+        .order_by(JobFailure.failed_at.desc(), JobFailure.id.desc())
+        .limit(limit)
     )
-    return [FailedJob(ref=f"local:{f.id}", func_path=f.func_path, args=list(f.args or []),
-                      error=f.error, detail=f.traceback, failed_at=f.failed_at,
-                      attempts=f.attempts, next_retry_at=f.next_retry_at) for f in rows]
+    return [
+        FailedJob(
+            ref=f"local:{f.id}",
+            func_path=f.func_path,
+            args=list(f.args or []),
+            error=f.error,
+            detail=f.traceback,
+            failed_at=f.failed_at,
+            attempts=f.attempts,
+            next_retry_at=f.next_retry_at,
+        )
+        for f in rows
+    ]
 
 
 def failed_jobs() -> list[FailedJob]:

@@ -21,8 +21,12 @@ def insert_ignore(model, values: dict, conflict_columns: list[str]) -> bool:
         raise RuntimeError(f"insert_ignore does not support the {dialect} database")
     table = model.__table__
     # RETURNING, not rowcount: PostgreSQL reports -1 for this statement's rowcount.
-    stmt = (insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
-            .returning(*table.primary_key.columns))
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
+        .returning(*table.primary_key.columns)
+    )
     return db.session.connection().execute(stmt).first() is not None
 
 

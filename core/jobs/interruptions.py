@@ -60,8 +60,13 @@ def user_job_record_id(job_id: str) -> int | None:
     return int(suffix) if suffix.isdigit() else None
 
 
-def mark_interrupted(record_id: int, will_retry: bool,
-                     started_at: datetime | None = None, *, match_started: bool = False) -> bool:
+def mark_interrupted(
+    record_id: int,
+    will_retry: bool,
+    started_at: datetime | None = None,
+    *,
+    match_started: bool = False,
+) -> bool:
     """Record that the run of a person's job died: queued again, or failed with no retry left.
 
     Only a record still "running" changes (with ``match_started``, only the run that started
@@ -69,14 +74,25 @@ def mark_interrupted(record_id: int, will_retry: bool,
     record changed.
     """
     now = utcnow()
-    query = update(JobRecord).where(JobRecord.id == record_id,
-                                    JobRecord.status == JobStatus.RUNNING)
+    query = update(JobRecord).where(
+        JobRecord.id == record_id, JobRecord.status == JobStatus.RUNNING
+    )
     if match_started:
-        query = query.where(JobRecord.started_at.is_(None) if started_at is None
-                            else JobRecord.started_at == started_at)
-    values = ({"status": JobStatus.QUEUED, "interrupted_at": now, "error": None} if will_retry
-              else {"status": JobStatus.FAILED, "interrupted_at": now, "finished_at": now,
-                    "error": "AbandonedJobError: the worker running this job died"})
+        query = query.where(
+            JobRecord.started_at.is_(None)
+            if started_at is None
+            else JobRecord.started_at == started_at
+        )
+    values = (
+        {"status": JobStatus.QUEUED, "interrupted_at": now, "error": None}
+        if will_retry
+        else {
+            "status": JobStatus.FAILED,
+            "interrupted_at": now,
+            "finished_at": now,
+            "error": "AbandonedJobError: the worker running this job died",
+        }
+    )
     try:
         changed = db.session.execute(query.values(**values)).rowcount == 1
         db.session.commit()
@@ -84,8 +100,11 @@ def mark_interrupted(record_id: int, will_retry: bool,
         db.session.rollback()
         raise
     if changed:
-        log.warning("job record %s interrupted with its worker; %s", record_id,
-                    "queued again" if will_retry else "failed, no retry left")
+        log.warning(
+            "job record %s interrupted with its worker; %s",
+            record_id,
+            "queued again" if will_retry else "failed, no retry left",
+        )
     return changed
 
 
@@ -118,9 +137,13 @@ def recover_interrupted_jobs() -> int:
         return 0
     try:
         registry = StartedJobRegistry(queue=q)
-        abandoned = [job for job in Job.fetch_many(registry.get_expired_job_ids(),
-                                                   connection=conn, serializer=q.serializer)
-                     if job is not None and job.get_status(refresh=False) == RqStatus.STARTED]
+        abandoned = [
+            job
+            for job in Job.fetch_many(
+                registry.get_expired_job_ids(), connection=conn, serializer=q.serializer
+            )
+            if job is not None and job.get_status(refresh=False) == RqStatus.STARTED
+        ]
         for job in abandoned:
             record_id = user_job_record_id(job.id)
             if record_id is not None:
@@ -139,13 +162,15 @@ def recover_interrupted_jobs() -> int:
 def _sync_running_records(q) -> None:
     """Mark the records still "running" whose rq job is queued again or failed without them
     knowing (rq's own maintenance retried or failed it)."""
-    rows = db.session.execute(select(JobRecord.id, JobRecord.started_at)
-                              .where(JobRecord.status == JobStatus.RUNNING)).all()
+    rows = db.session.execute(
+        select(JobRecord.id, JobRecord.started_at).where(JobRecord.status == JobStatus.RUNNING)
+    ).all()
     db.session.commit()
     if not rows:
         return
-    jobs = Job.fetch_many([user_job_id(row.id) for row in rows],
-                          connection=q.connection, serializer=q.serializer)
+    jobs = Job.fetch_many(
+        [user_job_id(row.id) for row in rows], connection=q.connection, serializer=q.serializer
+    )
     for row, job in zip(rows, jobs, strict=True):
         if job is None:  # run in-process (no Redis then), or long expired
             continue

@@ -98,8 +98,9 @@ class NotificationSetting(db.Model):
 
     __tablename__ = "notification_setting"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
     email: Mapped[str | None] = mapped_column(String(254))
     email_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -40,8 +40,9 @@ def _wants_email(user_id: int) -> bool:
     return bool(setting and setting.email_enabled and setting.email)
 
 
-def notify(user_id: int, title: str, body: str = "", url: str | None = None,
-           dedupe_key: str | None = None) -> Notification:
+def notify(
+    user_id: int, title: str, body: str = "", url: str | None = None, dedupe_key: str | None = None
+) -> Notification:
     """Add a notification to ``user_id``'s list (and e-mail it when SMTP is configured and
     the person gave an address). The caller commits.
 
@@ -69,17 +70,22 @@ def notify(user_id: int, title: str, body: str = "", url: str | None = None,
         return item
     insert_ignore(Notification, values, ["user_id", "dedupe_key"])
     return db.session.scalar(
-        select(Notification).where(Notification.user_id == user_id,
-                                   Notification.dedupe_key == values["dedupe_key"])
+        select(Notification).where(
+            Notification.user_id == user_id, Notification.dedupe_key == values["dedupe_key"]
+        )
     )
 
 
 def unread_count(user_id: int) -> int:
     """How many of the person's notifications are unread (the navbar bell)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:
@@ -87,8 +93,9 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
 
     Only the person's own notifications are touched. The caller commits.
     """
-    stmt = update(Notification).where(Notification.user_id == user_id,
-                                      Notification.read_at.is_(None))
+    stmt = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount
@@ -97,7 +104,9 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
 def _message(item: Notification, address: str) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = item.title
-    msg["From"] = current_app.config.get("MAIL_FROM") or f"township@{current_app.config['SMTP_HOST']}"
+    msg["From"] = (
+        current_app.config.get("MAIL_FROM") or f"township@{current_app.config['SMTP_HOST']}"
+    )
     msg["To"] = address
     msg["Message-ID"] = make_msgid()
     lines = [item.body] if item.body else []
@@ -138,18 +147,24 @@ def send_pending_emails() -> int:
         .join(NotificationSetting, NotificationSetting.user_id == Notification.user_id)
         .join(User, User.id == Notification.user_id)
         .where(Notification.email_state == "pending", User.active.is_(True))
-        .order_by(Notification.id).limit(EMAIL_BATCH)
+        .order_by(Notification.id)
+        .limit(EMAIL_BATCH)
     ).all()
     db.session.commit()
     sent = 0
     client = None
     try:
         for notification_id, address in rows:
-            claimed = db.session.execute(
-                update(Notification)
-                .where(Notification.id == notification_id, Notification.email_state == "pending")
-                .values(email_state="sending")
-            ).rowcount == 1
+            claimed = (
+                db.session.execute(
+                    update(Notification)
+                    .where(
+                        Notification.id == notification_id, Notification.email_state == "pending"
+                    )
+                    .values(email_state="sending")
+                ).rowcount
+                == 1
+            )
             db.session.commit()
             if not claimed or not address:
                 continue
@@ -162,7 +177,9 @@ def send_pending_emails() -> int:
                 log.warning("e-mail of notification %s failed: %s", notification_id, exc)
                 item.email_attempts += 1
                 item.email_error = str(exc)[:300]
-                item.email_state = "failed" if item.email_attempts >= EMAIL_MAX_ATTEMPTS else "pending"
+                item.email_state = (
+                    "failed" if item.email_attempts >= EMAIL_MAX_ATTEMPTS else "pending"
+                )
                 client = None
             else:
                 item.email_state = "sent"
@@ -181,4 +198,5 @@ def send_pending_emails() -> int:
 def email_setting(user_id: int) -> NotificationSetting:
     """The person's e-mail setting (a new, unsaved one when they never set it)."""
     return db.session.get(NotificationSetting, user_id) or NotificationSetting(
-        user_id=user_id, email=None, email_enabled=False)
+        user_id=user_id, email=None, email_enabled=False
+    )

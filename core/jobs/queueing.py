@@ -104,7 +104,9 @@ def enqueue(func_path: str, *args, job_id: str | None = None):
     intervals = retry_intervals()
     try:
         return q.enqueue(
-            WORKER_ENTRY, func_path, plain,
+            WORKER_ENTRY,
+            func_path,
+            plain,
             job_id=job_id,
             retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
             job_timeout=current_app.config.get("JOB_TIMEOUT", 1800),
@@ -118,8 +120,9 @@ def enqueue(func_path: str, *args, job_id: str | None = None):
         return run_now(func_path, plain, job_id=job_id)
 
 
-def run_now(func_path: str, args: list, *, job_id: str | None = None,
-            failure_id: int | None = None):
+def run_now(
+    func_path: str, args: list, *, job_id: str | None = None, failure_id: int | None = None
+):
     """Run a job in-process in its own app context and session, as a worker would.
 
     On an exception the work is rolled back and the failure recorded (or, for a retry of
@@ -144,8 +147,9 @@ def _record_failure(func_path, args, job_id, exc, failure_id) -> None:
         try:
             failure = db.session.get(JobFailure, failure_id) if failure_id else None
             if failure is None:
-                failure = JobFailure(func_path=func_path, args=list(args), job_id=job_id,
-                                     attempts=0)
+                failure = JobFailure(
+                    func_path=func_path, args=list(args), job_id=job_id, attempts=0
+                )
                 db.session.add(failure)
             failure.attempts += 1
             failure.error = f"{type(exc).__name__}: {exc}"[:500]
@@ -155,7 +159,8 @@ def _record_failure(func_path, args, job_id, exc, failure_id) -> None:
             retries_done = failure.attempts - 1
             failure.next_retry_at = (
                 utcnow() + timedelta(seconds=intervals[retries_done])
-                if retries_done < len(intervals) else None
+                if retries_done < len(intervals)
+                else None
             )
             db.session.commit()
         finally:
@@ -189,9 +194,12 @@ def retry_due_failures(now=None) -> int:
     """Retry the in-process failures whose back-off has elapsed; returns how many ran."""
     now = now or utcnow()
     ids = db.session.scalars(
-        select(JobFailure.id).where(JobFailure.resolved_at.is_(None),
-                                    JobFailure.next_retry_at.is_not(None),
-                                    JobFailure.next_retry_at <= now)
+        select(JobFailure.id)
+        .where(
+            JobFailure.resolved_at.is_(None),
+            JobFailure.next_retry_at.is_not(None),
+            JobFailure.next_retry_at <= now,
+        )
         .order_by(JobFailure.next_retry_at)
     ).all()
     db.session.commit()

@@ -56,6 +56,10 @@ def make_worker(q) -> TownshipWorker:
     """The worker for the app's queue ``q`` (needs an app context for the settings)."""
     from core.jobs.interruptions import on_work_horse_killed
 
-    return TownshipWorker([q], connection=q.connection, serializer=JSONSerializer,
-                          job_monitoring_interval=heartbeat_seconds(),
-                          work_horse_killed_handler=on_work_horse_killed)
+    return TownshipWorker(
+        [q],
+        connection=q.connection,
+        serializer=JSONSerializer,
+        job_monitoring_interval=heartbeat_seconds(),
+        work_horse_killed_handler=on_work_horse_killed,
+    )

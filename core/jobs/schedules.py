@@ -102,14 +102,18 @@ def claim_tick(item: Schedule, tick: int) -> bool:
         ttl_ms = max(item.every_seconds * 2, 60) * 1000
         return bool(conn.set(key, "1", nx=True, px=ttl_ms))
     try:
-        claimed = db.session.execute(
-            update(ScheduleState)
-            .where(ScheduleState.name == item.name, ScheduleState.last_tick < tick)
-            .values(last_tick=tick, last_run_at=utcnow())
-        ).rowcount == 1
+        claimed = (
+            db.session.execute(
+                update(ScheduleState)
+                .where(ScheduleState.name == item.name, ScheduleState.last_tick < tick)
+                .values(last_tick=tick, last_run_at=utcnow())
+            ).rowcount
+            == 1
+        )
         if not claimed:
             claimed = insert_ignore(
-                ScheduleState, {"name": item.name, "last_tick": tick, "last_run_at": utcnow()},
+                ScheduleState,
+                {"name": item.name, "last_tick": tick, "last_run_at": utcnow()},
                 ["name"],
             )
         db.session.commit()
@@ -155,8 +159,10 @@ class ScheduleLoop(threading.Thread):
         from core.jobs.worker import fork_guard
 
         while not self.stopped.is_set():
-            for step, what in ((run_due_schedules, "running due schedules"),
-                               (recover_interrupted_jobs, "recovering interrupted jobs")):
+            for step, what in (
+                (run_due_schedules, "running due schedules"),
+                (recover_interrupted_jobs, "recovering interrupted jobs"),
+            ):
                 with fork_guard, self.app.app_context():
                     try:
                         step()

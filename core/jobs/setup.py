@@ -19,8 +19,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_cli)
     if app.config.get("SMTP_HOST"):
-        schedule("core.notification_emails", "core.jobs.notifications:send_pending_emails",
-                 NOTIFICATION_EMAIL_EVERY_SECONDS)
+        schedule(
+            "core.notification_emails",
+            "core.jobs.notifications:send_pending_emails",
+            NOTIFICATION_EMAIL_EVERY_SECONDS,
+        )
 
     def unread_notification_count() -> int:
         if not current_user or not current_user.is_authenticated:

@@ -51,8 +51,9 @@ def start_user_job(user_id: int, title: str, func_path: str, *args) -> JobRecord
     """
     resolve(func_path)
     plain = json_args(args)
-    record = JobRecord(user_id=user_id, title=title[:200], func_path=func_path, args=plain,
-                       status=JobStatus.QUEUED)
+    record = JobRecord(
+        user_id=user_id, title=title[:200], func_path=func_path, args=plain, status=JobStatus.QUEUED
+    )
     db.session.add(record)
     db.session.commit()
     enqueue("core.jobs.user_jobs:run_user_job", record.id, job_id=user_job_id(record.id))
@@ -71,27 +72,41 @@ def run_user_job(record_id: int) -> None:
     record.status = JobStatus.RUNNING
     record.started_at = utcnow()
     record.error = None
-    func_path, args, user_id, title = record.func_path, list(record.args), record.user_id, record.title
+    func_path, args, user_id, title = (
+        record.func_path,
+        list(record.args),
+        record.user_id,
+        record.title,
+    )
     db.session.commit()
     try:
         resolve(func_path)(record_id, *args)
     except Exception as exc:
         db.session.rollback()
         db.session.execute(
-            update(JobRecord).where(JobRecord.id == record_id)
-            .values(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500],
-                    finished_at=utcnow())
+            update(JobRecord)
+            .where(JobRecord.id == record_id)
+            .values(
+                status=JobStatus.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:500],
+                finished_at=utcnow(),
+            )
         )
         db.session.commit()
         raise
     finally:
         _last_progress.pop(record_id, None)
     db.session.execute(
-        update(JobRecord).where(JobRecord.id == record_id)
+        update(JobRecord)
+        .where(JobRecord.id == record_id)
         .values(status=JobStatus.DONE, finished_at=utcnow())
     )
-    notify(user_id, _("任务已完成：%(title)s", title=title), url=status_path(record_id),
-           dedupe_key=f"userjob-{record_id}-done")
+    notify(
+        user_id,
+        _("任务已完成：%(title)s", title=title),
+        url=status_path(record_id),
+        dedupe_key=f"userjob-{record_id}-done",
+    )
     db.session.commit()
 
 
@@ -123,8 +138,9 @@ def _safe_suffix(filename: str) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
 
 
-def store_result(job_record_id: int, data: bytes, filename: str,
-                 mimetype: str | None = None) -> None:
+def store_result(
+    job_record_id: int, data: bytes, filename: str, mimetype: str | None = None
+) -> None:
     """Store the job's result file (through ``core.storage``) for the person to download.
 
     Commits. A retried job that stores again replaces the earlier file.

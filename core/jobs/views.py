@@ -26,10 +26,14 @@ PAGE_SIZE = 50
 class EmailSettingForm(FlaskForm):
     """Where to e-mail one's notifications."""
 
-    email = StringField(_l("通知邮箱"), validators=[
-        Optional(), Length(max=254),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的邮箱地址。")),
-    ])
+    email = StringField(
+        _l("通知邮箱"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的邮箱地址。")),
+        ],
+    )
     email_enabled = BooleanField(_l("同时用邮件通知我"))
 
 
@@ -54,14 +58,21 @@ class NotificationsView(_PersonalView):
     def index(self):
         page = max(request.args.get("page", 1, type=int), 1)
         rows = db.session.scalars(
-            select(Notification).where(Notification.user_id == current_user.id)
+            select(Notification)
+            .where(Notification.user_id == current_user.id)
             .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
         ).all()
         setting = email_setting(current_user.id)
         form = EmailSettingForm(obj=setting)
-        return self.render("admin/jobs/notifications.html", items=rows[:PAGE_SIZE],
-                           has_more=len(rows) > PAGE_SIZE, page=page, form=form)
+        return self.render(
+            "admin/jobs/notifications.html",
+            items=rows[:PAGE_SIZE],
+            has_more=len(rows) > PAGE_SIZE,
+            page=page,
+            form=form,
+        )
 
     @expose("/<int:notification_id>/read", methods=["POST"])
     def read(self, notification_id):
@@ -113,29 +124,45 @@ class MyJobsView(_PersonalView):
     @expose("/")
     def index(self):
         records = db.session.scalars(
-            select(JobRecord).where(JobRecord.user_id == current_user.id)
-            .order_by(JobRecord.created_at.desc(), JobRecord.id.desc()).limit(PAGE_SIZE)
+            select(JobRecord)
+            .where(JobRecord.user_id == current_user.id)
+            .order_by(JobRecord.created_at.desc(), JobRecord.id.desc())
+            .limit(PAGE_SIZE)
         ).all()
         return self.render("admin/jobs/my_jobs.html", records=records)
 
     @expose("/<int:record_id>")
     def status(self, record_id):
         record = self._record(record_id)
-        return self.render("admin/jobs/job_status.html", record=record,
-                           refresh_seconds=None if record.finished else 2)
+        return self.render(
+            "admin/jobs/job_status.html",
+            record=record,
+            refresh_seconds=None if record.finished else 2,
+        )
 
     @expose("/<int:record_id>/download")
     def download(self, record_id):
         record = self._record(record_id)
-        path = get_storage().path(record.result_key) if (
-            record.status == JobStatus.DONE and record.result_key) else None
+        path = (
+            get_storage().path(record.result_key)
+            if (record.status == JobStatus.DONE and record.result_key)
+            else None
+        )
         if path is None:
             abort(404)
-        record_event("job_result.download", target_type="job_record", target_id=record.id,
-                     details={"title": record.title, "owner_id": record.user_id})
+        record_event(
+            "job_result.download",
+            target_type="job_record",
+            target_id=record.id,
+            details={"title": record.title, "owner_id": record.user_id},
+        )
         db.session.commit()
-        return send_file(path, as_attachment=True, download_name=record.result_name,
-                         mimetype=record.result_mime or None)
+        return send_file(
+            path,
+            as_attachment=True,
+            download_name=record.result_name,
+            mimetype=record.result_mime or None,
+        )
 
 
 class FailedJobsView(ModuleView):
@@ -169,8 +196,12 @@ class FailedJobsView(ModuleView):
             db.session.rollback()
             flash(_("无法连接 Redis：%(error)s", error=str(exc)), "error")
             return redirect(url_for(".index"))
-        record_event("job." + action.__name__, target_type="job", target_id=ref[:64],
-                     details={"outcome": outcome} if outcome else None)
+        record_event(
+            "job." + action.__name__,
+            target_type="job",
+            target_id=ref[:64],
+            details={"outcome": outcome} if outcome else None,
+        )
         db.session.commit()
         messages = {
             "queued": (_("已重新排队，worker 将再次执行该任务。"), "success"),
@@ -193,8 +224,9 @@ class FailedJobsView(ModuleView):
 def job_views() -> list[BaseView]:
     """The job screens, for ``core.admin.setup``."""
     return [
-        FailedJobsView(name=_l("后台任务"), category=_l("系统"), endpoint="jobs",
-                       url="/admin/jobs"),
+        FailedJobsView(
+            name=_l("后台任务"), category=_l("系统"), endpoint="jobs", url="/admin/jobs"
+        ),
         NotificationsView(name=_l("通知"), endpoint="notifications", url="/admin/notifications"),
         MyJobsView(name=_l("我的任务"), endpoint="my_jobs", url="/admin/my-jobs"),
     ]

@@ -63,6 +63,7 @@ def call_in_app(func_path: str, args: list):
     Uncommitted work is rolled back when the job ends: job functions commit what they do.
     """
     from core.audit import acting_as
+
     func = resolve(func_path)
     # Changes a job makes are audited as "job:<function>" unless the job names itself.
     with job_app().app_context(), acting_as(f"job:{func_path.rpartition(':')[2]}"[:64]):

@@ -17,9 +17,7 @@ class TimestampMixin:
     """created_at / updated_at columns kept by the ORM."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class VersionedMixin:
@@ -40,5 +38,9 @@ class VersionedMixin:
 def enum_column(enum_cls, length: int = 20) -> Enum:
     """Column type for a StrEnum stored as its values in a VARCHAR (no native ENUM type), so
     it reads the same on SQLite and PostgreSQL and a new member needs no type migration."""
-    return Enum(enum_cls, native_enum=False, length=length,
-                values_callable=lambda members: [m.value for m in members])
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )

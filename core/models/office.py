@@ -45,9 +45,7 @@ class Office(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[OfficeKind] = mapped_column(
-        enum_column(OfficeKind)
-    )
+    kind: Mapped[OfficeKind] = mapped_column(enum_column(OfficeKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     public_phone: Mapped[str | None] = mapped_column(String(32))  # the office's own line

@@ -45,9 +45,7 @@ class User(TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        enum_column(Role)
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Badge (佩证上岗): shown on the printable badge and, where public, in the directory.

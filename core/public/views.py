@@ -32,10 +32,13 @@ def office_or_404(code: str) -> Office:
 
 def public_staff(office: Office) -> list[User]:
     """Active staff of the office who appear in the public directory."""
-    return list(db.session.scalars(
-        select(User).where(User.office_id == office.id, User.active, User.in_public_directory)
-        .order_by(User.staff_number, User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id == office.id, User.active, User.in_public_directory)
+            .order_by(User.staff_number, User.display_name)
+        )
+    )
 
 
 def plugin_links(office: Office) -> list[tuple[str, str]]:
@@ -46,9 +49,16 @@ def plugin_links(office: Office) -> list[tuple[str, str]]:
     mounted = current_app.extensions["township_public_blueprints"]
     links = []
     for blueprint, plugin in sorted(mounted.items(), key=lambda kv: kv[1]):
-        if plugin in enabled_plugins(office.id) and f"{blueprint}.index" in current_app.view_functions:
-            links.append((registry.manifests[plugin].title,
-                          url_for(f"{blueprint}.index", office_code=office.code)))
+        if (
+            plugin in enabled_plugins(office.id)
+            and f"{blueprint}.index" in current_app.view_functions
+        ):
+            links.append(
+                (
+                    registry.manifests[plugin].title,
+                    url_for(f"{blueprint}.index", office_code=office.code),
+                )
+            )
     return links
 
 
@@ -62,19 +72,28 @@ def home():
     for name in registry.names():
         with_module = [by_id[i] for i in sorted(enabled_office_ids(name)) if i in by_id]
         if with_module:
-            for _plugin, items in registry.call_for("public_home_sections", [name], offices=with_module):
+            for _plugin, items in registry.call_for(
+                "public_home_sections", [name], offices=with_module
+            ):
                 sections.extend(items)
     sections.sort(key=lambda s: s.order)
     for section in sections:  # a plugin's lines are free text: through the gate like any other
-        section.items = [(apply_class(text, TEXT), url, apply_class(note, TEXT) if note else note)
-                         for text, url, note in section.items]
+        section.items = [
+            (apply_class(text, TEXT), url, apply_class(note, TEXT) if note else note)
+            for text, url, note in section.items
+        ]
     # The tree is built from the one query above, not by lazy-loading each office's children.
     children: dict[int | None, list[Office]] = {}
     for o in offices:
         parent = o.parent_id if o.parent_id in by_id else None
         children.setdefault(parent, []).append(o)
-    return render_public("public/home.html", roots=children.get(None, []), children=children,
-                           offices=offices, sections=sections)
+    return render_public(
+        "public/home.html",
+        roots=children.get(None, []),
+        children=children,
+        offices=offices,
+        sections=sections,
+    )
 
 
 @bp.route("/o/<office_code>/")

@@ -75,8 +75,14 @@ class Declaration:
     office: str = "office_id"
 
 
-def declare(model: type, fields: dict[str, FieldClass], *, withdrawable: bool = False,
-            kind_label: str = "", office: str = "office_id") -> Declaration:
+def declare(
+    model: type,
+    fields: dict[str, FieldClass],
+    *,
+    withdrawable: bool = False,
+    kind_label: str = "",
+    office: str = "office_id",
+) -> Declaration:
     """A model's published fields, for a plugin's ``publication_fields`` hook."""
     return Declaration(model, dict(fields), withdrawable, kind_label, office)
 

@@ -58,8 +58,7 @@ def raw_rows(value, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return any(raw_rows(v, depth + 1) for v in value.values())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return any(raw_rows(getattr(value, f.name), depth + 1)
-                   for f in dataclasses.fields(value))
+        return any(raw_rows(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
     return False
 
 
@@ -86,6 +85,7 @@ def init_guard(app: Flask) -> None:
             if raw_rows(value):
                 raise PublicationError(
                     f"template {template.name}: context '{key}' holds a model row; publish it "
-                    "(core.publication.render_public) so only declared fields reach residents")
+                    "(core.publication.render_public) so only declared fields reach residents"
+                )
 
     before_render_template.connect(check, app, weak=False)

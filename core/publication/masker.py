@@ -66,7 +66,7 @@ def _name_spans(text: str, known: frozenset[str]) -> list[tuple[int, int]]:
     lengths = range(name_registry.NAME_MAX, name_registry.NAME_MIN - 1, -1)
     while i < n:
         for size in lengths:
-            if i + size <= n and text[i:i + size] in known:
+            if i + size <= n and text[i : i + size] in known:
                 spans.append((i, i + size))
                 i += size
                 break
@@ -75,8 +75,9 @@ def _name_spans(text: str, known: frozenset[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def analyse(text: str, *, allowed: frozenset[str] | set[str] = frozenset(),
-            keep_landlines: bool = False) -> list[Segment]:
+def analyse(
+    text: str, *, allowed: frozenset[str] | set[str] = frozenset(), keep_landlines: bool = False
+) -> list[Segment]:
     """The text cut into segments with the masker's decision on each."""
     if not text:
         return []
@@ -119,8 +120,9 @@ def _analyse(text, allowed, keep_landlines, known, officials) -> tuple[Segment, 
 _MD_SPECIAL = re.compile(r"([*_\\`])")
 
 
-def mask_text(text: str | None, *, allowed=frozenset(), keep_landlines: bool = False,
-              markdown: bool = False) -> str:
+def mask_text(
+    text: str | None, *, allowed=frozenset(), keep_landlines: bool = False, markdown: bool = False
+) -> str:
     """Free text as residents may read it. With ``markdown=True`` the stars the masker puts in
     are escaped, so a Markdown renderer shows them instead of reading them as emphasis."""
     if not text:
@@ -148,8 +150,10 @@ def mask_html(html: str | None, *, allowed=frozenset(), keep_landlines: bool = F
         if i % 2:  # a tag: numbers in its attributes (tel: links, titles) are starred too
             parts[i] = mask_numbers(part, keep_landlines=keep_landlines)
         else:
-            parts[i] = escape(mask_text(unescape(part), allowed=allowed,
-                                        keep_landlines=keep_landlines), quote=False)
+            parts[i] = escape(
+                mask_text(unescape(part), allowed=allowed, keep_landlines=keep_landlines),
+                quote=False,
+            )
     return "".join(parts)
 
 
@@ -160,7 +164,7 @@ def mask_numbers(text: str | None, *, keep_landlines: bool = False) -> str:
     text = str(text)
     out, pos = [], 0
     for s in find_numbers(text, keep_landlines=keep_landlines):
-        out.append(text[pos:s.start])
+        out.append(text[pos : s.start])
         out.append(s.masked)
         pos = s.end
     out.append(text[pos:])

@@ -102,8 +102,11 @@ def remember(session, names: set[str]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     now = utcnow()
-    stmt = insert(PrivateName.__table__).values(
-        [{"name": n, "first_seen_at": now} for n in sorted(names)]).on_conflict_do_nothing()
+    stmt = (
+        insert(PrivateName.__table__)
+        .values([{"name": n, "first_seen_at": now} for n in sorted(names)])
+        .on_conflict_do_nothing()
+    )
     session.connection().execute(stmt)
 
 
@@ -125,7 +128,7 @@ def rebuild() -> int:
 
 def _chunks(items, size):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 class _NameCache:
@@ -138,9 +141,15 @@ class _NameCache:
         self.lock = Lock()
 
     def get(self) -> frozenset[str]:
-        key = tuple(db.session.execute(select(
-            func.count(PrivateName.id), func.max(PrivateName.id),
-            func.max(PrivateName.first_seen_at))).one())
+        key = tuple(
+            db.session.execute(
+                select(
+                    func.count(PrivateName.id),
+                    func.max(PrivateName.id),
+                    func.max(PrivateName.first_seen_at),
+                )
+            ).one()
+        )
         if key != self.key:
             with self.lock:
                 names = frozenset(db.session.scalars(select(PrivateName.name)))
@@ -161,8 +170,9 @@ def names_added_since(moment) -> set[str]:
     must be made again if its text holds one of them."""
     if moment is None:
         return set()
-    return set(db.session.scalars(select(PrivateName.name).where(
-        PrivateName.first_seen_at > moment)))
+    return set(
+        db.session.scalars(select(PrivateName.name).where(PrivateName.first_seen_at > moment))
+    )
 
 
 def mentions_names_added_since(moment, *texts) -> bool:

@@ -26,8 +26,20 @@ from functools import lru_cache
 # Full-width ASCII (U+FF01–U+FF5E) and the ideographic space as ASCII, same length, so spans
 # found in the normalised text map back onto the original one.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D,
-                   0x2212: 0x2D, 0x00B7: 0x2E, 0x30FB: 0x2E, 0xFE63: 0x2D, 0x3007: 0x30})
+_FULLWIDTH.update(
+    {
+        0x3000: 0x20,
+        0x2010: 0x2D,
+        0x2011: 0x2D,
+        0x2012: 0x2D,
+        0x2013: 0x2D,
+        0x2212: 0x2D,
+        0x00B7: 0x2E,
+        0x30FB: 0x2E,
+        0xFE63: 0x2D,
+        0x3007: 0x30,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -46,18 +58,31 @@ _S = r"(?:[ \u00a0\t]{0,2}\\?[\-./]?[ \u00a0\t]{0,2})"
 _D = r"(?:" + _S + r"\d)"  # one more digit, maybe after a separator
 _PREFIX = r"(?:[(\[]?(?:\+|00)?[ ]?86[)\]]?" + _S + r")"  # +86, 0086, 86, (+86)
 
-_MOBILE_RE = re.compile(r"(?<![\d+])(?=((?P<pre>" + _PREFIX + r")?(?P<body>1[3-9]\d" + _D
-                        + r"{8}))(?!\d))")
-_ID_RE = re.compile(r"(?<![\dA-Za-z])(?=([1-9]" + _D + r"{16}" + _S + r"[\dXx]|[1-9]" + _D
-                    + r"{14})(?![\dA-Za-z]))")
-_CARD_RE = re.compile(r"(?<![\dA-Za-z])(?=(\d{16,19}|\d{4}(?P<sep>[ \-])\d{4}(?:(?P=sep)\d{4}){1,2}"
-                      r"(?:(?P=sep)\d{1,4})?|\d{6}[ \-]\d{10,13})(?!\d))")
-_LANDLINE_RE = re.compile(r"(?<![\dA-Za-z+])(?=((?:\+|00)?(?:86" + _S + r")?[(（]?0?[1-9]\d{1,2}[)）]?"
-                          + _S + r"\d{3,4}" + _S + r"\d{4})(?!\d))")
+_MOBILE_RE = re.compile(
+    r"(?<![\d+])(?=((?P<pre>" + _PREFIX + r")?(?P<body>1[3-9]\d" + _D + r"{8}))(?!\d))"
+)
+_ID_RE = re.compile(
+    r"(?<![\dA-Za-z])(?=([1-9]" + _D + r"{16}" + _S + r"[\dXx]|[1-9]" + _D + r"{14})(?![\dA-Za-z]))"
+)
+_CARD_RE = re.compile(
+    r"(?<![\dA-Za-z])(?=(\d{16,19}|\d{4}(?P<sep>[ \-])\d{4}(?:(?P=sep)\d{4}){1,2}"
+    r"(?:(?P=sep)\d{1,4})?|\d{6}[ \-]\d{10,13})(?!\d))"
+)
+_LANDLINE_RE = re.compile(
+    r"(?<![\dA-Za-z+])(?=((?:\+|00)?(?:86"
+    + _S
+    + r")?[(（]?0?[1-9]\d{1,2}[)）]?"
+    + _S
+    + r"\d{3,4}"
+    + _S
+    + r"\d{4})(?!\d))"
+)
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _QQ_RE = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码|号)?\s*[:：]?\s*([1-9]\d{4,10})(?!\d)")
-_WECHAT_RE = re.compile(r"(?:微信|WeChat|wechat|VX|vx|Vx|V信)(?:号码|号|ID|id)?\s*[:：]?\s*"
-                        r"([A-Za-z][-_A-Za-z0-9]{5,19}|\d{5,11})(?![-_A-Za-z0-9])")
+_WECHAT_RE = re.compile(
+    r"(?:微信|WeChat|wechat|VX|vx|Vx|V信)(?:号码|号|ID|id)?\s*[:：]?\s*"
+    r"([A-Za-z][-_A-Za-z0-9]{5,19}|\d{5,11})(?![-_A-Za-z0-9])"
+)
 
 _GROUPS = re.compile(r"\d+")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -114,7 +139,8 @@ def _landline_digits(raw: str) -> str | None:
     """The landline's digits with its area code's 0 (0571…), or None when it is not one."""
     digits = re.sub(r"\D", "", raw)
     international = raw.lstrip("([").startswith(("+", "00")) or (
-        digits.startswith("86") and not raw.lstrip("(（").startswith("0"))
+        digits.startswith("86") and not raw.lstrip("(（").startswith("0")
+    )
     if international:
         digits = digits[4:] if digits.startswith("0086") else digits[2:]
         if digits.startswith("0"):
@@ -158,8 +184,9 @@ def _candidates(plain: str, keep_landlines: bool, keep_emails: bool):  # noqa: C
         yield m.start(1), m.end(1), "wechat", m.group(1)[:2] + "****"
 
 
-def find_numbers(text: str, *, keep_landlines: bool = False,
-                 keep_emails: bool = False) -> list[NumberSpan]:
+def find_numbers(
+    text: str, *, keep_landlines: bool = False, keep_emails: bool = False
+) -> list[NumberSpan]:
     """Every personal number in ``text``, as non-overlapping spans in text order.
 
     ``keep_landlines`` leaves landlines alone (an office's telephone in its own notice);
@@ -177,8 +204,10 @@ _ANY_DIGIT = re.compile(r"[0-9０-９@＠信]")  # digits, an e-mail, a WeChat i
 @lru_cache(maxsize=4096)
 def _find(text: str, keep_landlines: bool, keep_emails: bool) -> tuple[NumberSpan, ...]:
     plain = normalise(text)
-    found = sorted(_candidates(plain, keep_landlines, keep_emails),
-                   key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
+    found = sorted(
+        _candidates(plain, keep_landlines, keep_emails),
+        key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]),
+    )
     chosen: list[NumberSpan] = []
     for start, end, kind, masked in found:
         if any(start < s.end and s.start < end for s in chosen):

@@ -46,8 +46,11 @@ def apply_class(value, cls: FieldClass, row=None, *, allowed=frozenset()):
         return value
     if cls.html:
         return Gated(mask_html(str(value), allowed=allowed, keep_landlines=cls.keep_landlines))
-    return Gated(mask_text(str(value), allowed=allowed, keep_landlines=cls.keep_landlines,
-                           markdown=cls.markdown))
+    return Gated(
+        mask_text(
+            str(value), allowed=allowed, keep_landlines=cls.keep_landlines, markdown=cls.markdown
+        )
+    )
 
 
 class Published:
@@ -72,7 +75,8 @@ class Published:
                 raise AttributeError(name)
             raise PublicationError(
                 f"{self._decl.model.__name__}.{name} has no privacy class: declare it in the "
-                "plugin's publication_fields hook before publishing it")
+                "plugin's publication_fields hook before publishing it"
+            )
         if cls.kind is Kind.WITHHELD:
             raise PublicationError(f"{self._decl.model.__name__}.{name} is withheld")
         if self.withdrawal is not None and cls.kind is not Kind.PUBLIC:
@@ -162,5 +166,4 @@ def publish_many(rows) -> list:
 
         withdrawn = withdrawals_for(decl.model, rows)
         allowed = allowed_names_for(decl.model, rows)
-    return [Published(r, decl, withdrawn.get(r.id), allowed.get(r.id, frozenset()))
-            for r in rows]
+    return [Published(r, decl, withdrawn.get(r.id), allowed.get(r.id, frozenset())) for r in rows]

@@ -30,8 +30,11 @@ def allowed_names_for(model: type, rows) -> dict[int, frozenset[str]]:
     if not ids:
         return {}
     found: dict[int, set[str]] = {}
-    for rid, name in db.session.execute(select(AllowedName.record_id, AllowedName.name).where(
-            AllowedName.record_type == record_type(model), AllowedName.record_id.in_(ids))):
+    for rid, name in db.session.execute(
+        select(AllowedName.record_id, AllowedName.name).where(
+            AllowedName.record_type == record_type(model), AllowedName.record_id.in_(ids)
+        )
+    ):
         found.setdefault(rid, set()).add(name)
     return {k: frozenset(v) for k, v in found.items()}
 
@@ -50,15 +53,23 @@ def suspects_in(*texts: str) -> list[str]:
 def highlighted(text: str, allowed=frozenset()) -> list[dict]:
     """The text as residents will get it, cut into pieces a template can highlight:
     ``{"shown", "written", "kind", "masked"}`` with kind plain/number/known/suspect/official."""
-    return [{"shown": s.shown, "written": s.text, "kind": s.kind, "masked": s.masked}
-            for s in analyse(text or "", allowed=allowed)]
+    return [
+        {"shown": s.shown, "written": s.text, "kind": s.kind, "masked": s.masked}
+        for s in analyse(text or "", allowed=allowed)
+    ]
 
 
 def record_decisions(model: type, record_id: int, allowed: set[str], actor_id=None) -> None:
     """Keep the names staff let stand for a record (the caller commits)."""
     for name in sorted(allowed):
-        db.session.add(AllowedName(record_type=record_type(model), record_id=record_id,
-                                   name=name[:64], confirmed_by_id=actor_id))
+        db.session.add(
+            AllowedName(
+                record_type=record_type(model),
+                record_id=record_id,
+                name=name[:64],
+                confirmed_by_id=actor_id,
+            )
+        )
 
 
 def decisions_from(form, suspects: list[str]) -> tuple[set[str], list[str]]:
@@ -76,5 +87,15 @@ def decisions_from(form, suspects: list[str]) -> tuple[set[str], list[str]]:
     return allowed, undecided
 
 
-__all__ = ["decisions_from", "AllowedName", "KNOWN", "NUMBER", "OFFICIAL", "SUSPECT", "allowed_names_for",
-           "highlighted", "record_decisions", "suspects_in"]
+__all__ = [
+    "decisions_from",
+    "AllowedName",
+    "KNOWN",
+    "NUMBER",
+    "OFFICIAL",
+    "SUSPECT",
+    "allowed_names_for",
+    "highlighted",
+    "record_decisions",
+    "suspects_in",
+]

@@ -25,7 +25,8 @@ def init_publication(app: Flask, registry: PluginRegistry) -> None:
         names.watch_person_fields(person_fields or [])
     plugin_public = set(app.extensions.get("township_public_blueprints", {}))
     app.extensions["township_public_blueprint_names"] = frozenset(
-        {*PUBLIC_BLUEPRINTS, *plugin_public})
+        {*PUBLIC_BLUEPRINTS, *plugin_public}
+    )
     init_guard(app)
     app.cli.add_command(publication_cli)
     after_upgrade("publication.names", _learn_names)

@@ -56,29 +56,49 @@ SURNAMES = frozenset(
 _MAX_SURNAME = 2
 
 # Before a name: a role, a title or an office (村民张三, 民政办李四, 申请人王五).
-_ROLES = tuple(sorted(set((
-    "村民 居民 群众 同志 书记 主任 镇长 乡长 村长 主席 委员 代表 站长 所长 院长 校长 部长 科长 局长 "
-    "队长 组长 会计 网格员 专干 干事 干部 民警 老人 党员 本人 业主 户主 老师 同学 医生 志愿者 "
-    "协理员 调解员 宣传员 人员 儿子 女儿 丈夫 妻子 侄子 外甥 孙子 邻居 母亲 父亲 哥哥 弟弟 姐姐 "
-    "妹妹 老板 包工头 经理 董事长 指挥长 负责人 办 所 站 中队 大队 院 局 村干部 村支书 支书 文书 "
-    "主管 秘书 专员 记者 律师 法官 民警 辅警 保安 门卫 厨师 司机 点题人 提问人 答复人 申请人 受理人 "
-    "经办人 记录人 主持人 主讲人 复核人 参加人 发言人 当事人 联系人 举报人 反映人 投诉人 签收人 "
-    "见证人 监护人 报告人"
-).split()), key=len, reverse=True))
-_LEFT_WEAK = tuple("的 是 和 与 及 跟 给 让 叫 找 由 请 经 因 同意 通知 对 向 把 被 将 在 为 据 听取了 "
-                   "听取 委托 安排 联系 陪同 看望 探望 涉及 关于 包括 有关 举报 投诉 起诉 帮助 感谢 "
-                   "表扬 批评 处理 约谈 告诉 告知 慰问 走访 以及 例如 比如".split())
+_ROLES = tuple(
+    sorted(
+        set(
+            (
+                "村民 居民 群众 同志 书记 主任 镇长 乡长 村长 主席 委员 代表 站长 所长 院长 校长 部长 科长 局长 "
+                "队长 组长 会计 网格员 专干 干事 干部 民警 老人 党员 本人 业主 户主 老师 同学 医生 志愿者 "
+                "协理员 调解员 宣传员 人员 儿子 女儿 丈夫 妻子 侄子 外甥 孙子 邻居 母亲 父亲 哥哥 弟弟 姐姐 "
+                "妹妹 老板 包工头 经理 董事长 指挥长 负责人 办 所 站 中队 大队 院 局 村干部 村支书 支书 文书 "
+                "主管 秘书 专员 记者 律师 法官 民警 辅警 保安 门卫 厨师 司机 点题人 提问人 答复人 申请人 受理人 "
+                "经办人 记录人 主持人 主讲人 复核人 参加人 发言人 当事人 联系人 举报人 反映人 投诉人 签收人 "
+                "见证人 监护人 报告人"
+            ).split()
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LEFT_WEAK = tuple(
+    "的 是 和 与 及 跟 给 让 叫 找 由 请 经 因 同意 通知 对 向 把 被 将 在 为 据 听取了 "
+    "听取 委托 安排 联系 陪同 看望 探望 涉及 关于 包括 有关 举报 投诉 起诉 帮助 感谢 "
+    "表扬 批评 处理 约谈 告诉 告知 慰问 走访 以及 例如 比如".split()
+)
 # After a name: a speech verb, an honorific, a role, a count (张三同志, 李四说, 王五等).
-_CUES = tuple(sorted(set((
-    "同志 说 表示 反映 提出 提问 答复 回应 回复 指出 强调 介绍 汇报 主持 发言 认为 称 书记 主任 "
-    "镇长 主席 老人 夫妇 兄弟 姐妹 同学 老师 家 等 两位 二位 三位 三人 两人 四人 五人 三户 四户 五户 "
-    "负责 代为 代管 带队 带头 作了 通报 核对 组织 参加 讲述 出差 不是 获得 建议 申请 要求 调查 当场 "
-    "记录 列席 跟进 退场 审核 联名 因病 请假 主讲 签字 签名 承诺 同意 不同意 确认 陈述 询问 来访 "
-    "到场 缺席 一行 本人 女士 先生 师傅 老汉 大爷 大妈 阿姨 等人 一家 四位 五位 六位 几位 二人 俩 "
-    "一起 共同 分别 各自"
-).split()), key=len, reverse=True))
-_RIGHT_WEAK = tuple("的 是 在 已 和 与 及 也 又 还 都 就 对 把 被 将 向 为 于 到 未 持 帮 从来 曾 并 "
-                    "之 所 讲 问 答 谈 以 作 做 去 来 称 等".split())
+_CUES = tuple(
+    sorted(
+        set(
+            (
+                "同志 说 表示 反映 提出 提问 答复 回应 回复 指出 强调 介绍 汇报 主持 发言 认为 称 书记 主任 "
+                "镇长 主席 老人 夫妇 兄弟 姐妹 同学 老师 家 等 两位 二位 三位 三人 两人 四人 五人 三户 四户 五户 "
+                "负责 代为 代管 带队 带头 作了 通报 核对 组织 参加 讲述 出差 不是 获得 建议 申请 要求 调查 当场 "
+                "记录 列席 跟进 退场 审核 联名 因病 请假 主讲 签字 签名 承诺 同意 不同意 确认 陈述 询问 来访 "
+                "到场 缺席 一行 本人 女士 先生 师傅 老汉 大爷 大妈 阿姨 等人 一家 四位 五位 六位 几位 二人 俩 "
+                "一起 共同 分别 各自"
+            ).split()
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_RIGHT_WEAK = tuple(
+    "的 是 在 已 和 与 及 也 又 还 都 就 对 把 被 将 向 为 于 到 未 持 帮 从来 曾 并 "
+    "之 所 讲 问 答 谈 以 作 做 去 来 称 等".split()
+)
 _BOUNDARY = set("，。、；：！？“”‘’（）()《》〈〉「」【】,.;:!?\"' \t\r\n—…·/")
 # Characters that close no given name (function words, units, places, offices).
 _NOT_GIVEN = set(
@@ -107,15 +127,16 @@ def _tagger():
 
 def _surname_at(text: str, i: int) -> int:
     """Length of the surname starting at ``i`` (2 for a compound one), or 0."""
-    if text[i:i + 2] in COMPOUND_SURNAMES:
+    if text[i : i + 2] in COMPOUND_SURNAMES:
         return 2
     return 1 if text[i] in SURNAMES else 0
 
 
 def _alternation(words) -> re.Pattern:
     """All starts of any of the words (longest first), overlapping matches included."""
-    return re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-                      + "))")
+    return re.compile(
+        "(?=(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + "))"
+    )
 
 
 _ROLE_RE, _LEFT_WEAK_RE = _alternation(_ROLES), _alternation(_LEFT_WEAK)
@@ -171,8 +192,9 @@ def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:  # noqa: C901
     tokens = _tokens(text)
     tagged = {(s, e) for s, e, f in tokens if f.startswith("nr")}
     tagged_at = {p for s, e in tagged for p in range(s, e)}
-    inside_word = {p for s, e, f in tokens if e - s > 1 and not f.startswith("nr")
-                   for p in range(s + 1, e)}
+    inside_word = {
+        p for s, e, f in tokens if e - s > 1 and not f.startswith("nr") for p in range(s + 1, e)
+    }
     freq, tags = _tagger().dt.FREQ, _tagger().dt.word_tag_tab
     ctx = _Context(text)
     out: list[tuple[int, int]] = []
@@ -189,7 +211,7 @@ def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:  # noqa: C901
             end = i + size
             if end > n:
                 continue
-            name, given = text[i:end], text[i + s:end]
+            name, given = text[i:end], text[i + s : end]
             if not all(_HAN.match(c) for c in given) or given[-1] in _NOT_GIVEN:
                 continue
             if size == s + 2 and given[0] in _NOT_GIVEN:
@@ -204,12 +226,23 @@ def _names_in_sentence(text: str) -> tuple[tuple[int, int], ...]:  # noqa: C901
             if not ((left and right) or (left == 2 and tag) or (known_full and (left or right))):
                 continue
             common = freq.get(name, 0) >= _COMMON or (
-                name in tags and not tags[name].startswith("nr"))
-            if common and not ((role_before and right == 2) or (
-                    tags.get(name, "").startswith("nr") and "、" in (text[i - 1:i], text[end:end + 1]))):
+                name in tags and not tags[name].startswith("nr")
+            )
+            if common and not (
+                (role_before and right == 2)
+                or (
+                    tags.get(name, "").startswith("nr")
+                    and "、" in (text[i - 1 : i], text[end : end + 1])
+                )
+            ):
                 continue  # 强调, 文明, 黄河: only a title and a cue make them a name
-            if (s == 1 and size == 3 and tag < 2 and right < 2
-                    and freq.get(text[i:i + 2], 0) >= _COMMON):
+            if (
+                s == 1
+                and size == 3
+                and tag < 2
+                and right < 2
+                and freq.get(text[i : i + 2], 0) >= _COMMON
+            ):
                 continue  # 解释工作: the surname and the next character form a common word
             score = left + right + tag
             if score >= 3 and (best is None or score > best[1]):

@@ -39,17 +39,19 @@ def _withdrawable(kind: str):
 
 def withdraw_url(row, next_url: str | None = None) -> str:
     """The staff screen that withdraws ``row`` (link it from a plugin's staff screen)."""
-    return url_for("publication.withdraw_view", kind=record_type(type(row)), record_id=row.id,
-                   next=next_url)
+    return url_for(
+        "publication.withdraw_view", kind=record_type(type(row)), record_id=row.id, next=next_url
+    )
 
 
 class PublicationView(ModuleView):
     """撤回: withdraw a published record; the list of what was withdrawn in one's scope."""
 
     def is_visible(self):
-        return bool(current_user.is_authenticated
-                    and (permissions.sees_all_offices(current_user)
-                         or current_user.role.value == "leader"))
+        return bool(
+            current_user.is_authenticated
+            and (permissions.sees_all_offices(current_user) or current_user.role.value == "leader")
+        )
 
     @expose("/")
     def index(self):
@@ -59,8 +61,11 @@ class PublicationView(ModuleView):
         if allowed is not None:
             query = query.where(Withdrawal.office_id.in_(allowed))
         rows = db.session.scalars(query).all()
-        labels = {record_type(d.model): d.kind_label or record_type(d.model)
-                  for d in declarations() if d.withdrawable}
+        labels = {
+            record_type(d.model): d.kind_label or record_type(d.model)
+            for d in declarations()
+            if d.withdrawable
+        }
         return self.render("admin/publication/index.html", rows=rows, labels=labels)
 
     @expose("/withdraw/<kind>/<int:record_id>", methods=["GET", "POST"])
@@ -68,8 +73,9 @@ class PublicationView(ModuleView):
         """Ask for the reason, then withdraw the record from every residents' output."""
         decl = _withdrawable(kind)
         row = db.session.get(decl.model, record_id) if decl and record_id < 2**31 else None
-        if row is None or not permissions.may_see_office(current_user,
-                                                         getattr(row, decl.office, None)):
+        if row is None or not permissions.may_see_office(
+            current_user, getattr(row, decl.office, None)
+        ):
             abort(404)
         back = safe_next(request.args.get("next"), url_for(".index"))
         form = WithdrawForm()
@@ -88,8 +94,17 @@ class PublicationView(ModuleView):
             flash(_("只有本单位领导或全镇管理员可以撤回已公开的内容。"), "error")
         elif request.method == "POST":
             flash(_("请填写撤回原因（不超过 %(n)d 字）。", n=REASON_MAX), "error")
-        existing = db.session.scalar(select(Withdrawal).where(
-            Withdrawal.record_type == kind, Withdrawal.record_id == record_id))
-        return self.render("admin/publication/withdraw.html", form=form, row=row,
-                           label=decl.kind_label or kind, allowed=allowed, back=back,
-                           existing=existing)
+        existing = db.session.scalar(
+            select(Withdrawal).where(
+                Withdrawal.record_type == kind, Withdrawal.record_id == record_id
+            )
+        )
+        return self.render(
+            "admin/publication/withdraw.html",
+            form=form,
+            row=row,
+            label=decl.kind_label or kind,
+            allowed=allowed,
+            back=back,
+            existing=existing,
+        )

@@ -43,8 +43,11 @@ def withdrawals_for(model: type, rows) -> dict[int, Withdrawal]:
     ids = [r.id for r in rows if getattr(r, "id", None) is not None]
     if not ids:
         return {}
-    found = db.session.scalars(select(Withdrawal).where(
-        Withdrawal.record_type == record_type(model), Withdrawal.record_id.in_(ids)))
+    found = db.session.scalars(
+        select(Withdrawal).where(
+            Withdrawal.record_type == record_type(model), Withdrawal.record_id.in_(ids)
+        )
+    )
     return {w.record_id: w for w in found}
 
 
@@ -87,9 +90,13 @@ def withdraw(row, *, reason: str, actor) -> Withdrawal:
         raise WithdrawalError(_("只有本单位领导或全镇管理员可以撤回已公开的内容。"))
     if withdrawals_for(decl.model, [row]):
         raise WithdrawalError(_("这项内容已经撤回。"))
-    w = Withdrawal(record_type=record_type(decl.model), record_id=row.id,
-                   office_id=getattr(row, decl.office, None), reason=reason,
-                   withdrawn_by_id=getattr(actor, "id", None))
+    w = Withdrawal(
+        record_type=record_type(decl.model),
+        record_id=row.id,
+        office_id=getattr(row, decl.office, None),
+        reason=reason,
+        withdrawn_by_id=getattr(actor, "id", None),
+    )
     db.session.add(w)
     db.session.flush()
     from core.publication.outputs import published_changed

@@ -57,8 +57,11 @@ def _official_formatter(view, context, model, name):
 
 
 def _duplicate_message(day, existing: CalendarDay) -> str:
-    return _("%(day)s 已录入（%(name)s），请编辑原记录，不要重复录入。", day=day.isoformat(),
-             name=existing.name)
+    return _(
+        "%(day)s 已录入（%(name)s），请编辑原记录，不要重复录入。",
+        day=day.isoformat(),
+        name=existing.name,
+    )
 
 
 class DayNotTaken:
@@ -71,7 +74,8 @@ class DayNotTaken:
             return
         with db.session.no_autoflush:
             existing = db.session.scalars(
-                select(CalendarDay).where(CalendarDay.day == field.data)).first()
+                select(CalendarDay).where(CalendarDay.day == field.data)
+            ).first()
         edited = getattr(form, "_obj", None)
         if existing is not None and (edited is None or existing.id != edited.id):
             raise ValidationError(_duplicate_message(field.data, existing))
@@ -80,11 +84,20 @@ class DayNotTaken:
 class BulkCalendarForm(FlaskForm):
     """Pasted lines and/or an uploaded CSV, a note for overridden official days, replace flag."""
 
-    lines = TextAreaField(_l("逐行录入"), validators=[Optional()],
-                          description=_l("每行：日期或日期区间、名称、休/班，例如“2027-02-06~2027-02-12 春节 休”。"))
-    upload = FileField(_l("或上传 CSV 文件"), validators=[FileAllowed(["csv", "txt"], _l("只能上传 CSV 或 TXT 文件。"))])
-    note = StringField(_l("说明"), validators=[Optional(), Length(max=255)],
-                       description=_l("覆盖国务院已公布安排的日期时必填：写明依据（如文件号）。"))
+    lines = TextAreaField(
+        _l("逐行录入"),
+        validators=[Optional()],
+        description=_l("每行：日期或日期区间、名称、休/班，例如“2027-02-06~2027-02-12 春节 休”。"),
+    )
+    upload = FileField(
+        _l("或上传 CSV 文件"),
+        validators=[FileAllowed(["csv", "txt"], _l("只能上传 CSV 或 TXT 文件。"))],
+    )
+    note = StringField(
+        _l("说明"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("覆盖国务院已公布安排的日期时必填：写明依据（如文件号）。"),
+    )
     replace = BooleanField(_l("覆盖已录入的日期"))
 
 
@@ -101,19 +114,34 @@ class CalendarDayView(SecureViewMixin, ModelView):
     column_sortable_list = ("day", "kind", "name", "updated_at")
     column_searchable_list = ("name",)
     column_filters = ("day", "kind")
-    column_labels = {"day": _l("日期"), "kind": _l("类型"), "name": _l("名称"),
-                     "official": _l("官方安排"), "note": _l("说明（覆盖依据）"),
-                     "created_at": _l("录入时间"), "updated_at": _l("修改时间")}
-    column_formatters = {"day": _day_formatter, "kind": _kind_formatter,
-                         "official": _official_formatter}
+    column_labels = {
+        "day": _l("日期"),
+        "kind": _l("类型"),
+        "name": _l("名称"),
+        "official": _l("官方安排"),
+        "note": _l("说明（覆盖依据）"),
+        "created_at": _l("录入时间"),
+        "updated_at": _l("修改时间"),
+    }
+    column_formatters = {
+        "day": _day_formatter,
+        "kind": _kind_formatter,
+        "official": _official_formatter,
+    }
     column_formatters_detail = column_formatters
     form_columns = ("day", "kind", "name", "note")
     form_choices = {"kind": [(k.value, str(label)) for k, label in DAY_KIND_LABELS.items()]}
     form_args = {
-        "name": {"label": _l("名称"), "validators": [Length(max=64)],
-                 "description": _l("例如“元旦”“春节”“春节调休上班”。")},
-        "note": {"label": _l("说明（覆盖依据）"), "validators": [Length(max=255)],
-                 "description": _l("覆盖国务院已公布的安排时必填。")},
+        "name": {
+            "label": _l("名称"),
+            "validators": [Length(max=64)],
+            "description": _l("例如“元旦”“春节”“春节调休上班”。"),
+        },
+        "note": {
+            "label": _l("说明（覆盖依据）"),
+            "validators": [Length(max=255)],
+            "description": _l("覆盖国务院已公布的安排时必填。"),
+        },
         "day": {"label": _l("日期")},
         "kind": {"label": _l("类型")},
     }
@@ -137,8 +165,11 @@ class CalendarDayView(SecureViewMixin, ModelView):
 
     def _handle_view(self, name, **kwargs):
         denied = super()._handle_view(name, **kwargs)
-        if denied is None and name in ("create_view", "edit_view", "delete_view", "action_view",
-                                       "bulk_view") and not self._is_township_admin():
+        if (
+            denied is None
+            and name in ("create_view", "edit_view", "delete_view", "action_view", "bulk_view")
+            and not self._is_township_admin()
+        ):
             abort(403)
         return denied
 
@@ -168,8 +199,13 @@ class CalendarDayView(SecureViewMixin, ModelView):
         if existing is not None:
             raise ValidationError(_duplicate_message(model.day, existing))
         if official_day(model.day) is not None and not model.note:
-            raise ValidationError(_("%(day)s 在国务院公布的安排内（%(official)s）。如确需覆盖，请在“说明”中写明依据。",
-                                    day=model.day.isoformat(), official=describe_official(model.day)))
+            raise ValidationError(
+                _(
+                    "%(day)s 在国务院公布的安排内（%(official)s）。如确需覆盖，请在“说明”中写明依据。",
+                    day=model.day.isoformat(),
+                    official=describe_official(model.day),
+                )
+            )
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):
@@ -201,8 +237,12 @@ class CalendarDayView(SecureViewMixin, ModelView):
                     return redirect(url_for(".index_view"))
             else:
                 errors = [str(message) for messages in form.errors.values() for message in messages]
-        return self.render("admin/sla/calendar_bulk.html", form=form, errors=errors,
-                           calendar_status=calendar_status())
+        return self.render(
+            "admin/sla/calendar_bulk.html",
+            form=form,
+            errors=errors,
+            calendar_status=calendar_status(),
+        )
 
     def _read_bulk(self, form) -> tuple[list[EnteredDay], list[str]]:
         text = form.lines.data or ""
@@ -220,23 +260,37 @@ class CalendarDayView(SecureViewMixin, ModelView):
     def _check_bulk(self, days: list[EnteredDay], note: str | None, replace: bool) -> list[str]:
         errors = []
         wanted = [d.day for d in days]
-        existing = {row.day: row for row in db.session.scalars(
-            select(CalendarDay).where(CalendarDay.day.in_(wanted)))}
+        existing = {
+            row.day: row
+            for row in db.session.scalars(select(CalendarDay).where(CalendarDay.day.in_(wanted)))
+        }
         if existing and not replace:
-            listed = "、".join(f"{d.isoformat()}（{row.name}）" for d, row in sorted(existing.items()))
-            errors.append(_("以下日期已录入：%(days)s。如需替换，请勾选“覆盖已录入的日期”。", days=listed))
+            listed = "、".join(
+                f"{d.isoformat()}（{row.name}）" for d, row in sorted(existing.items())
+            )
+            errors.append(
+                _("以下日期已录入：%(days)s。如需替换，请勾选“覆盖已录入的日期”。", days=listed)
+            )
         official = [d for d in wanted if official_day(d) is not None]
         if official and not (note or "").strip():
             listed = "、".join(d.isoformat() for d in official[:10])
             if len(official) > 10:
                 listed += _(" 等 %(n)d 天", n=len(official))
-            errors.append(_("以下日期在国务院公布的安排内：%(days)s。如确需覆盖，请在“说明”中写明依据。",
-                            days=listed))
+            errors.append(
+                _(
+                    "以下日期在国务院公布的安排内：%(days)s。如确需覆盖，请在“说明”中写明依据。",
+                    days=listed,
+                )
+            )
         return errors
 
     def _save_bulk(self, days: list[EnteredDay], note: str | None) -> int:
-        existing = {row.day: row for row in db.session.scalars(
-            select(CalendarDay).where(CalendarDay.day.in_([d.day for d in days])))}
+        existing = {
+            row.day: row
+            for row in db.session.scalars(
+                select(CalendarDay).where(CalendarDay.day.in_([d.day for d in days]))
+            )
+        }
         for entered in days:
             row = existing.get(entered.day)
             if row is None:
@@ -246,9 +300,10 @@ class CalendarDayView(SecureViewMixin, ModelView):
             row.name = entered.name
             row.note = note
         years = sorted({d.day.year for d in days})
-        record_event("calendar.bulk_entry", target_type="calendar_day",
-                     details={"days": len(days), "years": years,
-                              "replaced": len(existing)})
+        record_event(
+            "calendar.bulk_entry",
+            target_type="calendar_day",
+            details={"days": len(days), "years": years, "replaced": len(existing)},
+        )
         db.session.commit()
         return len(days)
-

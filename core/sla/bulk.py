@@ -20,10 +20,18 @@ from core.sla.models import DayKind
 from core.sla.text import _
 
 KIND_WORDS = {
-    "休": DayKind.HOLIDAY, "休息": DayKind.HOLIDAY, "假": DayKind.HOLIDAY, "放假": DayKind.HOLIDAY,
-    "holiday": DayKind.HOLIDAY, "rest": DayKind.HOLIDAY,
-    "班": DayKind.WORKDAY, "上班": DayKind.WORKDAY, "工作": DayKind.WORKDAY,
-    "调休": DayKind.WORKDAY, "workday": DayKind.WORKDAY, "work": DayKind.WORKDAY,
+    "休": DayKind.HOLIDAY,
+    "休息": DayKind.HOLIDAY,
+    "假": DayKind.HOLIDAY,
+    "放假": DayKind.HOLIDAY,
+    "holiday": DayKind.HOLIDAY,
+    "rest": DayKind.HOLIDAY,
+    "班": DayKind.WORKDAY,
+    "上班": DayKind.WORKDAY,
+    "工作": DayKind.WORKDAY,
+    "调休": DayKind.WORKDAY,
+    "workday": DayKind.WORKDAY,
+    "work": DayKind.WORKDAY,
 }
 MAX_RANGE_DAYS = 31
 HEADER_WORDS = {"日期", "date", "day"}
@@ -64,19 +72,28 @@ def _fields(raw: str) -> list[str] | None:
 def _parse_fields(number: int, fields: list[str]):
     """(first day, last day, kind, name) of one line; raises _LineError."""
     if len(fields) < 3:
-        raise _LineError(_("第 %(n)d 行：应为“日期 名称 休/班”，例如“2027-01-01 元旦 休”。", n=number))
+        raise _LineError(
+            _("第 %(n)d 行：应为“日期 名称 休/班”，例如“2027-01-01 元旦 休”。", n=number)
+        )
     match = _RANGE.match(fields[0])
     kind = KIND_WORDS.get(fields[-1].lower())
     name = " ".join(fields[1:-1]).strip()
     if match is None:
-        raise _LineError(_("第 %(n)d 行：无法识别日期“%(text)s”，请写成 2027-01-01 或 2027-02-06~2027-02-12。",
-                           n=number, text=fields[0]))
+        raise _LineError(
+            _(
+                "第 %(n)d 行：无法识别日期“%(text)s”，请写成 2027-01-01 或 2027-02-06~2027-02-12。",
+                n=number,
+                text=fields[0],
+            )
+        )
     if kind is None:
-        raise _LineError(_("第 %(n)d 行：最后一项应为“休”或“班”，而不是“%(text)s”。", n=number,
-                           text=fields[-1]))
+        raise _LineError(
+            _("第 %(n)d 行：最后一项应为“休”或“班”，而不是“%(text)s”。", n=number, text=fields[-1])
+        )
     if len(name) > MAX_NAME_LENGTH:
-        raise _LineError(_("第 %(n)d 行：名称过长（最多 %(max)d 个字符）。", n=number,
-                           max=MAX_NAME_LENGTH))
+        raise _LineError(
+            _("第 %(n)d 行：名称过长（最多 %(max)d 个字符）。", n=number, max=MAX_NAME_LENGTH)
+        )
     try:
         first = _parse_date(match.group(1))
         last = _parse_date(match.group(2)) if match.group(2) else first
@@ -109,8 +126,14 @@ def parse_lines(text: str) -> tuple[list[EnteredDay], list[str]]:
         day = first
         while day <= last:
             if day in seen:
-                errors.append(_("第 %(n)d 行：%(day)s 已在第 %(other)d 行出现。", n=number,
-                                day=day.isoformat(), other=seen[day]))
+                errors.append(
+                    _(
+                        "第 %(n)d 行：%(day)s 已在第 %(other)d 行出现。",
+                        n=number,
+                        day=day.isoformat(),
+                        other=seen[day],
+                    )
+                )
             else:
                 seen[day] = number
                 days.append(EnteredDay(day, kind, name, number))

@@ -35,7 +35,9 @@ SOURCE_NAMES = ("official", "admin", "fallback")
 SPAN_FIRST = date(2000, 1, 1)
 SPAN_LAST = date(2100, 12, 31)
 
-_OFFICIAL_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+_OFFICIAL_YEARS = range(
+    min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1
+)
 
 
 def official_years() -> range:
@@ -118,7 +120,10 @@ class CalendarSnapshot:
         """Official holidays and make-up days, then the administrator's days over them (which
         also overrule ``work`` and ``source``)."""
         specials: dict[int, SpecialDay] = {}
-        for table, working in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+        for table, working in (
+            (chinese_calendar.holidays, False),
+            (chinese_calendar.workdays, True),
+        ):
             for day, value in table.items():
                 if SPAN_FIRST <= day <= SPAN_LAST:
                     specials[day.toordinal()] = SpecialDay(day, working, value, "official")
@@ -149,8 +154,13 @@ class CalendarSnapshot:
         i = day.toordinal() - self.base
         if not 0 <= i < self.size:
             raise CalendarOutOfRange(
-                _("日期 %(day)s 超出期限计算范围（%(first)d–%(last)d 年）。", day=day.isoformat(),
-                  first=SPAN_FIRST.year, last=SPAN_LAST.year))
+                _(
+                    "日期 %(day)s 超出期限计算范围（%(first)d–%(last)d 年）。",
+                    day=day.isoformat(),
+                    first=SPAN_FIRST.year,
+                    last=SPAN_LAST.year,
+                )
+            )
         return i
 
     def day(self, i: int) -> date:
@@ -161,7 +171,9 @@ class CalendarSnapshot:
         """Index of the n-th working day after index ``i`` (n ≥ 1)."""
         j = bisect_left(self.cum_work, self.cum_work[i + 1] + n) - 1
         if j >= self.size:
-            raise CalendarOutOfRange(_("期限超出期限计算范围（至 %(last)d 年）。", last=SPAN_LAST.year))
+            raise CalendarOutOfRange(
+                _("期限超出期限计算范围（至 %(last)d 年）。", last=SPAN_LAST.year)
+            )
         return j
 
     def working_on_or_after(self, i: int) -> int:
@@ -183,7 +195,7 @@ class CalendarSnapshot:
         return [self.specials[o] for o in self.special_ordinals[lo:hi]]
 
     def year_source(self, year: int) -> str:
-        """"official", "admin" or "fallback" for a whole year (admin overrides aside)."""
+        """ "official", "admin" or "fallback" for a whole year (admin overrides aside)."""
         if year in _OFFICIAL_YEARS:
             return "official"
         if year in self.admin_years:
@@ -215,9 +227,14 @@ def _fingerprint():
 
     # No autoflush: a caller may be half-way through building a case when it asks for a date.
     with db.session.no_autoflush:
-        row = db.session.execute(select(
-            func.count(CalendarDay.id), func.max(CalendarDay.id), func.sum(CalendarDay.id),
-            func.max(CalendarDay.updated_at))).one()
+        row = db.session.execute(
+            select(
+                func.count(CalendarDay.id),
+                func.max(CalendarDay.id),
+                func.sum(CalendarDay.id),
+                func.max(CalendarDay.updated_at),
+            )
+        ).one()
     return tuple(str(v) for v in row)
 
 
@@ -262,7 +279,9 @@ def invalidate_calendar() -> None:
 def _note_calendar_change(session, flush_context):
     from core.sla.models import CalendarDay
 
-    if any(isinstance(obj, CalendarDay) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if any(
+        isinstance(obj, CalendarDay) for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
         session.info["sla_calendar_touched"] = True
         invalidate_calendar()
 
@@ -320,7 +339,7 @@ class CalendarStatus:
     warnings: list[str] = field(default_factory=list)
 
     def year_source(self, year: int) -> str:
-        """"official", "admin" or "fallback" for ``year``."""
+        """ "official", "admin" or "fallback" for ``year``."""
         if self.official_years[0] <= year <= self.official_years[1]:
             return "official"
         return "admin" if year in self.admin_years else "fallback"
@@ -340,16 +359,30 @@ def calendar_status(today: date | None = None) -> CalendarStatus:
 
     today = today or local_today()
     cal = get_calendar()
-    status = CalendarStatus(today=today, official_years=(_OFFICIAL_YEARS[0], _OFFICIAL_YEARS[-1]),
-                            admin_years=dict(sorted(cal.admin_years.items())), uncovered_from=None)
+    status = CalendarStatus(
+        today=today,
+        official_years=(_OFFICIAL_YEARS[0], _OFFICIAL_YEARS[-1]),
+        admin_years=dict(sorted(cal.admin_years.items())),
+        uncovered_from=None,
+    )
     year = today.year
     while status.year_source(year) != "fallback":
         year += 1
     status.uncovered_from = year
     if year == today.year:
-        status.warnings.append(_("%(year)d 年节假日尚未录入，本年的期限按仅周末休息计算，请在“节假日/调休”中录入。",
-                                 year=year))
-    elif year == today.year + 1 and (date(year, 1, 1) - today) <= timedelta(days=WARN_DAYS_BEFORE_YEAR_END):
-        status.warnings.append(_("%(year)d 年节假日尚未录入，跨入该年的期限将按仅周末休息计算，请在国务院公布安排后录入。",
-                                 year=year))
+        status.warnings.append(
+            _(
+                "%(year)d 年节假日尚未录入，本年的期限按仅周末休息计算，请在“节假日/调休”中录入。",
+                year=year,
+            )
+        )
+    elif year == today.year + 1 and (date(year, 1, 1) - today) <= timedelta(
+        days=WARN_DAYS_BEFORE_YEAR_END
+    ):
+        status.warnings.append(
+            _(
+                "%(year)d 年节假日尚未录入，跨入该年的期限将按仅周末休息计算，请在国务院公布安排后录入。",
+                year=year,
+            )
+        )
     return status

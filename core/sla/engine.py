@@ -114,10 +114,15 @@ def add_months(day: date, months: int) -> tuple[date, bool]:
     return date(year, month, day.day), False
 
 
-def compute_due(start: datetime, limit: Limit, *,
-                pauses: Sequence[tuple[datetime, datetime | None]] = (),
-                extra: Limit | None = None, now: datetime | None = None,
-                close_time: time | None = None) -> DueDate:
+def compute_due(
+    start: datetime,
+    limit: Limit,
+    *,
+    pauses: Sequence[tuple[datetime, datetime | None]] = (),
+    extra: Limit | None = None,
+    now: datetime | None = None,
+    close_time: time | None = None,
+) -> DueDate:
     """The deadline of a matter accepted at ``start`` with ``limit`` (rules: module docstring).
 
     ``start`` is an aware datetime (naive: UTC; a plain date: that day in Beijing).
@@ -177,7 +182,7 @@ def _count(cal: CalendarSnapshot, si: int, plan, paused_ranges):
                 k += 1
                 continue
             lo = max(i0, cursor + 1)
-            available = (cal.working_between(cursor, lo - 1) if unit == _WD else lo - 1 - cursor)
+            available = cal.working_between(cursor, lo - 1) if unit == _WD else lo - 1 - cursor
             if available >= remaining:
                 break
             remaining -= available
@@ -209,11 +214,24 @@ def _compute(start, limit, pauses, extra, now, close_time) -> DueDate:
     uncovered = cal.uncovered_between(uncovered_from, final)
     warnings = []
     if uncovered:
-        warnings = [_("%(year)d 年节假日尚未录入，按仅周末休息计算。", year=year)
-                    for year in cal.uncovered_years(uncovered_from, final)]
+        warnings = [
+            _("%(year)d 年节假日尚未录入，按仅周末休息计算。", year=year)
+            for year in cal.uncovered_years(uncovered_from, final)
+        ]
     is_open = any(p[2] for p in used_pauses)
-    trace = _Trace(cal, local_start, si, limit, extra, month_targets, used_pauses, nominal, final,
-                   final_unit, close_time)
+    trace = _Trace(
+        cal,
+        local_start,
+        si,
+        limit,
+        extra,
+        month_targets,
+        used_pauses,
+        nominal,
+        final,
+        final_unit,
+        close_time,
+    )
     return DueDate(due_at, last_day, warnings, uncovered, is_open, trace)
 
 
@@ -232,8 +250,13 @@ def _paused_ranges(cal: CalendarSnapshot, si: int, pauses, now):
         if b < a:
             if is_open:
                 continue  # a pause that starts in the future has not stopped the clock yet
-            raise ValueError(_("暂停的结束时间（%(end)s）早于开始时间（%(start)s）。",
-                               end=b.strftime("%Y-%m-%d %H:%M"), start=a.strftime("%Y-%m-%d %H:%M")))
+            raise ValueError(
+                _(
+                    "暂停的结束时间（%(end)s）早于开始时间（%(start)s）。",
+                    end=b.strftime("%Y-%m-%d %H:%M"),
+                    start=a.strftime("%Y-%m-%d %H:%M"),
+                )
+            )
         found.append((a, b, is_open))
     found.sort(key=lambda item: item[0])
     merged = []
@@ -264,7 +287,7 @@ class Colour(LabelledEnum):
 
 
 def colour(now: datetime, accepted_at: datetime, due_at: datetime) -> Colour:
-    """"green", "yellow" or "red" for an open matter (the electronic-supervision practice).
+    """ "green", "yellow" or "red" for an open matter (the electronic-supervision practice).
 
     Red once ``due_at`` has passed. Yellow when at most 20 % of the whole period is left, or
     when the last day is today or the next working day (at most one working day left).

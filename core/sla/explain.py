@@ -48,29 +48,49 @@ def _unit_amount(unit: int, n: int) -> str:
 
 
 def _span(first, last, year) -> str:
-    return _short(first, year) if first == last else _(
-        "%(first)s 至 %(last)s", first=_short(first, year), last=_short(last, year))
+    return (
+        _short(first, year)
+        if first == last
+        else _("%(first)s 至 %(last)s", first=_short(first, year), last=_short(last, year))
+    )
 
 
 def _start_lines(t, accepted) -> list[str]:
-    lines = [_("自 %(day)s 受理，次日起算，期限 %(limit)s。", day=accepted.isoformat(),
-               limit=t.limit.describe())]
+    lines = [
+        _(
+            "自 %(day)s 受理，次日起算，期限 %(limit)s。",
+            day=accepted.isoformat(),
+            limit=t.limit.describe(),
+        )
+    ]
     if t.extra is not None:
         lines.append(_("经批准延长 %(extra)s。", extra=t.extra.describe()))
     for origin, target, clamped in t.month_targets:
         if clamped:
-            lines.append(_("按月计算：%(month)d 月没有 %(dom)d 日，以该月末日 %(target)s 为期间末日。",
-                           month=target.month, dom=origin.day, target=target.isoformat()))
+            lines.append(
+                _(
+                    "按月计算：%(month)d 月没有 %(dom)d 日，以该月末日 %(target)s 为期间末日。",
+                    month=target.month,
+                    dom=origin.day,
+                    target=target.isoformat(),
+                )
+            )
         else:
-            lines.append(_("按月计算：自 %(origin)s 起到期月的对应日为 %(target)s。",
-                           origin=origin.isoformat(), target=target.isoformat()))
+            lines.append(
+                _(
+                    "按月计算：自 %(origin)s 起到期月的对应日为 %(target)s。",
+                    origin=origin.isoformat(),
+                    target=target.isoformat(),
+                )
+            )
     return lines
 
 
 def _holiday_lines(t, specials, year) -> list[str]:
     """Holidays skipped and make-up days counted (for limits in working days)."""
     counts_working_days = t.limit.unit == "working_days" or (
-        t.extra is not None and t.extra.unit == "working_days")
+        t.extra is not None and t.extra.unit == "working_days"
+    )
     if not counts_working_days:
         return []
     lines = []
@@ -94,13 +114,25 @@ def _pause_lines(t, cal, year) -> list[str]:
     for p0, p1, is_open, i0, i1, given_back, unit in t.pauses:
         span = _span(cal.day(i0), cal.day(i1), year)
         if is_open:
-            lines.append(_("自 %(start)s 起暂停计时，尚未恢复：已不计入 %(amount)s（%(span)s），"
-                           "恢复前截止日期逐日顺延。", start=p0.strftime("%Y-%m-%d %H:%M"),
-                           amount=_unit_amount(unit, given_back), span=span))
+            lines.append(
+                _(
+                    "自 %(start)s 起暂停计时，尚未恢复：已不计入 %(amount)s（%(span)s），"
+                    "恢复前截止日期逐日顺延。",
+                    start=p0.strftime("%Y-%m-%d %H:%M"),
+                    amount=_unit_amount(unit, given_back),
+                    span=span,
+                )
+            )
         else:
-            lines.append(_("暂停计时 %(start)s 至 %(end)s，不计入 %(amount)s（%(span)s）。",
-                           start=p0.strftime("%Y-%m-%d %H:%M"), end=p1.strftime("%Y-%m-%d %H:%M"),
-                           amount=_unit_amount(unit, given_back), span=span))
+            lines.append(
+                _(
+                    "暂停计时 %(start)s 至 %(end)s，不计入 %(amount)s（%(span)s）。",
+                    start=p0.strftime("%Y-%m-%d %H:%M"),
+                    end=p1.strftime("%Y-%m-%d %H:%M"),
+                    amount=_unit_amount(unit, given_back),
+                    span=span,
+                )
+            )
     return lines
 
 
@@ -112,10 +144,19 @@ def _last_day_lines(due: DueDate, cal, year) -> list[str]:
     nominal = cal.day(t.nominal_index)
     special = cal.specials.get(nominal.toordinal())
     if t.final_index != t.nominal_index:
-        what = (_special_name(special) if special is not None and not special.working
-                else weekday_name(nominal.weekday()))
-        return [_("期间末日 %(day)s 为%(what)s（休息日），顺延至其后第一个工作日 %(final)s。",
-                  day=nominal.isoformat(), what=what, final=due.last_day.isoformat())]
+        what = (
+            _special_name(special)
+            if special is not None and not special.working
+            else weekday_name(nominal.weekday())
+        )
+        return [
+            _(
+                "期间末日 %(day)s 为%(what)s（休息日），顺延至其后第一个工作日 %(final)s。",
+                day=nominal.isoformat(),
+                what=what,
+                final=due.last_day.isoformat(),
+            )
+        ]
     if special is not None and special.working and nominal.weekday() >= 5:
         return [_("期间末日 %(day)s为调休工作日，不顺延。", day=_with_weekday(nominal, year))]
     return []
@@ -123,14 +164,21 @@ def _last_day_lines(due: DueDate, cal, year) -> list[str]:
 
 def _admin_lines(due: DueDate, cal, specials, accepted) -> list[str]:
     """Years and days whose calendar an administrator entered or adjusted."""
-    admin_years = sorted({y for y in range(accepted.year, due.last_day.year + 1)
-                          if cal.year_source(y) == "admin"})
+    admin_years = sorted(
+        {y for y in range(accepted.year, due.last_day.year + 1) if cal.year_source(y) == "admin"}
+    )
     lines = [_("%(year)d 年节假日按管理员录入的安排计算。", year=y) for y in admin_years]
     for special in specials:
         if special.source == "admin" and cal.year_source(special.day.year) == "official":
             kind = _("工作日") if special.working else _("休息日")
-            lines.append(_("%(day)s 经管理员调整为%(kind)s（%(name)s）。",
-                           day=special.day.isoformat(), kind=kind, name=special.name))
+            lines.append(
+                _(
+                    "%(day)s 经管理员调整为%(kind)s（%(name)s）。",
+                    day=special.day.isoformat(),
+                    kind=kind,
+                    name=special.name,
+                )
+            )
     return lines
 
 
@@ -139,8 +187,9 @@ def _end_line(due: DueDate) -> str:
     if close_time is None:
         end = _("%(day)s24:00", day=_with_weekday(due.last_day, 0))
     else:
-        end = _("%(day)s%(time)s", day=_with_weekday(due.last_day, 0),
-                time=close_time.strftime("%H:%M"))
+        end = _(
+            "%(day)s%(time)s", day=_with_weekday(due.last_day, 0), time=close_time.strftime("%H:%M")
+        )
     return _("截止 %(end)s。", end=end)
 
 
@@ -152,6 +201,12 @@ def explain(due: DueDate) -> list[str]:
     accepted = cal.day(t.start_index)
     year = accepted.year
     specials = cal.specials_between(t.start_index, t.final_index)
-    return [*_start_lines(t, accepted), *_holiday_lines(t, specials, year),
-            *_pause_lines(t, cal, year), *_last_day_lines(due, cal, year),
-            *_admin_lines(due, cal, specials, accepted), *due.warnings, _end_line(due)]
+    return [
+        *_start_lines(t, accepted),
+        *_holiday_lines(t, specials, year),
+        *_pause_lines(t, cal, year),
+        *_last_day_lines(due, cal, year),
+        *_admin_lines(due, cal, specials, accepted),
+        *due.warnings,
+        _end_line(due),
+    ]

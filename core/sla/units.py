@@ -12,6 +12,7 @@ MAX_AMOUNT = {"working_days": 2000, "calendar_days": 3000, "months": 120}
 # How the engine's trace counts a stretch of days: working days or calendar days.
 _WD, _CD = 0, 1
 
+
 class LimitUnit(StrEnum):
     """How a limit is counted (Civil Code arts. 201–203)."""
 
@@ -42,11 +43,12 @@ class Limit:
         if self.amount < 1:
             raise ValueError(_("期限必须至少为 1。"))
         if self.amount > MAX_AMOUNT[unit]:
-            raise ValueError(_("期限过长：%(n)d 超过上限 %(max)d。", n=self.amount,
-                               max=MAX_AMOUNT[unit]))
+            raise ValueError(
+                _("期限过长：%(n)d 超过上限 %(max)d。", n=self.amount, max=MAX_AMOUNT[unit])
+            )
 
     def describe(self) -> str:
-        """"15 个工作日" / "15 日" / "1 个月" (translated)."""
+        """ "15 个工作日" / "15 日" / "1 个月" (translated)."""
         if self.unit is LimitUnit.WORKING_DAYS:
             return _("%(n)d 个工作日", n=self.amount)
         if self.unit is LimitUnit.CALENDAR_DAYS:

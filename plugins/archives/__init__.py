@@ -17,7 +17,9 @@ manifest = Manifest(
     name="archives",
     title=_l("档案管理"),
     version="1.0",
-    description=_l("档案编目（全宗、类别、案卷、件）、借阅审批、借出归还、逾期提醒、遗失追查和群众查询。"),
+    description=_l(
+        "档案编目（全宗、类别、案卷、件）、借阅审批、借出归还、逾期提醒、遗失追查和群众查询。"
+    ),
 )
 
 

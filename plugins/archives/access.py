@@ -80,8 +80,12 @@ def is_keeper(user, office_id: int) -> bool:
 
 def is_leader_of(user, office_id: int) -> bool:
     """True when ``user`` is an active leader of the office (second approval, loss reports)."""
-    return (user is not None and user.role == Role.LEADER and user.office_id == office_id
-            and user.active)
+    return (
+        user is not None
+        and user.role == Role.LEADER
+        and user.office_id == office_id
+        and user.active
+    )
 
 
 def person(user_id: int | None) -> User | None:
@@ -91,7 +95,11 @@ def person(user_id: int | None) -> User | None:
 
 def may_act_in(user, office_id: int) -> bool:
     """The office is in the user's scope with the module on, and the user may write."""
-    return user is not None and not permissions.is_read_only(user) and in_scope(office_id, user, PLUGIN)
+    return (
+        user is not None
+        and not permissions.is_read_only(user)
+        and in_scope(office_id, user, PLUGIN)
+    )
 
 
 def may_manage_catalogue(user, office_id: int) -> bool:
@@ -105,11 +113,15 @@ def may_report_loss(user, office_id: int) -> bool:
     """Keeper, leaders and admins of the office may report a file lost."""
     if not may_act_in(user, office_id):
         return False
-    return (user.role in CATALOGUE_ROLES or is_keeper(user, office_id)
-            or is_leader_of(user, office_id))
+    return (
+        user.role in CATALOGUE_ROLES or is_keeper(user, office_id) or is_leader_of(user, office_id)
+    )
 
 
 def leaders_of(office_id: int) -> list[User]:
     """Active leaders of the office (notified of restricted requests and losses)."""
-    return list(db.session.scalars(select(User).where(
-        User.office_id == office_id, User.role == Role.LEADER, User.active)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.office_id == office_id, User.role == Role.LEADER, User.active)
+        )
+    )

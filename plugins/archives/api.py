@@ -31,16 +31,28 @@ class PublicRecordOut(BaseModel):
 def register_endpoints(api) -> None:
     """Add /archives/<office_code>/records."""
 
-    @api.route("/archives/<office_code>/records", list[PublicRecordOut], tag="archives",
-               params={"q": "words of the catalogue number or title"})
+    @api.route(
+        "/archives/<office_code>/records",
+        list[PublicRecordOut],
+        tag="archives",
+        params={"q": "words of the catalogue number or title"},
+    )
     def records(office_code):
         """Public archive records of one office that residents may ask to consult."""
         rows = published_files(g.office.id, request.args.get("q"))
-        return [{
-            "id": f.id, "catalogue_no": f.catalogue_no, "title": f.title, "year": f.year,
-            "series": f.series.title, "retention": f.retention.value,
-            "retention_label": f.retention.label,
-            "available": f.status == FileStatus.IN_STORE,
-            "request_url": public_url("archives_public.request_form", office_code=office_code,
-                                      file_id=f.id),
-        } for f in rows]
+        return [
+            {
+                "id": f.id,
+                "catalogue_no": f.catalogue_no,
+                "title": f.title,
+                "year": f.year,
+                "series": f.series.title,
+                "retention": f.retention.value,
+                "retention_label": f.retention.label,
+                "available": f.status == FileStatus.IN_STORE,
+                "request_url": public_url(
+                    "archives_public.request_form", office_code=office_code, file_id=f.id
+                ),
+            }
+            for f in rows
+        ]

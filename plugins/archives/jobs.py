@@ -44,8 +44,9 @@ def remind_due_loans(now_iso: str | None = None) -> int:
     if not offices:
         return 0
     today = local_today(now)
-    loans = db.session.scalars(select(Loan).where(Loan.status == LoanStatus.OUT,
-                                                  Loan.office_id.in_(offices))).all()
+    loans = db.session.scalars(
+        select(Loan).where(Loan.status == LoanStatus.OUT, Loan.office_id.in_(offices))
+    ).all()
     reminded = 0
     with acting_as("job:archives_reminders"):
         for loan in loans:
@@ -53,18 +54,30 @@ def remind_due_loans(now_iso: str | None = None) -> int:
             if tone not in ("yellow", "red"):
                 continue
             due_day = local_day(loan.due_at)
-            facts = dict(title=loan.file.title, no=loan.file.catalogue_no,
-                         who=loan.borrower_label, due=due_day.isoformat())
+            facts = dict(
+                title=loan.file.title,
+                no=loan.file.catalogue_no,
+                who=loan.borrower_label,
+                due=due_day.isoformat(),
+            )
             if tone == "red":
                 title = _("借阅档案已逾期")
-                body = _("《%(title)s》（%(no)s），借阅人 %(who)s，应于 %(due)s 归还，已逾期 %(n)d 个工作日，请尽快归还。",
-                         n=max(working_days_between(due_day, today), 0), **facts)
+                body = _(
+                    "《%(title)s》（%(no)s），借阅人 %(who)s，应于 %(due)s 归还，已逾期 %(n)d 个工作日，请尽快归还。",
+                    n=max(working_days_between(due_day, today), 0),
+                    **facts,
+                )
             else:
                 title = _("借阅档案即将到期")
                 body = _("《%(title)s》（%(no)s），借阅人 %(who)s，应于 %(due)s 前归还。", **facts)
             for user_id in _recipients(loan):
-                notify(user_id, title, body, url=loan_url(loan),
-                       dedupe_key=f"archives:due:{loan.id}:{today.isoformat()}")
+                notify(
+                    user_id,
+                    title,
+                    body,
+                    url=loan_url(loan),
+                    dedupe_key=f"archives:due:{loan.id}:{today.isoformat()}",
+                )
             reminded += 1
         db.session.commit()
     return reminded
@@ -72,5 +85,10 @@ def remind_due_loans(now_iso: str | None = None) -> int:
 
 def schedules() -> list:
     """The module's periodic work: hourly reminders of loans due soon or overdue."""
-    return [Schedule("archives.due_reminders", "plugins.archives.jobs:remind_due_loans",
-                     REMINDER_EVERY_SECONDS)]
+    return [
+        Schedule(
+            "archives.due_reminders",
+            "plugins.archives.jobs:remind_due_loans",
+            REMINDER_EVERY_SECONDS,
+        )
+    ]

@@ -155,8 +155,10 @@ class Series(TimestampMixin, db.Model):
     """
 
     __tablename__ = "archive_series"
-    __table_args__ = (UniqueConstraint("fonds_id", "code", name="uq_archive_series_code"),
-                      UniqueConstraint("office_id", "source_type", name="uq_archive_series_source"))
+    __table_args__ = (
+        UniqueConstraint("fonds_id", "code", name="uq_archive_series_code"),
+        UniqueConstraint("office_id", "source_type", name="uq_archive_series_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
@@ -195,12 +197,14 @@ class ArchiveFile(VersionedMixin, TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer, index=True)
     retention: Mapped[Retention] = mapped_column(enum_column(Retention), default=Retention.YEARS_30)
-    security: Mapped[Security] = mapped_column(enum_column(Security), default=Security.INTERNAL,
-                                               index=True)
+    security: Mapped[Security] = mapped_column(
+        enum_column(Security), default=Security.INTERNAL, index=True
+    )
     location: Mapped[str | None] = mapped_column(String(120))  # room, cabinet, shelf
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[FileStatus] = mapped_column(enum_column(FileStatus), default=FileStatus.IN_STORE,
-                                               index=True)
+    status: Mapped[FileStatus] = mapped_column(
+        enum_column(FileStatus), default=FileStatus.IN_STORE, index=True
+    )
     # Set when another module's record was filed here through the file_record hook.
     source_type: Mapped[str | None] = mapped_column(String(64))
     source_id: Mapped[str | None] = mapped_column(String(64))
@@ -209,13 +213,17 @@ class ArchiveFile(VersionedMixin, TimestampMixin, db.Model):
     office: Mapped[Office] = relationship()
     series: Mapped[Series] = relationship()
     items: Mapped[list["ArchiveItem"]] = relationship(
-        back_populates="file", order_by="ArchiveItem.item_no", cascade="all, delete-orphan")
+        back_populates="file", order_by="ArchiveItem.item_no", cascade="all, delete-orphan"
+    )
     loans: Mapped[list["Loan"]] = relationship(
-        back_populates="file", order_by="Loan.id", cascade="all, delete-orphan")
+        back_populates="file", order_by="Loan.id", cascade="all, delete-orphan"
+    )
     events: Mapped[list["ArchiveEvent"]] = relationship(
-        back_populates="file", order_by="ArchiveEvent.id", cascade="all, delete-orphan")
+        back_populates="file", order_by="ArchiveEvent.id", cascade="all, delete-orphan"
+    )
     losses: Mapped[list["LossReport"]] = relationship(
-        back_populates="file", order_by="LossReport.id", cascade="all, delete-orphan")
+        back_populates="file", order_by="LossReport.id", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.catalogue_no} {self.title}"
@@ -258,16 +266,22 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "archive_loan"
     __table_args__ = (
-        Index("uq_archive_loan_one_out", "file_id", unique=True,
-              sqlite_where=text("status = 'out'"), postgresql_where=text("status = 'out'")),
+        Index(
+            "uq_archive_loan_one_out",
+            "file_id",
+            unique=True,
+            sqlite_where=text("status = 'out'"),
+            postgresql_where=text("status = 'out'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[LoanStatus] = mapped_column(enum_column(LoanStatus), default=LoanStatus.REQUESTED,
-                                               index=True)
+    status: Mapped[LoanStatus] = mapped_column(
+        enum_column(LoanStatus), default=LoanStatus.REQUESTED, index=True
+    )
     borrower_kind: Mapped[BorrowerKind] = mapped_column(enum_column(BorrowerKind))
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     resident_name: Mapped[str | None] = mapped_column(String(64))
@@ -365,8 +379,7 @@ class ArchiveEvent(db.Model):
 
 
 # Parents before children: the core deletes an office's data in reverse order.
-MODELS = [ArchiveSettings, Fonds, Series, ArchiveFile, ArchiveItem, Loan, LossReport,
-          ArchiveEvent]
+MODELS = [ArchiveSettings, Fonds, Series, ArchiveFile, ArchiveItem, Loan, LossReport, ArchiveEvent]
 
 
 # Names of tables without a screen of their own (the audit log, the delete-data preview).

@@ -38,9 +38,11 @@ _LAST_REFERENCE = "archives_last_reference"
 
 def public_files(office_ids):
     """A select of the files residents may ask to consult in these offices."""
-    return (select(ArchiveFile).where(ArchiveFile.office_id.in_(office_ids),
-                                      ArchiveFile.security == Security.PUBLIC,
-                                      ArchiveFile.status != FileStatus.LOST))
+    return select(ArchiveFile).where(
+        ArchiveFile.office_id.in_(office_ids),
+        ArchiveFile.security == Security.PUBLIC,
+        ArchiveFile.status != FileStatus.LOST,
+    )
 
 
 def published_files(office_id: int, term: str | None) -> list:
@@ -53,8 +55,11 @@ def published_files(office_id: int, term: str | None) -> list:
         return publish_many(db.session.scalars(query.limit(LIST_LIMIT)).all())
     candidates = db.session.scalars(catalogue.search(query, term).limit(SEARCH_CANDIDATES)).all()
     needle = term.casefold()
-    found = [f for f in publish_many(candidates)
-             if needle in f.catalogue_no.casefold() or needle in (f.title or "").casefold()]
+    found = [
+        f
+        for f in publish_many(candidates)
+        if needle in f.catalogue_no.casefold() or needle in (f.title or "").casefold()
+    ]
     return found[:LIST_LIMIT]
 
 
@@ -72,10 +77,16 @@ def index():
     files = published_files(g.office.id, term)
     settings = access.settings_for(g.office.id)
     keeper = access.keeper_of(g.office.id)
-    return render_public("archives/public/index.html", office=g.office, files=files, term=term,
-                         settings=settings, keeper=keeper,
-                         elsewhere=None if keeper else access.archive_for_residents(g.office),
-                         max_days=access.max_loan_days(g.office.id))
+    return render_public(
+        "archives/public/index.html",
+        office=g.office,
+        files=files,
+        term=term,
+        settings=settings,
+        keeper=keeper,
+        elsewhere=None if keeper else access.archive_for_residents(g.office),
+        max_days=access.max_loan_days(g.office.id),
+    )
 
 
 @bp.route("/<int:file_id>/request", methods=["GET", "POST"])
@@ -85,22 +96,36 @@ def request_form(file_id):
     form = ResidentRequestForm()
     if file.security != Security.PUBLIC:
         # Nothing is recorded: the file is not open to residents.
-        return render_public("archives/public/request.html", office=g.office, file=None,
-                             form=None, error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
-                             max_days=access.max_loan_days(g.office.id)), 403
+        return render_public(
+            "archives/public/request.html",
+            office=g.office,
+            file=None,
+            form=None,
+            error=_("该档案不对外公开，群众不能申请查阅。可查询的档案见本单位档案查询页面。"),
+            max_days=access.max_loan_days(g.office.id),
+        ), 403
     if access.keeper_of(g.office.id) is None:
         # Nobody here could answer: no form, and where to ask instead.
-        return render_public("archives/public/request.html", office=g.office, file=None,
-                             form=None, error=_("本单位尚未指定档案管理员，暂不受理查阅申请。"),
-                             elsewhere=access.archive_for_residents(g.office),
-                             max_days=access.max_loan_days(g.office.id)), 409
+        return render_public(
+            "archives/public/request.html",
+            office=g.office,
+            file=None,
+            form=None,
+            error=_("本单位尚未指定档案管理员，暂不受理查阅申请。"),
+            elsewhere=access.archive_for_residents(g.office),
+            max_days=access.max_loan_days(g.office.id),
+        ), 409
     error = None
     if form.validate_on_submit():
         try:
             with acting_as("resident"):
                 loan = lending.request_by_resident(
-                    file, name=form.name.data, phone=form.phone.data, purpose=form.purpose.data,
-                    period_days=form.period_days.data)
+                    file,
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    purpose=form.purpose.data,
+                    period_days=form.period_days.data,
+                )
                 db.session.commit()
         except ArchivesError as exc:
             db.session.rollback()
@@ -111,8 +136,14 @@ def request_form(file_id):
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
     status = 400 if error else 200
-    return render_public("archives/public/request.html", office=g.office, file=file, form=form,
-                         error=error, max_days=access.max_loan_days(g.office.id)), status
+    return render_public(
+        "archives/public/request.html",
+        office=g.office,
+        file=file,
+        form=form,
+        error=error,
+        max_days=access.max_loan_days(g.office.id),
+    ), status
 
 
 @bp.route("/requested")
@@ -122,17 +153,25 @@ def requested():
     loan = _loan_by_reference(reference) if reference else None
     if loan is None:
         return redirect(url_for(".status"))
-    return render_public("archives/public/requested.html", office=g.office, loan=loan,
-                         settings=access.settings_for(g.office.id))
+    return render_public(
+        "archives/public/requested.html",
+        office=g.office,
+        loan=loan,
+        settings=access.settings_for(g.office.id),
+    )
 
 
 def _loan_by_reference(reference: str | None) -> Loan | None:
     reference = parse_code(reference)
     if not reference:
         return None
-    return db.session.scalar(select(Loan).where(Loan.reference == reference,
-                                                Loan.office_id == g.office.id,
-                                                Loan.resident_phone.is_not(None)))
+    return db.session.scalar(
+        select(Loan).where(
+            Loan.reference == reference,
+            Loan.office_id == g.office.id,
+            Loan.resident_phone.is_not(None),
+        )
+    )
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -146,25 +185,49 @@ def status():
             error = _("没有找到该申请编号，请核对后再试。")
     elif request.method == "POST":
         error = next(iter(form.errors.values()))[0]
-    return render_public("archives/public/status.html", office=g.office, form=form, loan=loan,
-                         error=error, due=format_local(local_day(loan.due_at)) if loan else "",
-                         settings=access.settings_for(g.office.id))
+    return render_public(
+        "archives/public/status.html",
+        office=g.office,
+        form=form,
+        loan=loan,
+        error=error,
+        due=format_local(local_day(loan.due_at)) if loan else "",
+        settings=access.settings_for(g.office.id),
+    )
 
 
 def home_section(offices) -> HomeSection:
     """可查询档案: each office with public records, and how many."""
-    counts = dict(db.session.execute(
-        select(ArchiveFile.office_id, func.count()).where(
-            ArchiveFile.office_id.in_([o.id for o in offices]),
-            ArchiveFile.security == Security.PUBLIC, ArchiveFile.status != FileStatus.LOST)
-        .group_by(ArchiveFile.office_id)).all())
-    with_keeper = set(db.session.scalars(
-        select(ArchiveSettings.office_id).join(User, User.id == ArchiveSettings.keeper_id)
-        .where(ArchiveSettings.office_id.in_([o.id for o in offices]), User.active.is_(True))))
-    items = [(o.name, url_for("archives_public.index", office_code=o.code),
-              ngettext("%(num)d 卷可申请查阅", "%(num)d 卷可申请查阅", counts.get(o.id, 0))
-              if o.id in with_keeper else
-              ngettext("%(num)d 卷公开档案，暂不受理查阅申请", "%(num)d 卷公开档案，暂不受理查阅申请",
-                       counts.get(o.id, 0)))
-             for o in offices]
+    counts = dict(
+        db.session.execute(
+            select(ArchiveFile.office_id, func.count())
+            .where(
+                ArchiveFile.office_id.in_([o.id for o in offices]),
+                ArchiveFile.security == Security.PUBLIC,
+                ArchiveFile.status != FileStatus.LOST,
+            )
+            .group_by(ArchiveFile.office_id)
+        ).all()
+    )
+    with_keeper = set(
+        db.session.scalars(
+            select(ArchiveSettings.office_id)
+            .join(User, User.id == ArchiveSettings.keeper_id)
+            .where(ArchiveSettings.office_id.in_([o.id for o in offices]), User.active.is_(True))
+        )
+    )
+    items = [
+        (
+            o.name,
+            url_for("archives_public.index", office_code=o.code),
+            ngettext("%(num)d 卷可申请查阅", "%(num)d 卷可申请查阅", counts.get(o.id, 0))
+            if o.id in with_keeper
+            else ngettext(
+                "%(num)d 卷公开档案，暂不受理查阅申请",
+                "%(num)d 卷公开档案，暂不受理查阅申请",
+                counts.get(o.id, 0),
+            ),
+        )
+        for o in offices
+    ]
     return HomeSection(title=_("档案查询"), items=items, order=70)

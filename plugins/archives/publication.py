@@ -15,26 +15,60 @@ def declarations():
     """The published fields of public files, their series, the office's archive settings and a
     resident's own consultation request."""
     return [
-        declare(ArchiveFile, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "series_id": PUBLIC,
-            "series": PUBLIC, "catalogue_no": PUBLIC, "year": PUBLIC, "retention": PUBLIC,
-            "security": PUBLIC, "status": PUBLIC, "open_to_residents": PUBLIC, "title": TEXT,
-            "description": WITHHELD, "location": WITHHELD, "source_type": WITHHELD,
-            "source_id": WITHHELD, "source_url": WITHHELD,
-        }),
+        declare(
+            ArchiveFile,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "series_id": PUBLIC,
+                "series": PUBLIC,
+                "catalogue_no": PUBLIC,
+                "year": PUBLIC,
+                "retention": PUBLIC,
+                "security": PUBLIC,
+                "status": PUBLIC,
+                "open_to_residents": PUBLIC,
+                "title": TEXT,
+                "description": WITHHELD,
+                "location": WITHHELD,
+                "source_type": WITHHELD,
+                "source_id": WITHHELD,
+                "source_url": WITHHELD,
+            },
+        ),
         declare(Series, {"id": PUBLIC, "office_id": PUBLIC, "code": PUBLIC, "title": TEXT}),
-        declare(ArchiveSettings, {
-            "id": PUBLIC, "office_id": PUBLIC, "keeper_id": PUBLIC, "keeper": PUBLIC,
-            "max_loan_days": PUBLIC, "reading_room": office_text(),
-        }),
+        declare(
+            ArchiveSettings,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "keeper_id": PUBLIC,
+                "keeper": PUBLIC,
+                "max_loan_days": PUBLIC,
+                "reading_room": office_text(),
+            },
+        ),
         # Shown only on the receipt and the lookup reached with the request's reference.
-        declare(Loan, {
-            "id": PUBLIC, "office_id": PUBLIC, "file_id": PUBLIC, "file": PUBLIC,
-            "reference": PUBLIC, "status": PUBLIC, "due_at": PUBLIC, "resident_name": PERSON,
-            # The requester's own phone on the receipt, every digit run starred by the masker.
-            "resident_phone": TEXT, "decision_note": TEXT, "purpose": WITHHELD,
-            "condition_out": WITHHELD, "condition_in": WITHHELD,
-        }),
+        declare(
+            Loan,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "file_id": PUBLIC,
+                "file": PUBLIC,
+                "reference": PUBLIC,
+                "status": PUBLIC,
+                "due_at": PUBLIC,
+                "resident_name": PERSON,
+                # The requester's own phone on the receipt, every digit run starred by the masker.
+                "resident_phone": TEXT,
+                "decision_note": TEXT,
+                "purpose": WITHHELD,
+                "condition_out": WITHHELD,
+                "condition_in": WITHHELD,
+            },
+        ),
     ]
 
 

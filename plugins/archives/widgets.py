@@ -22,8 +22,17 @@ def widgets(user, office_ids) -> list[Widget]:
     desk = url_for("archives_desk.index")
     return [
         Widget(title=_("借出中的档案"), value=out, url=url_for("archives_desk.out_now")),
-        Widget(title=_("逾期未还的档案"), value=overdue, url=url_for("archives_desk.out_now"),
-               tone="alert" if overdue else "ok", note=_("按工作日计算")),
-        Widget(title=_("待审批或待借出的申请"), value=waiting, url=desk,
-               tone="warn" if waiting else "ok"),
+        Widget(
+            title=_("逾期未还的档案"),
+            value=overdue,
+            url=url_for("archives_desk.out_now"),
+            tone="alert" if overdue else "ok",
+            note=_("按工作日计算"),
+        ),
+        Widget(
+            title=_("待审批或待借出的申请"),
+            value=waiting,
+            url=desk,
+            tone="warn" if waiting else "ok",
+        ),
     ]

@@ -34,17 +34,26 @@ class MatterOut(BaseModel):
 def matter_out(row) -> dict:
     """The published facts of one matter (row read through its published view)."""
     matter = publish(row)
-    return {"id": matter.id, "name": matter.name, "category": matter.category_code,
-            "category_label": category_title(row.category_code),
-            "time_limit": services.limit_text(row), "place": matter.place.value,
-            "place_label": str(matter.place.label), "handled_by": matter.handled_by,
-            "legal_basis": matter.legal_basis,
-            "documents": services.lines(matter.documents), "steps": services.lines(matter.steps),
-            "free": matter.is_free, "fee_yuan": None if matter.is_free else matter.fee,
-            "fee_basis": matter.fee_basis if not matter.is_free else "",
-            "handled_for_county": matter.goes_to_county,
-            "url": public_url("catalogue_public.matter_page", office_code=row.office.code,
-                              matter_id=row.id)}
+    return {
+        "id": matter.id,
+        "name": matter.name,
+        "category": matter.category_code,
+        "category_label": category_title(row.category_code),
+        "time_limit": services.limit_text(row),
+        "place": matter.place.value,
+        "place_label": str(matter.place.label),
+        "handled_by": matter.handled_by,
+        "legal_basis": matter.legal_basis,
+        "documents": services.lines(matter.documents),
+        "steps": services.lines(matter.steps),
+        "free": matter.is_free,
+        "fee_yuan": None if matter.is_free else matter.fee,
+        "fee_basis": matter.fee_basis if not matter.is_free else "",
+        "handled_for_county": matter.goes_to_county,
+        "url": public_url(
+            "catalogue_public.matter_page", office_code=row.office.code, matter_id=row.id
+        ),
+    }
 
 
 def register_endpoints(api) -> None:

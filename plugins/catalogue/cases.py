@@ -55,30 +55,56 @@ def registration_refusal(office_id: int, category: str, source_type, source_id) 
         return None
     if source_type is not None or category in ALWAYS_ACCEPTED:
         return None
-    codes = set(db.session.scalars(select(ServiceMatter.category_code).where(
-        ServiceMatter.office_id == office_id, ServiceMatter.listed.is_(True))))
+    codes = set(
+        db.session.scalars(
+            select(ServiceMatter.category_code).where(
+                ServiceMatter.office_id == office_id, ServiceMatter.listed.is_(True)
+            )
+        )
+    )
     if codes and category not in codes:
-        return _("本单位的服务事项清单中没有这类事项，不能越权受理；请按清单登记，或告知群众到有权办理的单位。")
+        return _(
+            "本单位的服务事项清单中没有这类事项，不能越权受理；请按清单登记，或告知群众到有权办理的单位。"
+        )
     return None
 
 
-def register_case(matter: ServiceMatter, *, actor_id: int | None, subject: str = "",
-                  content: str = "", applicant_name: str | None = None,
-                  applicant_phone: str | None = None, channel: str = "window") -> Case:
+def register_case(
+    matter: ServiceMatter,
+    *,
+    actor_id: int | None,
+    subject: str = "",
+    content: str = "",
+    applicant_name: str | None = None,
+    applicant_phone: str | None = None,
+    channel: str = "window",
+) -> Case:
     """Register a case of a listed matter (its category and time limit); a matter that must go
     to the county is handed to the registering staff member as an agency case (办事代理) at
     once. The caller commits."""
     if not is_enabled(PLUGIN, matter.office_id):
         raise CatalogueError(_("本单位未启用服务四限。"))
-    case = open_case(office_id=matter.office_id, category=matter.category_code,
-                     channel=channel, subject=(subject or "").strip() or matter.name,
-                     content=content, applicant_name=applicant_name,
-                     applicant_phone=applicant_phone, source_type=SOURCE_TYPE,
-                     source_id=str(matter.id), actor_id=actor_id)
+    case = open_case(
+        office_id=matter.office_id,
+        category=matter.category_code,
+        channel=channel,
+        subject=(subject or "").strip() or matter.name,
+        content=content,
+        applicant_name=applicant_name,
+        applicant_phone=applicant_phone,
+        source_type=SOURCE_TYPE,
+        source_id=str(matter.id),
+        actor_id=actor_id,
+    )
     db.session.flush()
     if matter.goes_to_county:
-        start_agency(case, actor_id=actor_id, reason=_(
-            "需县级部门办理，由乡镇代为办理（服务四限·限地）：%(matter)s", matter=matter.name))
+        start_agency(
+            case,
+            actor_id=actor_id,
+            reason=_(
+                "需县级部门办理，由乡镇代为办理（服务四限·限地）：%(matter)s", matter=matter.name
+            ),
+        )
     return case
 
 
@@ -89,34 +115,57 @@ def standard_text(matter: ServiceMatter) -> str:
 
 def may_approve(user: User | None, office_id: int) -> bool:
     """A fee reduction is approved by an active leader who oversees the office."""
-    return (user is not None and user.active and user.role == Role.LEADER
-            and permissions.may_see_office(user, office_id))
+    return (
+        user is not None
+        and user.active
+        and user.role == Role.LEADER
+        and permissions.may_see_office(user, office_id)
+    )
 
 
-def check_fee(matter: ServiceMatter, amount, *, approver: User | None,
-              reason: str) -> Decimal:
+def check_fee(matter: ServiceMatter, amount, *, approver: User | None, reason: str) -> Decimal:
     """The fee to record, or a refusal naming the standard: nothing on a free matter, never
     above the standard; below it (a reduction or waiver) only with a leader's approval and
     the reason."""
     fee = clean_fee(amount) or Decimal("0")
     standard = matter.fee or Decimal("0")
     if matter.is_free and fee > 0:
-        raise CatalogueError(_("本事项公布为免费，不得收费（收费标准：%(standard)s）。",
-                               standard=standard_text(matter)))
+        raise CatalogueError(
+            _(
+                "本事项公布为免费，不得收费（收费标准：%(standard)s）。",
+                standard=standard_text(matter),
+            )
+        )
     if fee > standard:
-        raise CatalogueError(_("收费 %(fee)s 元超过公布的收费标准 %(standard)s，不得收取。",
-                               fee=fee, standard=standard_text(matter)))
+        raise CatalogueError(
+            _(
+                "收费 %(fee)s 元超过公布的收费标准 %(standard)s，不得收取。",
+                fee=fee,
+                standard=standard_text(matter),
+            )
+        )
     if fee < standard:
         if not may_approve(approver, matter.office_id):
-            raise CatalogueError(_("低于收费标准（%(standard)s）的减免须经领导批准：请选择批准的领导。",
-                                   standard=standard_text(matter)))
+            raise CatalogueError(
+                _(
+                    "低于收费标准（%(standard)s）的减免须经领导批准：请选择批准的领导。",
+                    standard=standard_text(matter),
+                )
+            )
         if not (reason or "").strip():
             raise CatalogueError(_("请写明减免收费的理由。"))
     return fee
 
 
-def close_with_fee(case: Case, *, outcome: str, amount, actor_id: int | None,
-                   approver_id: int | None = None, reason: str = "") -> CaseFee:
+def close_with_fee(
+    case: Case,
+    *,
+    outcome: str,
+    amount,
+    actor_id: int | None,
+    approver_id: int | None = None,
+    reason: str = "",
+) -> CaseFee:
     """办结 a case of a matter and record the fee charged, after ``check_fee``: a refused fee
     leaves the case open and records nothing. The caller commits."""
     matter = matter_of(case)
@@ -124,11 +173,17 @@ def close_with_fee(case: Case, *, outcome: str, amount, actor_id: int | None,
         raise CatalogueError(_("该案件不是服务事项的办件。"))
     approver = db.session.get(User, approver_id) if approver_id else None
     fee = check_fee(matter, amount, approver=approver, reason=reason)
-    record = CaseFee(office_id=case.office_id, case_id=case.id, matter_id=matter.id,
-                     standard=matter.fee, amount=fee,
-                     approved_by_id=approver.id if approver and fee < (matter.fee or 0) else None,
-                     reason=(reason or "").strip(), recorded_by_id=actor_id,
-                     recorded_at=utc_now())
+    record = CaseFee(
+        office_id=case.office_id,
+        case_id=case.id,
+        matter_id=matter.id,
+        standard=matter.fee,
+        amount=fee,
+        approved_by_id=approver.id if approver and fee < (matter.fee or 0) else None,
+        reason=(reason or "").strip(),
+        recorded_by_id=actor_id,
+        recorded_at=utc_now(),
+    )
     db.session.add(record)
     db.session.flush()
     close_case(case, outcome=outcome, actor_id=actor_id)
@@ -141,11 +196,21 @@ def on_case_closed(case) -> CaseFee | None:
     the overrides on 督办). Returns the record, or None for other cases or one already
     recorded."""
     matter = matter_of(case)
-    if matter is None or db.session.scalar(
-            select(CaseFee.id).where(CaseFee.case_id == case.id)) is not None:
+    if (
+        matter is None
+        or db.session.scalar(select(CaseFee.id).where(CaseFee.case_id == case.id)) is not None
+    ):
         return None
-    record = CaseFee(office_id=case.office_id, case_id=case.id, matter_id=matter.id,
-                     standard=matter.fee, amount=Decimal("0"), unrecorded=not matter.is_free,
-                     reason="", recorded_by_id=case.handler_id, recorded_at=utc_now())
+    record = CaseFee(
+        office_id=case.office_id,
+        case_id=case.id,
+        matter_id=matter.id,
+        standard=matter.fee,
+        amount=Decimal("0"),
+        unrecorded=not matter.is_free,
+        reason="",
+        recorded_by_id=case.handler_id,
+        recorded_at=utc_now(),
+    )
     db.session.add(record)
     return record

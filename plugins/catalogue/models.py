@@ -108,8 +108,9 @@ class LiaisonOfficer(VersionedMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    role: Mapped[LiaisonRole] = mapped_column(enum_column(LiaisonRole, 20),
-                                              default=LiaisonRole.OTHER)
+    role: Mapped[LiaisonRole] = mapped_column(
+        enum_column(LiaisonRole, 20), default=LiaisonRole.OTHER
+    )
 
     office: Mapped[Office] = relationship()
     user: Mapped[User] = relationship()

@@ -57,9 +57,11 @@ def _list_rows(office, rows) -> Markup:
         if fee not in fees:
             fees[fee] = fee_text(matter)
         # Every piece escaped here (str.format through Markup costs several times more).
-        items.append(f'<li><a href="{escape(prefix)}{matter.id}">{escape(matter.name)}</a> '
-                     f'<span class="c-note">{escape(places[matter.place])} · '
-                     f'{escape(fees[fee])}</span></li>')
+        items.append(
+            f'<li><a href="{escape(prefix)}{matter.id}">{escape(matter.name)}</a> '
+            f'<span class="c-note">{escape(places[matter.place])} · '
+            f"{escape(fees[fee])}</span></li>"
+        )
     return Markup("".join(items))
 
 
@@ -68,11 +70,16 @@ def index():
     """The office's 办事指南, searchable."""
     query = _query()
     rows = _list_rows(g.office, services.listed_matters([g.office.id], query, summary=True))
-    return render_public("catalogue/public/index.html", office=g.office, rows=rows,
-                         query=query, township=False, groups=None,
-                         places=publish_many(services.places_of([g.office.id])),
-                         liaisons=publish_many(services.liaisons_of([g.office.id])
-                                               .get(g.office.id, [])))
+    return render_public(
+        "catalogue/public/index.html",
+        office=g.office,
+        rows=rows,
+        query=query,
+        township=False,
+        groups=None,
+        places=publish_many(services.places_of([g.office.id])),
+        liaisons=publish_many(services.liaisons_of([g.office.id]).get(g.office.id, [])),
+    )
 
 
 @bp.route("/township")
@@ -80,8 +87,16 @@ def township():
     """The township-wide 办事指南: every office's matters, searchable."""
     query = _query()
     groups = _grouped(services.listed_matters(enabled_office_ids(PLUGIN), query, summary=True))
-    return render_public("catalogue/public/index.html", office=g.office, rows=None,
-                         query=query, township=True, groups=groups, places=[], liaisons=[])
+    return render_public(
+        "catalogue/public/index.html",
+        office=g.office,
+        rows=None,
+        query=query,
+        township=True,
+        groups=groups,
+        places=[],
+        liaisons=[],
+    )
 
 
 @bp.route("/places")
@@ -90,8 +105,10 @@ def places():
     hours, and each village's liaison officers."""
     offices = enabled_office_ids(PLUGIN)
     liaisons = services.liaisons_of(offices)
-    rows = [(publish(place), publish_many(liaisons.get(place.office_id, [])))
-            for place in services.places_of(offices)]
+    rows = [
+        (publish(place), publish_many(liaisons.get(place.office_id, [])))
+        for place in services.places_of(offices)
+    ]
     return render_public("catalogue/public/places.html", office=g.office, rows=rows)
 
 
@@ -108,34 +125,55 @@ def matter_page(matter_id):
         abort(404)
     import segno
 
-    url = public_url("catalogue_public.matter_page", office_code=g.office.code,
-                     matter_id=row.id)
+    url = public_url("catalogue_public.matter_page", office_code=g.office.code, matter_id=row.id)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     matter = publish(row)
-    liaisons = (services.liaisons_of([row.office_id]).get(row.office_id, [])
-                if row.place == Place.HOME else [])
-    return render_public("catalogue/public/matter.html", office=g.office, matter=matter,
-                         where=publish(services.place_for(row)),
-                         liaisons=publish_many(liaisons),
-                         category=category_title(row.category_code),
-                         limit=services.limit_text(row),
-                         documents=services.lines(matter.documents),
-                         steps=services.lines(matter.steps), fee=fee_text(matter), qr=qr,
-                         url=url, updated=format_local_date(matter.updated_at))
+    liaisons = (
+        services.liaisons_of([row.office_id]).get(row.office_id, [])
+        if row.place == Place.HOME
+        else []
+    )
+    return render_public(
+        "catalogue/public/matter.html",
+        office=g.office,
+        matter=matter,
+        where=publish(services.place_for(row)),
+        liaisons=publish_many(liaisons),
+        category=category_title(row.category_code),
+        limit=services.limit_text(row),
+        documents=services.lines(matter.documents),
+        steps=services.lines(matter.steps),
+        fee=fee_text(matter),
+        qr=qr,
+        url=url,
+        updated=format_local_date(matter.updated_at),
+    )
 
 
 def home_section(offices) -> HomeSection:
     """办事指南: the township-wide guide, then each office's with how many matters it lists."""
     ids = [o.id for o in offices]
-    counts = dict(db.session.execute(
-        select(ServiceMatter.office_id, func.count()).where(
-            ServiceMatter.office_id.in_(ids), ServiceMatter.listed.is_(True))
-        .group_by(ServiceMatter.office_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(ServiceMatter.office_id, func.count())
+            .where(ServiceMatter.office_id.in_(ids), ServiceMatter.listed.is_(True))
+            .group_by(ServiceMatter.office_id)
+        ).all()
+    )
     first = min(offices, key=lambda o: (o.parent_id is not None, o.id))
-    items = [(_("全镇办事指南"), url_for("catalogue_public.township", office_code=first.code),
-              ngettext("%(num)d 个事项", "%(num)d 个事项", sum(counts.values())))]
-    items += [(o.name, url_for("catalogue_public.index", office_code=o.code),
-               ngettext("%(num)d 个事项", "%(num)d 个事项", counts.get(o.id, 0)))
-              for o in offices]
+    items = [
+        (
+            _("全镇办事指南"),
+            url_for("catalogue_public.township", office_code=first.code),
+            ngettext("%(num)d 个事项", "%(num)d 个事项", sum(counts.values())),
+        )
+    ]
+    items += [
+        (
+            o.name,
+            url_for("catalogue_public.index", office_code=o.code),
+            ngettext("%(num)d 个事项", "%(num)d 个事项", counts.get(o.id, 0)),
+        )
+        for o in offices
+    ]
     return HomeSection(title=_("办事指南"), items=items, order=20)
-

@@ -46,14 +46,33 @@ def validate_matter(matter: ServiceMatter) -> None:
         setattr(matter, field, (getattr(matter, field) or "").strip())
 
 
-def create_matter(office_id: int, *, name: str, category_code: str, place=Place.HALL,
-                  legal_basis: str = "", handled_by: str = "", documents: str = "",
-                  fee=None, fee_basis: str = "", steps: str = "") -> ServiceMatter:
+def create_matter(
+    office_id: int,
+    *,
+    name: str,
+    category_code: str,
+    place=Place.HALL,
+    legal_basis: str = "",
+    handled_by: str = "",
+    documents: str = "",
+    fee=None,
+    fee_basis: str = "",
+    steps: str = "",
+) -> ServiceMatter:
     """Add a matter to the office's list (validated; the caller commits)."""
-    matter = ServiceMatter(office_id=office_id, name=name, category_code=category_code,
-                           place=Place(place), legal_basis=legal_basis, handled_by=handled_by,
-                           documents=documents, fee=fee, fee_basis=fee_basis, steps=steps,
-                           listed=True)
+    matter = ServiceMatter(
+        office_id=office_id,
+        name=name,
+        category_code=category_code,
+        place=Place(place),
+        legal_basis=legal_basis,
+        handled_by=handled_by,
+        documents=documents,
+        fee=fee,
+        fee_basis=fee_basis,
+        steps=steps,
+        listed=True,
+    )
     validate_matter(matter)
     db.session.add(matter)
     return matter
@@ -76,25 +95,38 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def listed_matters(office_ids, query: str = "", limit: int | None = None, *,
-                   summary: bool = False):
+def listed_matters(office_ids, query: str = "", limit: int | None = None, *, summary: bool = False):
     """Listed matters of these offices (those with the module on), by office and name; with
     ``query``, those whose name, documents or handling post contain it. ``summary`` loads only
     what a list shows (name, place, fee), not the long texts."""
     wanted = set(office_ids) & set(enabled_office_ids(PLUGIN))
-    stmt = (select(ServiceMatter).where(ServiceMatter.office_id.in_(wanted),
-                                        ServiceMatter.listed.is_(True))
-            .options(selectinload(ServiceMatter.office))
-            .order_by(ServiceMatter.office_id, ServiceMatter.name, ServiceMatter.id))
+    stmt = (
+        select(ServiceMatter)
+        .where(ServiceMatter.office_id.in_(wanted), ServiceMatter.listed.is_(True))
+        .options(selectinload(ServiceMatter.office))
+        .order_by(ServiceMatter.office_id, ServiceMatter.name, ServiceMatter.id)
+    )
     query = (query or "").strip()[:50]
     if query:
         like = f"%{query}%"
-        stmt = stmt.where(or_(ServiceMatter.name.like(like), ServiceMatter.documents.like(like),
-                              ServiceMatter.handled_by.like(like)))
+        stmt = stmt.where(
+            or_(
+                ServiceMatter.name.like(like),
+                ServiceMatter.documents.like(like),
+                ServiceMatter.handled_by.like(like),
+            )
+        )
     if summary:
-        stmt = stmt.options(load_only(ServiceMatter.id, ServiceMatter.office_id,
-                                      ServiceMatter.name, ServiceMatter.place, ServiceMatter.fee,
-                                      ServiceMatter.listed))
+        stmt = stmt.options(
+            load_only(
+                ServiceMatter.id,
+                ServiceMatter.office_id,
+                ServiceMatter.name,
+                ServiceMatter.place,
+                ServiceMatter.fee,
+                ServiceMatter.listed,
+            )
+        )
     if limit:
         stmt = stmt.limit(limit)
     return db.session.scalars(stmt).all()
@@ -120,18 +152,35 @@ def validate_liaison(liaison: LiaisonOfficer, office_id: int | None) -> None:
     if user is None or office_id is None or user.office_id != office_id:
         raise CatalogueError(_("联络员须是本单位的工作人员。"))
     with db.session.no_autoflush:  # the row being saved may already be in the session
-        clash = db.session.scalar(select(LiaisonOfficer.id).where(
-            LiaisonOfficer.office_id == office_id, LiaisonOfficer.user_id == user.id,
-            LiaisonOfficer.id != (liaison.id or 0)))
+        clash = db.session.scalar(
+            select(LiaisonOfficer.id).where(
+                LiaisonOfficer.office_id == office_id,
+                LiaisonOfficer.user_id == user.id,
+                LiaisonOfficer.id != (liaison.id or 0),
+            )
+        )
     if clash is not None:
         raise CatalogueError(_("该工作人员已是本单位的联络员。"))
 
 
-def create_place(office_id: int, *, name: str, kind=Place.VILLAGE, address: str = "",
-                 opening_hours: str = "", phone: str = "") -> ServicePlace:
+def create_place(
+    office_id: int,
+    *,
+    name: str,
+    kind=Place.VILLAGE,
+    address: str = "",
+    opening_hours: str = "",
+    phone: str = "",
+) -> ServicePlace:
     """Add a service place (validated; the caller commits)."""
-    place = ServicePlace(office_id=office_id, name=name, kind=Place(kind), address=address,
-                         opening_hours=opening_hours, phone=phone)
+    place = ServicePlace(
+        office_id=office_id,
+        name=name,
+        kind=Place(kind),
+        address=address,
+        opening_hours=opening_hours,
+        phone=phone,
+    )
     validate_place(place)
     db.session.add(place)
     return place
@@ -148,17 +197,23 @@ def add_liaison(office_id: int, user, role) -> LiaisonOfficer:
 def places_of(office_ids) -> list[ServicePlace]:
     """The service places of these offices (module on): halls first, then by office."""
     wanted = set(office_ids) & set(enabled_office_ids(PLUGIN))
-    rows = db.session.scalars(select(ServicePlace).where(ServicePlace.office_id.in_(wanted))
-                              .options(selectinload(ServicePlace.office))
-                              .order_by(ServicePlace.office_id, ServicePlace.id)).all()
+    rows = db.session.scalars(
+        select(ServicePlace)
+        .where(ServicePlace.office_id.in_(wanted))
+        .options(selectinload(ServicePlace.office))
+        .order_by(ServicePlace.office_id, ServicePlace.id)
+    ).all()
     return sorted(rows, key=lambda p: (p.kind != Place.HALL, p.office.code, p.id))
 
 
 def liaisons_of(office_ids) -> dict[int, list[LiaisonOfficer]]:
     """Active liaison officers of these offices, by office id."""
-    rows = db.session.scalars(select(LiaisonOfficer).where(
-        LiaisonOfficer.office_id.in_(list(office_ids)))
-        .options(selectinload(LiaisonOfficer.user)).order_by(LiaisonOfficer.id)).all()
+    rows = db.session.scalars(
+        select(LiaisonOfficer)
+        .where(LiaisonOfficer.office_id.in_(list(office_ids)))
+        .options(selectinload(LiaisonOfficer.user))
+        .order_by(LiaisonOfficer.id)
+    ).all()
     grouped: dict[int, list[LiaisonOfficer]] = {}
     for row in rows:
         if row.user is not None and row.user.active:
@@ -173,9 +228,12 @@ def place_for(matter) -> ServicePlace | None:
     if matter.place == Place.HOME:
         return None
     kind = Place.VILLAGE if matter.place == Place.VILLAGE else Place.HALL
-    own = db.session.scalar(select(ServicePlace).where(
-        ServicePlace.office_id == matter.office_id, ServicePlace.kind == kind)
-        .order_by(ServicePlace.id).limit(1))
+    own = db.session.scalar(
+        select(ServicePlace)
+        .where(ServicePlace.office_id == matter.office_id, ServicePlace.kind == kind)
+        .order_by(ServicePlace.id)
+        .limit(1)
+    )
     if own is not None or kind != Place.HALL:
         return own
     halls = [p for p in places_of(enabled_office_ids(PLUGIN)) if p.kind == Place.HALL]

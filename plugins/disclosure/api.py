@@ -54,24 +54,34 @@ class TopicOut(BaseModel):
 
 def item_out(item) -> dict:
     """The published facts of one item (a published view)."""
-    return {"id": item.id, "category": item.category.value,
-            "category_label": str(item.category.label),
-            "stage": item.stage.value if item.stage else None, "title": item.title,
-            "body": item.body, "published_at": item.published_at,
-            "url": public_url("disclosure_public.item_page", office_code=item.office.code,
-                              item_id=item.id)}
+    return {
+        "id": item.id,
+        "category": item.category.value,
+        "category_label": str(item.category.label),
+        "stage": item.stage.value if item.stage else None,
+        "title": item.title,
+        "body": item.body,
+        "published_at": item.published_at,
+        "url": public_url(
+            "disclosure_public.item_page", office_code=item.office.code, item_id=item.id
+        ),
+    }
 
 
 def topic_out(topic) -> dict:
     """The published facts of one finished topic (a published view)."""
     item = answer_item_of(topic)
-    return {"id": topic.id, "topic": topic.topic, "status": topic.status.value,
-            "asked_on": format_local(local_day(topic.created_at)),
-            "answered_on": format_local(local_day(topic.answered_at)),
-            "answer_item_id": item.id if item is not None else None,
-            "answer": topic.answer_note or None,
-            "decline_ground": str(topic.decline_ground.label) if topic.decline_ground else None,
-            "decline_reason": topic.decline_reason or None}
+    return {
+        "id": topic.id,
+        "topic": topic.topic,
+        "status": topic.status.value,
+        "asked_on": format_local(local_day(topic.created_at)),
+        "answered_on": format_local(local_day(topic.answered_at)),
+        "answer_item_id": item.id if item is not None else None,
+        "answer": topic.answer_note or None,
+        "decline_ground": str(topic.decline_ground.label) if topic.decline_ground else None,
+        "decline_reason": topic.decline_reason or None,
+    }
 
 
 def register_endpoints(api) -> None:
@@ -80,8 +90,11 @@ def register_endpoints(api) -> None:
     @api.route("/disclosure/<office_code>/items", list[ItemOut], tag="disclosure")
     def disclosure_items(office_code):
         """Published items of one office's disclosure board, newest first."""
-        rows = db.session.scalars(public_items([g.office.id]).order_by(
-            DisclosureItem.published_at.desc(), DisclosureItem.id.desc()).limit(ITEMS_LIMIT))
+        rows = db.session.scalars(
+            public_items([g.office.id])
+            .order_by(DisclosureItem.published_at.desc(), DisclosureItem.id.desc())
+            .limit(ITEMS_LIMIT)
+        )
         return [item_out(i) for i in publish_many(rows.all())]
 
     @api.route("/disclosure/<office_code>/topics", list[TopicOut], tag="disclosure")

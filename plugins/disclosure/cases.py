@@ -16,9 +16,12 @@ def category_spec() -> CategorySpec:
     限时服务制度 3: "请求解答咨询的应解答，需要请求上级或查阅资料的应于半月内答复，经分管领导同意可
     延长到一个月" (the rulebook's own limit for a question; 政务村务公开制度 4 asks that what
     residents want to know be disclosed at any time)."""
-    return CategorySpec(code=CATEGORY_CODE, title=_l("群众点题公开"),
-                        limit=Limit(15, LimitUnit.CALENDAR_DAYS),
-                        max_limit=Limit(1, LimitUnit.MONTHS))
+    return CategorySpec(
+        code=CATEGORY_CODE,
+        title=_l("群众点题公开"),
+        limit=Limit(15, LimitUnit.CALENDAR_DAYS),
+        max_limit=Limit(1, LimitUnit.MONTHS),
+    )
 
 
 def categories() -> list[CategorySpec]:

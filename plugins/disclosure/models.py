@@ -129,8 +129,9 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     receipt_no: Mapped[str | None] = mapped_column(String(16))
     topic: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[TopicStatus] = mapped_column(enum_column(TopicStatus, 12),
-                                                default=TopicStatus.OPEN, index=True)
+    status: Mapped[TopicStatus] = mapped_column(
+        enum_column(TopicStatus, 12), default=TopicStatus.OPEN, index=True
+    )
     answer_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_item.id"))
     answer_note: Mapped[str | None] = mapped_column(Text)  # outcome given on the case screen
     decline_ground: Mapped[DeclineGround | None] = mapped_column(enum_column(DeclineGround, 24))

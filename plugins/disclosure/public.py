@@ -41,23 +41,31 @@ _LAST_RECEIPT = "disclosure_last_receipt"
 def public_items(office_ids, *, with_withdrawn: bool = False):
     """A select of the items published in these offices; withdrawn ones only when asked for
     (the board keeps a notice in their place, the API and counts leave them out)."""
-    query = select(DisclosureItem).where(DisclosureItem.office_id.in_(list(office_ids)),
-                                         DisclosureItem.published_at.is_not(None))
+    query = select(DisclosureItem).where(
+        DisclosureItem.office_id.in_(list(office_ids)), DisclosureItem.published_at.is_not(None)
+    )
     if not with_withdrawn:
         query = query.where(withdrawn_clause(DisclosureItem))
     return query
 
 
-def finished_topics(office_id: int, limit: int = TOPICS_LIMIT, *,
-                    with_withdrawn: bool = True) -> list:
+def finished_topics(
+    office_id: int, limit: int = TOPICS_LIMIT, *, with_withdrawn: bool = True
+) -> list:
     """The office's answered and declined topics, most recent first, as published views."""
     query = select(DisclosureTopic).where(
         DisclosureTopic.office_id == office_id,
-        DisclosureTopic.status.in_((TopicStatus.ANSWERED, TopicStatus.DECLINED)))
+        DisclosureTopic.status.in_((TopicStatus.ANSWERED, TopicStatus.DECLINED)),
+    )
     if not with_withdrawn:
         query = query.where(withdrawn_clause(DisclosureTopic))
-    return publish_many(db.session.scalars(query.order_by(
-        DisclosureTopic.answered_at.desc(), DisclosureTopic.id.desc()).limit(limit)).all())
+    return publish_many(
+        db.session.scalars(
+            query.order_by(DisclosureTopic.answered_at.desc(), DisclosureTopic.id.desc()).limit(
+                limit
+            )
+        ).all()
+    )
 
 
 def answer_item_of(topic):
@@ -69,16 +77,22 @@ def answer_item_of(topic):
 @bp.route("/")
 def index():
     """The office's disclosure board; a withdrawn item or answer leaves a dated notice."""
-    items = publish_many(db.session.scalars(public_items([g.office.id], with_withdrawn=True)
-                                            .order_by(DisclosureItem.published_at.desc(),
-                                                      DisclosureItem.id.desc())
-                                            .limit(ITEMS_LIMIT)).all())
-    groups = [(category, [i for i in items if i.category == category])
-              for category in ItemCategory]
-    return render_public("disclosure/public/index.html", office=g.office,
-                         groups=[(c, rows) for c, rows in groups if rows],
-                         topics=finished_topics(g.office.id), answer_item_of=answer_item_of,
-                         format_local_date=format_local_date)
+    items = publish_many(
+        db.session.scalars(
+            public_items([g.office.id], with_withdrawn=True)
+            .order_by(DisclosureItem.published_at.desc(), DisclosureItem.id.desc())
+            .limit(ITEMS_LIMIT)
+        ).all()
+    )
+    groups = [(category, [i for i in items if i.category == category]) for category in ItemCategory]
+    return render_public(
+        "disclosure/public/index.html",
+        office=g.office,
+        groups=[(c, rows) for c, rows in groups if rows],
+        topics=finished_topics(g.office.id),
+        answer_item_of=answer_item_of,
+        format_local_date=format_local_date,
+    )
 
 
 @bp.route("/item/<int:item_id>")
@@ -90,8 +104,13 @@ def item_page(item_id):
         abort(404)
     item = publish(row)
     body = None if item.withdrawn else Markup(render_markdown(item.body))
-    return render_public("disclosure/public/item.html", office=g.office, item=item, body=body,
-                         format_local_date=format_local_date)
+    return render_public(
+        "disclosure/public/item.html",
+        office=g.office,
+        item=item,
+        body=body,
+        format_local_date=format_local_date,
+    )
 
 
 @bp.route("/topic", methods=["GET", "POST"])
@@ -102,9 +121,13 @@ def topic_form():
     if form.validate_on_submit():
         try:
             with acting_as("resident"):
-                receipt = services.request_topic(g.office, topic=form.topic.data,
-                                                details=form.details.data, name=form.name.data,
-                                                phone=form.phone.data)
+                receipt = services.request_topic(
+                    g.office,
+                    topic=form.topic.data,
+                    details=form.details.data,
+                    name=form.name.data,
+                    phone=form.phone.data,
+                )
                 db.session.commit()
         except UserError as exc:
             db.session.rollback()
@@ -114,11 +137,15 @@ def topic_form():
             return redirect(url_for(".thanks"))
     elif request.method == "POST":
         name, errors = next(iter(form.errors.items()))
-        error = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
-                 else str(errors[0]))
+        error = (
+            _("页面已过期，请刷新后重新提交。")
+            if name == "csrf_token" or not errors
+            else str(errors[0])
+        )
     limit = category_spec().describe()
-    return render_public("disclosure/public/topic.html", office=g.office, form=form,
-                           error=error, limit=limit), 400 if error else 200
+    return render_public(
+        "disclosure/public/topic.html", office=g.office, form=form, error=error, limit=limit
+    ), 400 if error else 200
 
 
 @bp.route("/topic/thanks")
@@ -127,18 +154,33 @@ def thanks():
     receipt = session.get(_LAST_RECEIPT)
     if not receipt:
         return redirect(url_for(".topic_form"))
-    return render_public("disclosure/public/thanks.html", office=g.office, receipt=receipt,
-                         limit=category_spec().describe())
+    return render_public(
+        "disclosure/public/thanks.html",
+        office=g.office,
+        receipt=receipt,
+        limit=category_spec().describe(),
+    )
 
 
 def home_section(offices) -> HomeSection:
     """政务村务公开: each office's board, with how many items it shows."""
-    counts = dict(db.session.execute(
-        select(DisclosureItem.office_id, func.count()).where(
-            DisclosureItem.office_id.in_([o.id for o in offices]),
-            DisclosureItem.published_at.is_not(None), withdrawn_clause(DisclosureItem))
-        .group_by(DisclosureItem.office_id)).all())
-    items = [(o.name, url_for("disclosure_public.index", office_code=o.code),
-              ngettext("%(num)d 项公开内容", "%(num)d 项公开内容", counts.get(o.id, 0)))
-             for o in offices]
+    counts = dict(
+        db.session.execute(
+            select(DisclosureItem.office_id, func.count())
+            .where(
+                DisclosureItem.office_id.in_([o.id for o in offices]),
+                DisclosureItem.published_at.is_not(None),
+                withdrawn_clause(DisclosureItem),
+            )
+            .group_by(DisclosureItem.office_id)
+        ).all()
+    )
+    items = [
+        (
+            o.name,
+            url_for("disclosure_public.index", office_code=o.code),
+            ngettext("%(num)d 项公开内容", "%(num)d 项公开内容", counts.get(o.id, 0)),
+        )
+        for o in offices
+    ]
     return HomeSection(title=_("政务村务公开"), items=items, order=30)

@@ -20,20 +20,51 @@ OFFICE_MARKDOWN = FieldClass(Kind.TEXT, markdown=True, keep_landlines=True)
 def declarations() -> list:
     """The published fields of items and topics (for the ``publication_fields`` hook)."""
     return [
-        declare(DisclosureItem, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "category": PUBLIC,
-            "stage": PUBLIC, "published_at": PUBLIC, "title": TEXT, "body": OFFICE_MARKDOWN,
-            "created_by": WITHHELD, "created_by_id": WITHHELD, "published_by": WITHHELD,
-            "published_by_id": WITHHELD, "topics": WITHHELD,
-        }, withdrawable=True, kind_label=_l("公开事项")),
-        declare(DisclosureTopic, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "status": PUBLIC,
-            "created_at": PUBLIC, "answered_at": PUBLIC, "answer_item_id": PUBLIC,
-            "answer_item": PUBLIC, "decline_ground": PUBLIC, "topic": TEXT, "answer_note": TEXT,
-            "decline_reason": office_text(), "details": WITHHELD, "case": WITHHELD,
-            "case_id": WITHHELD, "receipt_no": WITHHELD, "answered_by": WITHHELD,
-            "answered_by_id": WITHHELD,
-        }, withdrawable=True, kind_label=_l("点题答复")),
+        declare(
+            DisclosureItem,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "category": PUBLIC,
+                "stage": PUBLIC,
+                "published_at": PUBLIC,
+                "title": TEXT,
+                "body": OFFICE_MARKDOWN,
+                "created_by": WITHHELD,
+                "created_by_id": WITHHELD,
+                "published_by": WITHHELD,
+                "published_by_id": WITHHELD,
+                "topics": WITHHELD,
+            },
+            withdrawable=True,
+            kind_label=_l("公开事项"),
+        ),
+        declare(
+            DisclosureTopic,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "status": PUBLIC,
+                "created_at": PUBLIC,
+                "answered_at": PUBLIC,
+                "answer_item_id": PUBLIC,
+                "answer_item": PUBLIC,
+                "decline_ground": PUBLIC,
+                "topic": TEXT,
+                "answer_note": TEXT,
+                "decline_reason": office_text(),
+                "details": WITHHELD,
+                "case": WITHHELD,
+                "case_id": WITHHELD,
+                "receipt_no": WITHHELD,
+                "answered_by": WITHHELD,
+                "answered_by_id": WITHHELD,
+            },
+            withdrawable=True,
+            kind_label=_l("点题答复"),
+        ),
     ]
 
 

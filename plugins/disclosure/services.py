@@ -56,15 +56,19 @@ def may_act_in(user, office_id: int | None) -> bool:
     """The office is in the user's scope with the module on (``in_scope``), and the user may
     write: staff, leaders and office admins for their own office, township admins for every
     office; auditors read everything and change nothing."""
-    return (user is not None and not permissions.is_read_only(user)
-            and in_scope(office_id, user, PLUGIN))
+    return (
+        user is not None
+        and not permissions.is_read_only(user)
+        and in_scope(office_id, user, PLUGIN)
+    )
 
 
 # --- input -----------------------------------------------------------------------------
 
 
-def clean_text(value: str | None, max_length: int, label: str, *, required: bool = False,
-               min_length: int = 0) -> str:
+def clean_text(
+    value: str | None, max_length: int, label: str, *, required: bool = False, min_length: int = 0
+) -> str:
     """Stripped text within its length; a clear Chinese message otherwise."""
     text = (value or "").strip()
     if required and not text:
@@ -114,21 +118,27 @@ def validate_item(item: DisclosureItem) -> None:
     item.body = clean_text(item.body, BODY_MAX, _("公开内容"), required=True)
 
 
-def create_item(office_id: int, *, category, title: str, body: str, stage=None,
-                actor_id: int | None) -> DisclosureItem:
+def create_item(
+    office_id: int, *, category, title: str, body: str, stage=None, actor_id: int | None
+) -> DisclosureItem:
     """A draft item of the office's board (publish it with ``publish_item``)."""
     _acting(actor_id, office_id)
     if db.session.get(Office, office_id) is None:
         raise DisclosureError(_("找不到该单位。"))
-    item = DisclosureItem(office_id=office_id, category=category, stage=stage, title=title,
-                          body=body, created_by_id=actor_id)
+    item = DisclosureItem(
+        office_id=office_id,
+        category=category,
+        stage=stage,
+        title=title,
+        body=body,
+        created_by_id=actor_id,
+    )
     validate_item(item)
     db.session.add(item)
     return item
 
 
-def publish_item(item: DisclosureItem, *, actor_id: int | None,
-                 allowed_names=None) -> None:
+def publish_item(item: DisclosureItem, *, actor_id: int | None, allowed_names=None) -> None:
     """Put a draft on the public board now. ``allowed_names``: the suspected names staff let
     stand on the review screen (recorded with the core; None from code that reviews nothing).
     A withdrawn item stays withdrawn: its notice keeps its place, a correction is a new item."""
@@ -142,8 +152,7 @@ def publish_item(item: DisclosureItem, *, actor_id: int | None,
     item.published_by_id = actor_id
     if allowed_names:
         db.session.flush()
-        record_decisions(DisclosureItem, item.id, set(allowed_names),
-                         actor_id)
+        record_decisions(DisclosureItem, item.id, set(allowed_names), actor_id)
 
 
 def _withdraw(row, *, actor: User | None, reason: str) -> None:
@@ -175,14 +184,14 @@ def withdraw_answer(topic: DisclosureTopic, *, actor_id: int | None, reason: str
 # --- topics ------------------------------------------------------------------------------
 
 
-def request_topic(office: Office, *, topic: str, details: str | None, name: str,
-                  phone: str) -> str:
+def request_topic(office: Office, *, topic: str, details: str | None, name: str, phone: str) -> str:
     """A resident's 点题: record the topic and open its core case; returns the receipt number.
 
     The name and phone go on the case only. Raises a UserError for bad input.
     """
-    topic_text = clean_text(topic, TOPIC_MAX, _("想了解的事项"), required=True,
-                            min_length=TOPIC_MIN)
+    topic_text = clean_text(
+        topic, TOPIC_MAX, _("想了解的事项"), required=True, min_length=TOPIC_MIN
+    )
     details_text = clean_text(details, DETAILS_MAX, _("具体说明"))
     name_text = clean_text(name, NAME_MAX, _("姓名"), required=True)
     try:
@@ -190,16 +199,28 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
     except InvalidPhone as exc:
         raise DisclosureError(str(exc)) from None
     if open_topics_of(office.id, phone_text) >= OPEN_TOPICS_PER_PHONE:
-        raise DisclosureError(_("该电话号码在本单位已有 %(n)d 个点题尚待答复，请收到答复后再提交新的点题。",
-                                n=OPEN_TOPICS_PER_PHONE))
-    row = DisclosureTopic(office_id=office.id, topic=topic_text, details=details_text,
-                          status=TopicStatus.OPEN)
+        raise DisclosureError(
+            _(
+                "该电话号码在本单位已有 %(n)d 个点题尚待答复，请收到答复后再提交新的点题。",
+                n=OPEN_TOPICS_PER_PHONE,
+            )
+        )
+    row = DisclosureTopic(
+        office_id=office.id, topic=topic_text, details=details_text, status=TopicStatus.OPEN
+    )
     db.session.add(row)
     db.session.flush()
-    case = open_case(office_id=office.id, category=CATEGORY_CODE, channel="online",
-                     subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
-                     content=details_text, applicant_name=name_text,
-                     applicant_phone=phone_text, source_type=SOURCE_TYPE, source_id=str(row.id))
+    case = open_case(
+        office_id=office.id,
+        category=CATEGORY_CODE,
+        channel="online",
+        subject=_("点题公开：%(topic)s", topic=topic_text)[:200],
+        content=details_text,
+        applicant_name=name_text,
+        applicant_phone=phone_text,
+        source_type=SOURCE_TYPE,
+        source_id=str(row.id),
+    )
     db.session.flush()
     row.case_id = case.id
     row.receipt_no = case.receipt_no
@@ -209,10 +230,15 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
 def open_topics_of(office_id: int, phone: str) -> int:
     """How many topics from this (normalised) phone wait for an answer at the office."""
     return db.session.scalar(
-        select(func.count()).select_from(DisclosureTopic)
+        select(func.count())
+        .select_from(DisclosureTopic)
         .join(Case, Case.id == DisclosureTopic.case_id)
-        .where(DisclosureTopic.office_id == office_id,
-               DisclosureTopic.status == TopicStatus.OPEN, Case.applicant_phone == phone))
+        .where(
+            DisclosureTopic.office_id == office_id,
+            DisclosureTopic.status == TopicStatus.OPEN,
+            Case.applicant_phone == phone,
+        )
+    )
 
 
 def _require_open(topic: DisclosureTopic) -> None:
@@ -227,10 +253,17 @@ def _close(topic: DisclosureTopic, outcome: str, actor_id: int | None) -> None:
     close_case(case, outcome=outcome, actor_id=actor_id)
 
 
-def answer_topic(topic: DisclosureTopic, *, actor_id: int | None, title: str | None = None,
-                 body: str | None = None, category=None, stage=None,
-                 item: DisclosureItem | None = None,
-                 allowed_names=None) -> DisclosureItem:
+def answer_topic(
+    topic: DisclosureTopic,
+    *,
+    actor_id: int | None,
+    title: str | None = None,
+    body: str | None = None,
+    category=None,
+    stage=None,
+    item: DisclosureItem | None = None,
+    allowed_names=None,
+) -> DisclosureItem:
     """Answer a topic by disclosing: a new item (title, body, category, stage) published now,
     or an item of the office already on the board. Closes the case; returns the item.
     ``allowed_names``: suspected names staff let stand on the review screen (for the new item
@@ -241,8 +274,14 @@ def answer_topic(topic: DisclosureTopic, *, actor_id: int | None, title: str | N
         if item.office_id != topic.office_id or not item.is_public:
             raise DisclosureError(_("只能引用本单位已公开的事项。"))
     else:
-        item = create_item(topic.office_id, category=category, stage=stage, title=title,
-                           body=body, actor_id=actor_id)
+        item = create_item(
+            topic.office_id,
+            category=category,
+            stage=stage,
+            title=title,
+            body=body,
+            actor_id=actor_id,
+        )
         db.session.flush()
         publish_item(item, actor_id=actor_id, allowed_names=allowed_names)
     _record(topic, allowed_names, actor_id)
@@ -254,8 +293,9 @@ def answer_topic(topic: DisclosureTopic, *, actor_id: int | None, title: str | N
     return item
 
 
-def decline_topic(topic: DisclosureTopic, *, actor_id: int | None, ground, reason: str,
-                  allowed_names=None) -> None:
+def decline_topic(
+    topic: DisclosureTopic, *, actor_id: int | None, ground, reason: str, allowed_names=None
+) -> None:
     """Decline a topic with its lawful ground and a reason (for another body's duty: which
     body to ask). Closes the case with the reason as outcome. ``allowed_names``: suspected
     names staff let stand on the review screen."""
@@ -272,11 +312,11 @@ def decline_topic(topic: DisclosureTopic, *, actor_id: int | None, ground, reaso
     topic.decline_reason = reason
     topic.answered_at = utc_now()
     topic.answered_by_id = actor_id
-    _close(topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason),
-           actor_id)
+    _close(
+        topic, _("不予公开（%(ground)s）：%(reason)s", ground=ground.label, reason=reason), actor_id
+    )
 
 
 def _record(topic: DisclosureTopic, allowed_names, actor_id: int | None) -> None:
     if allowed_names:
-        record_decisions(DisclosureTopic, topic.id, set(allowed_names),
-                         actor_id)
+        record_decisions(DisclosureTopic, topic.id, set(allowed_names), actor_id)

@@ -18,7 +18,9 @@ manifest = Manifest(
     name="duty",
     title=_l("延时办理"),
     version="1.0",
-    description=_l("双休日与节假日值班轮换、缺岗提醒、今日值班公示、下班后和休息日受理的案件统计。"),
+    description=_l(
+        "双休日与节假日值班轮换、缺岗提醒、今日值班公示、下班后和休息日受理的案件统计。"
+    ),
 )
 
 

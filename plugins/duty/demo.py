@@ -23,9 +23,15 @@ def load_demo(offices) -> None:
     if government is None or staff is None or head is None or rota.rule_for(government.id):
         return
     today = local_today()
-    rota.save_rule(government.id, member_ids=[staff.id, head.id], days_per_turn=1,
-                   starts_on=today - timedelta(days=28), duty_phone=DUTY_PHONE,
-                   hours_start=time(8, 30), hours_end=time(17, 30))
+    rota.save_rule(
+        government.id,
+        member_ids=[staff.id, head.id],
+        days_per_turn=1,
+        starts_on=today - timedelta(days=28),
+        duty_phone=DUTY_PHONE,
+        hours_start=time(8, 30),
+        hours_end=time(17, 30),
+    )
     db.session.flush()
     created = rota.generate(government.id, today - timedelta(days=28), today + timedelta(weeks=8))
     db.session.flush()
@@ -36,6 +42,11 @@ def load_demo(offices) -> None:
     past = [a for a in created if a.day < today and a.user_id == staff.id]
     if past:
         handover.pledge(past[-1], staff.id)
-        handover.add_item(past[-1], staff.id, kind="call", summary="来电咨询新农合缴费时间，已当场答复",
-                          receipt_no=None)
+        handover.add_item(
+            past[-1],
+            staff.id,
+            kind="call",
+            summary="来电咨询新农合缴费时间，已当场答复",
+            receipt_no=None,
+        )
         handover.file_report(past[-1], staff.id)

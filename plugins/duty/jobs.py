@@ -21,8 +21,13 @@ def schedules() -> list[Schedule]:
 
 def office_heads(office_id: int) -> list[int]:
     """The active office admins (单位负责人) of the office."""
-    return list(db.session.scalars(select(User.id).where(
-        User.office_id == office_id, User.role == Role.OFFICE_ADMIN, User.active.is_(True))))
+    return list(
+        db.session.scalars(
+            select(User.id).where(
+                User.office_id == office_id, User.role == Role.OFFICE_ADMIN, User.active.is_(True)
+            )
+        )
+    )
 
 
 def handover_reminders(now=None) -> int:
@@ -35,14 +40,25 @@ def handover_reminders(now=None) -> int:
     for assignment in late:
         url = f"/admin/duty/day/{assignment.id}"
         day = format_local_date(assignment.day)
-        notify(assignment.user_id, _("值班交接报告未按时提交"),
-               _("您 %(day)s 的值班交接报告应在下一个工作日上班前提交，请尽快填写。", day=day),
-               url=url, dedupe_key=f"duty:handover:{assignment.id}")
+        notify(
+            assignment.user_id,
+            _("值班交接报告未按时提交"),
+            _("您 %(day)s 的值班交接报告应在下一个工作日上班前提交，请尽快填写。", day=day),
+            url=url,
+            dedupe_key=f"duty:handover:{assignment.id}",
+        )
         for head in office_heads(assignment.office_id):
             if head != assignment.user_id:
-                notify(head, _("值班交接报告逾期"),
-                       _("%(name)s %(day)s 的值班交接报告未按时提交。",
-                         name=assignment.user.display_name, day=day),
-                       url=url, dedupe_key=f"duty:handover-head:{assignment.id}")
+                notify(
+                    head,
+                    _("值班交接报告逾期"),
+                    _(
+                        "%(name)s %(day)s 的值班交接报告未按时提交。",
+                        name=assignment.user.display_name,
+                        day=day,
+                    ),
+                    url=url,
+                    dedupe_key=f"duty:handover-head:{assignment.id}",
+                )
     db.session.commit()
     return len(late)

@@ -108,7 +108,8 @@ class HandoverReport(VersionedMixin, TimestampMixin, db.Model):
     assignment: Mapped[DutyAssignment] = relationship()
     user: Mapped[User | None] = relationship()
     items: Mapped[list["HandoverItem"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="HandoverItem.id")
+        back_populates="report", cascade="all, delete-orphan", order_by="HandoverItem.id"
+    )
 
 
 class HandoverItem(db.Model):
@@ -118,7 +119,8 @@ class HandoverItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
-        ForeignKey("duty_handover_report.id", ondelete="CASCADE"), index=True)
+        ForeignKey("duty_handover_report.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))  # letter / visit / call
     summary: Mapped[str] = mapped_column(Text)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
@@ -131,8 +133,9 @@ class DutyPledge(db.Model):
     """A person's no-banquet pledge for one rota period (``period`` is "YYYY-MM")."""
 
     __tablename__ = "duty_pledge"
-    __table_args__ = (UniqueConstraint("office_id", "user_id", "period",
-                                       name="uq_duty_pledge_period"),)
+    __table_args__ = (
+        UniqueConstraint("office_id", "user_id", "period", name="uq_duty_pledge_period"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
@@ -143,8 +146,15 @@ class DutyPledge(db.Model):
     user: Mapped[User] = relationship()
 
 
-MODELS = [DutyRule, DutyAssignment, DutySwap, AfterHoursCase, HandoverReport, HandoverItem,
-          DutyPledge]
+MODELS = [
+    DutyRule,
+    DutyAssignment,
+    DutySwap,
+    AfterHoursCase,
+    HandoverReport,
+    HandoverItem,
+    DutyPledge,
+]
 
 
 # What the audit log and the delete-data preview call each table.

@@ -18,12 +18,24 @@ bp = Blueprint("duty_public", __name__, template_folder="templates")
 def index():
     """Today's person on duty (on a rest day), the next rest days' duty, the duty phone."""
     office, today = g.office, local_today()
-    coming = db.session.scalars(select(DutyAssignment).where(
-        DutyAssignment.office_id == office.id, DutyAssignment.day >= today,
-        DutyAssignment.day <= today + timedelta(days=14), DutyAssignment.user_id.is_not(None))
-        .order_by(DutyAssignment.day)).all()
+    coming = db.session.scalars(
+        select(DutyAssignment)
+        .where(
+            DutyAssignment.office_id == office.id,
+            DutyAssignment.day >= today,
+            DutyAssignment.day <= today + timedelta(days=14),
+            DutyAssignment.user_id.is_not(None),
+        )
+        .order_by(DutyAssignment.day)
+    ).all()
     current = next((a for a in coming if a.day == today), None)
-    return render_public("duty/public/index.html", office=office, today=today,
-                         rest_today=is_rest_day(today), current=current,
-                         coming=[a for a in coming if a.day != today],
-                         rule=rule_for(office.id), format_local_date=format_local_date)
+    return render_public(
+        "duty/public/index.html",
+        office=office,
+        today=today,
+        rest_today=is_rest_day(today),
+        current=current,
+        coming=[a for a in coming if a.day != today],
+        rule=rule_for(office.id),
+        format_local_date=format_local_date,
+    )

@@ -13,16 +13,43 @@ from plugins.duty.models import AfterHoursCase, DutyAssignment, DutyRule, DutySw
 def declarations():
     """The published fields of an assignment and of the office's rule."""
     return [
-        declare(DutyAssignment, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "day": PUBLIC,
-            "user_id": PUBLIC, "user": PUBLIC, "created_at": WITHHELD, "updated_at": WITHHELD,
-        }),
-        declare(DutyRule, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "duty_phone": office_text(),
-            "hours_start": PUBLIC, "hours_end": PUBLIC, "member_ids": WITHHELD,
-            "members": WITHHELD, "days_per_turn": WITHHELD, "starts_on": WITHHELD,
-        }),
-        declare(DutySwap, {"id": PUBLIC, "reason": WITHHELD, "from_user_id": WITHHELD,
-                           "to_user_id": WITHHELD, "actor_id": WITHHELD}),
+        declare(
+            DutyAssignment,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "day": PUBLIC,
+                "user_id": PUBLIC,
+                "user": PUBLIC,
+                "created_at": WITHHELD,
+                "updated_at": WITHHELD,
+            },
+        ),
+        declare(
+            DutyRule,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "duty_phone": office_text(),
+                "hours_start": PUBLIC,
+                "hours_end": PUBLIC,
+                "member_ids": WITHHELD,
+                "members": WITHHELD,
+                "days_per_turn": WITHHELD,
+                "starts_on": WITHHELD,
+            },
+        ),
+        declare(
+            DutySwap,
+            {
+                "id": PUBLIC,
+                "reason": WITHHELD,
+                "from_user_id": WITHHELD,
+                "to_user_id": WITHHELD,
+                "actor_id": WITHHELD,
+            },
+        ),
         declare(AfterHoursCase, {"id": PUBLIC, "case_id": WITHHELD, "user_id": WITHHELD}),
     ]

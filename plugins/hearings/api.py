@@ -121,15 +121,21 @@ def _office(code: str) -> Office:
 def _summary(hearing: Hearing, office: Office) -> dict:
     hearing = publish(hearing)
     return {
-        "id": hearing.id, "kind": hearing.kind.value, "title": hearing.title,
-        "status": hearing.status.value, "status_label": hearing.status.label,
+        "id": hearing.id,
+        "kind": hearing.kind.value,
+        "title": hearing.title,
+        "status": hearing.status.value,
+        "status_label": hearing.status.label,
         "status_reason": hearing.status_reason or None,
-        "starts_at": hearing.starts_at, "ends_at": hearing.ends_at,
-        "venue": hearing.venue, "capacity": hearing.capacity,
+        "starts_at": hearing.starts_at,
+        "ends_at": hearing.ends_at,
+        "venue": hearing.venue,
+        "capacity": hearing.capacity,
         "places_left": places_left(hearing),
         "registration_open": registration_closed_reason(hearing) is None,
-        "url": public_url("hearings_public.hearing_page", office_code=office.code,
-                          hearing_id=hearing.id),
+        "url": public_url(
+            "hearings_public.hearing_page", office_code=office.code, hearing_id=hearing.id
+        ),
     }
 
 
@@ -138,15 +144,30 @@ def _minutes(version, office: Office, hearing: Hearing) -> dict:
     from plugins.hearings.minutes import published_html
 
     if version.withdrawn:
-        return {"number": version.number, "published_at": version.published_at,
-                "withdrawn": True, "withdrawn_at": version.withdrawal.withdrawn_at,
-                "correction_note": None, "markdown": "", "html": "", "pdf_url": ""}
+        return {
+            "number": version.number,
+            "published_at": version.published_at,
+            "withdrawn": True,
+            "withdrawn_at": version.withdrawal.withdrawn_at,
+            "correction_note": None,
+            "markdown": "",
+            "html": "",
+            "pdf_url": "",
+        }
     return {
-        "number": version.number, "published_at": version.published_at,
-        "withdrawn": False, "withdrawn_at": None, "correction_note": version.correction_note,
-        "markdown": version.body_md, "html": Gated(published_html(version.body_md)),
-        "pdf_url": public_url("hearings_public.minutes_version_pdf", office_code=office.code,
-                              hearing_id=hearing.id, number=version.number),
+        "number": version.number,
+        "published_at": version.published_at,
+        "withdrawn": False,
+        "withdrawn_at": None,
+        "correction_note": version.correction_note,
+        "markdown": version.body_md,
+        "html": Gated(published_html(version.body_md)),
+        "pdf_url": public_url(
+            "hearings_public.minutes_version_pdf",
+            office_code=office.code,
+            hearing_id=hearing.id,
+            number=version.number,
+        ),
     }
 
 
@@ -157,9 +178,12 @@ def register_endpoints(api) -> None:
     def hearings(office_code):
         """Public hearings of one office, newest first."""
         office = _office(office_code)
-        rows = db.session.scalars(select(Hearing).where(
-            Hearing.office_id == office.id, Hearing.announced_at.is_not(None))
-            .order_by(Hearing.starts_at.desc()).limit(200))
+        rows = db.session.scalars(
+            select(Hearing)
+            .where(Hearing.office_id == office.id, Hearing.announced_at.is_not(None))
+            .order_by(Hearing.starts_at.desc())
+            .limit(200)
+        )
         return [_summary(h, office) for h in rows]
 
     @api.route("/hearings/<office_code>/<int:hearing_id>", HearingOut, tag="hearings")
@@ -171,23 +195,45 @@ def register_endpoints(api) -> None:
             abort(404)
         held = row.status in HELD_STATUSES
         named, unnamed = public_lists.public_attendees(row) if held else ([], 0)
-        questions = public_lists.public_questions(row, case_states(q.case_id for q in row.questions))
+        questions = public_lists.public_questions(
+            row, case_states(q.case_id for q in row.questions)
+        )
         data = _summary(row, office)
         published = publish(row)
-        data.update({
-            "issue": published.issue or "",
-            "decision_date": published.decision_date, "decision_ref": published.decision_ref,
-            "attendance_by_category": {c.value: n for c, n in category_counts(
-                row, checked_in=held and any(a.checked_in_at for a in row.attendees)).items()},
-            "attendees": [vars(a) for a in named], "unnamed_attendees": unnamed,
-            "questions": [{
-                "number": q.number, "asker": q.asker, "asker_category": q.asker_category,
-                "question": q.text, "status": q.status_code, "answer": q.answer,
-                "answered_by": q.answered_by, "deferred_reason": q.deferred_reason,
-                "responsible": q.responsible, "due_at": q.due_at,
-                "case_receipt_no": q.case_receipt_no, "case_status": q.case_status,
-                "outcome": q.outcome, "outcome_at": q.outcome_at} for q in questions],
-            "minutes": [_minutes(m, office, row) for m in publish_many(row.minutes)],
-            "results_summary": published.results_summary,
-        })
+        data.update(
+            {
+                "issue": published.issue or "",
+                "decision_date": published.decision_date,
+                "decision_ref": published.decision_ref,
+                "attendance_by_category": {
+                    c.value: n
+                    for c, n in category_counts(
+                        row, checked_in=held and any(a.checked_in_at for a in row.attendees)
+                    ).items()
+                },
+                "attendees": [vars(a) for a in named],
+                "unnamed_attendees": unnamed,
+                "questions": [
+                    {
+                        "number": q.number,
+                        "asker": q.asker,
+                        "asker_category": q.asker_category,
+                        "question": q.text,
+                        "status": q.status_code,
+                        "answer": q.answer,
+                        "answered_by": q.answered_by,
+                        "deferred_reason": q.deferred_reason,
+                        "responsible": q.responsible,
+                        "due_at": q.due_at,
+                        "case_receipt_no": q.case_receipt_no,
+                        "case_status": q.case_status,
+                        "outcome": q.outcome,
+                        "outcome_at": q.outcome_at,
+                    }
+                    for q in questions
+                ],
+                "minutes": [_minutes(m, office, row) for m in publish_many(row.minutes)],
+                "results_summary": published.results_summary,
+            }
+        )
         return data

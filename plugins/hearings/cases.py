@@ -28,9 +28,14 @@ def categories() -> list:
     """
     from core.kit import CategorySpec, Limit, LimitUnit
 
-    return [CategorySpec(code=CATEGORY_CODE, title=_l("听证质询会后答复"),
-                         limit=Limit(15, LimitUnit.WORKING_DAYS),
-                         max_limit=Limit(1, LimitUnit.MONTHS))]
+    return [
+        CategorySpec(
+            code=CATEGORY_CODE,
+            title=_l("听证质询会后答复"),
+            limit=Limit(15, LimitUnit.WORKING_DAYS),
+            max_limit=Limit(1, LimitUnit.MONTHS),
+        )
+    ]
 
 
 def on_case_closed(case) -> Question | None:
@@ -52,9 +57,15 @@ def on_case_closed(case) -> Question | None:
     question.outcome_at = case.closed_at or utc_now()
     from plugins.hearings.notifications import message_participants
 
-    message_participants(hearing, _("“%(title)s”问题 %(n)d 已办结，办理结果已在听证会页面公开。",
-                                    title=hearing.title, n=question.number),
-                         key=f"outcome:{question.id}")
+    message_participants(
+        hearing,
+        _(
+            "“%(title)s”问题 %(n)d 已办结，办理结果已在听证会页面公开。",
+            title=hearing.title,
+            n=question.number,
+        ),
+        key=f"outcome:{question.id}",
+    )
     from plugins.hearings.services import open_followups, publish_results
 
     if hearing.status == HearingStatus.MINUTES_PUBLISHED and open_followups(hearing) == 0:

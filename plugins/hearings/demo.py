@@ -55,29 +55,57 @@ def _user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def _resident(hearing: Hearing, name: str, phone: str, category: AttendeeCategory, village: str,
-              consent: bool, checked_in) -> Attendee:
+def _resident(
+    hearing: Hearing,
+    name: str,
+    phone: str,
+    category: AttendeeCategory,
+    village: str,
+    consent: bool,
+    checked_in,
+) -> Attendee:
     normalised = registration.normalise_phone(phone)
-    person = Attendee(hearing_id=hearing.id, office_id=hearing.office_id, name=name,
-                      category=category, village=village, phone=normalised,
-                      phone_hash=registration.phone_hash(normalised), consent_public_name=consent,
-                      source=AttendeeSource.REGISTERED, status=AttendeeStatus.CONFIRMED,
-                      code=registration.new_code(), checked_in_at=checked_in)
+    person = Attendee(
+        hearing_id=hearing.id,
+        office_id=hearing.office_id,
+        name=name,
+        category=category,
+        village=village,
+        phone=normalised,
+        phone_hash=registration.phone_hash(normalised),
+        consent_public_name=consent,
+        source=AttendeeSource.REGISTERED,
+        status=AttendeeStatus.CONFIRMED,
+        code=registration.new_code(),
+        checked_in_at=checked_in,
+    )
     db.session.add(person)
     db.session.flush()
     return person
 
 
 def _held_hearing(office, organiser, responsible, now) -> None:
-    start = to_local(now - timedelta(days=10)).replace(
-        hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
+    start = (
+        to_local(now - timedelta(days=10))
+        .replace(hour=9, minute=0, second=0, microsecond=0)
+        .astimezone(UTC)
+    )
     hearing = Hearing(
-        office_id=office.id, kind=HearingKind.HEARING, title=HELD_TITLE,
+        office_id=office.id,
+        kind=HearingKind.HEARING,
+        title=HELD_TITLE,
         issue="东桥村村北 320 亩耕地经营权统一流转给县农业合作社的方案：期限、租金、调整办法和退出条款。",
-        decision_date=(start - timedelta(days=20)).date(), decision_ref="示范镇党委会议纪要〔2026〕7号",
-        venue="东桥村村民委员会二楼会议室", starts_at=start, ends_at=start + timedelta(hours=2, minutes=30),
-        capacity=30, waitlist_size=10, status=HearingStatus.ANNOUNCED,
-        announced_at=start - timedelta(days=14), organiser_id=organiser.id if organiser else None)
+        decision_date=(start - timedelta(days=20)).date(),
+        decision_ref="示范镇党委会议纪要〔2026〕7号",
+        venue="东桥村村民委员会二楼会议室",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2, minutes=30),
+        capacity=30,
+        waitlist_size=10,
+        status=HearingStatus.ANNOUNCED,
+        announced_at=start - timedelta(days=14),
+        organiser_id=organiser.id if organiser else None,
+    )
     db.session.add(hearing)
     db.session.flush()
     arrived = start + timedelta(minutes=-10)
@@ -87,13 +115,18 @@ def _held_hearing(office, organiser, responsible, now) -> None:
         ("赵德明", AttendeeCategory.RETIRED_CADRE, "原东桥村党支部书记", None),
     ]
     for name, category, affiliation, user_id in invited:
-        person = registration.invite(hearing.id, name=name, category=category,
-                                     affiliation=affiliation, user_id=user_id)
+        person = registration.invite(
+            hearing.id, name=name, category=category, affiliation=affiliation, user_id=user_id
+        )
         person.checked_in_at = arrived
     if responsible:
-        staff = registration.invite(hearing.id, name=responsible.display_name,
-                                    category=AttendeeCategory.STAFF, affiliation=responsible.post,
-                                    user_id=responsible.id)
+        staff = registration.invite(
+            hearing.id,
+            name=responsible.display_name,
+            category=AttendeeCategory.STAFF,
+            affiliation=responsible.post,
+            user_id=responsible.id,
+        )
         staff.checked_in_at = arrived
     residents = [
         ("刘长顺", "13800138001", AttendeeCategory.CONCERNED, "东桥村三组", True),
@@ -102,46 +135,88 @@ def _held_hearing(office, organiser, responsible, now) -> None:
         ("吴玉梅", "13600136004", AttendeeCategory.RESIDENT_REP, "东桥村一组", True),
         ("郑国强", "13500135005", AttendeeCategory.RESIDENT_REP, "东桥村二组", False),
     ]
-    people = {name: _resident(hearing, name, phone, cat, village, consent, arrived)
-              for name, phone, cat, village, consent in residents}
+    people = {
+        name: _resident(hearing, name, phone, cat, village, consent, arrived)
+        for name, phone, cat, village, consent in residents
+    }
     hearing.status = HearingStatus.HELD
     hearing.held_at = start + timedelta(hours=2, minutes=30)
-    q1 = followups.add_question(hearing, asker_name="刘长顺", asker_category="concerned",
-                                text="租金是按年预付还是年底结算？", attendee_id=people["刘长顺"].id)
-    followups.answer_on_the_spot(q1, answer="按年预付，每年 1 月 15 日前打入农户一卡通。",
-                                 answered_by="农业技术推广站 站长")
-    q2 = followups.add_question(hearing, asker_name="周桂芳", asker_category="concerned",
-                                text="流转后原有的两眼机井由谁维护？维修费用谁出？",
-                                attendee_id=people["周桂芳"].id)
-    q3 = followups.add_question(hearing, asker_name="王建国", asker_category="npc_deputy",
-                                text="合同里要写明农户提前收回土地的退出条款。")
+    q1 = followups.add_question(
+        hearing,
+        asker_name="刘长顺",
+        asker_category="concerned",
+        text="租金是按年预付还是年底结算？",
+        attendee_id=people["刘长顺"].id,
+    )
+    followups.answer_on_the_spot(
+        q1, answer="按年预付，每年 1 月 15 日前打入农户一卡通。", answered_by="农业技术推广站 站长"
+    )
+    q2 = followups.add_question(
+        hearing,
+        asker_name="周桂芳",
+        asker_category="concerned",
+        text="流转后原有的两眼机井由谁维护？维修费用谁出？",
+        attendee_id=people["周桂芳"].id,
+    )
+    q3 = followups.add_question(
+        hearing,
+        asker_name="王建国",
+        asker_category="npc_deputy",
+        text="合同里要写明农户提前收回土地的退出条款。",
+    )
     followups.answer_on_the_spot(q3, answer="采纳，写入合同第 12 条。", answered_by="钱镇长")
     if responsible:
-        followups.defer(q2, reason="机井产权需县水利局认定，会上无法确定维护责任。",
-                        responsible_id=responsible.id, actor_id=organiser.id if organiser else None,
-                        now=hearing.held_at)
+        followups.defer(
+            q2,
+            reason="机井产权需县水利局认定，会上无法确定维护责任。",
+            responsible_id=responsible.id,
+            actor_id=organiser.id if organiser else None,
+            now=hearing.held_at,
+        )
     services.save_minutes_draft(hearing, MINUTES.format(date=f"{to_local(start):%Y年%m月%d日}"))
-    services.publish_minutes(hearing, actor_id=organiser.id if organiser else None,
-                             now=hearing.held_at + timedelta(days=2))
+    services.publish_minutes(
+        hearing,
+        actor_id=organiser.id if organiser else None,
+        now=hearing.held_at + timedelta(days=2),
+    )
 
 
 def _upcoming_hearing(office, organiser, now) -> None:
-    start = to_local(now + timedelta(days=12)).replace(
-        hour=14, minute=30, second=0, microsecond=0).astimezone(UTC)
+    start = (
+        to_local(now + timedelta(days=12))
+        .replace(hour=14, minute=30, second=0, microsecond=0)
+        .astimezone(UTC)
+    )
     hearing = Hearing(
-        office_id=office.id, kind=HearingKind.INQUIRY, title=UPCOMING_TITLE,
+        office_id=office.id,
+        kind=HearingKind.INQUIRY,
+        title=UPCOMING_TITLE,
         issue="西河村 3.2 公里村道硬化工程的招标、质量和进度，群众对施工占地补偿的意见。",
         decision_date=local_today(now - timedelta(days=3)),
-        decision_ref="示范镇党委会议纪要〔2026〕11号", venue="西河村文化活动室",
-        starts_at=start, ends_at=start + timedelta(hours=2), capacity=40, waitlist_size=10,
-        organiser_id=organiser.id if organiser else None)
+        decision_ref="示范镇党委会议纪要〔2026〕11号",
+        venue="西河村文化活动室",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=40,
+        waitlist_size=10,
+        organiser_id=organiser.id if organiser else None,
+    )
     db.session.add(hearing)
     db.session.flush()
     services.announce(hearing, now=now)
-    registration.invite(hearing.id, name="王建国", category=AttendeeCategory.NPC_DEPUTY,
-                        affiliation="示范镇人大代表")
-    registration.register(hearing.id, registration.Registration(
-        name="孙立平", phone="13300133006", category="concerned", village="西河村四组"), now=now)
+    registration.invite(
+        hearing.id,
+        name="王建国",
+        category=AttendeeCategory.NPC_DEPUTY,
+        affiliation="示范镇人大代表",
+    )
+    registration.register(
+        hearing.id,
+        registration.Registration(
+            name="孙立平", phone="13300133006", category="concerned", village="西河村四组"
+        ),
+        now=now,
+    )
 
 
 def load_demo(offices) -> None:

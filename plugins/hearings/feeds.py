@@ -18,8 +18,11 @@ from plugins.hearings.models import HearingStatus
 def ical(office, hearings, url_of) -> bytes:
     """An iCalendar document with one event per public hearing of ``office`` (published
     views of the office and the hearings)."""
-    return ical_feed(_("%(office)s 听证质询", office=office.name), "hearings",
-                     (_event(hearing, url_of(hearing)) for hearing in hearings))
+    return ical_feed(
+        _("%(office)s 听证质询", office=office.name),
+        "hearings",
+        (_event(hearing, url_of(hearing)) for hearing in hearings),
+    )
 
 
 def _event(hearing, url: str) -> CalendarEvent:
@@ -33,10 +36,17 @@ def _event(hearing, url: str) -> CalendarEvent:
     if hearing.status_reason:
         description = _("原因：%(r)s", r=hearing.status_reason) + "\n\n" + description
     return CalendarEvent(
-        key=f"hearing-{hearing.id}", start=hearing.starts_at,
-        end=hearing.ends_at or hearing.starts_at + timedelta(hours=2), summary=summary,
-        description=description, location=hearing.venue or None, url=url, status=status,
-        sequence=hearing.version or 0, last_modified=hearing.updated_at)
+        key=f"hearing-{hearing.id}",
+        start=hearing.starts_at,
+        end=hearing.ends_at or hearing.starts_at + timedelta(hours=2),
+        summary=summary,
+        description=description,
+        location=hearing.venue or None,
+        url=url,
+        status=status,
+        sequence=hearing.version or 0,
+        last_modified=hearing.updated_at,
+    )
 
 
 def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
@@ -49,8 +59,12 @@ def atom(office, rows, self_url: str, alternate_url: str, url_of) -> bytes:
     fg.link(href=self_url, rel="self")
     fg.link(href=alternate_url, rel="alternate")
     fg.author({"name": office.name})
-    fg.updated(max((v.withdrawal.withdrawn_at if v.withdrawn else v.published_at
-                    for v, _h in rows), default=utc_now()))
+    fg.updated(
+        max(
+            (v.withdrawal.withdrawn_at if v.withdrawn else v.published_at for v, _h in rows),
+            default=utc_now(),
+        )
+    )
     for version, hearing in reversed(rows):  # feedgen prepends each added entry
         entry = fg.add_entry()
         link = url_of(hearing, version)

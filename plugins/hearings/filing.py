@@ -32,7 +32,7 @@ RETENTION = "permanent"
 def minutes_title(hearing: Hearing) -> str:
     """The archive title: the hearing's title followed by 会议纪要, within 200 characters."""
     suffix = f"（{TITLE_SUFFIX}）"
-    return hearing.title.strip()[:TITLE_MAX - len(suffix)] + suffix
+    return hearing.title.strip()[: TITLE_MAX - len(suffix)] + suffix
 
 
 def minutes_year(hearing: Hearing) -> int:
@@ -57,9 +57,18 @@ def file_minutes(hearing: Hearing) -> str | None:
     and nothing is saved (the caller rolls back).
     """
     try:
-        return file_record(RecordToFile(
-            office_id=hearing.office_id, source_type=SOURCE_TYPE, source_id=str(hearing.id),
-            title=minutes_title(hearing), year=minutes_year(hearing), access="public",
-            url=minutes_url(hearing), activity=ACTIVITY, retention=RETENTION))
+        return file_record(
+            RecordToFile(
+                office_id=hearing.office_id,
+                source_type=SOURCE_TYPE,
+                source_id=str(hearing.id),
+                title=minutes_title(hearing),
+                year=minutes_year(hearing),
+                access="public",
+                url=minutes_url(hearing),
+                activity=ACTIVITY,
+                retention=RETENTION,
+            )
+        )
     except ValueError as exc:
         raise HearingError(_("纪要未能归档：%(reason)s", reason=str(exc))) from exc

@@ -35,8 +35,14 @@ def _clean(text: str | None, label: str, required: bool = True) -> str:
     return text
 
 
-def add_question(hearing: Hearing, *, asker_name: str, asker_category: str, text: str,
-                 attendee_id: int | None = None) -> Question:
+def add_question(
+    hearing: Hearing,
+    *,
+    asker_name: str,
+    asker_category: str,
+    text: str,
+    attendee_id: int | None = None,
+) -> Question:
     """Record a question raised at the hearing, numbered in order; the caller commits."""
     if hearing.status not in (HearingStatus.ANNOUNCED, *HELD_STATUSES):
         raise HearingError(_("只能为已公告或已举行的听证会记录提问。"))
@@ -47,11 +53,21 @@ def add_question(hearing: Hearing, *, asker_name: str, asker_category: str, text
     name = _clean(asker_name, _("提问人"))
     if len(name) > 64:
         raise HearingError(_("提问人姓名过长。"))
-    number = (db.session.scalar(select(func.max(Question.number))
-                                .where(Question.hearing_id == hearing.id)) or 0) + 1
-    question = Question(hearing_id=hearing.id, office_id=hearing.office_id, number=number,
-                        asker_name=name, asker_category=category,
-                        text=_clean(text, _("问题内容")), attendee_id=attendee_id)
+    number = (
+        db.session.scalar(
+            select(func.max(Question.number)).where(Question.hearing_id == hearing.id)
+        )
+        or 0
+    ) + 1
+    question = Question(
+        hearing_id=hearing.id,
+        office_id=hearing.office_id,
+        number=number,
+        asker_name=name,
+        asker_category=category,
+        text=_clean(text, _("问题内容")),
+        attendee_id=attendee_id,
+    )
     db.session.add(question)
     db.session.flush()
     return question
@@ -66,16 +82,23 @@ def answer_on_the_spot(question: Question, *, answer: str, answered_by: str) -> 
     question.status = QuestionStatus.ANSWERED
 
 
-def defer(question: Question, *, reason: str, responsible_id: int | None,
-          actor_id: int | None = None, now=None):
+def defer(
+    question: Question,
+    *,
+    reason: str,
+    responsible_id: int | None,
+    actor_id: int | None = None,
+    now=None,
+):
     """Defer the answer: reason, responsible staff member, and a core case with its deadline.
 
     Returns the new case. Refused when already deferred, without a reason, or when the
     responsible person is not active staff of the hearing's office.
     """
     if question.status == QuestionStatus.DEFERRED:
-        raise HearingError(_("该问题已转为会后限期答复（办件号 %(no)s）。",
-                             no=question.case_receipt_no or ""))
+        raise HearingError(
+            _("该问题已转为会后限期答复（办件号 %(no)s）。", no=question.case_receipt_no or "")
+        )
     reason = _clean(reason, _("不能当场答复的原因"))
     responsible = db.session.get(User, responsible_id) if responsible_id else None
     if responsible is None or not responsible.active or responsible.office_id != question.office_id:
@@ -85,14 +108,20 @@ def defer(question: Question, *, reason: str, responsible_id: int | None,
     hearing = question.hearing
     try:
         case = open_case(
-            office_id=question.office_id, category=CATEGORY_CODE, channel=CHANNEL,
-            subject=_("听证会后答复：%(title)s（问题 %(n)d）", title=hearing.title,
-                      n=question.number)[:200],
+            office_id=question.office_id,
+            category=CATEGORY_CODE,
+            channel=CHANNEL,
+            subject=_(
+                "听证会后答复：%(title)s（问题 %(n)d）", title=hearing.title, n=question.number
+            )[:200],
             content=_("问题：%(q)s\n\n不能当场答复的原因：%(r)s", q=question.text, r=reason),
             applicant_name=question.asker_name,
             applicant_phone=question.attendee.phone if question.attendee else None,
-            first_responder_id=actor_id, handler_id=responsible.id,
-            accepted_at=now or utc_now(), source_type=SOURCE_TYPE, source_id=str(question.id),
+            first_responder_id=actor_id,
+            handler_id=responsible.id,
+            accepted_at=now or utc_now(),
+            source_type=SOURCE_TYPE,
+            source_id=str(question.id),
             actor_id=actor_id,
         )
     except CaseError as exc:
@@ -106,10 +135,16 @@ def defer(question: Question, *, reason: str, responsible_id: int | None,
     question.due_at = case.due_at
     from plugins.hearings.notifications import notify_staff
 
-    notify_staff(responsible.id,
-                  _("您是“%(title)s”问题 %(n)d 的会后答复责任人，办件号 %(no)s。",
-                    title=hearing.title, n=question.number, no=case.receipt_no),
-                  f"responsible:{question.id}")
+    notify_staff(
+        responsible.id,
+        _(
+            "您是“%(title)s”问题 %(n)d 的会后答复责任人，办件号 %(no)s。",
+            title=hearing.title,
+            n=question.number,
+            no=case.receipt_no,
+        ),
+        f"responsible:{question.id}",
+    )
     return case
 
 

@@ -16,9 +16,12 @@ def schedules() -> list:
     """Minutes reminders to organisers (hourly), and queued messages to participants."""
     from core.kit import Schedule
 
-    return [Schedule("hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes",
-                     3600),
-            Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120)]
+    return [
+        Schedule(
+            "hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes", 3600
+        ),
+        Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120),
+    ]
 
 
 def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
@@ -37,15 +40,25 @@ def minutes_pdf_bytes(version: MinutesVersion) -> tuple[bytes, int]:
         _("地点：%(venue)s", venue=hearing.venue or ""),
     ]
     if hearing.decision_ref:
-        meta.append(_("召开依据：党委会决定（%(date)s，%(ref)s）",
-                      date=format_local_date(hearing.decision_date), ref=hearing.decision_ref))
-    note = _("第 %(n)d 版，%(date)s 公开。", n=version.number,
-             date=format_local_date(version.published_at))
+        meta.append(
+            _(
+                "召开依据：党委会决定（%(date)s，%(ref)s）",
+                date=format_local_date(hearing.decision_date),
+                ref=hearing.decision_ref,
+            )
+        )
+    note = _(
+        "第 %(n)d 版，%(date)s 公开。",
+        n=version.number,
+        date=format_local_date(version.published_at),
+    )
     if version.correction_note:
         note += " " + _("更正说明：%(note)s", note=version.correction_note)
     return render_minutes_pdf(
-        title=_("%(title)s 会议纪要", title=hearing.title), meta_lines=meta,
-        body_md=version.body_md, version_note=note,
+        title=_("%(title)s 会议纪要", title=hearing.title),
+        meta_lines=meta,
+        body_md=version.body_md,
+        version_note=note,
         footer=_("%(office)s · 本纪要已隐去个人电话、身份证号等信息", office=hearing.office.name),
     )
 
@@ -79,9 +92,14 @@ def deliver_all_pending() -> int:
     from core.kit import offices_with
     from plugins.hearings.notifications import PENDING, deliver_pending
 
-    ids = db.session.scalars(select(ParticipantMessage.hearing_id).where(
-        ParticipantMessage.status == PENDING,
-        ParticipantMessage.office_id.in_(offices_with("hearings"))).distinct()).all()
+    ids = db.session.scalars(
+        select(ParticipantMessage.hearing_id)
+        .where(
+            ParticipantMessage.status == PENDING,
+            ParticipantMessage.office_id.in_(offices_with("hearings")),
+        )
+        .distinct()
+    ).all()
     return sum(deliver_pending(i) for i in ids)
 
 
@@ -99,9 +117,13 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
     offices = offices_with("hearings")
     if not offices:
         return 0
-    rows = db.session.scalars(select(Hearing).where(
-        Hearing.status == HearingStatus.HELD, Hearing.office_id.in_(offices),
-        Hearing.organiser_id.is_not(None))).all()
+    rows = db.session.scalars(
+        select(Hearing).where(
+            Hearing.status == HearingStatus.HELD,
+            Hearing.office_id.in_(offices),
+            Hearing.organiser_id.is_not(None),
+        )
+    ).all()
     due = 0
     for hearing in rows:
         held = hearing.held_at or hearing.starts_at
@@ -109,11 +131,18 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
             continue
         for days in REMINDER_DAYS:
             if now - held >= timedelta(days=days):
-                notify(hearing.organiser_id, _("听证会纪要尚未公开"),
-                       _("“%(title)s”已于 %(date)s 举行 %(days)d 天，会议纪要还没有公开，请尽快整理发布。",
-                         title=hearing.title, date=format_local_date(held), days=days),
-                       url=f"{DESK_URL}/{hearing.id}",
-                       dedupe_key=f"hearings:minutes-reminder:{hearing.id}:{days}")
+                notify(
+                    hearing.organiser_id,
+                    _("听证会纪要尚未公开"),
+                    _(
+                        "“%(title)s”已于 %(date)s 举行 %(days)d 天，会议纪要还没有公开，请尽快整理发布。",
+                        title=hearing.title,
+                        date=format_local_date(held),
+                        days=days,
+                    ),
+                    url=f"{DESK_URL}/{hearing.id}",
+                    dedupe_key=f"hearings:minutes-reminder:{hearing.id}:{days}",
+                )
                 due += 1
     db.session.commit()
     return due

@@ -39,10 +39,24 @@ def draft_minutes(hearing) -> str:
     attendance (checked in, or confirmed when nobody was checked in) and the questions with
     their answers. Private persons are counted, not named; public figures are named in full.
     Staff edit it before publishing, and the gate still masks what residents get."""
-    lines = [f"# {hearing.kind.label}：{hearing.title}", "", *_facts(hearing),
-             "", _("## 参加人员"), "", *_attendance(hearing),
-             "", _("## 提问与答复"), "", *_questions(hearing),
-             "", _("## 会议结论"), "", _("（请填写会议形成的意见和下一步工作。）"), ""]
+    lines = [
+        f"# {hearing.kind.label}：{hearing.title}",
+        "",
+        *_facts(hearing),
+        "",
+        _("## 参加人员"),
+        "",
+        *_attendance(hearing),
+        "",
+        _("## 提问与答复"),
+        "",
+        *_questions(hearing),
+        "",
+        _("## 会议结论"),
+        "",
+        _("（请填写会议形成的意见和下一步工作。）"),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -56,8 +70,13 @@ def _facts(hearing) -> list[str]:
         when += " — " + format_local_datetime(hearing.ends_at, False)
     lines = [_("- 时间：%(when)s", when=when), _("- 地点：%(venue)s", venue=hearing.venue or "")]
     if hearing.decision_ref:
-        lines.append(_("- 召开依据：党委会决定（%(date)s，%(ref)s）",
-                       date=format_local_date(hearing.decision_date), ref=hearing.decision_ref))
+        lines.append(
+            _(
+                "- 召开依据：党委会决定（%(date)s，%(ref)s）",
+                date=format_local_date(hearing.decision_date),
+                ref=hearing.decision_ref,
+            )
+        )
     if hearing.issue:
         lines.append(_("- 议题：%(issue)s", issue=_one_line(hearing.issue)))
     return lines
@@ -68,8 +87,7 @@ def _attendance(hearing) -> list[str]:
     present = [a for a in confirmed if a.checked_in_at]
     people = present or confirmed
     counts = {c: sum(1 for a in people if a.category == c) for c in AttendeeCategory}
-    summary = _("、").join(_("%(cat)s %(n)d 人", cat=c.label, n=n)
-                          for c, n in counts.items() if n)
+    summary = _("、").join(_("%(cat)s %(n)d 人", cat=c.label, n=n) for c, n in counts.items() if n)
     if present:
         lines = [_("按签到记录，实到 %(n)d 人：%(counts)s。", n=len(people), counts=summary)]
     elif people:
@@ -77,12 +95,15 @@ def _attendance(hearing) -> list[str]:
     else:
         lines = [_("未记录参加人员。")]
     order = list(AttendeeCategory)
-    named = sorted((a for a in people if a.named_in_full),
-                   key=lambda a: (order.index(a.category), a.id))
+    named = sorted(
+        (a for a in people if a.named_in_full), key=lambda a: (order.index(a.category), a.id)
+    )
     if named:
         lines.append("")
-        lines += [f"- {a.name}（{a.category.label}{f'，{a.affiliation}' if a.affiliation else ''}）"
-                  for a in named]
+        lines += [
+            f"- {a.name}（{a.category.label}{f'，{a.affiliation}' if a.affiliation else ''}）"
+            for a in named
+        ]
     if len(people) > len(named):
         lines += ["", _("另有群众 %(n)d 人参加。", n=len(people) - len(named))]
     return lines
@@ -94,8 +115,15 @@ def _questions(hearing) -> list[str]:
     lines = []
     for q in hearing.questions:
         asker = q.asker_name if q.asker_named_in_full else _("一位群众")
-        lines.append(f"{q.number}. " + _("%(asker)s（%(cat)s）提问：%(text)s", asker=asker,
-                                         cat=q.asker_category.label, text=_one_line(q.text)))
+        lines.append(
+            f"{q.number}. "
+            + _(
+                "%(asker)s（%(cat)s）提问：%(text)s",
+                asker=asker,
+                cat=q.asker_category.label,
+                text=_one_line(q.text),
+            )
+        )
         lines.append("   " + _answer(q))
     return lines
 
@@ -105,8 +133,10 @@ def _answer(q) -> str:
         by = f"（{q.answered_by}）" if q.answered_by else ""
         return _("答复%(by)s：%(answer)s", by=by, answer=_one_line(q.answer))
     if q.status == QuestionStatus.DEFERRED:
-        return _("会后限期答复：%(reason)s（责任人：%(who)s，答复期限：%(due)s）",
-                 reason=_one_line(q.deferred_reason),
-                 who=q.responsible.display_name if q.responsible else "",
-                 due=format_local_date(q.due_at))
+        return _(
+            "会后限期答复：%(reason)s（责任人：%(who)s，答复期限：%(due)s）",
+            reason=_one_line(q.deferred_reason),
+            who=q.responsible.display_name if q.responsible else "",
+            due=format_local_date(q.due_at),
+        )
     return _("（待答复）")

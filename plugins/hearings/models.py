@@ -52,8 +52,11 @@ class HearingStatus(LabelledEnum):
 
 
 # Statuses after the hearing took place.
-HELD_STATUSES = (HearingStatus.HELD, HearingStatus.MINUTES_PUBLISHED,
-                 HearingStatus.RESULTS_PUBLISHED)
+HELD_STATUSES = (
+    HearingStatus.HELD,
+    HearingStatus.MINUTES_PUBLISHED,
+    HearingStatus.RESULTS_PUBLISHED,
+)
 
 
 class AttendeeCategory(LabelledEnum):
@@ -77,8 +80,11 @@ PUBLIC_FIGURE_CATEGORIES = frozenset(
 )
 # What a resident may pick on the public form (staff are invited, not self-registered).
 SELF_REGISTER_CATEGORIES = (
-    AttendeeCategory.CONCERNED, AttendeeCategory.RESIDENT_REP, AttendeeCategory.RETIRED_CADRE,
-    AttendeeCategory.NPC_DEPUTY, AttendeeCategory.CPPCC_MEMBER,
+    AttendeeCategory.CONCERNED,
+    AttendeeCategory.RESIDENT_REP,
+    AttendeeCategory.RETIRED_CADRE,
+    AttendeeCategory.NPC_DEPUTY,
+    AttendeeCategory.CPPCC_MEMBER,
 )
 
 
@@ -112,7 +118,9 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    kind: Mapped[HearingKind] = mapped_column(enum_column(HearingKind, 16), default=HearingKind.HEARING)
+    kind: Mapped[HearingKind] = mapped_column(
+        enum_column(HearingKind, 16), default=HearingKind.HEARING
+    )
     title: Mapped[str] = mapped_column(String(200))
     issue: Mapped[str] = mapped_column(Text, default="")  # 议题：the matter at stake
     decision_date: Mapped[date | None] = mapped_column(Date)  # 党委会决定日期
@@ -237,8 +245,9 @@ class Question(TimestampMixin, db.Model):
     asker_name: Mapped[str] = mapped_column(String(64))
     asker_category: Mapped[AttendeeCategory] = mapped_column(enum_column(AttendeeCategory, 24))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[QuestionStatus] = mapped_column(enum_column(QuestionStatus, 16),
-                                                   default=QuestionStatus.RAISED)
+    status: Mapped[QuestionStatus] = mapped_column(
+        enum_column(QuestionStatus, 16), default=QuestionStatus.RAISED
+    )
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(64))  # the official who answered
     deferred_reason: Mapped[str | None] = mapped_column(Text)

@@ -59,7 +59,9 @@ def notify_staff(user_id: int, body: str, dedupe_key: str, url: str | None = Non
     notify(user_id, str(manifest.title), body, url=url, dedupe_key=f"hearings:{dedupe_key}")
 
 
-def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> ParticipantMessage | None:
+def message_attendee(
+    attendee: Attendee, body: str, *, dedupe_key: str
+) -> ParticipantMessage | None:
     """Queue one message to one participant (once per ``dedupe_key``, which names the
     attendee); the caller commits.
 
@@ -75,9 +77,14 @@ def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> Parti
     if db.session.scalar(select(ParticipantMessage.id).where(ParticipantMessage.dedupe_key == key)):
         return None
     message = ParticipantMessage(
-        hearing_id=attendee.hearing_id, office_id=attendee.office_id, attendee_id=attendee.id,
-        channel=get_sender().channel, recipient_masked=mask_phone(attendee.phone), body=body,
-        status=PENDING, dedupe_key=key,
+        hearing_id=attendee.hearing_id,
+        office_id=attendee.office_id,
+        attendee_id=attendee.id,
+        channel=get_sender().channel,
+        recipient_masked=mask_phone(attendee.phone),
+        body=body,
+        status=PENDING,
+        dedupe_key=key,
     )
     db.session.add(message)
     return message
@@ -86,9 +93,12 @@ def message_attendee(attendee: Attendee, body: str, *, dedupe_key: str) -> Parti
 def message_participants(hearing: Hearing, body: str, *, key: str) -> int:
     """Queue ``body`` to every confirmed and waiting participant; returns how many."""
     count = 0
-    people = db.session.scalars(select(Attendee).where(
-        Attendee.hearing_id == hearing.id,
-        Attendee.status.in_((AttendeeStatus.CONFIRMED, AttendeeStatus.WAITING)))).all()
+    people = db.session.scalars(
+        select(Attendee).where(
+            Attendee.hearing_id == hearing.id,
+            Attendee.status.in_((AttendeeStatus.CONFIRMED, AttendeeStatus.WAITING)),
+        )
+    ).all()
     for person in people:
         if person.user_id:
             notify_staff(person.user_id, body, f"{key}:{person.id}")
@@ -101,9 +111,11 @@ def message_participants(hearing: Hearing, body: str, *, key: str) -> int:
 def deliver_pending(hearing_id: int) -> int:
     """Hand the hearing's pending messages to the sender; returns how many were handled."""
     sender = get_sender()
-    rows = db.session.scalars(select(ParticipantMessage).where(
-        ParticipantMessage.hearing_id == hearing_id, ParticipantMessage.status == PENDING)
-        .order_by(ParticipantMessage.id)).all()
+    rows = db.session.scalars(
+        select(ParticipantMessage)
+        .where(ParticipantMessage.hearing_id == hearing_id, ParticipantMessage.status == PENDING)
+        .order_by(ParticipantMessage.id)
+    ).all()
     for row in rows:
         attendee = row.attendee
         if attendee is None or not attendee.phone:

@@ -30,8 +30,9 @@ FONT = "STSong-Light"
 _md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
 _registered = False
 # Middle dots the Adobe-GB1 character collection lacks, drawn with the one it has (U+30FB).
-_MISSING_GLYPHS = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2027": "\u30fb",
-                                 "\u22c5": "\u30fb"})
+_MISSING_GLYPHS = str.maketrans(
+    {"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2027": "\u30fb", "\u22c5": "\u30fb"}
+)
 
 
 def _text(value: str) -> str:
@@ -49,35 +50,65 @@ def _ensure_font() -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK",
-                          spaceAfter=6)
-    styles = {"body": base,
-              "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26,
-                                      alignment=TA_CENTER, spaceAfter=10),
-              "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=15,
-                                     textColor=colors.HexColor("#444444"), spaceAfter=2),
-              "note": ParagraphStyle("note", parent=base, fontSize=10, leading=16,
-                                     textColor=colors.HexColor("#8a1c1c"), spaceBefore=4),
-              "quote": ParagraphStyle("quote", parent=base, leftIndent=12,
-                                      textColor=colors.HexColor("#444444")),
-              "code": ParagraphStyle("code", parent=base, fontSize=9.5, leading=14,
-                                     backColor=colors.HexColor("#f2f2f2")),
-              "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=15, spaceAfter=0)}
+    base = ParagraphStyle(
+        "body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK", spaceAfter=6
+    )
+    styles = {
+        "body": base,
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=10
+        ),
+        "meta": ParagraphStyle(
+            "meta",
+            parent=base,
+            fontSize=9.5,
+            leading=15,
+            textColor=colors.HexColor("#444444"),
+            spaceAfter=2,
+        ),
+        "note": ParagraphStyle(
+            "note",
+            parent=base,
+            fontSize=10,
+            leading=16,
+            textColor=colors.HexColor("#8a1c1c"),
+            spaceBefore=4,
+        ),
+        "quote": ParagraphStyle(
+            "quote", parent=base, leftIndent=12, textColor=colors.HexColor("#444444")
+        ),
+        "code": ParagraphStyle(
+            "code", parent=base, fontSize=9.5, leading=14, backColor=colors.HexColor("#f2f2f2")
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=15, spaceAfter=0),
+    }
     for level, size in zip(range(1, 7), (16, 14, 13, 12, 11.5, 11), strict=True):
-        styles[f"h{level}"] = ParagraphStyle(f"h{level}", parent=base, fontSize=size,
-                                             leading=size * 1.5, spaceBefore=8, spaceAfter=4)
+        styles[f"h{level}"] = ParagraphStyle(
+            f"h{level}", parent=base, fontSize=size, leading=size * 1.5, spaceBefore=8, spaceAfter=4
+        )
     return styles
 
 
-_INLINE_MARKUP = {"softbreak": "<br/>", "hardbreak": "<br/>", "strong_open": "<b>",
-                  "strong_close": "</b>", "em_open": "<i>", "em_close": "</i>",
-                  "s_open": "<strike>", "s_close": "</strike>"}
+_INLINE_MARKUP = {
+    "softbreak": "<br/>",
+    "hardbreak": "<br/>",
+    "strong_open": "<b>",
+    "strong_close": "</b>",
+    "em_open": "<i>",
+    "em_close": "</i>",
+    "s_open": "<strike>",
+    "s_close": "</strike>",
+}
 
 
 def _inline(token) -> str:
     """reportlab paragraph markup of one inline token (text escaped, bold/italic kept)."""
-    return "".join(_text(child.content) if child.type in ("text", "code_inline")
-                   else _INLINE_MARKUP.get(child.type, "") for child in token.children or [])
+    return "".join(
+        _text(child.content)
+        if child.type in ("text", "code_inline")
+        else _INLINE_MARKUP.get(child.type, "")
+        for child in token.children or []
+    )
 
 
 class _Flowables:
@@ -145,12 +176,21 @@ class _Flowables:
         if not rows:
             return
         width = max(len(r) for r in rows)
-        table = Table([r + [""] * (width - len(r)) for r in rows], repeatRows=1, hAlign="LEFT",
-                      colWidths=[(A4[0] - 40 * mm) / width] * width)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table = Table(
+            [r + [""] * (width - len(r)) for r in rows],
+            repeatRows=1,
+            hAlign="LEFT",
+            colWidths=[(A4[0] - 40 * mm) / width] * width,
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         self.flow.extend([table, Spacer(1, 6)])
 
     def _on_inline(self, tok):
@@ -170,8 +210,13 @@ class _Flowables:
         ordered, counter = self.lists[-1]
         bullet = (f"{counter}." if ordered else "•") if self.item_first_para else ""
         parent = self.styles["quote"] if self.quote_depth else self.styles["body"]
-        style = ParagraphStyle(f"li{depth}", parent=parent, leftIndent=14 * depth,
-                               bulletIndent=14 * depth - 11, spaceAfter=3)
+        style = ParagraphStyle(
+            f"li{depth}",
+            parent=parent,
+            leftIndent=14 * depth,
+            bulletIndent=14 * depth - 11,
+            spaceAfter=3,
+        )
         self.flow.append(Paragraph(markup, style, bulletText=bullet or None))
         self.item_first_para = False
 
@@ -184,23 +229,31 @@ def markdown_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list:
     return walk.flow
 
 
-def render_minutes_pdf(*, title: str, meta_lines: list[str], body_md: str,
-                       version_note: str, footer: str) -> tuple[bytes, int]:
+def render_minutes_pdf(
+    *, title: str, meta_lines: list[str], body_md: str, version_note: str, footer: str
+) -> tuple[bytes, int]:
     """(PDF bytes, page count) of one version of the minutes."""
     _ensure_font()
     styles = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm, title=title,
-                            author=footer, subject=_("会议纪要"))
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=footer,
+        subject=_("会议纪要"),
+    )
 
     def page_decor(canvas, document):
         canvas.saveState()
         canvas.setFont(FONT, 8.5)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(20 * mm, 10 * mm, footer.translate(_MISSING_GLYPHS))
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
-                               _("第 %(n)d 页", n=document.page))
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("第 %(n)d 页", n=document.page))
         canvas.restoreState()
 
     story = [Paragraph(_text(title), styles["title"])]

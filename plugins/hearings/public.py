@@ -72,9 +72,14 @@ LIST_LIMIT = 50
 def public_hearing(hearing_id: int) -> Hearing:
     """The office's hearing with this id, or 404 (drafts are not public)."""
     hearing = db.session.scalar(
-        select(Hearing).where(Hearing.id == hearing_id).options(
-            selectinload(Hearing.attendees), selectinload(Hearing.minutes),
-            selectinload(Hearing.questions).joinedload(Question.responsible)))
+        select(Hearing)
+        .where(Hearing.id == hearing_id)
+        .options(
+            selectinload(Hearing.attendees),
+            selectinload(Hearing.minutes),
+            selectinload(Hearing.questions).joinedload(Question.responsible),
+        )
+    )
     if hearing is None or hearing.office_id != g.office.id or not hearing.is_public:
         abort(404)
     return hearing
@@ -85,27 +90,42 @@ def upcoming_hearings(office_ids, limit: int = LIST_LIMIT) -> list[Hearing]:
     from datetime import timedelta
 
     since = utc_now() - timedelta(hours=12)
-    return list(db.session.scalars(
-        select(Hearing).where(
-            Hearing.office_id.in_(office_ids), Hearing.announced_at.is_not(None),
-            Hearing.status.in_((HearingStatus.ANNOUNCED, HearingStatus.POSTPONED,
-                                HearingStatus.CANCELLED)),
-            Hearing.starts_at >= since)
-        .order_by(Hearing.starts_at).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Hearing)
+            .where(
+                Hearing.office_id.in_(office_ids),
+                Hearing.announced_at.is_not(None),
+                Hearing.status.in_(
+                    (HearingStatus.ANNOUNCED, HearingStatus.POSTPONED, HearingStatus.CANCELLED)
+                ),
+                Hearing.starts_at >= since,
+            )
+            .order_by(Hearing.starts_at)
+            .limit(limit)
+        )
+    )
 
 
 def latest_minutes_query(office_ids):
     """(MinutesVersion, Hearing) rows: each hearing's latest published version that was not
     withdrawn."""
-    latest = (select(MinutesVersion.hearing_id, func.max(MinutesVersion.number).label("n"))
-              .where(withdrawn_clause(MinutesVersion))
-              .group_by(MinutesVersion.hearing_id).subquery())
-    return (select(MinutesVersion, Hearing)
-            .join(latest, (latest.c.hearing_id == MinutesVersion.hearing_id)
-                  & (latest.c.n == MinutesVersion.number))
-            .join(Hearing, Hearing.id == MinutesVersion.hearing_id)
-            .where(Hearing.office_id.in_(office_ids)))
+    latest = (
+        select(MinutesVersion.hearing_id, func.max(MinutesVersion.number).label("n"))
+        .where(withdrawn_clause(MinutesVersion))
+        .group_by(MinutesVersion.hearing_id)
+        .subquery()
+    )
+    return (
+        select(MinutesVersion, Hearing)
+        .join(
+            latest,
+            (latest.c.hearing_id == MinutesVersion.hearing_id)
+            & (latest.c.n == MinutesVersion.number),
+        )
+        .join(Hearing, Hearing.id == MinutesVersion.hearing_id)
+        .where(Hearing.office_id.in_(office_ids))
+    )
 
 
 def _like(term: str) -> str:
@@ -122,8 +142,14 @@ def index():
     ).all()
     taken = confirmed_counts(h.id for h in upcoming)
     places = {h.id: max(h.capacity - taken[h.id], 0) for h in upcoming}
-    return render_public("hearings/public/index.html", office=g.office, upcoming=upcoming,
-                           recent=recent, places=places, closed_reason=registration_closed_reason)
+    return render_public(
+        "hearings/public/index.html",
+        office=g.office,
+        upcoming=upcoming,
+        recent=recent,
+        places=places,
+        closed_reason=registration_closed_reason,
+    )
 
 
 @bp.route("/minutes")
@@ -133,12 +159,16 @@ def minutes_list():
     query = latest_minutes_query([g.office.id])
     if term:
         pattern = _like(term)
-        query = query.where(or_(Hearing.title.like(pattern, escape="\\"),
-                                MinutesVersion.search_text.like(pattern, escape="\\")))
-    rows = db.session.execute(query.order_by(MinutesVersion.published_at.desc())
-                              .limit(LIST_LIMIT)).all()
-    return render_public("hearings/public/minutes_list.html", office=g.office, rows=rows,
-                           term=term)
+        query = query.where(
+            or_(
+                Hearing.title.like(pattern, escape="\\"),
+                MinutesVersion.search_text.like(pattern, escape="\\"),
+            )
+        )
+    rows = db.session.execute(
+        query.order_by(MinutesVersion.published_at.desc()).limit(LIST_LIMIT)
+    ).all()
+    return render_public("hearings/public/minutes_list.html", office=g.office, rows=rows, term=term)
 
 
 def current_minutes(versions: list):
@@ -148,8 +178,12 @@ def current_minutes(versions: list):
     return standing[-1] if standing else (versions[-1] if versions else None)
 
 
-def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error: str | None = None,
-                  status: int = 200):
+def _hearing_page(
+    hearing: Hearing,
+    form: RegistrationForm | None = None,
+    error: str | None = None,
+    status: int = 200,
+):
     from plugins.hearings.minutes import published_html
 
     version_no = request.view_args.get("number") if request.view_args else None
@@ -164,20 +198,33 @@ def _hearing_page(hearing: Hearing, form: RegistrationForm | None = None, error:
     held = hearing.status in HELD_STATUSES
     attendees, unnamed = public_lists.public_attendees(hearing) if held else ([], 0)
     questions = public_lists.public_questions(
-        hearing, case_states(q.case_id for q in hearing.questions))
+        hearing, case_states(q.case_id for q in hearing.questions)
+    )
     closed = registration_closed_reason(hearing)
     if error == closed:
         error = None  # the closed notice already says it: one message, not two
     taken = held and any(a.checked_in_at for a in hearing.attendees)
     published = publish(hearing)
     return render_public(
-        "hearings/public/hearing.html", office=g.office, hearing=published, held=held,
-        shown=shown, shown_html=shown_html, latest=latest, versions=versions,
-        attendees=attendees, unnamed=unnamed, questions=questions,
-        counts=category_counts(hearing, checked_in=taken), attendance_taken=taken,
-        places=places_left(hearing), closed_reason=closed,
-        form=(form or RegistrationForm()) if closed is None else None, error=error,
-        reason=published.status_reason or "", issue=published.issue or "",
+        "hearings/public/hearing.html",
+        office=g.office,
+        hearing=published,
+        held=held,
+        shown=shown,
+        shown_html=shown_html,
+        latest=latest,
+        versions=versions,
+        attendees=attendees,
+        unnamed=unnamed,
+        questions=questions,
+        counts=category_counts(hearing, checked_in=taken),
+        attendance_taken=taken,
+        places=places_left(hearing),
+        closed_reason=closed,
+        form=(form or RegistrationForm()) if closed is None else None,
+        error=error,
+        reason=published.status_reason or "",
+        issue=published.issue or "",
     ), status
 
 
@@ -201,19 +248,31 @@ def register_view(hearing_id):
     if not form.validate_on_submit():
         return _hearing_page(hearing, form, first_error(form), 400)
     try:
-        attendee = register(hearing.id, Registration(
-            name=form.name.data, phone=form.phone.data, category=form.category.data,
-            village=form.village.data, consent_public_name=form.consent_public_name.data))
+        attendee = register(
+            hearing.id,
+            Registration(
+                name=form.name.data,
+                phone=form.phone.data,
+                category=form.category.data,
+                village=form.village.data,
+                consent_public_name=form.consent_public_name.data,
+            ),
+        )
         db.session.commit()
     except HearingError as exc:
         db.session.rollback()
         db.session.refresh(hearing)
         return _hearing_page(hearing, form, str(exc), 409)
-    return render_public("hearings/public/registered.html", office=g.office, hearing=hearing,
-                           attendee=attendee, code=format_code(attendee.code),
-                           qr=_qr_data_uri(hearing, attendee),
-                           position=waiting_position(attendee), withdraw_form=WithdrawForm(
-                               code=attendee.code)), 201
+    return render_public(
+        "hearings/public/registered.html",
+        office=g.office,
+        hearing=hearing,
+        attendee=attendee,
+        code=format_code(attendee.code),
+        qr=_qr_data_uri(hearing, attendee),
+        position=waiting_position(attendee),
+        withdraw_form=WithdrawForm(code=attendee.code),
+    ), 201
 
 
 def _qr_data_uri(hearing: Hearing, attendee) -> str:
@@ -241,15 +300,25 @@ def registration_lookup():
 def _registration_page(form, attendee, error, status=200, notice=None):
     messages = []
     if attendee is not None:
-        messages = db.session.scalars(select(ParticipantMessage).where(
-            ParticipantMessage.attendee_id == attendee.id)
-            .order_by(ParticipantMessage.id.desc()).limit(20)).all()
+        messages = db.session.scalars(
+            select(ParticipantMessage)
+            .where(ParticipantMessage.attendee_id == attendee.id)
+            .order_by(ParticipantMessage.id.desc())
+            .limit(20)
+        ).all()
     return render_public(
-        "hearings/public/registration.html", office=g.office, form=form, attendee=attendee,
-        error=error, notice=notice, code=format_code(attendee.code) if attendee else "",
-        qr=_qr_data_uri(attendee.hearing, attendee) if attendee and
-        attendee.status == AttendeeStatus.CONFIRMED else None,
-        position=waiting_position(attendee) if attendee else None, messages=messages,
+        "hearings/public/registration.html",
+        office=g.office,
+        form=form,
+        attendee=attendee,
+        error=error,
+        notice=notice,
+        code=format_code(attendee.code) if attendee else "",
+        qr=_qr_data_uri(attendee.hearing, attendee)
+        if attendee and attendee.status == AttendeeStatus.CONFIRMED
+        else None,
+        position=waiting_position(attendee) if attendee else None,
+        messages=messages,
         withdraw_form=WithdrawForm(code=attendee.code) if attendee else None,
         masked_name=publish(attendee).name if attendee else "",
     ), status
@@ -261,8 +330,9 @@ def withdraw_view():
     form = WithdrawForm()
     attendee = find_by_code(form.code.data) if form.validate_on_submit() else None
     if attendee is None or attendee.office_id != g.office.id:
-        return _registration_page(CodeForm(), None,
-                                  _("没有找到该确认码对应的报名，请核对后重试。"), 404)
+        return _registration_page(
+            CodeForm(), None, _("没有找到该确认码对应的报名，请核对后重试。"), 404
+        )
     try:
         withdraw(attendee)
         db.session.commit()
@@ -272,16 +342,21 @@ def withdraw_view():
     from plugins.hearings.services import after_commit
 
     after_commit({"hearing_id": attendee.hearing_id, "deliver": True})
-    return _registration_page(CodeForm(), attendee, None,
-                              notice=_("您已退出报名。如需参加，可在报名截止前重新报名。"))
+    return _registration_page(
+        CodeForm(), attendee, None, notice=_("您已退出报名。如需参加，可在报名截止前重新报名。")
+    )
 
 
 def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
     if version is None or publish(version).withdrawn:
         abort(404)
     if version.pdf_key and mentions_names_added_since(
-            version.pdf_rendered_at, version.body_md, version.correction_note, hearing.venue,
-            hearing.title):
+        version.pdf_rendered_at,
+        version.body_md,
+        version.correction_note,
+        hearing.venue,
+        hearing.title,
+    ):
         version.pdf_key = None  # rendered before a name in it was known to be private
         db.session.commit()
     path = get_storage().path(version.pdf_key) if version.pdf_key else None
@@ -292,10 +367,17 @@ def _pdf_response(hearing: Hearing, version: MinutesVersion | None):
         db.session.refresh(version)
         path = get_storage().path(version.pdf_key) if version.pdf_key else None
     if path is None:
-        return render_public("hearings/public/pdf_pending.html", office=g.office,
-                               hearing=hearing), 503, {"Retry-After": "30"}
-    return send_file(path, mimetype="application/pdf", max_age=3600,
-                     download_name=f"hearing-{hearing.id}-minutes-v{version.number}.pdf")
+        return (
+            render_public("hearings/public/pdf_pending.html", office=g.office, hearing=hearing),
+            503,
+            {"Retry-After": "30"},
+        )
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        max_age=3600,
+        download_name=f"hearing-{hearing.id}-minutes-v{version.number}.pdf",
+    )
 
 
 @bp.route("/<int:hearing_id>/minutes.pdf")
@@ -303,8 +385,12 @@ def minutes_pdf(hearing_id):
     """The latest version of the minutes as PDF."""
     hearing = public_hearing(hearing_id)
     latest = current_minutes(publish_many(hearing.minutes))
-    return _pdf_response(hearing, next((m for m in hearing.minutes
-                                        if latest is not None and m.number == latest.number), None))
+    return _pdf_response(
+        hearing,
+        next(
+            (m for m in hearing.minutes if latest is not None and m.number == latest.number), None
+        ),
+    )
 
 
 @bp.route("/<int:hearing_id>/minutes/v<int:number>.pdf")
@@ -317,29 +403,52 @@ def minutes_version_pdf(hearing_id, number):
 @bp.route("/calendar.ics")
 def calendar():
     """iCalendar feed of the office's upcoming (and cancelled/postponed) hearings."""
-    hearings = db.session.scalars(select(Hearing).where(
-        Hearing.office_id == g.office.id, Hearing.announced_at.is_not(None),
-        Hearing.starts_at.is_not(None)).order_by(Hearing.starts_at.desc()).limit(200)).all()
-    body = feeds.ical(publish(g.office), publish_many(hearings),
-                      lambda h: public_url(".hearing_page", hearing_id=h.id))
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'inline; filename="hearings-{g.office.code}.ics"',
-                             "Cache-Control": "public, max-age=300"})
+    hearings = db.session.scalars(
+        select(Hearing)
+        .where(
+            Hearing.office_id == g.office.id,
+            Hearing.announced_at.is_not(None),
+            Hearing.starts_at.is_not(None),
+        )
+        .order_by(Hearing.starts_at.desc())
+        .limit(200)
+    ).all()
+    body = feeds.ical(
+        publish(g.office),
+        publish_many(hearings),
+        lambda h: public_url(".hearing_page", hearing_id=h.id),
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'inline; filename="hearings-{g.office.code}.ics"',
+            "Cache-Control": "public, max-age=300",
+        },
+    )
 
 
 @bp.route("/minutes.atom")
 def atom():
     """Atom feed of published minutes (each version, corrections included)."""
     rows = db.session.execute(
-        select(MinutesVersion, Hearing).join(Hearing, Hearing.id == MinutesVersion.hearing_id)
+        select(MinutesVersion, Hearing)
+        .join(Hearing, Hearing.id == MinutesVersion.hearing_id)
         .where(Hearing.office_id == g.office.id)
-        .order_by(MinutesVersion.published_at.desc()).limit(50)).all()
+        .order_by(MinutesVersion.published_at.desc())
+        .limit(50)
+    ).all()
     rows = [(publish(v), publish(h)) for v, h in rows]
-    body = feeds.atom(publish(g.office), rows, public_url(".atom"), public_url(".minutes_list"),
-                      lambda h, v: public_url(".minutes_version", hearing_id=h.id,
-                                              number=v.number))
-    return Response(body, mimetype="application/atom+xml",
-                    headers={"Cache-Control": "public, max-age=300"})
+    body = feeds.atom(
+        publish(g.office),
+        rows,
+        public_url(".atom"),
+        public_url(".minutes_list"),
+        lambda h, v: public_url(".minutes_version", hearing_id=h.id, number=v.number),
+    )
+    return Response(
+        body, mimetype="application/atom+xml", headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 def home_section(offices):
@@ -352,15 +461,34 @@ def home_section(offices):
         note = f"{format_local_datetime(h.starts_at)} · {by_id[h.office_id].name}"
         if h.status != HearingStatus.ANNOUNCED:
             note += f" · {h.status.label}"
-        items.append((f"{h.kind.label}：{h.title}",
-                      url_for("hearings_public.hearing_page", office_code=by_id[h.office_id].code,
-                              hearing_id=h.id), note))
-    recent = db.session.execute(latest_minutes_query(list(by_id))
-                                .order_by(MinutesVersion.published_at.desc()).limit(4)).all()
+        items.append(
+            (
+                f"{h.kind.label}：{h.title}",
+                url_for(
+                    "hearings_public.hearing_page",
+                    office_code=by_id[h.office_id].code,
+                    hearing_id=h.id,
+                ),
+                note,
+            )
+        )
+    recent = db.session.execute(
+        latest_minutes_query(list(by_id)).order_by(MinutesVersion.published_at.desc()).limit(4)
+    ).all()
     for _version, h in recent:
         h = publish(h)
-        items.append((_("纪要：%(title)s", title=h.title),
-                      url_for("hearings_public.hearing_page", office_code=by_id[h.office_id].code,
-                              hearing_id=h.id), by_id[h.office_id].name))
-    more = url_for("hearings_public.index", office_code=offices[0].code) if len(offices) == 1 else None
+        items.append(
+            (
+                _("纪要：%(title)s", title=h.title),
+                url_for(
+                    "hearings_public.hearing_page",
+                    office_code=by_id[h.office_id].code,
+                    hearing_id=h.id,
+                ),
+                by_id[h.office_id].name,
+            )
+        )
+    more = (
+        url_for("hearings_public.index", office_code=offices[0].code) if len(offices) == 1 else None
+    )
     return HomeSection(title=_("群众听证质询"), items=items, more_url=more, order=10)

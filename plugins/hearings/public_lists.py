@@ -40,8 +40,8 @@ def public_attendees(hearing: Hearing) -> tuple[list[PublicAttendee], int]:
     attendance was taken.
     """
     rows = db.session.scalars(
-        select(Attendee).where(Attendee.hearing_id == hearing.id,
-                               Attendee.status == AttendeeStatus.CONFIRMED)
+        select(Attendee)
+        .where(Attendee.hearing_id == hearing.id, Attendee.status == AttendeeStatus.CONFIRMED)
         .order_by(Attendee.category, Attendee.id)
     ).all()
     if any(a.checked_in_at for a in rows):
@@ -86,7 +86,9 @@ class PublicQuestion:
     outcome_at: object
 
 
-def public_questions(hearing: Hearing, case_states: dict[int, str] | None = None) -> list[PublicQuestion]:
+def public_questions(
+    hearing: Hearing, case_states: dict[int, str] | None = None
+) -> list[PublicQuestion]:
     """The Q&A as residents see it (askers and texts masked by the gate).
 
     ``case_states`` maps case id to its status label (from ``followups.case_states``).
@@ -100,13 +102,23 @@ def public_questions(hearing: Hearing, case_states: dict[int, str] | None = None
                 case_state = _("已办结")
             else:
                 case_state = (case_states or {}).get(q.case_id or 0, _("办理中"))
-        out.append(PublicQuestion(
-            number=q.number, asker=q.asker_name, asker_category=q.asker_category.label,
-            text=q.text, status=q.status.label, status_code=q.status.value,
-            answer=q.answer or "", answered_by=q.answered_by or "",
-            deferred_reason=q.deferred_reason or "",
-            responsible=q.responsible.display_name if q.responsible else "",
-            due_at=q.due_at, case_receipt_no=q.case_receipt_no or "", case_status=case_state,
-            outcome=q.outcome or "", outcome_at=q.outcome_at,
-        ))
+        out.append(
+            PublicQuestion(
+                number=q.number,
+                asker=q.asker_name,
+                asker_category=q.asker_category.label,
+                text=q.text,
+                status=q.status.label,
+                status_code=q.status.value,
+                answer=q.answer or "",
+                answered_by=q.answered_by or "",
+                deferred_reason=q.deferred_reason or "",
+                responsible=q.responsible.display_name if q.responsible else "",
+                due_at=q.due_at,
+                case_receipt_no=q.case_receipt_no or "",
+                case_status=case_state,
+                outcome=q.outcome or "",
+                outcome_at=q.outcome_at,
+            )
+        )
     return out

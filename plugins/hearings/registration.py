@@ -49,7 +49,8 @@ def phone_hash(normalised: str) -> str:
 def new_code() -> str:
     """A fresh confirmation code (not yet used by any attendee)."""
     return contact.new_code(
-        lambda code: db.session.scalar(select(Attendee.id).where(Attendee.code == code)) is not None)
+        lambda code: db.session.scalar(select(Attendee.id).where(Attendee.code == code)) is not None
+    )
 
 
 def find_by_code(raw: str | None) -> Attendee | None:
@@ -68,13 +69,16 @@ def lock_hearing(hearing_id: int) -> Hearing:
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         hearing = db.session.scalar(
-            select(Hearing).where(Hearing.id == hearing_id).with_for_update()
+            select(Hearing)
+            .where(Hearing.id == hearing_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         )
     else:
         table = Hearing.__table__
         db.session.execute(
-            update(table).where(table.c.id == hearing_id)
+            update(table)
+            .where(table.c.id == hearing_id)
             .values(registration_seq=table.c.registration_seq + 1)
         )
         hearing = db.session.get(Hearing, hearing_id, populate_existing=True)
@@ -85,10 +89,14 @@ def lock_hearing(hearing_id: int) -> Hearing:
 
 def count_status(hearing_id: int, status: AttendeeStatus) -> int:
     """How many attendees of the hearing have ``status``."""
-    return db.session.scalar(
-        select(func.count()).select_from(Attendee)
-        .where(Attendee.hearing_id == hearing_id, Attendee.status == status)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Attendee)
+            .where(Attendee.hearing_id == hearing_id, Attendee.status == status)
+        )
+        or 0
+    )
 
 
 def confirmed_counts(hearing_ids) -> dict[int, int]:
@@ -97,9 +105,10 @@ def confirmed_counts(hearing_ids) -> dict[int, int]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(Attendee.hearing_id, func.count()).where(
-            Attendee.hearing_id.in_(ids), Attendee.status == AttendeeStatus.CONFIRMED)
-        .group_by(Attendee.hearing_id)).all()
+        select(Attendee.hearing_id, func.count())
+        .where(Attendee.hearing_id.in_(ids), Attendee.status == AttendeeStatus.CONFIRMED)
+        .group_by(Attendee.hearing_id)
+    ).all()
     found = dict(rows)
     return {i: found.get(i, 0) for i in ids}
 
@@ -111,9 +120,11 @@ def places_left(hearing: Hearing) -> int:
 
 def category_counts(hearing: Hearing, *, checked_in: bool = False) -> dict[AttendeeCategory, int]:
     """Confirmed attendees (or those checked in) per category, every category listed."""
-    query = (select(Attendee.category, func.count()).where(
-        Attendee.hearing_id == hearing.id, Attendee.status == AttendeeStatus.CONFIRMED)
-        .group_by(Attendee.category))
+    query = (
+        select(Attendee.category, func.count())
+        .where(Attendee.hearing_id == hearing.id, Attendee.status == AttendeeStatus.CONFIRMED)
+        .group_by(Attendee.category)
+    )
     if checked_in:
         query = query.where(Attendee.checked_in_at.is_not(None))
     found = dict(db.session.execute(query).all())
@@ -134,8 +145,10 @@ def registration_closed_reason(hearing: Hearing, now=None) -> str | None:
     closes = hearing.registration_closes_at or hearing.starts_at
     if closes is not None and now >= closes:
         return _("报名已于 %(time)s 截止。", time=format_local_datetime(closes))
-    if (count_status(hearing.id, AttendeeStatus.CONFIRMED) >= hearing.capacity
-            and count_status(hearing.id, AttendeeStatus.WAITING) >= hearing.waitlist_size):
+    if (
+        count_status(hearing.id, AttendeeStatus.CONFIRMED) >= hearing.capacity
+        and count_status(hearing.id, AttendeeStatus.WAITING) >= hearing.waitlist_size
+    ):
         return full_message()
     return None
 
@@ -198,10 +211,13 @@ def register(hearing_id: int, form: Registration, *, now=None) -> Attendee:
     reason = registration_closed_reason(hearing, now)
     if reason:
         raise HearingError(reason)
-    taken = db.session.scalar(select(Attendee.id).where(
-        Attendee.hearing_id == hearing.id, Attendee.phone_hash == hashed))
+    taken = db.session.scalar(
+        select(Attendee.id).where(Attendee.hearing_id == hearing.id, Attendee.phone_hash == hashed)
+    )
     if taken is not None:
-        raise HearingError(_("该电话号码已报名本场听证。如需查询或退出，请使用报名时取得的确认码。"))
+        raise HearingError(
+            _("该电话号码已报名本场听证。如需查询或退出，请使用报名时取得的确认码。")
+        )
     confirmed = count_status(hearing.id, AttendeeStatus.CONFIRMED)
     if confirmed < hearing.capacity:
         status = AttendeeStatus.CONFIRMED
@@ -210,23 +226,42 @@ def register(hearing_id: int, form: Registration, *, now=None) -> Attendee:
     else:
         raise HearingError(full_message())
     attendee = Attendee(
-        hearing_id=hearing.id, office_id=hearing.office_id, name=name, category=category,
-        village=village, phone=phone, phone_hash=hashed,
-        consent_public_name=bool(form.consent_public_name), source=AttendeeSource.REGISTERED,
-        status=status, code=new_code(),
+        hearing_id=hearing.id,
+        office_id=hearing.office_id,
+        name=name,
+        category=category,
+        village=village,
+        phone=phone,
+        phone_hash=hashed,
+        consent_public_name=bool(form.consent_public_name),
+        source=AttendeeSource.REGISTERED,
+        status=status,
+        code=new_code(),
     )
     db.session.add(attendee)
     try:
         db.session.flush()
     except IntegrityError:  # the unique index is the last line of defence
         db.session.rollback()
-        raise HearingError(_("该电话号码已报名本场听证。如需查询或退出，请使用报名时取得的确认码。")) from None
-    if status == AttendeeStatus.CONFIRMED and confirmed + 1 == hearing.capacity and hearing.organiser_id:
+        raise HearingError(
+            _("该电话号码已报名本场听证。如需查询或退出，请使用报名时取得的确认码。")
+        ) from None
+    if (
+        status == AttendeeStatus.CONFIRMED
+        and confirmed + 1 == hearing.capacity
+        and hearing.organiser_id
+    ):
         from plugins.hearings.notifications import notify_staff
 
-        notify_staff(hearing.organiser_id,
-                      _("“%(title)s”的 %(n)d 个名额已报满，之后报名的群众进入候补名单。",
-                        title=hearing.title, n=hearing.capacity), f"full:{hearing.id}")
+        notify_staff(
+            hearing.organiser_id,
+            _(
+                "“%(title)s”的 %(n)d 个名额已报满，之后报名的群众进入候补名单。",
+                title=hearing.title,
+                n=hearing.capacity,
+            ),
+            f"full:{hearing.id}",
+        )
     return attendee
 
 
@@ -234,18 +269,33 @@ def waiting_position(attendee: Attendee) -> int | None:
     """1-based place on the waiting list, or None when not waiting."""
     if attendee.status != AttendeeStatus.WAITING:
         return None
-    ahead = db.session.scalar(
-        select(func.count()).select_from(Attendee).where(
-            Attendee.hearing_id == attendee.hearing_id,
-            Attendee.status == AttendeeStatus.WAITING, Attendee.id < attendee.id)
-    ) or 0
+    ahead = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Attendee)
+            .where(
+                Attendee.hearing_id == attendee.hearing_id,
+                Attendee.status == AttendeeStatus.WAITING,
+                Attendee.id < attendee.id,
+            )
+        )
+        or 0
+    )
     return ahead + 1
 
 
-def invite(hearing_id: int, *, name: str, category: str, phone: str | None = None,
-           village: str | None = None, affiliation: str | None = None,
-           user_id: int | None = None, consent_public_name: bool = False,
-           invited_by_id: int | None = None) -> Attendee:
+def invite(
+    hearing_id: int,
+    *,
+    name: str,
+    category: str,
+    phone: str | None = None,
+    village: str | None = None,
+    affiliation: str | None = None,
+    user_id: int | None = None,
+    consent_public_name: bool = False,
+    invited_by_id: int | None = None,
+) -> Attendee:
     """Put a person on the attendee list on staff's initiative (deputies, cadres, staff).
 
     Invitees take a place in the hall; when none is free the error asks staff to raise the
@@ -263,21 +313,46 @@ def invite(hearing_id: int, *, name: str, category: str, phone: str | None = Non
     hearing = lock_hearing(hearing_id)
     if hearing.status in (HearingStatus.CANCELLED,):
         raise HearingError(_("该听证会已取消，不能再邀请参加人。"))
-    if hashed and db.session.scalar(select(Attendee.id).where(
-            Attendee.hearing_id == hearing.id, Attendee.phone_hash == hashed)) is not None:
+    if (
+        hashed
+        and db.session.scalar(
+            select(Attendee.id).where(
+                Attendee.hearing_id == hearing.id, Attendee.phone_hash == hashed
+            )
+        )
+        is not None
+    ):
         raise HearingError(_("该电话号码已在本场参加人名单中。"))
-    if user_id and db.session.scalar(select(Attendee.id).where(
-            Attendee.hearing_id == hearing.id, Attendee.user_id == user_id,
-            Attendee.status != AttendeeStatus.WITHDRAWN)) is not None:
+    if (
+        user_id
+        and db.session.scalar(
+            select(Attendee.id).where(
+                Attendee.hearing_id == hearing.id,
+                Attendee.user_id == user_id,
+                Attendee.status != AttendeeStatus.WITHDRAWN,
+            )
+        )
+        is not None
+    ):
         raise HearingError(_("该工作人员已在本场参加人名单中。"))
     if count_status(hearing.id, AttendeeStatus.CONFIRMED) >= hearing.capacity:
-        raise HearingError(_("会场名额已满（%(n)d 人）。请先调整听证会的容纳人数。",
-                             n=hearing.capacity))
+        raise HearingError(
+            _("会场名额已满（%(n)d 人）。请先调整听证会的容纳人数。", n=hearing.capacity)
+        )
     attendee = Attendee(
-        hearing_id=hearing.id, office_id=hearing.office_id, name=name, category=category,
-        village=village, affiliation=affiliation, phone=normalised, phone_hash=hashed,
-        user_id=user_id, consent_public_name=consent_public_name,
-        source=AttendeeSource.INVITED, status=AttendeeStatus.CONFIRMED, code=new_code(),
+        hearing_id=hearing.id,
+        office_id=hearing.office_id,
+        name=name,
+        category=category,
+        village=village,
+        affiliation=affiliation,
+        phone=normalised,
+        phone_hash=hashed,
+        user_id=user_id,
+        consent_public_name=consent_public_name,
+        source=AttendeeSource.INVITED,
+        status=AttendeeStatus.CONFIRMED,
+        code=new_code(),
         invited_by_id=invited_by_id,
     )
     db.session.add(attendee)
@@ -295,8 +370,11 @@ def withdraw(attendee: Attendee, *, now=None) -> list[Attendee]:
     db.session.refresh(attendee)
     if attendee.status == AttendeeStatus.WITHDRAWN:
         raise HearingError(_("该报名已经退出，无需重复操作。"))
-    if hearing.status in (HearingStatus.HELD, HearingStatus.MINUTES_PUBLISHED,
-                          HearingStatus.RESULTS_PUBLISHED):
+    if hearing.status in (
+        HearingStatus.HELD,
+        HearingStatus.MINUTES_PUBLISHED,
+        HearingStatus.RESULTS_PUBLISHED,
+    ):
         raise HearingError(_("听证会已经举行，不能再退出报名。"))
     attendee.status = AttendeeStatus.WITHDRAWN
     attendee.withdrawn_at = now or utc_now()
@@ -311,9 +389,10 @@ def promote_waiting(hearing: Hearing, *, now=None) -> list[Attendee]:
     if free <= 0 or hearing.status not in (HearingStatus.ANNOUNCED, HearingStatus.POSTPONED):
         return []
     waiting = db.session.scalars(
-        select(Attendee).where(Attendee.hearing_id == hearing.id,
-                               Attendee.status == AttendeeStatus.WAITING)
-        .order_by(Attendee.id).limit(free)
+        select(Attendee)
+        .where(Attendee.hearing_id == hearing.id, Attendee.status == AttendeeStatus.WAITING)
+        .order_by(Attendee.id)
+        .limit(free)
     ).all()
     for person in waiting:
         person.status = AttendeeStatus.CONFIRMED
@@ -325,9 +404,12 @@ def promote_waiting(hearing: Hearing, *, now=None) -> list[Attendee]:
         for person in waiting:
             message_attendee(
                 person,
-                _("您报名的“%(title)s”已由候补转为正式参加，时间：%(time)s，地点：%(venue)s。",
-                  title=hearing.title, time=format_local_datetime(hearing.starts_at),
-                  venue=hearing.venue or ""),
+                _(
+                    "您报名的“%(title)s”已由候补转为正式参加，时间：%(time)s，地点：%(venue)s。",
+                    title=hearing.title,
+                    time=format_local_datetime(hearing.starts_at),
+                    venue=hearing.venue or "",
+                ),
                 dedupe_key=f"promoted:{person.id}",
             )
     return list(waiting)
@@ -355,11 +437,15 @@ def check_in_closed_reason(hearing: Hearing, now=None) -> str | None:
     now = now or utc_now()
     opens, closes = check_in_window(hearing)
     if now < opens:
-        return _("尚未到签到时间：签到从 %(time)s 开始（听证会当天，最早开始前 2 小时）。",
-                 time=format_local_datetime(opens))
+        return _(
+            "尚未到签到时间：签到从 %(time)s 开始（听证会当天，最早开始前 2 小时）。",
+            time=format_local_datetime(opens),
+        )
     if now >= closes:
-        return _("签到已于听证会当天结束（%(time)s）。",
-                 time=format_local_datetime(closes - timedelta(minutes=1)))
+        return _(
+            "签到已于听证会当天结束（%(time)s）。",
+            time=format_local_datetime(closes - timedelta(minutes=1)),
+        )
     return None
 
 
@@ -371,8 +457,9 @@ def check_in(hearing: Hearing, raw_code: str, *, actor_id: int | None, now=None)
     return check_in_attendee(hearing, attendee, actor_id=actor_id, now=now)
 
 
-def check_in_attendee(hearing: Hearing, attendee: Attendee, *, actor_id: int | None,
-                      now=None) -> Attendee:
+def check_in_attendee(
+    hearing: Hearing, attendee: Attendee, *, actor_id: int | None, now=None
+) -> Attendee:
     """Record one attendee's attendance (by code, or from the staff desk's row); the caller
     commits. Refused for a withdrawn or waiting attendee and outside the check-in window."""
     if attendee.hearing_id != hearing.id:

@@ -42,9 +42,13 @@ def _set_status(hearing: Hearing, status: HearingStatus, now, reason: str | None
     hearing.status = status
     hearing.status_changed_at = now
     hearing.status_reason = reason
-    record_event("hearing.status", office_id=hearing.office_id, target_type="hearing",
-                 target_id=hearing.id, details={"from": old.value, "to": status.value,
-                                                "title": hearing.title, "reason": reason})
+    record_event(
+        "hearing.status",
+        office_id=hearing.office_id,
+        target_type="hearing",
+        target_id=hearing.id,
+        details={"from": old.value, "to": status.value, "title": hearing.title, "reason": reason},
+    )
 
 
 def _require_reason(reason: str | None, missing: str) -> str:
@@ -85,8 +89,9 @@ def announce(hearing: Hearing, *, now=None) -> dict:
     """Publish a draft (or a postponed hearing with its new times) with the registration form."""
     now = now or utc_now()
     if hearing.status not in (HearingStatus.DRAFT, HearingStatus.POSTPONED):
-        raise HearingError(_("只有草稿或已延期的听证会可以公告。当前状态：%(s)s。",
-                             s=hearing.status.label))
+        raise HearingError(
+            _("只有草稿或已延期的听证会可以公告。当前状态：%(s)s。", s=hearing.status.label)
+        )
     check_schedule(hearing, now)
     was_postponed = hearing.status == HearingStatus.POSTPONED
     _set_status(hearing, HearingStatus.ANNOUNCED, now)
@@ -96,8 +101,12 @@ def announce(hearing: Hearing, *, now=None) -> dict:
 
         message_participants(
             hearing,
-            _("“%(title)s”改期举行：%(time)s，地点：%(venue)s。您的报名继续有效。",
-              title=hearing.title, time=format_local_datetime(hearing.starts_at), venue=hearing.venue),
+            _(
+                "“%(title)s”改期举行：%(time)s，地点：%(venue)s。您的报名继续有效。",
+                title=hearing.title,
+                time=format_local_datetime(hearing.starts_at),
+                venue=hearing.venue,
+            ),
             key=f"reannounced:{hearing.id}:{int(hearing.starts_at.timestamp())}",
         )
         from plugins.hearings.registration import promote_waiting
@@ -115,17 +124,26 @@ def postpone(hearing: Hearing, reason: str, *, now=None) -> dict:
     _set_status(hearing, HearingStatus.POSTPONED, now, reason)
     from plugins.hearings.notifications import message_participants
 
-    message_participants(hearing, _("“%(title)s”延期举行，原因：%(reason)s。新的时间将另行通知。",
-                                    title=hearing.title, reason=reason),
-                         key=f"postponed:{hearing.id}:{now.timestamp():.0f}")
+    message_participants(
+        hearing,
+        _(
+            "“%(title)s”延期举行，原因：%(reason)s。新的时间将另行通知。",
+            title=hearing.title,
+            reason=reason,
+        ),
+        key=f"postponed:{hearing.id}:{now.timestamp():.0f}",
+    )
     return {"hearing_id": hearing.id, "deliver": True}
 
 
 def cancel(hearing: Hearing, reason: str, *, now=None) -> dict:
     """Cancel a hearing that has not taken place; residents see the reason."""
     now = now or utc_now()
-    if hearing.status not in (HearingStatus.DRAFT, HearingStatus.ANNOUNCED,
-                              HearingStatus.POSTPONED):
+    if hearing.status not in (
+        HearingStatus.DRAFT,
+        HearingStatus.ANNOUNCED,
+        HearingStatus.POSTPONED,
+    ):
         raise HearingError(_("已经举行的听证会不能取消。"))
     reason = _require_reason(reason, _("请填写取消的原因，群众会在公开页面上看到它。"))
     was_public = hearing.status != HearingStatus.DRAFT
@@ -133,9 +151,11 @@ def cancel(hearing: Hearing, reason: str, *, now=None) -> dict:
     if was_public:
         from plugins.hearings.notifications import message_participants
 
-        message_participants(hearing, _("“%(title)s”已取消，原因：%(reason)s。",
-                                        title=hearing.title, reason=reason),
-                             key=f"cancelled:{hearing.id}")
+        message_participants(
+            hearing,
+            _("“%(title)s”已取消，原因：%(reason)s。", title=hearing.title, reason=reason),
+            key=f"cancelled:{hearing.id}",
+        )
     return {"hearing_id": hearing.id, "deliver": was_public}
 
 
@@ -143,11 +163,16 @@ def mark_held(hearing: Hearing, *, now=None) -> dict:
     """Record that the hearing took place (from its start time on)."""
     now = now or utc_now()
     if hearing.status != HearingStatus.ANNOUNCED:
-        raise HearingError(_("只有已公告的听证会可以标记为已举行。当前状态：%(s)s。",
-                             s=hearing.status.label))
+        raise HearingError(
+            _("只有已公告的听证会可以标记为已举行。当前状态：%(s)s。", s=hearing.status.label)
+        )
     if hearing.starts_at > now:
-        raise HearingError(_("听证会尚未开始（%(time)s），不能标记为已举行。",
-                             time=format_local_datetime(hearing.starts_at)))
+        raise HearingError(
+            _(
+                "听证会尚未开始（%(time)s），不能标记为已举行。",
+                time=format_local_datetime(hearing.starts_at),
+            )
+        )
     _set_status(hearing, HearingStatus.HELD, now)
     hearing.held_at = now
     # Places held by people still on the waiting list are moot now.
@@ -166,8 +191,13 @@ def check_minutes_text(text: str) -> str:
     """The draft as it will be kept; over-long text is refused (the editor keeps it shown)."""
     text = (text or "").replace("\r\n", "\n")
     if len(text) > MINUTES_MAX_CHARS:
-        raise HearingError(_("纪要过长：%(n)d 字，最多 %(max)d 字。请分段精简后再保存，您输入的内容仍保留在编辑框中。",
-                             n=len(text), max=MINUTES_MAX_CHARS))
+        raise HearingError(
+            _(
+                "纪要过长：%(n)d 字，最多 %(max)d 字。请分段精简后再保存，您输入的内容仍保留在编辑框中。",
+                n=len(text),
+                max=MINUTES_MAX_CHARS,
+            )
+        )
     return text
 
 
@@ -182,8 +212,14 @@ def preview_minutes(hearing: Hearing, text: str, allowed=frozenset()) -> str:
     return resident_html(check_minutes_text(text), allowed=allowed)
 
 
-def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
-                    actor_id: int | None = None, now=None, allowed=frozenset()) -> dict:
+def publish_minutes(
+    hearing: Hearing,
+    *,
+    correction_note: str | None = None,
+    actor_id: int | None = None,
+    now=None,
+    allowed=frozenset(),
+) -> dict:
     """Publish the current draft as a new version of the minutes.
 
     Refused before the hearing took place and for an empty draft. A second or later version
@@ -202,8 +238,12 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     text = check_minutes_text(hearing.minutes_draft)
     if not text.strip():
         raise HearingError(_("纪要草稿为空，请先填写并保存纪要。"))
-    number = (db.session.scalar(select(func.max(MinutesVersion.number))
-                                .where(MinutesVersion.hearing_id == hearing.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(MinutesVersion.number)).where(MinutesVersion.hearing_id == hearing.id)
+        )
+        or 0
+    ) + 1
     note = (correction_note or "").strip()
     if number > 1 and not note:
         raise HearingError(_("这是对已公开纪要的更正，请填写更正说明，群众会看到它。"))
@@ -216,9 +256,14 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     allowed = frozenset(allowed) | public_figure_names(hearing)
     actor = db.session.get(User, actor_id) if actor_id else None
     version = MinutesVersion(
-        hearing_id=hearing.id, office_id=hearing.office_id, number=number, body_md=text,
-        body_html=render_markdown(text), search_text=search_text(text, allowed=allowed),
-        correction_note=note or None, published_at=now,
+        hearing_id=hearing.id,
+        office_id=hearing.office_id,
+        number=number,
+        body_md=text,
+        body_html=render_markdown(text),
+        search_text=search_text(text, allowed=allowed),
+        correction_note=note or None,
+        published_at=now,
         published_by_id=actor_id,
         published_by_name=actor.display_name if actor is not None else None,
     )
@@ -235,10 +280,17 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
     if number == 1:
         from plugins.hearings.notifications import message_participants
 
-        message_participants(hearing, _("“%(title)s”的会议纪要已公开，可在便民服务网站查看。",
-                                        title=hearing.title), key=f"minutes:{hearing.id}")
-    return {"hearing_id": hearing.id, "minutes_id": version.id, "deliver": number == 1,
-            "catalogue_no": catalogue_no}
+        message_participants(
+            hearing,
+            _("“%(title)s”的会议纪要已公开，可在便民服务网站查看。", title=hearing.title),
+            key=f"minutes:{hearing.id}",
+        )
+    return {
+        "hearing_id": hearing.id,
+        "minutes_id": version.id,
+        "deliver": number == 1,
+        "catalogue_no": catalogue_no,
+    }
 
 
 # --- results -------------------------------------------------------------------------------
@@ -246,8 +298,9 @@ def publish_minutes(hearing: Hearing, *, correction_note: str | None = None,
 
 def open_followups(hearing: Hearing) -> int:
     """Deferred questions whose follow-up has no published outcome yet."""
-    return sum(1 for q in hearing.questions
-               if q.status == QuestionStatus.DEFERRED and q.outcome_at is None)
+    return sum(
+        1 for q in hearing.questions if q.status == QuestionStatus.DEFERRED and q.outcome_at is None
+    )
 
 
 def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -> dict:
@@ -257,7 +310,9 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
         raise HearingError(_("请先发布会议纪要，再公开办理结果。"))
     pending = open_followups(hearing)
     if pending:
-        raise HearingError(_("还有 %(n)d 个会后答复事项尚未办结，办结后结果会自动公开。", n=pending))
+        raise HearingError(
+            _("还有 %(n)d 个会后答复事项尚未办结，办结后结果会自动公开。", n=pending)
+        )
     summary = (summary or "").strip()
     if len(summary) > MINUTES_MAX_CHARS:
         raise HearingError(_("结果说明过长。"))
@@ -268,8 +323,11 @@ def publish_results(hearing: Hearing, summary: str | None = None, *, now=None) -
         hearing.results_published_at = now
         from plugins.hearings.notifications import message_participants
 
-        message_participants(hearing, _("“%(title)s”提出的问题已全部办结，办理结果已公开。",
-                                        title=hearing.title), key=f"results:{hearing.id}")
+        message_participants(
+            hearing,
+            _("“%(title)s”提出的问题已全部办结，办理结果已公开。", title=hearing.title),
+            key=f"results:{hearing.id}",
+        )
         return {"hearing_id": hearing.id, "deliver": True}
     return {"hearing_id": hearing.id, "deliver": False}
 

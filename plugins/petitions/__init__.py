@@ -43,8 +43,10 @@ def private_person_fields():
     from core.kit import PersonField
     from plugins.petitions.models import Petitioner, SessionObserver
 
-    return [PersonField(Petitioner.name),
-            PersonField(SessionObserver.name, public_when="is_public_figure")]
+    return [
+        PersonField(Petitioner.name),
+        PersonField(SessionObserver.name, public_when="is_public_figure"),
+    ]
 
 
 @hookimpl
@@ -106,8 +108,11 @@ def register_schedules():
     """Close review and re-review windows that ran out unused, hourly."""
     from core.kit import Schedule
 
-    return [Schedule("petitions.close_lapsed_windows",
-                     "plugins.petitions.jobs:close_lapsed_windows", 3600)]
+    return [
+        Schedule(
+            "petitions.close_lapsed_windows", "plugins.petitions.jobs:close_lapsed_windows", 3600
+        )
+    ]
 
 
 @hookimpl

@@ -25,8 +25,10 @@ class PetitionCategorySpec(CategorySpec):
     def describe(self) -> str:
         """The statutory limits in the regulations' words."""
         if self.code == limits.CATEGORY_PETITION:
-            return _("收到之日起 15 日内登记转送、决定是否受理并书面告知；受理之日起 60 日内办结，"
-                     "经负责人批准可延长一次，不超过 30 日")
+            return _(
+                "收到之日起 15 日内登记转送、决定是否受理并书面告知；受理之日起 60 日内办结，"
+                "经负责人批准可延长一次，不超过 30 日"
+            )
         if self.code == limits.CATEGORY_REREVIEW:
             return _("收到复核请求之日起 30 日内提出复核意见（听证时间不计入）")
         return _("收到复查请求之日起 30 日内提出复查意见")
@@ -35,12 +37,29 @@ class PetitionCategorySpec(CategorySpec):
 def categories() -> list[CategorySpec]:
     """The petition categories for the core's ``case_categories`` hook."""
     return [
-        PetitionCategorySpec(limits.CATEGORY_PETITION, _l("信访事项"), limits.REGISTER, Limit(120, limits.DAYS),
-                             own_time_rules=True, confidential=True),
-        PetitionCategorySpec(limits.CATEGORY_REVIEW, _l("信访事项复查"), limits.REVIEW, own_time_rules=True,
-                             confidential=True),
-        PetitionCategorySpec(limits.CATEGORY_REREVIEW, _l("信访事项复核"), limits.REREVIEW, Limit(90, limits.DAYS),
-                             own_time_rules=True, confidential=True),
+        PetitionCategorySpec(
+            limits.CATEGORY_PETITION,
+            _l("信访事项"),
+            limits.REGISTER,
+            Limit(120, limits.DAYS),
+            own_time_rules=True,
+            confidential=True,
+        ),
+        PetitionCategorySpec(
+            limits.CATEGORY_REVIEW,
+            _l("信访事项复查"),
+            limits.REVIEW,
+            own_time_rules=True,
+            confidential=True,
+        ),
+        PetitionCategorySpec(
+            limits.CATEGORY_REREVIEW,
+            _l("信访事项复核"),
+            limits.REREVIEW,
+            Limit(90, limits.DAYS),
+            own_time_rules=True,
+            confidential=True,
+        ),
     ]
 
 
@@ -54,22 +73,40 @@ def on_case_closed(case: Case) -> None:
         return
     outcome = case.outcome or ""
     if case.source_type == "petition" and petition.stage in (
-            Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING):
+        Stage.REGISTRATION,
+        Stage.ACCEPTANCE,
+        Stage.HANDLING,
+    ):
         petition.result = outcome
         petition.replied_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REPLY, actor_id=case.handler_id, result=outcome)
-        enter_stage(petition, Stage.REPLIED, start=petition.replied_at,
-                    event=_("出具处理意见书"), actor_id=None)
+        enter_stage(
+            petition,
+            Stage.REPLIED,
+            start=petition.replied_at,
+            event=_("出具处理意见书"),
+            actor_id=None,
+        )
     elif case.source_type == "petition_review" and petition.stage == Stage.REVIEW:
         petition.review_opinion = outcome
         petition.review_decided_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(petition, Stage.REVIEW_DECIDED, start=petition.review_decided_at,
-                    event=_("出具复查意见书"), actor_id=None)
+        enter_stage(
+            petition,
+            Stage.REVIEW_DECIDED,
+            start=petition.review_decided_at,
+            event=_("出具复查意见书"),
+            actor_id=None,
+        )
     elif case.source_type == "petition_rereview" and petition.stage == Stage.REREVIEW:
         petition.rereview_opinion = outcome
         petition.rereview_decided_at = case.closed_at or utc_now()
         issue_notice(petition, NoticeKind.REREVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(petition, Stage.TERMINATED, start=petition.rereview_decided_at,
-                    event=_("出具复核意见书（终结）"), actor_id=None)
+        enter_stage(
+            petition,
+            Stage.TERMINATED,
+            start=petition.rereview_decided_at,
+            event=_("出具复核意见书（终结）"),
+            actor_id=None,
+        )
         petition.closed_at = petition.rereview_decided_at

@@ -55,9 +55,18 @@ def file_petition(petition: Petition, closed_at: datetime) -> str | None:
     if petition.repeat_of_id is not None:
         return None
     try:
-        return file_record(RecordToFile(
-            office_id=petition.office_id, source_type=SOURCE_TYPE, source_id=str(petition.id),
-            title=petition_title(petition), year=to_local(closed_at).year, access=SECURITY,
-            url=DETAIL_URL.format(id=petition.id), activity=ACTIVITY, retention=RETENTION))
+        return file_record(
+            RecordToFile(
+                office_id=petition.office_id,
+                source_type=SOURCE_TYPE,
+                source_id=str(petition.id),
+                title=petition_title(petition),
+                year=to_local(closed_at).year,
+                access=SECURITY,
+                url=DETAIL_URL.format(id=petition.id),
+                activity=ACTIVITY,
+                retention=RETENTION,
+            )
+        )
     except ValueError as exc:
         raise PetitionError(_("信访事项未能归档：%(reason)s", reason=str(exc))) from exc

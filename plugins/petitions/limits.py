@@ -33,5 +33,8 @@ REREVIEW = Limit(30, DAYS)
 CATEGORY_PETITION = "petition"
 CATEGORY_REVIEW = "petition_review"
 CATEGORY_REREVIEW = "petition_rereview"
-SOURCE_TYPES = {CATEGORY_PETITION: "petition", CATEGORY_REVIEW: "petition_review",
-                CATEGORY_REREVIEW: "petition_rereview"}
+SOURCE_TYPES = {
+    CATEGORY_PETITION: "petition",
+    CATEGORY_REVIEW: "petition_review",
+    CATEGORY_REREVIEW: "petition_rereview",
+}

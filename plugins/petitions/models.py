@@ -99,8 +99,13 @@ class Stage(LabelledEnum):
 
 
 # Stages in which the office owes the next step (the backlog, 积压).
-PENDING_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING, Stage.REVIEW,
-                  Stage.REREVIEW)
+PENDING_STAGES = (
+    Stage.REGISTRATION,
+    Stage.ACCEPTANCE,
+    Stage.HANDLING,
+    Stage.REVIEW,
+    Stage.REREVIEW,
+)
 # Stages whose deadline a core case carries (the petition's, its review's, its re-review's).
 FIRST_INSTANCE_STAGES = (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING)
 CASE_STAGES = (*FIRST_INSTANCE_STAGES, Stage.REVIEW, Stage.REREVIEW)
@@ -180,11 +185,15 @@ class ObserverCategory(LabelledEnum):
 
 
 # Observers who sit in a public role (信访旁听制度 3); the others are private persons.
-PUBLIC_OBSERVERS = frozenset({
-    ObserverCategory.STATION_HEAD, ObserverCategory.PEOPLES_DEPUTY, ObserverCategory.CPPCC_MEMBER,
-    ObserverCategory.VILLAGE_PARTY_SECRETARY, ObserverCategory.VILLAGE_COMMITTEE_HEAD,
-})
-
+PUBLIC_OBSERVERS = frozenset(
+    {
+        ObserverCategory.STATION_HEAD,
+        ObserverCategory.PEOPLES_DEPUTY,
+        ObserverCategory.CPPCC_MEMBER,
+        ObserverCategory.VILLAGE_PARTY_SECRETARY,
+        ObserverCategory.VILLAGE_COMMITTEE_HEAD,
+    }
+)
 
 
 def select_choices(enum_cls, *, leave_out=()) -> list:
@@ -230,8 +239,9 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     level_brought_to: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
     proper_level: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
     skip_level: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    hidden_risk: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel, 24), default=RiskLevel.NONE,
-                                                   index=True)
+    hidden_risk: Mapped[RiskLevel] = mapped_column(
+        enum_column(RiskLevel, 24), default=RiskLevel.NONE, index=True
+    )
     risk_note: Mapped[str | None] = mapped_column(Text)
     risk_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -270,20 +280,26 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     review_case: Mapped[Case | None] = relationship(foreign_keys=[review_case_id])
     rereview_case: Mapped[Case | None] = relationship(foreign_keys=[rereview_case_id])
     repeat_of: Mapped["Petition | None"] = relationship(remote_side=[id], back_populates="repeats")
-    repeats: Mapped[list["Petition"]] = relationship(back_populates="repeat_of",
-                                                     order_by="Petition.received_at")
+    repeats: Mapped[list["Petition"]] = relationship(
+        back_populates="repeat_of", order_by="Petition.received_at"
+    )
     petitioners: Mapped[list["Petitioner"]] = relationship(
-        back_populates="petition", order_by="Petitioner.id", cascade="all, delete-orphan")
+        back_populates="petition", order_by="Petitioner.id", cascade="all, delete-orphan"
+    )
     steps: Mapped[list["PetitionStep"]] = relationship(
-        back_populates="petition", order_by="PetitionStep.id", cascade="all, delete-orphan")
+        back_populates="petition", order_by="PetitionStep.id", cascade="all, delete-orphan"
+    )
     pauses: Mapped[list["PetitionPause"]] = relationship(
-        back_populates="petition", order_by="PetitionPause.id", cascade="all, delete-orphan")
+        back_populates="petition", order_by="PetitionPause.id", cascade="all, delete-orphan"
+    )
     notices: Mapped[list["PetitionNotice"]] = relationship(
-        back_populates="petition", order_by="PetitionNotice.id", cascade="all, delete-orphan")
+        back_populates="petition", order_by="PetitionNotice.id", cascade="all, delete-orphan"
+    )
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     extension_approved_by: Mapped[User | None] = relationship(
-        foreign_keys=[extension_approved_by_id])
+        foreign_keys=[extension_approved_by_id]
+    )
     risk_set_by: Mapped[User | None] = relationship(foreign_keys=[risk_set_by_id])
 
     def __str__(self) -> str:
@@ -338,12 +354,16 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
     @due_at.inplace.expression
     @classmethod
     def _due_at_expression(cls):
-        stage_case_id = sql_case((cls.stage == Stage.REVIEW.value, cls.review_case_id),
-                                 (cls.stage == Stage.REREVIEW.value, cls.rereview_case_id),
-                                 else_=cls.case_id)
-        return (select(Case.due_at).where(Case.id == stage_case_id,
-                                          cls.stage.in_([s.value for s in CASE_STAGES]))
-                .scalar_subquery())
+        stage_case_id = sql_case(
+            (cls.stage == Stage.REVIEW.value, cls.review_case_id),
+            (cls.stage == Stage.REREVIEW.value, cls.rereview_case_id),
+            else_=cls.case_id,
+        )
+        return (
+            select(Case.due_at)
+            .where(Case.id == stage_case_id, cls.stage.in_([s.value for s in CASE_STAGES]))
+            .scalar_subquery()
+        )
 
     @property
     def last_day(self) -> date | None:
@@ -476,8 +496,9 @@ class PetitionGram(db.Model):
 
     gram: Mapped[str] = mapped_column(String(8), primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"),
-                                             primary_key=True, index=True)
+    petition_id: Mapped[int] = mapped_column(
+        ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class PetitionGramStat(db.Model):
@@ -508,15 +529,19 @@ class Dispute(VersionedMixin, TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     parties: Mapped[str] = mapped_column(Text)  # the parties, as the mediators list them
     facts: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[DisputeStatus] = mapped_column(enum_column(DisputeStatus, 24), default=DisputeStatus.OPEN)
-    current_level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24),
-                                                          default=MediationLevel.VILLAGE)
+    status: Mapped[DisputeStatus] = mapped_column(
+        enum_column(DisputeStatus, 24), default=DisputeStatus.OPEN
+    )
+    current_level: Mapped[MediationLevel] = mapped_column(
+        enum_column(MediationLevel, 24), default=MediationLevel.VILLAGE
+    )
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     petition: Mapped[Petition | None] = relationship()
     sessions: Mapped[list["MediationSession"]] = relationship(
-        back_populates="dispute", order_by="MediationSession.id", cascade="all, delete-orphan")
+        back_populates="dispute", order_by="MediationSession.id", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -537,8 +562,9 @@ class MediationSession(db.Model):
     mediators: Mapped[str | None] = mapped_column(Text)
     parties_present: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[MediationOutcome] = mapped_column(enum_column(MediationOutcome, 24),
-                                                      default=MediationOutcome.PENDING)
+    outcome: Mapped[MediationOutcome] = mapped_column(
+        enum_column(MediationOutcome, 24), default=MediationOutcome.PENDING
+    )
     agreement_key: Mapped[str | None] = mapped_column(String(128))
     agreement_filename: Mapped[str | None] = mapped_column(String(200))
     agreement_content_type: Mapped[str | None] = mapped_column(String(100))
@@ -574,9 +600,11 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
 
     office: Mapped[Office] = relationship()
     observers: Mapped[list["SessionObserver"]] = relationship(
-        back_populates="session", order_by="SessionObserver.id", cascade="all, delete-orphan")
+        back_populates="session", order_by="SessionObserver.id", cascade="all, delete-orphan"
+    )
     hearings: Mapped[list["SessionHearing"]] = relationship(
-        back_populates="session", order_by="SessionHearing.id", cascade="all, delete-orphan")
+        back_populates="session", order_by="SessionHearing.id", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         from core.kit import format_local
@@ -640,8 +668,18 @@ class SessionHearing(db.Model):
 
 # Parents before children: the Modules screen deletes office data in the reverse order.
 MODELS = [
-    Petition, Petitioner, PetitionStep, PetitionPause, PetitionNotice, PetitionGram,
-    PetitionGramStat, Dispute, MediationSession, ReceptionSession, SessionObserver, SessionHearing,
+    Petition,
+    Petitioner,
+    PetitionStep,
+    PetitionPause,
+    PetitionNotice,
+    PetitionGram,
+    PetitionGramStat,
+    Dispute,
+    MediationSession,
+    ReceptionSession,
+    SessionObserver,
+    SessionHearing,
 ]
 
 

@@ -31,10 +31,18 @@ NUMBER_MARKS = {
 def next_number(office: Office, kind: NoticeKind, moment: datetime) -> str:
     """``SFZ-ZF信受〔2026〕3号``: office code, kind, year, running number in that year."""
     year = local_day(moment).year
-    count = db.session.scalar(
-        select(func.count()).select_from(PetitionNotice).where(
-            PetitionNotice.office_id == office.id, PetitionNotice.kind == kind,
-            extract("year", PetitionNotice.issued_at) == year)) or 0
+    count = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(PetitionNotice)
+            .where(
+                PetitionNotice.office_id == office.id,
+                PetitionNotice.kind == kind,
+                extract("year", PetitionNotice.issued_at) == year,
+            )
+        )
+        or 0
+    )
     return f"{office.code}信{NUMBER_MARKS[kind]}〔{year}〕{count + 1}号"
 
 
@@ -49,17 +57,35 @@ def recipient_of(petition: Petition) -> str:
     return names
 
 
-def issue_notice(petition: Petition, kind: NoticeKind, *, actor_id: int | None,
-                 moment: datetime | None = None, **context) -> PetitionNotice:
+def issue_notice(
+    petition: Petition,
+    kind: NoticeKind,
+    *,
+    actor_id: int | None,
+    moment: datetime | None = None,
+    **context,
+) -> PetitionNotice:
     """Render and store a notice of ``kind`` for the petition (the caller commits)."""
     office = db.session.get(Office, petition.office_id)
     moment = moment or utc_now()
     notice = PetitionNotice(
-        office_id=petition.office_id, kind=kind, number=next_number(office, kind, moment),
-        recipient=recipient_of(petition), issued_at=moment, issued_by_id=actor_id, body_html="")
+        office_id=petition.office_id,
+        kind=kind,
+        number=next_number(office, kind, moment),
+        recipient=recipient_of(petition),
+        issued_at=moment,
+        issued_by_id=actor_id,
+        body_html="",
+    )
     notice.body_html = render_template(
-        f"petitions/admin/notices/{kind.value}.html", petition=petition, office=office, notice=notice,
-        issued_day=format_day(moment), day=format_day, **context)
+        f"petitions/admin/notices/{kind.value}.html",
+        petition=petition,
+        office=office,
+        notice=notice,
+        issued_day=format_day(moment),
+        day=format_day,
+        **context,
+    )
     petition.notices.append(notice)
     db.session.add(notice)
     return notice
@@ -92,10 +118,12 @@ def notice_pdf(notice: PetitionNotice) -> bytes:
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=14, leading=26,
-                          firstLineIndent=28, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=20, leading=30, alignment=TA_CENTER,
-                           firstLineIndent=0)
+    body = ParagraphStyle(
+        "body", fontName="STSong-Light", fontSize=14, leading=26, firstLineIndent=28, wordWrap="CJK"
+    )
+    title = ParagraphStyle(
+        "title", parent=body, fontSize=20, leading=30, alignment=TA_CENTER, firstLineIndent=0
+    )
     plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0)
     paragraphs = notice_paragraphs(notice)
@@ -105,8 +133,9 @@ def notice_pdf(notice: PetitionNotice) -> bytes:
         if index == 0:
             story += [Paragraph(safe, title), Spacer(1, 4 * mm)]
         elif index == 1:
-            story.append(Paragraph(safe, ParagraphStyle("number", parent=plain,
-                                                        alignment=TA_CENTER)))
+            story.append(
+                Paragraph(safe, ParagraphStyle("number", parent=plain, alignment=TA_CENTER))
+            )
         elif index == 2:
             story.append(Paragraph(safe, plain))
         elif index >= len(paragraphs) - 2:
@@ -114,7 +143,14 @@ def notice_pdf(notice: PetitionNotice) -> bytes:
         else:
             story.append(Paragraph(safe, body))
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm,
-                            topMargin=37 * mm, bottomMargin=35 * mm, title=notice.number)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=28 * mm,
+        rightMargin=26 * mm,
+        topMargin=37 * mm,
+        bottomMargin=35 * mm,
+        title=notice.number,
+    )
     doc.build(story)
     return buffer.getvalue()

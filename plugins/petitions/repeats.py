@@ -76,10 +76,12 @@ def _bump_counts(connection, changed: list[str], delta: int) -> None:
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    statement = upsert(table).values([{"gram": g, "petitions": max(delta, 0)}
-                                      for g in sorted(changed)])
+    statement = upsert(table).values(
+        [{"gram": g, "petitions": max(delta, 0)} for g in sorted(changed)]
+    )
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.gram], set_={"petitions": table.c.petitions + delta})
+        index_elements=[table.c.gram], set_={"petitions": table.c.petitions + delta}
+    )
     connection.execute(statement)
 
 
@@ -101,9 +103,13 @@ def index_petition(petition: Petition) -> int:
         return len(new)
     connection.execute(delete(table).where(table.c.petition_id == petition.id))
     if new:
-        connection.execute(insert(table), [
-            {"gram": g, "office_id": petition.office_id, "petition_id": petition.id}
-            for g in sorted(new)])
+        connection.execute(
+            insert(table),
+            [
+                {"gram": g, "office_id": petition.office_id, "petition_id": petition.id}
+                for g in sorted(new)
+            ],
+        )
     _bump_counts(connection, sorted(old - new), -1)
     _bump_counts(connection, sorted(new - old), +1)
     return len(new)
@@ -122,17 +128,26 @@ def search_grams(query_grams: set[str], threshold: float) -> list[str]:
     only the ``q - k + 1`` rarest finds every such petition and skips the longest lists
     (村, 问题 …), which is where the time goes on a large register.
     """
-    counts = dict(db.session.execute(
-        select(PetitionGramStat.gram, PetitionGramStat.petitions)
-        .where(PetitionGramStat.gram.in_(sorted(query_grams)))).all())
+    counts = dict(
+        db.session.execute(
+            select(PetitionGramStat.gram, PetitionGramStat.petitions).where(
+                PetitionGramStat.gram.in_(sorted(query_grams))
+            )
+        ).all()
+    )
     ordered = sorted(query_grams, key=lambda g: (counts.get(g, 0), g))
     keep = len(ordered) - min_shared(len(ordered), threshold) + 1
-    return [g for g in ordered[:max(keep, 1)] if counts.get(g, 0) > 0]
+    return [g for g in ordered[: max(keep, 1)] if counts.get(g, 0) > 0]
 
 
-def subject_candidates(subject: str, office_ids: set[int] | None, *,
-                       threshold: float | None = None, exclude_id: int | None = None,
-                       limit: int = 10) -> list[tuple[int, float]]:
+def subject_candidates(
+    subject: str,
+    office_ids: set[int] | None,
+    *,
+    threshold: float | None = None,
+    exclude_id: int | None = None,
+    limit: int = 10,
+) -> list[tuple[int, float]]:
     """(petition id, Dice score) of the petitions whose subjects are most like ``subject``,
     best first, score ≥ threshold.
 
@@ -140,8 +155,11 @@ def subject_candidates(subject: str, office_ids: set[int] | None, *,
     of the gram index, capped at ``CANDIDATE_LIMIT``); each is then scored on its full
     subject in Python.
     """
-    threshold = current_app.config.get("PETITIONS_REPEAT_THRESHOLD", DEFAULT_THRESHOLD) \
-        if threshold is None else threshold
+    threshold = (
+        current_app.config.get("PETITIONS_REPEAT_THRESHOLD", DEFAULT_THRESHOLD)
+        if threshold is None
+        else threshold
+    )
     query_grams = grams(subject)
     if not query_grams or office_ids == set():
         return []
@@ -156,7 +174,9 @@ def subject_candidates(subject: str, office_ids: set[int] | None, *,
         .order_by(shared.desc(), PetitionGram.petition_id.desc())
         .limit(CANDIDATE_LIMIT)
     )
-    ids = [row.petition_id for row in db.session.execute(statement) if row.petition_id != exclude_id]
+    ids = [
+        row.petition_id for row in db.session.execute(statement) if row.petition_id != exclude_id
+    ]
     if not ids:
         return []
     subjects = db.session.execute(select(Petition.id, Petition.subject).where(Petition.id.in_(ids)))
@@ -166,8 +186,9 @@ def subject_candidates(subject: str, office_ids: set[int] | None, *,
     return scored[:limit]
 
 
-def person_candidates(phones, id_numbers, office_ids: set[int] | None, *,
-                      exclude_id: int | None = None) -> list[int]:
+def person_candidates(
+    phones, id_numbers, office_ids: set[int] | None, *, exclude_id: int | None = None
+) -> list[int]:
     """Ids of petitions with a petitioner of the same phone or ID number, newest first."""
     hashes_phone = {h for h in (person_hash("phone", p) for p in phones) if h}
     hashes_id = {h for h in (person_hash("id", i) for i in id_numbers) if h}
@@ -178,9 +199,13 @@ def person_candidates(phones, id_numbers, office_ids: set[int] | None, *,
         conditions.append(Petitioner.phone_hash.in_(sorted(hashes_phone)))
     if hashes_id:
         conditions.append(Petitioner.id_hash.in_(sorted(hashes_id)))
-    statement = (select(Petitioner.petition_id).distinct()
-                 .where(db.or_(*conditions), _scope(Petitioner.office_id, office_ids))
-                 .order_by(Petitioner.petition_id.desc()).limit(PERSON_LIMIT))
+    statement = (
+        select(Petitioner.petition_id)
+        .distinct()
+        .where(db.or_(*conditions), _scope(Petitioner.office_id, office_ids))
+        .order_by(Petitioner.petition_id.desc())
+        .limit(PERSON_LIMIT)
+    )
     return [pid for pid in db.session.scalars(statement) if pid != exclude_id]
 
 
@@ -192,8 +217,12 @@ def _originals(ids) -> dict[int, Petition]:
     loaded = {p.id: p for p in db.session.scalars(select(Petition).where(Petition.id.in_(ids)))}
     wanted = {p.repeat_of_id for p in loaded.values() if p.repeat_of_id is not None} - set(loaded)
     if wanted:
-        loaded.update({p.id: p for p in db.session.scalars(
-            select(Petition).where(Petition.id.in_(sorted(wanted))))})
+        loaded.update(
+            {
+                p.id: p
+                for p in db.session.scalars(select(Petition).where(Petition.id.in_(sorted(wanted))))
+            }
+        )
     result = {}
     for pid in ids:
         petition, seen = loaded[pid], set()
@@ -204,8 +233,15 @@ def _originals(ids) -> dict[int, Petition]:
     return result
 
 
-def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int] | None,  # noqa: C901
-                 exclude_id: int | None = None, limit: int = 10) -> list[Match]:
+def find_repeats(  # noqa: C901
+    *,
+    subject: str,
+    phones=(),
+    id_numbers=(),
+    office_ids: set[int] | None,
+    exclude_id: int | None = None,
+    limit: int = 10,
+) -> list[Match]:
     """Earlier petitions that may be the same matter, as originals (a repeat found by the
     person is shown as the petition it repeats): same person first, then by similarity."""
     from flask_babel import gettext as _
@@ -236,6 +272,5 @@ def find_repeats(*, subject: str, phones=(), id_numbers=(), office_ids: set[int]
         for match in matches.values():
             if match.score == 0:
                 match.score = dice(query_grams, grams(match.petition.subject))
-    ordered = sorted(matches.values(), key=lambda m: (not m.same_person, -m.score,
-                                                      -m.petition.id))
+    ordered = sorted(matches.values(), key=lambda m: (not m.same_person, -m.score, -m.petition.id))
     return ordered[:limit]

@@ -17,9 +17,35 @@ import unicodedata
 
 # Words that say nothing about the matter itself; removed before making grams.
 FILLER_WORDS = (
-    "信访人", "信访", "来信", "来访", "来电", "群众", "村民", "居民", "反映", "要求", "请求",
-    "希望", "关于", "问题", "事宜", "事项", "情况", "一事", "有关", "相关", "恳请", "申请",
-    "投诉", "举报", "至今", "一直", "目前", "现在", "已经",
+    "信访人",
+    "信访",
+    "来信",
+    "来访",
+    "来电",
+    "群众",
+    "村民",
+    "居民",
+    "反映",
+    "要求",
+    "请求",
+    "希望",
+    "关于",
+    "问题",
+    "事宜",
+    "事项",
+    "情况",
+    "一事",
+    "有关",
+    "相关",
+    "恳请",
+    "申请",
+    "投诉",
+    "举报",
+    "至今",
+    "一直",
+    "目前",
+    "现在",
+    "已经",
 )
 # Function characters: they split the text (a bigram never spans one of them).
 FUNCTION_CHARS = frozenset("的了我其他她它们和与及在对把被给是之也而啊吧呢吗么还都就又")
@@ -48,7 +74,11 @@ def grams(text: str | None) -> set[str]:
     result: list[str] = []
     seen: set[str] = set()
     for segment in normalise(text):
-        pieces = [segment] if len(segment) == 1 else [segment[i:i + 2] for i in range(len(segment) - 1)]
+        pieces = (
+            [segment]
+            if len(segment) == 1
+            else [segment[i : i + 2] for i in range(len(segment) - 1)]
+        )
         for piece in pieces:
             if piece not in seen:
                 seen.add(piece)

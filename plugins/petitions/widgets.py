@@ -14,8 +14,9 @@ def widgets(user, office_ids: set[int]) -> list:
     return [
         Widget(title=_("信访积压"), value=backlog, url=url, tone="warn" if backlog else "ok"),
         Widget(title=_("信访超期"), value=overdue, url=url, tone="alert" if overdue else "ok"),
-        Widget(title=_("高风险信访隐患"), value=high_risk, url=url,
-               tone="alert" if high_risk else "ok"),
+        Widget(
+            title=_("高风险信访隐患"), value=high_risk, url=url, tone="alert" if high_risk else "ok"
+        ),
     ]
 
 
@@ -27,11 +28,32 @@ def supervision_sections(user, office_ids: set[int]) -> list:
     def percent(share):
         return "—" if share is None else f"{share:.0%}"
 
-    rows = [[f.office.name, f.backlog, f.overdue, f.high_risk, f.registered,
-             percent(f.result_share), percent(f.repeat_rate)] for f in figures]
-    return [SupervisionSection(
-        title=_("信访（%(year)d 年）", year=today.year),
-        headers=[_("单位"), _("积压"), _("超期"), _("高风险"), _("本年登记"), _("有结果占比"),
-                 _("重复率")],
-        rows=rows, url=url_for("petitions_supervision.index"),
-        note=_("积压、超期、高风险为当前数；登记、有结果占比、重复率按本年登记计算。"))]
+    rows = [
+        [
+            f.office.name,
+            f.backlog,
+            f.overdue,
+            f.high_risk,
+            f.registered,
+            percent(f.result_share),
+            percent(f.repeat_rate),
+        ]
+        for f in figures
+    ]
+    return [
+        SupervisionSection(
+            title=_("信访（%(year)d 年）", year=today.year),
+            headers=[
+                _("单位"),
+                _("积压"),
+                _("超期"),
+                _("高风险"),
+                _("本年登记"),
+                _("有结果占比"),
+                _("重复率"),
+            ],
+            rows=rows,
+            url=url_for("petitions_supervision.index"),
+            note=_("积压、超期、高风险为当前数；登记、有结果占比、重复率按本年登记计算。"),
+        )
+    ]

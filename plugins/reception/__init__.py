@@ -17,7 +17,9 @@ manifest = Manifest(
     name="reception",
     title=_l("领导接待"),
     version="1.0",
-    description=_l("领导接待日排班与调整、群众网上预约、来信来访来电登记交办督办、群众预约领导办公卡与上门走访。"),
+    description=_l(
+        "领导接待日排班与调整、群众网上预约、来信来访来电登记交办督办、群众预约领导办公卡与上门走访。"
+    ),
 )
 
 

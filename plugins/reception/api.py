@@ -48,14 +48,27 @@ def day_out(day) -> dict:
     """The published facts of one reception day (``day`` is a published view)."""
     free = free_places(day) if not day.is_cancelled else {}
     return {
-        "id": day.id, "date": day.day, "start": day.start_time, "end": day.end_time,
-        "place": day.place, "leader": leader_title(day.leader), "status": day.status.value,
+        "id": day.id,
+        "date": day.day,
+        "start": day.start_time,
+        "end": day.end_time,
+        "place": day.place,
+        "leader": leader_title(day.leader),
+        "status": day.status.value,
         "cancel_reason": day.cancel_reason if day.is_cancelled else None,
-        "moved_from": day.nominal_day, "note": day.note,
-        "slots": [{"id": s.id, "start": s.start_time, "end": s.end_time, "capacity": s.capacity,
-                   "free": free.get(s.id, 0)} for s in day.slots],
-        "url": public_url("reception_public.day_page", office_code=day.office.code,
-                          day_id=day.id),
+        "moved_from": day.nominal_day,
+        "note": day.note,
+        "slots": [
+            {
+                "id": s.id,
+                "start": s.start_time,
+                "end": s.end_time,
+                "capacity": s.capacity,
+                "free": free.get(s.id, 0),
+            }
+            for s in day.slots
+        ],
+        "url": public_url("reception_public.day_page", office_code=day.office.code, day_id=day.id),
     }
 
 

@@ -15,9 +15,14 @@ def categories():
     情况外，最长解决时限不得越过30天" — the rulebook writes days, counted as calendar days with
     the holiday rule (see core.sla); a leader's own deadline or approved extensions may reach 30.
     """
-    return [CategorySpec(code=CATEGORY_CODE, title=_l("领导接待事项"),
-                         limit=Limit(10, LimitUnit.CALENDAR_DAYS),
-                         max_limit=Limit(30, LimitUnit.CALENDAR_DAYS))]
+    return [
+        CategorySpec(
+            code=CATEGORY_CODE,
+            title=_l("领导接待事项"),
+            limit=Limit(10, LimitUnit.CALENDAR_DAYS),
+            max_limit=Limit(30, LimitUnit.CALENDAR_DAYS),
+        )
+    ]
 
 
 def on_case_closed(case) -> object | None:

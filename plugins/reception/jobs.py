@@ -23,8 +23,10 @@ DESK_URL = "/admin/reception-desk/"  # the staff desk (plugins.reception.admin.d
 
 def schedules() -> list[Schedule]:
     """The roster kept expanded ahead (every 6 hours); card reminders (hourly)."""
-    return [Schedule("reception.extend_rosters", "plugins.reception.jobs:extend_rosters", 21600),
-            Schedule("reception.card_reminders", "plugins.reception.jobs:card_reminders", 3600)]
+    return [
+        Schedule("reception.extend_rosters", "plugins.reception.jobs:extend_rosters", 21600),
+        Schedule("reception.card_reminders", "plugins.reception.jobs:card_reminders", 3600),
+    ]
 
 
 def extend_rosters() -> int:
@@ -43,21 +45,39 @@ def card_reminders() -> int:
     offices = offices_with(PLUGIN)
     if not offices:
         return 0
-    for card in db.session.scalars(select(AppointmentCard).where(
-            AppointmentCard.office_id.in_(offices), AppointmentCard.status == CardStatus.OPEN)):
+    for card in db.session.scalars(
+        select(AppointmentCard).where(
+            AppointmentCard.office_id.in_(offices), AppointmentCard.status == CardStatus.OPEN
+        )
+    ):
         if not leader_is_back(card):
             continue
         url = f"{AGENDA_URL}card/{card.id}"
-        notify(card.leader_id, _("群众预约领导办公卡"),
-               _("预约卡 %(no)s（%(name)s）等待您上门走访，期限 %(due)s。", no=card.number,
-                 name=mask_name(card.name), due=format_local(card.visit_due_at)),
-               url=url, dedupe_key=f"reception:card-back:{card.id}:{clock_start(card).isoformat()}")
+        notify(
+            card.leader_id,
+            _("群众预约领导办公卡"),
+            _(
+                "预约卡 %(no)s（%(name)s）等待您上门走访，期限 %(due)s。",
+                no=card.number,
+                name=mask_name(card.name),
+                due=format_local(card.visit_due_at),
+            ),
+            url=url,
+            dedupe_key=f"reception:card-back:{card.id}:{clock_start(card).isoformat()}",
+        )
         sent += 1
         if card_colour(card, now) == "red":
-            notify(card.leader_id, _("预约卡走访已超期"),
-                   _("预约卡 %(no)s 已超过上门走访期限（%(due)s），请尽快走访。", no=card.number,
-                     due=format_local(card.visit_due_at)),
-                   url=url, dedupe_key=f"reception:card-red:{card.id}:{card.visit_due_at:%Y%m%d}")
+            notify(
+                card.leader_id,
+                _("预约卡走访已超期"),
+                _(
+                    "预约卡 %(no)s 已超过上门走访期限（%(due)s），请尽快走访。",
+                    no=card.number,
+                    due=format_local(card.visit_due_at),
+                ),
+                url=url,
+                dedupe_key=f"reception:card-red:{card.id}:{card.visit_due_at:%Y%m%d}",
+            )
             sent += 1
     db.session.commit()
     return sent

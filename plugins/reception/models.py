@@ -121,8 +121,13 @@ class Satisfaction(LabelledEnum):
 
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR")
-WEEKDAY_LABELS = {"MO": _l("星期一"), "TU": _l("星期二"), "WE": _l("星期三"), "TH": _l("星期四"),
-                  "FR": _l("星期五")}
+WEEKDAY_LABELS = {
+    "MO": _l("星期一"),
+    "TU": _l("星期二"),
+    "WE": _l("星期三"),
+    "TH": _l("星期四"),
+    "FR": _l("星期五"),
+}
 
 
 class ReceptionSettings(TimestampMixin, db.Model):
@@ -155,7 +160,9 @@ class ReceptionRule(TimestampMixin, db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str | None] = mapped_column(String(100))
-    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency, 24), default=Frequency.WEEKLY)
+    frequency: Mapped[Frequency] = mapped_column(
+        enum_column(Frequency, 24), default=Frequency.WEEKLY
+    )
     interval: Mapped[int] = mapped_column(Integer, default=1)
     weekdays: Mapped[str] = mapped_column(String(32), default="")  # "TU" or "MO,TH"
     week_of_month: Mapped[int | None] = mapped_column(Integer)  # 1..4, or -1 for the last
@@ -166,8 +173,9 @@ class ReceptionRule(TimestampMixin, db.Model):
     place: Mapped[str] = mapped_column(String(200))
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
     slot_capacity: Mapped[int] = mapped_column(Integer, default=2)
-    on_holiday: Mapped[HolidayPolicy] = mapped_column(enum_column(HolidayPolicy, 24),
-                                                      default=HolidayPolicy.SKIP)
+    on_holiday: Mapped[HolidayPolicy] = mapped_column(
+        enum_column(HolidayPolicy, 24), default=HolidayPolicy.SKIP
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(String(500))  # shown to residents
 
@@ -198,14 +206,18 @@ class ReceptionDay(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    rule_id: Mapped[int | None] = mapped_column(ForeignKey("reception_rule.id", ondelete="SET NULL"))
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reception_rule.id", ondelete="SET NULL")
+    )
     day: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
     place: Mapped[str] = mapped_column(String(200))
     leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     original_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[DayStatus] = mapped_column(enum_column(DayStatus, 24), default=DayStatus.SCHEDULED)
+    status: Mapped[DayStatus] = mapped_column(
+        enum_column(DayStatus, 24), default=DayStatus.SCHEDULED
+    )
     cancel_reason: Mapped[str | None] = mapped_column(String(500))  # public
     nominal_day: Mapped[date | None] = mapped_column(Date)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -217,7 +229,8 @@ class ReceptionDay(TimestampMixin, db.Model):
     leader: Mapped[User] = relationship(foreign_keys=[leader_id])
     original_leader: Mapped[User | None] = relationship(foreign_keys=[original_leader_id])
     slots: Mapped[list["ReceptionSlot"]] = relationship(
-        back_populates="day", order_by="ReceptionSlot.start_time", cascade="all, delete-orphan")
+        back_populates="day", order_by="ReceptionSlot.start_time", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
@@ -234,8 +247,9 @@ class ReceptionSlot(db.Model):
     __table_args__ = (UniqueConstraint("day_id", "start_time", name="uq_reception_slot_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day_id: Mapped[int] = mapped_column(ForeignKey("reception_day.id", ondelete="CASCADE"),
-                                        index=True)
+    day_id: Mapped[int] = mapped_column(
+        ForeignKey("reception_day.id", ondelete="CASCADE"), index=True
+    )
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
@@ -257,7 +271,8 @@ class RosterChange(db.Model):
     kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 24))
     day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id", ondelete="SET NULL"))
     other_day_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reception_day.id", ondelete="SET NULL"))
+        ForeignKey("reception_day.id", ondelete="SET NULL")
+    )
     day_date: Mapped[date] = mapped_column(Date)  # kept readable if the day row goes
     other_day_date: Mapped[date | None] = mapped_column(Date)
     from_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -278,7 +293,9 @@ class Booking(TimestampMixin, db.Model):
 
     __tablename__ = "reception_booking"
     __table_args__ = (
-        UniqueConstraint("office_id", "day_date", "phone_hash", name="uq_reception_booking_phone_day"),
+        UniqueConstraint(
+            "office_id", "day_date", "phone_hash", name="uq_reception_booking_phone_day"
+        ),
         Index("ix_reception_booking_slot_status", "slot_id", "status"),
         Index("ix_reception_booking_day", "day_id"),
     )
@@ -296,8 +313,12 @@ class Booking(TimestampMixin, db.Model):
     village: Mapped[str | None] = mapped_column(String(64))
     matter: Mapped[str] = mapped_column(String(500))
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus, 24), default=BookingStatus.BOOKED)
-    source: Mapped[BookingSource] = mapped_column(enum_column(BookingSource, 24), default=BookingSource.ONLINE)
+    status: Mapped[BookingStatus] = mapped_column(
+        enum_column(BookingStatus, 24), default=BookingStatus.BOOKED
+    )
+    source: Mapped[BookingSource] = mapped_column(
+        enum_column(BookingSource, 24), default=BookingSource.ONLINE
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_note: Mapped[str | None] = mapped_column(String(500))
@@ -410,8 +431,16 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
 
 
 # Registration order: parents before children (office-data deletion runs it backwards).
-MODELS = [ReceptionSettings, ReceptionRule, ReceptionDay, ReceptionSlot, RosterChange, Booking,
-          ReceptionMatter, AppointmentCard]
+MODELS = [
+    ReceptionSettings,
+    ReceptionRule,
+    ReceptionDay,
+    ReceptionSlot,
+    RosterChange,
+    Booking,
+    ReceptionMatter,
+    AppointmentCard,
+]
 
 
 # Names of tables without a screen of their own (the audit log, the delete-data preview).

@@ -48,18 +48,25 @@ bp.add_app_template_filter(lambda day: format_local_date(day, "full"), "receptio
 LIST_LIMIT = 120
 
 
-def upcoming_days(office_ids, *, leader_id: int | None = None, limit: int = LIST_LIMIT,
-                  include_cancelled: bool = True) -> list[ReceptionDay]:
+def upcoming_days(
+    office_ids,
+    *,
+    leader_id: int | None = None,
+    limit: int = LIST_LIMIT,
+    include_cancelled: bool = True,
+) -> list[ReceptionDay]:
     """Reception days from today on (cancelled ones too, so residents see the notice)."""
     today = local_today()
     query = select(ReceptionDay).where(
-        ReceptionDay.office_id.in_(list(office_ids)), ReceptionDay.day >= today)
+        ReceptionDay.office_id.in_(list(office_ids)), ReceptionDay.day >= today
+    )
     if not include_cancelled:
         query = query.where(ReceptionDay.status == DayStatus.SCHEDULED)
     if leader_id:
         query = query.where(ReceptionDay.leader_id == leader_id)
-    return list(db.session.scalars(query.order_by(ReceptionDay.day, ReceptionDay.start_time)
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(query.order_by(ReceptionDay.day, ReceptionDay.start_time).limit(limit))
+    )
 
 
 def published_leader(office_id: int, leader_id: int | None) -> User | None:
@@ -68,9 +75,15 @@ def published_leader(office_id: int, leader_id: int | None) -> User | None:
     never prints the name of an arbitrary account."""
     if not leader_id:
         return None
-    held = db.session.scalar(select(ReceptionDay.id).where(
-        ReceptionDay.office_id == office_id, ReceptionDay.leader_id == leader_id,
-        ReceptionDay.day >= local_today()).limit(1))
+    held = db.session.scalar(
+        select(ReceptionDay.id)
+        .where(
+            ReceptionDay.office_id == office_id,
+            ReceptionDay.leader_id == leader_id,
+            ReceptionDay.day >= local_today(),
+        )
+        .limit(1)
+    )
     return db.session.get(User, leader_id) if held is not None else None
 
 
@@ -89,9 +102,15 @@ def _slot_choices(day: ReceptionDay, free: dict[int, int]) -> list[tuple[str, st
         if slot_start(slot) <= now:
             continue
         left = free.get(slot.id, 0)
-        label = (_("%(hours)s（剩余 %(n)d 个名额）", hours=format_hours(slot.start_time, slot.end_time),
-                   n=left) if left else
-                 _("%(hours)s（已约满）", hours=format_hours(slot.start_time, slot.end_time)))
+        label = (
+            _(
+                "%(hours)s（剩余 %(n)d 个名额）",
+                hours=format_hours(slot.start_time, slot.end_time),
+                n=left,
+            )
+            if left
+            else _("%(hours)s（已约满）", hours=format_hours(slot.start_time, slot.end_time))
+        )
         choices.append((str(slot.id), label))
     return choices
 
@@ -101,17 +120,22 @@ def index():
     """The coming reception days: date, hours, place, duty leader, free places."""
     leader = published_leader(g.office.id, request.args.get("leader", type=int))
     days = upcoming_days([g.office.id], leader_id=leader.id if leader else None)
-    leaders = {d.leader_id: d.leader for d in upcoming_days([g.office.id],
-                                                          include_cancelled=False)}
+    leaders = {d.leader_id: d.leader for d in upcoming_days([g.office.id], include_cancelled=False)}
     free = {d.id: sum(free_places(d).values()) for d in days if not d.is_cancelled}
     return render_public(
-        "reception/public/index.html", office=g.office, days=days, free=free,
-        leaders=sorted(leaders.values(), key=lambda u: u.display_name), leader=leader,
-        format_hours=format_hours)
+        "reception/public/index.html",
+        office=g.office,
+        days=days,
+        free=free,
+        leaders=sorted(leaders.values(), key=lambda u: u.display_name),
+        leader=leader,
+        format_hours=format_hours,
+    )
 
 
-def _day_page(day: ReceptionDay, form: BookingForm | None = None, error: str | None = None,
-              status: int = 200):
+def _day_page(
+    day: ReceptionDay, form: BookingForm | None = None, error: str | None = None, status: int = 200
+):
     free = free_places(day)
     reason = closed_reason(day)
     if form is None and reason is None:
@@ -120,9 +144,16 @@ def _day_page(day: ReceptionDay, form: BookingForm | None = None, error: str | N
         form.slot_id.choices = _slot_choices(day, free)
         if reason is None and not form.slot_id.choices:
             reason = _("今天的预约时段都已开始，请选择其他接待日。")
-    return render_public("reception/public/day.html", office=g.office, day=day, free=free,
-                         form=form if reason is None else None, error=error, reason=reason,
-                         format_hours=format_hours), status
+    return render_public(
+        "reception/public/day.html",
+        office=g.office,
+        day=day,
+        free=free,
+        form=form if reason is None else None,
+        error=error,
+        reason=reason,
+        format_hours=format_hours,
+    ), status
 
 
 @bp.route("/day/<int:day_id>")
@@ -139,34 +170,55 @@ def book_view(day_id):
     form.slot_id.choices = _slot_choices(day, free_places(day))
     if not form.validate_on_submit():
         name, errors = next(iter(form.errors.items()))
-        first = (_("页面已过期，请刷新后重新提交。") if name == "csrf_token" or not errors
-                 else str(errors[0]))
+        first = (
+            _("页面已过期，请刷新后重新提交。")
+            if name == "csrf_token" or not errors
+            else str(errors[0])
+        )
         return _day_page(day, form, first, 400)
     slot_id = int(form.slot_id.data) if (form.slot_id.data or "").isdigit() else None
     if slot_id is not None and slot_id not in {s.id for s in day.slots}:
         slot_id = None
     try:
-        booking = book(slot_id, BookingRequest(
-            name=form.name.data, phone=form.phone.data, village=form.village.data,
-            matter=form.matter.data, named_leader=form.leader_choice.data == "named"))
+        booking = book(
+            slot_id,
+            BookingRequest(
+                name=form.name.data,
+                phone=form.phone.data,
+                village=form.village.data,
+                matter=form.matter.data,
+                named_leader=form.leader_choice.data == "named",
+            ),
+        )
         db.session.commit()
     except ReceptionError as exc:
         db.session.rollback()
         db.session.refresh(day)
         return _day_page(day, form, str(exc), 409)
-    return render_public("reception/public/booked.html", office=g.office, day=day,
-                         booking=booking, code=format_code(booking.code),
-                         format_hours=format_hours,
-                         cancel_form=CancelForm(code=booking.code)), 201
+    return render_public(
+        "reception/public/booked.html",
+        office=g.office,
+        day=day,
+        booking=booking,
+        code=format_code(booking.code),
+        format_hours=format_hours,
+        cancel_form=CancelForm(code=booking.code),
+    ), 201
 
 
 def _booking_page(form, booking, error=None, status=200, notice=None):
     return render_public(
-        "reception/public/booking.html", office=g.office, form=form, booking=booking,
-        error=error, notice=notice, code=format_code(booking.code) if booking else "",
+        "reception/public/booking.html",
+        office=g.office,
+        form=form,
+        booking=booking,
+        error=error,
+        notice=notice,
+        code=format_code(booking.code) if booking else "",
         format_hours=format_hours,
         cancel_form=CancelForm(code=booking.code) if booking else None,
-        can_cancel=booking is not None and booking.status == BookingStatus.BOOKED
+        can_cancel=booking is not None
+        and booking.status == BookingStatus.BOOKED
         and slot_start(booking.slot) > utc_now(),
     ), status
 
@@ -198,23 +250,38 @@ def cancel_view():
     except ReceptionError as exc:
         db.session.rollback()
         return _booking_page(CodeForm(), booking, str(exc), 409)
-    return _booking_page(CodeForm(), booking, notice=_("您的预约已取消，名额已释放。如需再约，请重新预约。"))
+    return _booking_page(
+        CodeForm(), booking, notice=_("您的预约已取消，名额已释放。如需再约，请重新预约。")
+    )
 
 
 @bp.route("/calendar.ics")
 def calendar():
     """iCalendar feed of the office's reception days (past month and the coming weeks)."""
     today = local_today()
-    days = db.session.scalars(select(ReceptionDay).where(
-        ReceptionDay.office_id == g.office.id, ReceptionDay.day >= today - timedelta(days=31),
-        ReceptionDay.day <= today + timedelta(days=horizon_days()))
-        .order_by(ReceptionDay.day, ReceptionDay.start_time).limit(500)).all()
-    body = ical_feed(_("%(office)s 领导接待日", office=g.office.name), "reception",
-                     [_event(day) for day in publish_many(days)])
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition":
-                             f'inline; filename="reception-{g.office.code}.ics"',
-                             "Cache-Control": "public, max-age=300"})
+    days = db.session.scalars(
+        select(ReceptionDay)
+        .where(
+            ReceptionDay.office_id == g.office.id,
+            ReceptionDay.day >= today - timedelta(days=31),
+            ReceptionDay.day <= today + timedelta(days=horizon_days()),
+        )
+        .order_by(ReceptionDay.day, ReceptionDay.start_time)
+        .limit(500)
+    ).all()
+    body = ical_feed(
+        _("%(office)s 领导接待日", office=g.office.name),
+        "reception",
+        [_event(day) for day in publish_many(days)],
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'inline; filename="reception-{g.office.code}.ics"',
+            "Cache-Control": "public, max-age=300",
+        },
+    )
 
 
 def _event(day) -> CalendarEvent:
@@ -230,11 +297,16 @@ def _event(day) -> CalendarEvent:
     if day.note:
         description += "\n" + day.note
     return CalendarEvent(
-        key=f"reception-day-{day.id}", start=local_datetime(day.day, day.start_time),
-        end=local_datetime(day.day, day.end_time), summary=summary, description=description,
-        location=day.place, status="CANCELLED" if day.is_cancelled else "CONFIRMED",
+        key=f"reception-day-{day.id}",
+        start=local_datetime(day.day, day.start_time),
+        end=local_datetime(day.day, day.end_time),
+        summary=summary,
+        description=description,
+        location=day.place,
+        status="CANCELLED" if day.is_cancelled else "CONFIRMED",
         url=public_url("reception_public.day_page", office_code=g.office.code, day_id=day.id),
-        last_modified=day.updated_at)
+        last_modified=day.updated_at,
+    )
 
 
 def home_section(offices):
@@ -245,11 +317,21 @@ def home_section(offices):
     items = []
     for day in publish_many(upcoming_days(list(by_id), limit=8, include_cancelled=False)):
         office = by_id[day.office_id]
-        items.append((_("%(day)s %(hours)s 领导接待：%(leader)s", day=format_local_date(day.day, "full"),
-                        hours=format_hours(day.start_time, day.end_time),
-                        leader=leader_title(day.leader)),
-                      url_for("reception_public.day_page", office_code=office.code, day_id=day.id),
-                      f"{office.name} · {day.place}"))
-    more = (url_for("reception_public.index", office_code=offices[0].code)
-            if len(offices) == 1 else None)
+        items.append(
+            (
+                _(
+                    "%(day)s %(hours)s 领导接待：%(leader)s",
+                    day=format_local_date(day.day, "full"),
+                    hours=format_hours(day.start_time, day.end_time),
+                    leader=leader_title(day.leader),
+                ),
+                url_for("reception_public.day_page", office_code=office.code, day_id=day.id),
+                f"{office.name} · {day.place}",
+            )
+        )
+    more = (
+        url_for("reception_public.index", office_code=offices[0].code)
+        if len(offices) == 1
+        else None
+    )
     return HomeSection(title=_("领导接待日"), items=items, more_url=more, order=20)

@@ -20,29 +20,69 @@ from plugins.reception.models import (
 def declarations():
     """The published fields of reception days, slots and a resident's own booking."""
     return [
-        declare(ReceptionDay, {
-            "id": PUBLIC, "office_id": PUBLIC, "office": PUBLIC, "day": PUBLIC,
-            "start_time": PUBLIC, "end_time": PUBLIC, "leader_id": PUBLIC, "leader": PUBLIC,
-            "status": PUBLIC, "is_cancelled": PUBLIC, "nominal_day": PUBLIC, "slots": PUBLIC,
-            "updated_at": PUBLIC, "place": office_text(), "note": office_text(),
-            "cancel_reason": TEXT,
-        }),
-        declare(ReceptionSlot, {
-            "id": PUBLIC, "day_id": PUBLIC, "office_id": PUBLIC, "start_time": PUBLIC,
-            "end_time": PUBLIC, "capacity": PUBLIC, "day": PUBLIC,
-        }),
+        declare(
+            ReceptionDay,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "office": PUBLIC,
+                "day": PUBLIC,
+                "start_time": PUBLIC,
+                "end_time": PUBLIC,
+                "leader_id": PUBLIC,
+                "leader": PUBLIC,
+                "status": PUBLIC,
+                "is_cancelled": PUBLIC,
+                "nominal_day": PUBLIC,
+                "slots": PUBLIC,
+                "updated_at": PUBLIC,
+                "place": office_text(),
+                "note": office_text(),
+                "cancel_reason": TEXT,
+            },
+        ),
+        declare(
+            ReceptionSlot,
+            {
+                "id": PUBLIC,
+                "day_id": PUBLIC,
+                "office_id": PUBLIC,
+                "start_time": PUBLIC,
+                "end_time": PUBLIC,
+                "capacity": PUBLIC,
+                "day": PUBLIC,
+            },
+        ),
         # Shown only on the page reached with the booking's confirmation code.
-        declare(Booking, {
-            "id": PUBLIC, "office_id": PUBLIC, "day_id": PUBLIC, "day": PUBLIC,
-            "slot_id": PUBLIC, "slot": PUBLIC, "day_date": PUBLIC, "leader_id": PUBLIC,
-            "code": PUBLIC, "status": PUBLIC, "name": PERSON, "cancel_note": TEXT,
-            "phone": WITHHELD, "phone_hash": WITHHELD, "village": WITHHELD, "matter": WITHHELD,
-        }),
+        declare(
+            Booking,
+            {
+                "id": PUBLIC,
+                "office_id": PUBLIC,
+                "day_id": PUBLIC,
+                "day": PUBLIC,
+                "slot_id": PUBLIC,
+                "slot": PUBLIC,
+                "day_date": PUBLIC,
+                "leader_id": PUBLIC,
+                "code": PUBLIC,
+                "status": PUBLIC,
+                "name": PERSON,
+                "cancel_note": TEXT,
+                "phone": WITHHELD,
+                "phone_hash": WITHHELD,
+                "village": WITHHELD,
+                "matter": WITHHELD,
+            },
+        ),
     ]
 
 
 def person_fields():
     """Columns holding the names of residents: bookers, visitors, letter writers, callers,
     and the residents named on appointment cards."""
-    return [PersonField(Booking.name), PersonField(ReceptionMatter.name),
-            PersonField(AppointmentCard.name)]
+    return [
+        PersonField(Booking.name),
+        PersonField(ReceptionMatter.name),
+        PersonField(AppointmentCard.name),
+    ]

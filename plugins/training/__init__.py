@@ -11,7 +11,9 @@ manifest = Manifest(
     name="training",
     title=_l("学习培训"),
     version="1.0",
-    description=_l("集中培训与村集中学习、考勤签到、自学学时、学习笔记、实用技术，按月按年核对达标情况。"),
+    description=_l(
+        "集中培训与村集中学习、考勤签到、自学学时、学习笔记、实用技术，按月按年核对达标情况。"
+    ),
 )
 
 

@@ -7,8 +7,20 @@ the Content-Security-Policy forbids.
 from markupsafe import Markup, escape
 
 # Okabe–Ito colours (readable by colour-blind users), then darker variants.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-           "#8C510A", "#01665E", "#762A83", "#B2182B", "#4D4D4D"]
+PALETTE = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#8C510A",
+    "#01665E",
+    "#762A83",
+    "#B2182B",
+    "#4D4D4D",
+]
 DASHES = ["", "6 3", "2 3", "8 3 2 3"]
 
 
@@ -23,9 +35,17 @@ def _nice_ceiling(value: float) -> float:
     return float(10 * magnitude)
 
 
-def line_chart(series: list[tuple[str, list[float]]], x_labels: list[str], *, title: str,
-               y_label: str, threshold: float | None = None, threshold_label: str = "",
-               width: int = 760, height: int = 360) -> Markup:
+def line_chart(
+    series: list[tuple[str, list[float]]],
+    x_labels: list[str],
+    *,
+    title: str,
+    y_label: str,
+    threshold: float | None = None,
+    threshold_label: str = "",
+    width: int = 760,
+    height: int = 360,
+) -> Markup:
     """An accessible SVG: one polyline per series over ``x_labels``, an optional dashed
     threshold line, axes with ticks and a legend. Values are drawn as given."""
     left, right, top, bottom = 56, 16, 28, 40
@@ -52,42 +72,65 @@ def line_chart(series: list[tuple[str, list[float]]], x_labels: list[str], *, ti
     for k in range(6):
         value = y_max * k / 5
         yy = y(value)
-        parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{left + plot_w}" y2="{yy:.1f}" '
-                     f'stroke="#e5e5e5" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11" '
-                     f'fill="#333">{value:g}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{left + plot_w}" y2="{yy:.1f}" '
+            f'stroke="#e5e5e5" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#333">{value:g}</text>'
+        )
     for i, label in enumerate(x_labels):
-        parts.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                     f'font-size="11" fill="#333">{escape(label)}</text>')
-    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-                 f'y2="{top + plot_h}" stroke="#333" stroke-width="1"/>')
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
-                 f'stroke="#333" stroke-width="1"/>')
-    parts.append(f'<text x="{left}" y="{top - 10}" font-size="12" fill="#333">'
-                 f"{escape(y_label)}</text>")
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+            f'font-size="11" fill="#333">{escape(label)}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+        f'y2="{top + plot_h}" stroke="#333" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
+        f'stroke="#333" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<text x="{left}" y="{top - 10}" font-size="12" fill="#333">{escape(y_label)}</text>'
+    )
     if threshold is not None:
         yy = y(threshold)
-        parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{left + plot_w}" y2="{yy:.1f}" '
-                     f'stroke="#B2182B" stroke-width="1.5" stroke-dasharray="4 4"/>')
-        parts.append(f'<text x="{left + plot_w - 4}" y="{yy - 5:.1f}" text-anchor="end" '
-                     f'font-size="11" fill="#B2182B">{escape(threshold_label)}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{left + plot_w}" y2="{yy:.1f}" '
+            f'stroke="#B2182B" stroke-width="1.5" stroke-dasharray="4 4"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w - 4}" y="{yy - 5:.1f}" text-anchor="end" '
+            f'font-size="11" fill="#B2182B">{escape(threshold_label)}</text>'
+        )
     for index, (name, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         dash = DASHES[(index // len(PALETTE)) % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-        parts.append(f'<g><title>{escape(name)}</title>'
-                     f'<polyline points="{points}" fill="none" stroke="{colour}" '
-                     f'stroke-width="2"{dash_attr}/>')
+        parts.append(
+            f"<g><title>{escape(name)}</title>"
+            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="2"{dash_attr}/>'
+        )
         for i, v in enumerate(values):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
-                         f"<title>{escape(name)} {escape(x_labels[i])}: {v:g}</title></circle>")
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
+                f"<title>{escape(name)} {escape(x_labels[i])}: {v:g}</title></circle>"
+            )
         parts.append("</g>")
         col, row = index % 3, index // 3
         lx, ly = left + col * (plot_w / 3), height + 8 + row * 20
-        parts.append(f'<line x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 22:.1f}" y2="{ly:.1f}" '
-                     f'stroke="{colour}" stroke-width="3"{dash_attr}/>')
-        parts.append(f'<text x="{lx + 28:.1f}" y="{ly + 4:.1f}" font-size="12" fill="#333">'
-                     f"{escape(name)}</text>")
+        parts.append(
+            f'<line x1="{lx:.1f}" y1="{ly:.1f}" x2="{lx + 22:.1f}" y2="{ly:.1f}" '
+            f'stroke="{colour}" stroke-width="3"{dash_attr}/>'
+        )
+        parts.append(
+            f'<text x="{lx + 28:.1f}" y="{ly + 4:.1f}" font-size="12" fill="#333">'
+            f"{escape(name)}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -130,13 +130,17 @@ class TrainingPerson(TimestampMixin, db.Model):
     office: Mapped[Office] = relationship()
     user: Mapped[User | None] = relationship()
     self_study: Mapped[list["SelfStudyLog"]] = relationship(
-        back_populates="person", cascade="all, delete-orphan")
+        back_populates="person", cascade="all, delete-orphan"
+    )
     notes: Mapped[list["StudyNote"]] = relationship(
-        back_populates="person", cascade="all, delete-orphan")
+        back_populates="person", cascade="all, delete-orphan"
+    )
     techniques: Mapped[list["Technique"]] = relationship(
-        back_populates="person", cascade="all, delete-orphan")
+        back_populates="person", cascade="all, delete-orphan"
+    )
     attendance: Mapped[list["Attendance"]] = relationship(
-        back_populates="person", cascade="all, delete-orphan")
+        back_populates="person", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         if not self.group:
@@ -170,7 +174,8 @@ class TrainingSession(TimestampMixin, db.Model):
 
     office: Mapped[Office] = relationship()
     attendance: Mapped[list["Attendance"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan")
+        back_populates="session", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
@@ -189,12 +194,15 @@ class Attendance(VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+        ForeignKey("training_session.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(
-        ForeignKey("training_person.id", ondelete="CASCADE"), index=True)
+        ForeignKey("training_person.id", ondelete="CASCADE"), index=True
+    )
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
-        enum_column(AttendanceStatus, 12), default=AttendanceStatus.PENDING)
+        enum_column(AttendanceStatus, 12), default=AttendanceStatus.PENDING
+    )
     excuse_reason: Mapped[str | None] = mapped_column(String(200))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -252,7 +260,8 @@ class Technique(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(
-        ForeignKey("training_person.id", ondelete="CASCADE"), index=True)
+        ForeignKey("training_person.id", ondelete="CASCADE"), index=True
+    )
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     mastered_on: Mapped[date] = mapped_column(Date)
@@ -262,8 +271,15 @@ class Technique(TimestampMixin, db.Model):
     office: Mapped[Office] = relationship()
 
 
-MODELS = [TrainingSettings, TrainingPerson, TrainingSession, Attendance, SelfStudyLog,
-          StudyNote, Technique]
+MODELS = [
+    TrainingSettings,
+    TrainingPerson,
+    TrainingSession,
+    Attendance,
+    SelfStudyLog,
+    StudyNote,
+    Technique,
+]
 
 
 # Names of tables without a screen of their own (the audit log, the delete-data preview).

@@ -96,7 +96,9 @@ def resolve_rules(office_ids=None) -> dict[int, RuleSet]:
     """Office id → the RuleSet that applies: its own row, else its nearest ancestor's, else the
     defaults. Two small queries (offices, settings rows), whatever the number of offices."""
     parents = dict(db.session.execute(select(Office.id, Office.parent_id)).all())
-    own = {row.office_id: rules_from_row(row) for row in db.session.scalars(select(TrainingSettings))}
+    own = {
+        row.office_id: rules_from_row(row) for row in db.session.scalars(select(TrainingSettings))
+    }
     wanted = parents.keys() if office_ids is None else office_ids
     resolved: dict[int, RuleSet] = {}
     for office_id in wanted:
@@ -128,8 +130,9 @@ def session_days(length_value: float, unit: LengthUnit | str, class_hours_per_da
     return float(length_value) / float(class_hours_per_day)
 
 
-def participation(present: int, excused: int, required: int,
-                  policy: ExcusedPolicy | str) -> tuple[int, int]:
+def participation(
+    present: int, excused: int, required: int, policy: ExcusedPolicy | str
+) -> tuple[int, int]:
     """(attended, counted) for the participation rate under ``policy``.
 
     ``required`` counts every roster row of the held sessions (present, excused, absent and

@@ -60,22 +60,34 @@ def generate_roster(session: TrainingSession) -> int:
     if not groups:
         return 0
     with db.session.no_autoflush:
-        on_roster = set(db.session.scalars(
-            select(Attendance.person_id).where(Attendance.session_id == session.id)))
+        on_roster = set(
+            db.session.scalars(
+                select(Attendance.person_id).where(Attendance.session_id == session.id)
+            )
+        )
         people = db.session.scalars(
-            select(TrainingPerson).where(
+            select(TrainingPerson)
+            .where(
                 TrainingPerson.active,
                 TrainingPerson.group.in_(groups),
                 TrainingPerson.office_id.in_(sorted(roster_office_ids(session))),
-                (TrainingPerson.joined_on.is_(None)) | (TrainingPerson.joined_on <= session.held_on),
-            ).order_by(TrainingPerson.office_id, TrainingPerson.name)
+                (TrainingPerson.joined_on.is_(None))
+                | (TrainingPerson.joined_on <= session.held_on),
+            )
+            .order_by(TrainingPerson.office_id, TrainingPerson.name)
         ).all()
     added = 0
     for person in people:
         if person.id in on_roster:
             continue
-        db.session.add(Attendance(session_id=session.id, person_id=person.id,
-                                  office_id=person.office_id, status=AttendanceStatus.PENDING))
+        db.session.add(
+            Attendance(
+                session_id=session.id,
+                person_id=person.id,
+                office_id=person.office_id,
+                status=AttendanceStatus.PENDING,
+            )
+        )
         added += 1
     return added
 
@@ -99,15 +111,18 @@ def recompute_session_days(office_ids=None) -> None:
     for factor, ids in by_factor.items():
         db.session.execute(
             update(TrainingSession)
-            .where(TrainingSession.office_id.in_(ids),
-                   TrainingSession.length_unit == LengthUnit.HOURS)
+            .where(
+                TrainingSession.office_id.in_(ids), TrainingSession.length_unit == LengthUnit.HOURS
+            )
             .values(days=TrainingSession.length_value / factor)
             .execution_options(synchronize_session=False)
         )
     db.session.execute(
         update(TrainingSession)
-        .where(TrainingSession.length_unit == LengthUnit.DAYS,
-               TrainingSession.days != TrainingSession.length_value)
+        .where(
+            TrainingSession.length_unit == LengthUnit.DAYS,
+            TrainingSession.days != TrainingSession.length_value,
+        )
         .values(days=TrainingSession.length_value)
         .execution_options(synchronize_session=False)
     )
@@ -123,8 +138,9 @@ def move_person_rows(person: TrainingPerson) -> None:
                 row.office_id = person.office_id
 
 
-def save_settings(office: Office, row: TrainingSettings | None, values: dict, excused_policy,
-                  actor_id: int | None) -> TrainingSettings:
+def save_settings(
+    office: Office, row: TrainingSettings | None, values: dict, excused_policy, actor_id: int | None
+) -> TrainingSettings:
     """Give ``office`` its own thresholds (``values`` by ``RULE_FIELDS`` name), creating its
     settings row if it inherits today, and recompute the session days below it."""
     if row is None:
@@ -159,7 +175,8 @@ def may_write_for(person: TrainingPerson, user=None) -> bool:
     if user.role in MANAGER_ROLES:
         return True
     return person.user_id == user.id or (
-        person.group == Group.RURAL_PARTY_MEMBER and person.office_id == user.office_id)
+        person.group == Group.RURAL_PARTY_MEMBER and person.office_id == user.office_id
+    )
 
 
 def writable_people(user=None) -> list[TrainingPerson]:
@@ -168,13 +185,17 @@ def writable_people(user=None) -> list[TrainingPerson]:
     ids = scoped_office_ids(user, PLUGIN)
     if not ids or permissions.is_read_only(user):
         return []
-    query = select(TrainingPerson).where(TrainingPerson.active,
-                                         TrainingPerson.office_id.in_(sorted(ids)))
+    query = select(TrainingPerson).where(
+        TrainingPerson.active, TrainingPerson.office_id.in_(sorted(ids))
+    )
     if user.role not in MANAGER_ROLES:
-        query = query.where(or_(
-            TrainingPerson.user_id == user.id,
-            (TrainingPerson.group == Group.RURAL_PARTY_MEMBER)
-            & (TrainingPerson.office_id == user.office_id)))
+        query = query.where(
+            or_(
+                TrainingPerson.user_id == user.id,
+                (TrainingPerson.group == Group.RURAL_PARTY_MEMBER)
+                & (TrainingPerson.office_id == user.office_id),
+            )
+        )
     return list(db.session.scalars(query.order_by(TrainingPerson.office_id, TrainingPerson.name)))
 
 

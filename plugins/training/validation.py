@@ -37,7 +37,8 @@ def check_hours(hours: float | None) -> None:
         raise TrainingError(_("学时必须大于 0（填写的是 %(h)s）。", h=hours))
     if hours > MAX_HOURS_PER_DAY:
         raise TrainingError(
-            _("一天最多 24 学时，%(h)s 学时不可能在一天内完成，请分日登记。", h=hours))
+            _("一天最多 24 学时，%(h)s 学时不可能在一天内完成，请分日登记。", h=hours)
+        )
     if not _is_step(hours):
         raise TrainingError(_("学时以 0.5 为单位填写（例如 1.5、2）。"))
 
@@ -46,14 +47,20 @@ def check_day_total(person_id: int, day: date, hours: float, exclude_id: int | N
     """The person's self-study on ``day``, this entry included, stays within 24 hours."""
     with db.session.no_autoflush:
         query = select(func.coalesce(func.sum(SelfStudyLog.hours), 0.0)).where(
-            SelfStudyLog.person_id == person_id, SelfStudyLog.studied_on == day)
+            SelfStudyLog.person_id == person_id, SelfStudyLog.studied_on == day
+        )
         if exclude_id is not None:
             query = query.where(SelfStudyLog.id != exclude_id)
         logged = float(db.session.scalar(query) or 0)
     if logged + hours > MAX_HOURS_PER_DAY:
         raise TrainingError(
-            _("%(day)s 已登记 %(done)s 学时，再加 %(h)s 学时将超过一天 24 小时，未保存。",
-              day=day.isoformat(), done=logged, h=hours))
+            _(
+                "%(day)s 已登记 %(done)s 学时，再加 %(h)s 学时将超过一天 24 小时，未保存。",
+                day=day.isoformat(),
+                done=logged,
+                h=hours,
+            )
+        )
 
 
 def check_past_date(day: date | None, today: date, what: str) -> None:
@@ -62,14 +69,21 @@ def check_past_date(day: date | None, today: date, what: str) -> None:
         raise TrainingError(_("请填写%(what)s日期。", what=what))
     if day > today:
         raise TrainingError(
-            _("%(what)s日期 %(day)s 在今天之后，不能预先登记。", what=what, day=day.isoformat()))
+            _("%(what)s日期 %(day)s 在今天之后，不能预先登记。", what=what, day=day.isoformat())
+        )
     if day < EARLIEST_DATE:
-        raise TrainingError(_("%(what)s日期 %(day)s 过早，请检查。", what=what,
-                              day=day.isoformat()))
+        raise TrainingError(
+            _("%(what)s日期 %(day)s 过早，请检查。", what=what, day=day.isoformat())
+        )
 
 
-def check_session(kind: SessionKind | str | None, office: Office | None, length_value: float | None,
-                  unit: LengthUnit | str | None, groups: list[str]) -> None:
+def check_session(
+    kind: SessionKind | str | None,
+    office: Office | None,
+    length_value: float | None,
+    unit: LengthUnit | str | None,
+    groups: list[str],
+) -> None:
     """A session's kind fits its office, its length is sensible, and someone is required."""
     if not kind or not unit:
         raise TrainingError(_("请选择类型和时长单位。"))
@@ -104,14 +118,18 @@ def _check_length(length_value: float | None, unit: LengthUnit) -> None:
         raise TrainingError(_("一次培训不能超过 %(n)d 天。", n=MAX_SESSION_DAYS))
 
 
-def check_attendance(held_on: date, status: AttendanceStatus | str, reason: str | None,
-                     today: date) -> None:
+def check_attendance(
+    held_on: date, status: AttendanceStatus | str, reason: str | None, today: date
+) -> None:
     """An attendance mark: nothing but 未登记 before the session is held; a reason for 请假."""
     status = AttendanceStatus(status)
     if held_on > today and status != AttendanceStatus.PENDING:
         raise TrainingError(
-            _("该培训定于 %(day)s 举行，尚未举行，不能登记出席、请假或缺席。",
-              day=held_on.isoformat()))
+            _(
+                "该培训定于 %(day)s 举行，尚未举行，不能登记出席、请假或缺席。",
+                day=held_on.isoformat(),
+            )
+        )
     if status == AttendanceStatus.EXCUSED and not (reason or "").strip():
         raise TrainingError(_("请假须填写请假事由。"))
 
@@ -119,8 +137,9 @@ def check_attendance(held_on: date, status: AttendanceStatus | str, reason: str 
 def check_technique_unique(person_id: int, name: str, exclude_id: int | None = None) -> None:
     """A person lists each technique once."""
     with db.session.no_autoflush:
-        query = select(Technique.id).where(Technique.person_id == person_id,
-                                           Technique.name == name.strip())
+        query = select(Technique.id).where(
+            Technique.person_id == person_id, Technique.name == name.strip()
+        )
         if exclude_id is not None:
             query = query.where(Technique.id != exclude_id)
         exists = db.session.scalar(query)

@@ -26,6 +26,7 @@ def case_views() -> list:
         CaseView(Case, db, name=_l("案件登记簿"), category=category, endpoint="cases"),
         SupervisionView(name=_l("督办"), category=category, endpoint="case_supervision"),
         ReportsView(name=_l("统计报表"), category=category, endpoint="case_reports"),
-        OfficeLimitView(OfficeCategoryLimit, db, name=_l("时限公示"), category=category,
-                        endpoint="case_limits"),
+        OfficeLimitView(
+            OfficeCategoryLimit, db, name=_l("时限公示"), category=category, endpoint="case_limits"
+        ),
     ]

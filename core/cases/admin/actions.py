@@ -41,8 +41,9 @@ from core.models import Role, User, utcnow
 from core.plugins import get_registry
 
 # Actions that change a case's clock; refused here for categories whose plugin runs its own.
-TIME_RULE_ACTIONS = frozenset({"pause", "resume", "deadline", "extension_request",
-                               "extension_approve", "extension_refuse"})
+TIME_RULE_ACTIONS = frozenset(
+    {"pause", "resume", "deadline", "extension_request", "extension_approve", "extension_refuse"}
+)
 
 
 class _FormInvalid(Exception):
@@ -56,12 +57,22 @@ class CaseActions:
 
     def _action_forms(self, case: Case) -> dict:
         version = case.version
-        forms = {name: cls(formdata=None, version=version) for name, cls in (
-            ("note_form", NoteForm), ("transfer_form", TransferForm), ("escalate_form", EscalateForm),
-            ("notify_form", NotifyOfficesForm), ("pause_form", PauseForm),
-            ("extension_form", ExtensionForm), ("decision_form", DecisionForm),
-            ("deadline_form", DeadlineForm), ("agency_form", AgencyForm),
-            ("delivery_form", DeliveryForm), ("resolve_form", ResolveForm))}
+        forms = {
+            name: cls(formdata=None, version=version)
+            for name, cls in (
+                ("note_form", NoteForm),
+                ("transfer_form", TransferForm),
+                ("escalate_form", EscalateForm),
+                ("notify_form", NotifyOfficesForm),
+                ("pause_form", PauseForm),
+                ("extension_form", ExtensionForm),
+                ("decision_form", DecisionForm),
+                ("deadline_form", DeadlineForm),
+                ("agency_form", AgencyForm),
+                ("delivery_form", DeliveryForm),
+                ("resolve_form", ResolveForm),
+            )
+        }
         forms["attachment_form"] = AttachmentForm(formdata=None)
         forms["rectification_form"] = RectificationForm(formdata=None)
         forms["follow_up_form"] = FollowUpForm(formdata=None)
@@ -70,14 +81,22 @@ class CaseActions:
         office_choices = _office_choices()
         forms["transfer_form"].to_office_id.choices = [("", _("请选择"))] + office_choices
         forms["transfer_form"].to_user_id.choices = _user_choices(
-            select(User).where(User.active, User.role.in_((Role.STAFF, Role.OFFICE_ADMIN, Role.LEADER)))
-            .order_by(User.office_id, User.display_name), blank=_("（由该单位签收）"))
+            select(User)
+            .where(User.active, User.role.in_((Role.STAFF, Role.OFFICE_ADMIN, Role.LEADER)))
+            .order_by(User.office_id, User.display_name),
+            blank=_("（由该单位签收）"),
+        )
         forms["escalate_form"].leader_id.choices = _user_choices(
-            select(User).where(User.active, User.role == Role.LEADER).order_by(User.display_name))
-        forms["notify_form"].office_ids.choices = [c for c in office_choices
-                                                   if c[0] != case.first_office_id]
-        office_people = (select(User).where(User.active, User.office_id == case.office_id,
-                                            User.role != Role.AUDITOR).order_by(User.display_name))
+            select(User).where(User.active, User.role == Role.LEADER).order_by(User.display_name)
+        )
+        forms["notify_form"].office_ids.choices = [
+            c for c in office_choices if c[0] != case.first_office_id
+        ]
+        office_people = (
+            select(User)
+            .where(User.active, User.office_id == case.office_id, User.role != Role.AUDITOR)
+            .order_by(User.display_name)
+        )
         forms["agency_form"].agent_id.choices = _user_choices(office_people)
         forms["agency_form"].agent_id.data = current_user.id
         forms["delivery_form"].delivered_by_id.choices = _user_choices(office_people)
@@ -108,8 +127,13 @@ class CaseActions:
         spec = get_category(case.category)
         if action in TIME_RULE_ACTIONS and spec is not None and spec.own_time_rules:
             module = get_registry().manifests.get(spec.plugin)
-            flash(_("该类案件的期限、中止和延期由“%(module)s”模块按其规定办理，请在该模块中操作。",
-                    module=module.title if module else spec.plugin), "error")
+            flash(
+                _(
+                    "该类案件的期限、中止和延期由“%(module)s”模块按其规定办理，请在该模块中操作。",
+                    module=module.title if module else spec.plugin,
+                ),
+                "error",
+            )
             return redirect(back, code=303)
         try:
             message = handler(case)
@@ -146,105 +170,176 @@ class CaseActions:
 
     def _do_accept(self, case):
         form = self._form(NoteForm)
-        services.accept_case(case, actor_id=current_user.id, note=form.note.data,
-                            expected_version=self._version(form))
+        services.accept_case(
+            case,
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("已签收。")
 
     def _do_transfer(self, case):
         form = self._form(TransferForm)
-        services.transfer_case(case, reason=form.reason.data, actor_id=current_user.id,
-                              to_office_id=form.to_office_id.data, to_user_id=form.to_user_id.data,
-                              expected_version=self._version(form))
-        return _("已转办。您作为首问责任人仍可查看办理进度。") if case.first_responder_id == current_user.id else _("已转办。")
+        services.transfer_case(
+            case,
+            reason=form.reason.data,
+            actor_id=current_user.id,
+            to_office_id=form.to_office_id.data,
+            to_user_id=form.to_user_id.data,
+            expected_version=self._version(form),
+        )
+        return (
+            _("已转办。您作为首问责任人仍可查看办理进度。")
+            if case.first_responder_id == current_user.id
+            else _("已转办。")
+        )
 
     def _do_hand_back(self, case):
         form = self._form(NoteForm)
-        services.hand_back(case, reason=form.note.data, actor_id=current_user.id,
-                          expected_version=self._version(form))
+        services.hand_back(
+            case,
+            reason=form.note.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("已退回转出单位。")
 
     def _do_escalate(self, case):
         form = self._form(EscalateForm)
-        services.escalate_to_leader(case, leader_id=form.leader_id.data, reason=form.reason.data,
-                                   actor_id=current_user.id, expected_version=self._version(form))
+        services.escalate_to_leader(
+            case,
+            leader_id=form.leader_id.data,
+            reason=form.reason.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("已呈报领导。")
 
     def _do_notify_offices(self, case):
         form = self._form(NotifyOfficesForm)
-        services.notify_offices(case, office_ids=[o for o in form.office_ids.data or [] if o],
-                               note=form.note.data, actor_id=current_user.id,
-                               expected_version=self._version(form))
+        services.notify_offices(
+            case,
+            office_ids=[o for o in form.office_ids.data or [] if o],
+            note=form.note.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("已知会所选单位。")
 
     def _do_pause(self, case):
         form = self._form(PauseForm)
-        services.pause_case(case, reason=form.reason.data, note=form.note.data,
-                           actor_id=current_user.id, expected_version=self._version(form))
+        services.pause_case(
+            case,
+            reason=form.reason.data,
+            note=form.note.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("已暂停计时。")
 
     def _do_resume(self, case):
         form = self._form(NoteForm)
-        services.resume_case(case, actor_id=current_user.id, note=form.note.data,
-                            expected_version=self._version(form))
+        services.resume_case(
+            case,
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("已恢复计时，期限顺延至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_deadline(self, case):
         form = self._form(DeadlineForm)
-        services.set_deadline(case, last_day=form.last_day.data, reason=form.reason.data,
-                             actor_id=current_user.id, expected_version=self._version(form))
+        services.set_deadline(
+            case,
+            last_day=form.last_day.data,
+            reason=form.reason.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("办理时限已确定，截止 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_request(self, case):
         form = self._form(ExtensionForm)
-        services.request_extension(case, amount=form.amount.data, reason=form.reason.data,
-                                  actor_id=current_user.id, expected_version=self._version(form))
+        services.request_extension(
+            case,
+            amount=form.amount.data,
+            reason=form.reason.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("延期申请已提交，等待领导审批。")
 
     def _do_extension_approve(self, case):
         form = self._form(DecisionForm)
-        services.approve_extension(self._item(Extension, case, form.item_id.data),
-                                  actor_id=current_user.id, note=form.note.data,
-                                  expected_version=self._version(form))
+        services.approve_extension(
+            self._item(Extension, case, form.item_id.data),
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("已批准延期，期限至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_refuse(self, case):
         form = self._form(DecisionForm)
-        services.refuse_extension(self._item(Extension, case, form.item_id.data),
-                                 actor_id=current_user.id, note=form.note.data,
-                                 expected_version=self._version(form))
+        services.refuse_extension(
+            self._item(Extension, case, form.item_id.data),
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("已不同意延期。")
 
     def _do_agency(self, case):
         form = self._form(AgencyForm)
-        services.start_agency(case, reason=form.reason.data, actor_id=current_user.id,
-                             agent_id=form.agent_id.data, expected_version=self._version(form))
+        services.start_agency(
+            case,
+            reason=form.reason.data,
+            actor_id=current_user.id,
+            agent_id=form.agent_id.data,
+            expected_version=self._version(form),
+        )
         return _("已登记办事代理。")
 
     def _do_delivery(self, case):
         form = self._form(DeliveryForm)
-        services.record_delivery(self._item(AgencyRecord, case, form.item_id.data),
-                                delivered_at=form.delivered_at.data, items=form.items.data,
-                                actor_id=current_user.id, delivered_by_id=form.delivered_by_id.data,
-                                expected_version=self._version(form))
+        services.record_delivery(
+            self._item(AgencyRecord, case, form.item_id.data),
+            delivered_at=form.delivered_at.data,
+            items=form.items.data,
+            actor_id=current_user.id,
+            delivered_by_id=form.delivered_by_id.data,
+            expected_version=self._version(form),
+        )
         return _("已登记上门送达。")
 
     def _do_agency_sign_off(self, case):
         form = self._form(DecisionForm)
-        services.sign_off_agency(self._item(AgencyRecord, case, form.item_id.data),
-                                actor_id=current_user.id, note=form.note.data,
-                                expected_version=self._version(form))
+        services.sign_off_agency(
+            self._item(AgencyRecord, case, form.item_id.data),
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("代办记录已签字确认。")
 
     def _do_resolve(self, case):
         form = self._form(ResolveForm)
-        services.close_case(case, outcome=form.outcome.data, actor_id=current_user.id,
-                           expected_version=self._version(form))
+        services.close_case(
+            case,
+            outcome=form.outcome.data,
+            actor_id=current_user.id,
+            expected_version=self._version(form),
+        )
         return _("已办结。群众可凭回执号查询并评价。")
 
     def _do_archive(self, case):
         form = self._form(NoteForm)
-        services.archive_case(case, actor_id=current_user.id, note=form.note.data,
-                             expected_version=self._version(form))
+        services.archive_case(
+            case,
+            actor_id=current_user.id,
+            note=form.note.data,
+            expected_version=self._version(form),
+        )
         return _("已归档。")
 
     def _do_note(self, case):
@@ -255,11 +350,15 @@ class CaseActions:
     def _do_attachment(self, case):
         form = self._form(AttachmentForm)
         upload = form.file.data
-        limit = int(current_app.config.get("CASE_ATTACHMENT_MAX_BYTES",
-                                           services.DEFAULT_ATTACHMENT_MAX_BYTES))
+        limit = int(
+            current_app.config.get(
+                "CASE_ATTACHMENT_MAX_BYTES", services.DEFAULT_ATTACHMENT_MAX_BYTES
+            )
+        )
         data = upload.stream.read(limit + 1)
-        services.add_attachment(case, filename=upload.filename or "", data=data,
-                               actor_id=current_user.id)
+        services.add_attachment(
+            case, filename=upload.filename or "", data=data, actor_id=current_user.id
+        )
         return _("附件已上传。")
 
     def _rectification(self, case, item_id) -> Rectification:
@@ -267,29 +366,41 @@ class CaseActions:
 
     def _do_rectification_done(self, case):
         form = self._form(RectificationForm)
-        services.complete_rectification(self._rectification(case, form.item_id.data),
-                                       measures=form.measures.data, actor_id=current_user.id)
+        services.complete_rectification(
+            self._rectification(case, form.item_id.data),
+            measures=form.measures.data,
+            actor_id=current_user.id,
+        )
         return _("已登记整改措施，请安排回访。")
 
     def _do_follow_up(self, case):
         form = self._form(FollowUpForm)
-        services.record_follow_up(self._rectification(case, form.item_id.data),
-                                 called_at=form.called_at.data,
-                                 reached=form.reached.data, resident_grade=form.resident_grade.data,
-                                 note=form.note.data, actor_id=current_user.id)
+        services.record_follow_up(
+            self._rectification(case, form.item_id.data),
+            called_at=form.called_at.data,
+            reached=form.reached.data,
+            resident_grade=form.resident_grade.data,
+            note=form.note.data,
+            actor_id=current_user.id,
+        )
         return _("已登记回访。")
 
     def _do_appeal(self, case):
         form = self._form(AppealForm)
         if case.rating is None:
             raise services.CaseError(_("该案件尚无群众评价。"))
-        services.file_appeal(case.rating, reason=form.reason.data, statement=form.statement.data,
-                            actor_id=current_user.id)
+        services.file_appeal(
+            case.rating,
+            reason=form.reason.data,
+            statement=form.statement.data,
+            actor_id=current_user.id,
+        )
         return _("申诉已提交，等待领导裁定。")
 
     def _do_appeal_decide(self, case):
         form = self._form(AppealDecisionForm)
         appeal = self._item(RatingAppeal, case, form.item_id.data)
-        services.decide_appeal(appeal, upheld=form.upheld.data == "1", note=form.note.data,
-                              actor_id=current_user.id)
+        services.decide_appeal(
+            appeal, upheld=form.upheld.data == "1", note=form.note.data, actor_id=current_user.id
+        )
         return _("已裁定。")

@@ -46,20 +46,40 @@ from core.models import Role, User, utcnow
 from core.sla import Colour
 
 EVENT_LABELS = {
-    "opened": _l("受理"), "accepted": _l("签收"), "transferred": _l("转办"),
-    "handed_back": _l("退回"), "escalated": _l("呈报领导"), "notified_office": _l("知会单位"),
-    "paused": _l("暂停计时"), "resumed": _l("恢复计时"), "deadline_set": _l("领导确定时限"),
+    "opened": _l("受理"),
+    "accepted": _l("签收"),
+    "transferred": _l("转办"),
+    "handed_back": _l("退回"),
+    "escalated": _l("呈报领导"),
+    "notified_office": _l("知会单位"),
+    "paused": _l("暂停计时"),
+    "resumed": _l("恢复计时"),
+    "deadline_set": _l("领导确定时限"),
     "deadline_recalculated": _l("期限重新计算"),
-    "extension_requested": _l("申请延期"), "extension_approved": _l("批准延期"),
-    "extension_refused": _l("不同意延期"), "agency_started": _l("办事代理"),
-    "agency_delivered": _l("上门送达"), "agency_signed_off": _l("代办签字确认"),
-    "attachment_added": _l("上传附件"), "edited": _l("修改登记信息"), "note": _l("办理进展"),
-    "resolved": _l("办结"), "archived": _l("归档"), "rated": _l("群众评价"),
-    "rectification_opened": _l("整改"), "rectification_done": _l("整改完成"),
-    "follow_up": _l("回访"), "appeal_filed": _l("评价申诉"), "appeal_decided": _l("申诉裁定"),
+    "extension_requested": _l("申请延期"),
+    "extension_approved": _l("批准延期"),
+    "extension_refused": _l("不同意延期"),
+    "agency_started": _l("办事代理"),
+    "agency_delivered": _l("上门送达"),
+    "agency_signed_off": _l("代办签字确认"),
+    "attachment_added": _l("上传附件"),
+    "edited": _l("修改登记信息"),
+    "note": _l("办理进展"),
+    "resolved": _l("办结"),
+    "archived": _l("归档"),
+    "rated": _l("群众评价"),
+    "rectification_opened": _l("整改"),
+    "rectification_done": _l("整改完成"),
+    "follow_up": _l("回访"),
+    "appeal_filed": _l("评价申诉"),
+    "appeal_decided": _l("申诉裁定"),
 }
-TABS = (("office", _l("本单位办理")), ("out", _l("本单位转出")), ("notified", _l("知会本单位")),
-        ("mine", _l("我经手的")))
+TABS = (
+    ("office", _l("本单位办理")),
+    ("out", _l("本单位转出")),
+    ("notified", _l("知会本单位")),
+    ("mine", _l("我经手的")),
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -122,18 +142,37 @@ class CaseView(CaseActions, OfficeScopedModelView):
     column_filters = ()
     # Also what the audit log calls each stored column of a case.
     column_labels = {
-        "receipt_no": _l("回执号"), "office": _l("承办单位"), "first_office": _l("首接单位"),
-        "category": _l("事项类别"), "channel": _l("来源渠道"), "subject": _l("事项"),
-        "content": _l("内容"), "applicant_name": _l("申请人"), "applicant_phone": _l("联系电话"),
-        "applicant_id_number": _l("身份证号"), "status": _l("状态"), "accepted_at": _l("受理时间"),
-        "limit_amount": _l("时限"), "limit_unit": _l("时限单位"), "extra_amount": _l("延期时长"),
-        "due_at": _l("截止时间"), "warn_at": _l("预警时间"), "due_warnings": _l("期限提示"),
-        "due_uncovered": _l("期限超出已知日历"), "paused_since": _l("暂停计时自"),
-        "step_kind": _l("当前环节"), "step_started_at": _l("环节开始时间"),
-        "step_due_at": _l("环节截止时间"), "closed_at": _l("办结时间"),
-        "archived_at": _l("归档时间"), "outcome": _l("办理结果"), "handler": _l("承办人"),
-        "first_responder": _l("首问责任人"), "source_type": _l("来源模块"),
-        "source_id": _l("来源记录"), "swept_colour": _l("督办颜色"),
+        "receipt_no": _l("回执号"),
+        "office": _l("承办单位"),
+        "first_office": _l("首接单位"),
+        "category": _l("事项类别"),
+        "channel": _l("来源渠道"),
+        "subject": _l("事项"),
+        "content": _l("内容"),
+        "applicant_name": _l("申请人"),
+        "applicant_phone": _l("联系电话"),
+        "applicant_id_number": _l("身份证号"),
+        "status": _l("状态"),
+        "accepted_at": _l("受理时间"),
+        "limit_amount": _l("时限"),
+        "limit_unit": _l("时限单位"),
+        "extra_amount": _l("延期时长"),
+        "due_at": _l("截止时间"),
+        "warn_at": _l("预警时间"),
+        "due_warnings": _l("期限提示"),
+        "due_uncovered": _l("期限超出已知日历"),
+        "paused_since": _l("暂停计时自"),
+        "step_kind": _l("当前环节"),
+        "step_started_at": _l("环节开始时间"),
+        "step_due_at": _l("环节截止时间"),
+        "closed_at": _l("办结时间"),
+        "archived_at": _l("归档时间"),
+        "outcome": _l("办理结果"),
+        "handler": _l("承办人"),
+        "first_responder": _l("首问责任人"),
+        "source_type": _l("来源模块"),
+        "source_id": _l("来源记录"),
+        "swept_colour": _l("督办颜色"),
     }
     page_size = 100
     extra_css = ()
@@ -164,12 +203,23 @@ class CaseView(CaseActions, OfficeScopedModelView):
         filters = _parse_filters(request.args, current_user)
         page_number = max(min(request.args.get("page", 1, type=int), 100_000), 1)
         now = utcnow()
-        page = queries.list_page(current_user, filters, page=page_number,
-                                 after=request.args.get("after"), page_size=self.page_size,
-                                 now=now)
+        page = queries.list_page(
+            current_user,
+            filters,
+            page=page_number,
+            after=request.args.get("after"),
+            page_size=self.page_size,
+            now=now,
+        )
         handler_ids = {r.handler_id for r in page.rows if r.handler_id}
-        handlers = ({u.id: u.display_name for u in db.session.scalars(
-            select(User).where(User.id.in_(handler_ids)))} if handler_ids else {})
+        handlers = (
+            {
+                u.id: u.display_name
+                for u in db.session.scalars(select(User).where(User.id.in_(handler_ids)))
+            }
+            if handler_ids
+            else {}
+        )
         offices = _offices_by_id()
         allowed = queries.list_office_ids(current_user)
         categories = {code: str(spec.title) for code, spec in all_categories().items()}
@@ -178,36 +228,66 @@ class CaseView(CaseActions, OfficeScopedModelView):
         channel_names = dict(Channel.choices())
         status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
         office_names = {o.id: o.name for o in offices.values()}
-        rows = [_ListRow(
-            id=r.id, receipt=receipts.display(r.receipt_no), subject=r.subject,
-            office=office_names.get(r.office_id, ""),
-            category=categories.get(r.category, r.category),
-            channel=channel_names.get(r.channel, r.channel),
-            status=status_names.get(r.status, r.status),
-            colour=r.colour(now), step=r.step_colour(now),
-            applicant=" ".join(v for v in (mask_value("applicant_name", r.applicant_name),
-                                           mask_value("applicant_phone", r.applicant_phone)) if v),
-            handler=handlers.get(r.handler_id, ""),
-            accepted=fmt_datetime(r.accepted_at), due=fmt_datetime(r.due_at),
-            uncovered=r.due_uncovered,
-        ) for r in page.rows]
+        rows = [
+            _ListRow(
+                id=r.id,
+                receipt=receipts.display(r.receipt_no),
+                subject=r.subject,
+                office=office_names.get(r.office_id, ""),
+                category=categories.get(r.category, r.category),
+                channel=channel_names.get(r.channel, r.channel),
+                status=status_names.get(r.status, r.status),
+                colour=r.colour(now),
+                step=r.step_colour(now),
+                applicant=" ".join(
+                    v
+                    for v in (
+                        mask_value("applicant_name", r.applicant_name),
+                        mask_value("applicant_phone", r.applicant_phone),
+                    )
+                    if v
+                ),
+                handler=handlers.get(r.handler_id, ""),
+                accepted=fmt_datetime(r.accepted_at),
+                due=fmt_datetime(r.due_at),
+                uncovered=r.due_uncovered,
+            )
+            for r in page.rows
+        ]
         args = page.filters.as_args()
-        next_url = (self.get_url(".index_view", **args, page=page.number + 1, after=page.next_cursor)
-                    if page.has_next else None)
-        prev_url = (self.get_url(".index_view", **args, page=page.number - 1)
-                    if page.number > 1 else None)
+        next_url = (
+            self.get_url(".index_view", **args, page=page.number + 1, after=page.next_cursor)
+            if page.has_next
+            else None
+        )
+        prev_url = (
+            self.get_url(".index_view", **args, page=page.number - 1) if page.number > 1 else None
+        )
         return self.render(
-            "admin/cases/list.html", rows=rows, page=page, filters=filters, args=args,
-            next_url=next_url, prev_url=prev_url, style=LIST_STYLE,
-            office_choices=[(o.id, o.name) for o in sorted(offices.values(),
-                                                             key=lambda o: (o.sort_order, o.code))
-                            if allowed is None or o.id in allowed],
+            "admin/cases/list.html",
+            rows=rows,
+            page=page,
+            filters=filters,
+            args=args,
+            next_url=next_url,
+            prev_url=prev_url,
+            style=LIST_STYLE,
+            office_choices=[
+                (o.id, o.name)
+                for o in sorted(offices.values(), key=lambda o: (o.sort_order, o.code))
+                if allowed is None or o.id in allowed
+            ],
             categories=categories,
-            statuses=status_names, channels=channel_names, colours=colour_names,
-            tabs=TABS if allowed is not None else (), sees_all=allowed is None,
-            export_args=args, colour_names=colour_names,
-            detail_url=self.get_url(".details_view"), show_office=len(offices) > 1 and (
-                allowed is None or len(allowed) > 1))
+            statuses=status_names,
+            channels=channel_names,
+            colours=colour_names,
+            tabs=TABS if allowed is not None else (),
+            sees_all=allowed is None,
+            export_args=args,
+            colour_names=colour_names,
+            detail_url=self.get_url(".details_view"),
+            show_office=len(offices) > 1 and (allowed is None or len(allowed) > 1),
+        )
 
     # --- detail ---------------------------------------------------------------------------
 
@@ -216,15 +296,26 @@ class CaseView(CaseActions, OfficeScopedModelView):
         """One case: registration, deadline and its explanation, timeline, action forms."""
         case = self._case_or_404(request.args.get("id"))
         events = db.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-            .options(selectinload(CaseEvent.actor), selectinload(CaseEvent.from_office),
-                     selectinload(CaseEvent.to_office), selectinload(CaseEvent.to_user),
-                     selectinload(CaseEvent.from_user))).all()
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(CaseEvent.id)
+            .options(
+                selectinload(CaseEvent.actor),
+                selectinload(CaseEvent.from_office),
+                selectinload(CaseEvent.to_office),
+                selectinload(CaseEvent.to_user),
+                selectinload(CaseEvent.from_user),
+            )
+        ).all()
         show_personal = permissions.may_see_personal_data(current_user)
         if show_personal and any(getattr(case, c) for c in self.personal_data_columns):
-            record_event("personal_data.view", office_id=case.office_id,
-                         target_type=Case.__tablename__, target_id=case.id,
-                         details={"columns": list(self.personal_data_columns)})
+            record_event(
+                "personal_data.view",
+                office_id=case.office_id,
+                target_type=Case.__tablename__,
+                target_id=case.id,
+                details={"columns": list(self.personal_data_columns)},
+            )
             db.session.commit()
         try:
             due = services.explain_due(case)
@@ -232,11 +323,18 @@ class CaseView(CaseActions, OfficeScopedModelView):
             due = None
         now = utcnow()
         context = {
-            "case": case, "events": events, "event_labels": EVENT_LABELS,
-            "show_personal": show_personal, "due": due, "now": now,
-            "colour": case.colour(now), "step_colour": case.step_colour(now),
-            "category": get_category(case.category), "category_title": category_title(case.category),
-            "receipt": receipts.display(case.receipt_no), "style": LIST_STYLE,
+            "case": case,
+            "events": events,
+            "event_labels": EVENT_LABELS,
+            "show_personal": show_personal,
+            "due": due,
+            "now": now,
+            "colour": case.colour(now),
+            "step_colour": case.step_colour(now),
+            "category": get_category(case.category),
+            "category_title": category_title(case.category),
+            "receipt": receipts.display(case.receipt_no),
+            "style": LIST_STYLE,
             "may_act": services.may_act(current_user, case),
             "is_leader": services.is_leader_for(current_user, case.office_id),
             "is_first_responder": current_user.id == case.first_responder_id,
@@ -259,8 +357,9 @@ class CaseView(CaseActions, OfficeScopedModelView):
         path = get_storage().path(item.storage_key)
         if path is None:
             abort(404)
-        return send_file(path, mimetype=item.content_type, as_attachment=True,
-                         download_name=item.filename)
+        return send_file(
+            path, mimetype=item.content_type, as_attachment=True, download_name=item.filename
+        )
 
     # --- intake and corrections ---------------------------------------------------------
 
@@ -280,28 +379,41 @@ class CaseView(CaseActions, OfficeScopedModelView):
             try:
                 case = services.open_case(
                     office_id=form.office_id.data if sees_all else current_user.office_id,
-                    category=form.category.data, channel=form.channel.data,
-                    subject=form.subject.data, content=form.content.data,
+                    category=form.category.data,
+                    channel=form.channel.data,
+                    subject=form.subject.data,
+                    content=form.content.data,
                     applicant_name=form.applicant_name.data,
                     applicant_phone=form.applicant_phone.data,
                     applicant_id_number=form.applicant_id_number.data,
                     first_responder_id=current_user.id,
                     handler_id=current_user.id if form.accept_now.data else None,
-                    actor_id=current_user.id)
+                    actor_id=current_user.id,
+                )
                 db.session.commit()
             except services.CaseError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
-                flash(_("已受理。回执号 %(r)s，请告知群众凭此查询和评价。",
-                        r=receipts.display(case.receipt_no)), "success")
+                flash(
+                    _(
+                        "已受理。回执号 %(r)s，请告知群众凭此查询和评价。",
+                        r=receipts.display(case.receipt_no),
+                    ),
+                    "success",
+                )
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
         elif request.method == "POST":
             for errors in form.errors.values():
                 for error in errors:
                     flash(error, "error")
-        return self.render("admin/cases/form.html", form=form, title=_("统一接件"),
-                           action=self.get_url(".create_view"), style=LIST_STYLE)
+        return self.render(
+            "admin/cases/form.html",
+            form=form,
+            title=_("统一接件"),
+            action=self.get_url(".create_view"),
+            style=LIST_STYLE,
+        )
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
@@ -314,19 +426,27 @@ class CaseView(CaseActions, OfficeScopedModelView):
             form.version.data = case.version
             form.channel.data = case.channel.value
         if form.validate_on_submit():
-            fields = {"subject": form.subject.data, "content": form.content.data,
-                      "channel": form.channel.data}
+            fields = {
+                "subject": form.subject.data,
+                "content": form.content.data,
+                "channel": form.channel.data,
+            }
             if permissions.may_see_personal_data(current_user):
-                fields.update(applicant_name=form.applicant_name.data,
-                              applicant_phone=form.applicant_phone.data,
-                              applicant_id_number=form.applicant_id_number.data)
+                fields.update(
+                    applicant_name=form.applicant_name.data,
+                    applicant_phone=form.applicant_phone.data,
+                    applicant_id_number=form.applicant_id_number.data,
+                )
             try:
-                changed = services.edit_case(case, actor_id=current_user.id,
-                                            expected_version=self._version(form), **fields)
+                changed = services.edit_case(
+                    case, actor_id=current_user.id, expected_version=self._version(form), **fields
+                )
                 db.session.commit()
             except (services.CaseError, StaleDataError) as exc:
                 db.session.rollback()
-                message = str(exc) if isinstance(exc, services.CaseError) else str(services.STALE_MESSAGE)
+                message = (
+                    str(exc) if isinstance(exc, services.CaseError) else str(services.STALE_MESSAGE)
+                )
                 flash(message, "error")
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
             flash(_("已保存。") if changed else _("没有改动。"), "success")
@@ -335,9 +455,14 @@ class CaseView(CaseActions, OfficeScopedModelView):
             for errors in form.errors.values():
                 for error in errors:
                     flash(error, "error")
-        return self.render("admin/cases/form.html", form=form, title=_("修改登记信息"),
-                           action=self.get_url(".edit_view", id=case.id), case=case,
-                           style=LIST_STYLE)
+        return self.render(
+            "admin/cases/form.html",
+            form=form,
+            title=_("修改登记信息"),
+            action=self.get_url(".edit_view", id=case.id),
+            case=case,
+            style=LIST_STYLE,
+        )
 
     # --- export --------------------------------------------------------------------------
 
@@ -352,19 +477,60 @@ class CaseView(CaseActions, OfficeScopedModelView):
         rows = queries.export_rows(current_user, filters, limit, now)
         offices = _offices_by_id()
         handler_ids = {r.handler_id for r in rows if r.handler_id}
-        handlers = ({u.id: u.display_name for u in db.session.scalars(
-            select(User).where(User.id.in_(handler_ids)))} if handler_ids else {})
-        record_event("export", target_type=Case.__tablename__,
-                     details={"view": self.endpoint, "format": export_type, "rows": len(rows),
-                              "filters": filters.as_args()})
+        handlers = (
+            {
+                u.id: u.display_name
+                for u in db.session.scalars(select(User).where(User.id.in_(handler_ids)))
+            }
+            if handler_ids
+            else {}
+        )
+        record_event(
+            "export",
+            target_type=Case.__tablename__,
+            details={
+                "view": self.endpoint,
+                "format": export_type,
+                "rows": len(rows),
+                "filters": filters.as_args(),
+            },
+        )
         db.session.commit()
         if len(rows) >= limit:
             flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
-        headers = [_("回执号"), _("承办单位"), _("事项类别"), _("受理渠道"), _("事由"), _("状态"),
-                   _("督办"), _("受理时间"), _("应办结时间"), _("办结时间"), _("承办人"), _("办理结果")]
-        return export_response(export_type, "cases", headers, (
-            [receipts.display(r.receipt_no), offices[r.office_id].name if r.office_id in offices else "",
-             category_title(r.category), channel_label(r.channel), r.subject,
-             status_label(r.status), colour_label(r.colour(now)), fmt_datetime(r.accepted_at),
-             fmt_datetime(r.due_at), fmt_datetime(r.closed_at), handlers.get(r.handler_id, ""),
-             r.outcome or ""] for r in rows))
+        headers = [
+            _("回执号"),
+            _("承办单位"),
+            _("事项类别"),
+            _("受理渠道"),
+            _("事由"),
+            _("状态"),
+            _("督办"),
+            _("受理时间"),
+            _("应办结时间"),
+            _("办结时间"),
+            _("承办人"),
+            _("办理结果"),
+        ]
+        return export_response(
+            export_type,
+            "cases",
+            headers,
+            (
+                [
+                    receipts.display(r.receipt_no),
+                    offices[r.office_id].name if r.office_id in offices else "",
+                    category_title(r.category),
+                    channel_label(r.channel),
+                    r.subject,
+                    status_label(r.status),
+                    colour_label(r.colour(now)),
+                    fmt_datetime(r.accepted_at),
+                    fmt_datetime(r.due_at),
+                    fmt_datetime(r.closed_at),
+                    handlers.get(r.handler_id, ""),
+                    r.outcome or "",
+                ]
+                for r in rows
+            ),
+        )

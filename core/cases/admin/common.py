@@ -10,8 +10,11 @@ from core.models import Office
 from core.modules import enabled_plugins
 from core.sla import LimitUnit
 
-UNIT_LABELS = {LimitUnit.WORKING_DAYS.value: _l("工作日"), LimitUnit.CALENDAR_DAYS.value: _l("日"),
-               LimitUnit.MONTHS.value: _l("个月")}
+UNIT_LABELS = {
+    LimitUnit.WORKING_DAYS.value: _l("工作日"),
+    LimitUnit.CALENDAR_DAYS.value: _l("日"),
+    LimitUnit.MONTHS.value: _l("个月"),
+}
 LIST_STYLE = """
 .case-list td, .case-list th { padding: .3rem .4rem; font-size: .875rem; vertical-align: top; }
 .case-list .subj { max-width: 22rem; }
@@ -36,10 +39,15 @@ def _office_choices(office_ids=None) -> list[tuple[int, str]]:
 
 def _category_choices(office_id: int | None) -> list[tuple[str, str]]:
     switched_on = enabled_plugins(office_id) if office_id else set()
-    return [(code, str(spec.title)) for code, spec in all_categories().items()
-            if spec.plugin is None or spec.plugin in switched_on]
+    return [
+        (code, str(spec.title))
+        for code, spec in all_categories().items()
+        if spec.plugin is None or spec.plugin in switched_on
+    ]
 
 
 def _user_choices(query, blank=None) -> list[tuple]:
     choices = [("", blank)] if blank else []
-    return choices + [(u.id, f"{u.display_name}（{u.role.label}）") for u in db.session.scalars(query)]
+    return choices + [
+        (u.id, f"{u.display_name}（{u.role.label}）") for u in db.session.scalars(query)
+    ]

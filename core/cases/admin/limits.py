@@ -19,8 +19,14 @@ class OfficeLimitView(OfficeScopedModelView):
 
     allowed_roles = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER, Role.AUDITOR})
     column_list = ("office", "category", "amount", "unit", "note", "updated_at")
-    column_labels = {"office": _l("单位"), "category": _l("事项类别"), "amount": _l("时限"),
-                     "unit": _l("单位（计时）"), "note": _l("公示说明"), "updated_at": _l("更新时间")}
+    column_labels = {
+        "office": _l("单位"),
+        "category": _l("事项类别"),
+        "amount": _l("时限"),
+        "unit": _l("单位（计时）"),
+        "note": _l("公示说明"),
+        "updated_at": _l("更新时间"),
+    }
     column_formatters = {
         "category": lambda v, c, m, n: category_title(m.category),
         "unit": lambda v, c, m, n: UNIT_LABELS.get(m.unit, m.unit),
@@ -30,7 +36,9 @@ class OfficeLimitView(OfficeScopedModelView):
 
     def _choices_form(self, form):
         if hasattr(form, "category"):
-            form.category.choices = [(code, str(spec.title)) for code, spec in all_categories().items()]
+            form.category.choices = [
+                (code, str(spec.title)) for code, spec in all_categories().items()
+            ]
         return form
 
     def create_form(self, obj=None):

@@ -29,15 +29,22 @@ class ReportsView(ModuleView):
     def index(self):
         """The report table for the chosen dimension and period, or its CSV/XLSX download."""
         today = utcnow().astimezone(LOCAL_ZONE).date()
-        dimension = request.args.get("by") if request.args.get("by") in DIMENSION_LABELS else "category"
+        dimension = (
+            request.args.get("by") if request.args.get("by") in DIMENSION_LABELS else "category"
+        )
         start = _parse_date(request.args.get("from"))
         end = _parse_date(request.args.get("to"))
         error = None
-        unreadable = [v for v, parsed in ((request.args.get("from"), start),
-                                          (request.args.get("to"), end)) if v and parsed is None]
+        unreadable = [
+            v
+            for v, parsed in ((request.args.get("from"), start), (request.args.get("to"), end))
+            if v and parsed is None
+        ]
         if unreadable:
-            error = _("无法识别的日期“%(value)s”，请按 YYYY-MM-DD 填写；已按默认期间统计。",
-                      value=unreadable[0][:20])
+            error = _(
+                "无法识别的日期“%(value)s”，请按 YYYY-MM-DD 填写；已按默认期间统计。",
+                value=unreadable[0][:20],
+            )
         start = start or today.replace(month=1, day=1)
         end = end or today
         if end < start:
@@ -59,21 +66,47 @@ class ReportsView(ModuleView):
 
         export_type = request.args.get("format")
         if export_type in ("csv", "xlsx"):
-            record_event("export", target_type="case_report",
-                         details={"by": dimension, "from": start.isoformat(),
-                                  "to": end.isoformat(), "format": export_type})
+            record_event(
+                "export",
+                target_type="case_report",
+                details={
+                    "by": dimension,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "format": export_type,
+                },
+            )
             db.session.commit()
-            headers = [str(DIMENSION_LABELS[dimension]), _("受理件数"), _("已办结"), _("按期办结"),
-                       _("超期办结"), _("在办"), _("在办超期")]
-            body = [[label(r.key), r.total, r.resolved, r.on_time, r.late, r.active, r.overdue_open]
-                    for r in rows]
+            headers = [
+                str(DIMENSION_LABELS[dimension]),
+                _("受理件数"),
+                _("已办结"),
+                _("按期办结"),
+                _("超期办结"),
+                _("在办"),
+                _("在办超期"),
+            ]
+            body = [
+                [label(r.key), r.total, r.resolved, r.on_time, r.late, r.active, r.overdue_open]
+                for r in rows
+            ]
             totals = [_("合计")] + [sum(r[i] for r in body) for i in range(1, 7)]
-            return export_response(export_type, f"case-report-{dimension}-{start}-{end}", headers,
-                                   body + [totals])
+            return export_response(
+                export_type, f"case-report-{dimension}-{start}-{end}", headers, body + [totals]
+            )
         total = sum(r.total for r in rows)
-        return self.render("admin/cases/reports.html", rows=rows, label=label, total=total,
-                           dimension=dimension, dimensions=DIMENSION_LABELS, start=start, end=end,
-                           error=error, style=LIST_STYLE)
+        return self.render(
+            "admin/cases/reports.html",
+            rows=rows,
+            label=label,
+            total=total,
+            dimension=dimension,
+            dimensions=DIMENSION_LABELS,
+            start=start,
+            end=end,
+            error=error,
+            style=LIST_STYLE,
+        )
 
 
 def _parse_date(text: str | None) -> date | None:

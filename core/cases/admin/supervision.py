@@ -44,16 +44,26 @@ class SupervisionView(ModuleView):
         quota = queries.annual_quota(scope, year)
         pending = self._pending(scope)
         return self.render(
-            "admin/cases/supervision.html", now=now, offices=offices,
+            "admin/cases/supervision.html",
+            now=now,
+            offices=offices,
             plugin_sections=self._plugin_sections(scope),
             by_office=sorted(by_office.items(), key=lambda kv: -sum(kv[1].values())),
             by_category=sorted(by_category.items(), key=lambda kv: -sum(kv[1].values())),
-            category_title=category_title, months=months, peak=peak,
+            category_title=category_title,
+            months=months,
+            peak=peak,
             month_labels=queries.month_starts(now.astimezone(LOCAL_ZONE).date(), 6),
-            overdue=queries.overdue_cases(scope, now), steps=queries.overdue_steps(scope, now),
-            quota=quota, short=[q for q in quota if q.short], year=year, pending=pending,
-            colour_labels={c.value: c.label for c in Colour}, style=LIST_STYLE,
-            is_past=lambda moment: moment < now)
+            overdue=queries.overdue_cases(scope, now),
+            steps=queries.overdue_steps(scope, now),
+            quota=quota,
+            short=[q for q in quota if q.short],
+            year=year,
+            pending=pending,
+            colour_labels={c.value: c.label for c in Colour},
+            style=LIST_STYLE,
+            is_past=lambda moment: moment < now,
+        )
 
     def _plugin_sections(self, scope) -> list:
         """Each switched-on plugin's tables (``supervision_sections`` hook) for the offices
@@ -65,8 +75,9 @@ class SupervisionView(ModuleView):
             if scope is not None:
                 office_ids &= scope
             if office_ids:
-                for _plugin, items in registry.call_for("supervision_sections", [name],
-                                                        user=current_user, office_ids=office_ids):
+                for _plugin, items in registry.call_for(
+                    "supervision_sections", [name], user=current_user, office_ids=office_ids
+                ):
                     sections.extend(items)
         return sections
 
@@ -74,19 +85,46 @@ class SupervisionView(ModuleView):
         def scoped(query, column):
             return query if scope is None else query.where(column.in_(scope))
 
-        extensions = db.session.scalars(scoped(
-            select(Extension).join(Case, Case.id == Extension.case_id)
-            .where(Extension.status == "requested"), Case.office_id)
-            .order_by(Extension.requested_at).limit(50)).all()
-        agencies = db.session.scalars(scoped(
-            select(AgencyRecord).join(Case, Case.id == AgencyRecord.case_id)
-            .where(AgencyRecord.delivered_at.is_not(None), AgencyRecord.signed_off_at.is_(None)),
-            Case.office_id).order_by(AgencyRecord.delivered_at).limit(50)).all()
-        appeals = db.session.scalars(scoped(
-            select(RatingAppeal).where(RatingAppeal.status == "pending"),
-            RatingAppeal.office_id).order_by(RatingAppeal.filed_at).limit(50)).all()
-        rectifications = db.session.scalars(scoped(
-            select(Rectification).where(Rectification.status.in_(("open", "done"))),
-            Rectification.office_id).order_by(Rectification.due_at).limit(50)).all()
-        return {"extensions": extensions, "agencies": agencies, "appeals": appeals,
-                "rectifications": rectifications}
+        extensions = db.session.scalars(
+            scoped(
+                select(Extension)
+                .join(Case, Case.id == Extension.case_id)
+                .where(Extension.status == "requested"),
+                Case.office_id,
+            )
+            .order_by(Extension.requested_at)
+            .limit(50)
+        ).all()
+        agencies = db.session.scalars(
+            scoped(
+                select(AgencyRecord)
+                .join(Case, Case.id == AgencyRecord.case_id)
+                .where(
+                    AgencyRecord.delivered_at.is_not(None), AgencyRecord.signed_off_at.is_(None)
+                ),
+                Case.office_id,
+            )
+            .order_by(AgencyRecord.delivered_at)
+            .limit(50)
+        ).all()
+        appeals = db.session.scalars(
+            scoped(
+                select(RatingAppeal).where(RatingAppeal.status == "pending"), RatingAppeal.office_id
+            )
+            .order_by(RatingAppeal.filed_at)
+            .limit(50)
+        ).all()
+        rectifications = db.session.scalars(
+            scoped(
+                select(Rectification).where(Rectification.status.in_(("open", "done"))),
+                Rectification.office_id,
+            )
+            .order_by(Rectification.due_at)
+            .limit(50)
+        ).all()
+        return {
+            "extensions": extensions,
+            "agencies": agencies,
+            "appeals": appeals,
+            "rectifications": rectifications,
+        }

@@ -1,7 +1,5 @@
 """Who may see and who may work a case, and the checks transitions make before acting."""
 
-
-
 from core import permissions
 from core.cases.models import ACTIVE_STATUSES, Case, CaseOffice, CaseStatus
 from core.cases.services.common import CaseError, t

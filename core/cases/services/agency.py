@@ -19,8 +19,14 @@ from core.models import utcnow
 from core.time import from_local_input
 
 
-def start_agency(case: Case, *, reason: str, actor_id: int | None, agent_id: int | None = None,
-                 expected_version=None) -> AgencyRecord:
+def start_agency(
+    case: Case,
+    *,
+    reason: str,
+    actor_id: int | None,
+    agent_id: int | None = None,
+    expected_version=None,
+) -> AgencyRecord:
     """A matter that cannot be finished the same day is taken over by an agent (代办人),
     by default the receiving staff member."""
     actor = _user(actor_id)
@@ -41,9 +47,15 @@ def start_agency(case: Case, *, reason: str, actor_id: int | None, agent_id: int
     return record
 
 
-def record_delivery(agency: AgencyRecord, *, delivered_at: datetime, items: str,
-                    actor_id: int | None, delivered_by_id: int | None = None,
-                    expected_version=None) -> None:
+def record_delivery(
+    agency: AgencyRecord,
+    *,
+    delivered_at: datetime,
+    items: str,
+    actor_id: int | None,
+    delivered_by_id: int | None = None,
+    expected_version=None,
+) -> None:
     """上门送达: when, by whom and what was delivered to the resident's door."""
     actor = _user(actor_id)
     case = db.session.get(Case, agency.case_id)
@@ -64,13 +76,21 @@ def record_delivery(agency: AgencyRecord, *, delivered_at: datetime, items: str,
     agency.delivered_at = moment
     agency.delivered_by_id = deliverer.id if deliverer else None
     agency.delivered_items = items
-    _event(case, "agency_delivered", actor, items,
-           data={"delivered_at": moment.isoformat(),
-                 "delivered_by": deliverer.display_name if deliverer else None})
+    _event(
+        case,
+        "agency_delivered",
+        actor,
+        items,
+        data={
+            "delivered_at": moment.isoformat(),
+            "delivered_by": deliverer.display_name if deliverer else None,
+        },
+    )
 
 
-def sign_off_agency(agency: AgencyRecord, *, actor_id: int | None, note: str | None = None,
-                    expected_version=None) -> None:
+def sign_off_agency(
+    agency: AgencyRecord, *, actor_id: int | None, note: str | None = None, expected_version=None
+) -> None:
     """The responsible leader signs the agency record off (代办记录签字)."""
     actor = _user(actor_id)
     case = db.session.get(Case, agency.case_id)

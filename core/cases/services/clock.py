@@ -29,8 +29,9 @@ from core.sla import DueDate, Limit, LimitUnit, compute_due
 from core.time import local_day, local_today
 
 
-def pause_case(case: Case, *, reason: str, note: str, actor_id: int | None,
-               expected_version=None) -> Pause:
+def pause_case(
+    case: Case, *, reason: str, note: str, actor_id: int | None, expected_version=None
+) -> Pause:
     """Stop the clock: waiting for the resident's missing material, or consulting a third
     party. The paused interval is added back to the deadline when the clock restarts."""
     actor = _user(actor_id)
@@ -44,8 +45,13 @@ def pause_case(case: Case, *, reason: str, note: str, actor_id: int | None,
     _require_act(actor, case)
     note = _text(note, t("请说明需要补正的材料或征求意见的对象。"), 2000)
     now = utcnow()
-    pause = Pause(case_id=case.id, reason=reason_value, note=note, started_at=now,
-                  started_by_id=actor.id if actor else None)
+    pause = Pause(
+        case_id=case.id,
+        reason=reason_value,
+        note=note,
+        started_at=now,
+        started_by_id=actor.id if actor else None,
+    )
     case.pauses.append(pause)
     case.status = CaseStatus.PAUSED
     case.paused_since = now
@@ -53,8 +59,9 @@ def pause_case(case: Case, *, reason: str, note: str, actor_id: int | None,
     return pause
 
 
-def resume_case(case: Case, *, actor_id: int | None, note: str | None = None,
-                expected_version=None) -> None:
+def resume_case(
+    case: Case, *, actor_id: int | None, note: str | None = None, expected_version=None
+) -> None:
     """Restart the clock (the material arrived, the third party answered); the deadline moves
     by the paused time."""
     actor = _user(actor_id)
@@ -71,12 +78,18 @@ def resume_case(case: Case, *, actor_id: int | None, note: str | None = None,
     case.status = CaseStatus.IN_PROGRESS
     case.paused_since = None
     recompute_due(case)
-    _event(case, "resumed", actor, (note or "").strip() or None,
-           data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+    _event(
+        case,
+        "resumed",
+        actor,
+        (note or "").strip() or None,
+        data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()},
+    )
 
 
-def set_deadline(case: Case, *, last_day: date, reason: str, actor_id: int | None,
-                 expected_version=None) -> None:
+def set_deadline(
+    case: Case, *, last_day: date, reason: str, actor_id: int | None, expected_version=None
+) -> None:
     """A leader sets the case's own deadline (服务承诺: "a leader may set a limit"): a day
     from today on, never beyond the category's cap. Approved extensions are folded into it."""
     actor = _user(actor_id)
@@ -87,7 +100,9 @@ def set_deadline(case: Case, *, last_day: date, reason: str, actor_id: int | Non
     if not isinstance(last_day, date):
         raise CaseError(t("请填写截止日期。"))
     if last_day < local_today():
-        raise CaseError(t("截止日期 %(d)s 已经过去，请选择今天或以后的日期。", d=last_day.isoformat()))
+        raise CaseError(
+            t("截止日期 %(d)s 已经过去，请选择今天或以后的日期。", d=last_day.isoformat())
+        )
     accepted_day = local_day(case.accepted_at)
     days = (last_day - accepted_day).days
     if days < 1:
@@ -98,17 +113,34 @@ def set_deadline(case: Case, *, last_day: date, reason: str, actor_id: int | Non
     due = compute_due(case.accepted_at, new_limit, pauses=_closed_pauses(case))
     cap = compute_due(case.accepted_at, cap_limit, pauses=_closed_pauses(case))
     if due.due_at > cap.due_at:
-        raise CaseError(t("该类事项最长 %(cap)s（至 %(day)s），不能超过。", cap=cap_limit.describe(),
-                          day=cap.last_day.isoformat()))
+        raise CaseError(
+            t(
+                "该类事项最长 %(cap)s（至 %(day)s），不能超过。",
+                cap=cap_limit.describe(),
+                day=cap.last_day.isoformat(),
+            )
+        )
     old_due = case.due_at
     case.limit_amount, case.limit_unit, case.extra_amount = days, LimitUnit.CALENDAR_DAYS.value, 0
     _apply_due(case, due)
-    _event(case, "deadline_set", actor, reason,
-           data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+    _event(
+        case,
+        "deadline_set",
+        actor,
+        reason,
+        data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()},
+    )
 
 
-def restart_clock(case: Case, *, start: datetime, limit: Limit, reason: str,
-                  pauses=(), actor_id: int | None = None) -> DueDate:
+def restart_clock(
+    case: Case,
+    *,
+    start: datetime,
+    limit: Limit,
+    reason: str,
+    pauses=(),
+    actor_id: int | None = None,
+) -> DueDate:
     """A new stage of the matter runs on its own statutory limit, counted from ``start`` (a
     petition passed on to the handling unit, accepted…), ``pauses`` (from, to) not counted
     (a hearing): the case's deadline becomes the stage's. Returns the stage's due date,
@@ -127,16 +159,25 @@ def restart_clock(case: Case, *, start: datetime, limit: Limit, reason: str,
     nominal = due.trace.cal.day(due.trace.nominal_index)
     old_due = case.due_at
     case.limit_amount, case.limit_unit, case.extra_amount = (
-        (nominal - local_day(case.accepted_at)).days, LimitUnit.CALENDAR_DAYS.value, 0)
+        (nominal - local_day(case.accepted_at)).days,
+        LimitUnit.CALENDAR_DAYS.value,
+        0,
+    )
     recompute_due(case)
     if case.due_at != old_due:
-        _event(case, "deadline_set", actor, reason,
-               data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+        _event(
+            case,
+            "deadline_set",
+            actor,
+            reason,
+            data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()},
+        )
     return due
 
 
-def request_extension(case: Case, *, amount: int, reason: str, actor_id: int | None,
-                      expected_version=None) -> Extension:
+def request_extension(
+    case: Case, *, amount: int, reason: str, actor_id: int | None, expected_version=None
+) -> Extension:
     """Ask a leader for more time (in the case's unit), within the category's cap."""
     actor = _user(actor_id)
     _check_version(case, expected_version)
@@ -151,14 +192,25 @@ def request_extension(case: Case, *, amount: int, reason: str, actor_id: int | N
     if any(e.status == "requested" for e in case.extensions):
         raise CaseError(t("已有一项延期申请待领导审批。"))
     _check_cap(case, case.extra_amount + amount)
-    extension = Extension(case_id=case.id, amount=amount, unit=case.limit_unit, reason=reason,
-                          requested_by_id=actor.id if actor else None, requested_at=utcnow())
+    extension = Extension(
+        case_id=case.id,
+        amount=amount,
+        unit=case.limit_unit,
+        reason=reason,
+        requested_by_id=actor.id if actor else None,
+        requested_at=utcnow(),
+    )
     case.extensions.append(extension)
-    _event(case, "extension_requested", actor, reason,
-           data={"amount": amount, "unit": case.limit_unit})
-    _notify([u.id for u in _leaders_for(case.office_id)],
-            t("延期申请待审批：%(r)s", r=receipts.display(case.receipt_no)), reason, url=_case_url(case),
-            dedupe_key=f"case:{case.id}:ext:{len(case.extensions)}")
+    _event(
+        case, "extension_requested", actor, reason, data={"amount": amount, "unit": case.limit_unit}
+    )
+    _notify(
+        [u.id for u in _leaders_for(case.office_id)],
+        t("延期申请待审批：%(r)s", r=receipts.display(case.receipt_no)),
+        reason,
+        url=_case_url(case),
+        dedupe_key=f"case:{case.id}:ext:{len(case.extensions)}",
+    )
     return extension
 
 
@@ -169,9 +221,14 @@ def _check_cap(case: Case, extra_amount: int) -> None:
     extended = _due_for(case, extra_amount=extra_amount)
     cap = _cap_due(case)
     if extended.due_at > cap.due_at:
-        raise CaseError(t("延期后期限将到 %(day)s，超过该类事项最长 %(cap)s（至 %(cap_day)s）。",
-                          day=extended.last_day.isoformat(), cap=spec.max_limit.describe(),
-                          cap_day=cap.last_day.isoformat()))
+        raise CaseError(
+            t(
+                "延期后期限将到 %(day)s，超过该类事项最长 %(cap)s（至 %(cap_day)s）。",
+                day=extended.last_day.isoformat(),
+                cap=spec.max_limit.describe(),
+                cap_day=cap.last_day.isoformat(),
+            )
+        )
 
 
 def _pending_extension(extension: Extension) -> Case:
@@ -180,8 +237,9 @@ def _pending_extension(extension: Extension) -> Case:
     return extension.case
 
 
-def approve_extension(extension: Extension, *, actor_id: int | None, note: str | None = None,
-                      expected_version=None) -> None:
+def approve_extension(
+    extension: Extension, *, actor_id: int | None, note: str | None = None, expected_version=None
+) -> None:
     """A leader approves: the deadline moves, still within the cap."""
     actor = _user(actor_id)
     case = _pending_extension(extension)
@@ -200,13 +258,23 @@ def approve_extension(extension: Extension, *, actor_id: int | None, note: str |
     extension.decision_note = (note or "").strip() or None
     case.extra_amount += extension.amount
     recompute_due(case)
-    _event(case, "extension_approved", actor, extension.decision_note,
-           data={"amount": extension.amount, "unit": extension.unit,
-                 "old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()})
+    _event(
+        case,
+        "extension_approved",
+        actor,
+        extension.decision_note,
+        data={
+            "amount": extension.amount,
+            "unit": extension.unit,
+            "old_due_at": old_due.isoformat(),
+            "due_at": case.due_at.isoformat(),
+        },
+    )
 
 
-def refuse_extension(extension: Extension, *, actor_id: int | None, note: str,
-                     expected_version=None) -> None:
+def refuse_extension(
+    extension: Extension, *, actor_id: int | None, note: str, expected_version=None
+) -> None:
     """A leader refuses, saying why; the deadline stays."""
     actor = _user(actor_id)
     case = _pending_extension(extension)
@@ -217,5 +285,10 @@ def refuse_extension(extension: Extension, *, actor_id: int | None, note: str,
     extension.decided_by_id = actor.id if actor else None
     extension.decided_at = utcnow()
     extension.decision_note = note
-    _event(case, "extension_refused", actor, note,
-           data={"amount": extension.amount, "unit": extension.unit})
+    _event(
+        case,
+        "extension_refused",
+        actor,
+        note,
+        data={"amount": extension.amount, "unit": extension.unit},
+    )

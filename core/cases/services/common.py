@@ -82,22 +82,42 @@ def _check_version(case: Case, expected_version) -> None:
         raise CaseError(STALE_MESSAGE)
 
 
-def _event(case: Case, kind: str, actor: User | None, note: str | None = None, *,
-           actor_name: str | None = None, **fields) -> CaseEvent:
-    event = CaseEvent(case=case, kind=kind, at=utcnow(), note=note,
-                      actor_id=actor.id if actor else None,
-                      actor_name=actor.display_name if actor else (actor_name or SYSTEM),
-                      **fields)
+def _event(
+    case: Case,
+    kind: str,
+    actor: User | None,
+    note: str | None = None,
+    *,
+    actor_name: str | None = None,
+    **fields,
+) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        kind=kind,
+        at=utcnow(),
+        note=note,
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else (actor_name or SYSTEM),
+        **fields,
+    )
     db.session.add(event)
     return event
-def _notify(user_ids, title: str, body: str = "", url: str | None = None,
-            dedupe_key: str | None = None) -> None:
+
+
+def _notify(
+    user_ids, title: str, body: str = "", url: str | None = None, dedupe_key: str | None = None
+) -> None:
     """In-app notification through ``core.jobs.notify`` for each distinct user."""
     from core.jobs import notify
 
     for user_id in sorted({u for u in user_ids if u}):
-        notify(user_id, title, body, url=url,
-               dedupe_key=f"{dedupe_key}:{user_id}" if dedupe_key else None)
+        notify(
+            user_id,
+            title,
+            body,
+            url=url,
+            dedupe_key=f"{dedupe_key}:{user_id}" if dedupe_key else None,
+        )
 
 
 def _case_url(case: Case) -> str:
@@ -105,14 +125,22 @@ def _case_url(case: Case) -> str:
 
 
 def _office_staff(office_id: int, roles: tuple[Role, ...]) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.office_id == office_id, User.active, User.role.in_(roles))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id == office_id, User.active, User.role.in_(roles))
+            .order_by(User.id)
+        )
+    )
 
 
 def _leaders_for(office_id: int) -> list[User]:
     office = db.session.get(Office, office_id)
     ids = [office_id] + [a.id for a in office.ancestors()] if office else [office_id]
-    return list(db.session.scalars(
-        select(User).where(User.office_id.in_(ids), User.active, User.role == Role.LEADER)
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id.in_(ids), User.active, User.role == Role.LEADER)
+            .order_by(User.id)
+        )
+    )

@@ -32,9 +32,12 @@ def _closed_pauses(case: Case) -> list[tuple[datetime, datetime]]:
 def _due_for(case: Case, *, extra_amount: int | None = None, limit: Limit | None = None) -> DueDate:
     extra = case.extra_amount if extra_amount is None else extra_amount
     unit = LimitUnit(case.limit_unit)
-    return compute_due(case.accepted_at, limit or case.limit,
-                       pauses=_closed_pauses(case),
-                       extra=Limit(extra, unit) if extra else None)
+    return compute_due(
+        case.accepted_at,
+        limit or case.limit,
+        pauses=_closed_pauses(case),
+        extra=Limit(extra, unit) if extra else None,
+    )
 
 
 def _apply_due(case: Case, due: DueDate) -> None:

@@ -68,8 +68,9 @@ def close_case(case: Case, *, outcome: str, actor_id: int | None, expected_versi
     get_registry().call_each("case_closed", case=case)
 
 
-def archive_case(case: Case, *, actor_id: int | None, note: str | None = None,
-                 expected_version=None) -> None:
+def archive_case(
+    case: Case, *, actor_id: int | None, note: str | None = None, expected_version=None
+) -> None:
     """归档: file a resolved case (a rating, if any, and any rectification are done)."""
     actor = _user(actor_id)
     _check_version(case, expected_version)
@@ -99,8 +100,9 @@ def rate_case(case: Case, *, grade: str, comment: str | None = None) -> Rating:
     if comment and len(comment) > 1000:
         raise CaseError(t("评价内容过长（最多 %(n)d 个字）。", n=1000))
     now = utcnow()
-    rating = Rating(case=case, office_id=case.office_id, grade=grade_value, comment=comment,
-                    rated_at=now)
+    rating = Rating(
+        case=case, office_id=case.office_id, grade=grade_value, comment=comment, rated_at=now
+    )
     db.session.add(rating)
     _event(case, "rated", None, comment, actor_name=RESIDENT, data={"grade": grade_value.value})
     if grade_value.is_negative:
@@ -115,31 +117,52 @@ def open_rectification(case: Case, rating: Rating) -> Rectification:
     """整改 for the head of the case's office (its office admin, else a leader)."""
     days = int(_config("CASE_RECTIFICATION_WORKING_DAYS", 15))
     now = utcnow()
-    heads = (_office_staff(case.office_id, (Role.OFFICE_ADMIN,))
-             or _office_staff(case.office_id, (Role.LEADER,)))
+    heads = _office_staff(case.office_id, (Role.OFFICE_ADMIN,)) or _office_staff(
+        case.office_id, (Role.LEADER,)
+    )
     due = compute_due(now, Limit(days, LimitUnit.WORKING_DAYS))
-    rectification = Rectification(case=case, rating=rating, office_id=case.office_id,
-                                  assignee_id=heads[0].id if heads else None, opened_at=now,
-                                  due_at=as_utc(due.due_at), status="open")
+    rectification = Rectification(
+        case=case,
+        rating=rating,
+        office_id=case.office_id,
+        assignee_id=heads[0].id if heads else None,
+        opened_at=now,
+        due_at=as_utc(due.due_at),
+        status="open",
+    )
     db.session.add(rectification)
-    _event(case, "rectification_opened", None,
-           t("群众评价“%(g)s”，整改期限至 %(d)s", g=rating.grade.label, d=due.last_day.isoformat()),
-           to_user_id=rectification.assignee_id)
+    _event(
+        case,
+        "rectification_opened",
+        None,
+        t("群众评价“%(g)s”，整改期限至 %(d)s", g=rating.grade.label, d=due.last_day.isoformat()),
+        to_user_id=rectification.assignee_id,
+    )
     if heads:
-        _notify([heads[0].id], t("差评整改：%(r)s", r=receipts.display(case.receipt_no)), rating.comment or "",
-                url=_case_url(case), dedupe_key=f"case:{case.id}:rectification")
+        _notify(
+            [heads[0].id],
+            t("差评整改：%(r)s", r=receipts.display(case.receipt_no)),
+            rating.comment or "",
+            url=_case_url(case),
+            dedupe_key=f"case:{case.id}:rectification",
+        )
     return rectification
 
 
 def _office_head_may(actor: User | None, office_id: int) -> bool:
-    return actor is None or (not permissions.is_read_only(actor) and (
-        actor.role == Role.TOWNSHIP_ADMIN
-        or (actor.office_id == office_id and actor.role in (Role.OFFICE_ADMIN, Role.LEADER))
-        or is_leader_for(actor, office_id)))
+    return actor is None or (
+        not permissions.is_read_only(actor)
+        and (
+            actor.role == Role.TOWNSHIP_ADMIN
+            or (actor.office_id == office_id and actor.role in (Role.OFFICE_ADMIN, Role.LEADER))
+            or is_leader_for(actor, office_id)
+        )
+    )
 
 
-def complete_rectification(rectification: Rectification, *, measures: str,
-                           actor_id: int | None) -> None:
+def complete_rectification(
+    rectification: Rectification, *, measures: str, actor_id: int | None
+) -> None:
     """The office head records what was put right."""
     actor = _user(actor_id)
     if rectification.status != "open":
@@ -154,9 +177,15 @@ def complete_rectification(rectification: Rectification, *, measures: str,
     _event(rectification.case, "rectification_done", actor, measures)
 
 
-def record_follow_up(rectification: Rectification, *, called_at: datetime, reached: bool,
-                     actor_id: int | None, resident_grade: str | None = None,
-                     note: str | None = None) -> FollowUpCall:
+def record_follow_up(
+    rectification: Rectification,
+    *,
+    called_at: datetime,
+    reached: bool,
+    actor_id: int | None,
+    resident_grade: str | None = None,
+    note: str | None = None,
+) -> FollowUpCall:
     """回访: a call to the resident after the rectification. A call that reached them ends the
     rectification and files a resolved case."""
     actor = _user(actor_id)
@@ -177,13 +206,23 @@ def record_follow_up(rectification: Rectification, *, called_at: datetime, reach
             raise CaseError(t("请选择群众的评价等级。")) from None
     if reached and grade_value is None:
         raise CaseError(t("已联系上群众时，请记录其对整改的评价。"))
-    call = FollowUpCall(rectification_id=rectification.id, called_at=moment, reached=bool(reached),
-                        called_by_id=actor.id if actor else None, resident_grade=grade_value,
-                        note=(note or "").strip() or None)
+    call = FollowUpCall(
+        rectification_id=rectification.id,
+        called_at=moment,
+        reached=bool(reached),
+        called_by_id=actor.id if actor else None,
+        resident_grade=grade_value,
+        note=(note or "").strip() or None,
+    )
     rectification.calls.append(call)
     case = rectification.case
-    _event(case, "follow_up", actor, call.note,
-           data={"reached": bool(reached), "grade": grade_value.value if grade_value else None})
+    _event(
+        case,
+        "follow_up",
+        actor,
+        call.note,
+        data={"reached": bool(reached), "grade": grade_value.value if grade_value else None},
+    )
     if reached:
         rectification.status = "followed_up"
         if case.status == CaseStatus.RESOLVED:
@@ -192,12 +231,15 @@ def record_follow_up(rectification: Rectification, *, called_at: datetime, reach
     return call
 
 
-def file_appeal(rating: Rating, *, reason: str, statement: str, actor_id: int | None) -> RatingAppeal:
+def file_appeal(
+    rating: Rating, *, reason: str, statement: str, actor_id: int | None
+) -> RatingAppeal:
     """The office appeals a rating it shows to be mistaken or malicious; a leader decides."""
     actor = _user(actor_id)
-    if actor is not None and (permissions.is_read_only(actor)
-                              or (actor.office_id != rating.office_id
-                                  and actor.role != Role.TOWNSHIP_ADMIN)):
+    if actor is not None and (
+        permissions.is_read_only(actor)
+        or (actor.office_id != rating.office_id and actor.role != Role.TOWNSHIP_ADMIN)
+    ):
         raise CaseError(t("只有被评价单位可以申诉。"))
     if rating.voided:
         raise CaseError(t("该评价已经作废。"))
@@ -208,14 +250,25 @@ def file_appeal(rating: Rating, *, reason: str, statement: str, actor_id: int | 
     except ValueError:
         raise CaseError(t("请选择申诉理由。")) from None
     statement = _text(statement, t("请写明申诉的事实和依据。"), 5000)
-    appeal = RatingAppeal(rating=rating, case_id=rating.case_id, office_id=rating.office_id,
-                          reason=reason_value, statement=statement, status="pending",
-                          filed_by_id=actor.id if actor else None, filed_at=utcnow())
+    appeal = RatingAppeal(
+        rating=rating,
+        case_id=rating.case_id,
+        office_id=rating.office_id,
+        reason=reason_value,
+        statement=statement,
+        status="pending",
+        filed_by_id=actor.id if actor else None,
+        filed_at=utcnow(),
+    )
     db.session.add(appeal)
     _event(rating.case, "appeal_filed", actor, statement, data={"reason": reason_value.value})
-    _notify([u.id for u in _leaders_for(rating.office_id)],
-            t("评价申诉待裁定：%(r)s", r=receipts.display(rating.case.receipt_no)), statement,
-            url=_case_url(rating.case), dedupe_key=f"appeal:{rating.id}")
+    _notify(
+        [u.id for u in _leaders_for(rating.office_id)],
+        t("评价申诉待裁定：%(r)s", r=receipts.display(rating.case.receipt_no)),
+        statement,
+        url=_case_url(rating.case),
+        dedupe_key=f"appeal:{rating.id}",
+    )
     return appeal
 
 

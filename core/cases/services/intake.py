@@ -33,10 +33,14 @@ ATTACHMENT_TYPES = {
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              (b"PK\x03\x04",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
     ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
     ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
     ".ofd": ("application/ofd", (b"PK\x03\x04",)),
@@ -97,17 +101,33 @@ def _check_registration(office: Office, category: str, source_type, source_id) -
     if not names:
         return
     for _plugin, refusal in get_registry().call_for(
-            "case_registration_refusal", names, office_id=office.id, category=category,
-            source_type=source_type, source_id=None if source_id is None else str(source_id)):
+        "case_registration_refusal",
+        names,
+        office_id=office.id,
+        category=category,
+        source_type=source_type,
+        source_id=None if source_id is None else str(source_id),
+    ):
         raise CaseError(str(refusal))
 
 
-def open_case(*, office_id: int, category: str, channel: str, subject: str, content: str = "",
-              applicant_name: str | None = None, applicant_phone: str | None = None,
-              applicant_id_number: str | None = None, first_responder_id: int | None = None,
-              handler_id: int | None = None, accepted_at: datetime | None = None,
-              source_type: str | None = None, source_id: str | None = None,
-              actor_id: int | None = None) -> Case:
+def open_case(
+    *,
+    office_id: int,
+    category: str,
+    channel: str,
+    subject: str,
+    content: str = "",
+    applicant_name: str | None = None,
+    applicant_phone: str | None = None,
+    applicant_id_number: str | None = None,
+    first_responder_id: int | None = None,
+    handler_id: int | None = None,
+    accepted_at: datetime | None = None,
+    source_type: str | None = None,
+    source_id: str | None = None,
+    actor_id: int | None = None,
+) -> Case:
     """Register a matter (统一接件): compute its deadline with ``core.sla``, give it a receipt
     number, record the first responder (for life) and the first timeline event.
 
@@ -137,25 +157,38 @@ def open_case(*, office_id: int, category: str, channel: str, subject: str, cont
         raise CaseError(str(exc)) from None
 
     case = Case(
-        receipt_no=new_receipt_no(), office_id=office.id, first_office_id=office.id,
-        category=category, channel=channel_value, subject=subject,
+        receipt_no=new_receipt_no(),
+        office_id=office.id,
+        first_office_id=office.id,
+        category=category,
+        channel=channel_value,
+        subject=subject,
         content=(content or "").strip(),
         applicant_name=(applicant_name or "").strip() or None,
         applicant_phone=(applicant_phone or "").strip() or None,
         applicant_id_number=(applicant_id_number or "").strip().upper() or None,
         status=CaseStatus.IN_PROGRESS if handler else CaseStatus.OPEN,
-        accepted_at=accepted, limit_amount=limit.amount, limit_unit=limit.unit.value,
-        extra_amount=0, handler_id=handler.id if handler else None,
+        accepted_at=accepted,
+        limit_amount=limit.amount,
+        limit_unit=limit.unit.value,
+        extra_amount=0,
+        handler_id=handler.id if handler else None,
         first_responder_id=responder.id if responder else None,
-        source_type=source_type, source_id=None if source_id is None else str(source_id),
+        source_type=source_type,
+        source_id=None if source_id is None else str(source_id),
     )
     _apply_due(case, compute_due(accepted, limit))
     case.swept_colour = case.colour(now).value
     db.session.add(case)
-    _event(case, "opened", actor, t("受理：%(limit)s，%(channel)s", limit=limit.describe(),
-                                    channel=channel_value.label),
-           to_office_id=office.id, to_user_id=case.handler_id,
-           data={"first_responder_id": case.first_responder_id})
+    _event(
+        case,
+        "opened",
+        actor,
+        t("受理：%(limit)s，%(channel)s", limit=limit.describe(), channel=channel_value.label),
+        to_office_id=office.id,
+        to_user_id=case.handler_id,
+        data={"first_responder_id": case.first_responder_id},
+    )
     get_registry().call_each("case_opened", case=case)
     return case
 
@@ -167,8 +200,14 @@ def edit_case(case: Case, *, actor_id: int | None, expected_version=None, **fiel
     actor = _user(actor_id)
     _check_version(case, expected_version)
     _require_act(actor, case)
-    allowed = {"subject", "content", "channel", "applicant_name", "applicant_phone",
-               "applicant_id_number"}
+    allowed = {
+        "subject",
+        "content",
+        "channel",
+        "applicant_name",
+        "applicant_phone",
+        "applicant_id_number",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise CaseError(t("这些字段不能在此修改：%(f)s", f="、".join(sorted(unknown))))
@@ -200,7 +239,9 @@ def add_note(case: Case, *, note: str, actor_id: int | None) -> CaseEvent:
     return _event(case, "note", actor, _text(note, t("请填写进展说明。"), 2000))
 
 
-def add_attachment(case: Case, *, filename: str, data: bytes, actor_id: int | None) -> CaseAttachment:
+def add_attachment(
+    case: Case, *, filename: str, data: bytes, actor_id: int | None
+) -> CaseAttachment:
     """Attach a file after checking its type (by name and content) and size."""
     from pathlib import PurePath
 
@@ -215,8 +256,9 @@ def add_attachment(case: Case, *, filename: str, data: bytes, actor_id: int | No
     suffix = PurePath(name).suffix.lower()
     allowed = ", ".join(sorted({s.lstrip(".") for s in ATTACHMENT_TYPES}))
     if suffix not in ATTACHMENT_TYPES:
-        raise CaseError(t("不支持该文件类型（%(s)s）。可上传：%(allowed)s。",
-                          s=suffix or name, allowed=allowed))
+        raise CaseError(
+            t("不支持该文件类型（%(s)s）。可上传：%(allowed)s。", s=suffix or name, allowed=allowed)
+        )
     content_type, signatures = ATTACHMENT_TYPES[suffix]
     if not data.startswith(signatures):
         raise CaseError(t("文件内容与扩展名 %(s)s 不符，请上传真实的文件。", s=suffix))
@@ -224,10 +266,21 @@ def add_attachment(case: Case, *, filename: str, data: bytes, actor_id: int | No
     if len(data) > limit:
         raise CaseError(t("文件过大（最大 %(mb).1f MB）。", mb=limit / 1024 / 1024))
     key = get_storage().save(data, suffix)
-    attachment = CaseAttachment(case_id=case.id, filename=name[:200], storage_key=key,
-                                content_type=content_type, size=len(data),
-                                uploaded_by_id=actor.id if actor else None, uploaded_at=utcnow())
+    attachment = CaseAttachment(
+        case_id=case.id,
+        filename=name[:200],
+        storage_key=key,
+        content_type=content_type,
+        size=len(data),
+        uploaded_by_id=actor.id if actor else None,
+        uploaded_at=utcnow(),
+    )
     case.attachments.append(attachment)
-    _event(case, "attachment_added", actor, name[:200],
-           data={"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+    _event(
+        case,
+        "attachment_added",
+        actor,
+        name[:200],
+        data={"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+    )
     return attachment

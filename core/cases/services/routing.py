@@ -1,6 +1,5 @@
 """Moving a case between people and offices: sign for, transfer, hand back, escalate, notify."""
 
-
 from sqlalchemy import select
 
 from core import permissions
@@ -24,8 +23,9 @@ from core.extensions import db
 from core.models import Role
 
 
-def accept_case(case: Case, *, actor_id: int, note: str | None = None,
-                expected_version=None) -> None:
+def accept_case(
+    case: Case, *, actor_id: int, note: str | None = None, expected_version=None
+) -> None:
     """Sign for a case (签收): its office's staff, or the person it was sent to."""
     actor = _user(actor_id, required=True)
     _check_version(case, expected_version)
@@ -34,19 +34,36 @@ def accept_case(case: Case, *, actor_id: int, note: str | None = None,
     if case.status == CaseStatus.WITH_LEADER and actor.id != case.handler_id:
         raise CaseError(t("该案件已呈报领导，只能由该领导签收。"))
     _require_act(actor, case)
-    if (case.handler_id and case.handler_id != actor.id
-            and actor.role not in (Role.OFFICE_ADMIN, Role.LEADER, Role.TOWNSHIP_ADMIN)):
+    if (
+        case.handler_id
+        and case.handler_id != actor.id
+        and actor.role not in (Role.OFFICE_ADMIN, Role.LEADER, Role.TOWNSHIP_ADMIN)
+    ):
         raise CaseError(t("该案件已指定由 %(name)s 签收。", name=case.handler.display_name))
     previous_handler = case.handler_id
     case.handler_id = actor.id
     case.status = CaseStatus.IN_PROGRESS
     _clear_step(case)
-    _event(case, "accepted", actor, (note or "").strip() or None,
-           from_user_id=previous_handler, to_user_id=actor.id, to_office_id=case.office_id)
+    _event(
+        case,
+        "accepted",
+        actor,
+        (note or "").strip() or None,
+        from_user_id=previous_handler,
+        to_user_id=actor.id,
+        to_office_id=case.office_id,
+    )
 
 
-def transfer_case(case: Case, *, reason: str, actor_id: int | None, to_office_id: int | None = None,
-                  to_user_id: int | None = None, expected_version=None) -> None:
+def transfer_case(
+    case: Case,
+    *,
+    reason: str,
+    actor_id: int | None,
+    to_office_id: int | None = None,
+    to_user_id: int | None = None,
+    expected_version=None,
+) -> None:
     """转办: hand the case to another office or person, who must sign for it within the step
     limit. The first responder stays on the case for life and keeps seeing its progress."""
     actor = _user(actor_id)
@@ -59,25 +76,44 @@ def transfer_case(case: Case, *, reason: str, actor_id: int | None, to_office_id
     target_user = _user(to_user_id)
     if to_office_id in (None, "") and target_user is None:
         raise CaseError(t("请选择转办的单位或人员。"))
-    target_office = _office(to_office_id if to_office_id not in (None, "") else target_user.office_id)
+    target_office = _office(
+        to_office_id if to_office_id not in (None, "") else target_user.office_id
+    )
     if target_user is not None and target_user.office_id != target_office.id:
         raise CaseError(t("所选人员不属于所选单位。"))
     if target_user is not None and permissions.is_read_only(target_user):
         raise CaseError(t("不能转办给监督审计员。"))
-    if target_office.id == case.office_id and (target_user is None
-                                               or target_user.id == case.handler_id):
+    if target_office.id == case.office_id and (
+        target_user is None or target_user.id == case.handler_id
+    ):
         raise CaseError(t("案件已在该单位办理，请选择其他单位或人员。"))
     from_office, from_user = case.office_id, case.handler_id
     case.office_id = target_office.id
     case.handler_id = target_user.id if target_user else None
     case.status = CaseStatus.OPEN
     _start_step(case, "sign_for")
-    _event(case, "transferred", actor, reason, from_office_id=from_office,
-           to_office_id=target_office.id, from_user_id=from_user, to_user_id=case.handler_id)
-    recipients = [target_user.id] if target_user else [
-        u.id for u in _office_staff(target_office.id, (Role.STAFF, Role.OFFICE_ADMIN))]
-    _notify(recipients, t("有案件转办给您：%(r)s", r=receipts.display(case.receipt_no)), case.subject,
-            url=_case_url(case), dedupe_key=f"case:{case.id}:transfer:{case.version}")
+    _event(
+        case,
+        "transferred",
+        actor,
+        reason,
+        from_office_id=from_office,
+        to_office_id=target_office.id,
+        from_user_id=from_user,
+        to_user_id=case.handler_id,
+    )
+    recipients = (
+        [target_user.id]
+        if target_user
+        else [u.id for u in _office_staff(target_office.id, (Role.STAFF, Role.OFFICE_ADMIN))]
+    )
+    _notify(
+        recipients,
+        t("有案件转办给您：%(r)s", r=receipts.display(case.receipt_no)),
+        case.subject,
+        url=_case_url(case),
+        dedupe_key=f"case:{case.id}:transfer:{case.version}",
+    )
 
 
 def hand_back(case: Case, *, reason: str, actor_id: int | None, expected_version=None) -> None:
@@ -89,8 +125,11 @@ def hand_back(case: Case, *, reason: str, actor_id: int | None, expected_version
         raise CaseError(t("只有转来待签收的案件可以退回。"))
     _require_act(actor, case)
     reason = _text(reason, t("请填写退回理由。"), 2000)
-    last = db.session.scalar(select(CaseEvent).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "transferred").order_by(CaseEvent.id.desc()))
+    last = db.session.scalar(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "transferred")
+        .order_by(CaseEvent.id.desc())
+    )
     if last is None or last.from_office_id is None:
         raise CaseError(t("找不到转出单位，无法退回。"))
     from_office, from_user = case.office_id, case.handler_id
@@ -98,14 +137,28 @@ def hand_back(case: Case, *, reason: str, actor_id: int | None, expected_version
     case.handler_id = last.from_user_id or last.actor_id
     case.status = CaseStatus.OPEN
     _start_step(case, "hand_back")
-    _event(case, "handed_back", actor, reason, from_office_id=from_office,
-           to_office_id=case.office_id, from_user_id=from_user, to_user_id=case.handler_id)
-    _notify([case.handler_id], t("转办案件被退回：%(r)s", r=receipts.display(case.receipt_no)), reason,
-            url=_case_url(case), dedupe_key=f"case:{case.id}:handback:{case.version}")
+    _event(
+        case,
+        "handed_back",
+        actor,
+        reason,
+        from_office_id=from_office,
+        to_office_id=case.office_id,
+        from_user_id=from_user,
+        to_user_id=case.handler_id,
+    )
+    _notify(
+        [case.handler_id],
+        t("转办案件被退回：%(r)s", r=receipts.display(case.receipt_no)),
+        reason,
+        url=_case_url(case),
+        dedupe_key=f"case:{case.id}:handback:{case.version}",
+    )
 
 
-def escalate_to_leader(case: Case, *, leader_id: int, reason: str, actor_id: int | None,
-                       expected_version=None) -> None:
+def escalate_to_leader(
+    case: Case, *, leader_id: int, reason: str, actor_id: int | None, expected_version=None
+) -> None:
     """A matter nobody can take yet goes to the responsible leader (呈报领导)."""
     actor = _user(actor_id)
     _check_version(case, expected_version)
@@ -121,14 +174,27 @@ def escalate_to_leader(case: Case, *, leader_id: int, reason: str, actor_id: int
     case.handler_id = leader.id
     case.status = CaseStatus.WITH_LEADER
     _start_step(case, "sign_for")
-    _event(case, "escalated", actor, reason, from_user_id=from_user, to_user_id=leader.id,
-           to_office_id=leader.office_id)
-    _notify([leader.id], t("有案件呈报您处理：%(r)s", r=receipts.display(case.receipt_no)), case.subject,
-            url=_case_url(case), dedupe_key=f"case:{case.id}:escalate:{case.version}")
+    _event(
+        case,
+        "escalated",
+        actor,
+        reason,
+        from_user_id=from_user,
+        to_user_id=leader.id,
+        to_office_id=leader.office_id,
+    )
+    _notify(
+        [leader.id],
+        t("有案件呈报您处理：%(r)s", r=receipts.display(case.receipt_no)),
+        case.subject,
+        url=_case_url(case),
+        dedupe_key=f"case:{case.id}:escalate:{case.version}",
+    )
 
 
-def notify_offices(case: Case, *, office_ids, note: str, actor_id: int | None,
-                   expected_version=None) -> list[int]:
+def notify_offices(
+    case: Case, *, office_ids, note: str, actor_id: int | None, expected_version=None
+) -> list[int]:
     """A matter of several offices: the accepting office leads and notifies the others (知会),
     who can then follow the case. Returns the ids of the offices newly added."""
     actor = _user(actor_id)
@@ -146,10 +212,19 @@ def notify_offices(case: Case, *, office_ids, note: str, actor_id: int | None,
     if not new:
         raise CaseError(t("请选择尚未知会的其他单位。"))
     if case.first_office_id not in existing:
-        case.offices.append(CaseOffice(office_id=case.first_office_id, role="lead",
-                                       added_by_id=actor.id if actor else None))
+        case.offices.append(
+            CaseOffice(
+                office_id=case.first_office_id, role="lead", added_by_id=actor.id if actor else None
+            )
+        )
     for office_id in new:
-        case.offices.append(CaseOffice(office_id=office_id, role="notified", note=note,
-                                       added_by_id=actor.id if actor else None))
+        case.offices.append(
+            CaseOffice(
+                office_id=office_id,
+                role="notified",
+                note=note,
+                added_by_id=actor.id if actor else None,
+            )
+        )
         _event(case, "notified_office", actor, note, to_office_id=office_id)
     return new

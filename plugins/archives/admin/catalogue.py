@@ -69,8 +69,10 @@ class CatalogueMixin:
             raise ValidationError(_("只有本单位的档案管理员或管理员可以编目。"))
 
     def _may_manage_any(self) -> bool:
-        return any(access.may_manage_catalogue(current_user, o)
-                   for o in scoped_office_ids(current_user, access.PLUGIN))
+        return any(
+            access.may_manage_catalogue(current_user, o)
+            for o in scoped_office_ids(current_user, access.PLUGIN)
+        )
 
     def _checked(self, check, value):
         """``check(value)``, its ArchivesError shown as the form's error."""
@@ -110,8 +112,12 @@ class FondsView(CatalogueMixin, OfficeScopedModelView):
     """全宗: usually one per office."""
 
     column_list = ("code", "title", "office")
-    column_labels = {"code": _l("全宗号"), "title": _l("全宗名称"), "office": _l("单位"),
-                     "note": _l("说明")}
+    column_labels = {
+        "code": _l("全宗号"),
+        "title": _l("全宗名称"),
+        "office": _l("单位"),
+        "note": _l("说明"),
+    }
     column_searchable_list = ("code", "title")
     form_columns = ("office", "code", "title", "note")
     form_args = {"code": {"description": _l("英文字母和数字，1 至 12 位，如 A1")}}
@@ -137,11 +143,18 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
     """类别: one per activity or kind of record, inside a fonds."""
 
     column_list = ("fonds", "code", "title", "source_type", "office")
-    column_labels = {"fonds": _l("全宗"), "code": _l("类别号"), "title": _l("类别名称"),
-                     "source_type": _l("来源模块"), "office": _l("单位")}
+    column_labels = {
+        "fonds": _l("全宗"),
+        "code": _l("类别号"),
+        "title": _l("类别名称"),
+        "source_type": _l("来源模块"),
+        "office": _l("单位"),
+    }
     column_searchable_list = ("code", "title")
     form_columns = ("fonds", "code", "title")
-    form_args = {"code": {"description": _l("英文字母和数字，1 至 12 位，如 WS（文书）、TZ（听证）")}}
+    form_args = {
+        "code": {"description": _l("英文字母和数字，1 至 12 位，如 WS（文书）、TZ（听证）")}
+    }
     scoped_choices = {"fonds": ScopedChoices(Fonds, order_by=(Fonds.office_id, Fonds.code))}
     allow_delete = False
 
@@ -164,36 +177,88 @@ class SeriesView(CatalogueMixin, OfficeScopedModelView):
 class FileView(CatalogueMixin, OfficeScopedModelView):
     """案卷目录: the catalogue with search; the number links to the file's history."""
 
-    column_list = ("catalogue_no", "title", "year", "series", "retention", "security", "status",
-                   "location", "office")
-    column_labels = {"catalogue_no": _l("档号"), "title": _l("题名"), "year": _l("年度"),
-                     "series": _l("档案类别"), "retention": _l("保管期限"), "security": _l("密级"),
-                     "status": _l("状态"), "location": _l("存放位置"), "office": _l("单位"),
-                     "description": _l("内容摘要"), "series.title": _l("档案类别"),
-                     "source_type": _l("来源模块"), "source_url": _l("来源链接")}
+    column_list = (
+        "catalogue_no",
+        "title",
+        "year",
+        "series",
+        "retention",
+        "security",
+        "status",
+        "location",
+        "office",
+    )
+    column_labels = {
+        "catalogue_no": _l("档号"),
+        "title": _l("题名"),
+        "year": _l("年度"),
+        "series": _l("档案类别"),
+        "retention": _l("保管期限"),
+        "security": _l("密级"),
+        "status": _l("状态"),
+        "location": _l("存放位置"),
+        "office": _l("单位"),
+        "description": _l("内容摘要"),
+        "series.title": _l("档案类别"),
+        "source_type": _l("来源模块"),
+        "source_url": _l("来源链接"),
+    }
     column_searchable_list = ("catalogue_no", "title", "location", "description")
     column_filters = (
         "year",
-        sqla_filters.FilterEqual(ArchiveFile.security, _l("密级"), options=lambda: enum_choices(Security)),
-        sqla_filters.FilterEqual(ArchiveFile.retention, _l("保管期限"), options=lambda: enum_choices(Retention)),
-        sqla_filters.FilterEqual(ArchiveFile.status, _l("状态"), options=lambda: enum_choices(FileStatus)),
+        sqla_filters.FilterEqual(
+            ArchiveFile.security, _l("密级"), options=lambda: enum_choices(Security)
+        ),
+        sqla_filters.FilterEqual(
+            ArchiveFile.retention, _l("保管期限"), options=lambda: enum_choices(Retention)
+        ),
+        sqla_filters.FilterEqual(
+            ArchiveFile.status, _l("状态"), options=lambda: enum_choices(FileStatus)
+        ),
         "series.title",
     )
     column_default_sort = ("catalogue_no", False)
-    column_formatters = {"catalogue_no": columns.file_link, "retention": enum_label,
-                         "security": enum_label, "status": enum_label}
-    column_formatters_export = {"retention": enum_label, "security": enum_label, "status": enum_label}
-    column_export_list = ("catalogue_no", "title", "year", "series", "retention", "security",
-                          "status", "location", "office")
+    column_formatters = {
+        "catalogue_no": columns.file_link,
+        "retention": enum_label,
+        "security": enum_label,
+        "status": enum_label,
+    }
+    column_formatters_export = {
+        "retention": enum_label,
+        "security": enum_label,
+        "status": enum_label,
+    }
+    column_export_list = (
+        "catalogue_no",
+        "title",
+        "year",
+        "series",
+        "retention",
+        "security",
+        "status",
+        "location",
+        "office",
+    )
     column_details_exclude_list = ("version", "seq")
     form_columns = ("series", "title", "year", "retention", "security", "location", "description")
     form_overrides = {"retention": SelectField, "security": SelectField}
     form_args = {
-        "retention": {"label": _l("保管期限"), "choices": lambda: enum_choices(Retention), "coerce": str,
-                      "default": Retention.YEARS_30.value},
-        "security": {"label": _l("密级"), "choices": lambda: enum_choices(Security), "coerce": str,
-                     "default": Security.INTERNAL.value,
-                     "description": _l("公开：群众可申请查阅；内部：档案管理员批准；限制：档案管理员和领导双重批准")},
+        "retention": {
+            "label": _l("保管期限"),
+            "choices": lambda: enum_choices(Retention),
+            "coerce": str,
+            "default": Retention.YEARS_30.value,
+        },
+        "security": {
+            "label": _l("密级"),
+            "choices": lambda: enum_choices(Security),
+            "coerce": str,
+            "default": Security.INTERNAL.value,
+            "description": _l(
+                "公开：群众可申请查阅；内部：档案管理员批准；限制：档案管理员和领导双重批准"
+            ),
+        },
         "year": {"label": _l("年度")},
     }
     scoped_choices = {"series": ScopedChoices(Series, order_by=(Series.office_id, Series.code))}
@@ -201,11 +266,20 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
 
     def create_model(self, form):
         """Numbered by the catalogue service (under a lock of the series)."""
-        file = self._create(form.series.data, _("请选择类别。"), lambda series: catalogue.create_file(
-            series=series, title=form.title.data, year=form.year.data,
-            retention=form.retention.data, security=form.security.data,
-            location=form.location.data, description=form.description.data,
-            actor_id=current_user.id))
+        file = self._create(
+            form.series.data,
+            _("请选择类别。"),
+            lambda series: catalogue.create_file(
+                series=series,
+                title=form.title.data,
+                year=form.year.data,
+                retention=form.retention.data,
+                security=form.security.data,
+                location=form.location.data,
+                description=form.description.data,
+                actor_id=current_user.id,
+            ),
+        )
         if file:
             flash(_("已编目，档号 %(no)s。", no=file.catalogue_no), "success")
         return file
@@ -224,9 +298,16 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
     """件: the documents inside each file."""
 
     column_list = ("file", "item_no", "title", "author", "doc_ref", "doc_date", "pages")
-    column_labels = {"file": _l("案卷"), "item_no": _l("件号"), "title": _l("题名"),
-                     "author": _l("责任者"), "doc_ref": _l("发文字号"), "doc_date": _l("日期"),
-                     "pages": _l("页数"), "file.catalogue_no": _l("档号")}
+    column_labels = {
+        "file": _l("案卷"),
+        "item_no": _l("件号"),
+        "title": _l("题名"),
+        "author": _l("责任者"),
+        "doc_ref": _l("发文字号"),
+        "doc_date": _l("日期"),
+        "pages": _l("页数"),
+        "file.catalogue_no": _l("档号"),
+    }
     column_searchable_list = ("title", "doc_ref", "author")
     column_filters = ("file.catalogue_no",)
     form_columns = ("file", "title", "author", "doc_ref", "doc_date", "pages")
@@ -235,9 +316,18 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
 
     def create_model(self, form):
         """Numbered after the last item of its file."""
-        return self._create(form.file.data, _("请选择案卷。"), lambda file: catalogue.add_item(
-            file, title=form.title.data, author=form.author.data, doc_ref=form.doc_ref.data,
-            doc_date=form.doc_date.data, pages=form.pages.data))
+        return self._create(
+            form.file.data,
+            _("请选择案卷。"),
+            lambda file: catalogue.add_item(
+                file,
+                title=form.title.data,
+                author=form.author.data,
+                doc_ref=form.doc_ref.data,
+                doc_date=form.doc_date.data,
+                pages=form.pages.data,
+            ),
+        )
 
     def on_model_change(self, form, model, is_created):
         """An item stays in its file; only the keeper and admins edit it."""

@@ -17,13 +17,15 @@ def file_link(view, context, model, name):
     file = model if isinstance(model, ArchiveFile) else model.file
     return Markup('<a href="{}">{}</a>').format(
         url_for("archives_desk.file_page", file_id=file.id),
-        file.catalogue_no if name == "catalogue_no" else str(file))
+        file.catalogue_no if name == "catalogue_no" else str(file),
+    )
 
 
 def loan_link(view, context, model, name):
     """The loan's reference linking to its page on the desk."""
     return Markup('<a href="{}">{}</a>').format(
-        url_for("archives_desk.loan_page", loan_id=model.id), model.reference)
+        url_for("archives_desk.loan_page", loan_id=model.id), model.reference
+    )
 
 
 def borrower(view, context, model, name):

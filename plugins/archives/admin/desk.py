@@ -58,19 +58,34 @@ class DeskView(ModuleView):
     def index(self):
         """Requests waiting for approval or hand-out, the user's own loans, a request form."""
         offices = self._offices()
-        pending = db.session.scalars(select(Loan).where(
-            Loan.office_id.in_(offices), Loan.status == LoanStatus.REQUESTED)
-            .order_by(Loan.requested_at)).all()
-        approved = db.session.scalars(select(Loan).where(
-            Loan.office_id.in_(offices), Loan.status == LoanStatus.APPROVED)
-            .order_by(Loan.requested_at)).all()
-        mine = db.session.scalars(select(Loan).where(Loan.borrower_id == current_user.id)
-                                  .order_by(Loan.id.desc()).limit(20)).all()
+        pending = db.session.scalars(
+            select(Loan)
+            .where(Loan.office_id.in_(offices), Loan.status == LoanStatus.REQUESTED)
+            .order_by(Loan.requested_at)
+        ).all()
+        approved = db.session.scalars(
+            select(Loan)
+            .where(Loan.office_id.in_(offices), Loan.status == LoanStatus.APPROVED)
+            .order_by(Loan.requested_at)
+        ).all()
+        mine = db.session.scalars(
+            select(Loan)
+            .where(Loan.borrower_id == current_user.id)
+            .order_by(Loan.id.desc())
+            .limit(20)
+        ).all()
         return self.render(
-            "archives/admin/desk_index.html", pending=pending, approved=approved, mine=mine,
-            form=RequestForm(), confirm_form=ConfirmForm(), may_request=self._may_request(),
-            awaits_me=lambda loan: self._awaits(loan), local_time=format_local,
-            keeper_here=access.is_keeper(current_user, current_user.office_id))
+            "archives/admin/desk_index.html",
+            pending=pending,
+            approved=approved,
+            mine=mine,
+            form=RequestForm(),
+            confirm_form=ConfirmForm(),
+            may_request=self._may_request(),
+            awaits_me=lambda loan: self._awaits(loan),
+            local_time=format_local,
+            keeper_here=access.is_keeper(current_user, current_user.office_id),
+        )
 
     def _may_request(self) -> bool:
         return access.may_act_in(current_user, current_user.office_id)
@@ -81,24 +96,35 @@ class DeskView(ModuleView):
             return False
         if loan.keeper_approved_by_id is None and access.approves_for_keeper(current_user, loan):
             return True
-        return (lending.needs_leader(loan) and loan.leader_approved_by_id is None
-                and loan.keeper_approved_by_id != current_user.id
-                and access.is_leader_of(current_user, loan.office_id))
+        return (
+            lending.needs_leader(loan)
+            and loan.leader_approved_by_id is None
+            and loan.keeper_approved_by_id != current_user.id
+            and access.is_leader_of(current_user, loan.office_id)
+        )
 
     @expose("/out")
     def out_now(self):
         """What is out now, soonest due first, with its supervision colour."""
-        loans = db.session.scalars(select(Loan).where(
-            Loan.office_id.in_(self._offices()), Loan.status == LoanStatus.OUT)
-            .order_by(Loan.due_at)).all()
+        loans = db.session.scalars(
+            select(Loan)
+            .where(Loan.office_id.in_(self._offices()), Loan.status == LoanStatus.OUT)
+            .order_by(Loan.due_at)
+        ).all()
         today = local_today()
         rows = []
         for loan in loans:
             tone = lending.loan_colour(loan)
             due_day = local_day(loan.due_at)
-            rows.append({"loan": loan, "colour": tone, "label": lending.colour_label(tone),
-                         "badge": badge_class(tone),
-                         "days": working_days_between(today, due_day)})
+            rows.append(
+                {
+                    "loan": loan,
+                    "colour": tone,
+                    "label": lending.colour_label(tone),
+                    "badge": badge_class(tone),
+                    "days": working_days_between(today, due_day),
+                }
+            )
         return self.render("archives/admin/out_now.html", rows=rows, local_time=format_local)
 
     @expose("/file/<int:file_id>")
@@ -107,50 +133,83 @@ class DeskView(ModuleView):
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
         out = lending.out_loan_of(file)
         return self.render(
-            "archives/admin/file.html", file=file, out=out,
-            out_colour=lending.loan_colour(out) if out else None, badge_class=badge_class,
-            colour_label=lending.colour_label, local_time=format_local,
-            request_form=RequestForm(), condition_form=ConditionForm(), loss_form=LossForm(),
-            may_request=(self._may_request() and current_user.office_id == file.office_id
-                         and file.status != FileStatus.LOST),
+            "archives/admin/file.html",
+            file=file,
+            out=out,
+            out_colour=lending.loan_colour(out) if out else None,
+            badge_class=badge_class,
+            colour_label=lending.colour_label,
+            local_time=format_local,
+            request_form=RequestForm(),
+            condition_form=ConditionForm(),
+            loss_form=LossForm(),
+            may_request=(
+                self._may_request()
+                and current_user.office_id == file.office_id
+                and file.status != FileStatus.LOST
+            ),
             is_keeper=access.is_keeper(current_user, file.office_id),
-            may_report_loss=(access.may_report_loss(current_user, file.office_id)
-                             and file.status != FileStatus.LOST),
+            may_report_loss=(
+                access.may_report_loss(current_user, file.office_id)
+                and file.status != FileStatus.LOST
+            ),
             max_days=access.max_loan_days(file.office_id),
-            keeper=access.keeper_of(file.office_id))
+            keeper=access.keeper_of(file.office_id),
+        )
 
     @expose("/loan/<int:loan_id>")
     def loan_page(self, loan_id):
         """One loan: the borrower (a resident's phone in full for roles allowed it, logged),
         approvals, hand-out and return, and the actions the user may take."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        show_phone = (loan.borrower_kind == BorrowerKind.RESIDENT
-                      and permissions.may_see_personal_data(current_user))
+        show_phone = (
+            loan.borrower_kind == BorrowerKind.RESIDENT
+            and permissions.may_see_personal_data(current_user)
+        )
         if show_phone:
-            record_event("personal_data.view", office_id=loan.office_id,
-                         target_type="archive_loan", target_id=loan.id,
-                         details={"columns": ["resident_name", "resident_phone"]})
+            record_event(
+                "personal_data.view",
+                office_id=loan.office_id,
+                target_type="archive_loan",
+                target_id=loan.id,
+                details={"columns": ["resident_name", "resident_phone"]},
+            )
             db.session.commit()
         tone = lending.loan_colour(loan)
         is_keeper = access.is_keeper(current_user, loan.office_id)
         writable = access.may_act_in(current_user, loan.office_id)
         return self.render(
-            "archives/admin/loan.html", loan=loan, show_phone=show_phone, colour=tone,
-            colour_label=lending.colour_label(tone), badge=badge_class(tone),
-            local_time=format_local, awaits_me=writable and self._awaits(loan),
+            "archives/admin/loan.html",
+            loan=loan,
+            show_phone=show_phone,
+            colour=tone,
+            colour_label=lending.colour_label(tone),
+            badge=badge_class(tone),
+            local_time=format_local,
+            awaits_me=writable and self._awaits(loan),
             is_keeper=writable and is_keeper,
-            may_reject=writable and loan.borrower_id != current_user.id and (
-                access.approves_for_keeper(current_user, loan) or (lending.needs_leader(loan)
-                              and access.is_leader_of(current_user, loan.office_id))),
+            may_reject=writable
+            and loan.borrower_id != current_user.id
+            and (
+                access.approves_for_keeper(current_user, loan)
+                or (
+                    lending.needs_leader(loan) and access.is_leader_of(current_user, loan.office_id)
+                )
+            ),
             may_cancel=writable and (loan.borrower_id == current_user.id or is_keeper),
-            needs_leader=lending.needs_leader(loan), confirm_form=ConfirmForm(),
-            reason_form=ReasonForm(), condition_form=ConditionForm(), LoanStatus=LoanStatus)
+            needs_leader=lending.needs_leader(loan),
+            confirm_form=ConfirmForm(),
+            reason_form=ReasonForm(),
+            condition_form=ConditionForm(),
+            LoanStatus=LoanStatus,
+        )
 
     # --- requests and decisions ---------------------------------------------------------
 
     def _request(self, file: ArchiveFile, form: RequestForm):
-        return lending.request_by_staff(file, current_user.id, purpose=form.purpose.data,
-                                        period_days=form.period_days.data)
+        return lending.request_by_staff(
+            file, current_user.id, purpose=form.purpose.data, period_days=form.period_days.data
+        )
 
     @expose("/request", methods=["POST"])
     def request_by_number(self):
@@ -159,23 +218,33 @@ class DeskView(ModuleView):
         def action(form):
             """Find the file among the user's office's, then request it."""
             number = (form.catalogue_no.data or "").strip().upper()
-            file = db.session.scalar(select(ArchiveFile).where(
-                ArchiveFile.office_id == current_user.office_id,
-                ArchiveFile.catalogue_no == number))
+            file = db.session.scalar(
+                select(ArchiveFile).where(
+                    ArchiveFile.office_id == current_user.office_id,
+                    ArchiveFile.catalogue_no == number,
+                )
+            )
             if file is None or file.office_id not in self._offices():
                 raise ArchivesError(_("本单位没有档号为“%(no)s”的档案。", no=number))
             return self._request(file, form)
 
-        return submit(RequestForm(), action, success=_("借阅申请已提交，等待档案管理员审批。"),
-                      back=url_for(".index"))
+        return submit(
+            RequestForm(),
+            action,
+            success=_("借阅申请已提交，等待档案管理员审批。"),
+            back=url_for(".index"),
+        )
 
     @expose("/file/<int:file_id>/request", methods=["POST"])
     def request_file(self, file_id):
         """A staff member asks to borrow the file shown."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(RequestForm(), lambda form: self._request(file, form),
-                      success=_("借阅申请已提交，等待档案管理员审批。"),
-                      back=url_for(".file_page", file_id=file.id))
+        return submit(
+            RequestForm(),
+            lambda form: self._request(file, form),
+            success=_("借阅申请已提交，等待档案管理员审批。"),
+            back=url_for(".file_page", file_id=file.id),
+        )
 
     @expose("/loan/<int:loan_id>/approve", methods=["POST"])
     def approve(self, loan_id):
@@ -185,27 +254,45 @@ class DeskView(ModuleView):
         def still_needed(role):
             """After a commit: say whose approval the request still waits for."""
             if loan.status == LoanStatus.REQUESTED:
-                flash(_("还需本单位领导批准（限制级档案）。") if role == "keeper"
-                      else _("还需档案管理员批准。"), "info")
+                flash(
+                    _("还需本单位领导批准（限制级档案）。")
+                    if role == "keeper"
+                    else _("还需档案管理员批准。"),
+                    "info",
+                )
 
-        return submit(ConfirmForm(), lambda form: lending.approve(loan, current_user.id),
-                      success=_("已批准。"), back=url_for(".loan_page", loan_id=loan.id), row=loan,
-                      after_commit=still_needed)
+        return submit(
+            ConfirmForm(),
+            lambda form: lending.approve(loan, current_user.id),
+            success=_("已批准。"),
+            back=url_for(".loan_page", loan_id=loan.id),
+            row=loan,
+            after_commit=still_needed,
+        )
 
     @expose("/loan/<int:loan_id>/reject", methods=["POST"])
     def reject(self, loan_id):
         """Refuse a request, with a reason the borrower is told."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(ReasonForm(), lambda form: lending.reject(
-            loan, current_user.id, reason=form.reason.data),
-            success=_("已不予批准，申请人会收到通知。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
+        return submit(
+            ReasonForm(),
+            lambda form: lending.reject(loan, current_user.id, reason=form.reason.data),
+            success=_("已不予批准，申请人会收到通知。"),
+            back=url_for(".loan_page", loan_id=loan.id),
+            row=loan,
+        )
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(ConfirmForm(), lambda form: lending.cancel(loan, current_user.id),
-                      success=_("申请已撤回。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
+        return submit(
+            ConfirmForm(),
+            lambda form: lending.cancel(loan, current_user.id),
+            success=_("申请已撤回。"),
+            back=url_for(".loan_page", loan_id=loan.id),
+            row=loan,
+        )
 
     # --- hand-out, return, loss ---------------------------------------------------------
 
@@ -213,34 +300,53 @@ class DeskView(ModuleView):
     def hand_out(self, loan_id):
         """The keeper hands the file out, noting its condition."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(ConditionForm(), lambda form: lending.hand_out(
-            loan, current_user.id, condition=form.condition.data),
-            success=_("已借出，应还时间已按工作日计算。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
+        return submit(
+            ConditionForm(),
+            lambda form: lending.hand_out(loan, current_user.id, condition=form.condition.data),
+            success=_("已借出，应还时间已按工作日计算。"),
+            back=url_for(".loan_page", loan_id=loan.id),
+            row=loan,
+        )
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
         """The keeper takes the file of this loan back, noting its condition."""
         loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(ConditionForm(), lambda form: lending.return_file(
-            loan, current_user.id, condition=form.condition.data),
-            success=_("已登记归还。"), back=url_for(".loan_page", loan_id=loan.id), row=loan)
+        return submit(
+            ConditionForm(),
+            lambda form: lending.return_file(loan, current_user.id, condition=form.condition.data),
+            success=_("已登记归还。"),
+            back=url_for(".loan_page", loan_id=loan.id),
+            row=loan,
+        )
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
         """The keeper takes the file back from its page (refused when it is not out)."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(ConditionForm(), lambda form: lending.return_by_file(
-            file, current_user.id, condition=form.condition.data),
-            success=_("已登记归还。"), back=url_for(".file_page", file_id=file.id), row=file)
+        return submit(
+            ConditionForm(),
+            lambda form: lending.return_by_file(
+                file, current_user.id, condition=form.condition.data
+            ),
+            success=_("已登记归还。"),
+            back=url_for(".file_page", file_id=file.id),
+            row=file,
+        )
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
         """Report the file lost, traced to its borrower and keeper of record."""
         file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(LossForm(), lambda form: losses.report_loss(
-            file, current_user.id, circumstances=form.circumstances.data),
+        return submit(
+            LossForm(),
+            lambda form: losses.report_loss(
+                file, current_user.id, circumstances=form.circumstances.data
+            ),
             success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
-            back=url_for(".file_page", file_id=file.id), row=file)
+            back=url_for(".file_page", file_id=file.id),
+            row=file,
+        )
 
     # --- the lending register -----------------------------------------------------------
 
@@ -262,12 +368,17 @@ class DeskView(ModuleView):
         year = self._register_year()
         office_ids = self._register_offices()
         loans = lending_register.register_loans(office_ids, year)
-        offices = db.session.scalars(select(Office).where(Office.id.in_(office_ids))
-                                     .order_by(Office.sort_order, Office.code)).all()
-        return self.render("archives/admin/register.html", year=year, offices=offices,
-                           headers=lending_register.headers(),
-                           rows=lending_register.rows(loans),
-                           printed=local_today())
+        offices = db.session.scalars(
+            select(Office).where(Office.id.in_(office_ids)).order_by(Office.sort_order, Office.code)
+        ).all()
+        return self.render(
+            "archives/admin/register.html",
+            year=year,
+            offices=offices,
+            headers=lending_register.headers(),
+            rows=lending_register.rows(loans),
+            printed=local_today(),
+        )
 
     @expose("/register/export/<export_type>")
     def register_export(self, export_type):
@@ -277,10 +388,22 @@ class DeskView(ModuleView):
         year = self._register_year()
         office_ids = self._register_offices()
         loans = lending_register.register_loans(office_ids, year)
-        record_event("export", office_id=office_ids[0] if len(office_ids) == 1 else None,
-                     target_type="archive_loan",
-                     details={"view": "archives_desk.register", "format": export_type,
-                              "rows": len(loans), "year": year, "offices": office_ids})
+        record_event(
+            "export",
+            office_id=office_ids[0] if len(office_ids) == 1 else None,
+            target_type="archive_loan",
+            details={
+                "view": "archives_desk.register",
+                "format": export_type,
+                "rows": len(loans),
+                "year": year,
+                "offices": office_ids,
+            },
+        )
         db.session.commit()
-        return export_response(export_type, _("借阅登记簿-%(year)d", year=year),
-                               lending_register.headers(), lending_register.rows(loans))
+        return export_response(
+            export_type,
+            _("借阅登记簿-%(year)d", year=year),
+            lending_register.headers(),
+            lending_register.rows(loans),
+        )

@@ -47,8 +47,9 @@ def check_year(year) -> int:
     """The year of a file, as an int between 1900 and next year."""
     latest = local_today().year + 1
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
-        raise ArchivesError(_("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR,
-                             last=latest))
+        raise ArchivesError(
+            _("年度应为 %(first)d 至 %(last)d 之间的年份。", first=FIRST_YEAR, last=latest)
+        )
     return year
 
 
@@ -67,7 +68,9 @@ def parse_security(value) -> Security:
     try:
         return Security(value)
     except ValueError:
-        raise ArchivesError(_("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")) from None
+        raise ArchivesError(
+            _("密级只能是 public（公开）、internal（内部）或 restricted（限制）。")
+        ) from None
 
 
 def parse_retention(value) -> Retention:
@@ -77,22 +80,41 @@ def parse_retention(value) -> Retention:
     try:
         return Retention(value)
     except ValueError:
-        raise ArchivesError(_("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")) from None
+        raise ArchivesError(
+            _("保管期限只能是 permanent（永久）、30y（30 年）或 10y（10 年）。")
+        ) from None
 
 
 def _next_seq(series_id: int, year: int) -> int:
-    current = db.session.scalar(select(func.max(ArchiveFile.seq)).where(
-        ArchiveFile.series_id == series_id, ArchiveFile.year == year))
+    current = db.session.scalar(
+        select(func.max(ArchiveFile.seq)).where(
+            ArchiveFile.series_id == series_id, ArchiveFile.year == year
+        )
+    )
     return (current or 0) + 1
 
 
-def add_event(file: ArchiveFile, kind: EventKind, *, actor_id: int | None = None, loan=None,
-              note=None, at=None) -> ArchiveEvent:
+def add_event(
+    file: ArchiveFile,
+    kind: EventKind,
+    *,
+    actor_id: int | None = None,
+    loan=None,
+    note=None,
+    at=None,
+) -> ArchiveEvent:
     """Append a step to the file's history (actor's name kept as it reads today)."""
     actor = db.session.get(User, actor_id) if actor_id else None
-    event = ArchiveEvent(office_id=file.office_id, file=file, loan=loan, kind=kind,
-                         at=at or utc_now(), actor_id=actor_id,
-                         actor_name=actor.display_name if actor else None, note=note)
+    event = ArchiveEvent(
+        office_id=file.office_id,
+        file=file,
+        loan=loan,
+        kind=kind,
+        at=at or utc_now(),
+        actor_id=actor_id,
+        actor_name=actor.display_name if actor else None,
+        note=note,
+    )
     db.session.add(event)
     return event
 
@@ -104,10 +126,20 @@ def lock_series(series: Series) -> Series:
     return series
 
 
-def create_file(*, series: Series, title: str, year: int, retention=None, security=None,
-                location: str | None = None, description: str | None = None, actor_id: int | None = None,
-                source_type: str | None = None, source_id: str | None = None,
-                source_url: str | None = None) -> ArchiveFile:
+def create_file(
+    *,
+    series: Series,
+    title: str,
+    year: int,
+    retention=None,
+    security=None,
+    location: str | None = None,
+    description: str | None = None,
+    actor_id: int | None = None,
+    source_type: str | None = None,
+    source_id: str | None = None,
+    source_url: str | None = None,
+) -> ArchiveFile:
     """Catalogue a new file in ``series``: checks the input, assigns the next number of the
     series and year under a lock of the series row, and records the step in its history.
 
@@ -120,29 +152,51 @@ def create_file(*, series: Series, title: str, year: int, retention=None, securi
     lock_series(series)
     seq = _next_seq(series.id, year)
     file = ArchiveFile(
-        office_id=series.office_id, series=series, seq=seq, year=year, title=title,
+        office_id=series.office_id,
+        series=series,
+        seq=seq,
+        year=year,
+        title=title,
         catalogue_no=catalogue_number(series.fonds.code, series.code, year, seq),
-        retention=retention, security=security, location=(location or "").strip() or None,
-        description=(description or "").strip() or None, source_type=source_type,
-        source_id=source_id, source_url=source_url)
+        retention=retention,
+        security=security,
+        location=(location or "").strip() or None,
+        description=(description or "").strip() or None,
+        source_type=source_type,
+        source_id=source_id,
+        source_url=source_url,
+    )
     db.session.add(file)
     db.session.flush()
-    add_event(file, EventKind.FILED if source_type else EventKind.CATALOGUED, actor_id=actor_id,
-              note=source_url)
+    add_event(
+        file,
+        EventKind.FILED if source_type else EventKind.CATALOGUED,
+        actor_id=actor_id,
+        note=source_url,
+    )
     return file
 
 
-def add_item(file: ArchiveFile, *, title: str, author=None, doc_ref=None, doc_date=None,
-             pages=None) -> ArchiveItem:
+def add_item(
+    file: ArchiveFile, *, title: str, author=None, doc_ref=None, doc_date=None, pages=None
+) -> ArchiveItem:
     """Add a document (件) to a file with the next item number. The caller commits."""
     title = check_title(title)
     if pages is not None and pages < 1:
         raise ArchivesError(_("页数至少为 1。"))
-    current = db.session.scalar(select(func.max(ArchiveItem.item_no)).where(
-        ArchiveItem.file_id == file.id))
-    item = ArchiveItem(office_id=file.office_id, file=file, item_no=(current or 0) + 1,
-                       title=title, author=author, doc_ref=doc_ref, doc_date=doc_date,
-                       pages=pages)
+    current = db.session.scalar(
+        select(func.max(ArchiveItem.item_no)).where(ArchiveItem.file_id == file.id)
+    )
+    item = ArchiveItem(
+        office_id=file.office_id,
+        file=file,
+        item_no=(current or 0) + 1,
+        title=title,
+        author=author,
+        doc_ref=doc_ref,
+        doc_date=doc_date,
+        pages=pages,
+    )
     db.session.add(item)
     return item
 
@@ -151,15 +205,20 @@ def add_item(file: ArchiveFile, *, title: str, author=None, doc_ref=None, doc_da
 
 
 def _find_source(office_id: int, source_type: str, source_id: str) -> ArchiveFile | None:
-    return db.session.scalar(select(ArchiveFile).where(
-        ArchiveFile.office_id == office_id, ArchiveFile.source_type == source_type,
-        ArchiveFile.source_id == source_id))
+    return db.session.scalar(
+        select(ArchiveFile).where(
+            ArchiveFile.office_id == office_id,
+            ArchiveFile.source_type == source_type,
+            ArchiveFile.source_id == source_id,
+        )
+    )
 
 
 def default_fonds(office: Office) -> Fonds:
     """The office's first fonds, created from its code and name when it has none."""
-    fonds = db.session.scalar(select(Fonds).where(Fonds.office_id == office.id)
-                              .order_by(Fonds.id).limit(1))
+    fonds = db.session.scalar(
+        select(Fonds).where(Fonds.office_id == office.id).order_by(Fonds.id).limit(1)
+    )
     if fonds is None:
         code = re.sub(r"[^A-Z0-9]", "", office.code.upper())[:12] or "QZ"
         fonds = Fonds(office_id=office.id, code=code, title=office.name)
@@ -171,8 +230,9 @@ def default_fonds(office: Office) -> Fonds:
 def activity_series(office: Office, source_type: str, activity: str | None) -> Series:
     """The series that holds one activity's records in the office (created on first use), so
     each activity has its own archive (建立专门档案)."""
-    series = db.session.scalar(select(Series).where(Series.office_id == office.id,
-                                                    Series.source_type == source_type))
+    series = db.session.scalar(
+        select(Series).where(Series.office_id == office.id, Series.source_type == source_type)
+    )
     if series is not None:
         return series
     fonds = default_fonds(office)
@@ -182,8 +242,13 @@ def activity_series(office: Office, source_type: str, activity: str | None) -> S
     while code in taken:
         n += 1
         code = f"{base[:10]}{n}"
-    series = Series(office_id=office.id, fonds=fonds, code=code,
-                    title=(activity or source_type)[:200], source_type=source_type)
+    series = Series(
+        office_id=office.id,
+        fonds=fonds,
+        code=code,
+        title=(activity or source_type)[:200],
+        source_type=source_type,
+    )
     db.session.add(series)
     db.session.flush()
     return series
@@ -215,9 +280,16 @@ def file_record(record) -> str | None:
     existing = _find_source(office_id, source_type, source_id)  # filed while we waited
     if existing is not None:
         return existing.catalogue_no
-    file = create_file(series=series, title=title, year=year, retention=retention,
-                       security=security, source_type=source_type, source_id=source_id,
-                       source_url=url)
+    file = create_file(
+        series=series,
+        title=title,
+        year=year,
+        retention=retention,
+        security=security,
+        source_type=source_type,
+        source_id=source_id,
+        source_url=url,
+    )
     return file.catalogue_no
 
 
@@ -237,5 +309,9 @@ def search(query, term: str | None):
     if not term:
         return query
     pattern = _like(term)
-    return query.where(or_(ArchiveFile.catalogue_no.ilike(pattern, escape="\\"),
-                           ArchiveFile.title.ilike(pattern, escape="\\")))
+    return query.where(
+        or_(
+            ArchiveFile.catalogue_no.ilike(pattern, escape="\\"),
+            ArchiveFile.title.ilike(pattern, escape="\\"),
+        )
+    )

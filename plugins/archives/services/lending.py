@@ -91,7 +91,9 @@ def _reference_taken(code: str) -> bool:
 
 
 def _new_loan(file: ArchiveFile, **fields) -> Loan:
-    loan = Loan(office_id=file.office_id, file=file, reference=contact.new_code(_reference_taken), **fields)
+    loan = Loan(
+        office_id=file.office_id, file=file, reference=contact.new_code(_reference_taken), **fields
+    )
     db.session.add(loan)
     db.session.flush()
     return loan
@@ -106,15 +108,29 @@ def _tell_keeper_of_request(loan: Loan) -> None:
     if loan.file.security == Security.RESTRICTED:
         people += access.leaders_of(loan.office_id)
     for person in {p.id: p for p in people if p.id != loan.borrower_id}.values():
-        notify(person.id, _("新的档案借阅申请"),
-               _("%(who)s 申请借阅《%(title)s》（%(no)s），期限 %(days)d 个工作日，请审批。",
-                 who=loan.borrower_label, title=loan.file.title, no=loan.file.catalogue_no,
-                 days=loan.period_days),
-               url=loan_url(loan), dedupe_key=f"archives:request:{loan.id}")
+        notify(
+            person.id,
+            _("新的档案借阅申请"),
+            _(
+                "%(who)s 申请借阅《%(title)s》（%(no)s），期限 %(days)d 个工作日，请审批。",
+                who=loan.borrower_label,
+                title=loan.file.title,
+                no=loan.file.catalogue_no,
+                days=loan.period_days,
+            ),
+            url=loan_url(loan),
+            dedupe_key=f"archives:request:{loan.id}",
+        )
 
 
-def request_by_staff(file: ArchiveFile, actor_id: int | None, *, purpose: str, period_days,
-                     now: datetime | None = None) -> Loan:
+def request_by_staff(
+    file: ArchiveFile,
+    actor_id: int | None,
+    *,
+    purpose: str,
+    period_days,
+    now: datetime | None = None,
+) -> Loan:
     """A staff member of the file's office asks to borrow it."""
     user = access.person(actor_id)
     if not access.may_act_in(user, file.office_id) or user.office_id != file.office_id:
@@ -122,22 +138,49 @@ def request_by_staff(file: ArchiveFile, actor_id: int | None, *, purpose: str, p
     _lendable(file)
     purpose = check_text(purpose, required=_("请填写借阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
-    open_one = db.session.scalar(select(Loan).where(
-        Loan.file_id == file.id, Loan.borrower_id == user.id,
-        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT))))
+    open_one = db.session.scalar(
+        select(Loan).where(
+            Loan.file_id == file.id,
+            Loan.borrower_id == user.id,
+            Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
+        )
+    )
     if open_one is not None:
-        raise ArchivesError(_("您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
-                             ref=open_one.reference))
-    loan = _new_loan(file, borrower_kind=BorrowerKind.STAFF, borrower_id=user.id,
-                     purpose=purpose, period_days=days, requested_at=now or utc_now())
-    add_event(file, EventKind.REQUESTED, actor_id=user.id, loan=loan, at=loan.requested_at,
-              note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose))
+        raise ArchivesError(
+            _(
+                "您已有该档案的借阅申请或借阅（编号 %(ref)s），请勿重复申请。",
+                ref=open_one.reference,
+            )
+        )
+    loan = _new_loan(
+        file,
+        borrower_kind=BorrowerKind.STAFF,
+        borrower_id=user.id,
+        purpose=purpose,
+        period_days=days,
+        requested_at=now or utc_now(),
+    )
+    add_event(
+        file,
+        EventKind.REQUESTED,
+        actor_id=user.id,
+        loan=loan,
+        at=loan.requested_at,
+        note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose),
+    )
     _tell_keeper_of_request(loan)
     return loan
 
 
-def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: str,
-                        period_days=1, now: datetime | None = None) -> Loan:
+def request_by_resident(
+    file: ArchiveFile,
+    *,
+    name: str,
+    phone: str,
+    purpose: str,
+    period_days=1,
+    now: datetime | None = None,
+) -> Loan:
     """A resident asks to consult a public file (土地利用资料可查询制度)."""
     if file.security != Security.PUBLIC:
         raise ArchivesError(_("该档案不对外公开，群众不能申请查阅。可查询的档案见本页列表。"))
@@ -151,16 +194,36 @@ def request_by_resident(file: ArchiveFile, *, name: str, phone: str, purpose: st
         raise ArchivesError(str(exc)) from None
     purpose = check_text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
-    pending = db.session.scalar(select(func.count()).select_from(Loan).where(
-        Loan.office_id == file.office_id, Loan.resident_phone == phone,
-        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)))) or 0
+    pending = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Loan)
+            .where(
+                Loan.office_id == file.office_id,
+                Loan.resident_phone == phone,
+                Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
+            )
+        )
+        or 0
+    )
     if pending >= RESIDENT_MAX_PENDING:
         raise ArchivesError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
-    loan = _new_loan(file, borrower_kind=BorrowerKind.RESIDENT, resident_name=name,
-                     resident_phone=phone, purpose=purpose, period_days=days,
-                     requested_at=now or utc_now())
-    add_event(file, EventKind.REQUESTED, loan=loan, at=loan.requested_at,
-              note=_("群众查阅申请，%(days)d 个工作日", days=days))
+    loan = _new_loan(
+        file,
+        borrower_kind=BorrowerKind.RESIDENT,
+        resident_name=name,
+        resident_phone=phone,
+        purpose=purpose,
+        period_days=days,
+        requested_at=now or utc_now(),
+    )
+    add_event(
+        file,
+        EventKind.REQUESTED,
+        loan=loan,
+        at=loan.requested_at,
+        note=_("群众查阅申请，%(days)d 个工作日", days=days),
+    )
     _tell_keeper_of_request(loan)
     return loan
 
@@ -182,8 +245,13 @@ def approvals_complete(loan: Loan) -> bool:
 
 def _tell_borrower(loan: Loan, title: str, body: str, key: str) -> None:
     if loan.borrower_id is not None:
-        notify(loan.borrower_id, title, body, url=loan_url(loan),
-               dedupe_key=f"archives:{key}:{loan.id}")
+        notify(
+            loan.borrower_id,
+            title,
+            body,
+            url=loan_url(loan),
+            dedupe_key=f"archives:{key}:{loan.id}",
+        )
 
 
 def _approval_slot(loan: Loan, actor) -> str:
@@ -206,7 +274,9 @@ def _approval_slot(loan: Loan, actor) -> str:
     elif is_leader:
         raise ArchivesError(_("该档案不是限制级，由档案管理员审批即可。"))
     else:
-        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+        raise ArchivesError(
+            _("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。")
+        )
     if other == actor.id:
         raise ArchivesError(_("限制级档案须由档案管理员和领导两人分别批准。"))
     return slot
@@ -222,7 +292,9 @@ def approve(loan: Loan, actor_id: int | None, *, now: datetime | None = None) ->
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status != LoanStatus.REQUESTED:
-        raise ArchivesError(_("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label))
+        raise ArchivesError(
+            _("该申请不在待审批状态（当前：%(status)s）。", status=loan.status.label)
+        )
     if loan.borrower_id == actor.id:
         raise ArchivesError(_("不能审批自己的借阅申请。"))
     now = now or utc_now()
@@ -238,9 +310,16 @@ def approve(loan: Loan, actor_id: int | None, *, now: datetime | None = None) ->
     add_event(loan.file, kind, actor_id=actor.id, loan=loan, at=now, note=note)
     if approvals_complete(loan):
         loan.status = LoanStatus.APPROVED
-        _tell_borrower(loan, _("档案借阅申请已批准"),
-                       _("《%(title)s》（%(no)s）的借阅申请已批准，请到档案室办理借出。",
-                         title=loan.file.title, no=loan.file.catalogue_no), "approved")
+        _tell_borrower(
+            loan,
+            _("档案借阅申请已批准"),
+            _(
+                "《%(title)s》（%(no)s）的借阅申请已批准，请到档案室办理借出。",
+                title=loan.file.title,
+                no=loan.file.catalogue_no,
+            ),
+            "approved",
+        )
     return role
 
 
@@ -250,20 +329,28 @@ def reject(loan: Loan, actor_id: int | None, *, reason: str, now: datetime | Non
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权审批该单位的借阅申请。"))
     if loan.status not in PENDING_STATUSES:
-        raise ArchivesError(_("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label))
+        raise ArchivesError(
+            _("该申请已办结（当前：%(status)s），不能再作决定。", status=loan.status.label)
+        )
     if loan.borrower_id is not None and loan.borrower_id == actor.id:
         raise ArchivesError(_("不能审批自己的借阅申请。"))
     may = access.approves_for_keeper(actor, loan) or (
-        needs_leader(loan) and access.is_leader_of(actor, loan.office_id))
+        needs_leader(loan) and access.is_leader_of(actor, loan.office_id)
+    )
     if not may:
-        raise ArchivesError(_("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。"))
+        raise ArchivesError(
+            _("只有本单位指定的档案管理员可以审批借阅申请；限制级档案另需本单位领导批准。")
+        )
     reason = check_text(reason, required=_("请填写不予批准的理由。"), limit=NOTE_MAX)
     now = now or utc_now()
     loan.status, loan.decided_by_id, loan.decision_note = LoanStatus.REJECTED, actor.id, reason
     add_event(loan.file, EventKind.REJECTED, actor_id=actor.id, loan=loan, at=now, note=reason)
-    _tell_borrower(loan, _("档案借阅申请未获批准"),
-                   _("《%(title)s》的借阅申请未获批准：%(reason)s", title=loan.file.title,
-                     reason=reason), "rejected")
+    _tell_borrower(
+        loan,
+        _("档案借阅申请未获批准"),
+        _("《%(title)s》的借阅申请未获批准：%(reason)s", title=loan.file.title, reason=reason),
+        "rejected",
+    )
 
 
 def cancel(loan: Loan, actor_id: int | None, *, now: datetime | None = None) -> None:
@@ -272,7 +359,9 @@ def cancel(loan: Loan, actor_id: int | None, *, now: datetime | None = None) -> 
     if not access.may_act_in(actor, loan.office_id):
         raise ArchivesError(_("您无权撤回该申请。"))
     if loan.status not in PENDING_STATUSES:
-        raise ArchivesError(_("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label))
+        raise ArchivesError(
+            _("只能撤回尚未借出的申请（当前：%(status)s）。", status=loan.status.label)
+        )
     if loan.borrower_id != actor.id and not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有申请人本人或档案管理员可以撤回申请。"))
     now = now or utc_now()
@@ -285,8 +374,12 @@ def cancel(loan: Loan, actor_id: int | None, *, now: datetime | None = None) -> 
 
 def _lock(loan: Loan) -> ArchiveFile:
     """Lock the file row, then re-read both rows as they are now."""
-    file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.id == loan.file_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    file = db.session.scalar(
+        select(ArchiveFile)
+        .where(ArchiveFile.id == loan.file_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     db.session.refresh(loan)
     return file
 
@@ -296,13 +389,16 @@ def due_for(loan: Loan, handed_out_at: datetime):
     return compute_due(handed_out_at, Limit(loan.period_days, LimitUnit.WORKING_DAYS))
 
 
-def hand_out(loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None) -> Loan:
+def hand_out(
+    loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None
+) -> Loan:
     """The keeper hands an approved file out, noting its condition; sets the due time."""
     actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
         raise ArchivesError(_("只有本单位指定的档案管理员可以办理借出。"))
-    condition = check_text(condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"),
-                      limit=NOTE_MAX)
+    condition = check_text(
+        condition, required=_("请记录借出时档案的完好情况（如：完好，共 35 页）。"), limit=NOTE_MAX
+    )
     file = _lock(loan)
     if loan.status == LoanStatus.REQUESTED:
         if needs_leader(loan) and loan.keeper_approved_by_id and not loan.leader_approved_by_id:
@@ -328,21 +424,37 @@ def hand_out(loan: Loan, actor_id: int | None, *, condition: str, now: datetime 
         # The one-open-loan index caught a hand-out that raced past the checks above.
         db.session.rollback()
         raise ArchivesError(_("该档案已借出，归还后才能再借。")) from None
-    add_event(file, EventKind.HANDED_OUT, actor_id=actor.id, loan=loan, at=now,
-              note=_("借出时状况：%(c)s", c=condition))
-    _tell_borrower(loan, _("档案已借出"),
-                   _("您借阅的《%(title)s》（%(no)s）已借出，请在期限内归还。",
-                     title=file.title, no=file.catalogue_no), "out")
+    add_event(
+        file,
+        EventKind.HANDED_OUT,
+        actor_id=actor.id,
+        loan=loan,
+        at=now,
+        note=_("借出时状况：%(c)s", c=condition),
+    )
+    _tell_borrower(
+        loan,
+        _("档案已借出"),
+        _(
+            "您借阅的《%(title)s》（%(no)s）已借出，请在期限内归还。",
+            title=file.title,
+            no=file.catalogue_no,
+        ),
+        "out",
+    )
     return loan
 
 
 def out_loan_of(file: ArchiveFile) -> Loan | None:
     """The loan the file is out on, if any."""
-    return db.session.scalar(select(Loan).where(Loan.file_id == file.id,
-                                                Loan.status == LoanStatus.OUT))
+    return db.session.scalar(
+        select(Loan).where(Loan.file_id == file.id, Loan.status == LoanStatus.OUT)
+    )
 
 
-def return_file(loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None) -> Loan:
+def return_file(
+    loan: Loan, actor_id: int | None, *, condition: str, now: datetime | None = None
+) -> Loan:
     """The keeper takes a lent file back, noting its condition."""
     actor = access.person(actor_id)
     if not access.may_act_in(actor, loan.office_id) or not access.is_keeper(actor, loan.office_id):
@@ -350,24 +462,36 @@ def return_file(loan: Loan, actor_id: int | None, *, condition: str, now: dateti
     condition = check_text(condition, required=_("请记录归还时档案的完好情况。"), limit=NOTE_MAX)
     file = _lock(loan)
     if loan.status != LoanStatus.OUT:
-        raise ArchivesError(_("该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
-                             status=loan.status.label))
+        raise ArchivesError(
+            _(
+                "该档案没有在这次借阅中借出（当前：%(status)s），不能登记归还。",
+                status=loan.status.label,
+            )
+        )
     now = now or utc_now()
     loan.status, loan.returned_at, loan.received_by_id = LoanStatus.RETURNED, now, actor.id
     loan.condition_in = condition
     file.status = FileStatus.IN_STORE
-    add_event(file, EventKind.RETURNED, actor_id=actor.id, loan=loan, at=now,
-              note=_("归还时状况：%(c)s", c=condition))
+    add_event(
+        file,
+        EventKind.RETURNED,
+        actor_id=actor.id,
+        loan=loan,
+        at=now,
+        note=_("归还时状况：%(c)s", c=condition),
+    )
     return loan
 
 
-def return_by_file(file: ArchiveFile, actor_id: int | None, *, condition: str,
-                   now: datetime | None = None) -> Loan:
+def return_by_file(
+    file: ArchiveFile, actor_id: int | None, *, condition: str, now: datetime | None = None
+) -> Loan:
     """Take a file back by its catalogue entry; refused when the file is not out."""
     loan = out_loan_of(file)
     if loan is None:
-        raise ArchivesError(_("该档案当前未借出（状态：%(status)s），不能登记归还。",
-                             status=file.status.label))
+        raise ArchivesError(
+            _("该档案当前未借出（状态：%(status)s），不能登记归还。", status=file.status.label)
+        )
     return return_file(loan, actor_id, condition=condition, now=now)
 
 
@@ -375,7 +499,7 @@ def return_by_file(file: ArchiveFile, actor_id: int | None, *, condition: str,
 
 
 def loan_colour(loan: Loan, now: datetime | None = None) -> str | None:
-    """"green", "yellow" or "red" for a loan out (core.sla's rule); None otherwise."""
+    """ "green", "yellow" or "red" for a loan out (core.sla's rule); None otherwise."""
     if loan.status != LoanStatus.OUT or loan.due_at is None or loan.handed_out_at is None:
         return None
     return colour(now or utc_now(), loan.handed_out_at, loan.due_at)

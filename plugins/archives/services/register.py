@@ -21,10 +21,18 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def register_loans(office_ids, year: int) -> list[Loan]:
     """Loans handed out in ``year`` in these offices, in hand-out order."""
     start, end = year_bounds(year)
-    return list(db.session.scalars(select(Loan).where(
-        Loan.office_id.in_(office_ids), Loan.handed_out_at.is_not(None),
-        Loan.handed_out_at >= start, Loan.handed_out_at < end)
-        .order_by(Loan.handed_out_at, Loan.id)))
+    return list(
+        db.session.scalars(
+            select(Loan)
+            .where(
+                Loan.office_id.in_(office_ids),
+                Loan.handed_out_at.is_not(None),
+                Loan.handed_out_at >= start,
+                Loan.handed_out_at < end,
+            )
+            .order_by(Loan.handed_out_at, Loan.id)
+        )
+    )
 
 
 def borrower_for_register(loan: Loan) -> str:
@@ -36,9 +44,24 @@ def borrower_for_register(loan: Loan) -> str:
 
 def headers() -> list[str]:
     """Column titles of the register."""
-    return [_("序号"), _("单位"), _("借出日期"), _("档号"), _("题名"), _("密级"), _("借阅人"),
-            _("借阅目的"), _("档案管理员批准"), _("领导批准"), _("应还日期"), _("归还日期"),
-            _("借出时状况"), _("归还时状况"), _("经手人"), _("状态")]
+    return [
+        _("序号"),
+        _("单位"),
+        _("借出日期"),
+        _("档号"),
+        _("题名"),
+        _("密级"),
+        _("借阅人"),
+        _("借阅目的"),
+        _("档案管理员批准"),
+        _("领导批准"),
+        _("应还日期"),
+        _("归还日期"),
+        _("借出时状况"),
+        _("归还时状况"),
+        _("经手人"),
+        _("状态"),
+    ]
 
 
 def _day(moment: datetime | None) -> str:
@@ -49,13 +72,24 @@ def rows(loans: list[Loan]) -> list[list]:
     """One row per loan, in the order of ``headers``."""
     out = []
     for n, loan in enumerate(loans, 1):
-        out.append([
-            n, loan.office.name, _day(loan.handed_out_at), loan.file.catalogue_no,
-            loan.file.title, loan.file.security.label, borrower_for_register(loan),
-            loan.purpose, loan.keeper_approved_by.display_name if loan.keeper_approved_by else "",
-            loan.leader_approved_by.display_name if loan.leader_approved_by else "",
-            _day(loan.due_at), _day(loan.returned_at), loan.condition_out or "",
-            loan.condition_in or "",
-            loan.handed_out_by.display_name if loan.handed_out_by else "", loan.status.label,
-        ])
+        out.append(
+            [
+                n,
+                loan.office.name,
+                _day(loan.handed_out_at),
+                loan.file.catalogue_no,
+                loan.file.title,
+                loan.file.security.label,
+                borrower_for_register(loan),
+                loan.purpose,
+                loan.keeper_approved_by.display_name if loan.keeper_approved_by else "",
+                loan.leader_approved_by.display_name if loan.leader_approved_by else "",
+                _day(loan.due_at),
+                _day(loan.returned_at),
+                loan.condition_out or "",
+                loan.condition_in or "",
+                loan.handed_out_by.display_name if loan.handed_out_by else "",
+                loan.status.label,
+            ]
+        )
     return out

@@ -45,9 +45,11 @@ class RotaView(ModuleView):
             abort(403)
 
     def _staff_choices(self, office_ids) -> list[tuple[int, str]]:
-        users = db.session.scalars(select(User).where(
-            User.office_id.in_(list(office_ids)), User.active.is_(True))
-            .order_by(User.office_id, User.display_name))
+        users = db.session.scalars(
+            select(User)
+            .where(User.office_id.in_(list(office_ids)), User.active.is_(True))
+            .order_by(User.office_id, User.display_name)
+        )
         return [(u.id, f"{u.display_name}（{u.office.name}）") for u in users]
 
     @expose("/")
@@ -59,19 +61,29 @@ class RotaView(ModuleView):
         end = today + timedelta(days=HORIZON_DAYS)
         generate_form = GenerateForm()
         generate_form.office_id.choices = [(o.id, o.name) for o in offices]
-        swaps = db.session.scalars(select(DutySwap).where(DutySwap.office_id.in_(ids))
-                                   .order_by(DutySwap.id.desc()).limit(15)).all()
+        swaps = db.session.scalars(
+            select(DutySwap)
+            .where(DutySwap.office_id.in_(ids))
+            .order_by(DutySwap.id.desc())
+            .limit(15)
+        ).all()
         return self.render(
-            "duty/admin/index.html", offices=offices, rules={o.id: rota.rule_for(o.id)
-                                                             for o in offices},
-            days=rota.rest_days(today, end), table=rota.assignments(ids, today, end),
-            gaps=set(rota.gaps(ids, today, end)), week_end=today + timedelta(days=7),
-            generate_form=generate_form, swaps=swaps,
-            may_change=current_user.role in RULE_ROLES, format_local_date=format_local_date,
+            "duty/admin/index.html",
+            offices=offices,
+            rules={o.id: rota.rule_for(o.id) for o in offices},
+            days=rota.rest_days(today, end),
+            table=rota.assignments(ids, today, end),
+            gaps=set(rota.gaps(ids, today, end)),
+            week_end=today + timedelta(days=7),
+            generate_form=generate_form,
+            swaps=swaps,
+            may_change=current_user.role in RULE_ROLES,
+            format_local_date=format_local_date,
             coverage=figures.coverage(ids, today.replace(day=1)),
             people=figures.after_hours_by_person(ids, today.replace(day=1)),
             handovers=figures.handovers(ids, today.replace(day=1)),
-            overdue=handover.overdue(ids))
+            overdue=handover.overdue(ids),
+        )
 
     @expose("/rule/<int:office_id>", methods=["GET", "POST"])
     def rule(self, office_id):
@@ -85,14 +97,24 @@ class RotaView(ModuleView):
             form.member_ids.data = rule.members
         form.member_ids.choices = self._staff_choices({office_id})
         if request.method == "POST":
-            return submit(form, lambda f: rota.save_rule(
-                office_id, member_ids=list(f.member_ids.data or []),
-                days_per_turn=f.days_per_turn.data, starts_on=f.starts_on.data,
-                duty_phone=f.duty_phone.data, hours_start=f.hours_start.data,
-                hours_end=f.hours_end.data),
-                success=_("值班规则已保存。"), back=url_for(".rule", office_id=office_id), row=rule)
-        return self.render("duty/admin/rule.html", form=form, rule=rule,
-                           office=db.session.get(Office, office_id))
+            return submit(
+                form,
+                lambda f: rota.save_rule(
+                    office_id,
+                    member_ids=list(f.member_ids.data or []),
+                    days_per_turn=f.days_per_turn.data,
+                    starts_on=f.starts_on.data,
+                    duty_phone=f.duty_phone.data,
+                    hours_start=f.hours_start.data,
+                    hours_end=f.hours_end.data,
+                ),
+                success=_("值班规则已保存。"),
+                back=url_for(".rule", office_id=office_id),
+                row=rule,
+            )
+        return self.render(
+            "duty/admin/rule.html", form=form, rule=rule, office=db.session.get(Office, office_id)
+        )
 
     @expose("/generate", methods=["POST"])
     def generate(self):
@@ -106,6 +128,7 @@ class RotaView(ModuleView):
                 abort(404)
             today = local_today()
             return rota.generate(f.office_id.data, today, today + timedelta(weeks=f.weeks.data))
+
         return submit(form, action, success=_("已按规则生成值班安排。"), back=url_for(".index"))
 
     @expose("/day/<int:assignment_id>", methods=["GET", "POST"])
@@ -113,47 +136,80 @@ class RotaView(ModuleView):
         """One rest day's assignment: change who is on duty, with the reason."""
         assignment = get_scoped_or_404(DutyAssignment, assignment_id, PLUGIN)
         form = SwapForm()
-        form.to_user_id.choices = [(0, _("（无人值班）")),
-                                   *self._staff_choices({assignment.office_id})]
+        form.to_user_id.choices = [
+            (0, _("（无人值班）")),
+            *self._staff_choices({assignment.office_id}),
+        ]
         if request.method == "POST":
             self._require_rule_role()
-            return submit(form, lambda f: rota.swap(
-                assignment, to_user_id=f.to_user_id.data or None, reason=f.reason.data,
-                actor_id=current_user.id), success=_("调班已记录。"),
-                back=url_for(".day", assignment_id=assignment.id))
-        return self.render("duty/admin/day.html", assignment=assignment, form=form,
-                           format_local_date=format_local_date, format_local=format_local,
-                           may_change=current_user.role in RULE_ROLES,
-                           report=handover.report_for(assignment), kinds=handover.KINDS,
-                           due=handover.due_at(assignment), item_form=ItemForm(),
-                           confirm_form=ConfirmForm(), is_mine=assignment.user_id == current_user.id,
-                           pledged=handover.has_pledged(assignment.office_id, current_user.id,
-                                                        handover.period_of(assignment.day)))
+            return submit(
+                form,
+                lambda f: rota.swap(
+                    assignment,
+                    to_user_id=f.to_user_id.data or None,
+                    reason=f.reason.data,
+                    actor_id=current_user.id,
+                ),
+                success=_("调班已记录。"),
+                back=url_for(".day", assignment_id=assignment.id),
+            )
+        return self.render(
+            "duty/admin/day.html",
+            assignment=assignment,
+            form=form,
+            format_local_date=format_local_date,
+            format_local=format_local,
+            may_change=current_user.role in RULE_ROLES,
+            report=handover.report_for(assignment),
+            kinds=handover.KINDS,
+            due=handover.due_at(assignment),
+            item_form=ItemForm(),
+            confirm_form=ConfirmForm(),
+            is_mine=assignment.user_id == current_user.id,
+            pledged=handover.has_pledged(
+                assignment.office_id, current_user.id, handover.period_of(assignment.day)
+            ),
+        )
 
     @expose("/day/<int:assignment_id>/item", methods=["POST"])
     def add_item(self, assignment_id):
         """The person on duty adds a letter, visit or call to the day's report."""
         assignment = get_scoped_or_404(DutyAssignment, assignment_id, PLUGIN)
-        return submit(ItemForm(), lambda f: handover.add_item(
-            assignment, current_user.id, kind=f.kind.data, summary=f.summary.data,
-            receipt_no=f.receipt_no.data), success=_("已加入交接报告。"),
-            back=url_for(".day", assignment_id=assignment.id))
+        return submit(
+            ItemForm(),
+            lambda f: handover.add_item(
+                assignment,
+                current_user.id,
+                kind=f.kind.data,
+                summary=f.summary.data,
+                receipt_no=f.receipt_no.data,
+            ),
+            success=_("已加入交接报告。"),
+            back=url_for(".day", assignment_id=assignment.id),
+        )
 
     @expose("/day/<int:assignment_id>/file", methods=["POST"])
     def file_report(self, assignment_id):
         """The person on duty files the day's handover report."""
         assignment = get_scoped_or_404(DutyAssignment, assignment_id, PLUGIN)
-        return submit(ConfirmForm(), lambda f: handover.file_report(assignment, current_user.id),
-                      success=_("交接报告已提交。"),
-                      back=url_for(".day", assignment_id=assignment.id),
-                      row=handover.report_for(assignment))
+        return submit(
+            ConfirmForm(),
+            lambda f: handover.file_report(assignment, current_user.id),
+            success=_("交接报告已提交。"),
+            back=url_for(".day", assignment_id=assignment.id),
+            row=handover.report_for(assignment),
+        )
 
     @expose("/day/<int:assignment_id>/pledge", methods=["POST"])
     def pledge(self, assignment_id):
         """The person on duty confirms the no-banquet rule for the period."""
         assignment = get_scoped_or_404(DutyAssignment, assignment_id, PLUGIN)
-        return submit(ConfirmForm(), lambda f: handover.pledge(assignment, current_user.id),
-                      success=_("承诺已记录。"), back=url_for(".day", assignment_id=assignment.id))
+        return submit(
+            ConfirmForm(),
+            lambda f: handover.pledge(assignment, current_user.id),
+            success=_("承诺已记录。"),
+            back=url_for(".day", assignment_id=assignment.id),
+        )
 
     @expose("/export")
     def export(self):
@@ -161,12 +217,18 @@ class RotaView(ModuleView):
         month = _month_arg(request.args.get("month"))
         kind = "xlsx" if request.args.get("format") == "xlsx" else "csv"
         ids = self.office_ids()
-        rows = [[_("值班覆盖"), r.office, "", r.rest_days, r.staffed, r.share]
-                for r in figures.coverage(ids, month)]
-        rows += [[_("延时服务案件"), r.office, r.person, r.count, "", ""]
-                 for r in figures.after_hours_by_person(ids, month)]
-        rows += [[_("交接报告按时"), r.office, "", r.due, r.on_time, r.share]
-                 for r in figures.handovers(ids, month)]
+        rows = [
+            [_("值班覆盖"), r.office, "", r.rest_days, r.staffed, r.share]
+            for r in figures.coverage(ids, month)
+        ]
+        rows += [
+            [_("延时服务案件"), r.office, r.person, r.count, "", ""]
+            for r in figures.after_hours_by_person(ids, month)
+        ]
+        rows += [
+            [_("交接报告按时"), r.office, "", r.due, r.on_time, r.share]
+            for r in figures.handovers(ids, month)
+        ]
         headers = [_("项目"), _("单位"), _("人员"), _("休息日/件数"), _("有人值班"), _("覆盖率")]
         return export_response(kind, f"duty-{month:%Y-%m}", headers, rows)
 

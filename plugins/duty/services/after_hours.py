@@ -33,7 +33,8 @@ def on_case_opened(case) -> AfterHoursCase | None:
         return None
     person = on_duty(case.office_id, day) if rest else None
     user_id = person.id if person else case.first_responder_id
-    record = AfterHoursCase(office_id=case.office_id, case=case, user_id=user_id, day=day,
-                            rest_day=rest)
+    record = AfterHoursCase(
+        office_id=case.office_id, case=case, user_id=user_id, day=day, rest_day=rest
+    )
     db.session.add(record)
     return record

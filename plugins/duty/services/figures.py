@@ -45,11 +45,17 @@ def coverage(office_ids, month: date) -> list[Coverage]:
     start, end = month.replace(day=1), month_end(month)
     days = rest_days(start, end)
     staffed = assignments(office_ids, start, end)
-    offices = db.session.scalars(select(Office).where(Office.id.in_(list(office_ids)))
-                                 .order_by(Office.sort_order, Office.code))
-    return [Coverage(o.name, len(days),
-                     sum(1 for d in days if (a := staffed.get((o.id, d))) and a.user_id))
-            for o in offices]
+    offices = db.session.scalars(
+        select(Office)
+        .where(Office.id.in_(list(office_ids)))
+        .order_by(Office.sort_order, Office.code)
+    )
+    return [
+        Coverage(
+            o.name, len(days), sum(1 for d in days if (a := staffed.get((o.id, d))) and a.user_id)
+        )
+        for o in offices
+    ]
 
 
 def after_hours_by_person(office_ids, month: date) -> list[PersonCount]:
@@ -59,10 +65,14 @@ def after_hours_by_person(office_ids, month: date) -> list[PersonCount]:
         select(Office.name, User.display_name, func.count(AfterHoursCase.id))
         .join(Office, Office.id == AfterHoursCase.office_id)
         .outerjoin(User, User.id == AfterHoursCase.user_id)
-        .where(AfterHoursCase.office_id.in_(list(office_ids)), AfterHoursCase.day >= start,
-               AfterHoursCase.day <= end)
+        .where(
+            AfterHoursCase.office_id.in_(list(office_ids)),
+            AfterHoursCase.day >= start,
+            AfterHoursCase.day <= end,
+        )
         .group_by(Office.name, User.display_name)
-        .order_by(func.count(AfterHoursCase.id).desc()))
+        .order_by(func.count(AfterHoursCase.id).desc())
+    )
     return [PersonCount(o, p or "—", n) for o, p, n in rows]
 
 
@@ -90,8 +100,13 @@ def handovers(office_ids, month: date, now=None) -> list[HandoverFigures]:
     rows = db.session.execute(
         select(DutyAssignment, HandoverReport)
         .outerjoin(HandoverReport, HandoverReport.assignment_id == DutyAssignment.id)
-        .where(DutyAssignment.office_id.in_(list(office_ids)), DutyAssignment.day >= start,
-               DutyAssignment.day <= end, DutyAssignment.user_id.is_not(None))).all()
+        .where(
+            DutyAssignment.office_id.in_(list(office_ids)),
+            DutyAssignment.day >= start,
+            DutyAssignment.day <= end,
+            DutyAssignment.user_id.is_not(None),
+        )
+    ).all()
     counts: dict[int, list[int]] = {}
     for assignment, report in rows:
         due = due_at(assignment)
@@ -100,6 +115,9 @@ def handovers(office_ids, month: date, now=None) -> list[HandoverFigures]:
         pair = counts.setdefault(assignment.office_id, [0, 0])
         pair[0] += 1
         pair[1] += bool(report and report.filed_at and report.filed_at <= due)
-    offices = db.session.scalars(select(Office).where(Office.id.in_(list(office_ids)))
-                                 .order_by(Office.sort_order, Office.code))
+    offices = db.session.scalars(
+        select(Office)
+        .where(Office.id.in_(list(office_ids)))
+        .order_by(Office.sort_order, Office.code)
+    )
     return [HandoverFigures(o.name, *counts.get(o.id, [0, 0])) for o in offices]

@@ -33,9 +33,16 @@ def period_of(day: date) -> str:
 
 def has_pledged(office_id: int, user_id: int, period: str) -> bool:
     """True when the person confirmed the no-banquet pledge for the period."""
-    return db.session.scalar(select(DutyPledge.id).where(
-        DutyPledge.office_id == office_id, DutyPledge.user_id == user_id,
-        DutyPledge.period == period)) is not None
+    return (
+        db.session.scalar(
+            select(DutyPledge.id).where(
+                DutyPledge.office_id == office_id,
+                DutyPledge.user_id == user_id,
+                DutyPledge.period == period,
+            )
+        )
+        is not None
+    )
 
 
 def pledge(assignment: DutyAssignment, user_id: int) -> DutyPledge:
@@ -52,8 +59,9 @@ def pledge(assignment: DutyAssignment, user_id: int) -> DutyPledge:
 
 def report_for(assignment: DutyAssignment) -> HandoverReport | None:
     """The duty day's report, if one was started."""
-    return db.session.scalar(select(HandoverReport).where(
-        HandoverReport.assignment_id == assignment.id))
+    return db.session.scalar(
+        select(HandoverReport).where(HandoverReport.assignment_id == assignment.id)
+    )
 
 
 def _editable_report(assignment: DutyAssignment, user_id: int) -> HandoverReport:
@@ -61,16 +69,21 @@ def _editable_report(assignment: DutyAssignment, user_id: int) -> HandoverReport
         raise DutyError(_("只有当日值班人员本人可以填写交接报告。"))
     report = report_for(assignment)
     if report is None:
-        report = HandoverReport(office_id=assignment.office_id, assignment=assignment,
-                                user_id=user_id, day=assignment.day)
+        report = HandoverReport(
+            office_id=assignment.office_id,
+            assignment=assignment,
+            user_id=user_id,
+            day=assignment.day,
+        )
         db.session.add(report)
     if report.filed_at is not None:
         raise DutyError(_("交接报告已提交，不能再修改。"))
     return report
 
 
-def add_item(assignment: DutyAssignment, user_id: int, *, kind: str, summary: str,
-             receipt_no: str | None) -> HandoverItem:
+def add_item(
+    assignment: DutyAssignment, user_id: int, *, kind: str, summary: str, receipt_no: str | None
+) -> HandoverItem:
     """Add a letter, visit or call to the duty day's report, linked to its case by receipt no."""
     if kind not in KINDS:
         raise DutyError(_("请选择来信、来访或来电。"))
@@ -79,8 +92,11 @@ def add_item(assignment: DutyAssignment, user_id: int, *, kind: str, summary: st
         raise DutyError(_("请填写事项摘要。"))
     case = None
     if receipt_no and receipt_no.strip():
-        case = db.session.scalar(select(Case).where(Case.receipt_no == receipt_no.strip(),
-                                                    Case.office_id == assignment.office_id))
+        case = db.session.scalar(
+            select(Case).where(
+                Case.receipt_no == receipt_no.strip(), Case.office_id == assignment.office_id
+            )
+        )
         if case is None:
             raise DutyError(_("本单位没有受理编号为 %(no)s 的案件。", no=receipt_no.strip()))
     report = _editable_report(assignment, user_id)
@@ -98,16 +114,29 @@ def file_report(assignment: DutyAssignment, user_id: int) -> HandoverReport:
     return report
 
 
-def overdue(office_ids, now: datetime | None = None, *, days_back: int = 31) -> list[DutyAssignment]:
+def overdue(
+    office_ids, now: datetime | None = None, *, days_back: int = 31
+) -> list[DutyAssignment]:
     """Staffed duty days whose report was not filed by its due time (the last ``days_back``)."""
     now = now or utc_now()
     since = (now - timedelta(days=days_back)).date()
-    rows = db.session.scalars(select(DutyAssignment).where(
-        DutyAssignment.office_id.in_(list(office_ids)), DutyAssignment.user_id.is_not(None),
-        DutyAssignment.day >= since, DutyAssignment.day < now.date() + timedelta(days=1))
-        .order_by(DutyAssignment.day))
-    filed = set(db.session.scalars(select(HandoverReport.assignment_id).where(
-        HandoverReport.office_id.in_(list(office_ids)), HandoverReport.filed_at.is_not(None))))
+    rows = db.session.scalars(
+        select(DutyAssignment)
+        .where(
+            DutyAssignment.office_id.in_(list(office_ids)),
+            DutyAssignment.user_id.is_not(None),
+            DutyAssignment.day >= since,
+            DutyAssignment.day < now.date() + timedelta(days=1),
+        )
+        .order_by(DutyAssignment.day)
+    )
+    filed = set(
+        db.session.scalars(
+            select(HandoverReport.assignment_id).where(
+                HandoverReport.office_id.in_(list(office_ids)), HandoverReport.filed_at.is_not(None)
+            )
+        )
+    )
     return [a for a in rows if a.id not in filed and due_at(a) <= now]
 
 

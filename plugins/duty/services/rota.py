@@ -42,8 +42,16 @@ def rule_for(office_id: int) -> DutyRule | None:
     return db.session.scalar(select(DutyRule).where(DutyRule.office_id == office_id))
 
 
-def save_rule(office_id: int, *, member_ids: list[int], days_per_turn: int, starts_on: date,
-              duty_phone: str | None, hours_start, hours_end) -> DutyRule:
+def save_rule(
+    office_id: int,
+    *,
+    member_ids: list[int],
+    days_per_turn: int,
+    starts_on: date,
+    duty_phone: str | None,
+    hours_start,
+    hours_end,
+) -> DutyRule:
     """Create or change the office's rule; members must be active staff of the office."""
     if not member_ids:
         raise DutyError(_("请至少选择一名轮值人员。"))
@@ -73,12 +81,20 @@ def generate(office_id: int, start: date, end: date) -> list[DutyAssignment]:
     rule = rule_for(office_id)
     if rule is None or not rule.members:
         raise DutyError(_("请先设置值班轮换规则。"))
-    existing = set(db.session.scalars(select(DutyAssignment.day).where(
-        DutyAssignment.office_id == office_id, DutyAssignment.day >= start,
-        DutyAssignment.day <= end)))
+    existing = set(
+        db.session.scalars(
+            select(DutyAssignment.day).where(
+                DutyAssignment.office_id == office_id,
+                DutyAssignment.day >= start,
+                DutyAssignment.day <= end,
+            )
+        )
+    )
     members, created = rule.members, []
     first = max(start, rule.starts_on)
-    turn = len(rest_days(rule.starts_on, first - timedelta(days=1))) if first > rule.starts_on else 0
+    turn = (
+        len(rest_days(rule.starts_on, first - timedelta(days=1))) if first > rule.starts_on else 0
+    )
     for day in rest_days(first, end):
         if day not in existing:
             who = members[(turn // rule.days_per_turn) % len(members)]
@@ -90,16 +106,22 @@ def generate(office_id: int, start: date, end: date) -> list[DutyAssignment]:
 
 def on_duty(office_id: int, day: date) -> User | None:
     """The person on duty at the office on ``day`` (None on a working day or in a gap)."""
-    return db.session.scalar(select(User).join(DutyAssignment, DutyAssignment.user_id == User.id)
-                             .where(DutyAssignment.office_id == office_id,
-                                    DutyAssignment.day == day))
+    return db.session.scalar(
+        select(User)
+        .join(DutyAssignment, DutyAssignment.user_id == User.id)
+        .where(DutyAssignment.office_id == office_id, DutyAssignment.day == day)
+    )
 
 
 def assignments(office_ids, start: date, end: date) -> dict[tuple[int, date], DutyAssignment]:
     """The assignments of the offices in the period, by (office id, day)."""
-    rows = db.session.scalars(select(DutyAssignment).where(
-        DutyAssignment.office_id.in_(list(office_ids)), DutyAssignment.day >= start,
-        DutyAssignment.day <= end))
+    rows = db.session.scalars(
+        select(DutyAssignment).where(
+            DutyAssignment.office_id.in_(list(office_ids)),
+            DutyAssignment.day >= start,
+            DutyAssignment.day <= end,
+        )
+    )
     return {(a.office_id, a.day): a for a in rows}
 
 
@@ -110,8 +132,9 @@ def gaps(office_ids, start: date, end: date) -> list[tuple[int, date]]:
     return [(o, d) for d in days for o in sorted(office_ids) if (o, d) not in staffed]
 
 
-def swap(assignment: DutyAssignment, *, to_user_id: int | None, reason: str,
-         actor_id: int | None) -> DutySwap:
+def swap(
+    assignment: DutyAssignment, *, to_user_id: int | None, reason: str, actor_id: int | None
+) -> DutySwap:
     """Put another person of the office on duty that day (or nobody), recorded with the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -122,9 +145,14 @@ def swap(assignment: DutyAssignment, *, to_user_id: int | None, reason: str,
             raise DutyError(_("接班人员必须是本单位在岗的工作人员。"))
     if to_user_id == assignment.user_id:
         raise DutyError(_("接班人员与原值班人员相同。"))
-    record = DutySwap(office_id=assignment.office_id, day=assignment.day,
-                      from_user_id=assignment.user_id, to_user_id=to_user_id or None,
-                      reason=reason[:500], actor_id=actor_id)
+    record = DutySwap(
+        office_id=assignment.office_id,
+        day=assignment.day,
+        from_user_id=assignment.user_id,
+        to_user_id=to_user_id or None,
+        reason=reason[:500],
+        actor_id=actor_id,
+    )
     assignment.user_id = to_user_id or None
     db.session.add(record)
     return record

@@ -40,13 +40,15 @@ def local_time(view, context, model, name):
 
 def _desk_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(
-        url_for("hearings_desk.hearing", hearing_id=model.id), model.title)
+        url_for("hearings_desk.hearing", hearing_id=model.id), model.title
+    )
 
 
 def hearing_link(view, context, model, name):
     """List column: the row's hearing, linked to its desk page."""
     return Markup('<a href="{}">{}</a>').format(
-        url_for("hearings_desk.hearing", hearing_id=model.hearing_id), model.hearing.title)
+        url_for("hearings_desk.hearing", hearing_id=model.hearing_id), model.hearing.title
+    )
 
 
 def _changed(model, attr) -> bool:
@@ -65,8 +67,11 @@ def _check_change(model: Hearing) -> None:
     if model.status == HearingStatus.CANCELLED:
         raise ValidationError(_("已取消的听证会不能再修改。"))
     if model.status == HearingStatus.ANNOUNCED and any(
-            _changed(model, f) for f in ("starts_at", "ends_at")):
-        raise ValidationError(_("已公告的听证会改期请在工作台使用“延期”，再以新时间重新公告，以便通知已报名的群众。"))
+        _changed(model, f) for f in ("starts_at", "ends_at")
+    ):
+        raise ValidationError(
+            _("已公告的听证会改期请在工作台使用“延期”，再以新时间重新公告，以便通知已报名的群众。")
+        )
     if model.status in HELD_STATUSES and any(_changed(model, f) for f in SCHEDULE_FIELDS):
         raise ValidationError(_("听证会已经举行，时间、地点和召开依据不能再修改。"))
     confirmed = registration.count_status(model.id, AttendeeStatus.CONFIRMED)
@@ -78,38 +83,79 @@ class HearingView(OfficeScopedModelView):
     """Hearings of the offices in scope: create, edit the facts; the desk runs the rest."""
 
     column_list = ("title", "office", "kind", "status", "starts_at", "venue", "capacity")
-    column_labels = {"title": _l("标题"), "office": _l("单位"), "kind": _l("类型"),
-                     "status": _l("状态"), "starts_at": _l("开始时间"), "ends_at": _l("结束时间"),
-                     "venue": _l("地点"), "capacity": _l("容纳人数"), "issue": _l("议题"),
-                     "decision_date": _l("党委会决定日期"), "decision_ref": _l("党委会决定文号"),
-                     "registration_closes_at": _l("报名截止时间"),
-                     "waitlist_size": _l("候补名额"), "organiser": _l("组织人")}
+    column_labels = {
+        "title": _l("标题"),
+        "office": _l("单位"),
+        "kind": _l("类型"),
+        "status": _l("状态"),
+        "starts_at": _l("开始时间"),
+        "ends_at": _l("结束时间"),
+        "venue": _l("地点"),
+        "capacity": _l("容纳人数"),
+        "issue": _l("议题"),
+        "decision_date": _l("党委会决定日期"),
+        "decision_ref": _l("党委会决定文号"),
+        "registration_closes_at": _l("报名截止时间"),
+        "waitlist_size": _l("候补名额"),
+        "organiser": _l("组织人"),
+    }
     column_filters = ("status", "kind", "starts_at")
     column_searchable_list = ("title", "venue")
     column_default_sort = ("starts_at", True)
-    column_formatters = {"title": _desk_link, "kind": enum_label, "status": enum_label,
-                         "starts_at": local_time, "ends_at": local_time,
-                         "registration_closes_at": local_time}
-    column_formatters_export = {"kind": enum_label, "status": enum_label, "starts_at": local_time,
-                                "ends_at": local_time}
-    column_export_list = ("title", "office", "kind", "status", "starts_at", "ends_at", "venue",
-                          "capacity", "decision_date", "decision_ref")
+    column_formatters = {
+        "title": _desk_link,
+        "kind": enum_label,
+        "status": enum_label,
+        "starts_at": local_time,
+        "ends_at": local_time,
+        "registration_closes_at": local_time,
+    }
+    column_formatters_export = {
+        "kind": enum_label,
+        "status": enum_label,
+        "starts_at": local_time,
+        "ends_at": local_time,
+    }
+    column_export_list = (
+        "title",
+        "office",
+        "kind",
+        "status",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "capacity",
+        "decision_date",
+        "decision_ref",
+    )
     column_details_exclude_list = ("minutes_draft", "registration_seq", "version")
-    form_columns = ("office", "kind", "title", "issue", "decision_date", "decision_ref", "venue",
-                    "starts_at", "ends_at", "registration_closes_at", "capacity",
-                    "waitlist_size", "organiser")
+    form_columns = (
+        "office",
+        "kind",
+        "title",
+        "issue",
+        "decision_date",
+        "decision_ref",
+        "venue",
+        "starts_at",
+        "ends_at",
+        "registration_closes_at",
+        "capacity",
+        "waitlist_size",
+        "organiser",
+    )
     form_overrides = {"kind": SelectField}
     form_args = {
-        "kind": {"label": _l("类型"), "choices": HearingKind.choices,
-                 "coerce": str},
+        "kind": {"label": _l("类型"), "choices": HearingKind.choices, "coerce": str},
         "starts_at": {"description": _l("北京时间")},
         "ends_at": {"description": _l("北京时间")},
         "registration_closes_at": {"description": _l("北京时间；不填则报名到开始时截止")},
         "decision_ref": {"description": _l("如：镇党委会议纪要〔2026〕5号")},
     }
     create_template = "admin/model/create.html"
-    scoped_choices = {"organiser": ScopedChoices(User, where=(User.active,),
-                                                 order_by=(User.display_name,))}
+    scoped_choices = {
+        "organiser": ScopedChoices(User, where=(User.active,), order_by=(User.display_name,))
+    }
 
     def on_form_prefill(self, form, id):
         """Show stored UTC times in local time."""

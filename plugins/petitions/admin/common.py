@@ -1,6 +1,5 @@
 """What the petitions staff screens share: the office scope, list cells, filter options."""
 
-
 from flask import flash
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -65,8 +64,9 @@ def flags_cell(view, context, model, name):
         badges.append(("badge-danger", _("越级")))
     if model.repeat_of_id:
         badges.append(("badge-secondary", _("重复")))
-    return Markup(" ").join(Markup('<span class="badge {}">{}</span>').format(c, t)
-                            for c, t in badges)
+    return Markup(" ").join(
+        Markup('<span class="badge {}">{}</span>').format(c, t) for c, t in badges
+    )
 
 
 def first_petitioner_cell(view, context, model, name):
@@ -89,8 +89,9 @@ def flash_error(exc) -> None:
 def scoped_petitions(office_id: int | None = None):
     """Original petitions of the user's offices (or of ``office_id``), newest first: the
     choices of a petition field."""
-    query = select(Petition).where(Petition.repeat_of_id.is_(None),
-                                   Petition.office_id.in_(sorted(scope_ids())))
+    query = select(Petition).where(
+        Petition.repeat_of_id.is_(None), Petition.office_id.in_(sorted(scope_ids()))
+    )
     if office_id is not None:
         query = query.where(Petition.office_id == office_id)
     return db.session.scalars(query.order_by(Petition.received_at.desc()).limit(300))

@@ -52,25 +52,31 @@ class RegisterForm(FlaskForm):
     """登记信访: the petition, its petitioners, flags and attachments."""
 
     office = SelectField(_l("登记单位"), coerce=int, validators=[Optional()])
-    channel = SelectField(_l("信访形式"), choices=lambda: select_choices(PetitionChannel),
-                          validators=[DataRequired()])
+    channel = SelectField(
+        _l("信访形式"), choices=lambda: select_choices(PetitionChannel), validators=[DataRequired()]
+    )
     received_at = LocalDateField(_l("收到日期"), validators=[InputRequired()])
     subject = StringField(_l("信访事由"), validators=[Optional(), Length(max=200)])
     demands = TextAreaField(_l("信访诉求"), validators=[Optional(), Length(max=5000)])
     content = TextAreaField(_l("主要内容"), validators=[Optional(), Length(max=20000)])
-    people_count = IntegerField(_l("信访人数"), default=1,
-                                validators=[InputRequired(), NumberRange(min=1, max=100000)])
-    level_brought_to = SelectField(_l("到达层级"), choices=lambda: select_choices(Level),
-                                   default=Level.TOWNSHIP.value)
-    proper_level = SelectField(_l("有权处理的层级"), choices=lambda: select_choices(Level),
-                               default=Level.TOWNSHIP.value)
-    hidden_risk = SelectField(_l("隐患等级"), choices=lambda: select_choices(RiskLevel),
-                              default=RiskLevel.NONE.value)
+    people_count = IntegerField(
+        _l("信访人数"), default=1, validators=[InputRequired(), NumberRange(min=1, max=100000)]
+    )
+    level_brought_to = SelectField(
+        _l("到达层级"), choices=lambda: select_choices(Level), default=Level.TOWNSHIP.value
+    )
+    proper_level = SelectField(
+        _l("有权处理的层级"), choices=lambda: select_choices(Level), default=Level.TOWNSHIP.value
+    )
+    hidden_risk = SelectField(
+        _l("隐患等级"), choices=lambda: select_choices(RiskLevel), default=RiskLevel.NONE.value
+    )
     risk_note = TextAreaField(_l("隐患情况"), validators=[Optional(), Length(max=2000)])
     petitioners = FieldList(FormField(PetitionerEntry), min_entries=3, max_entries=10)
     attachments = MultipleFileField(_l("附件（信件扫描件、照片、材料）"))
-    repeat_choice = RadioField(_l("查重结果"), choices=[], validate_choice=False,
-                               validators=[Optional()])
+    repeat_choice = RadioField(
+        _l("查重结果"), choices=[], validate_choice=False, validators=[Optional()]
+    )
     check = SubmitField(_l("查重"))
     save = SubmitField(_l("登记"))
 
@@ -81,11 +87,15 @@ class PassOnForm(_Versioned):
 
 
 class DecisionForm(_Versioned):
-    accepted = RadioField(_l("受理决定"),
-                          choices=[SelectChoice("yes", _l("受理")), SelectChoice("no", _l("不予受理"))],
-                          validators=[DataRequired()])
+    accepted = RadioField(
+        _l("受理决定"),
+        choices=[SelectChoice("yes", _l("受理")), SelectChoice("no", _l("不予受理"))],
+        validators=[DataRequired()],
+    )
     decided_at = LocalDateField(_l("决定日期"), validators=[InputRequired()])
-    note = TextAreaField(_l("说明（不予受理的须写明理由）"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("说明（不予受理的须写明理由）"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ExtensionRequestForm(_Versioned):
@@ -94,9 +104,11 @@ class ExtensionRequestForm(_Versioned):
 
 
 class ExtensionDecisionForm(_Versioned):
-    decision = RadioField(_l("审批"), choices=[SelectChoice("approve", _l("批准")),
-                                    SelectChoice("refuse", _l("不批准"))],
-                          validators=[DataRequired()])
+    decision = RadioField(
+        _l("审批"),
+        choices=[SelectChoice("approve", _l("批准")), SelectChoice("refuse", _l("不批准"))],
+        validators=[DataRequired()],
+    )
     note = TextAreaField(_l("审批意见"), validators=[Optional(), Length(max=2000)])
 
 
@@ -107,8 +119,9 @@ class ReplyForm(_Versioned):
 
 class DeliveryForm(_Versioned):
     notice_id = HiddenField(validators=[DataRequired()])
-    method = SelectField(_l("送达方式"), choices=lambda: select_choices(DeliveryMethod),
-                         validators=[DataRequired()])
+    method = SelectField(
+        _l("送达方式"), choices=lambda: select_choices(DeliveryMethod), validators=[DataRequired()]
+    )
     delivered_at = LocalDateField(_l("送达日期"), validators=[InputRequired()])
     note = StringField(_l("送达说明（签收人、见证人等）"), validators=[Optional(), Length(max=500)])
 
@@ -133,8 +146,9 @@ class HearingEndForm(_Versioned):
 
 
 class RiskForm(_Versioned):
-    level = SelectField(_l("隐患等级"), choices=lambda: select_choices(RiskLevel),
-                        validators=[DataRequired()])
+    level = SelectField(
+        _l("隐患等级"), choices=lambda: select_choices(RiskLevel), validators=[DataRequired()]
+    )
     note = TextAreaField(_l("隐患情况"), validators=[Optional(), Length(max=2000)])
 
 
@@ -163,14 +177,18 @@ class DisputeForm(FlaskForm):
 class MediationForm(FlaskForm):
     """One level's mediation result."""
 
-    outcome = RadioField(_l("调处结果"), validators=[DataRequired()], choices=lambda: select_choices(
-        MediationOutcome, leave_out=(MediationOutcome.PENDING,)))
+    outcome = RadioField(
+        _l("调处结果"),
+        validators=[DataRequired()],
+        choices=lambda: select_choices(MediationOutcome, leave_out=(MediationOutcome.PENDING,)),
+    )
     held_at = LocalDateField(_l("调处日期"), validators=[InputRequired()])
     place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
     mediators = StringField(_l("调解人员"), validators=[Optional(), Length(max=500)])
     parties_present = StringField(_l("到场当事人"), validators=[Optional(), Length(max=1000)])
     summary = TextAreaField(_l("调处经过"), validators=[Optional(), Length(max=5000)])
     agreement = FileField(_l("调解协议（签字扫描件，PDF/JPG/PNG）"))
-    signature_record = TextAreaField(_l("或：当场签字记录"),
-                                     validators=[Optional(), Length(max=2000)])
+    signature_record = TextAreaField(
+        _l("或：当场签字记录"), validators=[Optional(), Length(max=2000)]
+    )
     next_office = SelectField(_l("移交至（上一级调处单位）"), coerce=str, validators=[Optional()])

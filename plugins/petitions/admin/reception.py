@@ -1,7 +1,6 @@
 """信访旁听: receptions by the Party secretary or township head, with observers and the
 petitions heard."""
 
-
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,8 +26,13 @@ from plugins.petitions.models import (
 class _ObserverInline(InlineFormAdmin):
     form_columns = ("id", "category", "name", "unit", "opinions", "suggestions")
     form_label = _l("旁听人员")
-    column_labels = {"category": _l("类别"), "name": _l("姓名"), "unit": _l("单位/身份"),
-                     "opinions": _l("意见"), "suggestions": _l("建议")}
+    column_labels = {
+        "category": _l("类别"),
+        "name": _l("姓名"),
+        "unit": _l("单位/身份"),
+        "opinions": _l("意见"),
+        "suggestions": _l("建议"),
+    }
     form_choices = {"category": ObserverCategory.choices()}
 
     def __init__(self):
@@ -36,34 +40,60 @@ class _ObserverInline(InlineFormAdmin):
 
 
 class _HearingInline(InlineFormAdmin):
-    form_columns = ("id", "petition", "notes", "referred_to_collective", "meeting_held_at",
-                    "meeting_decision")
+    form_columns = (
+        "id",
+        "petition",
+        "notes",
+        "referred_to_collective",
+        "meeting_held_at",
+        "meeting_decision",
+    )
     form_label = _l("接待的信访事项")
-    column_labels = {"petition": _l("信访事项"), "notes": _l("接待情况"),
-                     "referred_to_collective": _l("提交党政领导班子集体协商"),
-                     "meeting_held_at": _l("集体协商日期"),
-                     "meeting_decision": _l("集体协商决定")}
+    column_labels = {
+        "petition": _l("信访事项"),
+        "notes": _l("接待情况"),
+        "referred_to_collective": _l("提交党政领导班子集体协商"),
+        "meeting_held_at": _l("集体协商日期"),
+        "meeting_decision": _l("集体协商决定"),
+    }
 
     def __init__(self):
-        super().__init__(SessionHearing, form_args={
-            "petition": {"query_factory": lambda: scoped_petitions(),
-                         "allow_blank": False}})
+        super().__init__(
+            SessionHearing,
+            form_args={
+                "petition": {"query_factory": lambda: scoped_petitions(), "allow_blank": False}
+            },
+        )
 
 
 class ReceptionSessionView(OfficeScopedModelView):
     """信访旁听: receptions by the Party secretary or township head with observers."""
 
     column_list = ("held_at", "host_role", "host_name", "convenor_name", "place", "office")
-    column_labels = {"held_at": _l("接待时间"), "host_role": _l("接待领导职务"),
-                     "host_name": _l("接待领导"), "convenor_name": _l("召集人（党委常务副书记）"),
-                     "place": _l("地点"), "summary": _l("接待情况"), "office": _l("单位"),
-                     "observers": _l("旁听人员"), "hearings": _l("接待的信访事项")}
+    column_labels = {
+        "held_at": _l("接待时间"),
+        "host_role": _l("接待领导职务"),
+        "host_name": _l("接待领导"),
+        "convenor_name": _l("召集人（党委常务副书记）"),
+        "place": _l("地点"),
+        "summary": _l("接待情况"),
+        "office": _l("单位"),
+        "observers": _l("旁听人员"),
+        "hearings": _l("接待的信访事项"),
+    }
     column_formatters = {"held_at": local_cell, "host_role": enum_label}
     column_default_sort = ("held_at", True)
     column_export_list = ("held_at", "host_role", "host_name", "convenor_name", "place", "office")
     column_formatters_export = {"held_at": local_cell, "host_role": enum_label}
-    form_columns = ("office", "held_at", "place", "host_role", "host_name", "convenor_name",
-                    "summary")
+    form_columns = (
+        "office",
+        "held_at",
+        "place",
+        "host_role",
+        "host_name",
+        "convenor_name",
+        "summary",
+    )
     form_choices = {"host_role": HostRole.choices()}
     inline_models = (_ObserverInline(), _HearingInline())
     allow_delete = False
@@ -96,6 +126,9 @@ class ReceptionSessionView(OfficeScopedModelView):
             if hearing.meeting_decision and not hearing.meeting_held_at:
                 raise ValidationError(_("请填写集体协商日期。"))
             # The inline form's date comes naive (not yet through the UTCDateTime column).
-            if hearing.meeting_held_at and model.held_at and \
-                    as_utc(hearing.meeting_held_at) < as_utc(model.held_at).replace(hour=0):
+            if (
+                hearing.meeting_held_at
+                and model.held_at
+                and as_utc(hearing.meeting_held_at) < as_utc(model.held_at).replace(hour=0)
+            ):
                 raise ValidationError(_("集体协商日期不能早于接待日期。"))

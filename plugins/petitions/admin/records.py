@@ -1,6 +1,5 @@
 """信访人 and 信访文书: the petitioners (masked in lists) and every notice issued."""
 
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -26,11 +25,16 @@ class PetitionerView(OfficeScopedModelView):
     """信访人: masked in the list; the full record on the detail screen (logged); corrections."""
 
     column_list = ("petition", "name", "phone", "id_number", "is_representative", "office")
-    column_labels = {"petition": _l("信访事项"), "name": _l("姓名"), "phone": _l("联系电话"),
-                     "id_number": _l("身份证号码"), "address": _l("住址"),
-                     "is_representative": _l("代表"), "office": _l("单位")}
-    column_details_list = ("petition", "name", "phone", "id_number", "address",
-                           "is_representative")
+    column_labels = {
+        "petition": _l("信访事项"),
+        "name": _l("姓名"),
+        "phone": _l("联系电话"),
+        "id_number": _l("身份证号码"),
+        "address": _l("住址"),
+        "is_representative": _l("代表"),
+        "office": _l("单位"),
+    }
+    column_details_list = ("petition", "name", "phone", "id_number", "address", "is_representative")
     personal_data_columns = ("name", "phone", "id_number", "address")
     form_columns = ("name", "phone", "id_number", "address", "is_representative")
     allow_create = False
@@ -41,9 +45,15 @@ class PetitionerView(OfficeScopedModelView):
         """Check the corrected values and refresh the hashes used to find repeats."""
         super().on_model_change(form, model, is_created)
         try:
-            cleaned = services.clean_petitioner({
-                "name": model.name, "phone": model.phone, "id_number": model.id_number,
-                "address": model.address, "is_representative": model.is_representative})
+            cleaned = services.clean_petitioner(
+                {
+                    "name": model.name,
+                    "phone": model.phone,
+                    "id_number": model.id_number,
+                    "address": model.address,
+                    "is_representative": model.is_representative,
+                }
+            )
         except PetitionError as exc:
             raise ValidationError(str(exc)) from None
         for name, value in cleaned.items():
@@ -59,24 +69,48 @@ def _recipient(view, context, model, name):
 
 def _notice_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(
-        url_for("petitions_petitions.notice_print", notice_id=model.id), model.number)
+        url_for("petitions_petitions.notice_print", notice_id=model.id), model.number
+    )
 
 
 class NoticeView(OfficeScopedModelView):
     """信访文书: every notice issued, whether and how it was delivered."""
 
-    column_list = ("number", "kind", "petition", "recipient", "issued_at", "delivery_method",
-                   "delivered_at")
-    column_labels = {"number": _l("文号"), "kind": _l("文书"), "petition": _l("信访事项"),
-                     "recipient": _l("受送达人"), "issued_at": _l("制作时间"),
-                     "delivery_method": _l("送达方式"), "delivered_at": _l("送达时间")}
-    column_formatters = {"kind": enum_label, "delivery_method": enum_label, "issued_at": local_cell,
-                         "delivered_at": local_cell, "recipient": _recipient, "number": _notice_link}
+    column_list = (
+        "number",
+        "kind",
+        "petition",
+        "recipient",
+        "issued_at",
+        "delivery_method",
+        "delivered_at",
+    )
+    column_labels = {
+        "number": _l("文号"),
+        "kind": _l("文书"),
+        "petition": _l("信访事项"),
+        "recipient": _l("受送达人"),
+        "issued_at": _l("制作时间"),
+        "delivery_method": _l("送达方式"),
+        "delivered_at": _l("送达时间"),
+    }
+    column_formatters = {
+        "kind": enum_label,
+        "delivery_method": enum_label,
+        "issued_at": local_cell,
+        "delivered_at": local_cell,
+        "recipient": _recipient,
+        "number": _notice_link,
+    }
     column_filters = ("kind", "delivered_at")
     column_choices = {"kind": enum_filter_options(NoticeKind)}
     column_export_list = ("number", "kind", "issued_at", "delivery_method", "delivered_at")
-    column_formatters_export = {"kind": enum_label, "delivery_method": enum_label,
-                                "issued_at": local_cell, "delivered_at": local_cell}
+    column_formatters_export = {
+        "kind": enum_label,
+        "delivery_method": enum_label,
+        "issued_at": local_cell,
+        "delivered_at": local_cell,
+    }
     column_default_sort = ("issued_at", True)
     allow_create = False
     allow_edit = False

@@ -1,6 +1,5 @@
 """登记信访: type a petition in, check it for repeats, register it."""
 
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -33,8 +32,11 @@ class RegisterView(ModuleView):
 
     def _office_choices(self) -> list:
         ids = scope_ids()
-        offices = db.session.scalars(select(Office).where(Office.id.in_(sorted(ids)))
-                                     .order_by(Office.sort_order, Office.code))
+        offices = db.session.scalars(
+            select(Office)
+            .where(Office.id.in_(sorted(ids)))
+            .order_by(Office.sort_order, Office.code)
+        )
         return [SelectChoice(o.id, o.name) for o in offices]
 
     def _form(self) -> RegisterForm:
@@ -57,11 +59,14 @@ class RegisterView(ModuleView):
                 abort(403)
             people = [entry.data for entry in form.petitioners]
             matches = find_repeats(
-                subject=form.subject.data or "", office_ids=self._match_scope(office_id),
+                subject=form.subject.data or "",
+                office_ids=self._match_scope(office_id),
                 phones=[p["phone"] for p in people if p.get("phone")],
-                id_numbers=[p["id_number"] for p in people if p.get("id_number")])
-            form.repeat_choice.choices = [SelectChoice("new", _("不是重复信访，作为新事项登记"))] + [
-                SelectChoice(str(m.petition.id), m.petition.subject) for m in matches]
+                id_numbers=[p["id_number"] for p in people if p.get("id_number")],
+            )
+            form.repeat_choice.choices = [
+                SelectChoice("new", _("不是重复信访，作为新事项登记"))
+            ] + [SelectChoice(str(m.petition.id), m.petition.subject) for m in matches]
             choice = form.repeat_choice.data
             wants_save = bool(form.save.data) and (not matches or choice)
             if wants_save:
@@ -70,8 +75,9 @@ class RegisterView(ModuleView):
                 flash(_("发现可能重复的信访事项，请确认是否为重复信访后再登记。"), "warning")
         elif request.method == "POST":
             flash(_("请检查表单中的错误。"), "error")
-        return self.render("petitions/admin/register.html", form=form, matches=matches,
-                           day=format_day)
+        return self.render(
+            "petitions/admin/register.html", form=form, matches=matches, day=format_day
+        )
 
     def _match_scope(self, office_id: int) -> set[int]:
         return {office_id}
@@ -81,33 +87,53 @@ class RegisterView(ModuleView):
         if choice and choice != "new":
             if choice not in {str(m.petition.id) for m in matches}:
                 flash(_("请从查重结果中选择。"), "error")
-                return self.render("petitions/admin/register.html", form=form, matches=matches,
-                                   day=format_day)
+                return self.render(
+                    "petitions/admin/register.html", form=form, matches=matches, day=format_day
+                )
             repeat_of = int(choice)
         try:
             petition = services.register_petition(
-                office_id=office_id, channel=form.channel.data, received_at=form.received_at.data,
-                subject=form.subject.data, demands=form.demands.data, content=form.content.data,
-                people_count=form.people_count.data, petitioners=people,
-                level_brought_to=form.level_brought_to.data, proper_level=form.proper_level.data,
-                hidden_risk=form.hidden_risk.data, risk_note=form.risk_note.data,
-                repeat_of_id=repeat_of, actor_id=current_user.id)
+                office_id=office_id,
+                channel=form.channel.data,
+                received_at=form.received_at.data,
+                subject=form.subject.data,
+                demands=form.demands.data,
+                content=form.content.data,
+                people_count=form.people_count.data,
+                petitioners=people,
+                level_brought_to=form.level_brought_to.data,
+                proper_level=form.proper_level.data,
+                hidden_risk=form.hidden_risk.data,
+                risk_note=form.risk_note.data,
+                repeat_of_id=repeat_of,
+                actor_id=current_user.id,
+            )
             files = [f for f in (form.attachments.data or []) if f and f.filename]
             if files:
                 from core.kit import add_attachment
 
                 root = petition.repeat_of or petition
                 for upload in files:
-                    add_attachment(root.case, filename=upload.filename, data=upload.read(),
-                                   actor_id=current_user.id)
+                    add_attachment(
+                        root.case,
+                        filename=upload.filename,
+                        data=upload.read(),
+                        actor_id=current_user.id,
+                    )
             db.session.commit()
         except UserError as exc:
             flash_error(exc)
-            return self.render("petitions/admin/register.html", form=form, matches=matches,
-                               day=format_day)
+            return self.render(
+                "petitions/admin/register.html", form=form, matches=matches, day=format_day
+            )
         if petition.repeat_of_id:
-            flash(_("已登记为重复信访，并关联到原信访事项（回执号 %(r)s），不计为新事项。",
-                    r=petition.receipt_no or ""), "success")
+            flash(
+                _(
+                    "已登记为重复信访，并关联到原信访事项（回执号 %(r)s），不计为新事项。",
+                    r=petition.receipt_no or "",
+                ),
+                "success",
+            )
         else:
             flash(_("已登记，回执号 %(r)s。", r=petition.receipt_no), "success")
         return redirect(url_for("petitions_petitions.details_view", id=petition.id))

@@ -41,16 +41,39 @@ class SupervisionView(ModuleView):
         figures = stats.office_figures(office_ids, date(year, 1, 1), date(year + 1, 1, 1))
         export = request.args.get("format")
         if export in ("csv", "xlsx"):
-            record_event("export", target_type="petition_monthly_report",
-                         details={"year": year, "format": export, "offices": sorted(office_ids)})
+            record_event(
+                "export",
+                target_type="petition_monthly_report",
+                details={"year": year, "format": export, "offices": sorted(office_ids)},
+            )
             db.session.commit()
-            return export_response(export, f"petitions-monthly-{year}", stats.monthly_headers(),
-                                   stats.monthly_rows(office_ids, year))
-        disputes_open = db.session.scalar(select(db.func.count()).select_from(MediationSession)
-                                          .where(MediationSession.office_id.in_(sorted(office_ids)),
-                                                 MediationSession.outcome == "pending")) or 0
+            return export_response(
+                export,
+                f"petitions-monthly-{year}",
+                stats.monthly_headers(),
+                stats.monthly_rows(office_ids, year),
+            )
+        disputes_open = (
+            db.session.scalar(
+                select(db.func.count())
+                .select_from(MediationSession)
+                .where(
+                    MediationSession.office_id.in_(sorted(office_ids)),
+                    MediationSession.outcome == "pending",
+                )
+            )
+            or 0
+        )
         return self.render(
-            "petitions/admin/supervision.html", figures=figures, total=stats.totals(figures),
-            overdue=stats.overdue_petitions(office_ids), risks=stats.risk_petitions(office_ids),
-            monthly=stats.monthly_rows(office_ids, year), headers=stats.monthly_headers(),
-            year=year, day=format_day, disputes_open=disputes_open, now=utcnow())
+            "petitions/admin/supervision.html",
+            figures=figures,
+            total=stats.totals(figures),
+            overdue=stats.overdue_petitions(office_ids),
+            risks=stats.risk_petitions(office_ids),
+            monthly=stats.monthly_rows(office_ids, year),
+            headers=stats.monthly_headers(),
+            year=year,
+            day=format_day,
+            disputes_open=disputes_open,
+            now=utcnow(),
+        )

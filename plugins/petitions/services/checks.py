@@ -33,11 +33,15 @@ def acting_user(actor_id: int | None, office_id: int, *, mediation: bool = False
     if user is None or not user.active:
         raise PetitionError(_("找不到该工作人员，或其账号已停用。"))
     if permissions.is_read_only(user):
-        raise PetitionError(_("您的角色只能查看，不能登记调处。") if mediation
-                            else _("您的角色只能查看，不能办理信访事项。"))
+        raise PetitionError(
+            _("您的角色只能查看，不能登记调处。")
+            if mediation
+            else _("您的角色只能查看，不能办理信访事项。")
+        )
     if not permissions.may_see_office(user, office_id):
-        raise PetitionError(_("只能登记本单位的调处记录。") if mediation
-                            else _("只能办理本单位的信访事项。"))
+        raise PetitionError(
+            _("只能登记本单位的调处记录。") if mediation else _("只能办理本单位的信访事项。")
+        )
     return user
 
 
@@ -51,8 +55,9 @@ def required_text(value: str | None, message: str, max_length: int = 5000) -> st
     return value
 
 
-def parse_moment(value, what: str, *, not_before: datetime | None = None,
-                 not_before_label: str = "") -> datetime:
+def parse_moment(
+    value, what: str, *, not_before: datetime | None = None, not_before_label: str = ""
+) -> datetime:
     """A date or time from a form or a caller as aware UTC (naive values are local time).
 
     Raises PetitionError when it is missing, in the future, or on a day before
@@ -68,8 +73,14 @@ def parse_moment(value, what: str, *, not_before: datetime | None = None,
     if moment.year < 2000:
         raise PetitionError(_("%(what)s不正确。", what=what))
     if not_before is not None and local_day(moment) < local_day(not_before):
-        raise PetitionError(_("%(what)s不能早于%(event)s（%(day)s）。", what=what,
-                              event=not_before_label, day=format_day(not_before)))
+        raise PetitionError(
+            _(
+                "%(what)s不能早于%(event)s（%(day)s）。",
+                what=what,
+                event=not_before_label,
+                day=format_day(not_before),
+            )
+        )
     return moment
 
 
@@ -83,8 +94,10 @@ def in_stage(petition: Petition, *allowed: Stage, message: str | None = None) ->
     """Refuse unless the petition is in one of the ``allowed`` stages."""
     not_terminated(petition)
     if petition.stage not in allowed:
-        raise PetitionError(message or _("该信访事项当前处于“%(stage)s”阶段，不能进行此操作。",
-                                         stage=petition.stage.label))
+        raise PetitionError(
+            message
+            or _("该信访事项当前处于“%(stage)s”阶段，不能进行此操作。", stage=petition.stage.label)
+        )
 
 
 def clean_petitioner(data: dict) -> dict:
@@ -105,8 +118,13 @@ def clean_petitioner(data: dict) -> dict:
     address = (data.get("address") or "").strip() or None
     if address and len(address) > 200:
         raise PetitionError(_("住址过长。"))
-    return {"name": name, "phone": phone, "id_number": id_number, "address": address,
-            "is_representative": bool(data.get("is_representative"))}
+    return {
+        "name": name,
+        "phone": phone,
+        "id_number": id_number,
+        "address": address,
+        "is_representative": bool(data.get("is_representative")),
+    }
 
 
 def parse_enum(enum_cls, value, message: str):

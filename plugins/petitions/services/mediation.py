@@ -44,8 +44,15 @@ def level_for_office(office: Office) -> MediationLevel:
     return MediationLevel.TOWNSHIP
 
 
-def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
-                 petition_id: int | None = None, actor_id: int | None) -> Dispute:
+def open_dispute(
+    *,
+    office_id: int,
+    title: str,
+    parties: str,
+    facts: str = "",
+    petition_id: int | None = None,
+    actor_id: int | None,
+) -> Dispute:
     """Register a dispute and the first level's (pending) mediation record."""
     acting_user(actor_id, office_id, mediation=True)
     office = db.session.get(Office, int(office_id))
@@ -65,11 +72,19 @@ def open_dispute(*, office_id: int, title: str, parties: str, facts: str = "",
         if petition is None or petition.office_id != office.id:
             raise PetitionError(_("找不到关联的信访事项。"))
     level = level_for_office(office)
-    dispute = Dispute(office_id=office.id, title=title, parties=parties,
-                      facts=(facts or "").strip(), petition=petition, current_level=level,
-                      status=DisputeStatus.OPEN, opened_by_id=actor_id)
-    dispute.sessions.append(MediationSession(office_id=office.id, level=level,
-                                             outcome=MediationOutcome.PENDING))
+    dispute = Dispute(
+        office_id=office.id,
+        title=title,
+        parties=parties,
+        facts=(facts or "").strip(),
+        petition=petition,
+        current_level=level,
+        status=DisputeStatus.OPEN,
+        opened_by_id=actor_id,
+    )
+    dispute.sessions.append(
+        MediationSession(office_id=office.id, level=level, outcome=MediationOutcome.PENDING)
+    )
     db.session.add(dispute)
     return dispute
 
@@ -82,18 +97,28 @@ def _check_agreement(filename: str, data: bytes) -> tuple[str, str]:
     content_type, signature = AGREEMENT_TYPES[suffix]
     if not data.startswith(signature):
         raise PetitionError(_("文件内容与扩展名 %(s)s 不符，请上传真实的协议扫描件。", s=suffix))
-    limit = int(current_app.config.get("PETITIONS_AGREEMENT_MAX_BYTES",
-                                       DEFAULT_AGREEMENT_MAX_BYTES))
+    limit = int(
+        current_app.config.get("PETITIONS_AGREEMENT_MAX_BYTES", DEFAULT_AGREEMENT_MAX_BYTES)
+    )
     if len(data) > limit:
         raise PetitionError(_("文件过大（最大 %(mb).1f MB）。", mb=limit / 1024 / 1024))
     return name[:200], content_type
 
 
-def record_session(session: MediationSession, *, outcome: str, held_at, summary: str,  # noqa: C901
-                   place: str = "", mediators: str = "", parties_present: str = "",
-                   agreement: tuple[str, bytes] | None = None,
-                   signature_record: str | None = None, next_office_id: int | None = None,
-                   actor_id: int | None) -> MediationSession | None:
+def record_session(  # noqa: C901
+    session: MediationSession,
+    *,
+    outcome: str,
+    held_at,
+    summary: str,
+    place: str = "",
+    mediators: str = "",
+    parties_present: str = "",
+    agreement: tuple[str, bytes] | None = None,
+    signature_record: str | None = None,
+    next_office_id: int | None = None,
+    actor_id: int | None,
+) -> MediationSession | None:
     """Record one level's mediation; returns the next level's record when passed up."""
     from core.kit import get_storage
     from plugins.petitions.services import parse_moment
@@ -120,13 +145,19 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     if agreement is not None and agreement[1]:
         stored = _check_agreement(*agreement)
     if result == MediationOutcome.SETTLED and stored is None and signature_record is None:
-        raise PetitionError(_("调解成功须有双方签字的调解协议：请上传协议扫描件，或记录当场签字情况。"))
+        raise PetitionError(
+            _("调解成功须有双方签字的调解协议：请上传协议扫描件，或记录当场签字情况。")
+        )
     next_office = None
     if result == MediationOutcome.PASSED_UP:
         next_level = session.level.next
         if next_level is None:
-            raise PetitionError(_("乡镇调处是最后一级，不能再移交；调解不成的，请选择“调解不成”并引导当事人"
-                                  "申请仲裁或提起诉讼。"))
+            raise PetitionError(
+                _(
+                    "乡镇调处是最后一级，不能再移交；调解不成的，请选择“调解不成”并引导当事人"
+                    "申请仲裁或提起诉讼。"
+                )
+            )
         target = next_office_id if next_office_id not in (None, "") else session.office_id
         next_office = db.session.get(Office, int(target))
         if next_office is None or not is_enabled(PLUGIN, next_office.id):
@@ -143,8 +174,9 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     if result == MediationOutcome.SETTLED:
         if stored is not None:
             session.agreement_filename, session.agreement_content_type = stored
-            session.agreement_key = get_storage().save(agreement[1],
-                                                       PurePath(stored[0]).suffix.lower())
+            session.agreement_key = get_storage().save(
+                agreement[1], PurePath(stored[0]).suffix.lower()
+            )
         session.signature_record = signature_record
         session.signed_at = moment
         dispute.status = DisputeStatus.SETTLED
@@ -152,8 +184,9 @@ def record_session(session: MediationSession, *, outcome: str, held_at, summary:
     if result == MediationOutcome.NOT_SETTLED:
         dispute.status = DisputeStatus.NOT_SETTLED
         return None
-    following = MediationSession(office_id=next_office.id, level=session.level.next,
-                                 outcome=MediationOutcome.PENDING)
+    following = MediationSession(
+        office_id=next_office.id, level=session.level.next, outcome=MediationOutcome.PENDING
+    )
     dispute.sessions.append(following)
     dispute.current_level = following.level
     return following
@@ -163,4 +196,3 @@ def pending_session(dispute: Dispute) -> MediationSession | None:
     """The level's record still waiting for a result, if any."""
     pending = [s for s in dispute.sessions if s.outcome == MediationOutcome.PENDING]
     return pending[-1] if pending else None
-

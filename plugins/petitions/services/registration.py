@@ -31,12 +31,23 @@ PLUGIN = "petitions"
 COLLECTIVE_THRESHOLD = 5  # 集体访: five or more people
 
 
-def register_petition(*, office_id: int, channel: str, received_at, subject: str,
-                      demands: str = "", content: str = "", people_count: int = 1,
-                      petitioners: list[dict], level_brought_to: str = Level.TOWNSHIP.value,
-                      proper_level: str = Level.TOWNSHIP.value,
-                      hidden_risk: str = RiskLevel.NONE.value, risk_note: str | None = None,
-                      repeat_of_id: int | None = None, actor_id: int | None) -> Petition:
+def register_petition(
+    *,
+    office_id: int,
+    channel: str,
+    received_at,
+    subject: str,
+    demands: str = "",
+    content: str = "",
+    people_count: int = 1,
+    petitioners: list[dict],
+    level_brought_to: str = Level.TOWNSHIP.value,
+    proper_level: str = Level.TOWNSHIP.value,
+    hidden_risk: str = RiskLevel.NONE.value,
+    risk_note: str | None = None,
+    repeat_of_id: int | None = None,
+    actor_id: int | None,
+) -> Petition:
     """Register a letter, visit, call or online petition.
 
     A new matter opens a core case (receipt number, 15-day limit from receipt) and enters the
@@ -50,7 +61,9 @@ def register_petition(*, office_id: int, channel: str, received_at, subject: str
     if not is_enabled(PLUGIN, office.id):
         raise PetitionError(_("该单位未启用信访模块。"))
     subject, demands, content = _matter(subject, demands, content)
-    channel_value = parse_enum(PetitionChannel, channel, _("请选择信访形式（来信、来访、来电或网上信访）。"))
+    channel_value = parse_enum(
+        PetitionChannel, channel, _("请选择信访形式（来信、来访、来电或网上信访）。")
+    )
     brought = parse_enum(Level, level_brought_to, _("请选择信访人到达的层级。"))
     proper = parse_enum(Level, proper_level, _("请选择有权处理的层级。"))
     risk = parse_enum(RiskLevel, hidden_risk or RiskLevel.NONE.value, _("请选择隐患等级。"))
@@ -59,16 +72,25 @@ def register_petition(*, office_id: int, channel: str, received_at, subject: str
     original = _original(repeat_of_id, actor, office.id)
 
     petition = Petition(
-        office_id=office.id, channel=channel_value, received_at=received, subject=subject,
-        demands=demands, content=content, people_count=count,
-        collective=count >= COLLECTIVE_THRESHOLD, level_brought_to=brought,
-        proper_level=proper, skip_level=is_skip_level(brought, proper), hidden_risk=risk,
+        office_id=office.id,
+        channel=channel_value,
+        received_at=received,
+        subject=subject,
+        demands=demands,
+        content=content,
+        people_count=count,
+        collective=count >= COLLECTIVE_THRESHOLD,
+        level_brought_to=brought,
+        proper_level=proper,
+        skip_level=is_skip_level(brought, proper),
+        hidden_risk=risk,
         risk_note=(risk_note or "").strip() or None,
         risk_set_at=utc_now() if risk != RiskLevel.NONE else None,
         risk_set_by_id=actor_id if risk != RiskLevel.NONE else None,
         registered_by_id=actor_id,
         handler_id=own_staff_id(actor, office.id),
-        stage=Stage.REGISTRATION)
+        stage=Stage.REGISTRATION,
+    )
     for person in people:
         petitioner = Petitioner(office_id=office.id, **person)
         fill_hashes(petitioner)
@@ -79,12 +101,19 @@ def register_petition(*, office_id: int, channel: str, received_at, subject: str
         _merge(petition, original)
     else:
         db.session.flush()
-        case = open_stage_case(petition, limits.CATEGORY_PETITION, received, subject, actor_id,
-                               petition.handler_id)
+        case = open_stage_case(
+            petition, limits.CATEGORY_PETITION, received, subject, actor_id, petition.handler_id
+        )
         petition.case = case
         petition.receipt_no = case.receipt_no
-        enter_stage(petition, Stage.REGISTRATION, start=received, event=_("收到信访事项"),
-                    actor_id=actor_id, limit=limits.REGISTER)
+        enter_stage(
+            petition,
+            Stage.REGISTRATION,
+            start=received,
+            event=_("收到信访事项"),
+            actor_id=actor_id,
+            limit=limits.REGISTER,
+        )
         db.session.flush()
         index_petition(petition)
     if risk == RiskLevel.HIGH:
@@ -107,8 +136,11 @@ def _matter(subject: str | None, demands: str | None, content: str | None):
 
 def _people(petitioners: list[dict] | None, people_count) -> tuple[list[dict], int]:
     """The petitioners filled in (at least one) and the number of people (not fewer)."""
-    people = [clean_petitioner(p) for p in petitioners or [] if any(
-        (p.get(k) or "").strip() for k in ("name", "phone", "id_number", "address"))]
+    people = [
+        clean_petitioner(p)
+        for p in petitioners or []
+        if any((p.get(k) or "").strip() for k in ("name", "phone", "id_number", "address"))
+    ]
     if not people:
         raise PetitionError(_("请至少填写一名信访人。"))
     try:
@@ -116,8 +148,9 @@ def _people(petitioners: list[dict] | None, people_count) -> tuple[list[dict], i
     except (TypeError, ValueError):
         raise PetitionError(_("信访人数必须是整数。")) from None
     if count < len(people):
-        raise PetitionError(_("信访人数（%(n)d）不能少于登记的信访人（%(m)d 人）。", n=count,
-                              m=len(people)))
+        raise PetitionError(
+            _("信访人数（%(n)d）不能少于登记的信访人（%(m)d 人）。", n=count, m=len(people))
+        )
     if count > 100000:
         raise PetitionError(_("信访人数不正确。"))
     return people, count
@@ -128,8 +161,11 @@ def _original(repeat_of_id, actor: User | None, office_id: int) -> Petition | No
     if repeat_of_id in (None, ""):
         return None
     original = db.session.get(Petition, int(repeat_of_id))
-    if original is None or (actor is not None and not permissions.may_see_office(
-            actor, original.office_id)) or original.office_id != office_id:
+    if (
+        original is None
+        or (actor is not None and not permissions.may_see_office(actor, original.office_id))
+        or original.office_id != office_id
+    ):
         raise PetitionError(_("找不到要关联的原信访事项。"))
     while original.repeat_of is not None:
         original = original.repeat_of
@@ -145,9 +181,15 @@ def _merge(petition: Petition, original: Petition) -> None:
     petition.receipt_no = original.receipt_no
     db.session.flush()
     if original.case is not None:
-        add_note(original.case, note=_("同一事项再次信访（%(channel)s，%(day)s），已并案。",
-                                       channel=petition.channel.label,
-                                       day=format_day(petition.received_at)), actor_id=None)
+        add_note(
+            original.case,
+            note=_(
+                "同一事项再次信访（%(channel)s，%(day)s），已并案。",
+                channel=petition.channel.label,
+                day=format_day(petition.received_at),
+            ),
+            actor_id=None,
+        )
 
 
 def add_petitioner(petition: Petition, data: dict, *, actor_id: int | None) -> Petitioner:
@@ -189,8 +231,9 @@ def update_registration(petition: Petition, *, actor_id: int | None, **fields) -
 def refresh_flags(petition: Petition) -> None:
     """Recompute the collective and skip-level flags from the stored values."""
     petition.collective = (petition.people_count or 0) >= COLLECTIVE_THRESHOLD
-    petition.skip_level = is_skip_level(Level(petition.level_brought_to),
-                                        Level(petition.proper_level))
+    petition.skip_level = is_skip_level(
+        Level(petition.level_brought_to), Level(petition.proper_level)
+    )
 
 
 def set_risk(petition: Petition, *, level: str, note: str | None, actor_id: int | None) -> None:
@@ -210,17 +253,26 @@ def set_risk(petition: Petition, *, level: str, note: str | None, actor_id: int 
 
 
 def _alert_risk(petition: Petition) -> None:
-    _notify([u.id for u in _leaders(petition.office_id)],
-            _("信访隐患（高）：%(s)s", s=petition.subject[:60]), petition.risk_note or "",
-            dedupe_key=f"petition:{petition.id}:risk-high:{petition.risk_set_at:%Y%m%d%H%M%S}"
-            if petition.risk_set_at else f"petition:{petition.id}:risk-high")
+    _notify(
+        [u.id for u in _leaders(petition.office_id)],
+        _("信访隐患（高）：%(s)s", s=petition.subject[:60]),
+        petition.risk_note or "",
+        dedupe_key=f"petition:{petition.id}:risk-high:{petition.risk_set_at:%Y%m%d%H%M%S}"
+        if petition.risk_set_at
+        else f"petition:{petition.id}:risk-high",
+    )
 
 
 def _leaders(office_id: int) -> list[User]:
     office = db.session.get(Office, office_id)
     ids = [office_id] + ([a.id for a in office.ancestors()] if office else [])
-    return list(db.session.scalars(select(User).where(
-        User.office_id.in_(ids), User.active, User.role == Role.LEADER).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id.in_(ids), User.active, User.role == Role.LEADER)
+            .order_by(User.id)
+        )
+    )
 
 
 def _notify(user_ids, title: str, body: str, dedupe_key: str) -> None:

@@ -38,9 +38,16 @@ CHANNEL_TO_CASE = {
 }
 
 
-def enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, event: str,
-                actor_id: int | None, limit: Limit | None = None,
-                 restart: str | None = None) -> PetitionStep | None:
+def enter_stage(
+    petition: Petition,
+    stage: Stage,
+    *,
+    start: datetime | None,
+    event: str,
+    actor_id: int | None,
+    limit: Limit | None = None,
+    restart: str | None = None,
+) -> PetitionStep | None:
     """End the current step (keeping its deadline as a snapshot) and start ``stage``.
 
     ``limit`` is the stage's statutory limit. Its deadline is carried by the stage's core
@@ -57,8 +64,13 @@ def enter_stage(petition: Petition, stage: Stage, *, start: datetime | None, eve
         # Every way a matter ends comes through here: its file goes to the archive.
         file_petition(petition, moment)
         return None
-    step = PetitionStep(office_id=petition.office_id, stage=stage, started_at=moment,
-                        start_event=event, actor_id=actor_id)
+    step = PetitionStep(
+        office_id=petition.office_id,
+        stage=stage,
+        started_at=moment,
+        start_event=event,
+        actor_id=actor_id,
+    )
     if limit is not None:
         due = _stage_due(petition, start, limit, restart)
         step.limit_days = limit.amount
@@ -110,22 +122,33 @@ def close_stage_case(case: Case | None, outcome: str, actor_id: int | None) -> N
         raise PetitionError(str(exc)) from exc
 
 
-def open_stage_case(petition: Petition, category: str, accepted_at: datetime, subject: str,
-                    actor_id: int | None, handler_id: int | None) -> Case:
+def open_stage_case(
+    petition: Petition,
+    category: str,
+    accepted_at: datetime,
+    subject: str,
+    actor_id: int | None,
+    handler_id: int | None,
+) -> Case:
     """Open the core case of a petition, its review or its re-review (``category``): it
     carries the stage's deadline from ``accepted_at``."""
     first = petition.first_petitioner
     try:
         return open_case(
-            office_id=petition.office_id, category=category,
-            channel=CHANNEL_TO_CASE[petition.channel].value, subject=subject[:200],
+            office_id=petition.office_id,
+            category=category,
+            channel=CHANNEL_TO_CASE[petition.channel].value,
+            subject=subject[:200],
             content=petition.demands or petition.content or "",
             applicant_name=first.name if first else None,
             applicant_phone=first.phone if first else None,
             applicant_id_number=first.id_number if first else None,
-            handler_id=handler_id, accepted_at=accepted_at,
-            source_type=limits.SOURCE_TYPES[category], source_id=str(petition.id),
-            actor_id=actor_id)
+            handler_id=handler_id,
+            accepted_at=accepted_at,
+            source_type=limits.SOURCE_TYPES[category],
+            source_id=str(petition.id),
+            actor_id=actor_id,
+        )
     except CaseError as exc:
         raise PetitionError(str(exc)) from exc
 
@@ -135,18 +158,30 @@ def close_lapsed_windows(moment: datetime | None = None, office_ids: set[int] | 
     re-review has passed unused; returns how many (the petitions job runs it)."""
     moment = moment or utc_now()
     # A window is at least its limit long: only petitions delivered before that can have lapsed.
-    query = select(Petition).where(or_(
-        and_(Petition.stage == Stage.REVIEW_WINDOW,
-             Petition.reply_delivered_at < moment - timedelta(days=limits.REVIEW_REQUEST.amount)),
-        and_(Petition.stage == Stage.REREVIEW_WINDOW,
-             Petition.review_delivered_at
-             < moment - timedelta(days=limits.REREVIEW_REQUEST.amount))))
+    query = select(Petition).where(
+        or_(
+            and_(
+                Petition.stage == Stage.REVIEW_WINDOW,
+                Petition.reply_delivered_at < moment - timedelta(days=limits.REVIEW_REQUEST.amount),
+            ),
+            and_(
+                Petition.stage == Stage.REREVIEW_WINDOW,
+                Petition.review_delivered_at
+                < moment - timedelta(days=limits.REREVIEW_REQUEST.amount),
+            ),
+        )
+    )
     if office_ids is not None:
         query = query.where(Petition.office_id.in_(sorted(office_ids)))
     lapsed = [p for p in db.session.scalars(query) if p.due_at < moment]
     for petition in lapsed:
         due = petition.due_at
-        enter_stage(petition, Stage.CLOSED, start=due, event=_("申请期届满，未申请复查或复核"),
-                    actor_id=None)
+        enter_stage(
+            petition,
+            Stage.CLOSED,
+            start=due,
+            event=_("申请期届满，未申请复查或复核"),
+            actor_id=None,
+        )
         petition.closed_at = due
     return len(lapsed)

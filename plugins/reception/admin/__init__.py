@@ -20,6 +20,8 @@ def admin_views() -> list:
 
     return [
         DeskView(name=_l("接待工作台"), endpoint="reception_desk", url=DESK_URL.rstrip("/")),
-        AgendaView(name=_l("我的接待日程"), endpoint="reception_agenda", url=AGENDA_URL.rstrip("/")),
+        AgendaView(
+            name=_l("我的接待日程"), endpoint="reception_agenda", url=AGENDA_URL.rstrip("/")
+        ),
         *model_views(),
     ]

@@ -40,8 +40,13 @@ class AgendaView(DeskBase):
         if wanted is not None and leader is None:
             abort(404)
         agenda = stats.agenda(leader.id) if leader else None
-        return self.render("reception/admin/agenda.html", leaders=leaders, leader=leader,
-                           agenda=agenda, own=leader is not None and leader.id == current_user.id)
+        return self.render(
+            "reception/admin/agenda.html",
+            leaders=leaders,
+            leader=leader,
+            agenda=agenda,
+            own=leader is not None and leader.id == current_user.id,
+        )
 
     @expose("/card/<int:card_id>")
     def card(self, card_id):

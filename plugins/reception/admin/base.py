@@ -36,8 +36,10 @@ def colour_label(colour: str | None) -> str:
 
 def office_choices() -> list[tuple[int, str]]:
     """Every office, in the township's order (a matter may go to any responsible office)."""
-    return [(o.id, o.name) for o in db.session.scalars(
-        select(Office).order_by(Office.sort_order, Office.code))]
+    return [
+        (o.id, o.name)
+        for o in db.session.scalars(select(Office).order_by(Office.sort_order, Office.code))
+    ]
 
 
 class DeskBase(ModuleView):
@@ -49,9 +51,13 @@ class DeskBase(ModuleView):
 
     def render(self, template, **kwargs):
         """Render with the formatting helpers the reception templates use."""
-        helpers = {"format_local": format_local, "format_local_date": format_local_date,
-                   "format_hours": format_hours, "colour_label": colour_label,
-                   "mask_phone": mask_phone}
+        helpers = {
+            "format_local": format_local,
+            "format_local_date": format_local_date,
+            "format_hours": format_hours,
+            "colour_label": colour_label,
+            "mask_phone": mask_phone,
+        }
         return super().render(template, **{**helpers, **kwargs})
 
     def _day(self, day_id: int) -> ReceptionDay:
@@ -60,8 +66,9 @@ class DeskBase(ModuleView):
     def _card(self, card_id: int) -> AppointmentCard:
         """A card of the offices in scope, or one asking for the signed-in leader."""
         card = db.session.get(AppointmentCard, card_id)
-        if card is None or (card.office_id not in self.office_ids()
-                            and card.leader_id != current_user.id):
+        if card is None or (
+            card.office_id not in self.office_ids() and card.leader_id != current_user.id
+        ):
             abort(404)
         return card
 

@@ -30,16 +30,27 @@ class CardScreens:
     @expose("/cards")
     def cards(self):
         """Open cards (with colour), cards awaiting their outcome, and the last finished."""
-        scope = (AppointmentCard.office_id.in_(self.office_ids())
-                 | (AppointmentCard.leader_id == current_user.id))
-        rows = db.session.scalars(select(AppointmentCard).where(
-            scope, AppointmentCard.status.in_((CardStatus.OPEN, CardStatus.VISITED)))
-            .order_by(AppointmentCard.visit_due_at)).all()
-        finished = db.session.scalars(select(AppointmentCard).where(
-            scope, AppointmentCard.status.in_((CardStatus.DONE, CardStatus.WITHDRAWN)))
-            .order_by(AppointmentCard.id.desc()).limit(30)).all()
-        return self.render("reception/admin/cards.html", rows=rows, finished=finished,
-                           card_colour=card_service.card_colour, CardStatus=CardStatus)
+        scope = AppointmentCard.office_id.in_(self.office_ids()) | (
+            AppointmentCard.leader_id == current_user.id
+        )
+        rows = db.session.scalars(
+            select(AppointmentCard)
+            .where(scope, AppointmentCard.status.in_((CardStatus.OPEN, CardStatus.VISITED)))
+            .order_by(AppointmentCard.visit_due_at)
+        ).all()
+        finished = db.session.scalars(
+            select(AppointmentCard)
+            .where(scope, AppointmentCard.status.in_((CardStatus.DONE, CardStatus.WITHDRAWN)))
+            .order_by(AppointmentCard.id.desc())
+            .limit(30)
+        ).all()
+        return self.render(
+            "reception/admin/cards.html",
+            rows=rows,
+            finished=finished,
+            card_colour=card_service.card_colour,
+            CardStatus=CardStatus,
+        )
 
     @expose("/cards/new", methods=["GET", "POST"])
     def new_card(self):
@@ -54,18 +65,29 @@ class CardScreens:
             if form.office_id.data not in self.office_ids():
                 abort(404)
             try:
-                card = card_service.fill_card(form.office_id.data, card_service.CardInput(
-                    leader_id=form.leader_id.data, name=form.name.data, phone=form.phone.data,
-                    address=form.address.data, village=form.village.data,
-                    matter=form.matter.data, expected_back_on=form.expected_back_on.data,
-                    away_reason=form.away_reason.data), actor_id=current_user.id)
+                card = card_service.fill_card(
+                    form.office_id.data,
+                    card_service.CardInput(
+                        leader_id=form.leader_id.data,
+                        name=form.name.data,
+                        phone=form.phone.data,
+                        address=form.address.data,
+                        village=form.village.data,
+                        matter=form.matter.data,
+                        expected_back_on=form.expected_back_on.data,
+                        away_reason=form.away_reason.data,
+                    ),
+                    actor_id=current_user.id,
+                )
                 db.session.commit()
             except ReceptionError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
-                flash(_("预约卡 %(no)s 已填写。领导返回后将出现在领导的接待日程中。", no=card.number),
-                      "success")
+                flash(
+                    _("预约卡 %(no)s 已填写。领导返回后将出现在领导的接待日程中。", no=card.number),
+                    "success",
+                )
                 return redirect(url_for(".card", card_id=card.id))
         elif request.method == "POST":
             flash(first_error(form), "error")
@@ -73,8 +95,9 @@ class CardScreens:
 
     def _visit_form(self, card: AppointmentCard) -> VisitForm:
         form = VisitForm()
-        form.visitor_id.choices = [(u.id, u.display_name)
-                                   for u in roster.eligible_leaders(card.office_id)]
+        form.visitor_id.choices = [
+            (u.id, u.display_name) for u in roster.eligible_leaders(card.office_id)
+        ]
         form.responsible_office_id.choices = [(0, "—"), *office_choices()]
         return form
 
@@ -89,9 +112,13 @@ class CardScreens:
         if show_personal and (card.phone or card.address):
             from core.kit import record_event
 
-            record_event("personal_data.view", office_id=card.office_id,
-                         target_type=AppointmentCard.__tablename__, target_id=card.id,
-                         details={"columns": ["phone", "address"]})
+            record_event(
+                "personal_data.view",
+                office_id=card.office_id,
+                target_type=AppointmentCard.__tablename__,
+                target_id=card.id,
+                details={"columns": ["phone", "address"]},
+            )
             db.session.commit()
         case = None
         if card.case_id:
@@ -99,11 +126,20 @@ class CardScreens:
 
             case = db.session.get(Case, card.case_id)
         return self.render(
-            "reception/admin/card.html", card=card, colour=card_service.card_colour(card),
-            late=card_service.visited_late(card), back=card_service.leader_is_back(card),
-            return_form=ReturnForm(), postpone_form=PostponeForm(), visit_form=visit_form,
-            outcome_form=OutcomeForm(), withdraw_form=WithdrawCardForm(),
-            CardStatus=CardStatus, case=case, show_personal=show_personal)
+            "reception/admin/card.html",
+            card=card,
+            colour=card_service.card_colour(card),
+            late=card_service.visited_late(card),
+            back=card_service.leader_is_back(card),
+            return_form=ReturnForm(),
+            postpone_form=PostponeForm(),
+            visit_form=visit_form,
+            outcome_form=OutcomeForm(),
+            withdraw_form=WithdrawCardForm(),
+            CardStatus=CardStatus,
+            case=case,
+            show_personal=show_personal,
+        )
 
     @expose("/card/<int:card_id>/<action>", methods=["POST"])
     def card_action(self, card_id, action):
@@ -113,24 +149,52 @@ class CardScreens:
             abort(404)
         form_class, call, message = CARD_ACTIONS[action]
         form = self._visit_form(card) if form_class is VisitForm else form_class()
-        return submit(form, lambda f: call(card, f), success=message(), row=card,
-                      back=url_for(".card", card_id=card.id))
+        return submit(
+            form,
+            lambda f: call(card, f),
+            success=message(),
+            row=card,
+            back=url_for(".card", card_id=card.id),
+        )
 
 
 # action: (form, call(card, form), success message)
 CARD_ACTIONS = {
-    "return": (ReturnForm, lambda card, f: card_service.record_return(card, back_on=f.back_on.data),
-               lambda: _("已记录领导返回，走访期限从返回之日起算。")),
-    "postpone": (PostponeForm, lambda card, f: card_service.postpone_return(
-        card, expected_back_on=f.expected_back_on.data), lambda: _("已更改预计返回日期。")),
-    "visit": (VisitForm, lambda card, f: card_service.record_visit(
-        card, visited_on=f.visited_on.data, findings=f.findings.data,
-        resolution=f.resolution.data, visitor_id=f.visitor_id.data, actor_id=current_user.id,
-        responsible_office_id=f.responsible_office_id.data or None),
-        lambda: _("已登记上门走访情况。")),
-    "outcome": (OutcomeForm, lambda card, f: card_service.register_outcome(
-        card, outcome=f.outcome.data, satisfaction=f.satisfaction.data,
-        actor_id=current_user.id), lambda: _("办理结果已登记，预约卡办结。")),
-    "withdraw": (WithdrawCardForm, lambda card, f: card_service.withdraw_card(
-        card, reason=f.reason.data), lambda: _("预约卡已撤销。")),
+    "return": (
+        ReturnForm,
+        lambda card, f: card_service.record_return(card, back_on=f.back_on.data),
+        lambda: _("已记录领导返回，走访期限从返回之日起算。"),
+    ),
+    "postpone": (
+        PostponeForm,
+        lambda card, f: card_service.postpone_return(
+            card, expected_back_on=f.expected_back_on.data
+        ),
+        lambda: _("已更改预计返回日期。"),
+    ),
+    "visit": (
+        VisitForm,
+        lambda card, f: card_service.record_visit(
+            card,
+            visited_on=f.visited_on.data,
+            findings=f.findings.data,
+            resolution=f.resolution.data,
+            visitor_id=f.visitor_id.data,
+            actor_id=current_user.id,
+            responsible_office_id=f.responsible_office_id.data or None,
+        ),
+        lambda: _("已登记上门走访情况。"),
+    ),
+    "outcome": (
+        OutcomeForm,
+        lambda card, f: card_service.register_outcome(
+            card, outcome=f.outcome.data, satisfaction=f.satisfaction.data, actor_id=current_user.id
+        ),
+        lambda: _("办理结果已登记，预约卡办结。"),
+    ),
+    "withdraw": (
+        WithdrawCardForm,
+        lambda card, f: card_service.withdraw_card(card, reason=f.reason.data),
+        lambda: _("预约卡已撤销。"),
+    ),
 }

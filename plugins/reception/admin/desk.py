@@ -35,13 +35,29 @@ class DeskView(RosterScreens, DayScreens, CardScreens, DeskBase):
         if export in ("csv", "xlsx"):
             from core.kit import export_response, record_event
 
-            record_event("export", target_type="reception_monthly",
-                         details={"view": self.endpoint, "format": export,
-                                  "month": first.strftime("%Y-%m"), "rows": len(rows)})
+            record_event(
+                "export",
+                target_type="reception_monthly",
+                details={
+                    "view": self.endpoint,
+                    "format": export,
+                    "month": first.strftime("%Y-%m"),
+                    "rows": len(rows),
+                },
+            )
             db.session.commit()
             headers = [_("领导")] + [str(label) for _key, label in stats.COLUMNS]
-            return export_response(export, f"reception-{first:%Y-%m}", headers,
-                                   ([r.name] + [r[k] for k, _l in stats.COLUMNS] for r in rows))
+            return export_response(
+                export,
+                f"reception-{first:%Y-%m}",
+                headers,
+                ([r.name] + [r[k] for k, _l in stats.COLUMNS] for r in rows),
+            )
         totals = {k: sum(r[k] for r in rows) for k, _l in stats.COLUMNS}
-        return self.render("reception/admin/report.html", rows=rows, columns=stats.COLUMNS,
-                           totals=totals, month=first.strftime("%Y-%m"))
+        return self.render(
+            "reception/admin/report.html",
+            rows=rows,
+            columns=stats.COLUMNS,
+            totals=totals,
+            month=first.strftime("%Y-%m"),
+        )

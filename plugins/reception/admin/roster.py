@@ -27,28 +27,48 @@ class RosterScreens:
         """Today's and the coming reception days, the last exceptions, an extra day."""
         ids = self.office_ids()
         today = local_today()
-        days = db.session.scalars(select(ReceptionDay).where(
-            ReceptionDay.office_id.in_(ids), ReceptionDay.day >= today - timedelta(days=7),
-            ReceptionDay.day <= today + timedelta(days=28))
-            .order_by(ReceptionDay.day, ReceptionDay.start_time)).all()
-        changes = db.session.scalars(select(RosterChange).where(RosterChange.office_id.in_(ids))
-                                     .order_by(RosterChange.id.desc()).limit(15)).all()
+        days = db.session.scalars(
+            select(ReceptionDay)
+            .where(
+                ReceptionDay.office_id.in_(ids),
+                ReceptionDay.day >= today - timedelta(days=7),
+                ReceptionDay.day <= today + timedelta(days=28),
+            )
+            .order_by(ReceptionDay.day, ReceptionDay.start_time)
+        ).all()
+        changes = db.session.scalars(
+            select(RosterChange)
+            .where(RosterChange.office_id.in_(ids))
+            .order_by(RosterChange.id.desc())
+            .limit(15)
+        ).all()
         booked = {}
         for day in days:
             capacity = sum(s.capacity for s in day.slots)
             booked[day.id] = (capacity - sum(free_places(day).values()), capacity)
-        return self.render("reception/admin/desk_index.html", days=days, changes=changes,
-                           booked=booked, today=today, add_form=self._add_day_form(),
-                           confirm_form=ConfirmForm(), warnings=roster.calendar_warnings(ids),
-                           may_change=current_user.role in ROSTER_ROLES)
+        return self.render(
+            "reception/admin/desk_index.html",
+            days=days,
+            changes=changes,
+            booked=booked,
+            today=today,
+            add_form=self._add_day_form(),
+            confirm_form=ConfirmForm(),
+            warnings=roster.calendar_warnings(ids),
+            may_change=current_user.role in ROSTER_ROLES,
+        )
 
     @expose("/sync", methods=["POST"])
     def sync(self):
         """Expand every rule of the offices in scope now (normally a scheduled job does it)."""
         self._require_roster_role()
-        return submit(ConfirmForm(),
-                      lambda f: [roster.sync_office(i) for i in sorted(self.office_ids())],
-                      success=None, back=url_for(".index"), after_commit=_report_sync)
+        return submit(
+            ConfirmForm(),
+            lambda f: [roster.sync_office(i) for i in sorted(self.office_ids())],
+            success=None,
+            back=url_for(".index"),
+            after_commit=_report_sync,
+        )
 
     def _add_day_form(self) -> AddDayForm:
         form = AddDayForm()
@@ -65,12 +85,25 @@ class RosterScreens:
             if f.office_id.data not in self.office_ids():
                 abort(404)
             return changes.add_day(
-                office_id=f.office_id.data, day=f.day.data, start=f.start_time.data,
-                end=f.end_time.data, place=f.place.data, leader_id=f.leader_id.data,
-                slot_minutes=f.slot_minutes.data, slot_capacity=f.slot_capacity.data,
-                reason=f.reason.data, actor_id=current_user.id, note=f.note.data)
-        return submit(self._add_day_form(), action, success=_("已增加接待日。"),
-                      back=lambda day: url_for(".day", day_id=day.id) if day else url_for(".index"))
+                office_id=f.office_id.data,
+                day=f.day.data,
+                start=f.start_time.data,
+                end=f.end_time.data,
+                place=f.place.data,
+                leader_id=f.leader_id.data,
+                slot_minutes=f.slot_minutes.data,
+                slot_capacity=f.slot_capacity.data,
+                reason=f.reason.data,
+                actor_id=current_user.id,
+                note=f.note.data,
+            )
+
+        return submit(
+            self._add_day_form(),
+            action,
+            success=_("已增加接待日。"),
+            back=lambda day: url_for(".day", day_id=day.id) if day else url_for(".index"),
+        )
 
     @expose("/day/<int:day_id>/roster/<action>", methods=["POST"])
     def roster_action(self, day_id, action):
@@ -81,8 +114,13 @@ class RosterScreens:
             abort(404)
         form_class, call, message = ROSTER_ACTIONS[action]
         after = _warn_cancelled if action == "cancel" else None
-        return submit(form_class(), lambda f: call(self, day, f), success=message(),
-                      back=url_for(".day", day_id=day.id), after_commit=after)
+        return submit(
+            form_class(),
+            lambda f: call(self, day, f),
+            success=message(),
+            back=url_for(".day", day_id=day.id),
+            after_commit=after,
+        )
 
     def _other_day(self, form) -> ReceptionDay:
         if not form.other_day_id.data:
@@ -96,8 +134,13 @@ def _report_sync(results) -> None:
     flash(_("已按规则生成 %(c)d 个接待日，移除 %(r)d 个。", c=created, r=removed), "success")
     kept = [day for r in results for day in r.kept_with_bookings]
     if kept:
-        flash(_("以下接待日已有群众预约，仍保留：%(days)s",
-                days=_("、").join(d.isoformat() for d in kept)), "warning")
+        flash(
+            _(
+                "以下接待日已有群众预约，仍保留：%(days)s",
+                days=_("、").join(d.isoformat() for d in kept),
+            ),
+            "warning",
+        )
 
 
 def _warn_cancelled(affected) -> None:
@@ -107,15 +150,32 @@ def _warn_cancelled(affected) -> None:
 
 # action: (form, call(view, day, form), success message)
 ROSTER_ACTIONS = {
-    "cancel": (ReasonForm, lambda view, day, f: changes.cancel_day(
-        day, reason=f.reason.data, actor_id=current_user.id),
-        lambda: _("接待日已取消，原因已向群众公开。")),
-    "restore": (ReasonForm, lambda view, day, f: changes.restore_day(
-        day, reason=f.reason.data, actor_id=current_user.id), lambda: _("接待日已恢复。")),
-    "substitute": (SubstituteForm, lambda view, day, f: changes.substitute(
-        day, leader_id=f.leader_id.data, reason=f.reason.data, actor_id=current_user.id),
-        lambda: _("已换人接待，调整已记录。")),
-    "swap": (SwapForm, lambda view, day, f: changes.swap(
-        day, view._other_day(f), reason=f.reason.data, actor_id=current_user.id),
-        lambda: _("两个接待日的领导已互换，调整已记录。")),
+    "cancel": (
+        ReasonForm,
+        lambda view, day, f: changes.cancel_day(
+            day, reason=f.reason.data, actor_id=current_user.id
+        ),
+        lambda: _("接待日已取消，原因已向群众公开。"),
+    ),
+    "restore": (
+        ReasonForm,
+        lambda view, day, f: changes.restore_day(
+            day, reason=f.reason.data, actor_id=current_user.id
+        ),
+        lambda: _("接待日已恢复。"),
+    ),
+    "substitute": (
+        SubstituteForm,
+        lambda view, day, f: changes.substitute(
+            day, leader_id=f.leader_id.data, reason=f.reason.data, actor_id=current_user.id
+        ),
+        lambda: _("已换人接待，调整已记录。"),
+    ),
+    "swap": (
+        SwapForm,
+        lambda view, day, f: changes.swap(
+            day, view._other_day(f), reason=f.reason.data, actor_id=current_user.id
+        ),
+        lambda: _("两个接待日的领导已互换，调整已记录。"),
+    ),
 }

@@ -51,7 +51,8 @@ def phone_hash(normalised: str) -> str:
 def new_code() -> str:
     """A fresh confirmation code (not used by any booking)."""
     return contact.new_code(
-        lambda code: db.session.scalar(select(Booking.id).where(Booking.code == code)) is not None)
+        lambda code: db.session.scalar(select(Booking.id).where(Booking.code == code)) is not None
+    )
 
 
 def find_by_code(raw: str | None, office_id: int | None = None) -> Booking | None:
@@ -72,12 +73,16 @@ def lock_day(day_id: int) -> ReceptionDay:
     """Lock the reception day's row for the rest of the transaction; return it fresh."""
     if db.session.get_bind().dialect.name == "postgresql":
         day = db.session.scalar(
-            select(ReceptionDay).where(ReceptionDay.id == day_id).with_for_update()
-            .execution_options(populate_existing=True))
+            select(ReceptionDay)
+            .where(ReceptionDay.id == day_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     else:
         table = ReceptionDay.__table__
-        db.session.execute(update(table).where(table.c.id == day_id)
-                           .values(lock_seq=table.c.lock_seq + 1))
+        db.session.execute(
+            update(table).where(table.c.id == day_id).values(lock_seq=table.c.lock_seq + 1)
+        )
         day = db.session.get(ReceptionDay, day_id, populate_existing=True)
     if day is None:
         raise ReceptionError(_("没有找到该接待日。"))
@@ -86,16 +91,25 @@ def lock_day(day_id: int) -> ReceptionDay:
 
 def booked_count(slot_id: int) -> int:
     """Live bookings of a slot."""
-    return db.session.scalar(select(func.count()).select_from(Booking).where(
-        Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
+        )
+        or 0
+    )
 
 
 def free_places(day: ReceptionDay) -> dict[int, int]:
     """Free places per slot id of a day (one query)."""
-    counts = dict(db.session.execute(
-        select(Booking.slot_id, func.count()).where(
-            Booking.day_id == day.id, Booking.status.in_(LIVE_STATUSES))
-        .group_by(Booking.slot_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(Booking.slot_id, func.count())
+            .where(Booking.day_id == day.id, Booking.status.in_(LIVE_STATUSES))
+            .group_by(Booking.slot_id)
+        ).all()
+    )
     return {s.id: max(s.capacity - counts.get(s.id, 0), 0) for s in day.slots}
 
 
@@ -116,8 +130,10 @@ def closed_reason(day: ReceptionDay, now: datetime | None = None) -> str | None:
         return _("该接待日已取消：%(reason)s", reason=publish(day).cancel_reason or "")
     working, _source = is_working_day(day.day)
     if not working:
-        return _("%(date)s 是法定节假日或休息日，不安排领导接待，请选择其他日期。",
-                 date=day.day.isoformat())
+        return _(
+            "%(date)s 是法定节假日或休息日，不安排领导接待，请选择其他日期。",
+            date=day.day.isoformat(),
+        )
     if local_datetime(day.day, day.end_time) <= (now or utc_now()):
         return _("该接待日已经结束。")
     return None
@@ -158,8 +174,14 @@ def clean_text(value: str | None, limit: int, label: str, *, required: bool = Fa
     return value or None
 
 
-def book(slot_id: int | None, request: BookingRequest, *, walk_in: bool = False,
-         actor_id: int | None = None, now: datetime | None = None) -> Booking:
+def book(
+    slot_id: int | None,
+    request: BookingRequest,
+    *,
+    walk_in: bool = False,
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
     """Book a place in a slot; the caller commits.
 
     Raises ReceptionError (nothing added) for bad input, a slot that is unknown, on a
@@ -190,15 +212,36 @@ def book(slot_id: int | None, request: BookingRequest, *, walk_in: bool = False,
     if booked_count(slot.id) >= slot.capacity:
         raise ReceptionError(_("该时段已约满，请选择其他时段。"))
     hashed = phone_hash(phone) if phone else None
-    if hashed and db.session.scalar(select(Booking.id).where(
-            Booking.office_id == day.office_id, Booking.day_date == day.day,
-            Booking.phone_hash == hashed)) is not None:
-        raise ReceptionError(_("该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
-                               "如需更改，请先凭确认码取消原预约。", date=day.day.isoformat()))
+    if (
+        hashed
+        and db.session.scalar(
+            select(Booking.id).where(
+                Booking.office_id == day.office_id,
+                Booking.day_date == day.day,
+                Booking.phone_hash == hashed,
+            )
+        )
+        is not None
+    ):
+        raise ReceptionError(
+            _(
+                "该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
+                "如需更改，请先凭确认码取消原预约。",
+                date=day.day.isoformat(),
+            )
+        )
     booking = Booking(
-        office_id=day.office_id, day_id=day.id, slot_id=slot.id, day_date=day.day,
-        leader_id=day.leader_id if request.named_leader else None, name=name, phone=phone,
-        phone_hash=hashed, village=village, matter=matter, code=new_code(),
+        office_id=day.office_id,
+        day_id=day.id,
+        slot_id=slot.id,
+        day_date=day.day,
+        leader_id=day.leader_id if request.named_leader else None,
+        name=name,
+        phone=phone,
+        phone_hash=hashed,
+        village=village,
+        matter=matter,
+        code=new_code(),
         status=BookingStatus.BOOKED,
         source=BookingSource.WALK_IN if walk_in else BookingSource.ONLINE,
         created_by_id=actor_id if walk_in else None,
@@ -208,13 +251,23 @@ def book(slot_id: int | None, request: BookingRequest, *, walk_in: bool = False,
         db.session.flush()
     except IntegrityError:  # a second reception day of the same date, booked at the same time
         db.session.rollback()
-        raise ReceptionError(_("该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
-                               "如需更改，请先凭确认码取消原预约。", date=day.day.isoformat())) from None
+        raise ReceptionError(
+            _(
+                "该电话号码在 %(date)s 已有预约，每个电话号码每天只能预约一次。"
+                "如需更改，请先凭确认码取消原预约。",
+                date=day.day.isoformat(),
+            )
+        ) from None
     return booking
 
 
-def cancel(booking: Booking, *, by_office: bool = False, note: str | None = None,
-           now: datetime | None = None) -> None:
+def cancel(
+    booking: Booking,
+    *,
+    by_office: bool = False,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Cancel a booking (the resident with the code, or staff); the place is free again and
     the phone may book again. Refused once the slot has begun or the resident was received."""
     now = now or utc_now()
@@ -230,7 +283,8 @@ def cancel(booking: Booking, *, by_office: bool = False, note: str | None = None
     booking.cancelled_at = now
     booking.phone_hash = None
     booking.cancel_note = (note or "").strip()[:500] or (
-        _("工作人员取消") if by_office else _("群众凭确认码取消"))
+        _("工作人员取消") if by_office else _("群众凭确认码取消")
+    )
 
 
 def mark(booking: Booking, status: BookingStatus) -> None:

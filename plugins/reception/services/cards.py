@@ -52,7 +52,9 @@ TEXT_MAX = 5000
 
 def office_limit(office_id: int) -> Limit:
     """The office's limit for the home visit (its settings, else 3 days)."""
-    row = db.session.scalar(select(ReceptionSettings).where(ReceptionSettings.office_id == office_id))
+    row = db.session.scalar(
+        select(ReceptionSettings).where(ReceptionSettings.office_id == office_id)
+    )
     if row is None:
         return DEFAULT_LIMIT
     try:
@@ -68,7 +70,8 @@ def check_limit(amount, unit) -> Limit:
     except (TypeError, ValueError):
         raise ReceptionError(_("请填写有效的走访时限（正整数和单位）。")) from None
     too_long = (limit.unit == LimitUnit.MONTHS and limit.amount > 1) or (
-        limit.unit != LimitUnit.MONTHS and limit.amount > MAX_CARD_DAYS)
+        limit.unit != LimitUnit.MONTHS and limit.amount > MAX_CARD_DAYS
+    )
     if too_long:
         raise ReceptionError(_("走访时限最长 30 日（服务承诺制度：最长解决时限不得超过 30 天）。"))
     return limit
@@ -88,7 +91,7 @@ def leader_is_back(card: AppointmentCard, today: date | None = None) -> bool:
 
 
 def card_colour(card: AppointmentCard, now: datetime | None = None) -> str:
-    """"waiting" (leader still away), "green", "yellow", "red", or "closed" once visited."""
+    """ "waiting" (leader still away), "green", "yellow", "red", or "closed" once visited."""
     if card.status != CardStatus.OPEN:
         return "closed"
     now = now or utc_now()
@@ -129,8 +132,11 @@ class CardInput:
 def next_number(office_id: int, year: int) -> str:
     """The office's next card number of the year (2026-0001, 2026-0002, …)."""
     prefix = f"{year}-"
-    last = db.session.scalar(select(func.max(AppointmentCard.number)).where(
-        AppointmentCard.office_id == office_id, AppointmentCard.number.like(prefix + "%")))
+    last = db.session.scalar(
+        select(func.max(AppointmentCard.number)).where(
+            AppointmentCard.office_id == office_id, AppointmentCard.number.like(prefix + "%")
+        )
+    )
     seq = int(last.split("-")[1]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
 
@@ -153,11 +159,21 @@ def fill_card(office_id: int, data: CardInput, *, actor_id: int | None) -> Appoi
         raise ReceptionError(_("领导预计返回日期不能晚于 %(n)d 天以后。", n=MAX_AWAY_DAYS))
     limit = office_limit(office_id)
     card = AppointmentCard(
-        office_id=office_id, leader_id=leader.id, name=name, phone=phone, address=address,
-        village=village, matter=matter, away_reason=away, filled_by_id=actor_id,
-        filled_at=utc_now(), expected_back_on=data.expected_back_on,
-        limit_amount=limit.amount, limit_unit=limit.unit.value,
-        visit_due_at=_due(data.expected_back_on, limit), status=CardStatus.OPEN,
+        office_id=office_id,
+        leader_id=leader.id,
+        name=name,
+        phone=phone,
+        address=address,
+        village=village,
+        matter=matter,
+        away_reason=away,
+        filled_by_id=actor_id,
+        filled_at=utc_now(),
+        expected_back_on=data.expected_back_on,
+        limit_amount=limit.amount,
+        limit_unit=limit.unit.value,
+        visit_due_at=_due(data.expected_back_on, limit),
+        status=CardStatus.OPEN,
     )
     for _attempt in range(5):  # two cards filled at the same moment may draw the same number
         card.number = next_number(office_id, today.year)
@@ -201,9 +217,16 @@ def postpone_return(card: AppointmentCard, *, expected_back_on: date | None) -> 
     card.visit_due_at = _due(expected_back_on, Limit(card.limit_amount, LimitUnit(card.limit_unit)))
 
 
-def record_visit(card: AppointmentCard, *, visited_on: date | None, findings: str,
-                 resolution: str, visitor_id: int | None, actor_id: int | None,
-                 responsible_office_id: int | None = None) -> None:
+def record_visit(
+    card: AppointmentCard,
+    *,
+    visited_on: date | None,
+    findings: str,
+    resolution: str,
+    visitor_id: int | None,
+    actor_id: int | None,
+    responsible_office_id: int | None = None,
+) -> None:
     """Record the leader's home visit: date, what was found, how it is resolved.
 
     With ``responsible_office_id`` the matter is handed over as a core case (category
@@ -234,12 +257,17 @@ def record_visit(card: AppointmentCard, *, visited_on: date | None, findings: st
             raise ReceptionError(_("请选择承办单位。"))
         try:
             case = open_case(
-                office_id=responsible_office_id, category=CATEGORY_CODE, channel="visit",
+                office_id=responsible_office_id,
+                category=CATEGORY_CODE,
+                channel="visit",
                 subject=_("预约卡 %(no)s：%(matter)s", no=card.number, matter=card.matter)[:200],
                 content=_("走访了解的情况：%(f)s\n\n解决办法：%(r)s", f=findings, r=resolution),
-                applicant_name=card.name, applicant_phone=card.phone,
-                first_responder_id=visitor.id, source_type=CARD_SOURCE_TYPE,
-                source_id=str(card.id), accepted_at=min(local_datetime(visited_on, time(12, 0)), utc_now()),
+                applicant_name=card.name,
+                applicant_phone=card.phone,
+                first_responder_id=visitor.id,
+                source_type=CARD_SOURCE_TYPE,
+                source_id=str(card.id),
+                accepted_at=min(local_datetime(visited_on, time(12, 0)), utc_now()),
             )
         except CaseError as exc:
             raise ReceptionError(str(exc)) from None
@@ -248,8 +276,9 @@ def record_visit(card: AppointmentCard, *, visited_on: date | None, findings: st
         card.case_receipt_no = case.receipt_no
 
 
-def register_outcome(card: AppointmentCard, *, outcome: str, satisfaction: str | None,
-                     actor_id: int | None) -> None:
+def register_outcome(
+    card: AppointmentCard, *, outcome: str, satisfaction: str | None, actor_id: int | None
+) -> None:
     """Register the outcome after the visit (填表登记); the card is done."""
     if card.status == CardStatus.OPEN:
         raise ReceptionError(_("请先登记领导上门走访的情况，再登记办理结果。"))
@@ -260,8 +289,12 @@ def register_outcome(card: AppointmentCard, *, outcome: str, satisfaction: str |
 
         case = db.session.get(Case, card.case_id)
         if case is not None and case.status in ACTIVE_STATUSES:
-            raise ReceptionError(_("该事项已交办（办件号 %(no)s），办结后结果会自动登记。",
-                                   no=card.case_receipt_no or ""))
+            raise ReceptionError(
+                _(
+                    "该事项已交办（办件号 %(no)s），办结后结果会自动登记。",
+                    no=card.case_receipt_no or "",
+                )
+            )
     outcome = clean_text(outcome, TEXT_MAX, _("办理结果"), required=True)
     try:
         grade = Satisfaction(satisfaction or Satisfaction.UNKNOWN)

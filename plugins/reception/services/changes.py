@@ -38,20 +38,37 @@ def _future_day(day: ReceptionDay, action: str) -> None:
         return
     # One whole sentence per action: the verb cannot be slotted into a translated sentence.
     date = day.day.isoformat()
-    messages = {"cancel": lambda: _("%(date)s 的接待日已经过去，不能取消。", date=date),
-                "restore": lambda: _("%(date)s 的接待日已经过去，不能恢复。", date=date),
-                "substitute": lambda: _("%(date)s 的接待日已经过去，不能换人。", date=date),
-                "swap": lambda: _("%(date)s 的接待日已经过去，不能互换。", date=date)}
+    messages = {
+        "cancel": lambda: _("%(date)s 的接待日已经过去，不能取消。", date=date),
+        "restore": lambda: _("%(date)s 的接待日已经过去，不能恢复。", date=date),
+        "substitute": lambda: _("%(date)s 的接待日已经过去，不能换人。", date=date),
+        "swap": lambda: _("%(date)s 的接待日已经过去，不能互换。", date=date),
+    }
     raise ReceptionError(messages[action]())
 
 
-def _log(kind: ChangeKind, day: ReceptionDay, reason: str, actor_id: int | None, *,
-         other: ReceptionDay | None = None, from_leader_id=None, to_leader_id=None) -> RosterChange:
-    change = RosterChange(office_id=day.office_id, kind=kind, day_id=day.id, day_date=day.day,
-                          other_day_id=other.id if other else None,
-                          other_day_date=other.day if other else None,
-                          from_leader_id=from_leader_id, to_leader_id=to_leader_id,
-                          reason=reason, actor_id=actor_id)
+def _log(
+    kind: ChangeKind,
+    day: ReceptionDay,
+    reason: str,
+    actor_id: int | None,
+    *,
+    other: ReceptionDay | None = None,
+    from_leader_id=None,
+    to_leader_id=None,
+) -> RosterChange:
+    change = RosterChange(
+        office_id=day.office_id,
+        kind=kind,
+        day_id=day.id,
+        day_date=day.day,
+        other_day_id=other.id if other else None,
+        other_day_date=other.day if other else None,
+        from_leader_id=from_leader_id,
+        to_leader_id=to_leader_id,
+        reason=reason,
+        actor_id=actor_id,
+    )
     db.session.add(change)
     return change
 
@@ -67,8 +84,11 @@ def cancel_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> list[
     day.status = DayStatus.CANCELLED
     day.cancel_reason = reason
     day.manual = True
-    affected = list(db.session.scalars(select(Booking).where(
-        Booking.day_id == day.id, Booking.status == BookingStatus.BOOKED)))
+    affected = list(
+        db.session.scalars(
+            select(Booking).where(Booking.day_id == day.id, Booking.status == BookingStatus.BOOKED)
+        )
+    )
     for booking in affected:
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = utc_now()
@@ -86,8 +106,9 @@ def restore_day(day: ReceptionDay, *, reason: str, actor_id: int | None) -> None
     _future_day(day, "restore")
     working, _source = is_working_day(day.day)
     if not working:
-        raise ReceptionError(_("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。",
-                               date=day.day.isoformat()))
+        raise ReceptionError(
+            _("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。", date=day.day.isoformat())
+        )
     day.status = DayStatus.SCHEDULED
     day.cancel_reason = None
     day.manual = True
@@ -106,8 +127,14 @@ def substitute(day: ReceptionDay, *, leader_id: int, reason: str, actor_id: int 
     previous = day.leader_id
     day.leader_id = leader.id
     day.manual = True
-    _log(ChangeKind.SUBSTITUTE, day, reason, actor_id, from_leader_id=previous,
-         to_leader_id=leader.id)
+    _log(
+        ChangeKind.SUBSTITUTE,
+        day,
+        reason,
+        actor_id,
+        from_leader_id=previous,
+        to_leader_id=leader.id,
+    )
 
 
 def swap(day: ReceptionDay, other: ReceptionDay, *, reason: str, actor_id: int | None) -> None:
@@ -126,13 +153,31 @@ def swap(day: ReceptionDay, other: ReceptionDay, *, reason: str, actor_id: int |
     first, second = day.leader_id, other.leader_id
     day.leader_id, other.leader_id = second, first
     day.manual = other.manual = True
-    _log(ChangeKind.SWAP, day, reason, actor_id, other=other, from_leader_id=first,
-         to_leader_id=second)
+    _log(
+        ChangeKind.SWAP,
+        day,
+        reason,
+        actor_id,
+        other=other,
+        from_leader_id=first,
+        to_leader_id=second,
+    )
 
 
-def add_day(*, office_id: int, day: date, start: time, end: time, place: str, leader_id: int,
-            slot_minutes: int, slot_capacity: int, reason: str, actor_id: int | None,
-            note: str | None = None) -> ReceptionDay:
+def add_day(
+    *,
+    office_id: int,
+    day: date,
+    start: time,
+    end: time,
+    place: str,
+    leader_id: int,
+    slot_minutes: int,
+    slot_capacity: int,
+    reason: str,
+    actor_id: int | None,
+    note: str | None = None,
+) -> ReceptionDay:
     """An extra reception day outside the rules (on a working day from today on)."""
     reason = _reason(reason)
     if day is None:
@@ -143,14 +188,22 @@ def add_day(*, office_id: int, day: date, start: time, end: time, place: str, le
         raise ReceptionError(_("只能安排一年以内的接待日。"))
     working, _source = is_working_day(day)
     if not working:
-        raise ReceptionError(_("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。",
-                               date=day.isoformat()))
+        raise ReceptionError(
+            _("%(date)s 不是工作日（法定节假日或休息日），不能安排接待。", date=day.isoformat())
+        )
     check_hours(start, end, slot_minutes, slot_capacity)
     leader = check_leader(leader_id, office_id)
-    row = ReceptionDay(office_id=office_id, day=day, start_time=start, end_time=end,
-                       place=check_place(place), leader_id=leader.id,
-                       original_leader_id=leader.id, manual=True,
-                       note=(note or "").strip()[:500] or None)
+    row = ReceptionDay(
+        office_id=office_id,
+        day=day,
+        start_time=start,
+        end_time=end,
+        place=check_place(place),
+        leader_id=leader.id,
+        original_leader_id=leader.id,
+        manual=True,
+        note=(note or "").strip()[:500] or None,
+    )
     build_slots(row, slot_minutes, slot_capacity)
     db.session.add(row)
     db.session.flush()

@@ -63,8 +63,9 @@ def _office(office_id: int | None) -> Office:
     return office
 
 
-def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: int,
-                    actor_id: int | None) -> ReceptionMatter:
+def register_matter(
+    day: ReceptionDay | None, data: MatterInput, *, office_id: int, actor_id: int | None
+) -> ReceptionMatter:
     """Register what the duty leader received and hand it over as a core case.
 
     ``day`` is the reception day (None for a matter a leader received outside one, at
@@ -81,16 +82,21 @@ def register_matter(day: ReceptionDay | None, data: MatterInput, *, office_id: i
         raise ReceptionError(_("该接待日尚未到来，不能登记接待事项。"))
     leader = check_leader(data.leader_id or (day.leader_id if day else None), office_id)
     matter = ReceptionMatter(
-        office_id=office_id, day_id=day.id if day else None, leader_id=leader.id,
-        channel=channel, name=clean_text(data.name, 32, _("群众姓名"), required=True),
+        office_id=office_id,
+        day_id=day.id if day else None,
+        leader_id=leader.id,
+        channel=channel,
+        name=clean_text(data.name, 32, _("群众姓名"), required=True),
         phone=normalise_phone(data.phone) if (data.phone or "").strip() else None,
         village=clean_text(data.village, 64, _("村（社区）")),
         subject=clean_text(data.subject, SUBJECT_MAX, _("反映的问题"), required=True),
         content=clean_text(data.content, TEXT_MAX, _("详细情况")) or "",
         instruction=clean_text(data.instruction, TEXT_MAX, _("领导批示"), required=True),
         responsible_office_id=_office(data.responsible_office_id).id,
-        handler_id=data.handler_id or None, instructed_last_day=data.instructed_last_day,
-        answered_on_the_spot=bool(data.answered_on_the_spot), collective=bool(data.collective),
+        handler_id=data.handler_id or None,
+        instructed_last_day=data.instructed_last_day,
+        answered_on_the_spot=bool(data.answered_on_the_spot),
+        collective=bool(data.collective),
         created_by_id=actor_id,
     )
     if data.answered_on_the_spot and data.instructed_last_day:
@@ -123,26 +129,42 @@ def _hand_over(matter: ReceptionMatter, leader: User) -> None:
     or closed at once when the leader answered on the spot."""
     from core.kit import CaseError, close_case, open_case, set_deadline
 
-    body = matter.content + ("\n\n" if matter.content else "") + _(
-        "领导批示（%(leader)s）：%(text)s", leader=leader.display_name, text=matter.instruction)
+    body = (
+        matter.content
+        + ("\n\n" if matter.content else "")
+        + _("领导批示（%(leader)s）：%(text)s", leader=leader.display_name, text=matter.instruction)
+    )
     if matter.collective:
         body += "\n" + _("重要案件，交党政领导班子集体协商解决。")
     try:
         case = open_case(
-            office_id=matter.responsible_office_id, category=CATEGORY_CODE,
-            channel=matter.channel.value, subject=matter.subject, content=body,
-            applicant_name=matter.name, applicant_phone=matter.phone,
-            first_responder_id=leader.id, handler_id=matter.handler_id,
-            accepted_at=matter.received_at, source_type=SOURCE_TYPE, source_id=str(matter.id),
+            office_id=matter.responsible_office_id,
+            category=CATEGORY_CODE,
+            channel=matter.channel.value,
+            subject=matter.subject,
+            content=body,
+            applicant_name=matter.name,
+            applicant_phone=matter.phone,
+            first_responder_id=leader.id,
+            handler_id=matter.handler_id,
+            accepted_at=matter.received_at,
+            source_type=SOURCE_TYPE,
+            source_id=str(matter.id),
         )
         db.session.flush()
         if matter.instructed_last_day:
-            set_deadline(case, last_day=matter.instructed_last_day,
-                         reason=_("领导批示限定办结日期：%(text)s", text=matter.instruction[:200]),
-                         actor_id=leader.id)
+            set_deadline(
+                case,
+                last_day=matter.instructed_last_day,
+                reason=_("领导批示限定办结日期：%(text)s", text=matter.instruction[:200]),
+                actor_id=leader.id,
+            )
         if matter.answered_on_the_spot:
-            close_case(case, outcome=_("接待领导当场答复：%(text)s", text=matter.instruction),
-                       actor_id=None)
+            close_case(
+                case,
+                outcome=_("接待领导当场答复：%(text)s", text=matter.instruction),
+                actor_id=None,
+            )
     except CaseError as exc:
         raise ReceptionError(str(exc)) from None
     matter.case_id = case.id

@@ -85,9 +85,13 @@ def eligible_leaders(office_id: int) -> list[User]:
     if office is None:
         return []
     ids = [office.id] + [o.id for o in office.ancestors()]
-    return list(db.session.scalars(select(User).where(
-        User.office_id.in_(ids), User.role == Role.LEADER, User.active)
-        .order_by(User.display_name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.office_id.in_(ids), User.role == Role.LEADER, User.active)
+            .order_by(User.display_name)
+        )
+    )
 
 
 def leader_title(user) -> str:
@@ -118,18 +122,33 @@ def weekday_list(rule: ReceptionRule) -> list[str]:
 def describe_rule(rule: ReceptionRule) -> str:
     """每周星期二 08:30–11:30 / 每月第一个星期一 … / 每个工作日 … (translated)."""
     days = _("、").join(str(WEEKDAY_LABELS[c]) for c in weekday_list(rule))
-    hours = f"{rule.start_time:%H:%M}–{rule.end_time:%H:%M}" if rule.start_time and rule.end_time else ""
+    hours = (
+        f"{rule.start_time:%H:%M}–{rule.end_time:%H:%M}"
+        if rule.start_time and rule.end_time
+        else ""
+    )
     if rule.frequency == Frequency.WORKDAYS:
         pattern = _("每个工作日")
     elif rule.frequency == Frequency.MONTHLY:
-        ordinals = {1: _("第一个"), 2: _("第二个"), 3: _("第三个"), 4: _("第四个"),
-                    -1: _("最后一个")}
+        ordinals = {
+            1: _("第一个"),
+            2: _("第二个"),
+            3: _("第三个"),
+            4: _("第四个"),
+            -1: _("最后一个"),
+        }
         position = ordinals.get(rule.week_of_month or 1) or _("第%(n)d个", n=rule.week_of_month)
-        pattern = (_("每月%(pos)s%(days)s", pos=position, days=days) if (rule.interval or 1) == 1
-                   else _("每 %(n)d 个月的%(pos)s%(days)s", n=rule.interval, pos=position, days=days))
+        pattern = (
+            _("每月%(pos)s%(days)s", pos=position, days=days)
+            if (rule.interval or 1) == 1
+            else _("每 %(n)d 个月的%(pos)s%(days)s", n=rule.interval, pos=position, days=days)
+        )
     else:
-        pattern = (_("每周%(days)s", days=days) if (rule.interval or 1) == 1
-                   else _("每 %(n)d 周的%(days)s", n=rule.interval, days=days))
+        pattern = (
+            _("每周%(days)s", days=days)
+            if (rule.interval or 1) == 1
+            else _("每 %(n)d 周的%(days)s", n=rule.interval, days=days)
+        )
     return f"{pattern} {hours}".strip()
 
 
@@ -153,9 +172,11 @@ def validate_rule(rule: ReceptionRule) -> None:
     if rule.starts_on is None:
         raise ReceptionError(_("请填写开始日期。"))
     if not EARLIEST <= rule.starts_on <= LATEST or (
-            rule.ends_on is not None and not EARLIEST <= rule.ends_on <= LATEST):
-        raise ReceptionError(_("日期必须在 %(a)s 至 %(b)s 之间。", a=EARLIEST.isoformat(),
-                               b=LATEST.isoformat()))
+        rule.ends_on is not None and not EARLIEST <= rule.ends_on <= LATEST
+    ):
+        raise ReceptionError(
+            _("日期必须在 %(a)s 至 %(b)s 之间。", a=EARLIEST.isoformat(), b=LATEST.isoformat())
+        )
     if rule.ends_on is not None and rule.ends_on < rule.starts_on:
         raise ReceptionError(_("结束日期不能早于开始日期。"))
     check_hours(rule.start_time, rule.end_time, rule.slot_minutes, rule.slot_capacity)
@@ -166,8 +187,9 @@ def validate_rule(rule: ReceptionRule) -> None:
         raise ReceptionError(_("请选择遇节假日的处理方式。")) from None
 
 
-def check_hours(start: time | None, end: time | None, slot_minutes: int | None,
-                capacity: int | None) -> None:
+def check_hours(
+    start: time | None, end: time | None, slot_minutes: int | None, capacity: int | None
+) -> None:
     """Reception hours and slot settings that make sense."""
     if start is None or end is None:
         raise ReceptionError(_("请填写接待的开始和结束时间。"))
@@ -197,12 +219,21 @@ def _pattern(rule: ReceptionRule, start: date, end: date):
         recurrence = rr.rrule(rr.DAILY, dtstart=dtstart, until=until)
     elif frequency == Frequency.MONTHLY:
         position = rule.week_of_month or 1
-        recurrence = rr.rrule(rr.MONTHLY, interval=rule.interval or 1, dtstart=dtstart,
-                              until=until,
-                              byweekday=[_RRULE_DAYS[c](position) for c in weekday_list(rule)])
+        recurrence = rr.rrule(
+            rr.MONTHLY,
+            interval=rule.interval or 1,
+            dtstart=dtstart,
+            until=until,
+            byweekday=[_RRULE_DAYS[c](position) for c in weekday_list(rule)],
+        )
     else:
-        recurrence = rr.rrule(rr.WEEKLY, interval=rule.interval or 1, dtstart=dtstart,
-                              until=until, byweekday=[_RRULE_DAYS[c] for c in weekday_list(rule)])
+        recurrence = rr.rrule(
+            rr.WEEKLY,
+            interval=rule.interval or 1,
+            dtstart=dtstart,
+            until=until,
+            byweekday=[_RRULE_DAYS[c] for c in weekday_list(rule)],
+        )
     return recurrence.between(datetime.combine(start, time()), until, inc=True)
 
 
@@ -250,19 +281,29 @@ def build_slots(day: ReceptionDay, minutes: int, capacity: int) -> None:
     """Replace the day's slots by slots of ``minutes`` with ``capacity`` each."""
     day.slots.clear()
     for a, b in slot_times(day.start_time, day.end_time, minutes):
-        day.slots.append(ReceptionSlot(office_id=day.office_id, start_time=a, end_time=b,
-                                       capacity=capacity))
+        day.slots.append(
+            ReceptionSlot(office_id=day.office_id, start_time=a, end_time=b, capacity=capacity)
+        )
 
 
 def live_bookings(day_id: int) -> int:
     """Bookings of the day that are still on (booked or attended)."""
-    return db.session.scalar(select(func.count()).select_from(Booking).where(
-        Booking.day_id == day_id,
-        Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Booking)
+            .where(
+                Booking.day_id == day_id,
+                Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)),
+            )
+        )
+        or 0
+    )
 
 
-def sync_rule(rule: ReceptionRule, *, today: date | None = None,
-              until: date | None = None) -> SyncResult:
+def sync_rule(
+    rule: ReceptionRule, *, today: date | None = None, until: date | None = None
+) -> SyncResult:
     """Write the rule's reception days from ``today`` to ``until`` (default: the horizon).
 
     Creates missing days with their slots; updates untouched days to the rule's leader, place
@@ -274,8 +315,16 @@ def sync_rule(rule: ReceptionRule, *, today: date | None = None,
     until = until or today + timedelta(days=horizon_days())
     result = SyncResult()
     wanted = {p.day: p for p in expand(rule, today, until)} if rule.active else {}
-    existing = {d.day: d for d in db.session.scalars(select(ReceptionDay).where(
-        ReceptionDay.rule_id == rule.id, ReceptionDay.day >= today, ReceptionDay.day <= until))}
+    existing = {
+        d.day: d
+        for d in db.session.scalars(
+            select(ReceptionDay).where(
+                ReceptionDay.rule_id == rule.id,
+                ReceptionDay.day >= today,
+                ReceptionDay.day <= until,
+            )
+        )
+    }
     for day, row in existing.items():
         if row.manual:
             continue
@@ -290,11 +339,18 @@ def sync_rule(rule: ReceptionRule, *, today: date | None = None,
             result.removed.append(day)
     for day, planned in wanted.items():
         if day not in existing:
-            row = ReceptionDay(office_id=rule.office_id, rule_id=rule.id, day=day,
-                               start_time=rule.start_time, end_time=rule.end_time,
-                               place=rule.place, leader_id=rule.leader_id,
-                               original_leader_id=rule.leader_id, nominal_day=planned.nominal,
-                               note=rule.note)
+            row = ReceptionDay(
+                office_id=rule.office_id,
+                rule_id=rule.id,
+                day=day,
+                start_time=rule.start_time,
+                end_time=rule.end_time,
+                place=rule.place,
+                leader_id=rule.leader_id,
+                original_leader_id=rule.leader_id,
+                nominal_day=planned.nominal,
+                note=rule.note,
+            )
             build_slots(row, rule.slot_minutes, rule.slot_capacity)
             db.session.add(row)
             result.created.append(day)
@@ -310,8 +366,10 @@ def _follow_rule(row: ReceptionDay, rule: ReceptionRule, planned: PlannedDay, bo
         row.leader_id = row.original_leader_id = rule.leader_id
     row.place, row.note, row.nominal_day = rule.place, rule.note, planned.nominal
     changed = before != (row.leader_id, row.place, row.note, row.nominal_day)
-    if not booked and ((row.start_time, row.end_time) != (rule.start_time, rule.end_time)
-                       or _slots_differ(row, rule)):
+    if not booked and (
+        (row.start_time, row.end_time) != (rule.start_time, rule.end_time)
+        or _slots_differ(row, rule)
+    ):
         row.start_time, row.end_time = rule.start_time, rule.end_time
         build_slots(row, rule.slot_minutes, rule.slot_capacity)
         changed = True
@@ -327,8 +385,9 @@ def _slots_differ(day: ReceptionDay, rule: ReceptionRule) -> bool:
 def sync_office(office_id: int, *, today: date | None = None) -> SyncResult:
     """Sync every rule of one office (inactive rules remove their untouched future days)."""
     total = SyncResult()
-    for rule in db.session.scalars(select(ReceptionRule).where(
-            ReceptionRule.office_id == office_id).order_by(ReceptionRule.id)):
+    for rule in db.session.scalars(
+        select(ReceptionRule).where(ReceptionRule.office_id == office_id).order_by(ReceptionRule.id)
+    ):
         result = sync_rule(rule, today=today)
         for name in ("created", "removed", "kept_with_bookings", "updated"):
             getattr(total, name).extend(getattr(result, name))
@@ -340,8 +399,17 @@ def calendar_warnings(office_ids) -> list[str]:
     or admin-entered holidays (its days were laid out on weekends only)."""
     status = calendar_status()
     today = local_today()
-    years = db.session.scalars(select(func.distinct(func.extract("year", ReceptionDay.day))).where(
-        ReceptionDay.office_id.in_(list(office_ids)), ReceptionDay.day >= today)).all()
-    return [_("%(year)d 年的法定节假日尚未公布或录入，该年的接待日暂按仅周末休息安排，"
-              "请在“系统 › 节假日/调休”录入后重新生成。", year=int(y))
-            for y in sorted(years) if status.year_source(int(y)) == "fallback"]
+    years = db.session.scalars(
+        select(func.distinct(func.extract("year", ReceptionDay.day))).where(
+            ReceptionDay.office_id.in_(list(office_ids)), ReceptionDay.day >= today
+        )
+    ).all()
+    return [
+        _(
+            "%(year)d 年的法定节假日尚未公布或录入，该年的接待日暂按仅周末休息安排，"
+            "请在“系统 › 节假日/调休”录入后重新生成。",
+            year=int(y),
+        )
+        for y in sorted(years)
+        if status.year_source(int(y)) == "fallback"
+    ]

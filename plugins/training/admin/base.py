@@ -24,8 +24,9 @@ class PluginTemplatesMixin:
 
     def create_blueprint(self, admin):
         blueprint = super().create_blueprint(admin)
-        blueprint.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
-                                               blueprint.jinja_loader])
+        blueprint.jinja_loader = ChoiceLoader(
+            [FileSystemLoader(str(TEMPLATES)), blueprint.jinja_loader]
+        )
         return blueprint
 
 

@@ -19,31 +19,78 @@ from plugins.training.validation import EARLIEST_DATE, VILLAGE_KINDS
 class PersonView(TrainingModelView):
     """Cadres (linked to their staff account) and rural Party members (kept by their village)."""
 
-    column_list = ("name", "group", "office", "user", "junior_middle_school_or_above",
-                   "joined_on", "active")
+    column_list = (
+        "name",
+        "group",
+        "office",
+        "user",
+        "junior_middle_school_or_above",
+        "joined_on",
+        "active",
+    )
     column_searchable_list = ("name",)
-    column_filters = (sqla_filters.FilterEqual(TrainingPerson.group, _l("类别"),
-                                               options=lambda: enum_choices(Group)),
-                      "active", "office.name")
+    column_filters = (
+        sqla_filters.FilterEqual(
+            TrainingPerson.group, _l("类别"), options=lambda: enum_choices(Group)
+        ),
+        "active",
+        "office.name",
+    )
     column_sortable_list = ("name", "group", ("office", "office.name"), "joined_on", "active")
     column_default_sort = ("name", False)
-    column_labels = {"name": _l("姓名"), "group": _l("类别"), "office": _l("单位"),
-                     "user": _l("登录账号"), "junior_middle_school_or_above": _l("初中以上文化"),
-                     "joined_on": _l("纳入考核日期"), "active": _l("在册"),
-                     "remarks": _l("备注"), "office.name": _l("单位")}
-    column_descriptions = {"joined_on": _l("从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。")}
+    column_labels = {
+        "name": _l("姓名"),
+        "group": _l("类别"),
+        "office": _l("单位"),
+        "user": _l("登录账号"),
+        "junior_middle_school_or_above": _l("初中以上文化"),
+        "joined_on": _l("纳入考核日期"),
+        "active": _l("在册"),
+        "remarks": _l("备注"),
+        "office.name": _l("单位"),
+    }
+    column_descriptions = {
+        "joined_on": _l(
+            "从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。"
+        )
+    }
     column_formatters = {"name": person_link, "group": enum_label}
-    column_details_list = ("name", "group", "office", "user", "junior_middle_school_or_above",
-                           "joined_on", "active", "remarks")
-    form_columns = ("name", "group", "office", "user", "junior_middle_school_or_above",
-                    "joined_on", "active", "remarks")
+    column_details_list = (
+        "name",
+        "group",
+        "office",
+        "user",
+        "junior_middle_school_or_above",
+        "joined_on",
+        "active",
+        "remarks",
+    )
+    form_columns = (
+        "name",
+        "group",
+        "office",
+        "user",
+        "junior_middle_school_or_above",
+        "joined_on",
+        "active",
+        "remarks",
+    )
     form_choices = {"group": enum_choices(Group)}
     form_args = {"user": {"description": _l("干部填写其登录账号；农村党员没有账号，留空。")}}
-    column_export_list = ("name", "group", "office", "junior_middle_school_or_above",
-                          "joined_on", "active")
+    column_export_list = (
+        "name",
+        "group",
+        "office",
+        "junior_middle_school_or_above",
+        "joined_on",
+        "active",
+    )
 
-    scoped_choices = {"user": ScopedChoices(User, where=(User.active,),
-                                            order_by=(User.office_id, User.display_name))}
+    scoped_choices = {
+        "user": ScopedChoices(
+            User, where=(User.active,), order_by=(User.office_id, User.display_name)
+        )
+    }
 
     def _limit_choices(self, form):
         """Staff may link only their own account; managers any active account in scope."""
@@ -65,8 +112,12 @@ class PersonView(TrainingModelView):
             if current_user.role not in MANAGER_ROLES and model.user.id != current_user.id:
                 raise TrainingError(_("工作人员只能把自己的账号登记为干部。"))
             with db.session.no_autoflush:
-                taken = db.session.scalar(select(TrainingPerson.id).where(
-                    TrainingPerson.user_id == model.user.id, TrainingPerson.id != (model.id or 0)))
+                taken = db.session.scalar(
+                    select(TrainingPerson.id).where(
+                        TrainingPerson.user_id == model.user.id,
+                        TrainingPerson.id != (model.id or 0),
+                    )
+                )
             if taken:
                 raise TrainingError(_("账号“%(u)s”已登记为学习培训人员。", u=model.user.username))
             model.office, model.office_id = model.user.office, model.user.office_id
@@ -85,8 +136,13 @@ class PersonView(TrainingModelView):
                 move_person_rows(model)
 
     def on_model_delete(self, model):
-        if model.self_study or model.notes or model.techniques or any(
-                a.status != AttendanceStatus.PENDING for a in model.attendance):
-            raise ValidationError(_("“%(name)s”已有学习记录，不能删除；请取消“在册”。",
-                                    name=model.name))
+        if (
+            model.self_study
+            or model.notes
+            or model.techniques
+            or any(a.status != AttendanceStatus.PENDING for a in model.attendance)
+        ):
+            raise ValidationError(
+                _("“%(name)s”已有学习记录，不能删除；请取消“在册”。", name=model.name)
+            )
         super().on_model_delete(model)

@@ -37,17 +37,28 @@ class AttendanceView(TrainingModelView):
     """Single attendance rows: add one person to a roster, correct a mark."""
 
     column_list = ("session", "person", "office", "status", "excuse_reason", "recorded_at")
-    column_filters = (sqla_filters.FilterEqual(Attendance.status, _l("出勤"),
-                                               options=lambda: enum_choices(AttendanceStatus)),
-                      "session.held_on", "office.name")
+    column_filters = (
+        sqla_filters.FilterEqual(
+            Attendance.status, _l("出勤"), options=lambda: enum_choices(AttendanceStatus)
+        ),
+        "session.held_on",
+        "office.name",
+    )
     column_searchable_list = ("person.name", "session.topic")
     column_sortable_list = (("session", "session.held_on"), ("person", "person.name"), "status")
     column_default_sort = ("id", True)
-    column_labels = {"session": _l("培训"), "person": _l("人员"), "office": _l("单位"),
-                     "status": _l("出勤"), "excuse_reason": _l("请假事由"),
-                     "recorded_at": _l("登记时间"), "session.held_on": _l("培训日期"),
-                     "office.name": _l("单位"), "person.name": _l("姓名"),
-                     "session.topic": _l("主题")}
+    column_labels = {
+        "session": _l("培训"),
+        "person": _l("人员"),
+        "office": _l("单位"),
+        "status": _l("出勤"),
+        "excuse_reason": _l("请假事由"),
+        "recorded_at": _l("登记时间"),
+        "session.held_on": _l("培训日期"),
+        "office.name": _l("单位"),
+        "person.name": _l("姓名"),
+        "session.topic": _l("主题"),
+    }
     column_formatters = {"status": enum_label, "person": person_link}
     form_columns = ("session", "person", "status", "excuse_reason")
     form_choices = {"status": enum_choices(AttendanceStatus)}
@@ -55,34 +66,50 @@ class AttendanceView(TrainingModelView):
     # Taking attendance is the clerk's job: every active person in scope, not only self; the
     # sessions of the offices in scope and of those above them (a township training).
     scoped_choices = {
-        "person": ScopedChoices(TrainingPerson, where=(TrainingPerson.active,),
-                                order_by=(TrainingPerson.office_id, TrainingPerson.name)),
-        "session": ScopedChoices(TrainingSession, order_by=(TrainingSession.held_on.desc(),),
-                                 parent_offices=True),
+        "person": ScopedChoices(
+            TrainingPerson,
+            where=(TrainingPerson.active,),
+            order_by=(TrainingPerson.office_id, TrainingPerson.name),
+        ),
+        "session": ScopedChoices(
+            TrainingSession, order_by=(TrainingSession.held_on.desc(),), parent_offices=True
+        ),
     }
 
     def _check_and_scope(self, form, model, is_created):
         person = model.person
         if person is None or model.session is None:
             raise ValidationError(_("请选择培训和人员。"))
-        if permissions.is_read_only(current_user) or not in_scope(person.office_id,
-                                                                  current_user, PLUGIN):
+        if permissions.is_read_only(current_user) or not in_scope(
+            person.office_id, current_user, PLUGIN
+        ):
             raise ValidationError(_("您不能为“%(name)s”登记出勤。", name=person.name))
         try:
-            check_attendance(model.session.held_on, model.status, model.excuse_reason,
-                             local_today())
+            check_attendance(
+                model.session.held_on, model.status, model.excuse_reason, local_today()
+            )
         except TrainingError as exc:
             raise ValidationError(str(exc)) from exc
         if person.office_id not in roster_office_ids(model.session):
-            raise ValidationError(_("“%(name)s”所在单位不在这次培训的参加范围内。",
-                                    name=person.name))
+            raise ValidationError(
+                _("“%(name)s”所在单位不在这次培训的参加范围内。", name=person.name)
+            )
         with db.session.no_autoflush:
-            duplicate = db.session.scalar(select(Attendance.id).where(
-                Attendance.session_id == model.session.id, Attendance.person_id == person.id,
-                Attendance.id != (model.id or 0)))
+            duplicate = db.session.scalar(
+                select(Attendance.id).where(
+                    Attendance.session_id == model.session.id,
+                    Attendance.person_id == person.id,
+                    Attendance.id != (model.id or 0),
+                )
+            )
         if duplicate:
-            raise ValidationError(_("“%(name)s”已在“%(session)s”的名单中，不能重复登记出勤。",
-                                    name=person.name, session=str(model.session)))
+            raise ValidationError(
+                _(
+                    "“%(name)s”已在“%(session)s”的名单中，不能重复登记出勤。",
+                    name=person.name,
+                    session=str(model.session),
+                )
+            )
         model.office_id = person.office_id
         if model.status != AttendanceStatus.EXCUSED:
             model.excuse_reason = None
@@ -104,9 +131,15 @@ class SelfStudyView(TrainingModelView):
     column_searchable_list = ("topic", "person.name")
     column_sortable_list = ("studied_on", ("person", "person.name"), "hours")
     column_default_sort = ("studied_on", True)
-    column_labels = {"studied_on": _l("日期"), "person": _l("人员"), "office": _l("单位"),
-                     "hours": _l("学时（课时）"), "topic": _l("学习内容"),
-                     "office.name": _l("单位"), "person.name": _l("姓名")}
+    column_labels = {
+        "studied_on": _l("日期"),
+        "person": _l("人员"),
+        "office": _l("单位"),
+        "hours": _l("学时（课时）"),
+        "topic": _l("学习内容"),
+        "office.name": _l("单位"),
+        "person.name": _l("姓名"),
+    }
     column_formatters = {"person": person_link}
     form_columns = ("person", "studied_on", "hours", "topic")
     form_overrides = {"hours": FloatField}  # see SessionView.form_overrides
@@ -118,8 +151,12 @@ class SelfStudyView(TrainingModelView):
         model.topic = (model.topic or "").strip()
         if not model.topic:
             raise TrainingError(_("请填写学习内容。"))
-        check_day_total(model.person.id, model.studied_on, model.hours,
-                        exclude_id=None if is_created else model.id)
+        check_day_total(
+            model.person.id,
+            model.studied_on,
+            model.hours,
+            exclude_id=None if is_created else model.id,
+        )
         if is_created:
             model.logged_by_id = current_user.id
 
@@ -132,15 +169,28 @@ class NoteView(TrainingModelView):
     column_searchable_list = ("title", "person.name")
     column_sortable_list = ("written_on", ("person", "person.name"), "char_count")
     column_default_sort = ("written_on", True)
-    column_labels = {"written_on": _l("日期"), "person": _l("人员"), "office": _l("单位"),
-                     "title": _l("标题"), "content": _l("笔记内容"), "char_count": _l("字数"),
-                     "office.name": _l("单位"), "person.name": _l("姓名")}
+    column_labels = {
+        "written_on": _l("日期"),
+        "person": _l("人员"),
+        "office": _l("单位"),
+        "title": _l("标题"),
+        "content": _l("笔记内容"),
+        "char_count": _l("字数"),
+        "office.name": _l("单位"),
+        "person.name": _l("姓名"),
+    }
     column_formatters = {"person": person_link}
     column_details_list = ("written_on", "person", "title", "char_count", "content")
     form_columns = ("person", "written_on", "title", "content")
     form_overrides = {"content": TextAreaField}
     form_widget_args = {"content": {"rows": 16}}
-    form_args = {"content": {"description": _l("字数按可见字符计算：汉字、标点、字母、数字各计 1 个，空格和换行不计。")}}
+    form_args = {
+        "content": {
+            "description": _l(
+                "字数按可见字符计算：汉字、标点、字母、数字各计 1 个，空格和换行不计。"
+            )
+        }
+    }
 
     def validate_row(self, form, model, is_created):
         check_past_date(model.written_on, local_today(), _("笔记"))
@@ -161,9 +211,15 @@ class TechniqueView(TrainingModelView):
     column_filters = ("mastered_on", "office.name", "person.name")
     column_searchable_list = ("name", "person.name")
     column_sortable_list = (("person", "person.name"), "name", "mastered_on")
-    column_labels = {"person": _l("人员"), "office": _l("单位"), "name": _l("实用技术名称"),
-                     "mastered_on": _l("掌握日期"), "remarks": _l("备注"),
-                     "office.name": _l("单位"), "person.name": _l("姓名")}
+    column_labels = {
+        "person": _l("人员"),
+        "office": _l("单位"),
+        "name": _l("实用技术名称"),
+        "mastered_on": _l("掌握日期"),
+        "remarks": _l("备注"),
+        "office.name": _l("单位"),
+        "person.name": _l("姓名"),
+    }
     column_formatters = {"person": person_link}
     form_columns = ("person", "name", "mastered_on", "remarks")
 
@@ -172,5 +228,6 @@ class TechniqueView(TrainingModelView):
         if not model.name:
             raise TrainingError(_("请填写实用技术名称。"))
         check_past_date(model.mastered_on, local_today(), _("掌握"))
-        check_technique_unique(model.person.id, model.name,
-                               exclude_id=None if is_created else model.id)
+        check_technique_unique(
+            model.person.id, model.name, exclude_id=None if is_created else model.id
+        )

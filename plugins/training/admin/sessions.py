@@ -60,13 +60,19 @@ class GroupsField(SelectMultipleField):
 def _session_actions(view, context, model, name):
     take = url_for(".take_attendance", id=model.id)
     sheet = url_for(".sign_in_sheet", id=model.id)
-    return Markup(f'<a href="{escape(take)}">{escape(_("考勤"))}</a> · '
-                  f'<a href="{escape(sheet)}">{escape(_("签到表"))}</a>')
+    return Markup(
+        f'<a href="{escape(take)}">{escape(_("考勤"))}</a> · '
+        f'<a href="{escape(sheet)}">{escape(_("签到表"))}</a>'
+    )
 
 
 def _session_length(view, context, model, name):
-    return _("%(value)s %(unit)s（%(days)s 天）", value=format(model.length_value, "g"),
-             unit=model.length_unit.label, days=format(model.days, ".2f"))
+    return _(
+        "%(value)s %(unit)s（%(days)s 天）",
+        value=format(model.length_value, "g"),
+        unit=model.length_unit.label,
+        days=format(model.days, ".2f"),
+    )
 
 
 def _session_groups(view, context, model, name):
@@ -76,36 +82,93 @@ def _session_groups(view, context, model, name):
 class SessionView(TrainingModelView):
     """Township collective training and village collective study; roster made on creation."""
 
-    column_list = ("held_on", "kind", "topic", "office", "length_value", "organiser",
-                   "required_groups", "actions")
+    column_list = (
+        "held_on",
+        "kind",
+        "topic",
+        "office",
+        "length_value",
+        "organiser",
+        "required_groups",
+        "actions",
+    )
     column_searchable_list = ("topic", "organiser")
-    column_filters = (sqla_filters.FilterEqual(TrainingSession.kind, _l("类型"),
-                                               options=lambda: enum_choices(SessionKind)),
-                      "held_on", "office.name")
+    column_filters = (
+        sqla_filters.FilterEqual(
+            TrainingSession.kind, _l("类型"), options=lambda: enum_choices(SessionKind)
+        ),
+        "held_on",
+        "office.name",
+    )
     column_sortable_list = ("held_on", "kind", "topic", ("office", "office.name"))
     column_default_sort = ("held_on", True)
-    column_labels = {"held_on": _l("日期"), "kind": _l("类型"), "topic": _l("主题"),
-                     "office": _l("举办单位"), "length_value": _l("时长"),
-                     "length_unit": _l("时长单位"), "organiser": _l("组织者"),
-                     "location": _l("地点"), "required_groups": _l("应参加人员"),
-                     "actions": _l("操作"), "days": _l("折合天数"), "office.name": _l("举办单位")}
-    column_formatters = {"kind": enum_label, "length_value": _session_length,
-                         "required_groups": _session_groups, "actions": _session_actions}
-    column_details_list = ("held_on", "kind", "topic", "office", "length_value", "days",
-                           "organiser", "location", "required_groups")
-    column_export_list = ("held_on", "kind", "topic", "office", "length_value", "length_unit",
-                          "days", "organiser", "location", "required_groups")
-    form_columns = ("kind", "topic", "held_on", "length_value", "length_unit", "organiser",
-                    "location", "required_groups", "office")
+    column_labels = {
+        "held_on": _l("日期"),
+        "kind": _l("类型"),
+        "topic": _l("主题"),
+        "office": _l("举办单位"),
+        "length_value": _l("时长"),
+        "length_unit": _l("时长单位"),
+        "organiser": _l("组织者"),
+        "location": _l("地点"),
+        "required_groups": _l("应参加人员"),
+        "actions": _l("操作"),
+        "days": _l("折合天数"),
+        "office.name": _l("举办单位"),
+    }
+    column_formatters = {
+        "kind": enum_label,
+        "length_value": _session_length,
+        "required_groups": _session_groups,
+        "actions": _session_actions,
+    }
+    column_details_list = (
+        "held_on",
+        "kind",
+        "topic",
+        "office",
+        "length_value",
+        "days",
+        "organiser",
+        "location",
+        "required_groups",
+    )
+    column_export_list = (
+        "held_on",
+        "kind",
+        "topic",
+        "office",
+        "length_value",
+        "length_unit",
+        "days",
+        "organiser",
+        "location",
+        "required_groups",
+    )
+    form_columns = (
+        "kind",
+        "topic",
+        "held_on",
+        "length_value",
+        "length_unit",
+        "organiser",
+        "location",
+        "required_groups",
+        "office",
+    )
     form_choices = {"kind": enum_choices(SessionKind), "length_unit": enum_choices(LengthUnit)}
     # Flask-Admin 2.2.1 finds no converter for SQLAlchemy 2.1's Float (no longer a Numeric)
     # and silently drops the field; name the field class explicitly.
     form_overrides = {"required_groups": GroupsField, "length_value": FloatField}
     form_args = {
-        "required_groups": {"choices": enum_choices(Group),
-                            "validators": [_groups_required],
-                            "description": _l("签到名单由举办单位及其下级单位中这些类别的在册人员生成。")},
-        "length_value": {"description": _l("按天或按课时填写，以 0.5 为单位；课时按本单位“每天课时数”折合天数。")},
+        "required_groups": {
+            "choices": enum_choices(Group),
+            "validators": [_groups_required],
+            "description": _l("签到名单由举办单位及其下级单位中这些类别的在册人员生成。"),
+        },
+        "length_value": {
+            "description": _l("按天或按课时填写，以 0.5 为单位；课时按本单位“每天课时数”折合天数。")
+        },
     }
 
     def validate_row(self, form, model, is_created):
@@ -113,8 +176,13 @@ class SessionView(TrainingModelView):
         if office_id is None and not permissions.sees_all_offices(current_user):
             office_id = current_user.office_id
         office = db.session.get(Office, office_id) if office_id else None
-        check_session(model.kind, office, model.length_value, model.length_unit,
-                      [g.value for g in model.group_list])
+        check_session(
+            model.kind,
+            office,
+            model.length_value,
+            model.length_unit,
+            [g.value for g in model.group_list],
+        )
         if model.held_on is None:
             raise TrainingError(_("请填写培训日期。"))
         model.topic = (model.topic or "").strip()
@@ -122,9 +190,12 @@ class SessionView(TrainingModelView):
             raise TrainingError(_("请填写主题。"))
         if not is_created and model.held_on > local_today():
             with db.session.no_autoflush:
-                marked = db.session.scalar(select(Attendance.id).where(
-                    Attendance.session_id == model.id,
-                    Attendance.status != AttendanceStatus.PENDING))
+                marked = db.session.scalar(
+                    select(Attendance.id).where(
+                        Attendance.session_id == model.id,
+                        Attendance.status != AttendanceStatus.PENDING,
+                    )
+                )
             if marked:
                 raise TrainingError(_("该培训已登记出勤，不能改到今天之后的日期。"))
         if office_id is not None:
@@ -159,11 +230,16 @@ class SessionView(TrainingModelView):
             errors = self._save_attendance(session, roster)
             if not errors:
                 return redirect(url_for(".take_attendance", id=session.id))
-        return self.render("training/admin/attendance.html", session=session, roster=roster,
-                           errors=errors, statuses=AttendanceStatus,
-                           form_values=request.form if errors else None,
-                           can_write=not permissions.is_read_only(current_user),
-                           future=session.held_on > local_today())
+        return self.render(
+            "training/admin/attendance.html",
+            session=session,
+            roster=roster,
+            errors=errors,
+            statuses=AttendanceStatus,
+            form_values=request.form if errors else None,
+            can_write=not permissions.is_read_only(current_user),
+            future=session.held_on > local_today(),
+        )
 
     def _save_attendance(self, session, roster) -> list[str]:
         today = local_today()
@@ -214,5 +290,6 @@ class SessionView(TrainingModelView):
     def sign_in_sheet(self):
         """A printable sign-in sheet (签到表) with an empty signature column."""
         session = self.get_one(request.args.get("id", ""))
-        return self.render("training/admin/sign_in_sheet.html", session=session,
-                           roster=self._roster(session))
+        return self.render(
+            "training/admin/sign_in_sheet.html", session=session, roster=self._roster(session)
+        )

@@ -32,7 +32,14 @@ from plugins.training.compliance.results import (
 from plugins.training.models import Group, SessionKind
 from plugins.training.rules import meets_min, meets_pct, participation, resolve_rules
 
-__all__ = ["MONTHS", "ComplianceReport", "PersonResult", "Status", "UnitResult", "compute_compliance"]
+__all__ = [
+    "MONTHS",
+    "ComplianceReport",
+    "PersonResult",
+    "Status",
+    "UnitResult",
+    "compute_compliance",
+]
 
 
 def _judge(met: bool | None, period_over: bool) -> Status:
@@ -57,8 +64,9 @@ def _roll_up(month_statuses) -> Status:
     return _overall(month_statuses)
 
 
-def compute_compliance(year: int, office_ids: set[int], today: date | None = None
-                       ) -> ComplianceReport:
+def compute_compliance(
+    year: int, office_ids: set[int], today: date | None = None
+) -> ComplianceReport:
     """The year's compliance for the active people of ``office_ids`` and for those units.
 
     ``today`` (default: today in Asia/Shanghai) decides which months are over, which are still
@@ -68,8 +76,7 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
     office_ids = set(office_ids)
     offices = {o.id: o for o in db.session.scalars(select(Office))}
     rules = resolve_rules(offices.keys())
-    people_rows, hours, attendance, notes, techniques, held, firsts = fetch(year, office_ids,
-                                                                            today)
+    people_rows, hours, attendance, notes, techniques, held, firsts = fetch(year, office_ids, today)
     recorded = {o: records_from(firsts.get(o), year) for o in office_ids}
     report = ComplianceReport(year=year, today=today, people=[], units=[])
     over = {m: report.month_over(m) for m in MONTHS}
@@ -80,14 +87,29 @@ def compute_compliance(year: int, office_ids: set[int], today: date | None = Non
         group = Group(group)
         rule = rules[office_id]
         person = PersonResult(
-            id=pid, name=name, group=group, office_id=office_id,
-            office_name=offices[office_id].name, user_id=user_id,
-            junior_middle_school_or_above=bool(educated), joined_on=joined_on, rules=rule,
+            id=pid,
+            name=name,
+            group=group,
+            office_id=office_id,
+            office_name=offices[office_id].name,
+            user_id=user_id,
+            junior_middle_school_or_above=bool(educated),
+            joined_on=joined_on,
+            rules=rule,
             notes_min=rule.notes_min_for(group, bool(educated)),
             techniques_min=rule.techniques_min_for(group),
         )
-        _judge_person(person, report.year_over, over, begun, hours, attendance, notes,
-                      techniques, recorded.get(office_id))
+        _judge_person(
+            person,
+            report.year_over,
+            over,
+            begun,
+            hours,
+            attendance,
+            notes,
+            techniques,
+            recorded.get(office_id),
+        )
         report.people.append(person)
 
     _judge_units(report, offices, rules, office_ids, held, over, recorded)
@@ -99,8 +121,9 @@ def _before_records(month_start: date | None, records_from: date | None) -> bool
     return month_start is not None and (records_from is None or month_start < records_from)
 
 
-def _judge_person(person, year_over, over, begun, hours, attendance, notes, techniques,
-                  records_from) -> None:
+def _judge_person(
+    person, year_over, over, begun, hours, attendance, notes, techniques, records_from
+) -> None:
     rule, pid, joined_on = person.rules, person.id, person.joined_on
     pct = rule.participation_pct(person.group)
     policy, hours_min = rule.excused_policy, rule.self_study_hours_min
@@ -110,14 +133,22 @@ def _judge_person(person, year_over, over, begun, hours, attendance, notes, tech
     for m in MONTHS:
         month_start = begun.get(m)
         unrecorded = _before_records(month_start, records_from)
-        assessed = (month_start is not None and not unrecorded
-                    and (joined_on is None or joined_on <= month_start))
+        assessed = (
+            month_start is not None
+            and not unrecorded
+            and (joined_on is None or joined_on <= month_start)
+        )
         cell = PersonCell(assessed=assessed, over=over[m])
         if unrecorded:
             cell.status = Status.NONE
         cell.hours = hours.get((pid, m), 0.0)
         required, present, excused, days = attendance.get((pid, m), (0, 0, 0, 0.0))
-        cell.required, cell.present, cell.excused, cell.attended_days = required, present, excused, days
+        cell.required, cell.present, cell.excused, cell.attended_days = (
+            required,
+            present,
+            excused,
+            days,
+        )
         cell.attended, cell.counted = participation(present, excused, required, policy)
         cell.notes_chars = notes.get((pid, m), 0)
         notes_to_date += cell.notes_chars
@@ -125,8 +156,9 @@ def _judge_person(person, year_over, over, begun, hours, attendance, notes, tech
         cell.notes_chars_to_date, cell.techniques_to_date = notes_to_date, techniques_to_date
         if assessed:
             cell.checks["self_study"] = _judge(meets_min(cell.hours, hours_min), cell.over)
-            cell.checks["participation"] = _judge(meets_pct(cell.attended, cell.counted, pct),
-                                                  cell.over)
+            cell.checks["participation"] = _judge(
+                meets_pct(cell.attended, cell.counted, pct), cell.over
+            )
             cell.status = _overall(cell.checks.values())
             year.hours += cell.hours
             year.required += required
@@ -146,8 +178,7 @@ def _judge_person(person, year_over, over, begun, hours, attendance, notes, tech
     if person.notes_min is not None:
         year.checks["notes"] = _judge(notes_to_date >= person.notes_min, year_over)
     if person.techniques_min is not None:
-        year.checks["techniques"] = _judge(techniques_to_date >= person.techniques_min,
-                                           year_over)
+        year.checks["techniques"] = _judge(techniques_to_date >= person.techniques_min, year_over)
     if year.assessed:
         year.status = _overall(year.checks.values())
     else:
@@ -166,18 +197,26 @@ def _judge_units(report, offices, rules, office_ids, held, over, recorded) -> No
         office = offices[office_id]
         lineage = [office_id] + [a.id for a in office.ancestors()]
         members = by_office.get(office_id, [])
-        unit = UnitResult(office_id=office_id, name=office.name, kind=OfficeKind(office.kind),
-                          rules=rules[office_id],
-                          has_township_cadres=any(p.group == Group.TOWNSHIP_CADRE for p in members))
+        unit = UnitResult(
+            office_id=office_id,
+            name=office.name,
+            kind=OfficeKind(office.kind),
+            rules=rules[office_id],
+            has_township_cadres=any(p.group == Group.TOWNSHIP_CADRE for p in members),
+        )
         year = UnitCell(over=report.year_over)
         for m in MONTHS:
             cell = UnitCell(over=over[m])
-            cell.township_days = sum(held.get((o, SessionKind.TOWNSHIP_TRAINING, m), 0.0)
-                                     for o in lineage)
-            cell.village_days = sum(held.get((o, SessionKind.VILLAGE_STUDY, m), 0.0)
-                                    for o in lineage)
-            if _before_records(date(report.year, m, 1) if date(report.year, m, 1) <= report.today
-                               else None, recorded.get(office_id)):
+            cell.township_days = sum(
+                held.get((o, SessionKind.TOWNSHIP_TRAINING, m), 0.0) for o in lineage
+            )
+            cell.village_days = sum(
+                held.get((o, SessionKind.VILLAGE_STUDY, m), 0.0) for o in lineage
+            )
+            if _before_records(
+                date(report.year, m, 1) if date(report.year, m, 1) <= report.today else None,
+                recorded.get(office_id),
+            ):
                 cell.status = Status.NONE  # before the office's first record: not judged
             else:
                 _fill_unit_cell(unit, cell, members, m)
@@ -189,14 +228,18 @@ def _judge_units(report, offices, rules, office_ids, held, over, recorded) -> No
                 total[0] += attended
                 total[1] += counted
             unit.months[m] = cell
-        started = [unit.months[m] for m in MONTHS if date(report.year, m, 1) <= report.today
-                   and unit.months[m].status != Status.NONE]
+        started = [
+            unit.months[m]
+            for m in MONTHS
+            if date(report.year, m, 1) <= report.today and unit.months[m].status != Status.NONE
+        ]
         for check in ("township_days", "village_days", "participation", "people"):
             year.checks[check] = _roll_up(c.checks.get(check, Status.NA) for c in started)
         year.people = len(members)
         year.short_people = sum(1 for p in members if p.year.status == Status.SHORT)
         year.checks["people"] = _overall(
-            [Status.SHORT if year.short_people else Status.OK] if members else [])
+            [Status.SHORT if year.short_people else Status.OK] if members else []
+        )
         year.status = _overall(year.checks.values())
         if not started and any(c.status == Status.NONE for c in unit.months.values()):
             year.status = Status.NONE  # no record in any month that has begun
@@ -206,8 +249,9 @@ def _judge_units(report, offices, rules, office_ids, held, over, recorded) -> No
 
 def _fill_unit_cell(unit: UnitResult, cell: UnitCell, members, m: int) -> None:
     rule = unit.rules
-    month_started = any(p.months[m].assessed for p in members) or cell.township_days or \
-        cell.village_days
+    month_started = (
+        any(p.months[m].assessed for p in members) or cell.township_days or cell.village_days
+    )
     for person in members:
         pc = person.months[m]
         if not pc.assessed:
@@ -225,14 +269,22 @@ def _fill_unit_cell(unit: UnitResult, cell: UnitCell, members, m: int) -> None:
         return
     if unit.has_township_cadres:
         cell.checks["township_days"] = _judge(
-            meets_min(cell.township_days, rule.township_training_days_min), cell.over)
+            meets_min(cell.township_days, rule.township_training_days_min), cell.over
+        )
     if unit.holds_village_study:
         cell.checks["village_days"] = _judge(
-            meets_min(cell.village_days, rule.village_study_days_min), cell.over)
+            meets_min(cell.village_days, rule.village_study_days_min), cell.over
+        )
     cell.checks["participation"] = _overall(
         _judge(meets_pct(a, c, rule.participation_pct(g)), cell.over)
-        for g, (a, c) in cell.participation.items())
+        for g, (a, c) in cell.participation.items()
+    )
     if cell.people:
-        cell.checks["people"] = Status.SHORT if cell.short_people else _overall(
-            person.months[m].status for person in members if person.months[m].assessed)
+        cell.checks["people"] = (
+            Status.SHORT
+            if cell.short_people
+            else _overall(
+                person.months[m].status for person in members if person.months[m].assessed
+            )
+        )
     cell.status = _overall(cell.checks.values())

@@ -31,12 +31,19 @@ def fetch(year: int, office_ids: set[int], today: date):
     conn = db.session.connection()
 
     people = conn.execute(
-        select(TrainingPerson.id, TrainingPerson.name, TrainingPerson.group,
-               TrainingPerson.office_id, TrainingPerson.user_id,
-               TrainingPerson.junior_middle_school_or_above, TrainingPerson.joined_on)
+        select(
+            TrainingPerson.id,
+            TrainingPerson.name,
+            TrainingPerson.group,
+            TrainingPerson.office_id,
+            TrainingPerson.user_id,
+            TrainingPerson.junior_middle_school_or_above,
+            TrainingPerson.joined_on,
+        )
         .where(TrainingPerson.active, TrainingPerson.office_id.in_(scope))
-        .order_by(TrainingPerson.office_id, TrainingPerson.group, TrainingPerson.name,
-                  TrainingPerson.id)
+        .order_by(
+            TrainingPerson.office_id, TrainingPerson.group, TrainingPerson.name, TrainingPerson.id
+        )
     ).all()
 
     month = _month(SelfStudyLog.studied_on)
@@ -44,27 +51,36 @@ def fetch(year: int, office_ids: set[int], today: date):
         (pid, int(m)): float(total or 0)
         for pid, m, total in conn.execute(
             select(SelfStudyLog.person_id, month, func.sum(SelfStudyLog.hours))
-            .where(SelfStudyLog.office_id.in_(scope),
-                   SelfStudyLog.studied_on.between(start, end))
+            .where(SelfStudyLog.office_id.in_(scope), SelfStudyLog.studied_on.between(start, end))
             .group_by(SelfStudyLog.person_id, month)
         ).all()
     }
 
     month = _month(TrainingSession.held_on)
     present = Attendance.status == AttendanceStatus.PRESENT
-    attendance = {
-        (pid, int(m)): (int(req), int(pres or 0), int(exc or 0), float(days or 0))
-        for pid, m, req, pres, exc, days in conn.execute(
-            select(Attendance.person_id, month, func.count(),
-                   func.sum(case((present, 1), else_=0)),
-                   func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)),
-                   func.sum(case((present, TrainingSession.days), else_=0.0)))
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .where(Attendance.office_id.in_(scope),
-                   TrainingSession.held_on.between(start, held_until))
-            .group_by(Attendance.person_id, month)
-        ).all()
-    } if held_until >= start else {}
+    attendance = (
+        {
+            (pid, int(m)): (int(req), int(pres or 0), int(exc or 0), float(days or 0))
+            for pid, m, req, pres, exc, days in conn.execute(
+                select(
+                    Attendance.person_id,
+                    month,
+                    func.count(),
+                    func.sum(case((present, 1), else_=0)),
+                    func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)),
+                    func.sum(case((present, TrainingSession.days), else_=0.0)),
+                )
+                .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+                .where(
+                    Attendance.office_id.in_(scope),
+                    TrainingSession.held_on.between(start, held_until),
+                )
+                .group_by(Attendance.person_id, month)
+            ).all()
+        }
+        if held_until >= start
+        else {}
+    )
 
     month = _month(StudyNote.written_on)
     notes = {
@@ -93,8 +109,12 @@ def fetch(year: int, office_ids: set[int], today: date):
     held = {}
     if held_until >= start:
         for office_id, kind, m, days in conn.execute(
-            select(TrainingSession.office_id, TrainingSession.kind, month,
-                   func.sum(TrainingSession.days))
+            select(
+                TrainingSession.office_id,
+                TrainingSession.kind,
+                month,
+                func.sum(TrainingSession.days),
+            )
             .where(TrainingSession.held_on.between(start, held_until))
             .group_by(TrainingSession.office_id, TrainingSession.kind, month)
         ):

@@ -84,7 +84,9 @@ class UnitCell:
     township_days: float = 0.0  # township training held for this unit (by it or above it)
     village_days: float = 0.0  # village collective study held for this unit
     hours: float = 0.0
-    participation: dict[Group, list[int]] = field(default_factory=dict)  # group → [attended, counted]
+    participation: dict[Group, list[int]] = field(
+        default_factory=dict
+    )  # group → [attended, counted]
     checks: dict[str, Status] = field(default_factory=dict)
     status: Status = Status.NA
 

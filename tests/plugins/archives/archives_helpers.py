@@ -32,8 +32,12 @@ def user(username: str) -> User:
 
 def settings(office_id: int, keeper: User | None, max_days: int = 10) -> ArchiveSettings:
     """The office's settings with its keeper and maximum loan period."""
-    row = ArchiveSettings(office_id=office_id, keeper_id=keeper.id if keeper else None,
-                          max_loan_days=max_days, reading_room="一楼档案室")
+    row = ArchiveSettings(
+        office_id=office_id,
+        keeper_id=keeper.id if keeper else None,
+        max_loan_days=max_days,
+        reading_room="一楼档案室",
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -55,11 +59,22 @@ def series(office_id: int, code: str = "WS", title: str = "文书档案") -> Ser
     return row
 
 
-def new_file(office_id: int, title: str = "镇党委会议纪要", *, security="internal", year=2025,
-             code: str = "WS"):
+def new_file(
+    office_id: int,
+    title: str = "镇党委会议纪要",
+    *,
+    security="internal",
+    year=2025,
+    code: str = "WS",
+):
     """A catalogued file, committed."""
-    file = catalogue.create_file(series=series(office_id, code), title=title, year=year,
-                                 security=security, location="A 柜 1 层")
+    file = catalogue.create_file(
+        series=series(office_id, code),
+        title=title,
+        year=year,
+        security=security,
+        location="A 柜 1 层",
+    )
     db.session.commit()
     return file
 
@@ -67,9 +82,11 @@ def new_file(office_id: int, title: str = "镇党委会议纪要", *, security="
 def archive_office(app, offices, make_user, *, max_days=10):
     """Archives on for A and B; keeper_a (staff) keeps A's archive, keeper_b B's.
     Returns the ids of the extra users."""
-    ids = {"keeper_a": make_user("keeper_a", Role.STAFF, offices["A"], display_name="周档案"),
-           "keeper_b": make_user("keeper_b", Role.STAFF, offices["B"], display_name="吴档案"),
-           "leader2": make_user("leader2", Role.LEADER, offices["A"], display_name="郑副镇长")}
+    ids = {
+        "keeper_a": make_user("keeper_a", Role.STAFF, offices["A"], display_name="周档案"),
+        "keeper_b": make_user("keeper_b", Role.STAFF, offices["B"], display_name="吴档案"),
+        "leader2": make_user("leader2", Role.LEADER, offices["A"], display_name="郑副镇长"),
+    }
     with app.app_context():
         enable(offices["A"], offices["B"])
         settings(offices["A"], db.session.get(User, ids["keeper_a"]), max_days)

@@ -54,16 +54,27 @@ def test_catalogue_numbers_follow_fonds_series_year_file(app, archive):
 def test_catalogue_number_is_unique_per_office_in_the_database(app, archive):
     with app.app_context():
         first = new_file(archive["offices"]["A"], "第一卷")
-        clash = ArchiveFile(office_id=first.office_id, series_id=series(first.office_id, "TZ").id,
-                            catalogue_no=first.catalogue_no, seq=99, title="重号", year=2025)
+        clash = ArchiveFile(
+            office_id=first.office_id,
+            series_id=series(first.office_id, "TZ").id,
+            catalogue_no=first.catalogue_no,
+            seq=99,
+            title="重号",
+            year=2025,
+        )
         db.session.add(clash)
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
         # The same number in another office is another file.
-        other = ArchiveFile(office_id=archive["offices"]["B"],
-                            series_id=series(archive["offices"]["B"]).id,
-                            catalogue_no=first.catalogue_no, seq=1, title="乙村同号", year=2025)
+        other = ArchiveFile(
+            office_id=archive["offices"]["B"],
+            series_id=series(archive["offices"]["B"]).id,
+            catalogue_no=first.catalogue_no,
+            seq=1,
+            title="乙村同号",
+            year=2025,
+        )
         db.session.add(other)
         db.session.commit()
 
@@ -107,10 +118,20 @@ def test_keeper_catalogues_a_file_on_the_screen(app, archive):
         series_id = series(archive["offices"]["A"]).id
         db.session.commit()
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, "/admin/archives_files/new/", {
-        "series": str(series_id), "title": "2025 年政务公开事项登记簿", "year": "2025",
-        "retention": "10y", "security": "public", "location": "A 柜 2 层", "description": ""},
-        follow_redirects=True)
+    response = post(
+        keeper,
+        "/admin/archives_files/new/",
+        {
+            "series": str(series_id),
+            "title": "2025 年政务公开事项登记簿",
+            "year": "2025",
+            "retention": "10y",
+            "security": "public",
+            "location": "A 柜 2 层",
+            "description": "",
+        },
+        follow_redirects=True,
+    )
     assert "已编目，档号 A1-WS-2025-001" in text_of(response)
     with app.app_context():
         file = db.session.scalar(select(ArchiveFile))
@@ -124,9 +145,17 @@ def test_plain_staff_cannot_catalogue_but_can_search(app, archive):
         new_file(archive["offices"]["A"], "镇党委会议纪要")
         new_file(archive["offices"]["A"], "土地供应计划")
     staff = client_for(app, "staff_a")
-    post(staff, "/admin/archives_files/new/", {"series": str(series_id), "title": "私自编目",
-                                               "year": "2025", "retention": "10y",
-                                               "security": "public"})
+    post(
+        staff,
+        "/admin/archives_files/new/",
+        {
+            "series": str(series_id),
+            "title": "私自编目",
+            "year": "2025",
+            "retention": "10y",
+            "security": "public",
+        },
+    )
     with app.app_context():
         assert _count(ArchiveFile, ArchiveFile.title == "私自编目") == 0
     listing = staff.get("/admin/archives_files/?search=会议")
@@ -140,30 +169,71 @@ def test_catalogue_number_cannot_change_on_edit(app, archive):
         file = new_file(archive["offices"]["A"], "原题名")
         file_id, number, series_id = file.id, file.catalogue_no, file.series_id
     keeper = client_for(app, "keeper_a")
-    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
-        "series": str(series_id), "title": "原题名", "year": "2020", "retention": "30y",
-        "security": "internal", "location": "", "description": ""}, follow_redirects=True)
+    response = post_edit(
+        keeper,
+        f"/admin/archives_files/edit/?id={file_id}",
+        {
+            "series": str(series_id),
+            "title": "原题名",
+            "year": "2020",
+            "retention": "30y",
+            "security": "internal",
+            "location": "",
+            "description": "",
+        },
+        follow_redirects=True,
+    )
     assert "类别和年度不能修改" in text_of(response)
     with app.app_context():
         other_series = series(archive["offices"]["A"], "TZ").id
         db.session.commit()
-    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
-        "series": str(other_series), "title": "原题名", "year": "2025", "retention": "30y",
-        "security": "internal", "location": "", "description": ""}, follow_redirects=True)
+    response = post_edit(
+        keeper,
+        f"/admin/archives_files/edit/?id={file_id}",
+        {
+            "series": str(other_series),
+            "title": "原题名",
+            "year": "2025",
+            "retention": "30y",
+            "security": "internal",
+            "location": "",
+            "description": "",
+        },
+        follow_redirects=True,
+    )
     assert "类别和年度不能修改" in text_of(response)
-    response = post_edit(keeper, f"/admin/archives_files/edit/?id={file_id}", {
-        "series": str(series_id), "title": "新题名", "year": "2025", "retention": "permanent",
-        "security": "internal", "location": "B 柜", "description": ""}, follow_redirects=True)
+    response = post_edit(
+        keeper,
+        f"/admin/archives_files/edit/?id={file_id}",
+        {
+            "series": str(series_id),
+            "title": "新题名",
+            "year": "2025",
+            "retention": "permanent",
+            "security": "internal",
+            "location": "B 柜",
+            "description": "",
+        },
+        follow_redirects=True,
+    )
     with app.app_context():
         file = db.session.get(ArchiveFile, file_id)
         assert (file.title, file.year, file.catalogue_no, file.retention.value) == (
-            "新题名", 2025, number, "permanent")
+            "新题名",
+            2025,
+            number,
+            "permanent",
+        )
 
 
 def test_fonds_code_is_checked_on_the_screen(app, archive):
     keeper = client_for(app, "keeper_a")
-    response = post(keeper, "/admin/archives_fonds/new/", {"code": "甲-1", "title": "甲单位"},
-                    follow_redirects=True)
+    response = post(
+        keeper,
+        "/admin/archives_fonds/new/",
+        {"code": "甲-1", "title": "甲单位"},
+        follow_redirects=True,
+    )
     assert "代号只能由英文字母和数字组成" in text_of(response)
     post(keeper, "/admin/archives_fonds/new/", {"code": "z9", "title": "甲单位"})
     with app.app_context():
@@ -176,25 +246,40 @@ def test_new_fonds_and_series_are_created_on_the_screen(app, archive, who):
     refused as a duplicate; the township admin's office choice was not seen at all."""
     client = client_for(app, who)
     office = str(archive["offices"]["A"])
-    response = post(client, "/admin/archives_fonds/new/",
-                    {"office": office, "code": "n1", "title": "甲单位"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/archives_fonds/new/",
+        {"office": office, "code": "n1", "title": "甲单位"},
+        follow_redirects=True,
+    )
     assert "本单位已有全宗号" not in text_of(response)
     with app.app_context():
         fonds = db.session.scalar(select(Fonds).where(Fonds.code == "N1"))
         assert fonds is not None and fonds.office_id == archive["offices"]["A"]
         fonds_id = fonds.id
-    response = post(client, "/admin/archives_series/new/",
-                    {"fonds": str(fonds_id), "code": "ws", "title": "文书档案"},
-                    follow_redirects=True)
+    response = post(
+        client,
+        "/admin/archives_series/new/",
+        {"fonds": str(fonds_id), "code": "ws", "title": "文书档案"},
+        follow_redirects=True,
+    )
     assert "该全宗下已有类别号" not in text_of(response)
     with app.app_context():
         assert _count(Series, Series.fonds_id == fonds_id, Series.code == "WS") == 1
     # A real duplicate is still refused, with the Chinese message, and adds nothing.
-    response = post(client, "/admin/archives_fonds/new/",
-                    {"office": office, "code": "N1", "title": "重复"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/archives_fonds/new/",
+        {"office": office, "code": "N1", "title": "重复"},
+        follow_redirects=True,
+    )
     assert "本单位已有全宗号 N1" in text_of(response)
-    response = post(client, "/admin/archives_series/new/",
-                    {"fonds": str(fonds_id), "code": "WS", "title": "重复"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/archives_series/new/",
+        {"fonds": str(fonds_id), "code": "WS", "title": "重复"},
+        follow_redirects=True,
+    )
     assert "该全宗下已有类别号 WS" in text_of(response)
     with app.app_context():
         assert _count(Fonds, Fonds.code == "N1") == 1
@@ -203,21 +288,31 @@ def test_new_fonds_and_series_are_created_on_the_screen(app, archive, who):
 
 def test_settings_keep_the_keeper_in_the_office(app, archive):
     with app.app_context():
-        row_id = db.session.scalar(select(ArchiveSettings.id).where(
-            ArchiveSettings.office_id == archive["offices"]["A"]))
+        row_id = db.session.scalar(
+            select(ArchiveSettings.id).where(ArchiveSettings.office_id == archive["offices"]["A"])
+        )
     admin = client_for(app, "officeadmin")
-    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
-                    {"keeper": str(archive["staff_b"]), "max_loan_days": "10"},
-                    follow_redirects=True)
+    response = post_edit(
+        admin,
+        f"/admin/archives_settings/edit/?id={row_id}",
+        {"keeper": str(archive["staff_b"]), "max_loan_days": "10"},
+        follow_redirects=True,
+    )
     assert "请指定本单位的档案管理员" in text_of(response)  # not a choice for this office
     with app.app_context():
         assert db.session.get(ArchiveSettings, row_id).keeper_id == archive["keeper_a"]
-    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
-                    {"keeper": str(archive["staff_a"]), "max_loan_days": "61"},
-                    follow_redirects=True)
+    response = post_edit(
+        admin,
+        f"/admin/archives_settings/edit/?id={row_id}",
+        {"keeper": str(archive["staff_a"]), "max_loan_days": "61"},
+        follow_redirects=True,
+    )
     assert "最长借阅期限应为 1 至 60 个工作日" in text_of(response)
-    post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
-         {"keeper": str(archive["staff_a"]), "max_loan_days": "15", "reading_room": "二楼"})
+    post_edit(
+        admin,
+        f"/admin/archives_settings/edit/?id={row_id}",
+        {"keeper": str(archive["staff_a"]), "max_loan_days": "15", "reading_room": "二楼"},
+    )
     with app.app_context():
         row = db.session.get(ArchiveSettings, row_id)
         assert (row.keeper_id, row.max_loan_days) == (archive["staff_a"], 15)
@@ -227,13 +322,21 @@ def test_settings_keep_the_keeper_in_the_office(app, archive):
 
 def test_settings_refuse_a_keeper_of_another_office(app, archive):
     with app.app_context():
-        row = db.session.scalar(select(ArchiveSettings).where(
-            ArchiveSettings.office_id == archive["offices"]["A"]))
+        row = db.session.scalar(
+            select(ArchiveSettings).where(ArchiveSettings.office_id == archive["offices"]["A"])
+        )
         row_id = row.id
     admin = client_for(app, "admin")  # the township admin may pick from every office
-    response = post_edit(admin, f"/admin/archives_settings/edit/?id={row_id}",
-                    {"office": str(archive["offices"]["A"]), "keeper": str(archive["staff_b"]),
-                     "max_loan_days": "10"}, follow_redirects=True)
+    response = post_edit(
+        admin,
+        f"/admin/archives_settings/edit/?id={row_id}",
+        {
+            "office": str(archive["offices"]["A"]),
+            "keeper": str(archive["staff_b"]),
+            "max_loan_days": "10",
+        },
+        follow_redirects=True,
+    )
     assert "档案管理员必须是本单位的工作人员" in text_of(response)
     with app.app_context():
         assert db.session.get(ArchiveSettings, row_id).keeper_id == archive["keeper_a"]
@@ -245,17 +348,25 @@ def test_township_admin_creates_settings_for_an_office(app, archive, make_user):
     office slipped past the check."""
     offices = archive["offices"]
     with app.app_context():
-        db.session.delete(db.session.scalar(select(ArchiveSettings).where(
-            ArchiveSettings.office_id == offices["A"])))
+        db.session.delete(
+            db.session.scalar(
+                select(ArchiveSettings).where(ArchiveSettings.office_id == offices["A"])
+            )
+        )
         db.session.commit()
     admin = client_for(app, "admin")
-    form = {"office": str(offices["A"]), "keeper": str(archive["staff_a"]),
-            "max_loan_days": "10", "reading_room": "一楼"}
+    form = {
+        "office": str(offices["A"]),
+        "keeper": str(archive["staff_a"]),
+        "max_loan_days": "10",
+        "reading_room": "一楼",
+    }
     response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
     assert "档案管理员必须是本单位的工作人员" not in text_of(response)
     with app.app_context():
-        row = db.session.scalar(select(ArchiveSettings).where(
-            ArchiveSettings.office_id == offices["A"]))
+        row = db.session.scalar(
+            select(ArchiveSettings).where(ArchiveSettings.office_id == offices["A"])
+        )
         assert row is not None and row.keeper_id == archive["staff_a"]
     response = post(admin, "/admin/archives_settings/new/", form, follow_redirects=True)
     assert "该单位已有档案设置，请直接修改" in text_of(response)
@@ -281,11 +392,16 @@ def test_hook_file_record(app, archive):
         assert file_note(note) == number
         file = db.session.scalar(select(ArchiveFile).where(ArchiveFile.catalogue_no == number))
         assert (file.source_type, file.source_id, file.security.value) == (
-            "example_note", str(note.id), "public")
+            "example_note",
+            str(note.id),
+            "public",
+        )
         assert file.source_url == "/o/A/example/"
         assert file.series.title == "示例活动" and file.series.source_type == "example_note"
-        assert db.session.scalar(select(ArchiveEvent.kind).where(
-            ArchiveEvent.file_id == file.id)) == EventKind.FILED
+        assert (
+            db.session.scalar(select(ArchiveEvent.kind).where(ArchiveEvent.file_id == file.id))
+            == EventKind.FILED
+        )
         # A second record of the same activity lands in the same series.
         other = ExampleNote(office_id=a, title="第二份记录")
         db.session.add(other)
@@ -327,18 +443,25 @@ def test_items_screen_numbers_items(app, archive):
         file_id = file.id
     keeper = client_for(app, "keeper_a")
     for title in ("通知", "记录"):
-        post(keeper, "/admin/archives_items/new/", {"file": str(file_id), "title": title,
-                                                    "pages": "3"})
+        post(
+            keeper,
+            "/admin/archives_items/new/",
+            {"file": str(file_id), "title": title, "pages": "3"},
+        )
     with app.app_context():
-        assert [i.item_no for i in db.session.scalars(
-            select(ArchiveItem).order_by(ArchiveItem.id))] == [1, 2]
+        assert [
+            i.item_no for i in db.session.scalars(select(ArchiveItem).order_by(ArchiveItem.id))
+        ] == [1, 2]
 
 
 def test_second_settings_row_for_an_office_is_refused(app, archive):
     admin = client_for(app, "officeadmin")
-    response = post(admin, "/admin/archives_settings/new/",
-                    {"keeper": str(archive["staff_a"]), "max_loan_days": "5"},
-                    follow_redirects=True)
+    response = post(
+        admin,
+        "/admin/archives_settings/new/",
+        {"keeper": str(archive["staff_a"]), "max_loan_days": "5"},
+        follow_redirects=True,
+    )
     assert "该单位已有档案设置，请直接修改" in text_of(response)
     with app.app_context():
         assert _count(ArchiveSettings, ArchiveSettings.office_id == archive["offices"]["A"]) == 1

@@ -22,16 +22,28 @@ def test_demo_catalogue_loads_after_another_module_filed_a_record(app, offices, 
         db.session.commit()
         file_note(note)
         db.session.commit()
-        filed_only = db.session.scalar(select(func.count(Series.id)).where(
-            Series.office_id == office.id, Series.source_type.is_(None)))
+        filed_only = db.session.scalar(
+            select(func.count(Series.id)).where(
+                Series.office_id == office.id, Series.source_type.is_(None)
+            )
+        )
         assert filed_only == 0
 
         demo.load_demo({"A": office})
         db.session.commit()
-        own = db.session.scalar(select(func.count(Series.id)).where(
-            Series.office_id == office.id, Series.source_type.is_(None)))
+        own = db.session.scalar(
+            select(func.count(Series.id)).where(
+                Series.office_id == office.id, Series.source_type.is_(None)
+            )
+        )
         assert own > 0
         demo.load_demo({"A": office})  # safe to run twice
         db.session.commit()
-        assert db.session.scalar(select(func.count(Series.id)).where(
-            Series.office_id == office.id, Series.source_type.is_(None))) == own
+        assert (
+            db.session.scalar(
+                select(func.count(Series.id)).where(
+                    Series.office_id == office.id, Series.source_type.is_(None)
+                )
+            )
+            == own
+        )

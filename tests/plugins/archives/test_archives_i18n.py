@@ -22,7 +22,8 @@ IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 GETTEXT = ("_", "_l", "ngettext")
 # _('…'), _l('…') and ngettext('…', '…', n): the Chinese literals a catalogue translates.
 GETTEXT_CALL = re.compile(
-    r"""\b(?:_l?|ngettext)\(\s*(['"])(?:(?!\1).)*\1(?:\s*,\s*(['"])(?:(?!\2).)*\2)?""", re.S)
+    r"""\b(?:_l?|ngettext)\(\s*(['"])(?:(?!\1).)*\1(?:\s*,\s*(['"])(?:(?!\2).)*\2)?""", re.S
+)
 # Sample records, not interface text: the demo data is Chinese in every language.
 NOT_INTERFACE = {"demo.py"}
 
@@ -77,8 +78,11 @@ def test_templates_have_no_chinese_outside_gettext():
     leaks = []
     for template in sorted((PLUGIN / "templates").rglob("*.html")):
         outside = GETTEXT_CALL.sub("_()", template.read_text(encoding="utf-8"))
-        leaks += [f"{template.name}:{n}: {line.strip()}"
-                  for n, line in enumerate(outside.splitlines(), 1) if CHINESE.search(line)]
+        leaks += [
+            f"{template.name}:{n}: {line.strip()}"
+            for n, line in enumerate(outside.splitlines(), 1)
+            if CHINESE.search(line)
+        ]
     assert not leaks, "\n".join(leaks)
 
 
@@ -90,16 +94,28 @@ def test_python_has_no_chinese_string_outside_gettext():
         tree = ast.parse(source.read_text(encoding="utf-8"))
         allowed = set()
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in GETTEXT):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in GETTEXT
+            ):
                 allowed.update(id(arg) for arg in node.args)
             body = getattr(node, "body", None)
-            if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                    and isinstance(body[0].value, ast.Constant)):
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+            ):
                 allowed.add(id(body[0].value))  # docstrings
-        leaks += [f"{source.name}:{node.lineno}: {node.value}" for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and IDEOGRAPH.search(node.value) and id(node) not in allowed]
+        leaks += [
+            f"{source.name}:{node.lineno}: {node.value}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and IDEOGRAPH.search(node.value)
+            and id(node) not in allowed
+        ]
     assert not leaks, "\n".join(leaks)
 
 
@@ -123,16 +139,21 @@ def test_lending_desk_and_file_page_in_english(app, archive):
     assert "Lending desk" in desk and "Requests awaiting approval" in desk
     assert "借阅工作台" not in desk
     file_page = text_of(keeper.get(f"/admin/archives-desk/file/{archive['internal']}"))
-    assert "Lent out" in file_page and "due back" in file_page and "History of the file" in file_page
+    assert (
+        "Lent out" in file_page and "due back" in file_page and "History of the file" in file_page
+    )
     assert "应还" not in file_page and "档案历史" not in file_page
     loan_page = text_of(keeper.get(f"/admin/archives-desk/loan/{archive['loan']}"))
     assert "handed out by" in loan_page and "3 working days" in loan_page
     out_now = text_of(keeper.get("/admin/archives-desk/out"))
     assert "Files out now" in out_now and "working day" in out_now and "left" in out_now
     # A refusal is explained in the reader's language too.
-    response = post(keeper, "/admin/archives-desk/request",
-                    {"catalogue_no": "A1-XX-2025-999", "purpose": "check", "period_days": "2"},
-                    follow_redirects=True)
+    response = post(
+        keeper,
+        "/admin/archives-desk/request",
+        {"catalogue_no": "A1-XX-2025-999", "purpose": "check", "period_days": "2"},
+        follow_redirects=True,
+    )
     assert "Your office has no file with catalogue number" in text_of(response)
 
 
@@ -148,6 +169,9 @@ def test_residents_page_in_chinese_then_english(client, archive):
     assert "Public records" in home and "1 file open for consultation" in home
     form = text_of(client.get(f"/o/A/archives/{archive['public']}/request"))
     assert "Purpose of consultation" in form and "it is never published" in form
-    refused = post(client, f"/o/A/archives/{archive['public']}/request",
-                   {"name": "Li Lei", "phone": "12", "purpose": "reading", "period_days": "1"})
+    refused = post(
+        client,
+        f"/o/A/archives/{archive['public']}/request",
+        {"name": "Li Lei", "phone": "12", "purpose": "reading", "period_days": "1"},
+    )
     assert refused.status_code == 400 and "Please enter a valid mobile number" in text_of(refused)

@@ -44,9 +44,14 @@ def test_keeper_cannot_approve_own_loan_but_a_leader_can(app, archive):
             lending.approve(loan, user("staff_a").id)  # an ordinary colleague may not
         assert lending.approve(loan, user("leader").id) == "keeper"
         db.session.commit()
-        assert loan.status == LoanStatus.APPROVED and loan.keeper_approved_by_id == user("leader").id
-        event = db.session.scalar(select(ArchiveEvent).where(
-            ArchiveEvent.loan_id == loan.id, ArchiveEvent.kind == EventKind.KEEPER_APPROVED))
+        assert (
+            loan.status == LoanStatus.APPROVED and loan.keeper_approved_by_id == user("leader").id
+        )
+        event = db.session.scalar(
+            select(ArchiveEvent).where(
+                ArchiveEvent.loan_id == loan.id, ArchiveEvent.kind == EventKind.KEEPER_APPROVED
+            )
+        )
         assert "代为审批" in event.note
 
 
@@ -58,8 +63,12 @@ def test_the_named_deputy_keeper_approves_the_keepers_loan(app, archive):
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
         # The deputy stands in only for the keeper's own requests.
-        other = lending.request_by_staff(new_file(archive["offices"]["A"], "会议记录"),
-                                         user("staff_a").id, purpose="查阅", period_days=2)
+        other = lending.request_by_staff(
+            new_file(archive["offices"]["A"], "会议记录"),
+            user("staff_a").id,
+            purpose="查阅",
+            period_days=2,
+        )
         with pytest.raises(ArchivesError):
             lending.approve(other, user("deputy_a").id)
 
@@ -91,17 +100,27 @@ def test_the_desk_offers_the_leader_the_approval_of_the_keepers_loan(app, archiv
 def test_settings_form_names_a_deputy_of_the_office_not_the_keeper(app, archive):
     client = client_for(app, "officeadmin")
     with app.app_context():
-        row_id = db.session.scalar(select(ArchiveSettings.id).where(
-            ArchiveSettings.office_id == archive["offices"]["A"]))
+        row_id = db.session.scalar(
+            select(ArchiveSettings.id).where(ArchiveSettings.office_id == archive["offices"]["A"])
+        )
     url = f"/admin/archives_settings/edit/?id={row_id}"
-    form = {"office": archive["offices"]["A"], "keeper": archive["keeper_a"],
-            "max_loan_days": 10, "reading_room": "一楼档案室"}
-    response = post_edit(client, url, {**form, "deputy_keeper": archive["keeper_a"]},
-                    follow_redirects=True)
+    form = {
+        "office": archive["offices"]["A"],
+        "keeper": archive["keeper_a"],
+        "max_loan_days": 10,
+        "reading_room": "一楼档案室",
+    }
+    response = post_edit(
+        client, url, {**form, "deputy_keeper": archive["keeper_a"]}, follow_redirects=True
+    )
     assert "代审批人不能是档案管理员本人" in text_of(response)
     # A's office admin cannot even pick B's clerk; the township admin can, and is refused.
-    response = post_edit(client_for(app, "admin"), url,
-                         {**form, "deputy_keeper": archive["staff_b"]}, follow_redirects=True)
+    response = post_edit(
+        client_for(app, "admin"),
+        url,
+        {**form, "deputy_keeper": archive["staff_b"]},
+        follow_redirects=True,
+    )
     assert "代审批人必须是本单位的工作人员或镇级管理员" in text_of(response)
     post_edit(client, url, {**form, "deputy_keeper": archive["deputy_a"]}, follow_redirects=True)
     with app.app_context():
@@ -123,8 +142,9 @@ def keeperless(app, users, offices, make_user):
     return {"file": file_id, **offices}
 
 
-def test_office_without_keeper_offers_no_request_and_points_to_the_township(app, client,
-                                                                             keeperless):
+def test_office_without_keeper_offers_no_request_and_points_to_the_township(
+    app, client, keeperless
+):
     page = client.get("/o/B/archives/")
     html = page.get_data(as_text=True)
     assert "村规民约" in html  # the catalogue stays visible
@@ -134,8 +154,11 @@ def test_office_without_keeper_offers_no_request_and_points_to_the_township(app,
     form = client.get(f"/o/B/archives/{keeperless['file']}/request")
     assert form.status_code == 409 and "尚未指定档案管理员" in text_of(form)
     assert "提交查阅申请" not in text_of(form)
-    response = post(client, f"/o/B/archives/{keeperless['file']}/request",
-                    {"name": "张三", "phone": "13800138000", "purpose": "查阅", "period_days": 1})
+    response = post(
+        client,
+        f"/o/B/archives/{keeperless['file']}/request",
+        {"name": "张三", "phone": "13800138000", "purpose": "查阅", "period_days": 1},
+    )
     assert response.status_code == 409
     with app.app_context():
         assert db.session.scalar(select(Loan.id)) is None

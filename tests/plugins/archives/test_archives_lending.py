@@ -59,8 +59,11 @@ def test_full_lending_flow_through_the_desk(app, archive):
         file = new_file(archive["offices"]["A"], "2025 年度服务承诺办理台账")
         file_id = file.id
     staff = client_for(app, "staff_a")
-    response = post(staff, f"/admin/archives-desk/file/{file_id}/request",
-                    {"purpose": "核对办结情况", "period_days": "5"})
+    response = post(
+        staff,
+        f"/admin/archives-desk/file/{file_id}/request",
+        {"purpose": "核对办结情况", "period_days": "5"},
+    )
     assert response.status_code == 302
     with app.app_context():
         loan = db.session.scalar(select(Loan).where(Loan.file_id == file_id))
@@ -73,7 +76,12 @@ def test_full_lending_flow_through_the_desk(app, archive):
     page = keeper.get("/admin/archives-desk/")
     assert page.status_code == 200 and "待您审批" in text_of(page)
     desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 35 页"})
+    desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/hand-out",
+        {"condition": "完好，共 35 页"},
+    )
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT and loan.handed_out_by_id == archive["keeper_a"]
@@ -82,20 +90,41 @@ def test_full_lending_flow_through_the_desk(app, archive):
     out = keeper.get("/admin/archives-desk/out")
     assert "2025 年度服务承诺办理台账" in text_of(out)
 
-    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return",
-                    {"condition": "完好，页数无误"}, follow_redirects=True)
+    response = desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/return",
+        {"condition": "完好，页数无误"},
+        follow_redirects=True,
+    )
     assert "已登记归还" in text_of(response)
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.RETURNED and loan.condition_in == "完好，页数无误"
         assert db.session.get(ArchiveFile, file_id).status == FileStatus.IN_STORE
-        kinds = [e.kind for e in db.session.scalars(
-            select(ArchiveEvent).where(ArchiveEvent.file_id == file_id).order_by(ArchiveEvent.id))]
-        assert kinds == [EventKind.CATALOGUED, EventKind.REQUESTED, EventKind.KEEPER_APPROVED,
-                         EventKind.HANDED_OUT, EventKind.RETURNED]
+        kinds = [
+            e.kind
+            for e in db.session.scalars(
+                select(ArchiveEvent)
+                .where(ArchiveEvent.file_id == file_id)
+                .order_by(ArchiveEvent.id)
+            )
+        ]
+        assert kinds == [
+            EventKind.CATALOGUED,
+            EventKind.REQUESTED,
+            EventKind.KEEPER_APPROVED,
+            EventKind.HANDED_OUT,
+            EventKind.RETURNED,
+        ]
     history = staff.get(f"/admin/archives-desk/file/{file_id}")
     body = text_of(history)
-    for words in ("申请借阅", "档案管理员批准", "借出时状况：完好，共 35 页", "归还时状况：完好，页数无误"):
+    for words in (
+        "申请借阅",
+        "档案管理员批准",
+        "借出时状况：完好，共 35 页",
+        "归还时状况：完好，页数无误",
+    ):
         assert words in body
 
 
@@ -123,8 +152,11 @@ def test_auditor_cannot_act_on_the_desk(app, archive):
         file_id = file.id
     auditor = client_for(app, "auditor")
     assert auditor.get(f"/admin/archives-desk/file/{file_id}").status_code == 200
-    response = post(auditor, f"/admin/archives-desk/file/{file_id}/request",
-                    {"purpose": "查阅", "period_days": "1"})
+    response = post(
+        auditor,
+        f"/admin/archives-desk/file/{file_id}/request",
+        {"purpose": "查阅", "period_days": "1"},
+    )
     assert response.status_code == 403
     with app.app_context():
         assert _count(Loan) == 0
@@ -172,7 +204,9 @@ def test_restricted_approvals_come_from_two_people(app, archive):
         db.session.commit()
         assert loan.status == LoanStatus.APPROVED
         assert (loan.keeper_approved_by_id, loan.leader_approved_by_id) == (
-            archive["leader"], archive["leader2"])
+            archive["leader"],
+            archive["leader2"],
+        )
 
 
 def test_file_made_restricted_after_approval_cannot_go_out(app, archive):
@@ -201,7 +235,9 @@ def test_leader_approval_is_refused_for_ordinary_files(app, archive):
 def test_second_hand_out_of_the_same_file_is_refused(app, archive):
     with app.app_context():
         file, first = _approved_loan(archive["offices"]["A"])
-        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
+        second = lending.request_by_staff(
+            file, user("officeadmin").id, purpose="查阅", period_days=2
+        )
         lending.approve(second, user("keeper_a").id)
         db.session.commit()
         lending.hand_out(first, user("keeper_a").id, condition="完好")
@@ -217,13 +253,16 @@ def test_database_refuses_a_second_open_loan(app, archive):
     """Even a write that skips the service cannot put a second loan of a file out."""
     with app.app_context():
         file, first = _approved_loan(archive["offices"]["A"])
-        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
+        second = lending.request_by_staff(
+            file, user("officeadmin").id, purpose="查阅", period_days=2
+        )
         db.session.commit()
         lending.hand_out(first, user("keeper_a").id, condition="完好")
         db.session.commit()
         with pytest.raises(IntegrityError):
-            db.session.execute(update(Loan).where(Loan.id == second.id)
-                               .values(status=LoanStatus.OUT.value))
+            db.session.execute(
+                update(Loan).where(Loan.id == second.id).values(status=LoanStatus.OUT.value)
+            )
             db.session.flush()
         db.session.rollback()
 
@@ -308,9 +347,14 @@ def test_reminders_go_to_borrower_and_keeper_once_a_day(app, archive):
         assert remind_due_loans(beijing(2025, 10, 10, 16).isoformat()) == 1  # same day again
         assert remind_due_loans(beijing(2025, 10, 13, 9).isoformat()) == 1  # red
         notes = db.session.scalars(select(Notification).order_by(Notification.id)).all()[before:]
-        assert sorted((n.user_id, n.title) for n in notes) == sorted([
-            (archive["staff_a"], "借阅档案即将到期"), (archive["keeper_a"], "借阅档案即将到期"),
-            (archive["staff_a"], "借阅档案已逾期"), (archive["keeper_a"], "借阅档案已逾期")])
+        assert sorted((n.user_id, n.title) for n in notes) == sorted(
+            [
+                (archive["staff_a"], "借阅档案即将到期"),
+                (archive["keeper_a"], "借阅档案即将到期"),
+                (archive["staff_a"], "借阅档案已逾期"),
+                (archive["keeper_a"], "借阅档案已逾期"),
+            ]
+        )
         overdue = [n for n in notes if n.title == "借阅档案已逾期"][0]
         assert "已逾期 1 个工作日" in overdue.body
         assert overdue.url == f"/admin/archives-desk/loan/{loan.id}"
@@ -347,15 +391,21 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
         lending.hand_out(loan, user("keeper_a").id, condition="完好")
         db.session.commit()
         # The keeper changes afterwards; the loss still names the one who handed it out.
-        settings = db.session.scalar(select(ArchiveSettings).where(
-            ArchiveSettings.office_id == archive["offices"]["A"]))
+        settings = db.session.scalar(
+            select(ArchiveSettings).where(ArchiveSettings.office_id == archive["offices"]["A"])
+        )
         settings.keeper_id = archive["officeadmin"]
         waiting = lending.request_by_staff(file, user("leader").id, purpose="查阅", period_days=1)
         db.session.commit()
         file_id, waiting_id, loan_id = file.id, waiting.id, loan.id
     admin = client_for(app, "officeadmin")
-    response = desk_post(app, admin, f"/admin/archives-desk/file/{file_id}/loss",
-                    {"circumstances": "借阅人出差途中遗失"}, follow_redirects=True)
+    response = desk_post(
+        app,
+        admin,
+        f"/admin/archives-desk/file/{file_id}/loss",
+        {"circumstances": "借阅人出差途中遗失"},
+        follow_redirects=True,
+    )
     assert "已登记遗失" in text_of(response)
     with app.app_context():
         report = db.session.scalar(select(LossReport).where(LossReport.file_id == file_id))
@@ -367,8 +417,14 @@ def test_loss_of_a_lent_file_is_traced_to_borrower_and_keeper_of_record(app, arc
         assert db.session.get(Loan, waiting_id).status == LoanStatus.CANCELLED
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "archives.loss"))
         assert entry.details["keeper_id"] == archive["keeper_a"]
-        assert _count(Notification, Notification.user_id == archive["keeper_a"],
-                      Notification.title == "档案遗失登记") == 1
+        assert (
+            _count(
+                Notification,
+                Notification.user_id == archive["keeper_a"],
+                Notification.title == "档案遗失登记",
+            )
+            == 1
+        )
     history = text_of(admin.get(f"/admin/archives-desk/file/{file_id}"))
     assert "登记遗失" in history and "周档案" in history and "借阅人出差途中遗失" in history
     # It stays lost: no new request, no second report.
@@ -388,8 +444,11 @@ def test_loss_from_the_store_is_traced_to_the_keeper_in_charge(app, archive):
         assert report.borrower_id is None and report.loan_id is None
         assert report.keeper_id == archive["keeper_a"]
         with pytest.raises(ArchivesError, match="只有档案管理员"):
-            losses.report_loss(new_file(archive["offices"]["A"], "另一卷"), user("staff_a").id,
-                                circumstances="不知")
+            losses.report_loss(
+                new_file(archive["offices"]["A"], "另一卷"),
+                user("staff_a").id,
+                circumstances="不知",
+            )
 
 
 # --- bad input: clear message, nothing changed ---------------------------------------------------
@@ -402,8 +461,13 @@ def test_return_of_a_file_not_lent_is_refused(app, archive):
         version = file.version
         events = _count(ArchiveEvent)
     keeper = client_for(app, "keeper_a")
-    response = desk_post(app, keeper, f"/admin/archives-desk/file/{file_id}/return",
-                    {"condition": "完好"}, follow_redirects=True)
+    response = desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/file/{file_id}/return",
+        {"condition": "完好"},
+        follow_redirects=True,
+    )
     assert "该档案当前未借出" in text_of(response)
     with app.app_context():
         file = db.session.get(ArchiveFile, file_id)
@@ -419,8 +483,13 @@ def test_return_of_a_loan_already_back_is_refused(app, archive):
         db.session.commit()
         loan_id, returned_at = loan.id, loan.returned_at
     keeper = client_for(app, "keeper_a")
-    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/return", {"condition": "完好"},
-                    follow_redirects=True)
+    response = desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/return",
+        {"condition": "完好"},
+        follow_redirects=True,
+    )
     assert "不能登记归还" in text_of(response)
     with app.app_context():
         assert db.session.get(Loan, loan_id).returned_at == returned_at
@@ -431,15 +500,26 @@ def test_period_beyond_the_office_maximum_is_refused(app, archive):
         file = new_file(archive["offices"]["A"])
         file_id = file.id
     staff = client_for(app, "staff_a")
-    response = post(staff, f"/admin/archives-desk/file/{file_id}/request",
-                    {"purpose": "查阅", "period_days": "11"}, follow_redirects=True)
+    response = post(
+        staff,
+        f"/admin/archives-desk/file/{file_id}/request",
+        {"purpose": "查阅", "period_days": "11"},
+        follow_redirects=True,
+    )
     assert "借阅期限不能超过本单位规定的最长 10 个工作日" in text_of(response)
     for bad, message in (("0", "至少为 1 个工作日"), ("三天", "应为整数个工作日")):
-        response = post(staff, f"/admin/archives-desk/file/{file_id}/request",
-                        {"purpose": "查阅", "period_days": bad}, follow_redirects=True)
+        response = post(
+            staff,
+            f"/admin/archives-desk/file/{file_id}/request",
+            {"purpose": "查阅", "period_days": bad},
+            follow_redirects=True,
+        )
         assert message in text_of(response)
     with app.app_context():
-        assert _count(Loan) == 0 and _count(ArchiveEvent, ArchiveEvent.kind == EventKind.REQUESTED) == 0
+        assert (
+            _count(Loan) == 0
+            and _count(ArchiveEvent, ArchiveEvent.kind == EventKind.REQUESTED) == 0
+        )
 
 
 def test_request_for_another_office_file_or_twice_is_refused(app, archive):
@@ -458,16 +538,22 @@ def test_request_for_another_office_file_or_twice_is_refused(app, archive):
 
 def test_desk_request_by_unknown_number_is_refused(app, archive):
     staff = client_for(app, "staff_a")
-    response = post(staff, "/admin/archives-desk/request",
-                    {"catalogue_no": "A1-WS-2025-999", "purpose": "查阅", "period_days": "2"},
-                    follow_redirects=True)
+    response = post(
+        staff,
+        "/admin/archives-desk/request",
+        {"catalogue_no": "A1-WS-2025-999", "purpose": "查阅", "period_days": "2"},
+        follow_redirects=True,
+    )
     assert "本单位没有档号为“A1-WS-2025-999”的档案" in text_of(response)
     with app.app_context():
         file = new_file(archive["offices"]["A"])
         number = file.catalogue_no
-    response = post(staff, "/admin/archives-desk/request",
-                    {"catalogue_no": number.lower(), "purpose": "查阅", "period_days": "2"},
-                    follow_redirects=True)
+    response = post(
+        staff,
+        "/admin/archives-desk/request",
+        {"catalogue_no": number.lower(), "purpose": "查阅", "period_days": "2"},
+        follow_redirects=True,
+    )
     assert "借阅申请已提交" in text_of(response)
 
 
@@ -475,7 +561,9 @@ def test_rejection_and_withdrawal(app, archive):
     with app.app_context():
         file = new_file(archive["offices"]["A"])
         first = lending.request_by_staff(file, user("staff_a").id, purpose="查阅", period_days=2)
-        second = lending.request_by_staff(file, user("officeadmin").id, purpose="查阅", period_days=2)
+        second = lending.request_by_staff(
+            file, user("officeadmin").id, purpose="查阅", period_days=2
+        )
         db.session.commit()
         with pytest.raises(ArchivesError, match="不予批准的理由"):
             lending.reject(first, user("keeper_a").id, reason="")
@@ -485,8 +573,14 @@ def test_rejection_and_withdrawal(app, archive):
         lending.cancel(second, user("officeadmin").id)
         db.session.commit()
         assert (first.status, second.status) == (LoanStatus.REJECTED, LoanStatus.CANCELLED)
-        assert _count(Notification, Notification.user_id == archive["staff_a"],
-                      Notification.title == "档案借阅申请未获批准") == 1
+        assert (
+            _count(
+                Notification,
+                Notification.user_id == archive["staff_a"],
+                Notification.title == "档案借阅申请未获批准",
+            )
+            == 1
+        )
         with pytest.raises(ArchivesError, match="不在待审批状态"):
             lending.approve(first, user("keeper_a").id)
 
@@ -498,10 +592,17 @@ def test_double_approval_on_the_desk(app, archive):
         db.session.commit()
         loan_id = loan.id
     keeper = client_for(app, "keeper_a")
-    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True)
+    response = desk_post(
+        app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve", follow_redirects=True
+    )
     assert "还需本单位领导批准" in text_of(response)
-    response = desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out",
-                    {"condition": "完好"}, follow_redirects=True)
+    response = desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/hand-out",
+        {"condition": "完好"},
+        follow_redirects=True,
+    )
     assert "限制级档案须经档案管理员和领导双重批准后才能借出" in text_of(response)
     with app.app_context():
         assert db.session.get(Loan, loan_id).status == LoanStatus.REQUESTED
@@ -510,9 +611,16 @@ def test_double_approval_on_the_desk(app, archive):
     assert "待领导批准（限制级档案）" in page and "批准" in page
     assert "待您审批" in text_of(leader.get("/admin/archives-desk/"))
     desk_post(app, leader, f"/admin/archives-desk/loan/{loan_id}/approve")
-    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，共 12 页"})
+    desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/hand-out",
+        {"condition": "完好，共 12 页"},
+    )
     with app.app_context():
         loan = db.session.get(Loan, loan_id)
         assert loan.status == LoanStatus.OUT
         assert (loan.keeper_approved_by_id, loan.leader_approved_by_id) == (
-            archive["keeper_a"], archive["leader"])
+            archive["keeper_a"],
+            archive["leader"],
+        )

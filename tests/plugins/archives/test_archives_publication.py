@@ -23,7 +23,6 @@ HIDDEN = "赵大海"  # only in the description, which residents never see
 TITLE = f"{RESIDENT}户承包地确权登记（联系电话 {MOBILE}）"
 
 
-
 @pytest.fixture(name="planted")
 def planted_fixture(app, users, offices, make_user):
     """Office A: a public file titled with a known resident's name and mobile (she asked to
@@ -51,9 +50,14 @@ def test_file_titles_are_masked_on_every_public_page(app, planted):
     form = text_of(resident.get(f"/o/A/archives/{planted}/request"))
     _assert_clean(form, "the request form")
     assert "确权登记" in form
-    receipt = text_of(post(resident, f"/o/A/archives/{planted}/request", {
-        "name": "孙丽", "phone": "13700001111", "purpose": "核对确权面积", "period_days": "1"},
-        follow_redirects=True))
+    receipt = text_of(
+        post(
+            resident,
+            f"/o/A/archives/{planted}/request",
+            {"name": "孙丽", "phone": "13700001111", "purpose": "核对确权面积", "period_days": "1"},
+            follow_redirects=True,
+        )
+    )
     assert "查阅申请已提交" in receipt
     _assert_clean(receipt, "the receipt")
     with app.app_context():

@@ -48,8 +48,9 @@ def _state(loan_id, file_id):
     return (loan.status, loan.version, file.status, file.version)
 
 
-@pytest.mark.parametrize(("action", "stage", "target", "data"), ACTIONS,
-                         ids=[f"{t}-{a}" for a, _s, t, _d in ACTIONS])
+@pytest.mark.parametrize(
+    ("action", "stage", "target", "data"), ACTIONS, ids=[f"{t}-{a}" for a, _s, t, _d in ACTIONS]
+)
 def test_stale_or_missing_version_is_refused(app, archive, action, stage, target, data):
     with app.app_context():
         loan = _loan(archive["offices"]["A"], stage)

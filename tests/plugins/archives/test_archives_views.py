@@ -118,17 +118,26 @@ def test_resident_request_flow_keeps_the_phone_private(app, archive, catalogue_a
     file_id = catalogue_a["public"][0]
     resident = app.test_client()
     assert resident.get(f"/o/A/archives/{file_id}/request").status_code == 200
-    response = post(resident, f"/o/A/archives/{file_id}/request", {
-        "name": "王秀英", "phone": "139-0471-5566", "purpose": "了解承包地的规划用途",
-        "period_days": "1"}, follow_redirects=True)
+    response = post(
+        resident,
+        f"/o/A/archives/{file_id}/request",
+        {
+            "name": "王秀英",
+            "phone": "139-0471-5566",
+            "purpose": "了解承包地的规划用途",
+            "period_days": "1",
+        },
+        follow_redirects=True,
+    )
     body = text_of(response)
     assert "查阅申请已提交" in body and "139****5566" in body and "13904715566" not in body
     with app.app_context():
         loan = db.session.scalar(select(Loan))
         assert loan.borrower_kind == BorrowerKind.RESIDENT and loan.resident_phone == "13904715566"
         reference, loan_id = loan.reference, loan.id
-        actor = db.session.scalar(select(AuditEntry.actor_name).where(
-            AuditEntry.target_type == "archive_loan"))
+        actor = db.session.scalar(
+            select(AuditEntry.actor_name).where(AuditEntry.target_type == "archive_loan")
+        )
         assert actor == "resident"
     assert reference in body
     # Status lookup: the state, never the phone.
@@ -144,15 +153,26 @@ def test_resident_request_flow_keeps_the_phone_private(app, archive, catalogue_a
     detail = keeper.get(f"/admin/archives-desk/loan/{loan_id}").get_data(as_text=True)
     assert "13904715566" in detail and "王秀英" in detail
     with app.app_context():
-        assert _count(AuditEntry, AuditEntry.action == "personal_data.view",
-                      AuditEntry.target_id == str(loan_id)) == 1
+        assert (
+            _count(
+                AuditEntry,
+                AuditEntry.action == "personal_data.view",
+                AuditEntry.target_id == str(loan_id),
+            )
+            == 1
+        )
     auditor = client_for(app, "auditor").get(f"/admin/archives-desk/loan/{loan_id}")
     assert "13904715566" not in auditor.get_data(as_text=True)
     export = keeper.get("/admin/archives_loans/export/csv/")
     assert export.status_code == 200 and "5566" not in export.get_data(as_text=True)
     # The keeper runs it through like any loan.
     desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/approve")
-    desk_post(app, keeper, f"/admin/archives-desk/loan/{loan_id}/hand-out", {"condition": "完好，阅览室内查阅"})
+    desk_post(
+        app,
+        keeper,
+        f"/admin/archives-desk/loan/{loan_id}/hand-out",
+        {"condition": "完好，阅览室内查阅"},
+    )
     status = text_of(post(resident, "/o/A/archives/status", {"reference": reference}))
     assert "借出中" in status
 
@@ -160,8 +180,11 @@ def test_resident_request_flow_keeps_the_phone_private(app, archive, catalogue_a
 def test_resident_request_for_a_restricted_file_is_refused(app, archive, catalogue_a):
     for kind in ("restricted", "internal"):
         file_id = catalogue_a[kind][0]
-        response = post(app.test_client(), f"/o/A/archives/{file_id}/request", {
-            "name": "王秀英", "phone": "13904715566", "purpose": "想看看", "period_days": "1"})
+        response = post(
+            app.test_client(),
+            f"/o/A/archives/{file_id}/request",
+            {"name": "王秀英", "phone": "13904715566", "purpose": "想看看", "period_days": "1"},
+        )
         assert response.status_code == 403
         body = text_of(response)
         assert "该档案不对外公开，群众不能申请查阅" in body and "干部考评材料" not in body
@@ -176,9 +199,14 @@ def test_resident_bad_input_changes_nothing(app, archive, catalogue_a):
     file_id = catalogue_a["public"][0]
     client = app.test_client()
     cases = [
-        ({"name": "王秀英", "phone": "12345", "purpose": "了解", "period_days": "1"}, "请填写正确的手机号码"),
-        ({"name": "王秀英", "phone": "13904715566", "purpose": "了解", "period_days": "30"},
-         "借阅期限不能超过本单位规定的最长 10 个工作日"),
+        (
+            {"name": "王秀英", "phone": "12345", "purpose": "了解", "period_days": "1"},
+            "请填写正确的手机号码",
+        ),
+        (
+            {"name": "王秀英", "phone": "13904715566", "purpose": "了解", "period_days": "30"},
+            "借阅期限不能超过本单位规定的最长 10 个工作日",
+        ),
         ({"name": "", "phone": "13904715566", "purpose": "了解", "period_days": "1"}, "请填写姓名"),
     ]
     for data, message in cases:
@@ -196,8 +224,9 @@ def test_resident_open_requests_are_limited(app, archive, catalogue_a):
             lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解")
         db.session.commit()
         with pytest.raises(lending.ArchivesError, match="正在办理"):
-            lending.request_by_resident(file, name="王秀英", phone="+86 139 0471 5566",
-                                        purpose="了解")
+            lending.request_by_resident(
+                file, name="王秀英", phone="+86 139 0471 5566", purpose="了解"
+            )
 
 
 # --- register, exports, dashboard --------------------------------------------------------------
@@ -205,8 +234,9 @@ def test_resident_open_requests_are_limited(app, archive, catalogue_a):
 
 def _lend_and_return(file_id, when):
     file = db.session.get(ArchiveFile, file_id)
-    loan = lending.request_by_resident(file, name="王秀英", phone="13904715566", purpose="了解规划",
-                                       now=when)
+    loan = lending.request_by_resident(
+        file, name="王秀英", phone="13904715566", purpose="了解规划", now=when
+    )
     lending.approve(loan, user("keeper_a").id, now=when)
     lending.hand_out(loan, user("keeper_a").id, condition="完好", now=when)
     lending.return_file(loan, user("keeper_a").id, condition="完好", now=when)
@@ -218,11 +248,13 @@ def test_printable_register_and_its_export(app, archive, catalogue_a):
     with app.app_context():
         _lend_and_return(catalogue_a["public"][0], beijing(2025, 3, 3, 10))
         internal = db.session.get(ArchiveFile, catalogue_a["internal"][0])
-        loan = lending.request_by_staff(internal, user("staff_a").id, purpose="核对", period_days=2,
-                                        now=beijing(2025, 3, 4, 9))
+        loan = lending.request_by_staff(
+            internal, user("staff_a").id, purpose="核对", period_days=2, now=beijing(2025, 3, 4, 9)
+        )
         lending.approve(loan, user("keeper_a").id, now=beijing(2025, 3, 4, 9))
-        lending.hand_out(loan, user("keeper_a").id, condition="完好，共 20 页",
-                         now=beijing(2025, 3, 4, 10))
+        lending.hand_out(
+            loan, user("keeper_a").id, condition="完好，共 20 页", now=beijing(2025, 3, 4, 10)
+        )
         db.session.commit()
     staff = client_for(app, "staff_a")
     page = staff.get("/admin/archives-desk/register?year=2025")
@@ -241,8 +273,11 @@ def test_printable_register_and_its_export(app, archive, catalogue_a):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert staff.get("/admin/archives-desk/register/export/pdf?year=2025").status_code == 404
     with app.app_context():
-        events = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export",
-                                                             AuditEntry.target_type == "archive_loan")).all()
+        events = db.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "export", AuditEntry.target_type == "archive_loan"
+            )
+        ).all()
         assert sorted(e.details["format"] for e in events) == ["csv", "xlsx"]
         assert all(e.details["rows"] == 2 for e in events)
 
@@ -252,8 +287,12 @@ def test_catalogue_export_is_recorded(app, archive, catalogue_a):
     export = keeper.get("/admin/archives_files/export/xlsx/")
     assert export.status_code == 200
     with app.app_context():
-        assert _count(AuditEntry, AuditEntry.action == "export",
-                      AuditEntry.target_type == "archive_file") == 1
+        assert (
+            _count(
+                AuditEntry, AuditEntry.action == "export", AuditEntry.target_type == "archive_file"
+            )
+            == 1
+        )
 
 
 def test_dashboard_widgets_count_loans_out_and_overdue(app, archive, catalogue_a):
@@ -297,8 +336,11 @@ def test_module_off_hides_public_pages_api_and_desk(app, archive, catalogue_a):
     assert client.get(f"/o/A/archives/{file_id}/request").status_code == 404
     assert client.get("/o/A/archives/status").status_code == 404
     assert client.get("/api/v1/archives/A/records").status_code == 404
-    response = post(client, f"/o/A/archives/{file_id}/request", {
-        "name": "王秀英", "phone": "13904715566", "purpose": "了解", "period_days": "1"})
+    response = post(
+        client,
+        f"/o/A/archives/{file_id}/request",
+        {"name": "王秀英", "phone": "13904715566", "purpose": "了解", "period_days": "1"},
+    )
     assert response.status_code == 404
     assert client.get("/o/B/archives/").status_code == 200  # still on for B
     staff = client_for(app, "staff_a")
@@ -319,8 +361,14 @@ def test_demo_data_loads_once(app, runner):
         office = db.session.scalar(select(Office).where(Office.code == "GTJ-DT"))
         files = _count(ArchiveFile)
         assert files > 0 and _count(Fonds, Fonds.office_id == office.id) == 1
-        assert _count(ArchiveFile, ArchiveFile.office_id == office.id,
-                      ArchiveFile.title.like("%土地供应计划%")) == 1
+        assert (
+            _count(
+                ArchiveFile,
+                ArchiveFile.office_id == office.id,
+                ArchiveFile.title.like("%土地供应计划%"),
+            )
+            == 1
+        )
         statuses = set(db.session.scalars(select(Loan.status)))
         assert {LoanStatus.RETURNED, LoanStatus.OUT, LoanStatus.REQUESTED} <= statuses
     second = runner.invoke(args=["demo", "load"])

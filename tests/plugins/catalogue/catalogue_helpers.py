@@ -24,14 +24,30 @@ def client_for(app, username: str):
     return client
 
 
-def matter(office_id: int, name: str = "城乡居民医疗保险参保登记", *, fee=None,
-           fee_basis: str = "", place=Place.HALL, category_code: str = "service",
-           documents: str = "户口簿\n身份证", steps: str = "窗口登记\n当场办结") -> ServiceMatter:
+def matter(
+    office_id: int,
+    name: str = "城乡居民医疗保险参保登记",
+    *,
+    fee=None,
+    fee_basis: str = "",
+    place=Place.HALL,
+    category_code: str = "service",
+    documents: str = "户口簿\n身份证",
+    steps: str = "窗口登记\n当场办结",
+) -> ServiceMatter:
     """A listed matter of the office (committed)."""
-    row = services.create_matter(office_id, name=name, category_code=category_code,
-                                 place=place, handled_by="便民服务大厅医保窗口",
-                                 legal_basis="《社会保险法》第二十五条", documents=documents,
-                                 fee=fee, fee_basis=fee_basis, steps=steps)
+    row = services.create_matter(
+        office_id,
+        name=name,
+        category_code=category_code,
+        place=place,
+        handled_by="便民服务大厅医保窗口",
+        legal_basis="《社会保险法》第二十五条",
+        documents=documents,
+        fee=fee,
+        fee_basis=fee_basis,
+        steps=steps,
+    )
     db.session.commit()
     return row
 

@@ -15,19 +15,26 @@ pytestmark = pytest.mark.browser
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def test_resident_finds_a_matter_on_a_phone(app, catalogue_on, live_server, chromium):
     with app.app_context():
         matter(catalogue_on["A"], "城乡居民医疗保险参保登记")
-        matter(catalogue_on["A"], "农村建房规划许可证", category_code="approval", fee="10",
-               fee_basis="省物价局、财政厅规划许可证工本费收费标准文件",
-               documents="宅基地批准书\n建房设计图（加盖设计单位公章的完整图纸一套）")
+        matter(
+            catalogue_on["A"],
+            "农村建房规划许可证",
+            category_code="approval",
+            fee="10",
+            fee_basis="省物价局、财政厅规划许可证工本费收费标准文件",
+            documents="宅基地批准书\n建房设计图（加盖设计单位公章的完整图纸一套）",
+        )
         matter(catalogue_on["B"], "村级证明出具", place=Place.VILLAGE, documents="身份证")
 
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                   java_script_enabled=False)
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server}/o/B/catalogue/township")

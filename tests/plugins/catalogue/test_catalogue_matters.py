@@ -22,25 +22,46 @@ def test_a_matter_needs_a_known_category_and_a_fee_needs_its_basis(app, catalogu
         with pytest.raises(CatalogueError, match="办件类别"):
             services.create_matter(catalogue_on["A"], name="某事项", category_code="nope")
         with pytest.raises(CatalogueError, match="收费标准的依据"):
-            services.create_matter(catalogue_on["A"], name="工本费", category_code="approval",
-                                   fee="10")
+            services.create_matter(
+                catalogue_on["A"], name="工本费", category_code="approval", fee="10"
+            )
         with pytest.raises(CatalogueError, match="负数"):
-            services.create_matter(catalogue_on["A"], name="工本费", category_code="approval",
-                                   fee="-1", fee_basis="文件")
-        free = services.create_matter(catalogue_on["A"], name="免费事项",
-                                      category_code="service", fee="0")
-        paid = services.create_matter(catalogue_on["A"], name="工本费事项",
-                                      category_code="approval", fee="10.5", fee_basis="物价文件")
+            services.create_matter(
+                catalogue_on["A"],
+                name="工本费",
+                category_code="approval",
+                fee="-1",
+                fee_basis="文件",
+            )
+        free = services.create_matter(
+            catalogue_on["A"], name="免费事项", category_code="service", fee="0"
+        )
+        paid = services.create_matter(
+            catalogue_on["A"],
+            name="工本费事项",
+            category_code="approval",
+            fee="10.5",
+            fee_basis="物价文件",
+        )
         db.session.commit()
         assert free.fee is None and free.is_free
         assert paid.fee == Decimal("10.50") and not paid.is_free
 
 
 def _form(office_id, **changes):
-    data = {"office": str(office_id), "name": "农村最低生活保障申请",
-            "legal_basis": "《社会救助暂行办法》", "category_code": "approval", "place": "hall",
-            "handled_by": "民政窗口", "documents": "户口簿\n身份证", "fee": "",
-            "fee_basis": "", "steps": "申请\n审核", "listed": "y"}
+    data = {
+        "office": str(office_id),
+        "name": "农村最低生活保障申请",
+        "legal_basis": "《社会救助暂行办法》",
+        "category_code": "approval",
+        "place": "hall",
+        "handled_by": "民政窗口",
+        "documents": "户口簿\n身份证",
+        "fee": "",
+        "fee_basis": "",
+        "steps": "申请\n审核",
+        "listed": "y",
+    }
     data.update(changes)
     return data
 
@@ -52,8 +73,11 @@ def test_staff_add_matters_of_their_own_office_only(app, catalogue_on):
     # Staff have no choice of office: a forged office B still saves under their own office.
     post(staff, "/admin/catalogue_matters/new/", _form(catalogue_on["B"], name="乙村事项"))
     assert {m.office_id for m in _all(app)} == {catalogue_on["A"]}
-    no_basis = post(staff, "/admin/catalogue_matters/new/", _form(catalogue_on["A"], name="收费无依据",
-                                                                   fee="20"))
+    no_basis = post(
+        staff,
+        "/admin/catalogue_matters/new/",
+        _form(catalogue_on["A"], name="收费无依据", fee="20"),
+    )
     assert "收费事项须写明收费标准的依据" in text_of(no_basis)
     auditor = client_for(app, "auditor")
     post(auditor, "/admin/catalogue_matters/new/", _form(catalogue_on["A"], name="审计员添加"))
@@ -70,8 +94,14 @@ def _all(app):
 def test_office_guide_search_and_township_guide(app, client, catalogue_on):
     with app.app_context():
         matter(catalogue_on["A"])
-        matter(catalogue_on["A"], "农村建房规划许可证", category_code="approval", fee="10",
-               fee_basis="省物价局收费文件", documents="宅基地批准书")
+        matter(
+            catalogue_on["A"],
+            "农村建房规划许可证",
+            category_code="approval",
+            fee="10",
+            fee_basis="省物价局收费文件",
+            documents="宅基地批准书",
+        )
         matter(catalogue_on["B"], "村级证明出具", place=Place.VILLAGE, documents="身份证")
         hidden = matter(catalogue_on["A"], "已不再办理的事项")
         hidden.listed = False
@@ -92,11 +122,16 @@ def test_office_guide_search_and_township_guide(app, client, catalogue_on):
     assert "办事指南" in home and "全镇办事指南" in home
 
 
-def test_matter_page_shows_place_documents_limit_fee_steps_and_a_qr_code(app, client,
-                                                                          catalogue_on):
+def test_matter_page_shows_place_documents_limit_fee_steps_and_a_qr_code(app, client, catalogue_on):
     with app.app_context():
-        row = matter(catalogue_on["A"], "农村建房规划许可证", category_code="approval",
-                     fee="10", fee_basis="省物价局收费文件", documents="宅基地批准书\n建房设计图")
+        row = matter(
+            catalogue_on["A"],
+            "农村建房规划许可证",
+            category_code="approval",
+            fee="10",
+            fee_basis="省物价局收费文件",
+            documents="宅基地批准书\n建房设计图",
+        )
         county = matter(catalogue_on["A"], "残疾人证办理", place=Place.COUNTY)
         other = matter(catalogue_on["B"], "村级证明出具")
         row_id, county_id, other_id = row.id, county.id, other.id
@@ -119,8 +154,11 @@ def test_office_limit_is_the_core_one(app, client, catalogue_on):
 
     with app.app_context():
         row = matter(catalogue_on["A"], category_code="approval")
-        db.session.add(OfficeCategoryLimit(office_id=catalogue_on["A"], category="approval",
-                                           amount=3, unit="calendar_days"))
+        db.session.add(
+            OfficeCategoryLimit(
+                office_id=catalogue_on["A"], category="approval", amount=3, unit="calendar_days"
+            )
+        )
         db.session.commit()
         row_id = row.id
     assert "3 日" in text_of(client.get(f"/o/A/catalogue/matter/{row_id}"))
@@ -128,8 +166,13 @@ def test_office_limit_is_the_core_one(app, client, catalogue_on):
 
 def test_api_lists_the_office_matters(app, client, catalogue_on):
     with app.app_context():
-        matter(catalogue_on["A"], "农村建房规划许可证", category_code="approval", fee="10",
-               fee_basis="省物价局收费文件")
+        matter(
+            catalogue_on["A"],
+            "农村建房规划许可证",
+            category_code="approval",
+            fee="10",
+            fee_basis="省物价局收费文件",
+        )
         matter(catalogue_on["A"], "残疾人证办理", place=Place.COUNTY)
     data = client.get("/api/v1/catalogue/A/matters").get_json()
     by_name = {m["name"]: m for m in data}
@@ -151,8 +194,12 @@ def test_module_off_hides_pages_and_screens_and_keeps_data(app, client, catalogu
     assert "城乡居民医疗保险参保登记" not in text_of(client.get("/o/B/catalogue/township"))
     assert client.get("/o/A/catalogue/places").status_code == 404
     staff = client_for(app, "staff_a")
-    for screen in ("/admin/catalogue_matters/", "/admin/catalogue_places/",
-                   "/admin/catalogue_liaisons/", "/admin/catalogue-desk/"):
+    for screen in (
+        "/admin/catalogue_matters/",
+        "/admin/catalogue_places/",
+        "/admin/catalogue_liaisons/",
+        "/admin/catalogue-desk/",
+    ):
         assert staff.get(screen).status_code in (403, 404), screen
     with app.app_context():
         assert count_matters() == 1

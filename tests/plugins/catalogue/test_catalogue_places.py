@@ -14,11 +14,21 @@ from plugins.catalogue.models import LiaisonOfficer, LiaisonRole, Place
 
 
 def _setup(offices):
-    services.create_place(offices["A"], kind=Place.HALL, name="镇便民服务大厅",
-                          address="镇政府一楼", opening_hours="周一至周五 8:30–17:30",
-                          phone="0471-5550100")
-    services.create_place(offices["B"], kind=Place.VILLAGE, name="乙村便民服务室",
-                          opening_hours="周一至周五 9:00–12:00", phone="0471-5550200")
+    services.create_place(
+        offices["A"],
+        kind=Place.HALL,
+        name="镇便民服务大厅",
+        address="镇政府一楼",
+        opening_hours="周一至周五 8:30–17:30",
+        phone="0471-5550100",
+    )
+    services.create_place(
+        offices["B"],
+        kind=Place.VILLAGE,
+        name="乙村便民服务室",
+        opening_hours="周一至周五 9:00–12:00",
+        phone="0471-5550200",
+    )
     staff_b = user("staff_b")
     staff_b.contact_phone = "13912345678"
     services.add_liaison(offices["B"], staff_b, LiaisonRole.WOMEN_DIRECTOR)
@@ -64,19 +74,29 @@ def test_a_liaison_is_staff_of_the_same_office_named_once(app, catalogue_on):
 
 def test_staff_screens_for_places_and_liaisons(app, catalogue_on):
     staff_b = client_for(app, "staff_b")
-    response = post(staff_b, "/admin/catalogue_places/new/", {
-        "kind": "village", "name": "乙村便民服务室", "address": "村委会一楼",
-        "opening_hours": "周一至周五 9:00–12:00", "phone": "0471-5550200"})
+    response = post(
+        staff_b,
+        "/admin/catalogue_places/new/",
+        {
+            "kind": "village",
+            "name": "乙村便民服务室",
+            "address": "村委会一楼",
+            "opening_hours": "周一至周五 9:00–12:00",
+            "phone": "0471-5550200",
+        },
+    )
     assert response.status_code == 302, text_of(response)[:500]
     with app.app_context():
         staff_b_id = user("staff_b").id
         staff_a_id = user("staff_a").id
-    response = post(staff_b, "/admin/catalogue_liaisons/new/", {
-        "user": str(staff_b_id), "role": "bookkeeper"})
+    response = post(
+        staff_b, "/admin/catalogue_liaisons/new/", {"user": str(staff_b_id), "role": "bookkeeper"}
+    )
     assert response.status_code == 302, text_of(response)[:500]
     # Staff of B are offered only their own office's staff; a forged staff_a is refused.
     post(staff_b, "/admin/catalogue_liaisons/new/", {"user": str(staff_a_id), "role": "other"})
     with app.app_context():
-        assert [(row.user_id, row.role) for row in db.session.scalars(
-            select(LiaisonOfficer))] == [(staff_b_id, LiaisonRole.BOOKKEEPER)]
+        assert [(row.user_id, row.role) for row in db.session.scalars(select(LiaisonOfficer))] == [
+            (staff_b_id, LiaisonRole.BOOKKEEPER)
+        ]
     assert "乙村便民服务室" in text_of(staff_b.get("/admin/catalogue_places/"))

@@ -28,22 +28,33 @@ def client_for(app, username: str):
     return client
 
 
-def ask(office_id: int, topic: str = "本村 2026 年低保名单和保障标准", *,
-        name: str = RESIDENT_NAME, phone: str = RESIDENT_PHONE,
-        details: str | None = "想了解评定条件和每月金额。") -> DisclosureTopic:
+def ask(
+    office_id: int,
+    topic: str = "本村 2026 年低保名单和保障标准",
+    *,
+    name: str = RESIDENT_NAME,
+    phone: str = RESIDENT_PHONE,
+    details: str | None = "想了解评定条件和每月金额。",
+) -> DisclosureTopic:
     """A resident's topic at the office (committed)."""
-    receipt = services.request_topic(db.session.get(Office, office_id), topic=topic,
-                                    details=details, name=name, phone=phone)
+    receipt = services.request_topic(
+        db.session.get(Office, office_id), topic=topic, details=details, name=name, phone=phone
+    )
     db.session.commit()
     return db.session.scalar(select(DisclosureTopic).where(DisclosureTopic.receipt_no == receipt))
 
 
-def published(office_id: int, title: str = "农村宅基地审批办事指南",
-              category=ItemCategory.PROCEDURE, body: str = "**办理时限**：20 个工作日。",
-              stage=None) -> DisclosureItem:
+def published(
+    office_id: int,
+    title: str = "农村宅基地审批办事指南",
+    category=ItemCategory.PROCEDURE,
+    body: str = "**办理时限**：20 个工作日。",
+    stage=None,
+) -> DisclosureItem:
     """A published item of the office (committed)."""
-    item = services.create_item(office_id, category=category, title=title, body=body,
-                               stage=stage, actor_id=None)
+    item = services.create_item(
+        office_id, category=category, title=title, body=body, stage=stage, actor_id=None
+    )
     db.session.flush()
     services.publish_item(item, actor_id=None)
     db.session.commit()

@@ -29,22 +29,34 @@ OTHER_UNKNOWN = "刘德胜"
 
 
 def _public_text(client) -> str:
-    return (text_of(client.get("/o/A/disclosure/"))
-            + client.get("/api/v1/disclosure/A/items").get_data(as_text=True)
-            + client.get("/api/v1/disclosure/A/topics").get_data(as_text=True))
+    return (
+        text_of(client.get("/o/A/disclosure/"))
+        + client.get("/api/v1/disclosure/A/items").get_data(as_text=True)
+        + client.get("/api/v1/disclosure/A/topics").get_data(as_text=True)
+    )
 
 
 def test_item_and_answer_titles_are_masked_on_the_board_item_page_and_api(
-        app, client, disclosure_on):
+    app, client, disclosure_on
+):
     """Finding 6: titles staff type reached residents verbatim."""
     with app.app_context():
         ask(disclosure_on["A"], "低保评定条件")  # 王秀英 becomes a known private name
-        item = published(disclosure_on["A"],
-                         title=f"{RESIDENT_NAME}户宅基地审批结果（联系 139-1234-5678）",
-                         category=ItemCategory.RESULTS, body="已批准。")
+        item = published(
+            disclosure_on["A"],
+            title=f"{RESIDENT_NAME}户宅基地审批结果（联系 139-1234-5678）",
+            category=ItemCategory.RESULTS,
+            body="已批准。",
+        )
         topic = ask(disclosure_on["A"], "宅基地审批名单", name="李四", phone="13700001111")
-        services.answer_topic(topic, actor_id=None, category="results", stage="after",
-                             title=f"{UNKNOWN}等三户宅基地审批结果", body="已批准。")
+        services.answer_topic(
+            topic,
+            actor_id=None,
+            category="results",
+            stage="after",
+            title=f"{UNKNOWN}等三户宅基地审批结果",
+            body="已批准。",
+        )
         db.session.commit()
         item_id = item.id
     board = text_of(client.get("/o/A/disclosure/"))
@@ -62,14 +74,24 @@ def test_private_names_in_topic_texts_and_decline_reasons_are_masked(app, client
     published with the full names (only numbers were starred)."""
     with app.app_context():
         ask(disclosure_on["A"], "低保评定条件")  # 王秀英: known to the records
-        known = ask(disclosure_on["A"], f"{RESIDENT_NAME}家为什么能领低保", name="李四",
-                    phone="13700001111")
-        services.decline_topic(known, actor_id=None, ground="privacy",
-                              reason=f"涉及{UNKNOWN}个人隐私，依法不予公开；咨询电话 0477-8123456。")
-        suspected = ask(disclosure_on["A"], f"{OTHER_UNKNOWN}承包的鱼塘租金是多少", name="赵六",
-                        phone="13700002222")
-        services.decline_topic(suspected, actor_id=None, ground="business_secret",
-                              reason="属于商业秘密。")
+        known = ask(
+            disclosure_on["A"], f"{RESIDENT_NAME}家为什么能领低保", name="李四", phone="13700001111"
+        )
+        services.decline_topic(
+            known,
+            actor_id=None,
+            ground="privacy",
+            reason=f"涉及{UNKNOWN}个人隐私，依法不予公开；咨询电话 0477-8123456。",
+        )
+        suspected = ask(
+            disclosure_on["A"],
+            f"{OTHER_UNKNOWN}承包的鱼塘租金是多少",
+            name="赵六",
+            phone="13700002222",
+        )
+        services.decline_topic(
+            suspected, actor_id=None, ground="business_secret", reason="属于商业秘密。"
+        )
         db.session.commit()
     text = _public_text(client)
     for private in (RESIDENT_NAME, UNKNOWN, OTHER_UNKNOWN):
@@ -83,21 +105,31 @@ def test_a_leader_withdraws_an_item_and_an_answer_through_the_core(app, client, 
     """Finding 8: a published item or answer could not be taken off the board everywhere with
     a notice kept; now the core withdraws both, audited, and the rows stay."""
     with app.app_context():
-        item = published(disclosure_on["A"], title="2026 年低保名单（含错误）",
-                         category=ItemCategory.RESULTS, body="名单正文")
+        item = published(
+            disclosure_on["A"],
+            title="2026 年低保名单（含错误）",
+            category=ItemCategory.RESULTS,
+            body="名单正文",
+        )
         topic = ask(disclosure_on["A"], "村集体鱼塘承包合同")
         services.decline_topic(topic, actor_id=None, ground="other", reason="合同正在重新签订。")
         db.session.commit()
-        ids = {"item": item.id, "topic": topic.id, "topic_version": topic.version,
-               "item_version": item.version}
+        ids = {
+            "item": item.id,
+            "topic": topic.id,
+            "topic_version": topic.version,
+            "item_version": item.version,
+        }
     before = _public_text(client)
     assert "2026 年低保名单（含错误）" in before and "村集体鱼塘承包合同" in before
     leader = client_for(app, "leader")
-    for url, version in ((f"/admin/disclosure-desk/item/{ids['item']}/withdraw", "item_version"),
-                         (f"/admin/disclosure-desk/topic/{ids['topic']}/withdraw",
-                          "topic_version")):
-        response = post(leader, url, {"version": str(ids[version]), "reason": "内容有误"},
-                        follow_redirects=True)
+    for url, version in (
+        (f"/admin/disclosure-desk/item/{ids['item']}/withdraw", "item_version"),
+        (f"/admin/disclosure-desk/topic/{ids['topic']}/withdraw", "topic_version"),
+    ):
+        response = post(
+            leader, url, {"version": str(ids[version]), "reason": "内容有误"}, follow_redirects=True
+        )
         assert "已撤回，记录仍保留。" in text_of(response), url
     after = _public_text(client)
     for gone in ("2026 年低保名单（含错误）", "名单正文", "村集体鱼塘承包合同", "合同正在重新签订"):
@@ -109,10 +141,15 @@ def test_a_leader_withdraws_an_item_and_an_answer_through_the_core(app, client, 
     with app.app_context():
         rows = db.session.scalars(select(Withdrawal)).all()
         assert {(w.record_type, w.record_id) for w in rows} == {
-            ("disclosure_item", ids["item"]), ("disclosure_topic", ids["topic"])}
+            ("disclosure_item", ids["item"]),
+            ("disclosure_topic", ids["topic"]),
+        }
         assert all(w.withdrawn_by_id == user("leader").id for w in rows)
-        audited = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.target_type == "publication_withdrawal"))
+        audited = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.target_type == "publication_withdrawal")
+        )
         assert audited == 2
         assert db.session.get(DisclosureItem, ids["item"]).title == "2026 年低保名单（含错误）"
         assert db.session.get(DisclosureTopic, ids["topic"]).decline_reason == "合同正在重新签订。"
@@ -122,8 +159,13 @@ def test_a_leader_withdraws_an_item_and_an_answer_through_the_core(app, client, 
 
 
 def _draft(office_id, title):
-    item = services.create_item(office_id, category=ItemCategory.RESULTS, title=title,
-                               body=f"经村民代表会议讨论，{OTHER_UNKNOWN}同志负责验收。", actor_id=None)
+    item = services.create_item(
+        office_id,
+        category=ItemCategory.RESULTS,
+        title=title,
+        body=f"经村民代表会议讨论，{OTHER_UNKNOWN}同志负责验收。",
+        actor_id=None,
+    )
     db.session.commit()
     return item.id, item.version
 
@@ -135,52 +177,75 @@ def test_publishing_a_draft_needs_a_decision_on_every_suspected_name(app, client
         item_id, version = _draft(disclosure_on["A"], f"{UNKNOWN}户危房改造补助结果")
     staff = client_for(app, "staff_a")
     screen = staff.get(f"/admin/disclosure-desk/item/{item_id}").get_data(as_text=True)
-    assert '<mark class="review-suspect" title="疑似人名：张建国">张某</mark>户危房改造补助结果' in screen
+    assert (
+        '<mark class="review-suspect" title="疑似人名：张建国">张某</mark>户危房改造补助结果'
+        in screen
+    )
     assert f'value="{UNKNOWN}"' in screen and f'value="{OTHER_UNKNOWN}"' in screen
-    refused = post(staff, f"/admin/disclosure-desk/item/{item_id}/publish",
-                   {"version": str(version)}, follow_redirects=True)
+    refused = post(
+        staff,
+        f"/admin/disclosure-desk/item/{item_id}/publish",
+        {"version": str(version)},
+        follow_redirects=True,
+    )
     assert "请逐一确认疑似人名" in text_of(refused)
     with app.app_context():
         assert db.session.get(DisclosureItem, item_id).published_at is None
     # 张建国 is masked; 刘德胜 is the official who checks the work: his name may stand.
-    names = {0: UNKNOWN, 1: OTHER_UNKNOWN} if screen.index(f'value="{UNKNOWN}"') < screen.index(
-        f'value="{OTHER_UNKNOWN}"') else {0: OTHER_UNKNOWN, 1: UNKNOWN}
+    names = (
+        {0: UNKNOWN, 1: OTHER_UNKNOWN}
+        if screen.index(f'value="{UNKNOWN}"') < screen.index(f'value="{OTHER_UNKNOWN}"')
+        else {0: OTHER_UNKNOWN, 1: UNKNOWN}
+    )
     form = {"version": str(version)}
     for i, name in names.items():
         form[f"review_name_{i}"] = name
         form[f"review_{i}"] = "allow" if name == OTHER_UNKNOWN else "mask"
-    done = post(staff, f"/admin/disclosure-desk/item/{item_id}/publish", form,
-                follow_redirects=True)
+    done = post(
+        staff, f"/admin/disclosure-desk/item/{item_id}/publish", form, follow_redirects=True
+    )
     assert "已在公开栏公开。" in text_of(done)
     with app.app_context():
         assert db.session.get(DisclosureItem, item_id).is_public
         allowed = db.session.scalars(select(AllowedName)).all()
         assert [(a.record_type, a.record_id, a.name, a.confirmed_by_id) for a in allowed] == [
-            ("disclosure_item", item_id, OTHER_UNKNOWN, user("staff_a").id)]
+            ("disclosure_item", item_id, OTHER_UNKNOWN, user("staff_a").id)
+        ]
     page = text_of(client.get(f"/o/A/disclosure/item/{item_id}"))
     assert "张某户危房改造补助结果" in page and UNKNOWN not in page
     assert f"{OTHER_UNKNOWN}同志负责验收" in page
 
 
-def test_an_answer_with_a_suspected_name_is_reviewed_before_it_goes_out(app, client,
-                                                                         disclosure_on):
+def test_an_answer_with_a_suspected_name_is_reviewed_before_it_goes_out(app, client, disclosure_on):
     """Answering a topic with a new item: the first submission shows the review panel and
     publishes nothing; the second, with every name decided, publishes and closes."""
     with app.app_context():
         topic = ask(disclosure_on["A"], "危房改造补助名单")
         topic_id, version = topic.id, topic.version
     staff = client_for(app, "staff_a")
-    data = {"version": str(version), "existing_item": "", "category": "results",
-            "stage": "after", "title": f"{UNKNOWN}户危房改造补助结果", "body": "补助 2 万元。"}
+    data = {
+        "version": str(version),
+        "existing_item": "",
+        "category": "results",
+        "stage": "after",
+        "title": f"{UNKNOWN}户危房改造补助结果",
+        "body": "补助 2 万元。",
+    }
     first = post(staff, f"/admin/disclosure-desk/topic/{topic_id}/answer", data)
     html = first.get_data(as_text=True)
     assert first.status_code == 400
-    assert '<mark class="review-suspect" title="疑似人名：张建国">张某</mark>户危房改造补助结果' in html
+    assert (
+        '<mark class="review-suspect" title="疑似人名：张建国">张某</mark>户危房改造补助结果'
+        in html
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DisclosureItem)) == 0
-    second = post(staff, f"/admin/disclosure-desk/topic/{topic_id}/answer",
-                  {**data, "reviewed": "1", "review_name_0": UNKNOWN, "review_0": "mask"},
-                  follow_redirects=True)
+    second = post(
+        staff,
+        f"/admin/disclosure-desk/topic/{topic_id}/answer",
+        {**data, "reviewed": "1", "review_name_0": UNKNOWN, "review_0": "mask"},
+        follow_redirects=True,
+    )
     assert "已公开并办结。" in text_of(second)
     board = text_of(client.get("/o/A/disclosure/"))
     assert "张某户危房改造补助结果" in board and UNKNOWN not in board

@@ -50,13 +50,19 @@ def test_every_disclosure_string_has_an_english_translation():
     assert not missing, (
         f"{len(missing)} disclosure string(s) have no English translation. Run `./dev i18n`, "
         "then translate them in plugins/disclosure/translations/en/LC_MESSAGES/messages.po:\n  "
-        + "\n  ".join(missing))
+        + "\n  ".join(missing)
+    )
 
 
 def test_translations_keep_their_placeholders_and_leave_no_chinese():
     catalog = _english_catalogue()
-    wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))
+    ]
     assert not wrong, f"placeholders differ between msgid and msgstr: {wrong}"
     chinese = [m.id for m in catalog if m.id and CJK.search(str(m.string))]
     assert not chinese, chinese
@@ -85,14 +91,20 @@ def test_board_and_topic_form_in_chinese_then_english(app, client, disclosure_on
 
     form = client.get("/o/A/disclosure/topic")
     assert "What you want to know" in words(form) and not leftover_chinese(app, form)
-    refused = post(client, "/o/A/disclosure/topic",
-                   {"topic": "Village road funds", "name": "Li", "phone": "12345"})
+    refused = post(
+        client,
+        "/o/A/disclosure/topic",
+        {"topic": "Village road funds", "name": "Li", "phone": "12345"},
+    )
     assert refused.status_code == 400
     assert "Please enter a valid mobile number" in words(refused)
     assert not leftover_chinese(app, refused)
-    done = post(client, "/o/A/disclosure/topic",
-                {"topic": "Village road funds", "name": "Li", "phone": "13900139000"},
-                follow_redirects=True)
+    done = post(
+        client,
+        "/o/A/disclosure/topic",
+        {"topic": "Village road funds", "name": "Li", "phone": "13900139000"},
+        follow_redirects=True,
+    )
     assert "Your receipt number" in words(done) and not leftover_chinese(app, done)
     client.get("/lang/zh_CN")
 

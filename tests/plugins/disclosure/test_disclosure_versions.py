@@ -15,10 +15,24 @@ from plugins.disclosure.models import DisclosureItem, DisclosureTopic, ItemCateg
 
 # (action, who posts, the row it changes, what the form sends besides the version)
 ACTIONS = [
-    ("topic/{id}/answer", "staff_a", "open_topic",
-     {"existing_item": "", "category": "results", "stage": "after",
-      "title": "2026 年低保保障标准", "body": "保障标准：每人每月 720 元。"}),
-    ("topic/{id}/decline", "staff_a", "open_topic", {"ground": "privacy", "reason": "涉及个人隐私"}),
+    (
+        "topic/{id}/answer",
+        "staff_a",
+        "open_topic",
+        {
+            "existing_item": "",
+            "category": "results",
+            "stage": "after",
+            "title": "2026 年低保保障标准",
+            "body": "保障标准：每人每月 720 元。",
+        },
+    ),
+    (
+        "topic/{id}/decline",
+        "staff_a",
+        "open_topic",
+        {"ground": "privacy", "reason": "涉及个人隐私"},
+    ),
     ("topic/{id}/withdraw", "leader", "declined_topic", {"reason": "内容有误"}),
     ("item/{id}/publish", "staff_a", "draft", {}),
     ("item/{id}/withdraw", "leader", "published_item", {"reason": "内容有误"}),
@@ -29,36 +43,52 @@ def _rows(office_id) -> dict:
     """One row of each kind the desk actions change (committed)."""
     declined = ask(office_id, "村集体鱼塘承包合同")
     services.decline_topic(declined, actor_id=None, ground="other", reason="合同正在重新签订。")
-    draft = services.create_item(office_id, category=ItemCategory.RESULTS, title="道路维修结果",
-                                body="已完工。", actor_id=None)
+    draft = services.create_item(
+        office_id,
+        category=ItemCategory.RESULTS,
+        title="道路维修结果",
+        body="已完工。",
+        actor_id=None,
+    )
     item = published(office_id, title="农村宅基地审批办事指南")
     db.session.commit()
-    return {"open_topic": ask(office_id, phone="13904715567"), "declined_topic": declined,
-            "draft": draft, "published_item": item}
+    return {
+        "open_topic": ask(office_id, phone="13904715567"),
+        "declined_topic": declined,
+        "draft": draft,
+        "published_item": item,
+    }
 
 
 def _state(row) -> tuple:
     """What an action could change: the row's version and state, and its withdrawals."""
     db.session.refresh(row)
-    withdrawals = db.session.scalar(select(func.count()).select_from(Withdrawal).where(
-        Withdrawal.record_id == row.id))
+    withdrawals = db.session.scalar(
+        select(func.count()).select_from(Withdrawal).where(Withdrawal.record_id == row.id)
+    )
     state = row.status if isinstance(row, DisclosureTopic) else row.published_at
     return row.version, state, withdrawals
 
 
 @pytest.mark.parametrize("posted", ["stale", "missing"])
-@pytest.mark.parametrize(("path", "username", "kind", "data"), ACTIONS,
-                         ids=[a[0].replace("{id}/", "") for a in ACTIONS])
-def test_a_stale_or_missing_version_is_refused(app, disclosure_on, path, username, kind, data,
-                                               posted):
+@pytest.mark.parametrize(
+    ("path", "username", "kind", "data"), ACTIONS, ids=[a[0].replace("{id}/", "") for a in ACTIONS]
+)
+def test_a_stale_or_missing_version_is_refused(
+    app, disclosure_on, path, username, kind, data, posted
+):
     with app.app_context():
         row = _rows(disclosure_on["A"])[kind]
         model, row_id, before = type(row), row.id, _state(row)
         form = dict(data)
         if posted == "stale":
             form["version"] = str(row.version + 1)
-    response = post(client_for(app, username), f"/admin/disclosure-desk/{path.format(id=row_id)}",
-                    form, follow_redirects=True)
+    response = post(
+        client_for(app, username),
+        f"/admin/disclosure-desk/{path.format(id=row_id)}",
+        form,
+        follow_redirects=True,
+    )
     assert str(STALE_MESSAGE) in text_of(response)
     with app.app_context():
         assert _state(db.session.get(model, row_id)) == before
@@ -71,6 +101,10 @@ def test_the_current_version_is_accepted(app, disclosure_on):
     with app.app_context():
         draft = _rows(disclosure_on["A"])["draft"]
         draft_id, version = draft.id, draft.version
-    response = post(client_for(app, "staff_a"), f"/admin/disclosure-desk/item/{draft_id}/publish",
-                    {"version": str(version)}, follow_redirects=True)
+    response = post(
+        client_for(app, "staff_a"),
+        f"/admin/disclosure-desk/item/{draft_id}/publish",
+        {"version": str(version)},
+        follow_redirects=True,
+    )
     assert "已在公开栏公开。" in text_of(response)

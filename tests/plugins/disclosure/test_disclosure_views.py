@@ -31,22 +31,39 @@ from plugins.disclosure.models import (
 def _finished_topics(office_id):
     """An answered topic (with a phone typed into it) and a declined one."""
     answered = ask(office_id, "低保名单，我的电话 13812345678 身份证 110101199003071234")
-    services.answer_topic(answered, actor_id=None, category="results", stage="after",
-                         title="2026 年低保名单和保障标准", body="保障标准：每人每月 720 元。")
+    services.answer_topic(
+        answered,
+        actor_id=None,
+        category="results",
+        stage="after",
+        title="2026 年低保名单和保障标准",
+        body="保障标准：每人每月 720 元。",
+    )
     declined = ask(office_id, "邻居家的收入情况", name="李四", phone="13700001111")
-    services.decline_topic(declined, actor_id=None, ground="privacy",
-                          reason="涉及他人个人隐私，依法不予公开。")
+    services.decline_topic(
+        declined, actor_id=None, ground="privacy", reason="涉及他人个人隐私，依法不予公开。"
+    )
     db.session.commit()
     return answered, declined
 
 
 def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disclosure_on):
     with app.app_context():
-        published(disclosure_on["A"], "2026 年耕地地力保护补贴发放标准",
-                  ItemCategory.VILLAGE_AFFAIRS, "每亩 105 元", Stage.BEFORE)
+        published(
+            disclosure_on["A"],
+            "2026 年耕地地力保护补贴发放标准",
+            ItemCategory.VILLAGE_AFFAIRS,
+            "每亩 105 元",
+            Stage.BEFORE,
+        )
         published(disclosure_on["A"], "农村宅基地审批办事指南")
-        draft = services.create_item(disclosure_on["A"], category=ItemCategory.FEES,
-                                    title="尚未公开的收费草稿", body="草稿", actor_id=None)
+        draft = services.create_item(
+            disclosure_on["A"],
+            category=ItemCategory.FEES,
+            title="尚未公开的收费草稿",
+            body="草稿",
+            actor_id=None,
+        )
         withdrawn = published(disclosure_on["A"], "已撤回的旧标准")
         services.withdraw_item(withdrawn, actor_id=user("leader").id, reason="已过时")
         published(disclosure_on["B"], "乙村财务收支")
@@ -63,8 +80,14 @@ def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disc
     assert "乙村财务收支" not in page and "还在办理中的点题" not in page
     assert "2026 年低保名单和保障标准" in page and "涉及他人个人隐私，依法不予公开。" in page
     # Never who asked, and numbers typed into a topic are starred.
-    for private in (RESIDENT_NAME, RESIDENT_PHONE, "李四", "13700001111", "13812345678",
-                    "110101199003071234"):
+    for private in (
+        RESIDENT_NAME,
+        RESIDENT_PHONE,
+        "李四",
+        "13700001111",
+        "13812345678",
+        "110101199003071234",
+    ):
         assert private not in page
     assert "138****5678" in page
     assert client.get(f"/o/A/disclosure/item/{draft_id}").status_code == 404
@@ -76,7 +99,9 @@ def test_board_groups_items_and_shows_topics_without_who_asked(app, client, disc
 
 def test_item_page_renders_sanitised_markdown(app, client, disclosure_on):
     with app.app_context():
-        item = published(disclosure_on["A"], body="**办理时限**：20 个工作日\n<script>alert(1)</script>")
+        item = published(
+            disclosure_on["A"], body="**办理时限**：20 个工作日\n<script>alert(1)</script>"
+        )
         other = published(disclosure_on["B"], "乙村财务收支")
         item_id, other_id = item.id, other.id
     response = client.get(f"/o/A/disclosure/item/{item_id}")
@@ -95,36 +120,53 @@ def test_api_has_published_data_and_no_personal_data(app, client, disclosure_on)
     items = client.get("/api/v1/disclosure/A/items")
     topics = client.get("/api/v1/disclosure/A/topics")
     assert items.status_code == 200 and topics.status_code == 200
-    assert {i["title"] for i in items.get_json()} == {"农村宅基地审批办事指南",
-                                                       "2026 年低保名单和保障标准"}
+    assert {i["title"] for i in items.get_json()} == {
+        "农村宅基地审批办事指南",
+        "2026 年低保名单和保障标准",
+    }
     statuses = sorted(t["status"] for t in topics.get_json())
     assert statuses == ["answered", "declined"]
     body = items.get_data(as_text=True) + topics.get_data(as_text=True)
-    for private in (RESIDENT_NAME, RESIDENT_PHONE, "李四", "13700001111", "13812345678",
-                    "110101199003071234"):
+    for private in (
+        RESIDENT_NAME,
+        RESIDENT_PHONE,
+        "李四",
+        "13700001111",
+        "13812345678",
+        "110101199003071234",
+    ):
         assert private not in body
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert paths["/api/v1/disclosure/{office_code}/items"]["get"]["tags"] == ["disclosure"]
 
 
 def test_published_text_stars_id_and_mobile_numbers_but_keeps_the_office_landline(
-        app, client, disclosure_on):
+    app, client, disclosure_on
+):
     """A subsidy list may name recipients; their ID and mobile numbers never reach the board,
     the item page or the API. The office's own telephone stays readable."""
     with app.app_context():
-        item = published(disclosure_on["A"], title="2026 年耕地地力保护补贴发放名单",
-                         category=ItemCategory.FINANCE,
-                         body="张三，身份证 110101199003071234，电话 13812345678，补贴 1200 元。\n\n"
-                              "咨询电话：0471-6612345")
+        item = published(
+            disclosure_on["A"],
+            title="2026 年耕地地力保护补贴发放名单",
+            category=ItemCategory.FINANCE,
+            body="张三，身份证 110101199003071234，电话 13812345678，补贴 1200 元。\n\n"
+            "咨询电话：0471-6612345",
+        )
         item_id = item.id
         topic = ask(disclosure_on["A"], "补贴发放名单")
-        services.decline_topic(topic, actor_id=None, ground="not_our_duty",
-                              reason="请向旗农牧局咨询，联系人手机 13912345678，电话 0477-8123456。")
+        services.decline_topic(
+            topic,
+            actor_id=None,
+            ground="not_our_duty",
+            reason="请向旗农牧局咨询，联系人手机 13912345678，电话 0477-8123456。",
+        )
         db.session.commit()
     page = text_of(client.get(f"/o/A/disclosure/item/{item_id}"))
     board = text_of(client.get("/o/A/disclosure/"))
     api = client.get("/api/v1/disclosure/A/items").get_data(as_text=True) + client.get(
-        "/api/v1/disclosure/A/topics").get_data(as_text=True)
+        "/api/v1/disclosure/A/topics"
+    ).get_data(as_text=True)
     for text in (page, board + api):
         for private in ("110101199003071234", "13812345678", "13912345678"):
             assert private not in text
@@ -162,22 +204,31 @@ def test_staff_of_another_office_see_and_do_nothing(app, disclosure_on):
     with app.app_context():
         topic = ask(disclosure_on["A"], "甲单位的点题事项")
         item = published(disclosure_on["A"], "甲单位的公开事项")
-        draft = services.create_item(disclosure_on["A"], category="other", title="甲单位草稿",
-                                    body="草稿", actor_id=None)
+        draft = services.create_item(
+            disclosure_on["A"], category="other", title="甲单位草稿", body="草稿", actor_id=None
+        )
         db.session.commit()
         topic_id, item_id, draft_id = topic.id, item.id, draft.id
     other = client_for(app, "staff_b")
-    for url in (f"/admin/disclosure-desk/topic/{topic_id}", f"/admin/disclosure-desk/item/{item_id}",
-                f"/admin/disclosure_topics/details/?id={topic_id}",
-                f"/admin/disclosure_items/edit/?id={item_id}"):
+    for url in (
+        f"/admin/disclosure-desk/topic/{topic_id}",
+        f"/admin/disclosure-desk/item/{item_id}",
+        f"/admin/disclosure_topics/details/?id={topic_id}",
+        f"/admin/disclosure_items/edit/?id={item_id}",
+    ):
         assert other.get(url).status_code == 404, url
     assert "甲单位的点题事项" not in text_of(other.get("/admin/disclosure_topics/"))
     assert "甲单位的公开事项" not in text_of(other.get("/admin/disclosure_items/"))
     assert "甲单位的点题事项" not in text_of(other.get("/admin/disclosure-desk/"))
     for url, data in (
-        (f"/admin/disclosure-desk/topic/{topic_id}/answer",
-         {"category": "other", "title": "越权答复", "body": "正文"}),
-        (f"/admin/disclosure-desk/topic/{topic_id}/decline", {"ground": "privacy", "reason": "越权"}),
+        (
+            f"/admin/disclosure-desk/topic/{topic_id}/answer",
+            {"category": "other", "title": "越权答复", "body": "正文"},
+        ),
+        (
+            f"/admin/disclosure-desk/topic/{topic_id}/decline",
+            {"ground": "privacy", "reason": "越权"},
+        ),
         (f"/admin/disclosure-desk/item/{item_id}/withdraw", {"reason": "越权"}),
         (f"/admin/disclosure-desk/item/{draft_id}/publish", {}),
     ):
@@ -197,12 +248,28 @@ def test_auditor_reads_but_cannot_write(app, disclosure_on):
     assert "甲单位的点题事项" in text_of(auditor.get("/admin/disclosure_topics/"))
     page = auditor.get(f"/admin/disclosure-desk/topic/{topic_id}")
     assert page.status_code == 200 and "公开并办结" not in text_of(page)
-    assert post(auditor, f"/admin/disclosure-desk/topic/{topic_id}/decline",
-                {"ground": "privacy", "reason": "涉及隐私"}).status_code == 403
-    assert post(auditor, f"/admin/disclosure-desk/item/{item_id}/withdraw",
-                {"reason": "撤回"}).status_code == 403
-    assert post(auditor, "/admin/disclosure_items/new/",
-                {"category": "other", "title": "审计员新建", "body": "正文"}).status_code == 403
+    assert (
+        post(
+            auditor,
+            f"/admin/disclosure-desk/topic/{topic_id}/decline",
+            {"ground": "privacy", "reason": "涉及隐私"},
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            auditor, f"/admin/disclosure-desk/item/{item_id}/withdraw", {"reason": "撤回"}
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            auditor,
+            "/admin/disclosure_items/new/",
+            {"category": "other", "title": "审计员新建", "body": "正文"},
+        ).status_code
+        == 403
+    )
     with app.app_context():
         assert db.session.get(DisclosureTopic, topic_id).status == TopicStatus.OPEN
         assert db.session.get(DisclosureItem, item_id).is_public
@@ -217,10 +284,19 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
     assert "待答复的点题" in desk and "本村 2026 年低保名单和保障标准" in desk
     page = staff.get(f"/admin/disclosure-desk/topic/{topic_id}")
     assert "公开并办结" in text_of(page) and RESIDENT_PHONE not in text_of(page)
-    response = post(staff, f"/admin/disclosure-desk/topic/{topic_id}/answer", {
-        "version": str(version), "existing_item": "", "category": "results", "stage": "after",
-        "title": "2026 年低保名单和保障标准", "body": "保障标准：每人每月 720 元。"},
-        follow_redirects=True)
+    response = post(
+        staff,
+        f"/admin/disclosure-desk/topic/{topic_id}/answer",
+        {
+            "version": str(version),
+            "existing_item": "",
+            "category": "results",
+            "stage": "after",
+            "title": "2026 年低保名单和保障标准",
+            "body": "保障标准：每人每月 720 元。",
+        },
+        follow_redirects=True,
+    )
     assert "已公开并办结。" in text_of(response)
     with app.app_context():
         topic = db.session.get(DisclosureTopic, topic_id)
@@ -228,14 +304,20 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
         assert db.session.get(Case, topic.case_id).status == CaseStatus.RESOLVED
         item_id, item_version = topic.answer_item_id, topic.answer_item.version
     # Staff may not withdraw what is published; the office's leader may.
-    refused = post(staff, f"/admin/disclosure-desk/item/{item_id}/withdraw",
-                   {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
-                   follow_redirects=True)
+    refused = post(
+        staff,
+        f"/admin/disclosure-desk/item/{item_id}/withdraw",
+        {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
+        follow_redirects=True,
+    )
     assert "只有本单位领导或全镇管理员可以撤回" in text_of(refused)
     leader = client_for(app, "leader")
-    response = post(leader, f"/admin/disclosure-desk/item/{item_id}/withdraw",
-                    {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
-                    follow_redirects=True)
+    response = post(
+        leader,
+        f"/admin/disclosure-desk/item/{item_id}/withdraw",
+        {"version": str(item_version), "reason": "名单有误，核实后重新公开"},
+        follow_redirects=True,
+    )
     assert "已撤回，记录仍保留。" in text_of(response)
     board = text_of(staff.get("/o/A/disclosure/"))
     assert "答复内容已撤回，正在核实更新。" in board and "每人每月 720 元" not in board
@@ -248,14 +330,19 @@ def test_desk_answer_then_withdraw_keeps_the_row(app, disclosure_on):
 def test_item_screen_creates_a_draft_in_the_own_office_and_refuses_bad_input(app, disclosure_on):
     staff = client_for(app, "staff_a")
     assert staff.get("/admin/disclosure_items/new/").status_code == 200
-    refused = post(staff, "/admin/disclosure_items/new/",
-                   {"category": "fees", "stage": "", "title": "收费标准", "body": "   "})
+    refused = post(
+        staff,
+        "/admin/disclosure_items/new/",
+        {"category": "fees", "stage": "", "title": "收费标准", "body": "   "},
+    )
     assert "请填写公开内容。" in text_of(refused)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DisclosureItem)) == 0
-    created = post(staff, "/admin/disclosure_items/new/",
-                   {"category": "fees", "stage": "", "title": "婚姻登记收费标准",
-                    "body": "婚姻登记不收费。"})
+    created = post(
+        staff,
+        "/admin/disclosure_items/new/",
+        {"category": "fees", "stage": "", "title": "婚姻登记收费标准", "body": "婚姻登记不收费。"},
+    )
     assert created.status_code == 302
     with app.app_context():
         item = db.session.scalar(select(DisclosureItem))
@@ -263,14 +350,21 @@ def test_item_screen_creates_a_draft_in_the_own_office_and_refuses_bad_input(app
         assert item.created_by_id == user("staff_a").id and item.stage is None
         assert item.category == ItemCategory.FEES
         item_id, version = item.id, item.version
-    response = post(staff, f"/admin/disclosure-desk/item/{item_id}/publish",
-                    {"version": str(version)}, follow_redirects=True)
+    response = post(
+        staff,
+        f"/admin/disclosure-desk/item/{item_id}/publish",
+        {"version": str(version)},
+        follow_redirects=True,
+    )
     assert "已在公开栏公开。" in text_of(response)
     with app.app_context():
         assert db.session.get(DisclosureItem, item_id).is_public
     # No screen deletes an item.
     assert post(staff, "/admin/disclosure_items/delete/", {"id": str(item_id)}).status_code in (
-        302, 403, 404)
+        302,
+        403,
+        404,
+    )
     with app.app_context():
         assert db.session.get(DisclosureItem, item_id) is not None
 
@@ -320,7 +414,7 @@ def test_hook_supervision_sections(app, disclosure_on):
         db.session.commit()
     page = text_of(client_for(app, "admin").get("/admin/case_supervision/"))
     start = page.index("政务村务公开（")
-    table = " ".join(page[start:page.index("年服务承诺办件量", start)].split())
+    table = " ".join(page[start : page.index("年服务承诺办件量", start)].split())
     assert "待答复点题" in table and "本年不予公开" in table
     # 甲单位: one open, none overdue, one answered, one declined, one item on the board.
     assert "甲单位 1 0 1 1 1" in table and "乙村" not in table
@@ -334,12 +428,16 @@ def test_demo_data_loads_once(app, disclosure_on):
         offices = {o.code: o for o in db.session.scalars(select(Office))}
         load_demo(offices)
         db.session.commit()
-        counted = (db.session.scalar(select(func.count()).select_from(DisclosureItem)),
-                   db.session.scalar(select(func.count()).select_from(DisclosureTopic)))
+        counted = (
+            db.session.scalar(select(func.count()).select_from(DisclosureItem)),
+            db.session.scalar(select(func.count()).select_from(DisclosureTopic)),
+        )
         load_demo(offices)
         db.session.commit()
-        again = (db.session.scalar(select(func.count()).select_from(DisclosureItem)),
-                 db.session.scalar(select(func.count()).select_from(DisclosureTopic)))
+        again = (
+            db.session.scalar(select(func.count()).select_from(DisclosureItem)),
+            db.session.scalar(select(func.count()).select_from(DisclosureTopic)),
+        )
         assert counted == again and counted[1] == 2
         titles = set(db.session.scalars(select(DisclosureItem.title)))
         assert "2026 年耕地地力保护补贴发放标准" in titles and "农村宅基地审批办事指南" in titles

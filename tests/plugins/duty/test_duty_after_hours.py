@@ -15,9 +15,14 @@ from plugins.duty.services import figures, rota
 
 
 def _open(office_id, actor_id, local: datetime):
-    case = open_case(office_id=office_id, category="consultation", channel="window",
-                     subject="咨询社保缴费", actor_id=actor_id,
-                     accepted_at=local.replace(tzinfo=LOCAL_ZONE))
+    case = open_case(
+        office_id=office_id,
+        category="consultation",
+        channel="window",
+        subject="咨询社保缴费",
+        actor_id=actor_id,
+        accepted_at=local.replace(tzinfo=LOCAL_ZONE),
+    )
     db.session.commit()
     return case
 

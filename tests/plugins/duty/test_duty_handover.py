@@ -31,18 +31,23 @@ def test_due_at_the_next_working_day_after_the_holiday(app_ctx, duty_on, users):
     saturday = _holiday_duty(duty_on, users)
     # Duty on Saturday 21 Feb (holiday): due Tuesday 24 Feb 08:30, not Monday 23 (a holiday).
     assert handover.due_at(saturday) == datetime(2026, 2, 24, 8, 30, tzinfo=LOCAL_ZONE)
-    friday = db.session.scalar(select(DutyAssignment).where(
-        DutyAssignment.day == date(2026, 3, 1)))
+    friday = db.session.scalar(select(DutyAssignment).where(DutyAssignment.day == date(2026, 3, 1)))
     assert handover.due_at(friday) == datetime(2026, 3, 2, 8, 30, tzinfo=LOCAL_ZONE)
 
 
 def test_items_link_to_cases_and_filing_needs_the_pledge(app_ctx, duty_on, users):
     duty = _holiday_duty(duty_on, users)
-    case = open_case(office_id=duty_on["A"], category="consultation", channel="phone",
-                     subject="来电咨询低保", actor_id=users["staff_a"])
+    case = open_case(
+        office_id=duty_on["A"],
+        category="consultation",
+        channel="phone",
+        subject="来电咨询低保",
+        actor_id=users["staff_a"],
+    )
     db.session.commit()
-    handover.add_item(duty, users["staff_a"], kind="call", summary="来电咨询低保",
-                      receipt_no=case.receipt_no)
+    handover.add_item(
+        duty, users["staff_a"], kind="call", summary="来电咨询低保", receipt_no=case.receipt_no
+    )
     handover.add_item(duty, users["staff_a"], kind="letter", summary="来信反映路灯", receipt_no="")
     with pytest.raises(DutyError, match="受理编号"):
         handover.add_item(duty, users["staff_a"], kind="visit", summary="x", receipt_no="NOPE")
@@ -74,10 +79,12 @@ def test_overdue_report_reminds_the_person_and_the_office_head(app_ctx, duty_on,
     assert date(2026, 2, 21) in days(after) and date(2026, 2, 23) in days(after)
     assert jobs.handover_reminders(after) == len(days(after))
     assert jobs.handover_reminders(after) == len(days(after))  # nobody is notified twice
-    to_staff = db.session.scalars(select(Notification).where(
-        Notification.user_id == users["staff_a"])).all()
-    to_head = db.session.scalars(select(Notification).where(
-        Notification.user_id == users["officeadmin"])).all()
+    to_staff = db.session.scalars(
+        select(Notification).where(Notification.user_id == users["staff_a"])
+    ).all()
+    to_head = db.session.scalars(
+        select(Notification).where(Notification.user_id == users["officeadmin"])
+    ).all()
     assert len(to_staff) == len(to_head) == len(days(after))
     assert "值班交接报告" in to_head[0].title
 
@@ -99,15 +106,29 @@ def test_report_and_pledge_through_the_screen(app, duty_on, users):
         duty_id = _holiday_duty(duty_on, users).id
     client = client_for(app, "staff_a")
     url = f"/admin/duty/day/{duty_id}"
-    assert client.post(f"{url}/item", data={"csrf_token": csrf_token(client), "kind": "visit",
-                                            "summary": "群众来访咨询", "receipt_no": ""}).status_code == 302
+    assert (
+        client.post(
+            f"{url}/item",
+            data={
+                "csrf_token": csrf_token(client),
+                "kind": "visit",
+                "summary": "群众来访咨询",
+                "receipt_no": "",
+            },
+        ).status_code
+        == 302
+    )
     assert client.post(f"{url}/pledge", data={"csrf_token": csrf_token(client)}).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "群众来访咨询" in page and "提交交接报告" in page
     with app.app_context():
         version = db.session.scalar(select(HandoverReport.version))
-    assert client.post(f"{url}/file", data={"csrf_token": csrf_token(client),
-                                            "version": version}).status_code == 302
+    assert (
+        client.post(
+            f"{url}/file", data={"csrf_token": csrf_token(client), "version": version}
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.scalar(select(HandoverReport.filed_at)) is not None
 

@@ -19,8 +19,12 @@ MAKE_UP = [date(2026, 2, 14), date(2026, 2, 28)]
 
 
 def _assigned(office_id):
-    return {a.day: a.user_id for a in db.session.scalars(
-        select(DutyAssignment).where(DutyAssignment.office_id == office_id))}
+    return {
+        a.day: a.user_id
+        for a in db.session.scalars(
+            select(DutyAssignment).where(DutyAssignment.office_id == office_id)
+        )
+    }
 
 
 def test_rest_days_follow_the_official_calendar(app_ctx):
@@ -36,8 +40,11 @@ def test_generation_rotates_over_the_holiday_and_skips_make_up_days(app_ctx, dut
     created = rota.generate(a, date(2026, 2, 10), date(2026, 3, 1))
     db.session.commit()
     assigned = _assigned(a)
-    assert sorted(assigned) == [d.day for d in created] == rota.rest_days(date(2026, 2, 10),
-                                                                            date(2026, 3, 1))
+    assert (
+        sorted(assigned)
+        == [d.day for d in created]
+        == rota.rest_days(date(2026, 2, 10), date(2026, 3, 1))
+    )
     assert not any(d in assigned for d in MAKE_UP)
     # Rest days since 1 Feb: 1, 7, 8 → the 4th rest day (15 Feb) is the second turn's second day.
     order = [assigned[d] for d in HOLIDAY]
@@ -51,13 +58,21 @@ def test_gap_found_in_the_spring_festival(app_ctx, duty_on, users):
     a = duty_on["A"]
     make_rule(a, [users["staff_a"], users["officeadmin"]], starts_on=FEB)
     rota.generate(a, date(2026, 2, 10), date(2026, 2, 20))  # 21–23 February not generated
-    day = db.session.scalar(select(DutyAssignment).where(
-        DutyAssignment.office_id == a, DutyAssignment.day == date(2026, 2, 18)))
+    day = db.session.scalar(
+        select(DutyAssignment).where(
+            DutyAssignment.office_id == a, DutyAssignment.day == date(2026, 2, 18)
+        )
+    )
     rota.swap(day, to_user_id=None, reason="病假", actor_id=users["officeadmin"])
     db.session.commit()
     gaps = rota.gaps({a}, date(2026, 2, 10), date(2026, 3, 1))
-    assert [d for _o, d in gaps] == [date(2026, 2, 18), date(2026, 2, 21), date(2026, 2, 22),
-                                     date(2026, 2, 23), date(2026, 3, 1)]
+    assert [d for _o, d in gaps] == [
+        date(2026, 2, 18),
+        date(2026, 2, 21),
+        date(2026, 2, 22),
+        date(2026, 2, 23),
+        date(2026, 3, 1),
+    ]
     assert date(2026, 2, 14) not in [d for _o, d in gaps]  # a make-up working day needs no duty
 
 
@@ -73,7 +88,10 @@ def test_a_swap_is_recorded_and_limited_to_the_office(app_ctx, duty_on, users):
     db.session.commit()
     record = db.session.scalar(select(DutySwap))
     assert (record.from_user_id, record.to_user_id, record.reason) == (
-        users["staff_a"], users["officeadmin"], "家中有事")
+        users["staff_a"],
+        users["officeadmin"],
+        "家中有事",
+    )
     assert rota.on_duty(a, first.day).id == users["officeadmin"]
 
 

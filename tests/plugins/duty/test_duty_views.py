@@ -48,8 +48,14 @@ def test_swap_through_the_screen(app, duty_on, users):
     with app.app_context():
         row_id = db.session.scalar(select(DutyAssignment.id).where(DutyAssignment.day == gap))
     client = client_for(app, "officeadmin")
-    response = client.post(f"/admin/duty/day/{row_id}", data={
-        "csrf_token": csrf_token(client), "to_user_id": users["officeadmin"], "reason": "补岗"})
+    response = client.post(
+        f"/admin/duty/day/{row_id}",
+        data={
+            "csrf_token": csrf_token(client),
+            "to_user_id": users["officeadmin"],
+            "reason": "补岗",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(DutyAssignment, row_id).user_id == users["officeadmin"]
@@ -57,21 +63,33 @@ def test_swap_through_the_screen(app, duty_on, users):
     # Plain staff see the rota but may not change it.
     staff = client_for(app, "staff_a")
     assert staff.get(f"/admin/duty/day/{row_id}").status_code == 200
-    assert staff.post(f"/admin/duty/day/{row_id}", data={
-        "csrf_token": csrf_token(staff), "to_user_id": 0, "reason": "x"}).status_code == 403
+    assert (
+        staff.post(
+            f"/admin/duty/day/{row_id}",
+            data={"csrf_token": csrf_token(staff), "to_user_id": 0, "reason": "x"},
+        ).status_code
+        == 403
+    )
 
 
 def test_rule_screen_saves_with_its_version(app, duty_on, users):
     client = client_for(app, "officeadmin")
     url = f"/admin/duty/rule/{duty_on['A']}"
     assert client.get(url).status_code == 200
-    data = {"csrf_token": csrf_token(client), "member_ids": [users["staff_a"]],
-            "days_per_turn": 2, "starts_on": "2026-02-01", "duty_phone": "0471-5550199",
-            "hours_start": "08:30", "hours_end": "17:30"}
+    data = {
+        "csrf_token": csrf_token(client),
+        "member_ids": [users["staff_a"]],
+        "days_per_turn": 2,
+        "starts_on": "2026-02-01",
+        "duty_phone": "0471-5550199",
+        "hours_start": "08:30",
+        "hours_end": "17:30",
+    }
     assert client.post(url, data=data).status_code == 302
     assert client.post(url, data={**data, "version": "1", "days_per_turn": 3}).status_code == 302
-    stale = client.post(url, data={**data, "version": "1", "days_per_turn": 4},
-                        follow_redirects=True)
+    stale = client.post(
+        url, data={**data, "version": "1", "days_per_turn": 4}, follow_redirects=True
+    )
     with app.app_context():
         rule = rota.rule_for(duty_on["A"])
         assert (rule.days_per_turn, rule.version) == (3, 2)

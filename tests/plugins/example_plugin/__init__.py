@@ -48,9 +48,14 @@ class NoteOut(BaseModel):
 
 @hookimpl
 def publication_fields():
-    return [declare(ExampleNote, {"id": PUBLIC, "title": TEXT, "office": PUBLIC,
-                                  "author": PERSON, "phone": WITHHELD},
-                    withdrawable=True, kind_label="示例笔记")]
+    return [
+        declare(
+            ExampleNote,
+            {"id": PUBLIC, "title": TEXT, "office": PUBLIC, "author": PERSON, "phone": WITHHELD},
+            withdrawable=True,
+            kind_label="示例笔记",
+        )
+    ]
 
 
 @hookimpl
@@ -84,8 +89,14 @@ def register_public_blueprint():
 
 @hookimpl
 def public_home_sections(offices):
-    return [HomeSection(title="示例", items=[(o.name, url_for("example_public.index", office_code=o.code), "")
-                                              for o in offices])]
+    return [
+        HomeSection(
+            title="示例",
+            items=[
+                (o.name, url_for("example_public.index", office_code=o.code), "") for o in offices
+            ],
+        )
+    ]
 
 
 @hookimpl
@@ -93,8 +104,11 @@ def register_api(api):
     @api.route("/example/<office_code>/notes", list[NoteOut])
     def notes(office_code):
         """Notes of one office."""
-        rows = db.session.scalars(select(ExampleNote).where(
-            ExampleNote.office_id == g.office.id, withdrawn_clause(ExampleNote)))
+        rows = db.session.scalars(
+            select(ExampleNote).where(
+                ExampleNote.office_id == g.office.id, withdrawn_clause(ExampleNote)
+            )
+        )
         return [{"title": n.title} for n in rows]
 
 
@@ -103,10 +117,18 @@ def file_note(note: ExampleNote, security: str = "public"):
     knowing which plugin keeps it; returns the catalogue number, or None where none does."""
     from core.kit import RecordToFile, file_record
 
-    return file_record(RecordToFile(
-        office_id=note.office_id, source_type="example_note", source_id=str(note.id),
-        title=note.title, year=2026, access=security, url=f"/o/{note.office.code}/example/",
-        activity="示例活动"))
+    return file_record(
+        RecordToFile(
+            office_id=note.office_id,
+            source_type="example_note",
+            source_id=str(note.id),
+            title=note.title,
+            year=2026,
+            access=security,
+            url=f"/o/{note.office.code}/example/",
+            activity="示例活动",
+        )
+    )
 
 
 @hookimpl
@@ -117,8 +139,11 @@ def load_demo_data(offices):
     for office in offices.values():
         if not is_enabled("example", office.id):
             continue
-        exists = db.session.scalar(select(ExampleNote).where(
-            ExampleNote.office_id == office.id, ExampleNote.title == "示例笔记"))
+        exists = db.session.scalar(
+            select(ExampleNote).where(
+                ExampleNote.office_id == office.id, ExampleNote.title == "示例笔记"
+            )
+        )
         if exists is None:
             db.session.add(ExampleNote(office_id=office.id, title="示例笔记", phone="13800000000"))
 
@@ -126,6 +151,8 @@ def load_demo_data(offices):
 @hookimpl
 def dashboard_widgets(user, office_ids):
     count = db.session.scalar(
-        select(db.func.count()).select_from(ExampleNote).where(ExampleNote.office_id.in_(office_ids))
+        select(db.func.count())
+        .select_from(ExampleNote)
+        .where(ExampleNote.office_id.in_(office_ids))
     )
     return [Widget(title="示例笔记", value=count)]

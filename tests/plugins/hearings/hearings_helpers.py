@@ -10,17 +10,31 @@ from plugins.hearings import services
 from plugins.hearings.models import Hearing
 
 
-def new_hearing(office_id: int, *, capacity: int = 10, waitlist: int = 5,
-                starts_in: timedelta = timedelta(days=7), announce: bool = True,
-                title: str = "西河村村道硬化听证会", organiser_id: int | None = None) -> Hearing:
+def new_hearing(
+    office_id: int,
+    *,
+    capacity: int = 10,
+    waitlist: int = 5,
+    starts_in: timedelta = timedelta(days=7),
+    announce: bool = True,
+    title: str = "西河村村道硬化听证会",
+    organiser_id: int | None = None,
+) -> Hearing:
     """A hearing with every fact an announcement needs (inside an app context; committed)."""
     now = utc_now()
     hearing = Hearing(
-        office_id=office_id, title=title, issue="村道硬化的招标、质量和占地补偿。",
-        decision_date=(now - timedelta(days=3)).date(), decision_ref="镇党委会议纪要〔2026〕1号",
-        venue="西河村村委会会议室", starts_at=now + starts_in,
-        ends_at=now + starts_in + timedelta(hours=2), capacity=capacity, waitlist_size=waitlist,
-        organiser_id=organiser_id)
+        office_id=office_id,
+        title=title,
+        issue="村道硬化的招标、质量和占地补偿。",
+        decision_date=(now - timedelta(days=3)).date(),
+        decision_ref="镇党委会议纪要〔2026〕1号",
+        venue="西河村村委会会议室",
+        starts_at=now + starts_in,
+        ends_at=now + starts_in + timedelta(hours=2),
+        capacity=capacity,
+        waitlist_size=waitlist,
+        organiser_id=organiser_id,
+    )
     db.session.add(hearing)
     db.session.flush()
     if announce:

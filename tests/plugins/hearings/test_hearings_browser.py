@@ -23,28 +23,34 @@ pytestmark = pytest.mark.browser
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
-def test_resident_registers_withdraws_and_reads_masked_minutes(app, hearings_on, live_server,
-                                                              chromium):
+def test_resident_registers_withdraws_and_reads_masked_minutes(
+    app, hearings_on, live_server, chromium
+):
     with app.app_context():
         upcoming = new_hearing(hearings_on["A"], title="西河村村道硬化质询会", capacity=5)
         done = new_hearing(hearings_on["A"], title="东桥村土地流转听证会")
-        registration.register(done.id, Registration(name="周桂芳", phone="13912345678",
-                                                    category="concerned"))
+        registration.register(
+            done.id, Registration(name="周桂芳", phone="13912345678", category="concerned")
+        )
         db.session.commit()
         hold(done)
         services.save_minutes_draft(
-            done, "# 纪要\n\n村民周桂芳（电话 13912345678）问机井由谁维护。人大代表王建国发言。\n\n"
-                  "| 事项 | 结论 |\n| --- | --- |\n| 机井维护 | 会后 15 个工作日内答复，"
-                  "联系电话 0471-5550120 |\n")
+            done,
+            "# 纪要\n\n村民周桂芳（电话 13912345678）问机井由谁维护。人大代表王建国发言。\n\n"
+            "| 事项 | 结论 |\n| --- | --- |\n| 机井维护 | 会后 15 个工作日内答复，"
+            "联系电话 0471-5550120 |\n",
+        )
         services.publish_minutes(done, allowed={"王建国"})  # staff let the deputy's name stand
         db.session.commit()
         upcoming_id, done_id = upcoming.id, done.id
 
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                   java_script_enabled=False)
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server}/o/A/hearings/")

@@ -22,8 +22,9 @@ def test_hook_load_demo_data_is_complete_and_safe_twice(app, client, runner):
         assert db.session.scalar(select(func.count()).select_from(Hearing)) == 2
         categories = {a.category.value for a in held.attendees}
         assert {"npc_deputy", "cppcc_member", "retired_cadre", "concerned"} <= categories
-        deferred = db.session.scalar(select(Question).where(
-            Question.status == QuestionStatus.DEFERRED))
+        deferred = db.session.scalar(
+            select(Question).where(Question.status == QuestionStatus.DEFERRED)
+        )
         case = db.session.get(Case, deferred.case_id)
         assert case.source_type == "hearing_question" and case.category == "hearing_followup"
         upcoming = db.session.scalar(select(Hearing).where(Hearing.title == UPCOMING_TITLE))

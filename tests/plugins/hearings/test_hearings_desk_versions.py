@@ -63,14 +63,18 @@ ACTIONS = {
 
 def _state(hearing_id):
     hearing = db.session.get(Hearing, hearing_id)
-    published = db.session.scalar(select(func.count()).select_from(MinutesVersion)
-                                  .where(MinutesVersion.hearing_id == hearing_id))
+    published = db.session.scalar(
+        select(func.count())
+        .select_from(MinutesVersion)
+        .where(MinutesVersion.hearing_id == hearing_id)
+    )
     return hearing.version, hearing.status, hearing.minutes_draft, published
 
 
 @pytest.mark.parametrize("name", list(ACTIONS))
-def test_a_desk_action_with_a_stale_or_missing_version_changes_nothing(app, client, hearings_on,
-                                                                      login_as, name):
+def test_a_desk_action_with_a_stale_or_missing_version_changes_nothing(
+    app, client, hearings_on, login_as, name
+):
     path, setup, fields = ACTIONS[name]
     with app.app_context():
         hearing_id = setup(hearings_on["A"]).id

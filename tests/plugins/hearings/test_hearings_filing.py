@@ -43,8 +43,13 @@ def _held_with_draft(office_id: int, title: str = "西河村村道硬化听证�
 
 
 def _filed() -> list[ArchiveFile]:
-    return list(db.session.scalars(select(ArchiveFile).where(
-        ArchiveFile.source_type == filing.SOURCE_TYPE).order_by(ArchiveFile.id)))
+    return list(
+        db.session.scalars(
+            select(ArchiveFile)
+            .where(ArchiveFile.source_type == filing.SOURCE_TYPE)
+            .order_by(ArchiveFile.id)
+        )
+    )
 
 
 def test_publishing_minutes_files_one_public_archive_file(app, hearings_on):
@@ -61,8 +66,10 @@ def test_publishing_minutes_files_one_public_archive_file(app, hearings_on):
         assert (file.security, file.retention) == (Security.PUBLIC, Retention.PERMANENT)
         assert file.source_url == f"/o/A/hearings/{hearing.id}"
         assert file.series.title == "群众听证质询"
-        assert db.session.scalar(select(ArchiveEvent.kind).where(
-            ArchiveEvent.file_id == file.id)) == EventKind.FILED
+        assert (
+            db.session.scalar(select(ArchiveEvent.kind).where(ArchiveEvent.file_id == file.id))
+            == EventKind.FILED
+        )
         # A retry (the same record offered again) gives the same number and files nothing.
         assert filing.file_minutes(hearing) == file.catalogue_no
         db.session.commit()
@@ -82,8 +89,14 @@ def test_a_correction_keeps_the_archive_file_and_its_number(app, hearings_on):
         assert db.session.scalar(select(func.count()).select_from(MinutesVersion)) == 2
         [file] = _filed()
         assert file.catalogue_no == first
-        assert db.session.scalar(select(func.count()).select_from(ArchiveEvent).where(
-            ArchiveEvent.file_id == file.id)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ArchiveEvent)
+                .where(ArchiveEvent.file_id == file.id)
+            )
+            == 1
+        )
 
 
 def test_each_hearing_gets_its_own_file_in_the_activity_series(app, hearings_on):
@@ -112,8 +125,7 @@ def test_archive_off_for_the_office_files_nothing_and_publishes(app, client, hea
     assert "公开招标" in text_of(client.get(f"/o/A/hearings/{hearing_id}"))
 
 
-def test_minutes_published_before_the_archive_was_on_are_filed_by_the_correction(
-        app, hearings_on):
+def test_minutes_published_before_the_archive_was_on_are_filed_by_the_correction(app, hearings_on):
     with app.app_context():
         hearing = _held_with_draft(hearings_on["A"])
         assert services.publish_minutes(hearing)["catalogue_no"] is None
@@ -180,16 +192,23 @@ def test_an_archive_refusing_the_record_refuses_the_publication(app, hearings_on
 
 
 def test_publishing_from_the_editor_files_the_minutes_and_the_file_links_back(
-        app, client, hearings_on, login_as):
+    app, client, hearings_on, login_as
+):
     with app.app_context():
         _archives(hearings_on["A"], True)
         hearing = _held_with_draft(hearings_on["A"])
         hearing_id = hearing.id
     login_as("staff_a")
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
-                                                **mask_every_suspect(app, hearing_id, MINUTES)}),
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/minutes",
+        versioned(
+            app,
+            hearing_id,
+            {"text": MINUTES, "publish": "1", **mask_every_suspect(app, hearing_id, MINUTES)},
+        ),
+        follow_redirects=True,
+    )
     assert "纪要已发布" in text_of(response)
     with app.app_context():
         [file] = _filed()

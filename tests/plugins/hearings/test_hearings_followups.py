@@ -30,12 +30,19 @@ from plugins.hearings.registration import Registration
 
 def held_hearing_with_question(office_id, organiser_id=None):
     hearing = new_hearing(office_id, organiser_id=organiser_id)
-    asker = registration.register(hearing.id, Registration(
-        name="周桂芳", phone="13912345678", category="concerned", village="东桥村"))
+    asker = registration.register(
+        hearing.id,
+        Registration(name="周桂芳", phone="13912345678", category="concerned", village="东桥村"),
+    )
     db.session.commit()
     hold(hearing)
-    question = followups.add_question(hearing, asker_name="周桂芳", asker_category="concerned",
-                                      text="机井由谁维护？", attendee_id=asker.id)
+    question = followups.add_question(
+        hearing,
+        asker_name="周桂芳",
+        asker_category="concerned",
+        text="机井由谁维护？",
+        attendee_id=asker.id,
+    )
     db.session.commit()
     return hearing, question
 
@@ -51,8 +58,12 @@ def test_hook_case_categories_adds_hearing_followup_with_15_working_days(app):
 def test_deferred_answer_opens_a_linked_case_with_the_engine_deadline(app, hearings_on, users):
     with app.app_context():
         hearing, question = held_hearing_with_question(hearings_on["A"])
-        case = followups.defer(question, reason="需县水利局认定产权",
-                               responsible_id=users["staff_a"], actor_id=users["leader"])
+        case = followups.defer(
+            question,
+            reason="需县水利局认定产权",
+            responsible_id=users["staff_a"],
+            actor_id=users["leader"],
+        )
         db.session.commit()
         case = db.session.get(Case, case.id)
         assert case.category == "hearing_followup" and case.channel.value == "meeting"
@@ -67,8 +78,9 @@ def test_deferred_answer_opens_a_linked_case_with_the_engine_deadline(app, heari
         assert question.case_id == case.id and question.case_receipt_no == case.receipt_no
         assert question.due_at == case.due_at
         assert question.responsible_id == users["staff_a"]
-        notice = db.session.scalar(select(Notification).where(
-            Notification.user_id == users["staff_a"]))
+        notice = db.session.scalar(
+            select(Notification).where(Notification.user_id == users["staff_a"])
+        )
         assert notice is not None and case.receipt_no in notice.body
 
 
@@ -87,8 +99,9 @@ def test_deferral_needs_a_reason_and_a_responsible_colleague(app, hearings_on, u
 def test_hook_case_closed_publishes_the_outcome_and_the_results(app, client, hearings_on, users):
     with app.app_context():
         hearing, question = held_hearing_with_question(hearings_on["A"])
-        case_id = followups.defer(question, reason="需县水利局认定产权",
-                                  responsible_id=users["staff_a"]).id
+        case_id = followups.defer(
+            question, reason="需县水利局认定产权", responsible_id=users["staff_a"]
+        ).id
         services.save_minutes_draft(hearing, "纪要正文")
         services.publish_minutes(hearing)
         db.session.commit()
@@ -97,8 +110,11 @@ def test_hook_case_closed_publishes_the_outcome_and_the_results(app, client, hea
     assert "会后限期答复" in page and "需县水利局认定产权" in page and "办理中" in page
     with app.app_context():
         case = db.session.get(Case, case_id)
-        close_case(case, outcome="机井归村集体，由合作社出资维护，联系人电话 13800001111。",
-                   actor_id=users["staff_a"])
+        close_case(
+            case,
+            outcome="机井归村集体，由合作社出资维护，联系人电话 13800001111。",
+            actor_id=users["staff_a"],
+        )
         db.session.commit()
         question = db.session.scalar(select(Question))
         # Kept as the case says; residents get it through the gate (TEXT), number starred.
@@ -117,8 +133,14 @@ def test_other_cases_closing_are_ignored(app, hearings_on, users):
     with app.app_context():
         from core.cases import open_case
 
-        case = open_case(office_id=hearings_on["A"], category="consultation", channel="window",
-                         subject="咨询低保政策", source_type="something_else", source_id="1")
+        case = open_case(
+            office_id=hearings_on["A"],
+            category="consultation",
+            channel="window",
+            subject="咨询低保政策",
+            source_type="something_else",
+            source_id="1",
+        )
         db.session.flush()
         assert cases.on_case_closed(case) is None
 
@@ -128,20 +150,32 @@ def test_answers_on_the_spot_and_questions_over_http(app, client, hearings_on, u
         hearing = hold(new_hearing(hearings_on["A"]))
         hearing_id = hearing.id
     login_as("staff_a")
-    post(client, f"/admin/hearings-desk/{hearing_id}/questions",
-         {"asker_name": "王建国", "asker_category": "npc_deputy", "text": "退出条款写进合同了吗？"})
+    post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/questions",
+        {"asker_name": "王建国", "asker_category": "npc_deputy", "text": "退出条款写进合同了吗？"},
+    )
     with app.app_context():
         q = db.session.scalar(select(Question))
         assert q.number == 1
-    post(client, f"/admin/hearings-desk/{hearing_id}/questions/{q.id}/answer",
-         {"answer": "已写入第 12 条。", "answered_by": "钱镇长"})
-    post(client, f"/admin/hearings-desk/{hearing_id}/questions",
-         {"asker_name": "刘长顺", "asker_category": "concerned", "text": "租金何时发？"})
+    post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/questions/{q.id}/answer",
+        {"answer": "已写入第 12 条。", "answered_by": "钱镇长"},
+    )
+    post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/questions",
+        {"asker_name": "刘长顺", "asker_category": "concerned", "text": "租金何时发？"},
+    )
     with app.app_context():
         q2 = db.session.scalar(select(Question).where(Question.number == 2))
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/questions/{q2.id}/defer",
-                    {"reason": "需与合作社商定", "responsible_id": str(users["staff_a"])},
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/questions/{q2.id}/defer",
+        {"reason": "需与合作社商定", "responsible_id": str(users["staff_a"])},
+        follow_redirects=True,
+    )
     assert "已转为会后限期答复" in text_of(response)
     with app.app_context():
         rows = {q.number: q for q in db.session.scalars(select(Question))}

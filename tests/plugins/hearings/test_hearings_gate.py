@@ -37,13 +37,15 @@ def _held(office_id, **kwargs) -> Hearing:
 
 def _everything(client, hearing_id) -> str:
     """Every residents' output of one hearing, as one text."""
-    parts = [client.get(f"/o/A/hearings/{hearing_id}").get_data(as_text=True),
-             client.get("/o/A/hearings/").get_data(as_text=True),
-             client.get("/o/A/hearings/minutes").get_data(as_text=True),
-             client.get("/o/A/hearings/minutes.atom").get_data(as_text=True),
-             client.get("/o/A/hearings/calendar.ics").get_data(as_text=True),
-             client.get(f"/api/v1/hearings/A/{hearing_id}").get_data(as_text=True),
-             client.get("/api/v1/hearings/A").get_data(as_text=True)]
+    parts = [
+        client.get(f"/o/A/hearings/{hearing_id}").get_data(as_text=True),
+        client.get("/o/A/hearings/").get_data(as_text=True),
+        client.get("/o/A/hearings/minutes").get_data(as_text=True),
+        client.get("/o/A/hearings/minutes.atom").get_data(as_text=True),
+        client.get("/o/A/hearings/calendar.ics").get_data(as_text=True),
+        client.get(f"/api/v1/hearings/A/{hearing_id}").get_data(as_text=True),
+        client.get("/api/v1/hearings/A").get_data(as_text=True),
+    ]
     for n in (1, 2, 3):
         parts.append(client.get(f"/o/A/hearings/{hearing_id}/minutes/v{n}").get_data(as_text=True))
     return "\n".join(parts)
@@ -52,8 +54,9 @@ def _everything(client, hearing_id) -> str:
 def _pdf_text(version_id) -> str:
     version = db.session.get(MinutesVersion, version_id)
     data, _pages = jobs.minutes_pdf_bytes(version)
-    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
-                          check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_finding_2_correction_note_is_masked_on_pages_feed_api_and_pdf(app, client, hearings_on):
@@ -77,9 +80,16 @@ def test_finding_2_correction_note_is_masked_on_pages_feed_api_and_pdf(app, clie
 def test_finding_3_village_typed_on_the_form_is_not_published_as_typed(app, client, hearings_on):
     with app.app_context():
         hearing = new_hearing(hearings_on["A"])
-        registration.register(hearing.id, Registration(
-            name="周桂芳", phone="13912345678", category="resident_rep",
-            village="西河村 电话13800138000", consent_public_name=True))
+        registration.register(
+            hearing.id,
+            Registration(
+                name="周桂芳",
+                phone="13912345678",
+                category="resident_rep",
+                village="西河村 电话13800138000",
+                consent_public_name=True,
+            ),
+        )
         db.session.commit()
         hearing_id = hold(hearing).id
     page = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
@@ -87,17 +97,20 @@ def test_finding_3_village_typed_on_the_form_is_not_published_as_typed(app, clie
     assert "138****8000" in page
     api = client.get(f"/api/v1/hearings/A/{hearing_id}").get_json()
     assert [a["detail"] for a in api["attendees"] if a["name"] == "周某"] == [
-        "西河村 电话138****8000"]
+        "西河村 电话138****8000"
+    ]
 
 
 def test_finding_5_answered_by_is_masked_unless_an_active_officials_name(
-        app, client, hearings_on, make_user):
+    app, client, hearings_on, make_user
+):
     make_user("liu", Role.STAFF, hearings_on["A"], display_name="刘明亮")
     with app.app_context():
         hearing = _held(hearings_on["A"])
         for n, who in enumerate(("刘明亮", "赵大海"), start=1):
-            q = followups.add_question(hearing, asker_name="王建国", asker_category="npc_deputy",
-                                       text=f"第{n}个问题")
+            q = followups.add_question(
+                hearing, asker_name="王建国", asker_category="npc_deputy", text=f"第{n}个问题"
+            )
             followups.answer_on_the_spot(q, answer="已作说明。", answered_by=who)
         db.session.commit()
         hearing_id = hearing.id
@@ -117,8 +130,9 @@ def test_finding_6_venue_is_masked_everywhere(app, client, hearings_on):
         hearing.venue = "村民家中（联系 13812345678，身份证 110101199003071234）"
         db.session.commit()
         hearing_id = hearing.id
-        attendee = registration.register(hearing_id, Registration(
-            name="周桂芳", phone="13912345678", category="concerned"))
+        attendee = registration.register(
+            hearing_id, Registration(name="周桂芳", phone="13912345678", category="concerned")
+        )
         db.session.commit()
         code = attendee.code
     everything = _everything(client, hearing_id)
@@ -129,21 +143,32 @@ def test_finding_6_venue_is_masked_everywhere(app, client, hearings_on):
 
 
 def test_finding_7_names_known_from_other_records_are_masked_in_every_text(
-        app, client, hearings_on):
+    app, client, hearings_on
+):
     with app.app_context():
         other = new_hearing(hearings_on["A"], title="东桥村停车位听证会")
-        registration.register(other.id, Registration(name="钱多多", phone="13912345678",
-                                                      category="concerned"))
-        open_case(office_id=hearings_on["A"], category="consultation", channel="window",
-                  subject="咨询低保", applicant_name="孙小美")
+        registration.register(
+            other.id, Registration(name="钱多多", phone="13912345678", category="concerned")
+        )
+        open_case(
+            office_id=hearings_on["A"],
+            category="consultation",
+            channel="window",
+            subject="咨询低保",
+            applicant_name="孙小美",
+        )
         db.session.commit()
         postponed = new_hearing(hearings_on["A"], title="西河村机井听证会")
         services.postpone(postponed, "钱多多提出异议，需重新核实")
         cancelled = new_hearing(hearings_on["A"], title="南湾村道路听证会")
         services.cancel(cancelled, "孙小美已撤回申请")
         hearing = _held(hearings_on["A"])
-        q = followups.add_question(hearing, asker_name="王建国", asker_category="npc_deputy",
-                                   text="钱多多反映的机井问题怎么解决？")
+        q = followups.add_question(
+            hearing,
+            asker_name="王建国",
+            asker_category="npc_deputy",
+            text="钱多多反映的机井问题怎么解决？",
+        )
         followups.answer_on_the_spot(q, answer="已与孙小美核实。", answered_by="王建国")
         services.save_minutes_draft(hearing, "# 纪要\n\n钱多多、孙小美的诉求已记录。")
         services.publish_minutes(hearing, correction_note=None)
@@ -182,8 +207,9 @@ def _two_versions(office_id):
     return hearing
 
 
-def test_finding_8_a_leader_withdraws_a_version_from_every_output(app, client, hearings_on,
-                                                                   users, login_as):
+def test_finding_8_a_leader_withdraws_a_version_from_every_output(
+    app, client, hearings_on, users, login_as
+):
     with app.app_context():
         hearing = _two_versions(hearings_on["A"])
         hearing_id, v2 = hearing.id, hearing.minutes[-1]
@@ -193,8 +219,11 @@ def test_finding_8_a_leader_withdraws_a_version_from_every_output(app, client, h
     assert client.get(f"/o/A/hearings/{hearing_id}/minutes/v2.pdf").status_code == 200
 
     login_as("leader")
-    response = post(client, f"/admin/publication/withdraw/hearing_minutes/{v2_id}",
-                    {"reason": "纪要误含村民电话"})
+    response = post(
+        client,
+        f"/admin/publication/withdraw/hearing_minutes/{v2_id}",
+        {"reason": "纪要误含村民电话"},
+    )
     assert response.status_code == 302
 
     with app.app_context():
@@ -218,8 +247,9 @@ def test_finding_8_a_leader_withdraws_a_version_from_every_output(app, client, h
     assert api["minutes"][1]["pdf_url"] == "" and not api["minutes"][0]["withdrawn"]
 
 
-def test_staff_cannot_withdraw_and_every_version_withdrawn_leaves_notices(app, client,
-                                                                          hearings_on, users):
+def test_staff_cannot_withdraw_and_every_version_withdrawn_leaves_notices(
+    app, client, hearings_on, users
+):
     from core.publication import WithdrawalError
 
     with app.app_context():
@@ -241,8 +271,9 @@ def test_staff_cannot_withdraw_and_every_version_withdrawn_leaves_notices(app, c
 REVIEWED = "# 纪要\n\n县人大代表钱学军作了说明，村民李国强补充。电话 13912345678。"
 
 
-def test_publishing_minutes_needs_a_decision_on_every_suspected_name(app, client, hearings_on,
-                                                                     login_as):
+def test_publishing_minutes_needs_a_decision_on_every_suspected_name(
+    app, client, hearings_on, login_as
+):
     with app.app_context():
         hearing = _held(hearings_on["A"])
         hearing_id = hearing.id

@@ -30,8 +30,13 @@ def test_every_hearings_string_has_an_english_translation():
 def test_translations_keep_their_placeholders():
     with catalogue_path(PLUGIN, "en").open("rb") as handle:
         catalog = read_po(handle)
-    wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
     assert not wrong
 
 

@@ -36,10 +36,15 @@ def test_full_lifecycle_to_minutes_published(app, hearings_on):
         services.publish_results(hearing, "方案已公示。")
         db.session.commit()
         assert hearing.status == HearingStatus.RESULTS_PUBLISHED
-        changes = db.session.scalars(db.select(AuditEntry.details).where(
-            AuditEntry.action == "hearing.status")).all()
-        assert [c["to"] for c in changes] == ["announced", "held", "minutes_published",
-                                              "results_published"]
+        changes = db.session.scalars(
+            db.select(AuditEntry.details).where(AuditEntry.action == "hearing.status")
+        ).all()
+        assert [c["to"] for c in changes] == [
+            "announced",
+            "held",
+            "minutes_published",
+            "results_published",
+        ]
 
 
 def test_announcement_needs_the_party_committee_decision_and_the_facts(app, hearings_on):
@@ -110,13 +115,17 @@ def test_desk_runs_the_lifecycle_over_http(app, client, hearings_on, login_as):
     login_as("staff_a")
     page = client.get(f"/admin/hearings-desk/{hearing_id}")
     assert page.status_code == 200 and "公告并开放报名" in page.get_data(as_text=True)
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce",
-                    versioned(app, hearing_id))
+    response = post(
+        client, f"/admin/hearings-desk/{hearing_id}/transition/announce", versioned(app, hearing_id)
+    )
     assert response.status_code == 302
     assert "已公告" in text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
     # A cancellation without a reason is refused with a Chinese message and changes nothing.
-    post(client, f"/admin/hearings-desk/{hearing_id}/transition/cancel",
-         versioned(app, hearing_id, {"reason": ""}))
+    post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/transition/cancel",
+        versioned(app, hearing_id, {"reason": ""}),
+    )
     page = text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
     assert "请填写取消的原因" in page
     with app.app_context():
@@ -125,8 +134,9 @@ def test_desk_runs_the_lifecycle_over_http(app, client, hearings_on, login_as):
     assert "尚未开始" in text_of(client.get(f"/admin/hearings-desk/{hearing_id}"))
 
 
-def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(app, client, hearings_on,
-                                                                 login_as):
+def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(
+    app, client, hearings_on, login_as
+):
     with app.app_context():
         hearing_id = new_hearing(hearings_on["A"], announce=False).id
     login_as("staff_b")  # office B: module off there
@@ -135,36 +145,63 @@ def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(app, client, he
     post(client, "/logout", {})
     login_as("auditor")
     assert client.get(f"/admin/hearings-desk/{hearing_id}").status_code == 200
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/transition/announce",
-                    versioned(app, hearing_id))
+    response = post(
+        client, f"/admin/hearings-desk/{hearing_id}/transition/announce", versioned(app, hearing_id)
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Hearing, hearing_id).status == HearingStatus.DRAFT
 
 
 def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
-        app, client, hearings_on, login_as):
+    app, client, hearings_on, login_as
+):
     login_as("staff_a")
     start = (utc_now() + timedelta(days=10)).astimezone().strftime("%Y-%m-%d")
-    response = post(client, "/admin/hearings_hearings/new/", {
-        "kind": "hearing", "title": "东桥村土地流转听证会", "issue": "流转方案",
-        "decision_date": start, "decision_ref": "镇党委会〔2026〕3号", "venue": "村委会",
-        "starts_at": f"{start} 09:00:00", "ends_at": f"{start} 11:00:00",
-        "capacity": "30", "waitlist_size": "5"})
+    response = post(
+        client,
+        "/admin/hearings_hearings/new/",
+        {
+            "kind": "hearing",
+            "title": "东桥村土地流转听证会",
+            "issue": "流转方案",
+            "decision_date": start,
+            "decision_ref": "镇党委会〔2026〕3号",
+            "venue": "村委会",
+            "starts_at": f"{start} 09:00:00",
+            "ends_at": f"{start} 11:00:00",
+            "capacity": "30",
+            "waitlist_size": "5",
+        },
+    )
     assert response.status_code == 302, text_of(response)[:400]
     with app.app_context():
-        hearing = db.session.scalar(db.select(Hearing).where(Hearing.title == "东桥村土地流转听证会"))
+        hearing = db.session.scalar(
+            db.select(Hearing).where(Hearing.title == "东桥村土地流转听证会")
+        )
 
         assert to_local(hearing.starts_at).strftime("%H:%M") == "09:00"  # typed in Beijing time
         assert hearing.office_id == hearings_on["A"] and hearing.status == HearingStatus.DRAFT
         services.announce(hearing)
         db.session.commit()
         hearing_id = hearing.id
-    response = post_edit(client, f"/admin/hearings_hearings/edit/?id={hearing_id}", {
-        "kind": "hearing", "title": "东桥村土地流转听证会", "issue": "流转方案",
-        "decision_date": start, "decision_ref": "镇党委会〔2026〕3号", "venue": "村委会",
-        "starts_at": f"{start} 15:00:00", "ends_at": f"{start} 17:00:00",
-        "capacity": "30", "waitlist_size": "5"}, follow_redirects=True)
+    response = post_edit(
+        client,
+        f"/admin/hearings_hearings/edit/?id={hearing_id}",
+        {
+            "kind": "hearing",
+            "title": "东桥村土地流转听证会",
+            "issue": "流转方案",
+            "decision_date": start,
+            "decision_ref": "镇党委会〔2026〕3号",
+            "venue": "村委会",
+            "starts_at": f"{start} 15:00:00",
+            "ends_at": f"{start} 17:00:00",
+            "capacity": "30",
+            "waitlist_size": "5",
+        },
+        follow_redirects=True,
+    )
     assert "延期" in text_of(response)
     with app.app_context():
         assert to_local(db.session.get(Hearing, hearing_id).starts_at).strftime("%H:%M") == "09:00"
@@ -173,8 +210,11 @@ def test_admin_hearing_form_takes_local_time_and_refuses_silent_rescheduling(
 def test_times_in_any_zone_are_stored_as_the_same_instant(app, hearings_on):
     with app.app_context():
         hearing = new_hearing(hearings_on["A"], announce=False)
-        local_nine = (utc_now() + timedelta(days=3)).astimezone(LOCAL_ZONE).replace(
-            hour=9, minute=0, second=0, microsecond=0)
+        local_nine = (
+            (utc_now() + timedelta(days=3))
+            .astimezone(LOCAL_ZONE)
+            .replace(hour=9, minute=0, second=0, microsecond=0)
+        )
         hearing.starts_at = local_nine
         db.session.commit()
         hearing_id = hearing.id

@@ -41,11 +41,20 @@ def held_with_people(office_id):
     hearing = new_hearing(office_id)
     registration.invite(hearing.id, name="王建国", category="npc_deputy", affiliation="镇人大代表")
     registration.invite(hearing.id, name="李干事", category="staff", affiliation="党政办")
-    registration.register(hearing.id, Registration(name="张三丰", phone="13812345678",
-                                                   category="concerned", village="西河村"))
-    registration.register(hearing.id, Registration(name="赵四", phone="13812340000",
-                                                   category="resident_rep", village="东桥村",
-                                                   consent_public_name=True))
+    registration.register(
+        hearing.id,
+        Registration(name="张三丰", phone="13812345678", category="concerned", village="西河村"),
+    )
+    registration.register(
+        hearing.id,
+        Registration(
+            name="赵四",
+            phone="13812340000",
+            category="resident_rep",
+            village="东桥村",
+            consent_public_name=True,
+        ),
+    )
     db.session.commit()
     return hold(hearing)
 
@@ -59,8 +68,7 @@ def test_publication_masks_phones_ids_and_private_names_only(app, client, hearin
         version = db.session.scalar(select(MinutesVersion))
         published = publish(version)
         # Residents get the text through the gate; the search index holds it masked too.
-        for shown in (published.body_md, published_html(published.body_md),
-                      version.search_text):
+        for shown in (published.body_md, published_html(published.body_md), version.search_text):
             assert "13812345678" not in shown and "110101199003071234" not in shown
             assert "张三丰" not in shown and "张某" in shown
             assert "王建国" in shown and "李干事" in shown
@@ -92,7 +100,9 @@ def test_a_correction_is_a_new_version_with_a_visible_note(app, client, hearings
             services.publish_minutes(hearing, correction_note="再发一次")
         versions = db.session.scalars(select(MinutesVersion).order_by(MinutesVersion.number)).all()
         assert [(v.number, v.correction_note) for v in versions] == [
-            (1, None), (2, "更正租金数额的笔误")]
+            (1, None),
+            (2, "更正租金数额的笔误"),
+        ]
         assert "800" in versions[0].body_md and "850" in versions[1].body_md
         hearing_id = hearing.id
     latest = text_of(client.get(f"/o/A/hearings/{hearing_id}"))
@@ -107,8 +117,11 @@ def test_editor_refuses_over_long_text_and_keeps_it(app, client, hearings_on, lo
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
     long_text = "长" * (MINUTES_MAX_CHARS + 1)
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    versioned(app, hearing_id, {"text": long_text, "save": "1"}))
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/minutes",
+        versioned(app, hearing_id, {"text": long_text, "save": "1"}),
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "纪要过长" in body
     assert long_text in body  # still in the editor: nothing lost
@@ -120,17 +133,26 @@ def test_script_in_minutes_is_shown_as_text_never_run(app, client, hearings_on, 
     with app.app_context():
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
-    evil = ('会议开始。<script>alert("x")</script> <img src=x onerror=alert(1)> '
-            '[点我](javascript:alert(1))')
-    preview = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                   {"text": evil, "preview": "1"}).get_data(as_text=True)
+    evil = (
+        '会议开始。<script>alert("x")</script> <img src=x onerror=alert(1)> '
+        "[点我](javascript:alert(1))"
+    )
+    preview = post(
+        client, f"/admin/hearings-desk/{hearing_id}/minutes", {"text": evil, "preview": "1"}
+    ).get_data(as_text=True)
     block = preview.split('id="minutes-preview">', 1)[1].split("</div>", 1)[0]
     assert "<script" not in block and "<img" not in block and 'href="javascript' not in block
     assert "&lt;script&gt;" in block
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    versioned(app, hearing_id, {"text": evil, "publish": "1",
-                                                **mask_every_suspect(app, hearing_id, evil)}),
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/minutes",
+        versioned(
+            app,
+            hearing_id,
+            {"text": evil, "publish": "1", **mask_every_suspect(app, hearing_id, evil)},
+        ),
+        follow_redirects=True,
+    )
     assert "不会被执行" in text_of(response)
     with app.app_context():
         html = db.session.scalar(select(MinutesVersion.body_html))
@@ -140,14 +162,25 @@ def test_script_in_minutes_is_shown_as_text_never_run(app, client, hearings_on, 
     assert "<script>alert" not in page
 
 
-def test_publishing_before_the_hearing_is_refused_and_the_draft_kept(app, client, hearings_on,
-                                                                    login_as):
+def test_publishing_before_the_hearing_is_refused_and_the_draft_kept(
+    app, client, hearings_on, login_as
+):
     with app.app_context():
         hearing_id = new_hearing(hearings_on["A"]).id
     login_as("staff_a")
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-                    versioned(app, hearing_id, {"text": "预先起草的纪要", "publish": "1",
-                                                **mask_every_suspect(app, hearing_id, "预先起草的纪要")}))
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/minutes",
+        versioned(
+            app,
+            hearing_id,
+            {
+                "text": "预先起草的纪要",
+                "publish": "1",
+                **mask_every_suspect(app, hearing_id, "预先起草的纪要"),
+            },
+        ),
+    )
     assert "听证会尚未举行，不能发布纪要" in text_of(response)
     with app.app_context():
         hearing = db.session.get(Hearing, hearing_id)
@@ -159,9 +192,15 @@ def test_pdf_is_rendered_by_the_job_with_chinese_text(app, client, hearings_on, 
     with app.app_context():
         hearing_id = held_with_people(hearings_on["A"]).id
     login_as("staff_a")
-    post(client, f"/admin/hearings-desk/{hearing_id}/minutes",
-         versioned(app, hearing_id, {"text": MINUTES, "publish": "1",
-                                     **mask_every_suspect(app, hearing_id, MINUTES)}))
+    post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/minutes",
+        versioned(
+            app,
+            hearing_id,
+            {"text": MINUTES, "publish": "1", **mask_every_suspect(app, hearing_id, MINUTES)},
+        ),
+    )
     with app.app_context():
         version = db.session.scalar(select(MinutesVersion))
         assert version.pdf_key and version.pdf_pages == 1  # the in-process job ran after commit
@@ -171,13 +210,13 @@ def test_pdf_is_rendered_by_the_job_with_chinese_text(app, client, hearings_on, 
     public = client.get(f"/o/A/hearings/{hearing_id}/minutes.pdf")
     assert public.status_code == 200 and public.mimetype == "application/pdf"
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "村道硬化听证会纪要" in text and "张某" in text and "13812345678" not in text
 
 
-def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, hearings_on,
-                                                                          users):
+def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, hearings_on, users):
     with app.app_context():
         from core.jobs.schedules import all_schedules
 
@@ -190,8 +229,9 @@ def test_hook_register_schedules_and_minutes_reminders_after_3_and_7_days(app, h
         assert jobs.remind_missing_minutes((held + timedelta(days=4)).isoformat()) == 1
         jobs.remind_missing_minutes((held + timedelta(days=5)).isoformat())  # no second copy
         assert jobs.remind_missing_minutes((held + timedelta(days=8)).isoformat()) == 2
-        notes = db.session.scalars(select(Notification).where(
-            Notification.user_id == users["officeadmin"])).all()
+        notes = db.session.scalars(
+            select(Notification).where(Notification.user_id == users["officeadmin"])
+        ).all()
         assert len(notes) == 2 and all("纪要" in n.title for n in notes)
         services.save_minutes_draft(hearing, "纪要")
         services.publish_minutes(hearing)
@@ -228,10 +268,12 @@ def test_a_configured_sender_receives_the_messages(app, hearings_on, monkeypatch
     _FakeGateway.sent.clear()
     with app.app_context():
         hearing = new_hearing(hearings_on["A"], capacity=1)
-        first = registration.register(hearing.id, Registration(
-            name="张三", phone="13800000001", category="concerned"))
-        registration.register(hearing.id, Registration(
-            name="李四", phone="13800000002", category="concerned"))
+        first = registration.register(
+            hearing.id, Registration(name="张三", phone="13800000001", category="concerned")
+        )
+        registration.register(
+            hearing.id, Registration(name="李四", phone="13800000002", category="concerned")
+        )
         db.session.commit()
         registration.withdraw(first)
         db.session.commit()
@@ -242,8 +284,9 @@ def test_a_configured_sender_receives_the_messages(app, hearings_on, monkeypatch
 def test_results_wait_for_every_follow_up(app, hearings_on, users):
     with app.app_context():
         hearing = held_with_people(hearings_on["A"])
-        question = followups.add_question(hearing, asker_name="张三丰", asker_category="concerned",
-                                          text="补偿何时到位？")
+        question = followups.add_question(
+            hearing, asker_name="张三丰", asker_category="concerned", text="补偿何时到位？"
+        )
         followups.defer(question, reason="需测算", responsible_id=users["staff_a"])
         services.save_minutes_draft(hearing, "纪要")
         services.publish_minutes(hearing)

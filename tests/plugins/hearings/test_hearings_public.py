@@ -22,11 +22,17 @@ from plugins.hearings.registration import Registration
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-def published(office_id, title="东桥村土地流转听证会", text="会议讨论了土地流转租金，村民电话 13912345678。"):
+def published(
+    office_id, title="东桥村土地流转听证会", text="会议讨论了土地流转租金，村民电话 13912345678。"
+):
     hearing = new_hearing(office_id, title=title)
     registration.invite(hearing.id, name="王建国", category="npc_deputy", phone="13700001111")
-    registration.register(hearing.id, Registration(name="周桂芳", phone="13912345678",
-                                                   category="concerned", consent_public_name=True))
+    registration.register(
+        hearing.id,
+        Registration(
+            name="周桂芳", phone="13912345678", category="concerned", consent_public_name=True
+        ),
+    )
     db.session.commit()
     hold(hearing)
     services.save_minutes_draft(hearing, text)
@@ -38,9 +44,15 @@ def published(office_id, title="东桥村土地流转听证会", text="会议讨
 def test_module_off_answers_404_and_keeps_the_data(app, client, hearings_on, users):
     with app.app_context():
         hearing_id = published(hearings_on["A"]).id
-    urls = ["/o/A/hearings/", f"/o/A/hearings/{hearing_id}", "/o/A/hearings/minutes",
-            "/o/A/hearings/calendar.ics", "/o/A/hearings/minutes.atom",
-            f"/api/v1/hearings/A/{hearing_id}", "/api/v1/hearings/A"]
+    urls = [
+        "/o/A/hearings/",
+        f"/o/A/hearings/{hearing_id}",
+        "/o/A/hearings/minutes",
+        "/o/A/hearings/calendar.ics",
+        "/o/A/hearings/minutes.atom",
+        f"/api/v1/hearings/A/{hearing_id}",
+        "/api/v1/hearings/A",
+    ]
     assert all(client.get(u).status_code == 200 for u in urls)
     with app.app_context():
         set_module("hearings", db.session.get(Office, hearings_on["A"]), False)
@@ -83,10 +95,17 @@ def test_minutes_search_finds_words_of_the_text(app, client, hearings_on):
 def test_no_phone_number_reaches_any_public_page_or_feed(app, client, hearings_on):
     with app.app_context():
         hearing_id = published(hearings_on["A"]).id
-    for url in ["/o/A/hearings/", f"/o/A/hearings/{hearing_id}", "/o/A/hearings/minutes",
-                f"/o/A/hearings/{hearing_id}/minutes/v1", "/o/A/hearings/minutes.atom",
-                "/o/A/hearings/calendar.ics", f"/api/v1/hearings/A/{hearing_id}",
-                "/api/v1/hearings/A", "/"]:
+    for url in [
+        "/o/A/hearings/",
+        f"/o/A/hearings/{hearing_id}",
+        "/o/A/hearings/minutes",
+        f"/o/A/hearings/{hearing_id}/minutes/v1",
+        "/o/A/hearings/minutes.atom",
+        "/o/A/hearings/calendar.ics",
+        f"/api/v1/hearings/A/{hearing_id}",
+        "/api/v1/hearings/A",
+        "/",
+    ]:
         body = client.get(url).get_data(as_text=True)
         assert not PHONE.search(body), url
 

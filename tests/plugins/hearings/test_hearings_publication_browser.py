@@ -18,8 +18,10 @@ from plugins.hearings import services
 pytestmark = pytest.mark.browser
 
 UNKNOWN = "葛春生"  # a name no record holds: only the recogniser can find it
-DRAFT = (f"# 纪要\n\n村民{UNKNOWN}说村东机井已经坏了三个月，联系电话 139-1234-5678。\n\n"
-         "镇政府答复：会后 15 个工作日内修复。\n")
+DRAFT = (
+    f"# 纪要\n\n村民{UNKNOWN}说村东机井已经坏了三个月，联系电话 139-1234-5678。\n\n"
+    "镇政府答复：会后 15 个工作日内修复。\n"
+)
 
 
 def login(page, base, username):
@@ -56,15 +58,17 @@ def test_review_mask_publish_then_withdraw(app, hearings_on, live_server, chromi
     page.get_by_role("button", name="保存并发布").click()
     page.wait_for_selector("text=纪要已发布")
 
-    resident = chromium.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                    java_script_enabled=False)
+    resident = chromium.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     phone = resident.new_page()
     phone.goto(f"{live_server}/o/A/hearings/{hearing_id}")
     body = phone.inner_text("main")
     assert "葛某" in body and UNKNOWN not in phone.content()
     assert "13912345678" not in phone.content() and "139-1234-5678" not in phone.content()
     assert phone.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     phone.screenshot(path=str(tmp_path / "resident.png"), full_page=True)
 
     page.context.clear_cookies()
@@ -82,7 +86,8 @@ def test_review_mask_publish_then_withdraw(app, hearings_on, live_server, chromi
     assert "机井已经坏了三个月" not in feed
     api = phone.request.get(f"{live_server}/api/v1/hearings/A/{hearing_id}").json()
     assert all("机井" not in (m.get("markdown") or "") for m in api["minutes"])
-    assert phone.request.get(
-        f"{live_server}/o/A/hearings/{hearing_id}/minutes/v1.pdf").status == 404
+    assert (
+        phone.request.get(f"{live_server}/o/A/hearings/{hearing_id}/minutes/v1.pdf").status == 404
+    )
     staff.close()
     resident.close()

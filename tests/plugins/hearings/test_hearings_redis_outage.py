@@ -30,8 +30,11 @@ def test_register_withdraw_and_pdf_with_redis_away(app, client, hearings_on, red
         services.publish_minutes(held)
         db.session.commit()
         upcoming_id, held_id = upcoming.id, held.id
-    registered = post(client, f"/o/A/hearings/{upcoming_id}/register", {
-        "name": "周桂芳", "phone": "13912345678", "category": "concerned", "village": "西河村"})
+    registered = post(
+        client,
+        f"/o/A/hearings/{upcoming_id}/register",
+        {"name": "周桂芳", "phone": "13912345678", "category": "concerned", "village": "西河村"},
+    )
     assert registered.status_code == 201, text_of(registered)[:300]
     with app.app_context():
         attendee = db.session.scalar(select(Attendee).where(Attendee.hearing_id == upcoming_id))
@@ -40,8 +43,10 @@ def test_register_withdraw_and_pdf_with_redis_away(app, client, hearings_on, red
     assert withdrawn.status_code == 200
     assert "未保存任何更改" not in text_of(withdrawn) and "您已退出报名" in text_of(withdrawn)
     with app.app_context():
-        assert db.session.scalar(select(Attendee.status).where(
-            Attendee.code == code)) == AttendeeStatus.WITHDRAWN
+        assert (
+            db.session.scalar(select(Attendee.status).where(Attendee.code == code))
+            == AttendeeStatus.WITHDRAWN
+        )
     pdf = client.get(f"/o/A/hearings/{held_id}/minutes.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 

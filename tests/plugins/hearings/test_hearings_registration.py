@@ -28,14 +28,20 @@ from plugins.hearings.models import (
 from plugins.hearings.registration import Registration, register, withdraw
 
 
-def resident(name="张三", phone="13800138000", category="concerned", village="西河村", consent=False):
-    return Registration(name=name, phone=phone, category=category, village=village,
-                        consent_public_name=consent)
+def resident(
+    name="张三", phone="13800138000", category="concerned", village="西河村", consent=False
+):
+    return Registration(
+        name=name, phone=phone, category=category, village=village, consent_public_name=consent
+    )
 
 
 def count(hearing_id, status):
-    return db.session.scalar(select(func.count()).select_from(Attendee).where(
-        Attendee.hearing_id == hearing_id, Attendee.status == status))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Attendee)
+        .where(Attendee.hearing_id == hearing_id, Attendee.status == status)
+    )
 
 
 def test_places_then_waiting_list_then_full(app, hearings_on):
@@ -46,7 +52,10 @@ def test_places_then_waiting_list_then_full(app, hearings_on):
         third = register(hearing.id, resident("王五", "13800000003"))
         db.session.commit()
         assert [first.status, second.status, third.status] == [
-            AttendeeStatus.CONFIRMED, AttendeeStatus.CONFIRMED, AttendeeStatus.WAITING]
+            AttendeeStatus.CONFIRMED,
+            AttendeeStatus.CONFIRMED,
+            AttendeeStatus.WAITING,
+        ]
         assert registration.waiting_position(third) == 1
         with pytest.raises(HearingError, match="名额和候补名额均已报满"):
             register(hearing.id, resident("赵六", "13800000004"))
@@ -64,8 +73,9 @@ def test_withdrawal_moves_the_waiting_list_up_and_tells_the_resident(app, hearin
         db.session.commit()
         assert [p.id for p in promoted] == [waiting.id]
         assert waiting.status == AttendeeStatus.CONFIRMED and waiting.promoted_at
-        message = db.session.scalar(select(ParticipantMessage).where(
-            ParticipantMessage.attendee_id == waiting.id))
+        message = db.session.scalar(
+            select(ParticipantMessage).where(ParticipantMessage.attendee_id == waiting.id)
+        )
         assert "由候补转为正式参加" in message.body
         assert message.recipient_masked == "138****0002"
         with pytest.raises(HearingError, match="已经退出"):
@@ -118,8 +128,11 @@ def test_public_registration_code_lookup_and_withdrawal(app, client, hearings_on
         hearing_id = new_hearing(hearings_on["A"], capacity=5).id
     page = client.get(f"/o/A/hearings/{hearing_id}")
     assert page.status_code == 200 and "报名参加" in page.get_data(as_text=True)
-    response = post(client, f"/o/A/hearings/{hearing_id}/register", {
-        "name": "张三", "phone": "138 0013 8000", "category": "concerned", "village": "西河村"})
+    response = post(
+        client,
+        f"/o/A/hearings/{hearing_id}/register",
+        {"name": "张三", "phone": "138 0013 8000", "category": "concerned", "village": "西河村"},
+    )
     assert response.status_code == 201
     body = response.get_data(as_text=True)
     code = re.search(r'id="confirmation-code">([A-Z0-9-]+)<', body).group(1)
@@ -136,8 +149,11 @@ def test_public_registration_code_lookup_and_withdrawal(app, client, hearings_on
 def test_public_form_errors_keep_the_input(app, client, hearings_on):
     with app.app_context():
         hearing_id = new_hearing(hearings_on["A"]).id
-    response = post(client, f"/o/A/hearings/{hearing_id}/register", {
-        "name": "张三", "phone": "12345", "category": "concerned", "village": "东桥村"})
+    response = post(
+        client,
+        f"/o/A/hearings/{hearing_id}/register",
+        {"name": "张三", "phone": "12345", "category": "concerned", "village": "东桥村"},
+    )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
     assert "请填写正确的手机号码" in body
@@ -155,24 +171,38 @@ def test_codes_are_short_unambiguous_and_distinct(app, hearings_on):
 
 def test_check_in_by_code_and_counts_by_category(app, client, hearings_on, login_as):
     with app.app_context():  # check-in is open on the day: the hearing starts in an hour
-        hearing = new_hearing(hearings_on["A"], capacity=2, waitlist=2,
-                              starts_in=timedelta(hours=1))
-        deputy = registration.invite(hearing.id, name="王建国", category="npc_deputy",
-                                     affiliation="镇人大代表")
+        hearing = new_hearing(
+            hearings_on["A"], capacity=2, waitlist=2, starts_in=timedelta(hours=1)
+        )
+        deputy = registration.invite(
+            hearing.id, name="王建国", category="npc_deputy", affiliation="镇人大代表"
+        )
         person = register(hearing.id, resident())
         waiting = register(hearing.id, resident("李四", "13800000002"))
         db.session.commit()
         hearing_id, deputy_code, person_code, waiting_code = (
-            hearing.id, deputy.code, person.code, waiting.code)
+            hearing.id,
+            deputy.code,
+            person.code,
+            waiting.code,
+        )
     login_as("staff_a")
     # The QR code opens the check-in screen with the code filled in.
     page = client.get(f"/admin/hearings-desk/{hearing_id}/checkin?code={person_code}")
     assert registration.format_code(person_code) in page.get_data(as_text=True)
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/checkin", {"code": person_code},
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/checkin",
+        {"code": person_code},
+        follow_redirects=True,
+    )
     assert "签到成功" in text_of(response)
-    response = post(client, f"/admin/hearings-desk/{hearing_id}/checkin", {"code": waiting_code},
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/hearings-desk/{hearing_id}/checkin",
+        {"code": waiting_code},
+        follow_redirects=True,
+    )
     assert "仍在候补名单中" in text_of(response)
     post(client, f"/admin/hearings-desk/{hearing_id}/checkin", {"code": deputy_code})
     with app.app_context():
@@ -185,8 +215,13 @@ def test_check_in_by_code_and_counts_by_category(app, client, hearings_on, login
 def test_sign_in_sheet_lists_names_but_no_phones(app, client, hearings_on, login_as):
     with app.app_context():
         hearing = new_hearing(hearings_on["A"])
-        registration.invite(hearing.id, name="陈秀兰", category="cppcc_member",
-                            affiliation="县政协委员", phone="13912345678")
+        registration.invite(
+            hearing.id,
+            name="陈秀兰",
+            category="cppcc_member",
+            affiliation="县政协委员",
+            phone="13912345678",
+        )
         register(hearing.id, resident())
         db.session.commit()
         hearing_id = hearing.id
@@ -213,8 +248,11 @@ def test_attendee_export_is_audited(app, client, hearings_on, login_as):
     response = client.get("/admin/hearings_attendees/export/csv/")
     assert response.status_code == 200 and "张三" in response.get_data(as_text=True)
     with app.app_context():
-        entry = db.session.scalar(select(AuditEntry).where(
-            AuditEntry.action == "export", AuditEntry.target_type == "hearing_attendee"))
+        entry = db.session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.action == "export", AuditEntry.target_type == "hearing_attendee"
+            )
+        )
         assert entry is not None and entry.details["rows"] == 1
 
 
@@ -239,7 +277,7 @@ def _race(app, hearing_id: int, people: int) -> list[str]:
         with app.app_context():
             barrier.wait()
             try:
-                attendee = register(hearing_id, resident(f"村民{chr(0x4e00 + i)}", f"139{i:08d}"))
+                attendee = register(hearing_id, resident(f"村民{chr(0x4E00 + i)}", f"139{i:08d}"))
                 db.session.commit()
                 outcome = attendee.status.value
             except HearingError:
@@ -262,7 +300,7 @@ def _fill(app, office_id, capacity, taken, waitlist):
     with app.app_context():
         hearing = new_hearing(office_id, capacity=capacity, waitlist=waitlist)
         for i in range(taken):
-            register(hearing.id, resident(f"先报{chr(0x4e00 + i)}", f"137{i:08d}"))
+            register(hearing.id, resident(f"先报{chr(0x4E00 + i)}", f"137{i:08d}"))
         db.session.commit()
         return hearing.id
 
@@ -306,8 +344,9 @@ def test_organiser_is_told_when_the_last_place_goes(app, hearings_on, users):
         assert notes[0].user_id == users["officeadmin"]
 
 
-def test_registering_after_the_deadline_over_http_says_so_and_hides_the_form(app, client,
-                                                                            hearings_on):
+def test_registering_after_the_deadline_over_http_says_so_and_hides_the_form(
+    app, client, hearings_on
+):
     with app.app_context():
         hearing = new_hearing(hearings_on["A"])
         hearing_id = hearing.id
@@ -317,8 +356,11 @@ def test_registering_after_the_deadline_over_http_says_so_and_hides_the_form(app
         hearing = db.session.get(Hearing, hearing_id)
         hearing.registration_closes_at = utc_now() - timedelta(minutes=5)
         db.session.commit()
-    response = post(client, f"/o/A/hearings/{hearing_id}/register", {
-        "name": "张三", "phone": "13800138000", "category": "concerned"})
+    response = post(
+        client,
+        f"/o/A/hearings/{hearing_id}/register",
+        {"name": "张三", "phone": "13800138000", "category": "concerned"},
+    )
     assert response.status_code == 409
     body = response.get_data(as_text=True)
     assert "报名已于" in body and "截止" in body and "提交报名" not in body

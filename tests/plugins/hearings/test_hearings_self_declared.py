@@ -16,8 +16,10 @@ from plugins.hearings.registration import Registration
 
 def _held_with_self_declared_deputy(office_id):
     hearing = new_hearing(office_id)
-    registration.register(hearing.id, Registration(name="孙自称", phone="13812349999",
-                                                   category="npc_deputy", village="西河村"))
+    registration.register(
+        hearing.id,
+        Registration(name="孙自称", phone="13812349999", category="npc_deputy", village="西河村"),
+    )
     db.session.commit()
     hold(hearing)
     services.save_minutes_draft(hearing, "# 纪要\n\n人大代表孙自称发言，要求公开账目。\n")
@@ -39,8 +41,11 @@ def test_self_declared_deputy_is_masked_until_staff_confirm(app, client, hearing
     assert "孙自称" not in page
 
     login_as("staff_a")
-    response = post(client, "/admin/hearings_attendees/action/",
-                    {"action": "confirm_public_role", "rowid": str(attendee_id)})
+    response = post(
+        client,
+        "/admin/hearings_attendees/action/",
+        {"action": "confirm_public_role", "rowid": str(attendee_id)},
+    )
     assert response.status_code == 302
     with app.app_context():
         attendee = db.session.get(Attendee, attendee_id)

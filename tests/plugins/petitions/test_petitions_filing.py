@@ -37,14 +37,24 @@ def _archives(office_id: int, on: bool) -> None:
 
 
 def _filed() -> list[ArchiveFile]:
-    return list(db.session.scalars(select(ArchiveFile).where(
-        ArchiveFile.source_type == filing.SOURCE_TYPE).order_by(ArchiveFile.id)))
+    return list(
+        db.session.scalars(
+            select(ArchiveFile)
+            .where(ArchiveFile.source_type == filing.SOURCE_TYPE)
+            .order_by(ArchiveFile.id)
+        )
+    )
 
 
 def _not_accepted(office_id: int, **fields) -> Petition:
     petition = register(office_id, received_at=at(2025, 3, 3), **fields)
-    services.decide_acceptance(petition, accepted=False, decided_at=at(2025, 3, 5),
-                               note="属于司法程序处理的事项", actor_id=None)
+    services.decide_acceptance(
+        petition,
+        accepted=False,
+        decided_at=at(2025, 3, 5),
+        note="属于司法程序处理的事项",
+        actor_id=None,
+    )
     return petition
 
 
@@ -57,7 +67,10 @@ def test_closing_a_petition_files_one_restricted_archive_file(app, petitions_on)
         assert file.office_id == petitions_on["A"] and file.source_id == str(petition.id)
         assert file.title == f"信访事项 {petition.receipt_no}：王家村修路占用我家承包地未给补偿"
         assert (file.year, file.security, file.retention) == (
-            2025, Security.RESTRICTED, Retention.YEARS_30)
+            2025,
+            Security.RESTRICTED,
+            Retention.YEARS_30,
+        )
         assert file.source_url == f"/admin/petitions_petitions/details/?id={petition.id}"
         assert file.series.title == "信访"
         assert not file.open_to_residents
@@ -69,8 +82,7 @@ def test_closing_a_petition_files_one_restricted_archive_file(app, petitions_on)
 
 def test_the_link_is_the_staff_detail_screen(app, petitions_on):
     with app.test_request_context():
-        assert filing.DETAIL_URL.format(id=7) == url_for(
-            "petitions_petitions.details_view", id=7)
+        assert filing.DETAIL_URL.format(id=7) == url_for("petitions_petitions.details_view", id=7)
 
 
 def test_nothing_is_filed_before_the_matter_ends_then_the_rereview_files_it(app, petitions_on):
@@ -78,16 +90,17 @@ def test_nothing_is_filed_before_the_matter_ends_then_the_rereview_files_it(app,
         _archives(petitions_on["A"], True)
         petition = replied_and_delivered(petitions_on["A"], delivered=at(2025, 4, 1))
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
-        notice = services.decide_review(petition, opinion="维持原处理意见",
-                                        decided_at=at(2025, 4, 30), actor_id=None)
-        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8),
-                                 actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持原处理意见", decided_at=at(2025, 4, 30), actor_id=None
+        )
+        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8), actor_id=None)
         services.request_rereview(petition, requested_at=at(2025, 6, 3), actor_id=None)
         db.session.commit()
         # The reply and the review closed core cases, but the petition goes on.
         assert _filed() == []
-        services.decide_rereview(petition, opinion="维持复查意见", decided_at=at(2025, 7, 1),
-                                 actor_id=None)
+        services.decide_rereview(
+            petition, opinion="维持复查意见", decided_at=at(2025, 7, 1), actor_id=None
+        )
         db.session.commit()
         assert petition.stage == Stage.TERMINATED
         assert [f.source_id for f in _filed()] == [str(petition.id)]
@@ -98,10 +111,10 @@ def test_a_rereview_closed_from_the_case_screen_files_it(app, petitions_on):
         _archives(petitions_on["A"], True)
         petition = replied_and_delivered(petitions_on["A"], delivered=at(2025, 4, 1))
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
-        notice = services.decide_review(petition, opinion="维持", decided_at=at(2025, 4, 30),
-                                        actor_id=None)
-        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8),
-                                 actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持", decided_at=at(2025, 4, 30), actor_id=None
+        )
+        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8), actor_id=None)
         services.request_rereview(petition, requested_at=at(2025, 6, 3), actor_id=None)
         db.session.commit()
         close_case(petition.rereview_case, outcome="维持复查意见", actor_id=None)
@@ -119,10 +132,10 @@ def test_a_reopened_petition_closed_again_keeps_its_number(app, petitions_on):
         [first] = _filed()
         # A review asked in time but recorded after the window was closed reopens it.
         services.request_review(petition, requested_at=at(2025, 4, 20), actor_id=None)
-        notice = services.decide_review(petition, opinion="维持", decided_at=at(2025, 5, 10),
-                                        actor_id=None)
-        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 12),
-                                 actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持", decided_at=at(2025, 5, 10), actor_id=None
+        )
+        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 12), actor_id=None)
         assert services.close_lapsed_windows(office_ids={petitions_on["A"]}) == 1
         db.session.commit()
         assert petition.stage == Stage.CLOSED
@@ -209,8 +222,13 @@ def test_an_archive_refusing_the_record_refuses_the_closing_step(app, petitions_
             db.session.commit()
             petition_id = petition.id
             with pytest.raises(PetitionError, match="信访事项未能归档：题名不能超过"):
-                services.decide_acceptance(petition, accepted=False, decided_at=at(2025, 3, 5),
-                                           note="不属于信访事项", actor_id=None)
+                services.decide_acceptance(
+                    petition,
+                    accepted=False,
+                    decided_at=at(2025, 3, 5),
+                    note="不属于信访事项",
+                    actor_id=None,
+                )
             db.session.rollback()
             assert db.session.get(Petition, petition_id).stage == Stage.REGISTRATION
     finally:
@@ -218,17 +236,27 @@ def test_an_archive_refusing_the_record_refuses_the_closing_step(app, petitions_
 
 
 def test_closing_from_the_detail_screen_files_it_and_the_file_links_back(
-        app, client, petitions_on, users, login_as):
+    app, client, petitions_on, users, login_as
+):
     with app.app_context():
         _archives(petitions_on["A"], True)
-        petition = register(petitions_on["A"], received_at=at(2025, 3, 3),
-                            actor_id=users["staff_a"])
+        petition = register(
+            petitions_on["A"], received_at=at(2025, 3, 3), actor_id=users["staff_a"]
+        )
         db.session.commit()
         pid, version = petition.id, petition.version
     login_as("staff_a")
-    post(client, "/admin/petitions_petitions/act/decide/",
-         {"id": pid, "version": version, "accepted": "no", "decided_at": "2025-03-05",
-          "note": "属于司法程序处理的事项"})
+    post(
+        client,
+        "/admin/petitions_petitions/act/decide/",
+        {
+            "id": pid,
+            "version": version,
+            "accepted": "no",
+            "decided_at": "2025-03-05",
+            "note": "属于司法程序处理的事项",
+        },
+    )
     with app.app_context():
         assert db.session.get(Petition, pid).stage == Stage.NOT_ACCEPTED
         [file] = _filed()

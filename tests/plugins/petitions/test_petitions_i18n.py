@@ -16,8 +16,13 @@ def test_every_string_has_an_english_translation_with_its_placeholders():
     assert missing_translations(PLUGIN, "en") == []
     with (PLUGIN / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
-    wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
     assert wrong == []
 
 

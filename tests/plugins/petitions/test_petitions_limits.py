@@ -64,8 +64,9 @@ def test_last_day_on_a_holiday_moves_to_the_next_working_day(app, petitions_on):
 def test_acceptance_limit_runs_from_the_handling_units_receipt(app, petitions_on):
     with app.app_context():
         petition = register(petitions_on["A"], received_at=at(2025, 3, 3))
-        services.pass_on(petition, handling_unit="镇自然资源所", passed_at=at(2025, 3, 12),
-                         actor_id=None)
+        services.pass_on(
+            petition, handling_unit="镇自然资源所", passed_at=at(2025, 3, 12), actor_id=None
+        )
         assert petition.stage == Stage.ACCEPTANCE
         # 15 days from the pass-on (03-12), not from receipt: 03-27.
         assert _last_day(petition) == date(2025, 3, 27)
@@ -75,8 +76,9 @@ def test_acceptance_limit_runs_from_the_handling_units_receipt(app, petitions_on
 def test_handling_limit_is_60_days_from_acceptance_with_written_notice(app, petitions_on):
     with app.app_context():
         petition = register(petitions_on["A"], received_at=at(2025, 3, 3))
-        notice = services.decide_acceptance(petition, accepted=True, decided_at=at(2025, 3, 10),
-                                            note=None, actor_id=None)
+        notice = services.decide_acceptance(
+            petition, accepted=True, decided_at=at(2025, 3, 10), note=None, actor_id=None
+        )
         assert petition.stage == Stage.HANDLING
         # 2025-03-10 + 60 = Fri 05-09.
         assert _last_day(petition) == date(2025, 5, 9)
@@ -89,11 +91,17 @@ def test_not_accepted_needs_a_reason_and_ends_the_matter(app, petitions_on):
     with app.app_context():
         petition = register(petitions_on["A"])
         with pytest.raises(PetitionError, match="理由"):
-            services.decide_acceptance(petition, accepted=False, decided_at=at(2025, 3, 5),
-                                       note="", actor_id=None)
+            services.decide_acceptance(
+                petition, accepted=False, decided_at=at(2025, 3, 5), note="", actor_id=None
+            )
         assert petition.stage == Stage.REGISTRATION
-        notice = services.decide_acceptance(petition, accepted=False, decided_at=at(2025, 3, 5),
-                                            note="属于诉讼途径解决的事项", actor_id=None)
+        notice = services.decide_acceptance(
+            petition,
+            accepted=False,
+            decided_at=at(2025, 3, 5),
+            note="属于诉讼途径解决的事项",
+            actor_id=None,
+        )
         assert petition.stage == Stage.NOT_ACCEPTED
         assert notice.kind == NoticeKind.NON_ACCEPTANCE
         assert petition.case.status == CaseStatus.RESOLVED
@@ -102,22 +110,29 @@ def test_not_accepted_needs_a_reason_and_ends_the_matter(app, petitions_on):
 def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_on, users):
     with app.app_context():
         decided = utc_now() - timedelta(days=3)
-        petition = accepted(petitions_on["A"], received=decided - timedelta(days=2),
-                            decided=decided, actor_id=users["staff_a"])
+        petition = accepted(
+            petitions_on["A"],
+            received=decided - timedelta(days=2),
+            decided=decided,
+            actor_id=users["staff_a"],
+        )
         due_before = petition.due_at
         with pytest.raises(PetitionError, match="不得超过 30 日"):
-            services.request_extension(petition, days=31, reason="需现场测量",
-                                       actor_id=users["staff_a"])
-        services.request_extension(petition, days=20, reason="需现场测量",
-                                   actor_id=users["staff_a"])
+            services.request_extension(
+                petition, days=31, reason="需现场测量", actor_id=users["staff_a"]
+            )
+        services.request_extension(
+            petition, days=20, reason="需现场测量", actor_id=users["staff_a"]
+        )
         # Staff cannot approve their own office's extension: a leader must.
         with pytest.raises(PetitionError, match="领导"):
             services.approve_extension(petition, actor_id=users["staff_a"])
         assert petition.due_at == due_before and not petition.extension_days
         notice = services.approve_extension(petition, actor_id=users["leader"], note="同意")
         assert petition.extension_days == 20
-        expected = compute_due(decided, Limit(60, LimitUnit.CALENDAR_DAYS),
-                               extra=Limit(20, LimitUnit.CALENDAR_DAYS))
+        expected = compute_due(
+            decided, Limit(60, LimitUnit.CALENDAR_DAYS), extra=Limit(20, LimitUnit.CALENDAR_DAYS)
+        )
         assert petition.last_day == expected.last_day
         assert (petition.last_day - decided.astimezone(LOCAL_ZONE).date()).days >= 80
         assert notice.kind == NoticeKind.EXTENSION and "20 日" in notice.body_html
@@ -131,8 +146,11 @@ def test_extension_once_capped_and_only_with_a_leaders_approval(app, petitions_o
 
 def test_approving_without_a_request_is_refused(app, petitions_on, users):
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=3),
-                            decided=utc_now() - timedelta(days=1))
+        petition = accepted(
+            petitions_on["A"],
+            received=utc_now() - timedelta(days=3),
+            decided=utc_now() - timedelta(days=1),
+        )
         due = petition.due_at
         with pytest.raises(PetitionError, match="须先申请"):
             services.approve_extension(petition, actor_id=users["leader"])
@@ -151,8 +169,9 @@ def test_review_window_is_30_days_from_delivery_with_the_holiday_rule(app, petit
         db.session.rollback()
         petition = db.session.get(Petition, petition.id)
         assert petition.stage == Stage.REVIEW_WINDOW and petition.review_case is None
-        services.request_review(petition, requested_at=at(2025, 5, 6), reason="补偿标准偏低",
-                                actor_id=None)
+        services.request_review(
+            petition, requested_at=at(2025, 5, 6), reason="补偿标准偏低", actor_id=None
+        )
         assert petition.stage == Stage.REVIEW
         # The review is due 30 days after the request (05-06 + 30 = 06-05).
         assert _last_day(petition) == date(2025, 6, 5)
@@ -172,8 +191,9 @@ def test_rereview_with_a_hearing_excluded_and_nothing_after_it(app, petitions_on
     with app.app_context():
         petition = replied_and_delivered(petitions_on["A"], delivered=at(2025, 4, 1))
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
-        notice = services.decide_review(petition, opinion="维持原处理意见", decided_at=at(2025, 4, 30),
-                                        actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持原处理意见", decided_at=at(2025, 4, 30), actor_id=None
+        )
         assert petition.stage == Stage.REVIEW_DECIDED
         services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8), actor_id=None)
         assert petition.stage == Stage.REREVIEW_WINDOW
@@ -183,16 +203,19 @@ def test_rereview_with_a_hearing_excluded_and_nothing_after_it(app, petitions_on
         assert petition.stage == Stage.REREVIEW
         # 06-03 + 30 = 07-03 (Thu).
         assert _last_day(petition) == date(2025, 7, 3)
-        services.start_hearing(petition, started_at=at(2025, 6, 10), reason="补偿标准听证",
-                               actor_id=None)
+        services.start_hearing(
+            petition, started_at=at(2025, 6, 10), reason="补偿标准听证", actor_id=None
+        )
         with pytest.raises(PetitionError, match="听证尚未结束"):
-            services.decide_rereview(petition, opinion="x", decided_at=at(2025, 6, 12),
-                                     actor_id=None)
+            services.decide_rereview(
+                petition, opinion="x", decided_at=at(2025, 6, 12), actor_id=None
+            )
         services.end_hearing(petition, ended_at=at(2025, 6, 20), actor_id=None)
         # Ten days of hearing (06-10 .. 06-19) are not counted: 07-03 + 10 = 07-13 (Sun) → 07-14.
         assert _last_day(petition) == date(2025, 7, 14)
-        final = services.decide_rereview(petition, opinion="维持复查意见", decided_at=at(2025, 7, 1),
-                                         actor_id=None)
+        final = services.decide_rereview(
+            petition, opinion="维持复查意见", decided_at=at(2025, 7, 1), actor_id=None
+        )
         assert petition.stage == Stage.TERMINATED and final.kind == NoticeKind.REREVIEW
         assert "终结意见" in final.body_html
         assert petition.rereview_case.status == CaseStatus.RESOLVED
@@ -208,8 +231,9 @@ def test_rereview_window_and_order(app, petitions_on):
         with pytest.raises(PetitionError, match="请先申请复查"):
             services.request_rereview(petition, requested_at=at(2025, 4, 5), actor_id=None)
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
-        notice = services.decide_review(petition, opinion="维持", decided_at=at(2025, 4, 30),
-                                        actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持", decided_at=at(2025, 4, 30), actor_id=None
+        )
         services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8), actor_id=None)
         with pytest.raises(PetitionError, match="超过期限"):
             services.request_rereview(petition, requested_at=at(2025, 6, 10), actor_id=None)
@@ -230,8 +254,9 @@ def test_case_count_one_per_matter(app, petitions_on):
     with app.app_context():
         petition = replied_and_delivered(petitions_on["A"], delivered=at(2025, 4, 1))
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
-        cases = db.session.scalar(select(func.count()).select_from(Case).where(
-            Case.source_id == str(petition.id)))
+        cases = db.session.scalar(
+            select(func.count()).select_from(Case).where(Case.source_id == str(petition.id))
+        )
         assert cases == 2  # the first instance and the review
 
 

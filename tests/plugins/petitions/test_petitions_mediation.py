@@ -42,15 +42,21 @@ def levels(app, petitions_on):
 
 def _record(session, outcome, **fields):
     return mediation.record_session(
-        session, outcome=outcome, held_at=fields.pop("held_at", utc_now()),
-        summary=fields.pop("summary", "双方陈述，调解员释法说理"), mediators="调解员甲",
-        actor_id=fields.pop("actor_id", None), **fields)
+        session,
+        outcome=outcome,
+        held_at=fields.pop("held_at", utc_now()),
+        summary=fields.pop("summary", "双方陈述，调解员释法说理"),
+        mediators="调解员甲",
+        actor_id=fields.pop("actor_id", None),
+        **fields,
+    )
 
 
 def test_dispute_passes_up_the_three_levels(app, levels):
     with app.app_context():
-        dispute = mediation.open_dispute(office_id=levels["B"], title="宅基地界址纠纷",
-                                         parties="李某、孙某", actor_id=None)
+        dispute = mediation.open_dispute(
+            office_id=levels["B"], title="宅基地界址纠纷", parties="李某、孙某", actor_id=None
+        )
         first = dispute.sessions[0]
         assert first.level == MediationLevel.VILLAGE and first.office_id == levels["B"]
         second = _record(first, "passed_up", next_office_id=levels["S"])
@@ -74,25 +80,31 @@ def test_dispute_passes_up_the_three_levels(app, levels):
 
 def test_settled_with_a_recorded_signature_and_not_settled(app, levels):
     with app.app_context():
-        dispute = mediation.open_dispute(office_id=levels["B"], title="邻里排水纠纷",
-                                         parties="甲、乙", actor_id=None)
+        dispute = mediation.open_dispute(
+            office_id=levels["B"], title="邻里排水纠纷", parties="甲、乙", actor_id=None
+        )
         _record(dispute.sessions[0], "settled", signature_record="双方当场签字按印")
         assert dispute.status == DisputeStatus.SETTLED
-        other = mediation.open_dispute(office_id=levels["S"], title="劳务费纠纷", parties="丙、丁",
-                                       actor_id=None)
+        other = mediation.open_dispute(
+            office_id=levels["S"], title="劳务费纠纷", parties="丙、丁", actor_id=None
+        )
         assert other.sessions[0].level == MediationLevel.STATION
         _record(other.sessions[0], "not_settled")
         assert other.status == DisputeStatus.NOT_SETTLED
 
 
-@pytest.mark.parametrize(("agreement", "message"), [
-    (("协议.exe", b"MZ..."), "PDF、JPG 或 PNG"),
-    (("协议.pdf", b"not a pdf"), "不符"),
-])
+@pytest.mark.parametrize(
+    ("agreement", "message"),
+    [
+        (("协议.exe", b"MZ..."), "PDF、JPG 或 PNG"),
+        (("协议.pdf", b"not a pdf"), "不符"),
+    ],
+)
 def test_bad_agreement_file_is_refused(app, levels, agreement, message):
     with app.app_context():
-        dispute = mediation.open_dispute(office_id=levels["B"], title="纠纷", parties="甲、乙",
-                                         actor_id=None)
+        dispute = mediation.open_dispute(
+            office_id=levels["B"], title="纠纷", parties="甲、乙", actor_id=None
+        )
         with pytest.raises(PetitionError, match=message):
             _record(dispute.sessions[0], "settled", agreement=agreement)
         assert dispute.sessions[0].outcome == MediationOutcome.PENDING
@@ -101,8 +113,9 @@ def test_bad_agreement_file_is_refused(app, levels, agreement, message):
 def test_passing_up_needs_an_office_with_the_module(app, levels):
     with app.app_context():
         set_module("petitions", db.session.get(Office, levels["S"]), False)
-        dispute = mediation.open_dispute(office_id=levels["B"], title="纠纷", parties="甲、乙",
-                                         actor_id=None)
+        dispute = mediation.open_dispute(
+            office_id=levels["B"], title="纠纷", parties="甲、乙", actor_id=None
+        )
         with pytest.raises(PetitionError, match="已启用信访模块"):
             _record(dispute.sessions[0], "passed_up", next_office_id=levels["S"])
 
@@ -112,29 +125,60 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
 
     make_user("station_staff", Role.STAFF, levels["S"])
     login_as("staff_b")
-    response = post(client, "/admin/petitions_disputes/new/", {
-        "title": "两户宅基地界址纠纷", "parties": "李长顺、孙福来", "facts": "院墙界址争议"})
+    response = post(
+        client,
+        "/admin/petitions_disputes/new/",
+        {"title": "两户宅基地界址纠纷", "parties": "李长顺、孙福来", "facts": "院墙界址争议"},
+    )
     assert response.status_code == 302
     with app.app_context():
         dispute = db.session.scalar(select(Dispute))
         session_id, version = dispute.sessions[0].id, dispute.version
     page = client.get(f"/admin/petitions_mediations/details/?id={session_id}")
     assert page.status_code == 200 and "登记本级调处结果" in text_of(page)
-    empty = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
-        "outcome": "settled", "held_at": "2026-11-20", "mediators": "村调委会", "summary": "调解",
-        "version": version}, follow_redirects=True)
+    empty = post(
+        client,
+        f"/admin/petitions_mediations/details/?id={session_id}",
+        {
+            "outcome": "settled",
+            "held_at": "2026-11-20",
+            "mediators": "村调委会",
+            "summary": "调解",
+            "version": version,
+        },
+        follow_redirects=True,
+    )
     assert "签字的调解协议" in text_of(empty)
-    stale = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
-        "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
-        "summary": "两次调解未果", "next_office": str(levels["S"])}, follow_redirects=True)
+    stale = post(
+        client,
+        f"/admin/petitions_mediations/details/?id={session_id}",
+        {
+            "outcome": "passed_up",
+            "held_at": "2026-11-20",
+            "mediators": "村调委会",
+            "summary": "两次调解未果",
+            "next_office": str(levels["S"]),
+        },
+        follow_redirects=True,
+    )
     assert "已被他人修改" in text_of(stale)  # no version: refused, nothing recorded
-    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", {
-        "version": version, "outcome": "passed_up", "held_at": "2026-11-20", "mediators": "村调委会",
-        "summary": "两次调解未果", "next_office": str(levels["S"])})
+    response = post(
+        client,
+        f"/admin/petitions_mediations/details/?id={session_id}",
+        {
+            "version": version,
+            "outcome": "passed_up",
+            "held_at": "2026-11-20",
+            "mediators": "村调委会",
+            "summary": "两次调解未果",
+            "next_office": str(levels["S"]),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
-        station_session = db.session.scalar(select(MediationSession).where(
-            MediationSession.office_id == levels["S"]))
+        station_session = db.session.scalar(
+            select(MediationSession).where(MediationSession.office_id == levels["S"])
+        )
         station_id = station_session.id
     # Village staff no longer reach the station's record; the station's staff do.
     assert client.get(f"/admin/petitions_mediations/details/?id={station_id}").status_code == 404
@@ -146,8 +190,9 @@ def test_mediation_screens_pass_up_and_scope(app, client, levels, users, make_us
     assert client.get(f"/admin/petitions_mediations/details/?id={session_id}").status_code == 404
 
 
-def test_reception_session_with_observers_and_collective_decision(app, client, petitions_on,
-                                                                   users, login_as):
+def test_reception_session_with_observers_and_collective_decision(
+    app, client, petitions_on, users, login_as
+):
     with app.app_context():
         petition = register(petitions_on["A"], actor_id=users["staff_a"])
         other = register(petitions_on["B"], subject="乙村事项")
@@ -155,17 +200,24 @@ def test_reception_session_with_observers_and_collective_decision(app, client, p
         pid, other_id = petition.id, other.id
     login_as("staff_a")
     base = {
-        "held_at": "2026-11-20 09:00:00", "place": "镇信访接待室", "host_role": "party_secretary",
-        "host_name": "镇党委书记", "convenor_name": "党委常务副书记", "summary": "接待 3 批",
+        "held_at": "2026-11-20 09:00:00",
+        "place": "镇信访接待室",
+        "host_role": "party_secretary",
+        "host_name": "镇党委书记",
+        "convenor_name": "党委常务副书记",
+        "summary": "接待 3 批",
     }
     no_observer = post(client, "/admin/petitions_receptions/new/", base)
     assert "至少登记一名旁听人员" in text_of(no_observer)
     form = {
         **base,
-        "observers-0-category": "peoples_deputy", "observers-0-name": "人大代表甲",
-        "observers-0-unit": "镇人大", "observers-0-opinions": "建议限期答复",
+        "observers-0-category": "peoples_deputy",
+        "observers-0-name": "人大代表甲",
+        "observers-0-unit": "镇人大",
+        "observers-0-opinions": "建议限期答复",
         "observers-0-suggestions": "公开补偿标准",
-        "hearings-0-petition": str(other_id), "hearings-0-notes": "当场接待",
+        "hearings-0-petition": str(other_id),
+        "hearings-0-notes": "当场接待",
     }
     foreign = post(client, "/admin/petitions_receptions/new/", form)
     assert foreign.status_code == 200  # another office's petition is not even a choice

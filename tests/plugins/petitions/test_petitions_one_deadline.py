@@ -35,10 +35,10 @@ def test_rereview_deadline_is_the_rereview_cases(app, petitions_on):
         petition = replied_and_delivered(petitions_on["A"], delivered=at(2025, 4, 1))
         services.request_review(petition, requested_at=at(2025, 4, 10), actor_id=None)
         _agrees(petition, date(2025, 5, 12))  # 04-10 + 30 = 05-10 (Sat) → Mon 05-12
-        notice = services.decide_review(petition, opinion="维持", decided_at=at(2025, 4, 30),
-                                        actor_id=None)
-        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8),
-                                 actor_id=None)
+        notice = services.decide_review(
+            petition, opinion="维持", decided_at=at(2025, 4, 30), actor_id=None
+        )
+        services.record_delivery(notice, method="post", delivered_at=at(2025, 5, 8), actor_id=None)
         case = services.request_rereview(petition, requested_at=at(2025, 6, 3), actor_id=None)
         assert petition.stage == Stage.REREVIEW and petition.stage_case is case
         _agrees(petition, date(2025, 7, 3))
@@ -53,16 +53,19 @@ def test_first_instance_stages_move_the_case_even_when_the_day_is_past(app, peti
     with app.app_context():
         petition = register(petitions_on["A"], received_at=at(2025, 3, 3))
         _agrees(petition, date(2025, 3, 18))
-        services.pass_on(petition, handling_unit="镇自然资源所", passed_at=at(2025, 3, 12),
-                         actor_id=None)
+        services.pass_on(
+            petition, handling_unit="镇自然资源所", passed_at=at(2025, 3, 12), actor_id=None
+        )
         _agrees(petition, date(2025, 3, 27))  # 15 days from the pass-on, not from receipt
-        services.decide_acceptance(petition, accepted=True, decided_at=at(2025, 3, 20),
-                                   note=None, actor_id=None)
+        services.decide_acceptance(
+            petition, accepted=True, decided_at=at(2025, 3, 20), note=None, actor_id=None
+        )
         _agrees(petition, date(2025, 5, 19))  # 03-20 + 60 = 05-19
 
 
 def test_a_holiday_shifted_stage_keeps_the_extension_counted_from_the_nominal_end(
-        app, petitions_on, users):
+    app, petitions_on, users
+):
     from datetime import timedelta
 
     from core.sla import Limit, LimitUnit, compute_due
@@ -70,13 +73,19 @@ def test_a_holiday_shifted_stage_keeps_the_extension_counted_from_the_nominal_en
 
     with app.app_context():
         decided = utc_now() - timedelta(days=3)
-        petition = accepted(petitions_on["A"], received=decided - timedelta(days=2),
-                            decided=decided, actor_id=users["staff_a"])
-        services.request_extension(petition, days=20, reason="需现场测量",
-                                   actor_id=users["staff_a"])
+        petition = accepted(
+            petitions_on["A"],
+            received=decided - timedelta(days=2),
+            decided=decided,
+            actor_id=users["staff_a"],
+        )
+        services.request_extension(
+            petition, days=20, reason="需现场测量", actor_id=users["staff_a"]
+        )
         services.approve_extension(petition, actor_id=users["leader"], note="同意")
-        expected = compute_due(decided, Limit(60, LimitUnit.CALENDAR_DAYS),
-                               extra=Limit(20, LimitUnit.CALENDAR_DAYS))
+        expected = compute_due(
+            decided, Limit(60, LimitUnit.CALENDAR_DAYS), extra=Limit(20, LimitUnit.CALENDAR_DAYS)
+        )
         _agrees(petition, expected.last_day)
         assert petition.steps[-1].extra_days == 20
 

@@ -13,9 +13,14 @@ from plugins.petitions.models import ObserverCategory, ReceptionSession, Session
 
 
 def _observer(office_id, category, name):
-    session = ReceptionSession(office_id=office_id, held_at=at(2025, 3, 5), place="镇信访接待室",
-                               host_role="party_secretary", host_name="党委书记",
-                               convenor_name="常务副书记")
+    session = ReceptionSession(
+        office_id=office_id,
+        held_at=at(2025, 3, 5),
+        place="镇信访接待室",
+        host_role="party_secretary",
+        host_name="党委书记",
+        convenor_name="常务副书记",
+    )
     session.observers.append(SessionObserver(office_id=office_id, category=category, name=name))
     db.session.add(session)
 

@@ -31,18 +31,22 @@ def _people(n):
 @pytest.mark.parametrize(("count", "collective"), [(1, False), (4, False), (5, True), (30, True)])
 def test_collective_flag_at_five_people(app, petitions_on, count, collective):
     with app.app_context():
-        petition = register(petitions_on["A"], people_count=count,
-                            petitioners=_people(min(count, 3)))
+        petition = register(
+            petitions_on["A"], people_count=count, petitioners=_people(min(count, 3))
+        )
         assert petition.collective is collective
 
 
-@pytest.mark.parametrize(("brought", "proper", "skip"), [
-    ("township", "township", False),
-    ("county", "township", False),  # the next level up is allowed
-    ("city", "township", True),
-    ("national", "county", True),
-    ("county", "village", True),
-])
+@pytest.mark.parametrize(
+    ("brought", "proper", "skip"),
+    [
+        ("township", "township", False),
+        ("county", "township", False),  # the next level up is allowed
+        ("city", "township", True),
+        ("national", "county", True),
+        ("county", "village", True),
+    ],
+)
 def test_skip_level_flag(app, petitions_on, brought, proper, skip):
     with app.app_context():
         petition = register(petitions_on["A"], level_brought_to=brought, proper_level=proper)
@@ -52,23 +56,27 @@ def test_skip_level_flag(app, petitions_on, brought, proper, skip):
 def test_flags_follow_corrections(app, petitions_on):
     with app.app_context():
         petition = register(petitions_on["A"])
-        services.update_registration(petition, people_count=6, level_brought_to="province",
-                                     actor_id=None)
+        services.update_registration(
+            petition, people_count=6, level_brought_to="province", actor_id=None
+        )
         assert petition.collective and petition.skip_level
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"subject": "", "demands": "", "content": ""}, "信访事项为空"),
-    ({"subject": "   ", "demands": "要求处理"}, "请填写信访事由"),
-    ({"demands": "", "content": ""}, "诉求"),
-    ({"petitioners": []}, "至少填写一名信访人"),
-    ({"petitioners": [{"name": "", "phone": "13800000000"}]}, "姓名"),
-    ({"petitioners": [{"name": "王五", "id_number": "110101199003070012"}]}, "身份证号码"),
-    ({"petitioners": [{"name": "王五", "phone": "电话号码"}]}, "联系电话"),
-    ({"people_count": 1, "petitioners": [{"name": "甲"}, {"name": "乙"}]}, "不能少于"),
-    ({"channel": "fax"}, "信访形式"),
-    ({"received_at": at(2099, 1, 1)}, "不能晚于当前时间"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"subject": "", "demands": "", "content": ""}, "信访事项为空"),
+        ({"subject": "   ", "demands": "要求处理"}, "请填写信访事由"),
+        ({"demands": "", "content": ""}, "诉求"),
+        ({"petitioners": []}, "至少填写一名信访人"),
+        ({"petitioners": [{"name": "", "phone": "13800000000"}]}, "姓名"),
+        ({"petitioners": [{"name": "王五", "id_number": "110101199003070012"}]}, "身份证号码"),
+        ({"petitioners": [{"name": "王五", "phone": "电话号码"}]}, "联系电话"),
+        ({"people_count": 1, "petitioners": [{"name": "甲"}, {"name": "乙"}]}, "不能少于"),
+        ({"channel": "fax"}, "信访形式"),
+        ({"received_at": at(2099, 1, 1)}, "不能晚于当前时间"),
+    ],
+)
 def test_bad_registration_is_refused_and_changes_nothing(app, petitions_on, fields, message):
     with app.app_context():
         before = (_count(Petition), _count(Petitioner), _count(Case), _count(PetitionGram))
@@ -111,30 +119,44 @@ def test_repeat_found_by_subject_and_person_and_linked(app, petitions_on, users)
     with app.app_context():
         office = petitions_on["A"]
         original = register(office, actor_id=users["staff_a"])
-        register(office, subject="李庄村小学校舍漏雨存在安全隐患",
-                 petitioners=[{"name": "李四", "id_number": ID_LI}])
+        register(
+            office,
+            subject="李庄村小学校舍漏雨存在安全隐患",
+            petitioners=[{"name": "李四", "id_number": ID_LI}],
+        )
         db.session.commit()
         # Differently worded subject, nobody's number given: found by subject.
-        matches = find_repeats(subject="反映王家村修建道路占用其承包地至今未给补偿的问题",
-                               office_ids={office})
+        matches = find_repeats(
+            subject="反映王家村修建道路占用其承包地至今未给补偿的问题", office_ids={office}
+        )
         assert [m.petition.id for m in matches] == [original.id]
         assert matches[0].score >= 0.35 and not matches[0].same_person
         # Same person, phone typed differently, different subject: found by person.
-        matches = find_repeats(subject="家里老人养老保险未到账", phones=["+86 138-1234-5678"],
-                               office_ids={office})
+        matches = find_repeats(
+            subject="家里老人养老保险未到账", phones=["+86 138-1234-5678"], office_ids={office}
+        )
         assert matches[0].petition.id == original.id and matches[0].same_person
         # Same ID number (lower-case x is the same number).
         matches = find_repeats(subject="", id_numbers=[ID_LI.lower()], office_ids={office})
         assert len(matches) == 1 and matches[0].petition.subject.startswith("李庄村")
         # Another office's petitions are never matched.
-        assert find_repeats(subject=original.subject, phones=["13812345678"],
-                            office_ids={petitions_on["B"]}) == []
+        assert (
+            find_repeats(
+                subject=original.subject, phones=["13812345678"], office_ids={petitions_on["B"]}
+            )
+            == []
+        )
 
         cases_before = db.session.scalar(select(func.count()).select_from(Case))
-        repeat = register(office, subject="王家村修路占地补偿款一直没给", channel="call",
-                          received_at=at(2025, 3, 20),
-                          petitioners=[{"name": "王大山", "phone": "138 1234 5678"}],
-                          repeat_of_id=original.id, actor_id=users["staff_a"])
+        repeat = register(
+            office,
+            subject="王家村修路占地补偿款一直没给",
+            channel="call",
+            received_at=at(2025, 3, 20),
+            petitioners=[{"name": "王大山", "phone": "138 1234 5678"}],
+            repeat_of_id=original.id,
+            actor_id=users["staff_a"],
+        )
         assert repeat.repeat_of_id == original.id and repeat.stage == Stage.MERGED
         assert repeat.case is None and repeat.receipt_no == original.receipt_no
         assert db.session.scalar(select(func.count()).select_from(Case)) == cases_before
@@ -182,7 +204,8 @@ def test_high_risk_alerts_the_leaders(app, petitions_on, users):
             services.set_risk(petition, level="high", note="", actor_id=users["staff_a"])
         services.set_risk(petition, level="high", note="扬言集体上访", actor_id=users["staff_a"])
         db.session.commit()
-        notes = db.session.scalars(select(Notification).where(
-            Notification.user_id == users["leader"])).all()
+        notes = db.session.scalars(
+            select(Notification).where(Notification.user_id == users["leader"])
+        ).all()
         assert any("信访隐患" in n.title for n in notes)
         assert stats.risk_petitions({petitions_on["A"]})[0].id == petition.id

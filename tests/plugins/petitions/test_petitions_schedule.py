@@ -19,8 +19,10 @@ def lapsed(app, petitions_on):
     """One petition in A and one in B whose review window ran out unused, B then switched off.
     Only the plugins' schedules run (the core's have their own tests)."""
     with app.app_context():
-        ids = {code: replied_and_delivered(petitions_on[code], delivered=at(2025, 4, 1)).id
-               for code in ("A", "B")}
+        ids = {
+            code: replied_and_delivered(petitions_on[code], delivered=at(2025, 4, 1)).id
+            for code in ("A", "B")
+        }
         set_module("petitions", db.session.get(Office, petitions_on["B"]), False)
         db.session.commit()
     return ids
@@ -50,7 +52,9 @@ def test_scheduled_job_skips_the_office_with_the_module_off(app, lapsed, petitio
     assert _stage(app, lapsed["B"]) == Stage.CLOSED
 
 
-def test_schedule_does_not_run_while_no_office_has_the_module(app, lapsed, petitions_on, monkeypatch):
+def test_schedule_does_not_run_while_no_office_has_the_module(
+    app, lapsed, petitions_on, monkeypatch
+):
     monkeypatch.setattr(schedules_module, "_core_schedules", {})
     with app.app_context():
         set_module("petitions", db.session.get(Office, petitions_on["A"]), False)

@@ -36,14 +36,20 @@ def test_every_action_is_listed():
 
 @pytest.mark.parametrize("version", ["stale", "missing"])
 @pytest.mark.parametrize("action", sorted(VALID))
-def test_a_stale_or_missing_version_is_refused(app, client, petitions_on, users, login_as,
-                                               action, version):
+def test_a_stale_or_missing_version_is_refused(
+    app, client, petitions_on, users, login_as, action, version
+):
     with app.app_context():
         petition = accepted(petitions_on["A"], actor_id=users["staff_a"])
         db.session.commit()
         pid, current = petition.id, petition.version
-        before = (petition.stage, petition.hidden_risk, len(petition.petitioners),
-                  len(petition.steps), len(petition.notices))
+        before = (
+            petition.stage,
+            petition.hidden_risk,
+            len(petition.petitioners),
+            len(petition.steps),
+            len(petition.notices),
+        )
     login_as("leader")
     data = {"id": pid, **VALID[action]}
     if version == "stale":
@@ -54,28 +60,40 @@ def test_a_stale_or_missing_version_is_refused(app, client, petitions_on, users,
     with app.app_context():
         petition = db.session.get(Petition, pid)
         assert petition.version == current
-        assert (petition.stage, petition.hidden_risk, len(petition.petitioners),
-                len(petition.steps), len(petition.notices)) == before
+        assert (
+            petition.stage,
+            petition.hidden_risk,
+            len(petition.petitioners),
+            len(petition.steps),
+            len(petition.notices),
+        ) == before
 
 
 @pytest.mark.parametrize("version", ["stale", "missing"])
-def test_a_mediation_result_carries_the_disputes_version(app, client, petitions_on, users,
-                                                         login_as, version):
+def test_a_mediation_result_carries_the_disputes_version(
+    app, client, petitions_on, users, login_as, version
+):
     from plugins.petitions.models import Dispute, MediationOutcome
     from plugins.petitions.services import mediation
 
     with app.app_context():
-        dispute = mediation.open_dispute(office_id=petitions_on["A"], title="宅基地界址纠纷",
-                                         parties="甲、乙", actor_id=None)
+        dispute = mediation.open_dispute(
+            office_id=petitions_on["A"], title="宅基地界址纠纷", parties="甲、乙", actor_id=None
+        )
         db.session.commit()
         dispute_id, session_id, current = dispute.id, dispute.sessions[0].id, dispute.version
     login_as("staff_a")
-    data = {"outcome": "not_settled", "held_at": "2026-11-20", "mediators": "调委会",
-            "summary": "未果"}
+    data = {
+        "outcome": "not_settled",
+        "held_at": "2026-11-20",
+        "mediators": "调委会",
+        "summary": "未果",
+    }
     if version == "stale":
         data["version"] = current - 1
-    response = post(client, f"/admin/petitions_mediations/details/?id={session_id}", data,
-                    follow_redirects=True)
+    response = post(
+        client, f"/admin/petitions_mediations/details/?id={session_id}", data, follow_redirects=True
+    )
     assert str(STALE_MESSAGE) in text_of(response)
     with app.app_context():
         dispute = db.session.get(Dispute, dispute_id)

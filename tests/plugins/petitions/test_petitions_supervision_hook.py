@@ -14,7 +14,7 @@ from core.modules import set_module
 def _petitions_table(page: str) -> str:
     """The text of the petitions table, up to the next section (the service quota)."""
     start = page.index("信访（")
-    return page[start:page.index("年服务承诺办件量", start)]
+    return page[start : page.index("年服务承诺办件量", start)]
 
 
 def test_hook_supervision_sections(app, client, petitions_on, login_as):

@@ -28,8 +28,12 @@ def two_petitions(app, petitions_on, users):
     """One petition in office A (handling stage) and one in office B."""
     with app.app_context():
         a = accepted(petitions_on["A"], actor_id=users["staff_a"])
-        b = register(petitions_on["B"], subject="乙村灌溉水渠堵塞", actor_id=users["staff_b"],
-                     petitioners=[{"name": "李小二", "phone": "13987654321"}])
+        b = register(
+            petitions_on["B"],
+            subject="乙村灌溉水渠堵塞",
+            actor_id=users["staff_b"],
+            petitioners=[{"name": "李小二", "phone": "13987654321"}],
+        )
         db.session.commit()
         return {"A": a.id, "B": b.id}
 
@@ -49,8 +53,11 @@ def test_other_offices_staff_never_reach_a_petition(app, client, two_petitions, 
     other = two_petitions["A"]
     assert client.get(DETAILS.format(other)).status_code == 404
     assert client.get(f"/admin/petitions_petitions/edit/?id={other}").status_code == 404
-    response = post(client, "/admin/petitions_petitions/act/risk/",
-                    {"id": other, "level": "high", "note": "x", "version": 1})
+    response = post(
+        client,
+        "/admin/petitions_petitions/act/risk/",
+        {"id": other, "level": "high", "note": "x", "version": 1},
+    )
     assert response.status_code == 404
     export = client.get("/admin/petitions_petitions/export/csv/").get_data(as_text=True)
     assert "王家村" not in export
@@ -78,8 +85,11 @@ def test_personal_data_only_on_the_detail_screen(app, client, two_petitions, log
     with app.app_context():
         from core.audit import AuditEntry
 
-        viewed = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "personal_data.view", AuditEntry.target_type == "petition"))
+        viewed = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "personal_data.view", AuditEntry.target_type == "petition")
+        )
         assert viewed == 1
 
 
@@ -87,8 +97,11 @@ def test_auditor_reads_masked_and_changes_nothing(app, client, two_petitions, lo
     login_as("auditor")
     details = client.get(DETAILS.format(two_petitions["A"])).get_data(as_text=True)
     assert "王家村修路" in details and "王大山" not in details and "13812345678" not in details
-    response = post(client, "/admin/petitions_petitions/act/risk/",
-                    {"id": two_petitions["A"], "level": "high", "note": "x", "version": 1})
+    response = post(
+        client,
+        "/admin/petitions_petitions/act/risk/",
+        {"id": two_petitions["A"], "level": "high", "note": "x", "version": 1},
+    )
     assert response.status_code == 403
     with app.app_context():
         notice_id = db.session.get(Petition, two_petitions["A"]).notices[0].id
@@ -97,8 +110,7 @@ def test_auditor_reads_masked_and_changes_nothing(app, client, two_petitions, lo
     assert client.get(f"/admin/petitions_petitions/notice/{notice_id}/pdf").status_code == 403
 
 
-def test_register_screen_checks_for_repeats_then_links(app, client, petitions_on, users,
-                                                       login_as):
+def test_register_screen_checks_for_repeats_then_links(app, client, petitions_on, users, login_as):
     with app.app_context():
         original = register(petitions_on["A"], actor_id=users["staff_a"])
         db.session.commit()
@@ -106,11 +118,16 @@ def test_register_screen_checks_for_repeats_then_links(app, client, petitions_on
     login_as("staff_a")
     assert "登记信访" in client.get("/admin/petitions_register/").get_data(as_text=True)
     form = {
-        "channel": "call", "received_at": "2025-03-20",
+        "channel": "call",
+        "received_at": "2025-03-20",
         "subject": "反映王家村修建道路占用其承包地至今未给补偿的问题",
-        "demands": "催办补偿", "people_count": "1", "level_brought_to": "township",
-        "proper_level": "township", "hidden_risk": "none",
-        "petitioners-0-name": "王大山", "petitioners-0-phone": "138-1234-5678",
+        "demands": "催办补偿",
+        "people_count": "1",
+        "level_brought_to": "township",
+        "proper_level": "township",
+        "hidden_risk": "none",
+        "petitioners-0-name": "王大山",
+        "petitioners-0-phone": "138-1234-5678",
         "save": "登记",
     }
     page = post(client, "/admin/petitions_register/", form)
@@ -130,17 +147,39 @@ def test_register_screen_checks_for_repeats_then_links(app, client, petitions_on
 
 def test_register_screen_new_matter_and_empty_petition(app, client, petitions_on, login_as):
     login_as("staff_a")
-    empty = post(client, "/admin/petitions_register/", {
-        "channel": "visit", "received_at": "2025-03-03", "people_count": "1",
-        "level_brought_to": "township", "proper_level": "township", "hidden_risk": "none",
-        "petitioners-0-name": "张三", "save": "登记"})
+    empty = post(
+        client,
+        "/admin/petitions_register/",
+        {
+            "channel": "visit",
+            "received_at": "2025-03-03",
+            "people_count": "1",
+            "level_brought_to": "township",
+            "proper_level": "township",
+            "hidden_risk": "none",
+            "petitioners-0-name": "张三",
+            "save": "登记",
+        },
+    )
     assert "信访事项为空" in text_of(empty)
-    response = post(client, "/admin/petitions_register/", {
-        "channel": "letter", "received_at": "2025-03-03", "subject": "甲村集体林地被强占",
-        "demands": "要求退还林地", "people_count": "6", "level_brought_to": "city",
-        "proper_level": "township", "hidden_risk": "none",
-        "petitioners-0-name": "张三", "petitioners-0-phone": "13700000001",
-        "petitioners-0-is_representative": "y", "save": "登记"})
+    response = post(
+        client,
+        "/admin/petitions_register/",
+        {
+            "channel": "letter",
+            "received_at": "2025-03-03",
+            "subject": "甲村集体林地被强占",
+            "demands": "要求退还林地",
+            "people_count": "6",
+            "level_brought_to": "city",
+            "proper_level": "township",
+            "hidden_risk": "none",
+            "petitioners-0-name": "张三",
+            "petitioners-0-phone": "13700000001",
+            "petitioners-0-is_representative": "y",
+            "save": "登记",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         petition = db.session.scalar(select(Petition))
@@ -149,19 +188,24 @@ def test_register_screen_new_matter_and_empty_petition(app, client, petitions_on
 
 
 def _act(client, petition_id, action, data, version):
-    return post(client, f"/admin/petitions_petitions/act/{action}/",
-                {"id": petition_id, "version": version, **data})
+    return post(
+        client,
+        f"/admin/petitions_petitions/act/{action}/",
+        {"id": petition_id, "version": version, **data},
+    )
 
 
 def test_steps_over_http_with_clear_messages(app, client, petitions_on, users, login_as):
     with app.app_context():
-        petition = register(petitions_on["A"], received_at=at(2025, 3, 3),
-                            actor_id=users["staff_a"])
+        petition = register(
+            petitions_on["A"], received_at=at(2025, 3, 3), actor_id=users["staff_a"]
+        )
         db.session.commit()
         pid, version = petition.id, petition.version
     login_as("staff_a")
-    page = _act(client, pid, "decide", {"accepted": "no", "decided_at": "2025-03-05",
-                                        "note": ""}, version)
+    page = _act(
+        client, pid, "decide", {"accepted": "no", "decided_at": "2025-03-05", "note": ""}, version
+    )
     assert page.status_code == 302
     assert "不予受理的，请写明理由" in text_of(client.get(DETAILS.format(pid)))
     with app.app_context():
@@ -180,8 +224,13 @@ def test_steps_over_http_with_clear_messages(app, client, petitions_on, users, l
         assert petition.stage == Stage.REPLIED
         notice = [n for n in petition.notices if n.kind == NoticeKind.REPLY][0]
         notice_id, version = notice.id, petition.version
-    _act(client, pid, "deliver", {"notice_id": notice_id, "method": "in_person",
-                                  "delivered_at": "2025-04-01"}, version)
+    _act(
+        client,
+        pid,
+        "deliver",
+        {"notice_id": notice_id, "method": "in_person", "delivered_at": "2025-04-01"},
+        version,
+    )
     with app.app_context():
         petition = db.session.get(Petition, pid)
         assert petition.stage == Stage.REVIEW_WINDOW
@@ -203,8 +252,12 @@ def test_extension_over_http_needs_the_leader(app, client, petitions_on, users, 
     from core.time import utc_now
 
     with app.app_context():
-        petition = accepted(petitions_on["A"], received=utc_now() - timedelta(days=4),
-                            decided=utc_now() - timedelta(days=2), actor_id=users["staff_a"])
+        petition = accepted(
+            petitions_on["A"],
+            received=utc_now() - timedelta(days=4),
+            decided=utc_now() - timedelta(days=2),
+            actor_id=users["staff_a"],
+        )
         db.session.commit()
         pid, version, due = petition.id, petition.version, petition.due_at
     login_as("staff_a")
@@ -249,8 +302,11 @@ def test_residents_side_shows_no_petition(app, client, two_petitions):
     assert "王家村" not in body and "王大山" not in body
     with app.app_context():
         receipt = db.session.get(Petition, two_petitions["A"]).receipt_no
-        set_module("petitions", db.session.get(Office, db.session.scalar(
-            select(Office.id).where(Office.code == "B"))), False)
+        set_module(
+            "petitions",
+            db.session.get(Office, db.session.scalar(select(Office.id).where(Office.code == "B"))),
+            False,
+        )
         db.session.commit()
     assert client.get("/o/B/petitions/").status_code == 404
     # The core's receipt lookup shows status and dates only.
@@ -266,19 +322,37 @@ def test_correcting_registration_updates_flags_and_index(app, client, two_petiti
 
     login_as("staff_a")
     pid = two_petitions["A"]
-    response = post_edit(client, f"/admin/petitions_petitions/edit/?id={pid}", {
-        "subject": "李庄村小学校舍漏雨", "demands": "要求维修", "content": "",
-        "people_count": "7", "level_brought_to": "province", "proper_level": "township"})
+    response = post_edit(
+        client,
+        f"/admin/petitions_petitions/edit/?id={pid}",
+        {
+            "subject": "李庄村小学校舍漏雨",
+            "demands": "要求维修",
+            "content": "",
+            "people_count": "7",
+            "level_brought_to": "province",
+            "proper_level": "township",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         petition = db.session.get(Petition, pid)
         assert petition.collective and petition.skip_level
-        grams = set(db.session.scalars(select(PetitionGram.gram).where(
-            PetitionGram.petition_id == pid)))
+        grams = set(
+            db.session.scalars(select(PetitionGram.gram).where(PetitionGram.petition_id == pid))
+        )
         assert "漏雨" in grams and "承包" not in grams
-    bad = post_edit(client, f"/admin/petitions_petitions/edit/?id={pid}", {
-        "subject": "", "demands": "x", "people_count": "7", "level_brought_to": "province",
-        "proper_level": "township"})
+    bad = post_edit(
+        client,
+        f"/admin/petitions_petitions/edit/?id={pid}",
+        {
+            "subject": "",
+            "demands": "x",
+            "people_count": "7",
+            "level_brought_to": "province",
+            "proper_level": "township",
+        },
+    )
     assert bad.status_code == 200  # the form is shown again with the error
     with app.app_context():
         assert db.session.get(Petition, pid).subject == "李庄村小学校舍漏雨"
@@ -306,15 +380,20 @@ def test_attachments_go_to_the_case_with_type_checks(app, client, two_petitions,
     pid = two_petitions["A"]
     with app.app_context():
         version = db.session.get(Petition, pid).version
-    bad = post(client, "/admin/petitions_petitions/act/attach/", {
-        "id": pid, "version": version,
-        "file": (io.BytesIO(b"MZ\x90\x00"), "letter.exe")}, content_type="multipart/form-data")
+    bad = post(
+        client,
+        "/admin/petitions_petitions/act/attach/",
+        {"id": pid, "version": version, "file": (io.BytesIO(b"MZ\x90\x00"), "letter.exe")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 302
     assert "不支持该文件类型" in text_of(client.get(DETAILS.format(pid)))
-    good = post(client, "/admin/petitions_petitions/act/attach/", {
-        "id": pid, "version": version,
-        "file": (io.BytesIO(b"%PDF-1.4 letter scan"), "来信.pdf")},
-        content_type="multipart/form-data")
+    good = post(
+        client,
+        "/admin/petitions_petitions/act/attach/",
+        {"id": pid, "version": version, "file": (io.BytesIO(b"%PDF-1.4 letter scan"), "来信.pdf")},
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 302
     details = client.get(DETAILS.format(pid)).get_data(as_text=True)
     assert "来信.pdf" in details
@@ -331,12 +410,14 @@ def test_resident_rates_a_replied_petition_once(app, client, petitions_on, users
 
     with app.app_context():
         petition = accepted(petitions_on["A"], actor_id=users["staff_a"])
-        services.reply(petition, result="已补偿", replied_at=at(2025, 4, 1),
-                       actor_id=users["staff_a"])
+        services.reply(
+            petition, result="已补偿", replied_at=at(2025, 4, 1), actor_id=users["staff_a"]
+        )
         db.session.commit()
         receipt, case_id = petition.receipt_no, petition.case_id
-    page = post(client, "/cases/rate", {"receipt": receipt, "grade": "satisfied",
-                                        "comment": "处理及时"})
+    page = post(
+        client, "/cases/rate", {"receipt": receipt, "grade": "satisfied", "comment": "处理及时"}
+    )
     assert page.status_code == 200
     again = post(client, "/cases/rate", {"receipt": receipt, "grade": "dissatisfied"})
     assert "只能评价一次" in text_of(again)

@@ -21,25 +21,42 @@ def working_day_after(days: int, start: date | None = None) -> date:
     return day
 
 
-def make_day(office_id: int, leader_id: int, day: date | None = None, *, capacity: int = 2,
-             start: time = time(8, 30), end: time = time(10, 30), minutes: int = 30,
-             place: str = "镇政府一楼群众接待室") -> ReceptionDay:
+def make_day(
+    office_id: int,
+    leader_id: int,
+    day: date | None = None,
+    *,
+    capacity: int = 2,
+    start: time = time(8, 30),
+    end: time = time(10, 30),
+    minutes: int = 30,
+    place: str = "镇政府一楼群众接待室",
+) -> ReceptionDay:
     """A reception day with its slots, written directly (committed); default: a working day
     a week from now, four slots of 30 minutes."""
-    row = ReceptionDay(office_id=office_id, day=day or working_day_after(7), start_time=start,
-                       end_time=end, place=place, leader_id=leader_id,
-                       original_leader_id=leader_id, manual=True)
+    row = ReceptionDay(
+        office_id=office_id,
+        day=day or working_day_after(7),
+        start_time=start,
+        end_time=end,
+        place=place,
+        leader_id=leader_id,
+        original_leader_id=leader_id,
+        manual=True,
+    )
     roster.build_slots(row, minutes, capacity)
     db.session.add(row)
     db.session.commit()
     return row
 
 
-def resident(name="张三", phone="13800138000", matter="承包地流转租金发放时间", village="东桥村",
-             named=False) -> BookingRequest:
+def resident(
+    name="张三", phone="13800138000", matter="承包地流转租金发放时间", village="东桥村", named=False
+) -> BookingRequest:
     """A resident's booking request."""
-    return BookingRequest(name=name, phone=phone, matter=matter, village=village,
-                          named_leader=named)
+    return BookingRequest(
+        name=name, phone=phone, matter=matter, village=village, named_leader=named
+    )
 
 
 def recent_working_day() -> date:

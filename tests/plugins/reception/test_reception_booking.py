@@ -62,8 +62,9 @@ def test_one_booking_per_phone_per_day_whatever_its_spelling(app, reception_on, 
 def test_a_second_reception_day_on_the_same_date_is_also_covered(app, reception_on, users):
     with app.app_context():
         morning = make_day(reception_on["A"], users["leader"])
-        afternoon = make_day(reception_on["A"], users["leader"], morning.day, start=time(14, 30),
-                             end=time(16, 30))
+        afternoon = make_day(
+            reception_on["A"], users["leader"], morning.day, start=time(14, 30), end=time(16, 30)
+        )
         book(morning.slots[0].id, resident())
         db.session.commit()
         with pytest.raises(ReceptionError, match="每个电话号码每天只能预约一次"):
@@ -117,8 +118,9 @@ def test_past_slot_and_the_day_over_are_refused(app, reception_on, users):
             book(slot.id, resident(), now=after_day)
         db.session.rollback()
         # A walk-in may still be booked into the slot that is going on.
-        made = book(slot.id, resident(phone=""), walk_in=True, actor_id=users["staff_a"],
-                    now=after_start)
+        made = book(
+            slot.id, resident(phone=""), walk_in=True, actor_id=users["staff_a"], now=after_start
+        )
         db.session.commit()
         assert made.source == BookingSource.WALK_IN and made.phone is None
         assert made.created_by_id == users["staff_a"]
@@ -156,8 +158,10 @@ def test_cancelled_day_and_unknown_slot_are_refused(app, reception_on, users):
 def test_codes_are_short_unambiguous_and_distinct(app, reception_on, users):
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"], capacity=10)
-        codes = {book(day.slots[0].id, resident(f"村民{chr(0x4e00 + i)}", f"1390000{i:04d}")).code
-                 for i in range(10)}
+        codes = {
+            book(day.slots[0].id, resident(f"村民{chr(0x4E00 + i)}", f"1390000{i:04d}")).code
+            for i in range(10)
+        }
         assert len(codes) == 10
         assert all(re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", c) for c in codes)
         code = next(iter(codes))
@@ -176,9 +180,18 @@ def test_public_booking_shows_the_code_then_lookup_and_cancel(app, client, recep
     assert "leader" in index and "镇政府一楼群众接待室" in index
     page = client.get(f"/o/A/reception/day/{day_id}")
     assert page.status_code == 200 and "提交预约" in text_of(page)
-    response = post(client, f"/o/A/reception/day/{day_id}/book", {
-        "slot_id": str(slot_id), "leader_choice": "named", "name": "张三",
-        "phone": "13800138000", "village": "东桥村", "matter": "承包地租金"})
+    response = post(
+        client,
+        f"/o/A/reception/day/{day_id}/book",
+        {
+            "slot_id": str(slot_id),
+            "leader_choice": "named",
+            "name": "张三",
+            "phone": "13800138000",
+            "village": "东桥村",
+            "matter": "承包地租金",
+        },
+    )
     assert response.status_code == 201
     html = response.get_data(as_text=True)
     code = re.search(r'id="confirmation-code">([A-Z0-9-]+)<', html).group(1)
@@ -206,17 +219,27 @@ def test_public_bad_input_keeps_the_form_and_changes_nothing(app, client, recept
         day_id, slot_id = day.id, day.slots[0].id
         book(slot_id, resident("李四", "13900000000"))
         db.session.commit()
-    form = {"slot_id": str(slot_id), "leader_choice": "duty", "name": "张三", "village": "东桥村",
-            "matter": "承包地租金"}
+    form = {
+        "slot_id": str(slot_id),
+        "leader_choice": "duty",
+        "name": "张三",
+        "village": "东桥村",
+        "matter": "承包地租金",
+    }
     bad_phone = post(client, f"/o/A/reception/day/{day_id}/book", {**form, "phone": "12345"})
     assert bad_phone.status_code == 409
-    assert "请填写正确的手机号码" in text_of(bad_phone) and 'value="张三"' in bad_phone.get_data(as_text=True)
+    assert "请填写正确的手机号码" in text_of(bad_phone) and 'value="张三"' in bad_phone.get_data(
+        as_text=True
+    )
     full = post(client, f"/o/A/reception/day/{day_id}/book", {**form, "phone": "13800138000"})
     assert full.status_code == 409 and "该时段已约满，请选择其他时段" in text_of(full)
-    missing = post(client, f"/o/A/reception/day/{day_id}/book", {**form, "phone": "13800138000",
-                                                                 "matter": ""})
+    missing = post(
+        client, f"/o/A/reception/day/{day_id}/book", {**form, "phone": "13800138000", "matter": ""}
+    )
     assert missing.status_code == 400 and "请简要填写要反映的事项" in text_of(missing)
-    no_csrf = client.post(f"/o/A/reception/day/{day_id}/book", data={**form, "phone": "13800138000"})
+    no_csrf = client.post(
+        f"/o/A/reception/day/{day_id}/book", data={**form, "phone": "13800138000"}
+    )
     assert no_csrf.status_code == 400  # refused by the core's CSRF protection
     with app.app_context():
         assert bookings() == 1
@@ -230,15 +253,23 @@ def test_public_past_and_holiday_days_offer_no_form(app, client, reception_on, u
         holiday = make_day(reception_on["A"], users["leader"], working_day_after(9))
         db.session.add(CalendarDay(day=holiday.day, kind="holiday", name="测试假日"))
         db.session.commit()
-        past_id, past_slot, holiday_id, holiday_slot = (past.id, past.slots[0].id, holiday.id,
-                                                        holiday.slots[0].id)
+        past_id, past_slot, holiday_id, holiday_slot = (
+            past.id,
+            past.slots[0].id,
+            holiday.id,
+            holiday.slots[0].id,
+        )
     assert "该接待日已经结束" in text_of(client.get(f"/o/A/reception/day/{past_id}"))
     page = text_of(client.get(f"/o/A/reception/day/{holiday_id}"))
     assert "法定节假日" in page and "提交预约" not in page
     form = {"leader_choice": "duty", "name": "张三", "phone": "13800138000", "matter": "事项"}
-    response = post(client, f"/o/A/reception/day/{holiday_id}/book", {**form, "slot_id": str(holiday_slot)})
+    response = post(
+        client, f"/o/A/reception/day/{holiday_id}/book", {**form, "slot_id": str(holiday_slot)}
+    )
     assert response.status_code == 409 and "法定节假日" in text_of(response)
-    response = post(client, f"/o/A/reception/day/{past_id}/book", {**form, "slot_id": str(past_slot)})
+    response = post(
+        client, f"/o/A/reception/day/{past_id}/book", {**form, "slot_id": str(past_slot)}
+    )
     assert response.status_code == 409 and "已经结束" in text_of(response)
     with app.app_context():
         assert bookings() == 0
@@ -257,9 +288,17 @@ def test_module_off_means_404_for_the_booking_pages_and_the_api(app, client, rec
         set_module("reception", db.session.get(Office, reception_on["A"]), False)
         db.session.commit()
     assert client.get(f"/o/A/reception/day/{ids[0]}").status_code == 404
-    response = post(client, f"/o/A/reception/day/{ids[0]}/book", {
-        "slot_id": str(ids[1]), "leader_choice": "duty", "name": "张三", "phone": "13800138000",
-        "matter": "事项"})
+    response = post(
+        client,
+        f"/o/A/reception/day/{ids[0]}/book",
+        {
+            "slot_id": str(ids[1]),
+            "leader_choice": "duty",
+            "name": "张三",
+            "phone": "13800138000",
+            "matter": "事项",
+        },
+    )
     assert response.status_code == 404
     assert client.get("/o/A/reception/calendar.ics").status_code == 404
     assert client.get("/api/v1/reception/A/days").status_code == 404
@@ -273,21 +312,37 @@ def test_walk_in_on_the_desk_and_booking_actions(app, client, reception_on, user
         day = make_day(reception_on["A"], users["leader"], capacity=1)
         day_id, slot_id = day.id, day.slots[0].id
     login_as("staff_a")
-    response = post(client, f"/admin/reception-desk/day/{day_id}/walk-in", {
-        "slot_id": str(slot_id), "name": "王大爷", "phone": "", "village": "西河村",
-        "matter": "低保复核"}, follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/reception-desk/day/{day_id}/walk-in",
+        {
+            "slot_id": str(slot_id),
+            "name": "王大爷",
+            "phone": "",
+            "village": "西河村",
+            "matter": "低保复核",
+        },
+        follow_redirects=True,
+    )
     body = text_of(response)
     assert "已代为预约" in body and "确认码" in body
-    response = post(client, f"/admin/reception-desk/day/{day_id}/walk-in", {
-        "slot_id": str(slot_id), "name": "李大娘", "phone": "13800138000", "matter": "医保"},
-        follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/reception-desk/day/{day_id}/walk-in",
+        {"slot_id": str(slot_id), "name": "李大娘", "phone": "13800138000", "matter": "医保"},
+        follow_redirects=True,
+    )
     assert "该时段已约满" in text_of(response)
     with app.app_context():
         made = db.session.scalar(select(Booking))
         assert bookings() == 1 and made.source == BookingSource.WALK_IN
         made_id = made.id
-    response = post(client, f"/admin/reception-desk/booking/{made_id}/cancel", {"note": "群众来电取消"},
-                    follow_redirects=True)
+    response = post(
+        client,
+        f"/admin/reception-desk/booking/{made_id}/cancel",
+        {"note": "群众来电取消"},
+        follow_redirects=True,
+    )
     assert "预约已取消" in text_of(response)
     with app.app_context():
         assert db.session.get(Booking, made_id).cancel_note == "群众来电取消"
@@ -312,7 +367,7 @@ def _race(app, slot_id: int, people: int) -> list[str]:
         with app.app_context():
             barrier.wait()
             try:
-                book(slot_id, resident(f"村民{chr(0x4e00 + i)}", f"139{i:08d}"))
+                book(slot_id, resident(f"村民{chr(0x4E00 + i)}", f"139{i:08d}"))
                 db.session.commit()
                 outcome = "booked"
             except ReceptionError:
@@ -384,4 +439,3 @@ def test_concurrent_bookings_of_one_phone_book_once(app, reception_on, users, da
     assert outcomes.count("booked") == 1 and outcomes.count("refused") == len(slot_ids) - 1
     with app.app_context():
         assert bookings() == 1
-

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def test_resident_books_sees_the_code_and_cancels(app, reception_on, users, live_server, chromium):
@@ -23,8 +24,9 @@ def test_resident_books_sees_the_code_and_cancels(app, reception_on, users, live
         day = make_day(reception_on["A"], users["leader"], capacity=1)
         day_id, first_slot = day.id, day.slots[0].id
 
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                   java_script_enabled=False)
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server}/o/A/reception/")

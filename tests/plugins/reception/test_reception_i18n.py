@@ -51,13 +51,19 @@ def test_every_reception_string_has_an_english_translation():
     assert not missing, (
         f"{len(missing)} reception string(s) have no English translation. Run `./dev i18n`, "
         "then translate them in plugins/reception/translations/en/LC_MESSAGES/messages.po:\n  "
-        + "\n  ".join(missing))
+        + "\n  ".join(missing)
+    )
 
 
 def test_translations_keep_their_placeholders_and_leave_no_chinese():
     catalog = _english_catalogue()
-    wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+    ]
     assert not wrong, f"placeholders differ between msgid and msgstr: {wrong}"
     # Chinese in an English string (a 《》 title, a fullwidth colon) means it was left half done.
     chinese = [m.id for m in catalog if m.id and CJK.search(m.string)]
@@ -73,8 +79,10 @@ def test_catalogues_live_where_flask_babel_looks():
 def test_desk_and_lists_in_chinese_then_english(app, client, reception_on, users, login_as):
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"], place=PLACE)
-        booking.book(day.slots[0].id, BookingRequest(name="Zhang San", phone="13800138000",
-                                                     matter="Land lease payments"))
+        booking.book(
+            day.slots[0].id,
+            BookingRequest(name="Zhang San", phone="13800138000", matter="Land lease payments"),
+        )
         db.session.commit()
         day_id = day.id
     login_as("staff_a")
@@ -121,17 +129,34 @@ def test_public_booking_page_in_chinese_then_english(app, client, reception_on, 
     assert "2 place(s) left" in text and "Mobile number" in text
     assert not leftover_chinese(app, page)
 
-    refused = post(client, f"{url}/book", {"name": "Li Si", "phone": "12345", "matter": "Well",
-                                          "slot_id": str(slot_id), "leader_choice": "duty"})
+    refused = post(
+        client,
+        f"{url}/book",
+        {
+            "name": "Li Si",
+            "phone": "12345",
+            "matter": "Well",
+            "slot_id": str(slot_id),
+            "leader_choice": "duty",
+        },
+    )
     assert refused.status_code == 409
     assert "Please enter a valid mobile number (11 digits)" in words(refused)
     assert not leftover_chinese(app, refused)
     with app.app_context():
         assert booking.booked_count(slot_id) == 0
 
-    booked = post(client, f"{url}/book", {"name": "Li Si", "phone": "13900139000",
-                                         "matter": "Irrigation well", "slot_id": str(slot_id),
-                                         "leader_choice": "duty"})
+    booked = post(
+        client,
+        f"{url}/book",
+        {
+            "name": "Li Si",
+            "phone": "13900139000",
+            "matter": "Irrigation well",
+            "slot_id": str(slot_id),
+            "leader_choice": "duty",
+        },
+    )
     assert booked.status_code == 201
     confirmation = words(booked)
     assert "Booking confirmed" in confirmation and "Your confirmation code" in confirmation

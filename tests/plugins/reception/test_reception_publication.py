@@ -29,7 +29,6 @@ RESIDENT, RESIDENT_MASKED = "李建国", "李某"
 PLANTED = (MOBILE, ID_NUMBER, CALLER_MOBILE, RESIDENT)
 
 
-
 @pytest.fixture(name="planted")
 def planted_fixture(app, reception_on, users):
     """Office A: a day whose place and note carry a resident's mobile and an ID number next to
@@ -38,12 +37,17 @@ def planted_fixture(app, reception_on, users):
     with app.app_context():
         earlier = make_day(reception_on["A"], users["leader"], working_day_after(3))
         booking.book(earlier.slots[0].id, resident(RESIDENT, "13800138000"))
-        day = make_day(reception_on["A"], users["leader"], working_day_after(7),
-                       place=f"镇政府一楼接待室（联系手机 {MOBILE}）")
+        day = make_day(
+            reception_on["A"],
+            users["leader"],
+            working_day_after(7),
+            place=f"镇政府一楼接待室（联系手机 {MOBILE}）",
+        )
         day.note = f"咨询电话 {LANDLINE}；请带身份证 {ID_NUMBER}"
         cancelled = make_day(reception_on["A"], users["leader"], working_day_after(14))
-        changes.cancel_day(cancelled, reason=f"{RESIDENT}（{CALLER_MOBILE}）来电反映后改期",
-                          actor_id=None)
+        changes.cancel_day(
+            cancelled, reason=f"{RESIDENT}（{CALLER_MOBILE}）来电反映后改期", actor_id=None
+        )
         db.session.commit()
         return day.id, cancelled.id
 
@@ -73,9 +77,17 @@ def test_booking_a_cancelled_day_answers_with_the_masked_reason(app, client, pla
         from plugins.reception.models import ReceptionDay
 
         slot_id = db.session.get(ReceptionDay, cancelled_id).slots[0].id
-    response = post(client, f"/o/A/reception/day/{cancelled_id}/book", {
-        "slot_id": str(slot_id), "leader_choice": "duty", "name": "张三",
-        "phone": "13800138001", "matter": "承包地租金"})
+    response = post(
+        client,
+        f"/o/A/reception/day/{cancelled_id}/book",
+        {
+            "slot_id": str(slot_id),
+            "leader_choice": "duty",
+            "name": "张三",
+            "phone": "13800138001",
+            "matter": "承包地租金",
+        },
+    )
     assert response.status_code in (400, 409)
     _assert_clean(text_of(response), "the refused booking")
 
@@ -84,8 +96,11 @@ def test_calendar_feed_masks_and_uses_the_public_base_url(app, client, planted):
     response = client.get("/o/A/reception/calendar.ics", headers={"Host": "attacker.example"})
     assert response.status_code == 200
     events = Calendar.from_ical(response.data).walk("VEVENT")
-    fields = " ".join(str(e.get(k, "")) for e in events
-                      for k in ("summary", "location", "description", "url", "uid"))
+    fields = " ".join(
+        str(e.get(k, ""))
+        for e in events
+        for k in ("summary", "location", "description", "url", "uid")
+    )
     _assert_clean(fields, "calendar.ics")
     assert MOBILE_STARRED in fields and LANDLINE in fields and RESIDENT_MASKED in fields
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
@@ -107,12 +122,14 @@ def test_api_masks_place_note_and_reason(app, client, planted):
     assert "attacker.example" not in body
 
 
-def test_leader_filter_resolves_only_leaders_with_days_in_the_office(app, client, reception_on,
-                                                                     users, make_user):
+def test_leader_filter_resolves_only_leaders_with_days_in_the_office(
+    app, client, reception_on, users, make_user
+):
     with app.app_context():
         make_day(reception_on["A"], users["leader"])
-    hidden = make_user("hidden", Role.LEADER, reception_on["B"], display_name="孙保密",
-                       active=False)
+    hidden = make_user(
+        "hidden", Role.LEADER, reception_on["B"], display_name="孙保密", active=False
+    )
     staff = make_user("clerk", Role.STAFF, reception_on["A"], display_name="钱文书")
     for other in (hidden, staff, users["admin"], 999999):
         response = client.get(f"/o/A/reception/?leader={other}")

@@ -52,8 +52,11 @@ def test_schedule_api_has_no_personal_data(app, client, reception_on, users):
         day = make_day(reception_on["A"], users["leader"], capacity=2)
         booking.book(day.slots[0].id, resident("张三", "13800138000", matter="征地补偿"))
         db.session.commit()
-        changes.cancel_day(make_day(reception_on["A"], users["leader"], working_day_after(14)),
-                          reason="镇长参加县人代会", actor_id=None)
+        changes.cancel_day(
+            make_day(reception_on["A"], users["leader"], working_day_after(14)),
+            reason="镇长参加县人代会",
+            actor_id=None,
+        )
         db.session.commit()
     response = client.get("/api/v1/reception/A/days")
     assert response.status_code == 200
@@ -81,12 +84,19 @@ def test_icalendar_feed(app, client, reception_on, users):
     assert len(events) == 2
     first = events[0]
     assert first.decoded("dtstart").date() == day_date
-    assert first.decoded("dtstart").hour == 8 and str(first.decoded("dtstart").tzinfo) == "Asia/Shanghai"
+    assert (
+        first.decoded("dtstart").hour == 8
+        and str(first.decoded("dtstart").tzinfo) == "Asia/Shanghai"
+    )
     assert str(first["summary"]) == "领导接待日：leader"
-    assert str(events[1]["status"]) == "CANCELLED" and "镇长到县里开会" in str(events[1]["description"])
+    assert str(events[1]["status"]) == "CANCELLED" and "镇长到县里开会" in str(
+        events[1]["description"]
+    )
 
 
-def test_staff_lists_mask_phones_and_exports_are_audited(app, client, reception_on, users, login_as):
+def test_staff_lists_mask_phones_and_exports_are_audited(
+    app, client, reception_on, users, login_as
+):
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"])
         booking.book(day.slots[0].id, resident(phone="13800138000"))
@@ -97,12 +107,19 @@ def test_staff_lists_mask_phones_and_exports_are_audited(app, client, reception_
     export = client.get("/admin/reception_bookings/export/csv/")
     assert export.status_code == 200
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "export", AuditEntry.target_type == "reception_booking")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "export", AuditEntry.target_type == "reception_booking")
+            )
+            == 1
+        )
 
 
-def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(app, client, reception_on, users,
-                                                                login_as):
+def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(
+    app, client, reception_on, users, login_as
+):
     with app.app_context():
         day_id = make_day(reception_on["A"], users["leader"]).id
     login_as("staff_a")
@@ -116,15 +133,19 @@ def test_desk_is_scoped_to_the_office_and_read_only_for_auditors(app, client, re
     login(auditor, "auditor")
     assert auditor.get(f"/admin/reception-desk/day/{day_id}").status_code == 200
     assert auditor.get(f"/admin/reception-desk/day/{day_id}/sheet").status_code == 200
-    response = post(auditor, f"/admin/reception-desk/day/{day_id}/walk-in", {
-        "slot_id": "1", "name": "张三", "matter": "事项"})
+    response = post(
+        auditor,
+        f"/admin/reception-desk/day/{day_id}/walk-in",
+        {"slot_id": "1", "name": "张三", "matter": "事项"},
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
-def test_named_booking_is_flagged_when_the_leader_changes(app, client, reception_on, users,
-                                                         login_as, make_user):
+def test_named_booking_is_flagged_when_the_leader_changes(
+    app, client, reception_on, users, login_as, make_user
+):
     deputy = make_user("deputy", Role.LEADER, reception_on["A"], display_name="孙副镇长")
     with app.app_context():
         day = make_day(reception_on["A"], users["leader"])
@@ -140,18 +161,31 @@ def test_named_booking_is_flagged_when_the_leader_changes(app, client, reception
     assert "您预约的领导已调整接待日" in public and "孙副镇长" in public
 
 
-def test_monthly_counts_per_leader_and_export(app, client, reception_on, users, login_as, make_user):
+def test_monthly_counts_per_leader_and_export(
+    app, client, reception_on, users, login_as, make_user
+):
     deputy = make_user("deputy", Role.LEADER, reception_on["A"], display_name="孙副镇长")
     today = recent_working_day()
     with app.app_context():
-        day = make_day(reception_on["A"], users["leader"], today, start=time(0, 0), end=time(23, 30))
+        day = make_day(
+            reception_on["A"], users["leader"], today, start=time(0, 0), end=time(23, 30)
+        )
         made = booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
         for channel in ("visit", "visit", "letter", "phone"):
-            register_matter(day, MatterInput(channel=channel, name="群众", subject="事项",
-                                             instruction="请办理", responsible_office_id=reception_on["A"],
-                                             booking_id=made.id if channel == "phone" else None),
-                            office_id=reception_on["A"], actor_id=users["staff_a"])
+            register_matter(
+                day,
+                MatterInput(
+                    channel=channel,
+                    name="群众",
+                    subject="事项",
+                    instruction="请办理",
+                    responsible_office_id=reception_on["A"],
+                    booking_id=made.id if channel == "phone" else None,
+                ),
+                office_id=reception_on["A"],
+                actor_id=users["staff_a"],
+            )
         make_day(reception_on["A"], deputy, today, start=time(0, 0), end=time(1, 0))
         db.session.commit()
     login_as("officeadmin")
@@ -171,16 +205,27 @@ def test_monthly_counts_per_leader_and_export(app, client, reception_on, users, 
     assert leader[col["事项办理中"]] == "4"
     assert by_name["孙副镇长"][col["接待日（已举行）"]] == "1"
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.target_type == "reception_monthly")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.target_type == "reception_monthly")
+            )
+            == 1
+        )
     bad = text_of(client.get("/admin/reception-desk/report?month=2026-13"))
     assert "月份格式应为" in bad
 
 
 def test_dashboard_widgets(app, client, reception_on, users, login_as):
     with app.app_context():
-        day = make_day(reception_on["A"], users["leader"], recent_working_day(), start=time(0, 0),
-                       end=time(23, 30))
+        day = make_day(
+            reception_on["A"],
+            users["leader"],
+            recent_working_day(),
+            start=time(0, 0),
+            end=time(23, 30),
+        )
         booking.book(day.slots[-1].id, resident(), now=booked_before(day.slots[-1]))
         db.session.commit()
     login_as("staff_a")
@@ -193,24 +238,35 @@ def test_dashboard_widgets(app, client, reception_on, users, login_as):
 
 def test_admin_lists_render_in_chinese(app, client, reception_on, users, login_as):
     login_as("admin")
-    for url, words in [("/admin/reception_rules/", "接待规则"), ("/admin/reception_days/", "接待日"),
-                       ("/admin/reception_matters/", "接待登记"),
-                       ("/admin/reception_cards/", "预约领导办公卡"),
-                       ("/admin/reception_changes/", "接待日调整记录"),
-                       ("/admin/reception_settings/new/", "上门走访时限"),
-                       ("/admin/reception-desk/cards", "群众预约领导办公卡"),
-                       ("/admin/reception-agenda/", "领导接待日程")]:
+    for url, words in [
+        ("/admin/reception_rules/", "接待规则"),
+        ("/admin/reception_days/", "接待日"),
+        ("/admin/reception_matters/", "接待登记"),
+        ("/admin/reception_cards/", "预约领导办公卡"),
+        ("/admin/reception_changes/", "接待日调整记录"),
+        ("/admin/reception_settings/new/", "上门走访时限"),
+        ("/admin/reception-desk/cards", "群众预约领导办公卡"),
+        ("/admin/reception-agenda/", "领导接待日程"),
+    ]:
         response = client.get(url)
         assert response.status_code == 200 and words in text_of(response), url
 
 
 def test_office_limit_setting_is_checked(app, client, reception_on, users, login_as):
     login_as("officeadmin")
-    response = post(client, "/admin/reception_settings/new/", {
-        "card_limit_amount": "45", "card_limit_unit": "calendar_days"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/reception_settings/new/",
+        {"card_limit_amount": "45", "card_limit_unit": "calendar_days"},
+        follow_redirects=True,
+    )
     assert "走访时限最长 30 日" in text_of(response)
-    response = post(client, "/admin/reception_settings/new/", {
-        "card_limit_amount": "5", "card_limit_unit": "working_days"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/reception_settings/new/",
+        {"card_limit_amount": "5", "card_limit_unit": "working_days"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     with app.app_context():
         assert office_limit(reception_on["A"]) == Limit(5, LimitUnit.WORKING_DAYS)
@@ -222,13 +278,22 @@ def test_demo_data_loads_once(app, runner):
         assert result.exit_code == 0, result.output
     with app.app_context():
         government = db.session.scalar(select(Office).where(Office.code == "SFZ-ZF"))
-        rules = db.session.scalars(select(ReceptionRule).where(
-            ReceptionRule.office_id == government.id)).all()
+        rules = db.session.scalars(
+            select(ReceptionRule).where(ReceptionRule.office_id == government.id)
+        ).all()
         assert len(rules) == 2
         assert db.session.scalar(select(func.count()).select_from(ReceptionMatter)) == 2
-        assert db.session.scalar(select(func.count()).select_from(Booking).where(
-            Booking.status == BookingStatus.BOOKED)) == 2
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(Booking.status == BookingStatus.BOOKED)
+            )
+            == 2
+        )
         weekly = next(r for r in rules if r.title == "镇长接待日")
-        days = db.session.scalars(select(ReceptionDay).where(ReceptionDay.rule_id == weekly.id)).all()
+        days = db.session.scalars(
+            select(ReceptionDay).where(ReceptionDay.rule_id == weekly.id)
+        ).all()
         assert days and all(d.day >= local_today() for d in days)
         assert all(d.day.weekday() == 1 or d.nominal_day is not None for d in days)

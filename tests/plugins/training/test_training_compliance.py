@@ -70,7 +70,10 @@ def test_months_before_joining_are_not_assessed(app_ctx, offices):
 def test_excused_absence_counts_as_not_attended_by_default(app_ctx, offices):
     enable(offices["A"])
     cadre = person(offices["A"], "镇干部")
-    first, second = session(offices["A"], date(2024, 3, 6)), session(offices["A"], date(2024, 3, 20))
+    first, second = (
+        session(offices["A"], date(2024, 3, 6)),
+        session(offices["A"], date(2024, 3, 20)),
+    )
     attend(first, cadre)
     attend(second, cadre, AttendanceStatus.EXCUSED, "住院治疗")
     log(cadre, date(2024, 3, 1), 20)
@@ -139,13 +142,16 @@ def test_a_4999_character_note_falls_short_and_5000_pass(app_ctx, offices):
     assert running["四千九百九十九"].year.checks["notes"] == Status.PENDING
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("学习笔记", 4),
-    ("学习 笔记\n\u3000ab1，。", 9),
-    ("\u200b学\ufeff", 1),
-    ("", 0),
-    (None, 0),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("学习笔记", 4),
+        ("学习 笔记\n\u3000ab1，。", 9),
+        ("\u200b学\ufeff", 1),
+        ("", 0),
+        (None, 0),
+    ],
+)
 def test_note_characters_exclude_whitespace_and_count_code_points(text, expected):
     assert count_note_characters(text) == expected
     if text:
@@ -190,11 +196,16 @@ def test_settings_override_defaults_and_inherit_down_the_tree(app_ctx, offices):
 
 def test_party_member_notes_number_is_empty_until_set(app_ctx, offices):
     enable(offices["B"])
-    educated = person(offices["B"], "初中党员", Group.RURAL_PARTY_MEMBER,
-                      junior_middle_school_or_above=True)
+    educated = person(
+        offices["B"], "初中党员", Group.RURAL_PARTY_MEMBER, junior_middle_school_or_above=True
+    )
     note(educated, date(2023, 3, 3), "学" * 1000)
-    assert "notes" not in _people(compute_compliance(2023, {offices["B"]}, today=AFTER_Q1)
-                                  )["初中党员"].year.checks
+    assert (
+        "notes"
+        not in _people(compute_compliance(2023, {offices["B"]}, today=AFTER_Q1))[
+            "初中党员"
+        ].year.checks
+    )
     settings(offices["B"], party_member_notes_min_chars=2000)
     year = _people(compute_compliance(2023, {offices["B"]}, today=AFTER_Q1))["初中党员"].year
     assert year.checks["notes"] == Status.SHORT
@@ -205,8 +216,13 @@ def test_hours_convert_to_days_with_the_setting(app_ctx, offices):
     person(offices["B"], "党员", Group.RURAL_PARTY_MEMBER)
     assert session_days(3, LengthUnit.HOURS, 6) == 0.5
     session(offices["B"], date(2024, 3, 5), kind=SessionKind.VILLAGE_STUDY, value=1)
-    evening = session(offices["B"], date(2024, 3, 19), kind=SessionKind.VILLAGE_STUDY, value=3,
-                      unit=LengthUnit.HOURS)
+    evening = session(
+        offices["B"],
+        date(2024, 3, 19),
+        kind=SessionKind.VILLAGE_STUDY,
+        value=3,
+        unit=LengthUnit.HOURS,
+    )
     assert evening.days == 0.5
     unit = _units(compute_compliance(2024, {offices["B"]}, today=AFTER_Q1))["乙村"].months[3]
     assert unit.village_days == 1.5

@@ -65,13 +65,25 @@ def test_extraction_covers_python_and_templates():
 
 def test_translations_keep_their_placeholders_and_literal_percent_signs():
     catalog = _english_catalogue()
-    wrong = [m.id for m in catalog if m.id and m.string
-             and (sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
-                  or m.id.count("%%") != m.string.count("%%"))]
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and (
+            sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
+            or m.id.count("%%") != m.string.count("%%")
+        )
+    ]
     assert not wrong
     # Template strings are %-formatted even without arguments: a literal % is written %%.
-    assert "100%%" in catalog["请假默认计为未参训（计入应到，不计入出席），因此镇干部请假一次即低于 100%%，"
-                              "表中同时列出请假次数和事由；也可改为请假不计入参训率。"].string
+    assert (
+        "100%%"
+        in catalog[
+            "请假默认计为未参训（计入应到，不计入出席），因此镇干部请假一次即低于 100%%，"
+            "表中同时列出请假次数和事由；也可改为请假不计入参训率。"
+        ].string
+    )
 
 
 def test_shared_words_read_as_the_core_translates_them():
@@ -79,8 +91,14 @@ def test_shared_words_read_as_the_core_translates_them():
     # wording is what the screens show, so this catalogue (and text that quotes it) agrees.
     with catalogue_path(PLUGIN.parents[1] / "core", "en").open("rb") as handle:
         core = read_po(handle)
-    differing = [m.id for m in _english_catalogue() if m.id and core.get(m.id) is not None
-                 and core[m.id].string and core[m.id].string != m.string]
+    differing = [
+        m.id
+        for m in _english_catalogue()
+        if m.id
+        and core.get(m.id) is not None
+        and core[m.id].string
+        and core[m.id].string != m.string
+    ]
     assert not differing
 
 
@@ -103,8 +121,11 @@ def test_compliance_table_in_chinese_then_english(app, client, world, login_as):
         assert chinese_label not in page
     assert "甲干部" in page  # people's names are data, not translated
 
-    month = text_of(client.get(f"/admin/training_compliance/?year={world['today'].year}"
-                               f"&month={world['today'].month}"))
+    month = text_of(
+        client.get(
+            f"/admin/training_compliance/?year={world['today'].year}&month={world['today'].month}"
+        )
+    )
     assert "Required / present / excused / absent" in month and "Self-study hours" in month
 
     client.get("/lang/zh_CN")
@@ -120,15 +141,21 @@ def _filter_options(client, url, label):
 
 def test_filters_offer_labels_in_the_chosen_language(client, world, login_as):
     login_as("officeadmin")
-    assert ("township_cadre", "镇干部") in _filter_options(client, "/admin/training_people/", "类别")
+    assert ("township_cadre", "镇干部") in _filter_options(
+        client, "/admin/training_people/", "类别"
+    )
     client.get("/lang/en")
     assert _filter_options(client, "/admin/training_people/", "Category") == [
-        ("township_cadre", "Township cadre"), ("village_cadre", "Village cadre"),
-        ("rural_party_member", "Rural Party member")]
-    assert ("excused", "Excused") in _filter_options(client, "/admin/training_attendance/",
-                                                     "Attendance")
+        ("township_cadre", "Township cadre"),
+        ("village_cadre", "Village cadre"),
+        ("rural_party_member", "Rural Party member"),
+    ]
+    assert ("excused", "Excused") in _filter_options(
+        client, "/admin/training_attendance/", "Attendance"
+    )
     assert ("village_study", "Village collective study") in _filter_options(
-        client, "/admin/training_sessions/", "Type")
+        client, "/admin/training_sessions/", "Type"
+    )
     filtered = text_of(client.get("/admin/training_people/?flt0_0=township_cadre"))
     assert "甲干部" in filtered and "甲同事" in filtered
     assert "甲干部" not in text_of(client.get("/admin/training_people/?flt0_0=village_cadre"))
@@ -147,8 +174,13 @@ def test_settings_and_person_page_in_english(client, world, login_as):
 
 def test_sessions_and_sign_in_sheet_in_english(app, client, world, login_as, offices):
     with app.app_context():
-        held = session(offices["A"], world["today"] - timedelta(days=1),
-                       kind=SessionKind.TOWNSHIP_TRAINING, value=3, unit=LengthUnit.HOURS)
+        held = session(
+            offices["A"],
+            world["today"] - timedelta(days=1),
+            kind=SessionKind.TOWNSHIP_TRAINING,
+            value=3,
+            unit=LengthUnit.HOURS,
+        )
         session_id = held.id
     login_as("officeadmin")
     chinese = client.get(f"/admin/training_sessions/sheet/?id={session_id}").get_data(as_text=True)
@@ -172,5 +204,7 @@ def test_exports_use_the_chosen_language(client, world, login_as):
     units = client.get(f"/admin/training_compliance/export/csv/?year={year}&what=units")
     assert units.get_data(as_text=True).lstrip("\ufeff").startswith("Office,People on the roll")
     people = client.get(f"/admin/training_compliance/export/xlsx/?year={year}&what=people")
-    header = [cell.value for cell in next(load_workbook(io.BytesIO(people.data)).active.iter_rows())]
+    header = [
+        cell.value for cell in next(load_workbook(io.BytesIO(people.data)).active.iter_rows())
+    ]
     assert header[:4] == ["Name", "Category", "Office", "Jan hours"]

@@ -81,9 +81,12 @@ def _busy_year(app, offices):
     """Ten people of every group at A with a year of logs, and a session a month."""
     with app.app_context():
         enable(offices["A"], offices["B"])
-        people = [person(offices["A"], f"干部{i:02d}号", group) for i, group in
-                  enumerate([Group.TOWNSHIP_CADRE, Group.VILLAGE_CADRE,
-                             Group.RURAL_PARTY_MEMBER] * 4)]
+        people = [
+            person(offices["A"], f"干部{i:02d}号", group)
+            for i, group in enumerate(
+                [Group.TOWNSHIP_CADRE, Group.VILLAGE_CADRE, Group.RURAL_PARTY_MEMBER] * 4
+            )
+        ]
         people.append(person(offices["B"], "乙村党员", Group.RURAL_PARTY_MEMBER))
         year = date.today().year - 1
         for month in range(1, 13):

@@ -13,12 +13,19 @@ from core.errors import STALE_MESSAGE
 from core.extensions import db
 from plugins.training.models import Attendance, AttendanceStatus, TrainingPerson, TrainingSettings
 
-SETTINGS_FORM = {"class_hours_per_day": "6", "township_training_days_min": "2",
-                 "village_study_days_min": "2", "self_study_hours_min": "9",
-                 "participation_township_cadre_pct": "100",
-                 "participation_village_cadre_pct": "85", "participation_party_member_pct": "85",
-                 "excused_policy": "excluded", "techniques_min": "6", "notes_min_chars": "5000",
-                 "party_member_notes_min_chars": ""}
+SETTINGS_FORM = {
+    "class_hours_per_day": "6",
+    "township_training_days_min": "2",
+    "village_study_days_min": "2",
+    "self_study_hours_min": "9",
+    "participation_township_cadre_pct": "100",
+    "participation_village_cadre_pct": "85",
+    "participation_party_member_pct": "85",
+    "excused_policy": "excluded",
+    "techniques_min": "6",
+    "notes_min_chars": "5000",
+    "party_member_notes_min_chars": "",
+}
 
 
 @pytest.fixture
@@ -42,8 +49,12 @@ def _attendance_row(world, offices):
     held = session(offices["A"], world["today"] - timedelta(days=1), groups="township_cadre")
     attend(held, db.session.get(TrainingPerson, world["cadre_a"]), AttendanceStatus.PENDING)
     row = db.session.query(Attendance).filter_by(session_id=held.id).one()
-    return (row, f"/admin/training_sessions/take/?id={held.id}", f"version-{row.id}",
-            {f"status-{row.id}": "present"})
+    return (
+        row,
+        f"/admin/training_sessions/take/?id={held.id}",
+        f"version-{row.id}",
+        {f"status-{row.id}": "present"},
+    )
 
 
 def _state(row) -> tuple:
@@ -53,14 +64,18 @@ def _state(row) -> tuple:
     return row.version, row.self_study_hours_min
 
 
-ACTIONS = {"settings-save": _settings_row, "settings-reset": _reset_row,
-           "attendance-sheet": _attendance_row}
+ACTIONS = {
+    "settings-save": _settings_row,
+    "settings-reset": _reset_row,
+    "attendance-sheet": _attendance_row,
+}
 
 
 @pytest.mark.parametrize("posted", ["stale", "missing"])
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_a_stale_or_missing_version_is_refused(app, client, offices, world, login_as, action,
-                                               posted):
+def test_a_stale_or_missing_version_is_refused(
+    app, client, offices, world, login_as, action, posted
+):
     with app.app_context():
         row, url, field, data = ACTIONS[action](world, offices)
         model, before = type(row), _state(row)

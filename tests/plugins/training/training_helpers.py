@@ -40,17 +40,34 @@ def person(office_id, name, group=Group.TOWNSHIP_CADRE, **fields):
 
 
 def log(p, day, hours, topic="自学"):
-    db.session.add(SelfStudyLog(person_id=p.id, office_id=p.office_id, studied_on=day,
-                                hours=hours, topic=topic))
+    db.session.add(
+        SelfStudyLog(
+            person_id=p.id, office_id=p.office_id, studied_on=day, hours=hours, topic=topic
+        )
+    )
     db.session.commit()
 
 
-def session(office_id, day, *, kind=SessionKind.TOWNSHIP_TRAINING, value=1.0,
-            unit=LengthUnit.DAYS, groups="township_cadre,village_cadre,rural_party_member",
-            topic="集中学习"):
-    row = TrainingSession(office_id=office_id, kind=kind, topic=topic, held_on=day,
-                          length_value=value, length_unit=unit, organiser="组织办",
-                          required_groups=groups)
+def session(
+    office_id,
+    day,
+    *,
+    kind=SessionKind.TOWNSHIP_TRAINING,
+    value=1.0,
+    unit=LengthUnit.DAYS,
+    groups="township_cadre,village_cadre,rural_party_member",
+    topic="集中学习",
+):
+    row = TrainingSession(
+        office_id=office_id,
+        kind=kind,
+        topic=topic,
+        held_on=day,
+        length_value=value,
+        length_unit=unit,
+        organiser="组织办",
+        required_groups=groups,
+    )
     db.session.add(row)
     db.session.flush()
     row.days = compute_session_days(row)
@@ -59,14 +76,29 @@ def session(office_id, day, *, kind=SessionKind.TOWNSHIP_TRAINING, value=1.0,
 
 
 def attend(s, p, status=AttendanceStatus.PRESENT, reason=None):
-    db.session.add(Attendance(session_id=s.id, person_id=p.id, office_id=p.office_id,
-                              status=status, excuse_reason=reason))
+    db.session.add(
+        Attendance(
+            session_id=s.id,
+            person_id=p.id,
+            office_id=p.office_id,
+            status=status,
+            excuse_reason=reason,
+        )
+    )
     db.session.commit()
 
 
 def note(p, day, content, title="学习体会"):
-    db.session.add(StudyNote(person_id=p.id, office_id=p.office_id, written_on=day, title=title,
-                             content=content, char_count=count_note_characters(content)))
+    db.session.add(
+        StudyNote(
+            person_id=p.id,
+            office_id=p.office_id,
+            written_on=day,
+            title=title,
+            content=content,
+            char_count=count_note_characters(content),
+        )
+    )
     db.session.commit()
 
 
@@ -96,5 +128,9 @@ def make_world(app, offices):
         log(cadre_a, today.replace(day=1), 4, "甲的自学内容")
         log(member_b, today.replace(day=1), 3, "乙村的自学内容")
         note(member_b, today.replace(day=1), "乙村党员的笔记")
-        return {"cadre_a": cadre_a.id, "colleague": colleague.id, "member_b": member_b.id,
-                "today": today}
+        return {
+            "cadre_a": cadre_a.id,
+            "colleague": colleague.id,
+            "member_b": member_b.id,
+            "today": today,
+        }

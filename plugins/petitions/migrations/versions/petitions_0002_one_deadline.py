@@ -10,27 +10,29 @@ Revises: petitions_0001
 Create Date: 2026-12-03 16:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'petitions_0002'
-down_revision = 'petitions_0001'
+revision = "petitions_0002"
+down_revision = "petitions_0001"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('petition', schema=None) as batch_op:
-        batch_op.drop_index('ix_petition_office_stage_due')
-        batch_op.create_index('ix_petition_office_stage', ['office_id', 'stage'], unique=False)
-        batch_op.drop_column('stage_last_day')
-        batch_op.drop_column('stage_due_at')
+    with op.batch_alter_table("petition", schema=None) as batch_op:
+        batch_op.drop_index("ix_petition_office_stage_due")
+        batch_op.create_index("ix_petition_office_stage", ["office_id", "stage"], unique=False)
+        batch_op.drop_column("stage_last_day")
+        batch_op.drop_column("stage_due_at")
 
 
 def downgrade():
-    with op.batch_alter_table('petition', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stage_due_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('stage_last_day', sa.Date(), nullable=True))
-        batch_op.drop_index('ix_petition_office_stage')
-        batch_op.create_index('ix_petition_office_stage_due',
-                              ['office_id', 'stage', 'stage_due_at'], unique=False)
+    with op.batch_alter_table("petition", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("stage_due_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("stage_last_day", sa.Date(), nullable=True))
+        batch_op.drop_index("ix_petition_office_stage")
+        batch_op.create_index(
+            "ix_petition_office_stage_due", ["office_id", "stage", "stage_due_at"], unique=False
+        )
