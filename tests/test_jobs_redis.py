@@ -30,7 +30,7 @@ from core.jobs import (
     start_user_job,
 )
 from core.jobs import schedules as schedules_module
-from core.jobs.interruptions import user_job_id
+from core.jobs.user_jobs import user_job_id
 from core.models import Office
 from core.modules import set_module
 from core.plugins import get_registry

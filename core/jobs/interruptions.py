@@ -35,29 +35,15 @@ from sqlalchemy import select, update
 
 from core.extensions import db
 from core.jobs.models import JobRecord, JobStatus
+from core.jobs.user_jobs import user_job_id, user_job_record_id
 from core.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 SWEEP_LOCK_SECONDS = 60  # longest a sweep may hold rq's maintenance lock if its process dies
-USER_JOB_PREFIX = "userjob-"
 
 _REQUEUED = (RqStatus.QUEUED, RqStatus.SCHEDULED, RqStatus.DEFERRED)
 _ENDED = (RqStatus.FAILED, RqStatus.STOPPED, RqStatus.CANCELED)
-
-
-def user_job_id(record_id: int) -> str:
-    """The rq job id of a person's job: "userjob-<queue>-<record id>". The queue's name keeps
-    two databases that share one Redis (each with its own queue) from sharing job ids."""
-    from core.jobs.queueing import queue_name
-
-    return f"{USER_JOB_PREFIX}{queue_name()}-{record_id}"
-
-
-def user_job_record_id(job_id: str) -> int | None:
-    """The JobRecord id of a person's job (see ``user_job_id``), or None for another job."""
-    suffix = job_id.rsplit("-", 1)[-1] if job_id.startswith(USER_JOB_PREFIX) else ""
-    return int(suffix) if suffix.isdigit() else None
 
 
 def mark_interrupted(

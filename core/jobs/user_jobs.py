@@ -22,7 +22,6 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
-from core.jobs.interruptions import user_job_id
 from core.jobs.models import JobRecord, JobStatus
 from core.jobs.notifications import notify
 from core.jobs.queueing import enqueue, json_args, resolve
@@ -35,6 +34,23 @@ log = logging.getLogger(__name__)
 
 PROGRESS_MIN_SECONDS = 1.0  # write progress at most this often per job (plus the last step)
 _last_progress: dict[int, float] = {}
+
+
+USER_JOB_PREFIX = "userjob-"
+
+
+def user_job_id(record_id: int) -> str:
+    """The rq job id of a person's job: "userjob-<queue>-<record id>". The queue's name keeps
+    two databases that share one Redis (each with its own queue) from sharing job ids."""
+    from core.jobs.queueing import queue_name
+
+    return f"{USER_JOB_PREFIX}{queue_name()}-{record_id}"
+
+
+def user_job_record_id(job_id: str) -> int | None:
+    """The JobRecord id of a person's job (see ``user_job_id``), or None for another job."""
+    suffix = job_id.rsplit("-", 1)[-1] if job_id.startswith(USER_JOB_PREFIX) else ""
+    return int(suffix) if suffix.isdigit() else None
 
 
 def status_path(record_id: int) -> str:

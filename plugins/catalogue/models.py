@@ -156,3 +156,6 @@ class CaseFee(TimestampMixin, db.Model):
 
 
 MODELS = [ServiceMatter, ServicePlace, LiaisonOfficer, CaseFee]
+
+# What the audit log and the delete-data preview call the table without a screen of its own.
+CaseFee.__table__.info["label"] = _l("办件收费记录")
