@@ -202,8 +202,6 @@ def test_rq_worker_runs_the_scheduled_sweep(app, runner, users, monkeypatch):
             q = queue()
             for key in conn.scan_iter(match=f"*{name}*"):
                 conn.delete(key)
-            for key in conn.scan_iter(match="*schedule-core-case_sweep-*"):
-                conn.delete(key)
             conn.srem("rq:queues", q.key)
 
 

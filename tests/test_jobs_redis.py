@@ -259,7 +259,10 @@ def test_two_workers_racing_enqueue_a_schedule_once_per_tick(rq_app, runner, off
         with rq_app.app_context():
             assert started == ["rsched.tick"]
             assert queue().count == 1
-            assert queue().get_job_ids() == ["schedule-rsched-tick-10000"]
+            # The tick's job id names the app's queue (job ids are global in a Redis database).
+            assert queue().get_job_ids() == [
+                f"schedule-{rq_app.config['RQ_QUEUE']}-rsched-tick-10000"
+            ]
         work(runner)  # `worker --burst` also looks for due schedules once: the real-time tick
         with rq_app.app_context():
             assert marks("tick") == 2

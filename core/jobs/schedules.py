@@ -51,8 +51,10 @@ class Schedule:
         return int(now // self.every_seconds)
 
     def job_id(self, tick: int) -> str:
-        """The rq job id of one tick (rq allows letters, digits, '_' and '-')."""
-        return f"schedule-{re.sub(r'[^A-Za-z0-9_-]', '-', self.name)}-{tick}"
+        """The rq job id of one tick (rq allows letters, digits, '_' and '-'). It names the
+        app's queue: job ids are global in a Redis database, and two apps sharing one (each
+        with its own queue) must not run each other's ticks."""
+        return f"schedule-{re.sub(r'[^A-Za-z0-9_-]', '-', f'{queue_name()}-{self.name}')}-{tick}"
 
 
 _core_schedules: dict[str, Schedule] = {}
