@@ -134,7 +134,7 @@ def create_app(
 
     registry = load_plugins(app, extra_plugins)
     app.extensions["township_plugins"] = registry
-    init_i18n(app, registry.pm.get_plugins())
+    init_i18n(app, registry.modules.values())
     registry.call_each("register_models")  # imports every plugin model before mapping
 
     from core import errors, security

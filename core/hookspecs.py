@@ -1,7 +1,9 @@
 """Every extension point a plugin may implement.
 
-A plugin is a module with a ``manifest`` (``core.kit.Manifest``) and functions decorated
-with ``@hookimpl`` (``from core.kit import hookimpl``) whose names match the specs below. Hooks are
+A plugin is a package with a ``manifest`` (``core.kit.Manifest``). The core answers most hooks
+on its behalf from the modules of the plugin shape (``core.conventions``); for any other hook,
+or to answer differently, the plugin writes a function decorated with ``@hookimpl`` (``from
+core.kit import hookimpl``) in its ``__init__``, named as the spec below. Hooks are
 called with keyword arguments; an implementation may accept fewer arguments than the spec lists.
 Hooks named ``register_*`` return a list (or one object) that the core collects per plugin, so it
 always knows which plugin contributed what and can hide it where that plugin is switched off.

@@ -18,6 +18,7 @@ import pluggy
 from flask import Flask, current_app
 
 from core import hookspecs
+from core.conventions import ConventionalHooks
 
 ENTRY_POINT_GROUP = "township.plugins"
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class PluginRegistry:
 
     pm: pluggy.PluginManager
     manifests: dict[str, Manifest] = field(default_factory=dict)
+    modules: dict[str, ModuleType] = field(default_factory=dict)  # by plugin name
     failures: dict[str, str] = field(default_factory=dict)
     core: tuple[str, ...] = CORE_PLUGINS  # the core's own hook implementations, always on
 
@@ -132,18 +134,20 @@ def load_plugins(app: Flask, extra: tuple[ModuleType | str, ...] = ()) -> Plugin
             manifest = _manifest_of(module, name)
             if manifest.name in registry.manifests:
                 raise ValueError(f"two plugins are named {manifest.name!r}")
-            pm.register(module, name=manifest.name)
+            pm.register(ConventionalHooks(module), name=manifest.name)
         except Exception as exc:  # a broken plugin is reported, never fatal
             log.error("plugin %s failed to load: %s", name, exc, exc_info=True)
             registry.failures[name] = f"{type(exc).__name__}: {exc}"
             continue
         registry.manifests[manifest.name] = manifest
+        registry.modules[manifest.name] = module
 
     for name, manifest in list(registry.manifests.items()):
         missing = [r for r in manifest.requires if r not in registry.manifests]
         if missing:
             pm.unregister(name=name)
             del registry.manifests[name]
+            del registry.modules[name]
             registry.failures[name] = f"requires missing plugin(s): {', '.join(missing)}"
     pm.check_pending()
     return registry

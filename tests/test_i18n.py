@@ -110,7 +110,7 @@ def test_catalogue_order_is_stable_and_core_wins(app):
     from core.i18n import CORE_TRANSLATIONS, translation_directories
     from core.plugins import get_registry
 
-    modules = list(get_registry(app).pm.get_plugins())
+    modules = list(get_registry(app).modules.values())
     first = translation_directories(modules)
     assert first == translation_directories(list(reversed(modules)))
     assert first[-1] == str(CORE_TRANSLATIONS)

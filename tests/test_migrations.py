@@ -17,7 +17,7 @@ def _product_tables() -> set[str]:
     tables = core_tables()
     registry = get_registry()
     for name, models in registry.call_each("register_models"):
-        module = registry.pm.get_plugin(name)
+        module = registry.modules[name]
         if module.__name__.startswith("plugins."):
             tables |= {m.__table__.name for m in models}
     return tables

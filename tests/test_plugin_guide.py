@@ -34,6 +34,7 @@ def test_the_guide_plugin_works(tmp_path):
             "notices/admin.py",
             "notices/public.py",
             "notices/api.py",
+            "notices/publication.py",
             "notices/__init__.py",
             "notices/templates/notices/public/index.html",
         ]

@@ -27,7 +27,7 @@ def widgets(user, office_ids) -> list[Widget]:
     ]
 
 
-def supervision(user, office_ids) -> list[SupervisionSection]:
+def supervision_sections(user, office_ids) -> list[SupervisionSection]:
     """This month's coverage per office and after-hours cases per person."""
     month = local_today().replace(day=1)
     cover = figures.coverage(office_ids, month)

@@ -1,6 +1,6 @@
 """Periodic work of the petitions plugin (run by the core's scheduler, idempotent)."""
 
-from core.kit import db, offices_with
+from core.kit import Schedule, db, offices_with
 from plugins.petitions.services import close_lapsed_windows as _close
 
 
@@ -16,3 +16,8 @@ def close_lapsed_windows() -> int:
     closed = _close(office_ids=set(office_ids))
     db.session.commit()
     return closed
+
+
+def schedules() -> list[Schedule]:
+    """Close review and re-review windows that ran out unused, hourly."""
+    return [Schedule("petitions.close_lapsed_windows", f"{__name__}:close_lapsed_windows", 3600)]
