@@ -123,19 +123,21 @@ def test_forged_entry_with_a_correct_hash_is_caught_by_the_head(app, runner, cha
         source = db.session.get(AuditEntry, 2)
         forged_id = chain_of_six + 1
         forged_hash = compute_hash(
-            forged_id,
-            format_at(source.at),
-            source.action,
-            source.actor_id,
-            source.actor_name,
-            source.office_id,
-            source.ip_address,
-            source.request_id,
-            source.target_type,
-            source.target_id,
-            db.session.scalar(text("SELECT changes FROM audit_entry WHERE id = 2")),
-            None,
-            last.entry_hash,
+            [
+                forged_id,
+                format_at(source.at),
+                source.action,
+                source.actor_id,
+                source.actor_name,
+                source.office_id,
+                source.ip_address,
+                source.request_id,
+                source.target_type,
+                source.target_id,
+                db.session.scalar(text("SELECT changes FROM audit_entry WHERE id = 2")),
+                None,
+                last.entry_hash,
+            ]
         )
     _copy_as(app, 2, forged_id, last.entry_hash, forged_hash)
     result = verify(runner)

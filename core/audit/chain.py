@@ -54,20 +54,9 @@ RAW_ENTRIES = Table(
     Column("prev_hash", String(64)),
     Column("entry_hash", String(64)),
 )
-CONTENT_COLUMNS = (
-    "id",
-    "at",
-    "action",
-    "actor_id",
-    "actor_name",
-    "office_id",
-    "ip_address",
-    "request_id",
-    "target_type",
-    "target_id",
-    "changes",
-    "details",
-)
+# An entry's own content, then the columns its hash covers (RAW_ENTRIES' order).
+CONTENT_COLUMNS = tuple(c.name for c in RAW_ENTRIES.c)[:-2]
+HASHED_COLUMNS = (*CONTENT_COLUMNS, "prev_hash")
 
 _HEAD_KEY = "audit_chain_head"
 _encode_array = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -113,60 +102,17 @@ def format_at(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def compute_hash(
-    entry_id,
-    at_text,
-    action,
-    actor_id,
-    actor_name,
-    office_id,
-    ip_address,
-    request_id,
-    target_type,
-    target_id,
-    changes_text,
-    details_text,
-    prev_hash,
-) -> str:
-    """sha256 (hex) of one entry's canonical content; JSON columns enter as their stored text."""
-    payload = _encode_array(
-        [
-            HASH_FORMAT,
-            entry_id,
-            at_text,
-            action,
-            actor_id,
-            actor_name,
-            office_id,
-            ip_address,
-            request_id,
-            target_type,
-            target_id,
-            changes_text,
-            details_text,
-            prev_hash,
-        ]
-    )
+def compute_hash(content) -> str:
+    """sha256 (hex) of one entry's canonical content: the HASHED_COLUMNS values in order, ``at``
+    in its hashed spelling (``format_at``) and JSON columns as their stored text."""
+    payload = _encode_array([HASH_FORMAT, *content])
     return sha256(payload.encode("utf-8")).hexdigest()
 
 
-def hash_row(row, prev_hash: str) -> str:
-    """The hash a stored row (a mapping with RAW_ENTRIES' columns) ought to carry."""
-    return compute_hash(
-        row["id"],
-        format_at(row["at"]),
-        row["action"],
-        row["actor_id"],
-        row["actor_name"],
-        row["office_id"],
-        row["ip_address"],
-        row["request_id"],
-        row["target_type"],
-        row["target_id"],
-        row["changes"],
-        row["details"],
-        prev_hash,
-    )
+def hash_row(row, prev_hash: str, at_text: str | None = None) -> str:
+    """The hash a row (a mapping with RAW_ENTRIES' columns) ought to carry after ``prev_hash``."""
+    values = {**row, "prev_hash": prev_hash, "at": at_text or format_at(row["at"])}
+    return compute_hash([values[column] for column in HASHED_COLUMNS])
 
 
 # --- the chain head ---------------------------------------------------------------------------
@@ -266,21 +212,7 @@ def append(session: Session, rows: list[dict]) -> None:
             at_text = format_at(at)
         row["id"] = last_id
         row["prev_hash"] = last_hash
-        last_hash = row["entry_hash"] = compute_hash(
-            last_id,
-            at_text,
-            row["action"],
-            row["actor_id"],
-            row["actor_name"],
-            row["office_id"],
-            row["ip_address"],
-            row["request_id"],
-            row["target_type"],
-            row["target_id"],
-            row["changes"],
-            row["details"],
-            row["prev_hash"],
-        )
+        last_hash = row["entry_hash"] = hash_row(row, last_hash, at_text)
         # SQLite keeps UTC digits as text (SQLAlchemy's spelling); other drivers adapt times.
         values.append(
             (

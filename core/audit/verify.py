@@ -42,22 +42,9 @@ def walk_chain(
     ``rows`` yields RAW_ENTRIES tuples in id order with ``at`` already in its hashed spelling.
     """
     checked = 0
-    for (
-        entry_id,
-        at_text,
-        action,
-        actor_id,
-        actor_name,
-        office_id,
-        ip,
-        request_id,
-        target_type,
-        target_id,
-        changes,
-        details,
-        prev_hash,
-        entry_hash,
-    ) in rows:
+    for row in rows:
+        *content, entry_hash = row
+        entry_id, prev_hash = content[0], content[-1]
         if expected_id is not None and entry_id != expected_id:
             result.checked += checked
             if entry_id > expected_id:
@@ -86,24 +73,7 @@ def walk_chain(
                     id=entry_id,
                 ),
             )
-        if (
-            compute_hash(
-                entry_id,
-                at_text,
-                action,
-                actor_id,
-                actor_name,
-                office_id,
-                ip,
-                request_id,
-                target_type,
-                target_id,
-                changes,
-                details,
-                prev_hash,
-            )
-            != entry_hash
-        ):
+        if compute_hash(content) != entry_hash:
             result.checked += checked
             return result.fail(
                 entry_id, _("第 %(id)d 条审计记录的内容与其哈希不符（被修改）。", id=entry_id)
