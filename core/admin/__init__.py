@@ -3,20 +3,6 @@
 from core.admin.labels import enum_choices, enum_label
 from core.admin.widgets import SupervisionSection, Widget
 
-__all__ = [
-    "LocalDateField",
-    "LocalDateTimeField",
-    "ModuleView",
-    "OfficeScopedModelView",
-    "ScopedChoices",
-    "SecureViewMixin",
-    "SupervisionSection",
-    "Widget",
-    "enum_choices",
-    "enum_label",
-    "harden_form",
-]
-
 _LAZY = {
     "ModuleView": "base",
     "OfficeScopedModelView": "base",

@@ -17,17 +17,6 @@ from core.audit.context import (
 from core.audit.models import AuditArchive, AuditChainHead, AuditEntry
 from core.extensions import db
 
-__all__ = [
-    "AuditArchive",
-    "AuditCaptureError",
-    "AuditChainHead",
-    "AuditEntry",
-    "AuditLogImmutableError",
-    "acting_as",
-    "capture_suspended_for_benchmark",
-    "record_event",
-]
-
 
 def record_event(
     action: str,

@@ -516,12 +516,3 @@ def install() -> None:
     for model in (AuditEntry, AuditArchive):
         event.listen(model, "before_update", _refuse_mapper_write)
         event.listen(model, "before_delete", _refuse_mapper_write)
-
-
-__all__ = [
-    "APPEND_ONLY_TABLES",
-    "EXCLUDED_TABLES",
-    "AuditCaptureError",
-    "AuditLogImmutableError",
-    "install",
-]

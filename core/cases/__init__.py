@@ -15,18 +15,3 @@ from core.cases.models import (
     Grade,
 )
 from core.cases.services import CaseError, close_case, open_case, transfer_case
-
-__all__ = [
-    "ACTIVE_STATUSES",
-    "Case",
-    "CaseCategory",
-    "CaseError",
-    "CaseEvent",
-    "CaseStatus",
-    "CategorySpec",
-    "Channel",
-    "Grade",
-    "close_case",
-    "open_case",
-    "transfer_case",
-]

@@ -73,29 +73,3 @@ from core.jobs.notifications import notify, unread_count
 from core.jobs.queueing import JobArgumentError, enqueue, queue, redis_connection, resolve
 from core.jobs.schedules import Schedule, offices_with, run_due_schedules, schedule
 from core.jobs.user_jobs import report_progress, start_user_job, status_path, store_result
-
-__all__ = [
-    "JobArgumentError",
-    "JobFailure",
-    "JobRecord",
-    "JobRun",
-    "JobStatus",
-    "Notification",
-    "NotificationSetting",
-    "Schedule",
-    "ScheduleState",
-    "claim_once",
-    "enqueue",
-    "notify",
-    "offices_with",
-    "queue",
-    "redis_connection",
-    "report_progress",
-    "resolve",
-    "run_due_schedules",
-    "schedule",
-    "start_user_job",
-    "status_path",
-    "store_result",
-    "unread_count",
-]

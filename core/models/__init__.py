@@ -6,21 +6,3 @@ from core.models.module import OfficeModule
 from core.models.office import OFFICE_KIND_LABELS, Office, OfficeKind
 from core.models.types import UTCDateTime
 from core.models.user import ROLE_LABELS, LoginFailure, Role, User, UserSession
-
-__all__ = [
-    "OFFICE_KIND_LABELS",
-    "ROLE_LABELS",
-    "LabelledEnum",
-    "LoginFailure",
-    "Office",
-    "OfficeKind",
-    "OfficeModule",
-    "Role",
-    "TimestampMixin",
-    "UTCDateTime",
-    "User",
-    "UserSession",
-    "VersionedMixin",
-    "enum_column",
-    "utcnow",
-]

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.publication.masker import KNOWN, NUMBER, OFFICIAL, SUSPECT, analyse
+from core.publication.masker import OFFICIAL, SUSPECT, analyse
 from core.publication.withdrawal import record_type
 
 
@@ -85,17 +85,3 @@ def decisions_from(form, suspects: list[str]) -> tuple[set[str], list[str]]:
         elif choice == "allow":
             allowed.add(name)
     return allowed, undecided
-
-
-__all__ = [
-    "decisions_from",
-    "AllowedName",
-    "KNOWN",
-    "NUMBER",
-    "OFFICIAL",
-    "SUSPECT",
-    "allowed_names_for",
-    "highlighted",
-    "record_decisions",
-    "suspects_in",
-]

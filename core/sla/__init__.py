@@ -22,24 +22,3 @@ from core.sla.calendar import (
 )
 from core.sla.engine import Colour, DueDate, add_months, as_local, colour, colour_of, compute_due
 from core.sla.units import Limit, LimitUnit
-
-__all__ = [
-    "CalendarOutOfRange",
-    "CalendarStatus",
-    "Colour",
-    "DueDate",
-    "Limit",
-    "LimitUnit",
-    "add_months",
-    "add_working_days",
-    "as_local",
-    "calendar_status",
-    "colour",
-    "colour_of",
-    "compute_due",
-    "invalidate_calendar",
-    "is_working_day",
-    "next_working_day",
-    "official_years",
-    "working_days_between",
-]

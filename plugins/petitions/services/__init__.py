@@ -44,27 +44,3 @@ from plugins.petitions.services.review import (
     start_hearing,
 )
 from plugins.petitions.services.stages import close_lapsed_windows
-
-__all__ = [
-    "add_petitioner",
-    "approve_extension",
-    "clean_petitioner",
-    "close_lapsed_windows",
-    "decide_acceptance",
-    "decide_rereview",
-    "decide_review",
-    "end_hearing",
-    "parse_moment",
-    "pass_on",
-    "record_delivery",
-    "refresh_flags",
-    "refuse_extension",
-    "register_petition",
-    "reply",
-    "request_extension",
-    "request_rereview",
-    "request_review",
-    "set_risk",
-    "start_hearing",
-    "update_registration",
-]

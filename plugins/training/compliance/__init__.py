@@ -32,15 +32,6 @@ from plugins.training.compliance.results import (
 from plugins.training.models import Group, SessionKind
 from plugins.training.rules import meets_min, meets_pct, participation, resolve_rules
 
-__all__ = [
-    "MONTHS",
-    "ComplianceReport",
-    "PersonResult",
-    "Status",
-    "UnitResult",
-    "compute_compliance",
-]
-
 
 def _judge(met: bool | None, period_over: bool) -> Status:
     if met is None:
