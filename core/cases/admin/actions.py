@@ -36,6 +36,7 @@ from core.cases.models import (
     RatingAppeal,
     Rectification,
 )
+from core.errors import STALE_MESSAGE, UserError
 from core.extensions import db
 from core.models import Role, User, utcnow
 from core.plugins import get_registry
@@ -46,7 +47,7 @@ TIME_RULE_ACTIONS = frozenset(
 )
 
 
-class _FormInvalid(Exception):
+class _FormInvalid(UserError):
     """A posted action form failed WTForms validation; the message is for the user."""
 
 
@@ -138,17 +139,9 @@ class CaseActions:
         try:
             message = handler(case)
             db.session.commit()
-        except services.CaseError as exc:
+        except (UserError, StaleDataError) as exc:
             db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(back, code=303)
-        except StaleDataError:
-            db.session.rollback()
-            flash(str(services.STALE_MESSAGE), "error")
-            return redirect(back, code=303)
-        except _FormInvalid as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            flash(str(exc if isinstance(exc, UserError) else STALE_MESSAGE), "error")
             return redirect(back, code=303)
         if message:
             flash(message, "success")
@@ -168,25 +161,24 @@ class CaseActions:
             raise services.CaseError(services.STALE_MESSAGE)
         return form.version.data
 
+    def _call(self, service, form, target, **fields):
+        """Run a transition as the person, on the version of the case their form was loaded with."""
+        service(target, actor_id=current_user.id, expected_version=self._version(form), **fields)
+
     def _do_accept(self, case):
         form = self._form(NoteForm)
-        services.accept_case(
-            case,
-            actor_id=current_user.id,
-            note=form.note.data,
-            expected_version=self._version(form),
-        )
+        self._call(services.accept_case, form, case, note=form.note.data)
         return _("已签收。")
 
     def _do_transfer(self, case):
         form = self._form(TransferForm)
-        services.transfer_case(
+        self._call(
+            services.transfer_case,
+            form,
             case,
             reason=form.reason.data,
-            actor_id=current_user.id,
             to_office_id=form.to_office_id.data,
             to_user_id=form.to_user_id.data,
-            expected_version=self._version(form),
         )
         return (
             _("已转办。您作为首问责任人仍可查看办理进度。")
@@ -196,150 +188,112 @@ class CaseActions:
 
     def _do_hand_back(self, case):
         form = self._form(NoteForm)
-        services.hand_back(
-            case,
-            reason=form.note.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
-        )
+        self._call(services.hand_back, form, case, reason=form.note.data)
         return _("已退回转出单位。")
 
     def _do_escalate(self, case):
         form = self._form(EscalateForm)
-        services.escalate_to_leader(
+        self._call(
+            services.escalate_to_leader,
+            form,
             case,
             leader_id=form.leader_id.data,
             reason=form.reason.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
         )
         return _("已呈报领导。")
 
     def _do_notify_offices(self, case):
         form = self._form(NotifyOfficesForm)
-        services.notify_offices(
+        self._call(
+            services.notify_offices,
+            form,
             case,
             office_ids=[o for o in form.office_ids.data or [] if o],
             note=form.note.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
         )
         return _("已知会所选单位。")
 
     def _do_pause(self, case):
         form = self._form(PauseForm)
-        services.pause_case(
-            case,
-            reason=form.reason.data,
-            note=form.note.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
-        )
+        self._call(services.pause_case, form, case, reason=form.reason.data, note=form.note.data)
         return _("已暂停计时。")
 
     def _do_resume(self, case):
         form = self._form(NoteForm)
-        services.resume_case(
-            case,
-            actor_id=current_user.id,
-            note=form.note.data,
-            expected_version=self._version(form),
-        )
+        self._call(services.resume_case, form, case, note=form.note.data)
         return _("已恢复计时，期限顺延至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_deadline(self, case):
         form = self._form(DeadlineForm)
-        services.set_deadline(
-            case,
-            last_day=form.last_day.data,
-            reason=form.reason.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
+        self._call(
+            services.set_deadline, form, case, last_day=form.last_day.data, reason=form.reason.data
         )
         return _("办理时限已确定，截止 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_request(self, case):
         form = self._form(ExtensionForm)
-        services.request_extension(
-            case,
-            amount=form.amount.data,
-            reason=form.reason.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
+        self._call(
+            services.request_extension, form, case, amount=form.amount.data, reason=form.reason.data
         )
         return _("延期申请已提交，等待领导审批。")
 
     def _do_extension_approve(self, case):
         form = self._form(DecisionForm)
-        services.approve_extension(
+        self._call(
+            services.approve_extension,
+            form,
             self._item(Extension, case, form.item_id.data),
-            actor_id=current_user.id,
             note=form.note.data,
-            expected_version=self._version(form),
         )
         return _("已批准延期，期限至 %(d)s。", d=fmt_datetime(case.due_at))
 
     def _do_extension_refuse(self, case):
         form = self._form(DecisionForm)
-        services.refuse_extension(
+        self._call(
+            services.refuse_extension,
+            form,
             self._item(Extension, case, form.item_id.data),
-            actor_id=current_user.id,
             note=form.note.data,
-            expected_version=self._version(form),
         )
         return _("已不同意延期。")
 
     def _do_agency(self, case):
         form = self._form(AgencyForm)
-        services.start_agency(
-            case,
-            reason=form.reason.data,
-            actor_id=current_user.id,
-            agent_id=form.agent_id.data,
-            expected_version=self._version(form),
+        self._call(
+            services.start_agency, form, case, reason=form.reason.data, agent_id=form.agent_id.data
         )
         return _("已登记办事代理。")
 
     def _do_delivery(self, case):
         form = self._form(DeliveryForm)
-        services.record_delivery(
+        self._call(
+            services.record_delivery,
+            form,
             self._item(AgencyRecord, case, form.item_id.data),
             delivered_at=form.delivered_at.data,
             items=form.items.data,
-            actor_id=current_user.id,
             delivered_by_id=form.delivered_by_id.data,
-            expected_version=self._version(form),
         )
         return _("已登记上门送达。")
 
     def _do_agency_sign_off(self, case):
         form = self._form(DecisionForm)
-        services.sign_off_agency(
+        self._call(
+            services.sign_off_agency,
+            form,
             self._item(AgencyRecord, case, form.item_id.data),
-            actor_id=current_user.id,
             note=form.note.data,
-            expected_version=self._version(form),
         )
         return _("代办记录已签字确认。")
 
     def _do_resolve(self, case):
         form = self._form(ResolveForm)
-        services.close_case(
-            case,
-            outcome=form.outcome.data,
-            actor_id=current_user.id,
-            expected_version=self._version(form),
-        )
+        self._call(services.close_case, form, case, outcome=form.outcome.data)
         return _("已办结。群众可凭回执号查询并评价。")
 
     def _do_archive(self, case):
         form = self._form(NoteForm)
-        services.archive_case(
-            case,
-            actor_id=current_user.id,
-            note=form.note.data,
-            expected_version=self._version(form),
-        )
+        self._call(services.archive_case, form, case, note=form.note.data)
         return _("已归档。")
 
     def _do_note(self, case):

@@ -38,6 +38,7 @@ from core.cases.models import (
     CaseStatus,
     Channel,
 )
+from core.errors import STALE_MESSAGE, UserError
 from core.exports import export_response
 from core.extensions import db
 from core.input_guard import parse_db_int
@@ -444,10 +445,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
                 db.session.commit()
             except (services.CaseError, StaleDataError) as exc:
                 db.session.rollback()
-                message = (
-                    str(exc) if isinstance(exc, services.CaseError) else str(services.STALE_MESSAGE)
-                )
-                flash(message, "error")
+                flash(str(exc if isinstance(exc, UserError) else STALE_MESSAGE), "error")
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
             flash(_("已保存。") if changed else _("没有改动。"), "success")
             return redirect(self.get_url(".details_view", id=case.id), code=303)
