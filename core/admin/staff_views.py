@@ -13,7 +13,7 @@ from core.admin.badge import BadgePhotoField
 from core.admin.base import OfficeScopedModelView, SecureViewMixin
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from core.auth.sessions import end_user_sessions
-from core.models import OFFICE_KIND_LABELS, ROLE_LABELS, Role
+from core.models import OfficeKind, Role
 
 
 class OfficeView(SecureViewMixin, ModelView):
@@ -44,7 +44,7 @@ class OfficeView(SecureViewMixin, ModelView):
         "office_hours",
         "sort_order",
     )
-    form_choices = {"kind": [(k.value, label) for k, label in OFFICE_KIND_LABELS.items()]}
+    form_choices = {"kind": OfficeKind.choices()}
 
     def _is_township_admin(self):
         return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
@@ -134,7 +134,7 @@ class UserView(OfficeScopedModelView):
         "photo",
         "remove_photo",
     )
-    form_choices = {"role": [(r.value, label) for r, label in ROLE_LABELS.items()]}
+    form_choices = {"role": Role.choices()}
     form_args = {
         "contact_phone": {
             "description": _l("印在工作证上并在公开名录中显示，请填写办公电话，不要填写私人手机。")

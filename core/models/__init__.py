@@ -3,6 +3,6 @@
 from core.models.base import TimestampMixin, VersionedMixin, enum_column, utcnow
 from core.models.enums import LabelledEnum
 from core.models.module import OfficeModule
-from core.models.office import OFFICE_KIND_LABELS, Office, OfficeKind
+from core.models.office import Office, OfficeKind
 from core.models.types import UTCDateTime
-from core.models.user import ROLE_LABELS, LoginFailure, Role, User, UserSession
+from core.models.user import LoginFailure, Role, User, UserSession

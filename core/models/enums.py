@@ -27,5 +27,6 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs, in declaration order, for a select field."""
-        return [(member.value, member.label) for member in cls]
+        """(value, label) pairs, in declaration order, for a select field. The labels stay lazy,
+        so choices built at import time still read in each request's language."""
+        return [(m.value, m._label if m._label is not None else m.value) for m in cls]

@@ -1,40 +1,24 @@
 """Offices: the township and its units, in a tree."""
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models.base import TimestampMixin, enum_column
+from core.models.enums import LabelledEnum
 
 
-class OfficeKind(enum.StrEnum):
+class OfficeKind(LabelledEnum):
     """Kinds of office in a township, as the source document names them."""
 
-    TOWNSHIP = "township"  # 镇/乡 (root of the tree)
-    GOVERNMENT = "government"  # 镇政府
-    STATION = "station"  # 站办所
-    VILLAGE = "village"  # 村委会
-    COMMUNITY = "community"  # 社区
-    BUREAU = "bureau"  # 局
-    SERVICE_HALL = "service_hall"  # 服务大厅
-
-    @property
-    def label(self) -> str:
-        return str(OFFICE_KIND_LABELS[self])
-
-
-OFFICE_KIND_LABELS = {
-    OfficeKind.TOWNSHIP: _l("乡镇"),
-    OfficeKind.GOVERNMENT: _l("镇政府"),
-    OfficeKind.STATION: _l("站办所"),
-    OfficeKind.VILLAGE: _l("村委会"),
-    OfficeKind.COMMUNITY: _l("社区"),
-    OfficeKind.BUREAU: _l("局"),
-    OfficeKind.SERVICE_HALL: _l("服务大厅"),
-}
+    TOWNSHIP = "township", _l("乡镇")  # root of the tree
+    GOVERNMENT = "government", _l("镇政府")
+    STATION = "station", _l("站办所")
+    VILLAGE = "village", _l("村委会")
+    COMMUNITY = "community", _l("社区")
+    BUREAU = "bureau", _l("局")
+    SERVICE_HALL = "service_hall", _l("服务大厅")
 
 
 class Office(TimestampMixin, db.Model):

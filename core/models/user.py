@@ -1,6 +1,5 @@
 """Staff accounts, their roles, login sessions and failed-login counters."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,31 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models.base import TimestampMixin, enum_column, utcnow
+from core.models.enums import LabelledEnum
 from core.models.office import Office
 from core.models.types import UTCDateTime
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """What a staff account may do; see core.permissions for the rules."""
 
-    TOWNSHIP_ADMIN = "township_admin"
-    OFFICE_ADMIN = "office_admin"
-    STAFF = "staff"
-    LEADER = "leader"
-    AUDITOR = "auditor"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.TOWNSHIP_ADMIN: _l("乡镇管理员"),
-    Role.OFFICE_ADMIN: _l("科室管理员"),
-    Role.STAFF: _l("工作人员"),
-    Role.LEADER: _l("领导"),
-    Role.AUDITOR: _l("监督审计员"),
-}
+    TOWNSHIP_ADMIN = "township_admin", _l("乡镇管理员")
+    OFFICE_ADMIN = "office_admin", _l("科室管理员")
+    STAFF = "staff", _l("工作人员")
+    LEADER = "leader", _l("领导")
+    AUDITOR = "auditor", _l("监督审计员")
 
 
 class User(TimestampMixin, db.Model):

@@ -404,17 +404,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
                     "success",
                 )
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
-        elif request.method == "POST":
-            for errors in form.errors.values():
-                for error in errors:
-                    flash(error, "error")
-        return self.render(
-            "admin/cases/form.html",
-            form=form,
-            title=_("统一接件"),
-            action=self.get_url(".create_view"),
-            style=LIST_STYLE,
-        )
+        return self._form_page(form, _("统一接件"), self.get_url(".create_view"))
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
@@ -449,15 +439,21 @@ class CaseView(CaseActions, OfficeScopedModelView):
                 return redirect(self.get_url(".details_view", id=case.id), code=303)
             flash(_("已保存。") if changed else _("没有改动。"), "success")
             return redirect(self.get_url(".details_view", id=case.id), code=303)
-        elif request.method == "POST":
+        return self._form_page(
+            form, _("修改登记信息"), self.get_url(".edit_view", id=case.id), case
+        )
+
+    def _form_page(self, form, title, action, case=None):
+        """The intake or correction form, with a refused post's messages flashed."""
+        if request.method == "POST":
             for errors in form.errors.values():
                 for error in errors:
                     flash(error, "error")
         return self.render(
             "admin/cases/form.html",
             form=form,
-            title=_("修改登记信息"),
-            action=self.get_url(".edit_view", id=case.id),
+            title=title,
+            action=action,
             case=case,
             style=LIST_STYLE,
         )
