@@ -107,6 +107,27 @@ def _parse(ref: str) -> tuple[str, str]:
     return kind, ident
 
 
+def _failed_rq_job(ref: str, ident: str):
+    """The failed-job registry that holds rq job ``ident``; LookupError where none does."""
+    q = queue()
+    if q is None:
+        raise LookupError(ref)
+    from rq.registry import FailedJobRegistry
+
+    registry = FailedJobRegistry(queue=q)
+    if ident not in registry.get_job_ids():
+        raise LookupError(ref)
+    return registry
+
+
+def _open_failure(ref: str, ident: str) -> JobFailure:
+    """The unresolved in-process failure ``ident``; LookupError where there is none."""
+    failure = db.session.get(JobFailure, int(ident))
+    if failure is None or failure.resolved_at is not None:
+        raise LookupError(ref)
+    return failure
+
+
 def retry(ref: str) -> str:
     """Run a failed job again: requeue it on rq ("queued"), or rerun an in-process failure
     now ("done" when it succeeded, "failed" when it failed again).
@@ -115,20 +136,9 @@ def retry(ref: str) -> str:
     """
     kind, ident = _parse(ref)
     if kind == "rq":
-        q = queue()
-        if q is None:
-            raise LookupError(ref)
-        from rq.registry import FailedJobRegistry
-
-        registry = FailedJobRegistry(queue=q)
-        if ident not in registry.get_job_ids():
-            raise LookupError(ref)
-        registry.requeue(ident)
+        _failed_rq_job(ref, ident).requeue(ident)
         return "queued"
-    failure = db.session.get(JobFailure, int(ident))
-    if failure is None or failure.resolved_at is not None:
-        raise LookupError(ref)
-    retry_failure(failure.id)
+    retry_failure(_open_failure(ref, ident).id)
     db.session.expire_all()
     failure = db.session.get(JobFailure, int(ident))
     return "done" if failure.resolved_at is not None else "failed"
@@ -138,18 +148,8 @@ def dismiss(ref: str) -> None:
     """Remove a failed job from the list without running it. The caller commits."""
     kind, ident = _parse(ref)
     if kind == "rq":
-        q = queue()
-        if q is None:
-            raise LookupError(ref)
-        from rq.registry import FailedJobRegistry
-
-        registry = FailedJobRegistry(queue=q)
-        if ident not in registry.get_job_ids():
-            raise LookupError(ref)
-        registry.remove(ident, delete_job=True)
+        _failed_rq_job(ref, ident).remove(ident, delete_job=True)
         return
-    failure = db.session.get(JobFailure, int(ident))
-    if failure is None or failure.resolved_at is not None:
-        raise LookupError(ref)
+    failure = _open_failure(ref, ident)
     failure.resolved_at = utcnow()
     failure.next_retry_at = None
