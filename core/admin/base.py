@@ -31,6 +31,7 @@ from core.audit import record_event
 from core.exports import export_response
 from core.extensions import db
 from core.masking import mask_value
+from core.models import Role
 from core.modules import ACCESS_MEMO, enabled_office_ids, is_enabled
 from core.time import format_local
 from core.urls import safe_next
@@ -236,6 +237,35 @@ class SecureViewMixin:
         if request.method == "POST" and permissions.is_read_only(current_user):
             abort(403)
         return _refuse_foreign_return_url()
+
+
+class TownshipAdminEdits:
+    """For a screen every reader may see but only township admins change: mixed in before
+    ``SecureViewMixin``; set ``township_admin_deletes = False`` where rows are never deleted."""
+
+    township_admin_deletes = True
+
+    def _is_township_admin(self) -> bool:
+        return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
+
+    @property
+    def can_create(self):
+        return self._is_township_admin()
+
+    @property
+    def can_edit(self):
+        return self._is_township_admin()
+
+    @property
+    def can_delete(self):
+        return self.township_admin_deletes and self._is_township_admin()
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        changing = ("create_view", "edit_view", "delete_view", "action_view", "bulk_view")
+        if denied is None and name in changing and not self._is_township_admin():
+            abort(403)
+        return denied
 
 
 class ModuleView(SecureViewMixin, BaseView):

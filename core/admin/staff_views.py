@@ -10,13 +10,13 @@ from wtforms.validators import Length, Optional
 
 from core import permissions, storage
 from core.admin.badge import BadgePhotoField
-from core.admin.base import OfficeScopedModelView, SecureViewMixin
+from core.admin.base import OfficeScopedModelView, SecureViewMixin, TownshipAdminEdits
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from core.auth.sessions import end_user_sessions
 from core.models import OfficeKind, Role
 
 
-class OfficeView(SecureViewMixin, ModelView):
+class OfficeView(TownshipAdminEdits, SecureViewMixin, ModelView):
     """Every role reads the office tree; only township admins change it."""
 
     can_view_details = True
@@ -46,32 +46,7 @@ class OfficeView(SecureViewMixin, ModelView):
     )
     form_choices = {"kind": OfficeKind.choices()}
 
-    def _is_township_admin(self):
-        return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
-
-    @property
-    def can_create(self):
-        return self._is_township_admin()
-
-    @property
-    def can_edit(self):
-        return self._is_township_admin()
-
-    @property
-    def can_delete(self):
-        return False  # offices hold history; they are renamed or moved, never deleted
-
-    def _handle_view(self, name, **kwargs):
-        denied = super()._handle_view(name, **kwargs)
-        if (
-            denied is None
-            and name in ("create_view", "edit_view")
-            and not self._is_township_admin()
-        ):
-            from flask import abort
-
-            abort(403)
-        return denied
+    township_admin_deletes = False  # offices hold history; they are renamed or moved instead
 
 
 class UserView(OfficeScopedModelView):

@@ -6,12 +6,11 @@ A day the official package already covers may be overridden only with a written 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.validators import Unique
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from sqlalchemy import select
@@ -19,10 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
-from core.admin.base import SecureViewMixin
+from core.admin.base import SecureViewMixin, TownshipAdminEdits
 from core.audit import record_event
 from core.extensions import db
-from core.models import Role
 from core.sla.bulk import EnteredDay, decode_upload, parse_lines
 from core.sla.calendar import calendar_status, official_day
 from core.sla.models import DAY_KIND_LABELS, CalendarDay, DayKind
@@ -101,7 +99,7 @@ class BulkCalendarForm(FlaskForm):
     replace = BooleanField(_l("覆盖已录入的日期"))
 
 
-class CalendarDayView(SecureViewMixin, ModelView):
+class CalendarDayView(TownshipAdminEdits, SecureViewMixin, ModelView):
     """Admin-entered holidays and make-up workdays (``CalendarDay``)."""
 
     list_template = "admin/sla/calendar_list.html"
@@ -145,33 +143,6 @@ class CalendarDayView(SecureViewMixin, ModelView):
         "day": {"label": _l("日期")},
         "kind": {"label": _l("类型")},
     }
-
-    # --- who may change what --------------------------------------------------------------
-
-    def _is_township_admin(self) -> bool:
-        return current_user.is_authenticated and current_user.role == Role.TOWNSHIP_ADMIN
-
-    @property
-    def can_create(self):
-        return self._is_township_admin()
-
-    @property
-    def can_edit(self):
-        return self._is_township_admin()
-
-    @property
-    def can_delete(self):
-        return self._is_township_admin()
-
-    def _handle_view(self, name, **kwargs):
-        denied = super()._handle_view(name, **kwargs)
-        if (
-            denied is None
-            and name in ("create_view", "edit_view", "delete_view", "action_view", "bulk_view")
-            and not self._is_township_admin()
-        ):
-            abort(403)
-        return denied
 
     # --- validation ---------------------------------------------------------------------
 
