@@ -2,11 +2,7 @@
 
 from datetime import datetime
 
-from core.cases.models import (
-    GRADE_LABELS,
-    STATUS_LABELS,
-    Channel,
-)
+from core.cases.models import CaseStatus, Channel, Grade
 from core.sla import Colour
 from core.time import to_local
 
@@ -30,15 +26,12 @@ def fmt_date(moment: datetime | None) -> str:
 
 def status_label(status) -> str:
     """办理中, 已办结… for a status value."""
-    return str(STATUS_LABELS.get(status, status))
+    return CaseStatus.label_of(status)
 
 
 def channel_label(channel) -> str:
     """窗口, 来信… for a channel value (the value itself when unknown)."""
-    try:
-        return Channel(channel).label
-    except ValueError:
-        return str(channel)
+    return Channel.label_of(channel)
 
 
 def colour_label(colour: str | None) -> str:
@@ -51,7 +44,7 @@ def colour_label(colour: str | None) -> str:
 
 def grade_label(grade) -> str:
     """非常满意 … 非常不满意 for a grade value."""
-    return str(GRADE_LABELS.get(grade, grade)) if grade else ""
+    return Grade.label_of(grade)
 
 
 def init_filters(app) -> None:

@@ -20,20 +20,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.admin.fields import LocalDateField, LocalDateTimeField
-from core.cases.models import (
-    APPEAL_REASON_LABELS,
-    GRADE_LABELS,
-    PAUSE_REASON_LABELS,
-    Channel,
-)
+from core.cases.models import AppealReason, Channel, Grade, PauseReason
 
-
-def _choices(labels):
-    return [(k.value, v) for k, v in labels.items()]
-
-
-# Lazy labels (the form classes are built at import, the words are chosen per request).
-_CHANNELS = [(c.value, c._label) for c in Channel]
+_CHANNELS = Channel.choices()
 
 
 def optional_int(value):
@@ -73,7 +62,7 @@ class RatingForm(FlaskForm):
     receipt = HiddenField(validators=[DataRequired(_l("请输入回执号。")), Length(max=20)])
     grade = RadioField(
         _l("评价"),
-        choices=_choices(GRADE_LABELS),
+        choices=Grade.choices(),
         validators=[InputRequired(_l("请选择评价等级。"))],
     )
     comment = TextAreaField(_l("意见和建议（选填）"), validators=[Optional(), Length(max=1000)])
@@ -150,7 +139,7 @@ class NotifyOfficesForm(VersionedForm):
 class PauseForm(VersionedForm):
     """Stop the clock, with the reason."""
 
-    reason = SelectField(_l("暂停原因"), choices=_choices(PAUSE_REASON_LABELS))
+    reason = SelectField(_l("暂停原因"), choices=PauseReason.choices())
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
 
@@ -226,16 +215,14 @@ class FollowUpForm(FlaskForm):
         _l("回访时间"), validators=[InputRequired(_l("请填写回访时间。"))]
     )
     reached = BooleanField(_l("已联系上群众"), default=True)
-    resident_grade = SelectField(
-        _l("群众对整改的评价"), choices=[("", "—")] + _choices(GRADE_LABELS)
-    )
+    resident_grade = SelectField(_l("群众对整改的评价"), choices=[("", "—")] + Grade.choices())
     note = TextAreaField(_l("回访记录"), validators=[Optional(), Length(max=2000)])
 
 
 class AppealForm(FlaskForm):
     """The office appeals a rating."""
 
-    reason = SelectField(_l("申诉理由"), choices=_choices(APPEAL_REASON_LABELS))
+    reason = SelectField(_l("申诉理由"), choices=AppealReason.choices())
     statement = TextAreaField(_l("事实和依据"), validators=[Optional(), Length(max=5000)])
 
 

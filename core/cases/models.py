@@ -6,7 +6,6 @@ and/or status, so each filter combination has an index whose order is the list's
 page is an index range scan, never a sort of the whole table.
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -45,30 +44,23 @@ def _enum(cls, length=20):
     return enum_column(cls, length)
 
 
-class CaseStatus(enum.StrEnum):
-    """Where a case stands. The first four are "active": the clock runs (or is paused)."""
+class CaseStatus(LabelledEnum):
+    """Where a case stands. The first four are "active": the clock runs (or is paused).
 
-    OPEN = "open"  # registered or transferred, waiting for a handler to sign for it
-    IN_PROGRESS = "in_progress"
-    PAUSED = "paused"  # the clock is stopped (material awaited, third party consulted)
-    WITH_LEADER = "with_leader"  # nobody could take it: sent to the responsible leader
-    RESOLVED = "resolved"  # 办结: outcome given, the resident may rate it
-    CLOSED = "closed"  # 归档: rated, or filed by staff
+    Open: registered or transferred, waiting for a handler to sign for it. Paused: the clock is
+    stopped (material awaited, a third party consulted). With the leader: nobody could take it.
+    Resolved (办结): the outcome is given and the resident may rate it. Closed (归档): rated, or
+    filed by staff.
+    """
 
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(STATUS_LABELS[self])
+    OPEN = "open", _l("待签收")
+    IN_PROGRESS = "in_progress", _l("办理中")
+    PAUSED = "paused", _l("暂停计时")
+    WITH_LEADER = "with_leader", _l("呈报领导")
+    RESOLVED = "resolved", _l("已办结")
+    CLOSED = "closed", _l("已归档")
 
 
-STATUS_LABELS = {
-    CaseStatus.OPEN: _l("待签收"),
-    CaseStatus.IN_PROGRESS: _l("办理中"),
-    CaseStatus.PAUSED: _l("暂停计时"),
-    CaseStatus.WITH_LEADER: _l("呈报领导"),
-    CaseStatus.RESOLVED: _l("已办结"),
-    CaseStatus.CLOSED: _l("已归档"),
-}
 ACTIVE_STATUSES = (
     CaseStatus.OPEN,
     CaseStatus.IN_PROGRESS,
@@ -324,22 +316,11 @@ class Extension(db.Model):
         return Limit(self.amount, LimitUnit(self.unit))
 
 
-class PauseReason(enum.StrEnum):
+class PauseReason(LabelledEnum):
     """Time the rules exclude from the limit."""
 
-    MATERIAL = "material"  # waiting for the resident to supply missing material
-    THIRD_PARTY = "third_party"  # consulting a third party
-
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(PAUSE_REASON_LABELS[self])
-
-
-PAUSE_REASON_LABELS = {
-    PauseReason.MATERIAL: _l("等待群众补正材料"),
-    PauseReason.THIRD_PARTY: _l("征求第三方意见"),
-}
+    MATERIAL = "material", _l("等待群众补正材料")
+    THIRD_PARTY = "third_party", _l("征求第三方意见")
 
 
 class Pause(db.Model):
@@ -380,33 +361,19 @@ class AgencyRecord(db.Model):
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
 
 
-class Grade(enum.StrEnum):
+class Grade(LabelledEnum):
     """The national five grades of the government-service evaluation system (好差评)."""
 
-    VERY_SATISFIED = "very_satisfied"
-    SATISFIED = "satisfied"
-    BASICALLY_SATISFIED = "basically_satisfied"
-    DISSATISFIED = "dissatisfied"
-    VERY_DISSATISFIED = "very_dissatisfied"
-
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(GRADE_LABELS[self])
+    VERY_SATISFIED = "very_satisfied", _l("非常满意")
+    SATISFIED = "satisfied", _l("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _l("基本满意")
+    DISSATISFIED = "dissatisfied", _l("不满意")
+    VERY_DISSATISFIED = "very_dissatisfied", _l("非常不满意")
 
     @property
     def is_negative(self) -> bool:
         """不满意 or worse: opens a rectification."""
         return self in (Grade.DISSATISFIED, Grade.VERY_DISSATISFIED)
-
-
-GRADE_LABELS = {
-    Grade.VERY_SATISFIED: _l("非常满意"),
-    Grade.SATISFIED: _l("满意"),
-    Grade.BASICALLY_SATISFIED: _l("基本满意"),
-    Grade.DISSATISFIED: _l("不满意"),
-    Grade.VERY_DISSATISFIED: _l("非常不满意"),
-}
 
 
 class Rating(db.Model):
@@ -476,19 +443,11 @@ class FollowUpCall(db.Model):
     called_by: Mapped[User | None] = relationship()
 
 
-class AppealReason(enum.StrEnum):
+class AppealReason(LabelledEnum):
     """Why an office says a rating should not count."""
 
-    MISTAKEN = "mistaken"  # 误评
-    MALICIOUS = "malicious"  # 恶意差评
-
-    @property
-    def label(self) -> str:
-        """The label in the current language."""
-        return str(APPEAL_REASON_LABELS[self])
-
-
-APPEAL_REASON_LABELS = {AppealReason.MISTAKEN: _l("误评"), AppealReason.MALICIOUS: _l("恶意评价")}
+    MISTAKEN = "mistaken", _l("误评")
+    MALICIOUS = "malicious", _l("恶意评价")
 
 
 class RatingAppeal(db.Model):

@@ -30,3 +30,14 @@ class LabelledEnum(enum.StrEnum):
         """(value, label) pairs, in declaration order, for a select field. The labels stay lazy,
         so choices built at import time still read in each request's language."""
         return [(m.value, m._label if m._label is not None else m.value) for m in cls]
+
+    @classmethod
+    def label_of(cls, value) -> str:
+        """The label of ``value`` (a member or a stored value): the value itself when it is not
+        a member, "" for None or ""."""
+        if value is None or value == "":
+            return ""
+        try:
+            return cls(value).label
+        except ValueError:
+            return str(value)

@@ -23,7 +23,7 @@ from core.audit import record_event
 from core.extensions import db
 from core.sla.bulk import EnteredDay, decode_upload, parse_lines
 from core.sla.calendar import calendar_status, official_day
-from core.sla.models import DAY_KIND_LABELS, CalendarDay, DayKind
+from core.sla.models import CalendarDay, DayKind
 from core.sla.text import _, official_holiday_name, weekday_name
 
 MAX_UPLOAD_BYTES = 200 * 1024
@@ -128,7 +128,7 @@ class CalendarDayView(TownshipAdminEdits, SecureViewMixin, ModelView):
     }
     column_formatters_detail = column_formatters
     form_columns = ("day", "kind", "name", "note")
-    form_choices = {"kind": [(k.value, str(label)) for k, label in DAY_KIND_LABELS.items()]}
+    form_choices = {"kind": DayKind.choices()}
     form_args = {
         "name": {
             "label": _l("名称"),

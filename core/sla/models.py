@@ -1,6 +1,5 @@
 """Admin-entered calendar days: holidays and make-up workdays the official package lacks."""
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -9,23 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.models.base import TimestampMixin
+from core.models.enums import LabelledEnum
 
 
-class DayKind(enum.StrEnum):
+class DayKind(LabelledEnum):
     """What an entered day is: a rest day (holiday) or a working day (调休 make-up day)."""
 
-    HOLIDAY = "holiday"
-    WORKDAY = "workday"
-
-    @property
-    def label(self) -> str:
-        return str(DAY_KIND_LABELS[self])
-
-
-DAY_KIND_LABELS = {
-    DayKind.HOLIDAY: _l("休息日（节假日）"),
-    DayKind.WORKDAY: _l("工作日（调休上班）"),
-}
+    HOLIDAY = "holiday", _l("休息日（节假日）")
+    WORKDAY = "workday", _l("工作日（调休上班）")
 
 
 class CalendarDay(TimestampMixin, db.Model):

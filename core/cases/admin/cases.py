@@ -31,7 +31,6 @@ from core.cases.forms import (
     IntakeForm,
 )
 from core.cases.models import (
-    STATUS_LABELS,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -227,7 +226,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
         # Labels resolved once per page, not once per row (lazy strings cost a lookup each).
         colour_names = {c.value: c.label for c in Colour}
         channel_names = dict(Channel.choices())
-        status_names = {k.value: str(v) for k, v in STATUS_LABELS.items()}
+        status_names = {s.value: s.label for s in CaseStatus}
         office_names = {o.id: o.name for o in offices.values()}
         rows = [
             _ListRow(
