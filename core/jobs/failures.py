@@ -93,11 +93,6 @@ def local_failed_jobs(limit: int = LIST_LIMIT) -> list[FailedJob]:
     ]
 
 
-def failed_jobs() -> list[FailedJob]:
-    """Every failed job the admin screen lists: rq's first, then in-process ones."""
-    return rq_failed_jobs() + local_failed_jobs()
-
-
 def _parse(ref: str) -> tuple[str, str]:
     kind, _sep, ident = ref.partition(":")
     if kind not in ("rq", "local") or not ident:

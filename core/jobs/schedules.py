@@ -70,11 +70,6 @@ def schedule(name: str, func_path: str, every_seconds: int) -> Schedule:
     return item
 
 
-def unschedule(name: str) -> None:
-    """Remove a core schedule registered with ``schedule`` (nothing if unknown)."""
-    _core_schedules.pop(name, None)
-
-
 def all_schedules() -> list[Schedule]:
     """The core's schedules and every loaded plugin's, first registration of a name wins."""
     found: dict[str, Schedule] = dict(_core_schedules)
