@@ -135,6 +135,7 @@ class ResidentForm(FlaskForm):
             ("dissatisfied", _l("不满意")),
         ],
         validators=[InputRequired(_l("请选择满意、基本满意或不满意。"))],
+        validate_choice=False,  # the service refuses anything else, in Chinese
     )
     comment = TextAreaField(
         _l("意见建议（选填，不公开）"),
