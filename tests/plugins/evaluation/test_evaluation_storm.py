@@ -56,13 +56,9 @@ def test_500_residents_evaluate_one_cadre_at_once(app, evaluation_on, postgres_o
     assert statuses.count(409) == REPEATS
     with app.app_context():
         total = db.session.scalar(
-            select(func.count(ResidentEvaluation.id)).where(
-                ResidentEvaluation.cadre_id == cadre_id
-            )
+            select(func.count(ResidentEvaluation.id)).where(ResidentEvaluation.cadre_id == cadre_id)
         )
-        phones = db.session.scalar(
-            select(func.count(func.distinct(ResidentEvaluation.phone_hash)))
-        )
+        phones = db.session.scalar(select(func.count(func.distinct(ResidentEvaluation.phone_hash))))
         assert total == phones == RESIDENTS
         figures = compute(db.session.get(ResidentEvaluation, 1).cadre.campaign)[cadre_id]
         # 400 满意 (100) and 100 基本满意 (70)
