@@ -91,6 +91,14 @@ def dashboard_widgets(user, office_ids):
 
 
 @hookimpl
+def supervision_sections(user, office_ids):
+    """Running campaigns' progress; overdue rectification tasks per supervisor (服务监督)."""
+    from plugins.evaluation.widgets import supervision
+
+    return supervision(user, office_ids)
+
+
+@hookimpl
 def register_schedules():
     """Daily attribution of overdue rectification tasks (handler and supervisor)."""
     from plugins.evaluation.jobs import schedules
