@@ -51,11 +51,16 @@ def to_score(campaign: Campaign, user_id: int) -> list[tuple[CampaignCadre, str,
             )
         )
     }
+    cadres = campaign.cadres
+    my_offices = {c.office_id for c in cadres if c.user_id == user_id}
     out = []
-    for cadre in campaign.cadres:
-        kind = role_towards(cadre, user_id)
-        if kind is not None:
-            out.append((cadre, kind, mine.get(cadre.id)))
+    for cadre in cadres:
+        if cadre.user_id == user_id:
+            continue
+        if cadre.leader_id == user_id:
+            out.append((cadre, LEADER, mine.get(cadre.id)))
+        elif cadre.office_id in my_offices:
+            out.append((cadre, COLLEAGUE, mine.get(cadre.id)))
     return out
 
 
