@@ -16,6 +16,7 @@ from core.kit import (
     first_error,
     format_local,
     format_local_date,
+    local_today,
     public_url,
     run,
     scoped_offices,
@@ -68,6 +69,12 @@ class CampaignDesk(ModuleView):
             campaigns=access.visible_campaigns(),
             form=form,
             may_organise=access.may_organise(),
+            ineligible=(
+                decisions.ineligible(local_today().year, access.office_ids())
+                if decisions.sees_all_cadres(current_user)
+                else []
+            ),
+            year=local_today().year,
             status_label=campaigns.status_label,
             format_local_date=format_local_date,
         )

@@ -71,3 +71,18 @@ def decide(cadre: CampaignCadre, leader: User, *, suspend: bool, reason: str | N
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def ineligible(year: int, office_ids) -> list[CadreResult]:
+    """Warned cadres who may not be rated excellent, promoted or listed as reserve cadres in
+    ``year`` (at the offices given), for leaders and auditors."""
+    return list(
+        db.session.scalars(
+            select(CadreResult)
+            .where(
+                CadreResult.ineligible_year == year,
+                CadreResult.office_id.in_(list(office_ids)),
+            )
+            .order_by(CadreResult.office_id, CadreResult.id)
+        )
+    )

@@ -1,6 +1,8 @@
 """Weights (70/20/10 by default), the weighted results with each part, the case ratings feeding
 the residents' score, the warning and ineligibility flags, and the leader's decision."""
 
+from datetime import date
+
 import pytest
 from evaluation_helpers import cadre_of, codes, evaluate, far_dates, make_campaign, rated_case
 from sqlalchemy import func, select
@@ -185,3 +187,32 @@ def test_office_results_are_the_mean_of_its_cadres(app_ctx, evaluation_on):
     assert rows[ids["A"]].residents_score == 85 and rows[ids["A"]].cadre_count == 2
     assert rows[ids["A"]].resident_count == 2
     assert rows[ids["B"]].residents_score == 100
+
+
+def test_case_ratings_voided_on_appeal_do_not_count(app_ctx, evaluation_on):
+    ids = evaluation_on
+    cid = make_campaign(ids)
+    case = rated_case(ids["A"], ids["staff_a"], "very_dissatisfied")
+    case.rating.voided = True
+    rated_case(ids["A"], ids["staff_a"], "satisfied")
+    db.session.commit()
+    mine = results.compute(db.session.get(Campaign, cid))[cadre_of(cid, ids["staff_a"]).id]
+    assert mine.case_rating_count == 1 and mine.residents_score == 100
+
+
+def test_leaders_see_this_years_ineligible_cadres(app, evaluation_on):
+    from evaluation_helpers import client_for
+
+    from core.time import local_today
+
+    ids = evaluation_on
+    with app.app_context():
+        year = local_today().year
+        cid = make_campaign(ids, period_start=date(year, 1, 1), period_end=date(year, 12, 31))
+        c = codes(cid, 1)
+        evaluate(cid, ids["staff_a2"], "13800000001", c[0], "dissatisfied")
+        _close(cid, ids["leader"])
+    page = client_for(app, "leader").get("/admin/evaluation/")
+    assert "不得评优" in page.get_data(as_text=True) and "孙干事" in page.get_data(as_text=True)
+    staff_page = client_for(app, "staff_a").get("/admin/evaluation/").get_data(as_text=True)
+    assert 'id="ineligible"' not in staff_page
