@@ -19,7 +19,8 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
 - **staff screens**: ``OfficeScopedModelView`` (CRUD), ``ModuleView`` (desks), dashboard
   ``Widget`` and ``SupervisionSection``, ``enum_label`` / ``enum_choices``, date fields.
 - **cases** (statutory time limits): open, note, extend, close a core case, restart its
-  clock for a stage with its own limit; the categories a plugin declares and every category
+  clock for a stage with its own limit; read residents' ratings (``Rating``, ``Grade``: 好差评,
+  never written by a plugin); the categories a plugin declares and every category
   of the app (``all_categories``, ``get_category``, ``effective_limit``: the office's
   published limit, else the category's); the deadline maths of ``core.sla``.
 - **publication**: the gate every resident-facing page, feed, PDF and API answer goes
@@ -97,7 +98,10 @@ _SOURCES = {
         "CaseError",
         "open_case",
         "close_case",
+        "Grade",
     ],
+    # the resident's one rating (好差评) of a resolved case, read by modules that weigh it
+    "core.cases.models": ["Rating"],
     "core.cases.services": [
         "set_deadline",
         "restart_clock",
