@@ -66,7 +66,7 @@ def _overdue_by_supervisor(office_ids) -> list[list]:
     return [[names.get(uid, "—"), n] for uid, n in rows]
 
 
-def supervision(user, office_ids) -> list[SupervisionSection]:
+def supervision_sections(user, office_ids) -> list[SupervisionSection]:
     """Each running campaign's progress, and overdue rectification tasks per supervisor."""
     running = db.session.scalars(
         select(Campaign)
