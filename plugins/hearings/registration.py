@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, format_local_datetime, local_datetime, local_day, utc_now
+from core.kit import (
+    contact,
+    db,
+    format_local_datetime,
+    local_datetime,
+    local_day,
+    lock_row,
+    utc_now,
+)
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     SELF_REGISTER_CATEGORIES,
@@ -66,22 +74,7 @@ def find_by_code(raw: str | None) -> Attendee | None:
 
 def lock_hearing(hearing_id: int) -> Hearing:
     """Lock the hearing row for the rest of the transaction and return it freshly loaded."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        hearing = db.session.scalar(
-            select(Hearing)
-            .where(Hearing.id == hearing_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    else:
-        table = Hearing.__table__
-        db.session.execute(
-            update(table)
-            .where(table.c.id == hearing_id)
-            .values(registration_seq=table.c.registration_seq + 1)
-        )
-        hearing = db.session.get(Hearing, hearing_id, populate_existing=True)
+    hearing = lock_row(Hearing, hearing_id, "registration_seq")
     if hearing is None:
         raise HearingError(_("没有找到该听证会。"))
     return hearing

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, is_working_day, local_datetime, publish, utc_now
+from core.kit import contact, db, is_working_day, local_datetime, lock_row, publish, utc_now
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -71,19 +71,7 @@ def find_by_code(raw: str | None, office_id: int | None = None) -> Booking | Non
 
 def lock_day(day_id: int) -> ReceptionDay:
     """Lock the reception day's row for the rest of the transaction; return it fresh."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        day = db.session.scalar(
-            select(ReceptionDay)
-            .where(ReceptionDay.id == day_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    else:
-        table = ReceptionDay.__table__
-        db.session.execute(
-            update(table).where(table.c.id == day_id).values(lock_seq=table.c.lock_seq + 1)
-        )
-        day = db.session.get(ReceptionDay, day_id, populate_existing=True)
+    day = lock_row(ReceptionDay, day_id, "lock_seq")
     if day is None:
         raise ReceptionError(_("没有找到该接待日。"))
     return day
