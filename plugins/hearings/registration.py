@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
     contact,
+    count_rows,
     db,
     format_local_datetime,
     local_datetime,
@@ -82,14 +83,7 @@ def lock_hearing(hearing_id: int) -> Hearing:
 
 def count_status(hearing_id: int, status: AttendeeStatus) -> int:
     """How many attendees of the hearing have ``status``."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendee)
-            .where(Attendee.hearing_id == hearing_id, Attendee.status == status)
-        )
-        or 0
-    )
+    return count_rows(Attendee, Attendee.hearing_id == hearing_id, Attendee.status == status)
 
 
 def confirmed_counts(hearing_ids) -> dict[int, int]:
@@ -262,17 +256,11 @@ def waiting_position(attendee: Attendee) -> int | None:
     """1-based place on the waiting list, or None when not waiting."""
     if attendee.status != AttendeeStatus.WAITING:
         return None
-    ahead = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendee)
-            .where(
-                Attendee.hearing_id == attendee.hearing_id,
-                Attendee.status == AttendeeStatus.WAITING,
-                Attendee.id < attendee.id,
-            )
-        )
-        or 0
+    ahead = count_rows(
+        Attendee,
+        Attendee.hearing_id == attendee.hearing_id,
+        Attendee.status == AttendeeStatus.WAITING,
+        Attendee.id < attendee.id,
     )
     return ahead + 1
 

@@ -19,7 +19,7 @@ Rules:
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
@@ -28,6 +28,7 @@ from core.kit import (
     colour,
     compute_due,
     contact,
+    count_rows,
     db,
     notify,
     utc_now,
@@ -191,17 +192,11 @@ def request_by_resident(
         raise ArchivesError(str(exc)) from None
     purpose = check_text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
-    pending = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Loan)
-            .where(
-                Loan.office_id == file.office_id,
-                Loan.resident_phone == phone,
-                Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
-            )
-        )
-        or 0
+    pending = count_rows(
+        Loan,
+        Loan.office_id == file.office_id,
+        Loan.resident_phone == phone,
+        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
     )
     if pending >= RESIDENT_MAX_PENDING:
         raise ArchivesError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))

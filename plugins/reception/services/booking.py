@@ -17,7 +17,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, is_working_day, local_datetime, lock_row, publish, utc_now
+from core.kit import (
+    contact,
+    count_rows,
+    db,
+    is_working_day,
+    local_datetime,
+    lock_row,
+    publish,
+    utc_now,
+)
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -79,14 +88,7 @@ def lock_day(day_id: int) -> ReceptionDay:
 
 def booked_count(slot_id: int) -> int:
     """Live bookings of a slot."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
-        )
-        or 0
-    )
+    return count_rows(Booking, Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
 
 
 def free_places(day: ReceptionDay) -> dict[int, int]:
