@@ -30,6 +30,7 @@ from core.kit import (
     decisions_from,
     enum_choices,
     enum_label,
+    form_values,
     format_local,
     get_scoped_or_404,
     highlighted,
@@ -377,10 +378,7 @@ class DeskView(ModuleView):
                 topic,
                 actor_id=current_user.id,
                 item=existing,
-                title=form.title.data,
-                body=form.body.data,
-                category=form.category.data,
-                stage=form.stage.data,
+                **form_values(form, "title body category stage"),
                 allowed_names=allowed,
             )
 

@@ -19,6 +19,7 @@ from core.kit import (
     db,
     enum_choices,
     enum_label,
+    form_values,
     scoped_office_ids,
 )
 from plugins.archives import access
@@ -229,17 +230,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
         "security": enum_label,
         "status": enum_label,
     }
-    column_export_list = (
-        "catalogue_no",
-        "title",
-        "year",
-        "series",
-        "retention",
-        "security",
-        "status",
-        "location",
-        "office",
-    )
+    column_export_list = column_list
     column_details_exclude_list = ("version", "seq")
     form_columns = ("series", "title", "year", "retention", "security", "location", "description")
     form_overrides = {"retention": SelectField, "security": SelectField}
@@ -271,12 +262,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
             _("请选择类别。"),
             lambda series: catalogue.create_file(
                 series=series,
-                title=form.title.data,
-                year=form.year.data,
-                retention=form.retention.data,
-                security=form.security.data,
-                location=form.location.data,
-                description=form.description.data,
+                **form_values(form, "title year retention security location description"),
                 actor_id=current_user.id,
             ),
         )
@@ -321,11 +307,7 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
             _("请选择案卷。"),
             lambda file: catalogue.add_item(
                 file,
-                title=form.title.data,
-                author=form.author.data,
-                doc_ref=form.doc_ref.data,
-                doc_date=form.doc_date.data,
-                pages=form.pages.data,
+                **form_values(form, "title author doc_ref doc_date pages"),
             ),
         )
 

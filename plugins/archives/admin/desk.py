@@ -15,6 +15,7 @@ from core.kit import (
     Office,
     db,
     export_response,
+    form_values,
     format_local,
     get_scoped_or_404,
     local_day,
@@ -270,8 +271,8 @@ class DeskView(ModuleView):
             after_commit=still_needed,
         )
 
-    def _act(self, model, row_id, form, action, success: str, *fields: str):
-        """Load a loan or file in scope and run ``action(row, user id, **fields of form)`` on
+    def _act(self, model, row_id, form, action, success: str, fields: str = ""):
+        """Load a loan or file in scope and run ``action(row, user id, **form's fields)`` on
         it, carrying its version, back to its page."""
         row = get_scoped_or_404(model, row_id, access.PLUGIN)
         back = (
@@ -281,7 +282,7 @@ class DeskView(ModuleView):
         )
         return submit(
             form,
-            lambda f: action(row, current_user.id, **{name: f[name].data for name in fields}),
+            lambda f: action(row, current_user.id, **form_values(f, fields)),
             success=success,
             back=back,
             row=row,

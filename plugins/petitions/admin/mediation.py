@@ -14,6 +14,7 @@ from core.kit import (
     db,
     enabled_office_ids,
     enum_label,
+    form_values,
     format_day,
     format_local,
     local_today,
@@ -63,11 +64,7 @@ class DisputeView(OfficeScopedModelView):
     }
     column_searchable_list = ("title",)
     column_export_list = ("title", "status", "current_level", "office", "created_at")
-    column_formatters_export = {
-        "status": enum_label,
-        "current_level": enum_label,
-        "created_at": local_cell,
-    }
+    column_formatters_export = column_formatters
     personal_data_columns = ("parties",)
     column_default_sort = ("created_at", True)
     allow_edit = False
@@ -102,9 +99,7 @@ class DisputeView(OfficeScopedModelView):
                 try:
                     dispute = mediation.open_dispute(
                         office_id=office_id,
-                        title=form.title.data,
-                        parties=form.parties.data,
-                        facts=form.facts.data,
+                        **form_values(form, "title parties facts"),
                         petition_id=form.petition_id.data or None,
                         actor_id=current_user.id,
                     )
@@ -245,12 +240,7 @@ def _record(session: MediationSession, form) -> MediationSession | None:
     agreement = (upload.filename, upload.read()) if upload and upload.filename else None
     return mediation.record_session(
         session,
-        outcome=form.outcome.data,
-        held_at=form.held_at.data,
-        summary=form.summary.data,
-        place=form.place.data,
-        mediators=form.mediators.data,
-        parties_present=form.parties_present.data,
+        **form_values(form, "outcome held_at summary place mediators parties_present"),
         agreement=agreement,
         signature_record=form.signature_record.data,
         next_office_id=form.next_office.data or None,

@@ -19,6 +19,7 @@ from core.kit import (
     add_attachment,
     db,
     enum_label,
+    form_values,
     format_day,
     format_local,
     get_scoped_or_404,
@@ -348,9 +349,7 @@ def _deliver(petition: Petition, form, actor_id: int) -> str:
         raise PetitionError(_("找不到该文书。"))
     services.record_delivery(
         notice,
-        method=form.method.data,
-        delivered_at=form.delivered_at.data,
-        note=form.note.data,
+        **form_values(form, "method delivered_at note"),
         actor_id=actor_id,
     )
     return _("已登记送达。")
