@@ -55,17 +55,7 @@ class AttendeeView(OfficeScopedModelView):
         "source": enum_label,
         "checked_in_at": local_time,
     }
-    column_export_list = (
-        "hearing",
-        "name",
-        "category",
-        "village",
-        "affiliation",
-        "phone",
-        "status",
-        "source",
-        "checked_in_at",
-    )
+    column_export_list = column_list
     column_details_exclude_list = ("phone_hash", "code")
     form_columns = ("name", "village", "affiliation", "consent_public_name")
     allow_create = False  # invitations go through the desk, which holds the capacity lock

@@ -65,16 +65,7 @@ class PersonView(TrainingModelView):
         "active",
         "remarks",
     )
-    form_columns = (
-        "name",
-        "group",
-        "office",
-        "user",
-        "junior_middle_school_or_above",
-        "joined_on",
-        "active",
-        "remarks",
-    )
+    form_columns = column_details_list  # the form edits what the details show
     form_choices = {"group": enum_choices(Group)}
     form_args = {"user": {"description": _l("干部填写其登录账号；农村党员没有账号，留空。")}}
     column_export_list = (
