@@ -7,7 +7,7 @@ kit lacks is added here, once, documented — never copied from a neighbouring p
 Names are loaded on first use, so importing the kit costs nothing at start-up. The groups:
 
 - **contract**: ``hookimpl``, ``Manifest``, ``db`` — the hooks are documented in
-  ``core/hookspecs.py``; ``count_rows(Model, *conditions)`` for a count.
+  ``core/hookspecs.py``; ``count_rows`` and ``next_number`` (max + 1) for rows.
 - **models**: the core's rows (``Office``, ``User``, ``Role``…) and column helpers:
   ``UTCDateTime`` (every stored moment: aware UTC on every database), ``TimestampMixin``,
   ``VersionedMixin`` (optimistic locking), ``LabelledEnum`` + ``enum_column``.
@@ -39,7 +39,7 @@ _SOURCES = {
     "core.hookspecs": ["hookimpl"],
     "core.plugins": ["Manifest"],
     "core.extensions": ["db"],
-    "core.rows": ["count_rows"],
+    "core.rows": ["count_rows", "next_number"],
     # models
     "core.models": [
         "Office",

@@ -44,10 +44,7 @@ parse_code = contact.parse_code
 
 def normalise_phone(raw: str | None) -> str:
     """The core's phone rule (``core.contact``); raises HearingError for a malformed number."""
-    try:
-        return contact.normalise_phone(raw)
-    except contact.InvalidPhone as exc:
-        raise HearingError(str(exc)) from exc
+    return contact.normalise_phone(raw, HearingError)
 
 
 def phone_hash(normalised: str) -> str:

@@ -186,10 +186,7 @@ def request_by_resident(
         raise ArchivesError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
     name = check_text(name, required=_("请填写姓名。"), limit=NAME_MAX)
-    try:
-        phone = contact.normalise_phone(phone)
-    except contact.InvalidPhone as exc:
-        raise ArchivesError(str(exc)) from None
+    phone = contact.normalise_phone(phone, ArchivesError)
     purpose = check_text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
     pending = count_rows(

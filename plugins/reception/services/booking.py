@@ -46,10 +46,7 @@ parse_code = contact.parse_code
 
 def normalise_phone(raw: str | None) -> str:
     """The core's phone rule (``core.contact``); raises ReceptionError for a malformed number."""
-    try:
-        return contact.normalise_phone(raw)
-    except contact.InvalidPhone as exc:
-        raise ReceptionError(str(exc)) from exc
+    return contact.normalise_phone(raw, ReceptionError)
 
 
 def phone_hash(normalised: str) -> str:
