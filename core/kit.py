@@ -18,7 +18,8 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   ``lock_row`` serialises the transactions that count places under one row.
 - **scope**: ``scoped_office_ids`` / ``scoped_offices`` / ``get_scoped_or_404`` — the offices
   a person works in for a module; ``permissions`` for the role rules.
-- **staff screens**: ``OfficeScopedModelView`` (CRUD), ``ModuleView`` (desks), dashboard
+- **staff screens**: ``OfficeScopedModelView`` (CRUD), ``RecordView`` (the same, read-only),
+  ``ModuleView`` (desks), dashboard
   ``Widget`` and ``SupervisionSection``, ``enum_label`` / ``enum_choices``, date fields.
 - **cases** (statutory time limits): open, note, extend, close a core case, restart its
   clock for a stage with its own limit; the categories a plugin declares and every category
@@ -81,6 +82,7 @@ _SOURCES = {
     "core.admin": [
         "ModuleView",
         "OfficeScopedModelView",
+        "RecordView",
         "ScopedChoices",
         "Widget",
         "SupervisionSection",

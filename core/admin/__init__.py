@@ -8,6 +8,7 @@ __all__ = [
     "LocalDateTimeField",
     "ModuleView",
     "OfficeScopedModelView",
+    "RecordView",
     "ScopedChoices",
     "SecureViewMixin",
     "SupervisionSection",
@@ -20,6 +21,7 @@ __all__ = [
 _LAZY = {
     "ModuleView": "base",
     "OfficeScopedModelView": "base",
+    "RecordView": "base",
     "ScopedChoices": "base",
     "SecureViewMixin": "base",
     "LocalDateField": "fields",

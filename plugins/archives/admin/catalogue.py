@@ -18,7 +18,6 @@ from core.kit import (
     ScopedChoices,
     db,
     enum_choices,
-    enum_label,
     form_values,
     scoped_office_ids,
 )
@@ -221,15 +220,8 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
     column_default_sort = ("catalogue_no", False)
     column_formatters = {
         "catalogue_no": columns.file_link,
-        "retention": enum_label,
-        "security": enum_label,
-        "status": enum_label,
     }
-    column_formatters_export = {
-        "retention": enum_label,
-        "security": enum_label,
-        "status": enum_label,
-    }
+    column_formatters_export = {}  # plain values, no links
     column_export_list = column_list
     column_details_exclude_list = ("version", "seq")
     form_columns = ("series", "title", "year", "retention", "security", "location", "description")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core.kit import OfficeScopedModelView, db, enum_label
+from core.kit import OfficeScopedModelView, RecordView, db
 from plugins.hearings.admin.hearings import hearing_link, local_time
 from plugins.hearings.models import Attendee, AttendeeSource
 
@@ -44,15 +44,9 @@ class AttendeeView(OfficeScopedModelView):
     personal_data_columns = ("phone",)
     column_formatters = {
         "hearing": hearing_link,
-        "category": enum_label,
-        "status": enum_label,
-        "source": enum_label,
         "checked_in_at": local_time,
     }
     column_formatters_export = {
-        "category": enum_label,
-        "status": enum_label,
-        "source": enum_label,
         "checked_in_at": local_time,
     }
     column_export_list = column_list
@@ -84,7 +78,7 @@ class AttendeeView(OfficeScopedModelView):
         )
 
 
-class QuestionView(OfficeScopedModelView):
+class QuestionView(RecordView):
     """Every question raised, with its answer or follow-up case (recorded on the desk)."""
 
     column_list = (
@@ -117,18 +111,11 @@ class QuestionView(OfficeScopedModelView):
     column_searchable_list = ("text", "asker_name")
     column_formatters = {
         "hearing": hearing_link,
-        "asker_category": enum_label,
-        "status": enum_label,
         "due_at": local_time,
     }
     column_formatters_export = {
-        "asker_category": enum_label,
-        "status": enum_label,
         "due_at": local_time,
     }
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
 MESSAGE_CHANNELS = {"sms": _l("短信"), "email": _l("电子邮件")}
@@ -148,7 +135,7 @@ def _labelled(labels):
     return formatter
 
 
-class MessageView(OfficeScopedModelView):
+class MessageView(RecordView):
     """What was sent (or, without a gateway, recorded) to resident participants."""
 
     column_list = ("hearing", "channel", "recipient_masked", "body", "status", "created_at")
@@ -167,7 +154,4 @@ class MessageView(OfficeScopedModelView):
         "status": _labelled(MESSAGE_STATUSES),
     }
     column_default_sort = ("id", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
     allow_export = False

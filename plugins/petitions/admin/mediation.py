@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from core.kit import (
     Office,
     OfficeScopedModelView,
+    RecordView,
     db,
     enabled_office_ids,
     enum_label,
@@ -28,7 +29,6 @@ from plugins.petitions.admin.common import (
     enum_filter_options,
     flash_error,
     in_office_scope,
-    local_cell,
     may_see_personal,
     scope_ids,
     scoped_petitions,
@@ -57,14 +57,8 @@ class DisputeView(OfficeScopedModelView):
         "parties": _l("当事人"),
         "facts": _l("基本情况"),
     }
-    column_formatters = {
-        "status": enum_label,
-        "current_level": enum_label,
-        "created_at": local_cell,
-    }
     column_searchable_list = ("title",)
     column_export_list = ("title", "status", "current_level", "office", "created_at")
-    column_formatters_export = column_formatters
     personal_data_columns = ("parties",)
     column_default_sort = ("created_at", True)
     allow_edit = False
@@ -138,7 +132,7 @@ class DisputeView(OfficeScopedModelView):
         )
 
 
-class MediationSessionView(OfficeScopedModelView):
+class MediationSessionView(RecordView):
     """调处记录: each level's record in the office that mediates it; results are recorded here."""
 
     column_list = ("dispute", "level", "outcome", "held_at", "office")
@@ -157,9 +151,6 @@ class MediationSessionView(OfficeScopedModelView):
     }
     column_export_list = ("level", "outcome", "held_at", "office")
     column_formatters_export = {"level": enum_label, "outcome": enum_label, "held_at": day_cell}
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
     details_template = "petitions/admin/mediation_details.html"
 
     def _next_offices(self, session: MediationSession) -> list:

@@ -38,7 +38,6 @@ from plugins.petitions.admin.common import (
     enum_filter_options,
     first_petitioner_cell,
     flags_cell,
-    local_cell,
     may_see_personal,
     scope_ids,
 )
@@ -113,7 +112,6 @@ class PetitionView(OfficeScopedModelView):
         "channel": enum_label,
         "stage": enum_label,
         "hidden_risk": enum_label,
-        "received_at": local_cell,
         "due_at": due_cell,
         "flags": flags_cell,
         "petitioner": first_petitioner_cell,
@@ -151,8 +149,6 @@ class PetitionView(OfficeScopedModelView):
         "channel": enum_label,
         "stage": enum_label,
         "hidden_risk": enum_label,
-        "received_at": local_cell,
-        "due_at": local_cell,
     }
     form_columns = (
         "subject",

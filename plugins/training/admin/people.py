@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from core.kit import Office, OfficeKind, ScopedChoices, User, db, enum_choices, enum_label
+from core.kit import Office, OfficeKind, ScopedChoices, User, db, enum_choices
 from plugins.training.admin.base import TrainingModelView, person_link
 from plugins.training.errors import TrainingError
 from plugins.training.models import AttendanceStatus, Group, TrainingPerson
@@ -54,7 +54,7 @@ class PersonView(TrainingModelView):
             "从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。"
         )
     }
-    column_formatters = {"name": person_link, "group": enum_label}
+    column_formatters = {"name": person_link}
     column_details_list = (
         "name",
         "group",

@@ -13,7 +13,6 @@ from core.kit import (
     ScopedChoices,
     db,
     enum_choices,
-    enum_label,
     in_scope,
     local_today,
     permissions,
@@ -64,7 +63,7 @@ class AttendanceView(TrainingModelView):
         "session.held_on": _l("培训日期"),
         "session.topic": _l("主题"),
     }
-    column_formatters = {"status": enum_label, "person": person_link}
+    column_formatters = {"person": person_link}
     form_columns = ("session", "person", "status", "excuse_reason")
     form_choices = {"status": enum_choices(AttendanceStatus)}
 
