@@ -14,7 +14,8 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
 - **time** (``core.time``): Beijing time for people, UTC in the database.
 - **errors and saving**: ``UserError`` (base of every plugin error), ``StaleError`` and the one
   ``STALE_MESSAGE``; desk views save with ``run`` / ``submit`` (``form_values`` hands a
-  form's fields to a service by name) and render ``version_input``;
+  form's fields to a service by name) and render ``version_input``; a screen showing a
+  private person's data in full logs it with ``log_personal_view``;
   ``lock_row`` serialises the transactions that count places under one row.
 - **scope**: ``scoped_office_ids`` / ``scoped_offices`` / ``get_scoped_or_404`` — the offices
   a person works in for a module; ``permissions`` for the role rules.
@@ -74,7 +75,14 @@ _SOURCES = {
     # errors and saving
     "core.errors": ["UserError", "StaleError", "STALE_MESSAGE"],
     "core.concurrency": ["check_version", "is_versioned", "lock_row"],
-    "core.admin.desk": ["run", "submit", "first_error", "form_values", "version_input"],
+    "core.admin.desk": [
+        "run",
+        "submit",
+        "first_error",
+        "form_values",
+        "version_input",
+        "log_personal_view",
+    ],
     # scope
     "core.scoping": ["scoped_office_ids", "scoped_offices", "in_scope", "get_scoped_or_404"],
     "core.modules": ["is_enabled", "enabled_office_ids", "set_module"],

@@ -20,6 +20,7 @@ from core.kit import (
     get_scoped_or_404,
     local_day,
     local_today,
+    log_personal_view,
     permissions,
     record_event,
     scoped_office_ids,
@@ -168,14 +169,7 @@ class DeskView(ModuleView):
             and permissions.may_see_personal_data(current_user)
         )
         if show_phone:
-            record_event(
-                "personal_data.view",
-                office_id=loan.office_id,
-                target_type="archive_loan",
-                target_id=loan.id,
-                details={"columns": ["resident_name", "resident_phone"]},
-            )
-            db.session.commit()
+            log_personal_view(loan, "resident_name", "resident_phone")
         tone = lending.loan_colour(loan)
         is_keeper = access.is_keeper(current_user, loan.office_id)
         writable = access.may_act_in(current_user, loan.office_id)

@@ -19,8 +19,8 @@ from core.kit import (
     format_day,
     format_local,
     local_today,
+    log_personal_view,
     permissions,
-    record_event,
     submit,
 )
 from plugins.petitions.admin.common import (
@@ -114,14 +114,7 @@ class DisputeView(OfficeScopedModelView):
         dispute = self.get_one(request.args.get("id", ""))
         full = may_see_personal()
         if full:
-            record_event(
-                "personal_data.view",
-                office_id=dispute.office_id,
-                target_type="petition_dispute",
-                target_id=dispute.id,
-                details={"columns": ["parties"]},
-            )
-            db.session.commit()
+            log_personal_view(dispute, "parties")
         return self.render(
             self.details_template,
             dispute=dispute,

@@ -24,10 +24,10 @@ from core.kit import (
     format_local,
     get_scoped_or_404,
     local_today,
+    log_personal_view,
     mask_name,
     mask_phone,
     permissions,
-    record_event,
     submit,
     utc_now,
 )
@@ -190,14 +190,7 @@ class PetitionView(OfficeScopedModelView):
         petition = self.get_one(request.args.get("id", ""))
         full = may_see_personal()
         if full and petition.petitioners:
-            record_event(
-                "personal_data.view",
-                office_id=petition.office_id,
-                target_type="petition",
-                target_id=petition.id,
-                details={"columns": ["name", "phone", "id_number", "address"]},
-            )
-            db.session.commit()
+            log_personal_view(petition, "name", "phone", "id_number", "address")
         return self.render(self.details_template, **self._details_context(petition, full))
 
     def _details_context(self, petition: Petition, full: bool) -> dict:
