@@ -26,10 +26,11 @@ class InvalidPhone(ValueError):
     """A phone number that is neither a mainland mobile nor a landline with area code."""
 
 
-def normalise_phone(raw: str | None) -> str:
+def normalise_phone(raw: str | None, error: type[Exception] = InvalidPhone) -> str:
     """Digits only, without +86: a mainland mobile (11 digits) or a landline with area code.
 
-    Raises InvalidPhone, whose message is for the resident, for anything else.
+    Raises ``error`` (InvalidPhone, or the plugin's own error), whose message is for the
+    resident, for anything else.
     """
     digits = re.sub(r"[\s\-()（）]", "", raw or "")
     if digits.startswith("+86"):
@@ -39,7 +40,7 @@ def normalise_phone(raw: str | None) -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
-        raise InvalidPhone(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
+        raise error(_("请填写正确的手机号码（11 位数字），或带区号的固定电话。"))
     return digits
 
 

@@ -7,16 +7,20 @@ kit lacks is added here, once, documented — never copied from a neighbouring p
 Names are loaded on first use, so importing the kit costs nothing at start-up. The groups:
 
 - **contract**: ``hookimpl``, ``Manifest``, ``db`` — the hooks are documented in
-  ``core/hookspecs.py``.
+  ``core/hookspecs.py``; ``count_rows`` and ``next_number`` (max + 1) for rows.
 - **models**: the core's rows (``Office``, ``User``, ``Role``…) and column helpers:
   ``UTCDateTime`` (every stored moment: aware UTC on every database), ``TimestampMixin``,
   ``VersionedMixin`` (optimistic locking), ``LabelledEnum`` + ``enum_column``.
 - **time** (``core.time``): Beijing time for people, UTC in the database.
 - **errors and saving**: ``UserError`` (base of every plugin error), ``StaleError`` and the one
-  ``STALE_MESSAGE``; desk views save with ``run`` / ``submit`` and render ``version_input``.
+  ``STALE_MESSAGE``; desk views save with ``run`` / ``submit`` (``form_values`` hands a
+  form's fields to a service by name) and render ``version_input``; a screen showing a
+  private person's data in full logs it with ``log_personal_view``;
+  ``lock_row`` serialises the transactions that count places under one row.
 - **scope**: ``scoped_office_ids`` / ``scoped_offices`` / ``get_scoped_or_404`` — the offices
   a person works in for a module; ``permissions`` for the role rules.
-- **staff screens**: ``OfficeScopedModelView`` (CRUD), ``ModuleView`` (desks), dashboard
+- **staff screens**: ``OfficeScopedModelView`` (CRUD), ``RecordView`` (the same, read-only),
+  ``ModuleView`` (desks), dashboard
   ``Widget`` and ``SupervisionSection``, ``enum_label`` / ``enum_choices``, date fields.
 - **cases** (statutory time limits): open, note, extend, close a core case, restart its
   clock for a stage with its own limit; read residents' ratings (``Rating``, ``Grade``: 好差评,
@@ -38,6 +42,7 @@ _SOURCES = {
     "core.hookspecs": ["hookimpl"],
     "core.plugins": ["Manifest"],
     "core.extensions": ["db"],
+    "core.rows": ["count_rows", "next_number"],
     # models
     "core.models": [
         "Office",
@@ -70,8 +75,15 @@ _SOURCES = {
     ],
     # errors and saving
     "core.errors": ["UserError", "StaleError", "STALE_MESSAGE"],
-    "core.concurrency": ["check_version", "is_versioned"],
-    "core.admin.desk": ["run", "submit", "first_error", "version_input"],
+    "core.concurrency": ["check_version", "is_versioned", "lock_row"],
+    "core.admin.desk": [
+        "run",
+        "submit",
+        "first_error",
+        "form_values",
+        "version_input",
+        "log_personal_view",
+    ],
     # scope
     "core.scoping": ["scoped_office_ids", "scoped_offices", "in_scope", "get_scoped_or_404"],
     "core.modules": ["is_enabled", "enabled_office_ids", "set_module"],
@@ -79,6 +91,7 @@ _SOURCES = {
     "core.admin": [
         "ModuleView",
         "OfficeScopedModelView",
+        "RecordView",
         "ScopedChoices",
         "Widget",
         "SupervisionSection",

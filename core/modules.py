@@ -2,12 +2,13 @@
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.audit import record_event
 from core.extensions import db
 from core.models import Office, OfficeModule, User, utcnow
 from core.plugins import get_registry
+from core.rows import count_rows
 
 
 class ModuleError(ValueError):
@@ -113,10 +114,7 @@ def office_data_counts(plugin_name: str, office_id: int) -> list[tuple[type, int
     counts = []
     for model in plugin_models(plugin_name):
         if "office_id" in model.__table__.c:
-            n = db.session.scalar(
-                select(func.count()).select_from(model).where(model.office_id == office_id)
-            )
-            counts.append((model, n or 0))
+            counts.append((model, count_rows(model, model.office_id == office_id)))
     return counts
 
 

@@ -6,6 +6,7 @@ from core.admin.widgets import SupervisionSection, Widget
 _LAZY = {
     "ModuleView": "base",
     "OfficeScopedModelView": "base",
+    "RecordView": "base",
     "ScopedChoices": "base",
     "SecureViewMixin": "base",
     "LocalDateField": "fields",

@@ -580,3 +580,12 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
             [str(label) for _c, label in columns],
             ([self.get_export_value(row, c) for c, _l in columns] for row in rows),
         )
+
+
+class RecordView(OfficeScopedModelView):
+    """A list of rows a desk or a service records (loans, messages, bookings…): searched,
+    shown and exported here, never created, edited or deleted by hand."""
+
+    allow_create = False
+    allow_edit = False
+    allow_delete = False

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 
+from core.audit import record_event
 from core.concurrency import STALE_MESSAGE, check_version, is_versioned
 from core.errors import UserError
 from core.extensions import db
@@ -35,6 +36,25 @@ def first_error(form) -> str:
                 continue
             return str(message)
     return _("页面已过期，请刷新后重试。")
+
+
+def form_values(form, names: str) -> dict:
+    """The data of ``form``'s fields named in ``names`` (separated by spaces), by name, for a
+    service taking the same names: ``BookingRequest(**form_values(form, "name phone"))``."""
+    return {name: form[name].data for name in names.split()}
+
+
+def log_personal_view(row, *columns: str) -> None:
+    """Record that the current user is shown ``columns`` of ``row`` (a private person's data)
+    in full, and commit: every screen that shows them unmasked says so in the audit log."""
+    record_event(
+        "personal_data.view",
+        office_id=row.office_id,
+        target_type=row.__tablename__,
+        target_id=row.id,
+        details={"columns": list(columns)},
+    )
+    db.session.commit()
 
 
 def _target(back, result):

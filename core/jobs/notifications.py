@@ -13,13 +13,14 @@ from email.utils import make_msgid
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from core.extensions import db
 from core.jobs.idempotency import insert_ignore
 from core.jobs.models import Notification, NotificationSetting
 from core.models import User
 from core.models.base import utcnow
+from core.rows import count_rows
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,7 @@ def notify(
 
 def unread_count(user_id: int) -> int:
     """How many of the person's notifications are unread (the navbar bell)."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return count_rows(Notification, Notification.user_id == user_id, Notification.read_at.is_(None))
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:

@@ -17,6 +17,7 @@ from core.kit import (
     User,
     acting_as,
     db,
+    form_values,
     format_local,
     local_day,
     parse_code,
@@ -121,10 +122,7 @@ def request_form(file_id):
             with acting_as("resident"):
                 loan = lending.request_by_resident(
                     file,
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    purpose=form.purpose.data,
-                    period_days=form.period_days.data,
+                    **form_values(form, "name phone purpose period_days"),
                 )
                 db.session.commit()
         except ArchivesError as exc:

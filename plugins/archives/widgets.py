@@ -2,23 +2,20 @@
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
-from core.kit import Widget, db, utc_now
+from core.kit import Widget, count_rows, utc_now
 from plugins.archives.models import Loan, LoanStatus
-
-
-def _count(*conditions) -> int:
-    return db.session.scalar(select(func.count()).select_from(Loan).where(*conditions)) or 0
 
 
 def widgets(user, office_ids) -> list[Widget]:
     """Files out now, loans overdue, requests waiting for approval or hand-out, in the
     offices ``user`` works in (``office_ids``)."""
     in_scope = Loan.office_id.in_(office_ids)
-    out = _count(in_scope, Loan.status == LoanStatus.OUT)
-    overdue = _count(in_scope, Loan.status == LoanStatus.OUT, Loan.due_at < utc_now())
-    waiting = _count(in_scope, Loan.status.in_((LoanStatus.REQUESTED, LoanStatus.APPROVED)))
+    out = count_rows(Loan, in_scope, Loan.status == LoanStatus.OUT)
+    overdue = count_rows(Loan, in_scope, Loan.status == LoanStatus.OUT, Loan.due_at < utc_now())
+    waiting = count_rows(
+        Loan, in_scope, Loan.status.in_((LoanStatus.REQUESTED, LoanStatus.APPROVED))
+    )
     desk = url_for("archives_desk.index")
     return [
         Widget(title=_("借出中的档案"), value=out, url=url_for("archives_desk.out_now")),

@@ -24,12 +24,13 @@ from wtforms import SelectField, TextAreaField, ValidationError
 from core.kit import (
     ModuleView,
     OfficeScopedModelView,
+    RecordView,
     allowed_names_for,
     can_withdraw,
     db,
     decisions_from,
     enum_choices,
-    enum_label,
+    form_values,
     format_local,
     get_scoped_or_404,
     highlighted,
@@ -62,10 +63,6 @@ def review_of(*texts: str, allowed=frozenset()) -> dict:
     suspected names staff must decide (mask, or let stand as a public figure's)."""
     joined = "\n\n".join(t for t in texts if t)
     return {"segments": highlighted(joined, allowed), "suspects": suspects_in(*texts)}
-
-
-def _time(view, context, model, name):
-    return format_local(getattr(model, name))
 
 
 def _item_link(view, context, model, name):
@@ -113,16 +110,10 @@ class ItemView(OfficeScopedModelView):
     }
     column_formatters = {
         "title": _item_link,
-        "category": enum_label,
-        "stage": enum_label,
         "state": lambda v, c, m, n: m.state_label,
-        "published_at": _time,
     }
     column_formatters_export = {
-        "category": enum_label,
-        "stage": enum_label,
         "state": lambda v, c, m, n: m.state_label,
-        "published_at": _time,
     }
     column_searchable_list = ("title", "body")
     column_filters = (
@@ -164,7 +155,7 @@ class ItemView(OfficeScopedModelView):
             model.created_by_id = current_user.id
 
 
-class TopicView(OfficeScopedModelView):
+class TopicView(RecordView):
     """Residents' topics with their case's deadline colour (answered on the desk). Who asked
     is on the case, not here."""
 
@@ -195,20 +186,12 @@ class TopicView(OfficeScopedModelView):
     }
     column_formatters = {
         "topic": _topic_link,
-        "status": enum_label,
         "colour": _colour,
         "due": _due,
-        "created_at": _time,
-        "answered_at": _time,
-        "decline_ground": enum_label,
     }
     # A phone or ID number a resident typed into the topic stays starred in exports too.
     column_formatters_export = {
         "topic": lambda v, c, m, n: mask_numbers(m.topic),
-        "status": enum_label,
-        "created_at": _time,
-        "answered_at": _time,
-        "decline_ground": enum_label,
     }
     column_export_list = (
         "receipt_no",
@@ -230,9 +213,6 @@ class TopicView(OfficeScopedModelView):
     column_select_related_list = (DisclosureTopic.case,)  # the colour and deadline columns read it
     column_details_exclude_list = ("version", "case_id", "case")
     personal_data_columns = ("details",)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
 class DeskView(ModuleView):
@@ -377,10 +357,7 @@ class DeskView(ModuleView):
                 topic,
                 actor_id=current_user.id,
                 item=existing,
-                title=form.title.data,
-                body=form.body.data,
-                category=form.category.data,
-                stage=form.stage.data,
+                **form_values(form, "title body category stage"),
                 allowed_names=allowed,
             )
 

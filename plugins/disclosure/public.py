@@ -19,6 +19,7 @@ from core.kit import (
     UserError,
     acting_as,
     db,
+    form_values,
     format_local_date,
     publish,
     publish_many,
@@ -123,10 +124,7 @@ def topic_form():
             with acting_as("resident"):
                 receipt = services.request_topic(
                     g.office,
-                    topic=form.topic.data,
-                    details=form.details.data,
-                    name=form.name.data,
-                    phone=form.phone.data,
+                    **form_values(form, "topic details name phone"),
                 )
                 db.session.commit()
         except UserError as exc:

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from core.kit import (
     Case,
-    InvalidPhone,
     Office,
     User,
     WithdrawalError,
@@ -194,10 +193,7 @@ def request_topic(office: Office, *, topic: str, details: str | None, name: str,
     )
     details_text = clean_text(details, DETAILS_MAX, _("具体说明"))
     name_text = clean_text(name, NAME_MAX, _("姓名"), required=True)
-    try:
-        phone_text = normalise_phone(phone)
-    except InvalidPhone as exc:
-        raise DisclosureError(str(exc)) from None
+    phone_text = normalise_phone(phone, DisclosureError)
     if open_topics_of(office.id, phone_text) >= OPEN_TOPICS_PER_PHONE:
         raise DisclosureError(
             _(

@@ -13,6 +13,7 @@ from core.kit import (
     Office,
     SupervisionSection,
     Widget,
+    count_rows,
     db,
     local_datetime,
     local_today,
@@ -28,9 +29,7 @@ def widgets(user, office_ids) -> list[Widget]:
         DisclosureTopic.office_id.in_(list(office_ids)),
         DisclosureTopic.status == TopicStatus.OPEN,
     )
-    waiting = (
-        db.session.scalar(select(func.count()).select_from(DisclosureTopic).where(*open_here)) or 0
-    )
+    waiting = count_rows(DisclosureTopic, *open_here)
     overdue = (
         db.session.scalar(
             select(func.count())

@@ -8,9 +8,9 @@ the ``case_closed`` hook, and ``cases.on_case_closed`` publishes the outcome und
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from core.kit import User, db, utc_now
+from core.kit import User, db, next_number, utc_now
 from plugins.hearings.cases import CATEGORY_CODE, SOURCE_TYPE
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
@@ -53,12 +53,7 @@ def add_question(
     name = _clean(asker_name, _("提问人"))
     if len(name) > 64:
         raise HearingError(_("提问人姓名过长。"))
-    number = (
-        db.session.scalar(
-            select(func.max(Question.number)).where(Question.hearing_id == hearing.id)
-        )
-        or 0
-    ) + 1
+    number = next_number(Question.number, Question.hearing_id == hearing.id)
     question = Question(
         hearing_id=hearing.id,
         office_id=hearing.office_id,

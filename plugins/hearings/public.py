@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from core.kit import (
     db,
     first_error,
+    form_values,
     format_local_date,
     format_local_datetime,
     get_storage,
@@ -251,11 +252,7 @@ def register_view(hearing_id):
         attendee = register(
             hearing.id,
             Registration(
-                name=form.name.data,
-                phone=form.phone.data,
-                category=form.category.data,
-                village=form.village.data,
-                consent_public_name=form.consent_public_name.data,
+                **form_values(form, "name phone category village consent_public_name"),
             ),
         )
         db.session.commit()

@@ -11,10 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, format_local_datetime, local_datetime, local_day, utc_now
+from core.kit import (
+    contact,
+    count_rows,
+    db,
+    format_local_datetime,
+    local_datetime,
+    local_day,
+    lock_row,
+    utc_now,
+)
 from plugins.hearings.errors import HearingError
 from plugins.hearings.models import (
     SELF_REGISTER_CATEGORIES,
@@ -35,10 +44,7 @@ parse_code = contact.parse_code
 
 def normalise_phone(raw: str | None) -> str:
     """The core's phone rule (``core.contact``); raises HearingError for a malformed number."""
-    try:
-        return contact.normalise_phone(raw)
-    except contact.InvalidPhone as exc:
-        raise HearingError(str(exc)) from exc
+    return contact.normalise_phone(raw, HearingError)
 
 
 def phone_hash(normalised: str) -> str:
@@ -66,22 +72,7 @@ def find_by_code(raw: str | None) -> Attendee | None:
 
 def lock_hearing(hearing_id: int) -> Hearing:
     """Lock the hearing row for the rest of the transaction and return it freshly loaded."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        hearing = db.session.scalar(
-            select(Hearing)
-            .where(Hearing.id == hearing_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    else:
-        table = Hearing.__table__
-        db.session.execute(
-            update(table)
-            .where(table.c.id == hearing_id)
-            .values(registration_seq=table.c.registration_seq + 1)
-        )
-        hearing = db.session.get(Hearing, hearing_id, populate_existing=True)
+    hearing = lock_row(Hearing, hearing_id, "registration_seq")
     if hearing is None:
         raise HearingError(_("没有找到该听证会。"))
     return hearing
@@ -89,14 +80,7 @@ def lock_hearing(hearing_id: int) -> Hearing:
 
 def count_status(hearing_id: int, status: AttendeeStatus) -> int:
     """How many attendees of the hearing have ``status``."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendee)
-            .where(Attendee.hearing_id == hearing_id, Attendee.status == status)
-        )
-        or 0
-    )
+    return count_rows(Attendee, Attendee.hearing_id == hearing_id, Attendee.status == status)
 
 
 def confirmed_counts(hearing_ids) -> dict[int, int]:
@@ -269,17 +253,11 @@ def waiting_position(attendee: Attendee) -> int | None:
     """1-based place on the waiting list, or None when not waiting."""
     if attendee.status != AttendeeStatus.WAITING:
         return None
-    ahead = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendee)
-            .where(
-                Attendee.hearing_id == attendee.hearing_id,
-                Attendee.status == AttendeeStatus.WAITING,
-                Attendee.id < attendee.id,
-            )
-        )
-        or 0
+    ahead = count_rows(
+        Attendee,
+        Attendee.hearing_id == attendee.hearing_id,
+        Attendee.status == AttendeeStatus.WAITING,
+        Attendee.id < attendee.id,
     )
     return ahead + 1
 

@@ -9,12 +9,12 @@ work (the PDF, messages to participants) starts only for saved data.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from core.kit import (
     User,
     db,
     format_local_datetime,
+    next_number,
     record_event,
     render_markdown,
     suspects_in,
@@ -238,12 +238,7 @@ def publish_minutes(
     text = check_minutes_text(hearing.minutes_draft)
     if not text.strip():
         raise HearingError(_("纪要草稿为空，请先填写并保存纪要。"))
-    number = (
-        db.session.scalar(
-            select(func.max(MinutesVersion.number)).where(MinutesVersion.hearing_id == hearing.id)
-        )
-        or 0
-    ) + 1
+    number = next_number(MinutesVersion.number, MinutesVersion.hearing_id == hearing.id)
     note = (correction_note or "").strip()
     if number > 1 and not note:
         raise HearingError(_("这是对已公开纪要的更正，请填写更正说明，群众会看到它。"))

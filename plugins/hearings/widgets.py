@@ -4,50 +4,31 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
-from core.kit import Widget, db, utc_now
+from core.kit import Widget, count_rows, utc_now
 from plugins.hearings.models import Hearing, HearingStatus, Question, QuestionStatus
 
 
 def widgets(user, office_ids) -> list[Widget]:
     """Upcoming hearings; held hearings whose minutes are 3+ days late; open follow-ups."""
     now = utc_now()
-    upcoming = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Hearing)
-            .where(
-                Hearing.office_id.in_(office_ids),
-                Hearing.status == HearingStatus.ANNOUNCED,
-                Hearing.starts_at >= now,
-            )
-        )
-        or 0
+    upcoming = count_rows(
+        Hearing,
+        Hearing.office_id.in_(office_ids),
+        Hearing.status == HearingStatus.ANNOUNCED,
+        Hearing.starts_at >= now,
     )
-    late = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Hearing)
-            .where(
-                Hearing.office_id.in_(office_ids),
-                Hearing.status == HearingStatus.HELD,
-                Hearing.held_at <= now - timedelta(days=3),
-            )
-        )
-        or 0
+    late = count_rows(
+        Hearing,
+        Hearing.office_id.in_(office_ids),
+        Hearing.status == HearingStatus.HELD,
+        Hearing.held_at <= now - timedelta(days=3),
     )
-    open_followups = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Question)
-            .where(
-                Question.office_id.in_(office_ids),
-                Question.status == QuestionStatus.DEFERRED,
-                Question.outcome_at.is_(None),
-            )
-        )
-        or 0
+    open_followups = count_rows(
+        Question,
+        Question.office_id.in_(office_ids),
+        Question.status == QuestionStatus.DEFERRED,
+        Question.outcome_at.is_(None),
     )
     desk = url_for("hearings_desk.index")
     return [

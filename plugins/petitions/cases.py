@@ -63,6 +63,27 @@ def categories() -> list[CategorySpec]:
     ]
 
 
+# a case's source type → the stages its closing ends, the petition's fields for the written
+# result and its time, the notice issued (and its argument), the next stage and its event
+_CLOSING = {
+    "petition": (
+        (Stage.REGISTRATION, Stage.ACCEPTANCE, Stage.HANDLING),
+        ("result", "replied_at", NoticeKind.REPLY, "result"),
+        (Stage.REPLIED, _l("出具处理意见书")),
+    ),
+    "petition_review": (
+        (Stage.REVIEW,),
+        ("review_opinion", "review_decided_at", NoticeKind.REVIEW, "opinion"),
+        (Stage.REVIEW_DECIDED, _l("出具复查意见书")),
+    ),
+    "petition_rereview": (
+        (Stage.REREVIEW,),
+        ("rereview_opinion", "rereview_decided_at", NoticeKind.REREVIEW, "opinion"),
+        (Stage.TERMINATED, _l("出具复核意见书（终结）")),
+    ),
+}
+
+
 def on_case_closed(case: Case) -> None:
     """A petition's case was closed from the core's case screen: record it on the petition
     as the written result of that stage (issuing the notice the regulations require)."""
@@ -71,42 +92,14 @@ def on_case_closed(case: Case) -> None:
     petition = db.session.get(Petition, int(case.source_id))
     if petition is None:
         return
+    stages, (field, at_field, kind, argument), (next_stage, event) = _CLOSING[case.source_type]
+    if petition.stage not in stages:
+        return
     outcome = case.outcome or ""
-    if case.source_type == "petition" and petition.stage in (
-        Stage.REGISTRATION,
-        Stage.ACCEPTANCE,
-        Stage.HANDLING,
-    ):
-        petition.result = outcome
-        petition.replied_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REPLY, actor_id=case.handler_id, result=outcome)
-        enter_stage(
-            petition,
-            Stage.REPLIED,
-            start=petition.replied_at,
-            event=_("出具处理意见书"),
-            actor_id=None,
-        )
-    elif case.source_type == "petition_review" and petition.stage == Stage.REVIEW:
-        petition.review_opinion = outcome
-        petition.review_decided_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(
-            petition,
-            Stage.REVIEW_DECIDED,
-            start=petition.review_decided_at,
-            event=_("出具复查意见书"),
-            actor_id=None,
-        )
-    elif case.source_type == "petition_rereview" and petition.stage == Stage.REREVIEW:
-        petition.rereview_opinion = outcome
-        petition.rereview_decided_at = case.closed_at or utc_now()
-        issue_notice(petition, NoticeKind.REREVIEW, actor_id=case.handler_id, opinion=outcome)
-        enter_stage(
-            petition,
-            Stage.TERMINATED,
-            start=petition.rereview_decided_at,
-            event=_("出具复核意见书（终结）"),
-            actor_id=None,
-        )
-        petition.closed_at = petition.rereview_decided_at
+    moment = case.closed_at or utc_now()
+    setattr(petition, field, outcome)
+    setattr(petition, at_field, moment)
+    issue_notice(petition, kind, actor_id=case.handler_id, **{argument: outcome})
+    enter_stage(petition, next_stage, start=moment, event=str(event), actor_id=None)
+    if next_stage == Stage.TERMINATED:
+        petition.closed_at = moment

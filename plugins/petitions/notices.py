@@ -12,9 +12,9 @@ from datetime import datetime
 from html import unescape
 
 from flask import render_template
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract
 
-from core.kit import Office, db, format_day, local_day, utc_now
+from core.kit import Office, count_rows, db, format_day, local_day, utc_now
 from plugins.petitions.models import NoticeKind, Petition, PetitionNotice
 
 # Abbreviations in notice numbers: 〔受〕 acceptance, 〔处〕 reply ...
@@ -31,17 +31,11 @@ NUMBER_MARKS = {
 def next_number(office: Office, kind: NoticeKind, moment: datetime) -> str:
     """``SFZ-ZF信受〔2026〕3号``: office code, kind, year, running number in that year."""
     year = local_day(moment).year
-    count = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(PetitionNotice)
-            .where(
-                PetitionNotice.office_id == office.id,
-                PetitionNotice.kind == kind,
-                extract("year", PetitionNotice.issued_at) == year,
-            )
-        )
-        or 0
+    count = count_rows(
+        PetitionNotice,
+        PetitionNotice.office_id == office.id,
+        PetitionNotice.kind == kind,
+        extract("year", PetitionNotice.issued_at) == year,
     )
     return f"{office.code}信{NUMBER_MARKS[kind]}〔{year}〕{count + 1}号"
 

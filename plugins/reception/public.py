@@ -17,6 +17,7 @@ from core.kit import (
     CalendarEvent,
     User,
     db,
+    form_values,
     format_hours,
     format_local_date,
     ical_feed,
@@ -183,10 +184,7 @@ def book_view(day_id):
         booking = book(
             slot_id,
             BookingRequest(
-                name=form.name.data,
-                phone=form.phone.data,
-                village=form.village.data,
-                matter=form.matter.data,
+                **form_values(form, "name phone village matter"),
                 named_leader=form.leader_choice.data == "named",
             ),
         )

@@ -2,9 +2,9 @@
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_
 
-from core.kit import Widget, db, local_today, utc_now
+from core.kit import Widget, count_rows, local_today, utc_now
 from plugins.reception.models import (
     AppointmentCard,
     Booking,
@@ -20,64 +20,35 @@ def widgets(user, office_ids) -> list[Widget]:
     """Today's bookings; cards waiting for a home visit (red when overdue); open matters."""
     ids = list(office_ids)
     now, today = utc_now(), local_today()
-    days_today = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(ReceptionDay)
-            .where(
-                ReceptionDay.office_id.in_(ids),
-                ReceptionDay.day == today,
-                ReceptionDay.status == DayStatus.SCHEDULED,
-            )
-        )
-        or 0
+    days_today = count_rows(
+        ReceptionDay,
+        ReceptionDay.office_id.in_(ids),
+        ReceptionDay.day == today,
+        ReceptionDay.status == DayStatus.SCHEDULED,
     )
-    booked_today = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(
-                Booking.office_id.in_(ids),
-                Booking.day_date == today,
-                Booking.status == BookingStatus.BOOKED,
-            )
-        )
-        or 0
+    booked_today = count_rows(
+        Booking,
+        Booking.office_id.in_(ids),
+        Booking.day_date == today,
+        Booking.status == BookingStatus.BOOKED,
     )
-    cards_open = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AppointmentCard)
-            .where(
-                AppointmentCard.office_id.in_(ids),
-                AppointmentCard.status == CardStatus.OPEN,
-                or_(
-                    AppointmentCard.expected_back_on <= today,
-                    AppointmentCard.leader_back_on <= today,
-                ),
-            )
-        )
-        or 0
+    cards_open = count_rows(
+        AppointmentCard,
+        AppointmentCard.office_id.in_(ids),
+        AppointmentCard.status == CardStatus.OPEN,
+        or_(
+            AppointmentCard.expected_back_on <= today,
+            AppointmentCard.leader_back_on <= today,
+        ),
     )
-    cards_red = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AppointmentCard)
-            .where(
-                AppointmentCard.office_id.in_(ids),
-                AppointmentCard.status == CardStatus.OPEN,
-                AppointmentCard.visit_due_at < now,
-            )
-        )
-        or 0
+    cards_red = count_rows(
+        AppointmentCard,
+        AppointmentCard.office_id.in_(ids),
+        AppointmentCard.status == CardStatus.OPEN,
+        AppointmentCard.visit_due_at < now,
     )
-    matters_open = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(ReceptionMatter)
-            .where(ReceptionMatter.office_id.in_(ids), ReceptionMatter.closed_at.is_(None))
-        )
-        or 0
+    matters_open = count_rows(
+        ReceptionMatter, ReceptionMatter.office_id.in_(ids), ReceptionMatter.closed_at.is_(None)
     )
     desk = url_for("reception_desk.index")
     return [

@@ -18,7 +18,7 @@ from core.kit import (
     ScopedChoices,
     db,
     enum_choices,
-    enum_label,
+    form_values,
     scoped_office_ids,
 )
 from plugins.archives import access
@@ -220,26 +220,9 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
     column_default_sort = ("catalogue_no", False)
     column_formatters = {
         "catalogue_no": columns.file_link,
-        "retention": enum_label,
-        "security": enum_label,
-        "status": enum_label,
     }
-    column_formatters_export = {
-        "retention": enum_label,
-        "security": enum_label,
-        "status": enum_label,
-    }
-    column_export_list = (
-        "catalogue_no",
-        "title",
-        "year",
-        "series",
-        "retention",
-        "security",
-        "status",
-        "location",
-        "office",
-    )
+    column_formatters_export = {}  # plain values, no links
+    column_export_list = column_list
     column_details_exclude_list = ("version", "seq")
     form_columns = ("series", "title", "year", "retention", "security", "location", "description")
     form_overrides = {"retention": SelectField, "security": SelectField}
@@ -271,12 +254,7 @@ class FileView(CatalogueMixin, OfficeScopedModelView):
             _("请选择类别。"),
             lambda series: catalogue.create_file(
                 series=series,
-                title=form.title.data,
-                year=form.year.data,
-                retention=form.retention.data,
-                security=form.security.data,
-                location=form.location.data,
-                description=form.description.data,
+                **form_values(form, "title year retention security location description"),
                 actor_id=current_user.id,
             ),
         )
@@ -321,11 +299,7 @@ class ItemView(CatalogueMixin, OfficeScopedModelView):
             _("请选择案卷。"),
             lambda file: catalogue.add_item(
                 file,
-                title=form.title.data,
-                author=form.author.data,
-                doc_ref=form.doc_ref.data,
-                doc_date=form.doc_date.data,
-                pages=form.pages.data,
+                **form_values(form, "title author doc_ref doc_date pages"),
             ),
         )
 

@@ -1,15 +1,9 @@
-"""How loans, files and times read in the archive's staff lists (Flask-Admin formatters)."""
+"""How loans and files read in the archive's staff lists (Flask-Admin formatters)."""
 
 from flask import url_for
 from markupsafe import Markup
 
-from core.kit import format_local
 from plugins.archives.models import ArchiveFile
-
-
-def time(view, context, model, name):
-    """A stored time in Beijing time, to the minute."""
-    return format_local(getattr(model, name))
 
 
 def file_link(view, context, model, name):

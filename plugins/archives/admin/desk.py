@@ -15,10 +15,12 @@ from core.kit import (
     Office,
     db,
     export_response,
+    form_values,
     format_local,
     get_scoped_or_404,
     local_day,
     local_today,
+    log_personal_view,
     permissions,
     record_event,
     scoped_office_ids,
@@ -167,14 +169,7 @@ class DeskView(ModuleView):
             and permissions.may_see_personal_data(current_user)
         )
         if show_phone:
-            record_event(
-                "personal_data.view",
-                office_id=loan.office_id,
-                target_type="archive_loan",
-                target_id=loan.id,
-                details={"columns": ["resident_name", "resident_phone"]},
-            )
-            db.session.commit()
+            log_personal_view(loan, "resident_name", "resident_phone")
         tone = lending.loan_colour(loan)
         is_keeper = access.is_keeper(current_user, loan.office_id)
         writable = access.may_act_in(current_user, loan.office_id)
@@ -270,82 +265,62 @@ class DeskView(ModuleView):
             after_commit=still_needed,
         )
 
+    def _act(self, model, row_id, form, action, success: str, fields: str = ""):
+        """Load a loan or file in scope and run ``action(row, user id, **form's fields)`` on
+        it, carrying its version, back to its page."""
+        row = get_scoped_or_404(model, row_id, access.PLUGIN)
+        back = (
+            url_for(".loan_page", loan_id=row.id)
+            if model is Loan
+            else url_for(".file_page", file_id=row.id)
+        )
+        return submit(
+            form,
+            lambda f: action(row, current_user.id, **form_values(f, fields)),
+            success=success,
+            back=back,
+            row=row,
+        )
+
     @expose("/loan/<int:loan_id>/reject", methods=["POST"])
     def reject(self, loan_id):
         """Refuse a request, with a reason the borrower is told."""
-        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(
-            ReasonForm(),
-            lambda form: lending.reject(loan, current_user.id, reason=form.reason.data),
-            success=_("已不予批准，申请人会收到通知。"),
-            back=url_for(".loan_page", loan_id=loan.id),
-            row=loan,
-        )
+        done = _("已不予批准，申请人会收到通知。")
+        return self._act(Loan, loan_id, ReasonForm(), lending.reject, done, "reason")
 
     @expose("/loan/<int:loan_id>/cancel", methods=["POST"])
     def cancel(self, loan_id):
         """Withdraw a request not yet handed out."""
-        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(
-            ConfirmForm(),
-            lambda form: lending.cancel(loan, current_user.id),
-            success=_("申请已撤回。"),
-            back=url_for(".loan_page", loan_id=loan.id),
-            row=loan,
-        )
+        return self._act(Loan, loan_id, ConfirmForm(), lending.cancel, _("申请已撤回。"))
 
     # --- hand-out, return, loss ---------------------------------------------------------
 
     @expose("/loan/<int:loan_id>/hand-out", methods=["POST"])
     def hand_out(self, loan_id):
         """The keeper hands the file out, noting its condition."""
-        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(
-            ConditionForm(),
-            lambda form: lending.hand_out(loan, current_user.id, condition=form.condition.data),
-            success=_("已借出，应还时间已按工作日计算。"),
-            back=url_for(".loan_page", loan_id=loan.id),
-            row=loan,
-        )
+        done = _("已借出，应还时间已按工作日计算。")
+        return self._act(Loan, loan_id, ConditionForm(), lending.hand_out, done, "condition")
 
     @expose("/loan/<int:loan_id>/return", methods=["POST"])
     def return_loan(self, loan_id):
         """The keeper takes the file of this loan back, noting its condition."""
-        loan = get_scoped_or_404(Loan, loan_id, access.PLUGIN)
-        return submit(
-            ConditionForm(),
-            lambda form: lending.return_file(loan, current_user.id, condition=form.condition.data),
-            success=_("已登记归还。"),
-            back=url_for(".loan_page", loan_id=loan.id),
-            row=loan,
-        )
+        done = _("已登记归还。")
+        return self._act(Loan, loan_id, ConditionForm(), lending.return_file, done, "condition")
 
     @expose("/file/<int:file_id>/return", methods=["POST"])
     def return_file(self, file_id):
         """The keeper takes the file back from its page (refused when it is not out)."""
-        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(
-            ConditionForm(),
-            lambda form: lending.return_by_file(
-                file, current_user.id, condition=form.condition.data
-            ),
-            success=_("已登记归还。"),
-            back=url_for(".file_page", file_id=file.id),
-            row=file,
+        done = _("已登记归还。")
+        return self._act(
+            ArchiveFile, file_id, ConditionForm(), lending.return_by_file, done, "condition"
         )
 
     @expose("/file/<int:file_id>/loss", methods=["POST"])
     def report_loss(self, file_id):
         """Report the file lost, traced to its borrower and keeper of record."""
-        file = get_scoped_or_404(ArchiveFile, file_id, access.PLUGIN)
-        return submit(
-            LossForm(),
-            lambda form: losses.report_loss(
-                file, current_user.id, circumstances=form.circumstances.data
-            ),
-            success=_("已登记遗失，并通知经手档案管理员和本单位领导。"),
-            back=url_for(".file_page", file_id=file.id),
-            row=file,
+        done = _("已登记遗失，并通知经手档案管理员和本单位领导。")
+        return self._act(
+            ArchiveFile, file_id, LossForm(), losses.report_loss, done, "circumstances"
         )
 
     # --- the lending register -----------------------------------------------------------

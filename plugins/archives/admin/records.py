@@ -8,11 +8,11 @@ from wtforms import ValidationError
 
 from core.kit import (
     OfficeScopedModelView,
+    RecordView,
     ScopedChoices,
     User,
     db,
     enum_choices,
-    enum_label,
     permissions,
 )
 from plugins.archives import access
@@ -73,7 +73,7 @@ class SettingsView(OfficeScopedModelView):
             raise ValidationError(_("最长借阅期限应为 1 至 %(n)d 个工作日。", n=MAX_LOAN_DAYS_CAP))
 
 
-class LoanView(OfficeScopedModelView):
+class LoanView(RecordView):
     """Every request and loan (read-only here: the desk runs the procedure). A resident's
     phone is masked in the list and left out of exports; the detail screen shows it."""
 
@@ -120,20 +120,10 @@ class LoanView(OfficeScopedModelView):
     column_formatters = {
         "reference": columns.loan_link,
         "file": columns.file_link,
-        "borrower_kind": enum_label,
         "borrower_id": columns.borrower,
-        "status": enum_label,
-        "handed_out_at": columns.time,
-        "due_at": columns.time,
-        "returned_at": columns.time,
     }
     column_formatters_export = {
-        "borrower_kind": enum_label,
         "borrower_id": columns.borrower,
-        "status": enum_label,
-        "handed_out_at": columns.time,
-        "due_at": columns.time,
-        "returned_at": columns.time,
     }
     column_export_list = (
         "reference",
@@ -148,12 +138,9 @@ class LoanView(OfficeScopedModelView):
         "returned_at",
     )
     column_details_exclude_list = ("version",)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
-class LossView(OfficeScopedModelView):
+class LossView(RecordView):
     """Losses, each traced to the borrower and the keeper of record."""
 
     column_list = (
@@ -173,9 +160,6 @@ class LossView(OfficeScopedModelView):
         "circumstances": _l("遗失经过"),
         "loan": _l("借阅记录"),
     }
-    column_formatters = {"file": columns.file_link, "reported_at": columns.time}
-    column_formatters_export = {"reported_at": columns.time}
+    column_formatters = {"file": columns.file_link}
+    column_formatters_export = {}  # plain values, no links
     column_default_sort = ("id", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False

@@ -9,9 +9,9 @@ unique within the office (also enforced by a unique constraint).
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from core.kit import Office, User, db, is_enabled, local_today, utc_now
+from core.kit import Office, User, db, is_enabled, local_today, next_number, utc_now
 from plugins.archives.access import PLUGIN
 from plugins.archives.errors import ArchivesError
 from plugins.archives.models import (
@@ -85,15 +85,6 @@ def parse_retention(value) -> Retention:
         ) from None
 
 
-def _next_seq(series_id: int, year: int) -> int:
-    current = db.session.scalar(
-        select(func.max(ArchiveFile.seq)).where(
-            ArchiveFile.series_id == series_id, ArchiveFile.year == year
-        )
-    )
-    return (current or 0) + 1
-
-
 def add_event(
     file: ArchiveFile,
     kind: EventKind,
@@ -150,7 +141,7 @@ def create_file(
     retention = parse_retention(retention)
     security = parse_security(security if security is not None else Security.INTERNAL)
     lock_series(series)
-    seq = _next_seq(series.id, year)
+    seq = next_number(ArchiveFile.seq, ArchiveFile.series_id == series.id, ArchiveFile.year == year)
     file = ArchiveFile(
         office_id=series.office_id,
         series=series,
@@ -184,13 +175,10 @@ def add_item(
     title = check_title(title)
     if pages is not None and pages < 1:
         raise ArchivesError(_("页数至少为 1。"))
-    current = db.session.scalar(
-        select(func.max(ArchiveItem.item_no)).where(ArchiveItem.file_id == file.id)
-    )
     item = ArchiveItem(
         office_id=file.office_id,
         file=file,
-        item_no=(current or 0) + 1,
+        item_no=next_number(ArchiveItem.item_no, ArchiveItem.file_id == file.id),
         title=title,
         author=author,
         doc_ref=doc_ref,

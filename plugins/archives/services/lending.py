@@ -19,7 +19,7 @@ Rules:
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
@@ -28,6 +28,7 @@ from core.kit import (
     colour,
     compute_due,
     contact,
+    count_rows,
     db,
     notify,
     utc_now,
@@ -90,12 +91,17 @@ def _reference_taken(code: str) -> bool:
     return db.session.scalar(select(Loan.id).where(Loan.reference == code)) is not None
 
 
-def _new_loan(file: ArchiveFile, **fields) -> Loan:
+def _new_loan(file: ArchiveFile, note: str, actor_id: int | None = None, **fields) -> Loan:
+    """A new request for ``file``, logged in its history and sent to whoever approves it."""
     loan = Loan(
         office_id=file.office_id, file=file, reference=contact.new_code(_reference_taken), **fields
     )
     db.session.add(loan)
     db.session.flush()
+    add_event(
+        file, EventKind.REQUESTED, actor_id=actor_id, loan=loan, at=loan.requested_at, note=note
+    )
+    _tell_keeper_of_request(loan)
     return loan
 
 
@@ -152,24 +158,16 @@ def request_by_staff(
                 ref=open_one.reference,
             )
         )
-    loan = _new_loan(
+    return _new_loan(
         file,
+        _("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose),
+        user.id,
         borrower_kind=BorrowerKind.STAFF,
         borrower_id=user.id,
         purpose=purpose,
         period_days=days,
         requested_at=now or utc_now(),
     )
-    add_event(
-        file,
-        EventKind.REQUESTED,
-        actor_id=user.id,
-        loan=loan,
-        at=loan.requested_at,
-        note=_("%(days)d 个工作日；目的：%(purpose)s", days=days, purpose=purpose),
-    )
-    _tell_keeper_of_request(loan)
-    return loan
 
 
 def request_by_resident(
@@ -188,28 +186,20 @@ def request_by_resident(
         raise ArchivesError(_("本单位尚未指定档案管理员，暂不受理查阅申请。"))
     _lendable(file)
     name = check_text(name, required=_("请填写姓名。"), limit=NAME_MAX)
-    try:
-        phone = contact.normalise_phone(phone)
-    except contact.InvalidPhone as exc:
-        raise ArchivesError(str(exc)) from None
+    phone = contact.normalise_phone(phone, ArchivesError)
     purpose = check_text(purpose, required=_("请填写查阅目的。"), limit=PURPOSE_MAX)
     days = check_period(file.office_id, period_days)
-    pending = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Loan)
-            .where(
-                Loan.office_id == file.office_id,
-                Loan.resident_phone == phone,
-                Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
-            )
-        )
-        or 0
+    pending = count_rows(
+        Loan,
+        Loan.office_id == file.office_id,
+        Loan.resident_phone == phone,
+        Loan.status.in_((*PENDING_STATUSES, LoanStatus.OUT)),
     )
     if pending >= RESIDENT_MAX_PENDING:
         raise ArchivesError(_("您已有 %(n)d 项查阅申请正在办理，请办结后再申请。", n=pending))
-    loan = _new_loan(
+    return _new_loan(
         file,
+        _("群众查阅申请，%(days)d 个工作日", days=days),
         borrower_kind=BorrowerKind.RESIDENT,
         resident_name=name,
         resident_phone=phone,
@@ -217,15 +207,6 @@ def request_by_resident(
         period_days=days,
         requested_at=now or utc_now(),
     )
-    add_event(
-        file,
-        EventKind.REQUESTED,
-        loan=loan,
-        at=loan.requested_at,
-        note=_("群众查阅申请，%(days)d 个工作日", days=days),
-    )
-    _tell_keeper_of_request(loan)
-    return loan
 
 
 # --- decisions --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from core.kit import (
     db,
     decisions_from,
     first_error,
+    form_values,
     format_local_datetime,
     get_scoped_or_404,
     highlighted,
@@ -204,11 +205,7 @@ class DeskView(ModuleView):
                 user_id = None
             return registration.invite(
                 hearing.id,
-                name=form.name.data,
-                category=form.category.data,
-                phone=form.phone.data,
-                village=form.village.data,
-                affiliation=form.affiliation.data,
+                **form_values(form, "name category phone village affiliation"),
                 user_id=user_id,
                 consent_public_name=form.consent_public_name.data,
                 invited_by_id=current_user.id,
@@ -313,9 +310,7 @@ class DeskView(ModuleView):
                 attendee_id = None
             return followups.add_question(
                 hearing,
-                asker_name=form.asker_name.data,
-                asker_category=form.asker_category.data,
-                text=form.text.data,
+                **form_values(form, "asker_name asker_category text"),
                 attendee_id=attendee_id,
             )
 

@@ -15,7 +15,6 @@ from core.kit import (
     ScopedChoices,
     User,
     db,
-    enum_label,
     format_local_datetime,
     from_local_input,
     local_naive,
@@ -104,15 +103,11 @@ class HearingView(OfficeScopedModelView):
     column_default_sort = ("starts_at", True)
     column_formatters = {
         "title": _desk_link,
-        "kind": enum_label,
-        "status": enum_label,
         "starts_at": local_time,
         "ends_at": local_time,
         "registration_closes_at": local_time,
     }
     column_formatters_export = {
-        "kind": enum_label,
-        "status": enum_label,
         "starts_at": local_time,
         "ends_at": local_time,
     }

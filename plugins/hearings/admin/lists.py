@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core.kit import OfficeScopedModelView, db, enum_label
+from core.kit import OfficeScopedModelView, RecordView, db
 from plugins.hearings.admin.hearings import hearing_link, local_time
 from plugins.hearings.models import Attendee, AttendeeSource
 
@@ -44,28 +44,12 @@ class AttendeeView(OfficeScopedModelView):
     personal_data_columns = ("phone",)
     column_formatters = {
         "hearing": hearing_link,
-        "category": enum_label,
-        "status": enum_label,
-        "source": enum_label,
         "checked_in_at": local_time,
     }
     column_formatters_export = {
-        "category": enum_label,
-        "status": enum_label,
-        "source": enum_label,
         "checked_in_at": local_time,
     }
-    column_export_list = (
-        "hearing",
-        "name",
-        "category",
-        "village",
-        "affiliation",
-        "phone",
-        "status",
-        "source",
-        "checked_in_at",
-    )
+    column_export_list = column_list
     column_details_exclude_list = ("phone_hash", "code")
     form_columns = ("name", "village", "affiliation", "consent_public_name")
     allow_create = False  # invitations go through the desk, which holds the capacity lock
@@ -94,7 +78,7 @@ class AttendeeView(OfficeScopedModelView):
         )
 
 
-class QuestionView(OfficeScopedModelView):
+class QuestionView(RecordView):
     """Every question raised, with its answer or follow-up case (recorded on the desk)."""
 
     column_list = (
@@ -127,18 +111,11 @@ class QuestionView(OfficeScopedModelView):
     column_searchable_list = ("text", "asker_name")
     column_formatters = {
         "hearing": hearing_link,
-        "asker_category": enum_label,
-        "status": enum_label,
         "due_at": local_time,
     }
     column_formatters_export = {
-        "asker_category": enum_label,
-        "status": enum_label,
         "due_at": local_time,
     }
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
 MESSAGE_CHANNELS = {"sms": _l("短信"), "email": _l("电子邮件")}
@@ -158,7 +135,7 @@ def _labelled(labels):
     return formatter
 
 
-class MessageView(OfficeScopedModelView):
+class MessageView(RecordView):
     """What was sent (or, without a gateway, recorded) to resident participants."""
 
     column_list = ("hearing", "channel", "recipient_masked", "body", "status", "created_at")
@@ -177,7 +154,4 @@ class MessageView(OfficeScopedModelView):
         "status": _labelled(MESSAGE_STATUSES),
     }
     column_default_sort = ("id", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
     allow_export = False

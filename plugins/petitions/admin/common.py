@@ -9,7 +9,6 @@ from sqlalchemy import select
 from core.kit import (
     db,
     format_day,
-    format_local,
     in_scope,
     mask_name,
     permissions,
@@ -33,11 +32,6 @@ def in_office_scope(office_id: int | None) -> bool:
 def may_see_personal() -> bool:
     """Whether the current user may read petitioners' names, phones and ID numbers."""
     return permissions.may_see_personal_data(current_user)
-
-
-def local_cell(view, context, model, name):
-    """A list cell: a stored time in local time."""
-    return format_local(getattr(model, name))
 
 
 def day_cell(view, context, model, name):

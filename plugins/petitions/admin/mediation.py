@@ -11,14 +11,16 @@ from wtforms.fields.choices import SelectChoice
 from core.kit import (
     Office,
     OfficeScopedModelView,
+    RecordView,
     db,
     enabled_office_ids,
     enum_label,
+    form_values,
     format_day,
     format_local,
     local_today,
+    log_personal_view,
     permissions,
-    record_event,
     submit,
 )
 from plugins.petitions.admin.common import (
@@ -27,7 +29,6 @@ from plugins.petitions.admin.common import (
     enum_filter_options,
     flash_error,
     in_office_scope,
-    local_cell,
     may_see_personal,
     scope_ids,
     scoped_petitions,
@@ -56,18 +57,8 @@ class DisputeView(OfficeScopedModelView):
         "parties": _l("当事人"),
         "facts": _l("基本情况"),
     }
-    column_formatters = {
-        "status": enum_label,
-        "current_level": enum_label,
-        "created_at": local_cell,
-    }
     column_searchable_list = ("title",)
     column_export_list = ("title", "status", "current_level", "office", "created_at")
-    column_formatters_export = {
-        "status": enum_label,
-        "current_level": enum_label,
-        "created_at": local_cell,
-    }
     personal_data_columns = ("parties",)
     column_default_sort = ("created_at", True)
     allow_edit = False
@@ -102,9 +93,7 @@ class DisputeView(OfficeScopedModelView):
                 try:
                     dispute = mediation.open_dispute(
                         office_id=office_id,
-                        title=form.title.data,
-                        parties=form.parties.data,
-                        facts=form.facts.data,
+                        **form_values(form, "title parties facts"),
                         petition_id=form.petition_id.data or None,
                         actor_id=current_user.id,
                     )
@@ -125,14 +114,7 @@ class DisputeView(OfficeScopedModelView):
         dispute = self.get_one(request.args.get("id", ""))
         full = may_see_personal()
         if full:
-            record_event(
-                "personal_data.view",
-                office_id=dispute.office_id,
-                target_type="petition_dispute",
-                target_id=dispute.id,
-                details={"columns": ["parties"]},
-            )
-            db.session.commit()
+            log_personal_view(dispute, "parties")
         return self.render(
             self.details_template,
             dispute=dispute,
@@ -143,7 +125,7 @@ class DisputeView(OfficeScopedModelView):
         )
 
 
-class MediationSessionView(OfficeScopedModelView):
+class MediationSessionView(RecordView):
     """调处记录: each level's record in the office that mediates it; results are recorded here."""
 
     column_list = ("dispute", "level", "outcome", "held_at", "office")
@@ -162,9 +144,6 @@ class MediationSessionView(OfficeScopedModelView):
     }
     column_export_list = ("level", "outcome", "held_at", "office")
     column_formatters_export = {"level": enum_label, "outcome": enum_label, "held_at": day_cell}
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
     details_template = "petitions/admin/mediation_details.html"
 
     def _next_offices(self, session: MediationSession) -> list:
@@ -245,12 +224,7 @@ def _record(session: MediationSession, form) -> MediationSession | None:
     agreement = (upload.filename, upload.read()) if upload and upload.filename else None
     return mediation.record_session(
         session,
-        outcome=form.outcome.data,
-        held_at=form.held_at.data,
-        summary=form.summary.data,
-        place=form.place.data,
-        mediators=form.mediators.data,
-        parties_present=form.parties_present.data,
+        **form_values(form, "outcome held_at summary place mediators parties_present"),
         agreement=agreement,
         signature_record=form.signature_record.data,
         next_office_id=form.next_office.data or None,

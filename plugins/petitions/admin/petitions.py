@@ -19,14 +19,15 @@ from core.kit import (
     add_attachment,
     db,
     enum_label,
+    form_values,
     format_day,
     format_local,
     get_scoped_or_404,
     local_today,
+    log_personal_view,
     mask_name,
     mask_phone,
     permissions,
-    record_event,
     submit,
     utc_now,
 )
@@ -37,7 +38,6 @@ from plugins.petitions.admin.common import (
     enum_filter_options,
     first_petitioner_cell,
     flags_cell,
-    local_cell,
     may_see_personal,
     scope_ids,
 )
@@ -112,7 +112,6 @@ class PetitionView(OfficeScopedModelView):
         "channel": enum_label,
         "stage": enum_label,
         "hidden_risk": enum_label,
-        "received_at": local_cell,
         "due_at": due_cell,
         "flags": flags_cell,
         "petitioner": first_petitioner_cell,
@@ -150,8 +149,6 @@ class PetitionView(OfficeScopedModelView):
         "channel": enum_label,
         "stage": enum_label,
         "hidden_risk": enum_label,
-        "received_at": local_cell,
-        "due_at": local_cell,
     }
     form_columns = (
         "subject",
@@ -193,14 +190,7 @@ class PetitionView(OfficeScopedModelView):
         petition = self.get_one(request.args.get("id", ""))
         full = may_see_personal()
         if full and petition.petitioners:
-            record_event(
-                "personal_data.view",
-                office_id=petition.office_id,
-                target_type="petition",
-                target_id=petition.id,
-                details={"columns": ["name", "phone", "id_number", "address"]},
-            )
-            db.session.commit()
+            log_personal_view(petition, "name", "phone", "id_number", "address")
         return self.render(self.details_template, **self._details_context(petition, full))
 
     def _details_context(self, petition: Petition, full: bool) -> dict:
@@ -348,9 +338,7 @@ def _deliver(petition: Petition, form, actor_id: int) -> str:
         raise PetitionError(_("找不到该文书。"))
     services.record_delivery(
         notice,
-        method=form.method.data,
-        delivered_at=form.delivered_at.data,
-        note=form.note.data,
+        **form_values(form, "method delivered_at note"),
         actor_id=actor_id,
     )
     return _("已登记送达。")

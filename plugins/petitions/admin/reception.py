@@ -9,10 +9,8 @@ from wtforms import ValidationError
 from core.kit import (
     OfficeScopedModelView,
     as_utc,
-    enum_label,
 )
 from plugins.petitions.admin.common import (
-    local_cell,
     scoped_petitions,
 )
 from plugins.petitions.models import (
@@ -81,10 +79,8 @@ class ReceptionSessionView(OfficeScopedModelView):
         "observers": _l("旁听人员"),
         "hearings": _l("接待的信访事项"),
     }
-    column_formatters = {"held_at": local_cell, "host_role": enum_label}
     column_default_sort = ("held_at", True)
     column_export_list = ("held_at", "host_role", "host_name", "convenor_name", "place", "office")
-    column_formatters_export = {"held_at": local_cell, "host_role": enum_label}
     form_columns = (
         "office",
         "held_at",

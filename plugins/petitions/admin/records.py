@@ -7,13 +7,13 @@ from wtforms import ValidationError
 
 from core.kit import (
     OfficeScopedModelView,
+    RecordView,
     enum_label,
     mask_name,
 )
 from plugins.petitions import services
 from plugins.petitions.admin.common import (
     enum_filter_options,
-    local_cell,
 )
 from plugins.petitions.errors import PetitionError
 from plugins.petitions.models import (
@@ -73,7 +73,7 @@ def _notice_link(view, context, model, name):
     )
 
 
-class NoticeView(OfficeScopedModelView):
+class NoticeView(RecordView):
     """信访文书: every notice issued, whether and how it was delivered."""
 
     column_list = (
@@ -96,9 +96,6 @@ class NoticeView(OfficeScopedModelView):
     }
     column_formatters = {
         "kind": enum_label,
-        "delivery_method": enum_label,
-        "issued_at": local_cell,
-        "delivered_at": local_cell,
         "recipient": _recipient,
         "number": _notice_link,
     }
@@ -107,12 +104,6 @@ class NoticeView(OfficeScopedModelView):
     column_export_list = ("number", "kind", "issued_at", "delivery_method", "delivered_at")
     column_formatters_export = {
         "kind": enum_label,
-        "delivery_method": enum_label,
-        "issued_at": local_cell,
-        "delivered_at": local_cell,
     }
     column_default_sort = ("issued_at", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
     can_view_details = False

@@ -12,6 +12,7 @@ from core.kit import (
     Office,
     UserError,
     db,
+    form_values,
     format_day,
     local_today,
 )
@@ -94,17 +95,9 @@ class RegisterView(ModuleView):
         try:
             petition = services.register_petition(
                 office_id=office_id,
-                channel=form.channel.data,
-                received_at=form.received_at.data,
-                subject=form.subject.data,
-                demands=form.demands.data,
-                content=form.content.data,
-                people_count=form.people_count.data,
+                **form_values(form, "channel received_at subject demands content people_count"),
                 petitioners=people,
-                level_brought_to=form.level_brought_to.data,
-                proper_level=form.proper_level.data,
-                hidden_risk=form.hidden_risk.data,
-                risk_note=form.risk_note.data,
+                **form_values(form, "level_brought_to proper_level hidden_risk risk_note"),
                 repeat_of_id=repeat_of,
                 actor_id=current_user.id,
             )

@@ -23,6 +23,32 @@ from plugins.petitions.services.stages import (
     open_stage_case,
 )
 
+# an appeal's stage → its request window, core case category, limit, attribute prefix
+_APPEALS = {
+    Stage.REVIEW: (Stage.REVIEW_WINDOW, limits.CATEGORY_REVIEW, limits.REVIEW, "review"),
+    Stage.REREVIEW: (Stage.REREVIEW_WINDOW, limits.CATEGORY_REREVIEW, limits.REREVIEW, "rereview"),
+}
+
+
+def _open_appeal(petition, stage, moment, late, title, event, reason, actor) -> Case:
+    """Open the review or re-review (``stage``) asked at ``moment``: refused with ``late``
+    after its 30-day window, else a core case of its own with ``reason`` as its first note."""
+    window_stage, category, limit, name = _APPEALS[stage]
+    window = petition.window_due(window_stage)
+    if moment > window.due_at_utc:
+        asked = format_day(moment)
+        raise PetitionError(late % {"day": window.last_day.isoformat(), "asked": asked})
+    actor_id = actor.id if actor else None
+    staff_id = own_staff_id(actor, petition.office_id)
+    case = open_stage_case(petition, category, moment, title, actor_id, staff_id)
+    setattr(petition, f"{name}_case", case)
+    setattr(petition, f"{name}_requested_at", moment)
+    petition.closed_at = None
+    if reason:
+        add_note(case, note=reason.strip()[:2000], actor_id=None)
+    enter_stage(petition, stage, start=moment, event=event, actor_id=actor_id, limit=limit)
+    return case
+
 
 def request_review(
     petition: Petition, *, requested_at, reason: str | None = None, actor_id: int | None
@@ -50,38 +76,14 @@ def request_review(
         not_before=delivered,
         not_before_label=_("处理意见书送达日期"),
     )
-    window = petition.window_due(Stage.REVIEW_WINDOW)
-    if moment > window.due_at_utc:
-        raise PetitionError(
-            _(
-                "复查申请已超过期限：应自收到处理意见书之日起 30 日内（%(day)s 前）"
-                "提出，本申请于 %(asked)s 提出，不予受理。",
-                day=window.last_day.isoformat(),
-                asked=format_day(moment),
-            )
-        )
-    case = open_stage_case(
-        petition,
-        limits.CATEGORY_REVIEW,
-        moment,
-        _("复查：%(s)s", s=petition.subject),
-        actor_id,
-        own_staff_id(actor, petition.office_id),
+    late = _(
+        "复查申请已超过期限：应自收到处理意见书之日起 30 日内（%(day)s 前）"
+        "提出，本申请于 %(asked)s 提出，不予受理。"
     )
-    petition.review_case = case
-    petition.review_requested_at = moment
-    petition.closed_at = None
-    if reason:
-        add_note(case, note=reason.strip()[:2000], actor_id=None)
-    enter_stage(
-        petition,
-        Stage.REVIEW,
-        start=moment,
-        event=_("收到复查请求"),
-        actor_id=actor_id,
-        limit=limits.REVIEW,
+    title = _("复查：%(s)s", s=petition.subject)
+    return _open_appeal(
+        petition, Stage.REVIEW, moment, late, title, _("收到复查请求"), reason, actor
     )
-    return case
 
 
 def decide_review(
@@ -135,38 +137,14 @@ def request_rereview(
         not_before=delivered,
         not_before_label=_("复查意见书送达日期"),
     )
-    window = petition.window_due(Stage.REREVIEW_WINDOW)
-    if moment > window.due_at_utc:
-        raise PetitionError(
-            _(
-                "复核申请已超过期限：应自收到复查意见书之日起 30 日内（%(day)s 前）"
-                "提出，本申请于 %(asked)s 提出，不予受理。",
-                day=window.last_day.isoformat(),
-                asked=format_day(moment),
-            )
-        )
-    case = open_stage_case(
-        petition,
-        limits.CATEGORY_REREVIEW,
-        moment,
-        _("复核：%(s)s", s=petition.subject),
-        actor_id,
-        own_staff_id(actor, petition.office_id),
+    late = _(
+        "复核申请已超过期限：应自收到复查意见书之日起 30 日内（%(day)s 前）"
+        "提出，本申请于 %(asked)s 提出，不予受理。"
     )
-    petition.rereview_case = case
-    petition.rereview_requested_at = moment
-    petition.closed_at = None
-    if reason:
-        add_note(case, note=reason.strip()[:2000], actor_id=None)
-    enter_stage(
-        petition,
-        Stage.REREVIEW,
-        start=moment,
-        event=_("收到复核请求"),
-        actor_id=actor_id,
-        limit=limits.REREVIEW,
+    title = _("复核：%(s)s", s=petition.subject)
+    return _open_appeal(
+        petition, Stage.REREVIEW, moment, late, title, _("收到复核请求"), reason, actor
     )
-    return case
 
 
 def _pause_intervals(petition: Petition, stage: Stage):

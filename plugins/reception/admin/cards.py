@@ -8,7 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.kit import db, first_error, local_today, permissions, submit
+from core.kit import (
+    db,
+    first_error,
+    form_values,
+    local_today,
+    log_personal_view,
+    permissions,
+    submit,
+)
 from plugins.reception.admin.base import office_choices
 from plugins.reception.errors import ReceptionError
 from plugins.reception.forms import (
@@ -68,14 +76,11 @@ class CardScreens:
                 card = card_service.fill_card(
                     form.office_id.data,
                     card_service.CardInput(
-                        leader_id=form.leader_id.data,
-                        name=form.name.data,
-                        phone=form.phone.data,
-                        address=form.address.data,
-                        village=form.village.data,
-                        matter=form.matter.data,
-                        expected_back_on=form.expected_back_on.data,
-                        away_reason=form.away_reason.data,
+                        **form_values(
+                            form,
+                            "leader_id name phone address village matter "
+                            "expected_back_on away_reason",
+                        ),
                     ),
                     actor_id=current_user.id,
                 )
@@ -110,16 +115,7 @@ class CardScreens:
         visit_form.visited_on.data = local_today()
         show_personal = permissions.may_see_personal_data(current_user)
         if show_personal and (card.phone or card.address):
-            from core.kit import record_event
-
-            record_event(
-                "personal_data.view",
-                office_id=card.office_id,
-                target_type=AppointmentCard.__tablename__,
-                target_id=card.id,
-                details={"columns": ["phone", "address"]},
-            )
-            db.session.commit()
+            log_personal_view(card, "phone", "address")
         case = None
         if card.case_id:
             from core.kit import Case

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.kit import db, format_hours, get_scoped_or_404, local_today, submit
+from core.kit import db, form_values, format_hours, get_scoped_or_404, local_today, submit
 from plugins.reception.admin.base import PLUGIN, ROSTER_ROLES, office_choices
 from plugins.reception.forms import (
     BookingActionForm,
@@ -147,11 +147,7 @@ class DayScreens:
             return booking_service.book(
                 form.slot_id.data if form.slot_id.data in slot_ids else None,
                 booking_service.BookingRequest(
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    village=form.village.data,
-                    matter=form.matter.data,
-                    named_leader=form.named_leader.data,
+                    **form_values(form, "name phone village matter named_leader"),
                 ),
                 walk_in=True,
                 actor_id=current_user.id,
@@ -178,17 +174,12 @@ class DayScreens:
             return register_matter(
                 day,
                 MatterInput(
-                    channel=form.channel.data,
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    village=form.village.data,
-                    subject=form.subject.data,
-                    content=form.content.data,
-                    instruction=form.instruction.data,
-                    responsible_office_id=form.responsible_office_id.data,
-                    instructed_last_day=form.instructed_last_day.data,
-                    answered_on_the_spot=form.answered_on_the_spot.data,
-                    collective=form.collective.data,
+                    **form_values(
+                        form,
+                        "channel name phone village subject content instruction "
+                        "responsible_office_id instructed_last_day answered_on_the_spot "
+                        "collective",
+                    ),
                     booking_id=int(booking_id) if booking_id.isdigit() else None,
                 ),
                 office_id=day.office_id,

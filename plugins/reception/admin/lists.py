@@ -14,7 +14,14 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
 
-from core.kit import OfficeScopedModelView, Role, ScopedChoices, User, db, enum_label, format_local
+from core.kit import (
+    OfficeScopedModelView,
+    RecordView,
+    Role,
+    ScopedChoices,
+    User,
+    db,
+)
 from plugins.reception.admin.base import colour_label
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
@@ -32,10 +39,6 @@ from plugins.reception.models import (
 )
 from plugins.reception.services import roster
 from plugins.reception.services.cards import card_colour, check_limit
-
-
-def _local_time(view, context, model, name):
-    return format_local(getattr(model, name))
 
 
 def _day_link(view, context, model, name):
@@ -104,11 +107,9 @@ class RuleView(OfficeScopedModelView):
         "weekday_choice": _l("星期"),
     }
     column_formatters = {
-        "frequency": enum_label,
-        "on_holiday": enum_label,
         "weekdays": lambda v, c, m, n: str(m),
     }
-    column_formatters_export = {"frequency": enum_label, "on_holiday": enum_label}
+    column_formatters_export = {}  # plain values
     column_filters = ("active", "frequency")
     form_columns = (
         "office",
@@ -224,7 +225,7 @@ class RuleView(OfficeScopedModelView):
             )
 
 
-class DayView(OfficeScopedModelView):
+class DayView(RecordView):
     """Every reception day (changes go through the desk, which records them)."""
 
     column_list = (
@@ -253,17 +254,14 @@ class DayView(OfficeScopedModelView):
         "original_leader": _l("原定领导"),
         "rule": _l("规则"),
     }
-    column_formatters = {"day": _day_link, "status": enum_label}
-    column_formatters_export = {"status": enum_label}
+    column_formatters = {"day": _day_link}
+    column_formatters_export = {}  # plain values, no links
     column_filters = ("day", "status", "manual")
     column_default_sort = ("day", True)
     column_details_exclude_list = ("lock_seq",)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
-class BookingView(OfficeScopedModelView):
+class BookingView(RecordView):  # walk-ins go through the desk, which holds the day's lock
     """Bookings (phones masked in the list; exports recorded in the audit log)."""
 
     column_list = (
@@ -292,16 +290,9 @@ class BookingView(OfficeScopedModelView):
         "cancel_note": _l("取消说明"),
     }
     column_formatters = {
-        "status": enum_label,
-        "source": enum_label,
-        "created_at": _local_time,
         "slot": _day_link,
     }
-    column_formatters_export = {
-        "status": enum_label,
-        "source": enum_label,
-        "created_at": _local_time,
-    }
+    column_formatters_export = {}  # plain values, no links
     column_export_list = (
         "day_date",
         "slot",
@@ -317,12 +308,9 @@ class BookingView(OfficeScopedModelView):
     column_default_sort = ("id", True)
     column_details_exclude_list = ("phone_hash", "code")
     personal_data_columns = ("phone",)
-    allow_create = False  # walk-ins go through the desk, which holds the day's lock
-    allow_edit = False
-    allow_delete = False
 
 
-class MatterView(OfficeScopedModelView):
+class MatterView(RecordView):  # registered on the desk: it opens the core case
     """The reception register: every letter, visit and call, with its case."""
 
     column_list = (
@@ -353,26 +341,16 @@ class MatterView(OfficeScopedModelView):
         "outcome": _l("办理结果"),
     }
     column_formatters = {
-        "channel": enum_label,
-        "received_at": _local_time,
-        "closed_at": _local_time,
         "case_receipt_no": _case_link,
     }
-    column_formatters_export = {
-        "channel": enum_label,
-        "received_at": _local_time,
-        "closed_at": _local_time,
-    }
+    column_formatters_export = {}  # plain values, no links
     column_filters = ("received_at", "channel", "collective")
     column_searchable_list = ("name", "subject", "village")
     column_default_sort = ("received_at", True)
     personal_data_columns = ("phone",)
-    allow_create = False  # registered on the desk: it opens the core case
-    allow_edit = False
-    allow_delete = False
 
 
-class CardView(OfficeScopedModelView):
+class CardView(RecordView):
     """《群众预约领导办公卡》 with their colour (work them on the desk)."""
 
     column_list = (
@@ -405,11 +383,9 @@ class CardView(OfficeScopedModelView):
     }
     column_formatters = {
         "number": _card_link,
-        "status": enum_label,
-        "visit_due_at": _local_time,
         "colour": _card_colour,
     }
-    column_formatters_export = {"status": enum_label, "visit_due_at": _local_time}
+    column_formatters_export = {}  # plain values, no links
     column_export_list = (
         "number",
         "leader",
@@ -428,12 +404,9 @@ class CardView(OfficeScopedModelView):
     column_default_sort = ("id", True)
     column_details_exclude_list = ("version",)
     personal_data_columns = ("phone", "address")
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
-class ChangeView(OfficeScopedModelView):
+class ChangeView(RecordView):
     """The roster's exceptions: cancelled days, substitutes, swaps, extra days — and why."""
 
     column_list = (
@@ -456,13 +429,8 @@ class ChangeView(OfficeScopedModelView):
         "reason": _l("原因"),
         "actor": _l("记录人"),
     }
-    column_formatters = {"kind": enum_label, "created_at": _local_time}
-    column_formatters_export = {"kind": enum_label, "created_at": _local_time}
     column_filters = ("kind", "day_date")
     column_default_sort = ("id", True)
-    allow_create = False
-    allow_edit = False
-    allow_delete = False
 
 
 class SettingsView(OfficeScopedModelView):

@@ -14,10 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import contact, db, is_working_day, local_datetime, publish, utc_now
+from core.kit import (
+    contact,
+    count_rows,
+    db,
+    is_working_day,
+    local_datetime,
+    lock_row,
+    publish,
+    utc_now,
+)
 from plugins.reception.errors import ReceptionError
 from plugins.reception.models import (
     Booking,
@@ -37,10 +46,7 @@ parse_code = contact.parse_code
 
 def normalise_phone(raw: str | None) -> str:
     """The core's phone rule (``core.contact``); raises ReceptionError for a malformed number."""
-    try:
-        return contact.normalise_phone(raw)
-    except contact.InvalidPhone as exc:
-        raise ReceptionError(str(exc)) from exc
+    return contact.normalise_phone(raw, ReceptionError)
 
 
 def phone_hash(normalised: str) -> str:
@@ -71,19 +77,7 @@ def find_by_code(raw: str | None, office_id: int | None = None) -> Booking | Non
 
 def lock_day(day_id: int) -> ReceptionDay:
     """Lock the reception day's row for the rest of the transaction; return it fresh."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        day = db.session.scalar(
-            select(ReceptionDay)
-            .where(ReceptionDay.id == day_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    else:
-        table = ReceptionDay.__table__
-        db.session.execute(
-            update(table).where(table.c.id == day_id).values(lock_seq=table.c.lock_seq + 1)
-        )
-        day = db.session.get(ReceptionDay, day_id, populate_existing=True)
+    day = lock_row(ReceptionDay, day_id, "lock_seq")
     if day is None:
         raise ReceptionError(_("没有找到该接待日。"))
     return day
@@ -91,14 +85,7 @@ def lock_day(day_id: int) -> ReceptionDay:
 
 def booked_count(slot_id: int) -> int:
     """Live bookings of a slot."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
-        )
-        or 0
-    )
+    return count_rows(Booking, Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
 
 
 def free_places(day: ReceptionDay) -> dict[int, int]:

@@ -25,6 +25,7 @@ from core.kit import (
     Role,
     User,
     calendar_status,
+    count_rows,
     db,
     is_working_day,
     local_today,
@@ -288,16 +289,10 @@ def build_slots(day: ReceptionDay, minutes: int, capacity: int) -> None:
 
 def live_bookings(day_id: int) -> int:
     """Bookings of the day that are still on (booked or attended)."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(
-                Booking.day_id == day_id,
-                Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)),
-            )
-        )
-        or 0
+    return count_rows(
+        Booking,
+        Booking.day_id == day_id,
+        Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)),
     )
 
 

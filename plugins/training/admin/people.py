@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from core.kit import Office, OfficeKind, ScopedChoices, User, db, enum_choices, enum_label
+from core.kit import Office, OfficeKind, ScopedChoices, User, db, enum_choices
 from plugins.training.admin.base import TrainingModelView, person_link
 from plugins.training.errors import TrainingError
 from plugins.training.models import AttendanceStatus, Group, TrainingPerson
@@ -54,7 +54,7 @@ class PersonView(TrainingModelView):
             "从该日期之后的第一个整月开始考核（某月 1 日纳入则当月即考核）；留空表示全年考核。"
         )
     }
-    column_formatters = {"name": person_link, "group": enum_label}
+    column_formatters = {"name": person_link}
     column_details_list = (
         "name",
         "group",
@@ -65,16 +65,7 @@ class PersonView(TrainingModelView):
         "active",
         "remarks",
     )
-    form_columns = (
-        "name",
-        "group",
-        "office",
-        "user",
-        "junior_middle_school_or_above",
-        "joined_on",
-        "active",
-        "remarks",
-    )
+    form_columns = column_details_list  # the form edits what the details show
     form_choices = {"group": enum_choices(Group)}
     form_args = {"user": {"description": _l("干部填写其登录账号；农村党员没有账号，留空。")}}
     column_export_list = (

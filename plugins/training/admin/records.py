@@ -13,7 +13,6 @@ from core.kit import (
     ScopedChoices,
     db,
     enum_choices,
-    enum_label,
     in_scope,
     local_today,
     permissions,
@@ -32,6 +31,14 @@ from plugins.training.validation import (
     check_technique_unique,
 )
 
+# the labels of the person and office columns every record list shows
+PERSON_LABELS = {
+    "person": _l("人员"),
+    "office": _l("单位"),
+    "office.name": _l("单位"),
+    "person.name": _l("姓名"),
+}
+
 
 class AttendanceView(TrainingModelView):
     """Single attendance rows: add one person to a roster, correct a mark."""
@@ -48,18 +55,15 @@ class AttendanceView(TrainingModelView):
     column_sortable_list = (("session", "session.held_on"), ("person", "person.name"), "status")
     column_default_sort = ("id", True)
     column_labels = {
+        **PERSON_LABELS,
         "session": _l("培训"),
-        "person": _l("人员"),
-        "office": _l("单位"),
         "status": _l("出勤"),
         "excuse_reason": _l("请假事由"),
         "recorded_at": _l("登记时间"),
         "session.held_on": _l("培训日期"),
-        "office.name": _l("单位"),
-        "person.name": _l("姓名"),
         "session.topic": _l("主题"),
     }
-    column_formatters = {"status": enum_label, "person": person_link}
+    column_formatters = {"person": person_link}
     form_columns = ("session", "person", "status", "excuse_reason")
     form_choices = {"status": enum_choices(AttendanceStatus)}
 
@@ -132,13 +136,10 @@ class SelfStudyView(TrainingModelView):
     column_sortable_list = ("studied_on", ("person", "person.name"), "hours")
     column_default_sort = ("studied_on", True)
     column_labels = {
+        **PERSON_LABELS,
         "studied_on": _l("日期"),
-        "person": _l("人员"),
-        "office": _l("单位"),
         "hours": _l("学时（课时）"),
         "topic": _l("学习内容"),
-        "office.name": _l("单位"),
-        "person.name": _l("姓名"),
     }
     column_formatters = {"person": person_link}
     form_columns = ("person", "studied_on", "hours", "topic")
@@ -170,14 +171,11 @@ class NoteView(TrainingModelView):
     column_sortable_list = ("written_on", ("person", "person.name"), "char_count")
     column_default_sort = ("written_on", True)
     column_labels = {
+        **PERSON_LABELS,
         "written_on": _l("日期"),
-        "person": _l("人员"),
-        "office": _l("单位"),
         "title": _l("标题"),
         "content": _l("笔记内容"),
         "char_count": _l("字数"),
-        "office.name": _l("单位"),
-        "person.name": _l("姓名"),
     }
     column_formatters = {"person": person_link}
     column_details_list = ("written_on", "person", "title", "char_count", "content")
@@ -212,13 +210,10 @@ class TechniqueView(TrainingModelView):
     column_searchable_list = ("name", "person.name")
     column_sortable_list = (("person", "person.name"), "name", "mastered_on")
     column_labels = {
-        "person": _l("人员"),
-        "office": _l("单位"),
+        **PERSON_LABELS,
         "name": _l("实用技术名称"),
         "mastered_on": _l("掌握日期"),
         "remarks": _l("备注"),
-        "office.name": _l("单位"),
-        "person.name": _l("姓名"),
     }
     column_formatters = {"person": person_link}
     form_columns = ("person", "name", "mastered_on", "remarks")

@@ -20,7 +20,6 @@ from core.kit import (
     check_version,
     db,
     enum_choices,
-    enum_label,
     local_today,
     permissions,
     utc_now,
@@ -117,7 +116,6 @@ class SessionView(TrainingModelView):
         "office.name": _l("举办单位"),
     }
     column_formatters = {
-        "kind": enum_label,
         "length_value": _session_length,
         "required_groups": _session_groups,
         "actions": _session_actions,
