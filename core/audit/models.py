@@ -3,7 +3,6 @@
 import json
 from datetime import date, datetime
 
-from sqlalchemy import DDL, BigInteger, Date, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -21,7 +20,7 @@ class CanonicalJSON(TypeDecorator):
     exactly the bytes that were hashed: verify hashes the raw text without parsing it.
     """
 
-    impl = Text
+    impl = db.Text
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
@@ -31,7 +30,7 @@ class CanonicalJSON(TypeDecorator):
         return None if value is None else json.loads(value)
 
 
-_BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+_BIG_ID = db.BigInteger().with_variant(db.Integer, "sqlite")
 
 
 class AuditEntry(db.Model):
@@ -43,22 +42,22 @@ class AuditEntry(db.Model):
     """
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id"),)
+    __table_args__ = (db.Index("ix_audit_entry_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    actor_name: Mapped[str | None] = mapped_column(String(64))
-    office_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
-    request_id: Mapped[str | None] = mapped_column(String(32))
-    target_type: Mapped[str | None] = mapped_column(String(64))
-    target_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(db.String(40), index=True)
+    actor_id: Mapped[int | None] = mapped_column(db.Integer, index=True)
+    actor_name: Mapped[str | None] = mapped_column(db.String(64))
+    office_id: Mapped[int | None] = mapped_column(db.Integer, index=True)
+    ip_address: Mapped[str | None] = mapped_column(db.String(45))
+    request_id: Mapped[str | None] = mapped_column(db.String(32))
+    target_type: Mapped[str | None] = mapped_column(db.String(64))
+    target_id: Mapped[str | None] = mapped_column(db.String(64))
     changes: Mapped[dict | None] = mapped_column(CanonicalJSON)
     details: Mapped[dict | None] = mapped_column(CanonicalJSON)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(db.String(64))
+    entry_hash: Mapped[str] = mapped_column(db.String(64))
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.target_type or ''} {self.target_id or ''}".strip()
@@ -75,9 +74,9 @@ class AuditChainHead(db.Model):
 
     __tablename__ = "audit_chain_head"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(_BIG_ID)
-    last_hash: Mapped[str] = mapped_column(String(64))
+    last_hash: Mapped[str] = mapped_column(db.String(64))
 
 
 class AuditArchive(db.Model):
@@ -91,24 +90,24 @@ class AuditArchive(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    before: Mapped[date] = mapped_column(Date)
+    before: Mapped[date] = mapped_column(db.Date)
     first_id: Mapped[int] = mapped_column(_BIG_ID)
     last_id: Mapped[int] = mapped_column(_BIG_ID, unique=True)
-    entry_count: Mapped[int] = mapped_column(Integer)
-    first_prev_hash: Mapped[str] = mapped_column(String(64))
-    last_hash: Mapped[str] = mapped_column(String(64))
-    file_name: Mapped[str] = mapped_column(String(200))
-    file_sha256: Mapped[str] = mapped_column(String(64))
+    entry_count: Mapped[int] = mapped_column(db.Integer)
+    first_prev_hash: Mapped[str] = mapped_column(db.String(64))
+    last_hash: Mapped[str] = mapped_column(db.String(64))
+    file_name: Mapped[str] = mapped_column(db.String(200))
+    file_sha256: Mapped[str] = mapped_column(db.String(64))
 
 
 # db.create_all() installs the PostgreSQL guards too; the Alembic migrations run the same SQL.
-event.listen(
+db.event.listen(
     AuditEntry.__table__,
     "after_create",
-    DDL(APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
+    db.DDL(APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
 )
-event.listen(
+db.event.listen(
     AuditArchive.__table__,
     "after_create",
-    DDL(ARCHIVE_APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
+    db.DDL(ARCHIVE_APPEND_ONLY_TRIGGER_SQL).execute_if(dialect="postgresql"),
 )

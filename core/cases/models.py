@@ -9,19 +9,6 @@ page is an index range scan, never a sort of the whole table.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    literal_column,
-    text,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -74,8 +61,8 @@ FINISHED_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
 
 
-def _partial(name: str, *columns: str, where: str = ACTIVE_SQL) -> Index:
-    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+def _partial(name: str, *columns: str, where: str = ACTIVE_SQL) -> db.Index:
+    return db.Index(name, *columns, sqlite_where=db.text(where), postgresql_where=db.text(where))
 
 
 class Channel(LabelledEnum):
@@ -105,59 +92,59 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "case_record"
     __table_args__ = (
         # The list: one office (and a status) in deadline order; everything; newest first.
-        Index("ix_case_record_office_status_due", "office_id", "status", "due_at", "id"),
-        Index("ix_case_record_office_due", "office_id", "due_at", "id"),
-        Index("ix_case_record_status_due", "status", "due_at", "id"),
-        Index("ix_case_record_due", "due_at", "id"),
-        Index("ix_case_record_accepted", "accepted_at", "id"),
-        Index("ix_case_record_office_accepted", "office_id", "accepted_at", "id"),
+        db.Index("ix_case_record_office_status_due", "office_id", "status", "due_at", "id"),
+        db.Index("ix_case_record_office_due", "office_id", "due_at", "id"),
+        db.Index("ix_case_record_status_due", "status", "due_at", "id"),
+        db.Index("ix_case_record_due", "due_at", "id"),
+        db.Index("ix_case_record_accepted", "accepted_at", "id"),
+        db.Index("ix_case_record_office_accepted", "office_id", "accepted_at", "id"),
         # Cases still being handled (the list's default "未办结", colours, supervision, sweep).
         _partial("ix_case_record_active_office_due", "office_id", "due_at", "id"),
         _partial("ix_case_record_active_due", "due_at", "id"),
         _partial("ix_case_record_step_due", "step_due_at", where="step_due_at IS NOT NULL"),
         # Transferred away from the accepting office; the annual quota; plugins' lookups.
-        Index("ix_case_record_first_office_due", "first_office_id", "due_at", "id"),
-        Index("ix_case_record_handler_closed", "handler_id", "closed_at"),
-        Index("ix_case_record_source", "source_type", "source_id"),
+        db.Index("ix_case_record_first_office_due", "first_office_id", "due_at", "id"),
+        db.Index("ix_case_record_handler_closed", "handler_id", "closed_at"),
+        db.Index("ix_case_record_source", "source_type", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    receipt_no: Mapped[str] = mapped_column(String(16), unique=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    first_office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    category: Mapped[str] = mapped_column(String(64))
+    receipt_no: Mapped[str] = mapped_column(db.String(16), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    first_office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    category: Mapped[str] = mapped_column(db.String(64))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
-    subject: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(db.String(200))
+    content: Mapped[str] = mapped_column(db.Text, default="")
     # Personal data of a private person: masked in lists, never public, never exported.
-    applicant_name: Mapped[str | None] = mapped_column(String(64))
-    applicant_phone: Mapped[str | None] = mapped_column(String(32))
-    applicant_id_number: Mapped[str | None] = mapped_column(String(32))
+    applicant_name: Mapped[str | None] = mapped_column(db.String(64))
+    applicant_phone: Mapped[str | None] = mapped_column(db.String(32))
+    applicant_id_number: Mapped[str | None] = mapped_column(db.String(32))
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The limit the case runs on (the office's published one or the category's), and the
     # approved extensions in the same unit.
-    limit_amount: Mapped[int] = mapped_column(Integer)
-    limit_unit: Mapped[str] = mapped_column(String(20))
-    extra_amount: Mapped[int] = mapped_column(Integer, default=0)
+    limit_amount: Mapped[int] = mapped_column(db.Integer)
+    limit_unit: Mapped[str] = mapped_column(db.String(20))
+    extra_amount: Mapped[int] = mapped_column(db.Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     warn_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    due_warnings: Mapped[list | None] = mapped_column(JSON)
-    due_uncovered: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_warnings: Mapped[list | None] = mapped_column(db.JSON)
+    due_uncovered: Mapped[bool] = mapped_column(db.Boolean, default=False)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A step with its own limit: a transfer not yet signed for, or a hand-back.
-    step_kind: Mapped[str | None] = mapped_column(String(20))
+    step_kind: Mapped[str | None] = mapped_column(db.String(20))
     step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    outcome: Mapped[str | None] = mapped_column(Text)
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    first_responder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    source_type: Mapped[str | None] = mapped_column(String(40))
-    source_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(db.Text)
+    handler_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    first_responder_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    source_type: Mapped[str | None] = mapped_column(db.String(40))
+    source_id: Mapped[str | None] = mapped_column(db.String(64))
     # Colour seen by the last deadline sweep: reminders go out when it changes.
-    swept_colour: Mapped[str | None] = mapped_column(String(8))
+    swept_colour: Mapped[str | None] = mapped_column(db.String(8))
 
     office: Mapped[Office] = relationship(foreign_keys=[office_id])
     first_office: Mapped[Office] = relationship(foreign_keys=[first_office_id])
@@ -228,7 +215,7 @@ class Case(VersionedMixin, TimestampMixin, db.Model):
 
 def is_active_sql():
     """WHERE clause "the case is still being handled", matching the partial indexes."""
-    return Case.status.in_([literal_column(f"'{s.value}'") for s in ACTIVE_STATUSES])
+    return Case.status.in_([db.literal_column(f"'{s.value}'") for s in ACTIVE_STATUSES])
 
 
 class CaseEvent(db.Model):
@@ -237,17 +224,17 @@ class CaseEvent(db.Model):
     __tablename__ = "case_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    kind: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    actor_name: Mapped[str | None] = mapped_column(String(64))  # snapshot; "群众" for residents
-    note: Mapped[str | None] = mapped_column(Text)
-    from_office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
-    to_office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
-    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    data: Mapped[dict | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(db.String(32))
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    actor_name: Mapped[str | None] = mapped_column(db.String(64))  # snapshot; "群众" for residents
+    note: Mapped[str | None] = mapped_column(db.Text)
+    from_office_id: Mapped[int | None] = mapped_column(db.ForeignKey("office.id"))
+    to_office_id: Mapped[int | None] = mapped_column(db.ForeignKey("office.id"))
+    from_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    to_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    data: Mapped[dict | None] = mapped_column(db.JSON)
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
@@ -263,12 +250,12 @@ class CaseAttachment(db.Model):
     __tablename__ = "case_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    storage_key: Mapped[str] = mapped_column(String(128))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    filename: Mapped[str] = mapped_column(db.String(200))
+    storage_key: Mapped[str] = mapped_column(db.String(128))
+    content_type: Mapped[str] = mapped_column(db.String(100))
+    size: Mapped[int] = mapped_column(db.Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User | None] = relationship()
@@ -279,12 +266,12 @@ class CaseOffice(db.Model):
 
     __tablename__ = "case_office"
 
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True, index=True)
-    role: Mapped[str] = mapped_column(String(10))  # "lead" | "notified"
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(db.String(10))  # "lead" | "notified"
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    added_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    note: Mapped[str | None] = mapped_column(db.Text)
 
     office: Mapped[Office] = relationship()
 
@@ -295,16 +282,16 @@ class Extension(db.Model):
     __tablename__ = "case_extension"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    amount: Mapped[int] = mapped_column(Integer)
-    unit: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="requested", index=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    amount: Mapped[int] = mapped_column(db.Integer)
+    unit: Mapped[str] = mapped_column(db.String(20))
+    reason: Mapped[str] = mapped_column(db.Text)
+    status: Mapped[str] = mapped_column(db.String(10), default="requested", index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_note: Mapped[str | None] = mapped_column(db.Text)
 
     case: Mapped[Case] = relationship(back_populates="extensions")
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
@@ -329,13 +316,13 @@ class Pause(db.Model):
     __tablename__ = "case_pause"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
     reason: Mapped[PauseReason] = mapped_column(_enum(PauseReason))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(db.Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
 
 class AgencyRecord(db.Model):
@@ -345,16 +332,16 @@ class AgencyRecord(db.Model):
     __tablename__ = "case_agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    agent_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    reason: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(db.Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    delivered_items: Mapped[str | None] = mapped_column(Text)
-    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    delivered_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    delivered_items: Mapped[str | None] = mapped_column(db.Text)
+    signed_off_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sign_off_note: Mapped[str | None] = mapped_column(Text)
+    sign_off_note: Mapped[str | None] = mapped_column(db.Text)
 
     agent: Mapped[User] = relationship(foreign_keys=[agent_id])
     delivered_by: Mapped[User | None] = relationship(foreign_keys=[delivered_by_id])
@@ -382,12 +369,12 @@ class Rating(db.Model):
     __tablename__ = "case_rating"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     grade: Mapped[Grade] = mapped_column(_enum(Grade))
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(db.Text)
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    voided: Mapped[bool] = mapped_column(db.Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="rating")
     appeals: Mapped[list["RatingAppeal"]] = relationship(
@@ -405,18 +392,18 @@ class Rectification(db.Model):
     __tablename__ = "case_rectification"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("case_rating.id"), unique=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    rating_id: Mapped[int] = mapped_column(db.ForeignKey("case_rating.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     status: Mapped[str] = mapped_column(
-        String(12), default="open"
+        db.String(12), default="open"
     )  # open, done, followed_up, cancelled
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    measures: Mapped[str | None] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(db.Text)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     case: Mapped[Case] = relationship()
     rating: Mapped[Rating] = relationship(back_populates="rectification")
@@ -433,12 +420,14 @@ class FollowUpCall(db.Model):
     __tablename__ = "case_follow_up_call"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rectification_id: Mapped[int] = mapped_column(ForeignKey("case_rectification.id"), index=True)
+    rectification_id: Mapped[int] = mapped_column(
+        db.ForeignKey("case_rectification.id"), index=True
+    )
     called_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    reached: Mapped[bool] = mapped_column(Boolean, default=True)
+    called_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    reached: Mapped[bool] = mapped_column(db.Boolean, default=True)
     resident_grade: Mapped[Grade | None] = mapped_column(_enum(Grade))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(db.Text)
 
     called_by: Mapped[User | None] = relationship()
 
@@ -456,19 +445,19 @@ class RatingAppeal(db.Model):
     __tablename__ = "case_rating_appeal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("case_rating.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    rating_id: Mapped[int] = mapped_column(db.ForeignKey("case_rating.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     reason: Mapped[AppealReason] = mapped_column(_enum(AppealReason))
-    statement: Mapped[str] = mapped_column(Text)
+    statement: Mapped[str] = mapped_column(db.Text)
     status: Mapped[str] = mapped_column(
-        String(10), default="pending", index=True
+        db.String(10), default="pending", index=True
     )  # pending, upheld, rejected
-    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    filed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_note: Mapped[str | None] = mapped_column(db.Text)
 
     rating: Mapped[Rating] = relationship(back_populates="appeals")
     filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
@@ -480,14 +469,14 @@ class OfficeCategoryLimit(TimestampMixin, db.Model):
     cap; new cases of that office run on it."""
 
     __tablename__ = "case_office_limit"
-    __table_args__ = (UniqueConstraint("office_id", "category"),)
+    __table_args__ = (db.UniqueConstraint("office_id", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    category: Mapped[str] = mapped_column(String(64))
-    amount: Mapped[int] = mapped_column(Integer)
-    unit: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)  # shown to residents
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    category: Mapped[str] = mapped_column(db.String(64))
+    amount: Mapped[int] = mapped_column(db.Integer)
+    unit: Mapped[str] = mapped_column(db.String(20))
+    note: Mapped[str | None] = mapped_column(db.Text)  # shown to residents
 
     office: Mapped[Office] = relationship()
 
@@ -503,10 +492,10 @@ class CaseMonthStat(db.Model):
 
     __tablename__ = "case_month_stat"
 
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
-    month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
-    open_count: Mapped[int] = mapped_column(Integer, default=0)
-    overdue_count: Mapped[int] = mapped_column(Integer, default=0)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(db.Date, primary_key=True)  # first day of the month
+    open_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    overdue_count: Mapped[int] = mapped_column(db.Integer, default=0)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -516,6 +505,6 @@ class ReceiptLookupCounter(db.Model):
 
     __tablename__ = "case_lookup_counter"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(db.Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,16 +3,6 @@ and person-started jobs with their progress and result file."""
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -30,12 +20,12 @@ class JobFailure(db.Model):
     __tablename__ = "job_failure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    func_path: Mapped[str] = mapped_column(String(200))
-    args: Mapped[list] = mapped_column(JSON, default=list)
-    job_id: Mapped[str | None] = mapped_column(String(100))
-    error: Mapped[str] = mapped_column(String(500))
-    traceback: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    func_path: Mapped[str] = mapped_column(db.String(200))
+    args: Mapped[list] = mapped_column(db.JSON, default=list)
+    job_id: Mapped[str | None] = mapped_column(db.String(100))
+    error: Mapped[str] = mapped_column(db.String(500))
+    traceback: Mapped[str] = mapped_column(db.Text, default="")
+    attempts: Mapped[int] = mapped_column(db.Integer, default=1)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -49,11 +39,11 @@ class JobRun(db.Model):
     """
 
     __tablename__ = "job_run"
-    __table_args__ = (UniqueConstraint("name", "key"),)
+    __table_args__ = (db.UniqueConstraint("name", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(db.String(100))
+    key: Mapped[str] = mapped_column(db.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -62,8 +52,8 @@ class ScheduleState(db.Model):
 
     __tablename__ = "schedule_state"
 
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    last_tick: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(db.String(100), primary_key=True)
+    last_tick: Mapped[int] = mapped_column(db.Integer)
     last_run_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -76,21 +66,21 @@ class Notification(db.Model):
 
     __tablename__ = "notification"
     __table_args__ = (
-        UniqueConstraint("user_id", "dedupe_key"),
-        Index("ix_notification_user_unread", "user_id", "read_at"),
+        db.UniqueConstraint("user_id", "dedupe_key"),
+        db.Index("ix_notification_user_unread", "user_id", "read_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    url: Mapped[str | None] = mapped_column(String(500))
-    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(db.String(200))
+    body: Mapped[str] = mapped_column(db.Text, default="")
+    url: Mapped[str | None] = mapped_column(db.String(500))
+    dedupe_key: Mapped[str | None] = mapped_column(db.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    email_state: Mapped[str | None] = mapped_column(String(10), index=True)
-    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    email_error: Mapped[str | None] = mapped_column(String(300))
+    email_state: Mapped[str | None] = mapped_column(db.String(10), index=True)
+    email_attempts: Mapped[int] = mapped_column(db.Integer, default=0)
+    email_error: Mapped[str | None] = mapped_column(db.String(300))
 
 
 class NotificationSetting(db.Model):
@@ -99,10 +89,10 @@ class NotificationSetting(db.Model):
     __tablename__ = "notification_setting"
 
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+        db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
-    email: Mapped[str | None] = mapped_column(String(254))
-    email_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(db.String(254))
+    email_enabled: Mapped[bool] = mapped_column(db.Boolean, default=False)
 
 
 class JobStatus:
@@ -125,17 +115,17 @@ class JobRecord(db.Model):
     __tablename__ = "job_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    func_path: Mapped[str] = mapped_column(String(200))
-    args: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int | None] = mapped_column(Integer)
-    result_key: Mapped[str | None] = mapped_column(String(200))
-    result_name: Mapped[str | None] = mapped_column(String(200))
-    result_mime: Mapped[str | None] = mapped_column(String(100))
-    error: Mapped[str | None] = mapped_column(String(500))
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(db.String(200))
+    func_path: Mapped[str] = mapped_column(db.String(200))
+    args: Mapped[list] = mapped_column(db.JSON, default=list)
+    status: Mapped[str] = mapped_column(db.String(10), default=JobStatus.QUEUED)
+    done: Mapped[int] = mapped_column(db.Integer, default=0)
+    total: Mapped[int | None] = mapped_column(db.Integer)
+    result_key: Mapped[str | None] = mapped_column(db.String(200))
+    result_name: Mapped[str | None] = mapped_column(db.String(200))
+    result_mime: Mapped[str | None] = mapped_column(db.String(100))
+    error: Mapped[str | None] = mapped_column(db.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

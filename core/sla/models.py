@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -29,10 +28,10 @@ class CalendarDay(TimestampMixin, db.Model):
     __tablename__ = "calendar_day"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True, nullable=False)
-    kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    name: Mapped[str] = mapped_column(String(64), nullable=False)
-    note: Mapped[str | None] = mapped_column(String(255))
+    day: Mapped[date] = mapped_column(db.Date, unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    name: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    note: Mapped[str | None] = mapped_column(db.String(255))
 
     @property
     def working(self) -> bool:

@@ -9,16 +9,6 @@ concurrent hand-outs that slipped past every check cannot both commit.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
@@ -113,12 +103,12 @@ class ArchiveSettings(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "archive_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), unique=True)
-    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), unique=True)
+    keeper_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
     # Approves the keeper's own requests (nobody approves their own); a leader may too.
-    deputy_keeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    max_loan_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_LOAN_DAYS)
-    reading_room: Mapped[str | None] = mapped_column(String(200))  # where residents consult
+    deputy_keeper_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    max_loan_days: Mapped[int] = mapped_column(db.Integer, default=DEFAULT_MAX_LOAN_DAYS)
+    reading_room: Mapped[str | None] = mapped_column(db.String(200))  # where residents consult
 
     office: Mapped[Office] = relationship()
     keeper: Mapped[User | None] = relationship(foreign_keys=[keeper_id])
@@ -132,13 +122,13 @@ class Fonds(TimestampMixin, db.Model):
     """全宗: all the records of one office (or of a predecessor body it keeps)."""
 
     __tablename__ = "archive_fonds"
-    __table_args__ = (UniqueConstraint("office_id", "code"),)
+    __table_args__ = (db.UniqueConstraint("office_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    code: Mapped[str] = mapped_column(String(12))
-    title: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    code: Mapped[str] = mapped_column(db.String(12))
+    title: Mapped[str] = mapped_column(db.String(200))
+    note: Mapped[str | None] = mapped_column(db.Text)
 
     office: Mapped[Office] = relationship()
     series: Mapped[list["Series"]] = relationship(back_populates="fonds", order_by="Series.code")
@@ -156,16 +146,16 @@ class Series(TimestampMixin, db.Model):
 
     __tablename__ = "archive_series"
     __table_args__ = (
-        UniqueConstraint("fonds_id", "code", name="uq_archive_series_code"),
-        UniqueConstraint("office_id", "source_type", name="uq_archive_series_source"),
+        db.UniqueConstraint("fonds_id", "code", name="uq_archive_series_code"),
+        db.UniqueConstraint("office_id", "source_type", name="uq_archive_series_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    fonds_id: Mapped[int] = mapped_column(ForeignKey("archive_fonds.id"), index=True)
-    code: Mapped[str] = mapped_column(String(12))
-    title: Mapped[str] = mapped_column(String(200))
-    source_type: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    fonds_id: Mapped[int] = mapped_column(db.ForeignKey("archive_fonds.id"), index=True)
+    code: Mapped[str] = mapped_column(db.String(12))
+    title: Mapped[str] = mapped_column(db.String(200))
+    source_type: Mapped[str | None] = mapped_column(db.String(64))
 
     office: Mapped[Office] = relationship()
     fonds: Mapped[Fonds] = relationship(back_populates="series")
@@ -184,31 +174,31 @@ class ArchiveFile(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "archive_file"
     __table_args__ = (
-        UniqueConstraint("office_id", "catalogue_no", name="uq_archive_file_catalogue_no"),
-        UniqueConstraint("series_id", "year", "seq", name="uq_archive_file_series_year_seq"),
-        UniqueConstraint("office_id", "source_type", "source_id", name="uq_archive_file_source"),
+        db.UniqueConstraint("office_id", "catalogue_no", name="uq_archive_file_catalogue_no"),
+        db.UniqueConstraint("series_id", "year", "seq", name="uq_archive_file_series_year_seq"),
+        db.UniqueConstraint("office_id", "source_type", "source_id", name="uq_archive_file_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("archive_series.id"), index=True)
-    catalogue_no: Mapped[str] = mapped_column(String(48), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(200))
-    year: Mapped[int] = mapped_column(Integer, index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    series_id: Mapped[int] = mapped_column(db.ForeignKey("archive_series.id"), index=True)
+    catalogue_no: Mapped[str] = mapped_column(db.String(48), index=True)
+    seq: Mapped[int] = mapped_column(db.Integer)
+    title: Mapped[str] = mapped_column(db.String(200))
+    year: Mapped[int] = mapped_column(db.Integer, index=True)
     retention: Mapped[Retention] = mapped_column(enum_column(Retention), default=Retention.YEARS_30)
     security: Mapped[Security] = mapped_column(
         enum_column(Security), default=Security.INTERNAL, index=True
     )
-    location: Mapped[str | None] = mapped_column(String(120))  # room, cabinet, shelf
-    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(db.String(120))  # room, cabinet, shelf
+    description: Mapped[str | None] = mapped_column(db.Text)
     status: Mapped[FileStatus] = mapped_column(
         enum_column(FileStatus), default=FileStatus.IN_STORE, index=True
     )
     # Set when another module's record was filed here through the file_record hook.
-    source_type: Mapped[str | None] = mapped_column(String(64))
-    source_id: Mapped[str | None] = mapped_column(String(64))
-    source_url: Mapped[str | None] = mapped_column(String(500))
+    source_type: Mapped[str | None] = mapped_column(db.String(64))
+    source_id: Mapped[str | None] = mapped_column(db.String(64))
+    source_url: Mapped[str | None] = mapped_column(db.String(500))
 
     office: Mapped[Office] = relationship()
     series: Mapped[Series] = relationship()
@@ -238,17 +228,17 @@ class ArchiveItem(TimestampMixin, db.Model):
     """件: one document inside a file (a notice, a form, a ledger page…)."""
 
     __tablename__ = "archive_item"
-    __table_args__ = (UniqueConstraint("file_id", "item_no"),)
+    __table_args__ = (db.UniqueConstraint("file_id", "item_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
-    item_no: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(200))
-    author: Mapped[str | None] = mapped_column(String(120))  # 责任者
-    doc_ref: Mapped[str | None] = mapped_column(String(64))  # 文号
-    doc_date: Mapped[date | None] = mapped_column(Date)
-    pages: Mapped[int | None] = mapped_column(Integer)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    file_id: Mapped[int] = mapped_column(db.ForeignKey("archive_file.id"), index=True)
+    item_no: Mapped[int] = mapped_column(db.Integer)
+    title: Mapped[str] = mapped_column(db.String(200))
+    author: Mapped[str | None] = mapped_column(db.String(120))  # 责任者
+    doc_ref: Mapped[str | None] = mapped_column(db.String(64))  # 文号
+    doc_date: Mapped[date | None] = mapped_column(db.Date)
+    pages: Mapped[int | None] = mapped_column(db.Integer)
 
     office: Mapped[Office] = relationship()
     file: Mapped[ArchiveFile] = relationship(back_populates="items")
@@ -266,42 +256,42 @@ class Loan(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "archive_loan"
     __table_args__ = (
-        Index(
+        db.Index(
             "uq_archive_loan_one_out",
             "file_id",
             unique=True,
-            sqlite_where=text("status = 'out'"),
-            postgresql_where=text("status = 'out'"),
+            sqlite_where=db.text("status = 'out'"),
+            postgresql_where=db.text("status = 'out'"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    file_id: Mapped[int] = mapped_column(db.ForeignKey("archive_file.id"), index=True)
+    reference: Mapped[str] = mapped_column(db.String(16), unique=True)
     status: Mapped[LoanStatus] = mapped_column(
         enum_column(LoanStatus), default=LoanStatus.REQUESTED, index=True
     )
     borrower_kind: Mapped[BorrowerKind] = mapped_column(enum_column(BorrowerKind))
-    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    resident_name: Mapped[str | None] = mapped_column(String(64))
-    resident_phone: Mapped[str | None] = mapped_column(String(32))  # personal data
-    purpose: Mapped[str] = mapped_column(Text)
-    period_days: Mapped[int] = mapped_column(Integer)  # working days
+    borrower_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    resident_name: Mapped[str | None] = mapped_column(db.String(64))
+    resident_phone: Mapped[str | None] = mapped_column(db.String(32))  # personal data
+    purpose: Mapped[str] = mapped_column(db.Text)
+    period_days: Mapped[int] = mapped_column(db.Integer)  # working days
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    keeper_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    keeper_approved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     keeper_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    leader_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    leader_approved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     leader_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decision_note: Mapped[str | None] = mapped_column(Text)  # reason of a rejection
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    decision_note: Mapped[str | None] = mapped_column(db.Text)  # reason of a rejection
     handed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    handed_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    condition_out: Mapped[str | None] = mapped_column(Text)
+    handed_out_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    condition_out: Mapped[str | None] = mapped_column(db.Text)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    condition_in: Mapped[str | None] = mapped_column(Text)
+    received_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    condition_in: Mapped[str | None] = mapped_column(db.Text)
 
     office: Mapped[Office] = relationship()
     file: Mapped[ArchiveFile] = relationship(back_populates="loans")
@@ -334,16 +324,16 @@ class LossReport(TimestampMixin, db.Model):
     __tablename__ = "archive_loss"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
-    loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    file_id: Mapped[int] = mapped_column(db.ForeignKey("archive_file.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(db.ForeignKey("archive_loan.id"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    borrower_name: Mapped[str | None] = mapped_column(String(64))
-    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    keeper_name: Mapped[str | None] = mapped_column(String(64))
-    circumstances: Mapped[str] = mapped_column(Text)
+    reported_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    borrower_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    borrower_name: Mapped[str | None] = mapped_column(db.String(64))
+    keeper_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    keeper_name: Mapped[str | None] = mapped_column(db.String(64))
+    circumstances: Mapped[str] = mapped_column(db.Text)
 
     office: Mapped[Office] = relationship()
     file: Mapped[ArchiveFile] = relationship(back_populates="losses")
@@ -362,14 +352,14 @@ class ArchiveEvent(db.Model):
     __tablename__ = "archive_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("archive_file.id"), index=True)
-    loan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_loan.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    file_id: Mapped[int] = mapped_column(db.ForeignKey("archive_file.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(db.ForeignKey("archive_loan.id"), index=True)
     kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    actor_name: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    actor_name: Mapped[str | None] = mapped_column(db.String(64))
+    note: Mapped[str | None] = mapped_column(db.Text)
 
     file: Mapped[ArchiveFile] = relationship(back_populates="events")
     loan: Mapped[Loan | None] = relationship()

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
@@ -40,20 +39,20 @@ class ServiceMatter(VersionedMixin, TimestampMixin, db.Model):
     """One matter on an office's list, with everything its 办事指南 page shows."""
 
     __tablename__ = "catalogue_matter"
-    __table_args__ = (Index("ix_catalogue_matter_office_listed", "office_id", "listed"),)
+    __table_args__ = (db.Index("ix_catalogue_matter_office_listed", "office_id", "listed"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    legal_basis: Mapped[str] = mapped_column(Text, default="")
-    category_code: Mapped[str] = mapped_column(String(40))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    legal_basis: Mapped[str] = mapped_column(db.Text, default="")
+    category_code: Mapped[str] = mapped_column(db.String(40))
     place: Mapped[Place] = mapped_column(enum_column(Place, 12), default=Place.HALL)
-    handled_by: Mapped[str] = mapped_column(String(100), default="")  # a window or post
-    documents: Mapped[str] = mapped_column(Text, default="")  # one per line
-    fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # yuan; None = free
-    fee_basis: Mapped[str] = mapped_column(Text, default="")
-    steps: Mapped[str] = mapped_column(Text, default="")  # one per line
-    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    handled_by: Mapped[str] = mapped_column(db.String(100), default="")  # a window or post
+    documents: Mapped[str] = mapped_column(db.Text, default="")  # one per line
+    fee: Mapped[Decimal | None] = mapped_column(db.Numeric(10, 2))  # yuan; None = free
+    fee_basis: Mapped[str] = mapped_column(db.Text, default="")
+    steps: Mapped[str] = mapped_column(db.Text, default="")  # one per line
+    listed: Mapped[bool] = mapped_column(db.Boolean, default=True)
 
     office: Mapped[Office] = relationship()
 
@@ -87,12 +86,12 @@ class ServicePlace(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "catalogue_place"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     kind: Mapped[Place] = mapped_column(enum_column(Place, 12), default=Place.VILLAGE)
-    name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    opening_hours: Mapped[str] = mapped_column(Text, default="")
-    phone: Mapped[str] = mapped_column(String(32), default="")  # the office's landline
+    name: Mapped[str] = mapped_column(db.String(120))
+    address: Mapped[str] = mapped_column(db.String(200), default="")
+    opening_hours: Mapped[str] = mapped_column(db.Text, default="")
+    phone: Mapped[str] = mapped_column(db.String(32), default="")  # the office's landline
 
     office: Mapped[Office] = relationship()
 
@@ -106,8 +105,8 @@ class LiaisonOfficer(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "catalogue_liaison"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"), index=True)
     role: Mapped[LiaisonRole] = mapped_column(
         enum_column(LiaisonRole, 20), default=LiaisonRole.OTHER
     )
@@ -131,15 +130,15 @@ class CaseFee(TimestampMixin, db.Model):
     __tablename__ = "catalogue_case_fee"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
-    matter_id: Mapped[int] = mapped_column(ForeignKey("catalogue_matter.id"), index=True)
-    standard: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
-    unrecorded: Mapped[bool] = mapped_column(Boolean, default=False)
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), unique=True)
+    matter_id: Mapped[int] = mapped_column(db.ForeignKey("catalogue_matter.id"), index=True)
+    standard: Mapped[Decimal | None] = mapped_column(db.Numeric(10, 2))
+    amount: Mapped[Decimal] = mapped_column(db.Numeric(10, 2), default=Decimal("0"))
+    unrecorded: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(db.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     office: Mapped[Office] = relationship()

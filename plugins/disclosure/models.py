@@ -14,7 +14,6 @@ A ``DisclosureTopic`` is a resident's request "please disclose …". It opens a 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
@@ -73,17 +72,17 @@ class DisclosureItem(VersionedMixin, TimestampMixin, db.Model):
     """One matter on the office's disclosure board; a draft until published."""
 
     __tablename__ = "disclosure_item"
-    __table_args__ = (Index("ix_disclosure_item_office_published", "office_id", "published_at"),)
+    __table_args__ = (db.Index("ix_disclosure_item_office_published", "office_id", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     category: Mapped[ItemCategory] = mapped_column(enum_column(ItemCategory, 24))
     stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 12))
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")  # plain text or Markdown (sanitised)
+    title: Mapped[str] = mapped_column(db.String(200))
+    body: Mapped[str] = mapped_column(db.Text, default="")  # plain text or Markdown (sanitised)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -124,20 +123,20 @@ class DisclosureTopic(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "disclosure_topic"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
-    receipt_no: Mapped[str | None] = mapped_column(String(16))
-    topic: Mapped[str] = mapped_column(String(200))
-    details: Mapped[str] = mapped_column(Text, default="")
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    receipt_no: Mapped[str | None] = mapped_column(db.String(16))
+    topic: Mapped[str] = mapped_column(db.String(200))
+    details: Mapped[str] = mapped_column(db.Text, default="")
     status: Mapped[TopicStatus] = mapped_column(
         enum_column(TopicStatus, 12), default=TopicStatus.OPEN, index=True
     )
-    answer_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_item.id"))
-    answer_note: Mapped[str | None] = mapped_column(Text)  # outcome given on the case screen
+    answer_item_id: Mapped[int | None] = mapped_column(db.ForeignKey("disclosure_item.id"))
+    answer_note: Mapped[str | None] = mapped_column(db.Text)  # outcome given on the case screen
     decline_ground: Mapped[DeclineGround | None] = mapped_column(enum_column(DeclineGround, 24))
-    decline_reason: Mapped[str | None] = mapped_column(Text)
+    decline_reason: Mapped[str | None] = mapped_column(db.Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     case: Mapped[Case | None] = relationship()

@@ -15,7 +15,6 @@
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import Case, Office, TimestampMixin, User, UTCDateTime, VersionedMixin, db, utcnow
@@ -27,13 +26,13 @@ class DutyRule(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "duty_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), unique=True, index=True)
-    member_ids: Mapped[str] = mapped_column(String(500), default="")  # "3,5,7" in rota order
-    days_per_turn: Mapped[int] = mapped_column(Integer, default=1)
-    starts_on: Mapped[date] = mapped_column(Date)
-    duty_phone: Mapped[str | None] = mapped_column(String(32))  # the office's duty line
-    hours_start: Mapped[time] = mapped_column(Time, default=time(8, 30))
-    hours_end: Mapped[time] = mapped_column(Time, default=time(17, 30))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), unique=True, index=True)
+    member_ids: Mapped[str] = mapped_column(db.String(500), default="")  # "3,5,7" in rota order
+    days_per_turn: Mapped[int] = mapped_column(db.Integer, default=1)
+    starts_on: Mapped[date] = mapped_column(db.Date)
+    duty_phone: Mapped[str | None] = mapped_column(db.String(32))  # the office's duty line
+    hours_start: Mapped[time] = mapped_column(db.Time, default=time(8, 30))
+    hours_end: Mapped[time] = mapped_column(db.Time, default=time(17, 30))
 
     office: Mapped[Office] = relationship()
 
@@ -47,12 +46,12 @@ class DutyAssignment(TimestampMixin, db.Model):
     """One rest day of one office and the person on duty (None: nobody, a gap)."""
 
     __tablename__ = "duty_assignment"
-    __table_args__ = (UniqueConstraint("office_id", "day", name="uq_duty_assignment_day"),)
+    __table_args__ = (db.UniqueConstraint("office_id", "day", name="uq_duty_assignment_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    day: Mapped[date] = mapped_column(db.Date, index=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     user: Mapped[User | None] = relationship()
@@ -64,12 +63,12 @@ class DutySwap(db.Model):
     __tablename__ = "duty_swap"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    day: Mapped[date] = mapped_column(Date)
-    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    reason: Mapped[str] = mapped_column(String(500))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    day: Mapped[date] = mapped_column(db.Date)
+    from_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    to_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(db.String(500))
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office: Mapped[Office] = relationship()
@@ -83,10 +82,10 @@ class AfterHoursCase(db.Model):
     __tablename__ = "duty_after_hours_case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
+    day: Mapped[date] = mapped_column(db.Date, index=True)
     rest_day: Mapped[bool] = mapped_column(default=False)
 
     case: Mapped[Case] = relationship()
@@ -99,10 +98,10 @@ class HandoverReport(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "duty_handover_report"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("duty_assignment.id"), unique=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    day: Mapped[date] = mapped_column(Date, index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(db.ForeignKey("duty_assignment.id"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    day: Mapped[date] = mapped_column(db.Date, index=True)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assignment: Mapped[DutyAssignment] = relationship()
@@ -119,11 +118,11 @@ class HandoverItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
-        ForeignKey("duty_handover_report.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("duty_handover_report.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))  # letter / visit / call
-    summary: Mapped[str] = mapped_column(Text)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
+    kind: Mapped[str] = mapped_column(db.String(16))  # letter / visit / call
+    summary: Mapped[str] = mapped_column(db.Text)
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"))
 
     report: Mapped[HandoverReport] = relationship(back_populates="items")
     case: Mapped[Case | None] = relationship()
@@ -134,13 +133,13 @@ class DutyPledge(db.Model):
 
     __tablename__ = "duty_pledge"
     __table_args__ = (
-        UniqueConstraint("office_id", "user_id", "period", name="uq_duty_pledge_period"),
+        db.UniqueConstraint("office_id", "user_id", "period", name="uq_duty_pledge_period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    period: Mapped[str] = mapped_column(String(7))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
+    period: Mapped[str] = mapped_column(db.String(7))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()

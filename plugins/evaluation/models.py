@@ -21,7 +21,6 @@ suspension decisions and rectification tasks.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import Case, Office, TimestampMixin, User, UTCDateTime, VersionedMixin, db, utcnow
@@ -35,18 +34,18 @@ class Campaign(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "evaluation_campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    weight_residents: Mapped[int] = mapped_column(Integer, default=70)
-    weight_leaders: Mapped[int] = mapped_column(Integer, default=20)
-    weight_colleagues: Mapped[int] = mapped_column(Integer, default=10)
-    band_satisfied: Mapped[int] = mapped_column(Integer, default=90)  # ≥ → 满意
-    band_basic: Mapped[int] = mapped_column(Integer, default=70)  # ≥ → 基本满意, else 不满意
-    warning_below: Mapped[int] = mapped_column(Integer, default=70)  # residents' score < → 警示
-    recognition_below: Mapped[int] = mapped_column(Integer, default=50)  # < → 不认可
-    status: Mapped[str] = mapped_column(String(12), default=DRAFT)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    title: Mapped[str] = mapped_column(db.String(200))
+    period_start: Mapped[date] = mapped_column(db.Date)
+    period_end: Mapped[date] = mapped_column(db.Date)
+    weight_residents: Mapped[int] = mapped_column(db.Integer, default=70)
+    weight_leaders: Mapped[int] = mapped_column(db.Integer, default=20)
+    weight_colleagues: Mapped[int] = mapped_column(db.Integer, default=10)
+    band_satisfied: Mapped[int] = mapped_column(db.Integer, default=90)  # ≥ → 满意
+    band_basic: Mapped[int] = mapped_column(db.Integer, default=70)  # ≥ → 基本满意, else 不满意
+    warning_below: Mapped[int] = mapped_column(db.Integer, default=70)  # residents' score < → 警示
+    recognition_below: Mapped[int] = mapped_column(db.Integer, default=50)  # < → 不认可
+    status: Mapped[str] = mapped_column(db.String(12), default=DRAFT)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -65,13 +64,15 @@ class CampaignCadre(db.Model):
     """A cadre evaluated in a campaign, at their office, with the leader who scores them."""
 
     __tablename__ = "evaluation_cadre"
-    __table_args__ = (UniqueConstraint("campaign_id", "user_id", name="uq_evaluation_cadre_user"),)
+    __table_args__ = (
+        db.UniqueConstraint("campaign_id", "user_id", name="uq_evaluation_cadre_user"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="cadres")
     office: Mapped[Office] = relationship()
@@ -87,13 +88,13 @@ class CampaignSupervisor(db.Model):
 
     __tablename__ = "evaluation_supervisor"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "user_id", name="uq_evaluation_supervisor_user"),
+        db.UniqueConstraint("campaign_id", "user_id", name="uq_evaluation_supervisor_user"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
 
     user: Mapped[User] = relationship()
 
@@ -102,14 +103,14 @@ class EvaluationCode(db.Model):
     """A one-time code handed out at the hall; bound to the first phone that uses it."""
 
     __tablename__ = "evaluation_code"
-    __table_args__ = (UniqueConstraint("campaign_id", "code", name="uq_evaluation_code"),)
+    __table_args__ = (db.UniqueConstraint("campaign_id", "code", name="uq_evaluation_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    code: Mapped[str] = mapped_column(String(16))
-    phone_hash: Mapped[str | None] = mapped_column(String(64))
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    code: Mapped[str] = mapped_column(db.String(16))
+    phone_hash: Mapped[str | None] = mapped_column(db.String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     bound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -119,19 +120,19 @@ class ResidentEvaluation(db.Model):
 
     __tablename__ = "evaluation_resident"
     __table_args__ = (
-        UniqueConstraint(
+        db.UniqueConstraint(
             "campaign_id", "cadre_id", "phone_hash", name="uq_evaluation_resident_phone"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("evaluation_cadre.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    phone_hash: Mapped[str] = mapped_column(String(64))
-    grade_code: Mapped[str] = mapped_column(String(16))
-    points: Mapped[int] = mapped_column(Integer)
-    comment: Mapped[str | None] = mapped_column(Text)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_cadre.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    phone_hash: Mapped[str] = mapped_column(db.String(64))
+    grade_code: Mapped[str] = mapped_column(db.String(16))
+    points: Mapped[int] = mapped_column(db.Integer)
+    comment: Mapped[str | None] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     cadre: Mapped[CampaignCadre] = relationship()
@@ -142,16 +143,16 @@ class StaffScore(db.Model):
 
     __tablename__ = "evaluation_staff_score"
     __table_args__ = (
-        UniqueConstraint("cadre_id", "scorer_id", name="uq_evaluation_staff_score_scorer"),
+        db.UniqueConstraint("cadre_id", "scorer_id", name="uq_evaluation_staff_score_scorer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("evaluation_cadre.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    scorer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    kind: Mapped[str] = mapped_column(String(12))  # leader / colleague
-    score: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_cadre.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    scorer_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(db.String(12))  # leader / colleague
+    score: Mapped[int] = mapped_column(db.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -161,21 +162,21 @@ class CadreResult(db.Model):
     __tablename__ = "evaluation_cadre_result"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("evaluation_cadre.id"), unique=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    residents_score: Mapped[float | None] = mapped_column(Float)
-    resident_count: Mapped[int] = mapped_column(Integer, default=0)
-    case_rating_count: Mapped[int] = mapped_column(Integer, default=0)
-    leaders_score: Mapped[float | None] = mapped_column(Float)
-    leader_count: Mapped[int] = mapped_column(Integer, default=0)
-    colleagues_score: Mapped[float | None] = mapped_column(Float)
-    colleague_count: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[float | None] = mapped_column(Float)
-    band_code: Mapped[str] = mapped_column(String(16))
-    warned: Mapped[bool] = mapped_column(Boolean, default=False)
-    ineligible_year: Mapped[int | None] = mapped_column(Integer)
-    not_recognised: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_cadre.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    residents_score: Mapped[float | None] = mapped_column(db.Float)
+    resident_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    case_rating_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    leaders_score: Mapped[float | None] = mapped_column(db.Float)
+    leader_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    colleagues_score: Mapped[float | None] = mapped_column(db.Float)
+    colleague_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    total: Mapped[float | None] = mapped_column(db.Float)
+    band_code: Mapped[str] = mapped_column(db.String(16))
+    warned: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    ineligible_year: Mapped[int | None] = mapped_column(db.Integer)
+    not_recognised: Mapped[bool] = mapped_column(db.Boolean, default=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     cadre: Mapped[CampaignCadre] = relationship()
@@ -186,22 +187,22 @@ class OfficeResult(db.Model):
 
     __tablename__ = "evaluation_office_result"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "office_id", name="uq_evaluation_office_result"),
+        db.UniqueConstraint("campaign_id", "office_id", name="uq_evaluation_office_result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    cadre_count: Mapped[int] = mapped_column(Integer, default=0)
-    resident_count: Mapped[int] = mapped_column(Integer, default=0)
-    residents_score: Mapped[float | None] = mapped_column(Float)
-    leaders_score: Mapped[float | None] = mapped_column(Float)
-    colleagues_score: Mapped[float | None] = mapped_column(Float)
-    total: Mapped[float | None] = mapped_column(Float)
-    band_code: Mapped[str] = mapped_column(String(16))
-    rectification_total: Mapped[int] = mapped_column(Integer, default=0)  # previous campaign's
-    rectification_on_time: Mapped[int] = mapped_column(Integer, default=0)
-    rectification_closed: Mapped[int] = mapped_column(Integer, default=0)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    cadre_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    resident_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    residents_score: Mapped[float | None] = mapped_column(db.Float)
+    leaders_score: Mapped[float | None] = mapped_column(db.Float)
+    colleagues_score: Mapped[float | None] = mapped_column(db.Float)
+    total: Mapped[float | None] = mapped_column(db.Float)
+    band_code: Mapped[str] = mapped_column(db.String(16))
+    rectification_total: Mapped[int] = mapped_column(db.Integer, default=0)  # previous campaign's
+    rectification_on_time: Mapped[int] = mapped_column(db.Integer, default=0)
+    rectification_closed: Mapped[int] = mapped_column(db.Integer, default=0)
 
     campaign: Mapped[Campaign] = relationship()
     office: Mapped[Office] = relationship()
@@ -213,12 +214,12 @@ class SuspensionDecision(db.Model):
     __tablename__ = "evaluation_suspension"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("evaluation_cadre.id"), unique=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    suspend: Mapped[bool] = mapped_column(Boolean)
-    reason: Mapped[str] = mapped_column(Text)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_cadre.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    suspend: Mapped[bool] = mapped_column(db.Boolean)
+    reason: Mapped[str] = mapped_column(db.Text)
+    decided_by_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     decided_by: Mapped[User] = relationship()
@@ -230,17 +231,17 @@ class RectificationTask(db.Model):
     __tablename__ = "evaluation_rectification"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("evaluation_campaign.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("evaluation_cadre.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation_resident.id"), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
-    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_campaign.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_cadre.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(db.ForeignKey("evaluation_resident.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(db.ForeignKey("case_record.id"), unique=True)
+    supervisor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    follow_up_note: Mapped[str | None] = mapped_column(Text)
+    follow_up_note: Mapped[str | None] = mapped_column(db.Text)
     attributed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    attributed_handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    attributed_supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    attributed_handler_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    attributed_supervisor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     case: Mapped[Case] = relationship()

@@ -3,15 +3,6 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -117,35 +108,35 @@ class Hearing(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "hearing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     kind: Mapped[HearingKind] = mapped_column(
         enum_column(HearingKind, 16), default=HearingKind.HEARING
     )
-    title: Mapped[str] = mapped_column(String(200))
-    issue: Mapped[str] = mapped_column(Text, default="")  # 议题：the matter at stake
-    decision_date: Mapped[date | None] = mapped_column(Date)  # 党委会决定日期
-    decision_ref: Mapped[str | None] = mapped_column(String(120))  # 会议纪要/文号
-    venue: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(db.String(200))
+    issue: Mapped[str] = mapped_column(db.Text, default="")  # 议题：the matter at stake
+    decision_date: Mapped[date | None] = mapped_column(db.Date)  # 党委会决定日期
+    decision_ref: Mapped[str | None] = mapped_column(db.String(120))  # 会议纪要/文号
+    venue: Mapped[str | None] = mapped_column(db.String(200))
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    capacity: Mapped[int] = mapped_column(Integer, default=50)
-    waitlist_size: Mapped[int] = mapped_column(Integer, default=20)
+    capacity: Mapped[int] = mapped_column(db.Integer, default=50)
+    waitlist_size: Mapped[int] = mapped_column(db.Integer, default=20)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[HearingStatus] = mapped_column(
         enum_column(HearingStatus, 24), default=HearingStatus.DRAFT, index=True
     )
-    status_reason: Mapped[str | None] = mapped_column(Text)  # why cancelled/postponed (public)
+    status_reason: Mapped[str | None] = mapped_column(db.Text)  # why cancelled/postponed (public)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    organiser_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
     announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    minutes_draft: Mapped[str] = mapped_column(Text, default="")
+    minutes_draft: Mapped[str] = mapped_column(db.Text, default="")
     minutes_draft_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    results_summary: Mapped[str | None] = mapped_column(Text)
+    results_summary: Mapped[str | None] = mapped_column(db.Text)
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped by every registration on SQLite so the database write lock is taken before the
     # places are counted (PostgreSQL uses SELECT … FOR UPDATE on this row instead).
-    registration_seq: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    registration_seq: Mapped[int] = mapped_column(db.Integer, default=0, nullable=False)
 
     office: Mapped[Office] = relationship()
     organiser: Mapped[User | None] = relationship(foreign_keys=[organiser_id])
@@ -179,29 +170,29 @@ class Attendee(TimestampMixin, db.Model):
     """A person on a hearing's attendee list: invited by staff or registered by a resident."""
 
     __tablename__ = "hearing_attendee"
-    __table_args__ = (UniqueConstraint("hearing_id", "phone_hash"),)
+    __table_args__ = (db.UniqueConstraint("hearing_id", "phone_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
+    hearing_id: Mapped[int] = mapped_column(db.ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(db.String(64))
     category: Mapped[AttendeeCategory] = mapped_column(enum_column(AttendeeCategory, 24))
-    village: Mapped[str | None] = mapped_column(String(64))  # 村/社区
-    affiliation: Mapped[str | None] = mapped_column(String(120))  # 单位、职务（代表/委员/干部）
-    phone: Mapped[str | None] = mapped_column(String(32))  # personal data: staff only
+    village: Mapped[str | None] = mapped_column(db.String(64))  # 村/社区
+    affiliation: Mapped[str | None] = mapped_column(db.String(120))  # 单位、职务（代表/委员/干部）
+    phone: Mapped[str | None] = mapped_column(db.String(32))  # personal data: staff only
     # HMAC of the normalised phone: one registration per phone per hearing without putting
     # the raw number in an index. Cleared on withdrawal so the number may register again.
-    phone_hash: Mapped[str | None] = mapped_column(String(64))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)  # staff
-    consent_public_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_hash: Mapped[str | None] = mapped_column(db.String(64))
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)  # staff
+    consent_public_name: Mapped[bool] = mapped_column(db.Boolean, default=False)
     source: Mapped[AttendeeSource] = mapped_column(enum_column(AttendeeSource, 16))
     status: Mapped[AttendeeStatus] = mapped_column(enum_column(AttendeeStatus, 16), index=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)  # confirmation code
+    code: Mapped[str] = mapped_column(db.String(16), unique=True)  # confirmation code
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    checked_in_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     hearing: Mapped[Hearing] = relationship(back_populates="attendees")
     office: Mapped[Office] = relationship()
@@ -235,27 +226,27 @@ class Question(TimestampMixin, db.Model):
     """
 
     __tablename__ = "hearing_question"
-    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+    __table_args__ = (db.UniqueConstraint("hearing_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    attendee_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_attendee.id"))
-    asker_name: Mapped[str] = mapped_column(String(64))
+    hearing_id: Mapped[int] = mapped_column(db.ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    number: Mapped[int] = mapped_column(db.Integer)
+    attendee_id: Mapped[int | None] = mapped_column(db.ForeignKey("hearing_attendee.id"))
+    asker_name: Mapped[str] = mapped_column(db.String(64))
     asker_category: Mapped[AttendeeCategory] = mapped_column(enum_column(AttendeeCategory, 24))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(db.Text)
     status: Mapped[QuestionStatus] = mapped_column(
         enum_column(QuestionStatus, 16), default=QuestionStatus.RAISED
     )
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_by: Mapped[str | None] = mapped_column(String(64))  # the official who answered
-    deferred_reason: Mapped[str | None] = mapped_column(Text)
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    answer: Mapped[str | None] = mapped_column(db.Text)
+    answered_by: Mapped[str | None] = mapped_column(db.String(64))  # the official who answered
+    deferred_reason: Mapped[str | None] = mapped_column(db.Text)
+    responsible_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    case_receipt_no: Mapped[str | None] = mapped_column(String(40))
-    outcome: Mapped[str | None] = mapped_column(Text)  # published through the gate (TEXT)
+    case_id: Mapped[int | None] = mapped_column(db.Integer, index=True)
+    case_receipt_no: Mapped[str | None] = mapped_column(db.String(40))
+    outcome: Mapped[str | None] = mapped_column(db.Text)  # published through the gate (TEXT)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship(back_populates="questions")
@@ -296,21 +287,21 @@ class MinutesVersion(db.Model):
     """
 
     __tablename__ = "hearing_minutes"
-    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+    __table_args__ = (db.UniqueConstraint("hearing_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    body_md: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
-    search_text: Mapped[str] = mapped_column(Text, default="")  # plain text for search
-    correction_note: Mapped[str | None] = mapped_column(Text)
+    hearing_id: Mapped[int] = mapped_column(db.ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    number: Mapped[int] = mapped_column(db.Integer)
+    body_md: Mapped[str] = mapped_column(db.Text)
+    body_html: Mapped[str] = mapped_column(db.Text)
+    search_text: Mapped[str] = mapped_column(db.Text, default="")  # plain text for search
+    correction_note: Mapped[str | None] = mapped_column(db.Text)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    published_by_name: Mapped[str | None] = mapped_column(String(64))  # snapshot
-    pdf_key: Mapped[str | None] = mapped_column(String(128))
-    pdf_pages: Mapped[int | None] = mapped_column(Integer)
+    published_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    published_by_name: Mapped[str | None] = mapped_column(db.String(64))  # snapshot
+    pdf_key: Mapped[str | None] = mapped_column(db.String(128))
+    pdf_pages: Mapped[int | None] = mapped_column(db.Integer)
     pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship(back_populates="minutes")
@@ -330,15 +321,15 @@ class ParticipantMessage(db.Model):
     __tablename__ = "hearing_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    attendee_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_attendee.id"))
-    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "email"
-    recipient_masked: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # recorded | sent | failed
-    error: Mapped[str | None] = mapped_column(String(200))
-    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    hearing_id: Mapped[int] = mapped_column(db.ForeignKey("hearing.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    attendee_id: Mapped[int | None] = mapped_column(db.ForeignKey("hearing_attendee.id"))
+    channel: Mapped[str] = mapped_column(db.String(16))  # "sms" | "email"
+    recipient_masked: Mapped[str] = mapped_column(db.String(64))
+    body: Mapped[str] = mapped_column(db.Text)
+    status: Mapped[str] = mapped_column(db.String(16))  # recorded | sent | failed
+    error: Mapped[str | None] = mapped_column(db.String(200))
+    dedupe_key: Mapped[str] = mapped_column(db.String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     hearing: Mapped[Hearing] = relationship(back_populates="messages")

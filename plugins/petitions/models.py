@@ -8,18 +8,6 @@ Every table carries ``office_id`` so that each staff screen is office-scoped by 
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    select,
-)
 from sqlalchemy import case as sql_case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -219,61 +207,61 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "petition"
     __table_args__ = (
-        Index("ix_petition_office_stage", "office_id", "stage"),
-        Index("ix_petition_office_received", "office_id", "received_at"),
+        db.Index("ix_petition_office_stage", "office_id", "stage"),
+        db.Index("ix_petition_office_received", "office_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
-    review_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
-    rereview_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
-    receipt_no: Mapped[str | None] = mapped_column(String(16), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"), index=True)
+    review_case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"))
+    rereview_case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"))
+    receipt_no: Mapped[str | None] = mapped_column(db.String(16), index=True)
     channel: Mapped[PetitionChannel] = mapped_column(enum_column(PetitionChannel, 24))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    subject: Mapped[str] = mapped_column(String(200))
-    demands: Mapped[str] = mapped_column(Text, default="")
-    content: Mapped[str] = mapped_column(Text, default="")
-    people_count: Mapped[int] = mapped_column(Integer, default=1)
-    collective: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    subject: Mapped[str] = mapped_column(db.String(200))
+    demands: Mapped[str] = mapped_column(db.Text, default="")
+    content: Mapped[str] = mapped_column(db.Text, default="")
+    people_count: Mapped[int] = mapped_column(db.Integer, default=1)
+    collective: Mapped[bool] = mapped_column(db.Boolean, default=False, index=True)
     level_brought_to: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
     proper_level: Mapped[Level] = mapped_column(enum_column(Level, 24), default=Level.TOWNSHIP)
-    skip_level: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    skip_level: Mapped[bool] = mapped_column(db.Boolean, default=False, index=True)
     hidden_risk: Mapped[RiskLevel] = mapped_column(
         enum_column(RiskLevel, 24), default=RiskLevel.NONE, index=True
     )
-    risk_note: Mapped[str | None] = mapped_column(Text)
+    risk_note: Mapped[str | None] = mapped_column(db.Text)
     risk_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    risk_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    risk_set_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24), default=Stage.REGISTRATION)
     stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    handling_unit: Mapped[str | None] = mapped_column(String(120))  # 转送/交办 to
+    handling_unit: Mapped[str | None] = mapped_column(db.String(120))  # 转送/交办 to
     passed_on_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    accepted: Mapped[bool | None] = mapped_column(Boolean)
+    accepted: Mapped[bool | None] = mapped_column(db.Boolean)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision_note: Mapped[str | None] = mapped_column(Text)
-    extension_days: Mapped[int | None] = mapped_column(Integer)
-    extension_reason: Mapped[str | None] = mapped_column(Text)
-    extension_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision_note: Mapped[str | None] = mapped_column(db.Text)
+    extension_days: Mapped[int | None] = mapped_column(db.Integer)
+    extension_reason: Mapped[str | None] = mapped_column(db.Text)
+    extension_approved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    result: Mapped[str | None] = mapped_column(Text)  # 处理意见 (the recorded result)
+    result: Mapped[str | None] = mapped_column(db.Text)  # 处理意见 (the recorded result)
     reply_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    review_opinion: Mapped[str | None] = mapped_column(Text)
+    review_opinion: Mapped[str | None] = mapped_column(db.Text)
     review_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rereview_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rereview_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    rereview_opinion: Mapped[str | None] = mapped_column(Text)
+    rereview_opinion: Mapped[str | None] = mapped_column(db.Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
-    repeat_score: Mapped[float | None] = mapped_column(Float)
-    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    repeat_of_id: Mapped[int | None] = mapped_column(db.ForeignKey("petition.id"), index=True)
+    repeat_score: Mapped[float | None] = mapped_column(db.Float)
+    registered_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    handler_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
@@ -360,7 +348,7 @@ class Petition(VersionedMixin, TimestampMixin, db.Model):
             else_=cls.case_id,
         )
         return (
-            select(Case.due_at)
+            db.select(Case.due_at)
             .where(Case.id == stage_case_id, cls.stage.in_([s.value for s in CASE_STAGES]))
             .scalar_subquery()
         )
@@ -385,15 +373,15 @@ class Petitioner(db.Model):
     __tablename__ = "petition_petitioner"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(32))
-    id_number: Mapped[str | None] = mapped_column(String(32))
-    address: Mapped[str | None] = mapped_column(String(200))
-    is_representative: Mapped[bool] = mapped_column(Boolean, default=False)
-    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(db.ForeignKey("petition.id"), index=True)
+    name: Mapped[str] = mapped_column(db.String(64))
+    phone: Mapped[str | None] = mapped_column(db.String(32))
+    id_number: Mapped[str | None] = mapped_column(db.String(32))
+    address: Mapped[str | None] = mapped_column(db.String(200))
+    is_representative: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    phone_hash: Mapped[str | None] = mapped_column(db.String(64), index=True)
+    id_hash: Mapped[str | None] = mapped_column(db.String(64), index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="petitioners")
 
@@ -412,21 +400,21 @@ class PetitionStep(db.Model):
     __tablename__ = "petition_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(db.ForeignKey("petition.id"), index=True)
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    start_event: Mapped[str] = mapped_column(String(120))
-    limit_days: Mapped[int | None] = mapped_column(Integer)
-    extra_days: Mapped[int | None] = mapped_column(Integer)
+    start_event: Mapped[str] = mapped_column(db.String(120))
+    limit_days: Mapped[int | None] = mapped_column(db.Integer)
+    extra_days: Mapped[int | None] = mapped_column(db.Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_day: Mapped[date | None] = mapped_column(Date)
-    explanation: Mapped[list | None] = mapped_column(JSON)
-    warnings: Mapped[list | None] = mapped_column(JSON)
+    last_day: Mapped[date | None] = mapped_column(db.Date)
+    explanation: Mapped[list | None] = mapped_column(db.JSON)
+    warnings: Mapped[list | None] = mapped_column(db.JSON)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    end_event: Mapped[str | None] = mapped_column(String(120))
-    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    end_event: Mapped[str | None] = mapped_column(db.String(120))
+    overdue: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     petition: Mapped[Petition] = relationship(back_populates="steps")
 
@@ -444,13 +432,13 @@ class PetitionPause(db.Model):
     __tablename__ = "petition_pause"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(db.ForeignKey("petition.id"), index=True)
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, 24))
-    reason: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(db.String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     petition: Mapped[Petition] = relationship(back_populates="pauses")
 
@@ -463,18 +451,18 @@ class PetitionNotice(db.Model):
     __tablename__ = "petition_notice"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(db.ForeignKey("petition.id"), index=True)
     kind: Mapped[NoticeKind] = mapped_column(enum_column(NoticeKind, 24))
-    number: Mapped[str] = mapped_column(String(64))  # 文号
-    recipient: Mapped[str] = mapped_column(String(200))
-    body_html: Mapped[str] = mapped_column(Text)
+    number: Mapped[str] = mapped_column(db.String(64))  # 文号
+    recipient: Mapped[str] = mapped_column(db.String(200))
+    body_html: Mapped[str] = mapped_column(db.Text)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     delivery_method: Mapped[DeliveryMethod | None] = mapped_column(enum_column(DeliveryMethod, 24))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    delivery_note: Mapped[str | None] = mapped_column(Text)
+    delivered_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    delivery_note: Mapped[str | None] = mapped_column(db.Text)
 
     petition: Mapped[Petition] = relationship(back_populates="notices")
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
@@ -494,10 +482,10 @@ class PetitionGram(db.Model):
 
     __tablename__ = "petition_gram"
 
-    gram: Mapped[str] = mapped_column(String(8), primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    gram: Mapped[str] = mapped_column(db.String(8), primary_key=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), primary_key=True)
     petition_id: Mapped[int] = mapped_column(
-        ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True, index=True
+        db.ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
@@ -511,8 +499,8 @@ class PetitionGramStat(db.Model):
 
     __tablename__ = "petition_gram_stat"
 
-    gram: Mapped[str] = mapped_column(String(8), primary_key=True)
-    petitions: Mapped[int] = mapped_column(Integer, default=0)
+    gram: Mapped[str] = mapped_column(db.String(8), primary_key=True)
+    petitions: Mapped[int] = mapped_column(db.Integer, default=0)
 
 
 # --- Three-level mediation ---------------------------------------------------------------------
@@ -524,18 +512,18 @@ class Dispute(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "petition_dispute"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    parties: Mapped[str] = mapped_column(Text)  # the parties, as the mediators list them
-    facts: Mapped[str] = mapped_column(Text, default="")
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    petition_id: Mapped[int | None] = mapped_column(db.ForeignKey("petition.id"), index=True)
+    title: Mapped[str] = mapped_column(db.String(200))
+    parties: Mapped[str] = mapped_column(db.Text)  # the parties, as the mediators list them
+    facts: Mapped[str] = mapped_column(db.Text, default="")
     status: Mapped[DisputeStatus] = mapped_column(
         enum_column(DisputeStatus, 24), default=DisputeStatus.OPEN
     )
     current_level: Mapped[MediationLevel] = mapped_column(
         enum_column(MediationLevel, 24), default=MediationLevel.VILLAGE
     )
-    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
     petition: Mapped[Petition | None] = relationship()
@@ -554,23 +542,23 @@ class MediationSession(db.Model):
     __tablename__ = "petition_mediation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    dispute_id: Mapped[int] = mapped_column(ForeignKey("petition_dispute.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    dispute_id: Mapped[int] = mapped_column(db.ForeignKey("petition_dispute.id"), index=True)
     level: Mapped[MediationLevel] = mapped_column(enum_column(MediationLevel, 24))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    place: Mapped[str | None] = mapped_column(String(200))
-    mediators: Mapped[str | None] = mapped_column(Text)
-    parties_present: Mapped[str | None] = mapped_column(Text)
-    summary: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(db.String(200))
+    mediators: Mapped[str | None] = mapped_column(db.Text)
+    parties_present: Mapped[str | None] = mapped_column(db.Text)
+    summary: Mapped[str | None] = mapped_column(db.Text)
     outcome: Mapped[MediationOutcome] = mapped_column(
         enum_column(MediationOutcome, 24), default=MediationOutcome.PENDING
     )
-    agreement_key: Mapped[str | None] = mapped_column(String(128))
-    agreement_filename: Mapped[str | None] = mapped_column(String(200))
-    agreement_content_type: Mapped[str | None] = mapped_column(String(100))
-    signature_record: Mapped[str | None] = mapped_column(Text)  # 当场签字的记录
+    agreement_key: Mapped[str | None] = mapped_column(db.String(128))
+    agreement_filename: Mapped[str | None] = mapped_column(db.String(200))
+    agreement_content_type: Mapped[str | None] = mapped_column(db.String(100))
+    signature_record: Mapped[str | None] = mapped_column(db.Text)  # 当场签字的记录
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     dispute: Mapped[Dispute] = relationship(back_populates="sessions")
@@ -590,13 +578,13 @@ class ReceptionSession(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "petition_reception"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     held_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    place: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(db.String(200))
     host_role: Mapped[HostRole] = mapped_column(enum_column(HostRole, 24))
-    host_name: Mapped[str] = mapped_column(String(64))
-    convenor_name: Mapped[str] = mapped_column(String(64))  # 党委常务副书记
-    summary: Mapped[str | None] = mapped_column(Text)
+    host_name: Mapped[str] = mapped_column(db.String(64))
+    convenor_name: Mapped[str] = mapped_column(db.String(64))  # 党委常务副书记
+    summary: Mapped[str | None] = mapped_column(db.Text)
 
     office: Mapped[Office] = relationship()
     observers: Mapped[list["SessionObserver"]] = relationship(
@@ -618,13 +606,13 @@ class SessionObserver(db.Model):
     __tablename__ = "petition_reception_observer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    session_id: Mapped[int] = mapped_column(db.ForeignKey("petition_reception.id"), index=True)
     category: Mapped[ObserverCategory] = mapped_column(enum_column(ObserverCategory, 32))
-    name: Mapped[str] = mapped_column(String(64))
-    unit: Mapped[str | None] = mapped_column(String(120))
-    opinions: Mapped[str | None] = mapped_column(Text)
-    suggestions: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(db.String(64))
+    unit: Mapped[str | None] = mapped_column(db.String(120))
+    opinions: Mapped[str | None] = mapped_column(db.Text)
+    suggestions: Mapped[str | None] = mapped_column(db.Text)
 
     session: Mapped[ReceptionSession] = relationship(back_populates="observers")
 
@@ -651,13 +639,13 @@ class SessionHearing(db.Model):
     __tablename__ = "petition_reception_hearing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("petition_reception.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    notes: Mapped[str | None] = mapped_column(Text)
-    referred_to_collective: Mapped[bool] = mapped_column(Boolean, default=False)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    session_id: Mapped[int] = mapped_column(db.ForeignKey("petition_reception.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(db.ForeignKey("petition.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(db.Text)
+    referred_to_collective: Mapped[bool] = mapped_column(db.Boolean, default=False)
     meeting_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    meeting_decision: Mapped[str | None] = mapped_column(Text)
+    meeting_decision: Mapped[str | None] = mapped_column(db.Text)
 
     session: Mapped[ReceptionSession] = relationship(back_populates="hearings")
     petition: Mapped[Petition] = relationship()

@@ -18,17 +18,6 @@
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    Time,
-    UniqueConstraint,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
@@ -141,9 +130,9 @@ class ReceptionSettings(TimestampMixin, db.Model):
     __tablename__ = "reception_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), unique=True)
-    card_limit_amount: Mapped[int] = mapped_column(Integer, default=3)
-    card_limit_unit: Mapped[str] = mapped_column(String(20), default="calendar_days")
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), unique=True)
+    card_limit_amount: Mapped[int] = mapped_column(db.Integer, default=3)
+    card_limit_unit: Mapped[str] = mapped_column(db.String(20), default="calendar_days")
 
     office: Mapped[Office] = relationship()
 
@@ -157,27 +146,27 @@ class ReceptionRule(TimestampMixin, db.Model):
     __tablename__ = "reception_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    title: Mapped[str | None] = mapped_column(String(100))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    leader_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
+    title: Mapped[str | None] = mapped_column(db.String(100))
     frequency: Mapped[Frequency] = mapped_column(
         enum_column(Frequency, 24), default=Frequency.WEEKLY
     )
-    interval: Mapped[int] = mapped_column(Integer, default=1)
-    weekdays: Mapped[str] = mapped_column(String(32), default="")  # "TU" or "MO,TH"
-    week_of_month: Mapped[int | None] = mapped_column(Integer)  # 1..4, or -1 for the last
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
-    start_time: Mapped[time] = mapped_column(Time)
-    end_time: Mapped[time] = mapped_column(Time)
-    place: Mapped[str] = mapped_column(String(200))
-    slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
-    slot_capacity: Mapped[int] = mapped_column(Integer, default=2)
+    interval: Mapped[int] = mapped_column(db.Integer, default=1)
+    weekdays: Mapped[str] = mapped_column(db.String(32), default="")  # "TU" or "MO,TH"
+    week_of_month: Mapped[int | None] = mapped_column(db.Integer)  # 1..4, or -1 for the last
+    starts_on: Mapped[date] = mapped_column(db.Date)
+    ends_on: Mapped[date | None] = mapped_column(db.Date)
+    start_time: Mapped[time] = mapped_column(db.Time)
+    end_time: Mapped[time] = mapped_column(db.Time)
+    place: Mapped[str] = mapped_column(db.String(200))
+    slot_minutes: Mapped[int] = mapped_column(db.Integer, default=30)
+    slot_capacity: Mapped[int] = mapped_column(db.Integer, default=2)
     on_holiday: Mapped[HolidayPolicy] = mapped_column(
         enum_column(HolidayPolicy, 24), default=HolidayPolicy.SKIP
     )
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    note: Mapped[str | None] = mapped_column(String(500))  # shown to residents
+    active: Mapped[bool] = mapped_column(db.Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(db.String(500))  # shown to residents
 
     office: Mapped[Office] = relationship()
     leader: Mapped[User] = relationship()
@@ -199,30 +188,30 @@ class ReceptionDay(TimestampMixin, db.Model):
 
     __tablename__ = "reception_day"
     __table_args__ = (
-        UniqueConstraint("rule_id", "day", name="uq_reception_day_rule_day"),
-        Index("ix_reception_day_office_day", "office_id", "day"),
-        Index("ix_reception_day_leader_day", "leader_id", "day"),
+        db.UniqueConstraint("rule_id", "day", name="uq_reception_day_rule_day"),
+        db.Index("ix_reception_day_office_day", "office_id", "day"),
+        db.Index("ix_reception_day_leader_day", "leader_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
     rule_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reception_rule.id", ondelete="SET NULL")
+        db.ForeignKey("reception_rule.id", ondelete="SET NULL")
     )
-    day: Mapped[date] = mapped_column(Date)
-    start_time: Mapped[time] = mapped_column(Time)
-    end_time: Mapped[time] = mapped_column(Time)
-    place: Mapped[str] = mapped_column(String(200))
-    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    original_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    day: Mapped[date] = mapped_column(db.Date)
+    start_time: Mapped[time] = mapped_column(db.Time)
+    end_time: Mapped[time] = mapped_column(db.Time)
+    place: Mapped[str] = mapped_column(db.String(200))
+    leader_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
+    original_leader_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     status: Mapped[DayStatus] = mapped_column(
         enum_column(DayStatus, 24), default=DayStatus.SCHEDULED
     )
-    cancel_reason: Mapped[str | None] = mapped_column(String(500))  # public
-    nominal_day: Mapped[date | None] = mapped_column(Date)
-    manual: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str | None] = mapped_column(String(500))  # public
-    lock_seq: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(db.String(500))  # public
+    nominal_day: Mapped[date | None] = mapped_column(db.Date)
+    manual: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(db.String(500))  # public
+    lock_seq: Mapped[int] = mapped_column(db.Integer, default=0)
 
     office: Mapped[Office] = relationship()
     rule: Mapped[ReceptionRule | None] = relationship()
@@ -244,16 +233,16 @@ class ReceptionSlot(db.Model):
     """A bookable part of a reception day (local times) with its capacity."""
 
     __tablename__ = "reception_slot"
-    __table_args__ = (UniqueConstraint("day_id", "start_time", name="uq_reception_slot_start"),)
+    __table_args__ = (db.UniqueConstraint("day_id", "start_time", name="uq_reception_slot_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day_id: Mapped[int] = mapped_column(
-        ForeignKey("reception_day.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("reception_day.id", ondelete="CASCADE"), index=True
     )
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    start_time: Mapped[time] = mapped_column(Time)
-    end_time: Mapped[time] = mapped_column(Time)
-    capacity: Mapped[int] = mapped_column(Integer, default=2)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    start_time: Mapped[time] = mapped_column(db.Time)
+    end_time: Mapped[time] = mapped_column(db.Time)
+    capacity: Mapped[int] = mapped_column(db.Integer, default=2)
 
     day: Mapped[ReceptionDay] = relationship(back_populates="slots")
 
@@ -267,18 +256,20 @@ class RosterChange(db.Model):
     __tablename__ = "reception_roster_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 24))
-    day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id", ondelete="SET NULL"))
-    other_day_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reception_day.id", ondelete="SET NULL")
+    day_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("reception_day.id", ondelete="SET NULL")
     )
-    day_date: Mapped[date] = mapped_column(Date)  # kept readable if the day row goes
-    other_day_date: Mapped[date | None] = mapped_column(Date)
-    from_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    to_leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    reason: Mapped[str] = mapped_column(String(500))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    other_day_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("reception_day.id", ondelete="SET NULL")
+    )
+    day_date: Mapped[date] = mapped_column(db.Date)  # kept readable if the day row goes
+    other_day_date: Mapped[date | None] = mapped_column(db.Date)
+    from_leader_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    to_leader_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(db.String(500))
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office: Mapped[Office] = relationship()
@@ -293,35 +284,35 @@ class Booking(TimestampMixin, db.Model):
 
     __tablename__ = "reception_booking"
     __table_args__ = (
-        UniqueConstraint(
+        db.UniqueConstraint(
             "office_id", "day_date", "phone_hash", name="uq_reception_booking_phone_day"
         ),
-        Index("ix_reception_booking_slot_status", "slot_id", "status"),
-        Index("ix_reception_booking_day", "day_id"),
+        db.Index("ix_reception_booking_slot_status", "slot_id", "status"),
+        db.Index("ix_reception_booking_day", "day_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    day_id: Mapped[int] = mapped_column(ForeignKey("reception_day.id"))
-    slot_id: Mapped[int] = mapped_column(ForeignKey("reception_slot.id"))
-    day_date: Mapped[date] = mapped_column(Date)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    day_id: Mapped[int] = mapped_column(db.ForeignKey("reception_day.id"))
+    slot_id: Mapped[int] = mapped_column(db.ForeignKey("reception_slot.id"))
+    day_date: Mapped[date] = mapped_column(db.Date)
     # The leader asked for by name; None: whoever is the duty leader that day.
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    name: Mapped[str] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
-    phone_hash: Mapped[str | None] = mapped_column(String(64))
-    village: Mapped[str | None] = mapped_column(String(64))
-    matter: Mapped[str] = mapped_column(String(500))
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    leader_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    name: Mapped[str] = mapped_column(db.String(32))
+    phone: Mapped[str | None] = mapped_column(db.String(20))  # personal data
+    phone_hash: Mapped[str | None] = mapped_column(db.String(64))
+    village: Mapped[str | None] = mapped_column(db.String(64))
+    matter: Mapped[str] = mapped_column(db.String(500))
+    code: Mapped[str] = mapped_column(db.String(12), unique=True)
     status: Mapped[BookingStatus] = mapped_column(
         enum_column(BookingStatus, 24), default=BookingStatus.BOOKED
     )
     source: Mapped[BookingSource] = mapped_column(
         enum_column(BookingSource, 24), default=BookingSource.ONLINE
     )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    cancel_note: Mapped[str | None] = mapped_column(String(500))
+    cancel_note: Mapped[str | None] = mapped_column(db.String(500))
 
     day: Mapped[ReceptionDay] = relationship()
     slot: Mapped[ReceptionSlot] = relationship()
@@ -339,31 +330,31 @@ class ReceptionMatter(TimestampMixin, db.Model):
     """
 
     __tablename__ = "reception_matter"
-    __table_args__ = (Index("ix_reception_matter_leader_received", "leader_id", "received_at"),)
+    __table_args__ = (db.Index("ix_reception_matter_leader_received", "leader_id", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_day.id"), index=True)
-    booking_id: Mapped[int | None] = mapped_column(ForeignKey("reception_booking.id"))
-    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    day_id: Mapped[int | None] = mapped_column(db.ForeignKey("reception_day.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(db.ForeignKey("reception_booking.id"))
+    leader_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))
     channel: Mapped[MatterChannel] = mapped_column(enum_column(MatterChannel, 24))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    name: Mapped[str] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
-    village: Mapped[str | None] = mapped_column(String(64))
-    subject: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text, default="")
-    instruction: Mapped[str] = mapped_column(Text)  # 领导批示
-    responsible_office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    instructed_last_day: Mapped[date | None] = mapped_column(Date)  # the leader's own deadline
-    answered_on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
-    collective: Mapped[bool] = mapped_column(Boolean, default=False)  # 重要案件：班子集体协商
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
-    case_receipt_no: Mapped[str | None] = mapped_column(String(16))
-    outcome: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(db.String(32))
+    phone: Mapped[str | None] = mapped_column(db.String(20))  # personal data
+    village: Mapped[str | None] = mapped_column(db.String(64))
+    subject: Mapped[str] = mapped_column(db.String(200))
+    content: Mapped[str] = mapped_column(db.Text, default="")
+    instruction: Mapped[str] = mapped_column(db.Text)  # 领导批示
+    responsible_office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    handler_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    instructed_last_day: Mapped[date | None] = mapped_column(db.Date)  # the leader's own deadline
+    answered_on_the_spot: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    collective: Mapped[bool] = mapped_column(db.Boolean, default=False)  # 重要案件：班子集体协商
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"))
+    case_receipt_no: Mapped[str | None] = mapped_column(db.String(16))
+    outcome: Mapped[str | None] = mapped_column(db.Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship(foreign_keys=[office_id])
     responsible_office: Mapped[Office] = relationship(foreign_keys=[responsible_office_id])
@@ -385,41 +376,41 @@ class AppointmentCard(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "reception_card"
     __table_args__ = (
-        UniqueConstraint("office_id", "number", name="uq_reception_card_number"),
-        Index("ix_reception_card_leader_status", "leader_id", "status"),
-        Index("ix_reception_card_status_due", "status", "visit_due_at"),
+        db.UniqueConstraint("office_id", "number", name="uq_reception_card_number"),
+        db.Index("ix_reception_card_leader_status", "leader_id", "status"),
+        db.Index("ix_reception_card_status_due", "status", "visit_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    number: Mapped[str] = mapped_column(String(16))  # 2026-0007
-    leader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))  # the leader asked for
-    name: Mapped[str] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(String(20))  # personal data
-    address: Mapped[str] = mapped_column(String(200))  # personal data: where to visit
-    village: Mapped[str | None] = mapped_column(String(64))
-    matter: Mapped[str] = mapped_column(Text)
-    away_reason: Mapped[str | None] = mapped_column(String(200))  # 因公外出…
-    filled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    number: Mapped[str] = mapped_column(db.String(16))  # 2026-0007
+    leader_id: Mapped[int] = mapped_column(db.ForeignKey("user.id"))  # the leader asked for
+    name: Mapped[str] = mapped_column(db.String(32))
+    phone: Mapped[str | None] = mapped_column(db.String(20))  # personal data
+    address: Mapped[str] = mapped_column(db.String(200))  # personal data: where to visit
+    village: Mapped[str | None] = mapped_column(db.String(64))
+    matter: Mapped[str] = mapped_column(db.Text)
+    away_reason: Mapped[str | None] = mapped_column(db.String(200))  # 因公外出…
+    filled_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     filled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expected_back_on: Mapped[date] = mapped_column(Date)
-    leader_back_on: Mapped[date | None] = mapped_column(Date)
-    limit_amount: Mapped[int] = mapped_column(Integer)
-    limit_unit: Mapped[str] = mapped_column(String(20))
+    expected_back_on: Mapped[date] = mapped_column(db.Date)
+    leader_back_on: Mapped[date | None] = mapped_column(db.Date)
+    limit_amount: Mapped[int] = mapped_column(db.Integer)
+    limit_unit: Mapped[str] = mapped_column(db.String(20))
     visit_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[CardStatus] = mapped_column(enum_column(CardStatus, 24), default=CardStatus.OPEN)
-    visited_on: Mapped[date | None] = mapped_column(Date)
-    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    findings: Mapped[str | None] = mapped_column(Text)  # 了解的情况
-    resolution: Mapped[str | None] = mapped_column(Text)  # 解决办法
-    visit_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
-    case_receipt_no: Mapped[str | None] = mapped_column(String(16))
-    outcome: Mapped[str | None] = mapped_column(Text)
+    visited_on: Mapped[date | None] = mapped_column(db.Date)
+    visitor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    findings: Mapped[str | None] = mapped_column(db.Text)  # 了解的情况
+    resolution: Mapped[str | None] = mapped_column(db.Text)  # 解决办法
+    visit_recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    case_id: Mapped[int | None] = mapped_column(db.ForeignKey("case_record.id"))
+    case_receipt_no: Mapped[str | None] = mapped_column(db.String(16))
+    outcome: Mapped[str | None] = mapped_column(db.Text)
     satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, 24))
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+    outcome_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(db.String(500))
 
     office: Mapped[Office] = relationship()
     leader: Mapped[User] = relationship(foreign_keys=[leader_id])

@@ -11,17 +11,6 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Boolean,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.kit import (
@@ -89,19 +78,19 @@ class TrainingSettings(VersionedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "training_settings"
 
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
-    class_hours_per_day: Mapped[float] = mapped_column(Float)
-    township_training_days_min: Mapped[float] = mapped_column(Float)
-    village_study_days_min: Mapped[float] = mapped_column(Float)
-    self_study_hours_min: Mapped[float] = mapped_column(Float)
-    participation_township_cadre_pct: Mapped[int] = mapped_column(Integer)
-    participation_village_cadre_pct: Mapped[int] = mapped_column(Integer)
-    participation_party_member_pct: Mapped[int] = mapped_column(Integer)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), primary_key=True)
+    class_hours_per_day: Mapped[float] = mapped_column(db.Float)
+    township_training_days_min: Mapped[float] = mapped_column(db.Float)
+    village_study_days_min: Mapped[float] = mapped_column(db.Float)
+    self_study_hours_min: Mapped[float] = mapped_column(db.Float)
+    participation_township_cadre_pct: Mapped[int] = mapped_column(db.Integer)
+    participation_village_cadre_pct: Mapped[int] = mapped_column(db.Integer)
+    participation_party_member_pct: Mapped[int] = mapped_column(db.Integer)
     excused_policy: Mapped[ExcusedPolicy] = mapped_column(enum_column(ExcusedPolicy, 24))
-    techniques_min: Mapped[int] = mapped_column(Integer)
-    notes_min_chars: Mapped[int] = mapped_column(Integer)
-    party_member_notes_min_chars: Mapped[int | None] = mapped_column(Integer)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    techniques_min: Mapped[int] = mapped_column(db.Integer)
+    notes_min_chars: Mapped[int] = mapped_column(db.Integer)
+    party_member_notes_min_chars: Mapped[int | None] = mapped_column(db.Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship()
 
@@ -114,18 +103,18 @@ class TrainingPerson(TimestampMixin, db.Model):
     """
 
     __tablename__ = "training_person"
-    __table_args__ = (Index("ix_training_person_office_active", "office_id", "active"),)
+    __table_args__ = (db.Index("ix_training_person_office_active", "office_id", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"), unique=True)
+    name: Mapped[str] = mapped_column(db.String(64))
     group: Mapped[Group] = mapped_column(enum_column(Group, 24))
     # 农村党员初中文化以上: the rulebook sets a notes length for them (its number is missing).
-    junior_middle_school_or_above: Mapped[bool] = mapped_column(Boolean, default=False)
-    joined_on: Mapped[date | None] = mapped_column(Date)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    remarks: Mapped[str | None] = mapped_column(String(200))
+    junior_middle_school_or_above: Mapped[bool] = mapped_column(db.Boolean, default=False)
+    joined_on: Mapped[date | None] = mapped_column(db.Date)
+    active: Mapped[bool] = mapped_column(db.Boolean, default=True)
+    remarks: Mapped[str | None] = mapped_column(db.String(200))
 
     office: Mapped[Office] = relationship()
     user: Mapped[User | None] = relationship()
@@ -157,20 +146,20 @@ class TrainingSession(TimestampMixin, db.Model):
     """
 
     __tablename__ = "training_session"
-    __table_args__ = (Index("ix_training_session_office_held", "office_id", "held_on"),)
+    __table_args__ = (db.Index("ix_training_session_office_held", "office_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, 24))
-    topic: Mapped[str] = mapped_column(String(200))
-    held_on: Mapped[date] = mapped_column(Date, index=True)
-    length_value: Mapped[float] = mapped_column(Float)
+    topic: Mapped[str] = mapped_column(db.String(200))
+    held_on: Mapped[date] = mapped_column(db.Date, index=True)
+    length_value: Mapped[float] = mapped_column(db.Float)
     length_unit: Mapped[LengthUnit] = mapped_column(enum_column(LengthUnit, 8))
-    days: Mapped[float] = mapped_column(Float, default=0.0)
-    organiser: Mapped[str] = mapped_column(String(100))
-    location: Mapped[str | None] = mapped_column(String(100))
+    days: Mapped[float] = mapped_column(db.Float, default=0.0)
+    organiser: Mapped[str] = mapped_column(db.String(100))
+    location: Mapped[str | None] = mapped_column(db.String(100))
     # Comma-separated Group values: whose attendance is required (the roster).
-    required_groups: Mapped[str] = mapped_column(String(200))
+    required_groups: Mapped[str] = mapped_column(db.String(200))
 
     office: Mapped[Office] = relationship()
     attendance: Mapped[list["Attendance"]] = relationship(
@@ -190,21 +179,21 @@ class Attendance(VersionedMixin, db.Model):
     """One person on one session's roster; at most one row per (session, person)."""
 
     __tablename__ = "training_attendance"
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    __table_args__ = (db.UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("training_session.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("training_session.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[int] = mapped_column(
-        ForeignKey("training_person.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("training_person.id", ondelete="CASCADE"), index=True
     )
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
         enum_column(AttendanceStatus, 12), default=AttendanceStatus.PENDING
     )
-    excuse_reason: Mapped[str | None] = mapped_column(String(200))
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    excuse_reason: Mapped[str | None] = mapped_column(db.String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     session: Mapped[TrainingSession] = relationship(back_populates="attendance")
@@ -217,17 +206,17 @@ class SelfStudyLog(TimestampMixin, db.Model):
 
     __tablename__ = "training_self_study"
     __table_args__ = (
-        Index("ix_training_self_study_person_day", "person_id", "studied_on"),
-        Index("ix_training_self_study_office_day", "office_id", "studied_on"),
+        db.Index("ix_training_self_study_person_day", "person_id", "studied_on"),
+        db.Index("ix_training_self_study_office_day", "office_id", "studied_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("training_person.id", ondelete="CASCADE"))
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
-    studied_on: Mapped[date] = mapped_column(Date)
-    hours: Mapped[float] = mapped_column(Float)
-    topic: Mapped[str] = mapped_column(String(200))
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    person_id: Mapped[int] = mapped_column(db.ForeignKey("training_person.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"))
+    studied_on: Mapped[date] = mapped_column(db.Date)
+    hours: Mapped[float] = mapped_column(db.Float)
+    topic: Mapped[str] = mapped_column(db.String(200))
+    logged_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     person: Mapped[TrainingPerson] = relationship(back_populates="self_study")
     office: Mapped[Office] = relationship()
@@ -237,16 +226,16 @@ class StudyNote(TimestampMixin, db.Model):
     """A study note (学习笔记); ``char_count`` is kept by ``rules.count_note_characters``."""
 
     __tablename__ = "training_note"
-    __table_args__ = (Index("ix_training_note_person_day", "person_id", "written_on"),)
+    __table_args__ = (db.Index("ix_training_note_person_day", "person_id", "written_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("training_person.id", ondelete="CASCADE"))
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    written_on: Mapped[date] = mapped_column(Date)
-    title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text)
-    char_count: Mapped[int] = mapped_column(Integer, default=0)
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    person_id: Mapped[int] = mapped_column(db.ForeignKey("training_person.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    written_on: Mapped[date] = mapped_column(db.Date)
+    title: Mapped[str] = mapped_column(db.String(200))
+    content: Mapped[str] = mapped_column(db.Text)
+    char_count: Mapped[int] = mapped_column(db.Integer, default=0)
+    logged_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id"))
 
     person: Mapped[TrainingPerson] = relationship(back_populates="notes")
     office: Mapped[Office] = relationship()
@@ -256,16 +245,16 @@ class Technique(TimestampMixin, db.Model):
     """A practical technique (实用技术) a person has mastered."""
 
     __tablename__ = "training_technique"
-    __table_args__ = (UniqueConstraint("person_id", "name"),)
+    __table_args__ = (db.UniqueConstraint("person_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(
-        ForeignKey("training_person.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("training_person.id", ondelete="CASCADE"), index=True
     )
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    mastered_on: Mapped[date] = mapped_column(Date)
-    remarks: Mapped[str | None] = mapped_column(String(200))
+    office_id: Mapped[int] = mapped_column(db.ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(db.String(100))
+    mastered_on: Mapped[date] = mapped_column(db.Date)
+    remarks: Mapped[str | None] = mapped_column(db.String(200))
 
     person: Mapped[TrainingPerson] = relationship(back_populates="techniques")
     office: Mapped[Office] = relationship()
