@@ -34,7 +34,8 @@ def _kind() -> str | None:
 def _rows(products) -> list:
     """(published product, first day on the residents' pages) for each product."""
     return [
-        (view, services.released_on(row)) for row, view in zip(products, publish_many(products), strict=True)
+        (view, services.released_on(row))
+        for row, view in zip(products, publish_many(products), strict=True)
     ]
 
 

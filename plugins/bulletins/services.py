@@ -79,13 +79,14 @@ def validate_plan(plan: ReleasePlan) -> None:
         plan.cycle = Cycle.MONTHLY
     if not 1 <= plan.release_day <= 28:
         raise BulletinError(_("每期发布日须在 1 至 28 日之间。"))
-    duplicate = db.session.scalar(
-        select(ReleasePlan.id).where(
-            ReleasePlan.office_id == plan.office_id,
-            ReleasePlan.year == plan.year,
-            ReleasePlan.id != (plan.id or 0),
+    with db.session.no_autoflush:  # the plan being created must not find itself
+        duplicate = db.session.scalar(
+            select(ReleasePlan.id).where(
+                ReleasePlan.office_id == plan.office_id,
+                ReleasePlan.year == plan.year,
+                ReleasePlan.id != (plan.id or 0),
+            )
         )
-    )
     if duplicate:
         raise BulletinError(_("本单位已有 %(year)d 年度的发布计划。", year=plan.year))
 

@@ -27,11 +27,17 @@ def no_horizontal_scroll(page) -> bool:
 def _publish(app, offices):
     with app.app_context():
         prices = product(offices["A"], "农产品市场价格月报（十二月）")
-        item(prices, "本周生猪收购价格", content="外三元生猪出栏价每公斤 15.6 元，较上周上涨 0.4 元。")
+        item(
+            prices,
+            "本周生猪收购价格",
+            content="外三元生猪出栏价每公斤 15.6 元，较上周上涨 0.4 元。",
+        )
         item(prices, "玉米收购价格", content="玉米（14% 水分）收购价每公斤 2.32 元，需求平稳。")
         release(prices, channels=["meeting", "web"], audience="全镇种养殖户")
         jobs = product(offices["B"], "县工业园区春季招聘信息汇总", kind=Kind.JOBS)
-        item(jobs, "普工、电焊工招聘", content="12 家企业招聘 320 人，包食宿，月薪 4000 至 6500 元。")
+        item(
+            jobs, "普工、电焊工招聘", content="12 家企业招聘 320 人，包食宿，月薪 4000 至 6500 元。"
+        )
         release(jobs, channels=["leaflet", "web"])
         return prices.id
 
@@ -68,7 +74,9 @@ def test_resident_reads_township_information_on_a_phone(
         pdf.write_bytes(response.read())
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "leaflet")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "leaflet")], check=True
+    )
     [png] = sorted(tmp_path.glob("leaflet*.png"))
     from PIL import Image
 
