@@ -149,8 +149,9 @@ class Release(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("bulletins_product.id"), index=True)
+    # One release fulfils a planned date (unique: two desks cannot both record it).
     entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bulletins_plan_entry.id", ondelete="SET NULL"), index=True
+        ForeignKey("bulletins_plan_entry.id", ondelete="SET NULL"), index=True, unique=True
     )
     released_on: Mapped[date] = mapped_column(Date, index=True)
     programme: Mapped[bool] = mapped_column(Boolean, default=False)  # 节目 (broadcast)

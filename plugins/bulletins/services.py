@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from core.kit import (
@@ -165,12 +166,17 @@ def overdue_entries(office_ids, today: date | None = None) -> list[PlanEntry]:
 
 
 def _check_entry(product: InfoProduct, entry: PlanEntry | None) -> None:
+    """The planned date is the product's office's and line's, and not released yet (its row
+    locked on PostgreSQL, so a second desk waits and is then refused)."""
     if entry is None:
         return
     if entry.office_id != product.office_id:
         raise BulletinError(_("计划发布日期不属于该产品的单位。"))
     if entry.kind != product.kind:
         raise BulletinError(_("计划发布日期的信息类别与产品不符。"))
+    db.session.execute(select(PlanEntry.id).where(PlanEntry.id == entry.id).with_for_update())
+    if db.session.scalar(select(Release.id).where(Release.entry_id == entry.id)):
+        raise BulletinError(_("该计划发布日期已登记过发布。"))
 
 
 def record_release(
@@ -202,7 +208,10 @@ def record_release(
         **{c: c in chosen for c in CHANNELS},
     )
     db.session.add(release)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another desk recorded the same planned date meanwhile
+        raise BulletinError(_("该计划发布日期已登记过发布。")) from exc
     release.archive_no = file_release(release)
     return release
 

@@ -4,6 +4,7 @@ default, moved off rest days by the official calendar), planned releases turning
 red in the core's colours, and each release recorded with its channels and filed in the
 office's archive where the archive module is on."""
 
+import threading
 from datetime import date, time, timedelta
 
 import pytest
@@ -176,3 +177,54 @@ def test_only_released_and_valid_products_and_items_are_current(app, bulletins_o
         assert services.current_products([bulletins_on["A"]], later) == []
         assert unreleased not in services.current_products([bulletins_on["A"]])
         assert db.session.get(InfoProduct, shown.id) is not None  # kept for the staff
+
+
+def test_a_planned_date_is_released_once(app, bulletins_on):
+    with app.app_context():
+        entry = _entry(bulletins_on["A"], date(2026, 6, 10))
+        made = product(bulletins_on["A"])
+        release(made, channels=["web"], entry=entry)
+        with pytest.raises(BulletinError, match="已登记过发布"):
+            services.record_release(made, released_on=local_today(), channels=["web"], entry=entry)
+        db.session.rollback()
+        assert count(Release) == 1
+
+
+def _race(app, product_id: int, entry_id: int, n: int) -> list[str]:
+    outcomes: list[str] = []
+    barrier = threading.Barrier(n)
+
+    def one():
+        with app.app_context():
+            barrier.wait()
+            try:
+                services.record_release(
+                    db.session.get(InfoProduct, product_id),
+                    released_on=local_today(),
+                    channels=["meeting"],
+                    entry=db.session.get(PlanEntry, entry_id),
+                )
+                db.session.commit()
+                outcomes.append("released")
+            except BulletinError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def test_two_desks_releasing_one_planned_date_record_it_once(app, bulletins_on, postgres_only):
+    with app.app_context():
+        entry_id = _entry(bulletins_on["A"], date(2026, 6, 10)).id
+        product_id = product(bulletins_on["A"]).id
+    outcomes = _race(app, product_id, entry_id, 6)
+    assert sorted(outcomes) == ["refused"] * 5 + ["released"]
+    with app.app_context():
+        assert count(Release) == 1

@@ -223,7 +223,7 @@ def upgrade():
     )
     with op.batch_alter_table("bulletins_release", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_bulletins_release_entry_id"), ["entry_id"], unique=False
+            batch_op.f("ix_bulletins_release_entry_id"), ["entry_id"], unique=True
         )
         batch_op.create_index(
             batch_op.f("ix_bulletins_release_office_id"), ["office_id"], unique=False
