@@ -12,21 +12,27 @@ def widgets(user, office_ids) -> list[Widget]:
     """This year's planned releases not made: red when any is overdue, yellow when one is
     near, in the core's colours."""
     now = utc_now()
-    colours = [
-        services.entry_colour(e, now)
+    open_entries = [
+        (e, services.entry_colour(e, now))
         for e in services.plan_entries(office_ids, local_today().year)
         if not e.releases
     ]
-    red = colours.count(Colour.RED)
-    yellow = colours.count(Colour.YELLOW)
+    late = [e for e, c in open_entries if c == Colour.RED]
+    red = len(late)
+    yellow = sum(1 for _e, c in open_entries if c == Colour.YELLOW)
     tone = "alert" if red else ("warn" if yellow else "ok")
+    if late:
+        days = _("、").join(f"{e.planned_on:%m-%d} {e.kind.label}" for e in late[:5])
+        note = _("超期：%(days)s", days=days)
+    else:
+        note = _("临期 %(n)d 项", n=yellow) if yellow else _("没有临期的计划发布")
     return [
         Widget(
             title=_("信息发布计划超期"),
             value=red,
             url=url_for("bulletins_desk.index"),
             tone=tone,
-            note=_("临期 %(n)d 项", n=yellow) if yellow else _("没有临期的计划发布"),
+            note=note,
         )
     ]
 

@@ -36,7 +36,8 @@ def test_overdue_plan_dates_reach_the_dashboard_and_supervision(app, bulletins_o
         return  # the overdue date would fall in last year's plan
     _overdue(app, bulletins_on["A"])
     dashboard = text_of(client_for(app, "staff_a").get("/admin/"))
-    assert "信息发布计划超期" in dashboard
+    late = (local_today() - timedelta(days=2)).strftime("%m-%d")
+    assert "信息发布计划超期" in dashboard and f"超期：{late} 政策法规" in dashboard
     page = text_of(client_for(app, "admin").get("/admin/case_supervision/"))
     assert "信息发布计划执行" in page and "甲单位" in page
 
