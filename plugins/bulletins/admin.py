@@ -146,7 +146,15 @@ class PlanView(OfficeScopedModelView):
     form_overrides = {"cycle": SelectField, "notes": TextAreaField}
     form_args = {
         "cycle": {"label": _l("发布周期"), "choices": enum_choices(Cycle), "default": "monthly"},
-        "release_day": {"description": _l("每月（每季度首月）的第几日，遇休息日顺延。")},
+        "year": {"default": lambda: local_today().year},
+        "release_day": {
+            "default": 10,
+            "description": _l("每月（每季度首月）的第几日，遇休息日顺延。"),
+        },
+    }
+    form_widget_args = {
+        "year": {"min": 2000, "max": 2100},
+        "release_day": {"min": 1, "max": 28},
     }
     allow_delete = False
     on_model_change = _checked(services.validate_plan)

@@ -19,7 +19,7 @@ from core.kit import (
     publish_many,
     render_public,
 )
-from plugins.bulletins import feeds, leaflet, services
+from plugins.bulletins import feeds, services
 from plugins.bulletins.models import Kind
 
 bp = Blueprint("bulletins_public", __name__, template_folder="templates")
@@ -96,6 +96,8 @@ def product(product_id):
 @bp.route("/p/<int:product_id>/leaflet.pdf")
 def leaflet_pdf(product_id):
     """The product's printable A4 leaflet with a QR code to its page."""
+    from plugins.bulletins import leaflet  # reportlab loads on the first leaflet, not at start-up
+
     row = _product_or_404(product_id)
     body = leaflet.leaflet_pdf(
         publish(g.office),
