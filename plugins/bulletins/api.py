@@ -11,7 +11,7 @@ from core.kit import PublicStr, Text, enabled_office_ids, public_url, publish, p
 from plugins.bulletins import services
 
 
-class ItemOut(BaseModel):
+class BulletinItemOut(BaseModel):
     """One collected piece of information of a product, still valid."""
 
     title: Text
@@ -22,7 +22,7 @@ class ItemOut(BaseModel):
     valid_until: dt.date
 
 
-class ProductOut(BaseModel):
+class BulletinProductOut(BaseModel):
     """One current information product."""
 
     id: int
@@ -33,7 +33,7 @@ class ProductOut(BaseModel):
     summary: Text
     valid_until: dt.date
     released_on: dt.date | None
-    items: list[ItemOut]
+    items: list[BulletinItemOut]
     url: PublicStr
     leaflet_url: PublicStr
 
@@ -73,12 +73,12 @@ def product_out(row) -> dict:
 def register_endpoints(api) -> None:
     """Add /bulletins/<office_code>/products and /bulletins/<office_code>/township."""
 
-    @api.route("/bulletins/<office_code>/products", list[ProductOut], tag="bulletins")
+    @api.route("/bulletins/<office_code>/products", list[BulletinProductOut], tag="bulletins")
     def bulletins_products(office_code):
         """The office's current information products (惠民信息), newest first."""
         return [product_out(row) for row in services.current_products([g.office.id])]
 
-    @api.route("/bulletins/<office_code>/township", list[ProductOut], tag="bulletins")
+    @api.route("/bulletins/<office_code>/township", list[BulletinProductOut], tag="bulletins")
     def bulletins_township(office_code):
         """The township's current information products (every office with the module on)."""
         offices = enabled_office_ids(services.PLUGIN)
