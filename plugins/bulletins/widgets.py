@@ -37,7 +37,7 @@ def widgets(user, office_ids) -> list[Widget]:
     ]
 
 
-def supervision(user, office_ids) -> list[SupervisionSection]:
+def supervision_sections(user, office_ids) -> list[SupervisionSection]:
     """This year's planned releases per office: planned so far, made, overdue."""
     today = local_today()
     names = dict(
