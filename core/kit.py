@@ -39,185 +39,83 @@ from importlib import import_module
 
 _SOURCES = {
     # contract
-    "core.hookspecs": ["hookimpl"],
-    "core.plugins": ["Manifest"],
-    "core.extensions": ["db"],
-    "core.rows": ["count_rows", "next_number"],
+    "core.hookspecs": "hookimpl",
+    "core.plugins": "Manifest",
+    "core.extensions": "db",
+    "core.rows": "count_rows next_number",
     # models
-    "core.models": [
-        "Office",
-        "OfficeKind",
-        "User",
-        "Role",
-        "TimestampMixin",
-        "VersionedMixin",
-        "UTCDateTime",
-        "LabelledEnum",
-        "enum_column",
-        "utcnow",
-    ],
+    "core.models": (
+        "Office OfficeKind User Role TimestampMixin VersionedMixin UTCDateTime LabelledEnum "
+        "enum_column utcnow"
+    ),
     # time
-    "core.time": [
-        "LOCAL_ZONE",
-        "utc_now",
-        "as_utc",
-        "to_local",
-        "local_today",
-        "local_day",
-        "local_datetime",
-        "from_local_input",
-        "local_naive",
-        "format_local",
-        "format_day",
-        "format_local_date",
-        "format_local_datetime",
-        "format_hours",
-    ],
+    "core.time": (
+        "LOCAL_ZONE utc_now as_utc to_local local_today local_day local_datetime from_local_input "
+        "local_naive format_local format_day format_local_date format_local_datetime format_hours"
+    ),
     # errors and saving
-    "core.errors": ["UserError", "StaleError", "STALE_MESSAGE"],
-    "core.concurrency": ["check_version", "is_versioned", "lock_row"],
-    "core.admin.desk": [
-        "run",
-        "submit",
-        "first_error",
-        "form_values",
-        "version_input",
-        "log_personal_view",
-    ],
+    "core.errors": "UserError StaleError STALE_MESSAGE",
+    "core.concurrency": "check_version is_versioned lock_row",
+    "core.admin.desk": "run submit first_error form_values version_input log_personal_view",
     # scope
-    "core.scoping": ["scoped_office_ids", "scoped_offices", "in_scope", "get_scoped_or_404"],
-    "core.modules": ["is_enabled", "enabled_office_ids", "set_module"],
+    "core.scoping": "scoped_office_ids scoped_offices in_scope get_scoped_or_404",
+    "core.modules": "is_enabled enabled_office_ids set_module",
     # staff screens
-    "core.admin": [
-        "ModuleView",
-        "OfficeScopedModelView",
-        "RecordView",
-        "ScopedChoices",
-        "Widget",
-        "SupervisionSection",
-        "enum_label",
-        "enum_choices",
-        "LocalDateField",
-        "LocalDateTimeField",
-    ],
-    "core.audit": ["record_event", "acting_as"],
+    "core.admin": (
+        "ModuleView OfficeScopedModelView RecordView ScopedChoices Widget SupervisionSection "
+        "enum_label enum_choices LocalDateField LocalDateTimeField"
+    ),
+    "core.audit": "record_event acting_as",
     # cases and time limits
-    "core.cases": [
-        "Case",
-        "CaseStatus",
-        "ACTIVE_STATUSES",
-        "CategorySpec",
-        "Channel",
-        "CaseError",
-        "open_case",
-        "close_case",
-        "Grade",
-    ],
+    "core.cases": (
+        "Case CaseStatus ACTIVE_STATUSES CategorySpec Channel CaseError open_case close_case Grade"
+    ),
     # the resident's one rating (好差评) of a resolved case, read by modules that weigh it
-    "core.cases.models": ["Rating"],
-    "core.cases.services": [
-        "set_deadline",
-        "restart_clock",
-        "explain_due",
-        "request_extension",
-        "approve_extension",
-        "refuse_extension",
-        "add_note",
-        "add_attachment",
-        "start_agency",
-    ],
-    "core.cases.display": ["colour_label"],
-    "core.cases.categories": [
-        "all_categories",
-        "get_category",
-        "category_title",
-        "effective_limit",
-    ],
-    "core.sla": [
-        "Limit",
-        "LimitUnit",
-        "Colour",
-        "colour",
-        "compute_due",
-        "calendar_status",
-        "is_working_day",
-        "next_working_day",
-        "working_days_between",
-        "as_local",
-    ],
+    "core.cases.models": "Rating",
+    "core.cases.services": (
+        "set_deadline restart_clock explain_due request_extension approve_extension "
+        "refuse_extension add_note add_attachment start_agency"
+    ),
+    "core.cases.display": "colour_label",
+    "core.cases.categories": "all_categories get_category category_title effective_limit",
+    "core.sla": (
+        "Limit LimitUnit Colour colour compute_due calendar_status is_working_day next_working_day "
+        "working_days_between as_local"
+    ),
     # publication
-    "core.publication": [
-        "PUBLIC",
-        "PUBLIC_PHONE",
-        "PERSON",
-        "TEXT",
-        "MARKDOWN",
-        "HTML",
-        "WITHHELD",
-        "person",
-        "office_text",
-        "declare",
-        "PersonField",
-        "Gated",
-        "publish",
-        "publish_many",
-        "render_public",
-        "public_url",
-        "withdraw",
-        "withdraw_url",
-        "withdrawals_for",
-        "withdrawn_clause",
-        "withdrawn_ids",
-        "can_withdraw",
-        "WithdrawalError",
-        "mask_text",
-        "mask_numbers",
-        "apply_class",
-        "mentions_names_added_since",
-        "record_decisions",
-        "decisions_from",
-        "highlighted",
-        "suspects_in",
-    ],
-    "core.publication.fields": ["FieldClass", "Kind"],
-    "core.publication.names": ["clean_name", "official_names"],
-    "core.publication.review": ["allowed_names_for"],
-    "core.publication.schema": [
-        "Text",
-        "PersonName",
-        "PublicStr",
-        "OfficeText",
-        "MarkdownText",
-        "HtmlText",
-        "PublicPhone",
-    ],
-    "core.public": ["HomeSection"],
+    "core.publication": (
+        "PUBLIC PUBLIC_PHONE PERSON TEXT MARKDOWN HTML WITHHELD person office_text declare "
+        "PersonField Gated publish publish_many render_public public_url withdraw withdraw_url "
+        "withdrawals_for withdrawn_clause withdrawn_ids can_withdraw WithdrawalError mask_text "
+        "mask_numbers apply_class mentions_names_added_since record_decisions decisions_from "
+        "highlighted suspects_in"
+    ),
+    "core.publication.fields": "FieldClass Kind",
+    "core.publication.names": "clean_name official_names",
+    "core.publication.review": "allowed_names_for",
+    "core.publication.schema": (
+        "Text PersonName PublicStr OfficeText MarkdownText HtmlText PublicPhone"
+    ),
+    "core.public": "HomeSection",
     # residents' input
-    "core.contact": [
-        "normalise_phone",
-        "InvalidPhone",
-        "phone_hash",
-        "new_code",
-        "format_code",
-        "parse_code",
-        "looks_like_code",
-        "normalise_id_number",
-        "valid_id_number",
-    ],
-    "core.masking": ["mask_phone", "mask_name", "mask_id_number"],
+    "core.contact": (
+        "normalise_phone InvalidPhone phone_hash new_code format_code parse_code looks_like_code "
+        "normalise_id_number valid_id_number"
+    ),
+    "core.masking": "mask_phone mask_name mask_id_number",
     # output
-    "core.markdown": ["render_markdown", "markdown_plain_text", "looks_scripted"],
-    "core.ical": ["CalendarEvent", "ical_feed"],
-    "core.exports": ["export_response"],
-    "core.storage": ["get_storage"],
-    "core.filing": ["RecordToFile", "file_record"],
+    "core.markdown": "render_markdown markdown_plain_text looks_scripted",
+    "core.ical": "CalendarEvent ical_feed",
+    "core.exports": "export_response",
+    "core.storage": "get_storage",
+    "core.filing": "RecordToFile file_record",
     # background work
-    "core.jobs": ["enqueue", "resolve", "Schedule", "notify", "offices_with"],
+    "core.jobs": "enqueue resolve Schedule notify offices_with",
 }
 # Whole modules a plugin may use as namespaces (``permissions.may_see_office(...)``).
 _MODULES = {"permissions": "core.permissions", "contact": "core.contact"}
 
-_WHERE = {name: module for module, names in _SOURCES.items() for name in names}
+_WHERE = {name: module for module, names in _SOURCES.items() for name in names.split()}
 __all__ = sorted([*_WHERE, *_MODULES])
 
 
