@@ -150,29 +150,17 @@ def case_widgets(user: User, now: datetime | None = None) -> list[Widget]:
     now = now or utcnow()
     office_ids = queries.list_office_ids(user)
     totals = colour_totals(office_ids, now)
-    list_url = url_for("cases.index_view")
+    near = _("剩余时间不足 20% 或仅剩 1 个工作日")
+    tiles = (  # title, count, colour filter, tone when non-zero, note
+        (_("在办案件"), totals["open"], None, "info", _("尚未办结的案件")),
+        (_("临期案件"), totals["yellow"], "yellow", "warn", near),
+        (_("超期案件"), totals["red"], "red", "alert", _("已超过办理时限")),
+    )
     widgets = [
         Widget(
-            title=_("在办案件"),
-            value=totals["open"],
-            url=list_url,
-            tone="info" if totals["open"] else "ok",
-            note=_("尚未办结的案件"),
-        ),
-        Widget(
-            title=_("临期案件"),
-            value=totals["yellow"],
-            url=url_for("cases.index_view", colour="yellow"),
-            tone="warn" if totals["yellow"] else "ok",
-            note=_("剩余时间不足 20% 或仅剩 1 个工作日"),
-        ),
-        Widget(
-            title=_("超期案件"),
-            value=totals["red"],
-            url=url_for("cases.index_view", colour="red"),
-            tone="alert" if totals["red"] else "ok",
-            note=_("已超过办理时限"),
-        ),
+            title, value, url_for("cases.index_view", colour=colour), tone if value else "ok", note
+        )
+        for title, value, colour, tone, note in tiles
     ]
     if user.role == Role.LEADER:
         pending = leader_pending(user, office_ids)
