@@ -87,6 +87,21 @@ def export_response(
     return _download(body, f"{basename}.{extension}", mimetype)
 
 
+def audited_export(
+    export_type: str, basename: str, headers, rows, *, target_type: str, office_id=None, **details
+) -> Response:
+    """``export_response``, recorded first in the audit log and committed: every download
+    leaves an "export" entry with its format, row count and ``details`` (the view, filters…)."""
+    from core.audit import record_event  # the audit imports this module
+    from core.extensions import db
+
+    rows = list(rows)
+    details.update(format=export_type, rows=len(rows))
+    record_event("export", office_id=office_id, target_type=target_type, details=details)
+    db.session.commit()
+    return export_response(export_type, basename, [str(h) for h in headers], rows)
+
+
 def _download(body: bytes, filename: str, mimetype: str) -> Response:
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

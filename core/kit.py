@@ -106,7 +106,7 @@ _SOURCES = {
     # output
     "core.markdown": "render_markdown markdown_plain_text looks_scripted",
     "core.ical": "CalendarEvent ical_feed",
-    "core.exports": "export_response",
+    "core.exports": "export_response audited_export",
     "core.storage": "get_storage",
     "core.filing": "RecordToFile file_record",
     # background work

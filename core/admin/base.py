@@ -28,7 +28,7 @@ from core import permissions
 from core.admin.converters import CoreFilterConverter, CoreModelConverter
 from core.admin.fields import harden_form
 from core.audit import record_event
-from core.exports import export_response
+from core.exports import audited_export
 from core.extensions import db
 from core.masking import mask_value
 from core.models import Role
@@ -562,23 +562,15 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
             flash(_("数据超过 %(n)d 行，已转为后台导出；完成后可在此页下载。", n=limit), "info")
             return redirect(status_path(record.id))
         columns = self.export_columns()
-        record_event(
-            "export",
-            target_type=self.model.__tablename__,
-            details={
-                "view": self.endpoint,
-                "format": export_type,
-                "rows": len(rows),
-                "filters": {k: v for k, v in request.args.items()},
-                "columns": [c for c, _ in columns],
-            },
-        )
-        db.session.commit()
-        return export_response(
+        return audited_export(
             export_type,
             self.get_export_name(export_type).rsplit(".", 1)[0],
-            [str(label) for _c, label in columns],
+            [label for _c, label in columns],
             ([self.get_export_value(row, c) for c, _l in columns] for row in rows),
+            target_type=self.model.__tablename__,
+            view=self.endpoint,
+            filters=dict(request.args.items()),
+            columns=[c for c, _ in columns],
         )
 
 

@@ -24,7 +24,7 @@ from core.admin.base import SecureViewMixin
 from core.audit import record_event
 from core.audit.capture import EXCLUDED_TABLES, SECRET_MASK, model_info
 from core.audit.models import AuditEntry
-from core.exports import export_response
+from core.exports import audited_export
 from core.extensions import db
 from core.masking import mask_text, mask_value
 from core.models import Office, Role, User
@@ -554,17 +554,6 @@ class AuditEntryView(SecureViewMixin, ModelView):
         self.export_max_rows = limit
         _count, entries = self._export_data()
         masked = _masks_personal_data()
-        record_event(
-            "export",
-            target_type="audit_entry",
-            details={
-                "view": self.endpoint,
-                "format": export_type,
-                "rows": len(entries),
-                "filters": dict(request.args.items()),
-            },
-        )
-        db.session.commit()
         if len(entries) >= limit:
             flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
         headers = [
@@ -596,7 +585,15 @@ class AuditEntryView(SecureViewMixin, ModelView):
             ]
             for e in entries
         )
-        return export_response(export_type, "audit-log", headers, rows)
+        return audited_export(
+            export_type,
+            "audit-log",
+            headers,
+            rows,
+            target_type="audit_entry",
+            view=self.endpoint,
+            filters=dict(request.args.items()),
+        )
 
 
 # --- one record's history ------------------------------------------------------------------

@@ -38,7 +38,7 @@ from core.cases.models import (
     Channel,
 )
 from core.errors import STALE_MESSAGE, UserError
-from core.exports import export_response
+from core.exports import audited_export
 from core.extensions import db
 from core.input_guard import parse_db_int
 from core.masking import mask_value
@@ -478,17 +478,6 @@ class CaseView(CaseActions, OfficeScopedModelView):
             if handler_ids
             else {}
         )
-        record_event(
-            "export",
-            target_type=Case.__tablename__,
-            details={
-                "view": self.endpoint,
-                "format": export_type,
-                "rows": len(rows),
-                "filters": filters.as_args(),
-            },
-        )
-        db.session.commit()
         if len(rows) >= limit:
             flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
         headers = [
@@ -505,7 +494,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
             _("承办人"),
             _("办理结果"),
         ]
-        return export_response(
+        return audited_export(
             export_type,
             "cases",
             headers,
@@ -526,4 +515,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
                 ]
                 for r in rows
             ),
+            target_type=Case.__tablename__,
+            view=self.endpoint,
+            filters=filters.as_args(),
         )

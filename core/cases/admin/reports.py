@@ -9,13 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.admin.base import ModuleView
-from core.audit import record_event
 from core.cases import queries
 from core.cases.admin.common import LIST_STYLE, _offices_by_id
 from core.cases.categories import category_title
 from core.cases.display import channel_label
-from core.exports import export_response
-from core.extensions import db
+from core.exports import audited_export
 from core.models import utcnow
 from core.time import LOCAL_ZONE
 
@@ -66,17 +64,6 @@ class ReportsView(ModuleView):
 
         export_type = request.args.get("format")
         if export_type in ("csv", "xlsx"):
-            record_event(
-                "export",
-                target_type="case_report",
-                details={
-                    "by": dimension,
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "format": export_type,
-                },
-            )
-            db.session.commit()
             headers = [
                 str(DIMENSION_LABELS[dimension]),
                 _("受理件数"),
@@ -91,8 +78,14 @@ class ReportsView(ModuleView):
                 for r in rows
             ]
             totals = [_("合计")] + [sum(r[i] for r in body) for i in range(1, 7)]
-            return export_response(
-                export_type, f"case-report-{dimension}-{start}-{end}", headers, body + [totals]
+            return audited_export(
+                export_type,
+                f"case-report-{dimension}-{start}-{end}",
+                headers,
+                body + [totals],
+                target_type="case_report",
+                by=dimension,
+                **{"from": start.isoformat(), "to": end.isoformat()},
             )
         total = sum(r.total for r in rows)
         return self.render(

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from core.kit import (
     ModuleView,
     Office,
+    audited_export,
     db,
-    export_response,
     form_values,
     format_local,
     get_scoped_or_404,
@@ -22,7 +22,6 @@ from core.kit import (
     local_today,
     log_personal_view,
     permissions,
-    record_event,
     scoped_office_ids,
     submit,
     working_days_between,
@@ -363,22 +362,14 @@ class DeskView(ModuleView):
         year = self._register_year()
         office_ids = self._register_offices()
         loans = lending_register.register_loans(office_ids, year)
-        record_event(
-            "export",
-            office_id=office_ids[0] if len(office_ids) == 1 else None,
-            target_type="archive_loan",
-            details={
-                "view": "archives_desk.register",
-                "format": export_type,
-                "rows": len(loans),
-                "year": year,
-                "offices": office_ids,
-            },
-        )
-        db.session.commit()
-        return export_response(
+        return audited_export(
             export_type,
             _("借阅登记簿-%(year)d", year=year),
             lending_register.headers(),
             lending_register.rows(loans),
+            target_type="archive_loan",
+            office_id=office_ids[0] if len(office_ids) == 1 else None,
+            view="archives_desk.register",
+            year=year,
+            offices=office_ids,
         )

@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from core.kit import (
     ModuleView,
+    audited_export,
     db,
-    export_response,
     format_day,
     local_today,
-    record_event,
     utcnow,
 )
 from plugins.petitions import stats
@@ -41,17 +40,14 @@ class SupervisionView(ModuleView):
         figures = stats.office_figures(office_ids, date(year, 1, 1), date(year + 1, 1, 1))
         export = request.args.get("format")
         if export in ("csv", "xlsx"):
-            record_event(
-                "export",
-                target_type="petition_monthly_report",
-                details={"year": year, "format": export, "offices": sorted(office_ids)},
-            )
-            db.session.commit()
-            return export_response(
+            return audited_export(
                 export,
                 f"petitions-monthly-{year}",
                 stats.monthly_headers(),
                 stats.monthly_rows(office_ids, year),
+                target_type="petition_monthly_report",
+                year=year,
+                offices=sorted(office_ids),
             )
         disputes_open = (
             db.session.scalar(

@@ -10,7 +10,6 @@ from flask import flash, request
 from flask_admin import expose
 from flask_babel import gettext as _
 
-from core.kit import db
 from plugins.reception.admin.base import DeskBase
 from plugins.reception.admin.cards import CardScreens
 from plugins.reception.admin.day import DayScreens
@@ -33,25 +32,16 @@ class DeskView(RosterScreens, DayScreens, CardScreens, DeskBase):
         rows = stats.monthly_counts(self.office_ids(), first, last)
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
-            from core.kit import export_response, record_event
+            from core.kit import audited_export
 
-            record_event(
-                "export",
-                target_type="reception_monthly",
-                details={
-                    "view": self.endpoint,
-                    "format": export,
-                    "month": first.strftime("%Y-%m"),
-                    "rows": len(rows),
-                },
-            )
-            db.session.commit()
-            headers = [_("领导")] + [str(label) for _key, label in stats.COLUMNS]
-            return export_response(
+            return audited_export(
                 export,
                 f"reception-{first:%Y-%m}",
-                headers,
+                [_("领导")] + [label for _key, label in stats.COLUMNS],
                 ([r.name] + [r[k] for k, _l in stats.COLUMNS] for r in rows),
+                target_type="reception_monthly",
+                view=self.endpoint,
+                month=first.strftime("%Y-%m"),
             )
         totals = {k: sum(r[k] for r in rows) for k, _l in stats.COLUMNS}
         return self.render(

@@ -12,11 +12,10 @@ from sqlalchemy import extract, func, select
 
 from core.kit import (
     ModuleView,
+    audited_export,
     db,
-    export_response,
     get_scoped_or_404,
     local_today,
-    record_event,
     scoped_office_ids,
     scoped_offices,
 )
@@ -130,20 +129,17 @@ class ComplianceView(PluginTemplatesMixin, ModuleView):
             headers, rows = self._unit_rows(report, month)
         else:
             headers, rows = self._people_rows(report, month)
-        record_event(
-            "export",
-            target_type="training_compliance",
-            details={
-                "what": what,
-                "period": period,
-                "office": office_id,
-                "format": export_type,
-                "rows": len(rows),
-            },
-        )
-        db.session.commit()
         name = _("学习培训达标情况") + f"_{what}_{period}"
-        return export_response(export_type, name, [str(h) for h in headers], rows)
+        return audited_export(
+            export_type,
+            name,
+            headers,
+            rows,
+            target_type="training_compliance",
+            what=what,
+            period=period,
+            office=office_id,
+        )
 
     def _people_rows(self, report, month):
         headers = [
