@@ -27,6 +27,7 @@ from core.cases.models import (
 )
 from core.extensions import db
 from core.models import Role, User, utcnow
+from core.rows import count_rows
 from core.time import as_utc
 
 
@@ -101,47 +102,32 @@ def leader_pending(user: User, office_ids: set[int] | None) -> dict[str, int]:
     """What waits for this leader: extension requests (not their own), delivered agency
     records to sign off, rating appeals to decide — in the offices they oversee."""
 
-    def scoped(query, column):
-        return query if office_ids is None else query.where(column.in_(sorted(office_ids)))
+    def in_scope(column) -> list:
+        return [] if office_ids is None else [column.in_(sorted(office_ids))]
 
-    extensions = db.session.scalar(
-        scoped(
-            select(func.count())
-            .select_from(Extension)
-            .join(Case, Case.id == Extension.case_id)
-            .where(
-                Extension.status == "requested",
-                or_(Extension.requested_by_id.is_(None), Extension.requested_by_id != user.id),
-            ),
-            Case.office_id,
-        )
-    )
-    agencies = db.session.scalar(
-        scoped(
-            select(func.count())
-            .select_from(AgencyRecord)
-            .join(Case, Case.id == AgencyRecord.case_id)
-            .where(
-                and_(AgencyRecord.delivered_at.is_not(None), AgencyRecord.signed_off_at.is_(None))
-            ),
-            Case.office_id,
-        )
-    )
-    appeals = db.session.scalar(
-        scoped(
-            select(func.count())
-            .select_from(RatingAppeal)
-            .where(
-                RatingAppeal.status == "pending",
-                or_(RatingAppeal.filed_by_id.is_(None), RatingAppeal.filed_by_id != user.id),
-            ),
-            RatingAppeal.office_id,
-        )
-    )
+    def not_theirs(column):
+        return or_(column.is_(None), column != user.id)
+
+    cases = select(Case.id).where(*in_scope(Case.office_id))
     return {
-        "extensions": int(extensions or 0),
-        "agencies": int(agencies or 0),
-        "appeals": int(appeals or 0),
+        "extensions": count_rows(
+            Extension,
+            Extension.status == "requested",
+            not_theirs(Extension.requested_by_id),
+            Extension.case_id.in_(cases),
+        ),
+        "agencies": count_rows(
+            AgencyRecord,
+            AgencyRecord.delivered_at.is_not(None),
+            AgencyRecord.signed_off_at.is_(None),
+            AgencyRecord.case_id.in_(cases),
+        ),
+        "appeals": count_rows(
+            RatingAppeal,
+            RatingAppeal.status == "pending",
+            not_theirs(RatingAppeal.filed_by_id),
+            *in_scope(RatingAppeal.office_id),
+        ),
     }
 
 
