@@ -123,6 +123,10 @@ def set_deadline(
     old_due = case.due_at
     case.limit_amount, case.limit_unit, case.extra_amount = days, LimitUnit.CALENDAR_DAYS.value, 0
     _apply_due(case, due)
+    _deadline_event(case, actor, reason, old_due)
+
+
+def _deadline_event(case: Case, actor, reason: str, old_due) -> None:
     _event(
         case,
         "deadline_set",
@@ -165,13 +169,7 @@ def restart_clock(
     )
     recompute_due(case)
     if case.due_at != old_due:
-        _event(
-            case,
-            "deadline_set",
-            actor,
-            reason,
-            data={"old_due_at": old_due.isoformat(), "due_at": case.due_at.isoformat()},
-        )
+        _deadline_event(case, actor, reason, old_due)
     return due
 
 

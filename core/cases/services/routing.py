@@ -55,6 +55,18 @@ def accept_case(
     )
 
 
+def _moving_actor(case: Case, actor_id, expected_version, refusal: str):
+    """The person passing a running case on (None for the system): the handling office or
+    the first responder, on the version they saw; ``refusal`` for anybody else."""
+    actor = _user(actor_id)
+    _check_version(case, expected_version)
+    _require_active(case)
+    _require_not_paused(case)
+    if actor is not None and not (may_act(actor, case) or actor.id == case.first_responder_id):
+        raise CaseError(refusal)
+    return actor
+
+
 def transfer_case(
     case: Case,
     *,
@@ -66,12 +78,7 @@ def transfer_case(
 ) -> None:
     """转办: hand the case to another office or person, who must sign for it within the step
     limit. The first responder stays on the case for life and keeps seeing its progress."""
-    actor = _user(actor_id)
-    _check_version(case, expected_version)
-    _require_active(case)
-    _require_not_paused(case)
-    if actor is not None and not (may_act(actor, case) or actor.id == case.first_responder_id):
-        raise CaseError(t("只有承办单位或首问责任人可以转办。"))
+    actor = _moving_actor(case, actor_id, expected_version, t("只有承办单位或首问责任人可以转办。"))
     reason = _text(reason, t("请填写转办理由。"), 2000)
     target_user = _user(to_user_id)
     if to_office_id in (None, "") and target_user is None:
@@ -160,12 +167,9 @@ def escalate_to_leader(
     case: Case, *, leader_id: int, reason: str, actor_id: int | None, expected_version=None
 ) -> None:
     """A matter nobody can take yet goes to the responsible leader (呈报领导)."""
-    actor = _user(actor_id)
-    _check_version(case, expected_version)
-    _require_active(case)
-    _require_not_paused(case)
-    if actor is not None and not (may_act(actor, case) or actor.id == case.first_responder_id):
-        raise CaseError(t("只有承办单位或首问责任人可以呈报领导。"))
+    actor = _moving_actor(
+        case, actor_id, expected_version, t("只有承办单位或首问责任人可以呈报领导。")
+    )
     leader = _user(leader_id)
     if leader is None or leader.role != Role.LEADER:
         raise CaseError(t("请选择一位领导。"))
