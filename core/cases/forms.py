@@ -77,13 +77,16 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
-class IntakeForm(FlaskForm):
-    """统一接件: register a new matter."""
-
+# WTForms orders fields by creation, so the intake's office and category (declared first) come
+# before the details both forms share.
+class _Routing:
     office_id = _dynamic(_l("承办单位"))
     category = SelectField(
         _l("事项类别"), validate_choice=False, validators=[DataRequired(_l("请选择事项类别。"))]
     )
+
+
+class _Details:
     channel = SelectField(_l("受理渠道"), choices=_CHANNELS, validators=[DataRequired()])
     subject = StringField(
         _l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)]
@@ -92,20 +95,16 @@ class IntakeForm(FlaskForm):
     applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
     applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
     applicant_id_number = StringField(_l("身份证号"), validators=[Optional(), Length(max=32)])
+
+
+class IntakeForm(_Routing, _Details, FlaskForm):
+    """统一接件: register a new matter."""
+
     accept_now = BooleanField(_l("由我直接承办"), default=True)
 
 
-class EditForm(VersionedForm):
+class EditForm(_Details, VersionedForm):
     """Registration details that may be corrected."""
-
-    channel = SelectField(_l("受理渠道"), choices=_CHANNELS)
-    subject = StringField(
-        _l("事由"), validators=[DataRequired(_l("请填写事由。")), Length(max=200)]
-    )
-    content = TextAreaField(_l("具体内容"), validators=[Optional(), Length(max=10000)])
-    applicant_name = StringField(_l("申请人姓名"), validators=[Optional(), Length(max=64)])
-    applicant_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=32)])
-    applicant_id_number = StringField(_l("身份证号"), validators=[Optional(), Length(max=32)])
 
 
 class NoteForm(VersionedForm):
