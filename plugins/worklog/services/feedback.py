@@ -86,7 +86,9 @@ def check_report(stage: FeedbackStage | None, office_id, title, now: datetime | 
     if today < stage.starts_on:
         raise WorklogError(_("该阶段尚未开始，不能反馈。"))
     if today > stage.ends_on:
-        raise WorklogError(_("该阶段已于 %(day)s 结束，不能再反馈。", day=f"{stage.ends_on}"))
+        raise WorklogError(
+            _("该阶段已于 %(day)s 结束，不能再反馈。", day=stage.ends_on.isoformat())
+        )
 
 
 def add_report(stage, office_id, author_id, title, content="", now=None) -> FeedbackReport:

@@ -71,7 +71,9 @@ def check_log(log: WorkLog, today: date | None = None) -> None:
         query = query.where(WorkLog.id != log.id)
     with db.session.no_autoflush:
         if db.session.scalar(query) is not None:
-            raise WorklogError(_("%(day)s 的工作日志已填写，请修改原日志。", day=f"{log.day}"))
+            raise WorklogError(
+                _("%(day)s 的工作日志已填写，请修改原日志。", day=log.day.isoformat())
+            )
 
 
 def check_by_leader(log: WorkLog, user, note: str | None) -> WorkLog:
