@@ -109,7 +109,7 @@ def _cadres_and_logs(villages, cadres, days, today, password):
     db.session.add_all(users)
     db.session.flush()
     span = working_days(today - timedelta(days=days * 2), today)[-days:]
-    for n, user in enumerate(users):
+    for user in users:
         db.session.add(LogCadre(office_id=user.office_id, user_id=user.id, starts_on=span[0]))
     rows = [
         {

@@ -19,16 +19,24 @@ OCTOBER = date(2026, 10, 1)
 
 
 def _log(office_id, user_id, day, **fields) -> WorkLog:
-    entry = WorkLog(office_id=office_id, user_id=user_id, day=day,
-                    content=fields.pop("content", "走访农户"), **fields)
+    entry = WorkLog(
+        office_id=office_id,
+        user_id=user_id,
+        day=day,
+        content=fields.pop("content", "走访农户"),
+        **fields,
+    )
     db.session.add(entry)
     return entry
 
 
 def test_missing_log_on_a_working_day_counts_a_rest_day_does_not(app, worklog_on, users):
     with app.app_context():
-        db.session.add(LogCadre(office_id=worklog_on["B"], user_id=users["staff_b"],
-                                starts_on=date(2026, 9, 1)))
+        db.session.add(
+            LogCadre(
+                office_id=worklog_on["B"], user_id=users["staff_b"], starts_on=date(2026, 9, 1)
+            )
+        )
         # Every working day of October 2026 but Monday 12 October, plus the holiday 3 October.
         working = logs.working_days(OCTOBER, date(2026, 10, 31))
         for day in working:
@@ -49,8 +57,13 @@ def test_missing_log_on_a_working_day_counts_a_rest_day_does_not(app, worklog_on
 def test_log_form_one_a_day_not_ahead_nothing_saved(app, worklog_on, users):
     client = client_for(app, "staff_b")
     today = local_today()
-    data = {"csrf_token": csrf_token(client), "day": today.isoformat(), "place": "乙村",
-            "content": "整理低保材料", "case_ref": "乙村3组王家"}
+    data = {
+        "csrf_token": csrf_token(client),
+        "day": today.isoformat(),
+        "place": "乙村",
+        "content": "整理低保材料",
+        "case_ref": "乙村3组王家",
+    }
     assert client.post("/admin/worklog_logs/new/", data=data).status_code == 302
     page = client.post("/admin/worklog_logs/new/", data=data, follow_redirects=True)
     assert "的工作日志已填写" in text_of(page)
@@ -70,13 +83,17 @@ def test_leader_check_recorded_once_never_by_staff(app, worklog_on, users):
         db.session.commit()
         log_id, version = entry.id, entry.version
     staff = client_for(app, "staff_b")
-    page = staff.post(f"/admin/worklog/log/{log_id}",
-                      data={"csrf_token": csrf_token(staff), "version": version},
-                      follow_redirects=True)
+    page = staff.post(
+        f"/admin/worklog/log/{log_id}",
+        data={"csrf_token": csrf_token(staff), "version": version},
+        follow_redirects=True,
+    )
     assert "只有领导或单位负责人可以审阅工作日志" in text_of(page)
     admin = client_for(app, "admin")
-    admin.post(f"/admin/worklog/log/{log_id}",
-               data={"csrf_token": csrf_token(admin), "version": version, "note": "属实"})
+    admin.post(
+        f"/admin/worklog/log/{log_id}",
+        data={"csrf_token": csrf_token(admin), "version": version, "note": "属实"},
+    )
     with app.app_context():
         entry = db.session.get(WorkLog, log_id)
         assert entry.checked_by_id == users["admin"] and entry.check_note == "属实"
@@ -88,8 +105,11 @@ def test_leader_check_recorded_once_never_by_staff(app, worklog_on, users):
 def test_supervision_screens_and_export(app, worklog_on, users):
     today = local_today()
     with app.app_context():
-        db.session.add(LogCadre(office_id=worklog_on["B"], user_id=users["staff_b"],
-                                starts_on=today.replace(day=1)))
+        db.session.add(
+            LogCadre(
+                office_id=worklog_on["B"], user_id=users["staff_b"], starts_on=today.replace(day=1)
+            )
+        )
         db.session.commit()
         due = len(logs.working_days(today.replace(day=1), today))
     admin = client_for(app, "admin")
@@ -106,8 +126,12 @@ def test_supervision_screens_and_export(app, worklog_on, users):
 
 def test_roster_duplicate_refused(app, worklog_on, users):
     client = client_for(app, "admin")
-    data = {"csrf_token": csrf_token(client), "office": worklog_on["B"],
-            "user": users["staff_b"], "starts_on": "2026-10-01"}
+    data = {
+        "csrf_token": csrf_token(client),
+        "office": worklog_on["B"],
+        "user": users["staff_b"],
+        "starts_on": "2026-10-01",
+    }
     client.post("/admin/worklog_cadres/new/", data=data)
     page = client.post("/admin/worklog_cadres/new/", data=data, follow_redirects=True)
     assert "该干部已在本单位名单中" in text_of(page)

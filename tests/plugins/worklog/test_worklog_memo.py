@@ -53,8 +53,12 @@ def test_memo_turns_red_after_its_limit_on_the_calendars_working_days(app, workl
 def test_red_item_in_the_list_on_the_sheet_and_in_the_export(app, worklog_on, users):
     with app.app_context():
         item = _item(worklog_on["A"], date(2026, 9, 30), responsible_id=users["staff_a"])
-        memo.add_note(item, db.session.get(__import__("core.models").models.User, users["leader"]),
-                      "supervision", "请于本周内报送")
+        memo.add_note(
+            item,
+            db.session.get(__import__("core.models").models.User, users["leader"]),
+            "supervision",
+            "请于本周内报送",
+        )
         db.session.commit()
     client = client_for(app, "officeadmin")
     page = client.get("/admin/worklog_memos/").get_data(as_text=True)
@@ -116,21 +120,30 @@ def test_notes_progress_by_anyone_supervision_by_leaders_done_once(app, worklog_
         item_id = _item(worklog_on["A"], local_today()).id
     staff = client_for(app, "staff_a")
     url = f"/admin/worklog/memo/{item_id}"
-    staff.post(f"{url}/note", data={"csrf_token": csrf_token(staff), "kind": "progress",
-                                    "body": "已收集各村数据"})
-    page = staff.post(f"{url}/note", data={"csrf_token": csrf_token(staff),
-                                           "kind": "supervision", "body": "督办"},
-                      follow_redirects=True)
+    staff.post(
+        f"{url}/note",
+        data={"csrf_token": csrf_token(staff), "kind": "progress", "body": "已收集各村数据"},
+    )
+    page = staff.post(
+        f"{url}/note",
+        data={"csrf_token": csrf_token(staff), "kind": "supervision", "body": "督办"},
+        follow_redirects=True,
+    )
     assert "督办意见只能由领导或单位负责人填写" in text_of(page)
     leader = client_for(app, "leader")
-    leader.post(f"{url}/note", data={"csrf_token": csrf_token(leader), "kind": "supervision",
-                                     "body": "抓紧报送"})
+    leader.post(
+        f"{url}/note",
+        data={"csrf_token": csrf_token(leader), "kind": "supervision", "body": "抓紧报送"},
+    )
     with app.app_context():
         kinds = db.session.scalars(select(MemoNote.kind).order_by(MemoNote.id)).all()
         assert kinds == ["progress", "supervision"]
         version = db.session.get(MemoItem, item_id).version
-    page = staff.post(f"{url}/done", data={"csrf_token": csrf_token(staff),
-                                           "version": version - 1}, follow_redirects=True)
+    page = staff.post(
+        f"{url}/done",
+        data={"csrf_token": csrf_token(staff), "version": version - 1},
+        follow_redirects=True,
+    )
     assert "已被" in text_of(page) or "刷新" in text_of(page)  # stale: nothing changed
     staff.post(f"{url}/done", data={"csrf_token": csrf_token(staff), "version": version})
     with app.app_context():
