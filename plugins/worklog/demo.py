@@ -1,5 +1,5 @@
 """Demo data: the government office's feedback stages (one ended, one open) with the villages'
-activity items — 西河村 short at the ended stage — memo items (one past its limit), and two
+activity items — 新街社区 short at the ended stage — memo items (one past its limit), and two
 cadres' work logs of the last working days, one checked by the township head."""
 
 from datetime import time, timedelta
@@ -12,8 +12,7 @@ from plugins.worklog.services import logs, memo
 
 ITEMS = {
     "SFZ-DQC": ["组织种植大户参加温室大棚技术培训", "开展秋季防火巡查", "帮助三户办理新农合缴费"],
-    "SFZ-XHC": ["召开村民代表会议讨论道路硬化"],
-    "SFZ-XJSQ": ["社区志愿者入户走访独居老人", "开展垃圾分类宣传", "组织就业信息发布会"],
+    "SFZ-XJSQ": ["社区志愿者入户走访独居老人", "开展垃圾分类宣传"],
 }
 MEMOS = [
     ("service", "落实东桥村饮水安全工程收尾工作", 10),
@@ -52,7 +51,7 @@ def load_demo(offices) -> None:
 
 
 def _reports(offices, past, current) -> None:
-    author = _user("village")
+    author = _user("village")  # 东桥村's secretary; the community has no demo user
     for code, titles in ITEMS.items():
         office = offices.get(code)
         if office is None:
@@ -66,7 +65,7 @@ def _reports(offices, past, current) -> None:
                         stage=stage,
                         title=title,
                         content=f"{title}，群众反映良好。",
-                        author_id=author.id if author else None,
+                        author_id=author.id if author and code == "SFZ-DQC" else None,
                         reported_at=local_datetime(day, time(10, 0)),
                     )
                 )

@@ -61,6 +61,12 @@ def _time(view, context, model, name):
     return format_local(getattr(model, name))
 
 
+def _log_link(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("worklog_desk.log", log_id=model.id), model.day.isoformat()
+    )
+
+
 def _checked(view, context, model, name):
     if model.checked_at is None:
         return _("未审阅")
@@ -250,7 +256,7 @@ class LogView(OfficeScopedModelView):
         }
     }
     personal_data_columns = ("case_ref",)
-    column_formatters = {"checked_at": _checked}
+    column_formatters = {"day": _log_link, "checked_at": _checked}
     column_formatters_export = {"checked_at": _checked}
     column_filters = ("day",)
     column_default_sort = ("day", True)

@@ -2,7 +2,7 @@
 
 A cadre on the roster (``LogCadre``) keeps one log per working day; the supervision screen
 shows, per cadre and month, the working days (the core's official calendar decides; rest days
-never count) up to today with and without a log. A leader's check of a log is recorded.
+never count) before today with and without a log. A leader's check of a log is recorded.
 """
 
 import calendar
@@ -103,11 +103,12 @@ def cadres(office_ids) -> list[LogCadre]:
 
 
 def month_figures(office_ids, month: date, today: date | None = None) -> list[CadreMonth]:
-    """Per cadre on the roster of ``office_ids``: the month's working days up to ``today``
-    (within the posting) and the days among them with a log (two queries)."""
+    """Per cadre on the roster of ``office_ids``: the month's working days before ``today``
+    (today is not over yet) within the posting, and the days among them with a log (two
+    queries)."""
     today = today or local_today()
     first, last = month_bounds(month)
-    last = min(last, today)
+    last = min(last, today - timedelta(days=1))
     days = working_days(first, last) if first <= last else []
     roster = cadres(office_ids)
     rows = {}

@@ -49,8 +49,8 @@ def test_missing_log_on_a_working_day_counts_a_rest_day_does_not(app, worklog_on
         assert date(2026, 10, 10) in row.due  # the make-up Saturday is a working day
         assert row.missing == [date(2026, 10, 12)]
         assert row.with_log == len(row.due) - 1 == len(working) - 1
-        # Up to a day in the month only: nothing after it is due yet.
-        [row] = logs.month_figures({worklog_on["B"]}, OCTOBER, today=date(2026, 10, 9))
+        # Up to the day before ``today`` only: today is not over, nothing after it is due yet.
+        [row] = logs.month_figures({worklog_on["B"]}, OCTOBER, today=date(2026, 10, 10))
         assert row.due == [date(2026, 10, 8), date(2026, 10, 9)] and row.missing == []
 
 
@@ -111,7 +111,7 @@ def test_supervision_screens_and_export(app, worklog_on, users):
             )
         )
         db.session.commit()
-        due = len(logs.working_days(today.replace(day=1), today))
+        due = len(logs.working_days(today.replace(day=1), today - timedelta(days=1)))
     admin = client_for(app, "admin")
     page = text_of(admin.get("/admin/worklog/logs"))
     assert "工作日志督查" in page and "staff_b" in page
