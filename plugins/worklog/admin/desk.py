@@ -28,18 +28,33 @@ from plugins.worklog.admin.base import PluginTemplatesMixin
 from plugins.worklog.forms import CheckForm, ConfirmForm, NoteForm
 from plugins.worklog.models import FeedbackStage, MemoItem, WorkLog
 from plugins.worklog.services import feedback, figures, logs, memo
+from plugins.worklog.services.feedback import FIRST_YEAR, LAST_YEAR
 
 PLUGIN = "worklog"
 DUTY_ENDPOINT = "duty_rota.index"
 
 
+MAX_ID = 2**31 - 1  # the databases' integer key
+
+
 def month_arg(value: str | None) -> date:
-    """The first day of the month ``YYYY-MM`` (this month when absent or malformed)."""
+    """The first day of the month ``YYYY-MM`` (this month when absent, malformed or outside
+    the calendar's years)."""
     try:
         year, month = (int(x) for x in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return local_today().replace(day=1)
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return date(year, month, 1)
+    except (ValueError, OverflowError):
+        pass
+    return local_today().replace(day=1)
+
+
+def stage_or_404(stage_id: int) -> FeedbackStage:
+    """A stage by id (every office with the module sees the township's stages), else 404."""
+    stage = db.session.get(FeedbackStage, stage_id) if 0 < stage_id <= MAX_ID else None
+    if stage is None:
+        abort(404)
+    return stage
 
 
 def export_kind() -> str:
@@ -82,7 +97,7 @@ class DeskView(PluginTemplatesMixin, ModuleView):
     @expose("/stage/<int:stage_id>")
     def stage(self, stage_id):
         """One stage: each village's items against the minimum; after the end, the short."""
-        stage = db.session.get(FeedbackStage, stage_id) or abort(404)
+        stage = stage_or_404(stage_id)
         return self.render(
             "worklog/admin/stage.html",
             stage=stage,
@@ -94,7 +109,7 @@ class DeskView(PluginTemplatesMixin, ModuleView):
     @expose("/stage/<int:stage_id>/export")
     def stage_export(self, stage_id):
         """The stage's villages and counts as CSV/XLSX."""
-        stage = db.session.get(FeedbackStage, stage_id) or abort(404)
+        stage = stage_or_404(stage_id)
         rows = [
             [r.office, r.count, r.minimum, _("不足") if r.short else _("达标")]
             for r in feedback.stage_rows(stage, self.office_ids())

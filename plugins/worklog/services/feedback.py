@@ -30,6 +30,7 @@ VILLAGE_KINDS = (OfficeKind.VILLAGE, OfficeKind.COMMUNITY)
 END_OF_DAY = time(23, 59, 59, 999999)
 MAX_MIN_ITEMS = 50
 MAX_REMIND_DAYS = 30
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # inside the working-day calendar's range (2000–2100)
 
 
 @dataclass
@@ -61,6 +62,8 @@ def check_stage(title, starts_on, ends_on, min_items, remind_days) -> None:
         raise WorklogError(_("请填写阶段的起止日期。"))
     if ends_on < starts_on:
         raise WorklogError(_("阶段结束日期不能早于开始日期。"))
+    if starts_on.year < FIRST_YEAR or ends_on.year > LAST_YEAR:
+        raise WorklogError(_("阶段日期应在 2000 年至 2099 年之间。"))
     if not isinstance(min_items, int) or not 1 <= min_items <= MAX_MIN_ITEMS:
         raise WorklogError(_("每村最少反馈条数应在 1 到 50 之间。"))
     if not isinstance(remind_days, int) or not 0 <= remind_days <= MAX_REMIND_DAYS:
@@ -154,7 +157,10 @@ def in_reminder_window(stage: FeedbackStage, today: date) -> bool:
     """True from ``remind_days`` working days before the stage's end up to its last day."""
     if not stage.starts_on <= today <= stage.ends_on:
         return False
-    return working_days_between(today, stage.ends_on) <= stage.remind_days
+    try:
+        return working_days_between(today, stage.ends_on) <= stage.remind_days
+    except ValueError:  # an end beyond the calendar's years: far from its end
+        return False
 
 
 def open_stages(today: date) -> list[FeedbackStage]:

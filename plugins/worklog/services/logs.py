@@ -16,6 +16,7 @@ from core.kit import Role, db, is_working_day, local_today, utc_now
 from plugins.worklog.errors import WorklogError
 from plugins.worklog.models import LogCadre, WorkLog
 
+FIRST_LOG_YEAR = 2000  # the working-day calendar starts in 2000
 CHECK_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER})
 
 
@@ -64,6 +65,8 @@ def check_log(log: WorkLog, today: date | None = None) -> None:
         raise WorklogError(_("请填写日志日期。"))
     if log.day > today:
         raise WorklogError(_("不能填写今天以后的工作日志。"))
+    if log.day.year < FIRST_LOG_YEAR:
+        raise WorklogError(_("日志日期有误。"))
     if not log.content or not log.content.strip():
         raise WorklogError(_("请填写当天工作内容。"))
     query = select(WorkLog.id).where(WorkLog.user_id == log.user_id, WorkLog.day == log.day)

@@ -2,8 +2,9 @@
 end (once); three items is enough; reports carry author and time; bad input is refused with
 nothing saved."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from support import csrf_token, text_of
 from worklog_helpers import client_for, make_stage
@@ -12,6 +13,7 @@ from core.extensions import db
 from core.jobs.models import Notification
 from core.time import LOCAL_ZONE, local_today
 from plugins.worklog import jobs
+from plugins.worklog.errors import WorklogError
 from plugins.worklog.models import FeedbackReport, FeedbackStage
 from plugins.worklog.services import feedback
 
@@ -128,3 +130,25 @@ def test_stage_with_bad_dates_or_minimum_refused(app, worklog_on, users):
         assert page.status_code == 200 and message in text_of(page)
     with app.app_context():
         assert db.session.scalar(select(func.count(FeedbackStage.id))) == 0
+
+
+def test_stage_beyond_the_calendar_refused(app, worklog_on, users):
+    client = client_for(app, "officeadmin")
+    page = client.post(
+        "/admin/worklog_stages/new/",
+        data={
+            "csrf_token": csrf_token(client),
+            "title": "远期阶段",
+            "starts_on": "2026-12-01",
+            "ends_on": "9999-12-31",
+            "min_items": "3",
+            "remind_days": "3",
+        },
+        follow_redirects=True,
+    )
+    assert "请按“2026-12-18”的格式填写日期" in text_of(page)  # the core's date field
+    with app.app_context():
+        assert db.session.scalar(select(func.count(FeedbackStage.id))) == 0
+        # A year the date field takes but the working-day calendar does not know.
+        with pytest.raises(WorklogError, match="2000 年至 2099 年"):
+            feedback.check_stage("远期", date(2026, 12, 1), date(2101, 1, 1), 3, 3)

@@ -28,3 +28,17 @@ def test_desk_links_to_the_duty_handover_reports(app, worklog_on, users):
 
 def test_nothing_public(app, worklog_on):
     assert app.test_client().get("/o/B/worklog/").status_code == 404
+
+
+def test_hostile_ids_and_months_answer_without_error(app, worklog_on, users):
+    client = client_for(app, "admin")
+    for url in (
+        "/admin/worklog/stage/99999999999999",
+        "/admin/worklog/memo/99999999999999",
+        "/admin/worklog/log/99999999999999",
+        "/admin/worklog/memo/sheet/99999999999999",
+    ):
+        assert client.get(url).status_code == 404
+    for month in ("1900-01", "99999999999999999999-1", "2026-13", "x"):
+        assert client.get(f"/admin/worklog/logs?month={month}").status_code == 200
+        assert client.get(f"/admin/worklog/logs/export?month={month}").status_code == 200
