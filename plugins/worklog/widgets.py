@@ -28,7 +28,7 @@ def supervision(user, office_ids) -> list[SupervisionSection]:
     url = url_for("worklog_desk.index")
     return [
         SupervisionSection(
-            title=_("信息反馈（%(year)d 年，每村每阶段至少三条）", year=today.year),
+            title=_("信息反馈（%(year)d 年，各村每阶段已反馈/最少条数）", year=today.year),
             headers=[_("村（社区）"), _("当前阶段"), _("已结束阶段"), _("未达标阶段")],
             rows=[
                 [r.office, r.current, r.ended, r.short] for r in figures.village_year(office_ids)

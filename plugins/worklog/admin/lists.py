@@ -17,6 +17,7 @@ from core.kit import (
     colour_label,
     db,
     format_local,
+    local_today,
 )
 from plugins.worklog.admin.base import PluginTemplatesMixin
 from plugins.worklog.errors import WorklogError
@@ -116,6 +117,7 @@ class ReportView(OfficeScopedModelView):
         "author": _l("填报人"),
     }
     form_columns = ("office", "stage", "title", "content")
+    form_args = {"stage": {"query_factory": lambda: _open_stages()}}
     column_formatters = {"reported_at": _time}
     column_formatters_export = {"reported_at": _time}
     column_filters = ("stage.title",)
@@ -128,6 +130,16 @@ class ReportView(OfficeScopedModelView):
         _refuse(feedback.check_report, model.stage, self.office_id_of(model), model.title)
         if is_created:
             model.author_id = current_user.id
+
+
+def _open_stages():
+    """The stages open today: the only ones a village may report for."""
+    today = local_today()
+    return (
+        db.session.query(FeedbackStage)
+        .filter(FeedbackStage.starts_on <= today, FeedbackStage.ends_on >= today)
+        .order_by(FeedbackStage.ends_on)
+    )
 
 
 class MemoView(PluginTemplatesMixin, OfficeScopedModelView):

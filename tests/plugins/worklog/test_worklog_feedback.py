@@ -96,15 +96,23 @@ def test_report_through_the_form_records_author_and_time(app, worklog_on, users)
 def test_late_report_and_report_from_a_non_village_refused_nothing_saved(app, worklog_on, users):
     today = local_today()
     with app.app_context():
-        ended = make_stage(worklog_on["A"], today - timedelta(days=30), today - timedelta(days=1))
+        ended = make_stage(
+            worklog_on["A"], today - timedelta(days=30), today - timedelta(days=1), title="秋收阶段"
+        )
         open_ = make_stage(worklog_on["A"], today - timedelta(days=3), today + timedelta(days=9))
     client = client_for(app, "staff_b")
+    form = client.get("/admin/worklog_reports/new/").get_data(as_text=True)
+    assert "第一阶段（" in form and "秋收阶段" not in form  # only open stages are offered
     page = client.post(
         "/admin/worklog_reports/new/",
         data={"csrf_token": csrf_token(client), "stage": ended, "title": "迟报"},
         follow_redirects=True,
     )
-    assert "已于" in text_of(page) and "结束，不能再反馈" in text_of(page)
+    assert page.status_code == 200
+    with app.app_context():
+        stage = db.session.get(FeedbackStage, ended)
+        with pytest.raises(WorklogError, match="结束，不能再反馈"):
+            feedback.check_report(stage, worklog_on["B"], "迟报")
     government = client_for(app, "staff_a")
     page = government.post(
         "/admin/worklog_reports/new/",
