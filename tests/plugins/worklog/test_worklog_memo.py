@@ -11,6 +11,7 @@ from support import csrf_token, text_of
 from worklog_helpers import client_for
 
 from core.extensions import db
+from core.models import User
 from core.time import LOCAL_ZONE, local_today
 from plugins.worklog.models import MemoItem, MemoNote
 from plugins.worklog.services import memo
@@ -55,7 +56,7 @@ def test_red_item_in_the_list_on_the_sheet_and_in_the_export(app, worklog_on, us
         item = _item(worklog_on["A"], date(2026, 9, 30), responsible_id=users["staff_a"])
         memo.add_note(
             item,
-            db.session.get(__import__("core.models").models.User, users["leader"]),
+            db.session.get(User, users["leader"]),
             "supervision",
             "请于本周内报送",
         )
