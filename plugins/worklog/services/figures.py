@@ -66,7 +66,11 @@ def memo_by_office(office_ids, now: datetime | None = None) -> list[MemoFigures]
         .order_by(Office.sort_order, Office.code)
     ).all()
     table = {o.id: MemoFigures(o.name) for o in offices}
-    items = db.session.scalars(select(MemoItem).where(MemoItem.office_id.in_(list(table))))
+    items = db.session.execute(
+        select(MemoItem.office_id, MemoItem.assigned_on, MemoItem.due_at, MemoItem.done_on).where(
+            MemoItem.office_id.in_(list(table))
+        )
+    )
     for item in items:
         row = table[item.office_id]
         state = memo.item_colour(item, now)

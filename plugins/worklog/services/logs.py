@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.kit import Role, db, is_working_day, local_today, utc_now
+from core.kit import Office, Role, User, db, is_working_day, local_today, utc_now
 from plugins.worklog.errors import WorklogError
 from plugins.worklog.models import LogCadre, WorkLog
 
@@ -94,15 +94,17 @@ def check_by_leader(log: WorkLog, user, note: str | None) -> WorkLog:
     return log
 
 
-def cadres(office_ids) -> list[LogCadre]:
-    """The roster of the offices in ``office_ids``."""
-    return list(
-        db.session.scalars(
-            select(LogCadre)
-            .where(LogCadre.office_id.in_(list(office_ids)))
-            .order_by(LogCadre.office_id, LogCadre.id)
+def _roster(office_ids) -> list[tuple]:
+    """(user id, name, office name, starts_on, ends_on) of the roster, in one query."""
+    return db.session.execute(
+        select(
+            LogCadre.user_id, User.display_name, Office.name, LogCadre.starts_on, LogCadre.ends_on
         )
-    )
+        .join(User, User.id == LogCadre.user_id)
+        .join(Office, Office.id == LogCadre.office_id)
+        .where(LogCadre.office_id.in_(list(office_ids)))
+        .order_by(Office.sort_order, Office.code, User.display_name)
+    ).all()
 
 
 def month_figures(office_ids, month: date, today: date | None = None) -> list[CadreMonth]:
@@ -113,13 +115,11 @@ def month_figures(office_ids, month: date, today: date | None = None) -> list[Ca
     first, last = month_bounds(month)
     last = min(last, today - timedelta(days=1))
     days = working_days(first, last) if first <= last else []
-    roster = cadres(office_ids)
-    rows = {}
-    for c in roster:
-        until = min(last, c.ends_on) if c.ends_on else last
-        due = [d for d in days if c.starts_on <= d <= until]
-        row = rows.setdefault(c.user_id, CadreMonth(c.user_id, c.user.display_name, c.office.name))
-        row.due = sorted(set(row.due) | set(due))
+    rows: dict[int, CadreMonth] = {}
+    for user_id, person, office, starts_on, ends_on in _roster(office_ids):
+        until = min(last, ends_on) if ends_on else last
+        row = rows.setdefault(user_id, CadreMonth(user_id, person, office))
+        row.due = sorted(set(row.due) | {d for d in days if starts_on <= d <= until})
     if not rows or first > last:
         return list(rows.values())
     logs = db.session.execute(

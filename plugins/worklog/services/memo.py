@@ -63,7 +63,8 @@ def check_item(item: MemoItem) -> None:
 
 
 def item_colour(item: MemoItem, now: datetime | None = None) -> str:
-    """ "closed" once done, else the supervision colour of the limit."""
+    """ "closed" once done, else the supervision colour of the limit (``item``: a memo item,
+    or any row with its ``assigned_on``, ``due_at`` and ``done_on``)."""
     if item.done_on is not None:
         return "closed"
     if item.due_at is None:
