@@ -92,8 +92,11 @@ class StageView(OfficeScopedModelView):
     column_default_sort = ("ends_on", True)
 
     def on_model_change(self, form, model, is_created):
-        """Dates in order, a minimum and a reminder lead within bounds."""
+        """Set by the activity office (not a village); dates in order, a minimum and a
+        reminder lead within bounds."""
         super().on_model_change(form, model, is_created)
+        if feedback.is_village(self.office_id_of(model)):
+            raise ValidationError(_("反馈阶段由活动办公室设定，村（社区）不能设定。"))
         _refuse(
             feedback.check_stage,
             model.title,

@@ -136,6 +136,20 @@ def test_stage_with_bad_dates_or_minimum_refused(app, worklog_on, users):
             follow_redirects=True,
         )
         assert page.status_code == 200 and message in text_of(page)
+    village = client_for(app, "staff_b")
+    page = village.post(
+        "/admin/worklog_stages/new/",
+        data={
+            "csrf_token": csrf_token(village),
+            "title": "村里自定阶段",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-10",
+            "min_items": "1",
+            "remind_days": "3",
+        },
+        follow_redirects=True,
+    )
+    assert "反馈阶段由活动办公室设定" in text_of(page)
     with app.app_context():
         assert db.session.scalar(select(func.count(FeedbackStage.id))) == 0
 
