@@ -199,7 +199,7 @@ def time_figures(app, count: int) -> list[float]:
     from flask_login import login_user
 
     from core.modules import enabled_office_ids
-    from plugins.worklog.widgets import supervision
+    from plugins.worklog.widgets import supervision_sections
 
     latencies = []
     with app.test_request_context("/admin/case_supervision/"):
@@ -208,7 +208,7 @@ def time_figures(app, count: int) -> list[float]:
         ids = enabled_office_ids("worklog")
         for n in range(count + 3):
             started = time.perf_counter()
-            sections = supervision(admin, ids)
+            sections = supervision_sections(admin, ids)
             elapsed = time.perf_counter() - started
             db.session.expire_all()
             if n >= 3:

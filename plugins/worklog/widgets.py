@@ -22,7 +22,7 @@ def widgets(user, office_ids) -> list[Widget]:
     ]
 
 
-def supervision(user, office_ids) -> list[SupervisionSection]:
+def supervision_sections(user, office_ids) -> list[SupervisionSection]:
     """Feedback per village this year, memo items by colour per office, this month's logs."""
     today = local_today()
     url = url_for("worklog_desk.index")
