@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, flash
+from flask_babel import gettext as _
 
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -88,14 +89,25 @@ def export_response(
 
 
 def audited_export(
-    export_type: str, basename: str, headers, rows, *, target_type: str, office_id=None, **details
+    export_type: str,
+    basename: str,
+    headers,
+    rows,
+    *,
+    target_type: str,
+    office_id=None,
+    limit: int | None = None,
+    **details,
 ) -> Response:
     """``export_response``, recorded first in the audit log and committed: every download
-    leaves an "export" entry with its format, row count and ``details`` (the view, filters…)."""
+    leaves an "export" entry with its format, row count and ``details`` (the view, filters…).
+    Rows cut off at ``limit`` are announced to the person."""
     from core.audit import record_event  # the audit imports this module
     from core.extensions import db
 
     rows = list(rows)
+    if limit is not None and len(rows) >= limit:
+        flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
     details.update(format=export_type, rows=len(rows))
     record_event("export", office_id=office_id, target_type=target_type, details=details)
     db.session.commit()

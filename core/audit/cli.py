@@ -16,6 +16,16 @@ def audit_cli():
     """The ``flask audit`` command group."""
 
 
+def _archive_dir(more: str):
+    """The ``--dir`` option: where the archive files are."""
+    return click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="归档目录（默认 instance/audit-archive）" + more,
+    )
+
+
 @audit_cli.command(
     "verify", help="校验审计日志的哈希链；完整时退出码为 0，否则指出第一条损坏的记录并返回 1。"
 )
@@ -26,12 +36,7 @@ def audit_cli():
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="校验归档文件（可多次给出），而不是数据库。",
 )
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="归档目录（默认 instance/audit-archive）：每个归档记录的文件都必须在此且完好。",
-)
+@_archive_dir("：每个归档记录的文件都必须在此且完好。")
 @with_appcontext
 def verify_command(archives: tuple[Path, ...], directory: Path | None):
     """Walk the chain (database, or the given archive files) and report the first fault."""
@@ -95,12 +100,7 @@ def _report(result, label: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="日期 YYYY-MM-DD：归档该日之前的记录。",
 )
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="归档目录（默认 instance/audit-archive）。",
-)
+@_archive_dir("。")
 @with_appcontext
 def archive_command(before, directory: Path | None):
     """Archive the entries older than ``--before``; refuses anything younger than 180 days."""

@@ -7,7 +7,7 @@ their own office's records only.
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -554,8 +554,6 @@ class AuditEntryView(SecureViewMixin, ModelView):
         self.export_max_rows = limit
         _count, entries = self._export_data()
         masked = _masks_personal_data()
-        if len(entries) >= limit:
-            flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
         headers = [
             _("序号"),
             _("时间"),
@@ -591,6 +589,7 @@ class AuditEntryView(SecureViewMixin, ModelView):
             headers,
             rows,
             target_type="audit_entry",
+            limit=limit,
             view=self.endpoint,
             filters=dict(request.args.items()),
         )

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core import permissions
 from core.admin.base import OfficeScopedModelView
+from core.admin.desk import form_values
 from core.audit import record_event
 from core.cases import queries, receipts, services
 from core.cases.admin.actions import CaseActions
@@ -44,6 +45,10 @@ from core.input_guard import parse_db_int
 from core.masking import mask_value
 from core.models import Role, User, utcnow
 from core.sla import Colour
+
+# The registration fields of the intake and correction forms, as the case services name them.
+DETAILS = "channel subject content"
+APPLICANT = "applicant_name applicant_phone applicant_id_number"
 
 EVENT_LABELS = {
     "opened": _l("受理"),
@@ -379,13 +384,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
             try:
                 case = services.open_case(
                     office_id=form.office_id.data if sees_all else current_user.office_id,
-                    category=form.category.data,
-                    channel=form.channel.data,
-                    subject=form.subject.data,
-                    content=form.content.data,
-                    applicant_name=form.applicant_name.data,
-                    applicant_phone=form.applicant_phone.data,
-                    applicant_id_number=form.applicant_id_number.data,
+                    **form_values(form, f"category {DETAILS} {APPLICANT}"),
                     first_responder_id=current_user.id,
                     handler_id=current_user.id if form.accept_now.data else None,
                     actor_id=current_user.id,
@@ -416,17 +415,8 @@ class CaseView(CaseActions, OfficeScopedModelView):
             form.version.data = case.version
             form.channel.data = case.channel.value
         if form.validate_on_submit():
-            fields = {
-                "subject": form.subject.data,
-                "content": form.content.data,
-                "channel": form.channel.data,
-            }
-            if permissions.may_see_personal_data(current_user):
-                fields.update(
-                    applicant_name=form.applicant_name.data,
-                    applicant_phone=form.applicant_phone.data,
-                    applicant_id_number=form.applicant_id_number.data,
-                )
+            sees_applicant = permissions.may_see_personal_data(current_user)
+            fields = form_values(form, f"{DETAILS} {APPLICANT}" if sees_applicant else DETAILS)
             try:
                 changed = services.edit_case(
                     case, actor_id=current_user.id, expected_version=self._version(form), **fields
@@ -478,8 +468,6 @@ class CaseView(CaseActions, OfficeScopedModelView):
             if handler_ids
             else {}
         )
-        if len(rows) >= limit:
-            flash(_("导出已截断为前 %(n)d 行，请加筛选条件。", n=limit), "warning")
         headers = [
             _("回执号"),
             _("承办单位"),
@@ -516,6 +504,7 @@ class CaseView(CaseActions, OfficeScopedModelView):
                 for r in rows
             ),
             target_type=Case.__tablename__,
+            limit=limit,
             view=self.endpoint,
             filters=filters.as_args(),
         )

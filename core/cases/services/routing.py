@@ -67,6 +67,23 @@ def _moving_actor(case: Case, actor_id, expected_version, refusal: str):
     return actor
 
 
+def _move(case: Case, actor, reason: str, kind: str, step: str, office_id: int, user_id) -> None:
+    """Give ``case`` to ``office_id`` (and ``user_id``) to be signed for, recording ``kind``."""
+    from_office, from_user = case.office_id, case.handler_id
+    case.office_id, case.handler_id, case.status = office_id, user_id, CaseStatus.OPEN
+    _start_step(case, step)
+    _event(
+        case,
+        kind,
+        actor,
+        reason,
+        from_office_id=from_office,
+        to_office_id=office_id,
+        from_user_id=from_user,
+        to_user_id=user_id,
+    )
+
+
 def transfer_case(
     case: Case,
     *,
@@ -94,21 +111,8 @@ def transfer_case(
         target_user is None or target_user.id == case.handler_id
     ):
         raise CaseError(t("案件已在该单位办理，请选择其他单位或人员。"))
-    from_office, from_user = case.office_id, case.handler_id
-    case.office_id = target_office.id
-    case.handler_id = target_user.id if target_user else None
-    case.status = CaseStatus.OPEN
-    _start_step(case, "sign_for")
-    _event(
-        case,
-        "transferred",
-        actor,
-        reason,
-        from_office_id=from_office,
-        to_office_id=target_office.id,
-        from_user_id=from_user,
-        to_user_id=case.handler_id,
-    )
+    to_user = target_user.id if target_user else None
+    _move(case, actor, reason, "transferred", "sign_for", target_office.id, to_user)
     recipients = (
         [target_user.id]
         if target_user
@@ -139,21 +143,8 @@ def hand_back(case: Case, *, reason: str, actor_id: int | None, expected_version
     )
     if last is None or last.from_office_id is None:
         raise CaseError(t("找不到转出单位，无法退回。"))
-    from_office, from_user = case.office_id, case.handler_id
-    case.office_id = last.from_office_id
-    case.handler_id = last.from_user_id or last.actor_id
-    case.status = CaseStatus.OPEN
-    _start_step(case, "hand_back")
-    _event(
-        case,
-        "handed_back",
-        actor,
-        reason,
-        from_office_id=from_office,
-        to_office_id=case.office_id,
-        from_user_id=from_user,
-        to_user_id=case.handler_id,
-    )
+    to_user = last.from_user_id or last.actor_id
+    _move(case, actor, reason, "handed_back", "hand_back", last.from_office_id, to_user)
     _notify(
         [case.handler_id],
         t("转办案件被退回：%(r)s", r=receipts.display(case.receipt_no)),

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.kit import db, local_today, submit
+from core.kit import db, form_values, local_today, submit
 from plugins.reception.admin.base import ROSTER_ROLES
 from plugins.reception.errors import ReceptionError
 from plugins.reception.forms import AddDayForm, ConfirmForm, ReasonForm, SubstituteForm, SwapForm
@@ -85,17 +85,12 @@ class RosterScreens:
             if f.office_id.data not in self.office_ids():
                 abort(404)
             return changes.add_day(
-                office_id=f.office_id.data,
-                day=f.day.data,
                 start=f.start_time.data,
                 end=f.end_time.data,
-                place=f.place.data,
-                leader_id=f.leader_id.data,
-                slot_minutes=f.slot_minutes.data,
-                slot_capacity=f.slot_capacity.data,
-                reason=f.reason.data,
                 actor_id=current_user.id,
-                note=f.note.data,
+                **form_values(
+                    f, "office_id day place leader_id slot_minutes slot_capacity reason note"
+                ),
             )
 
         return submit(
