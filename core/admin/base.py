@@ -314,10 +314,13 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
       left out of exports unless the role may see them, logged when shown in full);
     - ``office_column``: the column naming the office (default ``office_id``);
     - ``scoped_choices``: relation fields whose choices are limited to the offices in scope
-      (``{"fonds": ScopedChoices(Fonds)}``, see ``ScopedChoices``).
+      (``{"fonds": ScopedChoices(Fonds)}``, see ``ScopedChoices``);
+    - ``office_kinds``: where the rows belong to some kinds of office only (villages, say),
+      the office field offers only those.
     """
 
     office_column = "office_id"
+    office_kinds: tuple = ()
     scoped_choices: dict = {}
     personal_data_columns: tuple[str, ...] = ()
     allow_create = True
@@ -411,7 +414,9 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         field = getattr(form, "office", None)
         if field is None:
             return form
-        if permissions.sees_all_offices(current_user) and self.plugin_name is None:
+        if permissions.sees_all_offices(current_user) and not (
+            self.plugin_name or self.office_kinds
+        ):
             return form
         allowed = self.scoped_office_ids()
         if allowed is None or len(allowed) > 1:
@@ -424,6 +429,8 @@ class OfficeScopedModelView(SecureViewMixin, ModelView):
         from core.models import Office
 
         query = db.session.query(Office).order_by(Office.sort_order, Office.code)
+        if self.office_kinds:
+            query = query.filter(Office.kind.in_(self.office_kinds))
         return query if allowed is None else query.filter(Office.id.in_(allowed))
 
     def _limit_choices(self, form):

@@ -2,6 +2,8 @@
 feedback reports, memo items, the roster of cadres and their logs. Every save goes through
 the services' checks; a refusal is a Chinese message and nothing is saved."""
 
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from wtforms import SelectField, ValidationError
 
 from core.kit import (
+    OfficeKind,
     OfficeScopedModelView,
     ScopedChoices,
     User,
@@ -88,7 +91,13 @@ class StageView(OfficeScopedModelView):
         "remind_days": _l("提前提醒（工作日）"),
     }
     form_columns = ("office", "title", "starts_on", "ends_on", "min_items", "remind_days")
-    form_args = {"min_items": {"default": 3}, "remind_days": {"default": 3}}
+    office_kinds = tuple(k for k in OfficeKind if k not in feedback.VILLAGE_KINDS)
+    form_args = {  # a new stage runs from today (Beijing) for a month unless changed
+        "starts_on": {"default": local_today},
+        "ends_on": {"default": lambda: local_today() + timedelta(days=30)},
+        "min_items": {"default": 3},
+        "remind_days": {"default": 3},
+    }
     column_default_sort = ("ends_on", True)
 
     def on_model_change(self, form, model, is_created):
@@ -120,6 +129,7 @@ class ReportView(OfficeScopedModelView):
         "author": _l("填报人"),
     }
     form_columns = ("office", "stage", "title", "content")
+    office_kinds = feedback.VILLAGE_KINDS
     form_args = {"stage": {"query_factory": lambda: _open_stages()}}
     column_formatters = {"reported_at": _time}
     column_formatters_export = {"reported_at": _time}
