@@ -65,10 +65,20 @@ class DeferredSetupMap(Map):
 
 
 class DeferredSetupExtensions(dict):
-    """``app.extensions``: looking up the admin (``admin``, ``township_admin``) first completes
-    its deferred set-up (a background export finds its list view there, outside a request)."""
+    """``app.extensions``: looking up what the deferred set-up provides (the admin, the case
+    categories, the plugins' public blueprints and API) first completes it — a job finds the
+    categories there, a background export its list view, outside any request."""
 
-    DEFERRED_KEYS = frozenset({"admin", "township_admin"})
+    DEFERRED_KEYS = frozenset(
+        {
+            "admin",
+            "township_admin",
+            "township_case_categories",
+            "township_public_blueprints",
+            "township_public_blueprint_names",
+            "township_api",
+        }
+    )
 
     def __init__(self, deferred: _Deferred):
         super().__init__()
@@ -101,7 +111,7 @@ def create_app(
     config: dict | None = None,
     *,
     extra_plugins: tuple[ModuleType | str, ...] = (),
-    defer_admin: bool = False,
+    defer_setup: bool = False,
 ) -> Flask:
     """Build the application.
 
@@ -109,16 +119,18 @@ def create_app(
     modules (or dotted module names) that are not installed as entry points (tests' example
     plugins).
 
-    ``defer_admin`` (wsgi.py sets it) builds the Flask-Admin screens — some forty model views,
-    four hundred URL rules and the configuration of every mapper, about half of start-up —
-    when they are first needed instead of now: before the first request is routed, on the
-    first ``url_for`` or URL-map listing, or when code looks up ``app.extensions["admin"]``
-    or ``["township_admin"]``. A CLI command that touches none of these never pays for it.
+    ``defer_setup`` (wsgi.py sets it) wires the plugins' models, case categories, residents'
+    pages, publication declarations, API and the Flask-Admin screens — nearly all of start-up
+    — when they are first needed instead of now: before the first request is routed, on the
+    first ``url_for`` or URL-map listing, when code looks up what they provide in
+    ``app.extensions`` (the admin, the case categories…), and before any CLI command but
+    ``flask modules``. Listing or switching modules never pays for it.
     """
     app = TownshipFlask(
         __name__, instance_path=str(ROOT / "instance"), instance_relative_config=True
     )
-    app.extensions = DeferredSetupExtensions(app.url_map.deferred)
+    deferred = app.url_map.deferred
+    app.extensions = DeferredSetupExtensions(deferred)
     _configure(app, config or {})
     from core.input_guard import init_input_guard
 
@@ -135,7 +147,6 @@ def create_app(
     registry = load_plugins(app, extra_plugins)
     app.extensions["township_plugins"] = registry
     init_i18n(app, registry.modules.values())
-    registry.call_each("register_models")  # imports every plugin model before mapping
 
     from core import errors, security
     from core.audit.setup import init_app as init_audit
@@ -148,43 +159,91 @@ def create_app(
     from core.admin import desk
 
     desk.init_app(app)  # version_input() for the forms of hand-written desk screens
-    from core.cases.setup import init_app as init_cases
-
-    init_cases(app)  # case categories (core + plugins), residents' receipt pages, sweep
-
     from core.auth.views import bp as auth_bp
-    from core.public.setup import init_public
 
     app.register_blueprint(auth_bp)
-    init_public(app, registry)
-
-    from core.api.setup import init_api
-    from core.publication.setup import init_publication
-
-    init_publication(app, registry)  # before the API, whose models it checks
-    init_api(app, registry)
-
-    def build_admin() -> None:
-        from core.admin.setup import init_admin
-
-        init_admin(app, registry)
-
-    if defer_admin:
-        app.url_map.deferred.pending = build_admin
-    else:
-        build_admin()
 
     from core.cli import register_cli
+    from core.publication.setup import init_publication_cli
     from core.schema import init_schema
 
     register_cli(app)
     init_schema(app)
+    init_publication_cli(app)
 
     @app.before_request
     def _request_id():
         g.request_id = secrets.token_hex(8)
 
+    def wire_plugins() -> None:
+        _wire_plugins(app, registry)
+
+    if defer_setup:
+        deferred.pending = wire_plugins
+        _complete_setup_before_commands(app, deferred)
+        app.shell_context_processor(lambda: deferred.run() or {})
+    else:
+        wire_plugins()
     return app
+
+
+def _wire_plugins(app: Flask, registry) -> None:
+    """Everything that imports the plugins beyond their manifests: models, case categories,
+    residents' pages, the publication gate's declarations, the API and the admin."""
+    registry.call_each("register_models")  # imports every plugin model before mapping
+    from core.cases.setup import init_app as init_cases
+
+    init_cases(app)  # case categories (core + plugins), residents' receipt pages, sweep
+    from core.public.setup import init_public
+
+    init_public(app, registry)
+    from core.api.setup import init_api
+    from core.publication.setup import init_publication
+
+    init_publication(app, registry)  # before the API, whose models it checks
+    init_api(app, registry)
+    from core.admin.setup import init_admin
+
+    init_admin(app, registry)
+
+
+def complete_setup(app: Flask) -> None:
+    """Run the deferred set-up now if there is one (work about to use the plugins' models)."""
+    deferred = getattr(app.url_map, "deferred", None)
+    if deferred is not None:
+        deferred.run()
+
+
+# Commands that use no plugin beyond its manifest: they run without the deferred set-up.
+LIGHT_COMMANDS = frozenset({"modules"})
+
+
+def _complete_setup_before_commands(app: Flask, deferred: _Deferred) -> None:
+    """Every ``flask`` command of the app but the light ones first completes the deferred
+    set-up (a command may open a case, mask a text, load the demo…)."""
+    import functools
+
+    import click
+
+    def wrap(command: click.Command) -> None:
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                wrap(sub)
+            return
+        callback = command.callback
+        if callback is None:
+            return
+
+        @functools.wraps(callback)
+        def after_setup(*args, **kwargs):
+            deferred.run()
+            return callback(*args, **kwargs)
+
+        command.callback = after_setup
+
+    for name, command in app.cli.commands.items():
+        if name not in LIGHT_COMMANDS:
+            wrap(command)
 
 
 def _configure(app: Flask, overrides: dict) -> None:

@@ -92,7 +92,7 @@ def _deferred_app(tmp_path):
             "SERVER_NAME": None,
         },
         extra_plugins=(example_plugin,),
-        defer_admin=True,
+        defer_setup=True,
     )
     with app.app_context():
         db.create_all()

@@ -28,6 +28,10 @@ def init_publication(app: Flask, registry: PluginRegistry) -> None:
         {*PUBLIC_BLUEPRINTS, *plugin_public}
     )
     init_guard(app)
+
+
+def init_publication_cli(app: Flask) -> None:
+    """``flask publication``, and learning the records' names after ``flask db upgrade``."""
     app.cli.add_command(publication_cli)
     after_upgrade("publication.names", _learn_names)
 
@@ -35,6 +39,11 @@ def init_publication(app: Flask, registry: PluginRegistry) -> None:
 def _learn_names() -> str | None:
     """After ``flask db upgrade``: collect the private persons' names the records already
     hold, so an upgraded database masks them from the first page it serves."""
+    from flask import current_app
+
+    from core.app import complete_setup
+
+    complete_setup(current_app)  # the plugins' person fields
     added = names.rebuild()
     return f"已收录 {added} 个群众姓名，公开内容中将隐去。" if added else None
 
