@@ -163,7 +163,7 @@ def _styles(scale: float):
     return {
         "office": style("office", 20, alignment=1, textColor="#b3261e"),
         "kind": style("kind", 13, alignment=1, textColor="#444444"),
-        "title": style("title", 30, alignment=1),
+        "title": lambda size: style("title", size, alignment=1),
         "date": style("date", 14, alignment=1, textColor="#333333"),
         "small": style("small", 10, textColor="#333333"),
         "body": lambda size: style("body", size, firstLineIndent=2 * size * scale),
@@ -171,17 +171,17 @@ def _styles(scale: float):
 
 
 def _fit_body(text: str, styles, width: float, height: float, scale: float):
-    """The body paragraph at the largest size (18 down to 11 pt, scaled) that fits; where even
+    """The body paragraph at the largest size (18 down to 12 pt, scaled) that fits; where even
     the smallest does not, the text is cut and ends with a pointer to the QR code."""
     from flask_babel import gettext as _
     from reportlab.platypus import Paragraph
 
     text = (text or "")[:TEXT_LIMIT]
-    for size in (18, 16, 14, 12, 11):
+    for size in (18, 16, 14, 12):
         para = Paragraph(pdf_text(text), styles["body"](size))
         if para.wrap(width, height)[1] <= height:
             return para
-    style = styles["body"](11)
+    style = styles["body"](12)
     more = "……" + _("（全文请扫描二维码查看）")
     low, high = 0, len(text)
     while low < high:  # the longest cut that still fits
@@ -232,7 +232,8 @@ def _draw_page(canvas, item: PosterItem, page_width: float, page_height: float) 
     canvas.setLineWidth(2 * scale)
     canvas.line(margin, top, page_width - margin, top)
     top -= 6 * mm * scale
-    top = put(Paragraph(pdf_text(item.title), styles["title"]), top)
+    title_size = 30 if len(item.title) <= 36 else 22 if len(item.title) <= 90 else 16
+    top = put(Paragraph(pdf_text(item.title), styles["title"](title_size)), top)
     top -= 2 * mm * scale
     day = format_local_date(item.day)
     top = put(Paragraph(pdf_text(_("发布日期：%(day)s", day=day)), styles["date"]), top)
