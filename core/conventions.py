@@ -24,6 +24,7 @@ public_home_sections           ``public.home_section(offices)`` (one section)
 publication_fields             ``publication.declarations()``
 private_person_fields          ``publication.person_fields()``
 published_record_changed       ``publication.record_changed(record)``
+poster_items                   ``posters.poster_items(office_ids, month)``
 register_api                   ``api.register_endpoints(api)``
 =============================  ======================================================
 
@@ -149,6 +150,11 @@ class ConventionalHooks:
     def published_record_changed(self, record):
         """``publication.record_changed(record)``."""
         self._call("publication", "record_changed", record)
+
+    @hookimpl
+    def poster_items(self, office_ids, month):
+        """``posters.poster_items(office_ids, month)``."""
+        return self._call("posters", "poster_items", office_ids, month)
 
     @hookimpl
     def register_api(self, api):

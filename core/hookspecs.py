@@ -203,6 +203,20 @@ def private_person_fields():
 
 
 @hookspec
+def poster_items(office_ids, month):
+    """Return a list of ``core.kit.PosterItem``: the plugin's items published in ``month`` for
+    the notice board (公开栏海报).
+
+    ``office_ids`` are offices that have this plugin switched on (never empty when called);
+    ``month`` is the first day (a ``date``) of a month — ``core.kit.month_days`` and
+    ``month_moments`` give its bounds. Each item's ``text`` is read through the publication
+    gate (a published view's masked field), its ``url`` is its residents' page
+    (``public_url``); withdrawn records are left out. The core lays each item out on one A4 or
+    A3 page with a QR code to that URL.
+    """
+
+
+@hookspec
 def published_record_changed(record):
     """A published record changed or was withdrawn: drop or rebuild what was cached of it.
 

@@ -31,7 +31,10 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   through (``declare``, ``publish``, ``render_public``, the API string types…).
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
 - **output**: ``render_markdown`` (one sanitiser policy), ``ical_feed``, ``export_response``,
-  ``get_storage``, ``file_record`` (offer a record to the office's archive).
+  ``get_storage``, ``file_record`` (offer a record to the office's archive); ``pdf_font`` (the
+  Chinese font every PDF embeds) and ``pdf_text``; notice-board posters: ``PosterItem`` rows
+  a plugin offers from ``posters.poster_items(office_ids, month)``, with ``month_days`` /
+  ``month_moments`` for the month's bounds.
 - **background work**: ``enqueue``, ``Schedule``, ``notify``, ``offices_with``.
 """
 
@@ -108,6 +111,7 @@ _SOURCES = {
     "core.ical": "CalendarEvent ical_feed",
     "core.exports": "export_response audited_export",
     "core.storage": "get_storage",
+    "core.posters": "PosterItem month_days month_moments pdf_font pdf_text EMBEDDED_FONT CID_FONT",
     "core.filing": "RecordToFile file_record",
     # background work
     "core.jobs": "enqueue resolve Schedule notify offices_with",

@@ -56,6 +56,9 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
         )
     )
     admin.add_view(BadgeView(name=_l("我的工作证"), endpoint="badge"))
+    from core.admin.posters_view import PostersView
+
+    admin.add_view(PostersView(name=_l("公开栏海报"), endpoint="posters"))
     from core.publication.views import PublicationView
 
     admin.add_view(

@@ -1,62 +1,23 @@
 """The printable A4 leaflet (宣传单) of an information product, with a QR code to its page.
 
 reportlab draws it from published views only (the publication gate has masked every text).
-The Chinese font is embedded when the machine has a TrueType CJK font (a subset of the glyphs
-used goes into the file, so any reader shows the same letters); without one, reportlab's
-built-in CID font ``STSong-Light`` (Adobe-GB1, one of PDF's standard Chinese fonts, supplied by
-every reader) is used, as the other modules' PDFs do. The QR code is segno's matrix drawn as
+The Chinese font is the kit's ``pdf_font()``: embedded when the machine has a TrueType CJK
+font (a subset of the glyphs used goes into the file, so any reader shows the same letters),
+else reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1, supplied by every reader). The QR code is segno's matrix drawn as
 vector squares, so it prints sharp at any size.
 """
 
 import io
-import os
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-CID_FONT = "STSong-Light"
-EMBEDDED_FONT = "BulletinsCJK"
-# TrueType CJK fonts reportlab can embed (Noto CJK is CFF-outlined, which it cannot).
-TRUETYPE_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-# Middle dots the Adobe-GB1 collection lacks, drawn with the one it has (U+30FB).
-_MISSING_GLYPHS = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u22c5": "\u30fb"})
-_font: str | None = None
+from core.kit import pdf_font, pdf_text
 
-
-def font_name() -> str:
-    """The registered Chinese font: an embedded TrueType font where the machine has one
-    (``BULLETINS_PDF_FONT`` names a file to prefer), else the CID font."""
-    global _font
-    if _font is None:
-        _font = CID_FONT
-        preferred = os.environ.get("BULLETINS_PDF_FONT")
-        for path in ([preferred] if preferred else []) + list(TRUETYPE_CANDIDATES):
-            if path and os.path.exists(path):
-                try:
-                    pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path))
-                    _font = EMBEDDED_FONT
-                    break
-                except Exception:  # noqa: BLE001 — an unusable font file: try the next one
-                    continue
-        if _font == CID_FONT:
-            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return _font
-
-
-def _text(value: str) -> str:
-    return escape((value or "").translate(_MISSING_GLYPHS)).replace("\n", "<br/>")
+_text = pdf_text
 
 
 class QrCode(Flowable):
@@ -124,7 +85,7 @@ def leaflet_pdf(office, product, items, url: str) -> bytes:
     """An A4 leaflet of a product: its title, office, kind and validity, the summary, each
     current item with its source, and a QR code that opens the product's page. ``office``,
     ``product`` and ``items`` are published views."""
-    font = font_name()
+    font = pdf_font()
     styles = _styles(font)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

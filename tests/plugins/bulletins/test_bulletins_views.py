@@ -156,9 +156,9 @@ def test_leaflet_is_an_a4_pdf_with_chinese_text_and_an_embedded_font(
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "595.276 x 841.89 pts (A4)" in info
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
-    from plugins.bulletins import leaflet
+    from core.kit import EMBEDDED_FONT, pdf_font
 
-    if leaflet.font_name() == leaflet.EMBEDDED_FONT:  # a subset of the TrueType font inside
+    if pdf_font() == EMBEDDED_FONT:  # a subset of the TrueType font inside
         embedded = [line.split() for line in fonts.splitlines() if "TrueType" in line]
         assert embedded and all(row[-5:-3] == ["yes", "yes"] for row in embedded), fonts
     else:  # no TrueType CJK font on this machine: the standard CID font readers supply
