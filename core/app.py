@@ -106,6 +106,10 @@ class TownshipFlask(Flask):
 
     url_map_class = DeferredSetupMap
 
+    def complete_setup(self) -> None:
+        """Run the deferred set-up now, if any (work about to use the plugins' models)."""
+        self.url_map.deferred.run()
+
 
 def create_app(
     config: dict | None = None,
@@ -205,13 +209,6 @@ def _wire_plugins(app: Flask, registry) -> None:
     from core.admin.setup import init_admin
 
     init_admin(app, registry)
-
-
-def complete_setup(app: Flask) -> None:
-    """Run the deferred set-up now if there is one (work about to use the plugins' models)."""
-    deferred = getattr(app.url_map, "deferred", None)
-    if deferred is not None:
-        deferred.run()
 
 
 # Commands that use no plugin beyond its manifest: they run without the deferred set-up.

@@ -78,7 +78,8 @@ def _items(app, office_ids):
         return posters.collect_items(office_ids, MONTH)
 
 
-def test_the_hook_offers_the_month_s_published_items_masked(app, board):
+def test_hook_poster_items(app, board):
+    """The hook offers the month's published items, masked."""
     items = _items(app, [board["A"], board["B"]])
     assert [(i.office_name, i.title) for i in items] == [
         ("甲单位", "2026年低保评定结果公示"),

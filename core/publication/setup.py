@@ -41,9 +41,7 @@ def _learn_names() -> str | None:
     hold, so an upgraded database masks them from the first page it serves."""
     from flask import current_app
 
-    from core.app import complete_setup
-
-    complete_setup(current_app)  # the plugins' person fields
+    current_app.complete_setup()  # the plugins' person fields
     added = names.rebuild()
     return f"已收录 {added} 个群众姓名，公开内容中将隐去。" if added else None
 
