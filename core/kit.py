@@ -32,6 +32,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
 - **output**: ``render_markdown`` (one sanitiser policy), ``ical_feed``, ``export_response``,
   ``get_storage``, ``file_record`` (offer a record to the office's archive).
+- **open-government figures** (``core.openinfo``): ``PublishedCount`` / ``RequestCount``
+  answer the ``open_information_*`` hooks; ``year_bounds`` is a Beijing year in UTC;
+  ``published_counts`` / ``request_counts`` collect every module's answers.
 - **background work**: ``enqueue``, ``Schedule``, ``notify``, ``offices_with``.
 """
 
@@ -109,6 +112,10 @@ _SOURCES = {
     "core.exports": "export_response audited_export",
     "core.storage": "get_storage",
     "core.filing": "RecordToFile file_record",
+    # the annual open-government-information report's figures
+    "core.openinfo": (
+        "OUTCOMES PublishedCount RequestCount year_bounds published_counts request_counts"
+    ),
     # background work
     "core.jobs": "enqueue resolve Schedule notify offices_with",
 }
