@@ -1,0 +1,86 @@
+"""The tables' numbers equal counts computed here from seeded data: items published in the
+year (Beijing calendar, edges included), requests received, carried over and by outcome as at
+the year's end; the township's report adds up every office; fees are none."""
+
+from annual_helpers import YEAR, seed
+
+from core.extensions import db
+from core.models import Office
+from core.openinfo import OUTCOMES
+from plugins.annualreport import services
+from plugins.annualreport.tables import report_tables
+
+KINDS = (
+    "bulletins_release",
+    "catalogue_matter",
+    "disclosure_item",
+    "hearings_minutes",
+    "hearings_notice",
+)
+
+
+def _check(figures, exp, ids):
+    by_kind = {p["kind"]: p["count"] for p in figures["published"]}
+    assert set(KINDS) <= set(by_kind)
+    for kind in KINDS:
+        assert by_kind[kind] == exp.kind(ids, kind), kind
+    assert figures["published_total"] == exp.published_total(ids)
+    assert figures["received"] == sum(exp.received[i] for i in ids)
+    assert figures["carried_over"] == sum(exp.carried[i] for i in ids)
+    for outcome in OUTCOMES:
+        assert figures["outcomes"][outcome] == exp.outcome(ids, outcome), outcome
+    assert figures["handled_total"] == sum(figures["outcomes"].values())
+    assert figures["fees"] == 0
+
+
+def test_office_tables_equal_independent_counts(app, annual_on):
+    with app.app_context():
+        exp = seed([annual_on["A"], annual_on["B"]])
+        assert exp.published_total([annual_on["A"]]) > 0 and exp.carried[annual_on["A"]] > 0
+        report = services.generate(db.session.get(Office, annual_on["A"]), YEAR)
+        db.session.commit()
+        _check(report.figures, exp, [annual_on["A"]])
+
+
+def test_township_report_counts_every_office(app, annual_on):
+    with app.app_context():
+        exp = seed([annual_on["A"], annual_on["B"]], seed_value=7)
+        report = services.generate(db.session.get(Office, annual_on["T"]), YEAR)
+        _check(report.figures, exp, [annual_on["A"], annual_on["B"], annual_on["T"]])
+        village = services.generate(db.session.get(Office, annual_on["B"]), YEAR)
+        assert village.figures["published_total"] == exp.published_total([annual_on["B"]])
+
+
+def test_tables_show_the_figures_and_staff_counts(app, annual_on):
+    with app.app_context():
+        exp = seed([annual_on["A"]], seed_value=3)
+        report = services.generate(db.session.get(Office, annual_on["A"]), YEAR)
+        services.save_draft(
+            report, overview="总体", problems="问题", other_matters="", review_upheld=2,
+            review_pending=1, suit_corrected=1,
+        )
+        published, requests, cases, fees = report_tables(report)
+        assert published["rows"][-1] == ["合计", str(exp.published_total([annual_on["A"]]))]
+        assert requests["rows"][0][1] == str(exp.received[annual_on["A"]])
+        assert cases["rows"][0] == ["行政复议", "2", "0", "0", "1", "3"]
+        assert cases["rows"][1][-1] == "1" and cases["rows"][2][-1] == "0"
+        assert fees["rows"] == [["本年收取信息处理费", "0"]]
+
+
+def test_refresh_recounts_a_draft_but_not_a_published_report(app, annual_on, users):
+    with app.app_context():
+        office = db.session.get(Office, annual_on["A"])
+        report = services.generate(office, YEAR)
+        assert report.figures["published_total"] == 0
+        seed([annual_on["A"]], seed_value=5)
+        report = services.generate(office, YEAR)
+        assert report.figures["published_total"] > 0
+        services.save_draft(report, overview="总体", problems="问题", other_matters="")
+        services.publish_report(report, users["officeadmin"])
+        db.session.commit()
+        try:
+            services.generate(office, YEAR)
+        except services.AnnualReportError as exc:
+            assert "已发布" in str(exc)
+        else:
+            raise AssertionError("a published report was recounted")
