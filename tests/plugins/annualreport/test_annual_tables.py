@@ -56,8 +56,13 @@ def test_tables_show_the_figures_and_staff_counts(app, annual_on):
         exp = seed([annual_on["A"]], seed_value=3)
         report = services.generate(db.session.get(Office, annual_on["A"]), YEAR)
         services.save_draft(
-            report, overview="总体", problems="问题", other_matters="", review_upheld=2,
-            review_pending=1, suit_corrected=1,
+            report,
+            overview="总体",
+            problems="问题",
+            other_matters="",
+            review_upheld=2,
+            review_pending=1,
+            suit_corrected=1,
         )
         published, requests, cases, fees = report_tables(report)
         assert published["rows"][-1] == ["合计", str(exp.published_total([annual_on["A"]]))]
