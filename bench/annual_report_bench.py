@@ -185,6 +185,15 @@ def run(app, rounds: int) -> None:
         services.publish_report(report, None)
         db.session.commit()
     client = app.test_client()
+    for label, path in (
+        ("PDF", f"/o/T/annualreport/{YEAR}.pdf"),
+        ("page", f"/o/T/annualreport/{YEAR}"),
+    ):
+        began = time.perf_counter()
+        assert client.get(path).status_code == 200
+        print(
+            f"first {label} (cold: font, templates): {(time.perf_counter() - began) * 1000:.0f} ms"
+        )
     print(
         "published PDF:                        ",
         describe(_timed(lambda: client.get(f"/o/T/annualreport/{YEAR}.pdf"), rounds)),
