@@ -1,7 +1,7 @@
 """The annual report desk: the reports of the offices in scope by year, the draft's tables and
 text, reporting to the township and publication."""
 
-from flask import abort, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,12 +13,15 @@ from core.kit import (
     Office,
     Role,
     db,
+    decisions_from,
     form_values,
     format_local,
     get_scoped_or_404,
+    highlighted,
     scoped_office_ids,
     scoped_offices,
     submit,
+    suspects_in,
 )
 from plugins.annualreport import services
 from plugins.annualreport.forms import ActionForm, DraftForm, GenerateForm
@@ -27,6 +30,14 @@ from plugins.annualreport.services import PLUGIN
 from plugins.annualreport.tables import report_tables
 
 PUBLISH_ROLES = frozenset({Role.TOWNSHIP_ADMIN, Role.OFFICE_ADMIN, Role.LEADER})
+
+
+def review_of(report) -> dict:
+    """The core's review panel before publication: the office's text as residents will read
+    it, and the suspected names staff must decide (mask, or let stand)."""
+    texts = (report.overview, report.problems, report.other_matters)
+    joined = "\n\n".join(t for t in texts if t)
+    return {"segments": highlighted(joined), "suspects": suspects_in(*texts)}
 
 
 class ReportDesk(ModuleView):
@@ -95,6 +106,7 @@ class ReportDesk(ModuleView):
             form=form,
             action_form=ActionForm(),
             tables=report_tables(report),
+            review=review_of(report),
             may_publish=current_user.role in PUBLISH_ROLES,
             format_local=format_local,
         )
@@ -130,9 +142,14 @@ class ReportDesk(ModuleView):
     def publish(self, report_id):
         """Publish the report to residents (page and PDF)."""
         self._require_publisher()
+        report = get_scoped_or_404(AnnualReport, report_id, PLUGIN)
+        allowed, undecided = decisions_from(request.form, review_of(report)["suspects"])
+        if undecided:
+            flash(_("请逐一确认疑似人名（隐去或可以公开）后再提交。"), "error")
+            return redirect(url_for(".report", report_id=report.id))
         return self._act(
             report_id,
-            lambda r: services.publish_report(r, current_user.id),
+            lambda r: services.publish_report(r, current_user.id, allowed_names=allowed),
             _("年度报告已发布。"),
         )
 

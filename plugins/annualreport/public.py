@@ -6,10 +6,10 @@ from flask import Blueprint, Response, abort, g, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.kit import HomeSection, db, format_local_date, publish, render_public
+from core.kit import HomeSection, db, format_local_date, render_public
 from plugins.annualreport import pdf
 from plugins.annualreport.models import AnnualReport
-from plugins.annualreport.services import published_reports, report_for
+from plugins.annualreport.services import public_view, published_reports, report_for
 from plugins.annualreport.tables import report_tables
 
 bp = Blueprint("annualreport_public", __name__, template_folder="templates")
@@ -19,7 +19,7 @@ def _published(year: int):
     report = report_for(g.office.id, year)
     if report is None or report.published_at is None:
         abort(404)
-    return publish(report)
+    return public_view(report)
 
 
 @bp.route("/")

@@ -9,9 +9,12 @@ from core.kit import (
     OUTCOMES,
     Office,
     OfficeKind,
+    allowed_names_for,
     db,
     local_today,
+    publish,
     published_counts,
+    record_decisions,
     request_counts,
     utc_now,
 )
@@ -136,14 +139,22 @@ def submit_to_township(report: AnnualReport) -> None:
     report.submitted_at = utc_now()
 
 
-def publish_report(report: AnnualReport, actor_id: int) -> None:
-    """Publish the report: residents see its page and PDF; the tables are frozen as they are."""
+def publish_report(report: AnnualReport, actor_id: int | None, allowed_names=()) -> None:
+    """Publish the report: residents see its page and PDF; the tables are frozen as they are.
+    ``allowed_names``: suspected names staff let stand (public figures); the rest are masked."""
     _require_draft(report)
     _require_complete(report)
+    record_decisions(AnnualReport, report.id, set(allowed_names), actor_id)
     report.published_at = utc_now()
     report.published_by_id = actor_id
     if report.submitted_at is None:
         report.submitted_at = report.published_at
+
+
+def public_view(report: AnnualReport):
+    """The published view of a report, with the names staff let stand at publication."""
+    allowed = allowed_names_for(AnnualReport, [report]).get(report.id, frozenset())
+    return publish(report, allowed=allowed)
 
 
 def published_reports(office_id: int) -> list[AnnualReport]:

@@ -27,6 +27,17 @@ def _generate(client, office_id):
     return db.session.scalar(select(AnnualReport).where(AnnualReport.office_id == office_id))
 
 
+def _publish(client, report, choice="mask", **extra):
+    """Post the publish form with ``choice`` for every suspected name of the text."""
+    from plugins.annualreport.admin import review_of
+
+    data = {"csrf_token": csrf_token(client), "version": report.version}
+    for i, name in enumerate(review_of(report)["suspects"]):
+        data[f"review_{i}"], data[f"review_name_{i}"] = choice, name
+    data.update(extra)
+    return client.post(f"/admin/annualreport/{report.id}/publish", data=data)
+
+
 def _draft_data(client, report, **extra):
     data = {
         "csrf_token": csrf_token(client),
@@ -68,13 +79,14 @@ def test_draft_submit_publish_and_the_public_page(app, annual_on, users):
         assert report.review_upheld == 1 and report.suit_pending == 2 and PRIVATE in report.overview
         page = text_of(client.get(f"/admin/annualreport/{report.id}"))
         assert "行政复议" in page and "草稿" in page
-        for action in ("submit", "publish"):
-            response = client.post(
-                f"/admin/annualreport/{report.id}/{action}",
-                data={"csrf_token": csrf_token(client), "version": report.version},
-            )
-            assert response.status_code == 302
-            db.session.refresh(report)
+        response = client.post(
+            f"/admin/annualreport/{report.id}/submit",
+            data={"csrf_token": csrf_token(client), "version": report.version},
+        )
+        db.session.refresh(report)
+        assert report.submitted_at is not None
+        assert _publish(client, report).status_code == 302
+        db.session.refresh(report)
         assert report.submitted_at is not None and report.published_at is not None
         body = text_of(public.get(f"/o/A/annualreport/{YEAR}"))
         assert "政府信息公开工作年度报告" in body and "公开栏公开事项" in body
@@ -92,10 +104,7 @@ def test_the_pdf_has_the_tables_and_nothing_private(app, annual_on, users, tmp_p
         report = _generate(client, annual_on["A"])
         client.post(f"/admin/annualreport/{report.id}", data=_draft_data(client, report))
         db.session.refresh(report)
-        client.post(
-            f"/admin/annualreport/{report.id}/publish",
-            data={"csrf_token": csrf_token(client), "version": report.version},
-        )
+        _publish(client, report)
         response = app.test_client().get(f"/o/A/annualreport/{YEAR}.pdf")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         path = tmp_path / "r.pdf"
@@ -123,11 +132,9 @@ def test_publishing_needs_the_text_and_a_published_report_is_frozen(app, annual_
         assert report.published_at is None
         client.post(f"/admin/annualreport/{report.id}", data=_draft_data(client, report))
         db.session.refresh(report)
-        client.post(
-            f"/admin/annualreport/{report.id}/publish",
-            data={"csrf_token": csrf_token(client), "version": report.version},
-        )
+        _publish(client, report)
         db.session.refresh(report)
+        assert report.published_at is not None
         response = client.post(
             f"/admin/annualreport/{report.id}",
             data=_draft_data(client, report, overview="改写"),
@@ -193,3 +200,32 @@ def test_scope_and_roles(app, annual_on, users):
     with app.app_context():
         report = db.session.get(AnnualReport, report_id)
         assert report.published_at is None and report.overview == ""
+
+
+def test_every_suspected_name_is_decided_before_publication(app, annual_on, users):
+    with app.app_context():
+        client = client_for(app, "officeadmin")
+        report = _generate(client, annual_on["A"])
+        text = "本年度由办公室主任周建国牵头，居民吴秀兰参与评议。"
+        client.post(
+            f"/admin/annualreport/{report.id}",
+            data=_draft_data(client, report, overview=text),
+        )
+        db.session.refresh(report)
+        from plugins.annualreport.admin import review_of
+
+        suspects = review_of(report)["suspects"]
+        people = [n for n in ("周建国", "吴秀兰") if n in suspects]
+        assert people, f"the recogniser found no name to decide: {suspects}"
+        refused = client.post(
+            f"/admin/annualreport/{report.id}/publish",
+            data={"csrf_token": csrf_token(client), "version": report.version},
+            follow_redirects=True,
+        )
+        assert "请逐一确认疑似人名" in text_of(refused)
+        db.session.refresh(report)
+        assert report.published_at is None
+        assert _publish(client, report, choice="mask").status_code == 302
+        body = text_of(app.test_client().get(f"/o/A/annualreport/{YEAR}"))
+        for name in people:
+            assert name not in body
