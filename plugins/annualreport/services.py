@@ -39,11 +39,15 @@ OUTCOME_LABELS = {
 
 
 def covered_office_ids(office: Office) -> list[int]:
-    """The offices a report counts: the whole township for the township (the root), else the
-    office itself."""
-    if office.kind == OfficeKind.TOWNSHIP:
-        return list(db.session.scalars(select(Office.id).order_by(Office.id)))
-    return [office.id]
+    """The offices a report counts: for the township (the root of the tree) itself and every
+    office under it (not a county bureau outside the tree), else the office itself."""
+    if office.kind != OfficeKind.TOWNSHIP:
+        return [office.id]
+    found, level = [office.id], [office.id]
+    while level:
+        level = list(db.session.scalars(select(Office.id).where(Office.parent_id.in_(level))))
+        found += [i for i in level if i not in found]
+    return sorted(found)
 
 
 def build_figures(office_ids, year: int) -> dict:

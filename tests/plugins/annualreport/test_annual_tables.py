@@ -5,7 +5,7 @@ the year's end; the township's report adds up every office; fees are none."""
 from annual_helpers import YEAR, seed
 
 from core.extensions import db
-from core.models import Office
+from core.models import Office, OfficeKind
 from core.openinfo import OUTCOMES
 from plugins.annualreport import services
 from plugins.annualreport.tables import report_tables
@@ -47,6 +47,10 @@ def test_township_report_counts_every_office(app, annual_on):
         exp = seed([annual_on["A"], annual_on["B"]], seed_value=7)
         report = services.generate(db.session.get(Office, annual_on["T"]), YEAR)
         _check(report.figures, exp, [annual_on["A"], annual_on["B"], annual_on["T"]])
+        outside = Office(code="X", name="县局大厅", kind=OfficeKind.BUREAU)
+        db.session.add(outside)
+        db.session.flush()
+        assert outside.id not in services.covered_office_ids(db.session.get(Office, annual_on["T"]))
         village = services.generate(db.session.get(Office, annual_on["B"]), YEAR)
         assert village.figures["published_total"] == exp.published_total([annual_on["B"]])
 
