@@ -26,6 +26,8 @@ private_person_fields          ``publication.person_fields()``
 published_record_changed       ``publication.record_changed(record)``
 poster_items                   ``posters.poster_items(office_ids, month)``
 register_api                   ``api.register_endpoints(api)``
+open_information_published     ``openinfo.published_counts(year, office_ids)``
+open_information_requests      ``openinfo.request_counts(year, office_ids)``
 =============================  ======================================================
 
 Modules are imported when the hook is first called, not when the plugin loads.
@@ -160,3 +162,13 @@ class ConventionalHooks:
     def register_api(self, api):
         """``api.register_endpoints(api)``."""
         self._call("api", "register_endpoints", api)
+
+    @hookimpl
+    def open_information_published(self, year, office_ids):
+        """``openinfo.published_counts(year, office_ids)``."""
+        return self._call("openinfo", "published_counts", year, office_ids)
+
+    @hookimpl
+    def open_information_requests(self, year, office_ids):
+        """``openinfo.request_counts(year, office_ids)``."""
+        return self._call("openinfo", "request_counts", year, office_ids)

@@ -126,6 +126,32 @@ def register_schedules():
     """
 
 
+# --- Open government information ------------------------------------------------------------
+
+
+@hookspec
+def open_information_published(year, office_ids):
+    """Return a list of ``core.kit.PublishedCount``: items the plugin published on its own
+    initiative (主动公开) in the Beijing calendar ``year``, per office of ``office_ids``.
+
+    Read by the annual open-government-information report (``core.openinfo``). One entry per
+    kind of item (a stable ``kind`` and a Chinese label); count what residents were shown in
+    that year, by its publication moment (``core.kit.year_bounds``). Keep it to one aggregate
+    query per kind.
+    """
+
+
+@hookspec
+def open_information_requests(year, office_ids):
+    """Return a list of ``core.kit.RequestCount``: residents' requests for disclosure the
+    plugin handled in ``year``, per office and by outcome as at the year's end.
+
+    Requests received in the year count with their outcome on 31 December (``pending`` when
+    still open); requests received earlier and open on 1 January count once more with
+    ``carried_over=True``. Outcomes are those of ``core.openinfo.OUTCOMES``.
+    """
+
+
 # --- Staff side ------------------------------------------------------------------------------
 
 

@@ -35,6 +35,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   Chinese font every PDF embeds) and ``pdf_text``; notice-board posters: ``PosterItem`` rows
   a plugin offers from ``posters.poster_items(office_ids, month)``, with ``month_days`` /
   ``month_moments`` for the month's bounds.
+- **open-government figures** (``core.openinfo``): ``PublishedCount`` / ``RequestCount``
+  answer the ``open_information_*`` hooks; ``year_bounds`` is a Beijing year in UTC;
+  ``published_counts`` / ``request_counts`` collect every module's answers.
 - **background work**: ``enqueue``, ``Schedule``, ``notify``, ``offices_with``.
 """
 
@@ -113,6 +116,10 @@ _SOURCES = {
     "core.storage": "get_storage",
     "core.posters": "PosterItem month_days month_moments pdf_font pdf_text EMBEDDED_FONT CID_FONT",
     "core.filing": "RecordToFile file_record",
+    # the annual open-government-information report's figures
+    "core.openinfo": (
+        "OUTCOMES PublishedCount RequestCount year_bounds published_counts request_counts"
+    ),
     # background work
     "core.jobs": "enqueue resolve Schedule notify offices_with",
 }
