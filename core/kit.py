@@ -31,7 +31,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   through (``declare``, ``publish``, ``render_public``, the API string types…).
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
 - **output**: ``render_markdown`` (one sanitiser policy), ``ical_feed``, ``export_response``,
-  ``get_storage``, ``file_record`` (offer a record to the office's archive).
+  ``get_storage``, ``file_record`` (offer a record to the office's archive), ``speak`` (a
+  published text read aloud in Mandarin, offline, numbers and dates the Chinese way; raises
+  ``SpeechUnavailable`` without espeak-ng) with ``speech_text`` (what is read).
 - **background work**: ``enqueue``, ``Schedule``, ``notify``, ``offices_with``.
 """
 
@@ -109,6 +111,7 @@ _SOURCES = {
     "core.exports": "export_response audited_export",
     "core.storage": "get_storage",
     "core.filing": "RecordToFile file_record",
+    "core.speech": "speak speech_text speech_available SpeechUnavailable Speech",
     # background work
     "core.jobs": "enqueue resolve Schedule notify offices_with",
 }
