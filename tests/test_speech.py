@@ -115,7 +115,7 @@ def test_a_short_text_becomes_mp3_of_plausible_length():
     if shutil.which("lame"):
         assert (result.mimetype, result.suffix) == ("audio/mpeg", ".mp3")
         assert result.data[:3] == b"ID3" or result.data[0] == 0xFF
-        # 32 kbit/s: about 4 kB a second
+        # 24 kbit/s: 3 kB a second
         assert 2_000 * result.seconds < len(result.data) < 6_000 * result.seconds
     else:
         assert result.data[:4] == b"RIFF"
