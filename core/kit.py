@@ -31,7 +31,9 @@ Names are loaded on first use, so importing the kit costs nothing at start-up. T
   through (``declare``, ``publish``, ``render_public``, the API string types…).
 - **residents' input**: phones, resident ID numbers, receipt codes; masking.
 - **output**: ``render_markdown`` (one sanitiser policy), ``ical_feed``, ``export_response``,
-  ``get_storage``, ``file_record`` (offer a record to the office's archive); ``pdf_font`` (the
+  ``get_storage``, ``file_record`` (offer a record to the office's archive), ``speak`` (a
+  published text read aloud in Mandarin, offline, numbers and dates the Chinese way; raises
+  ``SpeechUnavailable`` without espeak-ng) with ``speech_text`` (what is read); ``pdf_font`` (the
   Chinese font every PDF embeds) and ``pdf_text``; notice-board posters: ``PosterItem`` rows
   a plugin offers from ``posters.poster_items(office_ids, month)``, with ``month_days`` /
   ``month_moments`` for the month's bounds.
@@ -120,6 +122,7 @@ _SOURCES = {
     "core.openinfo": (
         "OUTCOMES PublishedCount RequestCount year_bounds published_counts request_counts"
     ),
+    "core.speech": "speak speech_text speech_available SpeechUnavailable Speech",
     # background work
     "core.jobs": "enqueue resolve Schedule notify offices_with",
 }

@@ -49,6 +49,7 @@ ENQUEUED = {
     "core.jobs.user_jobs:run_user_job",  # what start_user_job enqueues
     "core.admin.export_jobs:run_export",  # a person's large list export (start_user_job)
     "plugins.hearings.jobs:render_minutes_pdf",
+    "plugins.hearings.jobs:make_minutes_audio",
     "plugins.hearings.jobs:deliver_messages",
 }
 # Calls passing a computed path: the schedule runner (every schedule runs below) and the
@@ -197,10 +198,12 @@ def _seed(app, runner):
             .order_by(MinutesVersion.number.desc())
         )
         version.pdf_key = None  # rendered by the worker, not before
+        version.audio_key = version.audio_made_at = None  # read aloud by the worker too
         assert message_participants(hearing, "会议纪要已公开，欢迎查阅。", key="job-kinds") > 0
         db.session.commit()
         seeded = {"admin": admin.id, "mail": mail.id, "hearing": hearing.id, "minutes": version.id}
         enqueue("plugins.hearings.jobs:render_minutes_pdf", version.id)
+        enqueue("plugins.hearings.jobs:make_minutes_audio", version.id)
         enqueue("plugins.hearings.jobs:deliver_messages", hearing.id)
     return seeded
 
@@ -274,6 +277,7 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
         version = db.session.get(MinutesVersion, seeded["minutes"])
         assert version.pdf_key and version.pdf_pages >= 1
         assert get_storage().path(version.pdf_key).read_bytes().startswith(b"%PDF")
+        assert version.audio_key and version.audio_seconds > 1
         assert (
             db.session.scalar(
                 select(func.count())

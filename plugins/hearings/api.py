@@ -95,6 +95,8 @@ class MinutesOut(BaseModel):
     markdown: MarkdownText
     html: HtmlText
     pdf_url: PublicStr
+    audio_url: PublicStr  # the version read aloud (MP3); "" while it is not made or withdrawn
+    audio_seconds: float | None
 
 
 class HearingOut(HearingSummaryOut):
@@ -153,6 +155,8 @@ def _minutes(version, office: Office, hearing: Hearing) -> dict:
             "markdown": "",
             "html": "",
             "pdf_url": "",
+            "audio_url": "",
+            "audio_seconds": None,
         }
     return {
         "number": version.number,
@@ -168,6 +172,15 @@ def _minutes(version, office: Office, hearing: Hearing) -> dict:
             hearing_id=hearing.id,
             number=version.number,
         ),
+        "audio_url": public_url(
+            "hearings_public.minutes_version_audio",
+            office_code=office.code,
+            hearing_id=hearing.id,
+            number=version.number,
+        )
+        if version.audio_made_at
+        else "",
+        "audio_seconds": version.audio_seconds if version.audio_made_at else None,
     }
 
 

@@ -13,7 +13,8 @@ DESK_URL = "/admin/hearings-desk"  # the staff desk (plugins.hearings.admin.Desk
 
 
 def schedules() -> list:
-    """Minutes reminders to organisers (hourly), and queued messages to participants."""
+    """Minutes reminders to organisers (hourly), queued messages to participants, and
+    minutes read aloud where their audio is missing (hourly)."""
     from core.kit import Schedule
 
     return [
@@ -21,6 +22,7 @@ def schedules() -> list:
             "hearings.minutes_reminders", "plugins.hearings.jobs:remind_missing_minutes", 3600
         ),
         Schedule("hearings.deliver_messages", "plugins.hearings.jobs:deliver_all_pending", 120),
+        Schedule("hearings.minutes_audio", "plugins.hearings.jobs:catch_up_minutes_audio", 3600),
     ]
 
 
@@ -146,3 +148,23 @@ def remind_missing_minutes(now_iso: str | None = None) -> int:
                 due += 1
     db.session.commit()
     return due
+
+
+def make_minutes_audio(minutes_id: int) -> str | None:
+    """Read a published version of the minutes aloud (from its masked published view) and
+    store the audio once; returns its storage key (see ``plugins.hearings.audio``)."""
+    from plugins.hearings.audio import make_audio
+
+    return make_audio(minutes_id)
+
+
+def catch_up_minutes_audio() -> int:
+    """Periodic: read aloud standing versions that have no audio yet (published before this
+    machine had espeak-ng, or whose job failed), a few at a time. Returns how many were made."""
+    from core.kit import offices_with, speech_available
+    from plugins.hearings.audio import make_audio, versions_without_audio
+
+    offices = offices_with("hearings")
+    if not offices or not speech_available():
+        return 0
+    return sum(1 for i in versions_without_audio(offices) if make_audio(i))

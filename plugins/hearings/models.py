@@ -303,6 +303,11 @@ class MinutesVersion(db.Model):
     pdf_key: Mapped[str | None] = mapped_column(db.String(128))
     pdf_pages: Mapped[int | None] = mapped_column(db.Integer)
     pdf_rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The version read aloud (plugins.hearings.audio), made from the published text by a job.
+    audio_key: Mapped[str | None] = mapped_column(db.String(128))
+    audio_mimetype: Mapped[str | None] = mapped_column(db.String(32))
+    audio_seconds: Mapped[float | None] = mapped_column(db.Float)
+    audio_made_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship(back_populates="minutes")
     office: Mapped[Office] = relationship()

@@ -397,6 +397,15 @@ def minutes_version_pdf(hearing_id, number):
     return _pdf_response(hearing, next((m for m in hearing.minutes if m.number == number), None))
 
 
+@bp.route("/<int:hearing_id>/minutes/v<int:number>/audio")
+def minutes_version_audio(hearing_id, number):
+    """One version of the minutes read aloud (``?download=1`` to keep it); 404 once withdrawn."""
+    from plugins.hearings.audio import audio_response
+
+    hearing = public_hearing(hearing_id)
+    return audio_response(hearing, next((m for m in hearing.minutes if m.number == number), None))
+
+
 @bp.route("/calendar.ics")
 def calendar():
     """iCalendar feed of the office's upcoming (and cancelled/postponed) hearings."""

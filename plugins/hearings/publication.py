@@ -139,6 +139,10 @@ def declarations():
                 "pdf_key": WITHHELD,
                 "pdf_pages": PUBLIC,
                 "pdf_rendered_at": PUBLIC,
+                "audio_key": WITHHELD,
+                "audio_mimetype": PUBLIC,
+                "audio_seconds": PUBLIC,
+                "audio_made_at": PUBLIC,
             },
             withdrawable=True,
             office="office_id",
@@ -168,13 +172,17 @@ def person_fields():
 
 
 def record_changed(record) -> None:
-    """A minutes version changed or was withdrawn: drop its cached PDF (it is made again from
-    the published view on the next request, or not at all once withdrawn)."""
-    if not isinstance(record, MinutesVersion) or not record.pdf_key:
+    """A minutes version changed or was withdrawn: drop its cached PDF and its audio (made
+    again from the published view on the next request or job, or not at all once withdrawn)."""
+    if not isinstance(record, MinutesVersion):
         return
     from core.kit import get_storage
 
-    get_storage().delete(record.pdf_key)
-    record.pdf_key = None
-    record.pdf_pages = None
-    record.pdf_rendered_at = None
+    if record.pdf_key:
+        get_storage().delete(record.pdf_key)
+        record.pdf_key = None
+        record.pdf_pages = None
+        record.pdf_rendered_at = None
+    from plugins.hearings.audio import drop_audio
+
+    drop_audio(record)

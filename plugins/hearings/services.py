@@ -335,10 +335,12 @@ def minutes_suspects(hearing: Hearing, text: str, note: str | None) -> list[str]
 
 
 def after_commit(result: dict) -> None:
-    """Start the background work of a committed change: PDF rendering, messages."""
+    """Start the background work of a committed change: PDF rendering, the minutes read
+    aloud, messages."""
     from core.kit import enqueue
 
     if result.get("minutes_id"):
         enqueue("plugins.hearings.jobs:render_minutes_pdf", result["minutes_id"])
+        enqueue("plugins.hearings.jobs:make_minutes_audio", result["minutes_id"])
     if result.get("deliver"):
         enqueue("plugins.hearings.jobs:deliver_messages", result["hearing_id"])
