@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support import login, needs_redis
+from support import login, needs_redis, post
 
 from core.cli.demo import DEMO_PASSWORD
 from core.extensions import db
@@ -40,7 +40,8 @@ from core.jobs import (
     resolve,
 )
 from core.jobs.schedules import all_schedules
-from core.models import User
+from core.models import Office, User
+from core.time import local_today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENQUEUED = {
     "core.jobs.user_jobs:run_user_job",  # what start_user_job enqueues
     "core.admin.export_jobs:run_export",  # a person's large list export (start_user_job)
+    "core.admin.posters_view:run_poster_batch",  # a batch of notice-board posters (the same)
     "plugins.hearings.jobs:render_minutes_pdf",
     "plugins.hearings.jobs:make_minutes_audio",
     "plugins.hearings.jobs:deliver_messages",
@@ -224,6 +226,14 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
     seeded = _seed(worker_app, runner)
     owner = worker_app.test_client()
     login(owner, "admin", DEMO_PASSWORD)
+    with worker_app.app_context():
+        village = db.session.scalar(select(Office.id).where(Office.code == "SFZ-DQC"))
+    board = post(
+        owner,
+        "/admin/posters/batch",
+        {"offices": [village], "month": f"{local_today():%Y-%m}", "size": "A4", "combined": "y"},
+    )
+    assert board.status_code == 302, board.status_code
     started = owner.get("/admin/staff/export/csv/")  # more rows than EXPORT_MAX_ROWS
     assert started.status_code == 302, started.status_code
     job_page = started.headers["Location"].rstrip("/")
@@ -266,7 +276,11 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
         ]
         ran = {job.args[0]: job for job in jobs}
         scheduled = {s.func_path for s in all_schedules()} | {NOTIFICATION_EMAILS}
-        assert scheduled | ENQUEUED <= set(ran) | {"core.admin.export_jobs:run_export"}, (
+        user_jobs = {
+            "core.admin.export_jobs:run_export",
+            "core.admin.posters_view:run_poster_batch",
+        }
+        assert scheduled | ENQUEUED <= set(ran) | user_jobs, (
             sorted(ran),
             log,
         )
@@ -290,6 +304,12 @@ def test_every_job_kind_finishes_in_a_real_worker(worker_app, runner, smtp_serve
             == 0
         )
         assert db.session.get(Notification, seeded["mail"]).email_state == "sent"
+        posters = db.session.scalar(
+            select(JobRecord).where(
+                JobRecord.func_path == "core.admin.posters_view:run_poster_batch"
+            )
+        )
+        assert posters.status == "done" and posters.done == posters.total
         record = db.session.scalars(select(JobRecord).order_by(JobRecord.id.desc())).first()
         assert (record.func_path, record.status) == ("core.admin.export_jobs:run_export", "done")
     received = [

@@ -23,8 +23,6 @@ from core.models import Office, OfficeKind, User
 from core.scoping import scoped_offices
 from core.time import local_today
 
-JOB = "core.admin.posters_view:run_poster_batch"
-
 
 def _month_valid(form, field):
     if posters.parse_month(field.data) is None:
@@ -136,7 +134,7 @@ class PostersView(ModuleView):
         record = start_user_job(
             current_user.id,
             title,
-            JOB,
+            "core.admin.posters_view:run_poster_batch",
             [o.id for o in offices],
             f"{month:%Y-%m}",
             form.size.data,
